@@ -1,0 +1,73 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { DB, Role } from '../db/schema.ts';
+import { nowIso } from '../shared/clock.ts';
+import { UserError } from '../shared/errors.ts';
+import { hashPassword } from './passwords.ts';
+import { displayNameSchema, emailSchema, passwordSchema, usernameSchema } from './validation.ts';
+import { ROLES } from '../db/schema.ts';
+
+const input = z.object({
+  username: usernameSchema,
+  email: emailSchema,
+  displayName: displayNameSchema,
+  password: passwordSchema,
+  bio: z.string().max(2000).default(''),
+  roles: z.array(z.enum(ROLES as [Role, ...Role[]])).default([]),
+  emailVerified: z.boolean().default(false),
+  createdAt: z.string().optional(),
+});
+
+export type CreateUserInput = z.input<typeof input>;
+
+/**
+ * Creates an account. Every account is a member; other roles given here are recorded in the
+ * role log as granted by `actorId` (null = the system, e.g. the CLI or the seed).
+ */
+export async function createUser(db: Kysely<DB>, raw: CreateUserInput, actorId: number | null = null): Promise<{ id: number }> {
+  const parsed = input.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw new UserError(first.message, 400, String(first.path[0] ?? ''));
+  }
+  const u = parsed.data;
+  const passwordHash = await hashPassword(u.password);
+  const at = u.createdAt ?? nowIso();
+  const roles = [...new Set<Role>(['member', ...u.roles])];
+
+  return db.transaction().execute(async (tx) => {
+    const clash = await tx
+      .selectFrom('users')
+      .select(['username_lower', 'email_lower'])
+      .where((eb) => eb.or([eb('username_lower', '=', u.username.toLowerCase()), eb('email_lower', '=', u.email.toLowerCase())]))
+      .executeTakeFirst();
+    if (clash?.username_lower === u.username.toLowerCase()) throw new UserError('That username is taken', 409, 'username');
+    if (clash) throw new UserError('An account with that e-mail address already exists', 409, 'email');
+
+    const { id } = await tx
+      .insertInto('users')
+      .values({
+        username: u.username,
+        username_lower: u.username.toLowerCase(),
+        email: u.email,
+        email_lower: u.email.toLowerCase(),
+        email_verified_at: u.emailVerified ? at : null,
+        display_name: u.displayName,
+        password_hash: passwordHash,
+        bio: u.bio,
+        created_at: at,
+        deleted_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await tx
+      .insertInto('user_roles')
+      .values(roles.map((role) => ({ user_id: id, role, granted_at: at, granted_by: actorId })))
+      .execute();
+    await tx
+      .insertInto('role_changes')
+      .values(roles.map((role) => ({ user_id: id, role, action: 'grant' as const, actor_id: actorId, reason: 'account created', at })))
+      .execute();
+    return { id };
+  });
+}

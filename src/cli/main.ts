@@ -1,0 +1,165 @@
+// The `parley` command. Each sub-command reports bad input with a message and a non-zero exit.
+import { Command, CommanderError } from 'commander';
+import cliProgress from 'cli-progress';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { DatabaseUnavailableError, openDatabase, type Database } from '../db/database.ts';
+import { MigrationError, migrateToLatest } from '../db/migrate.ts';
+import { UserError } from '../shared/errors.ts';
+import { startParley } from '../app.ts';
+import { seedDemo, type DemoLogin } from '../seed/seed-demo.ts';
+import { createUser } from '../accounts/create-user.ts';
+import { changeRole, parseRole } from '../accounts/change-role.ts';
+import { findUserByLogin, rolesOf } from '../accounts/find-user.ts';
+import { readSecret } from './read-secret.ts';
+
+const program = new Command()
+  .name('parley')
+  .description('Parley: a customer community where employees take part in public, with a confidentiality guard.')
+  .showHelpAfterError()
+  .exitOverride();
+
+async function withDatabase<T>(fn: (db: Database, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const database = await openDatabase(config.DATABASE_URL);
+  try {
+    await migrateToLatest(database);
+    return await fn(database, config);
+  } finally {
+    await database.close();
+  }
+}
+
+program
+  .command('start')
+  .description('migrate the database, seed the demo community if it is empty, and serve (PORT, HOST, DATABASE_URL)')
+  .action(async () => {
+    const config = loadConfig();
+    const running = await startParley(config);
+    printDemoLogins(running.demoLogins);
+    process.stdout.write(`\nParley is running on ${running.database.describe.replace(/^SQLite /, 'SQLite file ')}\nBrowse to ${running.url}/\n\n`);
+    let stopping = false;
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.on(signal, () => {
+        if (stopping) return;
+        stopping = true;
+        running.stop().then(() => process.exit(0), () => process.exit(1));
+      });
+    }
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(async () => {
+    const config = loadConfig();
+    const database = await openDatabase(config.DATABASE_URL);
+    try {
+      const applied = await migrateToLatest(database);
+      process.stdout.write(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}\n` : 'The database is up to date.\n');
+    } finally {
+      await database.close();
+    }
+  });
+
+program
+  .command('seed')
+  .description('seed the demo community into an empty database and print the demo sign-in details')
+  .action(() =>
+    withDatabase(async (database) => {
+      const bar = new cliProgress.SingleBar({ format: 'Seeding demo community [{bar}] {value}/{total}', hideCursor: true }, cliProgress.Presets.shades_classic);
+      let started = false;
+      const logins = await seedDemo(database.db, (done, total) => {
+        if (!started) (bar.start(total, 0), (started = true));
+        bar.update(done);
+      });
+      bar.stop();
+      printDemoLogins(logins);
+    }),
+  );
+
+const user = program.command('user').description('user administration');
+
+user
+  .command('create')
+  .description('create an account (the password is read from PARLEY_PASSWORD or asked for)')
+  .requiredOption('--username <name>', 'unique username')
+  .requiredOption('--email <address>', 'e-mail address (treated as verified)')
+  .option('--name <display name>', 'display name (defaults to the username)')
+  .option('--role <role...>', 'extra roles: employee, moderator, community_manager, admin')
+  .action((opts: { username: string; email: string; name?: string; role?: string[] }) =>
+    withDatabase(async (database) => {
+      const roles = (opts.role ?? []).map(parseRole);
+      const password = process.env.PARLEY_PASSWORD || (await readSecret('Password for the new account: '));
+      const { id } = await createUser(database.db, {
+        username: opts.username,
+        email: opts.email,
+        displayName: opts.name ?? opts.username,
+        password,
+        roles,
+        emailVerified: true,
+      });
+      process.stdout.write(`Created user ${opts.username} (id ${id}) with roles: ${['member', ...roles].join(', ')}\n`);
+    }),
+  );
+
+for (const action of ['grant', 'revoke'] as const) {
+  user
+    .command(action)
+    .description(`${action} a role (${action === 'grant' ? 'to' : 'from'} a user given by username or e-mail)`)
+    .argument('<user>', 'username or e-mail address')
+    .argument('<role>', 'employee, moderator, community_manager or admin')
+    .option('--reason <text>', 'why, for the role log', '')
+    .action((login: string, roleName: string, opts: { reason: string }) =>
+      withDatabase(async (database) => {
+        const role = parseRole(roleName);
+        const found = await findUserByLogin(database.db, login);
+        if (!found) throw new UserError(`No user "${login}"`);
+        const changed = await changeRole(database.db, { userId: found.id, role, action, actorId: null, reason: opts.reason || `parley user ${action}` });
+        const roles = await rolesOf(database.db, found.id);
+        process.stdout.write(
+          `${changed ? (action === 'grant' ? 'Granted' : 'Revoked') : 'Nothing to change:'} ${role} ${action === 'grant' ? 'to' : 'from'} ${found.username}. Roles now: ${roles.join(', ')}\n`,
+        );
+      }),
+    );
+}
+
+user
+  .command('show')
+  .description('show a user and their roles')
+  .argument('<user>', 'username or e-mail address')
+  .action((login: string) =>
+    withDatabase(async (database) => {
+      const found = await findUserByLogin(database.db, login);
+      if (!found) throw new UserError(`No user "${login}"`);
+      const roles = await rolesOf(database.db, found.id);
+      process.stdout.write(`${found.username} (id ${found.id}) "${found.display_name}" joined ${found.created_at.slice(0, 10)}; roles: ${roles.join(', ')}\n`);
+    }),
+  );
+
+function printDemoLogins(logins: DemoLogin[]): void {
+  if (logins.length === 0) return;
+  const rows = logins.map((l) => `  ${l.username.padEnd(16)} ${l.password.padEnd(30)} ${l.roles.filter((r) => r !== 'member').join(', ') || 'member'}`);
+  process.stdout.write(
+    [
+      '',
+      'Demo community seeded. Sign-in details (shown this once; passwords are random for this installation):',
+      `  ${'username'.padEnd(16)} ${'password'.padEnd(30)} role`,
+      ...rows,
+      '',
+    ].join('\n'),
+  );
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode;
+  } else if (err instanceof ConfigError || err instanceof DatabaseUnavailableError || err instanceof MigrationError || err instanceof UserError) {
+    process.stderr.write(`parley: ${err.message}\n`);
+    process.exitCode = err instanceof ConfigError ? 78 : err instanceof UserError ? 2 : 1;
+  } else {
+    process.stderr.write(`parley: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { authorize, type Actor } from '../policy/policy.ts';
+import { NotFoundError, UserError } from '../shared/errors.ts';
+
+/** Marks one reply of a question as its accepted answer (replacing any earlier one). */
+export async function acceptAnswer(db: Kysely<DB>, actor: Actor, postId: number): Promise<void> {
+  const row = await db
+    .selectFrom('posts')
+    .innerJoin('topics', 'topics.id', 'posts.topic_id')
+    .innerJoin('boards', 'boards.id', 'topics.board_id')
+    .select([
+      'posts.id', 'posts.post_number', 'posts.user_id', 'posts.deleted_at', 'topics.id as topic_id', 'topics.kind',
+      'topics.user_id as topic_author', 'topics.locked', 'topics.closed', 'topics.deleted_at as topic_deleted', 'topics.solved_post_id',
+      'boards.visibility',
+    ])
+    .where('posts.id', '=', postId)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError('No such post');
+  authorize(actor, 'answer.accept', {
+    board: { visibility: row.visibility },
+    locked: !!row.locked,
+    closed: !!row.closed,
+    deleted: !!row.topic_deleted,
+    authorId: row.topic_author,
+  });
+  if (row.kind !== 'question') throw new UserError('Only questions have an accepted answer');
+  if (row.post_number === 1) throw new UserError('The question itself cannot be its answer');
+  if (row.deleted_at) throw new UserError('A deleted reply cannot be the answer');
+  if (row.solved_post_id === row.id) return;
+
+  await db.transaction().execute(async (tx) => {
+    if (row.solved_post_id) {
+      const previous = await tx.selectFrom('posts').select('user_id').where('id', '=', row.solved_post_id).executeTakeFirst();
+      if (previous) await tx.updateTable('users').set((eb) => ({ answer_count: eb('answer_count', '-', 1) })).where('id', '=', previous.user_id).execute();
+    }
+    await tx.updateTable('topics').set({ solved_post_id: row.id }).where('id', '=', row.topic_id).execute();
+    await tx.updateTable('users').set((eb) => ({ answer_count: eb('answer_count', '+', 1) })).where('id', '=', row.user_id).execute();
+  });
+}

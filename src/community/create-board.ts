@@ -1,0 +1,45 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { BoardVisibility, DB } from '../db/schema.ts';
+import { authorize, type Actor } from '../policy/policy.ts';
+import { nowIso } from '../shared/clock.ts';
+import { UserError } from '../shared/errors.ts';
+import { slugify } from '../shared/slug.ts';
+
+const input = z.object({
+  name: z.string().trim().min(2, 'Board name must be at least 2 characters').max(60, 'Board name must be at most 60 characters'),
+  slug: z.string().trim().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Slug may use lower-case letters, digits and single dashes').max(60).optional(),
+  description: z.string().trim().max(500, 'Description must be at most 500 characters').default(''),
+  visibility: z.enum(['public', 'members', 'staff'] satisfies BoardVisibility[]).default('public'),
+  position: z.number().int().optional(),
+});
+
+/** Creates a board. `actor` null means the system (CLI, seed), which bypasses the policy. */
+export async function createBoard(db: Kysely<DB>, actor: Actor | null, raw: z.input<typeof input>): Promise<{ id: number; slug: string }> {
+  if (actor) authorize(actor, 'board.manage', null);
+  const parsed = input.safeParse(raw);
+  if (!parsed.success) throw new UserError(parsed.error.issues[0]!.message);
+  const b = parsed.data;
+  const slug = b.slug ?? slugify(b.name, 60);
+  return db.transaction().execute(async (tx) => {
+    if (await tx.selectFrom('boards').select('id').where('slug', '=', slug).executeTakeFirst()) {
+      throw new UserError(`A board with the address "${slug}" already exists`, 409, 'slug');
+    }
+    const last = await tx.selectFrom('boards').select((eb) => eb.fn.max('position').as('p')).executeTakeFirst();
+    const { id } = await tx
+      .insertInto('boards')
+      .values({
+        slug,
+        name: b.name,
+        description: b.description,
+        visibility: b.visibility,
+        position: b.position ?? Number(last?.p ?? 0) + 1,
+        last_post_at: null,
+        last_topic_id: null,
+        created_at: nowIso(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { id, slug };
+  });
+}

@@ -1,0 +1,82 @@
+import type { Kysely } from 'kysely';
+import type { DB, TopicKind } from '../db/schema.ts';
+import { authorize, type Actor } from '../policy/policy.ts';
+import { runPublishPipeline } from '../publish/pipeline.ts';
+import { nowIso } from '../shared/clock.ts';
+import { NotFoundError, UserError } from '../shared/errors.ts';
+import { slugify } from '../shared/slug.ts';
+
+export interface CreateTopicInput {
+  boardSlug: string;
+  kind: TopicKind | string;
+  title: string;
+  body: string;
+  /** Only for seeding and imports: when the topic was written. */
+  at?: string;
+}
+
+/** Opens a topic (a question or a discussion) with its first post. */
+export async function createTopic(db: Kysely<DB>, actor: Actor, input: CreateTopicInput): Promise<{ id: number; slug: string; postId: number }> {
+  if (input.kind !== 'question' && input.kind !== 'discussion') throw new UserError('Choose whether this is a question or a discussion', 400, 'kind');
+  const kind: TopicKind = input.kind;
+  const board = await db.selectFrom('boards').select(['id', 'visibility']).where('slug', '=', input.boardSlug).executeTakeFirst();
+  if (!board) throw new NotFoundError('No such board');
+  authorize(actor, 'topic.create', board);
+
+  const text = await runPublishPipeline({ actor, where: 'topic', title: input.title, body: input.body });
+  const title = text.title!;
+  const at = input.at ?? nowIso();
+  const slug = slugify(title);
+
+  return db.transaction().execute(async (tx) => {
+    const { id } = await tx
+      .insertInto('topics')
+      .values({
+        board_id: board.id,
+        user_id: actor.id,
+        kind,
+        title,
+        slug,
+        solved_post_id: null,
+        post_count: 1,
+        last_post_at: at,
+        last_post_user_id: actor.id,
+        created_at: at,
+        deleted_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const post = await tx
+      .insertInto('posts')
+      .values({
+        topic_id: id,
+        user_id: actor.id,
+        post_number: 1,
+        body_markdown: text.bodyMarkdown,
+        body_html: text.bodyHtml,
+        created_at: at,
+        updated_at: null,
+        deleted_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await tx
+      .updateTable('boards')
+      .set((eb) => ({ topic_count: eb('topic_count', '+', 1), post_count: eb('post_count', '+', 1) }))
+      .where('id', '=', board.id)
+      .execute();
+    await bumpBoardActivity(tx, board.id, id, at);
+    await tx.updateTable('users').set((eb) => ({ post_count: eb('post_count', '+', 1) })).where('id', '=', actor.id).execute();
+    return { id, slug, postId: post.id };
+  });
+}
+
+/** Moves a board's "latest activity" forward (never backward, as imports may be out of order). */
+export async function bumpBoardActivity(tx: Kysely<DB>, boardId: number, topicId: number, at: string): Promise<void> {
+  await tx
+    .updateTable('boards')
+    .set({ last_post_at: at, last_topic_id: topicId })
+    .where('id', '=', boardId)
+    .where((eb) => eb.or([eb('last_post_at', 'is', null), eb('last_post_at', '<=', at)]))
+    .execute();
+}

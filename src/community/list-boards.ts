@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { visibleBoardKinds, type Actor } from '../policy/policy.ts';
+
+/** The home page: boards the actor may see, in order, with counts and latest activity. */
+export async function listBoards(db: Kysely<DB>, actor: Actor | null) {
+  return db
+    .selectFrom('boards')
+    .leftJoin('topics', 'topics.id', 'boards.last_topic_id')
+    .select([
+      'boards.id', 'boards.slug', 'boards.name', 'boards.description', 'boards.visibility',
+      'boards.topic_count', 'boards.post_count', 'boards.last_post_at',
+      'topics.id as last_topic_id', 'topics.title as last_topic_title', 'topics.slug as last_topic_slug',
+    ])
+    .where('boards.visibility', 'in', visibleBoardKinds(actor))
+    .orderBy('boards.position')
+    .orderBy('boards.id')
+    .execute();
+}
+
+/** The most recently active topics across the boards the actor may see. */
+export async function latestTopics(db: Kysely<DB>, actor: Actor | null, limit = 10) {
+  return db
+    .selectFrom('topics')
+    .innerJoin('boards', 'boards.id', 'topics.board_id')
+    .innerJoin('users', 'users.id', 'topics.last_post_user_id')
+    .select([
+      'topics.id', 'topics.slug', 'topics.title', 'topics.kind', 'topics.solved_post_id', 'topics.post_count', 'topics.last_post_at',
+      'boards.slug as board_slug', 'boards.name as board_name',
+      'users.id as last_user_id', 'users.display_name as last_user_name', 'users.deleted_at as last_user_deleted',
+    ])
+    .where('boards.visibility', 'in', visibleBoardKinds(actor))
+    .where('topics.deleted_at', 'is', null)
+    .orderBy('topics.last_post_at', 'desc')
+    .limit(limit)
+    .execute();
+}

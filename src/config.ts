@@ -1,0 +1,73 @@
+// Configuration comes from environment variables, optionally layered over a JSON config file
+// (PARLEY_CONFIG=path). Everything is validated once at start-up: a bad value stops Parley with
+// a message that names the setting, rather than failing later in a request.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .default('file:./data/parley.db')
+    .refine((v) => /^(file:.+|postgres(ql)?:\/\/.+)$/.test(v), {
+      message: 'must be file:PATH (SQLite) or postgres://… (PostgreSQL)',
+    }),
+  PUBLIC_URL: z.url({ message: 'must be an absolute http(s) URL' }).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SITE_NAME: z.string().min(1).max(80).default('Parley Community'),
+  // Seed the demo community when the database is empty at start. Off by setting it to "false".
+  SEED_DEMO: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
+  COMPANY_EMAIL_DOMAINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((d) => d.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+});
+
+export type Config = z.infer<typeof schema> & { publicUrl: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates configuration; throws ConfigError naming every bad setting. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  let fileValues: Record<string, unknown> = {};
+  if (env.PARLEY_CONFIG) {
+    const path = resolve(env.PARLEY_CONFIG);
+    try {
+      fileValues = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new ConfigError(`PARLEY_CONFIG: cannot read ${path}: ${(err as Error).message}`);
+    }
+    if (typeof fileValues !== 'object' || fileValues === null || Array.isArray(fileValues)) {
+      throw new ConfigError(`PARLEY_CONFIG: ${path} must hold a JSON object of settings`);
+    }
+  }
+  // Environment wins over the file; empty variables count as unset.
+  const merged: Record<string, unknown> = { ...fileValues };
+  for (const key of Object.keys(schema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') merged[key] = v;
+  }
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const host = c.HOST === '0.0.0.0' || c.HOST === '::' ? 'localhost' : c.HOST;
+  return { ...c, publicUrl: (c.PUBLIC_URL ?? `http://${host}:${c.PORT}`).replace(/\/$/, '') };
+}

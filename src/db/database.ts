@@ -1,0 +1,77 @@
+// One data layer for both databases: an embedded SQLite file (better-sqlite3, WAL) by default,
+// PostgreSQL when DATABASE_URL is postgres://. Query code is the same Kysely code on both.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  /** Where the data lives, without credentials (safe to log). */
+  describe: string;
+  close(): Promise<void>;
+}
+
+export class DatabaseUnavailableError extends Error {
+  override name = 'DatabaseUnavailableError';
+}
+
+export function sqlitePathFromUrl(url: string): string {
+  return resolve(url.slice('file:'.length));
+}
+
+/** Opens the database named by a DATABASE_URL and checks it answers. */
+export async function openDatabase(url: string): Promise<Database> {
+  if (url.startsWith('file:')) return openSqlite(sqlitePathFromUrl(url));
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url);
+  throw new DatabaseUnavailableError(`DATABASE_URL must be file:PATH or postgres://…, got "${redactUrl(url)}"`);
+}
+
+function openSqlite(path: string): Database {
+  let native: SQLite.Database;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    native = new SQLite(path);
+    native.pragma('journal_mode = WAL');
+    native.pragma('synchronous = NORMAL');
+    native.pragma('foreign_keys = ON');
+    native.pragma('busy_timeout = 5000');
+  } catch (err) {
+    throw new DatabaseUnavailableError(`cannot open SQLite database ${path}: ${(err as Error).message}`);
+  }
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: native }) });
+  return { db, dialect: 'sqlite', describe: `SQLite ${path}`, close: () => db.destroy() };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 5000,
+    // bigint (count(*), sums) as JS numbers, as SQLite gives them; our values stay far below 2^53.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client that errors (server restart) must not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (err) {
+    await db.destroy().catch(() => {});
+    throw new DatabaseUnavailableError(`cannot reach PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}`);
+  }
+  return { db, dialect: 'postgres', describe: `PostgreSQL ${redactUrl(url)}`, close: () => db.destroy() };
+}
+
+/** postgres://user:secret@host/db → postgres://user:***@host/db */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+):[^@/]*@/, '$1:***@');
+}

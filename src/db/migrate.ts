@@ -1,0 +1,44 @@
+// Versioned migrations, applied in name order by `parley migrate` and on every start.
+// Kysely records applied ones in its own table and takes a lock, so several processes
+// starting at once do not race.
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './database.ts';
+import type { MigrationContext } from './migration-helpers.ts';
+import * as m001 from './migrations/001_initial.ts';
+
+type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
+
+// Listed explicitly (not read from disk) so that a bundled or type-stripped build finds them too.
+const migrations: Record<string, MigrationModule> = {
+  '001_initial': m001,
+};
+
+class StaticProvider implements MigrationProvider {
+  constructor(private ctx: MigrationContext) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const out: Record<string, Migration> = {};
+    for (const [name, mod] of Object.entries(migrations)) {
+      out[name] = {
+        up: (db) => mod.up(db, this.ctx),
+        ...(mod.down ? { down: (db) => mod.down!(db, this.ctx) } : {}),
+      };
+    }
+    return out;
+  }
+}
+
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
+/** Applies pending migrations; returns the names applied now. */
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  const migrator = new Migrator({ db: database.db, provider: new StaticProvider({ dialect: database.dialect }) });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    const what = failed ? `migration ${failed.migrationName} failed` : 'migrations failed';
+    throw new MigrationError(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

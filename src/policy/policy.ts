@@ -1,0 +1,69 @@
+// The one place that answers "may this actor do that to this thing?" for the whole app, in
+// the spirit of Discourse's Guardian and Outline's policies. Routes and use cases never test
+// roles themselves: they call can()/authorize() with an action name.
+//
+// Being an Employee grants nothing here: employees act with exactly a member's abilities.
+import type { BoardVisibility, Role } from '../db/schema.ts';
+import { ForbiddenError, UserError } from '../shared/errors.ts';
+
+export interface Actor {
+  id: number;
+  roles: ReadonlySet<Role>;
+}
+
+/** Roles that run the community. Employee is deliberately not one of them. */
+const STAFF: readonly Role[] = ['moderator', 'community_manager', 'admin'];
+
+export const isStaff = (a: Actor | null): boolean => !!a && STAFF.some((r) => a.roles.has(r));
+const has = (a: Actor | null, ...roles: Role[]): boolean => !!a && roles.some((r) => a.roles.has(r));
+
+interface BoardLike {
+  visibility: BoardVisibility;
+}
+interface TopicLike {
+  board: BoardLike;
+  locked: boolean;
+  closed: boolean;
+  deleted: boolean;
+}
+interface UserLike {
+  id: number;
+}
+
+// Each rule: the subject it is about, and who is allowed. Unknown action = compile error.
+const rules = {
+  'board.view': (a: Actor | null, board: BoardLike) =>
+    board.visibility === 'public' || (board.visibility === 'members' && !!a) || isStaff(a),
+  'board.manage': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
+  'topic.view': (a: Actor | null, t: TopicLike) => rules['board.view'](a, t.board) && (!t.deleted || isStaff(a)),
+  'topic.create': (a: Actor | null, board: BoardLike) => !!a && rules['board.view'](a, board),
+  'post.create': (a: Actor | null, t: TopicLike) =>
+    !!a && rules['topic.view'](a, t) && ((!t.locked && !t.closed) || has(a, 'moderator', 'community_manager', 'admin')),
+  // The asker, or a moderator / community manager, picks the accepted answer.
+  'answer.accept': (a: Actor | null, t: TopicLike & { authorId: number }) =>
+    !!a && rules['topic.view'](a, t) && (a.id === t.authorId || has(a, 'moderator', 'community_manager', 'admin')),
+  'user.viewPrivate': (a: Actor | null, u: UserLike) => !!a && (a.id === u.id || has(a, 'community_manager', 'admin')),
+  // Admins grant any role; community managers run the community roles but not admin.
+  'role.grant': (a: Actor | null, role: Role) =>
+    has(a, 'admin') || (has(a, 'community_manager') && role !== 'admin'),
+} as const;
+
+export type Action = keyof typeof rules;
+type SubjectOf<A extends Action> = Parameters<(typeof rules)[A]>[1];
+
+export function can<A extends Action>(actor: Actor | null, action: A, subject: SubjectOf<A>): boolean {
+  return (rules[action] as (a: Actor | null, s: SubjectOf<A>) => boolean)(actor, subject);
+}
+
+/** Like can(), but throws a 403 (or 401 for a visitor) that the HTTP layer turns into a page. */
+export function authorize<A extends Action>(actor: Actor | null, action: A, subject: SubjectOf<A>): void {
+  if (can(actor, action, subject)) return;
+  if (!actor) throw new UserError('Please sign in to do that', 401);
+  throw new ForbiddenError();
+}
+
+/** Boards an actor may see, as a visibility filter for list queries. */
+export function visibleBoardKinds(actor: Actor | null): BoardVisibility[] {
+  if (isStaff(actor)) return ['public', 'members', 'staff'];
+  return actor ? ['public', 'members'] : ['public'];
+}

@@ -1,0 +1,47 @@
+// Every piece of text that becomes public passes here, and nothing else writes public text.
+// The pipeline is an ordered list of checks; each may refuse (throw a UserError), and the last
+// step renders the Markdown once so that page views never parse it. Later checks (the
+// confidentiality guard, watched words, new-member hold, rate limits) slot into `checks`.
+import type { Actor } from '../policy/policy.ts';
+import { UserError } from '../shared/errors.ts';
+import { renderMarkdown } from '../shared/markdown.ts';
+
+export interface PublishDraft {
+  actor: Actor;
+  where: 'topic' | 'reply';
+  title?: string;
+  body: string;
+}
+
+export interface Published {
+  title?: string;
+  bodyMarkdown: string;
+  bodyHtml: string;
+}
+
+type Check = (draft: PublishDraft) => void | Promise<void>;
+
+export const LIMITS = { titleMin: 5, titleMax: 150, bodyMin: 2, bodyMax: 50_000 } as const;
+
+const limits: Check = (d) => {
+  if (d.title !== undefined) {
+    const t = d.title.trim();
+    if (t.length < LIMITS.titleMin) throw new UserError(`Title must be at least ${LIMITS.titleMin} characters`, 400, 'title');
+    if (t.length > LIMITS.titleMax) throw new UserError(`Title must be at most ${LIMITS.titleMax} characters`, 400, 'title');
+  }
+  const b = d.body.trim();
+  if (b.length < LIMITS.bodyMin) throw new UserError('Write something first: the message is empty', 400, 'body');
+  if (d.body.length > LIMITS.bodyMax) throw new UserError(`Message must be at most ${LIMITS.bodyMax} characters`, 413, 'body');
+};
+
+const checks: Check[] = [limits];
+
+export async function runPublishPipeline(draft: PublishDraft): Promise<Published> {
+  for (const check of checks) await check(draft);
+  const body = draft.body.replace(/\r\n?/g, '\n').trim();
+  return {
+    ...(draft.title !== undefined ? { title: draft.title.trim().replace(/\s+/g, ' ') } : {}),
+    bodyMarkdown: body,
+    bodyHtml: renderMarkdown(body),
+  };
+}

@@ -1,0 +1,41 @@
+import type { BoardVisibility, Role, TopicKind } from '../db/schema.ts';
+
+export interface DemoUser {
+  /** Stable key used by threads to name their authors. */
+  key: string;
+  username: string;
+  displayName: string;
+  email: string;
+  roles: Role[];
+  bio: string;
+  /** Demo accounts whose sign-in details are printed at start (one per role). */
+  demoLogin?: boolean;
+}
+
+export interface DemoBoard {
+  slug: string;
+  name: string;
+  description: string;
+  visibility: BoardVisibility;
+}
+
+export interface DemoReply {
+  author: string; // DemoUser.key
+  /** Hours after the topic was opened. */
+  hoursAfter: number;
+  body: string; // Markdown
+  /** For questions: this reply is the accepted answer. */
+  accepted?: boolean;
+}
+
+export interface DemoThread {
+  board: string; // DemoBoard.slug
+  kind: TopicKind;
+  title: string;
+  author: string; // DemoUser.key
+  /** Days before the seeding time that the topic was opened. */
+  daysAgo: number;
+  body: string; // Markdown
+  pinned?: boolean;
+  replies: DemoReply[];
+}

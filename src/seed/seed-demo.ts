@@ -1,0 +1,84 @@
+// Seeds the demo community: accounts, boards and ~30 threads, written through the same use
+// cases as the web (so every post passes the publish pipeline). Passwords are random per
+// installation and returned once for printing; they are never stored in clear or logged.
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { createUser } from '../accounts/create-user.ts';
+import type { DB, Role } from '../db/schema.ts';
+import type { Actor } from '../policy/policy.ts';
+import { acceptAnswer } from '../community/accept-answer.ts';
+import { createBoard } from '../community/create-board.ts';
+import { createReply } from '../community/create-reply.ts';
+import { createTopic } from '../community/create-topic.ts';
+import { demoBoards, demoThreads, demoUsers } from './demo-content.ts';
+
+export interface DemoLogin {
+  username: string;
+  password: string;
+  roles: Role[];
+}
+
+export async function isEmpty(db: Kysely<DB>): Promise<boolean> {
+  const row = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  return !row;
+}
+
+/** Seeds into an empty database; refuses to mix demo data into a community that has data. */
+export async function seedDemo(
+  db: Kysely<DB>,
+  onProgress: (done: number, total: number) => void = () => {},
+  now = Date.now(),
+): Promise<DemoLogin[]> {
+  if (!(await isEmpty(db))) throw new Error('The database already has accounts: the demo community is only seeded into an empty database.');
+  const total = demoUsers.length + demoBoards.length + demoThreads.length;
+  let done = 0;
+  const step = () => onProgress(++done, total);
+
+  const actors = new Map<string, Actor>();
+  const logins: DemoLogin[] = [];
+  const oldest = Math.max(...demoThreads.map((t) => t.daysAgo)) + 30;
+  for (const u of demoUsers) {
+    const password = `${u.username.replace(/^demo-/, '')}-${randomBytes(9).toString('base64url')}`;
+    const { id } = await createUser(db, {
+      username: u.username,
+      email: u.email,
+      displayName: u.displayName,
+      password,
+      bio: u.bio,
+      roles: u.roles,
+      emailVerified: true,
+      createdAt: new Date(now - oldest * 86_400_000).toISOString(),
+    });
+    actors.set(u.key, { id, roles: new Set<Role>(['member', ...u.roles]) });
+    if (u.demoLogin) logins.push({ username: u.username, password, roles: u.roles });
+    step();
+  }
+  for (const b of demoBoards) {
+    await createBoard(db, null, b);
+    step();
+  }
+  const actor = (key: string): Actor => {
+    const a = actors.get(key);
+    if (!a) throw new Error(`demo content names an unknown user "${key}"`);
+    return a;
+  };
+  // Oldest first, so that ids and "latest activity" follow the story's order.
+  for (const t of [...demoThreads].sort((a, b) => b.daysAgo - a.daysAgo)) {
+    const opened = now - t.daysAgo * 86_400_000 - 3_600_000 * 3;
+    const topic = await createTopic(db, actor(t.author), {
+      boardSlug: t.board,
+      kind: t.kind,
+      title: t.title,
+      body: t.body,
+      at: new Date(opened).toISOString(),
+    });
+    if (t.pinned) await db.updateTable('topics').set({ pinned: 1 }).where('id', '=', topic.id).execute();
+    for (const r of t.replies) {
+      const at = Math.min(opened + r.hoursAfter * 3_600_000, now - 60_000);
+      const reply = await createReply(db, actor(r.author), { topicId: topic.id, body: r.body, at: new Date(at).toISOString() });
+      if (r.accepted) await acceptAnswer(db, actor(t.author), reply.id);
+    }
+    step();
+  }
+  return logins;
+}

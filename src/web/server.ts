@@ -1,0 +1,111 @@
+// The HTTP layer: Fastify with its official plugins. It stays thin: routes validate input,
+// call a use case, and hand the result to a view. Domain folders register their own routes.
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import view from '@fastify/view';
+import { Eta } from 'eta';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { loggerOptions } from '../log.ts';
+import type { Actor } from '../policy/policy.ts';
+import { communityRoutes } from '../community/routes.ts';
+import { UserError } from '../shared/errors.ts';
+import { viewHelpers } from './view-helpers.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    database: Database;
+  }
+  interface FastifyRequest {
+    /** The signed-in account, or null for a visitor. */
+    actor: Actor | null;
+  }
+}
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+export interface ServerOptions {
+  config: Config;
+  database: Database;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildServer({ config, database, logger }: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ?? loggerOptions(config.LOG_LEVEL),
+    trustProxy: true,
+    // Request bodies beyond this are refused before parsing (posts are limited far lower).
+    bodyLimit: 1024 * 1024,
+  });
+  app.decorate('config', config);
+  app.decorate('database', database);
+  app.decorateRequest('actor', null);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // Only in production behind TLS: a dev server on http://localhost must stay reachable.
+    strictTransportSecurity: config.NODE_ENV === 'production',
+  });
+  await app.register(formbody);
+  await app.register(cookie);
+  await app.register(fastifyStatic, {
+    root: here('./public'),
+    prefix: '/assets/',
+    maxAge: config.NODE_ENV === 'production' ? '1d' : 0,
+  });
+  await app.register(view, {
+    engine: { eta: new Eta({ autoEscape: true, autoTrim: false }) },
+    root: here('./views'),
+    production: config.NODE_ENV !== 'development',
+    defaultContext: { site: { name: config.SITE_NAME, url: config.publicUrl }, h: viewHelpers },
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const err = error as Error & { statusCode?: number; validation?: unknown };
+    let status = 500;
+    let message = 'Something went wrong on our side. It has been logged; please try again.';
+    if (err instanceof UserError) {
+      status = err.status;
+      message = err.message;
+    } else if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
+      status = err.statusCode ?? 400;
+      message = err.validation ? 'The request is not valid: ' + err.message : err.message;
+    } else {
+      request.log.error({ err }, 'request failed');
+    }
+    return sendError(reply, status, message);
+  });
+  app.setNotFoundHandler(async (_request, reply) => sendError(reply, 404, 'There is nothing at this address.'));
+
+  app.get('/healthz', { logLevel: 'warn' }, async () => ({ ok: true }));
+  await app.register(communityRoutes);
+  return app;
+}
+
+function sendError(reply: import('fastify').FastifyReply, status: number, message: string) {
+  reply.code(status);
+  const wantsJson = reply.request.url.startsWith('/api/') || !/text\/html|\*\/\*/.test(reply.request.headers.accept ?? '*/*');
+  if (wantsJson) return reply.send({ statusCode: status, error: titleFor(status), message });
+  return reply.view('error', { title: titleFor(status), status, message, actor: reply.request.actor });
+}
+
+function titleFor(status: number): string {
+  return (
+    { 400: 'Bad request', 401: 'Please sign in', 403: 'Not allowed', 404: 'Page not found', 409: 'Conflict', 413: 'Too large', 429: 'Too many requests' } as Record<number, string>
+  )[status] ?? 'Server error';
+}
