@@ -12,6 +12,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { loggerOptions } from '../log.ts';
 import type { Actor } from '../policy/policy.ts';
+import { accountRoutes } from '../accounts/routes.ts';
 import { communityRoutes } from '../community/routes.ts';
 import { UserError } from '../shared/errors.ts';
 import { viewHelpers } from './view-helpers.ts';
@@ -93,6 +94,7 @@ export async function buildServer({ config, database, logger }: ServerOptions): 
   app.setNotFoundHandler(async (_request, reply) => sendError(reply, 404, 'There is nothing at this address.'));
 
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ ok: true }));
+  await app.register(accountRoutes);
   await app.register(communityRoutes);
   return app;
 }

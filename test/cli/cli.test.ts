@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const bin = fileURLToPath(new URL('../../bin/parley.js', import.meta.url));
+const tempDb = () => `file:${join(mkdtempSync(join(tmpdir(), 'parley-cli-')), 'parley.db')}`;
+
+function parley(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('--help lists start, migrate, seed and user administration', () => {
+  const r = parley(['--help']);
+  assert.equal(r.code, 0);
+  for (const cmd of ['start', 'migrate', 'seed', 'user']) assert.match(r.out, new RegExp(`\\n  ${cmd}\\b`));
+  const u = parley(['user', '--help']);
+  for (const cmd of ['create', 'grant', 'revoke', 'show']) assert.match(u.out, new RegExp(`\\n  ${cmd}\\b`));
+});
+
+test('migrate, create a user, grant and revoke a role', () => {
+  const env = { DATABASE_URL: tempDb() };
+  assert.match(parley(['migrate'], env).out, /Applied 1 migration\(s\): 001_initial/);
+  assert.match(parley(['migrate'], env).out, /up to date/);
+  const created = parley(['user', 'create', '--username', 'dana', '--email', 'dana@brightwave.example', '--name', 'Dana K', '--role', 'moderator'], { ...env, PARLEY_PASSWORD: 'a strong passphrase' });
+  assert.equal(created.code, 0, created.err);
+  assert.match(created.out, /Created user dana \(id \d+\) with roles: member, moderator/);
+  assert.match(parley(['user', 'grant', 'dana', 'community-manager', '--reason', 'promoted'], env).out, /Granted community_manager to dana\. Roles now: .*community_manager/);
+  assert.match(parley(['user', 'grant', 'DANA@brightwave.example', 'community_manager'], env).out, /Nothing to change/);
+  assert.match(parley(['user', 'revoke', 'dana', 'moderator'], env).out, /Revoked moderator from dana\. Roles now: member, community_manager|Revoked moderator from dana\. Roles now: community_manager, member/);
+  assert.match(parley(['user', 'show', 'dana'], env).out, /dana \(id \d+\) "Dana K"/);
+});
+
+test('bad input: a clear message and a non-zero exit, nothing written', () => {
+  const env = { DATABASE_URL: tempDb() };
+  const badRole = parley(['user', 'grant', 'nobody', 'overlord'], env);
+  assert.equal(badRole.code, 2);
+  assert.match(badRole.err, /Unknown role "overlord"/);
+  const noUser = parley(['user', 'grant', 'nobody', 'employee'], env);
+  assert.equal(noUser.code, 2);
+  assert.match(noUser.err, /No user "nobody"/);
+  const weak = parley(['user', 'create', '--username', 'xone', '--email', 'xone@example.com'], { ...env, PARLEY_PASSWORD: 'short' });
+  assert.equal(weak.code, 2);
+  assert.match(weak.err, /at least 10 characters/);
+  const noPassword = spawnSync(process.execPath, [bin, 'user', 'create', '--username', 'xtwo', '--email', 'xtwo@example.com'], { env: { ...process.env, ...env, PARLEY_PASSWORD: '' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  assert.equal(noPassword.status, 2);
+  assert.match(noPassword.stderr, /set PARLEY_PASSWORD/);
+  assert.match(parley(['user', 'show', 'xone'], env).err, /No user "xone"/);
+  const missingOption = parley(['user', 'create', '--username', 'xthree'], env);
+  assert.notEqual(missingOption.code, 0);
+  assert.match(missingOption.err, /required option '--email <address>'/);
+});
+
+test('start refuses a bad setting or an unreachable database, naming it', () => {
+  const badPort = parley(['start'], { PORT: 'eighty', DATABASE_URL: tempDb() });
+  assert.equal(badPort.code, 78);
+  assert.match(badPort.err, /PORT/);
+  const noDb = parley(['migrate'], { DATABASE_URL: 'postgres://parley:hunter2@127.0.0.1:1/parley' });
+  assert.equal(noDb.code, 1);
+  assert.match(noDb.err, /cannot reach PostgreSQL at postgres:\/\/parley:\*\*\*@127\.0\.0\.1:1\/parley/);
+  assert.doesNotMatch(noDb.err, /hunter2/);
+});
+
+test('start seeds an empty database, prints demo sign-ins once, serves pages, and logs no secrets', async () => {
+  const env = { ...process.env, DATABASE_URL: tempDb(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+  const child = spawn(process.execPath, [bin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start within 60 s:\n${out}`)), 60_000);
+      child.stdout.on('data', () => {
+        const m = /Browse to (http:\/\/\S+?)\/\n/.exec(out);
+        if (m) (clearTimeout(timer), resolve(m[1]!));
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
+    });
+    const logins = [...out.matchAll(/^ {2}(demo-\S+)\s+(\S+)\s+/gm)].map((m) => ({ username: m[1]!, password: m[2]! }));
+    assert.ok(logins.length >= 4, out);
+    const home = await fetch(`${url}/`);
+    assert.equal(home.status, 200);
+    assert.match(await home.text(), /Boards/);
+    await fetch(`${url}/b/home-internet?token=very-secret-token`);
+    await new Promise((r) => setTimeout(r, 300));
+    // Pino lines carry the route pattern, never the query string; passwords appear only in the one-time table.
+    const logLines = out.split('\n').filter((l) => l.startsWith('{'));
+    assert.ok(logLines.some((l) => l.includes('"route":"/b/:slug"')), 'requests are logged');
+    assert.ok(!logLines.some((l) => l.includes('very-secret-token')));
+    for (const { password } of logins) assert.ok(!logLines.some((l) => l.includes(password)));
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+  assert.equal(child.exitCode, 0, 'stops cleanly on SIGTERM');
+});

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+test('defaults: SQLite under ./data, port 3000 on loopback', () => {
+  const c = loadConfig({});
+  assert.equal(c.PORT, 3000);
+  assert.equal(c.HOST, '127.0.0.1');
+  assert.equal(c.DATABASE_URL, 'file:./data/parley.db');
+  assert.equal(c.publicUrl, 'http://127.0.0.1:3000');
+  assert.equal(c.SEED_DEMO, true);
+});
+
+test('a bad value stops start-up with a message naming the setting', () => {
+  assert.throws(() => loadConfig({ PORT: 'eighty' }), (e: Error) => e instanceof ConfigError && /PORT/.test(e.message));
+  assert.throws(() => loadConfig({ PORT: '70000' }), /PORT/);
+  assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL: must be file:PATH/);
+  assert.throws(() => loadConfig({ PUBLIC_URL: 'not a url' }), /PUBLIC_URL/);
+  assert.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/);
+});
+
+test('several bad settings are all named at once', () => {
+  assert.throws(
+    () => loadConfig({ PORT: '-1', SEED_DEMO: 'maybe' }),
+    (e: Error) => /PORT/.test(e.message) && /SEED_DEMO/.test(e.message),
+  );
+});
+
+test('company e-mail domains are a trimmed, lower-cased list', () => {
+  assert.deepEqual(loadConfig({ COMPANY_EMAIL_DOMAINS: ' Brightwave.example, ,corp.example ' }).COMPANY_EMAIL_DOMAINS, ['brightwave.example', 'corp.example']);
+});
+
+test('a config file adds settings; the environment wins over it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-config-'));
+  const file = join(dir, 'parley.json');
+  writeFileSync(file, JSON.stringify({ PORT: 4100, SITE_NAME: 'Acme Community' }));
+  const c = loadConfig({ PARLEY_CONFIG: file, PORT: '4200' });
+  assert.equal(c.PORT, 4200);
+  assert.equal(c.SITE_NAME, 'Acme Community');
+  writeFileSync(file, '{ not json');
+  assert.throws(() => loadConfig({ PARLEY_CONFIG: file }), /PARLEY_CONFIG: cannot read/);
+  assert.throws(() => loadConfig({ PARLEY_CONFIG: join(dir, 'missing.json') }), /PARLEY_CONFIG/);
+});

@@ -1,0 +1,64 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { DatabaseUnavailableError, openDatabase, redactUrl } from '../../src/db/database.ts';
+import { migrateToLatest } from '../../src/db/migrate.ts';
+import { testDatabaseKinds } from '../helpers/databases.ts';
+
+test('SQLite: file:PATH creates the file and its folder, in WAL mode', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-db-'));
+  const path = join(dir, 'nested', 'parley.db');
+  const database = await openDatabase(`file:${path}`);
+  try {
+    assert.equal(database.dialect, 'sqlite');
+    assert.ok(existsSync(path));
+    const { rows } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(database.db);
+    assert.equal(rows[0]?.journal_mode, 'wal');
+  } finally {
+    await database.close();
+  }
+});
+
+test('an unreachable PostgreSQL gives a clear error without the password', async () => {
+  await assert.rejects(
+    openDatabase('postgres://parley:s3cret@127.0.0.1:1/parley'),
+    (e: Error) => e instanceof DatabaseUnavailableError && /cannot reach PostgreSQL/.test(e.message) && !e.message.includes('s3cret'),
+  );
+});
+
+test('an unopenable SQLite path gives a clear error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-db-'));
+  const notAFolder = join(dir, 'plain-file');
+  writeFileSync(notAFolder, 'x');
+  await assert.rejects(openDatabase(`file:${notAFolder}/parley.db`), (e: Error) => e instanceof DatabaseUnavailableError && e.message.includes('cannot open SQLite'));
+});
+
+test('redactUrl hides the password only', () => {
+  assert.equal(redactUrl('postgres://u:p@h:5432/d'), 'postgres://u:***@h:5432/d');
+  assert.equal(redactUrl('postgres://h/d'), 'postgres://h/d');
+});
+
+for (const kind of testDatabaseKinds()) {
+  describe(`migrations on ${kind.name}`, () => {
+    test('apply once, then report nothing pending; the schema is usable', async () => {
+      const database = await kind.open({ migrate: false });
+      try {
+        assert.deepEqual(await migrateToLatest(database), ['001_initial']);
+        assert.deepEqual(await migrateToLatest(database), []);
+        const { id } = await database.db
+          .insertInto('boards')
+          .values({ slug: 'b', name: 'B', description: '', position: 1, visibility: 'public', last_post_at: null, last_topic_id: null, created_at: new Date().toISOString() })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        assert.equal(typeof id, 'number');
+        const count = await database.db.selectFrom('boards').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+        assert.strictEqual(count.n, 1, 'count is a number on both databases');
+      } finally {
+        await database.drop();
+      }
+    });
+  });
+}

@@ -1,0 +1,67 @@
+// Every data-layer test runs on SQLite, and also on PostgreSQL when PARLEY_TEST_DATABASE_URL is
+// set. Each opened database is fresh: a temporary SQLite file, or a new PostgreSQL schema
+// (selected through search_path) that is dropped afterwards.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type Database } from '../../src/db/database.ts';
+import { migrateToLatest } from '../../src/db/migrate.ts';
+
+export interface TestDatabase extends Database {
+  url: string;
+  /** Closes the connection and removes the file or schema. */
+  drop(): Promise<void>;
+}
+
+export interface DatabaseKind {
+  name: 'sqlite' | 'postgres';
+  open(opts?: { migrate?: boolean }): Promise<TestDatabase>;
+}
+
+export function testDatabaseKinds(): DatabaseKind[] {
+  const kinds: DatabaseKind[] = [{ name: 'sqlite', open: openSqlite }];
+  const pgUrl = process.env.PARLEY_TEST_DATABASE_URL;
+  if (pgUrl) kinds.push({ name: 'postgres', open: (opts) => openPostgres(pgUrl, opts) });
+  return kinds;
+}
+
+async function openSqlite(opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-test-'));
+  const url = `file:${join(dir, 'test.db')}`;
+  const database = await openDatabase(url);
+  if (opts.migrate !== false) await migrateToLatest(database);
+  return {
+    ...database,
+    url,
+    async drop() {
+      await database.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function openPostgres(baseUrl: string, opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const u = new URL(baseUrl);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  const url = u.toString();
+  const database = await openDatabase(url);
+  if (opts.migrate !== false) await migrateToLatest(database);
+  return {
+    ...database,
+    url,
+    async drop() {
+      await database.close();
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`drop schema ${schema} cascade`);
+      await c.end();
+    },
+  };
+}

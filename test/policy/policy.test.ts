@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { BoardVisibility, Role } from '../../src/db/schema.ts';
+import { can, authorize, type Action, type Actor } from '../../src/policy/policy.ts';
+
+const actor = (id: number, ...roles: Role[]): Actor => ({ id, roles: new Set<Role>(['member', ...roles]) });
+const visitor = null;
+const member = actor(1);
+const employee = actor(2, 'employee');
+const moderator = actor(3, 'moderator');
+const manager = actor(4, 'community_manager');
+const admin = actor(5, 'admin');
+
+const boards = (['public', 'members', 'staff'] as BoardVisibility[]).map((visibility) => ({ visibility }));
+const topics = boards.flatMap((board) =>
+  [false, true].flatMap((locked) => [false, true].map((deleted) => ({ board, locked, closed: false, deleted, authorId: 1 }))),
+);
+// Every action with a spread of subjects; the matrix below must cover them all.
+const subjects: { [A in Action]: unknown[] } = {
+  'board.view': boards,
+  'board.manage': [null],
+  'topic.view': topics,
+  'topic.create': boards,
+  'post.create': topics,
+  'answer.accept': topics,
+  'user.viewPrivate': [{ id: 1 }, { id: 2 }, { id: 99 }],
+  'role.grant': ['employee', 'moderator', 'community_manager', 'admin'],
+};
+
+const check = (a: Actor | null, action: Action, s: unknown) => can(a, action, s as never);
+
+test('an Employee has exactly the abilities of a member: every action, every subject', () => {
+  // Same id, so that "own" rules (own profile, own question) compare like with like.
+  const asMember = actor(2);
+  for (const [action, list] of Object.entries(subjects) as [Action, unknown[]][]) {
+    for (const s of list) {
+      assert.equal(check(employee, action, s), check(asMember, action, s), `${action} on ${JSON.stringify(s)}`);
+    }
+  }
+});
+
+test('role × action matrix', () => {
+  const expect: [string, Actor | null, Action, unknown, boolean][] = [
+    ['visitor reads a public board', visitor, 'board.view', { visibility: 'public' }, true],
+    ['visitor cannot read a members board', visitor, 'board.view', { visibility: 'members' }, false],
+    ['member reads a members board', member, 'board.view', { visibility: 'members' }, true],
+    ['member cannot read a staff board', member, 'board.view', { visibility: 'staff' }, false],
+    ['employee cannot read a staff board', employee, 'board.view', { visibility: 'staff' }, false],
+    ['moderator reads a staff board', moderator, 'board.view', { visibility: 'staff' }, true],
+    ['visitor cannot start a topic', visitor, 'topic.create', { visibility: 'public' }, false],
+    ['member starts a topic', member, 'topic.create', { visibility: 'public' }, true],
+    ['member cannot reply in a locked topic', member, 'post.create', { board: { visibility: 'public' }, locked: true, closed: false, deleted: false }, false],
+    ['moderator replies in a locked topic', moderator, 'post.create', { board: { visibility: 'public' }, locked: true, closed: false, deleted: false }, true],
+    ['member cannot see a deleted topic', member, 'topic.view', { board: { visibility: 'public' }, locked: false, closed: false, deleted: true }, false],
+    ['moderator sees a deleted topic', moderator, 'topic.view', { board: { visibility: 'public' }, locked: false, closed: false, deleted: true }, true],
+    ['asker accepts an answer', member, 'answer.accept', { board: { visibility: 'public' }, locked: false, closed: false, deleted: false, authorId: 1 }, true],
+    ['another member cannot accept', employee, 'answer.accept', { board: { visibility: 'public' }, locked: false, closed: false, deleted: false, authorId: 1 }, false],
+    ['moderator accepts for the asker', moderator, 'answer.accept', { board: { visibility: 'public' }, locked: false, closed: false, deleted: false, authorId: 1 }, true],
+    ['member manages no boards', member, 'board.manage', null, false],
+    ['employee manages no boards', employee, 'board.manage', null, false],
+    ['community manager manages boards', manager, 'board.manage', null, true],
+    ['owner sees own private data', member, 'user.viewPrivate', { id: 1 }, true],
+    ['employee never sees others\' private data', employee, 'user.viewPrivate', { id: 1 }, false],
+    ['moderator does not see private data by default', moderator, 'user.viewPrivate', { id: 1 }, false],
+    ['community manager sees private data', manager, 'user.viewPrivate', { id: 1 }, true],
+    ['admin sees private data', admin, 'user.viewPrivate', { id: 1 }, true],
+    ['community manager grants moderator', manager, 'role.grant', 'moderator', true],
+    ['community manager cannot grant admin', manager, 'role.grant', 'admin', false],
+    ['admin grants admin', admin, 'role.grant', 'admin', true],
+    ['moderator grants nothing', moderator, 'role.grant', 'employee', false],
+  ];
+  for (const [name, a, action, s, allowed] of expect) assert.equal(check(a, action, s), allowed, name);
+});
+
+test('authorize: 401 for a visitor, 403 for a signed-in actor', () => {
+  assert.throws(() => authorize(null, 'topic.create', { visibility: 'public' }), (e: { status: number }) => e.status === 401);
+  assert.throws(() => authorize(member, 'board.manage', null), (e: { status: number }) => e.status === 403);
+  assert.doesNotThrow(() => authorize(manager, 'board.manage', null));
+});
