@@ -1,0 +1,298 @@
+/**
+ * Customer register with exact data matching (as Microsoft Purview EDM).
+ *
+ * Plaintext values are given once to `addRecord`, normalised (case, accents, spacing,
+ * phone numbers to E.164) and kept only as keyed hashes: HMAC-SHA-256 with the
+ * installation secret, truncated to 64 bits. Nothing else of the value is retained.
+ *
+ * Storage is an open-addressing hash table over typed arrays (12 bytes per field value:
+ * 64-bit key + 32-bit record id·8+field), so 1 million records × 5 fields fit in about
+ * 100 MB. `serialize()` writes the hashes (no plaintext) so the app can store them in its
+ * database; `fromSerialized()` reads them back and refuses a different secret.
+ */
+import { createHmac } from 'node:crypto';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+
+export const CUSTOMER_FIELDS = ['name', 'phone', 'email', 'address', 'customer_number', 'iban'] as const;
+export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
+export type CustomerRecordInput = Partial<Record<CustomerField, string | null | undefined>>;
+
+const FIELD_CODE: Record<CustomerField, number> = { name: 0, phone: 1, email: 2, address: 3, customer_number: 4, iban: 5 };
+const EMPTY = 0xffffffff;
+const MAGIC = 0x50474352; // "PGCR"
+const VERSION = 1;
+
+function stripAccents(s: string): string {
+  return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+}
+
+const TITLES = /^(?:mr|mrs|ms|miss|mx|dr|sir|dhr|mevr|mw|meneer|mevrouw|de heer|ir|ing|drs|mr)\.?\s+/;
+
+/** "  Dhr. Jan  de Vriës " → "jan de vries". */
+export function normaliseName(raw: string): string {
+  let s = stripAccents(raw).toLowerCase().replace(/[’']/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  for (let i = 0; i < 2; i++) s = s.replace(TITLES, '');
+  return s.replace(/\s+/g, ' ');
+}
+
+/** Any written form of a phone number → E.164 ("+31612345678"); null when not a valid number. */
+export function normalisePhone(raw: string, region: CountryCode = 'NL', extraRegions: readonly CountryCode[] = ['GB', 'BE', 'DE', 'US']): string | null {
+  const t = raw.trim();
+  // A number without + or trunk 0 written like "(312) 555-0122" is North American.
+  const order: CountryCode[] = /^\(?[2-9]\d{2}\)?[-. ]?\d{3}[-. ]\d{4}$/.test(t) ? ['US', region, ...extraRegions] : [region, ...extraRegions];
+  for (const r of order) {
+    const p = parsePhoneNumberFromString(raw.trim(), r);
+    if (p && p.isValid()) return p.number;
+  }
+  return null;
+}
+
+export function normaliseEmail(raw: string): string {
+  return stripAccents(raw.trim()).toLowerCase();
+}
+
+/** "KL-482.1937" → "KL4821937". */
+export function normaliseCustomerNumber(raw: string): string {
+  return stripAccents(raw).toUpperCase().replace(/[^A-Z0-9]/g, '');
+}
+
+export function normaliseIban(raw: string): string {
+  return raw.toUpperCase().replace(/[^A-Z0-9]/g, '');
+}
+
+const STREET_ABBREV: Array<[RegExp, string]> = [
+  [/\bstr\b/g, 'straat'],
+  [/\bstrasse\b/g, 'strasse'],
+  [/\bst\b/g, 'street'],
+  [/\brd\b/g, 'road'],
+  [/\bave?\b/g, 'avenue'],
+  [/\bln\b/g, 'lane'],
+  [/\bdr\b/g, 'drive'],
+  [/\bblvd\b/g, 'boulevard'],
+];
+
+/**
+ * Address keys: the street + house number part ("keizersgracht 123") and, where a Dutch
+ * postcode is present, postcode + house number ("1015cj 123"). Both are hashed.
+ */
+export function normaliseAddress(raw: string): string[] {
+  const s = stripAccents(raw).toLowerCase().replace(/ß/g, 'ss');
+  const keys: string[] = [];
+  const firstPart = s.split(/[,\n]/)[0] ?? '';
+  let street = firstPart.replace(/[^\p{L}\p{N}]+/gu, ' ').trim().replace(/\s+/g, ' ');
+  for (const [re, rep] of STREET_ABBREV) street = street.replace(re, rep);
+  if (/\d/.test(street) && /\p{L}{3}/u.test(street)) keys.push(street);
+  const pc = /\b([1-9]\d{3})\s?([a-z]{2})\b/.exec(s);
+  const house = /(?:^|\s)(\d{1,5})(?:\s?[a-z]\b)?/.exec(firstPart);
+  if (pc && house) keys.push(`${pc[1]}${pc[2]} ${house[1]}`);
+  return keys;
+}
+
+export interface RegisterHit {
+  recordId: number;
+  field: CustomerField;
+}
+
+export class CustomerRegister {
+  private readonly secret: Buffer;
+  readonly defaultRegion: CountryCode;
+  private hi: Uint32Array;
+  private lo: Uint32Array;
+  private val: Uint32Array;
+  private cap: number;
+  private used = 0;
+  private records = 0;
+
+  /**
+   * @param secret installation secret (≥ 16 bytes), the HMAC key
+   * @param opts.expectedRecords pre-size the table (an import of N records should pass N: avoids growing)
+   */
+  constructor(secret: string | Uint8Array, opts: { defaultRegion?: CountryCode; expectedRecords?: number; expectedEntries?: number } = {}) {
+    if ((typeof secret === 'string' ? Buffer.byteLength(secret) : secret.length) < 16) throw new Error('the installation secret must be at least 16 bytes');
+    this.secret = Buffer.from(secret);
+    this.defaultRegion = opts.defaultRegion ?? 'NL';
+    const want = Math.ceil((opts.expectedEntries ?? (opts.expectedRecords ?? 0) * 6) / 0.75) + 1;
+    const cap = Math.max(1024, want);
+    this.hi = new Uint32Array(cap);
+    this.lo = new Uint32Array(cap);
+    this.val = new Uint32Array(cap).fill(EMPTY);
+    this.cap = cap;
+  }
+
+  /** Number of records added. */
+  get recordCount(): number {
+    return this.records;
+  }
+  /** Number of hashed values stored. */
+  get entryCount(): number {
+    return this.used;
+  }
+  /** Bytes held by the hash table. */
+  get byteLength(): number {
+    return this.hi.byteLength + this.lo.byteLength + this.val.byteLength;
+  }
+
+  /** The 64-bit keyed hash of an already-normalised value, as two 32-bit halves. */
+  private key(field: CustomerField, normalised: string): [number, number] {
+    const d = createHmac('sha256', this.secret).update(`${FIELD_CODE[field]}\u0000${normalised}`).digest();
+    return [d.readUInt32BE(0), d.readUInt32BE(4)];
+  }
+
+  /** Hex of the 64-bit keyed hash (for storing rows in a database). */
+  hashNormalised(field: CustomerField, normalised: string): string {
+    const [h, l] = this.key(field, normalised);
+    return h.toString(16).padStart(8, '0') + l.toString(16).padStart(8, '0');
+  }
+
+  /** Normalised keys for a raw value of a field (an address gives up to two). */
+  normalise(field: CustomerField, raw: string): string[] {
+    switch (field) {
+      case 'name': {
+        const n = normaliseName(raw);
+        return n.includes(' ') ? [n] : [];
+      }
+      case 'phone': {
+        const p = normalisePhone(raw, this.defaultRegion);
+        return p ? [p] : [];
+      }
+      case 'email':
+        return raw.includes('@') ? [normaliseEmail(raw)] : [];
+      case 'address':
+        return normaliseAddress(raw);
+      case 'customer_number': {
+        const c = normaliseCustomerNumber(raw);
+        return c.length >= 4 ? [c] : [];
+      }
+      case 'iban': {
+        const i = normaliseIban(raw);
+        return i.length >= 12 ? [i] : [];
+      }
+    }
+  }
+
+  /**
+   * Add one customer record. The plaintext is normalised, hashed and dropped.
+   * Returns the record id (0, 1, 2, ... in order of addition) for the caller to map to its own id.
+   */
+  addRecord(fields: CustomerRecordInput): number {
+    const id = this.records++;
+    if (id >= 0x1fffffff) throw new Error('customer register is full');
+    for (const f of CUSTOMER_FIELDS) {
+      const raw = fields[f];
+      if (!raw) continue;
+      for (const n of this.normalise(f, raw)) {
+        const [h, l] = this.key(f, n);
+        this.insert(h, l, id * 8 + FIELD_CODE[f]);
+      }
+    }
+    return id;
+  }
+
+  /** Add an already hashed value (hex from `hashNormalised` or `entries()`), e.g. when loading from a database. */
+  addHashed(field: CustomerField, hashHex: string, recordId: number): void {
+    if (!/^[0-9a-f]{16}$/i.test(hashHex)) throw new Error('hash must be 16 hex digits');
+    this.insert(parseInt(hashHex.slice(0, 8), 16), parseInt(hashHex.slice(8), 16), recordId * 8 + FIELD_CODE[field]);
+    if (recordId >= this.records) this.records = recordId + 1;
+  }
+
+  /** All stored entries as hashes (no plaintext). */
+  *entries(): Generator<{ field: CustomerField; hash: string; recordId: number }> {
+    for (let i = 0; i < this.cap; i++) {
+      const v = this.val[i]!;
+      if (v === EMPTY) continue;
+      yield {
+        field: CUSTOMER_FIELDS[v & 7]!,
+        hash: this.hi[i]!.toString(16).padStart(8, '0') + this.lo[i]!.toString(16).padStart(8, '0'),
+        recordId: v >>> 3,
+      };
+    }
+  }
+
+  private insert(h: number, l: number, v: number): void {
+    if ((this.used + 1) / this.cap > 0.8) this.grow();
+    const cap = this.cap;
+    let i = ((l ^ Math.imul(h, 0x9e3779b1)) >>> 0) % cap;
+    for (;;) {
+      const cur = this.val[i]!;
+      if (cur === EMPTY) break;
+      if (cur === v && this.hi[i] === h && this.lo[i] === l) return; // duplicate
+      if (++i === cap) i = 0;
+    }
+    this.hi[i] = h;
+    this.lo[i] = l;
+    this.val[i] = v;
+    this.used++;
+  }
+
+  private grow(): void {
+    const { hi, lo, val } = this;
+    const cap = Math.ceil(this.cap * 1.5);
+    this.hi = new Uint32Array(cap);
+    this.lo = new Uint32Array(cap);
+    this.val = new Uint32Array(cap).fill(EMPTY);
+    this.cap = cap;
+    this.used = 0;
+    for (let j = 0; j < val.length; j++) if (val[j] !== EMPTY) this.insert(hi[j]!, lo[j]!, val[j]!);
+  }
+
+  /** Records holding this already-normalised value in this field. */
+  lookupNormalised(field: CustomerField, normalised: string): number[] {
+    const [h, l] = this.key(field, normalised);
+    const code = FIELD_CODE[field];
+    const out: number[] = [];
+    const cap = this.cap;
+    let i = ((l ^ Math.imul(h, 0x9e3779b1)) >>> 0) % cap;
+    for (;;) {
+      const v = this.val[i]!;
+      if (v === EMPTY) break;
+      if (this.hi[i] === h && this.lo[i] === l && (v & 7) === code) out.push(v >>> 3);
+      if (++i === cap) i = 0;
+    }
+    return out;
+  }
+
+  /** Records holding this raw value in this field (normalised first). */
+  lookup(field: CustomerField, raw: string): number[] {
+    const out = new Set<number>();
+    for (const n of this.normalise(field, raw)) for (const id of this.lookupNormalised(field, n)) out.add(id);
+    return [...out];
+  }
+
+  private secretCheck(): Buffer {
+    return createHmac('sha256', this.secret).update('parley-guard-register-check').digest().subarray(0, 8);
+  }
+
+  /** Compact binary form: header, secret check, then (key, value) triples. Contains no plaintext. */
+  serialize(): Uint8Array {
+    const out = Buffer.alloc(24 + this.used * 12);
+    out.writeUInt32LE(MAGIC, 0);
+    out.writeUInt32LE(VERSION, 4);
+    out.writeUInt32LE(this.records, 8);
+    out.writeUInt32LE(this.used, 12);
+    this.secretCheck().copy(out, 16);
+    let o = 24;
+    for (let i = 0; i < this.cap; i++) {
+      const v = this.val[i]!;
+      if (v === EMPTY) continue;
+      out.writeUInt32LE(this.hi[i]!, o);
+      out.writeUInt32LE(this.lo[i]!, o + 4);
+      out.writeUInt32LE(v, o + 8);
+      o += 12;
+    }
+    return out;
+  }
+
+  static fromSerialized(bytes: Uint8Array, secret: string | Uint8Array, opts: { defaultRegion?: CountryCode } = {}): CustomerRegister {
+    const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (b.length < 24 || b.readUInt32LE(0) !== MAGIC) throw new Error('not a serialized customer register');
+    if (b.readUInt32LE(4) !== VERSION) throw new Error('unsupported customer register version');
+    const records = b.readUInt32LE(8);
+    const used = b.readUInt32LE(12);
+    if (b.length !== 24 + used * 12) throw new Error('truncated customer register');
+    const reg = new CustomerRegister(secret, { ...opts, expectedEntries: used });
+    if (!reg.secretCheck().equals(b.subarray(16, 24))) throw new Error('customer register was hashed with a different secret');
+    for (let o = 24; o < b.length; o += 12) reg.insert(b.readUInt32LE(o), b.readUInt32LE(o + 4), b.readUInt32LE(o + 8));
+    reg.records = records;
+    return reg;
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Postal addresses for the configured countries: street + house number (+ postcode + city).
+ *  NL/BE: "Keizersgracht 123, 1015 CJ Amsterdam", "Laan van Meerdervoort 50, 2517 AM Den Haag", "Meir 12, 2000 Antwerpen"
+ *  DE:    "Friedrichstraße 43a, 10117 Berlin"
+ *  GB/US: "221B Baker Street, London NW1 6XE", "1600 Amelia Ave, Springfield, IL 62704"
+ */
+import type { Finding, PostalCountry } from '../types.ts';
+import type { ScanState } from '../spans.ts';
+import { enhance, wordsRegex } from '../context.ts';
+
+const L = String.raw`\p{Lu}[\p{L}'’\-]*`;
+const PARTICLE = String.raw`(?:van|de|der|den|het|ten|ter|te|op|aan|in|la|le|du|des|von|am|an|der|'s|'t)`;
+const NL_SUFFIX = String.raw`(?:straat|straatweg|gracht|laan|weg|plein|kade|singel|dijk|dreef|hof|hofje|park|markt|steeg|pad|baan|wal|dam|veld|plantsoen|boulevard|steenweg|lei|kaai|vest|ring|haven|burgwal|zijde|erf|polder|akker|donk|hoek|horst|straatje|ven|wijk|berg|burg|kanaal|voorstraat|laantje|brink|dreef|stede|oord)`;
+const DE_SUFFIX = String.raw`(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee|steig|pfad)`;
+const EN_TYPE = String.raw`(?:Street|St|Road|Rd|Lane|Ln|Avenue|Ave|Close|Drive|Dr|Way|Place|Pl|Square|Sq|Crescent|Cres|Terrace|Gardens|Grove|Court|Ct|Hill|Row|Mews|Parade|Walk|Green|Boulevard|Blvd|Highway|Hwy|Parkway|Pkwy|Circle|Cir|Trail|Pike|Embankment|Wharf|Quay|Loop|Plaza|Alley|Run|Ridge|Broadway|Kingsway)`;
+const HOUSE_NL = String.raw`\d{1,5}(?:\s?[a-zA-Z](?![\p{L}]))?(?:\s?[-–]\s?\d{1,4}|\s?(?:bis|hs|huis|I{1,3})(?![\p{L}]))?`;
+const NL_POST = String.raw`[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}(?![\p{L}\p{N}])`;
+const CITY = String.raw`(?:'s[-\s])?\p{Lu}[\p{L}'’\-]*(?:[\s-](?:${PARTICLE}|\p{Lu}[\p{L}'’\-]*|aan|den|op|a/d)){0,3}`;
+const UK_POST = String.raw`(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})(?![\p{L}\p{N}])`;
+const US_STATE = String.raw`(?:A[LKZR]|C[AOT]|D[EC]|FL|GA|HI|I[DLNA]|K[SY]|LA|M[EDAINSOT]|N[EVHJMYCD]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[TA]|W[AVIY])`;
+
+// NL/BE/DE: street (optionally multi-word) + house number, optional postcode + city.
+const STREET_FIRST = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:(?:${L}|${PARTICLE})\s){0,3}\p{Lu}[\p{L}'’\-]*?(?:${NL_SUFFIX}|${DE_SUFFIX})\s${HOUSE_NL}` +
+    String.raw`(?:(?:,\s*|\s+)(?:(?<pc>${NL_POST})(?:,?\s+${CITY})?|(?<pc4>\d{4,5})\s+${CITY}))?`,
+  'gu',
+);
+// Any street name followed by a number and a Dutch postcode ("Laan van Meerdervoort 50, 2517 AM Den Haag", "Oude Delft 12, 2611 BC Delft").
+const ANY_STREET_NL_POST = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])\p{Lu}[\p{L}'’\-]*(?:\s(?:${L}|${PARTICLE})){0,4}\s${HOUSE_NL},?\s+${NL_POST}(?:,?\s+${CITY})?`,
+  'gu',
+);
+// GB/US: number + street + type, optional city and postcode/ZIP.
+const NUMBER_FIRST = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:(?:Flat|Apt\.?|Apartment|Unit|Suite)\s\d{1,4}[A-Z]?,?\s)?\d{1,5}[A-Z]?(?:-\d{1,4})?\s(?:(?:${L}|of|the)\s){1,4}${EN_TYPE}\.?(?![\p{L}])` +
+    String.raw`(?:(?:,\s*|\s+)(?:(?:${CITY}),?\s+)?(?:(?<uk>${UK_POST})|(?<us>${US_STATE}\s+\d{5}(?:-\d{4})?)(?![\p{N}])|(?<city>${CITY})(?:,\s*(?<st>${US_STATE})\s+\d{5}(?:-\d{4})?)?))?`,
+  'gu',
+);
+// GB: number + any street name + postcode ("42 Kingsway, Cardiff CF10 3ND").
+const UK_ANY = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:(?:Flat|Apt\.?|Apartment|Unit)\s\d{1,4}[A-Z]?,?\s)?\d{1,4}[A-Z]?\s(?:${L}\s){0,3}${L},\s*(?:${CITY},?\s+)?${UK_POST}`, 'gu');
+// BE/FR-style street first: "Rue Neuve 123, 1000 Bruxelles", "Meir 12, 2000 Antwerpen" (4-digit postcode + city).
+const BE_STREET = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:(?:Rue|Avenue|Boulevard|Chaussée|Place|Quai|Chemin)\s(?:(?:de|du|des|de\sla|d')\s?)?)?${L}(?:\s${L}){0,2}\s\d{1,4}[a-zA-Z]?(?:\s?(?:bus|bte)\s?\d{1,3})?,\s*[1-9]\d{3}\s+${CITY}`, 'gu');
+const POSTCODE_CONTEXT = wordsRegex(['postcode', 'postal code', 'zip', 'zip code', 'postcode is', 'address', 'adres', 'woont', 'woonachtig', 'lives', 'living at', 'deliver', 'delivery', 'bezorg', 'bezorgadres', 'factuuradres', 'billing address', 'shipping address', 'verhuisd', 'moved', 'sent to', 'verstuurd naar', 'opgestuurd']);
+const ADDRESS_CONTEXT = wordsRegex(['address', 'adres', 'woont', 'woonachtig', 'lives', 'living at', 'lives at', 'deliver', 'delivery', 'delivered', 'bezorg', 'bezorgd', 'bezorgadres', 'factuuradres', 'billing address', 'shipping address', 'verhuisd', 'moved', 'sent to', 'verstuurd naar', 'opgestuurd', 'at', 'op', 'aan de', 'naar', 'to', 'customer', 'klant', 'monteur', 'engineer', 'technician']);
+const PUBLIC_PLACE = wordsRegex(['our store', 'our shop', 'our office', 'our offices', 'our headquarters', 'headquarters', 'head office', 'visit us', 'visit our', 'onze winkel', 'ons kantoor', 'hoofdkantoor', 'servicepunt', 'bezoek ons', 'bezoek onze', 'our service point', 'flagship', 'showroom', 'store at', 'winkel aan', 'winkel op', 'kantoor aan', 'pick-up point', 'afhaalpunt']);
+// Lowercase, as typed in a hurry: "kerkstraat 12", "stationsweg 4b".
+const LOWER_STREET = new RegExp(String.raw`(?<![\p{L}\p{N}])\p{Ll}{2,}[\p{Ll}'’\-]*?(?:straat|gracht|laan|weg|plein|kade|singel|dijk|steeg|straatweg|steenweg|straße|strasse)\s\d{1,5}(?:\s?[a-z](?![\p{L}]))?(?![\p{L}\p{N}]|[.,]\d)`, 'gu');
+const UK_POST_ONLY = new RegExp(String.raw`(?<![\p{L}\p{N}])${UK_POST}`, 'gu');
+const NL_POST_ONLY = new RegExp(String.raw`(?<![\p{L}\p{N}])${NL_POST}(?:\s+${CITY})?`, 'gu');
+
+const HAS_NL_POST = /[1-9]\d{3}\s?[A-Z]{2}(?![\p{L}\p{N}])/u;
+const HAS_SUFFIX_NUM = new RegExp(String.raw`(?:${NL_SUFFIX}|${DE_SUFFIX})\s\d`, 'iu');
+const HAS_EN_TYPE = new RegExp(String.raw`\d{1,5}[A-Z]?\s(?:[^\n]{0,60}?)\b${EN_TYPE}\b`, 'u');
+const HAS_BE = /,\s*[1-9]\d{3}\s+\p{Lu}/u;
+const HAS_UK_POST = new RegExp(UK_POST, 'u');
+
+export function detectAddresses(st: ScanState): Finding[] {
+  const { text, options } = st;
+  const countries = new Set<PostalCountry>(options.postalCountries);
+  const out: Finding[] = [];
+  const add = (start: number, end: number, base: number, why: string) => {
+    // Trim trailing separators.
+    while (end > start && /[\s,.]/.test(text[end - 1]!)) end--;
+    if (out.some((f) => f.start <= start && end <= f.end)) return;
+    if (st.claims.overlaps(start, end)) return;
+    const r = enhance(text, start, end, base, { positive: ADDRESS_CONTEXT, negative: PUBLIC_PLACE, boost: 0.1, penalty: 0.45, wordsBefore: 6 });
+    // Remove a shorter finding that this one contains.
+    for (let i = out.length - 1; i >= 0; i--) if (start <= out[i]!.start && out[i]!.end <= end) out.splice(i, 1);
+    out.push({ type: 'address', start, end, confidence: Math.min(0.97, r.score), reason: why + (r.negative ? ` (but near "${r.negative}")` : ''), source: 'pattern' });
+  };
+  const nlLike = countries.has('NL') || countries.has('BE') || countries.has('DE');
+  if (nlLike) {
+    ANY_STREET_NL_POST.lastIndex = HAS_NL_POST.test(text) ? 0 : text.length;
+    for (let m = ANY_STREET_NL_POST.exec(text); m; m = ANY_STREET_NL_POST.exec(text)) {
+      // Skip leading words that are not part of the street (sentence words before a capitalised street).
+      add(m.index, m.index + m[0].length, 0.9, 'street, house number and postcode');
+    }
+    const hasSuffix = HAS_SUFFIX_NUM.test(text);
+    STREET_FIRST.lastIndex = hasSuffix ? 0 : text.length;
+    for (let m = STREET_FIRST.exec(text); m; m = STREET_FIRST.exec(text)) {
+      let start = m.index;
+      // Do not start on a lowercase particle.
+      while (/^(?:van|de|der|den|het|ten|ter|te|op|aan|in|la|le|du|des|von|am|an)\s/.test(text.slice(start, start + 5)) && !/^\p{Lu}/u.test(text[start]!)) {
+        start = text.indexOf(' ', start) + 1;
+      }
+      const hasPost = Boolean(m.groups?.pc || m.groups?.pc4);
+      add(start, m.index + m[0].length, hasPost ? 0.92 : 0.7, hasPost ? 'street, house number and postcode' : 'street name and house number');
+    }
+    if (countries.has('BE')) {
+      BE_STREET.lastIndex = HAS_BE.test(text) ? 0 : text.length;
+      for (let m = BE_STREET.exec(text); m; m = BE_STREET.exec(text)) add(m.index, m.index + m[0].length, 0.75, 'street, house number, postcode and city');
+    }
+    LOWER_STREET.lastIndex = hasSuffix ? 0 : text.length;
+    for (let m = LOWER_STREET.exec(text); m; m = LOWER_STREET.exec(text)) add(m.index, m.index + m[0].length, 0.6, 'street name and house number');
+    NL_POST_ONLY.lastIndex = HAS_NL_POST.test(text) ? 0 : text.length;
+    for (let m = NL_POST_ONLY.exec(text); m; m = NL_POST_ONLY.exec(text)) {
+      const end = m.index + m[0].length;
+      if (out.some((f) => f.start <= m!.index && m!.index < f.end)) continue;
+      const r = enhance(text, m.index, end, 0.3, { positive: POSTCODE_CONTEXT, boost: 0.35 });
+      if (r.score >= 0.5) add(m.index, end, r.score, 'Dutch postcode');
+    }
+  }
+  if (countries.has('GB') || countries.has('US')) {
+    NUMBER_FIRST.lastIndex = HAS_EN_TYPE.test(text) ? 0 : text.length;
+    for (let m = NUMBER_FIRST.exec(text); m; m = NUMBER_FIRST.exec(text)) {
+      const g = m.groups ?? {};
+      let end = m.index + m[0].length;
+      // A bare trailing city without postcode/state is only kept when it follows a comma.
+      const hasPost = Boolean(g.uk || g.us || g.st);
+      if (!hasPost && g.city) {
+        const cityStart = end - g.city.length;
+        if (text[cityStart - 2] !== ',') end = cityStart;
+      }
+      add(m.index, end, hasPost ? 0.93 : 0.72, hasPost ? 'house number, street and postcode' : 'house number and street');
+    }
+    if (countries.has('GB')) {
+      const hasUk = HAS_UK_POST.test(text);
+      UK_ANY.lastIndex = hasUk ? 0 : text.length;
+      for (let m = UK_ANY.exec(text); m; m = UK_ANY.exec(text)) add(m.index, m.index + m[0].length, 0.9, 'house number, street and postcode');
+      UK_POST_ONLY.lastIndex = hasUk ? 0 : text.length;
+      for (let m = UK_POST_ONLY.exec(text); m; m = UK_POST_ONLY.exec(text)) {
+        const end = m.index + m[0].length;
+        if (out.some((f) => f.start <= m!.index && m!.index < f.end)) continue;
+        if (!/\d[A-Z]{2}$/.test(m[0]) || !/\s/.test(m[0])) continue;
+        const r = enhance(text, m.index, end, 0.3, { positive: POSTCODE_CONTEXT, boost: 0.35 });
+        if (r.score >= 0.5) add(m.index, end, r.score, 'UK postcode');
+      }
+    }
+  }
+  for (const f of out) if (f.confidence >= st.options.minConfidence) st.claims.add(f.start, f.end);
+  return out;
+}

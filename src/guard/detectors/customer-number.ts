@@ -1,0 +1,70 @@
+/**
+ * Customer, account and contract numbers: the company's own formats (configurable regex +
+ * optional check digit) and, for any format, a number right after a cue word such as
+ * "klantnummer", "customer number", "contract number".
+ */
+import type { Finding, CustomerNumberPattern } from '../types.ts';
+import type { ScanState } from '../spans.ts';
+import { checkDigitValid } from '../checksums.ts';
+import { enhance, CONTEXT } from '../context.ts';
+
+const compiled = new WeakMap<CustomerNumberPattern, RegExp>();
+
+function compile(p: CustomerNumberPattern): RegExp {
+  let re = compiled.get(p);
+  if (!re) {
+    re = new RegExp(`(?<![\\p{L}\\p{N}_-])(?:${p.source})(?![\\p{L}\\p{N}_]|-\\w)`, p.ignoreCase === false ? 'gu' : 'giu');
+    compiled.set(p, re);
+  }
+  return re;
+}
+
+// Cue phrase, optional "is"/":"/"#"/"nr", then the number token (must contain at least 4 digits).
+const CUE =
+  /(?<![\p{L}\p{N}])(?:customer|cust\.?|client|account|acct\.?|contract|subscription|membership|member|klant|abonnements?|lid|relatie|polis|policy)[\s-]?(?:number|no\.?|nr\.?|nummer|id|#|reference)(?:\s+(?:is|was|=|ends\s+in|eindigt\s+op|luidt|:))?\s*[:#]?\s*(?:(?:van|of)\s+(?:de\s+|the\s+)?(?:klant|customer)\s+)?/giu;
+const TOKEN = /^(?=[A-Za-z0-9/.-]*\d)[A-Za-z0-9]+(?:[-/.][A-Za-z0-9]+)*/;
+
+export function detectCustomerNumbers(st: ScanState): Finding[] {
+  const out: Finding[] = [];
+  const { text, options } = st;
+  for (const p of options.customerNumberPatterns) {
+    const re = compile(p);
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      const end = m.index + m[0].length;
+      if (st.claims.overlaps(m.index, end)) continue;
+      if (!checkDigitValid(p.checkDigit, m[0])) continue;
+      const hasCheck = p.checkDigit !== undefined && p.checkDigit !== 'none';
+      const r = enhance(text, m.index, end, hasCheck ? 0.85 : 0.65, { positive: CONTEXT.customerNumber, boost: 0.15 });
+      out.push({
+        type: 'customer_number',
+        start: m.index,
+        end,
+        confidence: Math.min(0.97, r.score),
+        reason: `${p.name} format${hasCheck ? ` with valid ${p.checkDigit} check digit` : ''}${r.positive ? `, near "${r.positive}"` : ''}`,
+        source: 'pattern',
+      });
+      st.claims.add(m.index, end);
+    }
+  }
+  // Cue-based: any number format right after a customer/contract-number cue.
+  CUE.lastIndex = 0;
+  const lower = st.lower;
+  for (let m = CUE.exec(lower); m; m = CUE.exec(lower)) {
+    const from = m.index + m[0].length;
+    const t = TOKEN.exec(text.slice(from, from + 40));
+    if (!t) continue;
+    const tok = t[0].replace(/[.\-/]+$/, '');
+    const digits = tok.replace(/\D/g, '').length;
+    if (digits < 4) continue;
+    const end = from + tok.length;
+    if (st.claims.overlaps(from, end)) continue;
+    out.push({ type: 'customer_number', start: from, end, confidence: 0.85, reason: `number after "${m[0].trim().replace(/\s+/g, ' ')}"`, source: 'pattern' });
+    st.claims.add(from, end);
+  }
+  return out;
+}

@@ -1,0 +1,101 @@
+/** IBANs (validated with ibantools: country length, BBAN format, mod-97) and other bank account numbers. */
+import { isValidIBAN, countrySpecs } from 'ibantools';
+import type { Finding } from '../types.ts';
+import type { ScanState } from '../spans.ts';
+import { abaValid, mod11Valid } from '../checksums.ts';
+import { enhance, CONTEXT, wordsBefore, fold } from '../context.ts';
+
+// Candidate: country code, check digits, then groups of alphanumerics optionally separated by one space or dash.
+const IBAN_CAND = /(?<![\p{L}\p{N}])[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]){10,32}/gu;
+
+export function detectIbans(st: ScanState): Finding[] {
+  const out: Finding[] = [];
+  const text = st.text;
+  IBAN_CAND.lastIndex = 0;
+  for (let m = IBAN_CAND.exec(text); m; m = IBAN_CAND.exec(text)) {
+    const raw = m[0];
+    const cc = raw.slice(0, 2).toUpperCase();
+    const len = countrySpecs[cc]?.chars;
+    if (!len) {
+      IBAN_CAND.lastIndex = m.index + 2;
+      continue;
+    }
+    // Walk the raw candidate until `len` alphanumerics are consumed.
+    let n = 0;
+    let i = 0;
+    for (; i < raw.length && n < len; i++) {
+      const c = raw.charCodeAt(i);
+      if (c !== 32 && c !== 45) n++;
+    }
+    if (n < len) {
+      IBAN_CAND.lastIndex = m.index + 2;
+      continue;
+    }
+    const endPos = m.index + i;
+    // Must end at a token boundary.
+    const next = text.charCodeAt(endPos);
+    if (endPos < text.length && /[\p{L}\p{N}]/u.test(String.fromCharCode(next))) {
+      IBAN_CAND.lastIndex = m.index + 2;
+      continue;
+    }
+    const compact = raw.slice(0, i).replace(/[ -]/g, '').toUpperCase();
+    if (!isValidIBAN(compact)) {
+      IBAN_CAND.lastIndex = m.index + 2;
+      continue;
+    }
+    out.push({ type: 'iban', start: m.index, end: endPos, confidence: 0.97, reason: `IBAN (${cc}, valid check digits)`, source: 'pattern' });
+    st.claims.add(m.index, endPos);
+    IBAN_CAND.lastIndex = endPos;
+  }
+  return out;
+}
+
+// Bank account numbers that are not IBANs: UK sort code + account, US routing (ABA) + account,
+// old Dutch account numbers (9/10 digits, mod 11) after a bank-account cue.
+const SORT_CODE = /(?<![\p{L}\p{N}-])\d{2}[- ]\d{2}[- ]\d{2}(?![\p{L}\p{N}]|-\d)/gu;
+const BANK_NUM = /(?<![\p{L}\p{N}-])\d{6,12}(?![\p{L}\p{N}]|[-.,]\d)/gu;
+const SORT_CUE = /\bsort[\s-]?code\b/;
+const ACCOUNT_CUE = /\b(?:account(?:\s+(?:number|no\.?|nr\.?|#))?|acct\.?|a\/c|(?:bank)?rekening(?:nummer)?|(?:bank\s+)?account)\s*(?:number|no\.?)?[:#]?\s*$/;
+const BANK_CONTEXT = /\b(?:sort\s?code|bank|routing|aba|rekening|rekeningnummer|bankrekening|refund|terugbetaling|girorekening|postbank)\b/;
+const ROUTING_CUE = /\b(?:routing(?:\s+(?:number|no\.?|#))?|aba(?:\s+(?:number|no\.?))?|transit)\s*[:#]?\s*$/;
+
+export function detectBankAccounts(st: ScanState): Finding[] {
+  const out: Finding[] = [];
+  const text = st.text;
+  const lower = fold(text);
+  if (!BANK_CONTEXT.test(lower)) return out;
+  SORT_CODE.lastIndex = 0;
+  for (let m = SORT_CODE.exec(text); m; m = SORT_CODE.exec(text)) {
+    const end = m.index + m[0].length;
+    if (st.claims.overlaps(m.index, end)) continue;
+    const before = fold(wordsBefore(text, m.index, 4));
+    if (!SORT_CUE.test(before)) continue;
+    out.push({ type: 'bank_account', start: m.index, end, confidence: 0.9, reason: 'UK sort code after "sort code"', source: 'pattern' });
+    st.claims.add(m.index, end);
+  }
+  BANK_NUM.lastIndex = 0;
+  for (let m = BANK_NUM.exec(text); m; m = BANK_NUM.exec(text)) {
+    const end = m.index + m[0].length;
+    if (st.claims.overlaps(m.index, end)) continue;
+    const d = m[0];
+    const before = fold(wordsBefore(text, m.index, 4, 50));
+    if (ROUTING_CUE.test(before) && abaValid(d)) {
+      out.push({ type: 'bank_account', start: m.index, end, confidence: 0.9, reason: 'US routing number (valid ABA checksum)', source: 'pattern' });
+      st.claims.add(m.index, end);
+      continue;
+    }
+    if (!ACCOUNT_CUE.test(before)) continue;
+    const near = fold(wordsBefore(text, m.index, 12, 140)) + ' ' + fold(text.slice(end, end + 40));
+    if (!BANK_CONTEXT.test(near)) continue;
+    let conf = 0.8;
+    let why = 'bank account number after an account cue with bank context';
+    if ((d.length === 9 || d.length === 10) && mod11Valid(d.padStart(10, '0'))) {
+      conf = 0.9;
+      why = 'Dutch bank account number (passes mod 11)';
+    }
+    const r = enhance(text, m.index, end, conf, { positive: CONTEXT.iban });
+    out.push({ type: 'bank_account', start: m.index, end, confidence: Math.min(0.95, r.score), reason: why, source: 'pattern' });
+    st.claims.add(m.index, end);
+  }
+  return out;
+}

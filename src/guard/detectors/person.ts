@@ -1,0 +1,123 @@
+/**
+ * Person names without a statistical model: cue words (titles such as "Mr", "mevrouw",
+ * "dhr."; roles such as "customer", "klant"; verbs after the name such as "called",
+ * "belde"), a first-name gazetteer for "First Last" pairs, and negative context for
+ * sign-offs ("Kind regards, Lisa"). The customer register adds exact names of real customers.
+ */
+import type { Finding } from '../types.ts';
+import type { ScanState } from '../spans.ts';
+import { enhance, CONTEXT, fold } from '../context.ts';
+import { FIRST_NAMES, NOT_NAMES } from './names.ts';
+
+const WORD = String.raw`\p{Lu}(?:[\p{Ll}'’]|\p{Lu}(?=\p{Ll}))*\p{Ll}(?:-\p{Lu}?[\p{Ll}'’]+)*`;
+const PART = String.raw`(?:[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]en|[Tt]er|[Tt]e|[Ll]a|[Ll]e|[Dd]u|[Dd]a|[Dd]i|[Vv]on|'t|[Ii]n\s't|[Oo]p\s[Dd]e|[Vv]an\s't|O'|Mc|Mac)`;
+const INITIALS = String.raw`(?:\p{Lu}\.\s?){1,3}`;
+/** A name: optional initials, optional particles, 1–4 capitalised words. */
+const NAME = String.raw`(?:${INITIALS}\s?)?(?:${PART}\s)*${WORD}(?:\s(?:${PART}\s)*${WORD}){0,3}`;
+
+const TITLE_RE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Madam|Mevr|Mw|Dhr|Meneer|Mevrouw|Mejuffrouw|Juffrouw|[Dd]e\s[Hh]eer|[Mm]r|[Mm]rs|[Mm]s|[Mm]iss|[Mm]eneer|[Mm]evrouw|[Mm]evr|[Mm]w|[Dd]hr|[Dd]r)\.?\s+(?<name>${NAME})`,
+  'gu',
+);
+const ROLE_RE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:[Cc]ustomer|[Cc]lient|[Cc]aller|[Ss]ubscriber|[Aa]ccount\sholder|[Cc]ontact\sperson|[Ss]poke\s(?:with|to)|[Tt]alked\sto|[Oo]n\sbehalf\sof|[Nn]amed|[Nn]ame\sis|[Nn]ame:|[Hh]usband|[Ww]ife|[Pp]artner|[Ss]on|[Dd]aughter|[Kk]lant|[Bb]eller|[Aa]bonnee|[Cc]ontactpersoon|[Gg]esproken\smet|[Gg]esprek\smet|[Nn]amens|[Gg]enaamd|[Nn]aam\sis|[Nn]aam:|[Ee]chtgeno(?:ot|te)|[Zz]oon|[Dd]ochter|[Aa]anvrager|[Aa]ccounthouder|[Tt]enaamstelling|[Tt]en\snaam\svan|[Ii]n\sthe\sname\sof|[Cc]alled\sby|[Ss]ent\sby|[Mm]essage\sfrom|[Bb]ericht\svan|[Cc]ontractant|[Cc]ontracthouder|[Pp]olicyholder|[Tt]itular|From:|Van:|To:|Aan:|Cc:)(?:[ \t]+(?:is|was|heet|zijn|are))?[,:]?(?:[ \t]+|[ \t]*\([ \t]*)(?<name>${NAME})`,
+  'gu',
+);
+const VERB_AFTER = /^(?:'s\s|’s\s|\s(?:called|phoned|rang|emailed|e-mailed|wrote|reported|complained|asked|contacted|mentioned|told|said|explained|belde|heeft\sgebeld|heeft\sgemaild|mailde|schreef|meldde|klaagde|vroeg|liet\sweten|vertelde|gaf\saan|heeft\sgebeld|heeft\saangegeven|is\sverhuisd|moved|lives|woont|has\sbeen|was\scalling|tried|gesproken|gebeld|gemaild|heeft\sweer\sgebeld|phoned\sagain)\b)/u;
+const MET_NAME = new RegExp(String.raw`(?<![\p{L}\p{N}])[Mm]et\s+(?<name>${NAME})\s+(?:gesproken|gebeld|gemaild|gechat|afgesproken|contact\sgehad)`, 'gu');
+const LOWER_NAME = /(?<![\p{L}\p{N}])(\p{Ll}{2,})((?:\s(?:van|de|der|den|ter|ten|'t))*\s\p{Ll}{2,}){1,2}(?=\s(?:phoned|called|rang|emailed|e-mailed|wrote|belde|mailde|heeft\s(?:weer\s|ook\s)?(?:gebeld|gemaild)))/gu;
+const CAP_SEQ = new RegExp(String.raw`(?<![\p{L}\p{N}])${NAME}`, 'gu');
+
+function trimName(text: string, start: number, name: string): [number, number] | null {
+  // Drop trailing/leading words that are not names (e.g. "Jansen Today").
+  const parts = name.split(/\s+/);
+  while (parts.length && NOT_NAMES.has(fold(parts[parts.length - 1]!.replace(/[.'’]+$/, '')))) parts.pop();
+  let s = start;
+  while (parts.length && NOT_NAMES.has(fold(parts[0]!))) {
+    s += parts[0]!.length + 1;
+    parts.shift();
+  }
+  if (!parts.length) return null;
+  const joined = parts.join(' ');
+  const idx = text.indexOf(joined, s);
+  if (idx < 0 || idx > s + 2) return [s, s + joined.length];
+  return [idx, idx + joined.length];
+}
+
+export function detectPersons(st: ScanState): Finding[] {
+  const { text } = st;
+  const out: Finding[] = [];
+  const add = (s: number, e: number, conf: number, why: string) => {
+    if (e - s < 2) return;
+    if (st.claims.overlaps(s, e)) return;
+    for (const f of out) {
+      if (f.start < e && s < f.end) {
+        if (conf > f.confidence) {
+          f.start = Math.min(f.start, s);
+          f.end = Math.max(f.end, e);
+          f.confidence = conf;
+          f.reason = why;
+        }
+        return;
+      }
+    }
+    out.push({ type: 'person', start: s, end: e, confidence: conf, reason: why, source: 'pattern' });
+  };
+  TITLE_RE.lastIndex = 0;
+  for (let m = TITLE_RE.exec(text); m; m = TITLE_RE.exec(text)) {
+    const name = m.groups!.name!;
+    const s0 = m.index + m[0].length - name.length;
+    const t = trimName(text, s0, name);
+    if (!t) continue;
+    add(t[0], t[1], 0.88, 'name after a title (Mr/Mrs/meneer/mevrouw)');
+  }
+  ROLE_RE.lastIndex = 0;
+  for (let m = ROLE_RE.exec(text); m; m = ROLE_RE.exec(text)) {
+    const name = m.groups!.name!;
+    const s0 = m.index + m[0].length - name.length;
+    const t = trimName(text, s0, name);
+    if (!t) continue;
+    const words = text.slice(t[0], t[1]).split(/\s+/).length;
+    const cue = m[0].slice(0, m[0].length - name.length).trim();
+    const r = enhance(text, t[0], t[1], words >= 2 ? 0.8 : 0.55, { negative: CONTEXT.personNegative, penalty: 0.3, wordsBefore: 3, wordsAfter: 2 });
+    add(t[0], t[1], r.score, `name after "${cue.replace(/[,:]$/, '')}"`);
+  }
+  MET_NAME.lastIndex = 0;
+  for (let m = MET_NAME.exec(text); m; m = MET_NAME.exec(text)) {
+    const name = m.groups!.name!;
+    const s0 = m.index + m[0].indexOf(name, 3);
+    const t = trimName(text, s0, name);
+    if (t) add(t[0], t[1], 0.75, 'name in "met … gesproken/gebeld"');
+  }
+  // Names typed in lowercase before a call verb: only with a known first name ("jan de vries belde").
+  LOWER_NAME.lastIndex = 0;
+  for (let m = LOWER_NAME.exec(text); m; m = LOWER_NAME.exec(text)) {
+    if (!FIRST_NAMES.has(m[1]!)) {
+      LOWER_NAME.lastIndex = m.index + m[1]!.length + 1;
+      continue;
+    }
+    const last = m[0].split(/\s+/).pop()!;
+    if (NOT_NAMES.has(last)) continue;
+    add(m.index, m.index + m[0].length, 0.6, 'known first name before a call verb');
+  }
+  CAP_SEQ.lastIndex = 0;
+  for (let m = CAP_SEQ.exec(text); m; m = CAP_SEQ.exec(text)) {
+    const t = trimName(text, m.index, m[0]);
+    if (!t) continue;
+    const [s, e] = t;
+    const span = text.slice(s, e);
+    const words = span.split(/\s+/);
+    const after = text.slice(e, e + 40);
+    const verb = VERB_AFTER.exec(after);
+    const firstKnown = FIRST_NAMES.has(fold(words[0]!.replace(/\.$/, '')));
+    if (verb && (words.length >= 2 || firstKnown)) {
+      add(s, e, words.length >= 2 ? 0.8 : 0.6, `name before "${verb[0].trim()}"`);
+      continue;
+    }
+    if (firstKnown && words.length >= 2) {
+      const r = enhance(text, s, e, 0.55, { positive: CONTEXT.person, negative: CONTEXT.personNegative, boost: 0.3, penalty: 0.4, wordsBefore: 6, wordsAfter: 4 });
+      add(s, e, r.score, `first name + surname${r.positive ? ` near "${r.positive}"` : ''}${r.negative ? ` (but near "${r.negative}")` : ''}`);
+    }
+  }
+  return out;
+}

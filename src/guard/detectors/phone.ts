@@ -1,0 +1,102 @@
+/**
+ * Phone numbers. A cheap regex pre-filter finds candidates that look like phone numbers
+ * (international prefix, trunk 0, or the North-American 3-3-4 layout); only those are
+ * given to libphonenumber-js, first with the default region, then the extra regions.
+ * Spans already claimed by validated detectors (IBAN, card, dates, addresses, customer
+ * numbers) are skipped, so a card number is never also a phone number.
+ */
+import { parsePhoneNumberFromString, findPhoneNumbersInText, type CountryCode, type PhoneNumber } from 'libphonenumber-js';
+import type { Finding } from '../types.ts';
+import type { ScanState } from '../spans.ts';
+import { enhance, CONTEXT, fold, wordsBefore, sentenceTail } from '../context.ts';
+
+// Candidate: optional + / 00 / (, digits and separators (space, nbsp, - . / ( )), ending in a digit.
+const CAND = /(?<![\p{L}\p{N}#/@:_\-.,=])(?:\+\s?|\(\s?)?\d[\d \u00a0\-./()]{5,22}\d(?![\p{L}\p{N}]|[.,:\-/]\d)/gu;
+const IP = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+const NANP = /^\(?[2-9]\d{2}\)?[-. \u00a0]?[2-9]\d{2}[-. \u00a0]\d{4}$/;
+
+export interface PhoneMatch {
+  start: number;
+  end: number;
+  e164: string;
+  country?: string;
+  international: boolean;
+}
+
+function tryParse(s: string, regions: CountryCode[]): PhoneNumber | undefined {
+  for (const r of regions) {
+    const p = parsePhoneNumberFromString(s, r);
+    if (p && p.isValid()) return p;
+  }
+  return undefined;
+}
+
+/** Find valid phone numbers; returns matches (for the register and called-number lists) and findings. */
+export function detectPhones(st: ScanState): { findings: Finding[]; matches: PhoneMatch[] } {
+  const { text, options } = st;
+  const findings: Finding[] = [];
+  const matches: PhoneMatch[] = [];
+  const regions = [options.defaultRegion, ...options.extraRegions.filter((r) => r !== options.defaultRegion)];
+  CAND.lastIndex = 0;
+  for (let m = CAND.exec(text); m; m = CAND.exec(text)) {
+    let raw = m[0];
+    const start = m.index;
+    if (st.claims.within(start, start + raw.length)) continue;
+    // Trim unbalanced trailing/leading brackets and separators.
+    while (raw.length && /[\s\-./(]$/.test(raw)) raw = raw.slice(0, -1);
+    const digitCount = raw.replace(/\D/g, '').length;
+    if (digitCount < 7 || digitCount > 30) continue;
+    if (IP.test(raw)) continue;
+    const c0 = raw[0]!;
+    const intl = c0 === '+' || raw.startsWith('00') || raw.startsWith('(00') || raw.startsWith('(+');
+    const trunk = !intl && /^\(?0/.test(raw);
+    const nanp = !intl && !trunk && /^\(?[2-9]/.test(raw);
+    if (!intl && !trunk && !nanp) continue;
+    const found: Array<{ s: number; e: number; p: PhoneNumber }> = [];
+    const end0 = start + raw.length;
+    if (!st.claims.overlaps(start, end0) && digitCount <= 15) {
+      const p = nanp ? (NANP.test(raw) ? tryParse(raw, ['US', ...regions]) : undefined) : tryParse(raw, intl ? [options.defaultRegion] : regions);
+      if (p) found.push({ s: start, e: end0, p });
+    }
+    if (found.length === 0 && (digitCount > 15 || (digitCount > 9 && st.claims.overlaps(start, end0)))) {
+      // Several numbers run together ("020 555 0123 / 06 12345678") or a number next to a claimed span:
+      // let libphonenumber's matcher split the candidate, per region.
+      for (const r of nanp ? (['US'] as CountryCode[]) : regions) {
+        for (const f of findPhoneNumbersInText(raw, r)) {
+          const s = start + f.startsAt;
+          const e = start + f.endsAt;
+          if (st.claims.overlaps(s, e)) continue;
+          if (found.some((x) => x.s < e && s < x.e)) continue;
+          found.push({ s, e, p: f.number });
+        }
+        if (found.length) break;
+      }
+    }
+    for (const { s, e, p } of found) {
+      const sub = text.slice(s, e);
+      const isIntl = /^\(?(?:\+|00)/.test(sub);
+      const separated = /[\s\-.()]/.test(sub);
+      // A national-format number that is only valid outside the default region is less telling.
+      const foreignNational = !isIntl && p.country !== undefined && p.country !== options.defaultRegion;
+      const base = isIntl ? 0.75 : foreignNational ? 0.5 : separated ? 0.65 : 0.6;
+      const r = enhance(text, s, e, base, { positive: CONTEXT.phone, boost: 0.25 });
+      // An identifier label right before the number ("KvK", "order", "ticket", "IMEI") says what it is.
+      const label = CONTEXT.phoneNegative.exec(sentenceTail(fold(wordsBefore(text, s, 2, 30))));
+      if (label) {
+        r.score -= 0.6;
+        r.negative = label[0];
+      }
+      findings.push({
+        type: 'phone',
+        start: s,
+        end: e,
+        confidence: Math.min(0.97, r.score),
+        reason: `phone number (valid for ${p.country ?? 'country code +' + p.countryCallingCode}${r.positive ? `, near "${r.positive}"` : ''}${r.negative ? `, but near "${r.negative}"` : ''})`,
+        source: 'pattern',
+      });
+      matches.push({ start: s, end: e, e164: p.number, country: p.country, international: isIntl });
+      st.claims.add(s, e);
+    }
+  }
+  return { findings, matches };
+}

@@ -1,0 +1,215 @@
+/**
+ * Confidential-document fingerprints: winnowing (Schleimer, Wilkerson & Aiken 2003, as in
+ * MOSS) over word k-grams of normalised text (k = 5, window w = 4). Any copied run of at
+ * least w + k − 1 = 8 words shares a fingerprint with the document, whatever the
+ * reformatting (case, accents, punctuation, Markdown/HTML markup, line breaks).
+ *
+ * Documents are labelled confidential or public. Text shared with a public document
+ * (feature briefs, flyers, product sheets) is allowed even when a confidential document
+ * contains it too.
+ */
+import { fold } from './context.ts';
+
+export const K = 5;
+export const W = 4;
+
+export type DocumentLabel = 'confidential' | 'public';
+
+export interface Token {
+  start: number;
+  end: number;
+  hash: number;
+}
+
+const TOKEN = /[\p{L}\p{N}]+/gu;
+
+function hashToken(s: string): number {
+  // FNV-1a 32
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Word tokens with UTF-16 offsets and hashes of their folded (lowercase, accent-free) form. */
+export function tokenize(text: string): Token[] {
+  const lower = fold(text);
+  const out: Token[] = [];
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(lower); m; m = TOKEN.exec(lower)) {
+    out.push({ start: m.index, end: m.index + m[0].length, hash: hashToken(m[0]) });
+  }
+  return out;
+}
+
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Hashes (53-bit numbers) of every word k-gram. */
+export function kgramHashes(tokens: Token[], k = K): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + k <= tokens.length; i++) {
+    let a = 0x9747b28c;
+    let b = 0x1b873593;
+    for (let j = 0; j < k; j++) {
+      const t = tokens[i + j]!.hash;
+      a = mix(a ^ t);
+      b = mix((b + Math.imul(t, 0xcc9e2d51)) | 0);
+    }
+    out.push((a >>> 11) * 4294967296 + b);
+  }
+  return out;
+}
+
+/** Winnowing: the minimum hash of each window of w consecutive k-gram hashes (rightmost on ties). */
+export function winnow(hashes: number[], w = W): Array<{ hash: number; pos: number }> {
+  const out: Array<{ hash: number; pos: number }> = [];
+  if (hashes.length === 0) return out;
+  if (hashes.length < w) {
+    let mi = 0;
+    for (let i = 1; i < hashes.length; i++) if (hashes[i]! <= hashes[mi]!) mi = i;
+    out.push({ hash: hashes[mi]!, pos: mi });
+    return out;
+  }
+  let last = -1;
+  for (let s = 0; s + w <= hashes.length; s++) {
+    let mi = s;
+    for (let i = s + 1; i < s + w; i++) if (hashes[i]! <= hashes[mi]!) mi = i;
+    if (mi !== last) {
+      out.push({ hash: hashes[mi]!, pos: mi });
+      last = mi;
+    }
+  }
+  return out;
+}
+
+export interface DocumentMatch {
+  documentId: string;
+  start: number;
+  end: number;
+  /** Fingerprints of the document found in this region. */
+  fingerprints: number;
+  /** Share of the document's fingerprints found in the whole text (0..1). */
+  share: number;
+}
+
+/**
+ * Register of documents by fingerprint. Memory: one Map entry per confidential fingerprint
+ * (≈ 2/(w+1) of the words) and one Set entry per k-gram of public documents.
+ */
+export class DocumentRegister {
+  private readonly ids: string[] = [];
+  private readonly labels: DocumentLabel[] = [];
+  private readonly fpCount: number[] = [];
+  /** fingerprint → document index, or −(index into `multi`) − 1 when several documents share it. */
+  private readonly index = new Map<number, number>();
+  private readonly multi: number[][] = [];
+  private readonly publicKgrams = new Set<number>();
+  private readonly byId = new Map<string, number>();
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /** Register a document's text (already extracted from Markdown/HTML/PDF by the caller). */
+  addDocument(id: string, text: string, label: DocumentLabel): void {
+    if (this.byId.has(id)) throw new Error(`document ${id} is already registered`);
+    const di = this.ids.length;
+    this.ids.push(id);
+    this.labels.push(label);
+    this.byId.set(id, di);
+    const hashes = kgramHashes(tokenize(text));
+    if (label === 'public') {
+      for (const h of hashes) this.publicKgrams.add(h);
+      this.fpCount.push(0);
+      return;
+    }
+    const fps = new Set(winnow(hashes).map((f) => f.hash));
+    this.fpCount.push(fps.size);
+    for (const h of fps) {
+      const cur = this.index.get(h);
+      if (cur === undefined) this.index.set(h, di);
+      else if (cur >= 0) {
+        if (cur !== di) {
+          this.multi.push([cur, di]);
+          this.index.set(h, -this.multi.length);
+        }
+      } else {
+        const list = this.multi[-cur - 1]!;
+        if (!list.includes(di)) list.push(di);
+      }
+    }
+  }
+
+  /**
+   * Regions of `text` copied from confidential documents. Every k-gram of the text is looked
+   * up (not only its winnowed fingerprints), so all shared document fingerprints are found.
+   * Fingerprints shared with a public document, or with many documents (boilerplate), are ignored.
+   */
+  match(text: string): DocumentMatch[] {
+    if (this.index.size === 0) return [];
+    const tokens = tokenize(text);
+    const hashes = kgramHashes(tokens);
+    const boiler = Math.max(3, Math.ceil(this.ids.length * 0.02));
+    // per document: list of k-gram positions that hit one of its fingerprints
+    const hits = new Map<number, number[]>();
+    const seen = new Map<number, Set<number>>();
+    for (let i = 0; i < hashes.length; i++) {
+      const h = hashes[i]!;
+      const v = this.index.get(h);
+      if (v === undefined) continue;
+      if (this.publicKgrams.has(h)) continue;
+      const docs = v >= 0 ? [v] : this.multi[-v - 1]!;
+      if (docs.length > boiler) continue;
+      for (const d of docs) {
+        let l = hits.get(d);
+        if (!l) {
+          l = [];
+          hits.set(d, l);
+          seen.set(d, new Set());
+        }
+        l.push(i);
+        seen.get(d)!.add(h);
+      }
+    }
+    const out: DocumentMatch[] = [];
+    for (const [d, positions] of hits) {
+      const distinct = seen.get(d)!.size;
+      const share = this.fpCount[d] ? Math.min(1, distinct / this.fpCount[d]!) : 0;
+      // Merge k-gram windows that are close (within 2k words) into regions.
+      let rs = positions[0]!;
+      let re = rs;
+      let n = 1;
+      const flush = () => {
+        out.push({ documentId: this.ids[d]!, start: tokens[rs]!.start, end: tokens[re + K - 1]!.end, fingerprints: n, share });
+      };
+      for (let j = 1; j < positions.length; j++) {
+        const p = positions[j]!;
+        if (p - re <= 2 * K + W) {
+          re = p;
+          n++;
+        } else {
+          flush();
+          rs = re = p;
+          n = 1;
+        }
+      }
+      flush();
+    }
+    return out;
+  }
+
+  /** Document label by id. */
+  label(id: string): DocumentLabel | undefined {
+    const i = this.byId.get(id);
+    return i === undefined ? undefined : this.labels[i];
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Turning register hits into findings.
+ *  - Customer register: candidate values in the post (e-mails, phones as E.164, numbers,
+ *    IBANs, addresses, capitalised name sequences) are normalised, hashed and looked up.
+ *    One field of a record → a customer_record finding of moderate confidence (strong
+ *    identifiers higher than names); two or more fields of the same record → high confidence.
+ *  - Document register: regions copied from confidential documents.
+ */
+import type { Finding } from './types.ts';
+import type { ScanState } from './spans.ts';
+import type { CustomerRegister, CustomerField } from './customer-register.ts';
+import { normaliseName, normaliseEmail, normaliseCustomerNumber, normaliseIban, normaliseAddress } from './customer-register.ts';
+import type { DocumentRegister } from './fingerprint.ts';
+import type { PhoneMatch } from './detectors/phone.ts';
+
+const SINGLE_CONFIDENCE: Record<CustomerField, number> = { phone: 0.8, email: 0.85, iban: 0.9, customer_number: 0.85, address: 0.75, name: 0.6 };
+
+const NUMBER_TOKEN = /(?<![\p{L}\p{N}])[A-Za-z]{0,4}[-\s]?\d[\dA-Za-z./-]{3,20}(?![\p{L}\p{N}])/gu;
+
+interface Hit {
+  start: number;
+  end: number;
+  field: CustomerField;
+  records: number[];
+}
+
+/** Capitalised word sequences (with Dutch particles inside) and their 2–4-word sub-sequences. */
+function nameCandidates(text: string): Array<{ start: number; end: number; value: string }> {
+  const out: Array<{ start: number; end: number; value: string }> = [];
+  const re = /\p{Lu}(?:[\p{Ll}'’]|\p{Lu}(?=\p{Ll}))*\p{Ll}(?:-\p{Lu}?[\p{Ll}'’]+)*(?:\s+(?:(?:van|de|der|den|ten|ter|te|von|'t)\s+)*\p{Lu}(?:[\p{Ll}'’]|\p{Lu}(?=\p{Ll}))*\p{Ll}(?:-\p{Lu}?[\p{Ll}'’]+)*)+/gu;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    // word boundaries of the run
+    const words: Array<[number, number, boolean]> = [];
+    const wre = /\S+/g;
+    for (let w = wre.exec(m[0]); w; w = wre.exec(m[0])) words.push([m.index + w.index, m.index + w.index + w[0].length, /^\p{Lu}/u.test(w[0])]);
+    for (let i = 0; i < words.length; i++) {
+      if (!words[i]![2]) continue;
+      for (let j = i + 1; j < Math.min(words.length, i + 5); j++) {
+        if (!words[j]![2]) continue;
+        const s = words[i]![0];
+        const e = words[j]![1];
+        out.push({ start: s, end: e, value: text.slice(s, e) });
+      }
+    }
+  }
+  return out;
+}
+
+export function matchCustomers(st: ScanState, reg: CustomerRegister, phones: PhoneMatch[]): Finding[] {
+  const { text } = st;
+  const hits: Hit[] = [];
+  const look = (field: CustomerField, start: number, end: number, normalised: string) => {
+    const records = reg.lookupNormalised(field, normalised);
+    if (records.length) hits.push({ start, end, field, records });
+  };
+  for (const f of st.findings) {
+    const v = text.slice(f.start, f.end);
+    if (f.type === 'email') look('email', f.start, f.end, normaliseEmail(v));
+    else if (f.type === 'iban') look('iban', f.start, f.end, normaliseIban(v));
+    else if (f.type === 'address') for (const k of normaliseAddress(v)) look('address', f.start, f.end, k);
+  }
+  for (const p of phones) look('phone', p.start, p.end, p.e164);
+  // Any number-like token can be a customer number of a real customer.
+  const seenNum = new Set<string>();
+  NUMBER_TOKEN.lastIndex = 0;
+  for (let m = NUMBER_TOKEN.exec(text); m; m = NUMBER_TOKEN.exec(text)) {
+    let raw = m[0].replace(/[./-]+$/, '');
+    let start = m.index;
+    const n = normaliseCustomerNumber(raw);
+    if (n.length < 4 || seenNum.has(n)) continue;
+    seenNum.add(n);
+    look('customer_number', start, start + raw.length, n);
+    // also without a leading prefix word split by a space ("KL 4821937" vs "4821937")
+    const sp = raw.search(/\s/);
+    if (sp > 0) {
+      raw = raw.slice(sp + 1);
+      start += sp + 1;
+      const n2 = normaliseCustomerNumber(raw);
+      if (n2.length >= 4 && !seenNum.has(n2)) {
+        seenNum.add(n2);
+        look('customer_number', start, start + raw.length, n2);
+      }
+    }
+  }
+  const seenName = new Set<string>();
+  for (const c of nameCandidates(text)) {
+    const n = normaliseName(c.value);
+    if (!n.includes(' ') || seenName.has(n)) continue;
+    seenName.add(n);
+    look('name', c.start, c.end, n);
+  }
+  if (hits.length === 0) return [];
+  // Corroboration: distinct fields per record.
+  const fieldsByRecord = new Map<number, Set<CustomerField>>();
+  for (const h of hits) for (const r of h.records) {
+    let s = fieldsByRecord.get(r);
+    if (!s) fieldsByRecord.set(r, (s = new Set()));
+    s.add(h.field);
+  }
+  const out: Finding[] = [];
+  for (const h of hits) {
+    let best = 0;
+    let fields: Set<CustomerField> | undefined;
+    for (const r of h.records) {
+      const s = fieldsByRecord.get(r)!;
+      if (s.size > best) {
+        best = s.size;
+        fields = s;
+      }
+    }
+    const corroborated = best >= 2;
+    const conf = corroborated ? Math.min(0.99, 0.9 + 0.03 * (best - 2)) : SINGLE_CONFIDENCE[h.field];
+    const fieldName = h.field.replace('_', ' ');
+    out.push({
+      type: 'customer_record',
+      start: h.start,
+      end: h.end,
+      confidence: conf,
+      reason: corroborated
+        ? `${fieldName} of a registered customer; ${best} fields of the same record appear (${[...fields!].join(', ').replace(/_/g, ' ')})`
+        : `${fieldName} of a registered customer`,
+      source: 'register',
+    });
+    if (h.field === 'name') {
+      out.push({ type: 'person', start: h.start, end: h.end, confidence: corroborated ? 0.97 : 0.85, reason: 'name of a registered customer', source: 'register' });
+    }
+  }
+  return out;
+}
+
+export function matchDocuments(st: ScanState, reg: DocumentRegister): Finding[] {
+  const out: Finding[] = [];
+  for (const m of reg.match(st.text)) {
+    const conf = m.fingerprints >= 3 ? 0.95 : m.fingerprints === 2 ? 0.8 : 0.3;
+    out.push({
+      type: 'confidential_document',
+      start: m.start,
+      end: m.end,
+      confidence: conf,
+      reason: `text copied from confidential document "${m.documentId}" (${m.fingerprints} fingerprint${m.fingerprints > 1 ? 's' : ''}, ${Math.round(m.share * 100)}% of the document)`,
+      source: 'document',
+    });
+  }
+  return out;
+}

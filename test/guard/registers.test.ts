@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CustomerRegister, DocumentRegister, scanText, normaliseName, normalisePhone, normaliseAddress, normaliseCustomerNumber } from '../../src/guard/index.ts';
+
+const SECRET = 'test-installation-secret-0123456789';
+const rec = { name: 'Anna Visser', phone: '06-12345678', email: 'Anna.Visser@Example.nl', address: 'Keizersgracht 123, 1015 CJ Amsterdam', customer_number: 'KL-1234560' };
+
+test('normalisers', () => {
+  assert.equal(normaliseName('  Dhr. Jan  de Vriës '), 'jan de vries');
+  assert.equal(normalisePhone('+31 6 1234 5678'), '+31612345678');
+  assert.equal(normalisePhone('06-12345678'), '+31612345678');
+  assert.equal(normalisePhone('(312) 555-0122'), '+13125550122');
+  assert.deepEqual(normaliseAddress('Keizersgracht 123, 1015 CJ Amsterdam'), ['keizersgracht 123', '1015cj 123']);
+  assert.equal(normaliseCustomerNumber('kl-123.4560'), 'KL1234560');
+});
+
+test('register keeps no plaintext: serialize output contains no input value', () => {
+  const reg = new CustomerRegister(SECRET);
+  reg.addRecord(rec);
+  const bytes = Buffer.from(reg.serialize());
+  for (const v of [...Object.values(rec), 'anna visser', 'anna.visser@example.nl', '+31612345678', 'KL1234560', 'keizersgracht']) {
+    assert.equal(bytes.includes(Buffer.from(v)), false, v);
+    assert.equal(bytes.includes(Buffer.from(v, 'utf16le')), false, v);
+  }
+  for (const e of reg.entries()) assert.match(e.hash, /^[0-9a-f]{16}$/);
+});
+
+test('serialize / fromSerialized round trip; a different secret is refused', () => {
+  const reg = new CustomerRegister(SECRET);
+  reg.addRecord(rec);
+  const back = CustomerRegister.fromSerialized(reg.serialize(), SECRET);
+  assert.deepEqual(back.lookup('phone', '+31 6 1234 5678'), [0]);
+  assert.equal(back.recordCount, 1);
+  assert.throws(() => CustomerRegister.fromSerialized(reg.serialize(), 'another-secret-0123456789'), /different secret/);
+});
+
+test('exact data match; corroboration of two fields raises confidence', () => {
+  const reg = new CustomerRegister(SECRET);
+  for (let i = 0; i < 50; i++) reg.addRecord({ name: `Person Number${i}`, phone: `+3161234${String(1000 + i)}` });
+  reg.addRecord(rec);
+  const one = scanText('I called 0612345678 this morning.', { registers: { customers: reg } }).filter((f) => f.type === 'customer_record');
+  assert.equal(one.length, 1);
+  const two = scanText('Anna Visser can be reached on 06 1234 5678.', { registers: { customers: reg } }).filter((f) => f.type === 'customer_record');
+  assert.equal(two.length, 2);
+  assert.ok(two.every((f) => f.confidence > one[0]!.confidence));
+  assert.ok(two.every((f) => !f.reason.includes('Anna') && !f.reason.includes('1234')));
+  // A registered name is a person even without any cue word.
+  const p = scanText('Het pakket voor Anna Visser is onderweg.', { registers: { customers: reg } });
+  assert.ok(p.some((f) => f.type === 'person'));
+  assert.deepEqual(scanText('Anna Jansen called.', { registers: { customers: reg } }).filter((f) => f.type === 'customer_record'), []);
+});
+
+const CONF = `Retention playbook 2026 (internal). When a customer on a fibre contract threatens to leave, agents may offer a retention discount of up to 25 percent for twelve months, but only after the customer has mentioned a competitor by name. Never offer the discount in writing on public channels. Customers whose contract ends within ninety days are flagged in the dashboard in orange.`;
+const PUB = `Fiber 500 product sheet. Fiber 500 gives you 500 megabits per second download and upload over our own fibre network. Installation is free and an engineer connects the modem in your home.`;
+
+test('fingerprints: copied passage with reformatting and small edits is found', () => {
+  const docs = new DocumentRegister();
+  docs.addDocument('playbook', CONF, 'confidential');
+  docs.addDocument('sheet', PUB, 'public');
+  const post = 'FYI:\n> agents **MAY** offer a retention discount of up to 25 % for twelve months,\n> but only after the customer has named a competitor. Never offer the discount in writing on public channels.';
+  const f = scanText(post, { registers: { documents: docs } }).filter((x) => x.type === 'confidential_document');
+  assert.ok(f.length >= 1);
+  assert.ok(f[0]!.confidence >= 0.8);
+  assert.match(f[0]!.reason, /playbook/);
+});
+
+test('fingerprints: public documents are allowed, unrelated text is not flagged', () => {
+  const docs = new DocumentRegister();
+  docs.addDocument('playbook', CONF, 'confidential');
+  docs.addDocument('sheet', PUB, 'public');
+  const pub = 'From our sheet: Fiber 500 gives you 500 megabits per second download and upload over our own fibre network. Installation is free.';
+  assert.deepEqual(scanText(pub, { registers: { documents: docs } }).filter((x) => x.type === 'confidential_document'), []);
+  const unrelated = 'Have you tried restarting the modem? The lights should turn green within two minutes of power-up.';
+  assert.deepEqual(scanText(unrelated, { registers: { documents: docs } }).filter((x) => x.type === 'confidential_document'), []);
+});
+
+test('a sentence shared by a confidential and a public document is allowed', () => {
+  const docs = new DocumentRegister();
+  const shared = 'The mobile app will get self-service contract renewal in November for every customer.';
+  docs.addDocument('roadmap', `Internal roadmap draft. ${shared} The streaming partnership is under embargo.`, 'confidential');
+  docs.addDocument('sheet', `Product sheet. ${shared}`, 'public');
+  assert.deepEqual(scanText(`Good news: ${shared}`, { registers: { documents: docs } }).filter((x) => x.type === 'confidential_document'), []);
+});
