@@ -34,6 +34,19 @@ const schema = z.object({
         .map((d) => d.trim().toLowerCase())
         .filter(Boolean),
     ),
+  COMPANY_EMAIL_SUBDOMAINS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  // smtp://user:pass@host:587 or smtps://…; without it, e-mail goes to OUTBOX_DIR as .eml files.
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/.+/, 'must be smtp://… or smtps://…')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Parley <no-reply@localhost>'),
+  OUTBOX_DIR: z.string().min(1).default('./data/outbox'),
+  // Signs cookies and keys hashes. Without it, one is generated and kept in the database.
+  SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export type Config = z.infer<typeof schema> & { publicUrl: string };

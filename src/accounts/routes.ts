@@ -1,14 +1,110 @@
-import type { FastifyInstance } from 'fastify';
-import { showPublicProfile } from './show-profile.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { UserError } from '../shared/errors.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
+import { peekEmailToken } from './email-tokens.ts';
+import { requestPasswordReset, resetPassword } from './reset-password.ts';
+import { SESSION_COOKIE, SESSION_DAYS, destroySession } from './sessions.ts';
+import { showPublicProfile } from './show-profile.ts';
+import { signIn } from './sign-in.ts';
+import { signUp } from './sign-up.ts';
+import { verifyEmail } from './verify-email.ts';
+
+type Form = Record<string, string | undefined>;
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+// Per-address limit for the routes that guess or send mail (the per-account limit is in sign-in).
+const limited = { config: { rateLimit: { max: 10, timeWindow: '10 minutes' } } };
 
 export async function accountRoutes(app: FastifyInstance): Promise<void> {
+  const db = app.database.db;
+  const company = { domains: app.config.COMPANY_EMAIL_DOMAINS, allowSubdomains: app.config.COMPANY_EMAIL_SUBDOMAINS };
+  const site = app.config.publicUrl;
+
+  /** Renders a form page; on a UserError it re-renders with the message and what was typed. */
+  const form = (reply: FastifyReply, request: FastifyRequest, template: string, title: string, extra: object = {}, status = 200) =>
+    reply.code(status).view(template, { title, csrf: reply.generateCsrf(), values: {}, error: null, ...extra });
+
+  const setSession = (reply: FastifyReply, token: string, expires: Date) =>
+    reply.setCookie(SESSION_COOKIE, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: app.config.NODE_ENV === 'production',
+      signed: true,
+      expires,
+    });
+
+  app.get('/signup', (request, reply) => form(reply, request, 'signup', 'Sign up'));
+  app.post<{ Body: Form }>('/signup', limited, async (request, reply) => {
+    const b = request.body ?? {};
+    const values = { email: str(b.email), username: str(b.username), displayName: str(b.displayName) };
+    try {
+      await signUp(db, app.mailer, site, { ...values, password: str(b.password) });
+    } catch (err) {
+      if (err instanceof UserError) return form(reply, request, 'signup', 'Sign up', { values, error: err.message, field: err.field }, err.status);
+      throw err;
+    }
+    return reply.view('notice', { title: 'Check your e-mail', message: `We sent a confirmation link to ${values.email}. Open it to verify your address, then sign in.` });
+  });
+
+  app.get('/signin', (request, reply) => form(reply, request, 'signin', 'Sign in'));
+  app.post<{ Body: Form }>('/signin', limited, async (request, reply) => {
+    const b = request.body ?? {};
+    try {
+      const session = await signIn(db, str(b.login), str(b.password));
+      setSession(reply, session.token, session.expires);
+    } catch (err) {
+      if (err instanceof UserError) return form(reply, request, 'signin', 'Sign in', { values: { login: str(b.login) }, error: err.message }, err.status);
+      throw err;
+    }
+    return reply.redirect('/', 303);
+  });
+
+  app.post('/signout', async (request, reply) => {
+    if (request.sessionToken) await destroySession(db, request.sessionToken);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/', 303);
+  });
+
+  app.get<{ Querystring: { token?: string } }>('/verify-email', async (request, reply) => {
+    await verifyEmail(db, str(request.query.token), company);
+    return reply.view('notice', { title: 'Address confirmed', message: 'Thank you: your e-mail address is confirmed.', link: request.user ? null : { href: '/signin', text: 'Sign in' } });
+  });
+
+  app.get('/password/forgot', (request, reply) => form(reply, request, 'forgot', 'Forgot your password?'));
+  app.post<{ Body: Form }>('/password/forgot', limited, async (request, reply) => {
+    const email = str(request.body?.email);
+    try {
+      await requestPasswordReset(db, app.mailer, site, email);
+    } catch (err) {
+      if (err instanceof UserError) return form(reply, request, 'forgot', 'Forgot your password?', { values: { email }, error: err.message }, err.status);
+      throw err;
+    }
+    return reply.view('notice', { title: 'Check your e-mail', message: 'If an account uses that address, we have sent it a link to choose a new password. The link works for one hour.' });
+  });
+
+  app.get<{ Querystring: { token?: string } }>('/password/reset', async (request, reply) => {
+    const token = str(request.query.token);
+    await peekEmailToken(db, token, 'reset_password');
+    return form(reply, request, 'reset', 'Choose a new password', { token });
+  });
+  app.post<{ Body: Form }>('/password/reset', limited, async (request, reply) => {
+    const token = str(request.body?.token);
+    try {
+      await resetPassword(db, token, str(request.body?.password));
+    } catch (err) {
+      if (err instanceof UserError && err.field === 'password') return form(reply, request, 'reset', 'Choose a new password', { token, error: err.message }, err.status);
+      throw err;
+    }
+    return reply.view('notice', { title: 'Password changed', actor: null, user: null, message: 'Your password is changed and you are signed out everywhere.', link: { href: '/signin', text: 'Sign in' } });
+  });
+
   app.get<{ Params: { username: string } }>(
     '/u/:username',
     { schema: { params: { type: 'object', properties: { username: { type: 'string', maxLength: 40 } } } } },
     async (request, reply) => {
-      const profile = await showPublicProfile(app.database.db, request.params.username);
-      return reply.view('profile', { ...profile, title: profile.user.display_name, actor: request.actor, canonical: viewHelpers.userUrl(profile.user.username) });
+      const profile = await showPublicProfile(db, request.params.username);
+      return reply.view('profile', { member: profile.user, roles: profile.roles, title: profile.user.display_name, canonical: viewHelpers.userUrl(profile.user.username) });
     },
   );
 }

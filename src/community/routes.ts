@@ -14,7 +14,7 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/', async (request, reply) => {
     const [boards, latest] = await Promise.all([listBoards(db, request.actor), latestTopics(db, request.actor, 10)]);
-    return reply.view('home', { title: app.config.SITE_NAME, boards, latest, actor: request.actor, canonical: '/' });
+    return reply.view('home', { title: app.config.SITE_NAME, boards, latest, canonical: '/' });
   });
 
   app.get<{ Params: { slug: string }; Querystring: { page: number } }>(
@@ -25,7 +25,6 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
       return reply.view('board', {
         ...data,
         title: data.page > 1 ? `${data.board.name} (page ${data.page})` : data.board.name,
-        actor: request.actor,
         canonical: viewHelpers.boardUrl(data.board.slug, data.page),
       });
     },
@@ -48,7 +47,6 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
       return reply.view('topic', {
         ...data,
         title: data.page > 1 ? `${data.topic.title} (page ${data.page})` : data.topic.title,
-        actor: request.actor,
         canonical,
       });
     },

@@ -5,12 +5,14 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.ts';
 import type { MigrationContext } from './migration-helpers.ts';
 import * as m001 from './migrations/001_initial.ts';
+import * as m002 from './migrations/002_sessions_and_tokens.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
 // Listed explicitly (not read from disk) so that a bundled or type-stripped build finds them too.
 const migrations: Record<string, MigrationModule> = {
   '001_initial': m001,
+  '002_sessions_and_tokens': m002,
 };
 
 class StaticProvider implements MigrationProvider {

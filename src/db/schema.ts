@@ -92,7 +92,35 @@ export interface SettingsTable {
   value: string;
 }
 
+export interface SessionsTable {
+  id: string; // sha256(token)
+  user_id: number;
+  created_at: string;
+  expires_at: string;
+}
+
+export type EmailTokenPurpose = 'verify_email' | 'reset_password';
+
+export interface EmailTokensTable {
+  id: string; // sha256(token)
+  user_id: number;
+  purpose: EmailTokenPurpose;
+  email: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface SignInFailuresTable {
+  id: Generated<number>;
+  user_id: number;
+  at: string;
+}
+
 export interface DB {
+  sessions: SessionsTable;
+  email_tokens: EmailTokensTable;
+  sign_in_failures: SignInFailuresTable;
   users: UsersTable;
   user_roles: UserRolesTable;
   role_changes: RoleChangesTable;

@@ -2,6 +2,8 @@
 // call a use case, and hand the result to a view. Domain folders register their own routes.
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import rateLimit from '@fastify/rate-limit';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
@@ -13,6 +15,9 @@ import type { Database } from '../db/database.ts';
 import { loggerOptions } from '../log.ts';
 import type { Actor } from '../policy/policy.ts';
 import { accountRoutes } from '../accounts/routes.ts';
+import { authPlugin } from '../accounts/auth-plugin.ts';
+import { installationSecret } from '../accounts/installation-secret.ts';
+import { createMailer, type Mailer } from '../mail/mailer.ts';
 import { communityRoutes } from '../community/routes.ts';
 import { UserError } from '../shared/errors.ts';
 import { viewHelpers } from './view-helpers.ts';
@@ -21,6 +26,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     database: Database;
+    mailer: Mailer;
+  }
+  interface FastifyReply {
+    /** Merged into every view's data by @fastify/view. */
+    locals: Record<string, unknown>;
   }
   interface FastifyRequest {
     /** The signed-in account, or null for a visitor. */
@@ -34,9 +44,10 @@ export interface ServerOptions {
   config: Config;
   database: Database;
   logger?: FastifyServerOptions['logger'];
+  mailer?: Mailer;
 }
 
-export async function buildServer({ config, database, logger }: ServerOptions): Promise<FastifyInstance> {
+export async function buildServer({ config, database, logger, mailer }: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? loggerOptions(config.LOG_LEVEL),
     trustProxy: true,
@@ -63,7 +74,31 @@ export async function buildServer({ config, database, logger }: ServerOptions): 
     strictTransportSecurity: config.NODE_ENV === 'production',
   });
   await app.register(formbody);
-  await app.register(cookie);
+  await app.register(cookie, { secret: await installationSecret(database.db, config.SECRET_KEY) });
+  app.decorate('mailer', mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: config.OUTBOX_DIR, log: app.log }));
+  app.addHook('onClose', async () => app.mailer.close());
+  await app.register(authPlugin);
+  // Every form post carries a token bound to a signed cookie secret (checked in preHandler,
+  // once the body is parsed). SameSite cookies are a second line, not the only one.
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure: config.NODE_ENV === 'production' },
+  });
+  app.addHook('preHandler', async (request, reply) => {
+    // Available to every template: who is signed in, and a CSRF token on demand (sign-out form).
+    // Set before the CSRF check below, so that its error page still knows who is signed in.
+    Object.assign(reply.locals, { actor: request.actor, user: request.user, csrfToken: () => reply.generateCsrf() });
+  });
+  app.addHook('preHandler', (request, reply, done) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done();
+    app.csrfProtection(request, reply, done);
+  });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new UserError(`Too many attempts from your address. Please wait ${context.after} and try again.`, 429),
+  });
+
   await app.register(fastifyStatic, {
     root: here('./public'),
     prefix: '/assets/',
@@ -83,6 +118,9 @@ export async function buildServer({ config, database, logger }: ServerOptions): 
     if (err instanceof UserError) {
       status = err.status;
       message = err.message;
+    } else if ((err as { code?: string }).code?.startsWith('FST_CSRF')) {
+      status = 403;
+      message = 'This form has expired or did not come from this site. Go back, reload the page and try again: what you typed is still there.';
     } else if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
       status = err.statusCode ?? 400;
       message = err.validation ? 'The request is not valid: ' + err.message : err.message;
@@ -103,7 +141,7 @@ function sendError(reply: import('fastify').FastifyReply, status: number, messag
   reply.code(status);
   const wantsJson = reply.request.url.startsWith('/api/') || !/text\/html|\*\/\*/.test(reply.request.headers.accept ?? '*/*');
   if (wantsJson) return reply.send({ statusCode: status, error: titleFor(status), message });
-  return reply.view('error', { title: titleFor(status), status, message, actor: reply.request.actor });
+  return reply.view('error', { title: titleFor(status), status, message });
 }
 
 function titleFor(status: number): string {

@@ -24,7 +24,7 @@ test('--help lists start, migrate, seed and user administration', () => {
 
 test('migrate, create a user, grant and revoke a role', () => {
   const env = { DATABASE_URL: tempDb() };
-  assert.match(parley(['migrate'], env).out, /Applied 1 migration\(s\): 001_initial/);
+  assert.match(parley(['migrate'], env).out, /Applied 2 migration\(s\): 001_initial, 002_sessions_and_tokens/);
   assert.match(parley(['migrate'], env).out, /up to date/);
   const created = parley(['user', 'create', '--username', 'dana', '--email', 'dana@brightwave.example', '--name', 'Dana K', '--role', 'moderator'], { ...env, PARLEY_PASSWORD: 'a strong passphrase' });
   assert.equal(created.code, 0, created.err);

@@ -46,7 +46,7 @@ for (const kind of testDatabaseKinds()) {
     test('apply once, then report nothing pending; the schema is usable', async () => {
       const database = await kind.open({ migrate: false });
       try {
-        assert.deepEqual(await migrateToLatest(database), ['001_initial']);
+        assert.deepEqual(await migrateToLatest(database), ['001_initial', '002_sessions_and_tokens']);
         assert.deepEqual(await migrateToLatest(database), []);
         const { id } = await database.db
           .insertInto('boards')

@@ -1,0 +1,30 @@
+// Who is asking: reads the session cookie once per request and sets request.actor (roles for
+// the policy) and request.user (name for the header). Visitors cost no database query.
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import type { Role } from '../db/schema.ts';
+import { rolesOf } from './find-user.ts';
+import { SESSION_COOKIE, userForSession } from './sessions.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: { id: number; username: string; display_name: string; email_verified_at: string | null } | null;
+    sessionToken: string | null;
+  }
+}
+
+export const authPlugin = fp(async (app: FastifyInstance) => {
+  app.decorateRequest('user', null);
+  app.decorateRequest('sessionToken', null);
+  app.addHook('onRequest', async (request) => {
+    const raw = request.cookies[SESSION_COOKIE];
+    if (!raw) return;
+    const unsigned = request.unsignCookie(raw);
+    if (!unsigned.valid || !unsigned.value) return;
+    const user = await userForSession(app.database.db, unsigned.value);
+    if (!user) return;
+    request.sessionToken = unsigned.value;
+    request.user = { id: user.id, username: user.username, display_name: user.display_name, email_verified_at: user.email_verified_at };
+    request.actor = { id: user.id, roles: new Set<Role>(await rolesOf(app.database.db, user.id)) };
+  });
+});

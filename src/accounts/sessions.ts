@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { hashToken, newToken } from '../shared/tokens.ts';
+
+export const SESSION_COOKIE = 'parley_session';
+export const SESSION_DAYS = 30;
+
+export async function createSession(db: Kysely<DB>, userId: number): Promise<{ token: string; expires: Date }> {
+  const { token, hash } = newToken();
+  const now = new Date();
+  const expires = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
+  await db.insertInto('sessions').values({ id: hash, user_id: userId, created_at: now.toISOString(), expires_at: expires.toISOString() }).execute();
+  return { token, expires };
+}
+
+/** The signed-in user of a session token, with roles, or null when unknown or expired. */
+export async function userForSession(db: Kysely<DB>, token: string) {
+  if (!token || token.length > 100) return null;
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['users.id', 'users.username', 'users.display_name', 'users.email_verified_at', 'sessions.expires_at'])
+    .where('sessions.id', '=', hashToken(token))
+    .where('users.deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (!row || row.expires_at < new Date().toISOString()) return null;
+  return row;
+}
+
+export async function destroySession(db: Kysely<DB>, token: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', hashToken(token)).execute();
+}
+
+/** Signs a user out everywhere (after a password change or reset). */
+export async function destroyUserSessions(db: Kysely<DB>, userId: number): Promise<void> {
+  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+}

@@ -1,0 +1,38 @@
+// A cookie-keeping client over app.inject(), for flows that span several requests.
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+
+export class Agent {
+  cookies = new Map<string, string>();
+  constructor(private app: FastifyInstance) {}
+
+  async get(url: string): Promise<LightMyRequestResponse> {
+    return this.keep(await this.app.inject({ method: 'GET', url, headers: this.headers() }));
+  }
+
+  /** Posts a form; pass `csrfFrom` to first load that page and copy its CSRF token. */
+  async post(url: string, form: Record<string, string>, csrfFrom?: string): Promise<LightMyRequestResponse> {
+    const body = new URLSearchParams(form);
+    if (csrfFrom) body.set('_csrf', csrfToken((await this.get(csrfFrom)).body));
+    return this.keep(
+      await this.app.inject({ method: 'POST', url, payload: body.toString(), headers: { ...this.headers(), 'content-type': 'application/x-www-form-urlencoded' } }),
+    );
+  }
+
+  private headers() {
+    return this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
+  }
+
+  private keep(res: LightMyRequestResponse) {
+    for (const c of res.cookies) {
+      if (c.value === '' || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    return res;
+  }
+}
+
+export function csrfToken(html: string): string {
+  const m = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!m) throw new Error('no CSRF token in the page');
+  return m[1]!;
+}
