@@ -5,7 +5,8 @@
  *        [--options options.json] [--customers customers.jsonl] [--documents documents.jsonl] [--errors N]
  *
  * Without FILE it scores the project corpus test/fixtures/guard/corpus.jsonl with its options,
- * customer register and documents. Each line of FILE: {"text", "entities":[{"type","start","end"}]}.
+ * customer register and documents; with --heldout, the held-out corpus test/fixtures/guard/heldout.jsonl
+ * (templates and values never used while tuning) with the same options, register and documents. Each line of FILE: {"text", "entities":[{"type","start","end"}]}.
  * Gold types not mapped to a guard type are ignored and listed.
  */
 import { readFileSync, existsSync } from 'node:fs';
@@ -20,8 +21,10 @@ const flag = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1]!.startsWith('--')));
-const file = positional[0] ?? join(fixtures, 'corpus.jsonl');
+const BOOLEAN_FLAGS = new Set(['--heldout']);
+const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1]!.startsWith('--') && !BOOLEAN_FLAGS.has(args[i - 1]!)));
+const heldout = args.includes('--heldout');
+const file = positional[0] ?? join(fixtures, heldout ? 'heldout.jsonl' : 'corpus.jsonl');
 const isProjectCorpus = !positional[0];
 const optionsFile = flag('--options') ?? (isProjectCorpus ? join(fixtures, 'options.json') : undefined);
 const customersFile = flag('--customers') ?? (isProjectCorpus ? join(fixtures, 'customers.jsonl') : undefined);

@@ -45,8 +45,25 @@ const schema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default('Parley <no-reply@localhost>'),
   OUTBOX_DIR: z.string().min(1).default('./data/outbox'),
+  // Attempts per client address per 10 minutes on sign-in, sign-up and password reset forms.
+  SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  UPLOADS_DIR: z.string().min(1).default('./data/uploads'),
+  // Region for phone numbers written without a country code (ISO 3166 alpha-2).
+  DEFAULT_PHONE_REGION: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as NL').default('NL'),
   // Signs cookies and keys hashes. Without it, one is generated and kept in the database.
   SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  // Company single sign-on (OpenID Connect): all of issuer, client id and secret, or none.
+  OIDC_ISSUER: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_DISPLAY_NAME: z.string().min(1).max(60).default('your company'),
+}).superRefine((c, ctx) => {
+  const oidc = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
+  const set = oidc.filter((k) => c[k]);
+  if (set.length === 0) return;
+  for (const k of oidc) {
+    if (!c[k]) ctx.addIssue({ code: 'custom', path: [k], message: `is required because ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set (single sign-on needs issuer, client id and secret)` });
+  }
 });
 
 export type Config = z.infer<typeof schema> & { publicUrl: string };

@@ -1,7 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { can } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
 import { peekEmailToken } from './email-tokens.ts';
+import { loadActor } from './find-user.ts';
+import { mustAcknowledgeGuidelines } from './guidelines.ts';
 import { requestPasswordReset, resetPassword } from './reset-password.ts';
 import { SESSION_COOKIE, SESSION_DAYS, destroySession } from './sessions.ts';
 import { showPublicProfile } from './show-profile.ts';
@@ -12,13 +15,14 @@ import { verifyEmail } from './verify-email.ts';
 type Form = Record<string, string | undefined>;
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
-// Per-address limit for the routes that guess or send mail (the per-account limit is in sign-in).
-const limited = { config: { rateLimit: { max: 10, timeWindow: '10 minutes' } } };
 
 export async function accountRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
   const company = { domains: app.config.COMPANY_EMAIL_DOMAINS, allowSubdomains: app.config.COMPANY_EMAIL_SUBDOMAINS };
   const site = app.config.publicUrl;
+  // Per-address limit for the routes that guess or send mail (the per-account limit is in sign-in).
+  const limited = { config: { rateLimit: { max: app.config.SIGNIN_RATE_LIMIT, timeWindow: '10 minutes' } } };
+  const sso = app.config.OIDC_ISSUER ? app.config.OIDC_DISPLAY_NAME : null; // "Sign in with …" (sso-routes.ts)
 
   /** Renders a form page; on a UserError it re-renders with the message and what was typed. */
   const form = (reply: FastifyReply, request: FastifyRequest, template: string, title: string, extra: object = {}, status = 200) =>
@@ -47,14 +51,17 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     return reply.view('notice', { title: 'Check your e-mail', message: `We sent a confirmation link to ${values.email}. Open it to verify your address, then sign in.` });
   });
 
-  app.get('/signin', (request, reply) => form(reply, request, 'signin', 'Sign in'));
+  app.get('/signin', (request, reply) => form(reply, request, 'signin', 'Sign in', { sso }));
   app.post<{ Body: Form }>('/signin', limited, async (request, reply) => {
     const b = request.body ?? {};
     try {
       const session = await signIn(db, str(b.login), str(b.password));
       setSession(reply, session.token, session.expires);
+      // Policy point 2: an employee reads and acknowledges the guidelines on first sign-in.
+      const actor = await loadActor(db, session.userId);
+      if (actor && (await mustAcknowledgeGuidelines(db, actor))) return reply.redirect('/guidelines', 303);
     } catch (err) {
-      if (err instanceof UserError) return form(reply, request, 'signin', 'Sign in', { values: { login: str(b.login) }, error: err.message }, err.status);
+      if (err instanceof UserError) return form(reply, request, 'signin', 'Sign in', { values: { login: str(b.login) }, error: err.message, sso }, err.status);
       throw err;
     }
     return reply.redirect('/', 303);
@@ -104,7 +111,13 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     { schema: { params: { type: 'object', properties: { username: { type: 'string', maxLength: 40 } } } } },
     async (request, reply) => {
       const profile = await showPublicProfile(db, request.params.username);
-      return reply.view('profile', { member: profile.user, roles: profile.roles, title: profile.user.display_name, canonical: viewHelpers.userUrl(profile.user.username) });
+      return reply.view('profile', {
+        member: profile.user,
+        roles: profile.roles,
+        title: profile.user.display_name,
+        canonical: viewHelpers.userUrl(profile.user.username),
+        canViewPrivate: can(request.actor, 'user.viewPrivate', profile.user),
+      });
     },
   );
 }

@@ -7,7 +7,7 @@ import { rolesOf } from './find-user.ts';
 export async function showPublicProfile(db: Kysely<DB>, username: string) {
   const user = await db
     .selectFrom('users')
-    .select(['id', 'username', 'display_name', 'bio', 'post_count', 'answer_count', 'created_at'])
+    .select(['id', 'username', 'display_name', 'bio', 'avatar', 'post_count', 'answer_count', 'created_at'])
     .where('username_lower', '=', username.toLowerCase())
     .where('deleted_at', 'is', null)
     .executeTakeFirst();

@@ -25,7 +25,7 @@ export async function createReply(db: Kysely<DB>, actor: Actor, input: CreateRep
     throw new ForbiddenError('This topic is closed to new replies');
   }
   authorize(actor, 'post.create', subject); // the policy lets staff answer in a locked topic
-  const text = await runPublishPipeline({ actor, where: 'reply', body: input.body });
+  const text = await runPublishPipeline(db, { actor, where: 'reply', body: input.body });
   const at = input.at ?? nowIso();
 
   return db.transaction().execute(async (tx) => {

@@ -23,7 +23,7 @@ export async function createTopic(db: Kysely<DB>, actor: Actor, input: CreateTop
   if (!board) throw new NotFoundError('No such board');
   authorize(actor, 'topic.create', board);
 
-  const text = await runPublishPipeline({ actor, where: 'topic', title: input.title, body: input.body });
+  const text = await runPublishPipeline(db, { actor, where: 'topic', title: input.title, body: input.body });
   const title = text.title!;
   const at = input.at ?? nowIso();
   const slug = slugify(title);

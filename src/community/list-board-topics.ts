@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { rolesByUser } from '../accounts/find-user.ts';
 import type { DB } from '../db/schema.ts';
 import { can, type Actor } from '../policy/policy.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
@@ -21,8 +22,8 @@ export async function listBoardTopics(db: Kysely<DB>, actor: Actor | null, board
     .select([
       'topics.id', 'topics.slug', 'topics.title', 'topics.kind', 'topics.pinned', 'topics.locked', 'topics.closed',
       'topics.solved_post_id', 'topics.post_count', 'topics.view_count', 'topics.created_at', 'topics.last_post_at',
-      'author.id as author_id', 'author.display_name as author_name', 'author.deleted_at as author_deleted',
-      'last.id as last_user_id', 'last.display_name as last_user_name', 'last.deleted_at as last_user_deleted',
+      'author.id as author_id', 'author.username as author_username', 'author.display_name as author_name', 'author.deleted_at as author_deleted',
+      'last.id as last_user_id', 'last.username as last_username', 'last.display_name as last_user_name', 'last.deleted_at as last_user_deleted',
     ])
     .where('topics.board_id', '=', board.id)
     .where('topics.deleted_at', 'is', null)
@@ -31,5 +32,7 @@ export async function listBoardTopics(db: Kysely<DB>, actor: Actor | null, board
     .limit(TOPICS_PER_PAGE)
     .offset((page - 1) * TOPICS_PER_PAGE)
     .execute();
-  return { board, topics, page, pageCount };
+  // Badges beside every name in the list.
+  const roles = await rolesByUser(db, topics.flatMap((t) => [t.author_id, t.last_user_id]));
+  return { board, topics, roles, page, pageCount };
 }

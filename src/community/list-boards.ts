@@ -27,9 +27,11 @@ export async function latestTopics(db: Kysely<DB>, actor: Actor | null, limit = 
     .select([
       'topics.id', 'topics.slug', 'topics.title', 'topics.kind', 'topics.solved_post_id', 'topics.post_count', 'topics.last_post_at',
       'boards.slug as board_slug', 'boards.name as board_name',
-      'users.id as last_user_id', 'users.display_name as last_user_name', 'users.deleted_at as last_user_deleted',
+      'users.id as last_user_id', 'users.username as last_username', 'users.display_name as last_user_name', 'users.deleted_at as last_user_deleted',
     ])
-    .where('boards.visibility', 'in', visibleBoardKinds(actor))
+    // Filtering by board id (not by the joined board's visibility) lets the database walk the
+    // last_post_at index and stop after `limit` rows instead of sorting every topic.
+    .where('topics.board_id', 'in', (eb) => eb.selectFrom('boards as visible').select('visible.id').where('visible.visibility', 'in', visibleBoardKinds(actor)))
     .where('topics.deleted_at', 'is', null)
     .orderBy('topics.last_post_at', 'desc')
     .limit(limit)

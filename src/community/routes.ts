@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { rolesByUser } from '../accounts/find-user.ts';
 import { listBoards, latestTopics } from './list-boards.ts';
 import { listBoardTopics } from './list-board-topics.ts';
 import { showTopic } from './show-topic.ts';
@@ -14,7 +15,8 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/', async (request, reply) => {
     const [boards, latest] = await Promise.all([listBoards(db, request.actor), latestTopics(db, request.actor, 10)]);
-    return reply.view('home', { title: app.config.SITE_NAME, boards, latest, canonical: '/' });
+    const roles = await rolesByUser(db, latest.map((t) => t.last_user_id));
+    return reply.view('home', { title: app.config.SITE_NAME, boards, latest, roles, canonical: '/' });
   });
 
   app.get<{ Params: { slug: string }; Querystring: { page: number } }>(

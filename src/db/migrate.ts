@@ -6,6 +6,9 @@ import type { Database } from './database.ts';
 import type { MigrationContext } from './migration-helpers.ts';
 import * as m001 from './migrations/001_initial.ts';
 import * as m002 from './migrations/002_sessions_and_tokens.ts';
+import * as m003 from './migrations/003_profiles_and_guidelines.ts';
+import * as m004 from './migrations/004_sso_identities.ts';
+import * as m005 from './migrations/005_topic_activity_index.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
@@ -13,7 +16,12 @@ type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; 
 const migrations: Record<string, MigrationModule> = {
   '001_initial': m001,
   '002_sessions_and_tokens': m002,
+  '003_profiles_and_guidelines': m003,
+  '004_sso_identities': m004,
+  '005_topic_activity_index': m005,
 };
+
+export const migrationNames = (): string[] => Object.keys(migrations).sort();
 
 class StaticProvider implements MigrationProvider {
   constructor(private ctx: MigrationContext) {}

@@ -22,6 +22,12 @@ export interface UsersTable {
   answer_count: Generated<number>;
   created_at: string;
   deleted_at: string | null;
+  // Private part of the profile (migration 003).
+  real_name: string | null;
+  phone: string | null;
+  customer_number: string | null;
+  /** File name of the resized avatar under the uploads folder. */
+  avatar: string | null;
 }
 
 export interface UserRolesTable {
@@ -117,7 +123,40 @@ export interface SignInFailuresTable {
   at: string;
 }
 
+export interface GuidelineVersionsTable {
+  version: number;
+  body_markdown: string;
+  body_html: string;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface GuidelineAcksTable {
+  user_id: number;
+  version: number;
+  at: string;
+}
+
+export interface PrivateDataViewsTable {
+  id: Generated<number>;
+  viewer_id: number | null;
+  subject_id: number | null;
+  at: string;
+}
+
+/** An account's link to a company OpenID Connect provider (issuer URL + the provider's "sub"). */
+export interface UserIdentitiesTable {
+  provider: string;
+  subject: string;
+  user_id: number;
+  created_at: string;
+}
+
 export interface DB {
+  user_identities: UserIdentitiesTable;
+  guideline_versions: GuidelineVersionsTable;
+  guideline_acks: GuidelineAcksTable;
+  private_data_views: PrivateDataViewsTable;
   sessions: SessionsTable;
   email_tokens: EmailTokensTable;
   sign_in_failures: SignInFailuresTable;

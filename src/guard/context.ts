@@ -102,22 +102,32 @@ export function wordsAfter(text: string, pos: number, n: number, maxChars = 80):
  * Lowercase and remove diacritics ("één" → "een"), preserving length (one UTF-16 unit in,
  * one out), so that offsets found in folded text are offsets in the original.
  */
+const FOLDED = new Uint16Array(65536); // per UTF-16 unit: folded unit + 1, 0 = not computed yet
 export function fold(s: string): string {
   const lower = s.toLowerCase();
   // eslint-disable-next-line no-control-regex
   if (lower.length === s.length && /^[\x00-\x7f]*$/.test(lower)) return lower;
-  let out = '';
+  // Built in a typed array and turned into a string at once, so the result is flat (fast charCodeAt),
+  // with a per-code-unit table instead of a toLowerCase/normalize call per character.
+  const out = new Uint16Array(s.length);
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 128) {
-      out += c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : s[i];
+      out[i] = c >= 65 && c <= 90 ? c + 32 : c;
       continue;
     }
-    const ch = s[i]!;
-    const l = ch.toLowerCase().normalize('NFD');
-    out += l.length >= 1 && l.charCodeAt(0) < 0xd800 ? l[0] : ch;
+    let f = FOLDED[c]!;
+    if (f === 0) {
+      const l = String.fromCharCode(c).toLowerCase().normalize('NFD');
+      f = (l.length >= 1 && l.charCodeAt(0) < 0xd800 && !(c >= 0xd800 && c <= 0xdfff) ? l.charCodeAt(0) : c) + 1;
+      FOLDED[c] = f;
+    }
+    out[i] = f - 1;
   }
-  return out;
+  if (out.length <= 8192) return String.fromCharCode.apply(null, out as unknown as number[]);
+  let r = '';
+  for (let i = 0; i < out.length; i += 8192) r += String.fromCharCode.apply(null, out.subarray(i, i + 8192) as unknown as number[]);
+  return r;
 }
 
 /** Score a candidate: base score adjusted by context before and after the span. */

@@ -12,6 +12,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { FastHmacSha256 } from './hmac.ts';
 
 export const CUSTOMER_FIELDS = ['name', 'phone', 'email', 'address', 'customer_number', 'iban'] as const;
 export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
@@ -22,7 +23,9 @@ const EMPTY = 0xffffffff;
 const MAGIC = 0x50474352; // "PGCR"
 const VERSION = 1;
 
+const ASCII = /^[\x00-\x7f]*$/;
 function stripAccents(s: string): string {
+  if (ASCII.test(s)) return s; // nothing to decompose: skip the (slow) Unicode normalisation
   return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
 }
 
@@ -95,6 +98,7 @@ export interface RegisterHit {
 
 export class CustomerRegister {
   private readonly secret: Buffer;
+  private readonly hmac: FastHmacSha256;
   readonly defaultRegion: CountryCode;
   private hi: Uint32Array;
   private lo: Uint32Array;
@@ -110,6 +114,7 @@ export class CustomerRegister {
   constructor(secret: string | Uint8Array, opts: { defaultRegion?: CountryCode; expectedRecords?: number; expectedEntries?: number } = {}) {
     if ((typeof secret === 'string' ? Buffer.byteLength(secret) : secret.length) < 16) throw new Error('the installation secret must be at least 16 bytes');
     this.secret = Buffer.from(secret);
+    this.hmac = new FastHmacSha256(this.secret);
     this.defaultRegion = opts.defaultRegion ?? 'NL';
     const want = Math.ceil((opts.expectedEntries ?? (opts.expectedRecords ?? 0) * 6) / 0.75) + 1;
     const cap = Math.max(1024, want);
@@ -134,8 +139,7 @@ export class CustomerRegister {
 
   /** The 64-bit keyed hash of an already-normalised value, as two 32-bit halves. */
   private key(field: CustomerField, normalised: string): [number, number] {
-    const d = createHmac('sha256', this.secret).update(`${FIELD_CODE[field]}\u0000${normalised}`).digest();
-    return [d.readUInt32BE(0), d.readUInt32BE(4)];
+    return this.hmac.digest64(`${FIELD_CODE[field]}\u0000${normalised}`);
   }
 
   /** Hex of the 64-bit keyed hash (for storing rows in a database). */

@@ -31,17 +31,23 @@ const DATE_RE = new RegExp(
 );
 const BOUND_BEFORE = /[\p{L}\p{N}]/u;
 
-/** All dates in the text. Validates day and month ranges. */
-export function findDates(text: string): DateSpan[] {
+/**
+ * All dates in the text. Validates day and month ranges. Every date form holds a digit, so with
+ * `wins` (flat [start, end] windows around digit runs, see spans.ts) only those windows are searched.
+ */
+export function findDates(text: string, wins: readonly number[] = [0, text.length]): DateSpan[] {
   const out: DateSpan[] = [];
+  for (let w = 0; w < wins.length; w += 2) {
+  const off = wins[w]!;
+  const sub = off === 0 && wins[w + 1] === text.length ? text : text.slice(off, wins[w + 1]!);
   DATE_RE.lastIndex = 0;
-  for (let m = DATE_RE.exec(text); m; m = DATE_RE.exec(text)) {
-    const start = m.index;
+  for (let m = DATE_RE.exec(sub); m; m = DATE_RE.exec(sub)) {
+    const start = m.index + off;
     const end = start + m[0].length;
     const prev = start > 0 ? text[start - 1]! : ' ';
     const next = end < text.length ? text[end]! : ' ';
     if (BOUND_BEFORE.test(prev) || BOUND_BEFORE.test(next) || prev === '+' || ((next === '-' || next === '/' || next === '.') && /\d/.test(text[end + 1] ?? ''))) {
-      DATE_RE.lastIndex = start + 1;
+      DATE_RE.lastIndex = start - off + 1;
       continue;
     }
     const g = m.groups!;
@@ -56,6 +62,7 @@ export function findDates(text: string): DateSpan[] {
     // "may" as a verb: require a day or year with it, which the regex already does; reject "May 2" read from "may 2 people".
     if ((g.mn4 ?? '').toLowerCase() === 'may' && !g.y4 && g.mn4 === 'may') continue;
     out.push({ start, end });
+  }
   }
   return out;
 }

@@ -9,7 +9,9 @@
  * contains it too.
  */
 import { fold } from './context.ts';
+import { isLetterOrDigitCode } from './spans.ts';
 
+/** Word k-gram size. DocumentRegister.match unrolls its k-gram hash for this value. */
 export const K = 5;
 export const W = 4;
 
@@ -52,6 +54,13 @@ function mix(h: number): number {
   h ^= h >>> 16;
   return h >>> 0;
 }
+
+const isTokenCharRe = /[\p{L}\p{N}]/u;
+/** Reusable per-scan buffers (token offsets and k-gram hashes); grown on demand, never shrunk. */
+let bufStart = new Int32Array(1024);
+let bufEnd = new Int32Array(1024);
+const BLOOM_BITS = 22;
+const BLOOM_MASK = (1 << BLOOM_BITS) - 1;
 
 /** Hashes (53-bit numbers) of every word k-gram. */
 export function kgramHashes(tokens: Token[], k = K): number[] {
@@ -114,6 +123,8 @@ export class DocumentRegister {
   private readonly multi: number[][] = [];
   private readonly publicKgrams = new Set<number>();
   private readonly byId = new Map<string, number>();
+  /** One bit per fingerprint (low bits of its hash): rejects most k-grams of a post without a Map lookup. */
+  private readonly bloom = new Uint8Array(1 << (BLOOM_BITS - 3));
 
   get size(): number {
     return this.ids.length;
@@ -135,6 +146,8 @@ export class DocumentRegister {
     const fps = new Set(winnow(hashes).map((f) => f.hash));
     this.fpCount.push(fps.size);
     for (const h of fps) {
+      const bit = h % 4294967296 & BLOOM_MASK;
+      this.bloom[bit >>> 3]! |= 1 << (bit & 7);
       const cur = this.index.get(h);
       if (cur === undefined) this.index.set(h, di);
       else if (cur >= 0) {
@@ -154,21 +167,84 @@ export class DocumentRegister {
    * up (not only its winnowed fingerprints), so all shared document fingerprints are found.
    * Fingerprints shared with a public document, or with many documents (boilerplate), are ignored.
    */
-  match(text: string): DocumentMatch[] {
+  match(text: string, folded?: string): DocumentMatch[] {
     if (this.index.size === 0) return [];
-    const tokens = tokenize(text);
-    const hashes = kgramHashes(tokens);
+    const lower = folded ?? fold(text);
+    // Tokenise the folded text in one pass (same tokens as `tokenize`), hashing each token and
+    // each k-gram as we go; only k-grams that pass the bloom filter are looked up.
+    const n = lower.length;
+    if (bufStart.length < n / 2 + 2) {
+      bufStart = new Int32Array(n);
+      bufEnd = new Int32Array(n);
+    }
     const boiler = Math.max(3, Math.ceil(this.ids.length * 0.02));
-    // per document: list of k-gram positions that hit one of its fingerprints
-    const hits = new Map<number, number[]>();
-    const seen = new Map<number, Set<number>>();
-    for (let i = 0; i < hashes.length; i++) {
-      const h = hashes[i]!;
-      const v = this.index.get(h);
+    let hits: Map<number, number[]> | undefined;
+    let seen: Map<number, Set<number>> | undefined;
+    let nt = 0;
+    let i = 0;
+    let r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0;
+    while (i < n) {
+      let c = lower.charCodeAt(i);
+      let w = 1;
+      let tok = c < 128 ? (c >= 97 && c <= 122) || (c >= 48 && c <= 57) : isTokenChar(lower, i);
+      if (!tok) {
+        if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) i += 2;
+        else i++;
+        continue;
+      }
+      const start = i;
+      let h = 0x811c9dc5;
+      for (;;) {
+        // FNV-1a over UTF-16 units, as hashToken
+        h ^= c;
+        h = Math.imul(h, 0x01000193);
+        if (w === 2) {
+          h ^= lower.charCodeAt(i + 1);
+          h = Math.imul(h, 0x01000193);
+        }
+        i += w;
+        if (i >= n) break;
+        c = lower.charCodeAt(i);
+        if (c < 128) {
+          if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) break;
+          w = 1;
+        } else {
+          if (!isTokenChar(lower, i)) break;
+          w = c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
+        }
+      }
+      bufStart[nt] = start;
+      bufEnd[nt] = i;
+      // shift register of the last K (= 5) token hashes
+      r0 = r1;
+      r1 = r2;
+      r2 = r3;
+      r3 = r4;
+      r4 = h >>> 0;
+      nt++;
+      if (nt < K) continue;
+      const pos = nt - K;
+      // k-gram hash, as kgramHashes (unrolled for K = 5)
+      let a = mix(0x9747b28c ^ r0);
+      let b = mix((0x1b873593 + Math.imul(r0, 0xcc9e2d51)) | 0);
+      a = mix(a ^ r1);
+      b = mix((b + Math.imul(r1, 0xcc9e2d51)) | 0);
+      a = mix(a ^ r2);
+      b = mix((b + Math.imul(r2, 0xcc9e2d51)) | 0);
+      a = mix(a ^ r3);
+      b = mix((b + Math.imul(r3, 0xcc9e2d51)) | 0);
+      a = mix(a ^ r4);
+      b = mix((b + Math.imul(r4, 0xcc9e2d51)) | 0);
+      const bit = b & BLOOM_MASK;
+      if ((this.bloom[bit >>> 3]! & (1 << (bit & 7))) === 0) continue;
+      const kh = (a >>> 11) * 4294967296 + b;
+      const v = this.index.get(kh);
       if (v === undefined) continue;
-      if (this.publicKgrams.has(h)) continue;
+      if (this.publicKgrams.has(kh)) continue;
       const docs = v >= 0 ? [v] : this.multi[-v - 1]!;
       if (docs.length > boiler) continue;
+      hits ??= new Map();
+      seen ??= new Map();
       for (const d of docs) {
         let l = hits.get(d);
         if (!l) {
@@ -176,30 +252,31 @@ export class DocumentRegister {
           hits.set(d, l);
           seen.set(d, new Set());
         }
-        l.push(i);
-        seen.get(d)!.add(h);
+        l.push(pos);
+        seen.get(d)!.add(kh);
       }
     }
     const out: DocumentMatch[] = [];
+    if (!hits) return out;
     for (const [d, positions] of hits) {
-      const distinct = seen.get(d)!.size;
+      const distinct = seen!.get(d)!.size;
       const share = this.fpCount[d] ? Math.min(1, distinct / this.fpCount[d]!) : 0;
       // Merge k-gram windows that are close (within 2k words) into regions.
       let rs = positions[0]!;
       let re = rs;
-      let n = 1;
+      let cnt = 1;
       const flush = () => {
-        out.push({ documentId: this.ids[d]!, start: tokens[rs]!.start, end: tokens[re + K - 1]!.end, fingerprints: n, share });
+        out.push({ documentId: this.ids[d]!, start: bufStart[rs]!, end: bufEnd[re + K - 1]!, fingerprints: cnt, share });
       };
       for (let j = 1; j < positions.length; j++) {
         const p = positions[j]!;
         if (p - re <= 2 * K + W) {
           re = p;
-          n++;
+          cnt++;
         } else {
           flush();
           rs = re = p;
-          n = 1;
+          cnt = 1;
         }
       }
       flush();
@@ -212,4 +289,10 @@ export class DocumentRegister {
     const i = this.byId.get(id);
     return i === undefined ? undefined : this.labels[i];
   }
+}
+
+function isTokenChar(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) return isTokenCharRe.test(s.slice(i, i + 2));
+  return isLetterOrDigitCode(c);
 }

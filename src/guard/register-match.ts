@@ -7,7 +7,7 @@
  *  - Document register: regions copied from confidential documents.
  */
 import type { Finding } from './types.ts';
-import type { ScanState } from './spans.ts';
+import { digitRuns, capWords, windows, execIn, type ScanState } from './spans.ts';
 import type { CustomerRegister, CustomerField } from './customer-register.ts';
 import { normaliseName, normaliseEmail, normaliseCustomerNumber, normaliseIban, normaliseAddress } from './customer-register.ts';
 import type { DocumentRegister } from './fingerprint.ts';
@@ -24,15 +24,32 @@ interface Hit {
   records: number[];
 }
 
-/** Capitalised word sequences (with Dutch particles inside) and their 2–4-word sub-sequences. */
-function nameCandidates(text: string): Array<{ start: number; end: number; value: string }> {
+const NAME_RUN = /\p{Lu}(?:[\p{Ll}'’]|\p{Lu}(?=\p{Ll}))*\p{Ll}(?:-\p{Lu}?[\p{Ll}'’]+)*(?:\s+(?:(?:van|de|der|den|ten|ter|te|von|'t)\s+)*\p{Lu}(?:[\p{Ll}'’]|\p{Lu}(?=\p{Ll}))*\p{Ll}(?:-\p{Lu}?[\p{Ll}'’]+)*)+/gu;
+const PARTICLE_GAP = /^\s+(?:(?:van|de|der|den|ten|ter|te|von|'t)\s+)*$/;
+const UPPER_START = /^\p{Lu}/u;
+
+/**
+ * Capitalised word sequences (with Dutch particles inside) and their 2–4-word sub-sequences.
+ * The run pattern only runs on windows around two capitalised words in a row (anchor pre-filter).
+ */
+function nameCandidates(st: ScanState): Array<{ start: number; end: number; value: string }> {
+  const text = st.text;
   const out: Array<{ start: number; end: number; value: string }> = [];
-  const re = /\p{Lu}(?:[\p{Ll}'’]|\p{Lu}(?=\p{Ll}))*\p{Ll}(?:-\p{Lu}?[\p{Ll}'’]+)*(?:\s+(?:(?:van|de|der|den|ten|ter|te|von|'t)\s+)*\p{Lu}(?:[\p{Ll}'’]|\p{Lu}(?=\p{Ll}))*\p{Ll}(?:-\p{Lu}?[\p{Ll}'’]+)*)+/gu;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
+  const caps = capWords(st);
+  const pairs: number[] = [];
+  for (let i = 0; i + 3 < caps.length; i += 2) {
+    const e = caps[i + 1]!;
+    const s2 = caps[i + 2]!;
+    if (s2 - e > 40) continue;
+    const gap = s2 - e === 1 ? text[e]! : text.slice(e, s2);
+    if (gap === ' ' || PARTICLE_GAP.test(gap)) pairs.push(caps[i]!, caps[i + 3]!);
+  }
+  if (pairs.length === 0) return out;
+  for (const m of execIn(NAME_RUN, text, windows(text, pairs, 0, 40))) {
     // word boundaries of the run
     const words: Array<[number, number, boolean]> = [];
     const wre = /\S+/g;
-    for (let w = wre.exec(m[0]); w; w = wre.exec(m[0])) words.push([m.index + w.index, m.index + w.index + w[0].length, /^\p{Lu}/u.test(w[0])]);
+    for (let w = wre.exec(m[0]); w; w = wre.exec(m[0])) words.push([m.index + w.index, m.index + w.index + w[0].length, UPPER_START.test(w[0])]);
     for (let i = 0; i < words.length; i++) {
       if (!words[i]![2]) continue;
       for (let j = i + 1; j < Math.min(words.length, i + 5); j++) {
@@ -62,8 +79,7 @@ export function matchCustomers(st: ScanState, reg: CustomerRegister, phones: Pho
   for (const p of phones) look('phone', p.start, p.end, p.e164);
   // Any number-like token can be a customer number of a real customer.
   const seenNum = new Set<string>();
-  NUMBER_TOKEN.lastIndex = 0;
-  for (let m = NUMBER_TOKEN.exec(text); m; m = NUMBER_TOKEN.exec(text)) {
+  for (const m of execIn(NUMBER_TOKEN, text, windows(text, digitRuns(st), 6, 22))) {
     let raw = m[0].replace(/[./-]+$/, '');
     let start = m.index;
     const n = normaliseCustomerNumber(raw);
@@ -83,7 +99,7 @@ export function matchCustomers(st: ScanState, reg: CustomerRegister, phones: Pho
     }
   }
   const seenName = new Set<string>();
-  for (const c of nameCandidates(text)) {
+  for (const c of nameCandidates(st)) {
     const n = normaliseName(c.value);
     if (!n.includes(' ') || seenName.has(n)) continue;
     seenName.add(n);
@@ -130,7 +146,7 @@ export function matchCustomers(st: ScanState, reg: CustomerRegister, phones: Pho
 
 export function matchDocuments(st: ScanState, reg: DocumentRegister): Finding[] {
   const out: Finding[] = [];
-  for (const m of reg.match(st.text)) {
+  for (const m of reg.match(st.text, st.lower)) {
     const conf = m.fingerprints >= 3 ? 0.95 : m.fingerprints === 2 ? 0.8 : 0.3;
     out.push({
       type: 'confidential_document',

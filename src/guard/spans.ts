@@ -28,6 +28,10 @@ export interface ScanState {
   claims: Claims;
   /** Findings so far, in detector order. */
   findings: Finding[];
+  /** Cached by digitRuns(). */
+  digitRuns?: number[];
+  /** Cached by capWords(). */
+  capWords?: number[];
 }
 
 export function isWordChar(c: number): boolean {
@@ -43,4 +47,121 @@ export function clamp01(x: number): number {
 /** Digits of a string. */
 export function digitsOf(s: string): string {
   return s.replace(/\D+/g, '');
+}
+
+/**
+ * Anchor pre-filter, computed once per scan: runs of ASCII digits as [start, end) pairs.
+ * Every number-bearing detector (phones, dates, addresses, ...) needs a digit, so it only
+ * runs its expensive regular expressions on small windows around these anchors.
+ */
+const DIGIT_RUN = /\d+/g;
+export function digitRuns(st: ScanState): number[] {
+  if (st.digitRuns) return st.digitRuns;
+  const out: number[] = [];
+  const t = st.text;
+  DIGIT_RUN.lastIndex = 0;
+  for (let m = DIGIT_RUN.exec(t); m; m = DIGIT_RUN.exec(t)) out.push(m.index, m.index + m[0].length);
+  st.digitRuns = out;
+  return out;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === 0xa0;
+}
+
+/**
+ * Merge windows [a − before, b + after) around anchor spans (flat [start, end, start, end, ...],
+ * sorted by start), snapped outwards to whitespace so that no token is cut at a window edge.
+ * Returns flat [start, end, ...] pairs, disjoint and sorted.
+ */
+export function windows(text: string, anchors: readonly number[], before: number, after: number): number[] {
+  const out: number[] = [];
+  const n = text.length;
+  for (let i = 0; i < anchors.length; i += 2) {
+    let s = Math.max(0, anchors[i]! - before);
+    let e = Math.min(n, anchors[i + 1]! + after);
+    const k = out.length;
+    if (k && s <= out[k - 1]!) {
+      // overlaps the previous window: only the end can move
+      if (e <= out[k - 1]!) continue;
+      const elim = Math.min(n, e + 64);
+      while (e < elim && !isSpace(text.charCodeAt(e))) e++;
+      out[k - 1] = e;
+      continue;
+    }
+    const lim = Math.max(0, s - 64);
+    while (s > lim && !isSpace(text.charCodeAt(s - 1))) s--;
+    const elim = Math.min(n, e + 64);
+    while (e < elim && !isSpace(text.charCodeAt(e))) e++;
+    if (k && s <= out[k - 1]!) out[k - 1] = Math.max(out[k - 1]!, e);
+    else out.push(s, e);
+  }
+  return out;
+}
+
+/**
+ * All matches of a global regex inside the windows, with `index` in whole-text offsets.
+ * When the windows cover most of the text, the whole text is searched once instead.
+ */
+export function execIn(re: RegExp, text: string, wins: readonly number[]): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  let covered = 0;
+  for (let i = 0; i < wins.length; i += 2) covered += wins[i + 1]! - wins[i]!;
+  if (covered > text.length * 0.6) wins = [0, text.length];
+  for (let i = 0; i < wins.length; i += 2) {
+    const s = wins[i]!;
+    const e = wins[i + 1]!;
+    const sub = s === 0 && e === text.length ? text : text.slice(s, e);
+    re.lastIndex = 0;
+    for (let m = re.exec(sub); m; m = re.exec(sub)) {
+      if (m[0].length === 0) re.lastIndex++;
+      if (s) m.index += s;
+      out.push(m);
+    }
+  }
+  return out;
+}
+
+/** Start offsets (as [start, start+len] pairs) of every match of a global regex over `s`. */
+export function anchorsOf(re: RegExp, s: string, len = 0): number[] {
+  const out: number[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(s); m; m = re.exec(s)) {
+    if (m[0].length === 0) re.lastIndex++;
+    out.push(m.index, m.index + (len || m[0].length));
+  }
+  return out;
+}
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+/** Per UTF-16 unit: 0 = not yet known, 1 = letter or digit (\p{L}/\p{N}), 2 = neither. Filled lazily. */
+const WORD_CODE = new Uint8Array(65536);
+for (let c = 0; c < 128; c++) WORD_CODE[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? 1 : 2;
+/** True when the UTF-16 unit is a letter or digit of the Basic Multilingual Plane (surrogates: false). */
+export function isLetterOrDigitCode(c: number): boolean {
+  let v = WORD_CODE[c]!;
+  if (v === 0) {
+    v = c >= 0xd800 && c <= 0xdfff ? 2 : LETTER_OR_DIGIT.test(String.fromCharCode(c)) ? 1 : 2;
+    WORD_CODE[c] = v;
+  }
+  return v === 1;
+}
+
+
+/**
+ * Anchor pre-filter, computed once per scan: words (runs of letters and digits) that start with
+ * an upper-case letter, as [start, end) pairs. Person names and register name candidates start there.
+ */
+const CAP_WORD = /\p{Lu}[\p{L}\p{N}]*/gu;
+export function capWords(st: ScanState): number[] {
+  if (st.capWords) return st.capWords;
+  const out: number[] = [];
+  const t = st.text;
+  CAP_WORD.lastIndex = 0;
+  for (let m = CAP_WORD.exec(t); m; m = CAP_WORD.exec(t)) {
+    if (m.index > 0 && isLetterOrDigitCode(t.charCodeAt(m.index - 1))) continue; // inside a word ("iPhone")
+    out.push(m.index, m.index + m[0].length);
+  }
+  st.capWords = out;
+  return out;
 }

@@ -43,6 +43,9 @@ const rules = {
   'answer.accept': (a: Actor | null, t: TopicLike & { authorId: number }) =>
     !!a && rules['topic.view'](a, t) && (a.id === t.authorId || has(a, 'moderator', 'community_manager', 'admin')),
   'user.viewPrivate': (a: Actor | null, u: UserLike) => !!a && (a.id === u.id || has(a, 'community_manager', 'admin')),
+  'guidelines.edit': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
+  // The log of who looked at whose private data is for admins.
+  'accessLog.view': (a: Actor | null, _: null) => has(a, 'admin'),
   // Admins grant any role; community managers run the community roles but not admin.
   'role.grant': (a: Actor | null, role: Role) =>
     has(a, 'admin') || (has(a, 'community_manager') && role !== 'admin'),

@@ -2,13 +2,16 @@
 // The pipeline is an ordered list of checks; each may refuse (throw a UserError), and the last
 // step renders the Markdown once so that page views never parse it. Later checks (the
 // confidentiality guard, watched words, new-member hold, rate limits) slot into `checks`.
+import type { Kysely } from 'kysely';
+import { mustAcknowledgeGuidelines } from '../accounts/guidelines.ts';
+import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
 import { renderMarkdown } from '../shared/markdown.ts';
 
 export interface PublishDraft {
   actor: Actor;
-  where: 'topic' | 'reply';
+  where: 'topic' | 'reply' | 'bio';
   title?: string;
   body: string;
 }
@@ -19,7 +22,7 @@ export interface Published {
   bodyHtml: string;
 }
 
-type Check = (draft: PublishDraft) => void | Promise<void>;
+type Check = (draft: PublishDraft, db: Kysely<DB>) => void | Promise<void>;
 
 export const LIMITS = { titleMin: 5, titleMax: 150, bodyMin: 2, bodyMax: 50_000 } as const;
 
@@ -34,10 +37,17 @@ const limits: Check = (d) => {
   if (d.body.length > LIMITS.bodyMax) throw new UserError(`Message must be at most ${LIMITS.bodyMax} characters`, 413, 'body');
 };
 
-const checks: Check[] = [limits];
+// Policy point 2: an employee posts only after acknowledging the current guidelines.
+const guidelinesAcknowledged: Check = async (d, db) => {
+  if (d.where !== 'bio' && await mustAcknowledgeGuidelines(db, d.actor)) {
+    throw new UserError('Before your first post, please read and acknowledge the employee guidelines at /guidelines.', 403);
+  }
+};
 
-export async function runPublishPipeline(draft: PublishDraft): Promise<Published> {
-  for (const check of checks) await check(draft);
+const checks: Check[] = [limits, guidelinesAcknowledged];
+
+export async function runPublishPipeline(db: Kysely<DB>, draft: PublishDraft): Promise<Published> {
+  for (const check of checks) await check(draft, db);
   const body = draft.body.replace(/\r\n?/g, '\n').trim();
   return {
     ...(draft.title !== undefined ? { title: draft.title.trim().replace(/\s+/g, ' ') } : {}),

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { createUser } from '../accounts/create-user.ts';
+import { acknowledgeGuidelines, currentGuidelines } from '../accounts/guidelines.ts';
 import type { DB, Role } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 import { acceptAnswer } from '../community/accept-answer.ts';
@@ -49,7 +50,11 @@ export async function seedDemo(
       emailVerified: true,
       createdAt: new Date(now - oldest * 86_400_000).toISOString(),
     });
-    actors.set(u.key, { id, roles: new Set<Role>(['member', ...u.roles]) });
+    const actor: Actor = { id, roles: new Set<Role>(['member', ...u.roles]) };
+    actors.set(u.key, actor);
+    // The demo's employees have acknowledged the guidelines (they have posted); publishing a new
+    // version from /guidelines/edit shows the acknowledgement step.
+    if (u.roles.includes('employee')) await acknowledgeGuidelines(db, actor, (await currentGuidelines(db)).version);
     if (u.demoLogin) logins.push({ username: u.username, password, roles: u.roles });
     step();
   }

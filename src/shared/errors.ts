@@ -4,7 +4,7 @@ export class UserError extends Error {
   override name = 'UserError';
   constructor(
     message: string,
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 = 400,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 = 400,
     readonly field?: string,
   ) {
     super(message);

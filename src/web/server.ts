@@ -5,6 +5,9 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import rateLimit from '@fastify/rate-limit';
 import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import view from '@fastify/view';
@@ -15,6 +18,9 @@ import type { Database } from '../db/database.ts';
 import { loggerOptions } from '../log.ts';
 import type { Actor } from '../policy/policy.ts';
 import { accountRoutes } from '../accounts/routes.ts';
+import { settingsRoutes } from '../accounts/settings-routes.ts';
+import { avatarDir } from '../accounts/avatar.ts';
+import { ssoRoutes } from '../accounts/sso-routes.ts';
 import { authPlugin } from '../accounts/auth-plugin.ts';
 import { installationSecret } from '../accounts/installation-secret.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
@@ -83,7 +89,16 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure: config.NODE_ENV === 'production' },
+    // File uploads are not parsed before the check, so their forms carry the token in the query.
+    getToken: (req) => {
+      const fromBody = (req.body as { _csrf?: unknown } | undefined)?._csrf;
+      const fromQuery = (req.query as { _csrf?: unknown } | undefined)?._csrf;
+      const header = req.headers['x-csrf-token'] ?? req.headers['csrf-token'];
+      const token = fromBody ?? header ?? fromQuery;
+      return typeof token === 'string' ? token : '';
+    },
   });
+  await app.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 10, fieldSize: 10_000 } });
   app.addHook('preHandler', async (request, reply) => {
     // Available to every template: who is signed in, and a CSRF token on demand (sign-out form).
     // Set before the CSRF check below, so that its error page still knows who is signed in.
@@ -104,6 +119,9 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
     prefix: '/assets/',
     maxAge: config.NODE_ENV === 'production' ? '1d' : 0,
   });
+  const avatars = avatarDir(resolve(config.UPLOADS_DIR));
+  mkdirSync(avatars, { recursive: true });
+  await app.register(fastifyStatic, { root: avatars, prefix: '/avatars/', decorateReply: false, maxAge: '7d', immutable: true });
   await app.register(view, {
     engine: { eta: new Eta({ autoEscape: true, autoTrim: false }) },
     root: here('./views'),
@@ -133,6 +151,8 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
 
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ ok: true }));
   await app.register(accountRoutes);
+  await app.register(settingsRoutes);
+  await app.register(ssoRoutes);
   await app.register(communityRoutes);
   return app;
 }

@@ -25,7 +25,7 @@ for (const kind of testDatabaseKinds()) {
     before(async () => {
       database = await kind.open();
       smtp = await startSmtp();
-      app = await testServer(database, { SMTP_URL: smtp.url, COMPANY_EMAIL_DOMAINS: 'brightwave.example', PUBLIC_URL: 'http://community.test' });
+      app = await testServer(database, { SMTP_URL: smtp.url, COMPANY_EMAIL_DOMAINS: 'brightwave.example', PUBLIC_URL: 'http://community.test', SIGNIN_RATE_LIMIT: '10' });
     });
     after(async () => {
       await app.close();

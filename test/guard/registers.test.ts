@@ -81,3 +81,15 @@ test('a sentence shared by a confidential and a public document is allowed', () 
   docs.addDocument('sheet', `Product sheet. ${shared}`, 'public');
   assert.deepEqual(scanText(`Good news: ${shared}`, { registers: { documents: docs } }).filter((x) => x.type === 'confidential_document'), []);
 });
+
+test('fast HMAC-SHA-256 matches node:crypto bit for bit', async () => {
+  const { createHmac } = await import('node:crypto');
+  const { FastHmacSha256 } = await import('../../src/guard/hmac.ts');
+  for (const key of ['installation-secret-0123456789', 'k'.repeat(64), 'x'.repeat(100)]) {
+    const f = new FastHmacSha256(Buffer.from(key));
+    for (const msg of ['', '0\u0000jan de vries', 'é'.repeat(70), 'x'.repeat(55), 'x'.repeat(56), 'y'.repeat(119), 'y'.repeat(120), 'q'.repeat(247), 'q'.repeat(300)]) {
+      const d = createHmac('sha256', key).update(msg).digest();
+      assert.deepEqual(f.digest64(msg), [d.readUInt32BE(0), d.readUInt32BE(4)], `key ${key.length}, message ${msg.length}`);
+    }
+  }
+});

@@ -1,10 +1,16 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+
+const scratch = (what: string) => mkdtempSync(join(tmpdir(), `parley-${what}-`));
 import { loadConfig } from '../../src/config.ts';
 import { buildServer } from '../../src/web/server.ts';
 import type { TestDatabase } from './databases.ts';
 
 /** A server on a test database, for app.inject() (no port) or listen() (browser tests). */
 export async function testServer(database: TestDatabase, env: Record<string, string> = {}): Promise<FastifyInstance> {
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, SEED_DEMO: 'false', PORT: '0', ...env });
+  // Tests sign in many times from one address; the test of the limit itself sets it back to 10.
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, SEED_DEMO: 'false', PORT: '0', SIGNIN_RATE_LIMIT: '1000', UPLOADS_DIR: scratch('uploads'), OUTBOX_DIR: scratch('outbox'), ...env });
   return buildServer({ config, database, logger: false });
 }

@@ -25,6 +25,8 @@ const subjects: { [A in Action]: unknown[] } = {
   'answer.accept': topics,
   'user.viewPrivate': [{ id: 1 }, { id: 2 }, { id: 99 }],
   'role.grant': ['employee', 'moderator', 'community_manager', 'admin'],
+  'guidelines.edit': [null],
+  'accessLog.view': [null],
 };
 
 const check = (a: Actor | null, action: Action, s: unknown) => can(a, action, s as never);
@@ -68,6 +70,10 @@ test('role × action matrix', () => {
     ['community manager cannot grant admin', manager, 'role.grant', 'admin', false],
     ['admin grants admin', admin, 'role.grant', 'admin', true],
     ['moderator grants nothing', moderator, 'role.grant', 'employee', false],
+    ['employee cannot edit the guidelines', employee, 'guidelines.edit', null, false],
+    ['community manager edits the guidelines', manager, 'guidelines.edit', null, true],
+    ['community manager cannot read the access log', manager, 'accessLog.view', null, false],
+    ['admin reads the access log', admin, 'accessLog.view', null, true],
   ];
   for (const [name, a, action, s, allowed] of expect) assert.equal(check(a, action, s), allowed, name);
 });

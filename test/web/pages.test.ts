@@ -111,3 +111,40 @@ for (const kind of testDatabaseKinds().slice(0, 1)) {
     });
   });
 }
+
+for (const kind of testDatabaseKinds().slice(0, 1)) {
+  describe(`badges in lists on ${kind.name}`, () => {
+    test('board and home lists show role badges beside names', async () => {
+      const database = await kind.open();
+      const app = await testServer(database);
+      try {
+        await seedDemo(database.db);
+        const employeeTopic = await database.db
+          .selectFrom('topics')
+          .innerJoin('user_roles', 'user_roles.user_id', 'topics.last_post_user_id')
+          .innerJoin('boards', 'boards.id', 'topics.board_id')
+          .select(['boards.slug'])
+          .where('user_roles.role', '=', 'employee')
+          .where('boards.visibility', '=', 'public')
+          .executeTakeFirstOrThrow();
+        const board = await app.inject({ url: `/b/${employeeTopic.slug}` });
+        assert.match(board.body, /<td class="meta">[^]*?<span class="badge badge-employee"/);
+        const home = await app.inject({ url: '/' });
+        const latest = home.body.slice(home.body.indexOf('latest-list'));
+        const employeeLast = await database.db
+          .selectFrom('topics')
+          .innerJoin('user_roles', 'user_roles.user_id', 'topics.last_post_user_id')
+          .innerJoin('boards', 'boards.id', 'topics.board_id')
+          .select('topics.id')
+          .where('user_roles.role', '=', 'employee')
+          .where('boards.visibility', '=', 'public')
+          .orderBy('topics.last_post_at', 'desc')
+          .execute();
+        if (employeeLast.length) assert.match(latest, /badge-employee|badge-moderator|badge-community_manager/);
+      } finally {
+        await app.close();
+        await database.drop();
+      }
+    });
+  });
+}

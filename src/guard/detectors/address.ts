@@ -5,7 +5,7 @@
  *  GB/US: "221B Baker Street, London NW1 6XE", "1600 Amelia Ave, Springfield, IL 62704"
  */
 import type { Finding, PostalCountry } from '../types.ts';
-import type { ScanState } from '../spans.ts';
+import { digitRuns, windows, execIn, anchorsOf, type ScanState } from '../spans.ts';
 import { enhance, wordsRegex } from '../context.ts';
 
 const L = String.raw`\p{Lu}[\p{L}'â€™\-]*`;
@@ -48,11 +48,13 @@ const LOWER_STREET = new RegExp(String.raw`(?<![\p{L}\p{N}])\p{Ll}{2,}[\p{Ll}'â€
 const UK_POST_ONLY = new RegExp(String.raw`(?<![\p{L}\p{N}])${UK_POST}`, 'gu');
 const NL_POST_ONLY = new RegExp(String.raw`(?<![\p{L}\p{N}])${NL_POST}(?:\s+${CITY})?`, 'gu');
 
-const HAS_NL_POST = /[1-9]\d{3}\s?[A-Z]{2}(?![\p{L}\p{N}])/u;
-const HAS_SUFFIX_NUM = new RegExp(String.raw`(?:${NL_SUFFIX}|${DE_SUFFIX})\s\d`, 'iu');
-const HAS_EN_TYPE = new RegExp(String.raw`\d{1,5}[A-Z]?\s(?:[^\n]{0,60}?)\b${EN_TYPE}\b`, 'u');
-const HAS_BE = /,\s*[1-9]\d{3}\s+\p{Lu}/u;
-const HAS_UK_POST = new RegExp(UK_POST, 'u');
+// Anchors: every address pattern needs a house number or postcode, so the big patterns below
+// only run on windows around digit runs that pass one of these cheap checks.
+const NL_POST_ANCHOR = /[1-9]\d{3}\s?[A-Z]{2}(?![\p{L}\p{N}])/gu;
+const SUFFIX_BEFORE = new RegExp(String.raw`(?:${NL_SUFFIX}|${DE_SUFFIX})\s$`, 'i');
+const EN_TYPE_AFTER = new RegExp(String.raw`[A-Z]?(?:-\d{1,4})?\s(?:\S+\s){0,4}?${EN_TYPE}\.?(?![\p{L}])`, 'uy');
+const BE_ANCHOR = /,\s*[1-9]\d{3}\s+\p{Lu}/gu;
+const UK_POST_ANCHOR = new RegExp(UK_POST, 'gu');
 
 export function detectAddresses(st: ScanState): Finding[] {
   const { text, options } = st;
@@ -68,16 +70,28 @@ export function detectAddresses(st: ScanState): Finding[] {
     for (let i = out.length - 1; i >= 0; i--) if (start <= out[i]!.start && out[i]!.end <= end) out.splice(i, 1);
     out.push({ type: 'address', start, end, confidence: Math.min(0.97, r.score), reason: why + (r.negative ? ` (but near "${r.negative}")` : ''), source: 'pattern' });
   };
+  const runs = digitRuns(st);
+  if (runs.length === 0) return out;
+  // Digit runs right after a street-suffix word ("...straat 12", "...weg 4b") and before an English street type ("12 Baker Street").
+  const suffixRuns: number[] = [];
+  const enRuns: number[] = [];
+  for (let i = 0; i < runs.length; i += 2) {
+    const a = runs[i]!;
+    const b = runs[i + 1]!;
+    if (b - a > 5) continue;
+    if (a > 2 && text.charCodeAt(a - 1) <= 32 && SUFFIX_BEFORE.test(text.slice(Math.max(0, a - 16), a))) suffixRuns.push(a, b);
+    EN_TYPE_AFTER.lastIndex = b;
+    if (EN_TYPE_AFTER.test(text)) enRuns.push(a, b);
+  }
+  const nlPost = anchorsOf(NL_POST_ANCHOR, text);
   const nlLike = countries.has('NL') || countries.has('BE') || countries.has('DE');
   if (nlLike) {
-    ANY_STREET_NL_POST.lastIndex = HAS_NL_POST.test(text) ? 0 : text.length;
-    for (let m = ANY_STREET_NL_POST.exec(text); m; m = ANY_STREET_NL_POST.exec(text)) {
-      // Skip leading words that are not part of the street (sentence words before a capitalised street).
+    const postWins = windows(text, nlPost, 110, 60);
+    for (const m of execIn(ANY_STREET_NL_POST, text, postWins)) {
       add(m.index, m.index + m[0].length, 0.9, 'street, house number and postcode');
     }
-    const hasSuffix = HAS_SUFFIX_NUM.test(text);
-    STREET_FIRST.lastIndex = hasSuffix ? 0 : text.length;
-    for (let m = STREET_FIRST.exec(text); m; m = STREET_FIRST.exec(text)) {
+    const suffixWins = windows(text, suffixRuns, 100, 80);
+    for (const m of execIn(STREET_FIRST, text, suffixWins)) {
       let start = m.index;
       // Do not start on a lowercase particle.
       while (/^(?:van|de|der|den|het|ten|ter|te|op|aan|in|la|le|du|des|von|am|an)\s/.test(text.slice(start, start + 5)) && !/^\p{Lu}/u.test(text[start]!)) {
@@ -87,22 +101,19 @@ export function detectAddresses(st: ScanState): Finding[] {
       add(start, m.index + m[0].length, hasPost ? 0.92 : 0.7, hasPost ? 'street, house number and postcode' : 'street name and house number');
     }
     if (countries.has('BE')) {
-      BE_STREET.lastIndex = HAS_BE.test(text) ? 0 : text.length;
-      for (let m = BE_STREET.exec(text); m; m = BE_STREET.exec(text)) add(m.index, m.index + m[0].length, 0.75, 'street, house number, postcode and city');
+      const beWins = windows(text, anchorsOf(BE_ANCHOR, text), 90, 60);
+      for (const m of execIn(BE_STREET, text, beWins)) add(m.index, m.index + m[0].length, 0.75, 'street, house number, postcode and city');
     }
-    LOWER_STREET.lastIndex = hasSuffix ? 0 : text.length;
-    for (let m = LOWER_STREET.exec(text); m; m = LOWER_STREET.exec(text)) add(m.index, m.index + m[0].length, 0.6, 'street name and house number');
-    NL_POST_ONLY.lastIndex = HAS_NL_POST.test(text) ? 0 : text.length;
-    for (let m = NL_POST_ONLY.exec(text); m; m = NL_POST_ONLY.exec(text)) {
+    for (const m of execIn(LOWER_STREET, text, suffixWins)) add(m.index, m.index + m[0].length, 0.6, 'street name and house number');
+    for (const m of execIn(NL_POST_ONLY, text, postWins)) {
       const end = m.index + m[0].length;
-      if (out.some((f) => f.start <= m!.index && m!.index < f.end)) continue;
+      if (out.some((f) => f.start <= m.index && m.index < f.end)) continue;
       const r = enhance(text, m.index, end, 0.3, { positive: POSTCODE_CONTEXT, boost: 0.35 });
       if (r.score >= 0.5) add(m.index, end, r.score, 'Dutch postcode');
     }
   }
   if (countries.has('GB') || countries.has('US')) {
-    NUMBER_FIRST.lastIndex = HAS_EN_TYPE.test(text) ? 0 : text.length;
-    for (let m = NUMBER_FIRST.exec(text); m; m = NUMBER_FIRST.exec(text)) {
+    for (const m of execIn(NUMBER_FIRST, text, windows(text, enRuns, 30, 150))) {
       const g = m.groups ?? {};
       let end = m.index + m[0].length;
       // A bare trailing city without postcode/state is only kept when it follows a comma.
@@ -114,13 +125,11 @@ export function detectAddresses(st: ScanState): Finding[] {
       add(m.index, end, hasPost ? 0.93 : 0.72, hasPost ? 'house number, street and postcode' : 'house number and street');
     }
     if (countries.has('GB')) {
-      const hasUk = HAS_UK_POST.test(text);
-      UK_ANY.lastIndex = hasUk ? 0 : text.length;
-      for (let m = UK_ANY.exec(text); m; m = UK_ANY.exec(text)) add(m.index, m.index + m[0].length, 0.9, 'house number, street and postcode');
-      UK_POST_ONLY.lastIndex = hasUk ? 0 : text.length;
-      for (let m = UK_POST_ONLY.exec(text); m; m = UK_POST_ONLY.exec(text)) {
+      const ukWins = windows(text, anchorsOf(UK_POST_ANCHOR, text), 110, 12);
+      for (const m of execIn(UK_ANY, text, ukWins)) add(m.index, m.index + m[0].length, 0.9, 'house number, street and postcode');
+      for (const m of execIn(UK_POST_ONLY, text, ukWins)) {
         const end = m.index + m[0].length;
-        if (out.some((f) => f.start <= m!.index && m!.index < f.end)) continue;
+        if (out.some((f) => f.start <= m.index && m.index < f.end)) continue;
         if (!/\d[A-Z]{2}$/.test(m[0]) || !/\s/.test(m[0])) continue;
         const r = enhance(text, m.index, end, 0.3, { positive: POSTCODE_CONTEXT, boost: 0.35 });
         if (r.score >= 0.5) add(m.index, end, r.score, 'UK postcode');

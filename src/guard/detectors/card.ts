@@ -1,6 +1,6 @@
 /** Payment card numbers: 13–19 digits, consistent separators, Luhn; context adjusts. */
 import type { Finding } from '../types.ts';
-import type { ScanState } from '../spans.ts';
+import { digitRuns, windows, execIn, type ScanState } from '../spans.ts';
 import { luhnValid } from '../checksums.ts';
 import { enhance, CONTEXT, fold, wordsBefore, sentenceTail } from '../context.ts';
 
@@ -9,8 +9,11 @@ const CARD_CAND = /(?<![\p{L}\p{N},\-/])(?<!\d[.,])\d{3,6}(?:[ \-.]?\d{2,6}){1,5
 export function detectCards(st: ScanState): Finding[] {
   const out: Finding[] = [];
   const text = st.text;
-  CARD_CAND.lastIndex = 0;
-  for (let m = CARD_CAND.exec(text); m; m = CARD_CAND.exec(text)) {
+  const runs = digitRuns(st);
+  let long = false;
+  for (let i = 0; i < runs.length; i += 2) if (runs[i + 1]! - runs[i]! >= 2) long = true;
+  if (!long) return out;
+  for (const m of execIn(CARD_CAND, text, windows(text, runs, 1, 8))) {
     const raw = m[0];
     const digits = raw.replace(/[ .-]/g, '');
     if (digits.length < 13 || digits.length > 19) continue;

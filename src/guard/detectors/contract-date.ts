@@ -1,8 +1,8 @@
 /** Dates in the context of a customer's contract ("contract ends", "einddatum", "loopt af", ...). */
 import type { Finding } from '../types.ts';
-import type { ScanState } from '../spans.ts';
+import { digitRuns, windows, type ScanState } from '../spans.ts';
 import { findDates, type DateSpan } from '../dates.ts';
-import { wordsBefore, wordsAfter, fold, wordsRegex, sentenceTail, sentenceHead } from '../context.ts';
+import { wordsBefore, wordsAfter, wordsRegex, sentenceTail, sentenceHead } from '../context.ts';
 
 const STRONG = wordsRegex([
   'contract ends', 'contract end', 'contract expires', 'contract runs until', 'contract runs out', 'contract will end', 'contract ending', 'contract renews', 'contract end date',
@@ -20,8 +20,9 @@ export interface ContractDateResult {
 }
 
 export function detectContractDates(st: ScanState): ContractDateResult {
-  const { text } = st;
-  const dates = findDates(text);
+  const { text, lower } = st;
+  const runs = digitRuns(st);
+  const dates = runs.length ? findDates(text, windows(text, runs, 16, 20)) : [];
   const findings: Finding[] = [];
   for (let i = 0; i < dates.length; i++) {
     const d = dates[i]!;
@@ -30,10 +31,11 @@ export function detectContractDates(st: ScanState): ContractDateResult {
     const nextStart = i + 1 < dates.length ? dates[i + 1]!.start : text.length;
     const clipB = (s: string) => sentenceTail(s.length > d.start - prevEnd ? s.slice(s.length - (d.start - prevEnd)) : s);
     const clipA = (s: string) => sentenceHead(s.slice(0, Math.max(0, nextStart - d.end)));
-    const before = fold(clipB(wordsBefore(text, d.start, 8, 90)));
-    const after = fold(clipA(wordsAfter(text, d.end, 5, 50)));
+    // st.lower is fold(text), same length: windows cut from it need no folding of their own.
+    const before = clipB(wordsBefore(lower, d.start, 8, 90));
+    const after = clipA(wordsAfter(lower, d.end, 5, 50));
     const near = before + ' \u0000 ' + after;
-    const wide = fold(clipB(wordsBefore(text, d.start, 16, 160))) + ' ' + after;
+    const wide = clipB(wordsBefore(lower, d.start, 16, 160)) + ' ' + after;
     let score = 0.15;
     let why = '';
     const strong = STRONG.exec(near);

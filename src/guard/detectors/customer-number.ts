@@ -22,6 +22,8 @@ function compile(p: CustomerNumberPattern): RegExp {
 // Cue phrase, optional "is"/":"/"#"/"nr", then the number token (must contain at least 4 digits).
 const CUE =
   /(?<![\p{L}\p{N}])(?:customer|cust\.?|client|account|acct\.?|contract|subscription|membership|member|klant|abonnements?|lid|relatie|polis|policy)[\s-]?(?:number|no\.?|nr\.?|nummer|id|#|reference)(?:\s+(?:is|was|=|ends\s+in|eindigt\s+op|luidt|:))?\s*[:#]?\s*(?:(?:van|of)\s+(?:de\s+|the\s+)?(?:klant|customer)\s+)?/giu;
+const CUE_STICKY = new RegExp(CUE.source, 'iuy');
+const CUE_ANCHOR = /\b(?:customer|cust|client|account|acct|contract|subscription|membership|member|klant|abonnement|lid|relatie|polis|policy)/g;
 const TOKEN = /^(?=[A-Za-z0-9/.-]*\d)[A-Za-z0-9]+(?:[-/.][A-Za-z0-9]+)*/;
 
 export function detectCustomerNumbers(st: ScanState): Finding[] {
@@ -52,9 +54,16 @@ export function detectCustomerNumbers(st: ScanState): Finding[] {
     }
   }
   // Cue-based: any number format right after a customer/contract-number cue.
-  CUE.lastIndex = 0;
+  // The cue pattern is tried only where a cue word starts (cheap literal pre-filter).
   const lower = st.lower;
-  for (let m = CUE.exec(lower); m; m = CUE.exec(lower)) {
+  let from0 = 0;
+  CUE_ANCHOR.lastIndex = 0;
+  for (let a = CUE_ANCHOR.exec(lower); a; a = CUE_ANCHOR.exec(lower)) {
+    if (a.index < from0) continue;
+    CUE_STICKY.lastIndex = a.index;
+    const m = CUE_STICKY.exec(lower);
+    if (!m) continue;
+    from0 = m.index + m[0].length;
     const from = m.index + m[0].length;
     const t = TOKEN.exec(text.slice(from, from + 40));
     if (!t) continue;

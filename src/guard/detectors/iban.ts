@@ -1,7 +1,7 @@
 /** IBANs (validated with ibantools: country length, BBAN format, mod-97) and other bank account numbers. */
 import { isValidIBAN, countrySpecs } from 'ibantools';
 import type { Finding } from '../types.ts';
-import type { ScanState } from '../spans.ts';
+import { digitRuns, windows, execIn, type ScanState } from '../spans.ts';
 import { abaValid, mod11Valid } from '../checksums.ts';
 import { enhance, CONTEXT, wordsBefore, fold } from '../context.ts';
 
@@ -11,9 +11,15 @@ const IBAN_CAND = /(?<![\p{L}\p{N}])[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]){10,32}
 export function detectIbans(st: ScanState): Finding[] {
   const out: Finding[] = [];
   const text = st.text;
+  // Country code + check digits: a candidate starts two letters before a digit run.
+  const wins = windows(text, digitRuns(st), 2, 46);
+  for (let w = 0; w < wins.length; w += 2) {
+  const off = wins[w]!;
+  const sub = text.slice(off, wins[w + 1]!);
   IBAN_CAND.lastIndex = 0;
-  for (let m = IBAN_CAND.exec(text); m; m = IBAN_CAND.exec(text)) {
+  for (let m = IBAN_CAND.exec(sub); m; m = IBAN_CAND.exec(sub)) {
     const raw = m[0];
+    const at = m.index + off;
     const cc = raw.slice(0, 2).toUpperCase();
     const len = countrySpecs[cc]?.chars;
     if (!len) {
@@ -31,7 +37,7 @@ export function detectIbans(st: ScanState): Finding[] {
       IBAN_CAND.lastIndex = m.index + 2;
       continue;
     }
-    const endPos = m.index + i;
+    const endPos = at + i;
     // Must end at a token boundary.
     const next = text.charCodeAt(endPos);
     if (endPos < text.length && /[\p{L}\p{N}]/u.test(String.fromCharCode(next))) {
@@ -43,9 +49,10 @@ export function detectIbans(st: ScanState): Finding[] {
       IBAN_CAND.lastIndex = m.index + 2;
       continue;
     }
-    out.push({ type: 'iban', start: m.index, end: endPos, confidence: 0.97, reason: `IBAN (${cc}, valid check digits)`, source: 'pattern' });
-    st.claims.add(m.index, endPos);
-    IBAN_CAND.lastIndex = endPos;
+    out.push({ type: 'iban', start: at, end: endPos, confidence: 0.97, reason: `IBAN (${cc}, valid check digits)`, source: 'pattern' });
+    st.claims.add(at, endPos);
+    IBAN_CAND.lastIndex = endPos - off;
+  }
   }
   return out;
 }
@@ -62,10 +69,10 @@ const ROUTING_CUE = /\b(?:routing(?:\s+(?:number|no\.?|#))?|aba(?:\s+(?:number|n
 export function detectBankAccounts(st: ScanState): Finding[] {
   const out: Finding[] = [];
   const text = st.text;
-  const lower = fold(text);
-  if (!BANK_CONTEXT.test(lower)) return out;
-  SORT_CODE.lastIndex = 0;
-  for (let m = SORT_CODE.exec(text); m; m = SORT_CODE.exec(text)) {
+  const lower = st.lower;
+  const runs = digitRuns(st);
+  if (runs.length === 0 || !BANK_CONTEXT.test(lower)) return out;
+  for (const m of execIn(SORT_CODE, text, windows(text, runs, 1, 10))) {
     const end = m.index + m[0].length;
     if (st.claims.overlaps(m.index, end)) continue;
     const before = fold(wordsBefore(text, m.index, 4));
@@ -73,8 +80,7 @@ export function detectBankAccounts(st: ScanState): Finding[] {
     out.push({ type: 'bank_account', start: m.index, end, confidence: 0.9, reason: 'UK sort code after "sort code"', source: 'pattern' });
     st.claims.add(m.index, end);
   }
-  BANK_NUM.lastIndex = 0;
-  for (let m = BANK_NUM.exec(text); m; m = BANK_NUM.exec(text)) {
+  for (const m of execIn(BANK_NUM, text, windows(text, runs, 1, 2))) {
     const end = m.index + m[0].length;
     if (st.claims.overlaps(m.index, end)) continue;
     const d = m[0];

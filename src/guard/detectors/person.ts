@@ -5,7 +5,7 @@
  * sign-offs ("Kind regards, Lisa"). The customer register adds exact names of real customers.
  */
 import type { Finding } from '../types.ts';
-import type { ScanState } from '../spans.ts';
+import { windows, execIn, anchorsOf, capWords, isLetterOrDigitCode, type ScanState } from '../spans.ts';
 import { enhance, CONTEXT, fold } from '../context.ts';
 import { FIRST_NAMES, NOT_NAMES } from './names.ts';
 
@@ -27,6 +27,51 @@ const VERB_AFTER = /^(?:'s\s|’s\s|\s(?:called|phoned|rang|emailed|e-mailed|wro
 const MET_NAME = new RegExp(String.raw`(?<![\p{L}\p{N}])[Mm]et\s+(?<name>${NAME})\s+(?:gesproken|gebeld|gemaild|gechat|afgesproken|contact\sgehad)`, 'gu');
 const LOWER_NAME = /(?<![\p{L}\p{N}])(\p{Ll}{2,})((?:\s(?:van|de|der|den|ter|ten|'t))*\s\p{Ll}{2,}){1,2}(?=\s(?:phoned|called|rang|emailed|e-mailed|wrote|belde|mailde|heeft\s(?:weer\s|ook\s)?(?:gebeld|gemaild)))/gu;
 const CAP_SEQ = new RegExp(String.raw`(?<![\p{L}\p{N}])${NAME}`, 'gu');
+
+// Anchors (cheap, on the folded or original text): the patterns above only run on windows around them.
+const TITLE_ANCHOR = /\b(?:mr|mrs|ms|miss|mx|dr|sir|madam|mevr|mw|dhr|meneer|mevrouw|mejuffrouw|juffrouw|de\sheer)\.?\s/g;
+const ROLE_ANCHOR =
+  /\b(?:customer|client|caller|subscriber|account\sholder|contact\sperson|spoke\s(?:with|to)|talked\sto|on\sbehalf\sof|named|name\sis|name:|husband|wife|partner|son|daughter|klant|beller|abonnee|contactpersoon|gesproken\smet|gesprek\smet|namens|genaamd|naam\sis|naam:|echtgeno(?:ot|te)|zoon|dochter|aanvrager|accounthouder|tenaamstelling|ten\snaam\svan|in\sthe\sname\sof|called\sby|sent\sby|message\sfrom|bericht\svan|contractant|contracthouder|policyholder|titular|from:|van:|to:|aan:|cc:)/g;
+const MET_ANCHOR = /\bmet\s/g;
+const LOWER_VERB_ANCHOR = /\s(?:phoned|called|rang|emailed|e-mailed|wrote|belde|mailde|heeft\s)/y;
+const VERB_ANCHOR =
+  /['’]s\s|\s(?:called|phoned|rang|emailed|e-mailed|wrote|reported|complained|asked|contacted|mentioned|told|said|explained|belde|heeft|mailde|schreef|meldde|klaagde|vroeg|liet|vertelde|gaf|is\sverhuisd|moved|lives|woont|has\sbeen|was\scalling|tried|gesproken|gebeld|gemaild|phoned)\b/g;
+
+/** Capitalised words that are known first names, as [start, end] pairs. */
+function firstNameAnchors(st: ScanState): number[] {
+  const out: number[] = [];
+  const caps = capWords(st);
+  for (let i = 0; i < caps.length; i += 2) {
+    const s = caps[i]!;
+    const e = caps[i + 1]!;
+    if (e - s >= 2 && e - s <= 12 && FIRST_NAMES.has(st.lower.slice(s, e))) out.push(s, e);
+  }
+  return out;
+}
+
+function isNameChar(c: number): boolean {
+  return c === 39 || c === 0x2019 || c === 45 || isLetterOrDigitCode(c);
+}
+function isUpperCode(c: number, folded: number): boolean {
+  return (c >= 65 && c <= 90) || (c > 127 && c !== folded);
+}
+
+/** Merge two sorted flat pair lists. */
+function mergePairs(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) {
+      out.push(a[i]!, a[i + 1]!);
+      i += 2;
+    } else {
+      out.push(b[j]!, b[j + 1]!);
+      j += 2;
+    }
+  }
+  return out;
+}
 
 function trimName(text: string, start: number, name: string): [number, number] | null {
   // Drop trailing/leading words that are not names (e.g. "Jansen Today").
@@ -63,16 +108,15 @@ export function detectPersons(st: ScanState): Finding[] {
     }
     out.push({ type: 'person', start: s, end: e, confidence: conf, reason: why, source: 'pattern' });
   };
-  TITLE_RE.lastIndex = 0;
-  for (let m = TITLE_RE.exec(text); m; m = TITLE_RE.exec(text)) {
+  const lower = st.lower;
+  for (const m of execIn(TITLE_RE, text, windows(text, anchorsOf(TITLE_ANCHOR, lower), 0, 120))) {
     const name = m.groups!.name!;
     const s0 = m.index + m[0].length - name.length;
     const t = trimName(text, s0, name);
     if (!t) continue;
     add(t[0], t[1], 0.88, 'name after a title (Mr/Mrs/meneer/mevrouw)');
   }
-  ROLE_RE.lastIndex = 0;
-  for (let m = ROLE_RE.exec(text); m; m = ROLE_RE.exec(text)) {
+  for (const m of execIn(ROLE_RE, text, windows(text, anchorsOf(ROLE_ANCHOR, lower), 0, 140))) {
     const name = m.groups!.name!;
     const s0 = m.index + m[0].length - name.length;
     const t = trimName(text, s0, name);
@@ -82,26 +126,34 @@ export function detectPersons(st: ScanState): Finding[] {
     const r = enhance(text, t[0], t[1], words >= 2 ? 0.8 : 0.55, { negative: CONTEXT.personNegative, penalty: 0.3, wordsBefore: 3, wordsAfter: 2 });
     add(t[0], t[1], r.score, `name after "${cue.replace(/[,:]$/, '')}"`);
   }
-  MET_NAME.lastIndex = 0;
-  for (let m = MET_NAME.exec(text); m; m = MET_NAME.exec(text)) {
+  for (const m of execIn(MET_NAME, text, windows(text, anchorsOf(MET_ANCHOR, lower), 0, 140))) {
     const name = m.groups!.name!;
     const s0 = m.index + m[0].indexOf(name, 3);
     const t = trimName(text, s0, name);
     if (t) add(t[0], t[1], 0.75, 'name in "met … gesproken/gebeld"');
   }
   // Names typed in lowercase before a call verb: only with a known first name ("jan de vries belde").
-  LOWER_NAME.lastIndex = 0;
-  for (let m = LOWER_NAME.exec(text); m; m = LOWER_NAME.exec(text)) {
-    if (!FIRST_NAMES.has(m[1]!)) {
-      LOWER_NAME.lastIndex = m.index + m[1]!.length + 1;
-      continue;
-    }
+  // A verb only matters right after a capitalised word (the end of a name).
+  const verbs: number[] = [];
+  const lowerVerbs: number[] = [];
+  const allVerbs = anchorsOf(VERB_ANCHOR, text);
+  for (let i = 0; i < allVerbs.length; i += 2) {
+    // the call verbs LOWER_NAME looks for are a subset of VERB_ANCHOR's
+    LOWER_VERB_ANCHOR.lastIndex = allVerbs[i]!;
+    const lv = LOWER_VERB_ANCHOR.exec(text);
+    if (lv && lv.index === allVerbs[i]) lowerVerbs.push(lv.index, lv.index + lv[0].length);
+    let j = allVerbs[i]!;
+    while (j > 0 && isNameChar(text.charCodeAt(j - 1))) j--;
+    if (j < allVerbs[i]! && isUpperCode(text.charCodeAt(j), lower.charCodeAt(j))) verbs.push(allVerbs[i]!, allVerbs[i + 1]!);
+  }
+  for (const w of lowerNameMatches(text, windows(text, lowerVerbs, 90, 40))) {
+    const m = w;
     const last = m[0].split(/\s+/).pop()!;
     if (NOT_NAMES.has(last)) continue;
     add(m.index, m.index + m[0].length, 0.6, 'known first name before a call verb');
   }
-  CAP_SEQ.lastIndex = 0;
-  for (let m = CAP_SEQ.exec(text); m; m = CAP_SEQ.exec(text)) {
+  const capWins = mergeWins(windows(text, verbs, 120, 2), windows(text, firstNameAnchors(st), 60, 120));
+  for (const m of execIn(CAP_SEQ, text, capWins)) {
     const t = trimName(text, m.index, m[0]);
     if (!t) continue;
     const [s, e] = t;
@@ -118,6 +170,37 @@ export function detectPersons(st: ScanState): Finding[] {
       const r = enhance(text, s, e, 0.55, { positive: CONTEXT.person, negative: CONTEXT.personNegative, boost: 0.3, penalty: 0.4, wordsBefore: 6, wordsAfter: 4 });
       add(s, e, r.score, `first name + surname${r.positive ? ` near "${r.positive}"` : ''}${r.negative ? ` (but near "${r.negative}")` : ''}`);
     }
+  }
+  return out;
+}
+
+/** LOWER_NAME matches inside windows, skipping past a leading word that is not a known first name (as the global scan did). */
+function lowerNameMatches(text: string, wins: number[]): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  for (let i = 0; i < wins.length; i += 2) {
+    const s = wins[i]!;
+    const sub = text.slice(s, wins[i + 1]!);
+    LOWER_NAME.lastIndex = 0;
+    for (let m = LOWER_NAME.exec(sub); m; m = LOWER_NAME.exec(sub)) {
+      if (!FIRST_NAMES.has(m[1]!)) {
+        LOWER_NAME.lastIndex = m.index + m[1]!.length + 1;
+        continue;
+      }
+      m.index += s;
+      out.push(m);
+    }
+  }
+  return out;
+}
+
+/** Union of two window lists (each sorted and disjoint). */
+function mergeWins(a: number[], b: number[]): number[] {
+  const all = mergePairs(a, b);
+  const out: number[] = [];
+  for (let i = 0; i < all.length; i += 2) {
+    const k = out.length;
+    if (k && all[i]! <= out[k - 1]!) out[k - 1] = Math.max(out[k - 1]!, all[i + 1]!);
+    else out.push(all[i]!, all[i + 1]!);
   }
   return out;
 }

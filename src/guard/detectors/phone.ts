@@ -6,8 +6,9 @@
  * numbers) are skipped, so a card number is never also a phone number.
  */
 import { parsePhoneNumberFromString, findPhoneNumbersInText, type CountryCode, type PhoneNumber } from 'libphonenumber-js';
+import metadata from 'libphonenumber-js/metadata.min.json';
 import type { Finding } from '../types.ts';
-import type { ScanState } from '../spans.ts';
+import { digitRuns, windows, execIn, type ScanState } from '../spans.ts';
 import { enhance, CONTEXT, fold, wordsBefore, sentenceTail } from '../context.ts';
 
 // Candidate: optional + / 00 / (, digits and separators (space, nbsp, - . / ( )), ending in a digit.
@@ -23,8 +24,49 @@ export interface PhoneMatch {
   international: boolean;
 }
 
-function tryParse(s: string, regions: CountryCode[]): PhoneNumber | undefined {
+/**
+ * Exact necessary condition for a national-format number to be valid in a region, from the same
+ * metadata libphonenumber-js uses: with or without a national prefix, the digits must match the
+ * region's general national-number pattern and one of its possible lengths. libphonenumber's
+ * parse + isValid costs 6–100 µs a call (it builds its RegExps per call); this check skips the
+ * regions where the number cannot be valid, so it never changes a result.
+ */
+interface RegionCheck {
+  pattern: RegExp;
+  lengths: Set<number>;
+  prefixes: string[];
+}
+const regionChecks = new Map<string, RegionCheck | null>();
+function regionCheck(r: CountryCode): RegionCheck | null {
+  let c = regionChecks.get(r);
+  if (c !== undefined) return c;
+  const m = (metadata as unknown as { countries: Record<string, unknown[]> }).countries[r];
+  c = null;
+  if (m && typeof m[2] === 'string' && Array.isArray(m[3])) {
+    const prefixes = ['0', '1'];
+    // national_prefix and national_prefix_for_parsing alternatives of plain digits ("0|180020").
+    for (const v of m.slice(5, 9)) if (typeof v === 'string') for (const alt of v.split('|')) if (/^\d+$/.test(alt) && !prefixes.includes(alt)) prefixes.push(alt);
+    c = { pattern: new RegExp(`^(?:${m[2]})$`), lengths: new Set(m[3] as number[]), prefixes };
+  }
+  regionChecks.set(r, c);
+  return c;
+}
+function possibleIn(digits: string, r: CountryCode): boolean {
+  const c = regionCheck(r);
+  if (!c) return true;
+  if (c.lengths.has(digits.length) && c.pattern.test(digits)) return true;
+  for (const p of c.prefixes) {
+    if (!digits.startsWith(p)) continue;
+    const nsn = digits.slice(p.length);
+    if (c.lengths.has(nsn.length) && c.pattern.test(nsn)) return true;
+  }
+  return false;
+}
+
+function tryParse(s: string, regions: CountryCode[], national = false): PhoneNumber | undefined {
+  const digits = national ? s.replace(/\D+/g, '') : '';
   for (const r of regions) {
+    if (national && !possibleIn(digits, r)) continue;
     const p = parsePhoneNumberFromString(s, r);
     if (p && p.isValid()) return p;
   }
@@ -37,8 +79,8 @@ export function detectPhones(st: ScanState): { findings: Finding[]; matches: Pho
   const findings: Finding[] = [];
   const matches: PhoneMatch[] = [];
   const regions = [options.defaultRegion, ...options.extraRegions.filter((r) => r !== options.defaultRegion)];
-  CAND.lastIndex = 0;
-  for (let m = CAND.exec(text); m; m = CAND.exec(text)) {
+  // Candidates need digits: the pattern only runs on windows around digit runs.
+  for (const m of execIn(CAND, text, windows(text, digitRuns(st), 3, 26))) {
     let raw = m[0];
     const start = m.index;
     if (st.claims.within(start, start + raw.length)) continue;
@@ -55,7 +97,7 @@ export function detectPhones(st: ScanState): { findings: Finding[]; matches: Pho
     const found: Array<{ s: number; e: number; p: PhoneNumber }> = [];
     const end0 = start + raw.length;
     if (!st.claims.overlaps(start, end0) && digitCount <= 15) {
-      const p = nanp ? (NANP.test(raw) ? tryParse(raw, ['US', ...regions]) : undefined) : tryParse(raw, intl ? [options.defaultRegion] : regions);
+      const p = nanp ? (NANP.test(raw) ? tryParse(raw, ['US', ...regions], true) : undefined) : tryParse(raw, intl ? [options.defaultRegion] : regions, !intl);
       if (p) found.push({ s: start, e: end0, p });
     }
     if (found.length === 0 && (digitCount > 15 || (digitCount > 9 && st.claims.overlaps(start, end0)))) {

@@ -4,10 +4,31 @@
  * "your plan", "u heeft recht op", "je zit op"), not when it is product talk for everyone.
  */
 import type { Finding } from '../types.ts';
-import type { ScanState } from '../spans.ts';
+import { windows, execIn, type ScanState } from '../spans.ts';
+import { fold } from '../context.ts';
 import { enhance, CONTEXT } from '../context.ts';
 
 const cache = new Map<string, RegExp | null>();
+const firstCache = new Map<string, { firsts: string[]; longest: number }>();
+function firstWords(names: readonly string[]): { firsts: string[]; longest: number } {
+  const key = names.join('\u0000');
+  let r = firstCache.get(key);
+  if (!r) {
+    const firsts = new Set<string>();
+    let longest = 0;
+    for (const n of names) {
+      const t = n.trim();
+      if (t.length < 2) continue;
+      firsts.add(fold(t.split(/[\s\u00a0-]+/)[0]!));
+      longest = Math.max(longest, t.length * 2);
+    }
+    r = { firsts: [...firsts], longest };
+    if (firstCache.size > 32) firstCache.clear();
+    firstCache.set(key, r);
+  }
+  return r;
+}
+const WORD_BEFORE = /[\p{L}\p{N}]/u;
 
 function catalogueRegex(names: readonly string[]): RegExp | null {
   const key = names.join('\u0000');
@@ -18,7 +39,8 @@ function catalogueRegex(names: readonly string[]): RegExp | null {
     .filter((n) => n.length >= 2)
     .sort((a, b) => b.length - a.length)
     .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '[\\s\\u00a0-]*'));
-  re = alts.length ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${alts.join('|')})(?![\\p{L}\\p{N}])`, 'giu') : null;
+  // The left word boundary is checked by hand: a leading lookbehind makes the engine try every position.
+  re = alts.length ? new RegExp(`(?:${alts.join('|')})(?![\\p{L}\\p{N}])`, 'giu') : null;
   if (cache.size > 32) cache.clear();
   cache.set(key, re);
   return re;
@@ -29,8 +51,16 @@ export function detectPricePlans(st: ScanState): Finding[] {
   if (!re) return [];
   const { text } = st;
   const out: Finding[] = [];
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
+  // Anchors: where the first word of a catalogue name occurs in the folded text (indexOf is cheap).
+  const { firsts, longest } = firstWords(st.options.pricePlans);
+  const starts: number[] = [];
+  for (const w of firsts) for (let at = st.lower.indexOf(w); at >= 0; at = st.lower.indexOf(w, at + 1)) starts.push(at);
+  if (starts.length === 0) return out;
+  starts.sort((a, b) => a - b);
+  const pairs: number[] = [];
+  for (const a of starts) pairs.push(a, a);
+  for (const m of execIn(re, text, windows(text, pairs, 0, longest + 8))) {
+    if (m.index > 0 && WORD_BEFORE.test(text[m.index - 1]!)) continue;
     const end = m.index + m[0].length;
     const r = enhance(text, m.index, end, 0.3, { positive: CONTEXT.pricePlan, negative: CONTEXT.pricePlanNegative, boost: 0.45, penalty: 0.35, wordsBefore: 6, wordsAfter: 5 });
     // Product talk for everyone ("now available for all customers") outweighs a "you" in the same sentence.

@@ -1,0 +1,204 @@
+// Page benchmark: Fastify's bare hello-world and Parley's pages, measured in the same run.
+//
+//   node --import tsx bench/pages.ts --database file:./data/bench.db [--connections 50] [--duration 10]
+//
+// Each server runs in its own child process (bench/serve-hello.ts, bench/serve-parley.ts), so
+// autocannon, in this process, never shares an event loop with the server it measures. Only one
+// server is under load at a time. The topic page rotates over --sample random topics (page 1);
+// the board page over every public board's page 1 and some deeper pages; then the home page.
+// Exits non-zero when any response is not a 2xx or a connection error occurs.
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { sql } from 'kysely';
+import { openDatabase, redactUrl } from '../src/db/database.ts';
+import { TOPICS_PER_PAGE } from '../src/community/list-board-topics.ts';
+
+interface Target {
+  name: string;
+  server: 'hello' | 'parley';
+  paths: string[];
+}
+
+interface Row {
+  name: string;
+  paths: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  bad: number;
+}
+
+const TOPIC_TARGET = { ratio: 0.1, p99: 50 };
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      database: { type: 'string', default: process.env.DATABASE_URL ?? 'file:./data/bench.db' },
+      connections: { type: 'string', default: '50' },
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '3' },
+      sample: { type: 'string', default: '1000' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log('Usage: node --import tsx bench/pages.ts --database file:./data/bench.db [--connections 50] [--duration 10] [--warmup 3] [--sample 1000]');
+    return;
+  }
+  const connections = Number(values.connections);
+  const duration = Number(values.duration);
+  const warmup = Number(values.warmup);
+  const sample = Number(values.sample);
+
+  const targets = await choosePaths(values.database, sample);
+  const idle = await idleShare(1000);
+  if (idle < 0.8) console.warn(`Warning: the CPUs are only ${Math.round(idle * 100)}% idle; other work will skew the figures.`);
+  const servers = {
+    hello: await startChild('serve-hello.ts', {}),
+    parley: await startChild('serve-parley.ts', { DATABASE_URL: values.database }),
+  };
+  const rows: Row[] = [];
+  try {
+    for (const target of targets) {
+      const { port } = servers[target.server];
+      // Warm-up: JIT, template cache, the database's page cache. Not measured.
+      if (warmup > 0) await run(port, target.paths, connections, warmup);
+      const r = await run(port, target.paths, connections, duration);
+      rows.push({
+        name: target.name,
+        paths: target.paths.length,
+        rps: r.requests.average,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        requests: r.requests.total,
+        bad: r.non2xx + r.errors + r.timeouts,
+      });
+      process.stderr.write(`  ${target.name}: ${Math.round(r.requests.average)} req/s\n`);
+    }
+  } finally {
+    for (const s of Object.values(servers)) s.child.kill('SIGTERM');
+  }
+
+  const hellos = rows.filter((r) => r.name.startsWith('hello-world'));
+  const hello = hellos.reduce((sum, r) => sum + r.rps, 0) / hellos.length;
+  const table = [
+    '| Page | URLs rotated | Requests/s | p50 (ms) | p99 (ms) | Errors / non-2xx | vs hello-world |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.paths} | ${Math.round(r.rps).toLocaleString('en-GB')} | ${r.p50} | ${r.p99} | ${r.bad} | ${((100 * r.rps) / hello).toFixed(1)}% |`,
+    ),
+  ].join('\n');
+  const topic = rows.find((r) => r.name === 'topic page')!;
+  const ratioOk = topic.rps >= TOPIC_TARGET.ratio * hello;
+  const p99Ok = topic.p99 <= TOPIC_TARGET.p99;
+  console.log(
+    `\nParley pages vs Fastify hello-world, ${connections} connections, ${duration} s each (after ${warmup} s warm-up), ` +
+      `Node ${process.version}, ${cpus().length} CPUs (${Math.round(idle * 100)}% idle before the run), ${redactUrl(values.database)}. ` +
+      `Ratios are against the mean of the two hello-world runs (${Math.round(hello).toLocaleString('en-GB')} req/s).\n`,
+  );
+  console.log(table);
+  console.log(
+    `\nTarget (topic page ≥ ${TOPIC_TARGET.ratio * 100}% of hello-world, p99 ≤ ${TOPIC_TARGET.p99} ms): ` +
+      `${((100 * topic.rps) / hello).toFixed(1)}% ${ratioOk ? 'met' : 'MISSED'}, p99 ${topic.p99} ms ${p99Ok ? 'met' : 'MISSED'}`,
+  );
+
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const file = `${dir}pages-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, idleBefore: idle, connections, duration, helloMean: hello, rows }, null, 2));
+  console.log(`Raw figures: ${file}`);
+
+  const bad = rows.filter((r) => r.bad > 0);
+  if (bad.length) {
+    console.error(`\nFailed: errors or non-2xx responses on ${bad.map((r) => r.name).join(', ')}.`);
+    process.exitCode = 1;
+  }
+}
+
+/** Picks the URLs from the database: random topics, every public board with some deeper pages. */
+async function choosePaths(url: string, sample: number): Promise<Target[]> {
+  const database = await openDatabase(url);
+  try {
+    const db = database.db;
+    const topics = await db
+      .selectFrom('topics')
+      .innerJoin('boards', 'boards.id', 'topics.board_id')
+      .select(['topics.id', 'topics.slug'])
+      .where('boards.visibility', '=', 'public')
+      .where('topics.deleted_at', 'is', null)
+      .orderBy(sql`random()`)
+      .limit(sample)
+      .execute();
+    const boards = await db.selectFrom('boards').select(['slug', 'topic_count']).where('visibility', '=', 'public').execute();
+    if (topics.length === 0 || boards.length === 0) throw new Error(`${database.describe} has no public topics: run bench/generate.ts first.`);
+    const boardPaths: string[] = [];
+    for (const b of boards) {
+      const pages = Math.max(1, Math.ceil(b.topic_count / TOPICS_PER_PAGE));
+      // Mostly first pages, as people browse; a few deeper ones, which cost an OFFSET scan.
+      boardPaths.push(`/b/${b.slug}`, `/b/${b.slug}`, `/b/${b.slug}`);
+      for (const page of [2, 5, 20]) if (page <= pages) boardPaths.push(`/b/${b.slug}?page=${page}`);
+    }
+    return [
+      { name: 'hello-world (bare Fastify)', server: 'hello', paths: ['/'] },
+      { name: 'topic page', server: 'parley', paths: topics.map((t) => `/t/${t.slug}/${t.id}`) },
+      { name: 'board page', server: 'parley', paths: shuffle(boardPaths) },
+      { name: 'home page', server: 'parley', paths: ['/'] },
+      // Measured again at the end: the denominator is the mean of both, which evens out drift.
+      { name: 'hello-world (again)', server: 'hello', paths: ['/'] },
+    ];
+  } finally {
+    await database.close();
+  }
+}
+
+function run(port: number, paths: string[], connections: number, seconds: number): Promise<autocannon.Result> {
+  let next = 0;
+  return autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    duration: seconds,
+    headers: { accept: 'text/html,application/xhtml+xml', 'accept-language': 'en' },
+    // One request definition whose path rotates over the list, shared by all connections.
+    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length]! }) }],
+  });
+}
+
+function startChild(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
+    child.once('exit', (code) => reject(new Error(`${script} exited with code ${code} before listening`)));
+  });
+}
+
+/** Share of CPU time spent idle over the next `ms` milliseconds, across all cores. */
+async function idleShare(ms: number): Promise<number> {
+  const total = () => cpus().reduce((acc, c) => ({ idle: acc.idle + c.times.idle, all: acc.all + Object.values(c.times).reduce((x, y) => x + y, 0) }), { idle: 0, all: 0 });
+  const a = total();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const b = total();
+  return (b.idle - a.idle) / Math.max(1, b.all - a.all);
+}
+
+function shuffle<V>(list: V[]): V[] {
+  for (let i = list.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [list[i], list[j]] = [list[j]!, list[i]!];
+  }
+  return list;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

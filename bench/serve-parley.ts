@@ -1,0 +1,23 @@
+// Parley's server as production runs it (NODE_ENV=production, no request logging), on the
+// benchmark database. Started by bench/pages.ts in a child process; reports its port over IPC.
+import { loadConfig } from '../src/config.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { buildServer } from '../src/web/server.ts';
+
+const config = loadConfig({
+  NODE_ENV: 'production',
+  DATABASE_URL: process.env.DATABASE_URL,
+  HOST: '127.0.0.1',
+  PORT: '0',
+  SEED_DEMO: 'false',
+  LOG_LEVEL: 'silent',
+});
+const database = await openDatabase(config.DATABASE_URL);
+await migrateToLatest(database);
+const app = await buildServer({ config, database, logger: false });
+app.addHook('onClose', async () => database.close());
+await app.listen({ port: 0, host: config.HOST });
+const address = app.server.address();
+process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
+process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));

@@ -1,0 +1,27 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import type { Actor } from '../policy/policy.ts';
+import { UserError } from '../shared/errors.ts';
+import { verifyPassword } from './passwords.ts';
+import { sendVerification } from './sign-up.ts';
+import { emailSchema } from './validation.ts';
+
+/**
+ * Asks to move the account to a new address: a link goes to the new address, and only when it
+ * is followed does the address change (and the Employee role follow it, see verify-email).
+ */
+export async function requestEmailChange(db: Kysely<DB>, mailer: Mailer, siteUrl: string, actor: Actor, newEmail: string, password: string): Promise<string> {
+  const parsed = emailSchema.safeParse(newEmail);
+  if (!parsed.success) throw new UserError(parsed.error.issues[0]!.message, 400, 'email');
+  const email = parsed.data;
+  const user = await db.selectFrom('users').select(['password_hash', 'email_lower']).where('id', '=', actor.id).executeTakeFirstOrThrow();
+  if (user.password_hash && !(await verifyPassword(user.password_hash, typeof password === 'string' ? password : ''))) {
+    throw new UserError('Your current password is not right.', 400, 'currentPassword');
+  }
+  if (user.email_lower === email.toLowerCase()) throw new UserError('That is already your address.', 400, 'email');
+  const taken = await db.selectFrom('users').select('id').where('email_lower', '=', email.toLowerCase()).executeTakeFirst();
+  if (taken) throw new UserError('An account with that e-mail address already exists', 409, 'email');
+  await sendVerification(db, mailer, siteUrl, actor.id, email);
+  return email;
+}

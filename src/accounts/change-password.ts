@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { Actor } from '../policy/policy.ts';
+import { UserError } from '../shared/errors.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import { assertStrongPassword } from './password-strength.ts';
+import { createSession, destroyUserSessions } from './sessions.ts';
+import { passwordSchema } from './validation.ts';
+
+/** Changes the password, signs out every other session, and returns a fresh session. */
+export async function changePassword(db: Kysely<DB>, actor: Actor, current: string, next: string) {
+  const user = await db.selectFrom('users').select(['password_hash', 'username', 'email']).where('id', '=', actor.id).executeTakeFirstOrThrow();
+  if (user.password_hash && !(await verifyPassword(user.password_hash, typeof current === 'string' ? current : ''))) {
+    throw new UserError('Your current password is not right.', 400, 'currentPassword');
+  }
+  const parsed = passwordSchema.safeParse(next);
+  if (!parsed.success) throw new UserError(parsed.error.issues[0]!.message, 400, 'newPassword');
+  try {
+    await assertStrongPassword(next, [user.username, user.email ?? '']);
+  } catch (err) {
+    throw new UserError((err as Error).message, 400, 'newPassword');
+  }
+  await db.updateTable('users').set({ password_hash: await hashPassword(next) }).where('id', '=', actor.id).execute();
+  await destroyUserSessions(db, actor.id);
+  return createSession(db, actor.id);
+}

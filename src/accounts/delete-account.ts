@@ -1,0 +1,50 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { Actor } from '../policy/policy.ts';
+import { nowIso } from '../shared/clock.ts';
+import { UserError } from '../shared/errors.ts';
+import { avatarDir } from './avatar.ts';
+import { verifyPassword } from './passwords.ts';
+
+/**
+ * Deletes one's account: personal data is removed, the posts stay in their threads under
+ * "deleted user" (conversations keep their sense). Confirmed by the password, or by typing the
+ * username for accounts that sign in through single sign-on.
+ */
+export async function deleteAccount(db: Kysely<DB>, actor: Actor, confirmation: string, uploadsDir: string): Promise<void> {
+  const user = await db.selectFrom('users').select(['username', 'password_hash', 'avatar']).where('id', '=', actor.id).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!user) throw new UserError('This account no longer exists.', 404);
+  const ok = user.password_hash
+    ? await verifyPassword(user.password_hash, typeof confirmation === 'string' ? confirmation : '')
+    : confirmation === user.username;
+  if (!ok) throw new UserError(user.password_hash ? 'Your password is not right: the account was not deleted.' : 'Type your username to confirm.', 400, 'confirmation');
+  const placeholder = `deleted-${actor.id}`;
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('users')
+      .set({
+        username: placeholder,
+        username_lower: placeholder,
+        email: null,
+        email_lower: null,
+        email_verified_at: null,
+        display_name: 'deleted user',
+        password_hash: null,
+        bio: '',
+        real_name: null,
+        phone: null,
+        customer_number: null,
+        avatar: null,
+        deleted_at: nowIso(),
+      })
+      .where('id', '=', actor.id)
+      .execute();
+    await tx.deleteFrom('sessions').where('user_id', '=', actor.id).execute();
+    await tx.deleteFrom('email_tokens').where('user_id', '=', actor.id).execute();
+    await tx.deleteFrom('sign_in_failures').where('user_id', '=', actor.id).execute();
+    await tx.deleteFrom('user_roles').where('user_id', '=', actor.id).execute();
+  });
+  if (user.avatar) rmSync(join(avatarDir(uploadsDir), user.avatar), { force: true });
+}

@@ -1,0 +1,157 @@
+// Account settings (profile, avatar, e-mail, password, export, delete), the staff view of a
+// private profile with its access log, and the employee guidelines.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authorize, type Actor } from '../policy/policy.ts';
+import { UserError } from '../shared/errors.ts';
+import { setAvatar } from './avatar.ts';
+import { requestEmailChange } from './change-email.ts';
+import { changePassword } from './change-password.ts';
+import { deleteAccount } from './delete-account.ts';
+import { exportMyData } from './export-data.ts';
+import { acknowledgeGuidelines, currentGuidelines, mustAcknowledgeGuidelines, publishGuidelines } from './guidelines.ts';
+import { listPrivateDataViews, showPrivateProfile } from './private-profile.ts';
+import { SESSION_COOKIE } from './sessions.ts';
+import { updateProfile } from './update-profile.ts';
+
+type Form = Record<string, string | undefined>;
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+function signedIn(request: FastifyRequest): Actor {
+  if (!request.actor) throw new UserError('Please sign in first.', 401);
+  return request.actor;
+}
+
+export async function settingsRoutes(app: FastifyInstance): Promise<void> {
+  const db = app.database.db;
+  const cfg = app.config;
+
+  const settingsPage = async (request: FastifyRequest, reply: FastifyReply, extra: object = {}, status = 200) => {
+    const actor = signedIn(request);
+    const me = await showPrivateProfile(db, actor, request.user!.username);
+    const profile = await db.selectFrom('users').select(['bio', 'avatar']).where('id', '=', actor.id).executeTakeFirstOrThrow();
+    return reply.code(status).view('settings', { title: 'Account settings', me: { ...me, ...profile }, csrf: reply.generateCsrf(), values: null, error: null, field: null, notice: null, ...extra });
+  };
+  // Re-render the settings page with the message and what was typed, so nothing is lost.
+  const onUserError = (request: FastifyRequest, reply: FastifyReply, values: Form) => (err: unknown) => {
+    if (err instanceof UserError && err.status !== 401) return settingsPage(request, reply, { values, error: err.message, field: err.field ?? null }, err.status);
+    throw err;
+  };
+
+  app.get('/settings', (request, reply) => settingsPage(request, reply));
+
+  app.post<{ Body: Form }>('/settings/profile', async (request, reply) => {
+    const actor = signedIn(request);
+    const b = request.body ?? {};
+    const values = { displayName: str(b.displayName), bio: str(b.bio), realName: str(b.realName), phone: str(b.phone), customerNumber: str(b.customerNumber) };
+    try {
+      await updateProfile(db, actor, values, cfg.DEFAULT_PHONE_REGION);
+    } catch (err) {
+      return onUserError(request, reply, values)(err);
+    }
+    return settingsPage(request, reply, { notice: 'Your profile is saved.' });
+  });
+
+  app.post('/settings/avatar', async (request, reply) => {
+    const actor = signedIn(request);
+    let bytes: Buffer | undefined;
+    try {
+      const file = await request.file({ limits: { fileSize: 5 * 1024 * 1024, files: 1 } });
+      if (!file) throw new UserError('Choose an image file to upload.', 400, 'avatar');
+      bytes = await file.toBuffer();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'FST_REQ_FILE_TOO_LARGE') return onUserError(request, reply, {})(new UserError('The image is larger than 5 MB.', 413, 'avatar'));
+      if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return onUserError(request, reply, {})(new UserError('Upload the image with the form.', 400, 'avatar'));
+      return onUserError(request, reply, {})(err);
+    }
+    try {
+      await setAvatar(db, actor, bytes, cfg.UPLOADS_DIR);
+    } catch (err) {
+      return onUserError(request, reply, {})(err);
+    }
+    return settingsPage(request, reply, { notice: 'Your picture is updated.' });
+  });
+
+  app.post<{ Body: Form }>('/settings/email', async (request, reply) => {
+    const actor = signedIn(request);
+    const email = str(request.body?.email);
+    try {
+      await requestEmailChange(db, app.mailer, cfg.publicUrl, actor, email, str(request.body?.currentPassword));
+    } catch (err) {
+      return onUserError(request, reply, { email })(err);
+    }
+    return settingsPage(request, reply, { notice: `We sent a confirmation link to ${email}. Your address changes when you open it.` });
+  });
+
+  app.post<{ Body: Form }>('/settings/password', async (request, reply) => {
+    const actor = signedIn(request);
+    let session;
+    try {
+      session = await changePassword(db, actor, str(request.body?.currentPassword), str(request.body?.newPassword));
+    } catch (err) {
+      return onUserError(request, reply, {})(err);
+    }
+    reply.setCookie(SESSION_COOKIE, session.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: cfg.NODE_ENV === 'production', signed: true, expires: session.expires });
+    return settingsPage(request, reply, { notice: 'Your password is changed. Other devices have been signed out.' });
+  });
+
+  app.get('/settings/export', async (request, reply) => {
+    const actor = signedIn(request);
+    const data = await exportMyData(db, actor);
+    return reply
+      .header('content-type', 'application/json; charset=utf-8')
+      .header('content-disposition', `attachment; filename="parley-data-${data.profile.username}.json"`)
+      .header('cache-control', 'no-store')
+      .send(JSON.stringify(data, null, 2));
+  });
+
+  app.post<{ Body: Form }>('/settings/delete', async (request, reply) => {
+    const actor = signedIn(request);
+    try {
+      await deleteAccount(db, actor, str(request.body?.confirmation), cfg.UPLOADS_DIR);
+    } catch (err) {
+      return onUserError(request, reply, {})(err);
+    }
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.view('notice', { title: 'Account deleted', user: null, actor: null, message: 'Your account and personal data are deleted. Your posts stay in their threads under "deleted user".' });
+  });
+
+  // Staff view of someone's private data: policy-checked and written to the access log.
+  app.get<{ Params: { username: string } }>('/u/:username/private', { schema: { params: { type: 'object', properties: { username: { type: 'string', maxLength: 40 } } } } }, async (request, reply) => {
+    const person = await showPrivateProfile(db, signedIn(request), request.params.username);
+    reply.header('cache-control', 'no-store');
+    return reply.view('private-profile', { title: `${person.display_name}: private details`, person });
+  });
+
+  app.get('/admin/access-log', async (request, reply) => {
+    const rows = await listPrivateDataViews(db, signedIn(request));
+    return reply.view('access-log', { title: 'Private data access log', rows });
+  });
+
+  app.get('/guidelines', async (request, reply) => {
+    const guidelines = await currentGuidelines(db);
+    const mustAck = request.actor ? await mustAcknowledgeGuidelines(db, request.actor) : false;
+    return reply.view('guidelines', { title: 'Employee guidelines', guidelines, mustAck, csrf: mustAck ? reply.generateCsrf() : '' });
+  });
+  app.post<{ Body: Form }>('/guidelines/acknowledge', async (request, reply) => {
+    await acknowledgeGuidelines(db, signedIn(request), Number(request.body?.version));
+    return reply.redirect('/', 303);
+  });
+  app.get('/guidelines/edit', async (request, reply) => {
+    authorize(signedIn(request), 'guidelines.edit', null);
+    const guidelines = await currentGuidelines(db);
+    return reply.view('guidelines-edit', { title: 'Edit the employee guidelines', body: guidelines.body_markdown, version: guidelines.version, csrf: reply.generateCsrf(), error: null });
+  });
+  app.post<{ Body: Form }>('/guidelines', async (request, reply) => {
+    const body = str(request.body?.body);
+    try {
+      await publishGuidelines(db, signedIn(request), body);
+    } catch (err) {
+      if (err instanceof UserError && err.field) {
+        return reply.code(err.status).view('guidelines-edit', { title: 'Edit the employee guidelines', body, version: (await currentGuidelines(db)).version, csrf: reply.generateCsrf(), error: err.message });
+      }
+      throw err;
+    }
+    return reply.redirect('/guidelines', 303);
+  });
+}

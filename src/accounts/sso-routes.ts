@@ -1,0 +1,84 @@
+// "Sign in with <company>": GET /auth/sso sends the browser to the company's OpenID provider,
+// GET /auth/sso/callback brings it back, checks everything and signs the person in.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { NotFoundError, UserError } from '../shared/errors.ts';
+import { SESSION_COOKIE } from './sessions.ts';
+import { signInWithSso } from './sign-in-with-sso.ts';
+import { ProviderUnavailableError, SsoClient, providerRefusal, ssoSettings, type PendingSignIn } from './sso.ts';
+
+const PENDING_COOKIE = 'parley_sso';
+const PENDING_MINUTES = 10;
+const limited = { config: { rateLimit: { max: 30, timeWindow: '10 minutes' } } };
+
+export async function ssoRoutes(app: FastifyInstance): Promise<void> {
+  const settings = ssoSettings(app.config);
+  const client = settings ? new SsoClient(settings) : null;
+  const secure = app.config.NODE_ENV === 'production';
+  const cookiePath = '/auth/sso';
+
+  const configured = (): SsoClient => {
+    if (!client) throw new NotFoundError('Single sign-on is not configured on this site. Sign in with your username and password instead.');
+    return client;
+  };
+  const unavailable = (reply: FastifyReply, err: ProviderUnavailableError) => {
+    reply.log.error({ err }, 'single sign-on provider unavailable');
+    return reply.code(502).view('error', {
+      title: 'Sign-in unavailable',
+      status: 502,
+      message: `We cannot reach the ${settings!.displayName} sign-in service right now. Please try again in a few minutes, or sign in with your password.`,
+    });
+  };
+  // The callback address the provider knows: PUBLIC_URL when set, else the address this request came to.
+  const redirectUri = (request: FastifyRequest) =>
+    `${app.config.PUBLIC_URL ? app.config.publicUrl : `${request.protocol}://${request.host}`}/auth/sso/callback`;
+
+  app.get('/auth/sso', limited, async (request, reply) => {
+    const sso = configured();
+    let started;
+    try {
+      started = await sso.begin(redirectUri(request));
+    } catch (err) {
+      if (err instanceof ProviderUnavailableError) return unavailable(reply, err);
+      throw err;
+    }
+    const value = Buffer.from(JSON.stringify({ ...started.pending, t: Date.now() })).toString('base64url');
+    reply.setCookie(PENDING_COOKIE, value, { path: cookiePath, httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge: PENDING_MINUTES * 60 });
+    return reply.redirect(started.url.href, 303);
+  });
+
+  app.get('/auth/sso/callback', limited, async (request, reply) => {
+    const sso = configured();
+    const pending = readPending(request);
+    reply.clearCookie(PENDING_COOKIE, { path: cookiePath }); // one attempt per start
+    const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
+    if (!pending) {
+      const refusal = providerRefusal(new URLSearchParams(query), sso.settings.displayName);
+      if (refusal) throw refusal;
+      throw new UserError(`This sign-in was not started here or has expired. Choose "Sign in with ${sso.settings.displayName}" again.`, 400);
+    }
+    try {
+      const { issuer, claims } = await sso.complete(query, pending);
+      const session = await signInWithSso(app.database.db, issuer, claims, sso.settings.displayName);
+      reply.setCookie(SESSION_COOKIE, session.token, { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true, expires: session.expires });
+    } catch (err) {
+      if (err instanceof ProviderUnavailableError) return unavailable(reply, err);
+      throw err;
+    }
+    return reply.redirect('/', 303);
+  });
+}
+
+function readPending(request: FastifyRequest): PendingSignIn | null {
+  const raw = request.cookies[PENDING_COOKIE];
+  if (!raw) return null;
+  const unsigned = request.unsignCookie(raw);
+  if (!unsigned.valid || !unsigned.value) return null;
+  try {
+    const p = JSON.parse(Buffer.from(unsigned.value, 'base64url').toString('utf8')) as Partial<PendingSignIn> & { t?: number };
+    if (typeof p.t !== 'number' || Date.now() - p.t > PENDING_MINUTES * 60_000) return null;
+    if (![p.state, p.nonce, p.codeVerifier, p.redirectUri].every((v) => typeof v === 'string' && v)) return null;
+    return { state: p.state!, nonce: p.nonce!, codeVerifier: p.codeVerifier!, redirectUri: p.redirectUri! };
+  } catch {
+    return null;
+  }
+}
