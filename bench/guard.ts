@@ -4,12 +4,13 @@
  * findings), dense posts (only labelled corpus replies, ≈ 15 findings) and a 9:1 mix; register memory
  * as heap + external delta around full GCs (needs --expose-gc).
  *
- *   node --expose-gc --import tsx bench/guard.ts [--records 1000000] [--documents 1000] [--posts 2000]
+ *   node --expose-gc --import tsx bench/guard.ts [--records 1000000] [--documents 1000] [--posts 2000] [--rounds 3]
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import os from 'node:os';
 import { scanText, CustomerRegister, DocumentRegister, type GuardOptions } from '../src/guard/index.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,6 +22,7 @@ const num = (name: string, d: number) => {
 const RECORDS = num('--records', 1_000_000);
 const DOCS = num('--documents', 1000);
 const POSTS = num('--posts', 2000);
+const ROUNDS = num('--rounds', 3);
 const gc = (globalThis as { gc?: () => void }).gc;
 const mb = (b: number) => (b / 1048576).toFixed(1);
 
@@ -135,15 +137,18 @@ const dense = Array.from({ length: POSTS }, makeDense);
 // mixed: 9 typical posts to 1 dense one
 const mixed = Array.from({ length: POSTS }, (_, i) => (i % 10 === 9 ? dense[i]! : typical[i]!));
 const ctx = { registers: { customers, documents }, options };
-for (let i = 0; i < 300; i++) {
-  scanText(typical[i % POSTS]!, ctx); // warm-up
+for (let i = 0; i < 1000; i++) {
+  scanText(typical[i % POSTS]!, ctx); // warm-up (JIT tiers, regexp compilation)
   scanText(dense[i % POSTS]!, ctx);
 }
 
-function run(posts: string[]) {
+/** One pass over the posts: wall-clock latency per post, wall-clock and CPU-time throughput. */
+function once(posts: string[]) {
   const times: number[] = [];
   let bytes = 0;
   let findings = 0;
+  gc?.();
+  const cpu0 = process.cpuUsage();
   const tScan = performance.now();
   for (const p of posts) {
     const a = performance.now();
@@ -152,18 +157,45 @@ function run(posts: string[]) {
     bytes += Buffer.byteLength(p);
   }
   const total = performance.now() - tScan;
+  const cpu = process.cpuUsage(cpu0);
+  const perPost = times.slice();
   times.sort((a, b) => a - b);
   const q = (x: number) => times[Math.min(times.length - 1, Math.floor(x * times.length))]!;
   return {
+    perPost,
+    bytes,
     p50_ms: Number(q(0.5).toFixed(3)),
     p99_ms: Number(q(0.99).toFixed(3)),
     max_ms: Number(times[times.length - 1]!.toFixed(3)),
     mb_per_s: Number((bytes / 1048576 / (total / 1000)).toFixed(1)),
+    cpu_mb_per_s: Number((bytes / 1048576 / ((cpu.user + cpu.system) / 1e6)).toFixed(1)),
     findings_per_post: Number((findings / posts.length).toFixed(1)),
   };
 }
+/**
+ * The machine may be shared: run ROUNDS passes and report the median one (by wall-clock
+ * throughput); cpu_mb_per_s (process CPU time, GC threads included) is less sensitive to other
+ * load, and min_of_rounds takes each post's fastest pass (p50/p99 and MB/s from those).
+ */
+function run(posts: string[]) {
+  const rounds = Array.from({ length: ROUNDS }, () => once(posts));
+  // Each post's fastest pass: an estimate of the cost without preemption by other processes.
+  const best = rounds[0]!.perPost.map((_, i) => Math.min(...rounds.map((r) => r.perPost[i]!)));
+  const bestSum = best.reduce((a, b) => a + b, 0);
+  best.sort((a, b) => a - b);
+  const q = (x: number) => best[Math.min(best.length - 1, Math.floor(x * best.length))]!;
+  const min_of_rounds = {
+    p50_ms: Number(q(0.5).toFixed(3)),
+    p99_ms: Number(q(0.99).toFixed(3)),
+    mb_per_s: Number((rounds[0]!.bytes / 1048576 / (bestSum / 1000)).toFixed(1)),
+  };
+  rounds.sort((a, b) => a.mb_per_s - b.mb_per_s);
+  const { perPost: _p, bytes: _b, ...median } = rounds[Math.floor(rounds.length / 2)]!;
+  return { ...median, rounds: ROUNDS, min_of_rounds };
+}
 const result = {
   node: process.version,
+  cpu: `${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}`,
   records: RECORDS,
   register_entries: customers.entryCount,
   register_table_mb: Number(mb(customers.byteLength)),
@@ -178,5 +210,6 @@ const result = {
   typical: run(typical),
   dense: run(dense),
   mixed_9_to_1: run(mixed),
+  load_average: os.loadavg().map((x) => Number(x.toFixed(2))),
 };
 console.log(JSON.stringify(result, null, 2));

@@ -6,6 +6,8 @@
 // autocannon, in this process, never shares an event loop with the server it measures. Only one
 // server is under load at a time. The topic page rotates over --sample random topics (page 1);
 // the board page over every public board's page 1 and some deeper pages; then the home page.
+// These run with the visitors' page cache off (ANON_CACHE_SECONDS=0): every request renders.
+// A last row measures the topic page as production serves visitors, with the cache on.
 // Exits non-zero when any response is not a 2xx or a connection error occurs.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,7 +21,7 @@ import { TOPICS_PER_PAGE } from '../src/community/list-board-topics.ts';
 
 interface Target {
   name: string;
-  server: 'hello' | 'parley';
+  server: 'hello' | 'parley' | 'parleyCached';
   paths: string[];
 }
 
@@ -60,7 +62,8 @@ async function main(): Promise<void> {
   if (idle < 0.8) console.warn(`Warning: the CPUs are only ${Math.round(idle * 100)}% idle; other work will skew the figures.`);
   const servers = {
     hello: await startChild('serve-hello.ts', {}),
-    parley: await startChild('serve-parley.ts', { DATABASE_URL: values.database }),
+    parley: await startChild('serve-parley.ts', { DATABASE_URL: values.database, ANON_CACHE_SECONDS: '0' }),
+    parleyCached: await startChild('serve-parley.ts', { DATABASE_URL: values.database, ANON_CACHE_SECONDS: '10' }),
   };
   const rows: Row[] = [];
   try {
@@ -122,7 +125,7 @@ async function main(): Promise<void> {
 }
 
 /** Picks the URLs from the database: random topics, every public board with some deeper pages. */
-async function choosePaths(url: string, sample: number): Promise<Target[]> {
+async function choosePaths(url: string, sample: number, cachedSample = sample * 10): Promise<Target[]> {
   const database = await openDatabase(url);
   try {
     const db = database.db;
@@ -133,7 +136,7 @@ async function choosePaths(url: string, sample: number): Promise<Target[]> {
       .where('boards.visibility', '=', 'public')
       .where('topics.deleted_at', 'is', null)
       .orderBy(sql`random()`)
-      .limit(sample)
+      .limit(Math.max(sample, cachedSample))
       .execute();
     const boards = await db.selectFrom('boards').select(['slug', 'topic_count']).where('visibility', '=', 'public').execute();
     if (topics.length === 0 || boards.length === 0) throw new Error(`${database.describe} has no public topics: run bench/generate.ts first.`);
@@ -146,9 +149,12 @@ async function choosePaths(url: string, sample: number): Promise<Target[]> {
     }
     return [
       { name: 'hello-world (bare Fastify)', server: 'hello', paths: ['/'] },
-      { name: 'topic page', server: 'parley', paths: topics.map((t) => `/t/${t.slug}/${t.id}`) },
+      { name: 'topic page', server: 'parley', paths: topics.slice(0, sample).map((t) => `/t/${t.slug}/${t.id}`) },
       { name: 'board page', server: 'parley', paths: shuffle(boardPaths) },
       { name: 'home page', server: 'parley', paths: ['/'] },
+      // The same server with the visitors' page cache (ANON_CACHE_SECONDS=10, the default), over
+      // ten times as many topics, so that a good share of requests still miss the cache.
+      { name: 'topic page, visitor cache', server: 'parleyCached', paths: shuffle(topics.map((t) => `/t/${t.slug}/${t.id}`)) },
       // Measured again at the end: the denominator is the mean of both, which evens out drift.
       { name: 'hello-world (again)', server: 'hello', paths: ['/'] },
     ];

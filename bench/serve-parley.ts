@@ -12,6 +12,8 @@ const config = loadConfig({
   PORT: '0',
   SEED_DEMO: 'false',
   LOG_LEVEL: 'silent',
+  // bench/pages.ts runs one server without the visitors' page cache (0) and one with it.
+  ANON_CACHE_SECONDS: process.env.ANON_CACHE_SECONDS ?? '0',
 });
 const database = await openDatabase(config.DATABASE_URL);
 await migrateToLatest(database);

@@ -3,6 +3,7 @@ import type { DB, Role } from '../db/schema.ts';
 import { ROLES } from '../db/schema.ts';
 import { nowIso } from '../shared/clock.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
+import { forgetBadgeRoles } from './find-user.ts';
 
 export function parseRole(value: string): Role {
   const role = value.trim().toLowerCase().replace(/[- ]/g, '_') as Role;
@@ -40,5 +41,8 @@ export async function changeRole(
       .values({ user_id: change.userId, role: change.role, action: change.action, actor_id: change.actorId, reason: change.reason ?? '', at })
       .execute();
     return true;
+  }).then((changed) => {
+    forgetBadgeRoles(db, change.userId);
+    return changed;
   });
 }

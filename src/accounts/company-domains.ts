@@ -21,6 +21,11 @@ export async function syncEmployeeRole(
   settings: { domains: readonly string[]; allowSubdomains: boolean },
 ): Promise<void> {
   const company = isCompanyAddress(verifiedEmail, settings.domains, settings.allowSubdomains);
+  if (!company) {
+    // Company single sign-on vouches for the person, whatever address they verify here.
+    const sso = await db.selectFrom('user_identities').select('user_id').where('user_id', '=', userId).executeTakeFirst();
+    if (sso) return;
+  }
   await changeRole(db, {
     userId,
     role: 'employee',

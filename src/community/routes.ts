@@ -13,7 +13,9 @@ const pageQuery = {
 export async function communityRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
 
-  app.get('/', async (request, reply) => {
+  const cached = { anonymousCache: true };
+
+  app.get('/', { config: cached }, async (request, reply) => {
     const [boards, latest] = await Promise.all([listBoards(db, request.actor), latestTopics(db, request.actor, 10)]);
     const roles = await rolesByUser(db, latest.map((t) => t.last_user_id));
     return reply.view('home', { title: app.config.SITE_NAME, boards, latest, roles, canonical: '/' });
@@ -21,7 +23,7 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { slug: string }; Querystring: { page: number } }>(
     '/b/:slug',
-    { schema: { params: { type: 'object', properties: { slug: { type: 'string', maxLength: 80 } } }, querystring: pageQuery } },
+    { config: cached, schema: { params: { type: 'object', properties: { slug: { type: 'string', maxLength: 80 } } }, querystring: pageQuery } },
     async (request, reply) => {
       const data = await listBoardTopics(db, request.actor, request.params.slug, request.query.page);
       return reply.view('board', {
@@ -40,7 +42,7 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { slug: string; id: number }; Querystring: { page: number } }>(
     '/t/:slug/:id',
-    { schema: { params: topicParams, querystring: pageQuery } },
+    { config: cached, schema: { params: topicParams, querystring: pageQuery } },
     async (request, reply) => {
       const data = await showTopic(db, request.actor, request.params.id, request.query.page);
       const canonical = viewHelpers.topicUrl(data.topic, data.page);

@@ -1,7 +1,7 @@
 // Versioned migrations, applied in name order by `parley migrate` and on every start.
 // Kysely records applied ones in its own table and takes a lock, so several processes
 // starting at once do not race.
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.ts';
 import type { MigrationContext } from './migration-helpers.ts';
 import * as m001 from './migrations/001_initial.ts';
@@ -43,7 +43,17 @@ export class MigrationError extends Error {
 
 /** Applies pending migrations; returns the names applied now. */
 export async function migrateToLatest(database: Database): Promise<string[]> {
-  const migrator = new Migrator({ db: database.db, provider: new StaticProvider({ dialect: database.dialect }) });
+  // On PostgreSQL, keep Kysely's bookkeeping tables in the schema the app uses (search_path):
+  // without this it may find another schema's tables and skip creating its own.
+  const schema =
+    database.dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({
+    db: database.db,
+    provider: new StaticProvider({ dialect: database.dialect }),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

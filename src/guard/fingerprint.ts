@@ -100,6 +100,62 @@ export function winnow(hashes: number[], w = W): Array<{ hash: number; pos: numb
   return out;
 }
 
+/**
+ * Open-addressing hash table from a 53-bit k-gram hash to an int32, over typed arrays: no heap
+ * object per entry, so a register of 1,000 documents adds almost nothing to garbage-collection
+ * pauses (a Map of 250,000 number keys made major GCs of several milliseconds).
+ */
+class HashTable {
+  private hi = new Uint32Array(1024);
+  private lo = new Uint32Array(1024);
+  private val = new Int32Array(1024);
+  private used = new Uint8Array(1024);
+  size = 0;
+
+  private slot(h: number, l: number, cap: number): number {
+    return ((l ^ Math.imul(h, 0x9e3779b1)) >>> 0) % cap;
+  }
+  get(key: number): number | undefined {
+    const h = Math.floor(key / 4294967296) >>> 0;
+    const l = key >>> 0;
+    const cap = this.used.length;
+    for (let i = this.slot(h, l, cap); ; i = i + 1 === cap ? 0 : i + 1) {
+      if (!this.used[i]) return undefined;
+      if (this.lo[i] === l && this.hi[i] === h) return this.val[i];
+    }
+  }
+  set(key: number, v: number): void {
+    if ((this.size + 1) * 10 > this.used.length * 7) this.grow();
+    const h = Math.floor(key / 4294967296) >>> 0;
+    const l = key >>> 0;
+    const cap = this.used.length;
+    for (let i = this.slot(h, l, cap); ; i = i + 1 === cap ? 0 : i + 1) {
+      if (!this.used[i]) {
+        this.used[i] = 1;
+        this.hi[i] = h;
+        this.lo[i] = l;
+        this.val[i] = v;
+        this.size++;
+        return;
+      }
+      if (this.lo[i] === l && this.hi[i] === h) {
+        this.val[i] = v;
+        return;
+      }
+    }
+  }
+  private grow(): void {
+    const { hi, lo, val, used } = this;
+    const cap = used.length * 2;
+    this.hi = new Uint32Array(cap);
+    this.lo = new Uint32Array(cap);
+    this.val = new Int32Array(cap);
+    this.used = new Uint8Array(cap);
+    this.size = 0;
+    for (let i = 0; i < used.length; i++) if (used[i]) this.set(hi[i]! * 4294967296 + lo[i]!, val[i]!);
+  }
+}
+
 export interface DocumentMatch {
   documentId: string;
   start: number;
@@ -111,17 +167,17 @@ export interface DocumentMatch {
 }
 
 /**
- * Register of documents by fingerprint. Memory: one Map entry per confidential fingerprint
- * (≈ 2/(w+1) of the words) and one Set entry per k-gram of public documents.
+ * Register of documents by fingerprint. Memory: one typed-array table entry (13 bytes, table at
+ * most 70 % full) per confidential fingerprint (≈ 2/(w+1) of the words) and per k-gram of public documents.
  */
 export class DocumentRegister {
   private readonly ids: string[] = [];
   private readonly labels: DocumentLabel[] = [];
   private readonly fpCount: number[] = [];
   /** fingerprint → document index, or −(index into `multi`) − 1 when several documents share it. */
-  private readonly index = new Map<number, number>();
+  private readonly index = new HashTable();
   private readonly multi: number[][] = [];
-  private readonly publicKgrams = new Set<number>();
+  private readonly publicKgrams = new HashTable();
   private readonly byId = new Map<string, number>();
   /** One bit per fingerprint (low bits of its hash): rejects most k-grams of a post without a Map lookup. */
   private readonly bloom = new Uint8Array(1 << (BLOOM_BITS - 3));
@@ -139,7 +195,7 @@ export class DocumentRegister {
     this.byId.set(id, di);
     const hashes = kgramHashes(tokenize(text));
     if (label === 'public') {
-      for (const h of hashes) this.publicKgrams.add(h);
+      for (const h of hashes) this.publicKgrams.set(h, 1);
       this.fpCount.push(0);
       return;
     }
@@ -240,7 +296,7 @@ export class DocumentRegister {
       const kh = (a >>> 11) * 4294967296 + b;
       const v = this.index.get(kh);
       if (v === undefined) continue;
-      if (this.publicKgrams.has(kh)) continue;
+      if (this.publicKgrams.get(kh) !== undefined) continue;
       const docs = v >= 0 ? [v] : this.multi[-v - 1]!;
       if (docs.length > boiler) continue;
       hits ??= new Map();

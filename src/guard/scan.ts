@@ -3,6 +3,10 @@
  * card, bank account, own number formats, dates, addresses); the phone parser only sees
  * regex pre-filtered candidates outside claimed spans, so a card number is never also a phone.
  * Then called-number lists, price plans, persons, and the customer and document registers.
+ *
+ * Speed: the text is folded once (st.lower) and shared; anchors (digit runs, capitalised words)
+ * are computed once and cached on the state (spans.ts), and the expensive patterns run only on
+ * small windows around them. See docs/guard.md.
  */
 import { GuardInputTooLargeError, MAX_TEXT_LENGTH, resolveOptions, type Finding, type GuardOptions } from './types.ts';
 import { Claims, clamp01, type ScanState } from './spans.ts';

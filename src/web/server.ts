@@ -22,6 +22,7 @@ import { settingsRoutes } from '../accounts/settings-routes.ts';
 import { avatarDir } from '../accounts/avatar.ts';
 import { ssoRoutes } from '../accounts/sso-routes.ts';
 import { authPlugin } from '../accounts/auth-plugin.ts';
+import { anonymousCache } from './anonymous-cache.ts';
 import { installationSecret } from '../accounts/installation-secret.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
 import { communityRoutes } from '../community/routes.ts';
@@ -84,6 +85,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   app.decorate('mailer', mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: config.OUTBOX_DIR, log: app.log }));
   app.addHook('onClose', async () => app.mailer.close());
   await app.register(authPlugin);
+  await app.register(anonymousCache, { ttlSeconds: config.ANON_CACHE_SECONDS });
   // Every form post carries a token bound to a signed cookie secret (checked in preHandler,
   // once the body is parsed). SameSite cookies are a second line, not the only one.
   await app.register(csrf, {

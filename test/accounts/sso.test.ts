@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { createUser } from '../../src/accounts/create-user.ts';
+import { loadConfig } from '../../src/config.ts';
 import { findUserByLogin, rolesOf } from '../../src/accounts/find-user.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc.ts';
@@ -232,4 +233,24 @@ for (const kind of testDatabaseKinds()) describe(`single sign-on not configured,
     }
     assert.doesNotMatch((await app.inject({ url: '/signin' })).body, /auth\/sso/);
   });
+
+  test('an unreachable provider gives a 502 page, not a crash', async () => {
+    const down = await testServer(database, { OIDC_ISSUER: 'http://127.0.0.1:1', OIDC_CLIENT_ID: 'c', OIDC_CLIENT_SECRET: 's', OIDC_DISPLAY_NAME: 'Brightwave' });
+    try {
+      const res = await down.inject({ url: '/auth/sso', headers: { accept: 'text/html' } });
+      assert.equal(res.statusCode, 502);
+      assert.match(res.body, /cannot reach the Brightwave sign-in service/);
+    } finally {
+      await down.close();
+    }
+  });
+});
+
+test('single sign-on settings are all or nothing, and the error names what is missing', () => {
+  assert.throws(() => loadConfig({ OIDC_ISSUER: 'https://login.brightwave.example', OIDC_CLIENT_ID: 'parley' }), /OIDC_CLIENT_SECRET: is required because OIDC_ISSUER and OIDC_CLIENT_ID are set/);
+  assert.throws(() => loadConfig({ OIDC_CLIENT_SECRET: 'x' }), (err: Error) => /OIDC_ISSUER: is required/.test(err.message) && /OIDC_CLIENT_ID: is required/.test(err.message));
+  assert.throws(() => loadConfig({ OIDC_ISSUER: 'not a url', OIDC_CLIENT_ID: 'a', OIDC_CLIENT_SECRET: 'b' }), /OIDC_ISSUER: must be an absolute http\(s\) URL/);
+  const ok = loadConfig({ OIDC_ISSUER: 'https://login.brightwave.example', OIDC_CLIENT_ID: 'parley', OIDC_CLIENT_SECRET: 'x' });
+  assert.equal(ok.OIDC_DISPLAY_NAME, 'your company');
+  assert.equal(loadConfig({}).OIDC_ISSUER, undefined);
 });

@@ -5,8 +5,7 @@
  */
 import type { Finding } from '../types.ts';
 import { windows, execIn, type ScanState } from '../spans.ts';
-import { fold } from '../context.ts';
-import { enhance, CONTEXT } from '../context.ts';
+import { enhance, CONTEXT, fold } from '../context.ts';
 
 const cache = new Map<string, RegExp | null>();
 const firstCache = new Map<string, { firsts: string[]; longest: number }>();

@@ -1,0 +1,64 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { createBoard } from '../../src/community/create-board.ts';
+import { createTopic } from '../../src/community/create-topic.ts';
+import { createReply } from '../../src/community/create-reply.ts';
+import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
+import { testServer } from '../helpers/server.ts';
+import { makeUser } from '../helpers/fixtures.ts';
+import { Agent } from '../helpers/browserless-agent.ts';
+
+let database: TestDatabase;
+let app: FastifyInstance;
+let url: string;
+let topicId: number;
+
+before(async () => {
+  database = await testDatabaseKinds()[0]!.open();
+  app = await testServer(database, { ANON_CACHE_SECONDS: '60' });
+  const author = await makeUser(database.db, [], 'cache_author');
+  await createBoard(database.db, null, { name: 'General', slug: 'general' });
+  const t = await createTopic(database.db, author, { boardSlug: 'general', kind: 'discussion', title: 'Cache me if you can', body: 'first version' });
+  topicId = t.id;
+  url = `/t/${t.slug}/${t.id}`;
+});
+after(async () => {
+  await app.close();
+  await database.drop();
+});
+
+test('visitors get a cached page; signed-in members always a fresh one; a write through the app empties the cache', async () => {
+  const first = await app.inject({ url });
+  assert.equal(first.headers['x-parley-cache'], undefined);
+  const second = await app.inject({ url });
+  assert.equal(second.headers['x-parley-cache'], 'hit');
+  assert.equal(second.body, first.body);
+  assert.match(String(second.headers['content-security-policy']), /default-src 'self'/, 'security headers on hits too');
+
+  // A write outside this process (here: straight to the database) is seen by visitors after the TTL...
+  const author = { id: (await database.db.selectFrom('users').select('id').where('username', '=', 'cache_author').executeTakeFirstOrThrow()).id, roles: new Set(['member' as const]) };
+  await createReply(database.db, author, { topicId, body: 'a reply written elsewhere' });
+  assert.doesNotMatch((await app.inject({ url })).body, /written elsewhere/);
+  // ...while a signed-in member sees it at once, and their page is not stored for visitors.
+  const member = new Agent(app);
+  await member.post('/signin', { login: 'cache_author', password: 'correct horse battery staple' }, '/signin');
+  const fresh = await member.get(url);
+  assert.equal(fresh.headers['x-parley-cache'], undefined);
+  assert.match(fresh.body, /written elsewhere/);
+  assert.match(fresh.body, /Sign out/);
+  // The sign-in above was a successful write through this process: the cache is empty now.
+  const after = await app.inject({ url });
+  assert.equal(after.headers['x-parley-cache'], undefined);
+  assert.match(after.body, /written elsewhere/);
+  assert.doesNotMatch(after.body, /Sign out/, 'a member\'s page never reaches visitors');
+});
+
+test('errors and redirects are not cached', async () => {
+  assert.equal((await app.inject({ url: '/t/whatever/999999' })).statusCode, 404);
+  const again = await app.inject({ url: '/t/whatever/999999' });
+  assert.equal(again.headers['x-parley-cache'], undefined);
+  const wrongSlug = `/t/old-slug/${topicId}`;
+  await app.inject({ url: wrongSlug });
+  assert.equal((await app.inject({ url: wrongSlug })).statusCode, 301);
+});
