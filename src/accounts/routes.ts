@@ -117,6 +117,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
         title: profile.user.display_name,
         canonical: viewHelpers.userUrl(profile.user.username),
         canViewPrivate: can(request.actor, 'user.viewPrivate', profile.user),
+        canManageRoles: can(request.actor, 'role.manage', null),
       });
     },
   );

@@ -46,6 +46,7 @@ const rules = {
   'guidelines.edit': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
   // The log of who looked at whose private data is for admins.
   'accessLog.view': (a: Actor | null, _: null) => has(a, 'admin'),
+  'role.manage': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
   // Admins grant any role; community managers run the community roles but not admin.
   'role.grant': (a: Actor | null, role: Role) =>
     has(a, 'admin') || (has(a, 'community_manager') && role !== 'admin'),

@@ -19,6 +19,7 @@ import { loggerOptions } from '../log.ts';
 import type { Actor } from '../policy/policy.ts';
 import { accountRoutes } from '../accounts/routes.ts';
 import { settingsRoutes } from '../accounts/settings-routes.ts';
+import { adminRoutes } from '../accounts/admin-routes.ts';
 import { avatarDir } from '../accounts/avatar.ts';
 import { ssoRoutes } from '../accounts/sso-routes.ts';
 import { authPlugin } from '../accounts/auth-plugin.ts';
@@ -154,6 +155,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ ok: true }));
   await app.register(accountRoutes);
   await app.register(settingsRoutes);
+  await app.register(adminRoutes);
   await app.register(ssoRoutes);
   await app.register(communityRoutes);
   return app;

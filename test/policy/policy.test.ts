@@ -26,6 +26,7 @@ const subjects: { [A in Action]: unknown[] } = {
   'user.viewPrivate': [{ id: 1 }, { id: 2 }, { id: 99 }],
   'role.grant': ['employee', 'moderator', 'community_manager', 'admin'],
   'guidelines.edit': [null],
+  'role.manage': [null],
   'accessLog.view': [null],
 };
 
@@ -70,6 +71,8 @@ test('role × action matrix', () => {
     ['community manager cannot grant admin', manager, 'role.grant', 'admin', false],
     ['admin grants admin', admin, 'role.grant', 'admin', true],
     ['moderator grants nothing', moderator, 'role.grant', 'employee', false],
+    ['employee manages no roles', employee, 'role.manage', null, false],
+    ['community manager manages roles', manager, 'role.manage', null, true],
     ['employee cannot edit the guidelines', employee, 'guidelines.edit', null, false],
     ['community manager edits the guidelines', manager, 'guidelines.edit', null, true],
     ['community manager cannot read the access log', manager, 'accessLog.view', null, false],

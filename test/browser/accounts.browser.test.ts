@@ -1,0 +1,65 @@
+// Signing in with the form in real Chromium (no JavaScript), and the badges a person sees.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { seedDemo, type DemoLogin } from '../../src/seed/seed-demo.ts';
+import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
+import { testServer } from '../helpers/server.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+
+let browser: Browser | null;
+let database: TestDatabase;
+let app: FastifyInstance;
+let base: string;
+let logins: DemoLogin[];
+
+before(async () => {
+  browser = await launchBrowser();
+  database = await testDatabaseKinds()[0]!.open();
+  logins = await seedDemo(database.db);
+  app = await testServer(database);
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
+});
+after(async () => {
+  await browser?.close();
+  await app?.close();
+  await database?.drop();
+});
+
+test('an employee signs in with the form, sees their name, and their profile shows the Employee badge', async (t) => {
+  if (!browser) return t.skip('Chromium is not installed');
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    const employee = logins.find((l) => l.roles.includes('employee'))!;
+    await page.goto(`${base}/signin`);
+    await page.getByLabel('Username or e-mail address').fill(employee.username);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    assert.match(await page.locator('.form-error').innerText(), /Wrong username, e-mail address or password/);
+    assert.equal(await page.getByLabel('Username or e-mail address').inputValue(), employee.username, 'what was typed is kept');
+
+    await page.getByLabel('Password').fill(employee.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/`);
+    const who = page.locator('.site-header .who');
+    assert.equal(await who.innerText(), 'Tom Becker');
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'parley_session')!;
+    assert.ok(session.httpOnly);
+    assert.equal(session.sameSite, 'Lax');
+
+    await who.click();
+    const badge = page.locator('.profile h1 .badge-employee');
+    assert.ok(await badge.isVisible());
+    assert.match(await badge.innerText(), /Employee$/);
+    assert.equal(await badge.evaluate((el) => el.textContent), 'Role: Employee', 'screen readers hear the role');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${base}/`);
+    assert.equal(await page.locator('.site-header .who').count(), 0);
+  } finally {
+    await context.close();
+  }
+});
