@@ -16,7 +16,7 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import { openDatabase, redactUrl, sqlitePathFromUrl, type Database } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import type { DB, Role, TopicKind } from '../src/db/schema.ts';
-import { renderMarkdown } from '../src/shared/markdown.ts';
+import { htmlToText, renderMarkdown } from '../src/shared/markdown.ts';
 import { slugify } from '../src/shared/slug.ts';
 
 export interface GenerateOptions {
@@ -364,7 +364,7 @@ function planDataset(a: { U: number; B: number; T: number; P: number; now: numbe
 async function writeDataset(
   database: Database,
   plan: Plan,
-  bodies: { markdown: string; html: string }[],
+  bodies: { markdown: string; html: string; text: string }[],
   progress: (phase: Phase, done: number, total: number) => void,
 ): Promise<number> {
   const db = database.db;
@@ -447,7 +447,7 @@ async function writeDataset(
   rows += T;
 
   const P = plan.postTopic.length;
-  await insertAll(db, 'posts', P, 7, (i) => {
+  await insertAll(db, 'posts', P, 8, (i) => {
     const body = bodies[plan.postBody[i]!]!;
     return {
       id: i + 1,
@@ -456,6 +456,7 @@ async function writeDataset(
       post_number: plan.postNumber[i]!,
       body_markdown: body.markdown,
       body_html: body.html,
+      body_text: body.text,
       created_at: iso(plan.postTime[i]!),
     } satisfies Insertable<DB['posts']>;
   }, (done) => progress('posts', done, P));
@@ -525,10 +526,11 @@ async function resetIdentities(db: Kysely<DB>): Promise<void> {
 function renderBodies(count: number, rand: () => number, progress: (phase: Phase, done: number, total: number) => void) {
   const pick = <V>(list: readonly V[]): V => list[Math.floor(rand() * list.length)]!;
   const openers = Math.max(1, Math.floor(count / 4));
-  const out: { markdown: string; html: string }[] = [];
+  const out: { markdown: string; html: string; text: string }[] = [];
   for (let i = 0; i < count; i++) {
     const markdown = i < openers ? openingBody(pick, rand) : replyBody(pick, rand);
-    out.push({ markdown, html: renderMarkdown(markdown) });
+    const html = renderMarkdown(markdown);
+    out.push({ markdown, html, text: htmlToText(html) });
     if (i % 100 === 99 || i === count - 1) progress('render', i + 1, count);
   }
   return out;

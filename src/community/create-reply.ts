@@ -54,6 +54,7 @@ export async function createReply(db: Kysely<DB>, actor: Actor, input: CreateRep
         post_number: postNumber,
         body_markdown: text.bodyMarkdown,
         body_html: text.bodyHtml,
+        body_text: text.bodyText,
         created_at: at,
         updated_at: null,
         deleted_at: null,

@@ -5,12 +5,15 @@ import { runPublishPipeline } from '../publish/pipeline.ts';
 import { nowIso } from '../shared/clock.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
 import { slugify } from '../shared/slug.ts';
+import { parseTags } from './tags.ts';
 
 export interface CreateTopicInput {
   boardSlug: string;
   kind: TopicKind | string;
   title: string;
   body: string;
+  /** Comma-separated or a list; see parseTags. */
+  tags?: string | string[];
   /** Only for seeding and imports: when the topic was written. */
   at?: string;
 }
@@ -23,6 +26,7 @@ export async function createTopic(db: Kysely<DB>, actor: Actor, input: CreateTop
   if (!board) throw new NotFoundError('No such board');
   authorize(actor, 'topic.create', board);
 
+  const tags = parseTags(input.tags);
   const text = await runPublishPipeline(db, { actor, where: 'topic', title: input.title, body: input.body });
   const title = text.title!;
   const at = input.at ?? nowIso();
@@ -54,12 +58,14 @@ export async function createTopic(db: Kysely<DB>, actor: Actor, input: CreateTop
         post_number: 1,
         body_markdown: text.bodyMarkdown,
         body_html: text.bodyHtml,
+        body_text: text.bodyText,
         created_at: at,
         updated_at: null,
         deleted_at: null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    if (tags.length) await tx.insertInto('topic_tags').values(tags.map((tag) => ({ topic_id: id, tag }))).execute();
     await tx
       .updateTable('boards')
       .set((eb) => ({ topic_count: eb('topic_count', '+', 1), post_count: eb('post_count', '+', 1) }))

@@ -1,19 +1,24 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { rolesByUser } from '../accounts/find-user.ts';
 import type { DB } from '../db/schema.ts';
 import { can, type Actor } from '../policy/policy.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
 
 export const TOPICS_PER_PAGE = 30;
+export const SORTS = ['latest', 'newest', 'unanswered', 'solved'] as const;
+export type Sort = (typeof SORTS)[number];
 
 /** A board page: its topics, pinned first then by latest activity, one page at a time. */
-export async function listBoardTopics(db: Kysely<DB>, actor: Actor | null, boardSlug: string, page: number) {
+export async function listBoardTopics(db: Kysely<DB>, actor: Actor | null, boardSlug: string, page: number, sort: Sort = 'latest', tag?: string) {
   const board = await db.selectFrom('boards').selectAll().where('slug', '=', boardSlug).executeTakeFirst();
   // A board the actor may not see looks like no board at all: its name is not public either.
   if (!board || (board.visibility === 'staff' && !can(actor, 'board.view', board))) throw new NotFoundError('No such board');
   if (!can(actor, 'board.view', board)) throw new UserError('This board is for signed-in members. Please sign in to read it.', 401);
 
-  const pageCount = Math.max(1, Math.ceil(board.topic_count / TOPICS_PER_PAGE));
+  // "latest" without a tag is the common case: its count is kept on the board row.
+  const filtered = sort === 'unanswered' || sort === 'solved' || !!tag;
+  const total = filtered ? await countTopics(db, board.id, sort, tag) : board.topic_count;
+  const pageCount = Math.max(1, Math.ceil(total / TOPICS_PER_PAGE));
   if (page > pageCount) throw new NotFoundError('There is no such page in this board');
   const topics = await db
     .selectFrom('topics')
@@ -27,12 +32,43 @@ export async function listBoardTopics(db: Kysely<DB>, actor: Actor | null, board
     ])
     .where('topics.board_id', '=', board.id)
     .where('topics.deleted_at', 'is', null)
-    .orderBy('topics.pinned', 'desc')
-    .orderBy('topics.last_post_at', 'desc')
+    .$call((qb) => filter(qb, sort, tag))
+    .$call((qb) =>
+      sort === 'newest'
+        ? qb.orderBy('topics.created_at', 'desc')
+        : sort === 'latest'
+          ? qb.orderBy('topics.pinned', 'desc').orderBy('topics.last_post_at', 'desc')
+          : qb.orderBy('topics.last_post_at', 'desc'),
+    )
     .limit(TOPICS_PER_PAGE)
     .offset((page - 1) * TOPICS_PER_PAGE)
     .execute();
   // Badges beside every name in the list.
   const roles = await rolesByUser(db, topics.flatMap((t) => [t.author_id, t.last_user_id]));
-  return { board, topics, roles, page, pageCount };
+  const tagRows = topics.length
+    ? await db.selectFrom('topic_tags').select(['topic_id', 'tag']).where('topic_id', 'in', topics.map((t) => t.id)).orderBy('tag').execute()
+    : [];
+  const tags = new Map<number, string[]>();
+  for (const r of tagRows) tags.set(r.topic_id, [...(tags.get(r.topic_id) ?? []), r.tag]);
+  return { board, topics, roles, tags, page, pageCount, sort, tag: tag ?? null };
+}
+
+// Unanswered: questions nobody has replied to. Solved: questions with an accepted answer.
+function filter<QB extends SelectQueryBuilder<DB, 'topics', any>>(qb: QB, sort: Sort, tag: string | undefined): QB {
+  let q = qb;
+  if (sort === 'unanswered') q = q.where('topics.kind', '=', 'question').where('topics.post_count', '=', 1) as QB;
+  if (sort === 'solved') q = q.where('topics.solved_post_id', 'is not', null) as QB;
+  if (tag) q = q.where('topics.id', 'in', (eb: any) => eb.selectFrom('topic_tags').select('topic_id').where('tag', '=', tag)) as QB;
+  return q;
+}
+
+async function countTopics(db: Kysely<DB>, boardId: number, sort: Sort, tag: string | undefined): Promise<number> {
+  const row = await db
+    .selectFrom('topics')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('topics.board_id', '=', boardId)
+    .where('topics.deleted_at', 'is', null)
+    .$call((qb) => filter(qb, sort, tag))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

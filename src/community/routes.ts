@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { rolesByUser } from '../accounts/find-user.ts';
 import { listBoards, latestTopics } from './list-boards.ts';
-import { listBoardTopics } from './list-board-topics.ts';
+import { listBoardTopics, SORTS, type Sort } from './list-board-topics.ts';
+import { ViewCounter } from './view-counter.ts';
+import { can } from '../policy/policy.ts';
 import { showTopic } from './show-topic.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
+import { topicHead } from '../seo/topic-head.ts';
 
 const pageQuery = {
   type: 'object',
@@ -14,6 +17,12 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
 
   const cached = { anonymousCache: true };
+  const views = new ViewCounter(db);
+  app.addHook('onClose', () => views.stop());
+  // Visitors served from the page cache count as views too.
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.getHeader('x-parley-cache') === 'hit' && request.routeOptions.url === '/t/:slug/:id') views.count((request.params as { id: number }).id);
+  });
 
   app.get('/', { config: cached }, async (request, reply) => {
     const [boards, latest] = await Promise.all([listBoards(db, request.actor), latestTopics(db, request.actor, 10)]);
@@ -21,15 +30,30 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
     return reply.view('home', { title: app.config.SITE_NAME, boards, latest, roles, canonical: '/' });
   });
 
-  app.get<{ Params: { slug: string }; Querystring: { page: number } }>(
+  const boardQuery = {
+    type: 'object',
+    properties: {
+      ...pageQuery.properties,
+      sort: { type: 'string', enum: [...SORTS], default: 'latest' },
+      tag: { type: 'string', minLength: 1, maxLength: 30 },
+    },
+  } as const;
+
+  app.get<{ Params: { slug: string }; Querystring: { page: number; sort: Sort; tag?: string } }>(
     '/b/:slug',
-    { config: cached, schema: { params: { type: 'object', properties: { slug: { type: 'string', maxLength: 80 } } }, querystring: pageQuery } },
+    { config: cached, schema: { params: { type: 'object', properties: { slug: { type: 'string', maxLength: 80 } } }, querystring: boardQuery } },
     async (request, reply) => {
-      const data = await listBoardTopics(db, request.actor, request.params.slug, request.query.page);
+      const { page, sort, tag } = request.query;
+      const data = await listBoardTopics(db, request.actor, request.params.slug, page, sort, tag);
+      const board = data.board;
+      const heading = tag ? `${board.name}: #${tag}` : board.name;
       return reply.view('board', {
         ...data,
-        title: data.page > 1 ? `${data.board.name} (page ${data.page})` : data.board.name,
-        canonical: viewHelpers.boardUrl(data.board.slug, data.page),
+        title: data.page > 1 ? `${heading} (page ${data.page})` : heading,
+        // Sorted and tagged lists are views of the board: the plain board is their canonical page.
+        canonical: sort === 'latest' && !tag ? viewHelpers.boardUrl(board.slug, data.page) : viewHelpers.boardUrl(board.slug),
+        canCreate: can(request.actor, 'topic.create', board),
+        listUrl: (p: number, s: Sort = sort) => listUrl(board.slug, p, s, tag),
       });
     },
   );
@@ -48,8 +72,10 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
       const canonical = viewHelpers.topicUrl(data.topic, data.page);
       // One URL per page of a topic: a wrong or outdated slug redirects permanently.
       if (request.params.slug !== data.topic.slug) return reply.redirect(canonical, 301);
+      views.count(data.topic.id);
       return reply.view('topic', {
         ...data,
+        ...topicHead(data, app.config.publicUrl),
         title: data.page > 1 ? `${data.topic.title} (page ${data.page})` : data.topic.title,
         canonical,
       });
@@ -60,4 +86,13 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
     const { topic } = await showTopic(db, request.actor, request.params.id, 1);
     return reply.redirect(viewHelpers.topicUrl(topic), 301);
   });
+}
+
+function listUrl(slug: string, page: number, sort: Sort, tag: string | undefined): string {
+  const q = new URLSearchParams();
+  if (sort !== 'latest') q.set('sort', sort);
+  if (tag) q.set('tag', tag);
+  if (page > 1) q.set('page', String(page));
+  const qs = q.toString();
+  return `/b/${slug}${qs ? `?${qs}` : ''}`;
 }

@@ -34,6 +34,18 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   let answer = posts.find((p) => p.id === topic.solved_post_id);
   if (topic.solved_post_id && !answer) answer = await postsWithAuthors(db).where('posts.id', '=', topic.solved_post_id).executeTakeFirst();
   const roles = await rolesByUser(db, [...posts.map((p) => p.user_id), ...(answer ? [answer.user_id] : [])]);
+  const tags = (await db.selectFrom('topic_tags').select('tag').where('topic_id', '=', topic.id).orderBy('tag').execute()).map((t) => t.tag);
+  // What the reader may do to each post, and which posts they already gave kudos to.
+  const mine = actor && posts.length
+    ? new Set((await db.selectFrom('kudos').select('post_id').where('user_id', '=', actor.id).where('post_id', 'in', posts.map((p) => p.id)).execute()).map((k) => k.post_id))
+    : new Set<number>();
+  const abilities = new Map(
+    posts.map((p) => {
+      const s = { ...subject, authorId: p.user_id, postDeleted: !!p.deleted_at };
+      return [p.id, { edit: can(actor, 'post.edit', s), delete: can(actor, 'post.delete', s), kudos: can(actor, 'post.kudos', s), gaveKudos: mine.has(p.id) }];
+    }),
+  );
+  const kb = await db.selectFrom('articles').select(['slug', 'title', 'status']).where('source_topic_id', '=', topic.id).executeTakeFirst();
   return {
     topic,
     posts,
@@ -41,8 +53,14 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
     roles,
     page,
     pageCount,
+    abilities,
+    tags,
     canReply: can(actor, 'post.create', subject),
+    canModerate: can(actor, 'topic.moderate', subject),
     canAccept: topic.kind === 'question' && can(actor, 'answer.accept', { ...subject, authorId: topic.user_id }),
+    // The knowledge-base article made from this thread (readers see it once it is published).
+    article: kb && can(actor, 'article.view', kb) ? { slug: kb.slug, title: kb.title, status: kb.status } : null,
+    canMakeArticle: !kb && topic.kind === 'question' && !!topic.solved_post_id && can(actor, 'article.createFromTopic', subject),
   };
 }
 
@@ -51,7 +69,8 @@ function postsWithAuthors(db: Kysely<DB>) {
     .selectFrom('posts')
     .innerJoin('users', 'users.id', 'posts.user_id')
     .select([
-      'posts.id', 'posts.post_number', 'posts.user_id', 'posts.body_html', 'posts.created_at', 'posts.updated_at', 'posts.deleted_at',
+      'posts.id', 'posts.post_number', 'posts.user_id', 'posts.body_html', 'posts.body_text', 'posts.created_at', 'posts.updated_at', 'posts.deleted_at',
+      'posts.kudos_count', 'posts.revision_count',
       'users.username', 'users.display_name', 'users.deleted_at as user_deleted',
     ]);
 }

@@ -9,6 +9,8 @@ import * as m002 from './migrations/002_sessions_and_tokens.ts';
 import * as m003 from './migrations/003_profiles_and_guidelines.ts';
 import * as m004 from './migrations/004_sso_identities.ts';
 import * as m005 from './migrations/005_topic_activity_index.ts';
+import * as m006 from './migrations/006_community_features.ts';
+import * as m007 from './migrations/007_knowledge.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
@@ -19,6 +21,8 @@ const migrations: Record<string, MigrationModule> = {
   '003_profiles_and_guidelines': m003,
   '004_sso_identities': m004,
   '005_topic_activity_index': m005,
+  '006_community_features': m006,
+  '007_knowledge': m007,
 };
 
 export const migrationNames = (): string[] => Object.keys(migrations).sort();

@@ -88,6 +88,11 @@ export interface PostsTable {
   body_markdown: string;
   // Rendered and sanitised once at write time, so that reading a page never runs Markdown.
   body_html: string;
+  /** Plain text of the post, made at write time (descriptions, structured data, search). */
+  body_text: Generated<string>;
+  kudos_count: Generated<number>;
+  revision_count: Generated<number>;
+  deleted_by: number | null;
   created_at: string;
   updated_at: string | null;
   deleted_at: string | null;
@@ -152,7 +157,63 @@ export interface UserIdentitiesTable {
   created_at: string;
 }
 
+export type ArticleStatus = 'draft' | 'published';
+
+/** A knowledge-base article: its current title and state (the text is in article_versions). */
+export interface ArticlesTable {
+  id: Generated<number>;
+  slug: string;
+  title: string;
+  status: ArticleStatus;
+  current_version: number;
+  /** The version that was current when the article was first published; earlier ones were drafts. */
+  first_published_version: number | null;
+  /** The community thread the article was made from, if any. */
+  source_topic_id: number | null;
+  created_by: number;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+}
+
+export interface ArticleVersionsTable {
+  article_id: number;
+  version: number;
+  title: string;
+  body_markdown: string;
+  body_html: string;
+  author_id: number;
+  created_at: string;
+  note: string;
+}
+
+export interface PostRevisionsTable {
+  id: Generated<number>;
+  post_id: number;
+  revision: number;
+  /** The topic title at that time, for first posts. */
+  title: string | null;
+  body_markdown: string;
+  editor_id: number | null;
+  reason: string;
+  created_at: string;
+}
+
+export interface KudosTable {
+  post_id: number;
+  user_id: number;
+  created_at: string;
+}
+
+export interface TopicTagsTable {
+  topic_id: number;
+  tag: string;
+}
+
 export interface DB {
+  post_revisions: PostRevisionsTable;
+  kudos: KudosTable;
+  topic_tags: TopicTagsTable;
   user_identities: UserIdentitiesTable;
   guideline_versions: GuidelineVersionsTable;
   guideline_acks: GuidelineAcksTable;
@@ -167,4 +228,6 @@ export interface DB {
   topics: TopicsTable;
   posts: PostsTable;
   settings: SettingsTable;
+  articles: ArticlesTable;
+  article_versions: ArticleVersionsTable;
 }

@@ -42,6 +42,16 @@ const rules = {
   // The asker, or a moderator / community manager, picks the accepted answer.
   'answer.accept': (a: Actor | null, t: TopicLike & { authorId: number }) =>
     !!a && rules['topic.view'](a, t) && (a.id === t.authorId || has(a, 'moderator', 'community_manager', 'admin')),
+  // Authors edit and delete their own posts; moderators and community managers anyone's.
+  'post.edit': (a: Actor | null, p: TopicLike & { authorId: number; postDeleted: boolean }) =>
+    !!a && rules['topic.view'](a, p) && !p.postDeleted &&
+    ((a.id === p.authorId && !p.locked) || has(a, 'moderator', 'community_manager', 'admin')),
+  'post.delete': (a: Actor | null, p: TopicLike & { authorId: number; postDeleted: boolean }) =>
+    !!a && rules['topic.view'](a, p) && !p.postDeleted && (a.id === p.authorId || has(a, 'moderator', 'community_manager', 'admin')),
+  // Kudos: any signed-in reader, for someone else's post.
+  'post.kudos': (a: Actor | null, p: TopicLike & { authorId: number; postDeleted: boolean }) =>
+    !!a && rules['topic.view'](a, p) && !p.postDeleted && a.id !== p.authorId,
+  'topic.moderate': (a: Actor | null, t: TopicLike) => !!a && rules['topic.view'](a, t) && has(a, 'moderator', 'community_manager', 'admin'),
   'user.viewPrivate': (a: Actor | null, u: UserLike) => !!a && (a.id === u.id || has(a, 'community_manager', 'admin')),
   'guidelines.edit': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
   // The log of who looked at whose private data is for admins.
@@ -50,6 +60,13 @@ const rules = {
   // Admins grant any role; community managers run the community roles but not admin.
   'role.grant': (a: Actor | null, role: Role) =>
     has(a, 'admin') || (has(a, 'community_manager') && role !== 'admin'),
+  // Knowledge base: everyone reads published articles; community managers and admins write,
+  // publish and see drafts, and turn a thread they can see into an article.
+  'article.view': (a: Actor | null, article: { status: 'draft' | 'published' }) =>
+    article.status === 'published' || has(a, 'community_manager', 'admin'),
+  'article.edit': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
+  'article.publish': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
+  'article.createFromTopic': (a: Actor | null, t: TopicLike) => has(a, 'community_manager', 'admin') && rules['topic.view'](a, t),
 } as const;
 
 export type Action = keyof typeof rules;

@@ -7,11 +7,11 @@ import { mustAcknowledgeGuidelines } from '../accounts/guidelines.ts';
 import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
-import { renderMarkdown } from '../shared/markdown.ts';
+import { htmlToText, mentionedUsernames, renderMarkdown } from '../shared/markdown.ts';
 
 export interface PublishDraft {
   actor: Actor;
-  where: 'topic' | 'reply' | 'bio';
+  where: 'topic' | 'reply' | 'bio' | 'article';
   title?: string;
   body: string;
 }
@@ -20,6 +20,7 @@ export interface Published {
   title?: string;
   bodyMarkdown: string;
   bodyHtml: string;
+  bodyText: string;
 }
 
 type Check = (draft: PublishDraft, db: Kysely<DB>) => void | Promise<void>;
@@ -49,9 +50,15 @@ const checks: Check[] = [limits, guidelinesAcknowledged];
 export async function runPublishPipeline(db: Kysely<DB>, draft: PublishDraft): Promise<Published> {
   for (const check of checks) await check(draft, db);
   const body = draft.body.replace(/\r\n?/g, '\n').trim();
+  const names = mentionedUsernames(body);
+  const known = names.length
+    ? new Set((await db.selectFrom('users').select('username_lower').where('username_lower', 'in', names).where('deleted_at', 'is', null).execute()).map((u) => u.username_lower))
+    : undefined;
+  const bodyHtml = renderMarkdown(body, known);
   return {
     ...(draft.title !== undefined ? { title: draft.title.trim().replace(/\s+/g, ' ') } : {}),
     bodyMarkdown: body,
-    bodyHtml: renderMarkdown(body),
+    bodyHtml,
+    bodyText: htmlToText(bodyHtml),
   };
 }

@@ -16,6 +16,8 @@ declare module 'fastify' {
 interface Entry {
   html: string;
   expires: number;
+  /** The response's content type (sitemaps and feeds are cached too, and are not HTML). */
+  type?: string;
 }
 
 export const anonymousCache = fp(async (app: FastifyInstance, opts: { ttlSeconds: number; maxEntries?: number }) => {
@@ -34,13 +36,13 @@ export const anonymousCache = fp(async (app: FastifyInstance, opts: { ttlSeconds
       cache.delete(request.url);
       return;
     }
-    return reply.header('content-type', 'text/html; charset=utf-8').header('x-parley-cache', 'hit').send(hit.html);
+    return reply.header('content-type', hit.type ?? 'text/html; charset=utf-8').header('x-parley-cache', 'hit').send(hit.html);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
     if (typeof payload !== 'string' || reply.statusCode !== 200 || !cacheable(request) || reply.getHeader('x-parley-cache')) return payload;
     if (cache.size >= max) cache.delete(cache.keys().next().value!); // oldest first
-    cache.set(request.url, { html: payload, expires: Date.now() + ttl });
+    cache.set(request.url, { html: payload, expires: Date.now() + ttl, type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8') });
     return payload;
   });
 

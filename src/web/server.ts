@@ -22,11 +22,14 @@ import { settingsRoutes } from '../accounts/settings-routes.ts';
 import { adminRoutes } from '../accounts/admin-routes.ts';
 import { avatarDir } from '../accounts/avatar.ts';
 import { ssoRoutes } from '../accounts/sso-routes.ts';
+import { knowledgeRoutes } from '../knowledge/routes.ts';
 import { authPlugin } from '../accounts/auth-plugin.ts';
 import { anonymousCache } from './anonymous-cache.ts';
 import { installationSecret } from '../accounts/installation-secret.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
 import { communityRoutes } from '../community/routes.ts';
+import { postRoutes } from '../community/post-routes.ts';
+import { seoRoutes } from '../seo/routes.ts';
 import { UserError } from '../shared/errors.ts';
 import { viewHelpers } from './view-helpers.ts';
 
@@ -158,6 +161,9 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await app.register(adminRoutes);
   await app.register(ssoRoutes);
   await app.register(communityRoutes);
+  await app.register(postRoutes);
+  await app.register(knowledgeRoutes);
+  await app.register(seoRoutes);
   return app;
 }
 

@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { authorize, type Actor } from '../policy/policy.ts';
+import { nowIso } from '../shared/clock.ts';
+import { loadPost } from './load-post.ts';
+
+/**
+ * Soft-deletes a post (its text stays in the database for moderators). Deleting the first post
+ * of a topic removes the whole topic from lists.
+ */
+export async function deletePost(db: Kysely<DB>, actor: Actor, postId: number): Promise<{ topicDeleted: boolean }> {
+  const { post, subject } = await loadPost(db, postId);
+  authorize(actor, 'post.delete', subject);
+  const at = nowIso();
+  await db.transaction().execute(async (tx) => {
+    await tx.updateTable('posts').set({ deleted_at: at, deleted_by: actor.id }).where('id', '=', post.id).execute();
+    if (post.post_number === 1) {
+      await tx.updateTable('topics').set({ deleted_at: at }).where('id', '=', post.topic_id).execute();
+      await tx.updateTable('boards').set((eb) => ({ topic_count: eb('topic_count', '-', 1) })).where('id', '=', post.board_id).execute();
+    }
+    // A deleted reply is no longer the accepted answer.
+    await tx.updateTable('topics').set({ solved_post_id: null }).where('solved_post_id', '=', post.id).execute();
+  });
+  return { topicDeleted: post.post_number === 1 };
+}

@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { authorize, type Actor } from '../policy/policy.ts';
+import { runPublishPipeline } from '../publish/pipeline.ts';
+import { nowIso } from '../shared/clock.ts';
+import { UserError } from '../shared/errors.ts';
+import { slugify } from '../shared/slug.ts';
+import { loadPost } from './load-post.ts';
+
+export interface EditPostInput {
+  postId: number;
+  body: string;
+  /** Only for the first post of a topic: the topic's new title. */
+  title?: string;
+  reason?: string;
+}
+
+/**
+ * Edits a post. The text passes the publish pipeline again; the previous text is kept as a
+ * revision that readers can open (who, when, what changed).
+ */
+export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInput): Promise<{ revision: number }> {
+  const { post, subject } = await loadPost(db, input.postId);
+  authorize(actor, 'post.edit', subject);
+  const editsTitle = post.post_number === 1 && input.title !== undefined && input.title.trim() !== post.title;
+  const text = await runPublishPipeline(db, { actor, where: post.post_number === 1 ? 'topic' : 'reply', body: input.body, ...(editsTitle ? { title: input.title! } : {}) });
+  if (text.bodyMarkdown === post.body_markdown && !editsTitle) throw new UserError('Nothing changed.', 400, 'body');
+  const reason = (input.reason ?? '').trim();
+  if (reason.length > 300) throw new UserError('The reason must be at most 300 characters.', 400, 'reason');
+  const at = nowIso();
+  return db.transaction().execute(async (tx) => {
+    const revision = post.revision_count + 1;
+    await tx
+      .insertInto('post_revisions')
+      .values({
+        post_id: post.id,
+        revision,
+        title: post.post_number === 1 ? post.title : null,
+        body_markdown: post.body_markdown,
+        editor_id: actor.id,
+        reason,
+        created_at: at,
+      })
+      .execute();
+    const updated = await tx
+      .updateTable('posts')
+      .set({ body_markdown: text.bodyMarkdown, body_html: text.bodyHtml, body_text: text.bodyText, updated_at: at, revision_count: revision })
+      .where('id', '=', post.id)
+      .where('revision_count', '=', post.revision_count) // someone else saved first: refuse, lose nothing
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) throw new UserError('Someone else edited this post while you were writing. Copy your text, reload, and try again.', 409);
+    if (editsTitle) await tx.updateTable('topics').set({ title: text.title!, slug: slugify(text.title!) }).where('id', '=', post.topic_id).execute();
+    return { revision };
+  });
+}

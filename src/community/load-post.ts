@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { NotFoundError } from '../shared/errors.ts';
+
+/** A post with what the policy needs to decide about it (its topic and board). */
+export async function loadPost(db: Kysely<DB>, postId: number) {
+  const row = await db
+    .selectFrom('posts')
+    .innerJoin('topics', 'topics.id', 'posts.topic_id')
+    .innerJoin('boards', 'boards.id', 'topics.board_id')
+    .select([
+      'posts.id', 'posts.topic_id', 'posts.user_id', 'posts.post_number', 'posts.body_markdown', 'posts.deleted_at', 'posts.revision_count',
+      'posts.kudos_count', 'topics.title', 'topics.slug', 'topics.kind', 'topics.user_id as topic_author', 'topics.locked', 'topics.closed',
+      'topics.deleted_at as topic_deleted', 'topics.board_id', 'boards.visibility',
+    ])
+    .where('posts.id', '=', postId)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError('No such post');
+  const subject = {
+    board: { visibility: row.visibility },
+    locked: !!row.locked,
+    closed: !!row.closed,
+    deleted: !!row.topic_deleted,
+    authorId: row.user_id,
+    postDeleted: !!row.deleted_at,
+  };
+  return { post: row, subject };
+}

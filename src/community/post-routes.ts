@@ -1,0 +1,169 @@
+// Writing in the community from the web pages: the composer (new topic), replies with quotes,
+// edits with history, deletion, kudos, accepted answers, moderation, and the live preview.
+// Forms work without JavaScript; every POST carries a CSRF token (checked in server.ts).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { UserError } from '../shared/errors.ts';
+import type { Actor } from '../policy/policy.ts';
+import { authorize } from '../policy/policy.ts';
+import { renderMarkdown } from '../shared/markdown.ts';
+import { viewHelpers } from '../web/view-helpers.ts';
+import { acceptAnswer } from './accept-answer.ts';
+import { createReply } from './create-reply.ts';
+import { createTopic } from './create-topic.ts';
+import { deletePost } from './delete-post.ts';
+import { editPost } from './edit-post.ts';
+import { giveKudos, takeBackKudos } from './give-kudos.ts';
+import { listRevisions } from './list-revisions.ts';
+import { loadPost } from './load-post.ts';
+import { moderateTopic } from './moderate-topic.ts';
+import { POSTS_PER_PAGE } from './show-topic.ts';
+
+type Form = Record<string, string | undefined>;
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] } as const;
+
+function signedIn(request: FastifyRequest): Actor {
+  if (!request.actor) throw new UserError('Please sign in to do that.', 401);
+  return request.actor;
+}
+
+/** Where a post lives: its topic page, at its anchor. */
+async function postUrl(app: FastifyInstance, postId: number): Promise<string> {
+  const { post } = await loadPost(app.database.db, postId);
+  return `${viewHelpers.topicUrl({ id: post.topic_id, slug: post.slug }, Math.ceil(post.post_number / POSTS_PER_PAGE))}#post-${post.post_number}`;
+}
+
+export async function postRoutes(app: FastifyInstance): Promise<void> {
+  const db = app.database.db;
+
+  // ---- New topic (the composer) ----
+  const composer = async (request: FastifyRequest, reply: FastifyReply, boardSlug: string, extra: object = {}, status = 200) => {
+    signedIn(request);
+    const board = await db.selectFrom('boards').select(['slug', 'name', 'visibility']).where('slug', '=', boardSlug).executeTakeFirst();
+    if (!board) throw new UserError('No such board', 404);
+    authorize(request.actor, 'topic.create', board);
+    return reply.code(status).view('composer', { title: `New topic in ${board.name}`, board, csrf: reply.generateCsrf(), values: { kind: 'question' }, error: null, field: null, ...extra });
+  };
+  app.get<{ Params: { slug: string } }>('/b/:slug/new', async (request, reply) => composer(request, reply, request.params.slug));
+  app.post<{ Params: { slug: string }; Body: Form }>('/b/:slug/topics', async (request, reply) => {
+    const actor = signedIn(request);
+    const b = request.body ?? {};
+    const values = { kind: str(b.kind), title: str(b.title), body: str(b.body), tags: str(b.tags) };
+    try {
+      const t = await createTopic(db, actor, { boardSlug: request.params.slug, ...values });
+      return reply.redirect(viewHelpers.topicUrl(t), 303);
+    } catch (err) {
+      if (err instanceof UserError && err.status !== 401 && err.status !== 404) {
+        return composer(request, reply, request.params.slug, { values, error: err.message, field: err.field ?? null }, err.status);
+      }
+      throw err;
+    }
+  });
+
+  // ---- Replies (with an optional quote) ----
+  const replyPage = async (request: FastifyRequest, reply: FastifyReply, topicId: number, extra: object = {}, status = 200) => {
+    signedIn(request);
+    const topic = await db.selectFrom('topics').select(['id', 'slug', 'title']).where('id', '=', topicId).executeTakeFirst();
+    if (!topic) throw new UserError('No such topic', 404);
+    return reply.code(status).view('reply', { title: `Reply to ${topic.title}`, topic, csrf: reply.generateCsrf(), body: '', error: null, ...extra });
+  };
+  app.get<{ Params: { id: number }; Querystring: { quote?: number } }>(
+    '/t/:id/reply',
+    { schema: { params: idParams, querystring: { type: 'object', properties: { quote: { type: 'integer', minimum: 1 } } } } },
+    async (request, reply) => {
+      let body = '';
+      if (request.query.quote) {
+        const quoted = await db
+          .selectFrom('posts')
+          .innerJoin('users', 'users.id', 'posts.user_id')
+          .select(['posts.body_markdown', 'posts.deleted_at', 'users.username', 'users.deleted_at as user_deleted'])
+          .where('posts.topic_id', '=', request.params.id)
+          .where('posts.post_number', '=', request.query.quote)
+          .executeTakeFirst();
+        if (quoted && !quoted.deleted_at) {
+          const who = quoted.user_deleted ? 'A deleted user' : `@${quoted.username}`;
+          body = `${who} wrote:\n\n${quoted.body_markdown.split('\n').map((l) => `> ${l}`).join('\n')}\n\n`;
+        }
+      }
+      return replyPage(request, reply, request.params.id, { body });
+    },
+  );
+  app.post<{ Params: { id: number }; Body: Form }>('/t/:id/replies', { schema: { params: idParams } }, async (request, reply) => {
+    const actor = signedIn(request);
+    const body = str(request.body?.body);
+    try {
+      const r = await createReply(db, actor, { topicId: request.params.id, body });
+      return reply.redirect(await postUrl(app, r.id), 303);
+    } catch (err) {
+      if (err instanceof UserError && err.status !== 401 && err.status !== 404) return replyPage(request, reply, request.params.id, { body, error: err.message }, err.status);
+      throw err;
+    }
+  });
+
+  // ---- Edit, with history ----
+  const editPage = async (request: FastifyRequest, reply: FastifyReply, postId: number, extra: object = {}, status = 200) => {
+    const actor = signedIn(request);
+    const { post, subject } = await loadPost(db, postId);
+    authorize(actor, 'post.edit', subject);
+    return reply.code(status).view('edit', {
+      title: 'Edit post',
+      post,
+      isFirst: post.post_number === 1,
+      csrf: reply.generateCsrf(),
+      values: { title: post.title, body: post.body_markdown, reason: '' },
+      error: null,
+      ...extra,
+    });
+  };
+  app.get<{ Params: { id: number } }>('/p/:id/edit', { schema: { params: idParams } }, async (request, reply) => editPage(request, reply, request.params.id));
+  app.post<{ Params: { id: number }; Body: Form }>('/p/:id/edit', { schema: { params: idParams } }, async (request, reply) => {
+    const actor = signedIn(request);
+    const b = request.body ?? {};
+    const values = { title: str(b.title), body: str(b.body), reason: str(b.reason) };
+    try {
+      await editPost(db, actor, { postId: request.params.id, body: values.body, ...(b.title !== undefined ? { title: values.title } : {}), reason: values.reason });
+    } catch (err) {
+      if (err instanceof UserError && err.status !== 401 && err.status !== 404 && err.status !== 403) return editPage(request, reply, request.params.id, { values, error: err.message }, err.status);
+      throw err;
+    }
+    return reply.redirect(await postUrl(app, request.params.id), 303);
+  });
+  app.get<{ Params: { id: number } }>('/p/:id/revisions', { schema: { params: idParams } }, async (request, reply) => {
+    const history = await listRevisions(db, request.actor, request.params.id);
+    return reply.view('revisions', { title: `History of a post in ${history.post.title}`, ...history, back: await postUrl(app, request.params.id) });
+  });
+
+  // ---- Delete, kudos, accept, moderate: small forms that go back to the post ----
+  app.post<{ Params: { id: number } }>('/p/:id/delete', { schema: { params: idParams } }, async (request, reply) => {
+    const { post } = await loadPost(db, request.params.id);
+    const { topicDeleted } = await deletePost(db, signedIn(request), request.params.id);
+    if (topicDeleted) {
+      const board = await db.selectFrom('boards').select('slug').where('id', '=', post.board_id).executeTakeFirstOrThrow();
+      return reply.redirect(viewHelpers.boardUrl(board.slug), 303);
+    }
+    return reply.redirect(await postUrl(app, request.params.id), 303);
+  });
+  app.post<{ Params: { id: number }; Body: Form }>('/p/:id/kudos', { schema: { params: idParams } }, async (request, reply) => {
+    const actor = signedIn(request);
+    const count = request.body?.undo === '1' ? await takeBackKudos(db, actor, request.params.id) : await giveKudos(db, actor, request.params.id);
+    if (request.headers.accept?.includes('application/json')) return { kudos: count };
+    return reply.redirect(await postUrl(app, request.params.id), 303);
+  });
+  app.post<{ Params: { id: number } }>('/p/:id/accept', { schema: { params: idParams } }, async (request, reply) => {
+    await acceptAnswer(db, signedIn(request), request.params.id);
+    return reply.redirect(await postUrl(app, request.params.id), 303);
+  });
+  app.post<{ Params: { id: number }; Body: Form }>('/t/:id/moderate', { schema: { params: idParams } }, async (request, reply) => {
+    await moderateTopic(db, signedIn(request), request.params.id, str(request.body?.action));
+    const topic = await db.selectFrom('topics').select(['id', 'slug']).where('id', '=', request.params.id).executeTakeFirstOrThrow();
+    return reply.redirect(viewHelpers.topicUrl(topic), 303);
+  });
+
+  // ---- Live preview for the composer's script (same renderer as publishing) ----
+  app.post<{ Body: Form }>('/preview', { config: { rateLimit: { max: 120, timeWindow: '1 minute' } } }, async (request) => {
+    signedIn(request);
+    const body = str(request.body?.body);
+    if (body.length > 50_000) throw new UserError('Message must be at most 50000 characters', 413);
+    return { html: renderMarkdown(body) };
+  });
+}

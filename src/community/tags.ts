@@ -1,0 +1,14 @@
+import { UserError } from '../shared/errors.ts';
+import { slugify } from '../shared/slug.ts';
+
+export const MAX_TAGS = 5;
+
+/** "Wi-Fi, Router ,billing" → ['wi-fi', 'router', 'billing']; at most five, each 2–30 characters. */
+export function parseTags(input: string | string[] | undefined): string[] {
+  const raw = Array.isArray(input) ? input : (input ?? '').split(',');
+  const tags = [...new Set(raw.map((t) => t.trim()).filter(Boolean).map((t) => slugify(t, 30)))];
+  if (tags.length > MAX_TAGS) throw new UserError(`Use at most ${MAX_TAGS} tags.`, 400, 'tags');
+  const bad = tags.find((t) => t.length < 2 || t === 'topic');
+  if (bad !== undefined) throw new UserError('Each tag needs at least two letters or digits.', 400, 'tags');
+  return tags;
+}

@@ -1,0 +1,69 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { authorize, type Actor } from '../policy/policy.ts';
+import { runPublishPipeline } from '../publish/pipeline.ts';
+import { nowIso } from '../shared/clock.ts';
+import { UserError } from '../shared/errors.ts';
+import { cleanNote, findVisibleArticle } from './articles.ts';
+
+export interface EditArticleInput {
+  slug: string;
+  title: string;
+  body: string;
+  note?: string;
+  /** The version the editor started from: a save over someone else's newer version is refused. */
+  baseVersion?: number;
+  at?: string;
+}
+
+/** Saves a new version of an article (title and Markdown body, with an optional note). Saving
+ * exactly the current text and no note is a no-op and returns the current version. */
+export async function editArticle(db: Kysely<DB>, actor: Actor, input: EditArticleInput): Promise<{ slug: string; version: number }> {
+  const article = await findVisibleArticle(db, actor, input.slug);
+  authorize(actor, 'article.edit', null);
+  const note = cleanNote(input.note);
+  const text = await runPublishPipeline(db, { actor, where: 'article', title: input.title, body: input.body });
+  const conflict = () =>
+    new UserError('Someone saved a newer version of this article while you were editing. Copy your changes, reload the page and apply them again.', 409);
+  if (input.baseVersion !== undefined && input.baseVersion !== article.current_version) throw conflict();
+  const at = input.at ?? nowIso();
+
+  return db.transaction().execute(async (tx) => {
+    const current = await tx
+      .selectFrom('article_versions')
+      .select(['title', 'body_markdown'])
+      .where('article_id', '=', article.id)
+      .where('version', '=', article.current_version)
+      .executeTakeFirstOrThrow();
+    if (current.title === text.title && current.body_markdown === text.bodyMarkdown && !note) {
+      return { slug: article.slug, version: article.current_version };
+    }
+    // The conditional update takes the article's row lock and tells a concurrent save apart.
+    const bumped = await tx
+      .updateTable('articles')
+      .set((eb) => ({ current_version: eb('current_version', '+', 1), title: text.title!, updated_at: at }))
+      .where('id', '=', article.id)
+      .where('current_version', '=', article.current_version)
+      .returning('current_version')
+      .executeTakeFirst();
+    if (!bumped) throw conflict();
+    await tx
+      .insertInto('article_versions')
+      .values({ article_id: article.id, version: bumped.current_version, title: text.title!, body_markdown: text.bodyMarkdown, body_html: text.bodyHtml, author_id: actor.id, created_at: at, note })
+      .execute();
+    return { slug: article.slug, version: bumped.current_version };
+  });
+}
+
+/** The edit form's starting point: the current title and Markdown of an article. */
+export async function articleForEditing(db: Kysely<DB>, actor: Actor, slug: string) {
+  const article = await findVisibleArticle(db, actor, slug);
+  authorize(actor, 'article.edit', null);
+  const current = await db
+    .selectFrom('article_versions')
+    .select(['title', 'body_markdown'])
+    .where('article_id', '=', article.id)
+    .where('version', '=', article.current_version)
+    .executeTakeFirstOrThrow();
+  return { article, title: current.title, body: current.body_markdown };
+}

@@ -1,0 +1,138 @@
+// Knowledge-base pages: the list, articles with their versions, and the community managers'
+// forms (write, edit, publish, turn a solved question into an article).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authorize, type Actor } from '../policy/policy.ts';
+import { UserError } from '../shared/errors.ts';
+import { ArticleExistsError, articleUrl } from './articles.ts';
+import { createArticle } from './create-article.ts';
+import { createArticleFromTopic } from './create-article-from-topic.ts';
+import { articleForEditing, editArticle } from './edit-article.ts';
+import { listArticles } from './list-articles.ts';
+import { publishArticle } from './publish-article.ts';
+import { showArticle } from './show-article.ts';
+import { showArticleVersion } from './show-article-version.ts';
+
+type Form = Record<string, string | undefined>;
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+function signedIn(request: FastifyRequest): Actor {
+  if (!request.actor) throw new UserError('Please sign in first.', 401);
+  return request.actor;
+}
+
+const slugParam = { type: 'string', minLength: 1, maxLength: 100 } as const;
+const int = { type: 'integer', minimum: 1, maximum: 2_147_483_647 } as const;
+const slugParams = { type: 'object', properties: { slug: slugParam }, required: ['slug'] } as const;
+const pageQuery = { type: 'object', properties: { page: { ...int, default: 1 } } } as const;
+
+export async function knowledgeRoutes(app: FastifyInstance): Promise<void> {
+  const db = app.database.db;
+  const cached = { anonymousCache: true };
+
+  interface FormPage {
+    mode: 'new' | 'edit';
+    values: { title: string; body: string; note: string; baseVersion?: string };
+    slug?: string;
+    error?: string | null;
+    field?: string | null;
+  }
+  const formPage = (reply: FastifyReply, page: FormPage, status = 200) =>
+    reply.code(status).view('kb-edit', {
+      title: page.mode === 'new' ? 'New knowledge-base article' : `Edit: ${page.values.title}`,
+      csrf: reply.generateCsrf(),
+      error: null,
+      field: null,
+      ...page,
+    });
+  // Bad input re-renders the form with the message and what was typed; other refusals
+  // (sign in, not allowed, no such article) are error pages.
+  const formError = (reply: FastifyReply, page: FormPage) => (err: unknown) => {
+    if (err instanceof UserError && (err.field || [400, 409, 413, 422].includes(err.status))) {
+      return formPage(reply, { ...page, error: err.message, field: err.field ?? null }, err.status);
+    }
+    throw err;
+  };
+
+  app.get<{ Querystring: { page: number } }>('/kb', { config: cached, schema: { querystring: pageQuery } }, async (request, reply) => {
+    const data = await listArticles(db, request.actor, request.query.page);
+    return reply.view('kb-list', {
+      ...data,
+      title: data.page > 1 ? `Knowledge base (page ${data.page})` : 'Knowledge base',
+      canonical: data.page > 1 ? `/kb?page=${data.page}` : '/kb',
+    });
+  });
+
+  app.get('/kb/new', async (request, reply) => {
+    authorize(signedIn(request), 'article.edit', null);
+    return formPage(reply, { mode: 'new', values: { title: '', body: '', note: '' } });
+  });
+
+  app.post<{ Body: Form }>('/kb', async (request, reply) => {
+    const actor = signedIn(request);
+    const values = { title: str(request.body?.title), body: str(request.body?.body), note: str(request.body?.note) };
+    let created;
+    try {
+      created = await createArticle(db, actor, values);
+    } catch (err) {
+      return formError(reply, { mode: 'new', values })(err);
+    }
+    return reply.redirect(articleUrl(created.slug), 303);
+  });
+
+  app.post<{ Params: { topicId: number } }>(
+    '/kb/from-topic/:topicId',
+    { schema: { params: { type: 'object', properties: { topicId: int }, required: ['topicId'] } } },
+    async (request, reply) => {
+      let created;
+      try {
+        created = await createArticleFromTopic(db, signedIn(request), request.params.topicId);
+      } catch (err) {
+        if (!(err instanceof ArticleExistsError)) throw err;
+        return reply.code(409).view('notice', {
+          title: 'Already in the knowledge base',
+          message: 'This thread has already been turned into a knowledge-base article; edit that one instead.',
+          link: { href: articleUrl(err.existing.slug), text: err.existing.title },
+        });
+      }
+      return reply.redirect(`${articleUrl(created.slug)}/edit`, 303);
+    },
+  );
+
+  app.get<{ Params: { slug: string } }>('/kb/:slug', { config: cached, schema: { params: slugParams } }, async (request, reply) => {
+    const data = await showArticle(db, request.actor, request.params.slug);
+    return reply.view('kb-article', { ...data, isCurrent: true, title: data.version.title, canonical: articleUrl(data.article.slug) });
+  });
+
+  app.get<{ Params: { slug: string; n: number } }>(
+    '/kb/:slug/versions/:n',
+    { config: cached, schema: { params: { type: 'object', properties: { slug: slugParam, n: int }, required: ['slug', 'n'] } } },
+    async (request, reply) => {
+      const data = await showArticleVersion(db, request.actor, request.params.slug, request.params.n);
+      return reply.view('kb-article', { ...data, title: `${data.version.title} (version ${data.version.version})` });
+    },
+  );
+
+  app.get<{ Params: { slug: string } }>('/kb/:slug/edit', { schema: { params: slugParams } }, async (request, reply) => {
+    const { article, title, body } = await articleForEditing(db, signedIn(request), request.params.slug);
+    reply.header('cache-control', 'no-store');
+    return formPage(reply, { mode: 'edit', slug: article.slug, values: { title, body, note: '', baseVersion: String(article.current_version) } });
+  });
+
+  app.post<{ Params: { slug: string }; Body: Form }>('/kb/:slug', { schema: { params: slugParams } }, async (request, reply) => {
+    const actor = signedIn(request);
+    const b = request.body ?? {};
+    const values = { title: str(b.title), body: str(b.body), note: str(b.note), baseVersion: str(b.baseVersion) };
+    const base = /^\d{1,9}$/.test(values.baseVersion) ? Number(values.baseVersion) : undefined;
+    try {
+      await editArticle(db, actor, { slug: request.params.slug, title: values.title, body: values.body, note: values.note, ...(base ? { baseVersion: base } : {}) });
+    } catch (err) {
+      return formError(reply, { mode: 'edit', slug: request.params.slug, values })(err);
+    }
+    return reply.redirect(articleUrl(request.params.slug), 303);
+  });
+
+  app.post<{ Params: { slug: string } }>('/kb/:slug/publish', { schema: { params: slugParams } }, async (request, reply) => {
+    await publishArticle(db, signedIn(request), request.params.slug);
+    return reply.redirect(articleUrl(request.params.slug), 303);
+  });
+}

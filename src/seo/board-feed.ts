@@ -1,0 +1,79 @@
+// An Atom 1.0 feed (RFC 4287) per public board: its 30 newest topics, each with the first
+// post's HTML as content. Feed readers carry no session, so only public boards have a feed;
+// members-only and staff boards answer 404 like any unknown address, whoever asks.
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { NotFoundError } from '../shared/errors.ts';
+import { viewHelpers } from '../web/view-helpers.ts';
+import { DELETED_POST_TEXT, DELETED_USER_NAME } from './json-ld.ts';
+import { escapeXml, XML_DECLARATION } from './xml.ts';
+
+export const FEED_ENTRIES = 30;
+
+export const boardFeedUrl = (slug: string) => `${viewHelpers.boardUrl(slug)}/feed.atom`;
+
+export async function boardFeed(db: Kysely<DB>, boardSlug: string) {
+  const board = await db
+    .selectFrom('boards')
+    .select(['id', 'slug', 'name', 'description', 'visibility', 'created_at', 'last_post_at'])
+    .where('slug', '=', boardSlug)
+    .executeTakeFirst();
+  if (!board || board.visibility !== 'public') throw new NotFoundError('No such board');
+  const topics = await db
+    .selectFrom('topics')
+    .innerJoin('posts', (j) => j.onRef('posts.topic_id', '=', 'topics.id').on('posts.post_number', '=', 1))
+    .innerJoin('users', 'users.id', 'posts.user_id')
+    .select([
+      'topics.id', 'topics.slug', 'topics.title', 'topics.kind', 'topics.created_at',
+      'posts.body_html', 'posts.updated_at', 'posts.deleted_at as post_deleted',
+      'users.username', 'users.display_name', 'users.deleted_at as user_deleted',
+    ])
+    .where('topics.board_id', '=', board.id)
+    .where('topics.deleted_at', 'is', null)
+    .orderBy('topics.created_at', 'desc')
+    .orderBy('topics.id', 'desc')
+    .limit(FEED_ENTRIES)
+    .execute();
+  return { board, topics };
+}
+
+export function renderAtom(feed: Awaited<ReturnType<typeof boardFeed>>, publicUrl: string, siteName: string): string {
+  const { board, topics } = feed;
+  const x = escapeXml;
+  const iso = (t: string) => new Date(t).toISOString();
+  const entries = topics.map((t) => ({ ...t, updated: iso(t.updated_at && !t.post_deleted ? t.updated_at : t.created_at) }));
+  const updated = entries.reduce((m, e) => (e.updated > m ? e.updated : m), iso(board.created_at));
+  const boardUrl = publicUrl + viewHelpers.boardUrl(board.slug);
+  const parts = [
+    XML_DECLARATION,
+    // xml:base lets readers resolve the relative links (mentions, topic links) inside posts.
+    `<feed xmlns="http://www.w3.org/2005/Atom" xml:base="${x(publicUrl)}/">\n`,
+    `  <id>${x(boardUrl)}</id>\n`,
+    `  <title>${x(`${board.name} · ${siteName}`)}</title>\n`,
+    board.description ? `  <subtitle>${x(board.description)}</subtitle>\n` : '',
+    `  <updated>${updated}</updated>\n`,
+    `  <link rel="self" type="application/atom+xml" href="${x(publicUrl + boardFeedUrl(board.slug))}"/>\n`,
+    `  <link rel="alternate" type="text/html" href="${x(boardUrl)}"/>\n`,
+    `  <generator>Parley</generator>\n`,
+  ];
+  for (const e of entries) {
+    const url = publicUrl + viewHelpers.topicUrl(e);
+    const author = e.user_deleted
+      ? `<name>${x(DELETED_USER_NAME)}</name>`
+      : `<name>${x(e.display_name)}</name><uri>${x(publicUrl + viewHelpers.userUrl(e.username))}</uri>`;
+    const content = e.post_deleted ? `<p>${x(DELETED_POST_TEXT)}</p>` : e.body_html;
+    parts.push(
+      '  <entry>\n',
+      `    <id>${x(url)}</id>\n`,
+      `    <title>${x(e.title)}</title>\n`,
+      `    <link rel="alternate" type="text/html" href="${x(url)}"/>\n`,
+      `    <published>${iso(e.created_at)}</published>\n`,
+      `    <updated>${e.updated}</updated>\n`,
+      `    <author>${author}</author>\n`,
+      `    <content type="html">${x(content)}</content>\n`,
+      '  </entry>\n',
+    );
+  }
+  parts.push('</feed>\n');
+  return parts.join('');
+}
