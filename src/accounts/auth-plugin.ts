@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Role } from '../db/schema.ts';
 import { rolesOf } from './find-user.ts';
 import { SESSION_COOKIE, userForSession } from './sessions.ts';
+import { bearerAuth } from '../api/tokens/authenticate-token.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,7 +17,10 @@ declare module 'fastify' {
 export const authPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
-  app.addHook('onRequest', async (request) => {
+  app.decorateRequest('apiToken', null);
+  app.addHook('onRequest', async (request, reply) => {
+    // Scripts on the JSON API: `Authorization: Bearer <API token>` instead of the cookie.
+    if (await bearerAuth(app.database.db, request, reply)) return;
     const raw = request.cookies[SESSION_COOKIE];
     if (!raw) return;
     const unsigned = request.unsignCookie(raw);

@@ -12,6 +12,9 @@ import { acknowledgeGuidelines, currentGuidelines, mustAcknowledgeGuidelines, pu
 import { listPrivateDataViews, showPrivateProfile } from './private-profile.ts';
 import { SESSION_COOKIE } from './sessions.ts';
 import { updateProfile } from './update-profile.ts';
+import { createApiToken } from '../api/tokens/create-token.ts';
+import { listApiTokens } from '../api/tokens/list-tokens.ts';
+import { revokeApiToken } from '../api/tokens/revoke-token.ts';
 
 type Form = Record<string, string | undefined>;
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -29,7 +32,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     const actor = signedIn(request);
     const me = await showPrivateProfile(db, actor, request.user!.username);
     const profile = await db.selectFrom('users').select(['bio', 'avatar']).where('id', '=', actor.id).executeTakeFirstOrThrow();
-    return reply.code(status).view('settings', { title: 'Account settings', me: { ...me, ...profile }, csrf: reply.generateCsrf(), values: null, error: null, field: null, notice: null, ...extra });
+    return reply.code(status).view('settings', { title: 'Account settings', me: { ...me, ...profile }, csrf: reply.generateCsrf(), values: null, error: null, field: null, notice: null, apiTokens: await listApiTokens(db, actor), newApiToken: null, ...extra });
   };
   // Re-render the settings page with the message and what was typed, so nothing is lost.
   const onUserError = (request: FastifyRequest, reply: FastifyReply, values: Form) => (err: unknown) => {
@@ -93,6 +96,25 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     }
     reply.setCookie(SESSION_COOKIE, session.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: cfg.NODE_ENV === 'production', signed: true, expires: session.expires });
     return settingsPage(request, reply, { notice: 'Your password is changed. Other devices have been signed out.' });
+  });
+
+  // API tokens for scripts (src/api): the new token is shown on this one answer, never again.
+  app.post<{ Body: Form }>('/settings/tokens', async (request, reply) => {
+    const actor = signedIn(request);
+    const values = { tokenName: str(request.body?.tokenName), tokenDays: str(request.body?.tokenDays) };
+    let created;
+    try {
+      created = await createApiToken(db, actor, { name: values.tokenName, expiresInDays: values.tokenDays ? Number(values.tokenDays) : null });
+    } catch (err) {
+      return onUserError(request, reply, values)(err);
+    }
+    reply.header('cache-control', 'no-store');
+    return settingsPage(request, reply, { newApiToken: created, notice: `Your API token "${created.name}" is created. Copy it now: it is not shown again.` });
+  });
+  const tokenParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] } as const;
+  app.post<{ Params: { id: number } }>('/settings/tokens/:id/revoke', { schema: { params: tokenParams } }, async (request, reply) => {
+    await revokeApiToken(db, signedIn(request), request.params.id);
+    return settingsPage(request, reply, { notice: 'The API token is revoked: it no longer works.' });
   });
 
   app.get('/settings/export', async (request, reply) => {

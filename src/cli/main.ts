@@ -11,6 +11,7 @@ import { createUser } from '../accounts/create-user.ts';
 import { changeRole, parseRole } from '../accounts/change-role.ts';
 import { findUserByLogin, rolesOf } from '../accounts/find-user.ts';
 import { readSecret } from './read-secret.ts';
+import { registerGuardCommands } from '../confidentiality/cli.ts';
 
 const program = new Command()
   .name('parley')
@@ -135,6 +136,8 @@ user
       process.stdout.write(`${found.username} (id ${found.id}) "${found.display_name}" joined ${found.created_at.slice(0, 10)}; roles: ${roles.join(', ')}\n`);
     }),
   );
+
+registerGuardCommands(program, withDatabase);
 
 function printDemoLogins(logins: DemoLogin[]): void {
   if (logins.length === 0) return;

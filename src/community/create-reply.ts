@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, can, type Actor } from '../policy/policy.ts';
 import { runPublishPipeline } from '../publish/pipeline.ts';
+import { storeMaskedOriginal } from '../confidentiality/masked-originals.ts';
 import { nowIso } from '../shared/clock.ts';
 import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { bumpBoardActivity } from './create-topic.ts';
@@ -9,6 +10,8 @@ import { bumpBoardActivity } from './create-topic.ts';
 export interface CreateReplyInput {
   topicId: number;
   body: string;
+  /** Set when the community team approved this draft from the held queue. */
+  approvedBy?: number;
   at?: string;
 }
 
@@ -25,7 +28,7 @@ export async function createReply(db: Kysely<DB>, actor: Actor, input: CreateRep
     throw new ForbiddenError('This topic is closed to new replies');
   }
   authorize(actor, 'post.create', subject); // the policy lets staff answer in a locked topic
-  const text = await runPublishPipeline(db, { actor, where: 'reply', body: input.body });
+  const text = await runPublishPipeline(db, { actor, where: 'reply', body: input.body, target: `topic:${topic.id}`, ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}) });
   const at = input.at ?? nowIso();
 
   return db.transaction().execute(async (tx) => {
@@ -61,6 +64,7 @@ export async function createReply(db: Kysely<DB>, actor: Actor, input: CreateRep
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    if (text.maskedOriginal) await storeMaskedOriginal(tx, id, text.maskedOriginal, text.guardPolicy!);
     await tx.updateTable('boards').set((eb) => ({ post_count: eb('post_count', '+', 1) })).where('id', '=', topic.board_id).execute();
     await bumpBoardActivity(tx, topic.board_id, topic.id, at);
     await tx.updateTable('users').set((eb) => ({ post_count: eb('post_count', '+', 1) })).where('id', '=', actor.id).execute();

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB, TopicKind } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { runPublishPipeline } from '../publish/pipeline.ts';
+import { storeMaskedOriginal } from '../confidentiality/masked-originals.ts';
 import { nowIso } from '../shared/clock.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
 import { slugify } from '../shared/slug.ts';
@@ -14,6 +15,8 @@ export interface CreateTopicInput {
   body: string;
   /** Comma-separated or a list; see parseTags. */
   tags?: string | string[];
+  /** Set when the community team approved this draft from the held queue. */
+  approvedBy?: number;
   /** Only for seeding and imports: when the topic was written. */
   at?: string;
 }
@@ -27,7 +30,7 @@ export async function createTopic(db: Kysely<DB>, actor: Actor, input: CreateTop
   authorize(actor, 'topic.create', board);
 
   const tags = parseTags(input.tags);
-  const text = await runPublishPipeline(db, { actor, where: 'topic', title: input.title, body: input.body });
+  const text = await runPublishPipeline(db, { actor, where: 'topic', title: input.title, body: input.body, target: `board:${input.boardSlug}`, ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}) });
   const title = text.title!;
   const at = input.at ?? nowIso();
   const slug = slugify(title);
@@ -65,6 +68,7 @@ export async function createTopic(db: Kysely<DB>, actor: Actor, input: CreateTop
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    if (text.maskedOriginal) await storeMaskedOriginal(tx, post.id, text.maskedOriginal, text.guardPolicy!);
     if (tags.length) await tx.insertInto('topic_tags').values(tags.map((tag) => ({ topic_id: id, tag }))).execute();
     await tx
       .updateTable('boards')

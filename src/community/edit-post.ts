@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { runPublishPipeline } from '../publish/pipeline.ts';
+import { maskRevisions, storeMaskedOriginal } from '../confidentiality/masked-originals.ts';
+import { loadGuardContext } from '../confidentiality/registers.ts';
 import { nowIso } from '../shared/clock.ts';
 import { UserError } from '../shared/errors.ts';
 import { slugify } from '../shared/slug.ts';
@@ -23,11 +25,12 @@ export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInpu
   const { post, subject } = await loadPost(db, input.postId);
   authorize(actor, 'post.edit', subject);
   const editsTitle = post.post_number === 1 && input.title !== undefined && input.title.trim() !== post.title;
-  const text = await runPublishPipeline(db, { actor, where: post.post_number === 1 ? 'topic' : 'reply', body: input.body, ...(editsTitle ? { title: input.title! } : {}) });
+  const text = await runPublishPipeline(db, { actor, where: post.post_number === 1 ? 'topic' : 'reply', body: input.body, ...(editsTitle ? { title: input.title! } : {}), edit: true, target: `post:${post.id}` });
   if (text.bodyMarkdown === post.body_markdown && !editsTitle) throw new UserError('Nothing changed.', 400, 'body');
   const reason = (input.reason ?? '').trim();
   if (reason.length > 300) throw new UserError('The reason must be at most 300 characters.', 400, 'reason');
   const at = nowIso();
+  const guardContext = text.maskedOriginal ? await loadGuardContext(db) : undefined; // before the transaction (SQLite has one connection)
   return db.transaction().execute(async (tx) => {
     const revision = post.revision_count + 1;
     await tx
@@ -49,6 +52,11 @@ export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInpu
       .where('revision_count', '=', post.revision_count) // someone else saved first: refuse, lose nothing
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) throw new UserError('Someone else edited this post while you were writing. Copy your text, reload, and try again.', 409);
+    if (text.maskedOriginal) {
+      // No older revision may keep a value the guard masks now (issue 5, point 5).
+      await storeMaskedOriginal(tx, post.id, text.maskedOriginal, text.guardPolicy!);
+      await maskRevisions(tx, post.id, guardContext!, [...actor.roles], text.maskedOriginal.values);
+    }
     if (editsTitle) await tx.updateTable('topics').set({ title: text.title!, slug: slugify(text.title!) }).where('id', '=', post.topic_id).execute();
     return { revision };
   });

@@ -17,6 +17,8 @@ import { listRevisions } from './list-revisions.ts';
 import { loadPost } from './load-post.ts';
 import { moderateTopic } from './moderate-topic.ts';
 import { POSTS_PER_PAGE } from './show-topic.ts';
+import { holdDraft, type HeldFinding } from '../moderation/hold-draft.ts';
+import { checkDraft } from '../confidentiality/check.ts';
 
 type Form = Record<string, string | undefined>;
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -27,6 +29,20 @@ function signedIn(request: FastifyRequest): Actor {
   return request.actor;
 }
 
+/** The guard's findings carried by a refusal (see src/publish/pipeline.ts), for the form to show. */
+function guardOf(err: unknown): { findings?: HeldFinding[]; canAskTeam?: boolean } {
+  const e = err as { findings?: HeldFinding[]; canAskCommunityTeam?: boolean };
+  return Array.isArray(e.findings) ? { findings: e.findings, canAskTeam: e.canAskCommunityTeam !== false } : {};
+}
+
+function sentToTeam(reply: FastifyReply) {
+  return reply.view('notice', {
+    title: 'Sent to the community team',
+    message: 'Your draft is with the community team, not in public. You will get an e-mail when they have looked at it, and you can follow it on your drafts page.',
+    link: { href: '/my/drafts', text: 'My drafts' },
+  });
+}
+
 /** Where a post lives: its topic page, at its anchor. */
 async function postUrl(app: FastifyInstance, postId: number): Promise<string> {
   const { post } = await loadPost(app.database.db, postId);
@@ -35,6 +51,13 @@ async function postUrl(app: FastifyInstance, postId: number): Promise<string> {
 
 export async function postRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
+  const tidy = (text: string) => text.replace(/\r\n?/g, '\n').trim();
+  // The guard's findings go with a draft sent to the team, so reviewers see what to look at.
+  const findingsFor = async (actor: Actor, body: string, where: 'topic' | 'reply', title?: string): Promise<HeldFinding[]> => {
+    if (body.length > 50_000) return [];
+    const { findings } = await checkDraft(db, actor, { body, where, ...(title !== undefined ? { title: title.trim().replace(/\s+/g, ' ') } : {}) });
+    return findings.map((f) => ({ type: f.type, field: f.field, start: f.start, end: f.end, reason: f.reason }));
+  };
 
   // ---- New topic (the composer) ----
   const composer = async (request: FastifyRequest, reply: FastifyReply, boardSlug: string, extra: object = {}, status = 200) => {
@@ -42,19 +65,25 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     const board = await db.selectFrom('boards').select(['slug', 'name', 'visibility']).where('slug', '=', boardSlug).executeTakeFirst();
     if (!board) throw new UserError('No such board', 404);
     authorize(request.actor, 'topic.create', board);
-    return reply.code(status).view('composer', { title: `New topic in ${board.name}`, board, csrf: reply.generateCsrf(), values: { kind: 'question' }, error: null, field: null, ...extra });
+    return reply.code(status).view('composer', { title: `New topic in ${board.name}`, board, csrf: reply.generateCsrf(), values: { kind: 'question' }, error: null, field: null, findings: null, ...extra });
   };
   app.get<{ Params: { slug: string } }>('/b/:slug/new', async (request, reply) => composer(request, reply, request.params.slug));
   app.post<{ Params: { slug: string }; Body: Form }>('/b/:slug/topics', async (request, reply) => {
     const actor = signedIn(request);
     const b = request.body ?? {};
-    const values = { kind: str(b.kind), title: str(b.title), body: str(b.body), tags: str(b.tags) };
+    const values = { kind: str(b.kind), title: str(b.title), body: str(b.body), tags: str(b.tags), note: str(b.note) };
     try {
+      if (b.askTeam === '1') {
+        const body = tidy(values.body);
+        const findings = await findingsFor(actor, body, 'topic', values.title);
+        await holdDraft(db, actor, { kind: 'topic', boardSlug: request.params.slug, topicKind: values.kind, title: values.title, body, tags: values.tags, note: values.note, reason: 'asked', findings });
+        return sentToTeam(reply);
+      }
       const t = await createTopic(db, actor, { boardSlug: request.params.slug, ...values });
       return reply.redirect(viewHelpers.topicUrl(t), 303);
     } catch (err) {
       if (err instanceof UserError && err.status !== 401 && err.status !== 404) {
-        return composer(request, reply, request.params.slug, { values, error: err.message, field: err.field ?? null }, err.status);
+        return composer(request, reply, request.params.slug, { values, error: err.message, field: err.field ?? null, ...guardOf(err) }, err.status);
       }
       throw err;
     }
@@ -65,7 +94,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     signedIn(request);
     const topic = await db.selectFrom('topics').select(['id', 'slug', 'title']).where('id', '=', topicId).executeTakeFirst();
     if (!topic) throw new UserError('No such topic', 404);
-    return reply.code(status).view('reply', { title: `Reply to ${topic.title}`, topic, csrf: reply.generateCsrf(), body: '', error: null, ...extra });
+    return reply.code(status).view('reply', { title: `Reply to ${topic.title}`, topic, csrf: reply.generateCsrf(), body: '', note: '', error: null, findings: null, ...extra });
   };
   app.get<{ Params: { id: number }; Querystring: { quote?: number } }>(
     '/t/:id/reply',
@@ -91,11 +120,17 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: { id: number }; Body: Form }>('/t/:id/replies', { schema: { params: idParams } }, async (request, reply) => {
     const actor = signedIn(request);
     const body = str(request.body?.body);
+    const note = str(request.body?.note);
     try {
+      if (request.body?.askTeam === '1') {
+        const text = tidy(body);
+        await holdDraft(db, actor, { kind: 'reply', topicId: request.params.id, body: text, note, reason: 'asked', findings: await findingsFor(actor, text, 'reply') });
+        return sentToTeam(reply);
+      }
       const r = await createReply(db, actor, { topicId: request.params.id, body });
       return reply.redirect(await postUrl(app, r.id), 303);
     } catch (err) {
-      if (err instanceof UserError && err.status !== 401 && err.status !== 404) return replyPage(request, reply, request.params.id, { body, error: err.message }, err.status);
+      if (err instanceof UserError && err.status !== 401 && err.status !== 404) return replyPage(request, reply, request.params.id, { body, note, error: err.message, ...guardOf(err) }, err.status);
       throw err;
     }
   });
@@ -157,6 +192,17 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     await moderateTopic(db, signedIn(request), request.params.id, str(request.body?.action));
     const topic = await db.selectFrom('topics').select(['id', 'slug']).where('id', '=', request.params.id).executeTakeFirstOrThrow();
     return reply.redirect(viewHelpers.topicUrl(topic), 303);
+  });
+
+  // ---- Live guard check for the composer's script; the server checks again on submit ----
+  app.post<{ Body: Form }>('/check', { config: { rateLimit: { max: 240, timeWindow: '1 minute' } } }, async (request) => {
+    const actor = signedIn(request);
+    const body = str(request.body?.body);
+    const title = request.body?.title;
+    if (body.length > 50_000 || (title?.length ?? 0) > 1000) throw new UserError('Message must be at most 50000 characters', 413);
+    const where = request.body?.where === 'topic' ? 'topic' : 'reply';
+    const result = await checkDraft(db, actor, { body, where, ...(typeof title === 'string' ? { title } : {}) });
+    return { action: result.action, canAskCommunityTeam: result.canAskCommunityTeam, findings: result.findings };
   });
 
   // ---- Live preview for the composer's script (same renderer as publishing) ----

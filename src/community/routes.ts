@@ -27,7 +27,7 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
   app.get('/', { config: cached }, async (request, reply) => {
     const [boards, latest] = await Promise.all([listBoards(db, request.actor), latestTopics(db, request.actor, 10)]);
     const roles = await rolesByUser(db, latest.map((t) => t.last_user_id));
-    return reply.view('home', { title: app.config.SITE_NAME, boards, latest, roles, canonical: '/' });
+    return reply.view('home', { title: app.config.SITE_NAME, boards, latest, roles, canonical: '/', canManageBoards: can(request.actor, 'board.manage', null) });
   });
 
   const boardQuery = {

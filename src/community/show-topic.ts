@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { rolesByUser } from '../accounts/find-user.ts';
 import type { DB } from '../db/schema.ts';
+import { P1, P2, P3, preparedQuery } from '../db/prepared.ts';
 import { can, type Actor } from '../policy/policy.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
 
@@ -8,13 +9,7 @@ export const POSTS_PER_PAGE = 20;
 
 /** A topic page: the topic, one page of its posts with authors and their roles, and the accepted answer. */
 export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: number, page: number) {
-  const topic = await db
-    .selectFrom('topics')
-    .innerJoin('boards', 'boards.id', 'topics.board_id')
-    .selectAll('topics')
-    .select(['boards.slug as board_slug', 'boards.name as board_name', 'boards.visibility'])
-    .where('topics.id', '=', topicId)
-    .executeTakeFirst();
+  const [topic] = await topicQuery(db, topicId);
   if (!topic) throw new NotFoundError('No such topic');
   const subject = { board: { visibility: topic.visibility }, locked: !!topic.locked, closed: !!topic.closed, deleted: !!topic.deleted_at };
   if (!can(actor, 'topic.view', subject)) {
@@ -25,16 +20,11 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   const pageCount = Math.max(1, Math.ceil(topic.post_count / POSTS_PER_PAGE));
   if (page > pageCount) throw new NotFoundError('There is no such page in this topic');
   // Post numbers are dense per topic, so a page is an index range rather than an OFFSET scan.
-  const posts = await postsWithAuthors(db)
-    .where('posts.topic_id', '=', topic.id)
-    .where('posts.post_number', '>', (page - 1) * POSTS_PER_PAGE)
-    .where('posts.post_number', '<=', page * POSTS_PER_PAGE)
-    .orderBy('posts.post_number')
-    .execute();
+  const posts = await postsPageQuery(db, topic.id, (page - 1) * POSTS_PER_PAGE, page * POSTS_PER_PAGE);
   let answer = posts.find((p) => p.id === topic.solved_post_id);
   if (topic.solved_post_id && !answer) answer = await postsWithAuthors(db).where('posts.id', '=', topic.solved_post_id).executeTakeFirst();
   const roles = await rolesByUser(db, [...posts.map((p) => p.user_id), ...(answer ? [answer.user_id] : [])]);
-  const tags = (await db.selectFrom('topic_tags').select('tag').where('topic_id', '=', topic.id).orderBy('tag').execute()).map((t) => t.tag);
+  const tags = (await tagsQuery(db, topic.id)).map((t) => t.tag);
   // What the reader may do to each post, and which posts they already gave kudos to.
   const mine = actor && posts.length
     ? new Set((await db.selectFrom('kudos').select('post_id').where('user_id', '=', actor.id).where('post_id', 'in', posts.map((p) => p.id)).execute()).map((k) => k.post_id))
@@ -45,7 +35,7 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
       return [p.id, { edit: can(actor, 'post.edit', s), delete: can(actor, 'post.delete', s), kudos: can(actor, 'post.kudos', s), gaveKudos: mine.has(p.id) }];
     }),
   );
-  const kb = await db.selectFrom('articles').select(['slug', 'title', 'status']).where('source_topic_id', '=', topic.id).executeTakeFirst();
+  const [kb] = await articleQuery(db, topic.id);
   return {
     topic,
     posts,
@@ -63,6 +53,23 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
     canMakeArticle: !kb && topic.kind === 'question' && !!topic.solved_post_id && can(actor, 'article.createFromTopic', subject),
   };
 }
+
+// The topic page's queries, compiled once (see src/db/prepared.ts): they run on every view.
+const topicQuery = preparedQuery([P1] as [number], (db, topicId) =>
+  db
+    .selectFrom('topics')
+    .innerJoin('boards', 'boards.id', 'topics.board_id')
+    .selectAll('topics')
+    .select(['boards.slug as board_slug', 'boards.name as board_name', 'boards.visibility'])
+    .where('topics.id', '=', topicId),
+);
+const postsPageQuery = preparedQuery([P1, P2, P3] as [number, number, number], (db, topicId, after, upTo) =>
+  postsWithAuthors(db).where('posts.topic_id', '=', topicId).where('posts.post_number', '>', after).where('posts.post_number', '<=', upTo).orderBy('posts.post_number'),
+);
+const tagsQuery = preparedQuery([P1] as [number], (db, topicId) => db.selectFrom('topic_tags').select('tag').where('topic_id', '=', topicId).orderBy('tag'));
+const articleQuery = preparedQuery([P1] as [number], (db, topicId) =>
+  db.selectFrom('articles').select(['slug', 'title', 'status']).where('source_topic_id', '=', topicId),
+);
 
 function postsWithAuthors(db: Kysely<DB>) {
   return db

@@ -11,6 +11,9 @@ import * as m004 from './migrations/004_sso_identities.ts';
 import * as m005 from './migrations/005_topic_activity_index.ts';
 import * as m006 from './migrations/006_community_features.ts';
 import * as m007 from './migrations/007_knowledge.ts';
+import * as m008 from './migrations/008_api_tokens.ts';
+import * as m009 from './migrations/009_confidentiality.ts';
+import * as m010 from './migrations/010_moderation_queue.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
@@ -23,6 +26,9 @@ const migrations: Record<string, MigrationModule> = {
   '005_topic_activity_index': m005,
   '006_community_features': m006,
   '007_knowledge': m007,
+  '008_api_tokens': m008,
+  '009_confidentiality': m009,
+  '010_moderation_queue': m010,
 };
 
 export const migrationNames = (): string[] => Object.keys(migrations).sort();

@@ -210,7 +210,95 @@ export interface TopicTagsTable {
   tag: string;
 }
 
+/** API tokens for scripts (migration 008): only the SHA-256 of the token is stored. */
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export type HeldStatus = 'pending' | 'approved' | 'returned' | 'rejected';
+
+export interface HeldDraftsTable {
+  id: Generated<number>;
+  kind: 'topic' | 'reply';
+  author_id: number;
+  board_id: number | null;
+  topic_id: number | null;
+  topic_kind: TopicKind | null;
+  title: string | null;
+  body_markdown: string;
+  tags: string;
+  reason: 'asked' | 'guard';
+  findings: string;
+  author_note: string;
+  status: HeldStatus;
+  reviewer_id: number | null;
+  reviewer_comment: string;
+  published_post_id: number | null;
+  created_at: string;
+  decided_at: string | null;
+}
+
+/** Confidentiality guard (migration 009, src/confidentiality): keyed hashes and fingerprints only. */
+export interface GuardCustomerGenerationsTable {
+  id: Generated<number>;
+  record_count: number;
+  entry_count: number;
+  imported_at: string;
+  imported_by: number | null;
+  note: Generated<string>;
+}
+
+export interface GuardCustomerChunksTable {
+  generation_id: number;
+  seq: number;
+  bytes: Buffer;
+}
+
+export interface GuardDocumentsTable {
+  id: Generated<number>;
+  file_name: string;
+  label: 'confidential' | 'public';
+  added_by: number | null;
+  added_at: string;
+  fingerprint_count: number;
+  fingerprints: Buffer;
+}
+
+export interface GuardDecisionsTable {
+  id: Generated<number>;
+  at: string;
+  actor_id: number | null;
+  where: 'topic' | 'reply' | 'edit' | 'bio' | 'article' | 'check';
+  target: string;
+  /** JSON: [{ type, count }] — never values. */
+  finding_types: string;
+  decision: string;
+}
+
+export interface MaskedOriginalsTable {
+  id: Generated<number>;
+  post_id: number | null;
+  revision: number | null;
+  original_title: string | null;
+  original_markdown: string;
+  masked_at: string;
+  purge_after: string;
+}
+
 export interface DB {
+  guard_customer_generations: GuardCustomerGenerationsTable;
+  guard_customer_chunks: GuardCustomerChunksTable;
+  guard_documents: GuardDocumentsTable;
+  guard_decisions: GuardDecisionsTable;
+  masked_originals: MaskedOriginalsTable;
+  held_drafts: HeldDraftsTable;
   post_revisions: PostRevisionsTable;
   kudos: KudosTable;
   topic_tags: TopicTagsTable;
@@ -230,4 +318,5 @@ export interface DB {
   settings: SettingsTable;
   articles: ArticlesTable;
   article_versions: ArticleVersionsTable;
+  api_tokens: ApiTokensTable;
 }

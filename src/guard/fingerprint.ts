@@ -188,18 +188,33 @@ export class DocumentRegister {
 
   /** Register a document's text (already extracted from Markdown/HTML/PDF by the caller). */
   addDocument(id: string, text: string, label: DocumentLabel): void {
+    this.addFingerprints(id, DocumentRegister.fingerprintsOf(text, label), label);
+  }
+
+  /**
+   * The hashes a document is registered by (no text): for a confidential document its winnowed
+   * fingerprints, for a public one all its k-gram hashes. An application stores these instead
+   * of the document and gives them back to `addFingerprints` (53-bit integers, exact in a Float64Array).
+   */
+  static fingerprintsOf(text: string, label: DocumentLabel): number[] {
+    const hashes = kgramHashes(tokenize(text));
+    if (label === 'public') return [...new Set(hashes)];
+    return [...new Set(winnow(hashes).map((f) => f.hash))];
+  }
+
+  /** Register a document by the hashes from `fingerprintsOf` (same label). */
+  addFingerprints(id: string, hashes: Iterable<number>, label: DocumentLabel): void {
     if (this.byId.has(id)) throw new Error(`document ${id} is already registered`);
     const di = this.ids.length;
     this.ids.push(id);
     this.labels.push(label);
     this.byId.set(id, di);
-    const hashes = kgramHashes(tokenize(text));
     if (label === 'public') {
       for (const h of hashes) this.publicKgrams.set(h, 1);
       this.fpCount.push(0);
       return;
     }
-    const fps = new Set(winnow(hashes).map((f) => f.hash));
+    const fps = new Set(hashes);
     this.fpCount.push(fps.size);
     for (const h of fps) {
       const bit = h % 4294967296 & BLOOM_MASK;

@@ -38,7 +38,7 @@ export async function createArticleFromTopic(db: Kysely<DB>, actor: Actor, topic
   const answerer = await db.selectFrom('posts').innerJoin('users', 'users.id', 'posts.user_id').select(['users.username', 'users.display_name', 'users.deleted_at']).where('posts.id', '=', answer.id).executeTakeFirstOrThrow();
   const credit = answerer.deleted_at ? 'a community member' : `[${escapeMarkdown(answerer.display_name)}](/u/${encodeURIComponent(answerer.username)})`;
   const body = `${question.body_markdown}\n\n## Answer\n\n${answer.body_markdown}\n\n*Answered by ${credit} in the community.*`;
-  const text = await runPublishPipeline(db, { actor, where: 'article', title: topic.title, body });
+  const text = await runPublishPipeline(db, { actor, where: 'article', title: topic.title, body, unpublished: true });
 
   try {
     return await db.transaction().execute(async (tx) => {

@@ -16,7 +16,7 @@ export interface CreateArticleInput {
 export async function createArticle(db: Kysely<DB>, actor: Actor, input: CreateArticleInput): Promise<{ id: number; slug: string }> {
   authorize(actor, 'article.edit', null);
   const note = cleanNote(input.note);
-  const text = await runPublishPipeline(db, { actor, where: 'article', title: input.title, body: input.body });
+  const text = await runPublishPipeline(db, { actor, where: 'article', title: input.title, body: input.body, unpublished: true });
   const at = input.at ?? nowIso();
   return db.transaction().execute(async (tx) => {
     const slug = await uniqueArticleSlug(tx, text.title!);

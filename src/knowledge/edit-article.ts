@@ -22,7 +22,7 @@ export async function editArticle(db: Kysely<DB>, actor: Actor, input: EditArtic
   const article = await findVisibleArticle(db, actor, input.slug);
   authorize(actor, 'article.edit', null);
   const note = cleanNote(input.note);
-  const text = await runPublishPipeline(db, { actor, where: 'article', title: input.title, body: input.body });
+  const text = await runPublishPipeline(db, { actor, where: 'article', title: input.title, body: input.body, unpublished: article.status === 'draft' });
   const conflict = () =>
     new UserError('Someone saved a newer version of this article while you were editing. Copy your changes, reload the page and apply them again.', 409);
   if (input.baseVersion !== undefined && input.baseVersion !== article.current_version) throw conflict();

@@ -52,8 +52,13 @@ const rules = {
   'post.kudos': (a: Actor | null, p: TopicLike & { authorId: number; postDeleted: boolean }) =>
     !!a && rules['topic.view'](a, p) && !p.postDeleted && a.id !== p.authorId,
   'topic.moderate': (a: Actor | null, t: TopicLike) => !!a && rules['topic.view'](a, t) && has(a, 'moderator', 'community_manager', 'admin'),
+  // The community team's queue of held drafts.
+  'queue.review': (a: Actor | null, _: null) => has(a, 'moderator', 'community_manager', 'admin'),
   'user.viewPrivate': (a: Actor | null, u: UserLike) => !!a && (a.id === u.id || has(a, 'community_manager', 'admin')),
   'guidelines.edit': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
+  // Confidentiality guard: the unmasked originals of masked posts, and the guard's registers and policy.
+  'guard.viewMaskedOriginal': (a: Actor | null, _: null) => has(a, 'moderator', 'community_manager', 'admin'),
+  'guard.manage': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
   // The log of who looked at whose private data is for admins.
   'accessLog.view': (a: Actor | null, _: null) => has(a, 'admin'),
   'role.manage': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),

@@ -8,12 +8,24 @@ import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
 import { htmlToText, mentionedUsernames, renderMarkdown } from '../shared/markdown.ts';
+import { guardDraft, type GuardFinding } from '../confidentiality/check.ts';
+import type { MaskedOriginal } from '../confidentiality/masked-originals.ts';
+import type { GuardPolicy } from '../guard/index.ts';
 
 export interface PublishDraft {
   actor: Actor;
   where: 'topic' | 'reply' | 'bio' | 'article';
   title?: string;
   body: string;
+  /** A community-team member approved this draft from the held queue (the guard's review). */
+  approvedBy?: number;
+  /** For the guard's audit log: what is written to, e.g. 'topic:12', 'post:40', 'board:help'. */
+  target?: string;
+  /** An edit of existing text (audited as where='edit'). */
+  edit?: boolean;
+  /** Saved but not public yet (a knowledge-base draft): the guard reports findings as warnings
+   * and stops nothing; the text passes the pipeline again when it is published. */
+  unpublished?: boolean;
 }
 
 export interface Published {
@@ -21,6 +33,11 @@ export interface Published {
   bodyMarkdown: string;
   bodyHtml: string;
   bodyText: string;
+  /** Guard findings the policy only warns about (no values: type, offsets, reason, field). */
+  guardWarnings?: GuardFinding[];
+  /** Set when the guard masked the text: keep it with storeMaskedOriginal(tx, postId, maskedOriginal, guardPolicy). */
+  maskedOriginal?: MaskedOriginal;
+  guardPolicy?: GuardPolicy;
 }
 
 type Check = (draft: PublishDraft, db: Kysely<DB>) => void | Promise<void>;
@@ -49,6 +66,21 @@ const checks: Check[] = [limits, guidelinesAcknowledged];
 
 export async function runPublishPipeline(db: Kysely<DB>, draft: PublishDraft): Promise<Published> {
   for (const check of checks) await check(draft, db);
+  // The confidentiality guard (issue 5), after the limits: title and body as written (line ends
+  // normalised, so offsets match the composer's text). Block/hold throw GuardStoppedError (422).
+  const guarded = await guardDraft(db, {
+    actor: draft.actor,
+    where: draft.edit ? 'edit' : draft.where,
+    target: draft.target ?? draft.where,
+    body: draft.body.replace(/\r\n?/g, '\n'),
+    ...(draft.title !== undefined ? { title: draft.title } : {}),
+    ...(draft.approvedBy !== undefined ? { approvedBy: draft.approvedBy } : {}),
+    ...(draft.unpublished ? { unpublished: true } : {}),
+  });
+  const guardExtra: Pick<Published, 'guardWarnings' | 'maskedOriginal' | 'guardPolicy'> = {};
+  if (guarded.action === 'warn') guardExtra.guardWarnings = guarded.findings.filter((f) => f.action !== 'allow');
+  if (guarded.maskedOriginal) Object.assign(guardExtra, { maskedOriginal: guarded.maskedOriginal, guardPolicy: guarded.context.policy });
+  draft = { ...draft, body: guarded.body, ...(guarded.title !== undefined ? { title: guarded.title } : {}) };
   const body = draft.body.replace(/\r\n?/g, '\n').trim();
   const names = mentionedUsernames(body);
   const known = names.length
@@ -60,5 +92,6 @@ export async function runPublishPipeline(db: Kysely<DB>, draft: PublishDraft): P
     bodyMarkdown: body,
     bodyHtml,
     bodyText: htmlToText(bodyHtml),
+    ...guardExtra,
   };
 }

@@ -23,12 +23,16 @@ import { adminRoutes } from '../accounts/admin-routes.ts';
 import { avatarDir } from '../accounts/avatar.ts';
 import { ssoRoutes } from '../accounts/sso-routes.ts';
 import { knowledgeRoutes } from '../knowledge/routes.ts';
+import { apiRoutes } from '../api/index.ts';
 import { authPlugin } from '../accounts/auth-plugin.ts';
 import { anonymousCache } from './anonymous-cache.ts';
 import { installationSecret } from '../accounts/installation-secret.ts';
+import { startGuardMaintenance } from '../confidentiality/maintenance.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
 import { communityRoutes } from '../community/routes.ts';
 import { postRoutes } from '../community/post-routes.ts';
+import { moderationRoutes } from '../moderation/routes.ts';
+import { boardAdminRoutes } from '../community/board-admin-routes.ts';
 import { seoRoutes } from '../seo/routes.ts';
 import { UserError } from '../shared/errors.ts';
 import { viewHelpers } from './view-helpers.ts';
@@ -86,6 +90,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   });
   await app.register(formbody);
   await app.register(cookie, { secret: await installationSecret(database.db, config.SECRET_KEY) });
+  await startGuardMaintenance(app, config, database);
   app.decorate('mailer', mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: config.OUTBOX_DIR, log: app.log }));
   app.addHook('onClose', async () => app.mailer.close());
   await app.register(authPlugin);
@@ -112,6 +117,8 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   });
   app.addHook('preHandler', (request, reply, done) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done();
+    // An API call authenticated by a bearer token carries no cookie a forged request could use.
+    if (request.apiToken) return done();
     app.csrfProtection(request, reply, done);
   });
   await app.register(rateLimit, {
@@ -162,8 +169,11 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await app.register(ssoRoutes);
   await app.register(communityRoutes);
   await app.register(postRoutes);
+  await app.register(moderationRoutes);
+  await app.register(boardAdminRoutes);
   await app.register(knowledgeRoutes);
   await app.register(seoRoutes);
+  await app.register(apiRoutes);
   return app;
 }
 

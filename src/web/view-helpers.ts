@@ -1,14 +1,19 @@
 import { badgesFor } from '../accounts/badges.ts';
 import type { Role } from '../db/schema.ts';
 
-const dateFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-const timeFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
 const numberFmt = new Intl.NumberFormat('en-GB');
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+// Stored times are ISO-8601 UTC strings ("2026-11-24T12:36:05.000Z"): reading the fields off
+// the string gives the same text as Intl's en-GB format, at a fraction of the cost per post.
+function isoDate(iso: string): string {
+  return `${Number(iso.slice(8, 10))} ${MONTHS[Number(iso.slice(5, 7)) - 1]} ${iso.slice(0, 4)}`;
+}
 
 /** Small formatting helpers available to every template as `it.h`. */
 export const viewHelpers = {
-  date: (iso: string | null | undefined) => (iso ? dateFmt.format(new Date(iso)) : ''),
-  dateTime: (iso: string | null | undefined) => (iso ? timeFmt.format(new Date(iso)) + ' UTC' : ''),
+  date: (iso: string | null | undefined) => (iso ? isoDate(iso) : ''),
+  dateTime: (iso: string | null | undefined) => (iso ? `${isoDate(iso)}, ${iso.slice(11, 16)} UTC` : ''),
   /** "3 hours ago" for recent times, the date for older ones. */
   ago(iso: string | null | undefined, now = Date.now()): string {
     if (!iso) return '';
@@ -17,7 +22,7 @@ export const viewHelpers = {
     if (s < 3600) return `${Math.floor(s / 60)} min ago`;
     if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
     if (s < 86400 * 30) return `${Math.floor(s / 86400)} d ago`;
-    return dateFmt.format(new Date(iso));
+    return isoDate(iso);
   },
   n: (v: number) => numberFmt.format(v),
   plural: (v: number, one: string, many: string) => `${numberFmt.format(v)} ${v === 1 ? one : many}`,

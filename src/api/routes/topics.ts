@@ -1,0 +1,83 @@
+// Topics: open one (question or discussion), read one page of it, reply, moderate.
+import type { FastifyInstance } from 'fastify';
+import { createReply } from '../../community/create-reply.ts';
+import { createTopic } from '../../community/create-topic.ts';
+import { moderateTopic } from '../../community/moderate-topic.ts';
+import { signedIn, security } from '../auth.ts';
+import type { Presenter } from '../present.ts';
+import { readers } from '../read.ts';
+import { bodySchema, errors, idParams, pageQuery, ref, slugParams, titleSchema } from '../schemas.ts';
+import { MAX_TAGS } from '../../community/tags.ts';
+
+const tags = ['Topics'];
+
+export async function topicRoutes(app: FastifyInstance, { present }: { present: Presenter }): Promise<void> {
+  const db = app.database.db;
+
+  const read = readers(db, present);
+  const topicPage = read.topicPage;
+
+  app.post<{ Params: { slug: string }; Body: { kind: 'question' | 'discussion'; title: string; body: string; tags?: string[] } }>('/boards/:slug/topics', {
+    schema: {
+      tags, security: security.any, summary: 'Open a topic: a question or a discussion',
+      params: slugParams,
+      body: {
+        type: 'object',
+        properties: {
+          kind: { type: 'string', enum: ['question', 'discussion'] },
+          title: titleSchema,
+          body: bodySchema,
+          tags: { type: 'array', maxItems: MAX_TAGS, items: { type: 'string', minLength: 1, maxLength: 30 } },
+        },
+        required: ['kind', 'title', 'body'],
+        additionalProperties: false,
+      },
+      response: { 201: ref('TopicPage'), ...errors(400, 401, 403, 404, 413) },
+    },
+  }, async (request, reply) => {
+    const actor = signedIn(request);
+    const { kind, title, body, tags: topicTags } = request.body;
+    const created = await createTopic(db, actor, { boardSlug: request.params.slug, kind, title, body, tags: topicTags ?? [] });
+    return reply.code(201).header('location', present.api(`/topics/${created.id}`)).send(await topicPage(actor, created.id));
+  });
+
+  app.get<{ Params: { id: number }; Querystring: { page: number } }>('/topics/:id', {
+    schema: {
+      tags, security: security.optional, summary: 'A topic with one page of its posts and its accepted answer',
+      params: idParams, querystring: pageQuery,
+      response: { 200: ref('TopicPage'), ...errors(400, 401, 404) },
+    },
+  }, async (request) => topicPage(request.actor, request.params.id, request.query.page));
+
+  app.post<{ Params: { id: number }; Body: { body: string } }>('/topics/:id/replies', {
+    schema: {
+      tags, security: security.any, summary: 'Reply to a topic',
+      description: 'A locked or closed topic takes no replies (403), except from moderators and community managers.',
+      params: idParams,
+      body: { type: 'object', properties: { body: bodySchema }, required: ['body'], additionalProperties: false },
+      response: { 201: { type: 'object', properties: { post: ref('Post') }, required: ['post'] }, ...errors(400, 401, 403, 404, 413) },
+    },
+  }, async (request, reply) => {
+    const actor = signedIn(request);
+    const created = await createReply(db, actor, { topicId: request.params.id, body: request.body.body });
+    return reply.code(201).send({ post: await read.post(actor, created.id) });
+  });
+
+  app.post<{ Params: { id: number }; Body: { action: string } }>('/topics/:id/moderation', {
+    schema: {
+      tags, security: security.any, summary: 'Pin, lock or close a topic, or undo that (moderators and community managers)',
+      params: idParams,
+      body: {
+        type: 'object',
+        properties: { action: { type: 'string', enum: ['pin', 'unpin', 'lock', 'unlock', 'close', 'open'] } },
+        required: ['action'],
+        additionalProperties: false,
+      },
+      response: { 200: { type: 'object', properties: { topic: ref('Topic') }, required: ['topic'] }, ...errors(400, 401, 403, 404) },
+    },
+  }, async (request) => {
+    const actor = signedIn(request);
+    await moderateTopic(db, actor, request.params.id, request.body.action);
+    return { topic: (await topicPage(actor, request.params.id)).topic };
+  });
+}

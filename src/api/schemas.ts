@@ -1,0 +1,224 @@
+// JSON schemas of the API: they validate requests (Ajv), shape responses (fast-json-stringify
+// writes only the properties listed here, so a row's other columns can never leak), and are
+// what @fastify/swagger turns into the OpenAPI description. Shared ones are referenced by $id.
+import { LIMITS } from '../publish/pipeline.ts';
+import { SORTS } from '../community/list-board-topics.ts';
+
+const dateTime = { type: 'string', format: 'date-time' } as const;
+const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const;
+const url = { type: 'string', format: 'uri' } as const;
+export const id = { type: 'integer', minimum: 1, maximum: 2_147_483_647 } as const;
+const slug = { type: 'string', minLength: 1, maxLength: 200 } as const;
+
+/** Shared schemas, added to the API's Fastify context; become components/schemas. */
+export const sharedSchemas = [
+  {
+    $id: 'Error',
+    type: 'object',
+    description: 'Every 4xx and 5xx answer: nothing was written.',
+    properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
+    required: ['statusCode', 'error', 'message'],
+  },
+  {
+    $id: 'Author',
+    type: 'object',
+    description: 'A person as shown beside their posts. A deleted account has no username or url.',
+    properties: {
+      username: { type: ['string', 'null'] },
+      displayName: { type: 'string' },
+      badges: { type: 'array', items: { type: 'string', enum: ['Employee', 'Moderator', 'Community Manager'] } },
+      url: { type: ['string', 'null'], format: 'uri' },
+    },
+    required: ['username', 'displayName', 'badges', 'url'],
+  },
+  {
+    $id: 'Board',
+    type: 'object',
+    properties: {
+      id,
+      slug: { type: 'string' },
+      name: { type: 'string' },
+      description: { type: 'string' },
+      visibility: { type: 'string', enum: ['public', 'members', 'staff'] },
+      topicCount: { type: 'integer' },
+      postCount: { type: 'integer' },
+      lastPostAt: nullableDateTime,
+      url,
+      topicsUrl: url,
+    },
+    required: ['id', 'slug', 'name', 'description', 'visibility', 'topicCount', 'postCount', 'lastPostAt', 'url', 'topicsUrl'],
+  },
+  {
+    $id: 'TopicSummary',
+    type: 'object',
+    properties: {
+      id,
+      slug: { type: 'string' },
+      title: { type: 'string' },
+      kind: { type: 'string', enum: ['question', 'discussion'] },
+      pinned: { type: 'boolean' },
+      locked: { type: 'boolean' },
+      closed: { type: 'boolean' },
+      solved: { type: 'boolean' },
+      tags: { type: 'array', items: { type: 'string' } },
+      postCount: { type: 'integer' },
+      viewCount: { type: 'integer' },
+      createdAt: dateTime,
+      lastPostAt: dateTime,
+      author: { $ref: 'Author#' },
+      lastPoster: { $ref: 'Author#' },
+      url,
+      apiUrl: url,
+    },
+    required: ['id', 'slug', 'title', 'kind', 'pinned', 'locked', 'closed', 'solved', 'tags', 'postCount', 'viewCount', 'createdAt', 'lastPostAt', 'author', 'lastPoster', 'url', 'apiUrl'],
+  },
+  {
+    $id: 'Topic',
+    type: 'object',
+    properties: {
+      id,
+      slug: { type: 'string' },
+      title: { type: 'string' },
+      kind: { type: 'string', enum: ['question', 'discussion'] },
+      pinned: { type: 'boolean' },
+      locked: { type: 'boolean' },
+      closed: { type: 'boolean' },
+      deleted: { type: 'boolean' },
+      solved: { type: 'boolean' },
+      acceptedAnswerId: { type: ['integer', 'null'] },
+      tags: { type: 'array', items: { type: 'string' } },
+      postCount: { type: 'integer' },
+      viewCount: { type: 'integer' },
+      createdAt: dateTime,
+      lastPostAt: dateTime,
+      author: { $ref: 'Author#' },
+      board: { type: 'object', properties: { slug: { type: 'string' }, name: { type: 'string' }, url }, required: ['slug', 'name', 'url'] },
+      article: {
+        type: ['object', 'null'],
+        description: 'The knowledge-base article made from this thread, when the caller may read it.',
+        properties: { slug: { type: 'string' }, title: { type: 'string' }, status: { type: 'string', enum: ['draft', 'published'] }, url },
+        required: ['slug', 'title', 'status', 'url'],
+      },
+      url,
+      you: {
+        type: 'object',
+        description: 'What the caller may do here (decided by the same policy as the pages).',
+        properties: { reply: { type: 'boolean' }, moderate: { type: 'boolean' }, accept: { type: 'boolean' } },
+        required: ['reply', 'moderate', 'accept'],
+      },
+    },
+    required: ['id', 'slug', 'title', 'kind', 'pinned', 'locked', 'closed', 'deleted', 'solved', 'acceptedAnswerId', 'tags', 'postCount', 'viewCount', 'createdAt', 'lastPostAt', 'author', 'board', 'article', 'url', 'you'],
+  },
+  {
+    $id: 'Post',
+    type: 'object',
+    properties: {
+      id,
+      topicId: id,
+      number: { type: 'integer', description: '1 is the topic\'s opening post.' },
+      author: { $ref: 'Author#' },
+      bodyHtml: { type: ['string', 'null'], description: 'Rendered and sanitised; null once deleted.' },
+      bodyText: { type: ['string', 'null'], description: 'Plain text; null once deleted.' },
+      createdAt: dateTime,
+      updatedAt: nullableDateTime,
+      deleted: { type: 'boolean' },
+      kudos: { type: 'integer' },
+      revisionCount: { type: 'integer' },
+      url,
+      you: {
+        type: 'object',
+        properties: { edit: { type: 'boolean' }, delete: { type: 'boolean' }, kudos: { type: 'boolean' }, gaveKudos: { type: 'boolean' } },
+        required: ['edit', 'delete', 'kudos', 'gaveKudos'],
+      },
+    },
+    required: ['id', 'topicId', 'number', 'author', 'bodyHtml', 'bodyText', 'createdAt', 'updatedAt', 'deleted', 'kudos', 'revisionCount', 'url', 'you'],
+  },
+  {
+    $id: 'TopicPage',
+    type: 'object',
+    properties: {
+      topic: { $ref: 'Topic#' },
+      answer: { anyOf: [{ $ref: 'Post#' }, { type: 'null' }], description: 'The accepted answer of a solved question.' },
+      posts: { type: 'array', items: { $ref: 'Post#' } },
+      page: { type: 'integer' },
+      pageCount: { type: 'integer' },
+    },
+    required: ['topic', 'answer', 'posts', 'page', 'pageCount'],
+  },
+  {
+    $id: 'ArticleSummary',
+    type: 'object',
+    properties: {
+      id,
+      slug: { type: 'string' },
+      title: { type: 'string' },
+      status: { type: 'string', enum: ['draft', 'published'] },
+      version: { type: 'integer' },
+      updatedAt: dateTime,
+      publishedAt: nullableDateTime,
+      url,
+      apiUrl: url,
+    },
+    required: ['id', 'slug', 'title', 'status', 'version', 'updatedAt', 'publishedAt', 'url', 'apiUrl'],
+  },
+  {
+    $id: 'ApiToken',
+    type: 'object',
+    properties: {
+      id,
+      name: { type: 'string' },
+      createdAt: dateTime,
+      lastUsedAt: nullableDateTime,
+      expiresAt: nullableDateTime,
+      revokedAt: nullableDateTime,
+      active: { type: 'boolean' },
+    },
+    required: ['id', 'name', 'createdAt', 'lastUsedAt', 'expiresAt', 'revokedAt', 'active'],
+  },
+] as const;
+
+export const ref = (name: (typeof sharedSchemas)[number]['$id']) => ({ $ref: `${name}#` }) as const;
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'The request is not valid (the message says what to fix).',
+  401: 'Not signed in, or the API token is unknown, expired or revoked.',
+  403: 'The policy does not allow this to the caller.',
+  404: 'No such thing (or the caller may not see it).',
+  409: 'Conflicts with the current state (already done, edited meanwhile…).',
+  413: 'The text or request is too large.',
+};
+
+/** Error answers a route documents, each `{statusCode, error, message}`. */
+export function errors(...codes: (keyof typeof ERROR_TEXT | number)[]) {
+  return Object.fromEntries(codes.map((c) => [c, { description: ERROR_TEXT[c] ?? 'Error', ...ref('Error') }]));
+}
+
+export const idParams = { type: 'object', properties: { id }, required: ['id'] } as const;
+export const slugParams = { type: 'object', properties: { slug }, required: ['slug'] } as const;
+export const pageQuery = {
+  type: 'object',
+  properties: { page: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 } },
+  additionalProperties: false,
+} as const;
+export const boardTopicsQuery = {
+  type: 'object',
+  properties: {
+    ...pageQuery.properties,
+    sort: { type: 'string', enum: [...SORTS], default: 'latest', description: 'latest activity (pinned first), newest, unanswered questions, solved questions' },
+    tag: { type: 'string', minLength: 1, maxLength: 30 },
+  },
+  additionalProperties: false,
+} as const;
+
+export const titleSchema = {
+  type: 'string',
+  minLength: LIMITS.titleMin,
+  maxLength: LIMITS.titleMax,
+  description: `${LIMITS.titleMin}–${LIMITS.titleMax} characters`,
+} as const;
+/** No maxLength here on purpose: an over-long body is refused with 413 by the publish pipeline. */
+export const bodySchema = {
+  type: 'string',
+  minLength: 1,
+  description: `Markdown, at most ${LIMITS.bodyMax} characters (longer: 413).`,
+} as const;

@@ -1,0 +1,99 @@
+// Community managers manage the boards on the web: list them in order with their counts,
+// create, edit (name, address, description, visibility) and move them up or down.
+// Every route is authorized by 'board.manage'; bad input re-renders the form with the message
+// and what was typed, and writes nothing.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authorize, type Actor } from '../policy/policy.ts';
+import { NotFoundError, UserError } from '../shared/errors.ts';
+import { createBoard } from './create-board.ts';
+import { listBoardsInOrder, moveBoard, parseDirection } from './reorder-boards.ts';
+import { BOARD_VISIBILITIES, parseBoardFields, updateBoard } from './update-board.ts';
+
+type Form = Record<string, string | undefined>;
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+const formValues = (b: Form) => ({ name: str(b.name), slug: str(b.slug), description: str(b.description), visibility: str(b.visibility) });
+
+function manager(request: FastifyRequest): Actor {
+  if (!request.actor) throw new UserError('Please sign in first.', 401);
+  authorize(request.actor, 'board.manage', null);
+  return request.actor;
+}
+
+/** Input errors go back to the form; sign-in, permission and missing boards are error pages. */
+const isFormError = (err: unknown): err is UserError => err instanceof UserError && ![401, 403, 404].includes(err.status);
+
+const slugParams = { schema: { params: { type: 'object', properties: { slug: { type: 'string', minLength: 1, maxLength: 80 } }, required: ['slug'] } } } as const;
+
+export async function boardAdminRoutes(app: FastifyInstance): Promise<void> {
+  const db = app.database.db;
+
+  const listPage = async (request: FastifyRequest, reply: FastifyReply, extra: object = {}, status = 200) => {
+    const boards = await listBoardsInOrder(db, manager(request));
+    reply.header('cache-control', 'no-store');
+    return reply.code(status).view('boards-admin', {
+      title: 'Manage boards', boards, visibilities: BOARD_VISIBILITIES, csrf: reply.generateCsrf(),
+      values: { name: '', slug: '', description: '', visibility: 'public' }, error: null, field: null, saved: null, ...extra,
+    });
+  };
+
+  const findBoard = async (slug: string) => {
+    const board = await db.selectFrom('boards').select(['id', 'slug', 'name', 'description', 'visibility', 'topic_count', 'post_count']).where('slug', '=', slug).executeTakeFirst();
+    if (!board) throw new NotFoundError('No such board');
+    return board;
+  };
+
+  const editPage = (reply: FastifyReply, board: Awaited<ReturnType<typeof findBoard>>, extra: object = {}, status = 200) => {
+    reply.header('cache-control', 'no-store');
+    return reply.code(status).view('board-edit', {
+      title: `Edit board: ${board.name}`, board, visibilities: BOARD_VISIBILITIES, csrf: reply.generateCsrf(),
+      values: { name: board.name, slug: board.slug, description: board.description, visibility: board.visibility }, error: null, field: null, ...extra,
+    });
+  };
+
+  app.get<{ Querystring: { saved?: string } }>(
+    '/admin/boards',
+    { schema: { querystring: { type: 'object', properties: { saved: { type: 'string', maxLength: 80 } } } } },
+    // After a create or an edit: the page names the saved board.
+    async (request, reply) => listPage(request, reply, { saved: request.query.saved ?? null }),
+  );
+
+  app.post<{ Body: Form }>('/admin/boards', async (request, reply) => {
+    const actor = manager(request);
+    const values = formValues(request.body ?? {});
+    let slug: string;
+    try {
+      const b = parseBoardFields(values, { slugOptional: true });
+      ({ slug } = await createBoard(db, actor, b));
+    } catch (err) {
+      if (isFormError(err)) return listPage(request, reply, { values, error: err.message, field: err.field ?? null }, err.status);
+      throw err;
+    }
+    return reply.redirect(`/admin/boards?saved=${encodeURIComponent(slug)}`, 303);
+  });
+
+  app.get<{ Params: { slug: string } }>('/admin/boards/:slug/edit', slugParams, async (request, reply) => {
+    manager(request);
+    return editPage(reply, await findBoard(request.params.slug));
+  });
+
+  app.post<{ Params: { slug: string }; Body: Form }>('/admin/boards/:slug/edit', slugParams, async (request, reply) => {
+    const actor = manager(request);
+    const board = await findBoard(request.params.slug);
+    const values = formValues(request.body ?? {});
+    let slug: string;
+    try {
+      ({ slug } = await updateBoard(db, actor, board.slug, values));
+    } catch (err) {
+      if (isFormError(err)) return editPage(reply, board, { values, error: err.message, field: err.field ?? null }, err.status);
+      throw err;
+    }
+    return reply.redirect(`/admin/boards?saved=${encodeURIComponent(slug)}`, 303);
+  });
+
+  app.post<{ Params: { slug: string }; Body: Form }>('/admin/boards/:slug/move', slugParams, async (request, reply) => {
+    const actor = manager(request);
+    const direction = parseDirection(request.body?.direction);
+    await moveBoard(db, actor, request.params.slug, direction);
+    return reply.redirect(`/admin/boards#board-${encodeURIComponent(request.params.slug)}`, 303);
+  });
+}

@@ -1,0 +1,66 @@
+// Community managers change a board: its name, address (slug), description and visibility.
+// A slug change takes the new address only when it is free; the old /b/<slug> then answers 404
+// (no redirect is kept). Topic URLs do not contain the board, so they are not affected.
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { BoardVisibility, DB } from '../db/schema.ts';
+import { authorize, type Actor } from '../policy/policy.ts';
+import { NotFoundError, UserError } from '../shared/errors.ts';
+
+export const BOARD_VISIBILITIES = ['public', 'members', 'staff'] as const satisfies readonly BoardVisibility[];
+
+const fields = z.object({
+  name: z.string().trim().min(2, 'Board name must be at least 2 characters').max(60, 'Board name must be at most 60 characters'),
+  slug: z
+    .string()
+    .trim()
+    .min(1, 'Slug (the board address) is required')
+    .max(60, 'Slug must be at most 60 characters')
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Slug may use lower-case letters, digits and single dashes'),
+  description: z.string().trim().max(500, 'Description must be at most 500 characters'),
+  visibility: z.enum(BOARD_VISIBILITIES, { error: 'Visibility must be public, members or staff' }),
+});
+
+export type BoardFields = z.infer<typeof fields>;
+
+/** Checks a board form; the UserError names the first bad field (for the form to mark it). */
+export function parseBoardFields(raw: Partial<Record<keyof BoardFields, unknown>>, opts: { slugOptional?: boolean } = {}): Omit<BoardFields, 'slug'> & { slug?: string } {
+  const schema = opts.slugOptional ? fields.extend({ slug: fields.shape.slug.optional() }) : fields;
+  const slug = typeof raw.slug === 'string' && raw.slug.trim() === '' && opts.slugOptional ? undefined : raw.slug;
+  const parsed = schema.safeParse({ ...raw, slug });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UserError(issue.message, 400, String(issue.path[0] ?? ''));
+  }
+  return parsed.data;
+}
+
+/** Unique-constraint violations on SQLite and PostgreSQL (a concurrent write took the slug). */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** Updates the board now at `slug`. Returns its (possibly new) slug. */
+export async function updateBoard(db: Kysely<DB>, actor: Actor, slug: string, raw: Partial<Record<keyof BoardFields, unknown>>): Promise<{ id: number; slug: string }> {
+  authorize(actor, 'board.manage', null);
+  const b = parseBoardFields(raw) as BoardFields;
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const board = await tx.selectFrom('boards').select(['id', 'slug']).where('slug', '=', slug).executeTakeFirst();
+      if (!board) throw new NotFoundError('No such board');
+      if (b.slug !== board.slug && (await tx.selectFrom('boards').select('id').where('slug', '=', b.slug).executeTakeFirst())) {
+        throw new UserError(`A board with the address "${b.slug}" already exists`, 409, 'slug');
+      }
+      await tx
+        .updateTable('boards')
+        .set({ name: b.name, slug: b.slug, description: b.description, visibility: b.visibility })
+        .where('id', '=', board.id)
+        .execute();
+      return { id: board.id, slug: b.slug };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new UserError(`A board with the address "${b.slug}" already exists`, 409, 'slug');
+    throw err;
+  }
+}

@@ -1,0 +1,169 @@
+// The guard step of the publish pipeline, and the same check without publishing (the composer's
+// live check). Findings leave this module with type, offsets, confidence, reason and field only:
+// never the values themselves.
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { decide, GuardInputTooLargeError, MAX_TEXT_LENGTH, maskText, scanText, type Finding, type GuardAction, type GuardDecision } from '../guard/index.ts';
+import type { Actor } from '../policy/policy.ts';
+import { UserError } from '../shared/errors.ts';
+import { recordGuardDecision, type AuditWhere } from './audit.ts';
+import type { MaskedOriginal } from './masked-originals.ts';
+import { loadGuardContext, type GuardContext } from './registers.ts';
+
+export type GuardField = 'title' | 'body';
+
+/** A finding as shown to the author: no value, only where it is and why. */
+export interface GuardFinding {
+  type: Finding['type'];
+  start: number;
+  end: number;
+  confidence: number;
+  reason: string;
+  field: GuardField;
+  /** What the policy does about this finding for this author. */
+  action: GuardAction;
+}
+
+export interface GuardStop {
+  action: 'block' | 'hold';
+  canAskCommunityTeam: boolean;
+  findings: GuardFinding[];
+}
+
+/** The guard stopped a post (block, or hold for review). Carries positions and reasons, never values. */
+export class GuardStoppedError extends UserError {
+  override name = 'GuardStoppedError';
+  readonly action: 'block' | 'hold';
+  readonly canAskCommunityTeam: boolean;
+  readonly findings: GuardFinding[];
+  constructor(stop: GuardStop) {
+    const types = [...new Set(stop.findings.filter((f) => f.action === stop.action).map((f) => f.type.replace(/_/g, ' ')))];
+    super(
+      stop.action === 'block'
+        ? `This post contains ${types.join(', ') || 'confidential information'} and cannot be published.${stop.canAskCommunityTeam ? ' Remove it, or ask the community team to review the post.' : ' Please remove it.'}`
+        : `This post contains ${types.join(', ') || 'confidential information'}; it needs a review by the community team before it is published.`,
+      422,
+      'body',
+    );
+    this.action = stop.action;
+    this.canAskCommunityTeam = stop.canAskCommunityTeam;
+    this.findings = stop.findings;
+  }
+  toJSON(): GuardStop & { message: string } {
+    return { message: this.message, action: this.action, canAskCommunityTeam: this.canAskCommunityTeam, findings: this.findings };
+  }
+}
+
+export interface GuardDraft {
+  actor: Actor;
+  where: AuditWhere;
+  title?: string;
+  body: string;
+  /** For the audit log, e.g. 'topic:12', 'post:40', 'board:help'. */
+  target?: string;
+  /** A community-team member approved this draft from the held queue: audited, not stopped. */
+  approvedBy?: number;
+  /** Saved but not public (a knowledge-base draft): findings are reported, nothing is stopped or
+   * masked; the text passes the guard again when it is published. */
+  unpublished?: boolean;
+}
+
+export interface GuardOutcome {
+  action: GuardAction;
+  canAskCommunityTeam: boolean;
+  findings: GuardFinding[];
+  /** Texts to publish (masked when action is 'mask'). */
+  title?: string;
+  body: string;
+  maskedOriginal?: MaskedOriginal;
+  context: GuardContext;
+}
+
+function refuseOversized(text: string | undefined, field: GuardField): void {
+  if (text !== undefined && text.length > MAX_TEXT_LENGTH) {
+    throw new UserError(`The ${field} is too long to check (${text.length} characters; at most ${MAX_TEXT_LENGTH})`, 413, field);
+  }
+}
+
+function scanField(text: string, field: GuardField, ctx: GuardContext): Array<Finding & { field: GuardField }> {
+  try {
+    return scanText(text, { registers: ctx.registers, options: ctx.options }).map((f) => ({ ...f, field }));
+  } catch (err) {
+    if (err instanceof GuardInputTooLargeError) throw new UserError(`The ${field} is too long to check`, 413, field);
+    throw err;
+  }
+}
+
+/** Scan and decide; no audit, no publishing. */
+export async function evaluateDraft(db: Kysely<DB>, draft: Omit<GuardDraft, 'where' | 'target' | 'approvedBy' | 'unpublished'>): Promise<GuardOutcome> {
+  refuseOversized(draft.title, 'title');
+  refuseOversized(draft.body, 'body');
+  const ctx = await loadGuardContext(db);
+  const all = [...(draft.title !== undefined ? scanField(draft.title, 'title', ctx) : []), ...scanField(draft.body, 'body', ctx)];
+  const roles = [...draft.actor.roles];
+  const decision: GuardDecision = decide(all, { roles, policy: ctx.policy });
+  const findings: GuardFinding[] = decision.perFinding.map((d) => {
+    const f = d.finding as Finding & { field: GuardField };
+    return { type: f.type, start: f.start, end: f.end, confidence: Math.round(f.confidence * 1000) / 1000, reason: f.reason, field: f.field, action: d.action };
+  });
+  const outcome: GuardOutcome = { action: decision.action, canAskCommunityTeam: decision.canAskCommunityTeam, findings, body: draft.body, context: ctx };
+  if (draft.title !== undefined) outcome.title = draft.title;
+  if (decision.action === 'mask') {
+    const mask = (field: GuardField) => decision.toMask.filter((f) => (f as Finding & { field: GuardField }).field === field);
+    const bodyMask = mask('body');
+    const values = bodyMask.map((f) => draft.body.slice(f.start, f.end));
+    outcome.body = maskText(draft.body, bodyMask);
+    if (draft.title !== undefined) {
+      const titleMask = mask('title');
+      values.push(...titleMask.map((f) => draft.title!.slice(f.start, f.end)));
+      outcome.title = maskText(draft.title, titleMask);
+    }
+    outcome.maskedOriginal = { body: draft.body, ...(draft.title !== undefined && outcome.title !== draft.title ? { title: draft.title } : {}), values };
+  }
+  return outcome;
+}
+
+/**
+ * The guard step of the publish pipeline: scan title and body, decide with the author's roles,
+ * write the audit row; block/hold → GuardStoppedError (422); mask → the masked texts and the
+ * original; allow/warn → the texts unchanged with the findings as warnings.
+ */
+export async function guardDraft(db: Kysely<DB>, draft: GuardDraft): Promise<GuardOutcome> {
+  const outcome = await evaluateDraft(db, { actor: draft.actor, body: draft.body, ...(draft.title !== undefined ? { title: draft.title } : {}) });
+  if (draft.unpublished) {
+    await recordGuardDecision(db, { actorId: draft.actor.id, where: draft.where, target: draft.target ?? '', findings: outcome.findings, decision: `${outcome.action} (unpublished draft)` });
+    const { maskedOriginal: _unused, ...rest } = outcome;
+    return { ...rest, action: outcome.findings.some((f) => f.action !== 'allow') ? 'warn' : 'allow', body: draft.body, ...(draft.title !== undefined ? { title: draft.title } : {}) };
+  }
+  const approved = draft.approvedBy !== undefined && (outcome.action === 'block' || outcome.action === 'hold');
+  await recordGuardDecision(db, {
+    actorId: draft.actor.id,
+    where: draft.where,
+    target: draft.target ?? '',
+    findings: outcome.findings,
+    decision: approved ? `${outcome.action}; approved by user ${draft.approvedBy}` : outcome.action,
+  });
+  if (!approved && (outcome.action === 'block' || outcome.action === 'hold')) {
+    throw new GuardStoppedError({ action: outcome.action, canAskCommunityTeam: outcome.canAskCommunityTeam, findings: outcome.findings });
+  }
+  return outcome;
+}
+
+export interface DraftCheck {
+  action: GuardAction;
+  canAskCommunityTeam: boolean;
+  findings: GuardFinding[];
+}
+
+/**
+ * The composer's live check: the same findings and decision as on submit, without publishing.
+ * Checks with findings are written to the audit log as where='check' (clean drafts are not, as
+ * the composer checks while the author types).
+ */
+export async function checkDraft(db: Kysely<DB>, actor: Actor, draft: { title?: string; body: string; where: AuditWhere; target?: string }): Promise<DraftCheck> {
+  const outcome = await evaluateDraft(db, { actor, body: draft.body.replace(/\r\n?/g, '\n'), ...(draft.title !== undefined ? { title: draft.title } : {}) });
+  if (outcome.findings.length > 0) {
+    await recordGuardDecision(db, { actorId: actor.id, where: 'check', target: draft.target ?? draft.where, findings: outcome.findings, decision: outcome.action });
+  }
+  return { action: outcome.action, canAskCommunityTeam: outcome.canAskCommunityTeam, findings: outcome.findings };
+}

@@ -1,0 +1,27 @@
+// Server start-up for the guard: tell the loader the installation secret and phone region of
+// this database handle, purge expired masked originals now and once a day.
+import type { FastifyInstance } from 'fastify';
+import type { CountryCode } from 'libphonenumber-js';
+import { installationSecret } from '../accounts/installation-secret.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { purgeMaskedOriginals } from './masked-originals.ts';
+import { configureGuard } from './registers.ts';
+
+const DAY = 86_400_000;
+
+export async function startGuardMaintenance(app: FastifyInstance, config: Config, database: Database): Promise<void> {
+  configureGuard(database.db, { secret: await installationSecret(database.db, config.SECRET_KEY), defaultRegion: config.DEFAULT_PHONE_REGION as CountryCode });
+  const purge = async () => {
+    try {
+      const n = await purgeMaskedOriginals(database.db);
+      if (n) app.log.info({ purged: n }, 'purged masked originals past their retention');
+    } catch (err) {
+      app.log.error({ err }, 'purging masked originals failed');
+    }
+  };
+  await purge();
+  const timer = setInterval(purge, DAY);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
+}

@@ -1,0 +1,166 @@
+// Loads the guard's registers and settings from the database, once per database handle, and
+// reloads them when the version counter (settings.guard_version) changes: an import by the CLI
+// in another process is picked up by running servers within a few seconds, without a restart.
+import { hkdfSync } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { CountryCode } from 'libphonenumber-js';
+import { installationSecret } from '../accounts/installation-secret.ts';
+import { loadConfig } from '../config.ts';
+import type { DB } from '../db/schema.ts';
+import { CustomerRegister, DocumentRegister, type GuardOptions, type GuardPolicy, type GuardRegisters } from '../guard/index.ts';
+import { readGuardOptions, readGuardPolicy, readGuardVersion } from './settings.ts';
+
+export interface GuardContext {
+  registers: GuardRegisters;
+  options: Partial<GuardOptions>;
+  policy: GuardPolicy;
+  /** The version counter this context was loaded at. */
+  version: string;
+  customerRecords: number;
+  documents: number;
+}
+
+/**
+ * The HMAC key of the customer register: derived from the installation secret with HKDF, so the
+ * register's key is never the key that signs cookies. Changing the secret makes the stored
+ * register unreadable (the library refuses it): import the customers again.
+ */
+export function customerRegisterKey(secret: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, 'parley-guard', 'customer-register-v1', 32));
+}
+
+export function docRegisterId(id: number, fileName: string): string {
+  return `${fileName} (#${id})`;
+}
+
+/** Fingerprint hashes ↔ bytes (Float64 little-endian: the 53-bit hashes are exact). */
+export function fingerprintsToBytes(hashes: readonly number[]): Buffer {
+  const b = Buffer.alloc(hashes.length * 8);
+  hashes.forEach((h, i) => b.writeDoubleLE(h, i * 8));
+  return b;
+}
+export function fingerprintsFromBytes(b: Uint8Array): number[] {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const out: number[] = new Array(Math.floor(buf.length / 8));
+  for (let i = 0; i < out.length; i++) out[i] = buf.readDoubleLE(i * 8);
+  return out;
+}
+
+interface Setup {
+  secret?: string;
+  defaultRegion?: CountryCode;
+}
+const setups = new WeakMap<object, Setup>();
+
+/** Called by the server at start: the installation secret and configured phone region for this handle. */
+export function configureGuard(db: Kysely<DB>, setup: Setup): void {
+  setups.set(db, { ...setups.get(db), ...setup });
+}
+
+/** The installation secret for a handle: as configured by the server, else from SECRET_KEY / the database. */
+export async function guardSecret(db: Kysely<DB>): Promise<string> {
+  const s = setups.get(db)?.secret;
+  if (s) return s;
+  let configured: string | undefined;
+  try {
+    configured = loadConfig().SECRET_KEY;
+  } catch {
+    configured = process.env.SECRET_KEY || undefined;
+  }
+  return installationSecret(db, configured);
+}
+
+function configuredRegion(db: Kysely<DB>): CountryCode {
+  const r = setups.get(db)?.defaultRegion;
+  if (r) return r;
+  try {
+    return loadConfig().DEFAULT_PHONE_REGION as CountryCode;
+  } catch {
+    return 'NL';
+  }
+}
+
+let checkEveryMs = 5000;
+/** How often a cached context checks the version counter (tests shorten it). */
+export function setGuardReloadInterval(ms: number): void {
+  checkEveryMs = ms;
+}
+
+interface Cached {
+  ctx?: GuardContext;
+  checkedAt: number;
+  loading?: Promise<GuardContext>;
+  secret: string;
+}
+const cache = new WeakMap<object, Cached>();
+
+/** Forget the cached context of a handle (next call reloads). */
+export function invalidateGuardContext(db: Kysely<DB>): void {
+  cache.delete(db);
+}
+
+/**
+ * The guard context (registers, options, policy) of this database, cached per handle. The
+ * version counter is read at most every ~5 s; when it changed, everything is reloaded (callers
+ * meanwhile share one load).
+ */
+export async function loadGuardContext(db: Kysely<DB>, secret?: string): Promise<GuardContext> {
+  const key = secret ?? (await guardSecret(db));
+  let c = cache.get(db);
+  if (!c || c.secret !== key) {
+    c = { checkedAt: 0, secret: key };
+    cache.set(db, c);
+  }
+  const entry = c;
+  const now = Date.now();
+  if (entry.ctx && now - entry.checkedAt < checkEveryMs) return entry.ctx;
+  if (entry.loading) return entry.loading;
+  entry.loading = (async () => {
+    const version = await readGuardVersion(db);
+    entry.checkedAt = Date.now();
+    if (entry.ctx && entry.ctx.version === version) return entry.ctx;
+    const ctx = await readContext(db, key, version);
+    entry.ctx = ctx;
+    return ctx;
+  })().finally(() => {
+    entry.loading = undefined;
+  });
+  return entry.loading;
+}
+
+async function readContext(db: Kysely<DB>, secret: string, version: string): Promise<GuardContext> {
+  const [policy, stored] = await Promise.all([readGuardPolicy(db), readGuardOptions(db)]);
+  const defaultRegion = stored.defaultRegion ?? configuredRegion(db);
+  const options: Partial<GuardOptions> = {
+    defaultRegion,
+    ...(stored.pricePlans ? { pricePlans: stored.pricePlans } : {}),
+    ...(stored.customerNumberPatterns ? { customerNumberPatterns: stored.customerNumberPatterns } : {}),
+    minConfidence: Math.min(policy.minConfidence, 0.4),
+  };
+  const customers = await loadCustomerRegister(db, secret, defaultRegion);
+  const documents = new DocumentRegister();
+  const docs = await db.selectFrom('guard_documents').select(['id', 'file_name', 'label', 'fingerprints']).orderBy('id').execute();
+  for (const d of docs) documents.addFingerprints(docRegisterId(d.id, d.file_name), fingerprintsFromBytes(d.fingerprints), d.label);
+  return {
+    registers: { ...(customers ? { customers } : {}), documents },
+    options,
+    policy,
+    version,
+    customerRecords: customers?.recordCount ?? 0,
+    documents: docs.length,
+  };
+}
+
+/** The current customer register from its stored hashes, or undefined when none was imported. */
+export async function loadCustomerRegister(db: Kysely<DB>, secret: string, defaultRegion: CountryCode): Promise<CustomerRegister | undefined> {
+  const gen = await db.selectFrom('guard_customer_generations').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  if (!gen) return undefined;
+  const chunks = await db.selectFrom('guard_customer_chunks').select('bytes').where('generation_id', '=', gen.id).orderBy('seq').execute();
+  const bytes = Buffer.concat(chunks.map((c) => Buffer.from(c.bytes)));
+  try {
+    return CustomerRegister.fromSerialized(bytes, customerRegisterKey(secret), { defaultRegion });
+  } catch (err) {
+    // Fail closed: a guard without its register must not let posts through as if it had one.
+    throw new Error(`cannot load the customer register: ${(err as Error).message} (if the installation secret changed, import the customers again)`);
+  }
+}

@@ -1,0 +1,85 @@
+import type { Kysely } from 'kysely';
+import type { DB, TopicKind } from '../db/schema.ts';
+import { authorize, can, type Actor } from '../policy/policy.ts';
+import { LIMITS } from '../publish/pipeline.ts';
+import { nowIso } from '../shared/clock.ts';
+import { NotFoundError, UserError } from '../shared/errors.ts';
+import { parseTags } from '../community/tags.ts';
+
+/** A finding as the queue keeps it: where and why, never the value itself. */
+export interface HeldFinding {
+  type: string;
+  field: 'title' | 'body';
+  start: number;
+  end: number;
+  reason: string;
+}
+
+export type HoldInput =
+  | { kind: 'topic'; boardSlug: string; topicKind: TopicKind | string; title: string; body: string; tags?: string; note?: string; findings?: HeldFinding[]; reason: 'asked' | 'guard' }
+  | { kind: 'reply'; topicId: number; body: string; note?: string; findings?: HeldFinding[]; reason: 'asked' | 'guard' };
+
+/**
+ * "Ask the community team" (policy point 7): the draft goes to the team's queue instead of the
+ * public thread. Only the author and the team can read it until a moderator decides.
+ */
+export async function holdDraft(db: Kysely<DB>, actor: Actor, input: HoldInput): Promise<{ id: number }> {
+  const body = typeof input.body === 'string' ? input.body.replace(/\r\n?/g, '\n').trim() : '';
+  if (body.length < LIMITS.bodyMin) throw new UserError('Write something first: the message is empty', 400, 'body');
+  if (body.length > LIMITS.bodyMax) throw new UserError(`Message must be at most ${LIMITS.bodyMax} characters`, 413, 'body');
+  const note = (input.note ?? '').trim();
+  if (note.length > 1000) throw new UserError('The note to the team must be at most 1,000 characters', 400, 'note');
+  let boardId: number | null = null;
+  let topicId: number | null = null;
+  let title: string | null = null;
+  let topicKind: TopicKind | null = null;
+  let tags = '';
+  if (input.kind === 'topic') {
+    if (input.topicKind !== 'question' && input.topicKind !== 'discussion') throw new UserError('Choose whether this is a question or a discussion', 400, 'kind');
+    topicKind = input.topicKind;
+    const board = await db.selectFrom('boards').select(['id', 'visibility']).where('slug', '=', input.boardSlug).executeTakeFirst();
+    if (!board) throw new NotFoundError('No such board');
+    authorize(actor, 'topic.create', board);
+    title = input.title.trim().replace(/\s+/g, ' ');
+    if (title.length < LIMITS.titleMin) throw new UserError(`Title must be at least ${LIMITS.titleMin} characters`, 400, 'title');
+    if (title.length > LIMITS.titleMax) throw new UserError(`Title must be at most ${LIMITS.titleMax} characters`, 400, 'title');
+    tags = parseTags(input.tags).join(',');
+    boardId = board.id;
+  } else {
+    const topic = await db
+      .selectFrom('topics')
+      .innerJoin('boards', 'boards.id', 'topics.board_id')
+      .select(['topics.id', 'topics.board_id', 'topics.locked', 'topics.closed', 'topics.deleted_at', 'boards.visibility'])
+      .where('topics.id', '=', input.topicId)
+      .executeTakeFirst();
+    if (!topic) throw new NotFoundError('No such topic');
+    const subject = { board: { visibility: topic.visibility }, locked: !!topic.locked, closed: !!topic.closed, deleted: !!topic.deleted_at };
+    if (!can(actor, 'post.create', subject)) authorize(actor, 'post.create', subject);
+    topicId = topic.id;
+    boardId = topic.board_id;
+  }
+  const row = await db
+    .insertInto('held_drafts')
+    .values({
+      kind: input.kind,
+      author_id: actor.id,
+      board_id: boardId,
+      topic_id: topicId,
+      topic_kind: topicKind,
+      title,
+      body_markdown: body,
+      tags,
+      reason: input.reason,
+      findings: JSON.stringify((input.findings ?? []).map(({ type, field, start, end, reason }) => ({ type, field, start, end, reason }))),
+      author_note: note,
+      status: 'pending',
+      reviewer_id: null,
+      reviewer_comment: '',
+      published_post_id: null,
+      created_at: nowIso(),
+      decided_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id };
+}

@@ -1,0 +1,43 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { authorize, type Actor } from '../policy/policy.ts';
+import { NotFoundError } from '../shared/errors.ts';
+import type { HeldFinding } from './hold-draft.ts';
+
+const withNames = (db: Kysely<DB>) =>
+  db
+    .selectFrom('held_drafts')
+    .innerJoin('users as author', 'author.id', 'held_drafts.author_id')
+    .leftJoin('boards', 'boards.id', 'held_drafts.board_id')
+    .leftJoin('topics', 'topics.id', 'held_drafts.topic_id')
+    .leftJoin('users as reviewer', 'reviewer.id', 'held_drafts.reviewer_id')
+    .selectAll('held_drafts')
+    .select([
+      'author.username as author_username', 'author.display_name as author_name',
+      'boards.name as board_name', 'boards.slug as board_slug', 'topics.title as topic_title', 'topics.slug as topic_slug',
+      'reviewer.display_name as reviewer_name',
+    ]);
+
+const parse = <T extends { findings: string }>(row: T) => ({ ...row, findings: JSON.parse(row.findings) as HeldFinding[] });
+
+/** The team's queue: pending drafts first, oldest first; then the latest decisions. */
+export async function listQueue(db: Kysely<DB>, actor: Actor) {
+  authorize(actor, 'queue.review', null);
+  const pending = await withNames(db).where('held_drafts.status', '=', 'pending').orderBy('held_drafts.created_at').limit(200).execute();
+  const decided = await withNames(db).where('held_drafts.status', '!=', 'pending').orderBy('held_drafts.decided_at', 'desc').limit(30).execute();
+  return { pending: pending.map(parse), decided: decided.map(parse) };
+}
+
+/** One held draft, for the team or its author. */
+export async function showHeld(db: Kysely<DB>, actor: Actor, id: number) {
+  const row = await withNames(db).where('held_drafts.id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError('No such draft');
+  if (row.author_id !== actor.id) authorize(actor, 'queue.review', null);
+  return parse(row);
+}
+
+/** The author's own held drafts with their outcome. */
+export async function listMyDrafts(db: Kysely<DB>, actor: Actor) {
+  const rows = await withNames(db).where('held_drafts.author_id', '=', actor.id).orderBy('held_drafts.created_at', 'desc').limit(100).execute();
+  return rows.map(parse);
+}

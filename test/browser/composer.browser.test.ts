@@ -1,0 +1,140 @@
+// Issue 4, point 8: the composer in real Chromium. Without JavaScript a member opens a topic,
+// replies, and gets a bad title back with the message and the typed body kept. With JavaScript
+// the composer shows a live preview of the Markdown as it is typed.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { createBoard } from '../../src/community/create-board.ts';
+import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
+import { makeUser } from '../helpers/fixtures.ts';
+import { testServer } from '../helpers/server.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+
+let browser: Browser | null;
+let database: TestDatabase;
+let app: FastifyInstance;
+let base: string;
+let member: { username: string };
+
+before(async () => {
+  browser = await launchBrowser();
+  if (!browser) return;
+  database = await testDatabaseKinds()[0]!.open();
+  await createBoard(database.db, null, { name: 'Help Desk', slug: 'help-desk', description: 'Ask anything' });
+  member = await makeUser(database.db, [], 'composer_member');
+  app = await testServer(database);
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
+});
+after(async () => {
+  await browser?.close();
+  await app?.close();
+  await database?.drop();
+});
+
+async function signedIn(javaScriptEnabled: boolean): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser!.newContext({ javaScriptEnabled });
+  const page = await context.newPage();
+  await page.goto(`${base}/signin`);
+  await page.getByLabel('Username or e-mail address').fill(member.username);
+  await page.getByLabel('Password').fill('correct horse battery staple');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/`);
+  return { context, page };
+}
+
+test('without JavaScript: new topic from the board, a reply, and a bad title kept for correction', async (t) => {
+  if (!browser) return t.skip('Chromium is not installed (set CI=true to make this a failure)');
+  const { context, page } = await signedIn(false);
+  try {
+    await page.goto(`${base}/b/help-desk`);
+    await page.getByRole('link', { name: 'New topic' }).click();
+    await page.waitForURL(`${base}/b/help-desk/new`);
+    assert.equal(await page.locator('h1').innerText(), 'New topic in Help Desk');
+    assert.equal(await page.locator('#preview-body').isVisible(), false, 'no preview without JavaScript');
+
+    await page.getByLabel(/A question/).check();
+    await page.getByLabel('Title').fill('Router keeps dropping the connection');
+    await page.locator('textarea#body').fill('It drops **every evening** at 8pm.\n\nSee [the status page](https://status.example.com).');
+    await page.getByLabel(/^Tags/).fill('wifi, router');
+    await page.getByRole('button', { name: 'Post topic' }).click();
+    await page.waitForURL(/\/t\/router-keeps-dropping-the-connection\/\d+$/);
+
+    assert.match(await page.locator('h1.topic-heading').innerText(), /Question\s+Router keeps dropping the connection/);
+    const first = page.locator('article#post-1 .post-body');
+    assert.equal(await first.locator('strong').innerText(), 'every evening');
+    const link = first.locator('a', { hasText: 'the status page' });
+    assert.equal(await link.getAttribute('href'), 'https://status.example.com');
+    assert.equal(await link.getAttribute('rel'), 'nofollow ugc noopener');
+    const tags = (await page.locator('.tags a.tag').allInnerTexts()).sort();
+    assert.deepEqual(tags, ['router', 'wifi']);
+
+    // The reply form at the foot of the topic.
+    await page.locator('.reply-box textarea#body').fill('Same here, _since Tuesday_.');
+    await page.getByRole('button', { name: 'Post reply' }).click();
+    await page.waitForURL(/\/t\/router-keeps-dropping-the-connection\/\d+#post-2$/);
+    assert.equal(await page.locator('article#post-2 .post-body em').innerText(), 'since Tuesday');
+    assert.match(await page.locator('p.meta').first().innerText(), /1 reply/);
+
+    // A title that passes the browser's checks (5 characters) but not the server's (trimmed).
+    await page.goto(`${base}/b/help-desk/new`);
+    await page.getByLabel('Title').fill('  Hi  ');
+    await page.locator('textarea#body').fill('My **typed body** must survive.');
+    await page.getByLabel(/^Tags/).fill('billing');
+    await page.getByRole('button', { name: 'Post topic' }).click();
+    await page.waitForURL(`${base}/b/help-desk/topics`);
+    assert.equal(await page.locator('.form-error').innerText(), 'Title must be at least 5 characters');
+    assert.equal(await page.locator('#title').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.locator('textarea#body').inputValue(), 'My **typed body** must survive.');
+    assert.equal(await page.getByLabel(/^Tags/).inputValue(), 'billing');
+    // Fixing the title posts the topic.
+    await page.getByLabel('Title').fill('Billing question about my invoice');
+    await page.getByRole('button', { name: 'Post topic' }).click();
+    await page.waitForURL(/\/t\/billing-question-about-my-invoice\/\d+$/);
+    assert.equal(await page.locator('article#post-1 .post-body strong').innerText(), 'typed body');
+  } finally {
+    await context.close();
+  }
+});
+
+test('with JavaScript: the composer shows a live preview, and <script> in it is text', async (t) => {
+  if (!browser) return t.skip('Chromium is not installed (set CI=true to make this a failure)');
+  const { context, page } = await signedIn(true);
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss().catch(() => {});
+  });
+  try {
+    await page.goto(`${base}/b/help-desk/new`);
+    const area = page.locator('textarea#body');
+    const preview = page.locator('#preview-body');
+    assert.equal(await preview.isVisible(), false, 'hidden while the message is empty');
+
+    await area.click();
+    await area.pressSequentially('Hello **bold** world', { delay: 5 });
+    const typed = Date.now();
+    await preview.locator('strong').waitFor({ state: 'visible', timeout: 5000 });
+    const took = Date.now() - typed;
+    assert.ok(took <= 1000, `the preview appeared after ${took} ms`);
+    assert.equal(await preview.locator('strong').innerText(), 'bold');
+    assert.equal(await preview.innerText(), 'Hello bold world');
+
+    await area.fill('<script>alert("preview")</script> and **more**');
+    await preview.locator('strong', { hasText: 'more' }).waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await preview.innerText(), '<script>alert("preview")</script> and more');
+    assert.equal(await preview.locator('script').count(), 0);
+    assert.deepEqual(dialogs, []);
+
+    // Clearing the message hides the preview again; the form still posts normally.
+    await area.fill('');
+    await preview.waitFor({ state: 'hidden', timeout: 5000 });
+    await page.getByLabel('Title').fill('Posted with JavaScript on');
+    await area.fill('Works **with** scripts too.');
+    await page.getByRole('button', { name: 'Post topic' }).click();
+    await page.waitForURL(/\/t\/posted-with-javascript-on\/\d+$/);
+    assert.equal(await page.locator('article#post-1 .post-body strong').innerText(), 'with');
+  } finally {
+    await context.close();
+  }
+});

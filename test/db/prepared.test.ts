@@ -1,0 +1,31 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { P1, P2, preparedQuery } from '../../src/db/prepared.ts';
+import { testDatabaseKinds } from '../helpers/databases.ts';
+
+for (const kind of testDatabaseKinds()) {
+  describe(`prepared queries on ${kind.name}`, () => {
+    test('compiled once, run with each call\'s values (constants in the query stay)', async () => {
+      const database = await kind.open();
+      try {
+        const at = new Date().toISOString();
+        for (const [slug, position] of [['a', 1], ['b', 2], ['c', 3], ['d', 4]] as const) {
+          await database.db.insertInto('boards').values({ slug, name: slug.toUpperCase(), description: '', position, visibility: 'public', last_post_at: null, last_topic_id: null, created_at: at }).execute();
+        }
+        let builds = 0;
+        const between = preparedQuery([P1, P2] as [number, number], (db, from, to) => {
+          builds++;
+          return db.selectFrom('boards').select('slug').where('position', '>=', from).where('position', '<=', to).where('visibility', '=', 'public').orderBy('position').limit(10);
+        });
+        assert.deepEqual((await between(database.db, 2, 3)).map((r) => r.slug), ['b', 'c']);
+        assert.deepEqual((await between(database.db, 1, 4)).map((r) => r.slug), ['a', 'b', 'c', 'd']);
+        assert.deepEqual(await between(database.db, 5, 9), []);
+        assert.equal(builds, 1);
+        const twice = preparedQuery([P1] as [number], (db, v) => db.selectFrom('boards').select('slug').where('position', '=', v).where('topic_count', '=', v));
+        await assert.rejects(twice(database.db, 1), /must appear exactly once/);
+      } finally {
+        await database.drop();
+      }
+    });
+  });
+}
