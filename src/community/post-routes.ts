@@ -80,6 +80,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
         return sentToTeam(reply);
       }
       const t = await createTopic(db, actor, { boardSlug: request.params.slug, ...values });
+      app.notifyMentions(t.postId);
       return reply.redirect(viewHelpers.topicUrl(t), 303);
     } catch (err) {
       if (err instanceof UserError && err.status !== 401 && err.status !== 404) {
@@ -128,6 +129,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
         return sentToTeam(reply);
       }
       const r = await createReply(db, actor, { topicId: request.params.id, body });
+      app.notifyMentions(r.id);
       return reply.redirect(await postUrl(app, r.id), 303);
     } catch (err) {
       if (err instanceof UserError && err.status !== 401 && err.status !== 404) return replyPage(request, reply, request.params.id, { body, note, error: err.message, ...guardOf(err) }, err.status);

@@ -19,7 +19,7 @@ export async function reviewHeld(
   siteUrl: string,
   reviewer: Actor,
   input: { id: number; decision: string; comment?: string; body?: string; title?: string },
-): Promise<{ postUrl?: string }> {
+): Promise<{ postUrl?: string; postId?: number }> {
   authorize(reviewer, 'queue.review', null);
   if (!['approve', 'return', 'reject'].includes(input.decision)) throw new UserError('Choose approve, return or reject.');
   const decision = input.decision as ReviewDecision;
@@ -69,5 +69,5 @@ export async function reviewHeld(
           : `The community team decided not to publish ${what}.${comment ? `\n\nTheir comment:\n\n${comment}` : ''}`;
     await mailer.send({ to: user.email, subject: `Your draft: ${status}`, text: `Hello ${user.display_name},\n\n${outcome}\n` });
   }
-  return postUrl ? { postUrl } : {};
+  return postUrl && postId ? { postUrl, postId } : {};
 }

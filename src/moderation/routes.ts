@@ -38,6 +38,7 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
         // "Edit then approve": the team's edited text is what gets published.
         ...(b.decision === 'approve-edited' ? { body: b.body ?? '', ...(b.title !== undefined ? { title: b.title } : {}) } : {}),
       });
+      if (result.postId) app.notifyMentions(result.postId);
       return reply.redirect(result.postUrl ?? '/moderation/queue', 303);
     } catch (err) {
       if (!(err instanceof UserError) || err.status === 401 || err.status === 403 || err.status === 404) throw err;

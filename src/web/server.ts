@@ -29,6 +29,7 @@ import { anonymousCache } from './anonymous-cache.ts';
 import { installationSecret } from '../accounts/installation-secret.ts';
 import { startGuardMaintenance } from '../confidentiality/maintenance.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
+import { notifyMentions } from '../notifications/notify-mentions.ts';
 import { communityRoutes } from '../community/routes.ts';
 import { postRoutes } from '../community/post-routes.ts';
 import { moderationRoutes } from '../moderation/routes.ts';
@@ -42,6 +43,8 @@ declare module 'fastify' {
     config: Config;
     database: Database;
     mailer: Mailer;
+    /** Tells people @mentioned in a new post, in the background (a mail failure never fails the post). */
+    notifyMentions(postId: number): void;
   }
   interface FastifyReply {
     /** Merged into every view's data by @fastify/view. */
@@ -93,6 +96,9 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await startGuardMaintenance(app, config, database);
   app.decorate('mailer', mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: config.OUTBOX_DIR, log: app.log }));
   app.addHook('onClose', async () => app.mailer.close());
+  app.decorate('notifyMentions', (postId: number) => {
+    notifyMentions(database.db, app.mailer, config.publicUrl, postId).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'mention e-mails failed'));
+  });
   await app.register(authPlugin);
   await app.register(anonymousCache, { ttlSeconds: config.ANON_CACHE_SECONDS });
   // Every form post carries a token bound to a signed cookie secret (checked in preHandler,

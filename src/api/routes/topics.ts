@@ -38,6 +38,7 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
     const actor = signedIn(request);
     const { kind, title, body, tags: topicTags } = request.body;
     const created = await createTopic(db, actor, { boardSlug: request.params.slug, kind, title, body, tags: topicTags ?? [] });
+    app.notifyMentions(created.postId);
     return reply.code(201).header('location', present.api(`/topics/${created.id}`)).send(await topicPage(actor, created.id));
   });
 
@@ -60,6 +61,7 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
   }, async (request, reply) => {
     const actor = signedIn(request);
     const created = await createReply(db, actor, { topicId: request.params.id, body: request.body.body });
+    app.notifyMentions(created.id);
     return reply.code(201).send({ post: await read.post(actor, created.id) });
   });
 
