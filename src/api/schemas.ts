@@ -16,7 +16,28 @@ export const sharedSchemas = [
     $id: 'Error',
     type: 'object',
     description: 'Every 4xx and 5xx answer: nothing was written.',
-    properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
+    properties: {
+      statusCode: { type: 'integer' },
+      error: { type: 'string' },
+      message: { type: 'string' },
+      guard: {
+        type: 'object',
+        description: 'On a 422 from the confidentiality guard: what it found (never the values) and whether the draft may go to the community team.',
+        properties: {
+          action: { type: 'string', enum: ['hold', 'block'] },
+          canAskCommunityTeam: { type: 'boolean' },
+          findings: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { type: { type: 'string' }, field: { type: 'string', enum: ['title', 'body'] }, start: { type: 'integer' }, end: { type: 'integer' }, confidence: { type: 'number' }, reason: { type: 'string' }, action: { type: 'string' } },
+              required: ['type', 'field', 'start', 'end', 'reason'],
+            },
+          },
+        },
+        required: ['action', 'findings'],
+      },
+    },
     required: ['statusCode', 'error', 'message'],
   },
   {

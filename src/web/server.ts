@@ -152,9 +152,13 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
     const err = error as Error & { statusCode?: number; validation?: unknown };
     let status = 500;
     let message = 'Something went wrong on our side. It has been logged; please try again.';
+    let guard: object | undefined;
     if (err instanceof UserError) {
       status = err.status;
       message = err.message;
+      // The guard's refusal carries its findings (types, offsets, reasons — no values).
+      const g = err as UserError & { findings?: unknown[]; action?: string; canAskCommunityTeam?: boolean };
+      if (Array.isArray(g.findings)) guard = { action: g.action, canAskCommunityTeam: g.canAskCommunityTeam, findings: g.findings };
     } else if ((err as { code?: string }).code?.startsWith('FST_CSRF')) {
       status = 403;
       message = 'This form has expired or did not come from this site. Go back, reload the page and try again: what you typed is still there.';
@@ -164,7 +168,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
     } else {
       request.log.error({ err }, 'request failed');
     }
-    return sendError(reply, status, message);
+    return sendError(reply, status, message, guard);
   });
   app.setNotFoundHandler(async (_request, reply) => sendError(reply, 404, 'There is nothing at this address.'));
 
@@ -183,10 +187,10 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   return app;
 }
 
-function sendError(reply: import('fastify').FastifyReply, status: number, message: string) {
+function sendError(reply: import('fastify').FastifyReply, status: number, message: string, guard?: object) {
   reply.code(status);
   const wantsJson = reply.request.url.startsWith('/api/') || !/text\/html|\*\/\*/.test(reply.request.headers.accept ?? '*/*');
-  if (wantsJson) return reply.send({ statusCode: status, error: titleFor(status), message });
+  if (wantsJson) return reply.send({ statusCode: status, error: titleFor(status), message, ...(guard ? { guard } : {}) });
   return reply.view('error', { title: titleFor(status), status, message });
 }
 

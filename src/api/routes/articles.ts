@@ -3,7 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { listArticles } from '../../knowledge/list-articles.ts';
 import { showArticle } from '../../knowledge/show-article.ts';
 import { viewHelpers } from '../../web/view-helpers.ts';
-import { security } from '../auth.ts';
+import { security, signedIn } from '../auth.ts';
+import { createArticle } from '../../knowledge/create-article.ts';
+import { createArticleFromTopic } from '../../knowledge/create-article-from-topic.ts';
+import { editArticle } from '../../knowledge/edit-article.ts';
+import { publishArticle } from '../../knowledge/publish-article.ts';
 import { iso, type Presenter } from '../present.ts';
 import { errors, pageQuery, ref } from '../schemas.ts';
 
@@ -80,5 +84,53 @@ export async function articleRoutes(app: FastifyInstance, { present }: { present
         author: present.author({ username: x.author_username, display_name: x.author_name, deleted: x.author_deleted }, data.roles.get(x.author_id)),
       })),
     };
+  });
+
+  // ---- Writing (community managers; the policy decides) ----
+  const slugParams = { type: 'object', properties: { slug: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['slug'] } as const;
+  const written = {
+    201: { type: 'object', properties: { slug: { type: 'string' }, url: { type: 'string', format: 'uri' } }, required: ['slug', 'url'] },
+  } as const;
+  const articleBody = {
+    type: 'object',
+    properties: { title: { type: 'string', maxLength: 1000 }, body: { type: 'string', maxLength: 1_000_000 }, note: { type: 'string', maxLength: 5000 } },
+    required: ['title', 'body'],
+    additionalProperties: false,
+  } as const;
+
+  app.post<{ Body: { title: string; body: string; note?: string } }>('/articles', {
+    schema: { tags, security: security.any, summary: 'Write a new article (a draft)', body: articleBody, response: { ...written, ...errors(400, 401, 403, 413, 422) } },
+  }, async (request, reply) => {
+    const created = await createArticle(db, signedIn(request), request.body);
+    return reply.code(201).send({ slug: created.slug, url: present.url(`/kb/${created.slug}`) });
+  });
+
+  app.put<{ Params: { slug: string }; Body: { title: string; body: string; note?: string; baseVersion?: number } }>('/articles/:slug', {
+    schema: {
+      tags, security: security.any, summary: 'Save a new version of an article', params: slugParams,
+      body: { ...articleBody, properties: { ...articleBody.properties, baseVersion: { type: 'integer', minimum: 1 } } },
+      response: { 200: { type: 'object', properties: { slug: { type: 'string' }, version: { type: 'integer' } }, required: ['slug', 'version'] }, ...errors(400, 401, 403, 404, 409, 413, 422) },
+    },
+  }, async (request) => {
+    const b = request.body;
+    return editArticle(db, signedIn(request), { slug: request.params.slug, title: b.title, body: b.body, ...(b.note !== undefined ? { note: b.note } : {}), ...(b.baseVersion !== undefined ? { baseVersion: b.baseVersion } : {}) });
+  });
+
+  app.post<{ Params: { slug: string } }>('/articles/:slug/publish', {
+    schema: {
+      tags, security: security.any, summary: 'Publish an article (checked again by the guard)', params: slugParams,
+      response: { 200: { type: 'object', properties: { slug: { type: 'string' }, published: { type: 'boolean' } }, required: ['slug', 'published'] }, ...errors(401, 403, 404, 422) },
+    },
+  }, async (request) => publishArticle(db, signedIn(request), request.params.slug));
+
+  app.post<{ Params: { id: number } }>('/topics/:id/article', {
+    schema: {
+      tags, security: security.any, summary: 'Turn a solved question into a draft article (question and accepted answer prefilled)',
+      params: { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] },
+      response: { ...written, ...errors(400, 401, 403, 404, 409) },
+    },
+  }, async (request, reply) => {
+    const created = await createArticleFromTopic(db, signedIn(request), request.params.id);
+    return reply.code(201).send({ slug: created.slug, url: present.url(`/kb/${created.slug}`) });
   });
 }
