@@ -34,6 +34,7 @@ import { communityRoutes } from '../community/routes.ts';
 import { postRoutes } from '../community/post-routes.ts';
 import { moderationRoutes } from '../moderation/routes.ts';
 import { boardAdminRoutes } from '../community/board-admin-routes.ts';
+import { guardAdminRoutes } from '../confidentiality/admin-routes.ts';
 import { seoRoutes } from '../seo/routes.ts';
 import { UserError } from '../shared/errors.ts';
 import { viewHelpers } from './view-helpers.ts';
@@ -181,6 +182,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await app.register(postRoutes);
   await app.register(moderationRoutes);
   await app.register(boardAdminRoutes);
+  await app.register(guardAdminRoutes);
   await app.register(knowledgeRoutes);
   await app.register(seoRoutes);
   await app.register(apiRoutes);

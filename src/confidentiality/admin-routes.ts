@@ -1,0 +1,170 @@
+// Guard administration pages for community managers and admins (issue 5, points 4 and 7): the
+// policy as a role × finding-type table with the options they maintain, the audit log of guard
+// decisions (types and counts only, never values), and the register of confidential documents.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ACTIONS, FINDING_TYPES, type CustomerNumberPattern, type GuardPolicy } from '../guard/index.ts';
+import { authorize, type Actor } from '../policy/policy.ts';
+import { UserError } from '../shared/errors.ts';
+import { listGuardDecisions } from './audit.ts';
+import { listDocuments, removeDocument } from './documents.ts';
+import { invalidateGuardContext } from './registers.ts';
+import { readGuardOptions, readGuardPolicy, saveGuardOptions, saveGuardPolicy, validateStoredOptions, type StoredGuardOptions } from './settings.ts';
+
+type Form = Record<string, string | undefined>;
+const CHECK_DIGITS = ['none', 'mod11', 'luhn', 'mod97'];
+
+function manager(request: FastifyRequest): Actor {
+  if (!request.actor) throw new UserError('Please sign in first.', 401);
+  authorize(request.actor, 'guard.manage', null);
+  return request.actor;
+}
+
+/** What the policy form shows: strings, so that a refused form keeps exactly what was typed. */
+interface PolicyForm {
+  roles: string[];
+  rules: Record<string, Record<string, string>>;
+  minConfidence: string;
+  maskRetentionDays: string;
+  pricePlans: string;
+  patterns: string;
+}
+
+function formFromSettings(policy: GuardPolicy, options: StoredGuardOptions): PolicyForm {
+  const rules: Record<string, Record<string, string>> = {};
+  for (const [role, rr] of Object.entries(policy.rules)) rules[role] = Object.fromEntries(FINDING_TYPES.map((t) => [t, rr[t] ?? 'warn']));
+  return {
+    roles: Object.keys(policy.rules),
+    rules,
+    minConfidence: String(policy.minConfidence),
+    maskRetentionDays: String(policy.maskRetentionDays),
+    pricePlans: (options.pricePlans ?? []).join('\n'),
+    patterns: (options.customerNumberPatterns ?? []).map((p) => `${p.name}, ${p.source}, ${p.checkDigit ?? 'none'}`).join('\n'),
+  };
+}
+
+function formFromBody(roles: string[], b: Form): PolicyForm {
+  const rules: Record<string, Record<string, string>> = {};
+  for (const role of roles) rules[role] = Object.fromEntries(FINDING_TYPES.map((t) => [t, String(b[`rule.${role}.${t}`] ?? '')]));
+  return {
+    roles,
+    rules,
+    minConfidence: String(b.minConfidence ?? '').trim(),
+    maskRetentionDays: String(b.maskRetentionDays ?? '').trim(),
+    pricePlans: String(b.pricePlans ?? ''),
+    patterns: String(b.patterns ?? ''),
+  };
+}
+
+function lines(s: string): string[] {
+  return s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+}
+
+/** "name, regex, check digit" — the regex may contain commas; the check digit is optional. */
+function parsePattern(line: string, n: number): CustomerNumberPattern {
+  const first = line.indexOf(',');
+  if (first < 0) throw new UserError(`Customer-number pattern on line ${n}: write "name, regular expression, check digit"`, 400);
+  const name = line.slice(0, first).trim();
+  let source = line.slice(first + 1).trim();
+  let checkDigit: string | undefined;
+  const last = source.lastIndexOf(',');
+  if (last >= 0 && CHECK_DIGITS.includes(source.slice(last + 1).trim().toLowerCase())) {
+    checkDigit = source.slice(last + 1).trim().toLowerCase();
+    source = source.slice(0, last).trim();
+  }
+  if (!name || !source) throw new UserError(`Customer-number pattern on line ${n}: it needs a name and a regular expression`, 400);
+  try {
+    new RegExp(source);
+  } catch (err) {
+    throw new UserError(`Customer-number pattern on line ${n} ("${name}"): invalid regular expression: ${(err as Error).message}`, 400);
+  }
+  return { name, source, ...(checkDigit && checkDigit !== 'none' ? { checkDigit: checkDigit as CustomerNumberPattern['checkDigit'] } : {}) };
+}
+
+function numberField(value: string, label: string, min: number, max: number, integer = false): number {
+  const n = value === '' ? NaN : Number(value);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new UserError(`${label} must be ${integer ? 'a whole number' : 'a number'} between ${min} and ${max}`, 400);
+  }
+  return n;
+}
+
+export async function guardAdminRoutes(app: FastifyInstance): Promise<void> {
+  const db = app.database.db;
+
+  const policyPage = (reply: FastifyReply, form: PolicyForm, extra: { error?: string | null; notice?: string | null } = {}) =>
+    reply.view('guard-policy', { title: 'Guard policy', form, types: FINDING_TYPES, actions: ACTIONS, error: null, notice: null, ...extra, csrf: reply.generateCsrf() });
+
+  app.get('/admin/guard', async (request, reply) => {
+    manager(request);
+    const [policy, options] = await Promise.all([readGuardPolicy(db), readGuardOptions(db)]);
+    return policyPage(reply, formFromSettings(policy, options));
+  });
+
+  app.post<{ Body: Form }>('/admin/guard', async (request, reply) => {
+    manager(request);
+    const b = request.body ?? {};
+    const [current, currentOptions] = await Promise.all([readGuardPolicy(db), readGuardOptions(db)]);
+    const form = formFromBody(Object.keys(current.rules), b);
+    try {
+      const rules: Record<string, Record<string, string>> = {};
+      for (const role of form.roles) {
+        rules[role] = {};
+        for (const t of FINDING_TYPES) {
+          const a = form.rules[role]![t]!;
+          if (!(ACTIONS as readonly string[]).includes(a)) throw new UserError(`Unknown action "${a}" for ${role.replace('_', ' ')} / ${t}: choose one of ${ACTIONS.join(', ')}`, 400);
+          rules[role]![t] = a;
+        }
+      }
+      const minConfidence = numberField(form.minConfidence, 'Minimum confidence', 0, 1);
+      const maskRetentionDays = numberField(form.maskRetentionDays, 'Mask retention (days)', 0, 3650, true);
+      const pricePlans = lines(form.pricePlans);
+      const customerNumberPatterns = lines(form.patterns).map((l, i) => parsePattern(l, i + 1));
+      // Validate everything before anything is written: a refused form saves nothing.
+      const options = validateStoredOptions({ ...currentOptions, pricePlans, customerNumberPatterns });
+      await saveGuardPolicy(db, { minConfidence, maskRetentionDays, fallbackRole: current.fallbackRole, rules });
+      await saveGuardOptions(db, options);
+      // Other processes reload within seconds (version counter); this one at once.
+      invalidateGuardContext(db);
+      const [policy, saved] = await Promise.all([readGuardPolicy(db), readGuardOptions(db)]);
+      return policyPage(reply, formFromSettings(policy, saved), { notice: 'Saved. New posts are checked with these settings.' });
+    } catch (err) {
+      if (!(err instanceof UserError) || err.status === 401 || err.status === 403) throw err;
+      return policyPage(reply.code(err.status), form, { error: err.message });
+    }
+  });
+
+  app.get('/admin/guard/audit', async (request, reply) => {
+    manager(request);
+    const decisions = await listGuardDecisions(db, 200);
+    const ids = [...new Set(decisions.map((d) => d.actor_id).filter((id): id is number => id !== null))];
+    const users = ids.length ? await db.selectFrom('users').select(['id', 'username']).where('id', 'in', ids).execute() : [];
+    const names = new Map(users.map((u) => [u.id, u.username]));
+    const rows = decisions.map((d) => ({ at: d.at, who: d.actor_id === null ? null : (names.get(d.actor_id) ?? `#${d.actor_id}`), where: d.where, target: d.target, types: d.finding_types, decision: d.decision }));
+    return reply.view('guard-audit', { title: 'Guard decisions', rows });
+  });
+
+  const documentsPage = async (reply: FastifyReply, extra: { error?: string | null; notice?: string | null } = {}) => {
+    const docs = await listDocuments(db);
+    const ids = [...new Set(docs.map((d) => d.added_by).filter((id): id is number => id !== null))];
+    const users = ids.length ? await db.selectFrom('users').select(['id', 'username']).where('id', 'in', ids).execute() : [];
+    const names = new Map(users.map((u) => [u.id, u.username]));
+    const rows = docs.map((d) => ({ ...d, by: d.added_by === null ? null : (names.get(d.added_by) ?? `#${d.added_by}`) }));
+    return reply.view('guard-documents', { title: 'Registered documents', docs: rows, error: null, notice: null, ...extra, csrf: reply.generateCsrf() });
+  };
+
+  app.get('/admin/guard/documents', async (request, reply) => {
+    manager(request);
+    return documentsPage(reply);
+  });
+
+  app.post<{ Params: { id: number } }>(
+    '/admin/guard/documents/:id/remove',
+    { schema: { params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } } },
+    async (request, reply) => {
+      manager(request);
+      const { fileName } = await removeDocument(db, request.params.id);
+      invalidateGuardContext(db);
+      return documentsPage(reply, { notice: `Removed ${fileName}.` });
+    },
+  );
+}
