@@ -11,9 +11,9 @@ import { showPublicProfile } from './show-profile.ts';
 import { signIn } from './sign-in.ts';
 import { signUp } from './sign-up.ts';
 import { verifyEmail } from './verify-email.ts';
+import { formText as str } from '../web/request-helpers.ts';
 
 type Form = Record<string, string | undefined>;
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 
 export async function accountRoutes(app: FastifyInstance): Promise<void> {

@@ -1,7 +1,7 @@
 // Account settings (profile, avatar, e-mail, password, export, delete), the staff view of a
 // private profile with its access log, and the employee guidelines.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authorize, type Actor } from '../policy/policy.ts';
+import { authorize } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
 import { setAvatar } from './avatar.ts';
 import { requestEmailChange } from './change-email.ts';
@@ -15,14 +15,10 @@ import { updateProfile } from './update-profile.ts';
 import { createApiToken } from '../api/tokens/create-token.ts';
 import { listApiTokens } from '../api/tokens/list-tokens.ts';
 import { revokeApiToken } from '../api/tokens/revoke-token.ts';
+import { signedIn, formText as str } from '../web/request-helpers.ts';
 
 type Form = Record<string, string | undefined>;
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
-function signedIn(request: FastifyRequest): Actor {
-  if (!request.actor) throw new UserError('Please sign in first.', 401);
-  return request.actor;
-}
 
 export async function settingsRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;

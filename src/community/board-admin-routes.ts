@@ -8,9 +8,9 @@ import { NotFoundError, UserError } from '../shared/errors.ts';
 import { createBoard } from './create-board.ts';
 import { listBoardsInOrder, moveBoard, parseDirection } from './reorder-boards.ts';
 import { BOARD_VISIBILITIES, parseBoardFields, updateBoard } from './update-board.ts';
+import { formText as str } from '../web/request-helpers.ts';
 
 type Form = Record<string, string | undefined>;
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const formValues = (b: Form) => ({ name: str(b.name), slug: str(b.slug), description: str(b.description), visibility: str(b.visibility) });
 
 function manager(request: FastifyRequest): Actor {

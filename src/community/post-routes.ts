@@ -19,15 +19,11 @@ import { moderateTopic } from './moderate-topic.ts';
 import { POSTS_PER_PAGE } from './show-topic.ts';
 import { holdDraft, type HeldFinding } from '../moderation/hold-draft.ts';
 import { checkDraft } from '../confidentiality/check.ts';
+import { signedIn, formText as str } from '../web/request-helpers.ts';
 
 type Form = Record<string, string | undefined>;
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] } as const;
 
-function signedIn(request: FastifyRequest): Actor {
-  if (!request.actor) throw new UserError('Please sign in to do that.', 401);
-  return request.actor;
-}
 
 /** The guard's findings carried by a refusal (see src/publish/pipeline.ts), for the form to show. */
 function guardOf(err: unknown): { findings?: HeldFinding[]; canAskTeam?: boolean } {

@@ -1,7 +1,7 @@
 // Knowledge-base pages: the list, articles with their versions, and the community managers'
 // forms (write, edit, publish, turn a solved question into an article).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authorize, type Actor } from '../policy/policy.ts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { authorize } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
 import { ArticleExistsError, articleUrl } from './articles.ts';
 import { createArticle } from './create-article.ts';
@@ -11,14 +11,10 @@ import { listArticles } from './list-articles.ts';
 import { publishArticle } from './publish-article.ts';
 import { showArticle } from './show-article.ts';
 import { showArticleVersion } from './show-article-version.ts';
+import { signedIn, formText as str } from '../web/request-helpers.ts';
 
 type Form = Record<string, string | undefined>;
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
-function signedIn(request: FastifyRequest): Actor {
-  if (!request.actor) throw new UserError('Please sign in first.', 401);
-  return request.actor;
-}
 
 const slugParam = { type: 'string', minLength: 1, maxLength: 100 } as const;
 const int = { type: 'integer', minimum: 1, maximum: 2_147_483_647 } as const;

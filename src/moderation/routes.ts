@@ -1,17 +1,13 @@
 // The community team's queue of held drafts, and each author's view of their own drafts.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { UserError } from '../shared/errors.ts';
-import type { Actor } from '../policy/policy.ts';
 import { listMyDrafts, listQueue, showHeld } from './list-held.ts';
 import { reviewHeld } from './review-held.ts';
+import { signedIn } from '../web/request-helpers.ts';
 
 type Form = Record<string, string | undefined>;
 const idParams = { schema: { params: { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] } } } as const;
 
-function signedIn(request: FastifyRequest): Actor {
-  if (!request.actor) throw new UserError('Please sign in first.', 401);
-  return request.actor;
-}
 
 export async function moderationRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
