@@ -8,6 +8,16 @@ import type { Selectable } from 'kysely';
 
 type Article = Selectable<ArticlesTable>;
 
+/** The title and Markdown of an article's current version (the text that is edited or published). */
+export function currentText(db: Kysely<DB>, article: { id: number; current_version: number }) {
+  return db
+    .selectFrom('article_versions')
+    .select(['title', 'body_markdown'])
+    .where('article_id', '=', article.id)
+    .where('version', '=', article.current_version)
+    .executeTakeFirstOrThrow();
+}
+
 /** Versions saved before the first publication were drafts: only editors see those. */
 export const firstReadableVersion = (actor: Actor | null, article: Article): number =>
   can(actor, 'article.view', { status: 'draft' }) ? 1 : (article.first_published_version ?? article.current_version);

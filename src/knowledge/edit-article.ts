@@ -5,6 +5,7 @@ import { runPublishPipeline } from '../publish/pipeline.ts';
 import { nowIso } from '../shared/clock.ts';
 import { UserError } from '../shared/errors.ts';
 import { cleanNote, findVisibleArticle } from './articles.ts';
+import { currentText } from './article-versions.ts';
 
 export interface EditArticleInput {
   slug: string;
@@ -29,12 +30,7 @@ export async function editArticle(db: Kysely<DB>, actor: Actor, input: EditArtic
   const at = input.at ?? nowIso();
 
   return db.transaction().execute(async (tx) => {
-    const current = await tx
-      .selectFrom('article_versions')
-      .select(['title', 'body_markdown'])
-      .where('article_id', '=', article.id)
-      .where('version', '=', article.current_version)
-      .executeTakeFirstOrThrow();
+    const current = await currentText(tx, article);
     if (current.title === text.title && current.body_markdown === text.bodyMarkdown && !note) {
       return { slug: article.slug, version: article.current_version };
     }
@@ -59,11 +55,6 @@ export async function editArticle(db: Kysely<DB>, actor: Actor, input: EditArtic
 export async function articleForEditing(db: Kysely<DB>, actor: Actor, slug: string) {
   const article = await findVisibleArticle(db, actor, slug);
   authorize(actor, 'article.edit', null);
-  const current = await db
-    .selectFrom('article_versions')
-    .select(['title', 'body_markdown'])
-    .where('article_id', '=', article.id)
-    .where('version', '=', article.current_version)
-    .executeTakeFirstOrThrow();
+  const current = await currentText(db, article);
   return { article, title: current.title, body: current.body_markdown };
 }

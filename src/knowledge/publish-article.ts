@@ -4,6 +4,7 @@ import { authorize, type Actor } from '../policy/policy.ts';
 import { runPublishPipeline } from '../publish/pipeline.ts';
 import { nowIso } from '../shared/clock.ts';
 import { findVisibleArticle } from './articles.ts';
+import { currentText } from './article-versions.ts';
 
 /** Makes a draft article public. Publishing an already published article changes nothing. */
 export async function publishArticle(db: Kysely<DB>, actor: Actor, slug: string, at = nowIso()): Promise<{ slug: string; published: boolean }> {
@@ -12,12 +13,7 @@ export async function publishArticle(db: Kysely<DB>, actor: Actor, slug: string,
   if (article.status === 'published') return { slug, published: false };
   // The text passed the pipeline when it was saved; it passes again now that it goes public,
   // under the checks of today and as the person who publishes it.
-  const current = await db
-    .selectFrom('article_versions')
-    .select(['title', 'body_markdown'])
-    .where('article_id', '=', article.id)
-    .where('version', '=', article.current_version)
-    .executeTakeFirstOrThrow();
+  const current = await currentText(db, article);
   await runPublishPipeline(db, { actor, where: 'article', title: current.title, body: current.body_markdown });
   const done = await db
     .updateTable('articles')
