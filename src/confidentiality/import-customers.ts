@@ -157,7 +157,7 @@ export async function importCustomers(db: Kysely<DB>, input: Readable, opts: Imp
       continue;
     }
     const id = register.recordCount;
-    for (const [f, n] of keys) register.addHashed(f, register.hashNormalised(f, n), id);
+    for (const [f, n] of keys) register.addNormalised(f, n, id);
     result.imported++;
     if (opts.onProgress && result.imported - lastReport >= 2000) {
       lastReport = result.imported;

@@ -20,6 +20,9 @@ export type CustomerRecordInput = Partial<Record<CustomerField, string | null | 
 
 const FIELD_CODE: Record<CustomerField, number> = { name: 0, phone: 1, email: 2, address: 3, customer_number: 4, iban: 5 };
 const EMPTY = 0xffffffff;
+/** Field code 7 (never a real field) in a slot value: the key is held by several values, listed from node value >>> 3. */
+const CHAIN = 7;
+const isChain = (v: number) => (v & 7) === CHAIN && v !== EMPTY;
 const MAGIC = 0x50474352; // "PGCR"
 const VERSION = 1;
 
@@ -100,12 +103,26 @@ export class CustomerRegister {
   private readonly secret: Buffer;
   private readonly hmac: FastHmacSha256;
   readonly defaultRegion: CountryCode;
+  /** Open-addressing table: one slot per distinct 64-bit key. */
   private hi: Uint32Array;
   private lo: Uint32Array;
+  /**
+   * A value (record id·8 + field code 0–5), or (first node + 1)·8 + CHAIN when several values
+   * share the key ("Jan Jansen", a household's address): they form a linked list in the overflow
+   * arrays, newest first. Without it every record of a common name took a slot of its own in one
+   * probe run, so inserts and every lookup landing in that run grew with the number of such
+   * records (a quadratic import).
+   */
   private val: Uint32Array;
+  private ovVal: Uint32Array;
+  private ovNext: Uint32Array;
+  private ovUsed = 0;
   private cap: number;
+  private slots = 0;
   private used = 0;
   private records = 0;
+  /** Probe steps taken by inserts and lookups (work counter, for tests and profiling). */
+  probes = 0;
 
   /**
    * @param secret installation secret (≥ 16 bytes), the HMAC key
@@ -121,6 +138,8 @@ export class CustomerRegister {
     this.hi = new Uint32Array(cap);
     this.lo = new Uint32Array(cap);
     this.val = new Uint32Array(cap).fill(EMPTY);
+    this.ovVal = new Uint32Array(0);
+    this.ovNext = new Uint32Array(0);
     this.cap = cap;
   }
 
@@ -132,9 +151,9 @@ export class CustomerRegister {
   get entryCount(): number {
     return this.used;
   }
-  /** Bytes held by the hash table. */
+  /** Bytes held by the hash table and the overflow lists. */
   get byteLength(): number {
-    return this.hi.byteLength + this.lo.byteLength + this.val.byteLength;
+    return this.hi.byteLength + this.lo.byteLength + this.val.byteLength + this.ovVal.byteLength + this.ovNext.byteLength;
   }
 
   /** The 64-bit keyed hash of an already-normalised value, as two 32-bit halves. */
@@ -184,12 +203,16 @@ export class CustomerRegister {
     for (const f of CUSTOMER_FIELDS) {
       const raw = fields[f];
       if (!raw) continue;
-      for (const n of this.normalise(f, raw)) {
-        const [h, l] = this.key(f, n);
-        this.insert(h, l, id * 8 + FIELD_CODE[f]);
-      }
+      for (const n of this.normalise(f, raw)) this.addNormalised(f, n, id);
     }
     return id;
+  }
+
+  /** Add an already-normalised value of a record (as `normalise` returns it), e.g. during an import. */
+  addNormalised(field: CustomerField, normalised: string, recordId: number): void {
+    const [h, l] = this.key(field, normalised);
+    this.insert(h, l, recordId * 8 + FIELD_CODE[field]);
+    if (recordId >= this.records) this.records = recordId + 1;
   }
 
   /** Add an already hashed value (hex from `hashNormalised` or `entries()`), e.g. when loading from a database. */
@@ -199,33 +222,85 @@ export class CustomerRegister {
     if (recordId >= this.records) this.records = recordId + 1;
   }
 
-  /** All stored entries as hashes (no plaintext). */
-  *entries(): Generator<{ field: CustomerField; hash: string; recordId: number }> {
+  /** Calls fn(hi, lo, value) for every stored value (a shared key's values oldest first). */
+  private forEachValue(fn: (h: number, l: number, v: number) => void): void {
+    const chain: number[] = [];
     for (let i = 0; i < this.cap; i++) {
       const v = this.val[i]!;
       if (v === EMPTY) continue;
+      const h = this.hi[i]!;
+      const l = this.lo[i]!;
+      if (!isChain(v)) {
+        fn(h, l, v);
+        continue;
+      }
+      chain.length = 0;
+      for (let n = v >>> 3; n !== 0; n = this.ovNext[n - 1]!) chain.push(this.ovVal[n - 1]!);
+      for (let k = chain.length - 1; k >= 0; k--) fn(h, l, chain[k]!);
+    }
+  }
+
+  /** All stored entries as hashes (no plaintext). */
+  *entries(): Generator<{ field: CustomerField; hash: string; recordId: number }> {
+    const all: number[] = [];
+    this.forEachValue((h, l, v) => all.push(h, l, v));
+    for (let i = 0; i < all.length; i += 3) {
+      const v = all[i + 2]!;
       yield {
         field: CUSTOMER_FIELDS[v & 7]!,
-        hash: this.hi[i]!.toString(16).padStart(8, '0') + this.lo[i]!.toString(16).padStart(8, '0'),
+        hash: all[i]!.toString(16).padStart(8, '0') + all[i + 1]!.toString(16).padStart(8, '0'),
         recordId: v >>> 3,
       };
     }
   }
 
-  private insert(h: number, l: number, v: number): void {
-    if ((this.used + 1) / this.cap > 0.8) this.grow();
+  /** Slot of key (h, l): its own, or the empty slot where it belongs. */
+  private slotOf(h: number, l: number): number {
     const cap = this.cap;
     let i = ((l ^ Math.imul(h, 0x9e3779b1)) >>> 0) % cap;
     for (;;) {
-      const cur = this.val[i]!;
-      if (cur === EMPTY) break;
-      if (cur === v && this.hi[i] === h && this.lo[i] === l) return; // duplicate
+      this.probes++;
+      if (this.val[i] === EMPTY || (this.hi[i] === h && this.lo[i] === l)) return i;
       if (++i === cap) i = 0;
     }
-    this.hi[i] = h;
-    this.lo[i] = l;
-    this.val[i] = v;
+  }
+
+  private insert(h: number, l: number, v: number): void {
+    if ((this.slots + 1) / this.cap > 0.8) this.grow();
+    const i = this.slotOf(h, l);
+    const cur = this.val[i]!;
+    if (cur === EMPTY) {
+      this.hi[i] = h;
+      this.lo[i] = l;
+      this.val[i] = v;
+      this.slots++;
+      this.used++;
+      return;
+    }
+    // The key is already there. Values of a record arrive together and records in order, so a
+    // duplicate (same record, same key) is the newest value: comparing with it is enough.
+    const chained = isChain(cur);
+    if (cur === v || (chained && this.ovVal[(cur >>> 3) - 1] === v)) return;
+    const next = chained ? cur >>> 3 : this.node(cur, 0);
+    this.val[i] = this.node(v, next) * 8 + CHAIN;
     this.used++;
+  }
+
+  /** A new overflow list node; returns its index + 1. */
+  private node(v: number, next: number): number {
+    if (this.ovUsed === this.ovVal.length) {
+      if (this.ovUsed >= 0x1fffffff - 1) throw new Error('customer register is full');
+      const n = Math.max(1024, this.ovVal.length * 2);
+      const ov = new Uint32Array(n);
+      ov.set(this.ovVal);
+      const nx = new Uint32Array(n);
+      nx.set(this.ovNext);
+      this.ovVal = ov;
+      this.ovNext = nx;
+    }
+    this.ovVal[this.ovUsed] = v;
+    this.ovNext[this.ovUsed] = next;
+    return ++this.ovUsed;
   }
 
   private grow(): void {
@@ -235,22 +310,31 @@ export class CustomerRegister {
     this.lo = new Uint32Array(cap);
     this.val = new Uint32Array(cap).fill(EMPTY);
     this.cap = cap;
-    this.used = 0;
-    for (let j = 0; j < val.length; j++) if (val[j] !== EMPTY) this.insert(hi[j]!, lo[j]!, val[j]!);
+    for (let j = 0; j < val.length; j++) {
+      if (val[j] === EMPTY) continue;
+      const i = this.slotOf(hi[j]!, lo[j]!);
+      this.hi[i] = hi[j]!;
+      this.lo[i] = lo[j]!;
+      this.val[i] = val[j]!;
+    }
   }
 
-  /** Records holding this already-normalised value in this field. */
+  /** Records holding this already-normalised value in this field (each once, newest first). */
   lookupNormalised(field: CustomerField, normalised: string): number[] {
     const [h, l] = this.key(field, normalised);
     const code = FIELD_CODE[field];
     const out: number[] = [];
-    const cap = this.cap;
-    let i = ((l ^ Math.imul(h, 0x9e3779b1)) >>> 0) % cap;
-    for (;;) {
-      const v = this.val[i]!;
-      if (v === EMPTY) break;
-      if (this.hi[i] === h && this.lo[i] === l && (v & 7) === code) out.push(v >>> 3);
-      if (++i === cap) i = 0;
+    const i = this.slotOf(h, l);
+    const v = this.val[i]!;
+    if (v === EMPTY) return out;
+    if (!isChain(v)) {
+      if ((v & 7) === code) out.push(v >>> 3);
+      return out;
+    }
+    let last = -1;
+    for (let n = v >>> 3; n !== 0; n = this.ovNext[n - 1]!) {
+      const x = this.ovVal[n - 1]!;
+      if ((x & 7) === code && x >>> 3 !== last) out.push((last = x >>> 3));
     }
     return out;
   }
@@ -275,14 +359,12 @@ export class CustomerRegister {
     out.writeUInt32LE(this.used, 12);
     this.secretCheck().copy(out, 16);
     let o = 24;
-    for (let i = 0; i < this.cap; i++) {
-      const v = this.val[i]!;
-      if (v === EMPTY) continue;
-      out.writeUInt32LE(this.hi[i]!, o);
-      out.writeUInt32LE(this.lo[i]!, o + 4);
+    this.forEachValue((h, l, v) => {
+      out.writeUInt32LE(h, o);
+      out.writeUInt32LE(l, o + 4);
       out.writeUInt32LE(v, o + 8);
       o += 12;
-    }
+    });
     return out;
   }
 

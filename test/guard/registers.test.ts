@@ -93,3 +93,37 @@ test('fast HMAC-SHA-256 matches node:crypto bit for bit', async () => {
     }
   }
 });
+
+// Many records sharing one value ("Jan Jansen", a household's address) used to take one table slot
+// each in a single probe run: every insert walked all earlier ones (a quadratic import) and any
+// lookup landing in the run walked it too. Work is counted (probe steps), never timed.
+test('customer register: many records with the same name cost a bounded number of probes each', () => {
+  const N = 10_000;
+  const reg = new CustomerRegister(SECRET, { expectedRecords: 16 });
+  for (let i = 0; i < N; i++) reg.addRecord({ name: 'Jan Jansen', phone: `+316${String(20000000 + i)}`, address: `Kerkstraat ${1 + (i % 3)}, 1234 AB Utrecht` });
+  assert.ok(reg.probes / reg.entryCount < 4, `${(reg.probes / reg.entryCount).toFixed(1)} probes per insert`);
+  const ids = reg.lookup('name', 'jan  JANSEN');
+  assert.equal(ids.length, N);
+  assert.equal(new Set(ids).size, N);
+  const street = reg.lookup('address', 'Kerkstraat 2');
+  assert.equal(street.length, 3333);
+  assert.ok(street.every((id) => id % 3 === 1));
+  // Lookups of other values never walk the shared ones.
+  const before = reg.probes;
+  for (let i = 0; i < 1000; i++) reg.lookup('name', `Piet Puk${i}`);
+  assert.ok(reg.probes - before < 4000, `${reg.probes - before} probes for 1,000 lookups`);
+  // The work of an import grows linearly: 4× the records, about 4× the probes.
+  const probesFor = (n: number) => {
+    const r = new CustomerRegister(SECRET, { expectedRecords: 16 });
+    for (let i = 0; i < n; i++) r.addRecord({ name: 'Jan Jansen', customer_number: `KL${1000000 + i}` });
+    return r.probes;
+  };
+  const ratio = probesFor(8000) / probesFor(2000);
+  assert.ok(ratio < 5, `probes grew ${ratio.toFixed(1)}× for 4× the records`);
+  // Serialising keeps every value; the loaded register answers the same.
+  const back = CustomerRegister.fromSerialized(reg.serialize(), SECRET);
+  assert.equal(back.entryCount, reg.entryCount);
+  assert.deepEqual(back.lookup('name', 'Jan Jansen').sort((a, b) => a - b), ids.slice().sort((a, b) => a - b));
+  assert.ok(back.probes / back.entryCount < 4);
+  assert.equal([...back.entries()].length, reg.entryCount);
+});
