@@ -18,8 +18,7 @@ const config = loadConfig({
 const database = await openDatabase(config.DATABASE_URL);
 await migrateToLatest(database);
 const app = await buildServer({ config, database, logger: false });
-app.addHook('onClose', async () => database.close());
 await app.listen({ port: 0, host: config.HOST });
 const address = app.server.address();
 process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
-process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+process.on('SIGTERM', () => void app.close().then(() => database.close()).then(() => process.exit(0)));

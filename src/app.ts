@@ -17,18 +17,20 @@ export interface Running {
 
 export async function startParley(config: Config, opts: { logger?: boolean } = {}): Promise<Running> {
   const database = await openDatabase(config.DATABASE_URL);
+  let app: FastifyInstance | undefined;
   try {
     await migrateToLatest(database);
     let demoLogins: DemoLogin[] = [];
     if (config.SEED_DEMO && (await isEmpty(database.db))) demoLogins = await seedDemo(database.db);
-    const app = await buildServer({ config, database, ...(opts.logger === false ? { logger: false } : {}) });
-    app.addHook('onClose', async () => database.close());
+    app = await buildServer({ config, database, ...(opts.logger === false ? { logger: false } : {}) });
     await app.listen({ port: config.PORT, host: config.HOST });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
-    return { app, database, url, demoLogins, stop: () => app.close() };
+    // The database closes after the server: plugins' onClose hooks (view counts) still write.
+    return { app, database, url, demoLogins, stop: async () => { await app.close(); await database.close(); } };
   } catch (err) {
+    await app?.close().catch(() => {});
     await database.close().catch(() => {});
     throw err;
   }
