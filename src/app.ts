@@ -28,7 +28,8 @@ export async function startParley(config: Config, opts: { logger?: boolean } = {
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
     // The database closes after the server: plugins' onClose hooks (view counts) still write.
-    return { app, database, url, demoLogins, stop: async () => { await app.close(); await database.close(); } };
+    const server = app;
+    return { app, database, url, demoLogins, stop: async () => { await server.close(); await database.close(); } };
   } catch (err) {
     await app?.close().catch(() => {});
     await database.close().catch(() => {});
