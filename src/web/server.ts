@@ -6,8 +6,8 @@ import csrf from '@fastify/csrf-protection';
 import rateLimit from '@fastify/rate-limit';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import view from '@fastify/view';
@@ -143,7 +143,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   mkdirSync(avatars, { recursive: true });
   await app.register(fastifyStatic, { root: avatars, prefix: '/avatars/', decorateReply: false, maxAge: '7d', immutable: true });
   await app.register(view, {
-    engine: { eta: new Eta({ autoEscape: true, autoTrim: false }) },
+    engine: { eta: templateEngine(config.NODE_ENV === 'development') },
     root: here('./views'),
     production: config.NODE_ENV !== 'development',
     defaultContext: { site: { name: config.SITE_NAME, url: config.publicUrl }, h: viewHelpers },
@@ -187,6 +187,29 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await app.register(seoRoutes);
   await app.register(apiRoutes);
   return app;
+}
+
+/**
+ * Eta, plus `partial(name, data)` in every template for the partials that repeat per row (a post,
+ * an author). Eta's `include` copies all of the caller's data into each call and resolves the
+ * path each time: on a topic page of 20 posts that was ~40 % of the rendering time, mostly GC.
+ * A partial gets only the data it is given. Outside development they are compiled once, here.
+ */
+function templateEngine(development: boolean): Eta {
+  const partials = here('./views/partials');
+  const eta = new Eta({
+    autoEscape: true,
+    autoTrim: false,
+    functionHeader: development
+      ? `const partial = (name, data) => this.render('${partials}/' + name, data, options);`
+      : `const partial = (name, data) => this.render('@' + name, data, options);`,
+  });
+  if (!development) {
+    for (const file of readdirSync(partials)) {
+      if (file.endsWith('.eta')) eta.loadTemplate('@' + file.slice(0, -4), readFileSync(join(partials, file), 'utf8'));
+    }
+  }
+  return eta;
 }
 
 function sendError(reply: import('fastify').FastifyReply, status: number, message: string, guard?: object) {
