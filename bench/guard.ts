@@ -4,7 +4,9 @@
  * findings), dense posts (only labelled corpus replies, ≈ 15 findings) and a 9:1 mix; register memory
  * as heap + external delta around full GCs (needs --expose-gc).
  *
- *   node --expose-gc --import tsx bench/guard.ts [--records 1000000] [--documents 1000] [--posts 2000] [--rounds 3]
+ *   node --expose-gc --import tsx bench/guard.ts [--records 1000000] [--documents 1000] [--posts 2000] [--rounds 3] [--sets typical,dense,mixed]
+ *
+ * --sets runs only the named sets (e.g. `--sets dense` under `node --cpu-prof` to profile one kind of post).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,6 +25,7 @@ const RECORDS = num('--records', 1_000_000);
 const DOCS = num('--documents', 1000);
 const POSTS = num('--posts', 2000);
 const ROUNDS = num('--rounds', 3);
+const SETS = (args.includes('--sets') ? args[args.indexOf('--sets') + 1]! : 'typical,dense,mixed').split(',');
 const gc = (globalThis as { gc?: () => void }).gc;
 const mb = (b: number) => (b / 1048576).toFixed(1);
 
@@ -207,9 +210,9 @@ const result = {
   process_rss_mb: Number(mb(process.memoryUsage().rss)),
   posts: POSTS,
   post_bytes: 2048,
-  typical: run(typical),
-  dense: run(dense),
-  mixed_9_to_1: run(mixed),
+  ...(SETS.includes('typical') ? { typical: run(typical) } : {}),
+  ...(SETS.includes('dense') ? { dense: run(dense) } : {}),
+  ...(SETS.includes('mixed') ? { mixed_9_to_1: run(mixed) } : {}),
   load_average: os.loadavg().map((x) => Number(x.toFixed(2))),
 };
 console.log(JSON.stringify(result, null, 2));

@@ -24,7 +24,12 @@ const EMPTY = 0xffffffff;
 const CHAIN = 7;
 const isChain = (v: number) => (v & 7) === CHAIN && v !== EMPTY;
 const MAGIC = 0x50474352; // "PGCR"
-const VERSION = 1;
+/** Version 2 adds the value shapes (see CustomerRegister.shapes) after the secret check; version 1 is still read. */
+const VERSION = 2;
+const SHAPE_WORDS = 16; // 8 field codes × (starts with a digit, starts with something else)
+/** Shape bit of a normalised value: its length (31 = 31 or longer). */
+const shapeBit = (n: string) => 1 << (n.length < 31 ? n.length : 31);
+const shapeWord = (code: number, n: string) => code * 2 + (n.charCodeAt(0) - 48 >>> 0 < 10 ? 0 : 1);
 
 const ASCII = /^[\x00-\x7f]*$/;
 function stripAccents(s: string): string {
@@ -121,6 +126,12 @@ export class CustomerRegister {
   private slots = 0;
   private used = 0;
   private records = 0;
+  /**
+   * Which lengths the stored values of each field have, split by whether they start with a digit:
+   * a post's number tokens whose length no registered customer number has are not hashed at all.
+   * Bits only (lengths up to 30, and "31 or longer"); values added as bare hashes set every bit.
+   */
+  private readonly shapes = new Uint32Array(SHAPE_WORDS);
   /** Probe steps taken by inserts and lookups (work counter, for tests and profiling). */
   probes = 0;
 
@@ -212,13 +223,26 @@ export class CustomerRegister {
   addNormalised(field: CustomerField, normalised: string, recordId: number): void {
     const [h, l] = this.key(field, normalised);
     this.insert(h, l, recordId * 8 + FIELD_CODE[field]);
+    this.shapes[shapeWord(FIELD_CODE[field], normalised)]! |= shapeBit(normalised);
     if (recordId >= this.records) this.records = recordId + 1;
+  }
+
+  /** False when no stored value of this field has the length and first-character class of `normalised` (no hashing needed). */
+  mayHold(field: CustomerField, normalised: string): boolean {
+    return (this.shapes[shapeWord(FIELD_CODE[field], normalised)]! & shapeBit(normalised)) !== 0;
+  }
+
+  /** True when any value of this field is stored. */
+  holds(field: CustomerField): boolean {
+    const c = FIELD_CODE[field];
+    return (this.shapes[c * 2]! | this.shapes[c * 2 + 1]!) !== 0;
   }
 
   /** Add an already hashed value (hex from `hashNormalised` or `entries()`), e.g. when loading from a database. */
   addHashed(field: CustomerField, hashHex: string, recordId: number): void {
     if (!/^[0-9a-f]{16}$/i.test(hashHex)) throw new Error('hash must be 16 hex digits');
     this.insert(parseInt(hashHex.slice(0, 8), 16), parseInt(hashHex.slice(8), 16), recordId * 8 + FIELD_CODE[field]);
+    this.shapes[FIELD_CODE[field] * 2] = this.shapes[FIELD_CODE[field] * 2 + 1] = 0xffffffff; // shape unknown
     if (recordId >= this.records) this.records = recordId + 1;
   }
 
@@ -321,6 +345,7 @@ export class CustomerRegister {
 
   /** Records holding this already-normalised value in this field (each once, newest first). */
   lookupNormalised(field: CustomerField, normalised: string): number[] {
+    if (!this.mayHold(field, normalised)) return [];
     const [h, l] = this.key(field, normalised);
     const code = FIELD_CODE[field];
     const out: number[] = [];
@@ -350,15 +375,17 @@ export class CustomerRegister {
     return createHmac('sha256', this.secret).update('parley-guard-register-check').digest().subarray(0, 8);
   }
 
-  /** Compact binary form: header, secret check, then (key, value) triples. Contains no plaintext. */
+  /** Compact binary form: header, secret check, value shapes (length bits), then (key, value) triples. Contains no plaintext. */
   serialize(): Uint8Array {
-    const out = Buffer.alloc(24 + this.used * 12);
+    const head = 24 + SHAPE_WORDS * 4;
+    const out = Buffer.alloc(head + this.used * 12);
     out.writeUInt32LE(MAGIC, 0);
     out.writeUInt32LE(VERSION, 4);
     out.writeUInt32LE(this.records, 8);
     out.writeUInt32LE(this.used, 12);
     this.secretCheck().copy(out, 16);
-    let o = 24;
+    for (let k = 0; k < SHAPE_WORDS; k++) out.writeUInt32LE(this.shapes[k]!, 24 + k * 4);
+    let o = head;
     this.forEachValue((h, l, v) => {
       out.writeUInt32LE(h, o);
       out.writeUInt32LE(l, o + 4);
@@ -371,13 +398,17 @@ export class CustomerRegister {
   static fromSerialized(bytes: Uint8Array, secret: string | Uint8Array, opts: { defaultRegion?: CountryCode } = {}): CustomerRegister {
     const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (b.length < 24 || b.readUInt32LE(0) !== MAGIC) throw new Error('not a serialized customer register');
-    if (b.readUInt32LE(4) !== VERSION) throw new Error('unsupported customer register version');
+    const version = b.readUInt32LE(4);
+    if (version !== 1 && version !== VERSION) throw new Error('unsupported customer register version');
+    const head = version === 1 ? 24 : 24 + SHAPE_WORDS * 4;
     const records = b.readUInt32LE(8);
     const used = b.readUInt32LE(12);
-    if (b.length !== 24 + used * 12) throw new Error('truncated customer register');
+    if (b.length !== head + used * 12) throw new Error('truncated customer register');
     const reg = new CustomerRegister(secret, { ...opts, expectedEntries: used });
     if (!reg.secretCheck().equals(b.subarray(16, 24))) throw new Error('customer register was hashed with a different secret');
-    for (let o = 24; o < b.length; o += 12) reg.insert(b.readUInt32LE(o), b.readUInt32LE(o + 4), b.readUInt32LE(o + 8));
+    // Version 1 has no shapes: every length is possible.
+    for (let k = 0; k < SHAPE_WORDS; k++) reg.shapes[k] = version === 1 ? 0xffffffff : b.readUInt32LE(24 + k * 4);
+    for (let o = head; o < b.length; o += 12) reg.insert(b.readUInt32LE(o), b.readUInt32LE(o + 4), b.readUInt32LE(o + 8));
     reg.records = records;
     return reg;
   }

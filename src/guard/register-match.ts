@@ -79,7 +79,8 @@ export function matchCustomers(st: ScanState, reg: CustomerRegister, phones: Pho
   for (const p of phones) look('phone', p.start, p.end, p.e164);
   // Any number-like token can be a customer number of a real customer.
   const seenNum = new Set<string>();
-  for (const m of execIn(NUMBER_TOKEN, text, windows(text, digitRuns(st), 6, 22))) {
+  const numbers = reg.holds('customer_number') ? execIn(NUMBER_TOKEN, text, windows(text, digitRuns(st), 6, 22)) : [];
+  for (const m of numbers) {
     let raw = m[0].replace(/[./-]+$/, '');
     let start = m.index;
     const n = normaliseCustomerNumber(raw);
@@ -99,7 +100,7 @@ export function matchCustomers(st: ScanState, reg: CustomerRegister, phones: Pho
     }
   }
   const seenName = new Set<string>();
-  for (const c of nameCandidates(st)) {
+  for (const c of reg.holds('name') ? nameCandidates(st) : []) {
     const n = normaliseName(c.value);
     if (!n.includes(' ') || seenName.has(n)) continue;
     seenName.add(n);

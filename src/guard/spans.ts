@@ -148,19 +148,66 @@ export function isLetterOrDigitCode(c: number): boolean {
 }
 
 
+/** Per UTF-16 unit of the Basic Multilingual Plane: 0 = not yet known, 1 = upper-case letter (\p{Lu}), 2 = other letter or digit (\p{L}, \p{N}), 3 = neither. */
+const CAP_CODE = new Uint8Array(65536);
+const UPPER = /^\p{Lu}$/u;
+const WORD_CP = /^[\p{L}\p{N}]$/u;
+function capCode(c: number): number {
+  let v = CAP_CODE[c]!;
+  if (v === 0) {
+    const s = String.fromCharCode(c);
+    v = UPPER.test(s) ? 1 : WORD_CP.test(s) ? 2 : 3;
+    CAP_CODE[c] = v;
+  }
+  return v;
+}
+/** Class (as capCode) of the code point at i, and its length in UTF-16 units (2 for a surrogate pair). */
+function classAt(t: string, i: number): [number, number] {
+  const c = t.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdfff) return [capCode(c), 1];
+  const cp = t.codePointAt(i)!;
+  if (cp <= 0xffff) return [3, 1]; // a lone surrogate
+  const s = String.fromCodePoint(cp);
+  return [UPPER.test(s) ? 1 : WORD_CP.test(s) ? 2 : 3, 2];
+}
+
 /**
  * Anchor pre-filter, computed once per scan: words (runs of letters and digits) that start with
  * an upper-case letter, as [start, end) pairs. Person names and register name candidates start there.
+ * The same as the matches of /\p{Lu}[\p{L}\p{N}]* /gu not preceded by a letter or digit, by a
+ * table-driven loop (the Unicode-property pattern cost more than all the name patterns together).
  */
-const CAP_WORD = /\p{Lu}[\p{L}\p{N}]*/gu;
 export function capWords(st: ScanState): number[] {
   if (st.capWords) return st.capWords;
   const out: number[] = [];
   const t = st.text;
-  CAP_WORD.lastIndex = 0;
-  for (let m = CAP_WORD.exec(t); m; m = CAP_WORD.exec(t)) {
-    if (m.index > 0 && isLetterOrDigitCode(t.charCodeAt(m.index - 1))) continue; // inside a word ("iPhone")
-    out.push(m.index, m.index + m[0].length);
+  const n = t.length;
+  let i = 0;
+  while (i < n) {
+    const c = t.charCodeAt(i);
+    let k: number;
+    let len = 1;
+    if (c < 0xd800 || c > 0xdfff) k = capCode(c);
+    else [k, len] = classAt(t, i);
+    if (k !== 1) {
+      i += len;
+      continue;
+    }
+    const start = i;
+    i += len;
+    while (i < n) {
+      const d = t.charCodeAt(i);
+      if (d < 0xd800 || d > 0xdfff) {
+        if (capCode(d) === 3) break;
+        i++;
+      } else {
+        const [k2, l2] = classAt(t, i);
+        if (k2 === 3) break;
+        i += l2;
+      }
+    }
+    if (start > 0 && isLetterOrDigitCode(t.charCodeAt(start - 1))) continue; // inside a word ("iPhone")
+    out.push(start, i);
   }
   st.capWords = out;
   return out;

@@ -127,3 +127,22 @@ test('customer register: many records with the same name cost a bounded number o
   assert.ok(back.probes / back.entryCount < 4);
   assert.equal([...back.entries()].length, reg.entryCount);
 });
+
+test('customer register: values of a length no stored value has are not hashed; a version-1 register still loads', () => {
+  const reg = new CustomerRegister(SECRET);
+  reg.addRecord(rec);
+  assert.equal(reg.mayHold('customer_number', 'KL1234560'), true);
+  assert.equal(reg.mayHold('customer_number', '20261124'), false); // 8 characters, starts with a digit: none stored
+  const before = reg.probes;
+  assert.deepEqual(reg.lookupNormalised('customer_number', '20261124'), []);
+  assert.equal(reg.probes, before);
+  assert.equal(reg.holds('iban'), false);
+  // Version 1 (no shapes): header of 24 bytes, then the same triples; every length is possible.
+  const v2 = Buffer.from(reg.serialize());
+  const v1 = Buffer.concat([v2.subarray(0, 24), v2.subarray(24 + 64)]);
+  v1.writeUInt32LE(1, 4);
+  const back = CustomerRegister.fromSerialized(v1, SECRET);
+  assert.equal(back.mayHold('customer_number', '20261124'), true);
+  assert.deepEqual(back.lookup('customer_number', 'KL-1234560'), [0]);
+  assert.deepEqual(back.lookup('name', 'Anna Visser'), [0]);
+});
