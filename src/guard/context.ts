@@ -58,6 +58,18 @@ export interface ContextResult {
 
 /** Text of the `n` whitespace-separated words before `pos` (at most `maxChars`). */
 export function wordsBefore(text: string, pos: number, n: number, maxChars = 80): string {
+  return text.slice(wordsBeforeStart(text, pos, n, maxChars), pos);
+}
+
+/**
+ * fold(wordsBefore(text, pos, n, maxChars)), cut from `lower` = fold(text) at the same offsets
+ * (fold maps each UTF-16 unit on its own, so a slice of the folded text is the folded slice).
+ */
+export function foldedWordsBefore(text: string, lower: string, pos: number, n: number, maxChars = 80): string {
+  return lower.slice(wordsBeforeStart(text, pos, n, maxChars), pos);
+}
+
+function wordsBeforeStart(text: string, pos: number, n: number, maxChars: number): number {
   const lo = Math.max(0, pos - maxChars);
   let i = pos;
   let words = 0;
@@ -74,7 +86,7 @@ export function wordsBefore(text: string, pos: number, n: number, maxChars = 80)
     } else inWord = true;
     i--;
   }
-  return text.slice(i, pos);
+  return i;
 }
 
 /** Text of the `n` whitespace-separated words after `pos` (at most `maxChars`). */
@@ -130,16 +142,20 @@ export function fold(s: string): string {
   return r;
 }
 
-/** Score a candidate: base score adjusted by context before and after the span. */
-export function enhance(text: string, start: number, end: number, base: number, spec: ContextSpec): ContextResult {
+/**
+ * Score a candidate: base score adjusted by context before and after the span.
+ * `lower` (fold(text), as the scan state holds it) saves folding the context windows again.
+ */
+export function enhance(text: string, start: number, end: number, base: number, spec: ContextSpec, lower?: string): ContextResult {
   let rawBefore = wordsBefore(text, start, spec.wordsBefore ?? 5);
   let rawAfter = wordsAfter(text, end, spec.wordsAfter ?? 4);
   if (spec.sentence !== false) {
     rawBefore = sentenceTail(rawBefore);
     rawAfter = sentenceHead(rawAfter);
   }
-  const before = fold(rawBefore);
-  const after = fold(rawAfter);
+  // sentenceTail keeps a suffix and sentenceHead a prefix: the same offsets in the folded text.
+  const before = lower !== undefined ? lower.slice(start - rawBefore.length, start) : fold(rawBefore);
+  const after = lower !== undefined ? lower.slice(end, end + rawAfter.length) : fold(rawAfter);
   const window = before + ' \u0000 ' + after;
   let score = base;
   const res: ContextResult = { score };

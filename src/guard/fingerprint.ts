@@ -295,19 +295,16 @@ export class DocumentRegister {
       nt++;
       if (nt < K) continue;
       const pos = nt - K;
-      // k-gram hash, as kgramHashes (unrolled for K = 5)
-      let a = mix(0x9747b28c ^ r0);
+      // k-gram hash, as kgramHashes (unrolled for K = 5). The low half (b) alone decides the bloom
+      // filter test, so the high half (a) is only computed for the few k-grams that pass it.
       let b = mix((0x1b873593 + Math.imul(r0, 0xcc9e2d51)) | 0);
-      a = mix(a ^ r1);
       b = mix((b + Math.imul(r1, 0xcc9e2d51)) | 0);
-      a = mix(a ^ r2);
       b = mix((b + Math.imul(r2, 0xcc9e2d51)) | 0);
-      a = mix(a ^ r3);
       b = mix((b + Math.imul(r3, 0xcc9e2d51)) | 0);
-      a = mix(a ^ r4);
       b = mix((b + Math.imul(r4, 0xcc9e2d51)) | 0);
       const bit = b & BLOOM_MASK;
       if ((this.bloom[bit >>> 3]! & (1 << (bit & 7))) === 0) continue;
+      const a = mix(mix(mix(mix(mix(0x9747b28c ^ r0) ^ r1) ^ r2) ^ r3) ^ r4);
       const kh = (a >>> 11) * 4294967296 + b;
       const v = this.index.get(kh);
       if (v === undefined) continue;

@@ -65,7 +65,7 @@ export function detectAddresses(st: ScanState): Finding[] {
     while (end > start && /[\s,.]/.test(text[end - 1]!)) end--;
     if (out.some((f) => f.start <= start && end <= f.end)) return;
     if (st.claims.overlaps(start, end)) return;
-    const r = enhance(text, start, end, base, { positive: ADDRESS_CONTEXT, negative: PUBLIC_PLACE, boost: 0.1, penalty: 0.45, wordsBefore: 6 });
+    const r = enhance(text, start, end, base, { positive: ADDRESS_CONTEXT, negative: PUBLIC_PLACE, boost: 0.1, penalty: 0.45, wordsBefore: 6 }, st.lower);
     // Remove a shorter finding that this one contains.
     for (let i = out.length - 1; i >= 0; i--) if (start <= out[i]!.start && out[i]!.end <= end) out.splice(i, 1);
     out.push({ type: 'address', start, end, confidence: Math.min(0.97, r.score), reason: why + (r.negative ? ` (but near "${r.negative}")` : ''), source: 'pattern' });
@@ -108,7 +108,7 @@ export function detectAddresses(st: ScanState): Finding[] {
     for (const m of execIn(NL_POST_ONLY, text, postWins)) {
       const end = m.index + m[0].length;
       if (out.some((f) => f.start <= m.index && m.index < f.end)) continue;
-      const r = enhance(text, m.index, end, 0.3, { positive: POSTCODE_CONTEXT, boost: 0.35 });
+      const r = enhance(text, m.index, end, 0.3, { positive: POSTCODE_CONTEXT, boost: 0.35 }, st.lower);
       if (r.score >= 0.5) add(m.index, end, r.score, 'Dutch postcode');
     }
   }
@@ -131,7 +131,7 @@ export function detectAddresses(st: ScanState): Finding[] {
         const end = m.index + m[0].length;
         if (out.some((f) => f.start <= m.index && m.index < f.end)) continue;
         if (!/\d[A-Z]{2}$/.test(m[0]) || !/\s/.test(m[0])) continue;
-        const r = enhance(text, m.index, end, 0.3, { positive: POSTCODE_CONTEXT, boost: 0.35 });
+        const r = enhance(text, m.index, end, 0.3, { positive: POSTCODE_CONTEXT, boost: 0.35 }, st.lower);
         if (r.score >= 0.5) add(m.index, end, r.score, 'UK postcode');
       }
     }

@@ -2,7 +2,7 @@
 import type { Finding } from '../types.ts';
 import { digitRuns, windows, execIn, type ScanState } from '../spans.ts';
 import { luhnValid } from '../checksums.ts';
-import { enhance, CONTEXT, fold, wordsBefore, sentenceTail } from '../context.ts';
+import { enhance, CONTEXT, foldedWordsBefore, sentenceTail } from '../context.ts';
 
 const CARD_CAND = /(?<![\p{L}\p{N},\-/])(?<!\d[.,])\d{3,6}(?:[ \-.]?\d{2,6}){1,5}(?![\p{L}\p{N}]|[.,\-/]\d)/gu;
 
@@ -30,9 +30,9 @@ export function detectCards(st: ScanState): Finding[] {
     let base = first >= 1 && first <= 6 ? 0.7 : 0.3;
     // Common layouts (4-4-4-4, 4-6-5, 4-4-4-4-3) are more telling than unseparated digits.
     if (/^\d{4}([ .-])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?$|^\d{4}([ -])\d{6}\2\d{4,5}$/.test(raw)) base += 0.1;
-    const r = enhance(text, m.index, end, base, { positive: CONTEXT.card, boost: 0.25 });
+    const r = enhance(text, m.index, end, base, { positive: CONTEXT.card, boost: 0.25 }, st.lower);
     // An identifier label right before the digits ("IMEI", "serienummer", "order") says what they are.
-    const label = CONTEXT.cardNegative.exec(sentenceTail(fold(wordsBefore(text, m.index, 6, 60))));
+    const label = CONTEXT.cardNegative.exec(sentenceTail(foldedWordsBefore(text, st.lower, m.index, 6, 60)));
     if (label) {
       r.score -= 0.6;
       r.negative = label[0];

@@ -41,7 +41,7 @@ export function detectCustomerNumbers(st: ScanState): Finding[] {
       if (st.claims.overlaps(m.index, end)) continue;
       if (!checkDigitValid(p.checkDigit, m[0])) continue;
       const hasCheck = p.checkDigit !== undefined && p.checkDigit !== 'none';
-      const r = enhance(text, m.index, end, hasCheck ? 0.85 : 0.65, { positive: CONTEXT.customerNumber, boost: 0.15 });
+      const r = enhance(text, m.index, end, hasCheck ? 0.85 : 0.65, { positive: CONTEXT.customerNumber, boost: 0.15 }, st.lower);
       out.push({
         type: 'customer_number',
         start: m.index,

@@ -3,7 +3,7 @@ import { isValidIBAN, countrySpecs } from 'ibantools';
 import type { Finding } from '../types.ts';
 import { digitRuns, windows, execIn, type ScanState } from '../spans.ts';
 import { abaValid, mod11Valid } from '../checksums.ts';
-import { enhance, CONTEXT, wordsBefore, fold } from '../context.ts';
+import { enhance, CONTEXT, foldedWordsBefore } from '../context.ts';
 
 // Candidate: country code, check digits, then groups of alphanumerics optionally separated by one space or dash.
 const IBAN_CAND = /(?<![\p{L}\p{N}])[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]){10,32}/gu;
@@ -75,7 +75,7 @@ export function detectBankAccounts(st: ScanState): Finding[] {
   for (const m of execIn(SORT_CODE, text, windows(text, runs, 1, 10))) {
     const end = m.index + m[0].length;
     if (st.claims.overlaps(m.index, end)) continue;
-    const before = fold(wordsBefore(text, m.index, 4));
+    const before = foldedWordsBefore(text, st.lower, m.index, 4);
     if (!SORT_CUE.test(before)) continue;
     out.push({ type: 'bank_account', start: m.index, end, confidence: 0.9, reason: 'UK sort code after "sort code"', source: 'pattern' });
     st.claims.add(m.index, end);
@@ -84,14 +84,14 @@ export function detectBankAccounts(st: ScanState): Finding[] {
     const end = m.index + m[0].length;
     if (st.claims.overlaps(m.index, end)) continue;
     const d = m[0];
-    const before = fold(wordsBefore(text, m.index, 4, 50));
+    const before = foldedWordsBefore(text, st.lower, m.index, 4, 50);
     if (ROUTING_CUE.test(before) && abaValid(d)) {
       out.push({ type: 'bank_account', start: m.index, end, confidence: 0.9, reason: 'US routing number (valid ABA checksum)', source: 'pattern' });
       st.claims.add(m.index, end);
       continue;
     }
     if (!ACCOUNT_CUE.test(before)) continue;
-    const near = fold(wordsBefore(text, m.index, 12, 140)) + ' ' + fold(text.slice(end, end + 40));
+    const near = foldedWordsBefore(text, st.lower, m.index, 12, 140) + ' ' + st.lower.slice(end, end + 40);
     if (!BANK_CONTEXT.test(near)) continue;
     let conf = 0.8;
     let why = 'bank account number after an account cue with bank context';
@@ -99,7 +99,7 @@ export function detectBankAccounts(st: ScanState): Finding[] {
       conf = 0.9;
       why = 'Dutch bank account number (passes mod 11)';
     }
-    const r = enhance(text, m.index, end, conf, { positive: CONTEXT.iban });
+    const r = enhance(text, m.index, end, conf, { positive: CONTEXT.iban }, st.lower);
     out.push({ type: 'bank_account', start: m.index, end, confidence: Math.min(0.95, r.score), reason: why, source: 'pattern' });
     st.claims.add(m.index, end);
   }

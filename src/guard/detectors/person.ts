@@ -123,7 +123,7 @@ export function detectPersons(st: ScanState): Finding[] {
     if (!t) continue;
     const words = text.slice(t[0], t[1]).split(/\s+/).length;
     const cue = m[0].slice(0, m[0].length - name.length).trim();
-    const r = enhance(text, t[0], t[1], words >= 2 ? 0.8 : 0.55, { negative: CONTEXT.personNegative, penalty: 0.3, wordsBefore: 3, wordsAfter: 2 });
+    const r = enhance(text, t[0], t[1], words >= 2 ? 0.8 : 0.55, { negative: CONTEXT.personNegative, penalty: 0.3, wordsBefore: 3, wordsAfter: 2 }, st.lower);
     add(t[0], t[1], r.score, `name after "${cue.replace(/[,:]$/, '')}"`);
   }
   for (const m of execIn(MET_NAME, text, windows(text, anchorsOf(MET_ANCHOR, lower), 0, 140))) {
@@ -167,7 +167,7 @@ export function detectPersons(st: ScanState): Finding[] {
       continue;
     }
     if (firstKnown && words.length >= 2) {
-      const r = enhance(text, s, e, 0.55, { positive: CONTEXT.person, negative: CONTEXT.personNegative, boost: 0.3, penalty: 0.4, wordsBefore: 6, wordsAfter: 4 });
+      const r = enhance(text, s, e, 0.55, { positive: CONTEXT.person, negative: CONTEXT.personNegative, boost: 0.3, penalty: 0.4, wordsBefore: 6, wordsAfter: 4 }, st.lower);
       add(s, e, r.score, `first name + surname${r.positive ? ` near "${r.positive}"` : ''}${r.negative ? ` (but near "${r.negative}")` : ''}`);
     }
   }

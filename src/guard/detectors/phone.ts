@@ -9,7 +9,7 @@ import { parsePhoneNumberFromString, findPhoneNumbersInText, type CountryCode, t
 import metadata from 'libphonenumber-js/metadata.min.json';
 import type { Finding } from '../types.ts';
 import { digitRuns, windows, execIn, type ScanState } from '../spans.ts';
-import { enhance, CONTEXT, fold, wordsBefore, sentenceTail } from '../context.ts';
+import { enhance, CONTEXT, foldedWordsBefore, sentenceTail } from '../context.ts';
 
 // Candidate: optional + / 00 / (, digits and separators (space, nbsp, - . / ( )), ending in a digit.
 const CAND = /(?<![\p{L}\p{N}#/@:_\-.,=])(?:\+\s?|\(\s?)?\d[\d \u00a0\-./()]{5,22}\d(?![\p{L}\p{N}]|[.,:\-/]\d)/gu;
@@ -121,9 +121,9 @@ export function detectPhones(st: ScanState): { findings: Finding[]; matches: Pho
       // A national-format number that is only valid outside the default region is less telling.
       const foreignNational = !isIntl && p.country !== undefined && p.country !== options.defaultRegion;
       const base = isIntl ? 0.75 : foreignNational ? 0.5 : separated ? 0.65 : 0.6;
-      const r = enhance(text, s, e, base, { positive: CONTEXT.phone, boost: 0.25 });
+      const r = enhance(text, s, e, base, { positive: CONTEXT.phone, boost: 0.25 }, st.lower);
       // An identifier label right before the number ("KvK", "order", "ticket", "IMEI") says what it is.
-      const label = CONTEXT.phoneNegative.exec(sentenceTail(fold(wordsBefore(text, s, 2, 30))));
+      const label = CONTEXT.phoneNegative.exec(sentenceTail(foldedWordsBefore(text, st.lower, s, 2, 30)));
       if (label) {
         r.score -= 0.6;
         r.negative = label[0];

@@ -61,7 +61,7 @@ export function detectPricePlans(st: ScanState): Finding[] {
   for (const m of execIn(re, text, windows(text, pairs, 0, longest + 8))) {
     if (m.index > 0 && WORD_BEFORE.test(text[m.index - 1]!)) continue;
     const end = m.index + m[0].length;
-    const r = enhance(text, m.index, end, 0.3, { positive: CONTEXT.pricePlan, negative: CONTEXT.pricePlanNegative, boost: 0.45, penalty: 0.35, wordsBefore: 6, wordsAfter: 5 });
+    const r = enhance(text, m.index, end, 0.3, { positive: CONTEXT.pricePlan, negative: CONTEXT.pricePlanNegative, boost: 0.45, penalty: 0.35, wordsBefore: 6, wordsAfter: 5 }, st.lower);
     // Product talk for everyone ("now available for all customers") outweighs a "you" in the same sentence.
     if (r.negative) r.score = Math.min(r.score, 0.25);
     out.push({
