@@ -48,8 +48,22 @@ function openSqlite(path: string): Database {
   } catch (err) {
     throw new DatabaseUnavailableError(`cannot open SQLite database ${path}: ${(err as Error).message}`);
   }
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) });
+  const statements = withStatementCache(native);
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: statements }) });
+  // Hot reads compiled once (src/db/prepared.ts) run on the statement directly: better-sqlite3
+  // is synchronous, and Kysely's connection queue and promises cost as much as the query. While
+  // a transaction is open on the connection they go through Kysely, which waits for it to end,
+  // so a page never reads another request's uncommitted writes.
+  directReads.set(db, (source, parameters) => (native.inTransaction ? undefined : statements.prepare(source).all(parameters as unknown[])));
   return { db, dialect: 'sqlite', describe: `SQLite ${path}`, close: () => db.destroy() };
+}
+
+type DirectRead = (sql: string, parameters: readonly unknown[]) => unknown[] | undefined;
+const directReads = new WeakMap<Kysely<DB>, DirectRead>();
+
+/** A synchronous reader for a SQLite database's compiled SELECTs (undefined: use Kysely). */
+export function directReadFor(db: Kysely<DB>): DirectRead | undefined {
+  return directReads.get(db);
 }
 
 /**

@@ -4,6 +4,7 @@
 // puts the real values in their places in the compiled parameter list.
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import type { DB } from './schema.ts';
+import { directReadFor } from './database.ts';
 
 type Placeholders<Args extends readonly unknown[]> = { [K in keyof Args]: Args[K] };
 
@@ -11,7 +12,7 @@ export function preparedQuery<Args extends readonly unknown[], Row>(
   placeholders: Placeholders<Args>,
   build: (db: Kysely<DB>, ...args: Args) => Compilable<Row>,
 ): (db: Kysely<DB>, ...args: Args) => Promise<Row[]> {
-  const compiledFor = new WeakMap<Kysely<DB>, { query: CompiledQuery<Row>; positions: number[] }>();
+  const compiledFor = new WeakMap<Kysely<DB>, { query: CompiledQuery<Row>; positions: number[]; direct: ReturnType<typeof directReadFor> }>();
   return async (db, ...args) => {
     let entry = compiledFor.get(db);
     if (!entry) {
@@ -22,11 +23,13 @@ export function preparedQuery<Args extends readonly unknown[], Row>(
         if (at < 0 || query.parameters.lastIndexOf(p) !== at) throw new Error(`preparedQuery: placeholder ${String(p)} must appear exactly once`);
         return at;
       });
-      entry = { query, positions };
+      entry = { query, positions, direct: directReadFor(db) };
       compiledFor.set(db, entry);
     }
     const parameters = [...entry.query.parameters];
     entry.positions.forEach((at, i) => (parameters[at] = args[i]));
+    const rows = entry.direct?.(entry.query.sql, parameters);
+    if (rows) return rows as Row[];
     const result = await db.executeQuery<Row>({ ...entry.query, parameters });
     return result.rows;
   };

@@ -8,7 +8,6 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import view from '@fastify/view';
 import { Eta } from 'eta';
@@ -26,6 +25,7 @@ import { knowledgeRoutes } from '../knowledge/routes.ts';
 import { apiRoutes } from '../api/index.ts';
 import { authPlugin } from '../accounts/auth-plugin.ts';
 import { anonymousCache } from './anonymous-cache.ts';
+import { securityHeaders } from './security-headers.ts';
 import { installationSecret } from '../accounts/installation-secret.ts';
 import { startGuardMaintenance } from '../confidentiality/maintenance.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
@@ -77,7 +77,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   app.decorate('database', database);
   app.decorateRequest('actor', null);
 
-  await app.register(helmet, {
+  await app.register(securityHeaders, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],

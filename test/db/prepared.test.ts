@@ -27,5 +27,26 @@ for (const kind of testDatabaseKinds()) {
         await database.drop();
       }
     });
+
+    test('a read while another request\'s transaction is open never sees its uncommitted rows', async () => {
+      const database = await kind.open();
+      try {
+        const at = new Date().toISOString();
+        const slugs = preparedQuery([P1] as [number], (db, min) => db.selectFrom('boards').select('slug').where('position', '>=', min).orderBy('position'));
+        let during: Promise<{ slug: string }[]> | undefined;
+        await assert.rejects(
+          database.db.transaction().execute(async (tx) => {
+            await tx.insertInto('boards').values({ slug: 'uncommitted', name: 'U', description: '', position: 1, visibility: 'public', last_post_at: null, last_topic_id: null, created_at: at }).execute();
+            during = slugs(database.db, 0); // another request, on the shared handle
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            throw new Error('rolled back');
+          }),
+          /rolled back/,
+        );
+        assert.deepEqual(await during, []);
+      } finally {
+        await database.drop();
+      }
+    });
   });
 }
