@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { anonymousCache } from '../../src/web/anonymous-cache.ts';
 import { createBoard } from '../../src/community/create-board.ts';
 import { createTopic } from '../../src/community/create-topic.ts';
 import { createReply } from '../../src/community/create-reply.ts';
@@ -31,9 +32,12 @@ after(async () => {
 test('visitors get a cached page; signed-in members always a fresh one; a write through the app empties the cache', async () => {
   const first = await app.inject({ url });
   assert.equal(first.headers['x-parley-cache'], undefined);
+  // Stored on the second visit (a page seen once is not worth keeping), served from the third.
+  assert.equal((await app.inject({ url })).headers['x-parley-cache'], undefined);
   const second = await app.inject({ url });
   assert.equal(second.headers['x-parley-cache'], 'hit');
   assert.equal(second.body, first.body);
+  assert.equal(second.headers['content-type'], first.headers['content-type']);
   assert.match(String(second.headers['content-security-policy']), /default-src 'self'/, 'security headers on hits too');
 
   // A write outside this process (here: straight to the database) is seen by visitors after the TTL...
@@ -48,6 +52,7 @@ test('visitors get a cached page; signed-in members always a fresh one; a write 
   assert.match(fresh.body, /written elsewhere/);
   assert.match(fresh.body, /Sign out/);
   // The sign-in above was a successful write through this process: the cache is empty now.
+  await app.inject({ url });
   const after = await app.inject({ url });
   assert.equal(after.headers['x-parley-cache'], undefined);
   assert.match(after.body, /written elsewhere/);
@@ -60,5 +65,23 @@ test('errors and redirects are not cached', async () => {
   assert.equal(again.headers['x-parley-cache'], undefined);
   const wrongSlug = `/t/old-slug/${topicId}`;
   await app.inject({ url: wrongSlug });
+  await app.inject({ url: wrongSlug });
   assert.equal((await app.inject({ url: wrongSlug })).statusCode, 301);
+});
+
+test('the cache keeps within its memory budget, dropping the oldest pages first', async () => {
+  const bare = Fastify();
+  await bare.register(anonymousCache, { ttlSeconds: 60, maxBytes: 2500, storeAfter: 1 });
+  let renders = 0;
+  bare.get('/p/:n', { config: { anonymousCache: true } }, async (request, reply) => {
+    renders++;
+    return reply.type('text/html').send(`${(request.params as { n: string }).n}:` + 'x'.repeat(998));
+  });
+  const visit = async (n: number) => (await bare.inject({ url: `/p/${n}` })).headers['x-parley-cache'] === 'hit';
+  for (const n of [1, 2]) assert.equal(await visit(n), false);
+  assert.deepEqual([await visit(1), await visit(2)], [true, true]);
+  assert.equal(await visit(3), false); // 3 pages of 1,000 bytes do not fit in 2,500: page 1 goes
+  assert.deepEqual([await visit(3), await visit(2), await visit(1)], [true, true, false]);
+  assert.equal(renders, 4);
+  await bare.close();
 });
