@@ -10,7 +10,7 @@
 // A last row measures the topic page as production serves visitors, with the cache on.
 // Exits non-zero when any response is not a 2xx or a connection error occurs.
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -33,6 +33,8 @@ interface Row {
   p99: number;
   requests: number;
   bad: number;
+  /** The server process's CPU time per request (user + system), where /proc tells it. */
+  cpuMicros: number | null;
 }
 
 const TOPIC_TARGET = { ratio: 0.1, p99: 50 };
@@ -71,7 +73,9 @@ async function main(): Promise<void> {
       const { port } = servers[target.server];
       // Warm-up: JIT, template cache, the database's page cache. Not measured.
       if (warmup > 0) await run(port, target.paths, connections, warmup);
+      const cpuBefore = cpuMillis(servers[target.server].child.pid);
       const r = await run(port, target.paths, connections, duration);
+      const cpuAfter = cpuMillis(servers[target.server].child.pid);
       rows.push({
         name: target.name,
         paths: target.paths.length,
@@ -80,6 +84,7 @@ async function main(): Promise<void> {
         p99: r.latency.p99,
         requests: r.requests.total,
         bad: r.non2xx + r.errors + r.timeouts,
+        cpuMicros: cpuBefore !== null && cpuAfter !== null && r.requests.total > 0 ? Math.round(((cpuAfter - cpuBefore) * 1000) / r.requests.total) : null,
       });
       process.stderr.write(`  ${target.name}: ${Math.round(r.requests.average)} req/s\n`);
     }
@@ -90,11 +95,11 @@ async function main(): Promise<void> {
   const hellos = rows.filter((r) => r.name.startsWith('hello-world'));
   const hello = hellos.reduce((sum, r) => sum + r.rps, 0) / hellos.length;
   const table = [
-    '| Page | URLs rotated | Requests/s | p50 (ms) | p99 (ms) | Errors / non-2xx | vs hello-world |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| Page | URLs rotated | Requests/s | p50 (ms) | p99 (ms) | Errors / non-2xx | Server CPU per request (µs) | vs hello-world |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${r.paths} | ${Math.round(r.rps).toLocaleString('en-GB')} | ${r.p50} | ${r.p99} | ${r.bad} | ${((100 * r.rps) / hello).toFixed(1)}% |`,
+        `| ${r.name} | ${r.paths} | ${Math.round(r.rps).toLocaleString('en-GB')} | ${r.p50} | ${r.p99} | ${r.bad} | ${r.cpuMicros ?? 'n/a'} | ${((100 * r.rps) / hello).toFixed(1)}% |`,
     ),
   ].join('\n');
   const topic = rows.find((r) => r.name === 'topic page')!;
@@ -152,9 +157,11 @@ async function choosePaths(url: string, sample: number, cachedSample = sample * 
       { name: 'topic page', server: 'parley', paths: topics.slice(0, sample).map((t) => `/t/${t.slug}/${t.id}`) },
       { name: 'board page', server: 'parley', paths: shuffle(boardPaths) },
       { name: 'home page', server: 'parley', paths: ['/'] },
-      // The same server with the visitors' page cache (ANON_CACHE_SECONDS=10, the default), over
-      // ten times as many topics, so that a good share of requests still miss the cache.
-      { name: 'topic page, visitor cache', server: 'parleyCached', paths: shuffle(topics.map((t) => `/t/${t.slug}/${t.id}`)) },
+      // The same server with the visitors' page cache (ANON_CACHE_SECONDS=10, the default): over
+      // ten times as many topics, so that a good share of requests still miss the cache, then
+      // over the same topics as the uncached row (what production serves visitors).
+      { name: 'topic page, visitor cache (10× the topics)', server: 'parleyCached', paths: shuffle(topics.map((t) => `/t/${t.slug}/${t.id}`)) },
+      { name: 'topic page, visitor cache (same topics)', server: 'parleyCached', paths: topics.slice(0, sample).map((t) => `/t/${t.slug}/${t.id}`) },
       // Measured again at the end: the denominator is the mean of both, which evens out drift.
       { name: 'hello-world (again)', server: 'hello', paths: ['/'] },
     ];
@@ -185,6 +192,16 @@ function startChild(script: string, env: Record<string, string>): Promise<{ chil
     child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
     child.once('exit', (code) => reject(new Error(`${script} exited with code ${code} before listening`)));
   });
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc on Linux; null elsewhere. */
+function cpuMillis(pid: number | undefined): number | null {
+  const file = `/proc/${pid}/stat`;
+  if (pid === undefined || !existsSync(file)) return null;
+  // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100/s).
+  const stat = readFileSync(file, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Share of CPU time spent idle over the next `ms` milliseconds, across all cores. */
