@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { rolesByUser } from '../accounts/find-user.ts';
 import type { DB } from '../db/schema.ts';
-import { P1, P2, P3, preparedQuery } from '../db/prepared.ts';
+import { P1, P2, P3, P4, preparedQuery } from '../db/prepared.ts';
 import { can, type Actor } from '../policy/policy.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
 
@@ -22,12 +22,12 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   // Post numbers are dense per topic, so a page is an index range rather than an OFFSET scan.
   const posts = await postsPageQuery(db, topic.id, (page - 1) * POSTS_PER_PAGE, page * POSTS_PER_PAGE);
   let answer = posts.find((p) => p.id === topic.solved_post_id);
-  if (topic.solved_post_id && !answer) answer = await postsWithAuthors(db).where('posts.id', '=', topic.solved_post_id).executeTakeFirst();
+  if (topic.solved_post_id && !answer) [answer] = await postByIdQuery(db, topic.solved_post_id);
   const roles = await rolesByUser(db, [...posts.map((p) => p.user_id), ...(answer ? [answer.user_id] : [])]);
   const tags = (await tagsQuery(db, topic.id)).map((t) => t.tag);
   // What the reader may do to each post, and which posts they already gave kudos to.
   const mine = actor && posts.length
-    ? new Set((await db.selectFrom('kudos').select('post_id').where('user_id', '=', actor.id).where('post_id', 'in', posts.map((p) => p.id)).execute()).map((k) => k.post_id))
+    ? new Set((await kudosQuery(db, actor.id, topic.id, posts[0]!.post_number, posts.at(-1)!.post_number)).map((k) => k.post_id))
     : new Set<number>();
   const abilities = new Map(
     posts.map((p) => {
@@ -65,6 +65,12 @@ const topicQuery = preparedQuery([P1] as [number], (db, topicId) =>
 );
 const postsPageQuery = preparedQuery([P1, P2, P3] as [number, number, number], (db, topicId, after, upTo) =>
   postsWithAuthors(db).where('posts.topic_id', '=', topicId).where('posts.post_number', '>', after).where('posts.post_number', '<=', upTo).orderBy('posts.post_number'),
+);
+const postByIdQuery = preparedQuery([P1] as [number], (db, postId) => postsWithAuthors(db).where('posts.id', '=', postId));
+// Which posts of the page (by number range, so the query has a fixed shape) the reader gave kudos to.
+const kudosQuery = preparedQuery([P1, P2, P3, P4] as [number, number, number, number], (db, userId, topicId, from, to) =>
+  db.selectFrom('kudos').innerJoin('posts', 'posts.id', 'kudos.post_id').select('kudos.post_id')
+    .where('kudos.user_id', '=', userId).where('posts.topic_id', '=', topicId).where('posts.post_number', '>=', from).where('posts.post_number', '<=', to),
 );
 const tagsQuery = preparedQuery([P1] as [number], (db, topicId) => db.selectFrom('topic_tags').select('tag').where('topic_id', '=', topicId).orderBy('tag'));
 const articleQuery = preparedQuery([P1] as [number], (db, topicId) =>

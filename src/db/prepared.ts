@@ -39,3 +39,4 @@ export function preparedQuery<Args extends readonly unknown[], Row>(
 export const P1 = -7_301_001;
 export const P2 = -7_301_002;
 export const P3 = -7_301_003;
+export const P4 = -7_301_004;

@@ -210,6 +210,8 @@ for (const kind of testDatabaseKinds()) {
       const read = (await api('GET', `/api/v1/topics/${topicId}`, { token: tokens.api_eli })).json();
       assert.equal(read.answer.id, replyId);
       assert.equal(read.posts.find((p: Json) => p.id === replyId).you.gaveKudos, false);
+      const giver = (await api('GET', `/api/v1/topics/${topicId}`, { token: tokens.api_ann })).json();
+      assert.deepEqual(giver.posts.map((p: Json) => p.you.gaveKudos), giver.posts.map((p: Json) => p.id === replyId));
       const solved = (await api('GET', '/api/v1/boards/home-internet/topics?sort=solved')).json();
       assert.deepEqual(solved.topics.map((t: Json) => t.id), [topicId]);
       assert.deepEqual((await api('GET', '/api/v1/boards/home-internet/topics?tag=router')).json().topics.map((t: Json) => t.id), [topicId]);
