@@ -54,14 +54,18 @@ function openSqlite(path: string): Database {
   // is synchronous, and Kysely's connection queue and promises cost as much as the query. While
   // a transaction is open on the connection they go through Kysely, which waits for it to end,
   // so a page never reads another request's uncommitted writes.
-  directReads.set(db, (source, parameters) => (native.inTransaction ? undefined : statements.prepare(source).all(parameters as unknown[])));
+  directReads.set(db, (source, parameters) => {
+    if (native.inTransaction) return undefined;
+    const statement = statements.prepare(source);
+    return statement.reader ? statement.all(parameters as unknown[]) : undefined;
+  });
   return { db, dialect: 'sqlite', describe: `SQLite ${path}`, close: () => db.destroy() };
 }
 
 type DirectRead = (sql: string, parameters: readonly unknown[]) => unknown[] | undefined;
 const directReads = new WeakMap<Kysely<DB>, DirectRead>();
 
-/** A synchronous reader for a SQLite database's compiled SELECTs (undefined: use Kysely). */
+/** A synchronous reader for a SQLite database's compiled SELECTs (undefined: use Kysely, as for writes). */
 export function directReadFor(db: Kysely<DB>): DirectRead | undefined {
   return directReads.get(db);
 }
