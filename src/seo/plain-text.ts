@@ -2,12 +2,13 @@
 // pipeline (src/shared/markdown.ts htmlToText); page views never strip HTML.
 export { htmlToText as htmlToPlainText } from '../shared/markdown.ts';
 
-/** At most `max` characters, cut at a word boundary when one is near, with an ellipsis. */
+/** At most `max` characters (UTF-16 units), cut at a word boundary when one is near, with an ellipsis. */
 export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text; // UTF-16 units ≥ code points: short enough either way
-  const chars = [...text.slice(0, 2 * max)]; // by code point: never half a surrogate pair
-  if (chars.length <= max && text.length <= 2 * max) return text;
-  const cut = chars.slice(0, max - 1).join('');
+  if (text.length <= max) return text;
+  let end = max - 1;
+  // Never half a surrogate pair (an emoji): step back over a high surrogate at the cut.
+  if (end > 0 && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
+  const cut = text.slice(0, end);
   const space = cut.lastIndexOf(' ');
   return (space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd() + '…';
 }

@@ -107,6 +107,9 @@ describe('XML escape, plain text and JSON for <script> (unit)', () => {
     const cut = truncate(long, 160);
     assert.ok([...cut].length <= 160, cut);
     assert.match(cut, /word…$/);
+    const emoji = truncate('a'.repeat(8) + '😀😀😀', 10); // the cut falls inside the second emoji
+    assert.equal(emoji, 'a'.repeat(8) + '…');
+    assert.ok(!/[\ud800-\udbff](?![\udc00-\udfff])/.test(truncate('😀'.repeat(100), 160)), 'no lone high surrogate');
   });
 
   test('jsonForScript escapes < > & so nothing can close the <script>, and stays the same JSON', () => {
