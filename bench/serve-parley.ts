@@ -1,7 +1,7 @@
 // Parley's server as production runs it (NODE_ENV=production, no request logging), on the
 // benchmark database. Started by bench/pages.ts in a child process; reports its port over IPC.
 import { loadConfig } from '../src/config.ts';
-import { openDatabase } from '../src/db/database.ts';
+import { checkpointInBackground, openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { buildServer } from '../src/web/server.ts';
 
@@ -17,6 +17,7 @@ const config = loadConfig({
 });
 const database = await openDatabase(config.DATABASE_URL);
 await migrateToLatest(database);
+checkpointInBackground(database);
 const app = await buildServer({ config, database, logger: false });
 await app.listen({ port: 0, host: config.HOST });
 const address = app.server.address();

@@ -2,7 +2,7 @@
 // into an empty database, then serve. Each failure stops start-up with a clear message.
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
-import { openDatabase, type Database } from './db/database.ts';
+import { checkpointInBackground, openDatabase, type Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { isEmpty, seedDemo, type DemoLogin } from './seed/seed-demo.ts';
 import { buildServer } from './web/server.ts';
@@ -22,6 +22,7 @@ export async function startParley(config: Config, opts: { logger?: boolean } = {
     await migrateToLatest(database);
     let demoLogins: DemoLogin[] = [];
     if (config.SEED_DEMO && (await isEmpty(database.db))) demoLogins = await seedDemo(database.db);
+    checkpointInBackground(database);
     app = await buildServer({ config, database, ...(opts.logger === false ? { logger: false } : {}) });
     await app.listen({ port: config.PORT, host: config.HOST });
     const address = app.server.address();
