@@ -201,7 +201,7 @@ function templateEngine(development: boolean): Eta {
     autoEscape: true,
     autoTrim: false,
     functionHeader: development
-      ? `const partial = (name, data) => this.render('${partials}/' + name, data, options);`
+      ? `const partial = (name, data) => this.render('/partials/' + name, data, options);` // re-read on change
       : `const partial = (name, data) => this.render('@' + name, data, options);`,
   });
   if (!development) {
