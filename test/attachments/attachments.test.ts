@@ -16,6 +16,7 @@ import { saveGuardPolicy } from '../../src/confidentiality/settings.ts';
 import type { DB } from '../../src/db/schema.ts';
 import type { Actor } from '../../src/policy/policy.ts';
 import { createApiToken } from '../../src/api/tokens/create-token.ts';
+import { exportMyData } from '../../src/accounts/export-data.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { makeUser } from '../helpers/fixtures.ts';
 import { testServer } from '../helpers/server.ts';
@@ -310,6 +311,8 @@ for (const kind of testDatabaseKinds()) {
       const patched = await app.inject({ method: 'PATCH', url: `/api/v1/posts/${post.id}`, headers: auth, payload: { body: 'From a script.', removeAttachments: [post.attachments[0]!.id], attachments: [{ name: 'c.md', content: '# c\n' }] } });
       assert.equal(patched.statusCode, 200, patched.body);
       assert.deepEqual(patched.json().post.attachments.map((a: { name: string }) => a.name), ['b.csv', 'c.md']);
+      // The author's data export carries their attachments.
+      assert.ok((await exportMyData(db, member)).attachments.some((x) => x.filename === 'c.md' && x.text === '# c\n'));
       const spec = (await app.inject({ url: '/api/openapi.json' })).json();
       assert.ok(spec.paths['/api/v1/topics/{id}/replies'].post.requestBody.content['application/json'].schema.properties.attachments);
       assert.ok(spec.paths['/api/v1/topics/{id}/replies'].post.responses['415']);
