@@ -9,13 +9,20 @@ export async function exportMyData(db: Kysely<DB>, actor: Actor) {
     .select(['id', 'username', 'display_name', 'email', 'email_verified_at', 'bio', 'real_name', 'phone', 'customer_number', 'avatar', 'post_count', 'answer_count', 'created_at'])
     .where('id', '=', actor.id)
     .executeTakeFirstOrThrow();
-  const [roles, roleChanges, posts, topics, acknowledgements, sessions] = await Promise.all([
+  const [roles, roleChanges, posts, topics, acknowledgements, sessions, attachments] = await Promise.all([
     db.selectFrom('user_roles').select(['role', 'granted_at']).where('user_id', '=', actor.id).execute(),
     db.selectFrom('role_changes').select(['role', 'action', 'reason', 'at']).where('user_id', '=', actor.id).orderBy('id').execute(),
     db.selectFrom('posts').select(['id', 'topic_id', 'post_number', 'body_markdown', 'created_at', 'updated_at', 'deleted_at']).where('user_id', '=', actor.id).orderBy('id').execute(),
     db.selectFrom('topics').select(['id', 'title', 'kind', 'created_at']).where('user_id', '=', actor.id).orderBy('id').execute(),
     db.selectFrom('guideline_acks').select(['version', 'at']).where('user_id', '=', actor.id).execute(),
     db.selectFrom('sessions').select(['created_at', 'expires_at']).where('user_id', '=', actor.id).execute(),
+    db
+      .selectFrom('attachments')
+      .innerJoin('posts', 'posts.id', 'attachments.post_id')
+      .select(['attachments.post_id', 'attachments.filename', 'attachments.text', 'attachments.created_at'])
+      .where('posts.user_id', '=', actor.id)
+      .orderBy('attachments.id')
+      .execute(),
   ]);
-  return { exportedAt: new Date().toISOString(), profile: user, roles, roleChanges, topics, posts, guidelineAcknowledgements: acknowledgements, sessions };
+  return { exportedAt: new Date().toISOString(), profile: user, roles, roleChanges, topics, posts, attachments, guidelineAcknowledgements: acknowledgements, sessions };
 }

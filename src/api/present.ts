@@ -9,6 +9,7 @@ import type { showTopic } from '../community/show-topic.ts';
 import { POSTS_PER_PAGE } from '../community/show-topic.ts';
 import type { Role } from '../db/schema.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
+import { attachmentUrl } from '../attachments/routes.ts';
 
 type Rows<F extends (...a: any[]) => any> = Awaited<ReturnType<F>>;
 
@@ -110,6 +111,7 @@ export class Presenter {
         deleted: !!p.deleted_at,
         kudos: p.kudos_count,
         revisionCount: p.revision_count,
+        attachments: (data.attachments.get(p.id) ?? []).map((a) => ({ id: a.id, name: a.filename, size: a.byte_size, url: this.url(attachmentUrl(a)) })),
         url: this.url(`${viewHelpers.topicUrl(t, Math.ceil(p.post_number / POSTS_PER_PAGE))}#post-${p.post_number}`),
         you,
       };

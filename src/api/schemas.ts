@@ -3,6 +3,7 @@
 // what @fastify/swagger turns into the OpenAPI description. Shared ones are referenced by $id.
 import { LIMITS } from '../publish/pipeline.ts';
 import { SORTS } from '../community/list-board-topics.ts';
+import { ATTACHMENT_LIMITS } from '../attachments/text-file.ts';
 
 const dateTime = { type: 'string', format: 'date-time' } as const;
 const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const;
@@ -30,7 +31,17 @@ export const sharedSchemas = [
             type: 'array',
             items: {
               type: 'object',
-              properties: { type: { type: 'string' }, field: { type: 'string', enum: ['title', 'body'] }, start: { type: 'integer' }, end: { type: 'integer' }, confidence: { type: 'number' }, reason: { type: 'string' }, action: { type: 'string' } },
+              properties: {
+                type: { type: 'string' },
+                field: { type: 'string', enum: ['title', 'body', 'attachment'] },
+                attachment: { type: 'integer', description: 'For field "attachment": its index in the request\'s `attachments` (offsets are in its text).' },
+                attachmentName: { type: 'string', description: 'For field "attachment": its file name.' },
+                start: { type: 'integer' },
+                end: { type: 'integer' },
+                confidence: { type: 'number' },
+                reason: { type: 'string' },
+                action: { type: 'string' },
+              },
               required: ['type', 'field', 'start', 'end', 'reason'],
             },
           },
@@ -145,6 +156,15 @@ export const sharedSchemas = [
       deleted: { type: 'boolean' },
       kudos: { type: 'integer' },
       revisionCount: { type: 'integer' },
+      attachments: {
+        type: 'array',
+        description: 'Text attachments (none once the post is deleted). `url` downloads the text as text/plain.',
+        items: {
+          type: 'object',
+          properties: { id, name: { type: 'string' }, size: { type: 'integer', description: 'Bytes (UTF-8)' }, url },
+          required: ['id', 'name', 'size', 'url'],
+        },
+      },
       url,
       you: {
         type: 'object',
@@ -152,7 +172,7 @@ export const sharedSchemas = [
         required: ['edit', 'delete', 'kudos', 'gaveKudos'],
       },
     },
-    required: ['id', 'topicId', 'number', 'author', 'bodyHtml', 'bodyText', 'createdAt', 'updatedAt', 'deleted', 'kudos', 'revisionCount', 'url', 'you'],
+    required: ['id', 'topicId', 'number', 'author', 'bodyHtml', 'bodyText', 'createdAt', 'updatedAt', 'deleted', 'kudos', 'revisionCount', 'attachments', 'url', 'you'],
   },
   {
     $id: 'TopicPage',
@@ -206,7 +226,9 @@ const ERROR_TEXT: Record<number, string> = {
   403: 'The policy does not allow this to the caller.',
   404: 'No such thing (or the caller may not see it).',
   409: 'Conflicts with the current state (already done, edited meanwhile…).',
-  413: 'The text or request is too large.',
+  413: 'The text or request is too large (or too many attachments).',
+  415: 'An attachment is not a text file (binary content).',
+  422: 'The confidentiality guard stopped the text: see `guard` (findings without values).',
 };
 
 /** Error answers a route documents, each `{statusCode, error, message}`. */
@@ -237,6 +259,29 @@ export const titleSchema = {
   maxLength: LIMITS.titleMax,
   description: `${LIMITS.titleMin}–${LIMITS.titleMax} characters`,
 } as const;
+/** Text attachments in a JSON request (no maxLength/maxItems: the server answers 413 with a message). */
+export const attachmentsInput = {
+  type: 'array',
+  maxItems: 50,
+  description:
+    `Text attachments, at most ${ATTACHMENT_LIMITS.maxFiles} per post and ${ATTACHMENT_LIMITS.maxBytes} bytes (UTF-8) each (413 beyond). ` +
+    'Give the text itself (`encoding: "text"`, the default) or the file\'s bytes in base64 (`encoding: "base64"`). The content decides: ' +
+    'binary content (NUL bytes, invalid UTF-8) is refused with 415. The text passes the confidentiality guard like the body.',
+  items: {
+    type: 'object',
+    properties: {
+      name: { type: 'string', minLength: 1, maxLength: 255, description: 'File name (reduced to a safe base name; ".txt" is added to names without a text extension)' },
+      content: { type: 'string' },
+      encoding: { type: 'string', enum: ['text', 'base64'], default: 'text' },
+    },
+    required: ['name', 'content'],
+    additionalProperties: false,
+  },
+} as const;
+export type AttachmentInput = { name: string; content: string; encoding?: 'text' | 'base64' };
+/** JSON bodies with attachments may be this large (each attachment is limited on its own). */
+export const ATTACHMENT_BODY_LIMIT = 10 * 1024 * 1024;
+
 /** No maxLength here on purpose: an over-long body is refused with 413 by the publish pipeline. */
 export const bodySchema = {
   type: 'string',

@@ -6,10 +6,14 @@ import { storeMaskedOriginal } from '../confidentiality/masked-originals.ts';
 import { nowIso } from '../shared/clock.ts';
 import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { bumpBoardActivity } from './create-topic.ts';
+import { storeAttachments } from '../attachments/store-attachments.ts';
+import type { AttachmentText } from '../attachments/text-file.ts';
 
 export interface CreateReplyInput {
   topicId: number;
   body: string;
+  /** Text attachments: guarded with the body, stored with the post in the same transaction. */
+  attachments?: AttachmentText[];
   /** Set when the community team approved this draft from the held queue. */
   approvedBy?: number;
   at?: string;
@@ -28,7 +32,7 @@ export async function createReply(db: Kysely<DB>, actor: Actor, input: CreateRep
     throw new ForbiddenError('This topic is closed to new replies');
   }
   authorize(actor, 'post.create', subject); // the policy lets staff answer in a locked topic
-  const text = await runPublishPipeline(db, { actor, where: 'reply', body: input.body, target: `topic:${topic.id}`, ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}) });
+  const text = await runPublishPipeline(db, { actor, where: 'reply', body: input.body, target: `topic:${topic.id}`, ...(input.attachments?.length ? { attachments: input.attachments } : {}), ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}) });
   const at = input.at ?? nowIso();
 
   return db.transaction().execute(async (tx) => {
@@ -64,6 +68,7 @@ export async function createReply(db: Kysely<DB>, actor: Actor, input: CreateRep
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    await storeAttachments(tx, { postId: id }, text.attachments);
     if (text.maskedOriginal) await storeMaskedOriginal(tx, id, text.maskedOriginal, text.guardPolicy!);
     await tx.updateTable('boards').set((eb) => ({ post_count: eb('post_count', '+', 1) })).where('id', '=', topic.board_id).execute();
     await bumpBoardActivity(tx, topic.board_id, topic.id, at);

@@ -7,6 +7,8 @@ import { nowIso } from '../shared/clock.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
 import { slugify } from '../shared/slug.ts';
 import { parseTags } from './tags.ts';
+import { storeAttachments } from '../attachments/store-attachments.ts';
+import type { AttachmentText } from '../attachments/text-file.ts';
 
 export interface CreateTopicInput {
   boardSlug: string;
@@ -15,6 +17,8 @@ export interface CreateTopicInput {
   body: string;
   /** Comma-separated or a list; see parseTags. */
   tags?: string | string[];
+  /** Text attachments: guarded with the body, stored with the post in the same transaction. */
+  attachments?: AttachmentText[];
   /** Set when the community team approved this draft from the held queue. */
   approvedBy?: number;
   /** Only for seeding and imports: when the topic was written. */
@@ -30,7 +34,7 @@ export async function createTopic(db: Kysely<DB>, actor: Actor, input: CreateTop
   authorize(actor, 'topic.create', board);
 
   const tags = parseTags(input.tags);
-  const text = await runPublishPipeline(db, { actor, where: 'topic', title: input.title, body: input.body, target: `board:${input.boardSlug}`, ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}) });
+  const text = await runPublishPipeline(db, { actor, where: 'topic', title: input.title, body: input.body, target: `board:${input.boardSlug}`, ...(input.attachments?.length ? { attachments: input.attachments } : {}), ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}) });
   const title = text.title!;
   const at = input.at ?? nowIso();
   const slug = slugify(title);
@@ -68,6 +72,7 @@ export async function createTopic(db: Kysely<DB>, actor: Actor, input: CreateTop
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    await storeAttachments(tx, { postId: post.id }, text.attachments);
     if (text.maskedOriginal) await storeMaskedOriginal(tx, post.id, text.maskedOriginal, text.guardPolicy!);
     if (tags.length) await tx.insertInto('topic_tags').values(tags.map((tag) => ({ topic_id: id, tag }))).execute();
     await tx

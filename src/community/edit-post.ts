@@ -8,6 +8,8 @@ import { nowIso } from '../shared/clock.ts';
 import { UserError } from '../shared/errors.ts';
 import { slugify } from '../shared/slug.ts';
 import { loadPost } from './load-post.ts';
+import { removeAttachments, storeAttachments } from '../attachments/store-attachments.ts';
+import type { AttachmentText } from '../attachments/text-file.ts';
 
 export interface EditPostInput {
   postId: number;
@@ -15,6 +17,10 @@ export interface EditPostInput {
   /** Only for the first post of a topic: the topic's new title. */
   title?: string;
   reason?: string;
+  /** New text attachments (guarded with the new text; the ones the post has were guarded when added). */
+  attachments?: AttachmentText[];
+  /** Ids of the post's attachments to remove. */
+  removeAttachments?: number[];
 }
 
 /**
@@ -25,8 +31,19 @@ export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInpu
   const { post, subject } = await loadPost(db, input.postId);
   authorize(actor, 'post.edit', subject);
   const editsTitle = post.post_number === 1 && input.title !== undefined && input.title.trim() !== post.title;
-  const text = await runPublishPipeline(db, { actor, where: post.post_number === 1 ? 'topic' : 'reply', body: input.body, ...(editsTitle ? { title: input.title! } : {}), edit: true, target: `post:${post.id}` });
-  if (text.bodyMarkdown === post.body_markdown && !editsTitle) throw new UserError('Nothing changed.', 400, 'body');
+  const removing = [...new Set(input.removeAttachments ?? [])];
+  const adding = input.attachments ?? [];
+  const attachedBefore = adding.length ? Number((await db.selectFrom('attachments').select((eb) => eb.fn.countAll().as('n')).where('post_id', '=', post.id).executeTakeFirst())?.n ?? 0) - removing.length : 0;
+  const text = await runPublishPipeline(db, {
+    actor,
+    where: post.post_number === 1 ? 'topic' : 'reply',
+    body: input.body,
+    ...(editsTitle ? { title: input.title! } : {}),
+    ...(adding.length ? { attachments: adding, attachedBefore: Math.max(0, attachedBefore) } : {}),
+    edit: true,
+    target: `post:${post.id}`,
+  });
+  if (text.bodyMarkdown === post.body_markdown && !editsTitle && !adding.length && !removing.length) throw new UserError('Nothing changed.', 400, 'body');
   const reason = (input.reason ?? '').trim();
   if (reason.length > 300) throw new UserError('The reason must be at most 300 characters.', 400, 'reason');
   const at = nowIso();
@@ -52,6 +69,8 @@ export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInpu
       .where('revision_count', '=', post.revision_count) // someone else saved first: refuse, lose nothing
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) throw new UserError('Someone else edited this post while you were writing. Copy your text, reload, and try again.', 409);
+    await removeAttachments(tx, post.id, removing);
+    await storeAttachments(tx, { postId: post.id }, text.attachments);
     if (text.maskedOriginal) {
       // No older revision may keep a value the guard masks now (issue 5, point 5).
       await storeMaskedOriginal(tx, post.id, text.maskedOriginal, text.guardPolicy!);

@@ -20,9 +20,14 @@ import { POSTS_PER_PAGE } from './show-topic.ts';
 import { holdDraft, type HeldFinding } from '../moderation/hold-draft.ts';
 import { checkDraft } from '../confidentiality/check.ts';
 import { signedIn, formText as str } from '../web/request-helpers.ts';
+import { attachmentsToShowAgain, formAttachments, formList, parseMultipartForm } from '../attachments/multipart-form.ts';
+import { attachmentsOfPost } from '../attachments/list-attachments.ts';
+import type { AttachmentText } from '../attachments/text-file.ts';
 
 type Form = Record<string, string | undefined>;
 const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] } as const;
+/** The composer forms are multipart (text attachments); they are read before the CSRF check. */
+const withAttachments = { preValidation: parseMultipartForm } as const;
 
 
 /** The guard's findings carried by a refusal (see src/publish/pipeline.ts), for the form to show. */
@@ -49,10 +54,10 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
   const tidy = (text: string) => text.replace(/\r\n?/g, '\n').trim();
   // The guard's findings go with a draft sent to the team, so reviewers see what to look at.
-  const findingsFor = async (actor: Actor, body: string, where: 'topic' | 'reply', title?: string): Promise<HeldFinding[]> => {
+  const findingsFor = async (actor: Actor, body: string, where: 'topic' | 'reply', title?: string, attachments: AttachmentText[] = []): Promise<HeldFinding[]> => {
     if (body.length > 50_000) return [];
-    const { findings } = await checkDraft(db, actor, { body, where, ...(title !== undefined ? { title: title.trim().replace(/\s+/g, ' ') } : {}) });
-    return findings.map((f) => ({ type: f.type, field: f.field, start: f.start, end: f.end, reason: f.reason }));
+    const { findings } = await checkDraft(db, actor, { body, where, ...(title !== undefined ? { title: title.trim().replace(/\s+/g, ' ') } : {}), ...(attachments.length ? { attachments } : {}) });
+    return findings.map((f) => ({ type: f.type, field: f.field, ...(f.attachment !== undefined ? { attachment: f.attachment, attachmentName: f.attachmentName! } : {}), start: f.start, end: f.end, reason: f.reason }));
   };
 
   // ---- New topic (the composer) ----
@@ -61,26 +66,27 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     const board = await db.selectFrom('boards').select(['slug', 'name', 'visibility']).where('slug', '=', boardSlug).executeTakeFirst();
     if (!board) throw new UserError('No such board', 404);
     authorize(request.actor, 'topic.create', board);
-    return reply.code(status).view('composer', { title: `New topic in ${board.name}`, board, csrf: reply.generateCsrf(), values: { kind: 'question' }, error: null, field: null, findings: null, ...extra });
+    return reply.code(status).view('composer', { title: `New topic in ${board.name}`, board, csrf: reply.generateCsrf(), values: { kind: 'question' }, error: null, field: null, findings: null, kept: [], ...extra });
   };
   app.get<{ Params: { slug: string } }>('/b/:slug/new', async (request, reply) => composer(request, reply, request.params.slug));
-  app.post<{ Params: { slug: string }; Body: Form }>('/b/:slug/topics', async (request, reply) => {
+  app.post<{ Params: { slug: string }; Body: Form }>('/b/:slug/topics', withAttachments, async (request, reply) => {
     const actor = signedIn(request);
     const b = request.body ?? {};
     const values = { kind: str(b.kind), title: str(b.title), body: str(b.body), tags: str(b.tags), note: str(b.note) };
     try {
+      const attachments = formAttachments(request);
       if (b.askTeam === '1') {
         const body = tidy(values.body);
-        const findings = await findingsFor(actor, body, 'topic', values.title);
-        await holdDraft(db, actor, { kind: 'topic', boardSlug: request.params.slug, topicKind: values.kind, title: values.title, body, tags: values.tags, note: values.note, reason: 'asked', findings });
+        const findings = await findingsFor(actor, body, 'topic', values.title, attachments);
+        await holdDraft(db, actor, { kind: 'topic', boardSlug: request.params.slug, topicKind: values.kind, title: values.title, body, tags: values.tags, note: values.note, reason: 'asked', findings, attachments });
         return sentToTeam(reply);
       }
-      const t = await createTopic(db, actor, { boardSlug: request.params.slug, ...values });
+      const t = await createTopic(db, actor, { boardSlug: request.params.slug, ...values, attachments });
       app.notifyMentions(t.postId);
       return reply.redirect(viewHelpers.topicUrl(t), 303);
     } catch (err) {
       if (err instanceof UserError && err.status !== 401 && err.status !== 404) {
-        return composer(request, reply, request.params.slug, { values, error: err.message, field: err.field ?? null, ...guardOf(err) }, err.status);
+        return composer(request, reply, request.params.slug, { values, error: err.message, field: err.field ?? null, kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
       }
       throw err;
     }
@@ -91,7 +97,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     signedIn(request);
     const topic = await db.selectFrom('topics').select(['id', 'slug', 'title']).where('id', '=', topicId).executeTakeFirst();
     if (!topic) throw new UserError('No such topic', 404);
-    return reply.code(status).view('reply', { title: `Reply to ${topic.title}`, topic, csrf: reply.generateCsrf(), body: '', note: '', error: null, findings: null, ...extra });
+    return reply.code(status).view('reply', { title: `Reply to ${topic.title}`, topic, csrf: reply.generateCsrf(), body: '', note: '', error: null, findings: null, kept: [], ...extra });
   };
   app.get<{ Params: { id: number }; Querystring: { quote?: number } }>(
     '/t/:id/reply',
@@ -114,21 +120,24 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       return replyPage(request, reply, request.params.id, { body });
     },
   );
-  app.post<{ Params: { id: number }; Body: Form }>('/t/:id/replies', { schema: { params: idParams } }, async (request, reply) => {
+  app.post<{ Params: { id: number }; Body: Form }>('/t/:id/replies', { schema: { params: idParams }, ...withAttachments }, async (request, reply) => {
     const actor = signedIn(request);
     const body = str(request.body?.body);
     const note = str(request.body?.note);
     try {
+      const attachments = formAttachments(request);
       if (request.body?.askTeam === '1') {
         const text = tidy(body);
-        await holdDraft(db, actor, { kind: 'reply', topicId: request.params.id, body: text, note, reason: 'asked', findings: await findingsFor(actor, text, 'reply') });
+        await holdDraft(db, actor, { kind: 'reply', topicId: request.params.id, body: text, note, reason: 'asked', findings: await findingsFor(actor, text, 'reply', undefined, attachments), attachments });
         return sentToTeam(reply);
       }
-      const r = await createReply(db, actor, { topicId: request.params.id, body });
+      const r = await createReply(db, actor, { topicId: request.params.id, body, attachments });
       app.notifyMentions(r.id);
       return reply.redirect(await postUrl(app, r.id), 303);
     } catch (err) {
-      if (err instanceof UserError && err.status !== 401 && err.status !== 404) return replyPage(request, reply, request.params.id, { body, note, error: err.message, ...guardOf(err) }, err.status);
+      if (err instanceof UserError && err.status !== 401 && err.status !== 404) {
+        return replyPage(request, reply, request.params.id, { body, note, error: err.message, kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
+      }
       throw err;
     }
   });
@@ -145,18 +154,24 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       csrf: reply.generateCsrf(),
       values: { title: post.title, body: post.body_markdown, reason: '' },
       error: null,
+      findings: null,
+      kept: [],
+      existing: await attachmentsOfPost(db, post.id),
       ...extra,
     });
   };
   app.get<{ Params: { id: number } }>('/p/:id/edit', { schema: { params: idParams } }, async (request, reply) => editPage(request, reply, request.params.id));
-  app.post<{ Params: { id: number }; Body: Form }>('/p/:id/edit', { schema: { params: idParams } }, async (request, reply) => {
+  app.post<{ Params: { id: number }; Body: Form }>('/p/:id/edit', { schema: { params: idParams }, ...withAttachments }, async (request, reply) => {
     const actor = signedIn(request);
     const b = request.body ?? {};
     const values = { title: str(b.title), body: str(b.body), reason: str(b.reason) };
     try {
-      await editPost(db, actor, { postId: request.params.id, body: values.body, ...(b.title !== undefined ? { title: values.title } : {}), reason: values.reason });
+      const removeAttachments = formList((b as Record<string, unknown>).remove_attachment).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+      await editPost(db, actor, { postId: request.params.id, body: values.body, ...(b.title !== undefined ? { title: values.title } : {}), reason: values.reason, attachments: formAttachments(request), removeAttachments });
     } catch (err) {
-      if (err instanceof UserError && err.status !== 401 && err.status !== 404 && err.status !== 403) return editPage(request, reply, request.params.id, { values, error: err.message }, err.status);
+      if (err instanceof UserError && err.status !== 401 && err.status !== 404 && err.status !== 403) {
+        return editPage(request, reply, request.params.id, { values, error: err.message, kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
+      }
       throw err;
     }
     return reply.redirect(await postUrl(app, request.params.id), 303);

@@ -4,6 +4,7 @@ import type { DB } from '../db/schema.ts';
 import { P1, P2, P3, P4, preparedQuery } from '../db/prepared.ts';
 import { can, type Actor } from '../policy/policy.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
+import { attachmentsOfPosts } from '../attachments/list-attachments.ts';
 
 export const POSTS_PER_PAGE = 20;
 
@@ -36,6 +37,8 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
     }),
   );
   const [kb] = await articleQuery(db, topic.id);
+  // The page's attachments (names and sizes): one indexed query; deleted posts show none.
+  const attachments = await attachmentsOfPosts(db, [...posts, ...(answer ? [answer] : [])].filter((p) => !p.deleted_at).map((p) => p.id));
   return {
     topic,
     posts,
@@ -45,6 +48,7 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
     pageCount,
     abilities,
     tags,
+    attachments,
     canReply: can(actor, 'post.create', subject),
     canModerate: can(actor, 'topic.moderate', subject),
     canAccept: topic.kind === 'question' && can(actor, 'answer.accept', { ...subject, authorId: topic.user_id }),

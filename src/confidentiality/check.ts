@@ -9,8 +9,15 @@ import { UserError } from '../shared/errors.ts';
 import { recordGuardDecision, type AuditWhere } from './audit.ts';
 import type { MaskedOriginal } from './masked-originals.ts';
 import { loadGuardContext, type GuardContext } from './registers.ts';
+import { scanLongText } from './scan-long-text.ts';
 
-export type GuardField = 'title' | 'body';
+export type GuardField = 'title' | 'body' | 'attachment';
+
+/** A text attachment as the guard sees it (see src/attachments/text-file.ts). */
+export interface GuardAttachment {
+  name: string;
+  text: string;
+}
 
 /** A finding as shown to the author: no value, only where it is and why. */
 export interface GuardFinding {
@@ -20,6 +27,9 @@ export interface GuardFinding {
   confidence: number;
   reason: string;
   field: GuardField;
+  /** For field 'attachment': which one (index in the draft's list) and its file name. Offsets are in its text. */
+  attachment?: number;
+  attachmentName?: string;
   /** What the policy does about this finding for this author. */
   action: GuardAction;
 }
@@ -37,11 +47,14 @@ export class GuardStoppedError extends UserError {
   readonly canAskCommunityTeam: boolean;
   readonly findings: GuardFinding[];
   constructor(stop: GuardStop) {
-    const types = [...new Set(stop.findings.filter((f) => f.action === stop.action).map((f) => f.type.replace(/_/g, ' ')))];
+    const stopping = stop.findings.filter((f) => f.action === stop.action);
+    const types = [...new Set(stopping.map((f) => f.type.replace(/_/g, ' ')))];
+    const files = [...new Set(stopping.filter((f) => f.field === 'attachment').map((f) => `“${f.attachmentName}”`))];
+    const where = files.length ? ` (in the attachment${files.length > 1 ? 's' : ''} ${files.join(', ')})` : '';
     super(
       stop.action === 'block'
-        ? `This post contains ${types.join(', ') || 'confidential information'} and cannot be published.${stop.canAskCommunityTeam ? ' Remove it, or ask the community team to review the post.' : ' Please remove it.'}`
-        : `This post contains ${types.join(', ') || 'confidential information'}; it needs a review by the community team before it is published.`,
+        ? `This post contains ${types.join(', ') || 'confidential information'}${where} and cannot be published.${stop.canAskCommunityTeam ? ' Remove it, or ask the community team to review the post.' : ' Please remove it.'}`
+        : `This post contains ${types.join(', ') || 'confidential information'}${where}; it needs a review by the community team before it is published.`,
       422,
       'body',
     );
@@ -59,6 +72,8 @@ export interface GuardDraft {
   where: AuditWhere;
   title?: string;
   body: string;
+  /** Text attachments: scanned like the body, whatever their length (in windows). */
+  attachments?: GuardAttachment[];
   /** For the audit log, e.g. 'topic:12', 'post:40', 'board:help'. */
   target?: string;
   /** A community-team member approved this draft from the held queue: audited, not stopped. */
@@ -75,6 +90,8 @@ export interface GuardOutcome {
   /** Texts to publish (masked when action is 'mask'). */
   title?: string;
   body: string;
+  /** The attachments to publish, in the draft's order (masked when action is 'mask'). */
+  attachments?: GuardAttachment[];
   maskedOriginal?: MaskedOriginal;
   context: GuardContext;
 }
@@ -85,7 +102,9 @@ function refuseOversized(text: string | undefined, field: GuardField): void {
   }
 }
 
-function scanField(text: string, field: GuardField, ctx: GuardContext): Array<Finding & { field: GuardField }> {
+type FieldFinding = Finding & { field: GuardField; attachment?: number };
+
+function scanField(text: string, field: GuardField, ctx: GuardContext): FieldFinding[] {
   try {
     return scanText(text, { registers: ctx.registers, options: ctx.options }).map((f) => ({ ...f, field }));
   } catch (err) {
@@ -94,22 +113,32 @@ function scanField(text: string, field: GuardField, ctx: GuardContext): Array<Fi
   }
 }
 
+async function scanAttachment(a: GuardAttachment, index: number, ctx: GuardContext): Promise<FieldFinding[]> {
+  const found = await scanLongText(a.text, (window) => scanText(window, { registers: ctx.registers, options: ctx.options }));
+  return found.map((f) => ({ ...f, field: 'attachment', attachment: index }));
+}
+
 /** Scan and decide; no audit, no publishing. */
 export async function evaluateDraft(db: Kysely<DB>, draft: Omit<GuardDraft, 'where' | 'target' | 'approvedBy' | 'unpublished'>): Promise<GuardOutcome> {
   refuseOversized(draft.title, 'title');
   refuseOversized(draft.body, 'body');
   const ctx = await loadGuardContext(db);
+  const attachments = draft.attachments ?? [];
   const all = [...(draft.title !== undefined ? scanField(draft.title, 'title', ctx) : []), ...scanField(draft.body, 'body', ctx)];
+  for (const [i, a] of attachments.entries()) all.push(...(await scanAttachment(a, i, ctx)));
   const roles = [...draft.actor.roles];
+  // One decision for the whole post: a finding in an attachment stops the post as one in its body does.
   const decision: GuardDecision = decide(all, { roles, policy: ctx.policy });
   const findings: GuardFinding[] = decision.perFinding.map((d) => {
-    const f = d.finding as Finding & { field: GuardField };
-    return { type: f.type, start: f.start, end: f.end, confidence: Math.round(f.confidence * 1000) / 1000, reason: f.reason, field: f.field, action: d.action };
+    const f = d.finding as FieldFinding;
+    const where = f.attachment !== undefined ? { attachment: f.attachment, attachmentName: attachments[f.attachment]!.name } : {};
+    return { type: f.type, start: f.start, end: f.end, confidence: Math.round(f.confidence * 1000) / 1000, reason: f.reason, field: f.field, ...where, action: d.action };
   });
   const outcome: GuardOutcome = { action: decision.action, canAskCommunityTeam: decision.canAskCommunityTeam, findings, body: draft.body, context: ctx };
   if (draft.title !== undefined) outcome.title = draft.title;
+  if (draft.attachments) outcome.attachments = attachments.map((a) => ({ ...a }));
   if (decision.action === 'mask') {
-    const mask = (field: GuardField) => decision.toMask.filter((f) => (f as Finding & { field: GuardField }).field === field);
+    const mask = (field: GuardField, index?: number) => decision.toMask.filter((f) => (f as FieldFinding).field === field && (f as FieldFinding).attachment === index);
     const bodyMask = mask('body');
     const values = bodyMask.map((f) => draft.body.slice(f.start, f.end));
     outcome.body = maskText(draft.body, bodyMask);
@@ -118,7 +147,21 @@ export async function evaluateDraft(db: Kysely<DB>, draft: Omit<GuardDraft, 'whe
       values.push(...titleMask.map((f) => draft.title!.slice(f.start, f.end)));
       outcome.title = maskText(draft.title, titleMask);
     }
-    outcome.maskedOriginal = { body: draft.body, ...(draft.title !== undefined && outcome.title !== draft.title ? { title: draft.title } : {}), values };
+    const maskedAttachments: GuardAttachment[] = [];
+    for (const [i, a] of attachments.entries()) {
+      const spans = mask('attachment', i);
+      if (!spans.length) continue;
+      values.push(...spans.map((f) => a.text.slice(f.start, f.end)));
+      outcome.attachments![i] = { name: a.name, text: maskText(a.text, spans) };
+      maskedAttachments.push(a);
+    }
+    outcome.maskedOriginal = {
+      body: draft.body,
+      ...(draft.title !== undefined && outcome.title !== draft.title ? { title: draft.title } : {}),
+      values,
+      ...(maskedAttachments.length ? { attachments: maskedAttachments } : {}),
+      ...(outcome.body === draft.body && outcome.title === draft.title ? { textUnchanged: true } : {}),
+    };
   }
   return outcome;
 }
@@ -129,11 +172,22 @@ export async function evaluateDraft(db: Kysely<DB>, draft: Omit<GuardDraft, 'whe
  * original; allow/warn → the texts unchanged with the findings as warnings.
  */
 export async function guardDraft(db: Kysely<DB>, draft: GuardDraft): Promise<GuardOutcome> {
-  const outcome = await evaluateDraft(db, { actor: draft.actor, body: draft.body, ...(draft.title !== undefined ? { title: draft.title } : {}) });
+  const outcome = await evaluateDraft(db, {
+    actor: draft.actor,
+    body: draft.body,
+    ...(draft.title !== undefined ? { title: draft.title } : {}),
+    ...(draft.attachments ? { attachments: draft.attachments } : {}),
+  });
   if (draft.unpublished) {
     await recordGuardDecision(db, { actorId: draft.actor.id, where: draft.where, target: draft.target ?? '', findings: outcome.findings, decision: `${outcome.action} (unpublished draft)` });
     const { maskedOriginal: _unused, ...rest } = outcome;
-    return { ...rest, action: outcome.findings.some((f) => f.action !== 'allow') ? 'warn' : 'allow', body: draft.body, ...(draft.title !== undefined ? { title: draft.title } : {}) };
+    return {
+      ...rest,
+      action: outcome.findings.some((f) => f.action !== 'allow') ? 'warn' : 'allow',
+      body: draft.body,
+      ...(draft.title !== undefined ? { title: draft.title } : {}),
+      ...(draft.attachments ? { attachments: draft.attachments } : {}),
+    };
   }
   const approved = draft.approvedBy !== undefined && (outcome.action === 'block' || outcome.action === 'hold');
   await recordGuardDecision(db, {
@@ -160,8 +214,17 @@ export interface DraftCheck {
  * Checks with findings are written to the audit log as where='check' (clean drafts are not, as
  * the composer checks while the author types).
  */
-export async function checkDraft(db: Kysely<DB>, actor: Actor, draft: { title?: string; body: string; where: AuditWhere; target?: string }): Promise<DraftCheck> {
-  const outcome = await evaluateDraft(db, { actor, body: draft.body.replace(/\r\n?/g, '\n'), ...(draft.title !== undefined ? { title: draft.title } : {}) });
+export async function checkDraft(
+  db: Kysely<DB>,
+  actor: Actor,
+  draft: { title?: string; body: string; attachments?: GuardAttachment[]; where: AuditWhere; target?: string },
+): Promise<DraftCheck> {
+  const outcome = await evaluateDraft(db, {
+    actor,
+    body: draft.body.replace(/\r\n?/g, '\n'),
+    ...(draft.title !== undefined ? { title: draft.title } : {}),
+    ...(draft.attachments ? { attachments: draft.attachments } : {}),
+  });
   if (outcome.findings.length > 0) {
     await recordGuardDecision(db, { actorId: actor.id, where: 'check', target: draft.target ?? draft.where, findings: outcome.findings, decision: outcome.action });
   }

@@ -12,6 +12,10 @@ export interface MaskedOriginal {
   title?: string;
   /** The exact substrings that were masked (kept in memory only, to clean older revisions). */
   values?: string[];
+  /** Attachments whose text was masked: their original name and text. */
+  attachments?: Array<{ name: string; text: string }>;
+  /** Only attachments were masked: title and body are stored as written, no original to keep for them. */
+  textUnchanged?: boolean;
 }
 
 function purgeAfter(policy: Pick<GuardPolicy, 'maskRetentionDays'>, from = Date.now()): string {
@@ -26,10 +30,16 @@ export async function storeMaskedOriginal(
   policy: Pick<GuardPolicy, 'maskRetentionDays'>,
   revision: number | null = null,
 ): Promise<void> {
-  const o = typeof original === 'string' ? { body: original } : original;
+  const o: MaskedOriginal = typeof original === 'string' ? { body: original } : original;
+  const at = nowIso();
+  const rows = [
+    ...(o.textUnchanged ? [] : [{ original_title: o.title ?? null, original_markdown: o.body, attachment_name: null }]),
+    ...(o.attachments ?? []).map((a) => ({ original_title: null, original_markdown: a.text, attachment_name: a.name })),
+  ];
+  if (!rows.length) return;
   await tx
     .insertInto('masked_originals')
-    .values({ post_id: postId, revision, original_title: o.title ?? null, original_markdown: o.body, masked_at: nowIso(), purge_after: purgeAfter(policy) })
+    .values(rows.map((r) => ({ ...r, post_id: postId, revision, masked_at: at, purge_after: purgeAfter(policy) })))
     .execute();
 }
 

@@ -14,6 +14,7 @@ import * as m007 from './migrations/007_knowledge.ts';
 import * as m008 from './migrations/008_api_tokens.ts';
 import * as m009 from './migrations/009_confidentiality.ts';
 import * as m010 from './migrations/010_moderation_queue.ts';
+import * as m011 from './migrations/011_attachments.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
@@ -29,6 +30,7 @@ const migrations: Record<string, MigrationModule> = {
   '008_api_tokens': m008,
   '009_confidentiality': m009,
   '010_moderation_queue': m010,
+  '011_attachments': m011,
 };
 
 export const migrationNames = (): string[] => Object.keys(migrations).sort();

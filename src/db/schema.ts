@@ -288,11 +288,25 @@ export interface MaskedOriginalsTable {
   revision: number | null;
   original_title: string | null;
   original_markdown: string;
+  /** Set when the original is an attachment's text (its file name); null for the post's text. */
+  attachment_name: string | null;
   masked_at: string;
   purge_after: string;
 }
 
+export interface AttachmentsTable {
+  id: Generated<number>;
+  post_id: number | null;
+  held_draft_id: number | null;
+  position: number;
+  filename: string;
+  byte_size: number;
+  text: string;
+  created_at: string;
+}
+
 export interface DB {
+  attachments: AttachmentsTable;
   guard_customer_generations: GuardCustomerGenerationsTable;
   guard_customer_chunks: GuardCustomerChunksTable;
   guard_documents: GuardDocumentsTable;

@@ -5,19 +5,32 @@ import { LIMITS } from '../publish/pipeline.ts';
 import { nowIso } from '../shared/clock.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
 import { parseTags } from '../community/tags.ts';
+import { storeAttachments } from '../attachments/store-attachments.ts';
+import { checkAttachments, type AttachmentText } from '../attachments/text-file.ts';
 
 /** A finding as the queue keeps it: where and why, never the value itself. */
 export interface HeldFinding {
   type: string;
-  field: 'title' | 'body';
+  field: 'title' | 'body' | 'attachment';
+  /** For field 'attachment': its index in the draft's attachments, and its name. */
+  attachment?: number;
+  attachmentName?: string;
   start: number;
   end: number;
   reason: string;
 }
 
+interface HoldCommon {
+  body: string;
+  note?: string;
+  findings?: HeldFinding[];
+  reason: 'asked' | 'guard';
+  /** Text attachments go with the draft: approving publishes them with it. */
+  attachments?: AttachmentText[];
+}
 export type HoldInput =
-  | { kind: 'topic'; boardSlug: string; topicKind: TopicKind | string; title: string; body: string; tags?: string; note?: string; findings?: HeldFinding[]; reason: 'asked' | 'guard' }
-  | { kind: 'reply'; topicId: number; body: string; note?: string; findings?: HeldFinding[]; reason: 'asked' | 'guard' };
+  | (HoldCommon & { kind: 'topic'; boardSlug: string; topicKind: TopicKind | string; title: string; tags?: string })
+  | (HoldCommon & { kind: 'reply'; topicId: number });
 
 /**
  * "Ask the community team" (policy point 7): the draft goes to the team's queue instead of the
@@ -29,6 +42,7 @@ export async function holdDraft(db: Kysely<DB>, actor: Actor, input: HoldInput):
   if (body.length > LIMITS.bodyMax) throw new UserError(`Message must be at most ${LIMITS.bodyMax} characters`, 413, 'body');
   const note = (input.note ?? '').trim();
   if (note.length > 1000) throw new UserError('The note to the team must be at most 1,000 characters', 400, 'note');
+  const attachments = checkAttachments(input.attachments ?? []);
   let boardId: number | null = null;
   let topicId: number | null = null;
   let title: string | null = null;
@@ -58,28 +72,31 @@ export async function holdDraft(db: Kysely<DB>, actor: Actor, input: HoldInput):
     topicId = topic.id;
     boardId = topic.board_id;
   }
-  const row = await db
-    .insertInto('held_drafts')
-    .values({
-      kind: input.kind,
-      author_id: actor.id,
-      board_id: boardId,
-      topic_id: topicId,
-      topic_kind: topicKind,
-      title,
-      body_markdown: body,
-      tags,
-      reason: input.reason,
-      findings: JSON.stringify((input.findings ?? []).map(({ type, field, start, end, reason }) => ({ type, field, start, end, reason }))),
-      author_note: note,
-      status: 'pending',
-      reviewer_id: null,
-      reviewer_comment: '',
-      published_post_id: null,
-      created_at: nowIso(),
-      decided_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { id: row.id };
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto('held_drafts')
+      .values({
+        kind: input.kind,
+        author_id: actor.id,
+        board_id: boardId,
+        topic_id: topicId,
+        topic_kind: topicKind,
+        title,
+        body_markdown: body,
+        tags,
+        reason: input.reason,
+        findings: JSON.stringify((input.findings ?? []).map(({ type, field, attachment, attachmentName, start, end, reason }) => ({ type, field, attachment, attachmentName, start, end, reason }))),
+        author_note: note,
+        status: 'pending',
+        reviewer_id: null,
+        reviewer_comment: '',
+        published_post_id: null,
+        created_at: nowIso(),
+        decided_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await storeAttachments(tx, { heldDraftId: row.id }, attachments);
+    return { id: row.id };
+  });
 }

@@ -3,6 +3,7 @@ import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import type { HeldFinding } from './hold-draft.ts';
+import { attachmentsOfHeldDraft } from '../attachments/list-attachments.ts';
 
 const withNames = (db: Kysely<DB>) =>
   db
@@ -28,12 +29,12 @@ export async function listQueue(db: Kysely<DB>, actor: Actor) {
   return { pending: pending.map(parse), decided: decided.map(parse) };
 }
 
-/** One held draft, for the team or its author. */
+/** One held draft with its attachments, for the team or its author. */
 export async function showHeld(db: Kysely<DB>, actor: Actor, id: number) {
   const row = await withNames(db).where('held_drafts.id', '=', id).executeTakeFirst();
   if (!row) throw new NotFoundError('No such draft');
   if (row.author_id !== actor.id) authorize(actor, 'queue.review', null);
-  return parse(row);
+  return { ...parse(row), attachments: await attachmentsOfHeldDraft(db, row.id) };
 }
 
 /** The author's own held drafts with their outcome. */

@@ -10,6 +10,7 @@ import { NotFoundError, UserError } from '../shared/errors.ts';
 import { createReply } from '../community/create-reply.ts';
 import { createTopic } from '../community/create-topic.ts';
 import { loadActor } from '../accounts/find-user.ts';
+import { attachmentsOfHeldDraft } from '../attachments/list-attachments.ts';
 
 export type ReviewDecision = 'approve' | 'return' | 'reject';
 
@@ -18,7 +19,7 @@ export async function reviewHeld(
   mailer: Mailer,
   siteUrl: string,
   reviewer: Actor,
-  input: { id: number; decision: string; comment?: string; body?: string; title?: string },
+  input: { id: number; decision: string; comment?: string; body?: string; title?: string; dropAttachments?: number[] },
 ): Promise<{ postUrl?: string; postId?: number }> {
   authorize(reviewer, 'queue.review', null);
   if (!['approve', 'return', 'reject'].includes(input.decision)) throw new UserError('Choose approve, return or reject.');
@@ -39,13 +40,16 @@ export async function reviewHeld(
     // the guard asked for, so a hold or block finding does not stop it again.
     const body = input.body !== undefined ? input.body : held.body_markdown;
     const approvedBy = reviewer.id;
+    // The draft's attachments are published with it, except those the team chose to leave out.
+    const drop = new Set(input.dropAttachments ?? []);
+    const attachments = (await attachmentsOfHeldDraft(db, held.id)).filter((a) => !drop.has(a.id)).map((a) => ({ name: a.filename, text: a.text }));
     if (held.kind === 'topic') {
       const board = await db.selectFrom('boards').select('slug').where('id', '=', held.board_id!).executeTakeFirstOrThrow();
-      const t = await createTopic(db, author, { boardSlug: board.slug, kind: held.topic_kind!, title: input.title ?? held.title!, body, tags: held.tags, approvedBy });
+      const t = await createTopic(db, author, { boardSlug: board.slug, kind: held.topic_kind!, title: input.title ?? held.title!, body, tags: held.tags, attachments, approvedBy });
       postId = t.postId;
       postUrl = `/t/${t.slug}/${t.id}`;
     } else {
-      const r = await createReply(db, author, { topicId: held.topic_id!, body, approvedBy });
+      const r = await createReply(db, author, { topicId: held.topic_id!, body, attachments, approvedBy });
       postId = r.id;
       const topic = await db.selectFrom('topics').select(['slug', 'id']).where('id', '=', held.topic_id!).executeTakeFirstOrThrow();
       postUrl = `/t/${topic.slug}/${topic.id}#post-${r.postNumber}`;

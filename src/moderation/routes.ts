@@ -4,6 +4,7 @@ import { UserError } from '../shared/errors.ts';
 import { listMyDrafts, listQueue, showHeld } from './list-held.ts';
 import { reviewHeld } from './review-held.ts';
 import { signedIn } from '../web/request-helpers.ts';
+import { formList } from '../attachments/multipart-form.ts';
 
 type Form = Record<string, string | undefined>;
 const idParams = { schema: { params: { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] } } } as const;
@@ -32,7 +33,9 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
         decision: b.decision === 'approve-edited' ? 'approve' : String(b.decision ?? ''),
         comment: b.comment ?? '',
         // "Edit then approve": the team's edited text is what gets published.
-        ...(b.decision === 'approve-edited' ? { body: b.body ?? '', ...(b.title !== undefined ? { title: b.title } : {}) } : {}),
+        ...(b.decision === 'approve-edited'
+          ? { body: b.body ?? '', ...(b.title !== undefined ? { title: b.title } : {}), dropAttachments: formList((b as Record<string, unknown>).drop_attachment).map(Number) }
+          : {}),
       });
       if (result.postId) app.notifyMentions(result.postId);
       return reply.redirect(result.postUrl ?? '/moderation/queue', 303);

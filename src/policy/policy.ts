@@ -51,6 +51,9 @@ const rules = {
   // Kudos: any signed-in reader, for someone else's post.
   'post.kudos': (a: Actor | null, p: TopicLike & { authorId: number; postDeleted: boolean }) =>
     !!a && rules['topic.view'](a, p) && !p.postDeleted && a.id !== p.authorId,
+  // A post's attachments: whoever reads the topic, while the post is not deleted (nobody, staff
+  // included, downloads a deleted post's files).
+  'attachment.download': (a: Actor | null, p: TopicLike & { postDeleted: boolean }) => rules['topic.view'](a, p) && !p.postDeleted,
   'topic.moderate': (a: Actor | null, t: TopicLike) => !!a && rules['topic.view'](a, t) && has(a, 'moderator', 'community_manager', 'admin'),
   // The community team's queue of held drafts.
   'queue.review': (a: Actor | null, _: null) => has(a, 'moderator', 'community_manager', 'admin'),

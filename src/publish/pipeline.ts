@@ -8,7 +8,8 @@ import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
 import { htmlToText, mentionedUsernames, renderMarkdown } from '../shared/markdown.ts';
-import { guardDraft, type GuardFinding } from '../confidentiality/check.ts';
+import { guardDraft, type GuardAttachment, type GuardFinding } from '../confidentiality/check.ts';
+import { checkAttachments } from '../attachments/text-file.ts';
 import type { MaskedOriginal } from '../confidentiality/masked-originals.ts';
 import type { GuardPolicy } from '../guard/index.ts';
 
@@ -17,6 +18,10 @@ export interface PublishDraft {
   where: 'topic' | 'reply' | 'bio' | 'article';
   title?: string;
   body: string;
+  /** Text attachments (name and text): checked (size, count, text only) and guarded like the body. */
+  attachments?: GuardAttachment[];
+  /** Attachments the post already has (an edit): they count towards the limit of files per post. */
+  attachedBefore?: number;
   /** A community-team member approved this draft from the held queue (the guard's review). */
   approvedBy?: number;
   /** For the guard's audit log: what is written to, e.g. 'topic:12', 'post:40', 'board:help'. */
@@ -33,6 +38,8 @@ export interface Published {
   bodyMarkdown: string;
   bodyHtml: string;
   bodyText: string;
+  /** The attachments to store with the post (masked where the guard masked them), when the draft had any. */
+  attachments?: GuardAttachment[];
   /** Guard findings the policy only warns about (no values: type, offsets, reason, field). */
   guardWarnings?: GuardFinding[];
   /** Set when the guard masked the text: keep it with storeMaskedOriginal(tx, postId, maskedOriginal, guardPolicy). */
@@ -53,6 +60,8 @@ const limits: Check = (d) => {
   const b = d.body.trim();
   if (b.length < LIMITS.bodyMin) throw new UserError('Write something first: the message is empty', 400, 'body');
   if (d.body.length > LIMITS.bodyMax) throw new UserError(`Message must be at most ${LIMITS.bodyMax} characters`, 413, 'body');
+  // Attachments are checked here, on every path (forms, API, the team's approval), whatever the client did.
+  if (d.attachments) d.attachments = checkAttachments(d.attachments, d.attachedBefore ?? 0);
 };
 
 // Policy point 2: an employee posts only after acknowledging the current guidelines.
@@ -65,6 +74,7 @@ const guidelinesAcknowledged: Check = async (d, db) => {
 const checks: Check[] = [limits, guidelinesAcknowledged];
 
 export async function runPublishPipeline(db: Kysely<DB>, draft: PublishDraft): Promise<Published> {
+  draft = { ...draft }; // checks may normalise it (attachment names), not the caller's object
   for (const check of checks) await check(draft, db);
   // The confidentiality guard (issue 5), after the limits: title and body as written (line ends
   // normalised, so offsets match the composer's text). Block/hold throw GuardStoppedError (422).
@@ -74,6 +84,7 @@ export async function runPublishPipeline(db: Kysely<DB>, draft: PublishDraft): P
     target: draft.target ?? draft.where,
     body: draft.body.replace(/\r\n?/g, '\n'),
     ...(draft.title !== undefined ? { title: draft.title } : {}),
+    ...(draft.attachments?.length ? { attachments: draft.attachments } : {}),
     ...(draft.approvedBy !== undefined ? { approvedBy: draft.approvedBy } : {}),
     ...(draft.unpublished ? { unpublished: true } : {}),
   });
@@ -92,6 +103,7 @@ export async function runPublishPipeline(db: Kysely<DB>, draft: PublishDraft): P
     bodyMarkdown: body,
     bodyHtml,
     bodyText: htmlToText(bodyHtml),
+    ...(guarded.attachments ? { attachments: guarded.attachments } : {}),
     ...guardExtra,
   };
 }

@@ -33,6 +33,7 @@ import { notifyMentions } from '../notifications/notify-mentions.ts';
 import { communityRoutes } from '../community/routes.ts';
 import { postRoutes } from '../community/post-routes.ts';
 import { moderationRoutes } from '../moderation/routes.ts';
+import { attachmentRoutes } from '../attachments/routes.ts';
 import { boardAdminRoutes } from '../community/board-admin-routes.ts';
 import { guardAdminRoutes } from '../confidentiality/admin-routes.ts';
 import { seoRoutes } from '../seo/routes.ts';
@@ -181,6 +182,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await app.register(communityRoutes);
   await app.register(postRoutes);
   await app.register(moderationRoutes);
+  await app.register(attachmentRoutes);
   await app.register(boardAdminRoutes);
   await app.register(guardAdminRoutes);
   await app.register(knowledgeRoutes);
@@ -221,6 +223,6 @@ function sendError(reply: import('fastify').FastifyReply, status: number, messag
 
 function titleFor(status: number): string {
   return (
-    { 400: 'Bad request', 401: 'Please sign in', 403: 'Not allowed', 404: 'Page not found', 409: 'Conflict', 413: 'Too large', 429: 'Too many requests' } as Record<number, string>
+    { 400: 'Bad request', 401: 'Please sign in', 403: 'Not allowed', 404: 'Page not found', 409: 'Conflict', 413: 'Too large', 415: 'Unsupported file', 429: 'Too many requests' } as Record<number, string>
   )[status] ?? 'Server error';
 }

@@ -1,5 +1,6 @@
 import { badgesFor } from '../accounts/badges.ts';
 import type { Role } from '../db/schema.ts';
+import { kib } from '../attachments/text-file.ts';
 
 const numberFmt = new Intl.NumberFormat('en-GB');
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -30,5 +31,7 @@ export const viewHelpers = {
   topicUrl: (t: { id: number; slug: string }, page = 1) => `/t/${t.slug}/${t.id}${page > 1 ? `?page=${page}` : ''}`,
   boardUrl: (slug: string, page = 1) => `/b/${slug}${page > 1 ? `?page=${page}` : ''}`,
   userUrl: (username: string) => `/u/${encodeURIComponent(username)}`,
+  /** "812 bytes", "3.4 KB", "1.0 MB". */
+  fileSize: kib,
 };
 export type ViewHelpers = typeof viewHelpers;

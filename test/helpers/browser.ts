@@ -17,3 +17,15 @@ export async function launchBrowser(): Promise<Browser | null> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }
+
+/**
+ * Signs a page in through the sign-in form (the demo password of makeUser) and waits for the
+ * home page.
+ */
+export async function signInThroughForm(page: import('playwright-core').Page, base: string, username: string, password = 'correct horse battery staple'): Promise<void> {
+  await page.goto(`${base}/signin`);
+  await page.getByLabel('Username or e-mail address').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/`);
+}

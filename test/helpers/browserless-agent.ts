@@ -18,6 +18,28 @@ export class Agent {
     );
   }
 
+  /** Posts a multipart form (fields in order, then files), as a browser sends a form with file inputs. */
+  async postMultipart(
+    url: string,
+    fields: Record<string, string | string[]>,
+    files: Array<{ name: string; content: string | Uint8Array; field?: string; type?: string }> = [],
+    csrfFrom?: string,
+  ): Promise<LightMyRequestResponse> {
+    const boundary = `----parleytest${Math.random().toString(16).slice(2)}`;
+    const chunks: Buffer[] = [];
+    const add = (headers: string, body: string | Uint8Array) => {
+      chunks.push(Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`), Buffer.from(body), Buffer.from('\r\n'));
+    };
+    const all: [string, string][] = csrfFrom ? [['_csrf', csrfToken((await this.get(csrfFrom)).body)]] : [];
+    for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) all.push([k, one]);
+    for (const [k, v] of all) add(`Content-Disposition: form-data; name="${k}"`, v);
+    for (const f of files) add(`Content-Disposition: form-data; name="${f.field ?? 'attachments'}"; filename="${f.name}"\r\nContent-Type: ${f.type ?? 'application/octet-stream'}`, f.content);
+    chunks.push(Buffer.from(`--${boundary}--\r\n`));
+    return this.keep(
+      await this.app.inject({ method: 'POST', url, payload: Buffer.concat(chunks), headers: { ...this.headers(), 'content-type': `multipart/form-data; boundary=${boundary}` } }),
+    );
+  }
+
   private headers() {
     return this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
   }

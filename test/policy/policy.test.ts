@@ -27,6 +27,7 @@ const subjects: { [A in Action]: unknown[] } = {
   'post.delete': topics.flatMap((t) => [{ ...t, postDeleted: false }, { ...t, authorId: 2, postDeleted: false }]),
   'post.kudos': topics.flatMap((t) => [{ ...t, postDeleted: false }, { ...t, authorId: 2, postDeleted: false }]),
   'topic.moderate': topics,
+  'attachment.download': topics.flatMap((t) => [{ ...t, postDeleted: false }, { ...t, postDeleted: true }]),
   'user.viewPrivate': [{ id: 1 }, { id: 2 }, { id: 99 }],
   'role.grant': ['employee', 'moderator', 'community_manager', 'admin'],
   'guidelines.edit': [null],
@@ -111,6 +112,12 @@ test('role × action matrix', () => {
     ['community manager publishes articles', manager, 'article.publish', null, true],
     ['admin edits articles', admin, 'article.edit', null, true],
     ['member cannot turn a thread into an article', member, 'article.createFromTopic', { board: { visibility: 'public' }, locked: false, closed: false, deleted: false }, false],
+    ['visitor downloads an attachment in a public topic', visitor, 'attachment.download', { board: { visibility: 'public' }, locked: false, closed: false, deleted: false, postDeleted: false }, true],
+    ['visitor cannot download from a members board', visitor, 'attachment.download', { board: { visibility: 'members' }, locked: false, closed: false, deleted: false, postDeleted: false }, false],
+    ['member downloads from a members board', member, 'attachment.download', { board: { visibility: 'members' }, locked: false, closed: false, deleted: false, postDeleted: false }, true],
+    ['employee cannot download from a staff board', employee, 'attachment.download', { board: { visibility: 'staff' }, locked: false, closed: false, deleted: false, postDeleted: false }, false],
+    ['nobody downloads a deleted post\'s attachment', moderator, 'attachment.download', { board: { visibility: 'public' }, locked: false, closed: false, deleted: false, postDeleted: true }, false],
+    ['member cannot download from a deleted topic', member, 'attachment.download', { board: { visibility: 'public' }, locked: false, closed: false, deleted: true, postDeleted: false }, false],
     ['community manager turns a thread into an article', manager, 'article.createFromTopic', { board: { visibility: 'public' }, locked: true, closed: false, deleted: false }, true],
   ];
   for (const [name, a, action, s, allowed] of expect) assert.equal(check(a, action, s), allowed, name);

@@ -9,7 +9,8 @@ import { loadPost } from '../../community/load-post.ts';
 import { signedIn, security } from '../auth.ts';
 import { iso, type Presenter } from '../present.ts';
 import { readers } from '../read.ts';
-import { bodySchema, errors, idParams, ref, titleSchema } from '../schemas.ts';
+import { ATTACHMENT_BODY_LIMIT, attachmentsInput, bodySchema, errors, idParams, ref, titleSchema, type AttachmentInput } from '../schemas.ts';
+import { attachmentsFromApi } from '../../attachments/api-input.ts';
 
 const tags = ['Posts'];
 const kudosResponse = {
@@ -67,23 +68,40 @@ export async function postRoutes(app: FastifyInstance, { present }: { present: P
     };
   });
 
-  app.patch<{ Params: { id: number }; Body: { body: string; title?: string; reason?: string } }>('/posts/:id', {
+  app.patch<{ Params: { id: number }; Body: { body: string; title?: string; reason?: string; attachments?: AttachmentInput[]; removeAttachments?: number[] } }>('/posts/:id', {
+    bodyLimit: ATTACHMENT_BODY_LIMIT,
     schema: {
       tags, security: security.any, summary: 'Edit a post (the previous text is kept as a revision)',
-      description: 'Authors edit their own posts; moderators and community managers anyone\'s. `title` renames the topic and is only for its opening post.',
+      description:
+        'Authors edit their own posts; moderators and community managers anyone\'s. `title` renames the topic and is only for its opening post. ' +
+        '`attachments` adds text attachments (guarded with the new text); `removeAttachments` lists ids of the post\'s attachments to remove.',
       params: idParams,
       body: {
         type: 'object',
-        properties: { body: bodySchema, title: titleSchema, reason: { type: 'string', maxLength: 300 } },
+        properties: {
+          body: bodySchema,
+          title: titleSchema,
+          reason: { type: 'string', maxLength: 300 },
+          attachments: attachmentsInput,
+          removeAttachments: { type: 'array', maxItems: 50, items: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } },
+        },
         required: ['body'],
         additionalProperties: false,
       },
-      response: { 200: { type: 'object', properties: { post: ref('Post'), revision: { type: 'integer' } }, required: ['post', 'revision'] }, ...errors(400, 401, 403, 404, 409, 413) },
+      response: { 200: { type: 'object', properties: { post: ref('Post'), revision: { type: 'integer' } }, required: ['post', 'revision'] }, ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
     },
   }, async (request) => {
     const actor = signedIn(request);
     const { body, title, reason } = request.body;
-    const { revision } = await editPost(db, actor, { postId: request.params.id, body, ...(title !== undefined ? { title } : {}), ...(reason !== undefined ? { reason } : {}) });
+    const attachments = attachmentsFromApi(request.body.attachments);
+    const { revision } = await editPost(db, actor, {
+      postId: request.params.id,
+      body,
+      ...(title !== undefined ? { title } : {}),
+      ...(reason !== undefined ? { reason } : {}),
+      attachments,
+      removeAttachments: request.body.removeAttachments ?? [],
+    });
     return { post: await read.post(actor, request.params.id), revision };
   });
 

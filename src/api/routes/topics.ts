@@ -6,8 +6,9 @@ import { moderateTopic } from '../../community/moderate-topic.ts';
 import { signedIn, security } from '../auth.ts';
 import type { Presenter } from '../present.ts';
 import { readers } from '../read.ts';
-import { bodySchema, errors, idParams, pageQuery, ref, slugParams, titleSchema } from '../schemas.ts';
+import { ATTACHMENT_BODY_LIMIT, attachmentsInput, bodySchema, errors, idParams, pageQuery, ref, slugParams, titleSchema, type AttachmentInput } from '../schemas.ts';
 import { MAX_TAGS } from '../../community/tags.ts';
+import { attachmentsFromApi } from '../../attachments/api-input.ts';
 
 const tags = ['Topics'];
 
@@ -17,7 +18,8 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
   const read = readers(db, present);
   const topicPage = read.topicPage;
 
-  app.post<{ Params: { slug: string }; Body: { kind: 'question' | 'discussion'; title: string; body: string; tags?: string[] } }>('/boards/:slug/topics', {
+  app.post<{ Params: { slug: string }; Body: { kind: 'question' | 'discussion'; title: string; body: string; tags?: string[]; attachments?: AttachmentInput[] } }>('/boards/:slug/topics', {
+    bodyLimit: ATTACHMENT_BODY_LIMIT,
     schema: {
       tags, security: security.any, summary: 'Open a topic: a question or a discussion',
       params: slugParams,
@@ -28,16 +30,18 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
           title: titleSchema,
           body: bodySchema,
           tags: { type: 'array', maxItems: MAX_TAGS, items: { type: 'string', minLength: 1, maxLength: 30 } },
+          attachments: attachmentsInput,
         },
         required: ['kind', 'title', 'body'],
         additionalProperties: false,
       },
-      response: { 201: ref('TopicPage'), ...errors(400, 401, 403, 404, 413) },
+      response: { 201: ref('TopicPage'), ...errors(400, 401, 403, 404, 413, 415, 422) },
     },
   }, async (request, reply) => {
     const actor = signedIn(request);
     const { kind, title, body, tags: topicTags } = request.body;
-    const created = await createTopic(db, actor, { boardSlug: request.params.slug, kind, title, body, tags: topicTags ?? [] });
+    const attachments = attachmentsFromApi(request.body.attachments);
+    const created = await createTopic(db, actor, { boardSlug: request.params.slug, kind, title, body, tags: topicTags ?? [], attachments });
     app.notifyMentions(created.postId);
     return reply.code(201).header('location', present.api(`/topics/${created.id}`)).send(await topicPage(actor, created.id));
   });
@@ -50,17 +54,19 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
     },
   }, async (request) => topicPage(request.actor, request.params.id, request.query.page));
 
-  app.post<{ Params: { id: number }; Body: { body: string } }>('/topics/:id/replies', {
+  app.post<{ Params: { id: number }; Body: { body: string; attachments?: AttachmentInput[] } }>('/topics/:id/replies', {
+    bodyLimit: ATTACHMENT_BODY_LIMIT,
     schema: {
       tags, security: security.any, summary: 'Reply to a topic',
       description: 'A locked or closed topic takes no replies (403), except from moderators and community managers.',
       params: idParams,
-      body: { type: 'object', properties: { body: bodySchema }, required: ['body'], additionalProperties: false },
-      response: { 201: { type: 'object', properties: { post: ref('Post') }, required: ['post'] }, ...errors(400, 401, 403, 404, 413) },
+      body: { type: 'object', properties: { body: bodySchema, attachments: attachmentsInput }, required: ['body'], additionalProperties: false },
+      response: { 201: { type: 'object', properties: { post: ref('Post') }, required: ['post'] }, ...errors(400, 401, 403, 404, 413, 415, 422) },
     },
   }, async (request, reply) => {
     const actor = signedIn(request);
-    const created = await createReply(db, actor, { topicId: request.params.id, body: request.body.body });
+    const attachments = attachmentsFromApi(request.body.attachments);
+    const created = await createReply(db, actor, { topicId: request.params.id, body: request.body.body, attachments });
     app.notifyMentions(created.id);
     return reply.code(201).send({ post: await read.post(actor, created.id) });
   });
