@@ -3,7 +3,7 @@ import type { DB, Role } from '../db/schema.ts';
 import { ROLES } from '../db/schema.ts';
 import { nowIso } from '../shared/clock.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
-import { forgetBadgeRoles } from './find-user.ts';
+import { forgetAuthor } from './find-user.ts';
 
 export function parseRole(value: string): Role {
   const role = value.trim().toLowerCase().replace(/[- ]/g, '_') as Role;
@@ -42,7 +42,7 @@ export async function changeRole(
       .execute();
     return true;
   }).then((changed) => {
-    forgetBadgeRoles(db, change.userId);
+    forgetAuthor(db, change.userId);
     return changed;
   });
 }

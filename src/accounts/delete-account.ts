@@ -6,7 +6,7 @@ import type { Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
 import { UserError } from '../shared/errors.ts';
 import { avatarDir } from './avatar.ts';
-import { forgetBadgeRoles } from './find-user.ts';
+import { forgetAuthor } from './find-user.ts';
 import { verifyPassword } from './passwords.ts';
 
 /**
@@ -48,6 +48,6 @@ export async function deleteAccount(db: Kysely<DB>, actor: Actor, confirmation: 
     await tx.deleteFrom('user_roles').where('user_id', '=', actor.id).execute();
     await tx.deleteFrom('user_identities').where('user_id', '=', actor.id).execute();
   });
-  forgetBadgeRoles(db, actor.id);
+  forgetAuthor(db, actor.id);
   if (user.avatar) rmSync(join(avatarDir(uploadsDir), user.avatar), { force: true });
 }

@@ -24,36 +24,57 @@ export async function loadActor(db: Kysely<DB>, userId: number): Promise<Actor |
   return { id: user.id, roles: new Set(await rolesOf(db, userId)) };
 }
 
-// Badges beside names are read on every page, roles change rarely: role lists for badges are
-// kept for a minute (per database handle). A change made through this process drops the entry
-// at once; other processes show the new badge within BADGE_TTL_MS. Authorization never uses
-// this cache: loadActor reads the roles afresh on each request.
-const BADGE_TTL_MS = 60_000;
-const BADGE_CACHE_MAX = 50_000;
-const badgeCaches = new WeakMap<Kysely<DB>, Map<number, { roles: Role[]; expires: number }>>();
+// Names and badges beside posts are read on every page and change rarely: each author's card
+// (username, display name, deleted or not, roles) is kept for a minute per database handle. A
+// change made through this process drops the card at once (forgetAuthor); other processes show
+// it within AUTHOR_TTL_MS. Authorization never uses these cards: loadActor reads the roles afresh.
+const AUTHOR_TTL_MS = 60_000;
+const AUTHOR_CACHE_MAX = 50_000;
 
-export function forgetBadgeRoles(db: Kysely<DB>, userId: number): void {
-  badgeCaches.get(db)?.delete(userId);
+export interface AuthorCard {
+  username: string;
+  display_name: string;
+  user_deleted: string | null;
+  roles: Role[];
 }
 
-/** Role lists for many users at once (for badges beside author names). */
-export async function rolesByUser(db: Kysely<DB>, userIds: number[]): Promise<Map<number, Role[]>> {
-  const map = new Map<number, Role[]>();
+const authorCaches = new WeakMap<Kysely<DB>, Map<number, AuthorCard & { expires: number }>>();
+
+/** After a change to a person's name, roles or account: their next card is read afresh. */
+export function forgetAuthor(db: Kysely<DB>, userId: number): void {
+  authorCaches.get(db)?.delete(userId);
+}
+
+/** Author cards for many users at once (two queries for the ones not known yet, none usually). */
+export async function authorCards(db: Kysely<DB>, userIds: readonly number[]): Promise<Map<number, AuthorCard>> {
+  const map = new Map<number, AuthorCard>();
   if (userIds.length === 0) return map;
-  let cache = badgeCaches.get(db);
-  if (!cache) badgeCaches.set(db, (cache = new Map()));
+  let cache = authorCaches.get(db);
+  if (!cache) authorCaches.set(db, (cache = new Map()));
   const now = Date.now();
   const missing: number[] = [];
   for (const id of new Set(userIds)) {
     const hit = cache.get(id);
-    if (hit && hit.expires > now) map.set(id, hit.roles);
+    if (hit && hit.expires > now) map.set(id, hit);
     else missing.push(id);
   }
   if (missing.length === 0) return map;
-  const rows = await db.selectFrom('user_roles').select(['user_id', 'role']).where('user_id', 'in', missing).execute();
-  for (const id of missing) map.set(id, []);
-  for (const r of rows) map.get(r.user_id)!.push(r.role);
-  if (cache.size + missing.length > BADGE_CACHE_MAX) cache.clear();
-  for (const id of missing) cache.set(id, { roles: map.get(id)!, expires: now + BADGE_TTL_MS });
+  const users = await db.selectFrom('users').select(['id', 'username', 'display_name', 'deleted_at']).where('id', 'in', missing).execute();
+  const roles = await db.selectFrom('user_roles').select(['user_id', 'role']).where('user_id', 'in', missing).execute();
+  if (cache.size + missing.length > AUTHOR_CACHE_MAX) cache.clear();
+  const expires = now + AUTHOR_TTL_MS;
+  for (const u of users) {
+    const card = { username: u.username, display_name: u.display_name, user_deleted: u.deleted_at, roles: [] as Role[], expires };
+    cache.set(u.id, card);
+    map.set(u.id, card);
+  }
+  for (const r of roles) map.get(r.user_id)?.roles.push(r.role);
   return map;
+}
+
+/** Role lists for many users at once (for badges beside author names). */
+export async function rolesByUser(db: Kysely<DB>, userIds: number[]): Promise<Map<number, Role[]>> {
+  const roles = new Map<number, Role[]>();
+  for (const [id, card] of await authorCards(db, userIds)) roles.set(id, card.roles);
+  return roles;
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 import { runPublishPipeline } from '../publish/pipeline.ts';
+import { forgetAuthor } from './find-user.ts';
 import { UserError } from '../shared/errors.ts';
 import { displayNameSchema } from './validation.ts';
 
@@ -39,4 +40,5 @@ export async function updateProfile(db: Kysely<DB>, actor: Actor, raw: z.input<t
     .set({ display_name: p.displayName, bio, real_name: p.realName || null, phone, customer_number: p.customerNumber || null })
     .where('id', '=', actor.id)
     .execute();
+  forgetAuthor(db, actor.id); // the new display name beside their posts at once
 }

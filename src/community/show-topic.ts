@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { rolesByUser } from '../accounts/find-user.ts';
+import { authorCards, type AuthorCard } from '../accounts/find-user.ts';
 import type { DB } from '../db/schema.ts';
 import { P1, P2, P3, P4, preparedQuery } from '../db/prepared.ts';
 import { can, type Actor } from '../policy/policy.ts';
@@ -21,10 +21,14 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   const pageCount = Math.max(1, Math.ceil(topic.post_count / POSTS_PER_PAGE));
   if (page > pageCount) throw new NotFoundError('There is no such page in this topic');
   // Post numbers are dense per topic, so a page is an index range rather than an OFFSET scan.
-  const posts = await postsPageQuery(db, topic.id, (page - 1) * POSTS_PER_PAGE, page * POSTS_PER_PAGE);
-  let answer = posts.find((p) => p.id === topic.solved_post_id);
-  if (topic.solved_post_id && !answer) [answer] = await postByIdQuery(db, topic.solved_post_id);
-  const roles = await rolesByUser(db, [...posts.map((p) => p.user_id), ...(answer ? [answer.user_id] : [])]);
+  const rows = await postsPageQuery(db, topic.id, (page - 1) * POSTS_PER_PAGE, page * POSTS_PER_PAGE);
+  let answerRow = rows.find((p) => p.id === topic.solved_post_id);
+  if (topic.solved_post_id && !answerRow) [answerRow] = await postByIdQuery(db, topic.solved_post_id);
+  // Authors' names and badges from their cards (cached): no join with users per view.
+  const cards = await authorCards(db, [...rows.map((p) => p.user_id), ...(answerRow ? [answerRow.user_id] : [])]);
+  const posts = rows.map((p) => withAuthor(p, cards.get(p.user_id)));
+  const answer = answerRow && (posts.find((p) => p.id === answerRow!.id) ?? withAuthor(answerRow, cards.get(answerRow.user_id)));
+  const roles = new Map([...cards].map(([id, card]) => [id, card.roles]));
   const tags = (await tagsQuery(db, topic.id)).map((t) => t.tag);
   // What the reader may do to each post, and which posts they already gave kudos to.
   const mine = actor && posts.length
@@ -68,9 +72,9 @@ const topicQuery = preparedQuery([P1] as [number], (db, topicId) =>
     .where('topics.id', '=', topicId),
 );
 const postsPageQuery = preparedQuery([P1, P2, P3] as [number, number, number], (db, topicId, after, upTo) =>
-  postsWithAuthors(db).where('posts.topic_id', '=', topicId).where('posts.post_number', '>', after).where('posts.post_number', '<=', upTo).orderBy('posts.post_number'),
+  postColumns(db).where('posts.topic_id', '=', topicId).where('posts.post_number', '>', after).where('posts.post_number', '<=', upTo).orderBy('posts.post_number'),
 );
-const postByIdQuery = preparedQuery([P1] as [number], (db, postId) => postsWithAuthors(db).where('posts.id', '=', postId));
+const postByIdQuery = preparedQuery([P1] as [number], (db, postId) => postColumns(db).where('posts.id', '=', postId));
 // Which posts of the page (by number range, so the query has a fixed shape) the reader gave kudos to.
 const kudosQuery = preparedQuery([P1, P2, P3, P4] as [number, number, number, number], (db, userId, topicId, from, to) =>
   db.selectFrom('kudos').innerJoin('posts', 'posts.id', 'kudos.post_id').select('kudos.post_id')
@@ -81,13 +85,22 @@ const articleQuery = preparedQuery([P1] as [number], (db, topicId) =>
   db.selectFrom('articles').select(['slug', 'title', 'status']).where('source_topic_id', '=', topicId),
 );
 
-function postsWithAuthors(db: Kysely<DB>) {
+function postColumns(db: Kysely<DB>) {
   return db
     .selectFrom('posts')
-    .innerJoin('users', 'users.id', 'posts.user_id')
     .select([
       'posts.id', 'posts.post_number', 'posts.user_id', 'posts.body_html', 'posts.body_text', 'posts.created_at', 'posts.updated_at', 'posts.deleted_at',
       'posts.kudos_count', 'posts.revision_count',
-      'users.username', 'users.display_name', 'users.deleted_at as user_deleted',
     ]);
+}
+
+type PostRow = Awaited<ReturnType<typeof postsPageQuery>>[number];
+
+// Spelled out rather than spread: rows from the driver are slow to copy property by property.
+function withAuthor(p: PostRow, card: AuthorCard | undefined) {
+  return {
+    id: p.id, post_number: p.post_number, user_id: p.user_id, body_html: p.body_html, body_text: p.body_text, created_at: p.created_at,
+    updated_at: p.updated_at, deleted_at: p.deleted_at, kudos_count: p.kudos_count, revision_count: p.revision_count,
+    username: card?.username ?? '', display_name: card?.display_name ?? '', user_deleted: card ? card.user_deleted : 'unknown',
+  };
 }

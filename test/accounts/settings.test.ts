@@ -222,6 +222,11 @@ for (const kind of testDatabaseKinds()) {
       await db.updateTable('users').set({ real_name: 'Lou Leaving', phone: '+31612340000' }).where('id', '=', user.id).execute();
       const t = await createTopic(db, user, { boardSlug: 'general', kind: 'question', title: 'Why is my bill higher?', body: 'It went up by 5 euro.' });
       const lou = await signedIn(app, 'leaving_lou');
+      // Names beside posts come from cached author cards: a change through the app shows at once.
+      const topicPage = async () => (await app.inject({ url: `/t/${t.slug}/${t.id}` })).body;
+      assert.match(await topicPage(), /class="author"[^>]*>[^<]+<\/a>/);
+      assert.equal((await lou.post('/settings/profile', { displayName: 'Lou Renamed', bio: '', realName: 'Lou Leaving', phone: '', customerNumber: '' }, '/settings')).statusCode, 200);
+      assert.match(await topicPage(), /Lou Renamed/);
       const exported = await lou.get('/settings/export');
       assert.equal(exported.statusCode, 200);
       assert.match(exported.headers['content-disposition'] as string, /attachment; filename="parley-data-leaving_lou.json"/);
