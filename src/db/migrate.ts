@@ -15,6 +15,7 @@ import * as m008 from './migrations/008_api_tokens.ts';
 import * as m009 from './migrations/009_confidentiality.ts';
 import * as m010 from './migrations/010_moderation_queue.ts';
 import * as m011 from './migrations/011_attachments.ts';
+import * as m012 from './migrations/012_board_listing_index.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
@@ -31,6 +32,7 @@ const migrations: Record<string, MigrationModule> = {
   '009_confidentiality': m009,
   '010_moderation_queue': m010,
   '011_attachments': m011,
+  '012_board_listing_index': m012,
 };
 
 export const migrationNames = (): string[] => Object.keys(migrations).sort();

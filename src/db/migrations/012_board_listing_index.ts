@@ -1,0 +1,20 @@
+import { sql, type Kysely } from 'kysely';
+
+// A board page lists live topics, pinned first, by latest activity (or newest first). Over only
+// the topics that are not deleted, these indexes hold everything that choosing a page's 30 ids
+// needs, so skipping to a deep page (OFFSET) reads no table rows (SQLite and PostgreSQL both
+// have partial indexes). Without the second, SQLite would sort a board by creation through the first.
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createIndex('topics_board_listing')
+    .on('topics')
+    .expression(sql`board_id, pinned desc, last_post_at desc, id desc`)
+    .where(sql.ref('deleted_at'), 'is', null)
+    .execute();
+  await db.schema
+    .createIndex('topics_board_newest')
+    .on('topics')
+    .expression(sql`board_id, created_at desc`)
+    .where(sql.ref('deleted_at'), 'is', null)
+    .execute();
+}
