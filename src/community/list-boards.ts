@@ -1,39 +1,58 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import type { BoardVisibility, DB } from '../db/schema.ts';
+import { P1, preparedQuery } from '../db/prepared.ts';
 import { visibleBoardKinds, type Actor } from '../policy/policy.ts';
+
+// The home page's two queries differ only by which board kinds the reader may see (three sets):
+// each set's queries are compiled once (src/db/prepared.ts), as the topic page's are.
+const byKinds = new Map<string, { boards: ReturnType<typeof boardsQuery>; latest: ReturnType<typeof latestQuery> }>();
+function queriesFor(kinds: BoardVisibility[]) {
+  const key = kinds.join();
+  let q = byKinds.get(key);
+  if (!q) byKinds.set(key, (q = { boards: boardsQuery(kinds), latest: latestQuery(kinds) }));
+  return q;
+}
 
 /** The home page: boards the actor may see, in order, with counts and latest activity. */
 export async function listBoards(db: Kysely<DB>, actor: Actor | null) {
-  return db
-    .selectFrom('boards')
-    .leftJoin('topics', 'topics.id', 'boards.last_topic_id')
-    .select([
-      'boards.id', 'boards.slug', 'boards.name', 'boards.description', 'boards.visibility',
-      'boards.topic_count', 'boards.post_count', 'boards.last_post_at',
-      'topics.id as last_topic_id', 'topics.title as last_topic_title', 'topics.slug as last_topic_slug',
-    ])
-    .where('boards.visibility', 'in', visibleBoardKinds(actor))
-    .orderBy('boards.position')
-    .orderBy('boards.id')
-    .execute();
+  return queriesFor(visibleBoardKinds(actor)).boards(db);
 }
+
+const boardsQuery = (kinds: BoardVisibility[]) =>
+  preparedQuery([] as [], (db) =>
+    db
+      .selectFrom('boards')
+      .leftJoin('topics', 'topics.id', 'boards.last_topic_id')
+      .select([
+        'boards.id', 'boards.slug', 'boards.name', 'boards.description', 'boards.visibility',
+        'boards.topic_count', 'boards.post_count', 'boards.last_post_at',
+        'topics.id as last_topic_id', 'topics.title as last_topic_title', 'topics.slug as last_topic_slug',
+      ])
+      .where('boards.visibility', 'in', kinds)
+      .orderBy('boards.position')
+      .orderBy('boards.id'),
+  );
 
 /** The most recently active topics across the boards the actor may see. */
 export async function latestTopics(db: Kysely<DB>, actor: Actor | null, limit = 10) {
-  return db
-    .selectFrom('topics')
-    .innerJoin('boards', 'boards.id', 'topics.board_id')
-    .innerJoin('users', 'users.id', 'topics.last_post_user_id')
-    .select([
-      'topics.id', 'topics.slug', 'topics.title', 'topics.kind', 'topics.solved_post_id', 'topics.post_count', 'topics.last_post_at',
-      'boards.slug as board_slug', 'boards.name as board_name',
-      'users.id as last_user_id', 'users.username as last_username', 'users.display_name as last_user_name', 'users.deleted_at as last_user_deleted',
-    ])
-    // Filtering by board id (not by the joined board's visibility) lets the database walk the
-    // last_post_at index and stop after `limit` rows instead of sorting every topic.
-    .where('topics.board_id', 'in', (eb) => eb.selectFrom('boards as visible').select('visible.id').where('visible.visibility', 'in', visibleBoardKinds(actor)))
-    .where('topics.deleted_at', 'is', null)
-    .orderBy('topics.last_post_at', 'desc')
-    .limit(limit)
-    .execute();
+  return queriesFor(visibleBoardKinds(actor)).latest(db, limit);
 }
+
+const latestQuery = (kinds: BoardVisibility[]) =>
+  preparedQuery([P1] as [number], (db, limit) =>
+    db
+      .selectFrom('topics')
+      .innerJoin('boards', 'boards.id', 'topics.board_id')
+      .innerJoin('users', 'users.id', 'topics.last_post_user_id')
+      .select([
+        'topics.id', 'topics.slug', 'topics.title', 'topics.kind', 'topics.solved_post_id', 'topics.post_count', 'topics.last_post_at',
+        'boards.slug as board_slug', 'boards.name as board_name',
+        'users.id as last_user_id', 'users.username as last_username', 'users.display_name as last_user_name', 'users.deleted_at as last_user_deleted',
+      ])
+      // Filtering by board id (not by the joined board's visibility) lets the database walk the
+      // last_post_at index and stop after `limit` rows instead of sorting every topic.
+      .where('topics.board_id', 'in', (eb) => eb.selectFrom('boards as visible').select('visible.id').where('visible.visibility', 'in', kinds))
+      .where('topics.deleted_at', 'is', null)
+      .orderBy('topics.last_post_at', 'desc')
+      .limit(limit),
+  );
