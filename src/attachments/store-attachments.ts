@@ -22,6 +22,10 @@ export async function storeAttachments(tx: Kysely<DB>, owner: AttachmentOwner, l
     .insertInto('attachments')
     .values(list.map((a, i) => ({ ...ids, position: first + i, filename: a.name, byte_size: Buffer.byteLength(a.text, 'utf8'), text: a.text, created_at: at })))
     .execute();
+  // The topic page looks attachments up only in topics that have had some.
+  if (ids.post_id !== null) {
+    await tx.updateTable('topics').set({ has_attachments: 1 }).where('id', '=', tx.selectFrom('posts').select('topic_id').where('id', '=', ids.post_id)).execute();
+  }
 }
 
 /** Removes some of a post's attachments (an edit); ids that are not the post's are refused. */

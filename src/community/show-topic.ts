@@ -7,6 +7,7 @@ import { NotFoundError, UserError } from '../shared/errors.ts';
 import { attachmentsOfPosts } from '../attachments/list-attachments.ts';
 
 export const POSTS_PER_PAGE = 20;
+const NO_ATTACHMENTS: Awaited<ReturnType<typeof attachmentsOfPosts>> = new Map();
 
 /** A topic page: the topic, one page of its posts with authors and their roles, and the accepted answer. */
 export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: number, page: number) {
@@ -42,7 +43,9 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   );
   const [kb] = await articleQuery(db, topic.id);
   // The page's attachments (names and sizes): one indexed query; deleted posts show none.
-  const attachments = await attachmentsOfPosts(db, [...posts, ...(answer ? [answer] : [])].filter((p) => !p.deleted_at).map((p) => p.id));
+  const attachments = topic.has_attachments
+    ? await attachmentsOfPosts(db, [...posts, ...(answer ? [answer] : [])].filter((p) => !p.deleted_at).map((p) => p.id))
+    : NO_ATTACHMENTS;
   return {
     topic,
     posts,

@@ -16,6 +16,7 @@ import * as m009 from './migrations/009_confidentiality.ts';
 import * as m010 from './migrations/010_moderation_queue.ts';
 import * as m011 from './migrations/011_attachments.ts';
 import * as m012 from './migrations/012_board_listing_index.ts';
+import * as m013 from './migrations/013_topic_attachment_flag.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
@@ -33,6 +34,7 @@ const migrations: Record<string, MigrationModule> = {
   '010_moderation_queue': m010,
   '011_attachments': m011,
   '012_board_listing_index': m012,
+  '013_topic_attachment_flag': m013,
 };
 
 export const migrationNames = (): string[] => Object.keys(migrations).sort();

@@ -78,6 +78,8 @@ export interface TopicsTable {
   last_post_user_id: number;
   created_at: string;
   deleted_at: string | null;
+  /** 1 once any of its posts had an attachment (migration 013). */
+  has_attachments: Generated<number>;
 }
 
 export interface PostsTable {
