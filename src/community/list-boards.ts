@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { BoardVisibility, DB } from '../db/schema.ts';
 import { P1, preparedQuery } from '../db/prepared.ts';
 import { visibleBoardKinds, type Actor } from '../policy/policy.ts';
@@ -42,16 +42,18 @@ const latestQuery = (kinds: BoardVisibility[]) =>
   preparedQuery([P1] as [number], (db, limit) =>
     db
       .selectFrom('topics')
-      .innerJoin('boards', 'boards.id', 'topics.board_id')
+      .innerJoin('boards', (join) => join.on(sql<boolean>`${sql.ref('boards.id')} = +${sql.ref('topics.board_id')}`))
       .innerJoin('users', 'users.id', 'topics.last_post_user_id')
       .select([
         'topics.id', 'topics.slug', 'topics.title', 'topics.kind', 'topics.solved_post_id', 'topics.post_count', 'topics.last_post_at',
         'boards.slug as board_slug', 'boards.name as board_name',
         'users.id as last_user_id', 'users.username as last_username', 'users.display_name as last_user_name', 'users.deleted_at as last_user_deleted',
       ])
-      // Filtering by board id (not by the joined board's visibility) lets the database walk the
-      // last_post_at index and stop after `limit` rows instead of sorting every topic.
-      .where('topics.board_id', 'in', (eb) => eb.selectFrom('boards as visible').select('visible.id').where('visible.visibility', 'in', kinds))
+      // Walk the topics newest-first (topics_live_activity) and stop after `limit`, rather than
+      // go board by board and sort them all: filter by board id, not by the joined board's
+      // visibility, and with a unary + (here and in the join) so that no board_id index is offered to the planner
+      // (valid SQL in SQLite and PostgreSQL; SQLite otherwise picked the sort, 40 ms on 50,000 topics).
+      .where(sql<number>`+${sql.ref('topics.board_id')}`, 'in', (eb) => eb.selectFrom('boards as visible').select('visible.id').where('visible.visibility', 'in', kinds))
       .where('topics.deleted_at', 'is', null)
       .orderBy('topics.last_post_at', 'desc')
       .limit(limit),

@@ -3,7 +3,9 @@ import { sql, type Kysely } from 'kysely';
 // A board page lists live topics, pinned first, by latest activity (or newest first). Over only
 // the topics that are not deleted, these indexes hold everything that choosing a page's 30 ids
 // needs, so skipping to a deep page (OFFSET) reads no table rows (SQLite and PostgreSQL both
-// have partial indexes). Without the second, SQLite would sort a board by creation through the first.
+// have partial indexes). Without the second, SQLite would sort a board by creation through the
+// first; without the third, the home page's latest topics (all boards, by activity) would be
+// sorted through the first instead of read newest-first from an index and stopped after ten.
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createIndex('topics_board_listing')
@@ -15,6 +17,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createIndex('topics_board_newest')
     .on('topics')
     .expression(sql`board_id, created_at desc`)
+    .where(sql.ref('deleted_at'), 'is', null)
+    .execute();
+  await db.schema
+    .createIndex('topics_live_activity')
+    .on('topics')
+    .expression(sql`last_post_at desc`)
     .where(sql.ref('deleted_at'), 'is', null)
     .execute();
 }
