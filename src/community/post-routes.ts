@@ -22,7 +22,8 @@ import { checkDraft } from '../confidentiality/check.ts';
 import { signedIn, formText as str } from '../web/request-helpers.ts';
 import { attachmentsToShowAgain, formAttachments, formList, parseMultipartForm } from '../attachments/multipart-form.ts';
 import { attachmentsOfPost } from '../attachments/list-attachments.ts';
-import type { AttachmentText } from '../attachments/text-file.ts';
+import { checkAttachments, type AttachmentText } from '../attachments/text-file.ts';
+import { ATTACHMENT_BODY_LIMIT } from '../api/schemas.ts';
 
 type Form = Record<string, string | undefined>;
 const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] } as const;
@@ -34,6 +35,36 @@ const withAttachments = { preValidation: parseMultipartForm } as const;
 function guardOf(err: unknown): { findings?: HeldFinding[]; canAskTeam?: boolean } {
   const e = err as { findings?: HeldFinding[]; canAskCommunityTeam?: boolean };
   return Array.isArray(e.findings) ? { findings: e.findings, canAskTeam: e.canAskCommunityTeam !== false } : {};
+}
+
+/** The live check's attachments, as the composer's script sends them: [{ name, content }] (400 otherwise). */
+function liveAttachments(raw: unknown): AttachmentText[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw new UserError('attachments must be a list of { name, content }', 400, 'attachments');
+  return raw.map((a: unknown) => {
+    const { name, content } = (a ?? {}) as { name?: unknown; content?: unknown };
+    if (typeof name !== 'string' || !name || name.length > 255 || typeof content !== 'string') {
+      throw new UserError('Each attachment must be { name, content } with a file name and its text', 400, 'attachments');
+    }
+    return { name, text: content };
+  });
+}
+
+/** Offsets where each line of a text starts; lineAt() then finds a finding's line (1-based). */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+function lineAt(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
 }
 
 function sentToTeam(reply: FastifyReply) {
@@ -208,14 +239,20 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
   });
 
   // ---- Live guard check for the composer's script; the server checks again on submit ----
-  app.post<{ Body: Form }>('/check', { config: { rateLimit: { max: 240, timeWindow: '1 minute' } } }, async (request) => {
+  // JSON: { body, where, title?, attachments?: [{ name, content }] }. Attachments pass the same
+  // checks as on submit (checkAttachments: count, size, text, names) and one guard decision with
+  // the body; findings in them carry attachment (index), attachmentName and line.
+  app.post<{ Body: Form & { attachments?: unknown } }>('/check', { bodyLimit: ATTACHMENT_BODY_LIMIT, config: { rateLimit: { max: 240, timeWindow: '1 minute' } } }, async (request) => {
     const actor = signedIn(request);
     const body = str(request.body?.body);
     const title = request.body?.title;
     if (body.length > 50_000 || (title?.length ?? 0) > 1000) throw new UserError('Message must be at most 50000 characters', 413);
     const where = request.body?.where === 'topic' ? 'topic' : 'reply';
-    const result = await checkDraft(db, actor, { body, where, ...(typeof title === 'string' ? { title } : {}) });
-    return { action: result.action, canAskCommunityTeam: result.canAskCommunityTeam, findings: result.findings };
+    const attachments = checkAttachments(liveAttachments(request.body?.attachments));
+    const result = await checkDraft(db, actor, { body, where, ...(typeof title === 'string' ? { title } : {}), ...(attachments.length ? { attachments } : {}) });
+    const lines = attachments.map((a) => lineStarts(a.text));
+    const findings = result.findings.map((f) => (f.attachment !== undefined ? { ...f, line: lineAt(lines[f.attachment]!, f.start) } : f));
+    return { action: result.action, canAskCommunityTeam: result.canAskCommunityTeam, findings, ...(attachments.length ? { attachments: attachments.map((a) => ({ name: a.name })) } : {}) };
   });
 
   // ---- Live preview for the composer's script (same renderer as publishing) ----
