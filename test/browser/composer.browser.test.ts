@@ -1,6 +1,7 @@
 // Issue 4, point 8: the composer in real Chromium. Without JavaScript a member opens a topic,
 // replies, and gets a bad title back with the message and the typed body kept. With JavaScript
-// the composer shows a live preview of the Markdown as it is typed.
+// the composer shows a live preview of the Markdown as it is typed, and the guard's findings in
+// attached text files before the form is sent.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -41,6 +42,17 @@ async function signedIn(javaScriptEnabled: boolean): Promise<{ context: BrowserC
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${base}/`);
   return { context, page };
+}
+
+/** Signed in with JavaScript on; any alert() (a script injected through the page) is recorded. */
+async function signedInWithScript(): Promise<{ context: BrowserContext; page: Page; dialogs: string[] }> {
+  const { context, page } = await signedIn(true);
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss().catch(() => {});
+  });
+  return { context, page, dialogs };
 }
 
 test('without JavaScript: new topic from the board, a reply, and a bad title kept for correction', async (t) => {
@@ -99,12 +111,7 @@ test('without JavaScript: new topic from the board, a reply, and a bad title kep
 
 test('with JavaScript: the composer shows a live preview, and <script> in it is text', async (t) => {
   if (!browser) return t.skip('Chromium is not installed (set CI=true to make this a failure)');
-  const { context, page } = await signedIn(true);
-  const dialogs: string[] = [];
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss().catch(() => {});
-  });
+  const { context, page, dialogs } = await signedInWithScript();
   try {
     await page.goto(`${base}/b/help-desk/new`);
     const area = page.locator('textarea#body');
@@ -134,6 +141,63 @@ test('with JavaScript: the composer shows a live preview, and <script> in it is 
     await page.getByRole('button', { name: 'Post topic' }).click();
     await page.waitForURL(/\/t\/posted-with-javascript-on\/\d+$/);
     assert.equal(await page.locator('article#post-1 .post-body strong').innerText(), 'with');
+  } finally {
+    await context.close();
+  }
+});
+
+test('with JavaScript: an attached text file is checked before submitting, findings listed per file with line and policy', async (t) => {
+  if (!browser) return t.skip('Chromium is not installed (set CI=true to make this a failure)');
+  const { context, page, dialogs } = await signedInWithScript();
+  const checks: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/check')) checks.push(r.postData() ?? '');
+  });
+  try {
+    await page.goto(`${base}/b/help-desk/new`);
+    const box = page.locator('.attachments-field .attachment-findings');
+    await page.getByLabel('Title').fill('Notes from the call with support');
+    await page.locator('textarea#body').fill('My notes from the call are attached.');
+    const notes = 'Call notes\nMail me at jan.devries@example.org about the refund.\n<script>alert("file")</script>\n';
+    await page.getByLabel('Attach text files').setInputFiles([
+      { name: 'router.log', mimeType: 'text/plain', buffer: Buffer.from('boot ok\nsync 100 Mbit/s\n') },
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from(notes) },
+    ]);
+    await box.waitFor({ state: 'visible', timeout: 5000 });
+    const heads = await box.locator('.findings-head').allInnerTexts();
+    assert.equal(heads.length, 1, `only the file with a finding is listed: ${heads.join(' | ')}`);
+    assert.match(heads[0]!, /^notes\.txt would be masked: the parts listed below would be hidden when posted:$/);
+    const items = await box.locator('li').allInnerTexts();
+    assert.equal(items.length, 1);
+    assert.match(items[0]!, /^email, line 2: .+ \(hidden when posted\)$/);
+    assert.ok(!(await box.innerText()).includes('jan.devries'), 'the value is not repeated');
+    // The file's text went to /check with the draft.
+    const sent = JSON.parse(checks.at(-1)!);
+    assert.deepEqual(sent.attachments.map((a: { name: string }) => a.name), ['router.log', 'notes.txt']);
+    assert.equal(sent.attachments[1].content, notes);
+
+    // Other files picked: checked again. A clean file clears the list; a binary one (its name
+    // markup) is named as text and not sent.
+    await page.getByLabel('Attach text files').setInputFiles({ name: 'clean.txt', mimeType: 'text/plain', buffer: Buffer.from('Nothing personal here.\n') });
+    await box.waitFor({ state: 'hidden', timeout: 5000 });
+    const binaryName = '<img src=x onerror=alert(1)>.png';
+    await page.getByLabel('Attach text files').setInputFiles({ name: binaryName, mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]) });
+    await box.waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await box.locator('.findings-head').innerText(), `${binaryName} will not be accepted when you post: it is not a text file. Attach plain text files only, up to 1 MB each and 5 per post.`);
+    assert.equal(await box.locator('img').count(), 0);
+    assert.equal(JSON.parse(checks.at(-1)!).attachments, undefined, 'the binary file is not sent');
+
+    // The server agrees on submit: the e-mail address in the file is masked when posted.
+    await page.getByLabel('Attach text files').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from(notes) });
+    await box.locator('li', { hasText: 'line 2' }).waitFor({ state: 'visible', timeout: 5000 });
+    await page.getByRole('button', { name: 'Post topic' }).click();
+    await page.waitForURL(/\/t\/notes-from-the-call-with-support\/\d+$/);
+    const link = page.locator('.attachments a', { hasText: 'notes.txt' });
+    const stored = await page.request.get(new URL((await link.getAttribute('href'))!, base).toString());
+    const text = await stored.text();
+    assert.ok(!text.includes('jan.devries@example.org'), text);
+    assert.match(text, /^Call notes\n/);
+    assert.deepEqual(dialogs, []);
   } finally {
     await context.close();
   }

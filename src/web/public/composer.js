@@ -1,6 +1,8 @@
 // The composer's live help, optional: without JavaScript the forms work as they are.
 // - a preview, rendered and sanitised by the server with the same code that publishes posts;
-// - the confidentiality guard's findings as the author types (the server checks again on submit).
+// - the confidentiality guard's findings as the author types (the server checks again on submit),
+//   in the message and in the text files picked in the attachments field (read here, sent with
+//   the draft to /check, listed per file under the field).
 const post = async (url, csrf, payload) => {
   const res = await fetch(url, {
     method: 'POST',
@@ -8,11 +10,12 @@ const post = async (url, csrf, payload) => {
     body: JSON.stringify(payload),
     credentials: 'same-origin',
   });
-  return res.ok ? res.json() : null;
+  if (res.ok) return res.json();
+  const error = await res.json().catch(() => null);
+  return { failed: res.status, message: typeof error?.message === 'string' ? error.message : '' };
 };
 
 const LABELS = { block: 'This cannot be posted as it is', hold: 'This would be held for the community team', mask: 'Parts of this will be hidden when posted', warn: 'Please check before posting' };
-
 function showFindings(box, text, result) {
   box.replaceChildren();
   const findings = (result?.findings ?? []).filter((f) => f.field === 'body').sort((a, b) => a.start - b.start);
@@ -48,46 +51,173 @@ function showFindings(box, text, result) {
   box.hidden = false;
 }
 
+// Attachments as the server takes them (src/attachments/text-file.ts, ATTACHMENT_LIMITS): the
+// server decides again on submit; files it would refuse are named here and not sent to /check.
+const MAX_BYTES = 1024 * 1024;
+const MAX_FILES = 5;
+const SEVERITY = { allow: 0, warn: 1, mask: 2, hold: 3, block: 4 };
+const FILE_LABELS = {
+  block: 'would be blocked: the post cannot be published with this file as it is',
+  hold: 'would be held: the post would wait for the community team because of this file',
+  mask: 'would be masked: the parts listed below would be hidden when posted',
+  warn: 'please check it before posting',
+  allow: 'allowed under your policy',
+};
+const FINDING_LABELS = { block: 'blocks the post', hold: 'held for review', mask: 'hidden when posted', warn: 'check it', allow: 'allowed' };
+
+/** A picked file's text, decided as the server decides (UTF-8 or UTF-16 with a BOM, no NUL, hardly any control characters), or why not. */
+async function readTextFile(file) {
+  if (file.size > 3 * MAX_BYTES + 4) return { problem: 'it is larger than 1 MB' };
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let text;
+  try {
+    if (bytes[0] === 0xff && bytes[1] === 0xfe) text = new TextDecoder('utf-16le', { fatal: true }).decode(bytes.subarray(2));
+    else if (bytes[0] === 0xfe && bytes[1] === 0xff) text = new TextDecoder('utf-16be', { fatal: true }).decode(bytes.subarray(2));
+    else text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { problem: 'it is not a text file' };
+  }
+  if (new TextEncoder().encode(text).length > MAX_BYTES) return { problem: 'it is larger than 1 MB' };
+  let controls = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) return { problem: 'it is not a text file' };
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13 && c !== 27) || c === 127) controls++;
+  }
+  if (controls > 8 && controls * 100 > text.length) return { problem: 'it is not a text file' };
+  if (!text.trim()) return { problem: 'it is empty' };
+  return { text };
+}
+
+/** Findings in attachments, per file: what the policy would do with it, then type, line and reason. */
+function showAttachmentFindings(box, files, result) {
+  box.replaceChildren();
+  const all = (result?.findings ?? []).filter((f) => f.field === 'attachment');
+  for (const file of files) {
+    const found = file.index === undefined ? [] : all.filter((f) => f.attachment === file.index).sort((a, b) => a.start - b.start);
+    if (!file.problem && !found.length) continue;
+    const head = document.createElement('p');
+    head.className = 'findings-head';
+    const name = document.createElement('strong');
+    name.textContent = result?.attachments?.[file.index]?.name ?? file.name;
+    if (file.problem) {
+      head.append(name, ` will not be accepted when you post: ${file.problem}. Attach plain text files only, up to 1 MB each and ${MAX_FILES} per post.`);
+      box.append(head);
+      continue;
+    }
+    const worst = found.reduce((w, f) => (SEVERITY[f.action] > SEVERITY[w] ? f.action : w), 'allow');
+    head.dataset.action = worst;
+    head.append(name, ` ${FILE_LABELS[worst] ?? 'has findings'}:`);
+    const list = document.createElement('ul');
+    for (const f of found) {
+      const li = document.createElement('li');
+      const type = document.createElement('strong');
+      type.textContent = f.type.replace(/_/g, ' ');
+      li.append(type, `${f.line ? `, line ${f.line}` : ''}: ${f.reason} (${FINDING_LABELS[f.action] ?? f.action})`);
+      list.append(li);
+    }
+    box.append(head, list);
+  }
+  if (result?.failed && files.length && result.message) {
+    const p = document.createElement('p');
+    p.className = 'findings-head';
+    p.textContent = `The attachments could not be checked: ${result.message}`;
+    box.append(p);
+  }
+  box.hidden = box.childElementCount === 0;
+}
+
+function liveBox(extraClass) {
+  const box = document.createElement('div');
+  box.className = `findings live${extraClass ? ` ${extraClass}` : ''}`;
+  box.setAttribute('role', 'status');
+  box.setAttribute('aria-live', 'polite');
+  box.hidden = true;
+  return box;
+}
+
 for (const area of document.querySelectorAll('textarea[data-preview]')) {
   const preview = document.getElementById(area.dataset.preview);
   const form = area.form;
-  const findingsBox = document.createElement('div');
-  findingsBox.className = 'findings live';
-  findingsBox.setAttribute('role', 'status');
-  findingsBox.setAttribute('aria-live', 'polite');
-  findingsBox.hidden = true;
+  const findingsBox = liveBox();
   area.after(findingsBox);
   const where = form?.action.includes('/topics') ? 'topic' : 'reply';
+  const fileInput = form?.querySelector('input[type="file"][name="attachments"]');
+  const attachBox = liveBox('attachment-findings');
+  fileInput?.after(attachBox);
+  let picked = []; // { name, text } or { name, problem }, in the input's order
+  let attachVersion = 0; // bumped when files are picked or a kept attachment changes
+  let pickVersion = 0;
   let timer = 0;
   let last = '';
+  /** Attachments already accepted once (a form shown again), minus removed ones, then the picked files: the server's order. */
+  const attachments = () => {
+    const kept = [...(form?.querySelectorAll('.kept-attachment') ?? [])]
+      .filter((k) => !k.querySelector('input[name="kept_remove"]')?.checked)
+      .map((k) => ({ name: k.querySelector('input[name="kept_name"]')?.value ?? '', text: k.querySelector('textarea[name="kept_text"]')?.value ?? '' }));
+    let room = MAX_FILES - kept.length;
+    const files = [...kept, ...picked.map((p) => (p.problem || room-- > 0 ? p : { name: p.name, problem: `a post can have at most ${MAX_FILES} attachments` }))];
+    let index = 0;
+    for (const f of files) if (!f.problem) f.index = index++;
+    return files;
+  };
   const update = async () => {
     const body = area.value;
-    if (body === last) return;
-    last = body;
-    if (!body.trim()) {
+    const version = attachVersion;
+    const key = `${version}\u0000${body}`;
+    if (key === last) return;
+    last = key;
+    const files = attachments();
+    const sent = files.filter((f) => !f.problem).map((f) => ({ name: f.name, content: f.text }));
+    if (!body.trim() && !sent.length) {
       if (preview) preview.hidden = true;
       findingsBox.hidden = true;
+      showAttachmentFindings(attachBox, files, null);
       return;
     }
     try {
       const title = form?.elements.namedItem('title')?.value;
       const [rendered, checked] = await Promise.all([
-        preview ? post('/preview', area.dataset.csrf, { body }) : null,
-        post('/check', area.dataset.csrf, { body, where, ...(title ? { title } : {}) }),
+        preview && body.trim() ? post('/preview', area.dataset.csrf, { body }) : null,
+        post('/check', area.dataset.csrf, { body, where, ...(title ? { title } : {}), ...(sent.length ? { attachments: sent } : {}) }),
       ]);
-      if (area.value !== body) return; // typed on meanwhile
-      if (preview && rendered) {
-        preview.innerHTML = rendered.html; // sanitised by the server
-        preview.hidden = false;
+      if (area.value !== body || attachVersion !== version) return; // typed or picked on meanwhile
+      if (preview) {
+        if (typeof rendered?.html === 'string') preview.innerHTML = rendered.html; // sanitised by the server
+        preview.hidden = typeof rendered?.html !== 'string';
       }
       showFindings(findingsBox, body, checked);
+      showAttachmentFindings(attachBox, files, checked);
     } catch {
       // Offline or a hiccup: this is only a convenience; the server checks on submit.
     }
   };
-  area.addEventListener('input', () => {
+  const soon = (ms) => {
     clearTimeout(timer);
-    timer = setTimeout(update, 400);
+    timer = setTimeout(update, ms);
+  };
+  area.addEventListener('input', () => soon(400));
+  fileInput?.addEventListener('change', async () => {
+    const version = ++pickVersion;
+    attachVersion++; // a check under way for the files picked before is out of date
+    const list = [...(fileInput.files ?? [])];
+    const read = await Promise.all(list.map(async (file) => ({ name: file.name, ...(await readTextFile(file).catch(() => ({ problem: 'it could not be read' }))) })));
+    if (version !== pickVersion) return; // picked again meanwhile
+    picked = read;
+    attachVersion++;
+    soon(0);
+  });
+  form?.addEventListener('input', (e) => {
+    if (e.target.name === 'kept_text') {
+      attachVersion++;
+      soon(400);
+    }
+  });
+  form?.addEventListener('change', (e) => {
+    if (e.target.name === 'kept_remove') {
+      attachVersion++;
+      soon(0);
+    }
   });
   update();
 }
