@@ -21,7 +21,8 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
   const company = { domains: app.config.COMPANY_EMAIL_DOMAINS, allowSubdomains: app.config.COMPANY_EMAIL_SUBDOMAINS };
   const site = app.config.publicUrl;
   // Per-address limit for the routes that guess or send mail (the per-account limit is in sign-in).
-  const limited = { config: { rateLimit: { max: app.config.SIGNIN_RATE_LIMIT, timeWindow: '10 minutes' } } };
+  // None of these changes a page visitors see, so the visitors' page cache stays (keepsPages).
+  const limited = { config: { rateLimit: { max: app.config.SIGNIN_RATE_LIMIT, timeWindow: '10 minutes' }, keepsPages: true } };
   const sso = app.config.OIDC_ISSUER ? app.config.OIDC_DISPLAY_NAME : null; // "Sign in with …" (sso-routes.ts)
 
   /** Renders a form page; on a UserError it re-renders with the message and what was typed. */
@@ -67,7 +68,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect('/', 303);
   });
 
-  app.post('/signout', async (request, reply) => {
+  app.post('/signout', { config: { keepsPages: true } }, async (request, reply) => {
     if (request.sessionToken) await destroySession(db, request.sessionToken);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/', 303);

@@ -7,6 +7,7 @@ import type { Actor } from '../policy/policy.ts';
 import { authorize } from '../policy/policy.ts';
 import { renderMarkdown } from '../shared/markdown.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
+import { changedNoPage, changedOnlyTopic } from '../web/anonymous-cache.ts';
 import { acceptAnswer } from './accept-answer.ts';
 import { createReply } from './create-reply.ts';
 import { createTopic } from './create-topic.ts';
@@ -81,6 +82,12 @@ async function postUrl(app: FastifyInstance, postId: number): Promise<string> {
   return `${viewHelpers.topicUrl({ id: post.topic_id, slug: post.slug }, Math.ceil(post.post_number / POSTS_PER_PAGE))}#post-${post.post_number}`;
 }
 
+/** After a write to one post: visitors' cached pages of other topics stay (anonymous-cache.ts). */
+async function changedPostsTopic(app: FastifyInstance, request: FastifyRequest, postId: number): Promise<void> {
+  const row = await app.database.db.selectFrom('posts').select('topic_id').where('id', '=', postId).executeTakeFirst();
+  if (row) changedOnlyTopic(request, row.topic_id);
+}
+
 export async function postRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
   const tidy = (text: string) => text.replace(/\r\n?/g, '\n').trim();
@@ -110,9 +117,11 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
         const body = tidy(values.body);
         const findings = await findingsFor(actor, body, 'topic', values.title, attachments);
         await holdDraft(db, actor, { kind: 'topic', boardSlug: request.params.slug, topicKind: values.kind, title: values.title, body, tags: values.tags, note: values.note, reason: 'asked', findings, attachments });
+        changedNoPage(request);
         return sentToTeam(reply);
       }
       const t = await createTopic(db, actor, { boardSlug: request.params.slug, ...values, attachments });
+      changedOnlyTopic(request, t.id);
       app.notifyMentions(t.postId);
       return reply.redirect(viewHelpers.topicUrl(t), 303);
     } catch (err) {
@@ -160,9 +169,11 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       if (request.body?.askTeam === '1') {
         const text = tidy(body);
         await holdDraft(db, actor, { kind: 'reply', topicId: request.params.id, body: text, note, reason: 'asked', findings: await findingsFor(actor, text, 'reply', undefined, attachments), attachments });
+        changedNoPage(request);
         return sentToTeam(reply);
       }
       const r = await createReply(db, actor, { topicId: request.params.id, body, attachments });
+      changedOnlyTopic(request, request.params.id);
       app.notifyMentions(r.id);
       return reply.redirect(await postUrl(app, r.id), 303);
     } catch (err) {
@@ -205,6 +216,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       }
       throw err;
     }
+    await changedPostsTopic(app, request, request.params.id);
     return reply.redirect(await postUrl(app, request.params.id), 303);
   });
   app.get<{ Params: { id: number } }>('/p/:id/revisions', { schema: { params: idParams } }, async (request, reply) => {
@@ -216,6 +228,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: { id: number } }>('/p/:id/delete', { schema: { params: idParams } }, async (request, reply) => {
     const { post } = await loadPost(db, request.params.id);
     const { topicDeleted } = await deletePost(db, signedIn(request), request.params.id);
+    changedOnlyTopic(request, post.topic_id);
     if (topicDeleted) {
       const board = await db.selectFrom('boards').select('slug').where('id', '=', post.board_id).executeTakeFirstOrThrow();
       return reply.redirect(viewHelpers.boardUrl(board.slug), 303);
@@ -225,15 +238,18 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: { id: number }; Body: Form }>('/p/:id/kudos', { schema: { params: idParams } }, async (request, reply) => {
     const actor = signedIn(request);
     const count = request.body?.undo === '1' ? await takeBackKudos(db, actor, request.params.id) : await giveKudos(db, actor, request.params.id);
+    await changedPostsTopic(app, request, request.params.id);
     if (request.headers.accept?.includes('application/json')) return { kudos: count };
     return reply.redirect(await postUrl(app, request.params.id), 303);
   });
   app.post<{ Params: { id: number } }>('/p/:id/accept', { schema: { params: idParams } }, async (request, reply) => {
     await acceptAnswer(db, signedIn(request), request.params.id);
+    await changedPostsTopic(app, request, request.params.id);
     return reply.redirect(await postUrl(app, request.params.id), 303);
   });
   app.post<{ Params: { id: number }; Body: Form }>('/t/:id/moderate', { schema: { params: idParams } }, async (request, reply) => {
     await moderateTopic(db, signedIn(request), request.params.id, str(request.body?.action));
+    changedOnlyTopic(request, request.params.id);
     const topic = await db.selectFrom('topics').select(['id', 'slug']).where('id', '=', request.params.id).executeTakeFirstOrThrow();
     return reply.redirect(viewHelpers.topicUrl(topic), 303);
   });
@@ -242,7 +258,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
   // JSON: { body, where, title?, attachments?: [{ name, content }] }. Attachments pass the same
   // checks as on submit (checkAttachments: count, size, text, names) and one guard decision with
   // the body; findings in them carry attachment (index), attachmentName and line.
-  app.post<{ Body: Form & { attachments?: unknown } }>('/check', { bodyLimit: ATTACHMENT_BODY_LIMIT, config: { rateLimit: { max: 240, timeWindow: '1 minute' } } }, async (request) => {
+  app.post<{ Body: Form & { attachments?: unknown } }>('/check', { bodyLimit: ATTACHMENT_BODY_LIMIT, config: { rateLimit: { max: 240, timeWindow: '1 minute' }, keepsPages: true } }, async (request) => {
     const actor = signedIn(request);
     const body = str(request.body?.body);
     const title = request.body?.title;
@@ -256,7 +272,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
   });
 
   // ---- Live preview for the composer's script (same renderer as publishing) ----
-  app.post<{ Body: Form }>('/preview', { config: { rateLimit: { max: 120, timeWindow: '1 minute' } } }, async (request) => {
+  app.post<{ Body: Form }>('/preview', { config: { rateLimit: { max: 120, timeWindow: '1 minute' }, keepsPages: true } }, async (request) => {
     signedIn(request);
     const body = str(request.body?.body);
     if (body.length > 50_000) throw new UserError('Message must be at most 50000 characters', 413);

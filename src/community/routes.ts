@@ -66,7 +66,7 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { slug: string; id: number }; Querystring: { page: number } }>(
     '/t/:slug/:id',
-    { config: cached, schema: { params: topicParams, querystring: pageQuery } },
+    { config: { anonymousCache: 'topic' }, schema: { params: topicParams, querystring: pageQuery } },
     async (request, reply) => {
       const data = await showTopic(db, request.actor, request.params.id, request.query.page);
       const canonical = viewHelpers.topicUrl(data.topic, data.page);

@@ -45,7 +45,8 @@ function openSqlite(path: string): Database {
     native.pragma('busy_timeout = 5000');
     // Read through memory-mapped I/O and keep a bigger page cache (64 MiB): page views mostly
     // read, and pread() per page was a large share of a topic page's time on a 1 GB database.
-    native.pragma('mmap_size = 1073741824');
+    // 2 GiB is SQLite's default ceiling (SQLITE_MAX_MMAP_SIZE); beyond it reads use pread().
+    native.pragma('mmap_size = 2147418112');
     native.pragma('cache_size = -65536');
   } catch (err) {
     throw new DatabaseUnavailableError(`cannot open SQLite database ${path}: ${(err as Error).message}`);

@@ -1,16 +1,36 @@
 // Anonymous page cache, after Discourse's: visitors who are not signed in (most of them arrive
 // from a search engine) all get the same HTML for a page, so a rendered page is kept for a few
 // seconds and served again without touching the database. Signed-in users always get a fresh
-// page. Any successful write through this process empties the cache at once; other processes'
-// copies expire within the TTL, which bounds how stale a visitor's page can be.
+// page. A successful write through this process drops what it may have changed at once: by
+// default every page; a write that says it changed one topic (a reply, an edit, kudos) drops
+// that topic's pages and the lists (home, boards, feeds), so one busy thread does not empty the
+// cache for the whole site; a POST that changes no public page (the composer's live check and
+// preview, signing in) keeps it. Other processes' copies expire within the TTL, which bounds how
+// stale a visitor's page can be.
 import fp from 'fastify-plugin';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** This GET route's HTML may be cached for visitors. */
-    anonymousCache?: boolean;
+    /** This GET route's HTML may be cached for visitors; 'topic': it is a page of the topic
+     * whose id is the route's `id` parameter (dropped when that topic changes). */
+    anonymousCache?: boolean | 'topic';
+    /** This POST changes no page a visitor can see: a success keeps the cache. */
+    keepsPages?: boolean;
   }
+}
+
+// What a successful write changed, when it is less than everything (set by the route).
+const changed = new WeakMap<FastifyRequest, { topic: number } | 'nothing'>();
+
+/** The write changed one topic only (its posts, kudos, answer, state) and so the lists. */
+export function changedOnlyTopic(request: FastifyRequest, topicId: number): void {
+  changed.set(request, { topic: topicId });
+}
+
+/** The write changed no public page (say, a draft sent to the community team). */
+export function changedNoPage(request: FastifyRequest): void {
+  changed.set(request, 'nothing');
 }
 
 interface Entry {
@@ -18,6 +38,8 @@ interface Entry {
   expires: number;
   /** The response's content type (sitemaps and feeds are cached too, and are not HTML). */
   type: string;
+  /** The topic the page belongs to; null for lists and other pages. */
+  topic: number | null;
 }
 
 export interface AnonymousCacheOptions {
@@ -39,8 +61,7 @@ export const anonymousCache = fp(async (app: FastifyInstance, opts: AnonymousCac
   let bytes = 0;
   // Visits of pages not stored yet: url → [visits, window end].
   const visits = new Map<string, [number, number]>();
-  const cacheable = (request: import('fastify').FastifyRequest) =>
-    request.method === 'GET' && !request.user && request.routeOptions.config?.anonymousCache === true;
+  const cacheable = (request: FastifyRequest) => request.method === 'GET' && !request.user && !!request.routeOptions.config?.anonymousCache;
   const drop = (url: string, entry: Entry) => {
     cache.delete(url);
     bytes -= entry.body.length;
@@ -76,17 +97,23 @@ export const anonymousCache = fp(async (app: FastifyInstance, opts: AnonymousCac
       if (bytes + body.length <= maxBytes) break;
       drop(url, entry); // oldest first (a Map keeps insertion order)
     }
-    cache.set(request.url, { body, expires: now + ttl, type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8') });
+    const topic = request.routeOptions.config?.anonymousCache === 'topic' ? Number((request.params as { id?: unknown }).id) : null;
+    cache.set(request.url, { body, expires: now + ttl, type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), topic });
     bytes += body.length;
     return body;
   });
 
   app.addHook('onResponse', async (request, reply) => {
     const writes = request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS';
-    if (writes && reply.statusCode < 400) {
-      cache.clear();
-      visits.clear();
-      bytes = 0;
+    if (!writes || reply.statusCode >= 400 || request.routeOptions.config?.keepsPages) return;
+    const scope = changed.get(request);
+    if (scope === 'nothing') return;
+    if (scope) {
+      for (const [url, entry] of cache) if (entry.topic === null || entry.topic === scope.topic) drop(url, entry);
+      return;
     }
+    cache.clear();
+    visits.clear();
+    bytes = 0;
   });
 });

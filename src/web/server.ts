@@ -102,7 +102,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
     notifyMentions(database.db, app.mailer, config.publicUrl, postId).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'mention e-mails failed'));
   });
   await app.register(authPlugin);
-  await app.register(anonymousCache, { ttlSeconds: config.ANON_CACHE_SECONDS });
+  await app.register(anonymousCache, { ttlSeconds: config.ANON_CACHE_SECONDS, maxBytes: config.ANON_CACHE_MB * 1024 * 1024 });
   // Every form post carries a token bound to a signed cookie secret (checked in preHandler,
   // once the body is parsed). SameSite cookies are a second line, not the only one.
   await app.register(csrf, {

@@ -8,7 +8,7 @@ import { createReply } from '../../src/community/create-reply.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
 import { makeUser } from '../helpers/fixtures.ts';
-import { Agent } from '../helpers/browserless-agent.ts';
+import { Agent, csrfToken } from '../helpers/browserless-agent.ts';
 
 let database: TestDatabase;
 let app: FastifyInstance;
@@ -51,12 +51,50 @@ test('visitors get a cached page; signed-in members always a fresh one; a write 
   assert.equal(fresh.headers['x-parley-cache'], undefined);
   assert.match(fresh.body, /written elsewhere/);
   assert.match(fresh.body, /Sign out/);
-  // The sign-in above was a successful write through this process: the cache is empty now.
+  // Signing in changes no page a visitor sees: the cache stays.
+  assert.equal((await app.inject({ url })).headers['x-parley-cache'], 'hit');
+  // A write through this process that does not say what it changed (here: a new board) empties it.
+  const admin = new Agent(app);
+  await makeUser(database.db, ['community_manager'], 'cache_cm');
+  await admin.post('/signin', { login: 'cache_cm', password: 'correct horse battery staple' }, '/signin');
+  assert.equal((await admin.post('/admin/boards', { name: 'Announcements', slug: 'announcements', description: 'News', visibility: 'public' }, '/admin/boards')).statusCode, 303);
   await app.inject({ url });
   const after = await app.inject({ url });
   assert.equal(after.headers['x-parley-cache'], undefined);
   assert.match(after.body, /written elsewhere/);
   assert.doesNotMatch(after.body, /Sign out/, 'a member\'s page never reaches visitors');
+});
+
+test('a write to one topic drops that topic\'s pages and the lists, and keeps the other topics\' pages', async () => {
+  const author = await database.db.selectFrom('users').select('id').where('username', '=', 'cache_author').executeTakeFirstOrThrow();
+  const other = await createTopic(database.db, { id: author.id, roles: new Set(['member' as const]) }, { boardSlug: 'general', kind: 'discussion', title: 'Another thread', body: 'other body' });
+  const otherUrl = `/t/${other.slug}/${other.id}`;
+  const visit = async (path: string) => (await app.inject({ url: path })).headers['x-parley-cache'] === 'hit';
+  const warm = async (path: string) => {
+    await app.inject({ url: path });
+    await app.inject({ url: path });
+    assert.equal(await visit(path), true, `${path} is served from the cache`);
+  };
+  for (const path of [url, otherUrl, '/b/general', '/']) await warm(path);
+
+  const member = new Agent(app);
+  await member.post('/signin', { login: 'cache_author', password: 'correct horse battery staple' }, '/signin');
+  // The composer's live check and preview are POSTs that publish nothing: nothing is dropped.
+  const csrf = csrfToken((await member.get(`/t/${topicId}/reply`)).body);
+  for (const path of ['/check', '/preview']) {
+    const r = await app.inject({ method: 'POST', url: path, payload: { body: 'just typing', where: 'reply' }, headers: { cookie: [...member.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': csrf } });
+    assert.equal(r.statusCode, 200, r.body);
+  }
+  assert.deepEqual([await visit(url), await visit(otherUrl), await visit('/b/general'), await visit('/')], [true, true, true, true]);
+
+  // A reply to the first topic: its page and the lists are fresh at once, the other topic stays cached.
+  assert.equal((await member.post(`/t/${topicId}/replies`, { body: 'a reply through the app' }, `/t/${topicId}/reply`)).statusCode, 303);
+  const replied = await app.inject({ url });
+  assert.equal(replied.headers['x-parley-cache'], undefined);
+  assert.match(replied.body, /a reply through the app/);
+  assert.equal(await visit('/b/general'), false);
+  assert.equal(await visit('/'), false);
+  assert.equal(await visit(otherUrl), true);
 });
 
 test('errors and redirects are not cached', async () => {

@@ -9,6 +9,7 @@ import { readers } from '../read.ts';
 import { ATTACHMENT_BODY_LIMIT, attachmentsInput, bodySchema, errors, idParams, pageQuery, ref, slugParams, titleSchema, type AttachmentInput } from '../schemas.ts';
 import { MAX_TAGS } from '../../community/tags.ts';
 import { attachmentsFromApi } from '../../attachments/api-input.ts';
+import { changedOnlyTopic } from '../../web/anonymous-cache.ts';
 
 const tags = ['Topics'];
 
@@ -42,6 +43,7 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
     const { kind, title, body, tags: topicTags } = request.body;
     const attachments = attachmentsFromApi(request.body.attachments);
     const created = await createTopic(db, actor, { boardSlug: request.params.slug, kind, title, body, tags: topicTags ?? [], attachments });
+    changedOnlyTopic(request, created.id);
     app.notifyMentions(created.postId);
     return reply.code(201).header('location', present.api(`/topics/${created.id}`)).send(await topicPage(actor, created.id));
   });
@@ -67,6 +69,7 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
     const actor = signedIn(request);
     const attachments = attachmentsFromApi(request.body.attachments);
     const created = await createReply(db, actor, { topicId: request.params.id, body: request.body.body, attachments });
+    changedOnlyTopic(request, request.params.id);
     app.notifyMentions(created.id);
     return reply.code(201).send({ post: await read.post(actor, created.id) });
   });
@@ -86,6 +89,7 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
   }, async (request) => {
     const actor = signedIn(request);
     await moderateTopic(db, actor, request.params.id, request.body.action);
+    changedOnlyTopic(request, request.params.id);
     return { topic: (await topicPage(actor, request.params.id)).topic };
   });
 }
