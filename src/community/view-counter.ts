@@ -1,14 +1,10 @@
 // Topic view counts without a database write per page view: views are added up in memory and
 // written in one transaction every few seconds (and when the server stops).
-import type { Kysely } from 'kysely';
-import { P1, P2, preparedQuery } from '../db/prepared.ts';
+import { sql, type Kysely } from 'kysely';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { DB } from '../db/schema.ts';
 
 const FLUSH_CHUNK = 100;
-const addViews = preparedQuery([P1, P2] as [number, number], (db, n, topicId) =>
-  db.updateTable('topics').set((eb) => ({ view_count: eb('view_count', '+', n) })).where('id', '=', topicId),
-);
 
 export class ViewCounter {
   private pending = new Map<number, number>();
@@ -25,16 +21,18 @@ export class ViewCounter {
 
   async flush(): Promise<void> {
     if (this.pending.size === 0) return;
-    const batch = [...this.pending];
+    // In topic order, so neighbouring topics' rows share a page write; one UPDATE … FROM
+    // (VALUES …) per chunk, with a turn of the event loop between chunks. An UPDATE per topic cost
+    // ~130 µs of CPU per page view when visitors spread over tens of thousands of topics (most of
+    // it writing a 4 KB page to the log for one counter); and one transaction over the whole
+    // batch held the connection, and so every page view, for 25–60 ms per flush.
+    const batch = [...this.pending].sort((a, b) => a[0] - b[0]);
     this.pending = new Map();
-    // A compiled-once UPDATE per topic, in short transactions with a turn of the event loop
-    // between them: building 1,000 queries in one transaction held the connection, and so every
-    // page view, for 25–60 ms per flush.
     for (let i = 0; i < batch.length; i += this.chunk) {
       if (i > 0) await nextTurn();
-      await this.db.transaction().execute(async (tx) => {
-        for (const [id, n] of batch.slice(i, i + this.chunk)) await addViews(tx, n, id);
-      });
+      // CAST: PostgreSQL would otherwise type the bare parameters in VALUES as text.
+      const rows = sql.join(batch.slice(i, i + this.chunk).map(([id, n]) => sql`(cast(${id} as integer), cast(${n} as integer))`));
+      await sql`update topics set view_count = view_count + v.column2 from (values ${rows}) as v where topics.id = v.column1`.execute(this.db);
     }
   }
 
