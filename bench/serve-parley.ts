@@ -14,6 +14,7 @@ const config = loadConfig({
   LOG_LEVEL: 'silent',
   // bench/pages.ts runs one server without the visitors' page cache (0) and one with it.
   ANON_CACHE_SECONDS: process.env.ANON_CACHE_SECONDS ?? '0',
+  ...(process.env.ANON_CACHE_MB ? { ANON_CACHE_MB: process.env.ANON_CACHE_MB } : {}),
 });
 const database = await openDatabase(config.DATABASE_URL);
 await migrateToLatest(database);
