@@ -42,6 +42,8 @@ interface Row {
   bad: number;
   /** The server process's CPU time per request (user + system), where /proc tells it. */
   cpuMicros: number | null;
+  /** Share of the requests served from the visitors' cache (rows with the cache on). */
+  hitRate: number | null;
 }
 
 const TOPIC_TARGET = { ratio: 0.1, p99: 50 };
@@ -82,9 +84,12 @@ async function main(): Promise<void> {
       const pick = target.zipf ? zipfPicker(target.paths) : inTurn(target.paths);
       const writer = target.repliesPerSecond ? replying(port, token, pick, target.repliesPerSecond) : null;
       if (warmup > 0) await run(port, pick, connections, warmup);
+      const cached = target.server === 'parleyCached';
+      const statsBefore = cached ? await cacheStats(servers[target.server].child) : null;
       const cpuBefore = cpuMillis(servers[target.server].child.pid);
       const r = await run(port, pick, connections, duration);
       const cpuAfter = cpuMillis(servers[target.server].child.pid);
+      const statsAfter = cached ? await cacheStats(servers[target.server].child) : null;
       const replies = writer ? await writer.stop() : null;
       rows.push({
         name: target.name,
@@ -95,6 +100,7 @@ async function main(): Promise<void> {
         requests: r.requests.total,
         bad: r.non2xx + r.errors + r.timeouts,
         cpuMicros: cpuBefore !== null && cpuAfter !== null && r.requests.total > 0 ? Math.round(((cpuAfter - cpuBefore) * 1000) / r.requests.total) : null,
+        hitRate: statsBefore && statsAfter ? hitShare(statsBefore, statsAfter) : null,
       });
       process.stderr.write(`  ${target.name}: ${Math.round(r.requests.average)} req/s${replies ? ` (${replies.ok} replies posted, ${replies.failed} failed)` : ''}\n`);
       if (replies?.failed) {
@@ -109,11 +115,11 @@ async function main(): Promise<void> {
   const hellos = rows.filter((r) => r.name.startsWith('hello-world'));
   const hello = hellos.reduce((sum, r) => sum + r.rps, 0) / hellos.length;
   const table = [
-    '| Page | URLs rotated | Requests/s | p50 (ms) | p99 (ms) | Errors / non-2xx | Server CPU per request (µs) | vs hello-world |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| Page | URLs rotated | Requests/s | p50 (ms) | p99 (ms) | Errors / non-2xx | Server CPU per request (µs) | From the cache | vs hello-world |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${r.paths} | ${Math.round(r.rps).toLocaleString('en-GB')} | ${r.p50} | ${r.p99} | ${r.bad} | ${r.cpuMicros ?? 'n/a'} | ${((100 * r.rps) / hello).toFixed(1)}% |`,
+        `| ${r.name} | ${r.paths} | ${Math.round(r.rps).toLocaleString('en-GB')} | ${r.p50} | ${r.p99} | ${r.bad} | ${r.cpuMicros ?? 'n/a'} | ${r.hitRate === null ? '—' : `${Math.round(100 * r.hitRate)}%`} | ${((100 * r.rps) / hello).toFixed(1)}% |`,
     ),
   ].join('\n');
   const topic = rows.find((r) => r.name === 'topic page')!;
@@ -291,6 +297,27 @@ function startChild(script: string, env: Record<string, string>): Promise<{ chil
     child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
     child.once('exit', (code) => reject(new Error(`${script} exited with code ${code} before listening`)));
   });
+}
+
+type CacheStats = { hits: number; misses: number };
+
+/** The visitors' cache counters of a serve-parley.ts child, over IPC. */
+function cacheStats(child: ChildProcess): Promise<CacheStats> {
+  return new Promise((resolve) => {
+    const onMessage = (m: { type?: string; stats?: CacheStats }) => {
+      if (m?.type !== 'stats' || !m.stats) return;
+      child.off('message', onMessage);
+      resolve(m.stats);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'stats' });
+  });
+}
+
+function hitShare(before: CacheStats, after: CacheStats): number {
+  const hits = after.hits - before.hits;
+  const all = hits + after.misses - before.misses;
+  return all > 0 ? hits / all : 0;
 }
 
 /** CPU time (user + system, ms) a process has used so far, from /proc on Linux; null elsewhere. */

@@ -23,4 +23,8 @@ const app = await buildServer({ config, database, logger: false });
 await app.listen({ port: 0, host: config.HOST });
 const address = app.server.address();
 process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
+// bench/pages.ts asks for the visitors' cache counters around each row.
+process.on('message', (m: { type?: string }) => {
+  if (m?.type === 'stats') process.send?.({ type: 'stats', stats: app.pageCacheStats() });
+});
 process.on('SIGTERM', () => void app.close().then(() => database.close()).then(() => process.exit(0)));

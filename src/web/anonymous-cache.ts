@@ -10,7 +10,20 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
+export interface PageCacheStats {
+  /** Visitors' requests for cacheable pages served from the cache, and those rendered. */
+  hits: number;
+  misses: number;
+  /** Pages held now, and their size in bytes. */
+  pages: number;
+  bytes: number;
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Counters of the visitors' page cache since start (for benchmarks and operators). */
+    pageCacheStats(): PageCacheStats;
+  }
   interface FastifyContextConfig {
     /** This GET route's HTML may be cached for visitors; 'topic': it is a page of the topic
      * whose id is the route's `id` parameter (dropped when that topic changes). */
@@ -52,13 +65,16 @@ export interface AnonymousCacheOptions {
 }
 
 export const anonymousCache = fp(async (app: FastifyInstance, opts: AnonymousCacheOptions) => {
+  // Pages as bytes, outside the JavaScript heap: tens of megabytes of strings made GC pauses.
+  const cache = new Map<string, Entry>();
+  let bytes = 0;
+  let hits = 0;
+  let misses = 0;
+  app.decorate('pageCacheStats', () => ({ hits, misses, pages: cache.size, bytes }));
   if (opts.ttlSeconds <= 0) return;
   const ttl = opts.ttlSeconds * 1000;
   const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
   const storeAfter = opts.storeAfter ?? 2;
-  // Pages as bytes, outside the JavaScript heap: tens of megabytes of strings made GC pauses.
-  const cache = new Map<string, Entry>();
-  let bytes = 0;
   // Visits of pages not stored yet: url → [visits, window end].
   const visits = new Map<string, [number, number]>();
   const cacheable = (request: FastifyRequest) => request.method === 'GET' && !request.user && !!request.routeOptions.config?.anonymousCache;
@@ -70,11 +86,16 @@ export const anonymousCache = fp(async (app: FastifyInstance, opts: AnonymousCac
   app.addHook('onRequest', async (request, reply) => {
     if (!cacheable(request)) return;
     const hit = cache.get(request.url);
-    if (!hit) return;
+    if (!hit) {
+      misses++;
+      return;
+    }
     if (hit.expires < Date.now()) {
+      misses++;
       drop(request.url, hit);
       return;
     }
+    hits++;
     return reply.header('content-type', hit.type).header('x-parley-cache', 'hit').send(hit.body);
   });
 

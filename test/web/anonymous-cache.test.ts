@@ -121,5 +121,6 @@ test('the cache keeps within its memory budget, dropping the oldest pages first'
   assert.equal(await visit(3), false); // 3 pages of 1,000 bytes do not fit in 2,500: page 1 goes
   assert.deepEqual([await visit(3), await visit(2), await visit(1)], [true, true, false]);
   assert.equal(renders, 4);
+  assert.deepEqual(bare.pageCacheStats(), { hits: 4, misses: 4, pages: 2, bytes: 2000 });
   await bare.close();
 });
