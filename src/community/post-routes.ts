@@ -8,6 +8,7 @@ import { authorize } from '../policy/policy.ts';
 import { renderMarkdown } from '../shared/markdown.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
 import { changedNoPage, changedOnlyTopic } from '../web/anonymous-cache.ts';
+import { changedPostsTopic } from './changed-posts-topic.ts';
 import { acceptAnswer } from './accept-answer.ts';
 import { createReply } from './create-reply.ts';
 import { createTopic } from './create-topic.ts';
@@ -82,11 +83,6 @@ async function postUrl(app: FastifyInstance, postId: number): Promise<string> {
   return `${viewHelpers.topicUrl({ id: post.topic_id, slug: post.slug }, Math.ceil(post.post_number / POSTS_PER_PAGE))}#post-${post.post_number}`;
 }
 
-/** After a write to one post: visitors' cached pages of other topics stay (anonymous-cache.ts). */
-async function changedPostsTopic(app: FastifyInstance, request: FastifyRequest, postId: number): Promise<void> {
-  const row = await app.database.db.selectFrom('posts').select('topic_id').where('id', '=', postId).executeTakeFirst();
-  if (row) changedOnlyTopic(request, row.topic_id);
-}
 
 export async function postRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
@@ -216,7 +212,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       }
       throw err;
     }
-    await changedPostsTopic(app, request, request.params.id);
+    await changedPostsTopic(db, request, request.params.id);
     return reply.redirect(await postUrl(app, request.params.id), 303);
   });
   app.get<{ Params: { id: number } }>('/p/:id/revisions', { schema: { params: idParams } }, async (request, reply) => {
@@ -238,13 +234,13 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: { id: number }; Body: Form }>('/p/:id/kudos', { schema: { params: idParams } }, async (request, reply) => {
     const actor = signedIn(request);
     const count = request.body?.undo === '1' ? await takeBackKudos(db, actor, request.params.id) : await giveKudos(db, actor, request.params.id);
-    await changedPostsTopic(app, request, request.params.id);
+    await changedPostsTopic(db, request, request.params.id);
     if (request.headers.accept?.includes('application/json')) return { kudos: count };
     return reply.redirect(await postUrl(app, request.params.id), 303);
   });
   app.post<{ Params: { id: number } }>('/p/:id/accept', { schema: { params: idParams } }, async (request, reply) => {
     await acceptAnswer(db, signedIn(request), request.params.id);
-    await changedPostsTopic(app, request, request.params.id);
+    await changedPostsTopic(db, request, request.params.id);
     return reply.redirect(await postUrl(app, request.params.id), 303);
   });
   app.post<{ Params: { id: number }; Body: Form }>('/t/:id/moderate', { schema: { params: idParams } }, async (request, reply) => {

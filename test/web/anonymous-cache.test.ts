@@ -95,6 +95,18 @@ test('a write to one topic drops that topic\'s pages and the lists, and keeps th
   assert.equal(await visit('/b/general'), false);
   assert.equal(await visit('/'), false);
   assert.equal(await visit(otherUrl), true);
+
+  // The same through the JSON API: kudos to the first topic's opening post (another member).
+  await warm(url);
+  const fan = new Agent(app);
+  await makeUser(database.db, [], 'cache_fan');
+  await fan.post('/signin', { login: 'cache_fan', password: 'correct horse battery staple' }, '/signin');
+  const post = await database.db.selectFrom('posts').select('id').where('topic_id', '=', topicId).where('post_number', '=', 1).executeTakeFirstOrThrow();
+  const fanCsrf = csrfToken((await fan.get(`/t/${topicId}/reply`)).body);
+  const kudos = await app.inject({ method: 'PUT', url: `/api/v1/posts/${post.id}/kudos`, headers: { cookie: [...fan.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': fanCsrf } });
+  assert.equal(kudos.statusCode, 200, kudos.body);
+  assert.equal(await visit(url), false);
+  assert.equal(await visit(otherUrl), true);
 });
 
 test('errors and redirects are not cached', async () => {

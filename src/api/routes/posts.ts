@@ -11,6 +11,7 @@ import { iso, type Presenter } from '../present.ts';
 import { readers } from '../read.ts';
 import { ATTACHMENT_BODY_LIMIT, attachmentsInput, bodySchema, errors, idParams, ref, titleSchema, type AttachmentInput } from '../schemas.ts';
 import { attachmentsFromApi } from '../../attachments/api-input.ts';
+import { changedPostsTopic } from '../../community/changed-posts-topic.ts';
 
 const tags = ['Posts'];
 const kudosResponse = {
@@ -22,6 +23,11 @@ const kudosResponse = {
 export async function postRoutes(app: FastifyInstance, { present }: { present: Presenter }): Promise<void> {
   const db = app.database.db;
   const read = readers(db, present);
+  // Every write here changes one post's topic: the visitors' cache keeps other topics' pages.
+  app.addHook('preHandler', async (request) => {
+    const id = (request.params as { id?: number }).id;
+    if (request.method !== 'GET' && id) await changedPostsTopic(db, request, id);
+  });
 
   app.get<{ Params: { id: number } }>('/posts/:id/revisions', {
     schema: {
