@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { SQLite as Database } from '../src/db/sqlite-native.js';
 import { startParley } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 

@@ -2,7 +2,7 @@
 // SQLite file copies the write-ahead log back into the database every so often. PASSIVE never
 // waits for readers or writers; what it cannot copy now it copies next time.
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import { SQLite as Database } from './sqlite-native.js';
 
 const db = new Database(workerData.path, { fileMustExist: true });
 const checkpoint = () => {

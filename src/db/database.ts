@@ -4,7 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { dirname, resolve } from 'node:path';
-import SQLite from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { SQLite } from './sqlite-native.js';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.ts';
@@ -35,7 +36,7 @@ export async function openDatabase(url: string): Promise<Database> {
 }
 
 function openSqlite(path: string): Database {
-  let native: SQLite.Database;
+  let native: BetterSqlite3.Database;
   try {
     mkdirSync(dirname(path), { recursive: true });
     native = new SQLite(path);
@@ -66,7 +67,7 @@ function openSqlite(path: string): Database {
   return { db, dialect: 'sqlite', describe: `SQLite ${path}`, close: () => db.destroy() };
 }
 
-const sqliteFiles = new WeakMap<Kysely<DB>, { native: SQLite.Database; path: string }>();
+const sqliteFiles = new WeakMap<Kysely<DB>, { native: BetterSqlite3.Database; path: string }>();
 
 /**
  * For a long-running server on SQLite: WAL checkpoints in a worker thread. SQLite otherwise
@@ -107,8 +108,8 @@ export function directReadFor(db: Kysely<DB>): DirectRead | undefined {
  * was ~9% of a page view's CPU. Queries are built from a small set of shapes, so a bounded
  * map keyed by SQL text stays small. (Not safe for Kysely's .stream(), which Parley does not use.)
  */
-function withStatementCache(native: SQLite.Database, max = 500) {
-  const cache = new Map<string, SQLite.Statement>();
+function withStatementCache(native: BetterSqlite3.Database, max = 500) {
+  const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     prepare(source: string) {
       let statement = cache.get(source);

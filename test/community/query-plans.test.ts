@@ -2,7 +2,7 @@
 // large community a sort costs tens of milliseconds a view. SQLite's own plan says which it is.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import SQLite from 'better-sqlite3';
+import { SQLite } from '../../src/db/sqlite-native.js';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
 import { latestTopics } from '../../src/community/list-boards.ts';

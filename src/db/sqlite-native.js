@@ -1,0 +1,23 @@
+// Which better-sqlite3 to load. 12.x wraps its objects in Node's raw ObjectWrap, whose destructor
+// on Node 24 asserts that a Node environment is current: a statement garbage-collected at exit (or
+// in a GC task outside any JavaScript context) aborts the process (SIGABRT, "Assertion failed:
+// (env) != nullptr", WiseLibs/better-sqlite3#1515). 13.x is built on Node-API and is fine on 22 and
+// later, but crashes on Node 20 (../shared/STACK.md). Same API, same SQLite file format.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const major = Number(process.versions.node.split('.')[0]);
+
+/** The better-sqlite3 Database constructor for this Node version. */
+export const SQLite = major >= 22 ? require('better-sqlite3-napi') : loadLegacy();
+
+/** Which package was loaded, for diagnostics (`parley --version`-style output and tests). */
+export const sqliteDriver = major >= 22 ? 'better-sqlite3 13 (Node-API)' : 'better-sqlite3 12';
+
+function loadLegacy() {
+  try {
+    return require('better-sqlite3');
+  } catch (err) {
+    throw new Error(`Node ${process.versions.node} needs better-sqlite3 12, which did not install or build (${err.message}). Run npm ci again, or use Node 22 or later.`);
+  }
+}
