@@ -23,9 +23,9 @@ export class ViewCounter {
     if (this.pending.size === 0) return;
     // In topic order, so neighbouring topics' rows share a page write; one UPDATE … FROM
     // (VALUES …) per chunk, with a turn of the event loop between chunks. An UPDATE per topic cost
-    // ~130 µs of CPU per page view when visitors spread over tens of thousands of topics (most of
-    // it writing a 4 KB page to the log for one counter); and one transaction over the whole
-    // batch held the connection, and so every page view, for 25–60 ms per flush.
+    // ~19 µs of CPU per view (this ~10) when visitors spread over tens of thousands of topics, each
+    // writing a 4 KB page to the log for one counter; and one transaction over the whole batch
+    // held the connection, and so every page view, for 25–60 ms per flush.
     const batch = [...this.pending].sort((a, b) => a[0] - b[0]);
     this.pending = new Map();
     for (let i = 0; i < batch.length; i += this.chunk) {

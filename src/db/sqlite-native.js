@@ -11,9 +11,6 @@ const major = Number(process.versions.node.split('.')[0]);
 /** The better-sqlite3 Database constructor for this Node version. */
 export const SQLite = major >= 22 ? require('better-sqlite3-napi') : loadLegacy();
 
-/** Which package was loaded, for diagnostics (`parley --version`-style output and tests). */
-export const sqliteDriver = major >= 22 ? 'better-sqlite3 13 (Node-API)' : 'better-sqlite3 12';
-
 function loadLegacy() {
   try {
     return require('better-sqlite3');
