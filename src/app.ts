@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { checkpointInBackground, openDatabase, type Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { installationSecret } from './accounts/installation-secret.ts';
 import { isEmpty, seedDemo, type DemoLogin } from './seed/seed-demo.ts';
 import { buildServer } from './web/server.ts';
 
@@ -15,14 +16,33 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function startParley(config: Config, opts: { logger?: boolean } = {}): Promise<Running> {
+/** Options for one server process; a clustered server's primary prepares the database once. */
+export interface StartOptions {
+  logger?: boolean;
+  /** Migrate and seed here (default); false when the primary already did (prepareDatabase). */
+  prepare?: boolean;
+  /** Run the SQLite checkpointer here (default); one per server is enough. */
+  checkpoint?: boolean;
+}
+
+/** Migrations, the installation secret and the demo community of an empty database: once per server. */
+export async function prepareDatabase(config: Config, database?: Database): Promise<DemoLogin[]> {
+  const own = database ?? (await openDatabase(config.DATABASE_URL));
+  try {
+    await migrateToLatest(own);
+    await installationSecret(own.db, config.SECRET_KEY);
+    return config.SEED_DEMO && (await isEmpty(own.db)) ? await seedDemo(own.db) : [];
+  } finally {
+    if (!database) await own.close();
+  }
+}
+
+export async function startParley(config: Config, opts: StartOptions = {}): Promise<Running> {
   const database = await openDatabase(config.DATABASE_URL);
   let app: FastifyInstance | undefined;
   try {
-    await migrateToLatest(database);
-    let demoLogins: DemoLogin[] = [];
-    if (config.SEED_DEMO && (await isEmpty(database.db))) demoLogins = await seedDemo(database.db);
-    checkpointInBackground(database);
+    const demoLogins = opts.prepare === false ? [] : await prepareDatabase(config, database);
+    if (opts.checkpoint !== false) checkpointInBackground(database);
     app = await buildServer({ config, database, ...(opts.logger === false ? { logger: false } : {}) });
     await app.listen({ port: config.PORT, host: config.HOST });
     const address = app.server.address();

@@ -2,6 +2,7 @@
 // (PARLEY_CONFIG=path). Everything is validated once at start-up: a bad value stops Parley with
 // a message that names the setting, rather than failing later in a request.
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -51,6 +52,11 @@ const schema = z.object({
   // Attempts per client address per 10 minutes on sign-in, sign-up and password reset forms.
   SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
   UPLOADS_DIR: z.string().min(1).default('./data/uploads'),
+  // Server processes sharing the port (Node's cluster): "auto" is one per CPU. Unset: one in
+  // development and test, "auto" in production. Each worker holds its own page cache.
+  WORKERS: z
+    .union([z.literal('auto'), z.coerce.number().int().min(1).max(256)], { message: 'must be "auto" or a whole number from 1 to 256' })
+    .optional(),
   // Region for phone numbers written without a country code (ISO 3166 alpha-2).
   DEFAULT_PHONE_REGION: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as NL').default('NL'),
   // Signs cookies and keys hashes. Without it, one is generated and kept in the database.
@@ -103,4 +109,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const c = parsed.data;
   const host = c.HOST === '0.0.0.0' || c.HOST === '::' ? 'localhost' : c.HOST;
   return { ...c, publicUrl: (c.PUBLIC_URL ?? `http://${host}:${c.PORT}`).replace(/\/$/, '') };
+}
+
+/** How many server processes `parley start` runs (see WORKERS). */
+export function workerCount(config: Pick<Config, 'WORKERS' | 'NODE_ENV'>): number {
+  const wanted = config.WORKERS ?? (config.NODE_ENV === 'production' ? 'auto' : 1);
+  return wanted === 'auto' ? availableParallelism() : wanted;
 }

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { ConfigError, loadConfig, workerCount } from '../src/config.ts';
+import { availableParallelism } from 'node:os';
 
 test('defaults: SQLite under ./data, port 3000 on loopback', () => {
   const c = loadConfig({});
@@ -43,4 +44,12 @@ test('a config file adds settings; the environment wins over it', () => {
   writeFileSync(file, '{ not json');
   assert.throws(() => loadConfig({ PARLEY_CONFIG: file }), /PARLEY_CONFIG: cannot read/);
   assert.throws(() => loadConfig({ PARLEY_CONFIG: join(dir, 'missing.json') }), /PARLEY_CONFIG/);
+});
+
+test('WORKERS: one process in development, one per CPU in production or with "auto", a number as given', () => {
+  assert.equal(workerCount(loadConfig({})), 1);
+  assert.equal(workerCount(loadConfig({ NODE_ENV: 'production' })), availableParallelism());
+  assert.equal(workerCount(loadConfig({ WORKERS: 'auto' })), availableParallelism());
+  assert.equal(workerCount(loadConfig({ NODE_ENV: 'production', WORKERS: '3' })), 3);
+  for (const bad of ['0', 'many', '2.5']) assert.throws(() => loadConfig({ WORKERS: bad }), (err: Error) => err instanceof ConfigError && /WORKERS/.test(err.message));
 });

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB, Role } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
+import { publish, subscribe } from '../cluster/bus.ts';
 
 /** Looks an account up by username or e-mail address, case-insensitively. */
 export async function findUserByLogin(db: Kysely<DB>, login: string) {
@@ -26,8 +27,8 @@ export async function loadActor(db: Kysely<DB>, userId: number): Promise<Actor |
 
 // Names and badges beside posts are read on every page and change rarely: each author's card
 // (username, display name, deleted or not, roles) is kept for a minute per database handle. A
-// change made through this process drops the card at once (forgetAuthor); other processes show
-// it within AUTHOR_TTL_MS. Authorization never uses these cards: loadActor reads the roles afresh.
+// change made through this server drops the card at once (forgetAuthor; in every worker, over the
+// cluster bus); other processes (the CLI) show it within AUTHOR_TTL_MS. Authorization never uses these cards: loadActor reads the roles afresh.
 const AUTHOR_TTL_MS = 60_000;
 const AUTHOR_CACHE_MAX = 50_000;
 
@@ -42,6 +43,17 @@ const authorCaches = new WeakMap<Kysely<DB>, Map<number, AuthorCard & { expires:
 
 /** After a change to a person's name, roles or account: their next card is read afresh. */
 export function forgetAuthor(db: Kysely<DB>, userId: number): void {
+  dropAuthorCard(db, userId);
+  publish(AUTHOR_CHANNEL, userId);
+}
+
+/** What the other workers of a clustered server do when one of them forgot an author's card. */
+export function followForgottenAuthors(db: Kysely<DB>): () => void {
+  return subscribe(AUTHOR_CHANNEL, (userId) => dropAuthorCard(db, Number(userId)));
+}
+
+const AUTHOR_CHANNEL = 'author';
+function dropAuthorCard(db: Kysely<DB>, userId: number): void {
   authorCaches.get(db)?.delete(userId);
 }
 

@@ -1,11 +1,12 @@
 // The `parley` command. Each sub-command reports bad input with a message and a non-zero exit.
 import { Command, CommanderError } from 'commander';
 import cliProgress from 'cli-progress';
-import { ConfigError, loadConfig, type Config } from '../config.ts';
-import { DatabaseUnavailableError, openDatabase, type Database } from '../db/database.ts';
+import { ConfigError, loadConfig, workerCount, type Config } from '../config.ts';
+import { DatabaseUnavailableError, describeDatabase, openDatabase, type Database } from '../db/database.ts';
 import { MigrationError, migrateToLatest } from '../db/migrate.ts';
 import { UserError } from '../shared/errors.ts';
-import { startParley } from '../app.ts';
+import { prepareDatabase, startParley } from '../app.ts';
+import { isWorker, reportToPrimary, startWorkers, workerIndex, WorkerStartError } from '../cluster/primary.ts';
 import { seedDemo, type DemoLogin } from '../seed/seed-demo.ts';
 import { createUser } from '../accounts/create-user.ts';
 import { changeRole, parseRole } from '../accounts/change-role.ts';
@@ -32,21 +33,51 @@ async function withDatabase<T>(fn: (db: Database, config: Config) => Promise<T>)
 
 program
   .command('start')
-  .description('migrate the database, seed the demo community if it is empty, and serve (PORT, HOST, DATABASE_URL)')
+  .description('migrate the database, seed the demo community if it is empty, and serve (PORT, HOST, DATABASE_URL, WORKERS)')
   .action(async () => {
     const config = loadConfig();
-    const running = await startParley(config);
-    printDemoLogins(running.demoLogins);
-    process.stdout.write(`\nParley is running on ${running.database.describe.replace(/^SQLite /, 'SQLite file ')}\nBrowse to ${running.url}/\n\n`);
-    let stopping = false;
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.on(signal, () => {
-        if (stopping) return;
-        stopping = true;
-        running.stop().then(() => process.exit(0), () => process.exit(1));
-      });
+    if (isWorker()) return startWorker(config);
+    const workers = workerCount(config);
+    let running: { url: string; describe: string; demoLogins: DemoLogin[]; stop(): Promise<void> };
+    if (workers === 1) {
+      const one = await startParley(config);
+      running = { ...one, describe: one.database.describe };
+    } else {
+      // The primary prepares the database once, then each worker serves on the shared port.
+      const demoLogins = await prepareDatabase(config);
+      const started = await startWorkers(workers, (line) => process.stderr.write(line + '\n'));
+      running = { ...started, describe: describeDatabase(config.DATABASE_URL), demoLogins };
     }
+    printDemoLogins(running.demoLogins);
+    const processes = workers === 1 ? '' : ` with ${workers} worker processes`;
+    process.stdout.write(`\nParley is running on ${running.describe.replace(/^SQLite /, 'SQLite file ')}${processes}\nBrowse to ${running.url}/\n\n`);
+    stopOnSignal(() => running.stop());
   });
+
+/** A worker of a clustered server: serves until the primary stops it (or goes away). */
+async function startWorker(config: Config): Promise<void> {
+  let running: Awaited<ReturnType<typeof startParley>>;
+  try {
+    running = await startParley(config, { prepare: false, checkpoint: workerIndex() === 0 });
+  } catch (err) {
+    reportToPrimary({ parleyWorker: 'failed', message: (err as Error).message });
+    process.exit(1);
+  }
+  reportToPrimary({ parleyWorker: 'listening', url: running.url });
+  const stop = stopOnSignal(() => running.stop());
+  process.on('disconnect', stop);
+}
+
+function stopOnSignal(stop: () => Promise<void>): () => void {
+  let stopping = false;
+  const once = () => {
+    if (stopping) return;
+    stopping = true;
+    stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, once);
+  return once;
+}
 
 program
   .command('migrate')
@@ -158,7 +189,7 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode;
-  } else if (err instanceof ConfigError || err instanceof DatabaseUnavailableError || err instanceof MigrationError || err instanceof UserError) {
+  } else if (err instanceof ConfigError || err instanceof DatabaseUnavailableError || err instanceof WorkerStartError || err instanceof MigrationError || err instanceof UserError) {
     process.stderr.write(`parley: ${err.message}\n`);
     process.exitCode = err instanceof ConfigError ? 78 : err instanceof UserError ? 2 : 1;
   } else {

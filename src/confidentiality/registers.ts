@@ -7,6 +7,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { installationSecret } from '../accounts/installation-secret.ts';
 import { loadConfig } from '../config.ts';
 import type { DB } from '../db/schema.ts';
+import { publish, subscribe } from '../cluster/bus.ts';
 import { CustomerRegister, DocumentRegister, type GuardOptions, type GuardPolicy, type GuardRegisters } from '../guard/index.ts';
 import { readGuardOptions, readGuardPolicy, readGuardVersion } from './settings.ts';
 
@@ -94,10 +95,18 @@ interface Cached {
 }
 const cache = new WeakMap<object, Cached>();
 
-/** Forget the cached context of a handle (next call reloads). */
+/** Forget the cached context of a handle (next call reloads), in every worker of the server:
+ * a policy a manager just tightened applies to the next post whichever worker takes it. */
 export function invalidateGuardContext(db: Kysely<DB>): void {
   cache.delete(db);
+  publish(GUARD_CHANNEL, null);
 }
+
+/** What the other workers of a clustered server do when one of them changed the guard's settings. */
+export function followGuardChanges(db: Kysely<DB>): () => void {
+  return subscribe(GUARD_CHANNEL, () => cache.delete(db));
+}
+const GUARD_CHANNEL = 'guard';
 
 /**
  * The guard context (registers, options, policy) of this database, cached per handle. The

@@ -24,6 +24,11 @@ export class DatabaseUnavailableError extends Error {
   override name = 'DatabaseUnavailableError';
 }
 
+/** Where a DATABASE_URL's data lives, without credentials (safe to log). */
+export function describeDatabase(url: string): string {
+  return url.startsWith('file:') ? `SQLite ${sqlitePathFromUrl(url)}` : `PostgreSQL ${redactUrl(url)}`;
+}
+
 export function sqlitePathFromUrl(url: string): string {
   return resolve(url.slice('file:'.length));
 }
@@ -64,7 +69,7 @@ function openSqlite(path: string): Database {
     const statement = statements.prepare(source);
     return statement.reader ? statement.all(parameters as unknown[]) : undefined;
   });
-  return { db, dialect: 'sqlite', describe: `SQLite ${path}`, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', describe: describeDatabase(`file:${path}`), close: () => db.destroy() };
 }
 
 const sqliteFiles = new WeakMap<Kysely<DB>, { native: BetterSqlite3.Database; path: string }>();
@@ -114,7 +119,11 @@ function withStatementCache(native: BetterSqlite3.Database, max = 500) {
     prepare(source: string) {
       let statement = cache.get(source);
       if (!statement) {
-        statement = native.prepare(source);
+        // Kysely opens transactions with a plain (deferred) BEGIN. With several processes on one
+        // file (a clustered server, the CLI beside it) a deferred transaction that read first
+        // cannot take the write lock once another process committed (SQLITE_BUSY at once, the
+        // busy timeout does not help); an immediate one waits for the lock up front instead.
+        statement = native.prepare(source === 'begin' ? 'begin immediate' : source);
         if (cache.size >= max) cache.delete(cache.keys().next().value!);
         cache.set(source, statement);
       }
@@ -144,7 +153,7 @@ async function openPostgres(url: string): Promise<Database> {
     await db.destroy().catch(() => {});
     throw new DatabaseUnavailableError(`cannot reach PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}`);
   }
-  return { db, dialect: 'postgres', describe: `PostgreSQL ${redactUrl(url)}`, close: () => db.destroy() };
+  return { db, dialect: 'postgres', describe: describeDatabase(url), close: () => db.destroy() };
 }
 
 /** postgres://user:secret@host/db → postgres://user:***@host/db */

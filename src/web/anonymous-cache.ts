@@ -5,10 +5,11 @@
 // default every page; a write that says it changed one topic (a reply, an edit, kudos) drops
 // that topic's pages and the lists (home, boards, feeds), so one busy thread does not empty the
 // cache for the whole site; a POST that changes no public page (the composer's live check and
-// preview, signing in) keeps it. Other processes' copies expire within the TTL, which bounds how
-// stale a visitor's page can be.
+// preview, signing in) keeps it. The other workers of a clustered server drop the same pages
+// when told over the cluster bus; other processes (the CLI) are bounded by the TTL.
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { publish, subscribe } from '../cluster/bus.ts';
 
 export interface PageCacheStats {
   /** Visitors' requests for cacheable pages served from the cache, and those rendered. */
@@ -124,17 +125,28 @@ export const anonymousCache = fp(async (app: FastifyInstance, opts: AnonymousCac
     return body;
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    const writes = request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS';
-    if (!writes || reply.statusCode >= 400 || request.routeOptions.config?.keepsPages) return;
-    const scope = changed.get(request);
-    if (scope === 'nothing') return;
-    if (scope) {
+  /** Drops what a write changed: one topic's pages and the lists, or everything. */
+  const forget = (scope: { topic: number } | 'all') => {
+    if (scope !== 'all') {
       for (const [url, entry] of cache) if (entry.topic === null || entry.topic === scope.topic) drop(url, entry);
       return;
     }
     cache.clear();
     visits.clear();
     bytes = 0;
+  };
+  const unsubscribe = subscribe(BUS_CHANNEL, (scope) => forget(scope === 'all' ? 'all' : { topic: Number((scope as { topic: unknown }).topic) }));
+  app.addHook('onClose', async () => unsubscribe());
+
+  app.addHook('onResponse', async (request, reply) => {
+    const writes = request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS';
+    if (!writes || reply.statusCode >= 400 || request.routeOptions.config?.keepsPages) return;
+    const changes = changed.get(request);
+    if (changes === 'nothing') return;
+    const scope = changes ?? 'all';
+    forget(scope);
+    publish(BUS_CHANNEL, scope);
   });
 });
+
+const BUS_CHANNEL = 'pages';

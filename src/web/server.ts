@@ -28,6 +28,8 @@ import { anonymousCache } from './anonymous-cache.ts';
 import { securityHeaders } from './security-headers.ts';
 import { installationSecret } from '../accounts/installation-secret.ts';
 import { startGuardMaintenance } from '../confidentiality/maintenance.ts';
+import { followGuardChanges } from '../confidentiality/registers.ts';
+import { followForgottenAuthors } from '../accounts/find-user.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
 import { notifyMentions } from '../notifications/notify-mentions.ts';
 import { communityRoutes } from '../community/routes.ts';
@@ -101,6 +103,9 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   app.decorate('notifyMentions', (postId: number) => {
     notifyMentions(database.db, app.mailer, config.publicUrl, postId).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'mention e-mails failed'));
   });
+  // A clustered server's workers drop what another worker's write made stale (src/cluster/bus.ts).
+  const unfollow = [followForgottenAuthors(database.db), followGuardChanges(database.db)];
+  app.addHook('onClose', async () => unfollow.forEach((stop) => stop()));
   await app.register(authPlugin);
   await app.register(anonymousCache, { ttlSeconds: config.ANON_CACHE_SECONDS, maxBytes: config.ANON_CACHE_MB * 1024 * 1024 });
   // Every form post carries a token bound to a signed cookie secret (checked in preHandler,

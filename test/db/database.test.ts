@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { spawn } from 'node:child_process';
 import { DatabaseUnavailableError, openDatabase, redactUrl } from '../../src/db/database.ts';
 import { migrateToLatest, migrationNames } from '../../src/db/migrate.ts';
 import { testDatabaseKinds } from '../helpers/databases.ts';
@@ -63,3 +64,32 @@ for (const kind of testDatabaseKinds()) {
     });
   });
 }
+
+test('SQLite: a transaction that reads first still commits when another process wrote meanwhile', async () => {
+  // Another process on the same file (a second worker, the CLI): with SQLite's deferred BEGIN the
+  // first write of a transaction that had read fails at once with SQLITE_BUSY once the other
+  // process committed; Parley's transactions take the write lock when they begin instead.
+  const dir = mkdtempSync(join(tmpdir(), 'parley-lock-'));
+  const url = `file:${join(dir, 'lock.db')}`;
+  const database = await openDatabase(url);
+  try {
+    await sql`create table notes (id integer primary key, text text not null)`.execute(database.db);
+    const native = new URL('../../src/db/sqlite-native.js', import.meta.url).pathname;
+    let other: ReturnType<typeof spawn> | undefined;
+    let otherExit: Promise<number | null> | undefined;
+    await database.db.transaction().execute(async (trx) => {
+      await sql`select count(*) from notes`.execute(trx);
+      // The other process writes now (it waits for the lock if this transaction holds it).
+      const script = `const { SQLite } = await import(${JSON.stringify(native)}); const d = new SQLite(${JSON.stringify(join(dir, 'lock.db'))}); d.pragma('busy_timeout = 5000'); d.prepare("insert into notes (text) values ('other process')").run(); d.close();`;
+      other = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' });
+      otherExit = new Promise((resolve) => other!.once('exit', resolve));
+      await new Promise((r) => setTimeout(r, 500));
+      await sql`insert into notes (text) values ('this process')`.execute(trx);
+    });
+    assert.equal(await otherExit, 0, 'the other process waited for the lock and wrote too');
+    const rows = await sql<{ text: string }>`select text from notes order by id`.execute(database.db);
+    assert.deepEqual(rows.rows.map((r) => r.text), ['this process', 'other process']);
+  } finally {
+    await database.close();
+  }
+});

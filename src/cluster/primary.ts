@@ -1,0 +1,110 @@
+// `parley start` with WORKERS > 1: this process (the primary) forks that many workers, each a
+// whole Parley server on the same port (Node's cluster hands them the connections in turn), so
+// page views use every core: Node runs one request's JavaScript at a time per process. The
+// primary serves nothing itself. It relays the cluster bus (src/cluster/bus.ts), starts a new
+// worker when one dies, and stops them all on SIGINT/SIGTERM.
+import cluster, { type Worker } from 'node:cluster';
+import { isBusMessage } from './bus.ts';
+
+/** What a worker tells the primary about its start-up. */
+export type WorkerReport = { parleyWorker: 'listening'; url: string } | { parleyWorker: 'failed'; message: string };
+
+export class WorkerStartError extends Error {
+  override name = 'WorkerStartError';
+}
+
+export interface RunningWorkers {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Index of this worker (0 … WORKERS-1), or null outside a cluster. Worker 0 runs the once-per-server chores. */
+export function workerIndex(): number | null {
+  return cluster.isWorker ? Number(process.env.PARLEY_WORKER_INDEX ?? 0) : null;
+}
+
+export function isWorker(): boolean {
+  return cluster.isWorker;
+}
+
+/** Sent by a worker once it listens, or when its start-up failed (the primary prints it). */
+export function reportToPrimary(report: WorkerReport): void {
+  process.send?.(report);
+}
+
+const RESTART_DELAY_MS = { first: 500, max: 30_000 };
+/** A worker that dies sooner than this after it started counts as crashing at start: wait longer each time. */
+const HEALTHY_AFTER_MS = 10_000;
+
+/**
+ * Forks `count` workers running this same command and resolves once all of them listen;
+ * rejects (and stops the others) if one fails to start.
+ */
+export function startWorkers(count: number, log: (line: string) => void): Promise<RunningWorkers> {
+  const workers = new Map<number, Worker>();
+  let stopping = false;
+  let started = false;
+  let url = '';
+  let listening = 0;
+  const delays = new Map<number, number>();
+
+  return new Promise((resolve, reject) => {
+    const fail = (message: string) => {
+      if (started || stopping) return;
+      stopping = true;
+      void stopAll().then(() => reject(new WorkerStartError(message)));
+    };
+
+    const fork = (index: number) => {
+      const worker = cluster.fork({ PARLEY_WORKER_INDEX: String(index) });
+      const bornAt = Date.now();
+      workers.set(index, worker);
+      worker.on('message', (m: unknown) => {
+        if (isBusMessage(m)) {
+          for (const other of workers.values()) if (other !== worker && other.isConnected()) other.send(m);
+          return;
+        }
+        const report = m as Partial<WorkerReport> | null;
+        if (report?.parleyWorker === 'failed') fail(report.message ?? 'a worker could not start');
+        if (report?.parleyWorker === 'listening' && !started) {
+          url = report.url ?? '';
+          if (++listening === count) {
+            started = true;
+            resolve({ url, stop: stopAll });
+          }
+        }
+      });
+      worker.on('exit', (code, signal) => {
+        if (workers.get(index) === worker) workers.delete(index);
+        if (stopping) return;
+        if (!started) return fail(`worker ${index + 1} exited during start-up (${signal ?? `code ${code}`})`);
+        // Crashed or killed: the others keep serving; a new one takes its place.
+        const quick = Date.now() - bornAt < HEALTHY_AFTER_MS;
+        const delay = quick ? Math.min((delays.get(index) ?? RESTART_DELAY_MS.first / 2) * 2, RESTART_DELAY_MS.max) : RESTART_DELAY_MS.first;
+        delays.set(index, delay);
+        log(`parley: worker ${index + 1} (pid ${worker.process.pid}) stopped (${signal ?? `code ${code}`}); starting another in ${delay} ms`);
+        setTimeout(() => {
+          if (!stopping) fork(index);
+        }, delay).unref();
+      });
+    };
+
+    async function stopAll(): Promise<void> {
+      stopping = true;
+      const alive = [...workers.values()].filter((w) => !w.isDead());
+      await Promise.all(
+        alive.map(
+          (w) =>
+            new Promise<void>((done) => {
+              // Each worker closes its server (finishing requests, flushing view counts) and exits.
+              const timer = setTimeout(() => w.process.kill('SIGKILL'), 10_000);
+              w.once('exit', () => (clearTimeout(timer), done()));
+              w.process.kill('SIGTERM');
+            }),
+        ),
+      );
+    }
+
+    for (let i = 0; i < count; i++) fork(i);
+  });
+}
