@@ -1,8 +1,13 @@
 // Parley's server as production runs it (NODE_ENV=production, no request logging), on the
 // benchmark database. Started by bench/pages.ts in a child process; reports its port over IPC.
+// WORKERS=N runs it as `parley start` does with N workers (src/cluster/primary.ts): this
+// process then forks N copies of itself and sums their page-cache counters when asked.
+import cluster, { type Worker } from 'node:cluster';
+import { prepareDatabase } from '../src/app.ts';
+import { reportToPrimary, startWorkers, workerIndex } from '../src/cluster/primary.ts';
 import { loadConfig } from '../src/config.ts';
 import { checkpointInBackground, openDatabase } from '../src/db/database.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
+import type { PageCacheStats } from '../src/web/anonymous-cache.ts';
 import { buildServer } from '../src/web/server.ts';
 
 const config = loadConfig({
@@ -16,15 +21,46 @@ const config = loadConfig({
   ANON_CACHE_SECONDS: process.env.ANON_CACHE_SECONDS ?? '0',
   ...(process.env.ANON_CACHE_MB ? { ANON_CACHE_MB: process.env.ANON_CACHE_MB } : {}),
 });
-const database = await openDatabase(config.DATABASE_URL);
-await migrateToLatest(database);
-checkpointInBackground(database);
-const app = await buildServer({ config, database, logger: false });
-await app.listen({ port: 0, host: config.HOST });
-const address = app.server.address();
-process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
-// bench/pages.ts asks for the visitors' cache counters around each row.
-process.on('message', (m: { type?: string }) => {
-  if (m?.type === 'stats') process.send?.({ type: 'stats', stats: app.pageCacheStats() });
-});
-process.on('SIGTERM', () => void app.close().then(() => database.close()).then(() => process.exit(0)));
+const workers = Number(process.env.WORKERS ?? 1);
+
+type StatsMessage = { type?: string; stats?: PageCacheStats };
+
+if (cluster.isPrimary && workers > 1) {
+  await prepareDatabase(config);
+  const running = await startWorkers(workers, (line) => process.stderr.write(line + '\n'));
+  process.send?.({ port: Number(new URL(running.url).port) });
+  process.on('message', async (m: StatsMessage) => {
+    if (m?.type !== 'stats') return;
+    const all = await Promise.all(Object.values(cluster.workers ?? {}).map((w) => askStats(w!)));
+    const sum = all.reduce((a, s) => ({ hits: a.hits + s.hits, misses: a.misses + s.misses, pages: a.pages + s.pages, bytes: a.bytes + s.bytes }));
+    process.send?.({ type: 'stats', stats: sum });
+  });
+  process.on('SIGTERM', () => void running.stop().then(() => process.exit(0)));
+} else {
+  const database = await openDatabase(config.DATABASE_URL);
+  if (!cluster.isWorker) await prepareDatabase(config, database);
+  if ((workerIndex() ?? 0) === 0) checkpointInBackground(database);
+  const app = await buildServer({ config, database, logger: false });
+  await app.listen({ port: 0, host: config.HOST });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  if (cluster.isWorker) reportToPrimary({ parleyWorker: 'listening', url: `http://${config.HOST}:${port}` });
+  else process.send?.({ port });
+  // bench/pages.ts (or the primary) asks for the visitors' cache counters around each row.
+  process.on('message', (m: StatsMessage) => {
+    if (m?.type === 'stats') process.send?.({ type: 'stats', stats: app.pageCacheStats() });
+  });
+  process.on('SIGTERM', () => void app.close().then(() => database.close()).then(() => process.exit(0)));
+}
+
+function askStats(worker: Worker): Promise<PageCacheStats> {
+  return new Promise((resolve) => {
+    const onMessage = (m: StatsMessage) => {
+      if (m?.type !== 'stats' || !m.stats) return;
+      worker.off('message', onMessage);
+      resolve(m.stats);
+    };
+    worker.on('message', onMessage);
+    worker.send({ type: 'stats' });
+  });
+}
