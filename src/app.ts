@@ -23,6 +23,8 @@ export interface StartOptions {
   prepare?: boolean;
   /** Run the SQLite checkpointer here (default); one per server is enough. */
   checkpoint?: boolean;
+  /** PostgreSQL connections of this process (default 10): a clustered server splits them. */
+  connections?: number;
 }
 
 /** Migrations, the installation secret and the demo community of an empty database: once per server. */
@@ -38,7 +40,7 @@ export async function prepareDatabase(config: Config, database?: Database): Prom
 }
 
 export async function startParley(config: Config, opts: StartOptions = {}): Promise<Running> {
-  const database = await openDatabase(config.DATABASE_URL);
+  const database = await openDatabase(config.DATABASE_URL, { connections: opts.connections });
   let app: FastifyInstance | undefined;
   try {
     const demoLogins = opts.prepare === false ? [] : await prepareDatabase(config, database);

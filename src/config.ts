@@ -52,7 +52,7 @@ const schema = z.object({
   // Attempts per client address per 10 minutes on sign-in, sign-up and password reset forms.
   SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
   UPLOADS_DIR: z.string().min(1).default('./data/uploads'),
-  // Server processes sharing the port (Node's cluster): "auto" is one per CPU. Unset: one in
+  // Server processes sharing the port (Node's cluster): "auto" is one per CPU (at most 16). Unset: one in
   // development and test, "auto" in production. Each worker holds its own page cache.
   WORKERS: z
     .union([z.literal('auto'), z.coerce.number().int().min(1).max(256)], { message: 'must be "auto" or a whole number from 1 to 256' })
@@ -114,5 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** How many server processes `parley start` runs (see WORKERS). */
 export function workerCount(config: Pick<Config, 'WORKERS' | 'NODE_ENV'>): number {
   const wanted = config.WORKERS ?? (config.NODE_ENV === 'production' ? 'auto' : 1);
-  return wanted === 'auto' ? availableParallelism() : wanted;
+  // "auto" stops at 16: past that, SQLite's single writer and memory (a worker holds its own
+  // page cache and guard registers) matter more than cores; a number is taken as given.
+  return wanted === 'auto' ? Math.min(availableParallelism(), 16) : wanted;
 }

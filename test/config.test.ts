@@ -48,8 +48,9 @@ test('a config file adds settings; the environment wins over it', () => {
 
 test('WORKERS: one process in development, one per CPU in production or with "auto", a number as given', () => {
   assert.equal(workerCount(loadConfig({})), 1);
-  assert.equal(workerCount(loadConfig({ NODE_ENV: 'production' })), availableParallelism());
-  assert.equal(workerCount(loadConfig({ WORKERS: 'auto' })), availableParallelism());
+  assert.equal(workerCount(loadConfig({ NODE_ENV: 'production' })), Math.min(availableParallelism(), 16));
+  assert.equal(workerCount(loadConfig({ WORKERS: 'auto' })), Math.min(availableParallelism(), 16));
+  assert.equal(workerCount(loadConfig({ WORKERS: '24' })), 24);
   assert.equal(workerCount(loadConfig({ NODE_ENV: 'production', WORKERS: '3' })), 3);
   for (const bad of ['0', 'many', '2.5']) assert.throws(() => loadConfig({ WORKERS: bad }), (err: Error) => err instanceof ConfigError && /WORKERS/.test(err.message));
 });

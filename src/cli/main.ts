@@ -58,7 +58,10 @@ program
 async function startWorker(config: Config): Promise<void> {
   let running: Awaited<ReturnType<typeof startParley>>;
   try {
-    running = await startParley(config, { prepare: false, checkpoint: workerIndex() === 0 });
+    // PostgreSQL connections: 20 for the whole server (at least 2 a worker), not 10 a worker,
+    // so that one per CPU on a big machine stays within the server's max_connections (100).
+    const connections = Math.max(2, Math.ceil(20 / workerCount(config)));
+    running = await startParley(config, { prepare: false, checkpoint: workerIndex() === 0, connections });
   } catch (err) {
     reportToPrimary({ parleyWorker: 'failed', message: (err as Error).message });
     process.exit(1);

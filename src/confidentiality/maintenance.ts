@@ -6,6 +6,7 @@ import { installationSecret } from '../accounts/installation-secret.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { purgeMaskedOriginals } from './masked-originals.ts';
+import { workerIndex } from '../cluster/primary.ts';
 import { configureGuard } from './registers.ts';
 
 const DAY = 86_400_000;
@@ -20,6 +21,8 @@ export async function startGuardMaintenance(app: FastifyInstance, config: Config
       app.log.error({ err }, 'purging masked originals failed');
     }
   };
+  // Once per server: in a clustered one, the first worker purges.
+  if ((workerIndex() ?? 0) !== 0) return;
   await purge();
   const timer = setInterval(purge, DAY);
   timer.unref();

@@ -34,9 +34,9 @@ export function sqlitePathFromUrl(url: string): string {
 }
 
 /** Opens the database named by a DATABASE_URL and checks it answers. */
-export async function openDatabase(url: string): Promise<Database> {
+export async function openDatabase(url: string, opts: { connections?: number } = {}): Promise<Database> {
   if (url.startsWith('file:')) return openSqlite(sqlitePathFromUrl(url));
-  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url);
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, opts.connections ?? 10);
   throw new DatabaseUnavailableError(`DATABASE_URL must be file:PATH or postgres://…, got "${redactUrl(url)}"`);
 }
 
@@ -133,10 +133,10 @@ function withStatementCache(native: BetterSqlite3.Database, max = 500) {
   };
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, connections: number): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    max: connections,
     connectionTimeoutMillis: 5000,
     // bigint (count(*), sums) as JS numbers, as SQLite gives them; our values stay far below 2^53.
     types: {

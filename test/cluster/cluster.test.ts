@@ -106,6 +106,31 @@ for (const kind of testDatabaseKinds()) {
       const { post_count } = await db.selectFrom('topics').select('post_count').where('id', '=', topic.id).executeTakeFirstOrThrow();
       assert.equal(post_count, topic.post_count + 25);
 
+      // A new display name, saved through one worker, is what signed-in readers see beside the
+      // member's posts on every worker at once (each keeps author cards for a minute otherwise).
+      const password = /^ {2}demo-member\s+(\S+)/m.exec(out)![1]!;
+      const jar = new Map<string, string>();
+      const browse = async (path: string, form?: Record<string, string>) => {
+        const headers: Record<string, string> = { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') };
+        if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
+        const r = await fresh(url + path, form ? { method: 'POST', headers, body: new URLSearchParams(form).toString() } : { headers });
+        for (const c of ([] as string[]).concat((r.headers['set-cookie'] as string[] | undefined) ?? [])) {
+          const [pair] = c.split(';');
+          const at = pair!.indexOf('=');
+          jar.set(pair!.slice(0, at), pair!.slice(at + 1));
+        }
+        return r;
+      };
+      const csrf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+      const signedIn = await browse('/signin', { _csrf: csrf((await browse('/signin')).body), login: 'demo-member', password });
+      assert.equal(signedIn.status, 303, signedIn.body);
+      for (let i = 0; i < 4; i++) assert.match((await browse(`/t/${topic.slug}/${topic.id}?page=${Math.ceil((topic.post_count + 25) / 20)}`)).body, /Concurrent reply/);
+      const renamed = await browse('/settings/profile', { _csrf: csrf((await browse('/settings')).body), displayName: 'Mara Renamed-Everywhere', bio: '' });
+      assert.ok(renamed.status < 400, renamed.body);
+      const lastPage = `/t/${topic.slug}/${topic.id}?page=${Math.ceil((topic.post_count + 25) / 20)}`;
+      const seen = await Promise.all(Array.from({ length: 8 }, () => browse(lastPage)));
+      assert.deepEqual(seen.map((r) => r.body.includes('Mara Renamed-Everywhere')), seen.map(() => true), 'every worker shows the new name');
+
       // A worker that dies is replaced; the other keeps serving meanwhile.
       process.kill(pids[0]!, 'SIGKILL');
       assert.equal((await fresh(`${url}/`)).status, 200);
