@@ -1,5 +1,3 @@
-import { isWorker } from '../cluster/primary.ts';
-import { workerCount } from '../config.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
@@ -24,10 +22,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
   const site = app.config.publicUrl;
   // Per-address limit for the routes that guess or send mail (the per-account limit is in sign-in).
   // None of these changes a page visitors see, so the visitors' page cache stays (keepsPages).
-  // Each worker of a clustered server counts on its own and connections are dealt out in turn,
-  // so each allows its share: together they never allow more than the setting.
-  const perProcess = Math.max(1, Math.floor(app.config.SIGNIN_RATE_LIMIT / (isWorker() ? workerCount(app.config) : 1)));
-  const limited = { config: { rateLimit: { max: perProcess, timeWindow: '10 minutes' }, keepsPages: true } };
+  const limited = { config: { rateLimit: { max: app.config.SIGNIN_RATE_LIMIT, timeWindow: '10 minutes' }, keepsPages: true } };
   const sso = app.config.OIDC_ISSUER ? app.config.OIDC_DISPLAY_NAME : null; // "Sign in with …" (sso-routes.ts)
 
   /** Renders a form page; on a UserError it re-renders with the message and what was typed. */

@@ -1,10 +1,12 @@
 // `parley start` with WORKERS > 1: this process (the primary) forks that many workers, each a
 // whole Parley server on the same port (Node's cluster hands them the connections in turn), so
 // page views use every core: Node runs one request's JavaScript at a time per process. The
-// primary serves nothing itself. It relays the cluster bus (src/cluster/bus.ts), starts a new
-// worker when one dies, and stops them all on SIGINT/SIGTERM.
+// primary serves nothing itself. It relays the cluster bus (src/cluster/bus.ts), keeps the rate
+// limits' counts (src/cluster/rate-limit-store.ts), starts a new worker when one dies, and stops
+// them all on SIGINT/SIGTERM.
 import cluster, { type Worker } from 'node:cluster';
 import { isBusMessage } from './bus.ts';
+import { countRateLimits } from './rate-limit-store.ts';
 
 /** What a worker tells the primary about its start-up. */
 export type WorkerReport = { parleyWorker: 'listening'; url: string } | { parleyWorker: 'failed'; message: string };
@@ -47,6 +49,7 @@ export function startWorkers(count: number, log: (line: string) => void): Promis
   let url = '';
   let listening = 0;
   const delays = new Map<number, number>();
+  const rateLimits = countRateLimits();
 
   return new Promise((resolve, reject) => {
     const fail = (message: string) => {
@@ -60,6 +63,7 @@ export function startWorkers(count: number, log: (line: string) => void): Promis
       const bornAt = Date.now();
       workers.set(index, worker);
       worker.on('message', (m: unknown) => {
+        if (rateLimits(worker, m)) return;
         if (isBusMessage(m)) {
           for (const other of workers.values()) if (other !== worker && other.isConnected()) other.send(m);
           return;

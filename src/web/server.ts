@@ -3,7 +3,9 @@
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
+import { ClusterRateLimitStore } from '../cluster/rate-limit-store.ts';
+import { isWorker } from '../cluster/primary.ts';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -136,6 +138,8 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   });
   await app.register(rateLimit, {
     global: false,
+    // A clustered server counts each address once, in the primary, not once per worker.
+    ...(isWorker() ? { store: ClusterRateLimitStore as unknown as FastifyRateLimitStoreCtor } : {}),
     errorResponseBuilder: (_request, context) =>
       new UserError(`Too many attempts from your address. Please wait ${context.after} and try again.`, 429),
   });

@@ -1,7 +1,8 @@
 // `parley start` with WORKERS=2: the real command, two real worker processes on one port, on
 // SQLite and PostgreSQL. What must hold: one preparation (migrations, demo seed printed once),
 // a write through one worker drops the other worker's cached copy of the page at once, writes
-// through both workers at the same time all succeed, a dead worker is replaced, SIGTERM stops all.
+// through both workers at the same time all succeed, rate limits count across workers, a dead
+// worker is replaced, SIGTERM stops all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -70,7 +71,7 @@ function startParley(env: Record<string, string>): { child: ChildProcess; output
 for (const kind of testDatabaseKinds()) {
   test(`${kind.name}: two workers share the port and each other's cache drops, writes and restarts`, { timeout: 180_000 }, async () => {
     const database = await kind.open({ migrate: false });
-    const parley = startParley({ DATABASE_URL: database.url, WORKERS: '2', ANON_CACHE_SECONDS: '60', SEED_DEMO: 'true' });
+    const parley = startParley({ DATABASE_URL: database.url, WORKERS: '2', ANON_CACHE_SECONDS: '60', SEED_DEMO: 'true', SIGNIN_RATE_LIMIT: '4' });
     try {
       const url = await parley.url;
       const out = parley.output();
@@ -131,6 +132,14 @@ for (const kind of testDatabaseKinds()) {
       const lastPage = `/t/${topic.slug}/${topic.id}?page=${Math.ceil((topic.post_count + 25) / 20)}`;
       const seen = await Promise.all(Array.from({ length: 8 }, () => browse(lastPage)));
       assert.deepEqual(seen.map((r) => r.body.includes('Mara Renamed-Everywhere')), seen.map(() => true), 'every worker shows the new name');
+
+      // Sign-in attempts from one address are counted once for the server, whichever worker
+      // takes them (SIGNIN_RATE_LIMIT=4): the fifth is refused even though each worker saw only
+      // two or three.
+      const attempt = () => fresh(`${url}/signin`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '203.0.113.7' }, body: 'login=nobody&password=wrong' });
+      const attempts = [];
+      for (let i = 0; i < 5; i++) attempts.push((await attempt()).status);
+      assert.deepEqual(attempts.map((status) => status === 429), [false, false, false, false, true], attempts.join(' '));
 
       // A worker that dies is replaced; the other keeps serving meanwhile. (A connection the
       // primary hands over in the instant before it learns of the death is lost with the worker.)
