@@ -3,6 +3,7 @@
 // WORKERS=N runs it as `parley start` does with N workers (src/cluster/primary.ts): this
 // process then forks N copies of itself and sums their page-cache counters when asked.
 import cluster, { type Worker } from 'node:cluster';
+import { pino } from 'pino';
 import { prepareDatabase } from '../src/app.ts';
 import { reportToPrimary, startWorkers, workerIndex } from '../src/cluster/primary.ts';
 import { loadConfig } from '../src/config.ts';
@@ -27,7 +28,7 @@ type StatsMessage = { type?: string; stats?: PageCacheStats };
 
 if (cluster.isPrimary && workers > 1) {
   await prepareDatabase(config);
-  const running = await startWorkers(workers, (line) => process.stderr.write(line + '\n'));
+  const running = await startWorkers(workers, pino({ level: 'warn' }));
   process.send?.({ port: Number(new URL(running.url).port) });
   process.on('message', async (m: StatsMessage) => {
     if (m?.type !== 'stats') return;

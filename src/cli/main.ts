@@ -1,5 +1,6 @@
 // The `parley` command. Each sub-command reports bad input with a message and a non-zero exit.
 import { Command, CommanderError } from 'commander';
+import { pino } from 'pino';
 import cliProgress from 'cli-progress';
 import { ConfigError, loadConfig, workerCount, type Config } from '../config.ts';
 import { DatabaseUnavailableError, describeDatabase, openDatabase, type Database } from '../db/database.ts';
@@ -45,7 +46,7 @@ program
     } else {
       // The primary prepares the database once, then each worker serves on the shared port.
       const demoLogins = await prepareDatabase(config);
-      const started = await startWorkers(workers, (line) => process.stderr.write(line + '\n'));
+      const started = await startWorkers(workers, pino({ level: config.LOG_LEVEL }));
       running = { ...started, describe: describeDatabase(config.DATABASE_URL), demoLogins };
     }
     printDemoLogins(running.demoLogins);

@@ -5,6 +5,7 @@
 // limits' counts (src/cluster/rate-limit-store.ts), starts a new worker when one dies, and stops
 // them all on SIGINT/SIGTERM.
 import cluster, { type Worker } from 'node:cluster';
+import type { Logger } from 'pino';
 import { isBusMessage } from './bus.ts';
 import { countRateLimits } from './rate-limit-store.ts';
 
@@ -42,7 +43,7 @@ const HEALTHY_AFTER_MS = 10_000;
  * Forks `count` workers running this same command and resolves once all of them listen;
  * rejects (and stops the others) if one fails to start.
  */
-export function startWorkers(count: number, log: (line: string) => void): Promise<RunningWorkers> {
+export function startWorkers(count: number, log: Logger): Promise<RunningWorkers> {
   const workers = new Map<number, Worker>();
   let stopping = false;
   let started = false;
@@ -86,7 +87,7 @@ export function startWorkers(count: number, log: (line: string) => void): Promis
         const quick = Date.now() - bornAt < HEALTHY_AFTER_MS;
         const delay = quick ? Math.min((delays.get(index) ?? RESTART_DELAY_MS.first / 2) * 2, RESTART_DELAY_MS.max) : RESTART_DELAY_MS.first;
         delays.set(index, delay);
-        log(`parley: worker ${index + 1} (pid ${worker.process.pid}) stopped (${signal ?? `code ${code}`}); starting another in ${delay} ms`);
+        log.warn({ worker: index + 1, workerPid: worker.process.pid, exit: signal ?? code, restartInMs: delay }, 'a worker stopped; starting another');
         setTimeout(() => {
           if (!stopping) fork(index);
         }, delay).unref();

@@ -144,7 +144,8 @@ for (const kind of testDatabaseKinds()) {
       // A worker that dies is replaced; the other keeps serving meanwhile. (A connection the
       // primary hands over in the instant before it learns of the death is lost with the worker.)
       process.kill(pids[0]!, 'SIGKILL');
-      await until('the primary to notice', () => /worker 1 \(pid \d+\) stopped \(SIGKILL\)/.test(parley.output()));
+      const stopped = () => parley.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((e) => e.msg === 'a worker stopped; starting another');
+      await until('the primary to notice', stopped);
       assert.equal((await fresh(`${url}/`)).status, 200);
       const replaced = await until('a new worker', () => {
         const now = workerPids(parley.child.pid!);
@@ -152,7 +153,7 @@ for (const kind of testDatabaseKinds()) {
       });
       assert.ok(replaced.includes(pids[1]!));
       await until('the new worker serving', async () => (await Promise.all([fresh(`${url}/`), fresh(`${url}/`)])).every((r) => r.status === 200));
-      assert.match(parley.output(), /worker 1 \(pid \d+\) stopped \(SIGKILL\); starting another in 500 ms/);
+      assert.deepEqual({ ...stopped(), time: 0, hostname: '' }, { level: 40, time: 0, pid: parley.child.pid, hostname: '', worker: 1, workerPid: pids[0], exit: 'SIGKILL', restartInMs: 500, msg: 'a worker stopped; starting another' });
 
       const workers = workerPids(parley.child.pid!);
       parley.child.kill('SIGTERM');
