@@ -15,6 +15,13 @@ import { findUserByLogin, rolesOf } from '../accounts/find-user.ts';
 import { readSecret } from './read-secret.ts';
 import { registerGuardCommands } from '../confidentiality/cli.ts';
 
+// Output piped into a command that stops reading (`parley guard scan --jsonl big.jsonl | head`):
+// stop quietly, as other command-line tools do, instead of crashing on EPIPE.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 const program = new Command()
   .name('parley')
   .description('Parley: a customer community where employees take part in public, with a confidentiality guard.')

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,4 +98,18 @@ test('start seeds an empty database, prints demo sign-ins once, serves pages, an
     await new Promise((r) => child.once('exit', r));
   }
   assert.equal(child.exitCode, 0, 'stops cleanly on SIGTERM');
+});
+
+test('output piped into a reader that stops (| head) ends quietly, not with an EPIPE crash', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-cli-'));
+  const input = join(dir, 'posts.jsonl');
+  writeFileSync(input, Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ text: `Post ${i}: the export still fails for our team.` })).join('\n'));
+  const child = spawn(process.execPath, [bin, 'guard', 'scan', '--jsonl', input], { env: { ...process.env, DATABASE_URL: `file:${join(dir, 'parley.db')}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  await new Promise((resolve) => child.stdout.once('data', resolve));
+  child.stdout.destroy(); // what `head -1` does once it has its line
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  assert.equal(code, 0, err);
+  assert.doesNotMatch(err, /EPIPE/);
 });
