@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { checkpointInBackground, openDatabase, type Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { installationSecret } from './accounts/installation-secret.ts';
+import { dropValueSamples } from './db/statistics.ts';
 import { isEmpty, seedDemo, type DemoLogin } from './seed/seed-demo.ts';
 import { buildServer } from './web/server.ts';
 
@@ -32,6 +33,7 @@ export async function prepareDatabase(config: Config, database?: Database): Prom
   const own = database ?? (await openDatabase(config.DATABASE_URL));
   try {
     await migrateToLatest(own);
+    await dropValueSamples(own);
     await installationSecret(own.db, config.SECRET_KEY);
     return config.SEED_DEMO && (await isEmpty(own.db)) ? await seedDemo(own.db) : [];
   } finally {

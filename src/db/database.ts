@@ -64,10 +64,12 @@ function openSqlite(path: string): Database {
   // a transaction is open on the connection they go through Kysely, which waits for it to end,
   // so a page never reads another request's uncommitted writes.
   sqliteFiles.set(db, { native, path });
+  const readers = new Map<string, Reader | null>();
   directReads.set(db, (source, parameters) => {
     if (native.inTransaction) return undefined;
-    const statement = statements.prepare(source);
-    return statement.reader ? statement.all(parameters as unknown[]) : undefined;
+    let reader = readers.get(source);
+    if (reader === undefined) readers.set(source, (reader = prepareReader(native, source)));
+    return reader ? (reader.statement.all(parameters as unknown[]) as unknown[][]).map(reader.row) : undefined;
   });
   return { db, dialect: 'sqlite', describe: describeDatabase(`file:${path}`), close: () => db.destroy() };
 }
@@ -101,6 +103,23 @@ export function checkpointInBackground(database: Database, everyMs = 1000): void
 }
 
 type DirectRead = (sql: string, parameters: readonly unknown[]) => unknown[] | undefined;
+type Reader = { statement: BetterSqlite3.Statement; row: (values: unknown[]) => unknown };
+
+/**
+ * A compiled SELECT that returns each row as an array, with a function that makes the row's
+ * object in one step. better-sqlite3 builds row objects a property at a time, looking each
+ * column name up in V8's string table per row: for the 20 posts of a topic page that was a
+ * fifth of the query's time. Its own statement, not the shared cache's: Kysely expects objects.
+ */
+function prepareReader(native: BetterSqlite3.Database, source: string): Reader | null {
+  const statement = native.prepare(source);
+  if (!statement.reader) return null;
+  statement.raw(true);
+  // Column names come from our own compiled SQL; JSON.stringify makes each a safe key literal.
+  // Repeated names keep the last value, as better-sqlite3's objects do.
+  const keys = statement.columns().map((c, i) => `${JSON.stringify(c.name)}: v[${i}]`);
+  return { statement, row: new Function('v', `return { ${keys.join(', ')} };`) as Reader['row'] };
+}
 const directReads = new WeakMap<Kysely<DB>, DirectRead>();
 
 /** A synchronous reader for a SQLite database's compiled SELECTs (undefined: use Kysely, as for writes). */

@@ -107,8 +107,10 @@ export function topicJsonLd(page: JsonLdTopicPage, publicUrl: string): JsonObjec
  * so no text a user wrote — "</script>", "<!--" — can end the element or change how it parses.
  */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(SCRIPT_UNSAFE, (c) => SCRIPT_ESCAPES[c]!);
+  let json = JSON.stringify(value);
+  // indexOf is a memchr-speed scan, several times faster than one regular-expression pass over
+  // the ~10 KB of a topic page's JSON, and most of these characters are absent from most pages.
+  for (const [c, escaped] of SCRIPT_ESCAPES) if (json.includes(c)) json = json.replaceAll(c, escaped);
+  return json;
 }
-// One pass over the JSON (it runs on every topic page view).
-const SCRIPT_UNSAFE = /[<>&\u2028\u2029]/g;
-const SCRIPT_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+const SCRIPT_ESCAPES: [string, string][] = [['<', '\\u003c'], ['>', '\\u003e'], ['&', '\\u0026'], ['\u2028', '\\u2028'], ['\u2029', '\\u2029']];

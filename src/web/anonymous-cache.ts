@@ -8,7 +8,7 @@
 // preview, signing in) keeps it. The other workers of a clustered server drop the same pages
 // when told over the cluster bus; other processes (the CLI) are bounded by the TTL.
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { publish, subscribe } from '../cluster/bus.ts';
 
 export interface PageCacheStats {
@@ -101,6 +101,10 @@ export const anonymousCache = fp(async (app: FastifyInstance, opts: AnonymousCac
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS') {
+      forgetWhatChanged(request, reply);
+      return payload;
+    }
     if (typeof payload !== 'string' || reply.statusCode !== 200 || !cacheable(request) || reply.getHeader('x-parley-cache')) return payload;
     const now = Date.now();
     const seen = visits.get(request.url);
@@ -138,15 +142,18 @@ export const anonymousCache = fp(async (app: FastifyInstance, opts: AnonymousCac
   const unsubscribe = subscribe(BUS_CHANNEL, (scope) => forget(scope === 'all' ? 'all' : { topic: Number((scope as { topic: unknown }).topic) }));
   app.addHook('onClose', async () => unsubscribe());
 
-  app.addHook('onResponse', async (request, reply) => {
-    const writes = request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS';
-    if (!writes || reply.statusCode >= 400 || request.routeOptions.config?.keepsPages) return;
+  // Before the response leaves (onSend, not onResponse): whoever the writer tells next — or the
+  // writer itself, reloading — must not meet the old page on this worker or another. The bus
+  // message goes out ahead of the response, and the primary relays it to each worker on the same
+  // channel as the connections it hands them, so it arrives first.
+  const forgetWhatChanged = (request: FastifyRequest, reply: FastifyReply) => {
+    if (reply.statusCode >= 400 || request.routeOptions.config?.keepsPages) return;
     const changes = changed.get(request);
     if (changes === 'nothing') return;
     const scope = changes ?? 'all';
     forget(scope);
     publish(BUS_CHANNEL, scope);
-  });
+  };
 });
 
 const BUS_CHANNEL = 'pages';

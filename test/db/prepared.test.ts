@@ -28,6 +28,25 @@ for (const kind of testDatabaseKinds()) {
       }
     });
 
+    test('rows come back as Kysely gives them: the same keys in the same order, aliases, nulls, numbers', async () => {
+      const database = await kind.open();
+      try {
+        const at = new Date().toISOString();
+        await database.db.insertInto('boards').values({ slug: 'a', name: 'A', description: 'first', position: 1, visibility: 'public', last_post_at: null, last_topic_id: null, created_at: at }).execute();
+        await database.db.insertInto('boards').values({ slug: 'b', name: 'B', description: '', position: 2, visibility: 'members', last_post_at: at, last_topic_id: null, created_at: at }).execute();
+        const build = (db: typeof database.db, min: number) =>
+          db.selectFrom('boards as x').innerJoin('boards as y', 'y.id', 'x.id').select(['x.slug', 'x.position', 'x.last_post_at', 'y.name as other_name', 'y.visibility']).where('x.position', '>=', min).orderBy('x.position');
+        const prepared = preparedQuery([P1] as [number], build);
+        const rows = await prepared(database.db, 1);
+        assert.deepStrictEqual(rows, await build(database.db, 1).execute());
+        assert.deepEqual(Object.keys(rows[0]!), ['slug', 'position', 'last_post_at', 'other_name', 'visibility']);
+        assert.deepStrictEqual(rows[1], { slug: 'b', position: 2, last_post_at: at, other_name: 'B', visibility: 'members' });
+        assert.equal(rows[0]!.last_post_at, null);
+      } finally {
+        await database.drop();
+      }
+    });
+
     test('a read while another request\'s transaction is open never sees its uncommitted rows', async () => {
       const database = await kind.open();
       try {

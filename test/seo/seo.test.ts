@@ -113,10 +113,11 @@ describe('XML escape, plain text and JSON for <script> (unit)', () => {
   });
 
   test('jsonForScript escapes < > & so nothing can close the <script>, and stays the same JSON', () => {
-    const value = { text: '</script><script>alert(1)</script> <!-- & \u2028' };
+    const value = { text: '</script><script>alert(1)</script> <!-- & \u2028 \u2029', more: ['a > b && c < d'] };
     const out = jsonForScript(value);
-    assert.doesNotMatch(out, /[<>&\u2028]/);
+    assert.doesNotMatch(out, /[<>&\u2028\u2029]/);
     assert.deepEqual(JSON.parse(out), value);
+    assert.equal(jsonForScript({ text: 'plain → text' }), JSON.stringify({ text: 'plain → text' }));
   });
 
   test('topicJsonLd: page 2 has no JSON-LD; deleted posts and users are not revealed', () => {
