@@ -10,6 +10,7 @@ export interface JsonLdPost {
   id: number;
   post_number: number;
   body_text: string;
+  kudos_count: number;
   created_at: string;
   updated_at: string | null;
   deleted_at: string | null;
@@ -55,7 +56,7 @@ export function topicJsonLd(page: JsonLdTopicPage, publicUrl: string): JsonObjec
       datePublished: p.created_at,
       ...modified(p),
       url: postUrl(p),
-      upvoteCount: 0, // until kudos exist
+      upvoteCount: p.kudos_count, // kudos are the community's upvotes
       author: person(p),
     });
     const accepted = page.answer && !page.answer.deleted_at ? page.answer : undefined;
@@ -68,7 +69,7 @@ export function topicJsonLd(page: JsonLdTopicPage, publicUrl: string): JsonObjec
         name: topic.title,
         text: text(first),
         answerCount: Math.max(0, topic.post_count - 1),
-        upvoteCount: 0,
+        upvoteCount: first.kudos_count,
         dateCreated: first.created_at,
         datePublished: first.created_at,
         ...modified(first),

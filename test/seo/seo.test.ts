@@ -122,7 +122,7 @@ describe('XML escape, plain text and JSON for <script> (unit)', () => {
 
   test('topicJsonLd: page 2 has no JSON-LD; deleted posts and users are not revealed', () => {
     const post = (n: number, extra: Partial<JsonLdPost> = {}): JsonLdPost => ({
-      id: 100 + n, post_number: n, body_text: `body ${n}`, created_at: '2026-01-01T00:00:00.000Z', updated_at: null,
+      id: 100 + n, post_number: n, body_text: `body ${n}`, kudos_count: 0, created_at: '2026-01-01T00:00:00.000Z', updated_at: null,
       deleted_at: null, username: `user${n}`, display_name: `Name ${n}`, user_deleted: null, ...extra,
     });
     const topic = { id: 7, slug: 'q', title: 'Q?', kind: 'question' as const, post_count: 25, created_at: '2026-01-01T00:00:00.000Z' };
@@ -162,10 +162,12 @@ for (const kind of testDatabaseKinds()) {
       const topic = await database.db
         .selectFrom('topics')
         .innerJoin('posts', 'posts.id', 'topics.solved_post_id')
-        .select(['topics.id', 'topics.slug', 'topics.title', 'topics.post_count', 'posts.post_number as answer_number'])
+        .select(['topics.id', 'topics.slug', 'topics.title', 'topics.post_count', 'posts.post_number as answer_number', 'posts.id as answer_id'])
         .where('topics.kind', '=', 'question')
         .orderBy('topics.id')
         .executeTakeFirstOrThrow();
+      // Kudos are the answer's upvotes.
+      await database.db.updateTable('posts').set({ kudos_count: 3 }).where('id', '=', topic.answer_id).execute();
       const res = await get(`/t/${topic.slug}/${topic.id}`);
       assert.equal(res.statusCode, 200);
       const ld = jsonLdOf(res.body);
@@ -180,7 +182,7 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(q.author['@type'], 'Person');
       assert.match(q.author.url, new RegExp(`^${SITE}/u/`));
       assert.equal(q.acceptedAnswer['@type'], 'Answer');
-      assert.equal(q.acceptedAnswer.upvoteCount, 0);
+      assert.equal(q.acceptedAnswer.upvoteCount, 3);
       assert.ok(q.acceptedAnswer.text.length > 0);
       assert.equal(q.acceptedAnswer.url, `${SITE}/t/${topic.slug}/${topic.id}#post-${topic.answer_number}`);
       for (const a of q.suggestedAnswer ?? []) assert.equal(a['@type'], 'Answer');
