@@ -213,7 +213,7 @@ function templateEngine(development: boolean): Eta {
     autoTrim: false,
     functionHeader: development
       ? `const partial = (name, data) => this.render('/partials/' + name, data, options);` // re-read on change
-      : `const partial = (name, data) => this.render('@' + name, data, options);`,
+      : `const partial = (name, data) => this.templatesSync.get('@' + name).call(this, data, options);`, // compiled at start
   });
   if (!development) {
     for (const file of readdirSync(partials)) {
