@@ -35,6 +35,9 @@ export function preparedQuery<Args extends readonly unknown[], Row>(
   };
 }
 
+/** A distinct text placeholder that no real value takes (for a slug or a tag). */
+export const S1 = '\u0000parley-placeholder-1';
+
 /** Distinct numeric placeholders that no real id or count takes. */
 export const P1 = -7_301_001;
 export const P2 = -7_301_002;
