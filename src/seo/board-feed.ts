@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
-import { DELETED_POST_TEXT, DELETED_USER_NAME } from './json-ld.ts';
+import { DELETED_POST_TEXT, DELETED_USER_NAME } from './deleted.ts';
 import { escapeXml, XML_DECLARATION } from './xml.ts';
 
 export const FEED_ENTRIES = 30;

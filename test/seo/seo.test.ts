@@ -1,5 +1,5 @@
-// Search-engine features on the seeded demo community: JSON-LD on topic pages (and that user
-// text cannot break out of its <script>), meta/Open Graph tags, rel prev/next, robots.txt, the
+// Search-engine features on the seeded demo community: schema.org microdata on topic pages (read
+// by an independent microdata parser; user text stays text in it), meta/Open Graph tags, rel prev/next, robots.txt, the
 // sitemap and the Atom feeds. Well-formedness is checked by a real XML parser: Chromium's
 // DOMParser (no XML parser is installed in node_modules); without Chromium those checks skip
 // locally and fail in CI, like the other browser tests.
@@ -14,7 +14,7 @@ import { createReply } from '../../src/community/create-reply.ts';
 import { acceptAnswer } from '../../src/community/accept-answer.ts';
 import { escapeXml } from '../../src/seo/xml.ts';
 import { htmlToPlainText, truncate } from '../../src/seo/plain-text.ts';
-import { jsonForScript, topicJsonLd, type JsonLdPost } from '../../src/seo/json-ld.ts';
+import { items, microdataItems, one, onlyItem, text, values } from '../helpers/microdata.ts';
 import { sitemapRoot, topicUrls, SITEMAP_CHUNK } from '../../src/seo/sitemap.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
@@ -70,15 +70,9 @@ async function parseXml(t: TestContext, xml: string, names: string[] = []): Prom
   return result as ParsedXml;
 }
 
-function jsonLdOf(html: string): Record<string, any> {
-  const scripts = [...html.matchAll(/<script type="application\/ld\+json">([^]*?)<\/script>/g)];
-  assert.equal(scripts.length, 1, 'one JSON-LD block');
-  return JSON.parse(scripts[0]![1]!);
-}
-
 const head = (html: string) => html.slice(0, html.indexOf('</head>'));
 
-describe('XML escape, plain text and JSON for <script> (unit)', () => {
+describe('XML escape and plain text (unit)', () => {
   test('escapeXml escapes the five XML specials, in text and attributes', () => {
     assert.equal(escapeXml(`<a href="x">Tom & Jerry's</a>`), '&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&apos;s&lt;/a&gt;');
     assert.equal(escapeXml('&amp;'), '&amp;amp;'); // no "already escaped" guessing
@@ -111,31 +105,6 @@ describe('XML escape, plain text and JSON for <script> (unit)', () => {
     assert.equal(emoji, 'a'.repeat(8) + '…');
     assert.ok(!/[\ud800-\udbff](?![\udc00-\udfff])/.test(truncate('😀'.repeat(100), 160)), 'no lone high surrogate');
   });
-
-  test('jsonForScript escapes < > & so nothing can close the <script>, and stays the same JSON', () => {
-    const value = { text: '</script><script>alert(1)</script> <!-- & \u2028 \u2029', more: ['a > b && c < d'] };
-    const out = jsonForScript(value);
-    assert.doesNotMatch(out, /[<>&\u2028\u2029]/);
-    assert.deepEqual(JSON.parse(out), value);
-    assert.equal(jsonForScript({ text: 'plain → text' }), JSON.stringify({ text: 'plain → text' }));
-  });
-
-  test('topicJsonLd: page 2 has no JSON-LD; deleted posts and users are not revealed', () => {
-    const post = (n: number, extra: Partial<JsonLdPost> = {}): JsonLdPost => ({
-      id: 100 + n, post_number: n, body_text: `body ${n}`, kudos_count: 0, created_at: '2026-01-01T00:00:00.000Z', updated_at: null,
-      deleted_at: null, username: `user${n}`, display_name: `Name ${n}`, user_deleted: null, ...extra,
-    });
-    const topic = { id: 7, slug: 'q', title: 'Q?', kind: 'question' as const, post_count: 25, created_at: '2026-01-01T00:00:00.000Z' };
-    assert.equal(topicJsonLd({ topic, posts: [post(21), post(22)] }, SITE), null);
-    const hiddenUser = { user_deleted: '2026-02-01', username: 'hidden-user', display_name: 'Hidden Person' };
-    const ld = topicJsonLd({ topic, posts: [post(1, hiddenUser), post(2, { deleted_at: '2026-02-01', body_text: 'secret text' }), post(3)], answer: post(22) }, SITE)!;
-    const q = ld.mainEntity as Record<string, any>;
-    assert.deepEqual(q.author, { '@type': 'Person', name: 'deleted user' });
-    assert.equal(q.acceptedAnswer.url, `${SITE}/t/q/7?page=2#post-22`);
-    assert.deepEqual(q.suggestedAnswer.map((a: any) => a.text), ['body 3']);
-    const all = JSON.stringify(ld);
-    assert.ok(!all.includes('Hidden Person') && !all.includes('hidden-user') && !all.includes('secret text'), all);
-  });
 });
 
 for (const kind of testDatabaseKinds()) {
@@ -158,7 +127,7 @@ for (const kind of testDatabaseKinds()) {
       return loc.slice(SITE.length);
     };
 
-    test('a solved question has QAPage JSON-LD with the accepted answer, plus description and Open Graph tags', async () => {
+    test('a solved question is a QAPage in microdata, with the accepted answer, plus description and Open Graph tags', async () => {
       const topic = await database.db
         .selectFrom('topics')
         .innerJoin('posts', 'posts.id', 'topics.solved_post_id')
@@ -168,36 +137,46 @@ for (const kind of testDatabaseKinds()) {
         .executeTakeFirstOrThrow();
       // Kudos are the answer's upvotes.
       await database.db.updateTable('posts').set({ kudos_count: 3 }).where('id', '=', topic.answer_id).execute();
-      const res = await get(`/t/${topic.slug}/${topic.id}`);
+      const url = `/t/${topic.slug}/${topic.id}`;
+      const res = await get(url);
       assert.equal(res.statusCode, 200);
-      const ld = jsonLdOf(res.body);
-      assert.equal(ld['@context'], 'https://schema.org');
-      assert.equal(ld['@type'], 'QAPage');
-      const q = ld.mainEntity;
-      assert.equal(q['@type'], 'Question');
-      assert.equal(q.name, topic.title);
-      assert.equal(q.answerCount, topic.post_count - 1);
-      assert.ok(q.text.length > 0 && !/<[a-z]/i.test(q.text), q.text);
-      assert.match(q.dateCreated, /^\d{4}-\d\d-\d\dT/);
-      assert.equal(q.author['@type'], 'Person');
-      assert.match(q.author.url, new RegExp(`^${SITE}/u/`));
-      assert.equal(q.acceptedAnswer['@type'], 'Answer');
-      assert.equal(q.acceptedAnswer.upvoteCount, 3);
-      assert.ok(q.acceptedAnswer.text.length > 0);
-      assert.equal(q.acceptedAnswer.url, `${SITE}/t/${topic.slug}/${topic.id}#post-${topic.answer_number}`);
-      for (const a of q.suggestedAnswer ?? []) assert.equal(a['@type'], 'Answer');
-      assert.equal((q.suggestedAnswer?.length ?? 0) + 1, Math.min(topic.post_count, 20) - 1);
+      assert.doesNotMatch(res.body, /application\/ld\+json/); // the text is not repeated in a JSON copy
+      const page = onlyItem(res.body, SITE + url, 'QAPage');
+      const q = one(page, 'mainEntity', 'Question');
+      assert.equal(text(q, 'name'), topic.title);
+      assert.equal(text(q, 'url'), SITE + url);
+      assert.equal(text(q, 'answerCount'), String(topic.post_count - 1));
+      assert.ok(text(q, 'text').trim().length > 0, "the question's text");
+      assert.match(text(q, 'dateCreated'), /^\d{4}-\d\d-\d\dT/);
+      assert.equal(text(q, 'datePublished'), text(q, 'dateCreated'));
+      const asker = one(q, 'author', 'Person');
+      assert.ok(text(asker, 'name').length > 0);
+      assert.match(text(asker, 'url'), new RegExp(`^${SITE}/u/`));
+      const accepted = one(q, 'acceptedAnswer', 'Answer');
+      assert.equal(text(accepted, 'upvoteCount'), '3');
+      assert.ok(text(accepted, 'text').trim().length > 0);
+      assert.equal(text(accepted, 'url'), `${SITE}${url}#post-${topic.answer_number}`);
+      one(accepted, 'author', 'Person');
+      // Every other reply on the page is a suggested answer; the accepted one is not listed twice.
+      const suggested = items(q, 'suggestedAnswer', 'Answer');
+      assert.equal(suggested.length + 1, Math.min(topic.post_count, 20) - 1);
+      assert.ok(!suggested.some((a) => text(a, 'url') === text(accepted, 'url')));
+      for (const a of suggested) {
+        assert.match(text(a, 'url'), new RegExp(`^${SITE}${url}#post-\\d+$`));
+        assert.match(text(a, 'upvoteCount'), /^\d+$/);
+        one(a, 'author', 'Person');
+      }
 
       const h = head(res.body);
       const description = /<meta name="description" content="([^"]*)">/.exec(h)?.[1];
       assert.ok(description && description.length <= 160 + 30, description); // + entity escapes
-      assert.match(h, new RegExp(`<meta property="og:url" content="${SITE}/t/${topic.slug}/${topic.id}">`));
+      assert.match(h, new RegExp(`<meta property="og:url" content="${SITE}${url}">`));
       assert.match(h, /<meta property="og:type" content="article">/);
       assert.match(h, /<meta property="og:title" content="[^"]+">/);
       assert.doesNotMatch(h, /rel="(prev|next)"/); // one page only
     });
 
-    test('a discussion has DiscussionForumPosting JSON-LD with its replies as comments', async () => {
+    test('a discussion is a DiscussionForumPosting in microdata, with its replies as comments', async () => {
       const topic = await database.db
         .selectFrom('topics')
         .innerJoin('boards', 'boards.id', 'topics.board_id')
@@ -207,36 +186,42 @@ for (const kind of testDatabaseKinds()) {
         .where('boards.visibility', '=', 'public')
         .orderBy('topics.id')
         .executeTakeFirstOrThrow();
-      const ld = jsonLdOf((await get(`/t/${topic.slug}/${topic.id}`)).body);
-      assert.equal(ld['@type'], 'DiscussionForumPosting');
-      assert.equal(ld.headline, topic.title);
-      assert.equal(ld.url, `${SITE}/t/${topic.slug}/${topic.id}`);
-      assert.match(ld.datePublished, /^\d{4}-/);
-      assert.equal(ld.author['@type'], 'Person');
-      assert.ok(ld.text.length > 0);
-      assert.equal(ld.comment.length, Math.min(topic.post_count, 20) - 1);
-      for (const c of ld.comment) {
-        assert.equal(c['@type'], 'Comment');
-        assert.match(c.url, new RegExp(`^${SITE}/t/${topic.slug}/${topic.id}#post-\\d+$`));
-        assert.ok(c.text && c.author.name && c.datePublished);
-      }
+      const url = `/t/${topic.slug}/${topic.id}`;
+      // Edited replies carry dateModified.
+      const edited = '2026-03-04T05:06:07.000Z';
+      await database.db.updateTable('posts').set({ updated_at: edited }).where('topic_id', '=', topic.id).where('post_number', '=', 2).execute();
+      const d = onlyItem((await get(url)).body, SITE + url, 'DiscussionForumPosting');
+      assert.equal(text(d, 'headline'), topic.title);
+      assert.equal(text(d, 'url'), SITE + url);
+      assert.equal(text(d, 'mainEntityOfPage'), SITE + url);
+      assert.equal(text(d, 'commentCount'), String(topic.post_count - 1));
+      assert.match(text(d, 'datePublished'), /^\d{4}-/);
+      assert.ok(text(one(d, 'author', 'Person'), 'name'));
+      assert.ok(text(d, 'text').trim().length > 0);
+      assert.deepEqual(values(d, 'upvoteCount'), []); // upvotes are for questions and answers
+      const comments = items(d, 'comment', 'Comment');
+      assert.equal(comments.length, Math.min(topic.post_count, 20) - 1);
+      comments.forEach((c, i) => {
+        assert.equal(text(c, 'url'), `${SITE}${url}#post-${i + 2}`);
+        assert.ok(text(c, 'text').trim() && text(one(c, 'author', 'Person'), 'name') && text(c, 'datePublished'));
+        assert.deepEqual(values(c, 'dateModified'), i === 0 ? [edited] : []);
+      });
     });
 
-    test('user text cannot break out of the JSON-LD <script>', async () => {
+    test('user text stays text in the microdata, and the page runs no script of its own', async () => {
       const evil = '</script><script>alert(1)</script>';
       const author = await makeUser(database.db);
-      const t = await createTopic(database.db, author, { boardSlug: 'ideas', kind: 'question', title: `Title ${evil}`, body: `Body ${evil} <!-- & more` });
+      const t = await createTopic(database.db, author, { boardSlug: 'ideas', kind: 'question', title: `Title ${evil} "quoted" <span itemprop="name">x</span>`, body: `Body ${evil} <!-- & more <span itemprop="url">y</span>` });
       await createReply(database.db, await makeUser(database.db), { topicId: t.id, body: `Reply ${evil}` });
-      const res = await get(`/t/${t.slug}/${t.id}`);
+      const url = `/t/${t.slug}/${t.id}`;
+      const res = await get(url);
       assert.equal(res.statusCode, 200);
-      // The only script element on the page is the JSON-LD one, and it ends where it should.
-      assert.equal(res.body.match(/<script/gi)?.length, 1);
-      assert.equal(res.body.match(/<\/script/gi)?.length, 1);
-      assert.doesNotMatch(res.body, /<script>alert/);
-      const ld = jsonLdOf(res.body);
-      assert.equal(ld.mainEntity.name, `Title ${evil}`);
-      assert.equal(ld.mainEntity.text, `Body ${evil} <!-- & more`);
-      assert.equal(ld.mainEntity.suggestedAnswer[0].text, `Reply ${evil}`);
+      assert.doesNotMatch(res.body, /<script/i); // visitors get no script at all on a topic page
+      const q = one(onlyItem(res.body, SITE + url, 'QAPage'), 'mainEntity', 'Question');
+      assert.equal(text(q, 'name'), `Title ${evil} "quoted" <span itemprop="name">x</span>`);
+      assert.equal(text(q, 'text').trim(), `Body ${evil} <!-- & more <span itemprop="url">y</span>`);
+      assert.equal(text(q, 'url'), SITE + url); // the user's markup added no property
+      assert.equal(text(one(q, 'suggestedAnswer', 'Answer'), 'text').trim(), `Reply ${evil}`);
     });
 
     test('deleted accounts and deleted posts leak neither names nor text', async () => {
@@ -249,14 +234,19 @@ for (const kind of testDatabaseKinds()) {
       const now = new Date().toISOString();
       await database.db.updateTable('users').set({ deleted_at: now }).where('id', '=', asker.id).execute();
       await database.db.updateTable('posts').set({ deleted_at: now }).where('id', '=', secret.id).execute();
-      const res = await get(`/t/${t.slug}/${t.id}`);
-      const ld = jsonLdOf(res.body);
-      assert.deepEqual(ld.mainEntity.author, { '@type': 'Person', name: 'deleted user' });
-      assert.equal(ld.mainEntity.acceptedAnswer, undefined);
-      assert.deepEqual(ld.mainEntity.suggestedAnswer.map((a: any) => a.text), ['A visible reply']);
+      const url = `/t/${t.slug}/${t.id}`;
+      const res = await get(url);
+      const q = one(onlyItem(res.body, SITE + url, 'QAPage'), 'mainEntity', 'Question');
+      const asked = one(q, 'author', 'Person');
+      assert.deepEqual(asked.properties, { name: ['deleted user'] });
+      assert.deepEqual(values(q, 'acceptedAnswer'), []);
+      assert.deepEqual(items(q, 'suggestedAnswer', 'Answer').map((a) => text(a, 'text').trim()), ['A visible reply']);
+      const all = JSON.stringify(q);
+      assert.ok(!all.includes(asker.username) && !all.includes('Secret answer text'), all);
       const h = head(res.body);
       assert.ok(!h.includes(asker.username) && !h.includes(asker.username.replace(/_/g, ' ')), 'asker name in head');
       assert.ok(!h.includes('Secret answer text'));
+      assert.ok(!res.body.includes('Secret answer text'));
       const feed = (await get('/b/ideas/feed.atom')).body;
       assert.ok(!feed.includes(asker.username) && !feed.includes(asker.username.replace(/_/g, ' ')), 'asker name in feed');
       assert.match(feed, /<author><name>deleted user<\/name><\/author>/);
@@ -278,7 +268,7 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(links(p1), { canonical: SITE + base, prev: undefined, next: `${SITE}${base}?page=2` });
       const p2 = await get(`${base}?page=2`);
       assert.deepEqual(links(p2.body), { canonical: `${SITE}${base}?page=2`, prev: SITE + base, next: `${SITE}${base}?page=3` });
-      assert.doesNotMatch(p2.body, /application\/ld\+json/); // structured data describes page 1, where the question is
+      assert.deepEqual(microdataItems(p2.body, `${SITE}${base}?page=2`), []); // structured data describes page 1, where the question is
       assert.match(head(p2.body), /<meta name="description" content="Reply number 21">/);
       assert.deepEqual(links((await get(`${base}?page=3`)).body), { canonical: `${SITE}${base}?page=3`, prev: `${SITE}${base}?page=2`, next: undefined });
       const wrongSlug = await get(`/t/old-slug/${t.id}?page=2`);
