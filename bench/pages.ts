@@ -64,11 +64,13 @@ async function main(): Promise<void> {
       warmup: { type: 'string', default: '3' },
       sample: { type: 'string', default: '1000' },
       workers: { type: 'string', default: String(availableParallelism()) },
+      rows: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    console.log('Usage: node --import tsx bench/pages.ts --database file:./data/bench.db [--connections 50] [--duration 10] [--warmup 3] [--sample 1000] [--workers N]');
+    console.log('Usage: node --import tsx bench/pages.ts --database file:./data/bench.db [--connections 50] [--duration 10] [--warmup 3] [--sample 1000] [--workers N] [--rows TEXT]');
+    console.log('  --rows TEXT  only the rows whose name contains TEXT (hello-world still runs around each), e.g. --rows "worker processes"');
     return;
   }
   const connections = Number(values.connections);
@@ -77,16 +79,22 @@ async function main(): Promise<void> {
   const sample = Number(values.sample);
   const workers = String(values.workers);
 
-  const { targets, token } = await choosePaths(values.database, sample, workers);
+  const chosen = await choosePaths(values.database, sample, workers);
+  const token = chosen.token;
+  const targets = values.rows ? chosen.targets.filter((t) => t.name.includes(values.rows!)) : chosen.targets;
+  if (targets.length === 0) throw new Error(`No row's name contains "${values.rows}"`);
   const idle = await idleShare(1000);
   if (idle < 0.8) console.warn(`Warning: the CPUs are only ${Math.round(idle * 100)}% idle; other work will skew the figures.`);
-  const servers = {
-    hello: await startChild('serve-hello.ts', {}),
-    parley: await startChild('serve-parley.ts', { DATABASE_URL: values.database, ANON_CACHE_SECONDS: '0' }),
-    helloWorkers: await startChild('serve-hello.ts', { WORKERS: workers }),
-    parleyWorkers: await startChild('serve-parley.ts', { DATABASE_URL: values.database, ANON_CACHE_SECONDS: '0', WORKERS: workers }),
-    parleyCached: await startChild('serve-parley.ts', { DATABASE_URL: values.database, ANON_CACHE_SECONDS: '10', WORKERS: workers }),
+  const kinds: Record<Target['server'], [string, Record<string, string>]> = {
+    hello: ['serve-hello.ts', {}],
+    parley: ['serve-parley.ts', { DATABASE_URL: values.database, ANON_CACHE_SECONDS: '0' }],
+    helloWorkers: ['serve-hello.ts', { WORKERS: workers }],
+    parleyWorkers: ['serve-parley.ts', { DATABASE_URL: values.database, ANON_CACHE_SECONDS: '0', WORKERS: workers }],
+    parleyCached: ['serve-parley.ts', { DATABASE_URL: values.database, ANON_CACHE_SECONDS: '10', WORKERS: workers }],
   };
+  // Only the servers the chosen rows need (and hello-world, which runs around every row).
+  const servers = {} as Record<Target['server'], Awaited<ReturnType<typeof startChild>>>;
+  for (const kind of new Set<Target['server']>(['hello', ...targets.map((t) => t.server)])) servers[kind] = await startChild(...kinds[kind]);
   // Servers keep compiling and warming up for a while after they listen (workers too): the first
   // row must not measure hello-world against that.
   for (let waited = 0; waited < 20 && (await idleShare(1000)) < 0.9; waited++);

@@ -1,7 +1,7 @@
 // Who is asking: reads the session cookie once per request and sets request.actor (roles for
 // the policy) and request.user (name for the header). Visitors cost no database query.
 import fp from 'fastify-plugin';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../db/schema.ts';
 import { rolesOf } from './find-user.ts';
 import { SESSION_COOKIE, userForSession } from './sessions.ts';
@@ -18,7 +18,7 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
   app.decorateRequest('apiToken', null);
-  app.addHook('onRequest', async (request, reply) => {
+  const identify = async (request: FastifyRequest, reply: FastifyReply) => {
     // Scripts on the JSON API: `Authorization: Bearer <API token>` instead of the cookie.
     if (await bearerAuth(app.database.db, request, reply)) return;
     const raw = request.cookies[SESSION_COOKIE];
@@ -30,5 +30,10 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     request.sessionToken = unsigned.value;
     request.user = { id: user.id, username: user.username, display_name: user.display_name, email_verified_at: user.email_verified_at };
     request.actor = { id: user.id, roles: new Set<Role>(await rolesOf(app.database.db, user.id)) };
+  };
+  app.addHook('onRequest', (request, reply, done) => {
+    // Most requests are visitors': no token and no session cookie, so nothing to wait for.
+    if (request.headers.authorization === undefined && request.cookies[SESSION_COOKIE] === undefined) return done();
+    identify(request, reply).then(() => done(), done);
   });
 });

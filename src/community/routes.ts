@@ -20,8 +20,9 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
   const views = new ViewCounter(db);
   app.addHook('onClose', () => views.stop());
   // Visitors served from the page cache count as views too.
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     if (reply.getHeader('x-parley-cache') === 'hit' && request.routeOptions.url === '/t/:slug/:id') views.count((request.params as { id: number }).id);
+    done();
   });
 
   app.get('/', { config: cached }, async (request, reply) => {

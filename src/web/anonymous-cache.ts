@@ -105,7 +105,8 @@ export const anonymousCache = fp(async (app: FastifyInstance, opts: AnonymousCac
       forgetWhatChanged(request, reply);
       return payload;
     }
-    if (typeof payload !== 'string' || reply.statusCode !== 200 || !cacheable(request) || reply.getHeader('x-parley-cache')) return payload;
+    // Pages come as bytes (src/web/views.ts); feeds and sitemaps as strings.
+    if ((typeof payload !== 'string' && !Buffer.isBuffer(payload)) || reply.statusCode !== 200 || !cacheable(request) || reply.getHeader('x-parley-cache')) return payload;
     const now = Date.now();
     const seen = visits.get(request.url);
     const count = seen && seen[1] > now ? seen[0] + 1 : 1;
@@ -115,7 +116,7 @@ export const anonymousCache = fp(async (app: FastifyInstance, opts: AnonymousCac
       return payload;
     }
     visits.delete(request.url);
-    const body = Buffer.from(payload);
+    const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
     if (body.length > maxBytes) return payload;
     const old = cache.get(request.url);
     if (old) drop(request.url, old);

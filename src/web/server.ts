@@ -8,11 +8,9 @@ import { ClusterRateLimitStore } from '../cluster/rate-limit-store.ts';
 import { isWorker } from '../cluster/primary.ts';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import view from '@fastify/view';
-import { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
@@ -43,6 +41,7 @@ import { guardAdminRoutes } from '../confidentiality/admin-routes.ts';
 import { seoRoutes } from '../seo/routes.ts';
 import { UserError } from '../shared/errors.ts';
 import { viewHelpers } from './view-helpers.ts';
+import { views } from './views.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -51,10 +50,6 @@ declare module 'fastify' {
     mailer: Mailer;
     /** Tells people @mentioned in a new post, in the background (a mail failure never fails the post). */
     notifyMentions(postId: number): void;
-  }
-  interface FastifyReply {
-    /** Merged into every view's data by @fastify/view. */
-    locals: Record<string, unknown>;
   }
   interface FastifyRequest {
     /** The signed-in account, or null for a visitor. */
@@ -125,10 +120,11 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
     },
   });
   await app.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 10, fieldSize: 10_000 } });
-  app.addHook('preHandler', async (request, reply) => {
+  app.addHook('preHandler', (request, reply, done) => {
     // Available to every template: who is signed in, and a CSRF token on demand (sign-out form).
     // Set before the CSRF check below, so that its error page still knows who is signed in.
-    Object.assign(reply.locals, { actor: request.actor, user: request.user, csrfToken: () => reply.generateCsrf() });
+    reply.locals = { actor: request.actor, user: request.user, csrfToken: () => reply.generateCsrf() };
+    done();
   });
   app.addHook('preHandler', (request, reply, done) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done();
@@ -152,10 +148,9 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   const avatars = avatarDir(resolve(config.UPLOADS_DIR));
   mkdirSync(avatars, { recursive: true });
   await app.register(fastifyStatic, { root: avatars, prefix: '/avatars/', decorateReply: false, maxAge: '7d', immutable: true });
-  await app.register(view, {
-    engine: { eta: templateEngine(config.NODE_ENV === 'development') },
+  await app.register(views, {
     root: here('./views'),
-    production: config.NODE_ENV !== 'development',
+    development: config.NODE_ENV === 'development',
     defaultContext: { site: { name: config.SITE_NAME, url: config.publicUrl }, h: viewHelpers },
   });
 
@@ -198,29 +193,6 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await app.register(seoRoutes);
   await app.register(apiRoutes);
   return app;
-}
-
-/**
- * Eta, plus `partial(name, data)` in every template for the partials that repeat per row (a post,
- * an author). Eta's `include` copies all of the caller's data into each call and resolves the
- * path each time: on a topic page of 20 posts that was ~40 % of the rendering time, mostly GC.
- * A partial gets only the data it is given. Outside development they are compiled once, here.
- */
-function templateEngine(development: boolean): Eta {
-  const partials = here('./views/partials');
-  const eta = new Eta({
-    autoEscape: true,
-    autoTrim: false,
-    functionHeader: development
-      ? `const partial = (name, data) => this.render('/partials/' + name, data, options);` // re-read on change
-      : `const partial = (name, data) => this.templatesSync.get('@' + name).call(this, data, options);`, // compiled at start
-  });
-  if (!development) {
-    for (const file of readdirSync(partials)) {
-      if (file.endsWith('.eta')) eta.loadTemplate('@' + file.slice(0, -4), readFileSync(join(partials, file), 'utf8'));
-    }
-  }
-  return eta;
 }
 
 function sendError(reply: import('fastify').FastifyReply, status: number, message: string, guard?: object) {

@@ -12,3 +12,10 @@ test('dates read like the en-GB format, in UTC', () => {
   assert.equal(viewHelpers.ago(new Date(Date.now() - 90 * 60_000).toISOString()), '1 h ago');
   assert.equal(viewHelpers.ago('2020-03-01T10:00:00.000Z'), '1 Mar 2020');
 });
+
+test('counts read like the en-GB format, small ones without asking Intl', () => {
+  const intl = new Intl.NumberFormat('en-GB');
+  for (const n of [0, 1, 7, 999, 1000, 12_345, 1_234_567, -5, -999, -1000, 2.5]) assert.equal(viewHelpers.n(n), intl.format(n), String(n));
+  assert.equal(viewHelpers.plural(1, 'reply', 'replies'), '1 reply');
+  assert.equal(viewHelpers.plural(1000, 'reply', 'replies'), '1,000 replies');
+});
