@@ -13,7 +13,14 @@ const BADGES: readonly Badge[] = [
   { role: 'community_manager', label: 'Community Manager' },
 ];
 
-export function badgesFor(roles: readonly Role[] | undefined): Badge[] {
-  if (!roles || roles.length === 0) return [];
-  return BADGES.filter((b) => roles.includes(b.role));
+const NONE: readonly Badge[] = Object.freeze([]);
+// Pages show the same people's badges over and over (a topic page asks for each post's author):
+// worked out once per role list. Author cards keep one role list per person while cached.
+const known = new WeakMap<readonly Role[], readonly Badge[]>();
+
+export function badgesFor(roles: readonly Role[] | undefined): readonly Badge[] {
+  if (!roles || roles.length === 0) return NONE;
+  let badges = known.get(roles);
+  if (!badges) known.set(roles, (badges = Object.freeze(BADGES.filter((b) => roles.includes(b.role)))));
+  return badges;
 }

@@ -74,12 +74,10 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
       // One URL per page of a topic: a wrong or outdated slug redirects permanently.
       if (request.params.slug !== data.topic.slug) return reply.redirect(canonical, 301);
       views.count(data.topic.id);
-      return reply.view('topic', {
-        ...data,
-        ...topicHead(data, app.config.publicUrl),
+      return reply.view('topic', Object.assign(data, topicHead(data, app.config.publicUrl), {
         title: data.page > 1 ? `${data.topic.title} (page ${data.page})` : data.topic.title,
         canonical,
-      });
+      }));
     },
   );
 

@@ -13,6 +13,16 @@ function isoDate(iso: string): string {
   return `${Number(iso.slice(8, 10))} ${MONTHS[Number(iso.slice(5, 7)) - 1]} ${iso.slice(0, 4)}`;
 }
 
+// A page links each post's author: their profile addresses are kept (a bounded set) rather than
+// percent-encoded again every time.
+const profileUrls = new Map<string, string>();
+function profileUrl(username: string): string {
+  const url = `/u/${encodeURIComponent(username)}`;
+  if (profileUrls.size >= 10_000) profileUrls.clear();
+  profileUrls.set(username, url);
+  return url;
+}
+
 /** Small formatting helpers available to every template as `it.h`. */
 export const viewHelpers = {
   date: (iso: string | null | undefined) => (iso ? isoDate(iso) : ''),
@@ -32,7 +42,7 @@ export const viewHelpers = {
   badges: (roles: Role[] | undefined) => badgesFor(roles),
   topicUrl: (t: { id: number; slug: string }, page = 1) => `/t/${t.slug}/${t.id}${page > 1 ? `?page=${page}` : ''}`,
   boardUrl: (slug: string, page = 1) => `/b/${slug}${page > 1 ? `?page=${page}` : ''}`,
-  userUrl: (username: string) => `/u/${encodeURIComponent(username)}`,
+  userUrl: (username: string) => profileUrls.get(username) ?? profileUrl(username),
   /** "812 bytes", "3.4 KB", "1.0 MB". */
   fileSize: kib,
 };
