@@ -31,7 +31,11 @@ export async function listBoardTopics(db: Kysely<DB>, actor: Actor | null, board
   const roles = new Map([...cards].map(([id, card]) => [id, card.roles]));
   const tagRows = topics.length ? await queries.tags(db, board.id, tag ?? '', offset) : [];
   const tags = new Map<number, string[]>();
-  for (const r of tagRows) tags.set(r.topic_id, [...(tags.get(r.topic_id) ?? []), r.tag]);
+  for (const r of tagRows) {
+    const list = tags.get(r.topic_id);
+    if (list) list.push(r.tag);
+    else tags.set(r.topic_id, [r.tag]);
+  }
   return { board, topics, roles, tags, page, pageCount, sort, tag: tag ?? null };
 }
 

@@ -48,14 +48,13 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
       const data = await listBoardTopics(db, request.actor, request.params.slug, page, sort, tag);
       const board = data.board;
       const heading = tag ? `${board.name}: #${tag}` : board.name;
-      return reply.view('board', {
-        ...data,
+      return reply.view('board', Object.assign(data, {
         title: data.page > 1 ? `${heading} (page ${data.page})` : heading,
         // Sorted and tagged lists are views of the board: the plain board is their canonical page.
         canonical: sort === 'latest' && !tag ? viewHelpers.boardUrl(board.slug, data.page) : viewHelpers.boardUrl(board.slug),
         canCreate: can(request.actor, 'topic.create', board),
         listUrl: (p: number, s: Sort = sort) => listUrl(board.slug, p, s, tag),
-      });
+      }));
     },
   );
 

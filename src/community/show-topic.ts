@@ -59,7 +59,7 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
     attachments,
     canReply: can(actor, 'post.create', subject),
     canModerate: can(actor, 'topic.moderate', subject),
-    canAccept: topic.kind === 'question' && can(actor, 'answer.accept', { ...subject, authorId: topic.user_id }),
+    canAccept: topic.kind === 'question' && can(actor, 'answer.accept', { board: subject.board, locked: subject.locked, closed: subject.closed, deleted: subject.deleted, authorId: topic.user_id }),
     // The knowledge-base article made from this thread (readers see it once it is published).
     article: kb && can(actor, 'article.view', kb) ? { slug: kb.slug, title: kb.title, status: kb.status } : null,
     canMakeArticle: !kb && topic.kind === 'question' && !!topic.solved_post_id && can(actor, 'article.createFromTopic', subject),
