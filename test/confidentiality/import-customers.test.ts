@@ -35,9 +35,11 @@ for (const kind of testDatabaseKinds()) {
       assert.ok(reg.probes / reg.entryCount < 4, `${(reg.probes / reg.entryCount).toFixed(1)} probes per value while loading`);
       assert.equal(reg.lookup('name', 'Jan Jansen').length, N);
       assert.equal(reg.lookup('address', 'Kerkstraat 3, 3511 AB Utrecht').length, N / 4);
+      // Lookups of unique values stay short too. Averaged over many: where one value's slot lands
+      // depends on the keyed hash, and so on the installation's random secret.
       const before = reg.probes;
-      assert.deepEqual(reg.lookup('customer_number', 'KL1000007'), [7]);
-      assert.ok(reg.probes - before < 4);
+      for (let i = 0; i < 1000; i++) assert.deepEqual(reg.lookup('customer_number', `KL${1000000 + i * 7}`), [i * 7]);
+      assert.ok((reg.probes - before) / 1000 < 4, `${((reg.probes - before) / 1000).toFixed(1)} probes per lookup`);
     });
   });
 }
