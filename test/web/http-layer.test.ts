@@ -86,6 +86,21 @@ for (const kind of testDatabaseKinds()) {
       assert.ok(res.body.includes('<span itemprop="name">Zoë 日本</span>'), "the author's name arrives intact");
     });
 
+    test('in development (templates re-read on every render, as npm start runs) pages come out the same', async () => {
+      const dev = await testServer(database, { NODE_ENV: 'development' });
+      try {
+        const topic = await database.db.selectFrom('topics').select(['id', 'slug']).where('solved_post_id', 'is not', null).orderBy('id').executeTakeFirstOrThrow();
+        for (const url of ['/', '/b/home-internet', `/t/${topic.slug}/${topic.id}`, '/no-such-page']) {
+          const [a, b] = [await app.inject({ url }), await dev.inject({ url })];
+          assert.equal(b.statusCode, a.statusCode, url);
+          assert.ok(b.body.length > 500, url);
+          assert.equal(b.body, a.body, url);
+        }
+      } finally {
+        await dev.close();
+      }
+    });
+
     test('an error page is a rendered view too, for a visitor and with the right status', async () => {
       const res = await app.inject({ url: '/t/nothing-here/999999' });
       assert.equal(res.statusCode, 404);
