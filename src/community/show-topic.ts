@@ -13,7 +13,7 @@ const NO_ATTACHMENTS: Awaited<ReturnType<typeof attachmentsOfPosts>> = new Map()
 export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: number, page: number) {
   const [topic] = await topicQuery(db, topicId);
   if (!topic) throw new NotFoundError('No such topic');
-  const subject = { board: { visibility: topic.visibility }, locked: !!topic.locked, closed: !!topic.closed, deleted: !!topic.deleted_at };
+  const subject: TopicSubject = { board: { visibility: topic.visibility }, locked: !!topic.locked, closed: !!topic.closed, deleted: !!topic.deleted_at };
   if (!can(actor, 'topic.view', subject)) {
     if (topic.visibility === 'members' && !actor && !topic.deleted_at) throw new UserError('This topic is for signed-in members. Please sign in to read it.', 401);
     throw new NotFoundError('No such topic');
@@ -37,8 +37,7 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
     : new Set<number>();
   const abilities = new Map(
     posts.map((p) => {
-      // Spelled out: a spread per post is a slow object copy (see withAuthor).
-      const s = { board: subject.board, locked: subject.locked, closed: subject.closed, deleted: subject.deleted, authorId: p.user_id, postDeleted: !!p.deleted_at };
+      const s = authored(subject, p.user_id, !!p.deleted_at);
       return [p.id, { edit: can(actor, 'post.edit', s), delete: can(actor, 'post.delete', s), kudos: can(actor, 'post.kudos', s), gaveKudos: mine.has(p.id) }];
     }),
   );
@@ -59,11 +58,19 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
     attachments,
     canReply: can(actor, 'post.create', subject),
     canModerate: can(actor, 'topic.moderate', subject),
-    canAccept: topic.kind === 'question' && can(actor, 'answer.accept', { board: subject.board, locked: subject.locked, closed: subject.closed, deleted: subject.deleted, authorId: topic.user_id }),
+    canAccept: topic.kind === 'question' && can(actor, 'answer.accept', authored(subject, topic.user_id, false)),
     // The knowledge-base article made from this thread (readers see it once it is published).
     article: kb && can(actor, 'article.view', kb) ? { slug: kb.slug, title: kb.title, status: kb.status } : null,
     canMakeArticle: !kb && topic.kind === 'question' && !!topic.solved_post_id && can(actor, 'article.createFromTopic', subject),
   };
+}
+
+type TopicSubject = { board: { visibility: BoardVisibility }; locked: boolean; closed: boolean; deleted: boolean };
+
+// The topic as the policy sees it, plus a post's author: spelled out rather than spread, since a
+// spread followed by more properties is a slow object copy on Node 20 (~2 µs, once per post).
+function authored(t: TopicSubject, authorId: number, postDeleted: boolean) {
+  return { board: t.board, locked: t.locked, closed: t.closed, deleted: t.deleted, authorId, postDeleted };
 }
 
 // The topic page's queries, compiled once (see src/db/prepared.ts): they run on every view.
