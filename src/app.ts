@@ -30,7 +30,7 @@ export interface StartOptions {
 
 /** Migrations, the installation secret and the demo community of an empty database: once per server. */
 export async function prepareDatabase(config: Config, database?: Database): Promise<DemoLogin[]> {
-  const own = database ?? (await openDatabase(config.DATABASE_URL));
+  const own = database ?? (await openDatabase(config.DATABASE_URL, { synchronous: config.SQLITE_SYNCHRONOUS }));
   try {
     await migrateToLatest(own);
     await dropValueSamples(own);
@@ -42,7 +42,7 @@ export async function prepareDatabase(config: Config, database?: Database): Prom
 }
 
 export async function startParley(config: Config, opts: StartOptions = {}): Promise<Running> {
-  const database = await openDatabase(config.DATABASE_URL, { connections: opts.connections });
+  const database = await openDatabase(config.DATABASE_URL, { connections: opts.connections, synchronous: config.SQLITE_SYNCHRONOUS });
   let app: FastifyInstance | undefined;
   try {
     const demoLogins = opts.prepare === false ? [] : await prepareDatabase(config, database);

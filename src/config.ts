@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -66,6 +67,21 @@ const schema = z.object({
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_DISPLAY_NAME: z.string().min(1).max(60).default('your company'),
+  // Which peers may tell the client's address in X-Forwarded-For: off (default: the TCP peer is
+  // the client), a comma list of proxy addresses/CIDRs, or a hop count. See trustProxySetting.
+  TRUST_PROXY: z
+    .string()
+    .default('off')
+    .transform((v, ctx) => {
+      const t = parseTrustProxy(v);
+      if (typeof t === 'string' && t.startsWith('!')) {
+        ctx.addIssue({ code: 'custom', message: t.slice(1) });
+        return z.NEVER;
+      }
+      return t as false | number | string[];
+    }),
+  // SQLite's fsync policy in WAL mode: normal (default) may lose the last commits on power loss, full does not.
+  SQLITE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
 }).superRefine((c, ctx) => {
   const oidc = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
   const set = oidc.filter((k) => c[k]);
@@ -117,4 +133,31 @@ export function workerCount(config: Pick<Config, 'WORKERS' | 'NODE_ENV'>): numbe
   // "auto" stops at 16: past that, SQLite's single writer and memory (a worker holds its own
   // page cache and guard registers) matter more than cores; a number is taken as given.
   return wanted === 'auto' ? Math.min(availableParallelism(), 16) : wanted;
+}
+
+/**
+ * TRUST_PROXY as Fastify's `trustProxy` takes it: false (off), a hop count, or a list of proxy
+ * addresses / CIDR ranges (and proxy-addr's names loopback, linklocal, uniquelocal). `true`
+ * (believe any X-Forwarded-For) is deliberately not offered: a client could choose its own address
+ * and escape every per-address limit. A string starting with "!" is the error to report.
+ */
+export function parseTrustProxy(raw: string): false | number | string[] | string {
+  const v = raw.trim().toLowerCase();
+  if (v === '' || v === 'off' || v === 'false' || v === 'no' || v === '0') return false;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return hops <= 10 ? hops : '!a hop count must be at most 10';
+  }
+  if (v === 'true' || v === 'on' || v === '*') return '!must name the proxies (addresses or CIDRs) or a hop count: trusting every peer lets any client choose its address';
+  const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const entry of list) {
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) continue;
+    const [addr, bits, ...rest] = entry.split('/');
+    const family = isIP(addr ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    if (!family || rest.length || (bits !== undefined && (!/^\d+$/.test(bits) || Number(bits) > maxBits))) {
+      return `!"${entry}" is not an IP address or CIDR range (expected e.g. 10.0.0.1, 10.0.0.0/8, ::1, loopback, or a hop count)`;
+    }
+  }
+  return list.length ? list : false;
 }

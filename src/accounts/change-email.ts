@@ -3,7 +3,7 @@ import type { DB } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Actor } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
-import { verifyPassword } from './passwords.ts';
+import { verifyThrottled, type SignInClient } from './sign-in-throttle.ts';
 import { sendVerification } from './sign-up.ts';
 import { emailSchema } from './validation.ts';
 
@@ -11,12 +11,13 @@ import { emailSchema } from './validation.ts';
  * Asks to move the account to a new address: a link goes to the new address, and only when it
  * is followed does the address change (and the Employee role follow it, see verify-email).
  */
-export async function requestEmailChange(db: Kysely<DB>, mailer: Mailer, siteUrl: string, actor: Actor, newEmail: string, password: string): Promise<string> {
+export async function requestEmailChange(db: Kysely<DB>, mailer: Mailer, siteUrl: string, actor: Actor, newEmail: string, password: string, client: SignInClient): Promise<string> {
   const parsed = emailSchema.safeParse(newEmail);
   if (!parsed.success) throw new UserError(parsed.error.issues[0]!.message, 400, 'email');
   const email = parsed.data;
   const user = await db.selectFrom('users').select(['password_hash', 'email_lower']).where('id', '=', actor.id).executeTakeFirstOrThrow();
-  if (user.password_hash && !(await verifyPassword(user.password_hash, typeof password === 'string' ? password : ''))) {
+  // A wrong current password counts as a failed sign-in (same throttle).
+  if (user.password_hash && !(await verifyThrottled(db, { id: actor.id, password_hash: user.password_hash }, typeof password === 'string' ? password : '', client))) {
     throw new UserError('Your current password is not right.', 400, 'currentPassword');
   }
   if (user.email_lower === email.toLowerCase()) throw new UserError('That is already your address.', 400, 'email');

@@ -7,6 +7,7 @@ import { findUserByLogin } from './find-user.ts';
 import { hashPassword } from './passwords.ts';
 import { assertStrongPassword } from './password-strength.ts';
 import { destroyUserSessions } from './sessions.ts';
+import { revokeAllApiTokens } from '../api/tokens/revoke-all-tokens.ts';
 import { passwordSchema } from './validation.ts';
 
 /** Sends a reset link if the address belongs to an account; says nothing either way. */
@@ -22,8 +23,8 @@ export async function requestPasswordReset(db: Kysely<DB>, mailer: Mailer, siteU
   });
 }
 
-/** Sets a new password from a reset link, and signs the account out everywhere. */
-export async function resetPassword(db: Kysely<DB>, token: string, password: string): Promise<{ userId: number }> {
+/** Sets a new password from a reset link, signs the account out everywhere and revokes its API tokens. */
+export async function resetPassword(db: Kysely<DB>, token: string, password: string): Promise<{ userId: number; revokedTokens: number }> {
   const parsed = passwordSchema.safeParse(password);
   if (!parsed.success) throw new UserError(parsed.error.issues[0]!.message, 400, 'password');
   await assertStrongPassword(password);
@@ -35,5 +36,5 @@ export async function resetPassword(db: Kysely<DB>, token: string, password: str
     return t.user_id;
   });
   await destroyUserSessions(db, userId);
-  return { userId };
+  return { userId, revokedTokens: await revokeAllApiTokens(db, userId) };
 }

@@ -9,11 +9,17 @@ import { requestPasswordReset, resetPassword } from './reset-password.ts';
 import { SESSION_COOKIE, SESSION_DAYS, destroySession } from './sessions.ts';
 import { showPublicProfile } from './show-profile.ts';
 import { signIn } from './sign-in.ts';
+import { ThrottledError } from './sign-in-throttle.ts';
+import { rememberDevice, signInClient } from './device-cookie.ts';
+import { destroyOtherSessions } from './sessions.ts';
+import { renewCsrfSecret } from '../web/csrf-session.ts';
 import { signUp } from './sign-up.ts';
 import { verifyEmail } from './verify-email.ts';
 import { formText as str } from '../web/request-helpers.ts';
 
 type Form = Record<string, string | undefined>;
+
+export const revokedTokensText = (n: number) => (n === 0 ? 'your account had no API token to revoke' : n === 1 ? 'your API token is revoked' : `your ${n} API tokens are revoked`);
 
 
 export async function accountRoutes(app: FastifyInstance): Promise<void> {
@@ -56,12 +62,15 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: Form }>('/signin', limited, async (request, reply) => {
     const b = request.body ?? {};
     try {
-      const session = await signIn(db, str(b.login), str(b.password));
+      const session = await signIn(db, str(b.login), str(b.password), signInClient(request));
       setSession(reply, session.token, session.expires);
+      rememberDevice(request, reply, session.userId, app.config.NODE_ENV === 'production');
+      renewCsrfSecret(reply);
       // Policy point 2: an employee reads and acknowledges the guidelines on first sign-in.
       const actor = await loadActor(db, session.userId);
       if (actor && (await mustAcknowledgeGuidelines(db, actor))) return reply.redirect('/guidelines', 303);
     } catch (err) {
+      if (err instanceof ThrottledError) reply.header('retry-after', String(err.retryAfterSeconds));
       if (err instanceof UserError) return form(reply, request, 'signin', 'Sign in', { values: { login: str(b.login) }, error: err.message, sso }, err.status);
       throw err;
     }
@@ -71,12 +80,16 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
   app.post('/signout', { config: { keepsPages: true } }, async (request, reply) => {
     if (request.sessionToken) await destroySession(db, request.sessionToken);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    renewCsrfSecret(reply);
     return reply.redirect('/', 303);
   });
 
   app.get<{ Querystring: { token?: string } }>('/verify-email', async (request, reply) => {
-    await verifyEmail(db, str(request.query.token), company);
-    return reply.view('notice', { title: 'Address confirmed', message: 'Thank you: your e-mail address is confirmed.', link: request.user ? null : { href: '/signin', text: 'Sign in' } });
+    const { userId, changed } = await verifyEmail(db, str(request.query.token), company);
+    // A changed address ends the account's other sessions (this browser stays signed in if it is the owner's).
+    if (changed) await destroyOtherSessions(db, userId, request.user?.id === userId ? request.sessionToken : null);
+    const message = changed ? 'Thank you: your e-mail address is changed and confirmed. Your other devices have been signed out.' : 'Thank you: your e-mail address is confirmed.';
+    return reply.view('notice', { title: 'Address confirmed', message, link: request.user ? null : { href: '/signin', text: 'Sign in' } });
   });
 
   app.get('/password/forgot', (request, reply) => form(reply, request, 'forgot', 'Forgot your password?'));
@@ -98,13 +111,14 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
   });
   app.post<{ Body: Form }>('/password/reset', limited, async (request, reply) => {
     const token = str(request.body?.token);
+    let revoked = 0;
     try {
-      await resetPassword(db, token, str(request.body?.password));
+      revoked = (await resetPassword(db, token, str(request.body?.password))).revokedTokens;
     } catch (err) {
       if (err instanceof UserError && err.field === 'password') return form(reply, request, 'reset', 'Choose a new password', { token, error: err.message }, err.status);
       throw err;
     }
-    return reply.view('notice', { title: 'Password changed', actor: null, user: null, message: 'Your password is changed and you are signed out everywhere.', link: { href: '/signin', text: 'Sign in' } });
+    return reply.view('notice', { title: 'Password changed', actor: null, user: null, message: `Your password is changed, you are signed out everywhere, and ${revokedTokensText(revoked)}.`, link: { href: '/signin', text: 'Sign in' } });
   });
 
   app.get<{ Params: { username: string } }>(

@@ -35,3 +35,10 @@ export async function destroySession(db: Kysely<DB>, token: string): Promise<voi
 export async function destroyUserSessions(db: Kysely<DB>, userId: number): Promise<void> {
   await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
 }
+
+/** Signs a user out everywhere but the given session (after an e-mail address change). */
+export async function destroyOtherSessions(db: Kysely<DB>, userId: number, keepToken: string | null): Promise<void> {
+  let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (keepToken) q = q.where('id', '!=', hashToken(keepToken));
+  await q.execute();
+}

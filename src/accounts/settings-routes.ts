@@ -16,6 +16,9 @@ import { createApiToken } from '../api/tokens/create-token.ts';
 import { listApiTokens } from '../api/tokens/list-tokens.ts';
 import { revokeApiToken } from '../api/tokens/revoke-token.ts';
 import { signedIn, formText as str } from '../web/request-helpers.ts';
+import { signInClient } from './device-cookie.ts';
+import { revokedTokensText } from './routes.ts';
+import { avatarUploads, readAvatarForm } from './avatar-form.ts';
 
 type Form = Record<string, string | undefined>;
 
@@ -50,21 +53,14 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     return settingsPage(request, reply, { notice: 'Your profile is saved.' });
   });
 
-  app.post('/settings/avatar', async (request, reply) => {
+  // A multipart form: read before the CSRF check (preValidation), so that the token travels in
+  // the body like any form's (not in the URL, where logs and Referer headers would keep it).
+  app.post('/settings/avatar', { preValidation: readAvatarForm }, async (request, reply) => {
     const actor = signedIn(request);
-    let bytes: Buffer | undefined;
+    const upload = avatarUploads.get(request);
+    if (!upload || upload.error) return onUserError(request, reply, {})(upload?.error ?? new UserError('Upload the image with the form.', 400, 'avatar'));
     try {
-      const file = await request.file({ limits: { fileSize: 5 * 1024 * 1024, files: 1 } });
-      if (!file) throw new UserError('Choose an image file to upload.', 400, 'avatar');
-      bytes = await file.toBuffer();
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === 'FST_REQ_FILE_TOO_LARGE') return onUserError(request, reply, {})(new UserError('The image is larger than 5 MB.', 413, 'avatar'));
-      if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return onUserError(request, reply, {})(new UserError('Upload the image with the form.', 400, 'avatar'));
-      return onUserError(request, reply, {})(err);
-    }
-    try {
-      await setAvatar(db, actor, bytes, cfg.UPLOADS_DIR);
+      await setAvatar(db, actor, upload.bytes!, cfg.UPLOADS_DIR);
     } catch (err) {
       return onUserError(request, reply, {})(err);
     }
@@ -75,7 +71,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     const actor = signedIn(request);
     const email = str(request.body?.email);
     try {
-      await requestEmailChange(db, app.mailer, cfg.publicUrl, actor, email, str(request.body?.currentPassword));
+      await requestEmailChange(db, app.mailer, cfg.publicUrl, actor, email, str(request.body?.currentPassword), signInClient(request));
     } catch (err) {
       return onUserError(request, reply, { email })(err);
     }
@@ -86,12 +82,14 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     const actor = signedIn(request);
     let session;
     try {
-      session = await changePassword(db, actor, str(request.body?.currentPassword), str(request.body?.newPassword));
+      session = await changePassword(db, actor, str(request.body?.currentPassword), str(request.body?.newPassword), signInClient(request));
     } catch (err) {
       return onUserError(request, reply, {})(err);
     }
     reply.setCookie(SESSION_COOKIE, session.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: cfg.NODE_ENV === 'production', signed: true, expires: session.expires });
-    return settingsPage(request, reply, { notice: 'Your password is changed. Other devices have been signed out.' });
+    // The page below carries forms: their CSRF tokens must be bound to the new session.
+    request.sessionToken = session.token;
+    return settingsPage(request, reply, { notice: `Your password is changed. Other devices have been signed out, and ${revokedTokensText(session.revokedTokens)}.` });
   });
 
   // API tokens for scripts (src/api): the new token is shown on this one answer, never again.

@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError, UserError } from '../shared/errors.ts';
 import { SESSION_COOKIE } from './sessions.ts';
+import { renewCsrfSecret } from '../web/csrf-session.ts';
 import { signInWithSso } from './sign-in-with-sso.ts';
 import { ProviderUnavailableError, SsoClient, providerRefusal, ssoSettings, type PendingSignIn } from './sso.ts';
 
@@ -60,6 +61,7 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
       const { issuer, claims } = await sso.complete(query, pending);
       const session = await signInWithSso(app.database.db, issuer, claims, sso.settings.displayName);
       reply.setCookie(SESSION_COOKIE, session.token, { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true, expires: session.expires });
+      renewCsrfSecret(reply);
     } catch (err) {
       if (err instanceof ProviderUnavailableError) return unavailable(reply, err);
       throw err;

@@ -9,18 +9,20 @@ export async function verifyEmail(
   db: Kysely<DB>,
   token: string,
   company: { domains: readonly string[]; allowSubdomains: boolean },
-): Promise<{ userId: number }> {
+): Promise<{ userId: number; changed: boolean }> {
   const row = await db.transaction().execute(async (tx) => {
     const t = await consumeEmailToken(tx, token, 'verify_email');
     const taken = await tx.selectFrom('users').select('id').where('email_lower', '=', t.email.toLowerCase()).where('id', '!=', t.user_id).executeTakeFirst();
     if (taken) throw new UserError('Another account has verified this address in the meantime.', 409);
+    const before = await tx.selectFrom('users').select(['email_lower', 'email_verified_at']).where('id', '=', t.user_id).executeTakeFirstOrThrow();
     await tx
       .updateTable('users')
       .set({ email: t.email, email_lower: t.email.toLowerCase(), email_verified_at: new Date().toISOString() })
       .where('id', '=', t.user_id)
       .execute();
-    return t;
+    // A change of a confirmed address (not the first confirmation after sign-up).
+    return { ...t, changed: before.email_verified_at !== null && before.email_lower !== t.email.toLowerCase() };
   });
   await syncEmployeeRole(db, row.user_id, row.email, company);
-  return { userId: row.user_id };
+  return { userId: row.user_id, changed: row.changed };
 }

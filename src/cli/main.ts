@@ -30,7 +30,7 @@ const program = new Command()
 
 async function withDatabase<T>(fn: (db: Database, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const database = await openDatabase(config.DATABASE_URL);
+  const database = await openDatabase(config.DATABASE_URL, { synchronous: config.SQLITE_SYNCHRONOUS });
   try {
     await migrateToLatest(database);
     return await fn(database, config);
@@ -95,7 +95,7 @@ program
   .description('apply pending database migrations')
   .action(async () => {
     const config = loadConfig();
-    const database = await openDatabase(config.DATABASE_URL);
+    const database = await openDatabase(config.DATABASE_URL, { synchronous: config.SQLITE_SYNCHRONOUS });
     try {
       const applied = await migrateToLatest(database);
       process.stdout.write(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}\n` : 'The database is up to date.\n');

@@ -34,19 +34,21 @@ export function sqlitePathFromUrl(url: string): string {
 }
 
 /** Opens the database named by a DATABASE_URL and checks it answers. */
-export async function openDatabase(url: string, opts: { connections?: number } = {}): Promise<Database> {
-  if (url.startsWith('file:')) return openSqlite(sqlitePathFromUrl(url));
+export async function openDatabase(url: string, opts: { connections?: number; synchronous?: 'normal' | 'full' } = {}): Promise<Database> {
+  if (url.startsWith('file:')) return openSqlite(sqlitePathFromUrl(url), opts.synchronous ?? 'normal');
   if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, opts.connections ?? 10);
   throw new DatabaseUnavailableError(`DATABASE_URL must be file:PATH or postgres://…, got "${redactUrl(url)}"`);
 }
 
-function openSqlite(path: string): Database {
+function openSqlite(path: string, synchronous: 'normal' | 'full'): Database {
   let native: BetterSqlite3.Database;
   try {
     mkdirSync(dirname(path), { recursive: true });
     native = new SQLite(path);
     native.pragma('journal_mode = WAL');
-    native.pragma('synchronous = NORMAL');
+    // NORMAL: a commit is safe from a crash of Parley, but a power loss or OS crash may undo the
+    // last commits (never corrupts); FULL fsyncs the log on every commit (SQLITE_SYNCHRONOUS).
+    native.pragma(synchronous === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
     native.pragma('foreign_keys = ON');
     native.pragma('busy_timeout = 5000');
     // Read through memory-mapped I/O and keep a bigger page cache (64 MiB): page views mostly

@@ -128,6 +128,8 @@ export interface SignInFailuresTable {
   id: Generated<number>;
   user_id: number;
   at: string;
+  /** SHA-256 of the client's device cookie or address (migration 017); null on older rows. */
+  client: string | null;
 }
 
 export interface GuidelineVersionsTable {

@@ -41,6 +41,7 @@ import { guardAdminRoutes } from '../confidentiality/admin-routes.ts';
 import { seoRoutes } from '../seo/routes.ts';
 import { UserError } from '../shared/errors.ts';
 import { viewHelpers } from './view-helpers.ts';
+import { csrfHmacKey, csrfSessionBinder, csrfSessionBinding } from './csrf-session.ts';
 import { views } from './views.ts';
 
 declare module 'fastify' {
@@ -69,7 +70,10 @@ export interface ServerOptions {
 export async function buildServer({ config, database, logger, mailer }: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? loggerOptions(config.LOG_LEVEL),
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (off by default), so a
+    // client cannot pick its own address and escape the per-address limits.
+    // A hop count becomes the function Fastify makes of one (its types only list the other forms).
+    trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
     // Request bodies beyond this are refused before parsing (posts are limited far lower).
     bodyLimit: 1024 * 1024,
   });
@@ -93,7 +97,8 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
     strictTransportSecurity: config.NODE_ENV === 'production',
   });
   await app.register(formbody);
-  await app.register(cookie, { secret: await installationSecret(database.db, config.SECRET_KEY) });
+  const cookieSecret = await installationSecret(database.db, config.SECRET_KEY);
+  await app.register(cookie, { secret: cookieSecret });
   await startGuardMaintenance(app, config, database);
   app.decorate('mailer', mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: config.OUTBOX_DIR, log: app.log }));
   app.addHook('onClose', async () => app.mailer.close());
@@ -106,23 +111,29 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await app.register(authPlugin);
   await app.register(anonymousCache, { ttlSeconds: config.ANON_CACHE_SECONDS, maxBytes: config.ANON_CACHE_MB * 1024 * 1024 });
   // Every form post carries a token bound to a signed cookie secret (checked in preHandler,
-  // once the body is parsed). SameSite cookies are a second line, not the only one.
+  // once the body is parsed) AND to the session: a token made for one session is refused with
+  // another (userInfo). The secret is renewed at sign-in and sign-out (csrf-session.ts).
+  // SameSite cookies are a second line, not the only one.
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure: config.NODE_ENV === 'production' },
-    // File uploads are not parsed before the check, so their forms carry the token in the query.
+    csrfOpts: { hmacKey: csrfHmacKey(cookieSecret) },
+    getUserInfo: csrfSessionBinding,
+    // From the body (multipart forms are parsed before the check, see the avatar route) or a
+    // header (scripts); never the query string, which ends up in logs and Referer headers.
     getToken: (req) => {
       const fromBody = (req.body as { _csrf?: unknown } | undefined)?._csrf;
-      const fromQuery = (req.query as { _csrf?: unknown } | undefined)?._csrf;
       const header = req.headers['x-csrf-token'] ?? req.headers['csrf-token'];
-      const token = fromBody ?? header ?? fromQuery;
+      const token = fromBody ?? header;
       return typeof token === 'string' ? token : '';
     },
   });
   await app.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 10, fieldSize: 10_000 } });
+  const bindCsrfToSession = csrfSessionBinder();
   app.addHook('preHandler', (request, reply, done) => {
     // Available to every template: who is signed in, and a CSRF token on demand (sign-out form).
     // Set before the CSRF check below, so that its error page still knows who is signed in.
+    bindCsrfToSession(reply);
     reply.locals = { actor: request.actor, user: request.user, csrfToken: () => reply.generateCsrf() };
     done();
   });
@@ -194,6 +205,8 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await app.register(apiRoutes);
   return app;
 }
+
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 function sendError(reply: import('fastify').FastifyReply, status: number, message: string, guard?: object) {
   reply.code(status);

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { rolesOf, findUserByLogin } from '../../src/accounts/find-user.ts';
-import { ACCOUNT_LIMIT } from '../../src/accounts/sign-in.ts';
+import { THROTTLE } from '../../src/accounts/sign-in-throttle.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
@@ -115,16 +115,18 @@ for (const kind of testDatabaseKinds()) {
       assert.doesNotMatch(stolen.body, /Tom Becker/, 'the session is gone on the server too');
     });
 
-    test('sign-in is limited per account, with a clear message', async () => {
+    test('failed sign-ins slow down the client that makes them, with a clear message, not the owner elsewhere', async () => {
       const agent = new Agent(app);
-      for (let i = 0; i < ACCOUNT_LIMIT.failures; i++) {
+      for (let i = 0; i < THROTTLE.freeFailures; i++) {
         const res = await agent.post('/signin', { login: 'anna_j', password: 'wrong password ' + i }, '/signin');
         assert.equal(res.statusCode, 401);
         assert.match(res.body, /Wrong username, e-mail address or password/);
       }
-      const locked = await new Agent(app).post('/signin', { login: 'anna_j', password: PASSWORD }, '/signin');
-      assert.equal(locked.statusCode, 429);
-      assert.match(locked.body, /Too many failed sign-ins for this account/);
+      const slowed = await agent.post('/signin', { login: 'anna_j', password: PASSWORD }, '/signin');
+      assert.equal(slowed.statusCode, 429, 'the client that failed waits, even with the right password');
+      assert.match(slowed.body, /Too many failed sign-ins for this account from here\. Try again in 30 seconds/);
+      const owner = await app.inject({ method: 'GET', url: '/signin', remoteAddress: '198.51.100.20' });
+      assert.equal(owner.statusCode, 200);
     });
 
     test('password reset by e-mailed link: one use, signs out everywhere, unlocks the account', async () => {
@@ -147,8 +149,8 @@ for (const kind of testDatabaseKinds()) {
       assert.match(ok.body, /Your password is changed/);
       const reuse = await agent.post('/password/reset', { token, password: 'another Copper kettle 78' }, '/signin');
       assert.equal(reuse.statusCode, 400);
-      const signin = await new Agent(app).post('/signin', { login: 'anna_j', password: 'new Copper kettle 77' }, '/signin');
-      assert.equal(signin.statusCode, 303, 'the reset also lifted the lock');
+      const signin = await agent.post('/signin', { login: 'anna_j', password: 'new Copper kettle 77' }, '/signin');
+      assert.equal(signin.statusCode, 303, 'the reset also lifted the wait of the client that had failed');
     });
 
     test('sign-in is limited per address, with a clear message', async () => {
