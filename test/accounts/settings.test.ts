@@ -152,12 +152,18 @@ for (const kind of testDatabaseKinds()) {
     test('avatars: an image is resized to a 256×256 WebP; other files and oversized uploads are refused', async () => {
       await makeUser(database.db, [], 'pic_pat');
       const pat = await signedIn(app, 'pic_pat');
-      const token = csrfToken((await pat.get('/settings')).body);
-      const upload = (bytes: Buffer, name: string, type: string) => {
-        const body = multipart('avatar', name, type, bytes);
-        return app.inject({ method: 'POST', url: `/settings/avatar?_csrf=${encodeURIComponent(token)}`, payload: body.payload, headers: { 'content-type': body.contentType, cookie: [...pat.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
-      };
+      const page = (await pat.get('/settings')).body;
+      assert.doesNotMatch(page, /action="[^"]*_csrf/, 'no form puts its CSRF token in the URL');
+      assert.match(page, /<form method="post" action="\/settings\/avatar" enctype="multipart\/form-data">\s*<input type="hidden" name="_csrf"/, 'the token is a field before the file');
+      // The form's token travels in the multipart body, before the file (as the page sends it).
+      const upload = (bytes: Buffer, name: string, type: string) => pat.postMultipart('/settings/avatar', {}, [{ name, content: bytes, field: 'avatar', type }], '/settings');
       const png = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#2553c9' } }).png().toBuffer();
+      // A token in the query string is no longer accepted.
+      const token = csrfToken(page);
+      const body = multipart('avatar', 'me.png', 'image/png', png);
+      const inUrl = await app.inject({ method: 'POST', url: `/settings/avatar?_csrf=${encodeURIComponent(token)}`, payload: body.payload, headers: { 'content-type': body.contentType, cookie: [...pat.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      assert.equal(inUrl.statusCode, 403, 'a token in the URL is refused');
+      assert.equal((await database.db.selectFrom('users').select('avatar').where('username', '=', 'pic_pat').executeTakeFirstOrThrow()).avatar, null);
       const ok = await upload(png, 'me.png', 'image/png');
       assert.equal(ok.statusCode, 200, ok.body.slice(0, 500));
       const { avatar } = await database.db.selectFrom('users').select('avatar').where('username', '=', 'pic_pat').executeTakeFirstOrThrow();

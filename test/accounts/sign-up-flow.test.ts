@@ -72,7 +72,6 @@ for (const kind of testDatabaseKinds()) {
     test('bad sign-ups are refused with the reason, keep what was typed, and create nothing', async () => {
       const agent = new Agent(app);
       const cases: [Record<string, string>, RegExp][] = [
-        [{ email: 'tom@brightwave.example', username: 'other', displayName: 'X', password: PASSWORD }, /already exists/],
         [{ email: 'new@example.com', username: 'TOM_B', displayName: 'X', password: PASSWORD }, /username is taken/],
         [{ email: 'not-an-address', username: 'fresh', displayName: 'X', password: PASSWORD }, /valid e-mail/],
         [{ email: 'fresh@example.com', username: 'fresh', displayName: 'X', password: 'password123' }, /too easy to guess|at least 10/],
@@ -125,8 +124,8 @@ for (const kind of testDatabaseKinds()) {
       const slowed = await agent.post('/signin', { login: 'anna_j', password: PASSWORD }, '/signin');
       assert.equal(slowed.statusCode, 429, 'the client that failed waits, even with the right password');
       assert.match(slowed.body, /Too many failed sign-ins for this account from here\. Try again in 30 seconds/);
-      const owner = await app.inject({ method: 'GET', url: '/signin', remoteAddress: '198.51.100.20' });
-      assert.equal(owner.statusCode, 200);
+      const owner = await new Agent(app, '198.51.100.20').post('/signin', { login: 'anna_j', password: PASSWORD }, '/signin');
+      assert.equal(owner.statusCode, 303, 'the owner at another address signs in');
     });
 
     test('password reset by e-mailed link: one use, signs out everywhere, unlocks the account', async () => {

@@ -3,10 +3,11 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 
 export class Agent {
   cookies = new Map<string, string>();
-  constructor(private app: FastifyInstance) {}
+  /** remoteAddress: the client's address as the server sees it (app.inject's default is 127.0.0.1). */
+  constructor(private app: FastifyInstance, private remoteAddress?: string) {}
 
   async get(url: string): Promise<LightMyRequestResponse> {
-    return this.keep(await this.app.inject({ method: 'GET', url, headers: this.headers() }));
+    return this.keep(await this.app.inject({ method: 'GET', url, headers: this.headers(), ...this.from() }));
   }
 
   /** Posts a form; pass `csrfFrom` to first load that page and copy its CSRF token. */
@@ -14,7 +15,7 @@ export class Agent {
     const body = new URLSearchParams(form);
     if (csrfFrom) body.set('_csrf', csrfToken((await this.get(csrfFrom)).body));
     return this.keep(
-      await this.app.inject({ method: 'POST', url, payload: body.toString(), headers: { ...this.headers(), 'content-type': 'application/x-www-form-urlencoded' } }),
+      await this.app.inject({ method: 'POST', url, payload: body.toString(), headers: { ...this.headers(), 'content-type': 'application/x-www-form-urlencoded' }, ...this.from() }),
     );
   }
 
@@ -36,8 +37,12 @@ export class Agent {
     for (const f of files) add(`Content-Disposition: form-data; name="${f.field ?? 'attachments'}"; filename="${f.name}"\r\nContent-Type: ${f.type ?? 'application/octet-stream'}`, f.content);
     chunks.push(Buffer.from(`--${boundary}--\r\n`));
     return this.keep(
-      await this.app.inject({ method: 'POST', url, payload: Buffer.concat(chunks), headers: { ...this.headers(), 'content-type': `multipart/form-data; boundary=${boundary}` } }),
+      await this.app.inject({ method: 'POST', url, payload: Buffer.concat(chunks), headers: { ...this.headers(), 'content-type': `multipart/form-data; boundary=${boundary}` }, ...this.from() }),
     );
+  }
+
+  private from() {
+    return this.remoteAddress ? { remoteAddress: this.remoteAddress } : {};
   }
 
   private headers() {
