@@ -101,7 +101,9 @@ before(async () => {
   const control = await createTopic(db, writer, { boardSlug: 'xss-lab', kind: 'discussion', title: 'Detector control', body: 'replaced below' });
   await db.updateTable('posts').set({ body_html: CONTROL_HTML }).where('id', '=', control.postId).execute();
   controlUrl = viewHelpers.topicUrl(control);
-  app = await testServer(database);
+  // The browser's requests come from loopback, trusted as a proxy here so that the previews
+  // below can spread over several forwarded addresses (TRUST_PROXY is off by default).
+  app = await testServer(database, { TRUST_PROXY: 'loopback' });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 after(async () => {
@@ -359,7 +361,7 @@ test('the live preview path (/preview, inserted with innerHTML like composer.js)
           const res = await fetch('/preview', {
             method: 'POST',
             // The same request composer.js makes. /preview allows 120 per minute and address; the
-            // app trusts its proxy, so each hundred payloads comes "from" another test address.
+            // app trusts loopback as its proxy, so each hundred payloads comes "from" another test address.
             headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': area.dataset.csrf!, 'x-forwarded-for': `192.0.2.${Math.floor(i / 100) + 1}` },
             body: JSON.stringify({ body }),
             credentials: 'same-origin',

@@ -71,7 +71,7 @@ function startParley(env: Record<string, string>): { child: ChildProcess; output
 for (const kind of testDatabaseKinds()) {
   test(`${kind.name}: two workers share the port and each other's cache drops, writes and restarts`, { timeout: 180_000 }, async () => {
     const database = await kind.open({ migrate: false });
-    const parley = startParley({ DATABASE_URL: database.url, WORKERS: '2', ANON_CACHE_SECONDS: '60', SEED_DEMO: 'true', SIGNIN_RATE_LIMIT: '4' });
+    const parley = startParley({ DATABASE_URL: database.url, WORKERS: '2', ANON_CACHE_SECONDS: '60', SEED_DEMO: 'true', SIGNIN_RATE_LIMIT: '4', TRUST_PROXY: 'loopback' });
     try {
       const url = await parley.url;
       const out = parley.output();
@@ -134,7 +134,7 @@ for (const kind of testDatabaseKinds()) {
       const seen = await Promise.all(Array.from({ length: 8 }, () => browse(lastPage)));
       assert.deepEqual(seen.map((r) => r.body.includes('Mara Renamed-Everywhere')), seen.map(() => true), 'every worker shows the new name');
 
-      // Sign-in attempts from one address are counted once for the server, whichever worker
+      // Sign-in attempts from one address (forwarded by the test, a trusted loopback "proxy") are counted once for the server, whichever worker
       // takes them (SIGNIN_RATE_LIMIT=4): the fifth is refused even though each worker saw only
       // two or three.
       const attempt = () => fresh(`${url}/signin`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '203.0.113.7' }, body: 'login=nobody&password=wrong' });
