@@ -6,12 +6,11 @@ import { peekEmailToken } from './email-tokens.ts';
 import { loadActor } from './find-user.ts';
 import { mustAcknowledgeGuidelines } from './guidelines.ts';
 import { requestPasswordReset, resetPassword } from './reset-password.ts';
-import { SESSION_COOKIE, SESSION_DAYS, destroySession } from './sessions.ts';
+import { SESSION_COOKIE, SESSION_DAYS, destroyOtherSessions, destroySession } from './sessions.ts';
 import { showPublicProfile } from './show-profile.ts';
 import { signIn } from './sign-in.ts';
 import { ThrottledError } from './sign-in-throttle.ts';
 import { rememberDevice, signInClient } from './device-cookie.ts';
-import { destroyOtherSessions } from './sessions.ts';
 import { renewCsrfSecret } from '../web/csrf-session.ts';
 import { signUp } from './sign-up.ts';
 import { verifyEmail } from './verify-email.ts';
@@ -19,6 +18,7 @@ import { formText as str } from '../web/request-helpers.ts';
 
 type Form = Record<string, string | undefined>;
 
+/** For the pages after a password reset or change: what happened to the account's API tokens. */
 export const revokedTokensText = (n: number) => (n === 0 ? 'your account had no API token to revoke' : n === 1 ? 'your API token is revoked' : `your ${n} API tokens are revoked`);
 
 

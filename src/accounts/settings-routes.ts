@@ -75,7 +75,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     } catch (err) {
       return onUserError(request, reply, { email })(err);
     }
-    return settingsPage(request, reply, { notice: `We sent a confirmation link to ${email}. Your address changes when you open it.` });
+    return settingsPage(request, reply, { notice: `We sent a confirmation link to ${email}. Your address changes when you open it, and your other devices are then signed out.` });
   });
 
   app.post<{ Body: Form }>('/settings/password', async (request, reply) => {

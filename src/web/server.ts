@@ -72,7 +72,9 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
     logger: logger ?? loggerOptions(config.LOG_LEVEL),
     // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (off by default), so a
     // client cannot pick its own address and escape the per-address limits.
-    // A hop count becomes the function Fastify makes of one (its types only list the other forms).
+    // A hop count trusts that many proxies in front (Fastify 5.12 itself treats a bare number as
+    // "trust none", since a client that reaches Parley directly could then forge the header: the
+    // README says to use it only when Parley is reachable through its proxies alone).
     trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
     // Request bodies beyond this are refused before parsing (posts are limited far lower).
     bodyLimit: 1024 * 1024,
