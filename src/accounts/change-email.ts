@@ -3,7 +3,7 @@ import type { DB } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Actor } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
-import { verifyThrottled, type SignInClient } from './sign-in-throttle.ts';
+import { verifyAccountPassword, type SignInClient } from './sign-in-throttle.ts';
 import { sendVerification } from './sign-up.ts';
 import { emailSchema } from './validation.ts';
 
@@ -17,7 +17,7 @@ export async function requestEmailChange(db: Kysely<DB>, mailer: Mailer, siteUrl
   const email = parsed.data;
   const user = await db.selectFrom('users').select(['password_hash', 'email_lower']).where('id', '=', actor.id).executeTakeFirstOrThrow();
   // A wrong current password counts as a failed sign-in (same throttle).
-  if (user.password_hash && !(await verifyThrottled(db, { id: actor.id, password_hash: user.password_hash }, typeof password === 'string' ? password : '', client))) {
+  if (user.password_hash && !(await verifyAccountPassword(db, { id: actor.id, password_hash: user.password_hash }, typeof password === 'string' ? password : '', client))) {
     throw new UserError('Your current password is not right.', 400, 'currentPassword');
   }
   if (user.email_lower === email.toLowerCase()) throw new UserError('That is already your address.', 400, 'email');

@@ -6,7 +6,7 @@ import { revokeAllApiTokens } from '../api/tokens/revoke-all-tokens.ts';
 import { hashPassword } from './passwords.ts';
 import { assertStrongPassword } from './password-strength.ts';
 import { createSession, destroyUserSessions } from './sessions.ts';
-import { verifyThrottled, type SignInClient } from './sign-in-throttle.ts';
+import { verifyAccountPassword, type SignInClient } from './sign-in-throttle.ts';
 import { passwordSchema } from './validation.ts';
 
 /**
@@ -15,7 +15,7 @@ import { passwordSchema } from './validation.ts';
  */
 export async function changePassword(db: Kysely<DB>, actor: Actor, current: string, next: string, client: SignInClient) {
   const user = await db.selectFrom('users').select(['password_hash', 'username', 'email']).where('id', '=', actor.id).executeTakeFirstOrThrow();
-  if (user.password_hash && !(await verifyThrottled(db, { id: actor.id, password_hash: user.password_hash }, typeof current === 'string' ? current : '', client))) {
+  if (user.password_hash && !(await verifyAccountPassword(db, { id: actor.id, password_hash: user.password_hash }, typeof current === 'string' ? current : '', client))) {
     throw new UserError('Your current password is not right.', 400, 'currentPassword');
   }
   const parsed = passwordSchema.safeParse(next);

@@ -48,24 +48,48 @@ export function clientKey(client: SignInClient, userId: number): string {
   return hashToken(client.device && client.device.userId === userId ? `device:${client.device.id}` : `address:${client.address}`);
 }
 
-/** Throws ThrottledError while this client must wait before trying this account's password again. */
-export async function assertMayTry(db: Kysely<DB>, userId: number, key: string, now = Date.now()): Promise<void> {
-  const since = new Date(now - THROTTLE.memoryHours * 3_600_000).toISOString();
-  const row = await db
-    .selectFrom('sign_in_failures')
-    .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('at').as('last')])
-    .where('user_id', '=', userId)
-    .where('client', '=', key)
-    .where('at', '>', since)
-    .executeTakeFirst();
-  const failures = Number(row?.n ?? 0);
-  const delay = delayAfter(failures);
-  if (!delay || !row?.last) return;
-  const left = Math.ceil((Date.parse(String(row.last)) + delay * 1000 - now) / 1000);
+/** Whose password is tried: an account, or a login that matches none (throttled alike, so that a wait reveals nothing). */
+export type Subject = { userId: number } | { unknownLogin: string };
+
+const loginHash = (login: string) => hashToken(`login:${login.trim().toLowerCase()}`);
+const keyOf = (subject: Subject, client: SignInClient) => clientKey(client, 'userId' in subject ? subject.userId : -1);
+
+async function failuresSince(db: Kysely<DB>, subject: Subject, key: string, since: string): Promise<{ n: number; last: string | null }> {
+  const row =
+    'userId' in subject
+      ? await db.selectFrom('sign_in_failures').select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('at').as('last')])
+          .where('user_id', '=', subject.userId).where('client', '=', key).where('at', '>', since).executeTakeFirst()
+      : await db.selectFrom('sign_in_failures_unknown').select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('at').as('last')])
+          .where('login_hash', '=', loginHash(subject.unknownLogin)).where('client', '=', key).where('at', '>', since).executeTakeFirst();
+  return { n: Number(row?.n ?? 0), last: row?.last ? String(row.last) : null };
+}
+
+/** Throws ThrottledError while this client must wait before trying this password again. */
+export async function assertMayTry(db: Kysely<DB>, subject: Subject, key: string, now = Date.now()): Promise<void> {
+  const { n, last } = await failuresSince(db, subject, key, new Date(now - THROTTLE.memoryHours * 3_600_000).toISOString());
+  const delay = delayAfter(n);
+  if (!delay || !last) return;
+  const left = Math.ceil((Date.parse(last) + delay * 1000 - now) / 1000);
   if (left > 0) throw new ThrottledError(left);
 }
 
-// One check at a time per account and client in this process: parallel guesses would otherwise
+async function recordFailure(db: Kysely<DB>, subject: Subject, key: string): Promise<void> {
+  const now = new Date();
+  const forgotten = new Date(now.getTime() - THROTTLE.memoryHours * 3_600_000).toISOString();
+  // Each insert also drops this subject's failures past the memory window, and now and then
+  // everyone's (subjects never tried again): the tables stay small.
+  const sweep = Math.random() < 0.01;
+  if ('userId' in subject) {
+    await db.insertInto('sign_in_failures').values({ user_id: subject.userId, client: key, at: now.toISOString() }).execute();
+    await db.deleteFrom('sign_in_failures').where('at', '<', forgotten).$if(!sweep, (q) => q.where('user_id', '=', subject.userId)).execute();
+  } else {
+    const login_hash = loginHash(subject.unknownLogin);
+    await db.insertInto('sign_in_failures_unknown').values({ login_hash, client: key, at: now.toISOString() }).execute();
+    await db.deleteFrom('sign_in_failures_unknown').where('at', '<', forgotten).$if(!sweep, (q) => q.where('login_hash', '=', login_hash)).execute();
+  }
+}
+
+// One check at a time per subject and client in this process: parallel guesses would otherwise
 // all pass the count before any failure is written.
 const inFlight = new Map<string, Promise<unknown>>();
 async function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -81,22 +105,25 @@ async function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Checks a password of an account under the throttle: refused (ThrottledError) while this client
- * must wait, a failure recorded when wrong, this client's failures forgotten when right.
+ * Checks a password under the throttle: refused (ThrottledError) while this client must wait,
+ * a failure recorded when wrong, this client's failures on the account forgotten when right.
+ * For a login that matches no account, `check` compares against a dummy hash and is never right.
  */
-export async function verifyThrottled(db: Kysely<DB>, user: { id: number; password_hash: string }, password: string, client: SignInClient): Promise<boolean> {
-  const key = clientKey(client, user.id);
-  return oneAtATime(`${user.id}:${key}`, async () => {
-    await assertMayTry(db, user.id, key);
-    const ok = await verifyPassword(user.password_hash, password);
-    if (ok) {
-      await db.deleteFrom('sign_in_failures').where('user_id', '=', user.id).where('client', '=', key).execute();
-    } else {
-      const now = new Date();
-      await db.insertInto('sign_in_failures').values({ user_id: user.id, client: key, at: now.toISOString() }).execute();
-      // Keep the table small: this account's failures past the memory window go.
-      await db.deleteFrom('sign_in_failures').where('user_id', '=', user.id).where('at', '<', new Date(now.getTime() - THROTTLE.memoryHours * 3_600_000).toISOString()).execute();
+export async function verifyThrottled(db: Kysely<DB>, subject: Subject, check: () => Promise<boolean>, client: SignInClient): Promise<boolean> {
+  const key = keyOf(subject, client);
+  const lock = 'userId' in subject ? `u${subject.userId}:${key}` : `l${loginHash(subject.unknownLogin)}:${key}`;
+  return oneAtATime(lock, async () => {
+    await assertMayTry(db, subject, key);
+    const ok = await check();
+    if (ok && 'userId' in subject) {
+      await db.deleteFrom('sign_in_failures').where('user_id', '=', subject.userId).where('client', '=', key).execute();
+    } else if (!ok) {
+      await recordFailure(db, subject, key);
     }
     return ok;
   });
 }
+
+/** A password check of an account under the throttle (sign-in, and the settings forms' current password). */
+export const verifyAccountPassword = (db: Kysely<DB>, user: { id: number; password_hash: string }, password: string, client: SignInClient): Promise<boolean> =>
+  verifyThrottled(db, { userId: user.id }, () => verifyPassword(user.password_hash, password), client);

@@ -4,7 +4,7 @@ import { UserError } from '../shared/errors.ts';
 import { findUserByLogin } from './find-user.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { createSession } from './sessions.ts';
-import { verifyThrottled, type SignInClient } from './sign-in-throttle.ts';
+import { verifyAccountPassword, verifyThrottled, type SignInClient } from './sign-in-throttle.ts';
 
 // Compared against when the login is unknown, so that a wrong username costs the same time as
 // a wrong password and does not reveal which accounts exist.
@@ -19,10 +19,12 @@ export async function signIn(db: Kysely<DB>, login: string, password: string, cl
   if (typeof login !== 'string' || typeof password !== 'string' || !login.trim() || !password || password.length > 256) throw wrong;
   const user = await findUserByLogin(db, login);
   if (!user || !user.password_hash) {
-    await verifyPassword(await (dummyHash ??= hashPassword('not a real password at all')), password);
+    // Throttled like an account (keyed by the login), so that a wait does not tell that none exists.
+    const dummy = await (dummyHash ??= hashPassword('not a real password at all'));
+    await verifyThrottled(db, { unknownLogin: login }, async () => (await verifyPassword(dummy, password)) && false, client);
     throw wrong;
   }
-  if (!(await verifyThrottled(db, { id: user.id, password_hash: user.password_hash }, password, client))) throw wrong;
+  if (!(await verifyAccountPassword(db, { id: user.id, password_hash: user.password_hash }, password, client))) throw wrong;
   const session = await createSession(db, user.id);
   return { userId: user.id, ...session };
 }

@@ -132,6 +132,15 @@ export interface SignInFailuresTable {
   client: string | null;
 }
 
+/** Failed sign-ins on logins that match no account, throttled alike (migration 017). */
+export interface SignInFailuresUnknownTable {
+  id: Generated<number>;
+  /** SHA-256 of the lower-cased login. */
+  login_hash: string;
+  client: string;
+  at: string;
+}
+
 export interface GuidelineVersionsTable {
   version: number;
   body_markdown: string;
@@ -327,6 +336,7 @@ export interface DB {
   sessions: SessionsTable;
   email_tokens: EmailTokensTable;
   sign_in_failures: SignInFailuresTable;
+  sign_in_failures_unknown: SignInFailuresUnknownTable;
   users: UsersTable;
   user_roles: UserRolesTable;
   role_changes: RoleChangesTable;

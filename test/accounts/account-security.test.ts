@@ -199,6 +199,26 @@ for (const kind of testDatabaseKinds()) {
       assert.ok(rows.length >= 8 && rows.every((r) => /^[0-9a-f]{64}$/.test(r.client!)));
     });
 
+    test('a login that matches no account is slowed down exactly like one that does (the wait reveals nothing)', async () => {
+      await makeUser(database.db, [], 'real_rita');
+      const run = async (login: string, from: string) => {
+        const agent = new Agent(app, from);
+        const out: string[] = [];
+        for (let i = 0; i < THROTTLE.freeFailures + 2; i++) {
+          const res = await agent.post('/signin', { login, password: 'wrong guess ' + i }, '/signin');
+          // (Seconds left may differ by one between two runs on a slow machine: compared as "N".)
+          out.push(`${res.statusCode} ${res.headers['retry-after'] ? 'N' : '-'} ${/class="form-error"[^>]*>([^<]*)/.exec(res.body)?.[1]?.replace(/\d+/g, 'N')}`);
+        }
+        return out;
+      };
+      const known = await run('real_rita@example.com', '203.0.113.81');
+      const unknown = await run('no_such_person@example.com', '203.0.113.82');
+      assert.deepEqual(unknown, known);
+      assert.match(known.at(-1)!, /^429 N Too many failed sign-ins/);
+      const rows = await database.db.selectFrom('sign_in_failures_unknown').select(['login_hash', 'client']).execute();
+      assert.ok(rows.length >= THROTTLE.freeFailures && rows.every((r) => /^[0-9a-f]{64}$/.test(r.login_hash)), 'the login is kept only as a hash');
+    });
+
     test('wrong current passwords on /settings/password and /settings/email count with sign-in failures', async () => {
       const user = await makeUser(database.db, [], 'settings_sam');
       const sam = await signedIn(app, 'settings_sam', '198.51.100.30');
