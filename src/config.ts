@@ -68,7 +68,7 @@ const schema = z.object({
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_DISPLAY_NAME: z.string().min(1).max(60).default('your company'),
   // Which peers may tell the client's address in X-Forwarded-For: off (default: the TCP peer is
-  // the client), a comma list of proxy addresses/CIDRs, or a hop count. See trustProxySetting.
+  // the client), a comma list of proxy addresses/CIDRs, or a hop count (parseTrustProxy below).
   TRUST_PROXY: z
     .string()
     .default('off')
