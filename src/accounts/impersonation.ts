@@ -1,0 +1,119 @@
+// Names that pretend to be someone else (issue 17, point 7). Beside every post Parley shows the
+// author's display name and the badges their roles earn; a member must not be able to look like
+// staff ("Community Manager", "Tom Becker 🛡️ Moderator"), like a system account (`admin`), or like
+// another member ("Tom Веcker" in Cyrillic, `demo-rnoderator` for `demo-moderator`).
+//
+// Look-alikes are found with the Unicode confusables skeleton (UTS #39, section 4): NFD, every
+// character replaced by its prototype from confusables.txt, NFD again. The mapping comes from
+// `unhomoglyph` (nodeca, the markdown-it authors): it is generated from Unicode's confusables.txt,
+// a single table lookup per character (about 1 µs per name), no dependencies, and is the skeleton
+// the Matrix clients use for the same purpose. On top of the skeleton, a name's *key* ignores
+// case, accents, spaces, punctuation, symbols and invisible characters, so that "Tom.Becker ⭐"
+// and "tom becker" collide too.
+import type { Kysely } from 'kysely';
+import unhomoglyph from 'unhomoglyph';
+import type { DB, Role } from '../db/schema.ts';
+import { UserError } from '../shared/errors.ts';
+import { singleLineProblem } from '../shared/unicode-text.ts';
+
+/** The UTS #39 skeleton of a string. */
+export function skeleton(text: string): string {
+  return unhomoglyph(text.normalize('NFD')).normalize('NFD');
+}
+
+/** Lower-case skeleton without marks: letters, digits and everything else in between. */
+function folded(text: string): string {
+  return skeleton(text.normalize('NFKC').toLowerCase()).toLowerCase().replace(/\p{M}/gu, '');
+}
+
+/** What two names must not share: the folded skeleton's letters and digits only. */
+export function nameKey(text: string): string {
+  return folded(text).replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/** The folded skeleton's words (runs of letters and digits). */
+function words(text: string): string[] {
+  return folded(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
+
+/**
+ * Words that name a role or the site's own voice, with the roles that may use them in a display
+ * name (someone who holds the role may say so; anyone else may not). Empty: nobody.
+ */
+const ROLE_PHRASES: Array<[string, Role[]]> = [
+  ...(['admin', 'admins', 'administrator', 'administrators', 'sysadmin'] as const).map((p): [string, Role[]] => [p, ['admin']]),
+  ...(['moderator', 'moderators', 'mod', 'mods', 'modteam'] as const).map((p): [string, Role[]] => [p, ['moderator', 'community_manager', 'admin']]),
+  ...(['staff', 'employee', 'employees', 'official', 'support', 'helpdesk', 'support team'] as const).map((p): [string, Role[]] => [p, ['employee', 'community_manager', 'admin']]),
+  ...(['community manager', 'community managers', 'community management', 'community team'] as const).map((p): [string, Role[]] => [p, ['community_manager', 'admin']]),
+  ...(['system', 'root', 'parley team', 'the team'] as const).map((p): [string, Role[]] => [p, []]),
+];
+const ROLE_WORDS = ROLE_PHRASES.map(([p]) => p.split(' ').map(nameKey));
+
+/** Usernames kept for the system and the team (compared by key: `Admin`, `ad.min` and `adrnin` too). */
+export const RESERVED_USERNAMES = [
+  'admin', 'administrator', 'moderator', 'mod', 'root', 'system', 'sysadmin', 'support', 'staff', 'employee', 'official',
+  'community-team', 'community-manager', 'community', 'team', 'parley', 'security', 'abuse', 'postmaster', 'webmaster',
+  'hostmaster', 'noreply', 'no-reply', 'mailer-daemon', 'help', 'helpdesk', 'info', 'owner', 'everyone', 'here', 'null', 'undefined', 'anonymous', 'deleted',
+];
+const RESERVED_KEYS = new Set(RESERVED_USERNAMES.map(nameKey));
+
+/** Symbols that look like the badges Parley gives (check marks, shields, medals, stars). */
+const BADGE_LIKE = /[\u2713\u2714\u2705\u2611\u2612\u2606\u2605\u2b50\u{1f6e1}\u{1f396}\u{1f3c5}\u{1f3c6}\u{1f947}-\u{1f949}\u{1f530}\u{1f4db}\u{1f451}\u{1f46e}\u{1f512}\u{1f510}\u{24c2}\u{1f170}-\u{1f189}\u{1f1e6}-\u{1f1ff}]/u;
+
+/** The first role phrase in the name that `roles` may not use, or null. */
+function roleWordIn(name: string, roles: readonly Role[]): string | null {
+  const w = words(name);
+  for (const [i, phrase] of ROLE_WORDS.entries()) {
+    const [text, allowed] = ROLE_PHRASES[i]!;
+    if (allowed.some((r) => roles.includes(r))) continue;
+    for (let start = 0; start + phrase.length <= w.length; start++) {
+      if (phrase.every((p, k) => w[start + k] === p)) return text;
+    }
+    // "CommunityManager", "Community-Manager": a phrase written as one word.
+    if (phrase.length > 1 && w.some((word) => word === phrase.join(''))) return text;
+  }
+  return null;
+}
+
+/** Why a display name cannot be used by anyone, whoever they are and whoever else is a member, or null. */
+export function displayNameProblem(name: string): string | null {
+  const basic = singleLineProblem(name, 'Display name');
+  if (basic) return basic;
+  if (BADGE_LIKE.test(name)) return 'Display name may not contain badge-like symbols (check marks, shields, medals, stars): the badges beside names show roles the community gave.';
+  if (RESERVED_KEYS.has(nameKey(name))) return `The display name “${name}” is reserved. Please choose another.`;
+  return null;
+}
+
+/** Why someone with `roles` may not show this display name (a role word that is not theirs), or null. */
+export function roleWordProblem(name: string, roles: readonly Role[]): string | null {
+  const role = roleWordIn(name, roles);
+  return role ? `Display name may not contain “${role}” or otherwise look like a role you do not have: the badges beside names show who is staff. Use your own name.` : null;
+}
+
+/** Why a username cannot be used on its own, or null. (Its characters are checked by usernameSchema.) */
+export function usernameProblem(username: string): string | null {
+  if (RESERVED_KEYS.has(nameKey(username))) return `The username “${username}” is reserved. Please choose another.`;
+  return null;
+}
+
+/**
+ * Refuses (409) a username or display name that reads like another member's username or display
+ * name. Compares against every account that is not deleted (about 20 ms at 10,000 members): sign-up
+ * and name changes are rare enough that no stored skeleton column is needed.
+ */
+export async function assertNotConfusable(db: Kysely<DB>, names: { username?: string; displayName?: string }, selfId?: number): Promise<void> {
+  const wanted = [
+    ...(names.username !== undefined ? [{ field: 'username', label: 'username', key: nameKey(names.username) }] : []),
+    ...(names.displayName !== undefined ? [{ field: 'displayName', label: 'display name', key: nameKey(names.displayName) }] : []),
+  ].filter((w) => w.key.length > 0);
+  if (wanted.length === 0) return;
+  let query = db.selectFrom('users').select(['id', 'username', 'display_name']).where('deleted_at', 'is', null);
+  if (selfId !== undefined) query = query.where('id', '!=', selfId);
+  for (const row of await query.execute()) {
+    const keys = [nameKey(row.username), nameKey(row.display_name)];
+    const clash = wanted.find((w) => keys.includes(w.key));
+    if (clash) {
+      throw new UserError(`That ${clash.label} looks the same as the name of another member (@${row.username}), so people could mistake one of you for the other. Please choose another.`, 409, clash.field);
+    }
+  }
+}
