@@ -21,20 +21,29 @@ export function skeleton(text: string): string {
   return unhomoglyph(text.normalize('NFD')).normalize('NFD');
 }
 
-/** Lower-case skeleton without marks: letters, digits and everything else in between. */
+/**
+ * Lower-case skeleton without marks. The skeleton is taken before and after lower-casing:
+ * confusables.txt is case-sensitive (capital I and l are one prototype, Cyrillic в maps to small
+ * capital ʙ while В maps to B), so both orders are needed for "TOM ВЕCKER" and "Tom Becker".
+ */
 function folded(text: string): string {
-  return skeleton(text.normalize('NFKC').toLowerCase()).toLowerCase().replace(/\p{M}/gu, '');
+  return skeleton(skeleton(text.normalize('NFKC')).toLowerCase()).toLowerCase().replace(/\p{M}/gu, '');
 }
 
-/** What two names must not share: the folded skeleton's letters and digits only. */
-export function nameKey(text: string): string {
-  return folded(text).replace(/[^\p{L}\p{N}]/gu, '');
+/** The keys two names must not share: folded skeletons (as written, and lower-cased) without anything but letters and digits. */
+export function nameKeys(text: string): string[] {
+  return [...new Set([text, text.toLowerCase()].map((v) => folded(v).replace(/[^\p{L}\p{N}]/gu, '')))];
 }
 
-/** The folded skeleton's words (runs of letters and digits). */
-function words(text: string): string[] {
-  return folded(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+/** The main key of a name (as written). */
+export const nameKey = (text: string): string => nameKeys(text)[0]!;
+
+/** The folded skeleton's words (runs of letters and digits), for each way of reading the name. */
+function wordLists(text: string): string[][] {
+  return [text, text.toLowerCase()].map((v) => folded(v).split(/[^\p{L}\p{N}]+/u).filter(Boolean));
 }
+
+const sharesKey = (a: readonly string[], b: readonly string[]) => a.some((k) => k.length > 0 && b.includes(k));
 
 /**
  * Words that name a role or the site's own voice, with the roles that may use them in a display
@@ -55,22 +64,25 @@ export const RESERVED_USERNAMES = [
   'community-team', 'community-manager', 'community', 'team', 'parley', 'security', 'abuse', 'postmaster', 'webmaster',
   'hostmaster', 'noreply', 'no-reply', 'mailer-daemon', 'help', 'helpdesk', 'info', 'owner', 'everyone', 'here', 'null', 'undefined', 'anonymous', 'deleted',
 ];
-const RESERVED_KEYS = new Set(RESERVED_USERNAMES.map(nameKey));
+const RESERVED_KEYS = new Set(RESERVED_USERNAMES.flatMap((u) => [u, u.toUpperCase(), u[0]!.toUpperCase() + u.slice(1)]).flatMap(nameKeys));
+const isReserved = (name: string) => nameKeys(name).some((k) => RESERVED_KEYS.has(k));
 
 /** Symbols that look like the badges Parley gives (check marks, shields, medals, stars). */
 const BADGE_LIKE = /[\u2713\u2714\u2705\u2611\u2612\u2606\u2605\u2b50\u{1f6e1}\u{1f396}\u{1f3c5}\u{1f3c6}\u{1f947}-\u{1f949}\u{1f530}\u{1f4db}\u{1f451}\u{1f46e}\u{1f512}\u{1f510}\u{24c2}\u{1f170}-\u{1f189}\u{1f1e6}-\u{1f1ff}]/u;
 
 /** The first role phrase in the name that `roles` may not use, or null. */
 function roleWordIn(name: string, roles: readonly Role[]): string | null {
-  const w = words(name);
+  const lists = wordLists(name);
   for (const [i, phrase] of ROLE_WORDS.entries()) {
     const [text, allowed] = ROLE_PHRASES[i]!;
     if (allowed.some((r) => roles.includes(r))) continue;
-    for (let start = 0; start + phrase.length <= w.length; start++) {
-      if (phrase.every((p, k) => w[start + k] === p)) return text;
+    for (const w of lists) {
+      for (let start = 0; start + phrase.length <= w.length; start++) {
+        if (phrase.every((p, k) => w[start + k] === p)) return text;
+      }
+      // "CommunityManager", "Community-Manager": a phrase written as one word.
+      if (phrase.length > 1 && w.some((word) => word === phrase.join(''))) return text;
     }
-    // "CommunityManager", "Community-Manager": a phrase written as one word.
-    if (phrase.length > 1 && w.some((word) => word === phrase.join(''))) return text;
   }
   return null;
 }
@@ -80,7 +92,7 @@ export function displayNameProblem(name: string): string | null {
   const basic = singleLineProblem(name, 'Display name');
   if (basic) return basic;
   if (BADGE_LIKE.test(name)) return 'Display name may not contain badge-like symbols (check marks, shields, medals, stars): the badges beside names show roles the community gave.';
-  if (RESERVED_KEYS.has(nameKey(name))) return `The display name “${name}” is reserved. Please choose another.`;
+  if (isReserved(name)) return `The display name “${name}” is reserved. Please choose another.`;
   return null;
 }
 
@@ -92,7 +104,7 @@ export function roleWordProblem(name: string, roles: readonly Role[]): string | 
 
 /** Why a username cannot be used on its own, or null. (Its characters are checked by usernameSchema.) */
 export function usernameProblem(username: string): string | null {
-  if (RESERVED_KEYS.has(nameKey(username))) return `The username “${username}” is reserved. Please choose another.`;
+  if (isReserved(username)) return `The username “${username}” is reserved. Please choose another.`;
   return null;
 }
 
@@ -103,15 +115,15 @@ export function usernameProblem(username: string): string | null {
  */
 export async function assertNotConfusable(db: Kysely<DB>, names: { username?: string; displayName?: string }, selfId?: number): Promise<void> {
   const wanted = [
-    ...(names.username !== undefined ? [{ field: 'username', label: 'username', key: nameKey(names.username) }] : []),
-    ...(names.displayName !== undefined ? [{ field: 'displayName', label: 'display name', key: nameKey(names.displayName) }] : []),
-  ].filter((w) => w.key.length > 0);
+    ...(names.username !== undefined ? [{ field: 'username', label: 'username', keys: nameKeys(names.username) }] : []),
+    ...(names.displayName !== undefined ? [{ field: 'displayName', label: 'display name', keys: nameKeys(names.displayName) }] : []),
+  ].filter((w) => w.keys.some((k) => k.length > 0));
   if (wanted.length === 0) return;
   let query = db.selectFrom('users').select(['id', 'username', 'display_name']).where('deleted_at', 'is', null);
   if (selfId !== undefined) query = query.where('id', '!=', selfId);
   for (const row of await query.execute()) {
-    const keys = [nameKey(row.username), nameKey(row.display_name)];
-    const clash = wanted.find((w) => keys.includes(w.key));
+    const keys = [...nameKeys(row.username), ...nameKeys(row.display_name)];
+    const clash = wanted.find((w) => sharesKey(w.keys, keys));
     if (clash) {
       throw new UserError(`That ${clash.label} looks the same as the name of another member (@${row.username}), so people could mistake one of you for the other. Please choose another.`, 409, clash.field);
     }

@@ -9,7 +9,7 @@ import { UserError } from '../shared/errors.ts';
 import { changeRole } from './change-role.ts';
 import { createSession, destroyUserSessions } from './sessions.ts';
 import { emailSchema } from './validation.ts';
-import { displayNameProblem, nameKey, roleWordProblem, usernameProblem } from './impersonation.ts';
+import { displayNameProblem, nameKeys, roleWordProblem, usernameProblem } from './impersonation.ts';
 
 /** The verified claims Parley uses (from the ID token, completed by UserInfo). */
 export interface SsoClaims {
@@ -116,7 +116,7 @@ async function createSsoUser(db: Kysely<DB>, issuer: string, claims: SsoClaims, 
       // of issue 17): the company's directory is trusted for who someone is, not for how they
       // may be shown. Then the username tells them apart.
       // SSO accounts are employees: they may say so, not more.
-      const displayName = displayNameProblem(wantedName) || roleWordProblem(wantedName, ['employee']) ? username : keys.has(nameKey(wantedName)) ? `${wantedName.slice(0, 40)} (${username})`.slice(0, 60) : wantedName;
+      const displayName = displayNameProblem(wantedName) || roleWordProblem(wantedName, ['employee']) ? username : nameKeys(wantedName).some((k) => keys.has(k)) ? `${wantedName.slice(0, 40)} (${username})`.slice(0, 60) : wantedName;
       const { id } = await tx
         .insertInto('users')
         .values({
@@ -147,7 +147,7 @@ async function createSsoUser(db: Kysely<DB>, issuer: string, claims: SsoClaims, 
 /** The name keys (src/accounts/impersonation.ts) of every member's username and display name. */
 async function memberNameKeys(db: Kysely<DB>): Promise<Set<string>> {
   const rows = await db.selectFrom('users').select(['username', 'display_name']).where('deleted_at', 'is', null).execute();
-  return new Set(rows.flatMap((r) => [nameKey(r.username), nameKey(r.display_name)]));
+  return new Set(rows.flatMap((r) => [...nameKeys(r.username), ...nameKeys(r.display_name)]));
 }
 
 /** A valid, unused username from the provider's username or the address's local part: not reserved, not like another member's name. */
@@ -166,6 +166,6 @@ export async function freeUsername(db: Kysely<DB>, wanted: string, keys?: Set<st
     (await db.selectFrom('users').select('username_lower').where('username_lower', 'in', candidates.map((c) => c.toLowerCase())).execute()).map((r) => r.username_lower),
   );
   const lookalikes = keys ?? (await memberNameKeys(db));
-  const free = (c: string) => !taken.has(c.toLowerCase()) && !usernameProblem(c) && !lookalikes.has(nameKey(c));
+  const free = (c: string) => !taken.has(c.toLowerCase()) && !usernameProblem(c) && !nameKeys(c).some((k) => lookalikes.has(k));
   return candidates.find(free) ?? `${base}-${Math.random().toString(36).slice(2, 8)}`;
 }
