@@ -9,7 +9,8 @@ import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fast
 import { findBadCharacter } from '../shared/unicode-text.ts';
 import { UserError } from '../shared/errors.ts';
 
-/** Body fields that hold an attachment's text: it allows a trace of controls (ESC in coloured logs), checked by src/attachments/text-file.ts. */
+/** Body fields that hold an attachment's text: src/attachments/text-file.ts checks them on every path (NUL or a lone
+ * surrogate: 415 "not a text file", naming the file; a trace of other controls, such as ESC in coloured logs, is text). */
 const ATTACHMENT_TEXT = /^(kept_text|attachments\.\d+\.content)$/;
 
 type Where = 'address' | 'query' | 'body';
@@ -24,8 +25,8 @@ const fieldName = (key: string) => key.replace(/[\u0000-\u001f\u007f-\u009f\ud80
 
 function check(value: unknown, where: Where, path: string, depth: number): void {
   if (typeof value === 'string') {
-    const multiline = where === 'body';
-    const bad = findBadCharacter(value, { multiline, nulAndSurrogatesOnly: where === 'body' && ATTACHMENT_TEXT.test(path) });
+    if (where === 'body' && ATTACHMENT_TEXT.test(path)) return;
+    const bad = findBadCharacter(value, { multiline: where === 'body' });
     if (bad) throw refuse(where, path, bad.label);
     return;
   }
