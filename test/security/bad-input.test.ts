@@ -207,6 +207,21 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await admin.get('/settings')).statusCode, 200);
     });
 
+    test('bidi controls: refused in titles (they reorder a label), kept in bodies (right-to-left text needs them)', async () => {
+      const post = (title: string, body: string) =>
+        app.inject({ method: 'POST', url: `/api/v1/boards/${ids.board}/topics`, headers: { authorization: `Bearer ${bearer}` }, payload: { kind: 'discussion', title, body } });
+      const refused = await post('Invoice \u202egnp.exe\u202c question', 'Plain body.');
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.json().message, /Title may not contain right-to-left or left-to-right override/);
+      const blank = await post('\u200b\u200b\u200b\u200b\u200b\u200b', 'Plain body.');
+      assert.equal(blank.statusCode, 400);
+      const body = 'The Hebrew word \u2067שלום\u2069 and \u202bمرحبا\u202c, quoted.';
+      const kept = await post('Greetings in other scripts', body);
+      assert.equal(kept.statusCode, 201, kept.body.slice(0, 200));
+      const row = await database.db.selectFrom('posts').select('body_markdown').where('topic_id', '=', Number(String(kept.headers.location).split('/').pop())).executeTakeFirstOrThrow();
+      assert.equal(row.body_markdown, body);
+    });
+
     test('every API write field (from the OpenAPI description): the same, as JSON with a bearer token', async () => {
       const spec = JSON.parse((await app.inject({ url: '/api/openapi.json' })).body) as { components?: { schemas?: Record<string, Schema> }; paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> } }>> };
       type Schema = { type?: string; properties?: Record<string, Schema>; items?: Schema; enum?: unknown[]; format?: string; $ref?: string };
