@@ -112,10 +112,9 @@ async function createSsoUser(db: Kysely<DB>, issuer: string, claims: SsoClaims, 
     return await db.transaction().execute(async (tx) => {
       const keys = await memberNameKeys(tx);
       const username = await freeUsername(tx, claims.preferred_username || local, keys);
-      // The directory's name is used unless it would pass for a role or another member (point 7
-      // of issue 17): the company's directory is trusted for who someone is, not for how they
-      // may be shown. Then the username tells them apart.
-      // SSO accounts are employees: they may say so, not more.
+      // The directory's name is used unless it would pass for a role (SSO accounts are employees:
+      // they may say so, not more) or for another member (issue 17, point 7); refusing would lock
+      // the employee out, so the username stands in, or tells two people of one name apart.
       const displayName = displayNameProblem(wantedName) || roleWordProblem(wantedName, ['employee']) ? username : nameKeys(wantedName).some((k) => keys.has(k)) ? `${wantedName.slice(0, 40)} (${username})`.slice(0, 60) : wantedName;
       const { id } = await tx
         .insertInto('users')
