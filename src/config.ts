@@ -82,6 +82,17 @@ const schema = z.object({
     }),
   // SQLite's fsync policy in WAL mode: normal (default) may lose the last commits on power loss, full does not.
   SQLITE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
+  // Writes through the JSON API (POST/PUT/PATCH/DELETE) per minute: per account (all its tokens and
+  // sessions together) and per API token. Past either: 429 with Retry-After.
+  API_WRITE_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  API_TOKEN_WRITE_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  // The guard's work per request (/check, a post, an edit): at most this much text (title, body and
+  // attachments together, in KB of characters) — more is refused with 413 — and at most this much
+  // time scanning — then 422. Attachments longer than one scan window are scanned in GUARD_THREADS
+  // worker threads (0: on the main thread), so that one large post does not stall other requests.
+  GUARD_TEXT_LIMIT_KB: z.coerce.number().int().min(64).max(1_000_000).default(3072),
+  GUARD_TIME_LIMIT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  GUARD_THREADS: z.coerce.number().int().min(0).max(64).default(2),
 }).superRefine((c, ctx) => {
   const oidc = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
   const set = oidc.filter((k) => c[k]);

@@ -6,6 +6,7 @@ import { UserError } from '../shared/errors.ts';
 import { hashPassword } from './passwords.ts';
 import { displayNameSchema, emailSchema, passwordSchema, usernameSchema } from './validation.ts';
 import { ROLES } from '../db/schema.ts';
+import { assertNotConfusable, roleWordProblem } from './impersonation.ts';
 
 const input = z.object({
   username: usernameSchema,
@@ -31,6 +32,8 @@ export async function createUser(db: Kysely<DB>, raw: CreateUserInput, actorId: 
     throw new UserError(first.message, 400, String(first.path[0] ?? ''));
   }
   const u = parsed.data;
+  const roleWord = roleWordProblem(u.displayName, u.roles);
+  if (roleWord) throw new UserError(roleWord, 400, 'displayName');
   const passwordHash = await hashPassword(u.password);
   const at = u.createdAt ?? nowIso();
   const roles = [...new Set<Role>(['member', ...u.roles])];
@@ -43,6 +46,7 @@ export async function createUser(db: Kysely<DB>, raw: CreateUserInput, actorId: 
       .executeTakeFirst();
     if (clash?.username_lower === u.username.toLowerCase()) throw new UserError('That username is taken', 409, 'username');
     if (clash) throw new UserError('An account with that e-mail address already exists', 409, 'email');
+    await assertNotConfusable(tx, { username: u.username, displayName: u.displayName });
 
     const { id } = await tx
       .insertInto('users')

@@ -9,6 +9,7 @@ import { UserError } from '../shared/errors.ts';
 import { changeRole } from './change-role.ts';
 import { createSession, destroyUserSessions } from './sessions.ts';
 import { emailSchema } from './validation.ts';
+import { displayNameProblem, nameKeys, roleWordProblem, usernameProblem } from './impersonation.ts';
 
 /** The verified claims Parley uses (from the ID token, completed by UserInfo). */
 export interface SsoClaims {
@@ -106,10 +107,15 @@ async function link(db: Kysely<DB>, issuer: string, subject: string, user: { id:
 async function createSsoUser(db: Kysely<DB>, issuer: string, claims: SsoClaims, email: string, verified: boolean): Promise<number | null> {
   const at = nowIso();
   const local = email.slice(0, email.lastIndexOf('@'));
-  const displayName = (claims.name?.trim() || claims.preferred_username?.trim() || local).slice(0, 60);
+  const wantedName = (claims.name?.trim() || claims.preferred_username?.trim() || local).slice(0, 60);
   try {
     return await db.transaction().execute(async (tx) => {
-      const username = await freeUsername(tx, claims.preferred_username || local);
+      const keys = await memberNameKeys(tx);
+      const username = await freeUsername(tx, claims.preferred_username || local, keys);
+      // The directory's name is used unless it would pass for a role (SSO accounts are employees:
+      // they may say so, not more) or for another member (issue 17, point 7); refusing would lock
+      // the employee out, so the username stands in, or tells two people of one name apart.
+      const displayName = displayNameProblem(wantedName) || roleWordProblem(wantedName, ['employee']) ? username : nameKeys(wantedName).some((k) => keys.has(k)) ? `${wantedName.slice(0, 40)} (${username})`.slice(0, 60) : wantedName;
       const { id } = await tx
         .insertInto('users')
         .values({
@@ -137,8 +143,14 @@ async function createSsoUser(db: Kysely<DB>, issuer: string, claims: SsoClaims, 
   }
 }
 
-/** A valid, unused username from the provider's username or the address's local part. */
-export async function freeUsername(db: Kysely<DB>, wanted: string): Promise<string> {
+/** The name keys (src/accounts/impersonation.ts) of every member's username and display name. */
+async function memberNameKeys(db: Kysely<DB>): Promise<Set<string>> {
+  const rows = await db.selectFrom('users').select(['username', 'display_name']).where('deleted_at', 'is', null).execute();
+  return new Set(rows.flatMap((r) => [...nameKeys(r.username), ...nameKeys(r.display_name)]));
+}
+
+/** A valid, unused username from the provider's username or the address's local part: not reserved, not like another member's name. */
+export async function freeUsername(db: Kysely<DB>, wanted: string, keys?: Set<string>): Promise<string> {
   let base = wanted
     .split('@')[0]!
     .normalize('NFKD')
@@ -152,5 +164,7 @@ export async function freeUsername(db: Kysely<DB>, wanted: string): Promise<stri
   const taken = new Set(
     (await db.selectFrom('users').select('username_lower').where('username_lower', 'in', candidates.map((c) => c.toLowerCase())).execute()).map((r) => r.username_lower),
   );
-  return candidates.find((c) => !taken.has(c.toLowerCase())) ?? `${base}-${Math.random().toString(36).slice(2, 8)}`;
+  const lookalikes = keys ?? (await memberNameKeys(db));
+  const free = (c: string) => !taken.has(c.toLowerCase()) && !usernameProblem(c) && !nameKeys(c).some((k) => lookalikes.has(k));
+  return candidates.find(free) ?? `${base}-${Math.random().toString(36).slice(2, 8)}`;
 }

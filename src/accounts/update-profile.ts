@@ -7,6 +7,7 @@ import { runPublishPipeline } from '../publish/pipeline.ts';
 import { forgetAuthor } from './find-user.ts';
 import { UserError } from '../shared/errors.ts';
 import { displayNameSchema } from './validation.ts';
+import { assertNotConfusable, roleWordProblem } from './impersonation.ts';
 
 const input = z.object({
   displayName: displayNameSchema,
@@ -34,6 +35,9 @@ export async function updateProfile(db: Kysely<DB>, actor: Actor, raw: z.input<t
       throw new UserError('Enter a valid phone number, with the country code if it is not from here (for example +31 6 1234 5678).', 400, 'phone');
     }
   }
+  const roleWord = roleWordProblem(p.displayName, [...actor.roles]);
+  if (roleWord) throw new UserError(roleWord, 400, 'displayName');
+  await assertNotConfusable(db, { displayName: p.displayName }, actor.id);
   const bio = p.bio.trim() ? (await runPublishPipeline(db, { actor, where: 'bio', body: p.bio })).bodyMarkdown : '';
   await db
     .updateTable('users')

@@ -19,6 +19,7 @@ import { tokenRoutes } from './routes/tokens.ts';
 import { topicRoutes } from './routes/topics.ts';
 import { userRoutes } from './routes/users.ts';
 import { sharedSchemas } from './schemas.ts';
+import { limitApiWrites } from './write-rate-limit.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -72,6 +73,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
           throw new UserError('A signed-in session must send the x-csrf-token header (its value is in GET /api/v1/me) — or use an API token.', 403);
         }
       });
+      limitApiWrites(v1);
       const present = new Presenter(app.config.publicUrl);
       await v1.register(meRoutes, { present });
       await v1.register(tokenRoutes);

@@ -9,7 +9,7 @@ import { UserError } from '../shared/errors.ts';
 import { recordGuardDecision, type AuditWhere } from './audit.ts';
 import type { MaskedOriginal } from './masked-originals.ts';
 import { loadGuardContext, type GuardContext } from './registers.ts';
-import { scanLongText } from './scan-long-text.ts';
+import { assertWithinTextLimit, guardWork, scanAttachmentText, type GuardWork } from './scan-pool.ts';
 
 export type GuardField = 'title' | 'body' | 'attachment';
 
@@ -113,8 +113,8 @@ function scanField(text: string, field: GuardField, ctx: GuardContext): FieldFin
   }
 }
 
-async function scanAttachment(a: GuardAttachment, index: number, ctx: GuardContext): Promise<FieldFinding[]> {
-  const found = await scanLongText(a.text, (window) => scanText(window, { registers: ctx.registers, options: ctx.options }));
+async function scanAttachment(a: GuardAttachment, index: number, ctx: GuardContext, work: GuardWork, deadline: number): Promise<FieldFinding[]> {
+  const found = await scanAttachmentText(ctx, a.text, work, deadline);
   return found.map((f) => ({ ...f, field: 'attachment', attachment: index }));
 }
 
@@ -122,10 +122,14 @@ async function scanAttachment(a: GuardAttachment, index: number, ctx: GuardConte
 export async function evaluateDraft(db: Kysely<DB>, draft: Omit<GuardDraft, 'where' | 'target' | 'approvedBy' | 'unpublished'>): Promise<GuardOutcome> {
   refuseOversized(draft.title, 'title');
   refuseOversized(draft.body, 'body');
-  const ctx = await loadGuardContext(db);
   const attachments = draft.attachments ?? [];
+  // The work one request may cause is bounded: text (413) and time (422); long attachments are scanned in worker threads.
+  const work = guardWork(db);
+  assertWithinTextLimit(work, [draft.title, draft.body, ...attachments.map((a) => a.text)]);
+  const deadline = Date.now() + work.timeLimitMs;
+  const ctx = await loadGuardContext(db);
   const all = [...(draft.title !== undefined ? scanField(draft.title, 'title', ctx) : []), ...scanField(draft.body, 'body', ctx)];
-  for (const [i, a] of attachments.entries()) all.push(...(await scanAttachment(a, i, ctx)));
+  for (const found of await Promise.all(attachments.map((a, i) => scanAttachment(a, i, ctx, work, deadline)))) all.push(...found);
   const roles = [...draft.actor.roles];
   // One decision for the whole post: a finding in an attachment stops the post as one in its body does.
   const decision: GuardDecision = decide(all, { roles, policy: ctx.policy });

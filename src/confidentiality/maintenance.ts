@@ -8,11 +8,14 @@ import type { Database } from '../db/database.ts';
 import { purgeMaskedOriginals } from './masked-originals.ts';
 import { workerIndex } from '../cluster/primary.ts';
 import { configureGuard } from './registers.ts';
+import { configureGuardWork } from './scan-pool.ts';
 
 const DAY = 86_400_000;
 
 export async function startGuardMaintenance(app: FastifyInstance, config: Config, database: Database): Promise<void> {
   configureGuard(database.db, { secret: await installationSecret(database.db, config.SECRET_KEY), defaultRegion: config.DEFAULT_PHONE_REGION as CountryCode });
+  const releaseWork = configureGuardWork(database.db, { textLimitChars: config.GUARD_TEXT_LIMIT_KB * 1024, timeLimitMs: config.GUARD_TIME_LIMIT_MS, threads: config.GUARD_THREADS });
+  app.addHook('onClose', releaseWork);
   const purge = async () => {
     try {
       const n = await purgeMaskedOriginals(database.db);

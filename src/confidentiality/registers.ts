@@ -19,6 +19,14 @@ export interface GuardContext {
   version: string;
   customerRecords: number;
   documents: number;
+  /** What a scanning worker thread needs to build the same registers (src/confidentiality/scan-pool.ts). */
+  workerSeed: () => WorkerSeed;
+}
+
+/** The registers as plain data a worker thread can be sent: hashes and fingerprints, no plaintext. */
+export interface WorkerSeed {
+  customers?: { bytes: Uint8Array; key: Uint8Array };
+  documents: Array<{ id: string; fingerprints: Uint8Array; label: 'confidential' | 'public' }>;
 }
 
 /**
@@ -150,6 +158,7 @@ async function readContext(db: Kysely<DB>, secret: string, version: string): Pro
   const documents = new DocumentRegister();
   const docs = await db.selectFrom('guard_documents').select(['id', 'file_name', 'label', 'fingerprints']).orderBy('id').execute();
   for (const d of docs) documents.addFingerprints(docRegisterId(d.id, d.file_name), fingerprintsFromBytes(d.fingerprints), d.label);
+  let seed: WorkerSeed | undefined;
   return {
     registers: { ...(customers ? { customers } : {}), documents },
     options,
@@ -157,6 +166,12 @@ async function readContext(db: Kysely<DB>, secret: string, version: string): Pro
     version,
     customerRecords: customers?.recordCount ?? 0,
     documents: docs.length,
+    // Made when a worker first needs it (serialising a large customer register takes a moment).
+    workerSeed: () =>
+      (seed ??= {
+        ...(customers ? { customers: { bytes: customers.serialize(), key: customerRegisterKey(secret) } } : {}),
+        documents: docs.map((d) => ({ id: docRegisterId(d.id, d.file_name), fingerprints: new Uint8Array(d.fingerprints), label: d.label as 'confidential' | 'public' })),
+      }),
   };
 }
 

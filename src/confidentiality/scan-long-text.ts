@@ -4,6 +4,15 @@
 // same-type findings that overlap (one seen cut at a window's edge) are merged into one span.
 // Between windows the event loop gets a turn, so a long attachment does not stall other requests.
 import { MAX_TEXT_LENGTH, type Finding } from '../guard/index.ts';
+import { UserError } from '../shared/errors.ts';
+
+/** The scan took longer than the request may (GUARD_TIME_LIMIT_MS): 422, the draft is not checked. */
+export class GuardTimeLimitError extends UserError {
+  override name = 'GuardTimeLimitError';
+  constructor(limitMs: number) {
+    super(`Checking this post for confidential information took longer than ${Math.round(limitMs / 100) / 10} s, so it was stopped. Shorten the attachments, or spread them over several posts.`, 422, 'attachments');
+  }
+}
 
 export const WINDOW = 60_000;
 export const OVERLAP = 4_000;
@@ -39,8 +48,9 @@ export function mergeOverlapping(findings: Finding[]): Finding[] {
   return out;
 }
 
-/** Scans `text` of any length with `scan` (which accepts at most MAX_TEXT_LENGTH code units). */
-export async function scanLongText(text: string, scan: (window: string) => Finding[]): Promise<Finding[]> {
+/** Scans `text` of any length with `scan` (which accepts at most MAX_TEXT_LENGTH code units); past `deadline` (epoch ms) GuardTimeLimitError. */
+export async function scanLongText(text: string, scan: (window: string) => Finding[], deadline = Infinity): Promise<Finding[]> {
+  const limitMs = deadline - Date.now();
   if (text.length <= MAX_TEXT_LENGTH) return scan(text);
   const found: Finding[] = [];
   let start = 0;
@@ -53,6 +63,7 @@ export async function scanLongText(text: string, scan: (window: string) => Findi
     const lineStart = text.lastIndexOf('\n', back - 1) + 1;
     start = lineStart > start && end - lineStart < WINDOW / 2 ? lineStart : back;
     await nextTick();
+    if (Date.now() > deadline) throw new GuardTimeLimitError(limitMs);
   }
   return mergeOverlapping(found);
 }

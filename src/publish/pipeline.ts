@@ -7,6 +7,7 @@ import { mustAcknowledgeGuidelines } from '../accounts/guidelines.ts';
 import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
+import { BIDI_CONTROLS, isOnlyInvisible } from '../shared/unicode-text.ts';
 import { htmlToText, mentionedUsernames, renderMarkdown } from '../shared/markdown.ts';
 import { guardDraft, type GuardAttachment, type GuardFinding } from '../confidentiality/check.ts';
 import { checkAttachments } from '../attachments/text-file.ts';
@@ -56,6 +57,9 @@ const limits: Check = (d) => {
     const t = d.title.trim();
     if (t.length < LIMITS.titleMin) throw new UserError(`Title must be at least ${LIMITS.titleMin} characters`, 400, 'title');
     if (t.length > LIMITS.titleMax) throw new UserError(`Title must be at most ${LIMITS.titleMax} characters`, 400, 'title');
+    // A title is a label in lists and feeds: no bidi overrides that reorder it, not blank-looking (bodies may keep bidi text).
+    if (BIDI_CONTROLS.test(t)) throw new UserError('Title may not contain right-to-left or left-to-right override, embedding or isolate characters.', 400, 'title');
+    if (isOnlyInvisible(t)) throw new UserError('Title is made only of invisible characters.', 400, 'title');
   }
   const b = d.body.trim();
   if (b.length < LIMITS.bodyMin) throw new UserError('Write something first: the message is empty', 400, 'body');

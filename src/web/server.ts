@@ -43,6 +43,7 @@ import { UserError } from '../shared/errors.ts';
 import { viewHelpers } from './view-helpers.ts';
 import { csrfHmacKey, csrfSessionBinder, csrfSessionBinding } from './csrf-session.ts';
 import { views } from './views.ts';
+import { rejectBadInput } from './bad-input.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -139,6 +140,8 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
     reply.locals = { actor: request.actor, user: request.user, csrfToken: () => reply.generateCsrf() };
     done();
   });
+  // NUL, control characters and lone surrogates anywhere in params, query or body: 400 (src/web/bad-input.ts).
+  app.addHook('preHandler', rejectBadInput);
   app.addHook('preHandler', (request, reply, done) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done();
     // An API call authenticated by a bearer token carries no cookie a forged request could use.

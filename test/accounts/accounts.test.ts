@@ -56,8 +56,8 @@ for (const kind of testDatabaseKinds()) {
     });
 
     test('roles are granted and revoked with a log of who did it', async () => {
-      const { id } = await createUser(database.db, { ...valid, username: 'pieter', email: 'pieter@brightwave.example' });
-      const { id: adminId } = await createUser(database.db, { ...valid, username: 'root_admin', email: 'root@brightwave.example', roles: ['admin'] });
+      const { id } = await createUser(database.db, { ...valid, username: 'pieter', displayName: 'Pieter', email: 'pieter@brightwave.example' });
+      const { id: adminId } = await createUser(database.db, { ...valid, username: 'root_admin', displayName: 'Rita Admin', email: 'root@brightwave.example', roles: ['admin'] });
       assert.equal(await changeRole(database.db, { userId: id, role: 'moderator', action: 'grant', actorId: adminId, reason: 'new team member' }), true);
       assert.equal(await changeRole(database.db, { userId: id, role: 'moderator', action: 'grant', actorId: adminId }), false, 'already held');
       assert.deepEqual((await rolesOf(database.db, id)).sort(), ['member', 'moderator']);

@@ -11,7 +11,8 @@ import type { TestDatabase } from './databases.ts';
 /** A server on a test database, for app.inject() (no port) or listen() (browser tests). */
 export async function testServer(database: TestDatabase, env: Record<string, string> = {}): Promise<FastifyInstance> {
   // Tests write through use cases and read pages at once: no anonymous cache unless asked for.
-  // Tests sign in many times from one address; the test of the limit itself sets it back to 10.
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, SEED_DEMO: 'false', PORT: '0', SIGNIN_RATE_LIMIT: '1000', ANON_CACHE_SECONDS: '0', UPLOADS_DIR: scratch('uploads'), OUTBOX_DIR: scratch('outbox'), ...env });
+  // Tests sign in many times from one address, and write through the API many times; the tests of
+  // the limits themselves set them back.
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, SEED_DEMO: 'false', PORT: '0', SIGNIN_RATE_LIMIT: '1000', API_WRITE_RATE_LIMIT: '100000', API_TOKEN_WRITE_RATE_LIMIT: '100000', ANON_CACHE_SECONDS: '0', UPLOADS_DIR: scratch('uploads'), OUTBOX_DIR: scratch('outbox'), ...env });
   return buildServer({ config, database, logger: false });
 }
