@@ -152,19 +152,19 @@ for (const kind of testDatabaseKinds()) {
     });
 
     test('an attacker failing 50 times from another address does not stop the owner (no device cookie yet, nor with one at the same address)', async () => {
-      const victim = await makeUser(database.db, ['community_manager'], 'admin_ada');
+      const victim = await makeUser(database.db, ['community_manager'], 'boss_ada');
       const attacker = new Agent(app, ATTACKER);
       const statuses: number[] = [];
-      for (let i = 0; i < 50; i++) statuses.push((await attacker.post('/signin', { login: 'admin_ada', password: `guess number ${i}` }, '/signin')).statusCode);
+      for (let i = 0; i < 50; i++) statuses.push((await attacker.post('/signin', { login: 'boss_ada', password: `guess number ${i}` }, '/signin')).statusCode);
       assert.deepEqual(statuses.slice(0, THROTTLE.freeFailures), Array(THROTTLE.freeFailures).fill(401));
       assert.ok(statuses.slice(THROTTLE.freeFailures).every((s) => s === 429), 'the attacker is slowed down');
       // The owner, from home, a browser that never signed in before: signs in at once.
-      const owner = await signedIn(app, 'admin_ada', OWNER_HOME);
+      const owner = await signedIn(app, 'boss_ada', OWNER_HOME);
       assert.ok(owner.cookies.has('parley_device'), 'the browser is now known to the account');
       // The owner's known browser behind the attacker's own address (a shared NAT) also signs in.
       const phone = new Agent(app, ATTACKER);
       phone.cookies.set('parley_device', owner.cookies.get('parley_device')!);
-      const res = await phone.post('/signin', { login: 'admin_ada', password: PASSWORD }, '/signin');
+      const res = await phone.post('/signin', { login: 'boss_ada', password: PASSWORD }, '/signin');
       assert.equal(res.statusCode, 303, 'a device cookie of this account is counted apart from the address');
       // ...but a device cookie does not buy the attacker free guesses on another account.
       const other = await makeUser(database.db, [], 'other_olga');
