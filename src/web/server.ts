@@ -42,6 +42,7 @@ import { seoRoutes } from '../seo/routes.ts';
 import { UserError } from '../shared/errors.ts';
 import { viewHelpers } from './view-helpers.ts';
 import { views } from './views.ts';
+import { recordRoutes } from './route-table.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -73,6 +74,8 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
     // Request bodies beyond this are refused before parsing (posts are limited far lower).
     bodyLimit: 1024 * 1024,
   });
+  // First of all, so that every route (plugins' too) is in the table.
+  recordRoutes(app);
   app.decorate('config', config);
   app.decorate('database', database);
   app.decorateRequest('actor', null);
