@@ -231,6 +231,32 @@ for (const kind of testDatabaseKinds()) {
       assert.ok(seen.member.has(`/t/${staffTopic.id}/reply?quote=1`), 'the walk asked for the staff topic quoted');
     });
 
+    test('a post or topic the caller may not read is not there (404), not "not allowed" (403)', async () => {
+      const db = database.db;
+      const topicOf = async (title: string) => (await db.selectFrom('topics').select('id').where('title', 'like', `${title}%`).executeTakeFirstOrThrow()).id;
+      const postOf = async (topicId: number, n: number) => (await db.selectFrom('posts').select('id').where('topic_id', '=', topicId).where('post_number', '=', n).executeTakeFirstOrThrow()).id;
+      const staff = await topicOf('Zqstafftitle');
+      const deleted = await topicOf('Zqdeltitle');
+      const pub = await topicOf('Router keeps');
+      const deletedReply = (await db.selectFrom('posts').select('id').where('topic_id', '=', pub).where('deleted_at', 'is not', null).executeTakeFirstOrThrow()).id;
+      for (const who of ['member', 'employee'] as const) {
+        const a = walkers[who]!;
+        for (const url of [`/p/${await postOf(staff, 1)}/edit`, `/p/${await postOf(staff, 2)}/edit`, `/p/${await postOf(deleted, 1)}/edit`, `/p/${deletedReply}/edit`,
+          `/p/${await postOf(staff, 1)}/revisions`, `/p/${deletedReply}/revisions`, `/t/${staff}/reply`, `/t/${staff}/reply?quote=1`, `/t/${deleted}/reply?quote=2`]) {
+          assert.equal((await a.get(url)).statusCode, 404, `${who} GET ${url}`);
+        }
+        // Saving an edit to an invisible post: 404 too, and nothing changes.
+        const staffPost = await postOf(staff, 1);
+        const before = await db.selectFrom('posts').select('body_markdown').where('id', '=', staffPost).executeTakeFirstOrThrow();
+        assert.equal((await a.post(`/p/${staffPost}/edit`, { body: 'Overwritten by a member', reason: '' }, '/settings')).statusCode, 404, `${who} POST edit`);
+        assert.deepEqual(await db.selectFrom('posts').select('body_markdown').where('id', '=', staffPost).executeTakeFirstOrThrow(), before);
+        // A post they can read but not edit stays a 403 (it is there; they may not change it).
+        assert.equal((await a.get(`/p/${await postOf(pub, 1)}/edit`)).statusCode, 403, `${who} edits someone else's visible post`);
+      }
+      // Visitors are asked to sign in first, as for any form.
+      assert.equal((await walkers.visitor!.get(`/t/${staff}/reply?quote=1`)).statusCode, 401);
+    });
+
     test('the markers are really there for those allowed to read them (the walk can see a leak)', async () => {
       const mia = new Agent(app);
       assert.equal((await mia.post('/signin', { login: 'mod_mia', password: PASSWORD }, '/signin')).statusCode, 303);
