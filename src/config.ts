@@ -66,6 +66,12 @@ const schema = z.object({
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_DISPLAY_NAME: z.string().min(1).max(60).default('your company'),
+  // Images from other hosts in posts: off, they become links (readers' browsers fetch nothing from
+  // those hosts, which would learn who reads what); on, they show inline (and CSP allows https: images).
+  ALLOW_REMOTE_IMAGES: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
 }).superRefine((c, ctx) => {
   const oidc = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
   const set = oidc.filter((k) => c[k]);

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UserError } from '../shared/errors.ts';
 import type { Actor } from '../policy/policy.ts';
 import { authorize } from '../policy/policy.ts';
-import { renderMarkdown } from '../shared/markdown.ts';
+import { imageOptionsFor, renderMarkdown } from '../shared/markdown.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
 import { changedNoPage, changedOnlyTopic } from '../web/anonymous-cache.ts';
 import { changedPostsTopic } from './changed-posts-topic.ts';
@@ -275,6 +275,6 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     signedIn(request);
     const body = str(request.body?.body);
     if (body.length > 50_000) throw new UserError('Message must be at most 50000 characters', 413);
-    return { html: renderMarkdown(body) };
+    return { html: renderMarkdown(body, undefined, imageOptionsFor(db)) };
   });
 }

@@ -43,6 +43,7 @@ import { UserError } from '../shared/errors.ts';
 import { viewHelpers } from './view-helpers.ts';
 import { views } from './views.ts';
 import { recordRoutes } from './route-table.ts';
+import { configureImages } from '../shared/markdown.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -78,6 +79,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   recordRoutes(app);
   app.decorate('config', config);
   app.decorate('database', database);
+  configureImages(database.db, { remoteImages: config.ALLOW_REMOTE_IMAGES, ownOrigin: config.publicUrl });
   app.decorateRequest('actor', null);
 
   await app.register(securityHeaders, {
@@ -86,7 +88,9 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
+        // Remote images only when allowed (ALLOW_REMOTE_IMAGES): the second line behind
+        // markdown.ts, which turns them into links, and the first for text written before that.
+        imgSrc: config.ALLOW_REMOTE_IMAGES ? ["'self'", 'data:', 'https:'] : ["'self'", 'data:'],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         upgradeInsecureRequests: null,
