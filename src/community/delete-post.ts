@@ -2,14 +2,14 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
-import { loadPost } from './load-post.ts';
+import { loadVisiblePost } from './load-post.ts';
 
 /**
  * Soft-deletes a post (its text stays in the database for moderators). Deleting the first post
  * of a topic removes the whole topic from lists.
  */
 export async function deletePost(db: Kysely<DB>, actor: Actor, postId: number): Promise<{ topicDeleted: boolean }> {
-  const { post, subject } = await loadPost(db, postId);
+  const { post, subject } = await loadVisiblePost(db, actor, postId);
   authorize(actor, 'post.delete', subject);
   const at = nowIso();
   await db.transaction().execute(async (tx) => {

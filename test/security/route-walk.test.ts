@@ -250,6 +250,32 @@ for (const kind of testDatabaseKinds()) {
         const before = await db.selectFrom('posts').select('body_markdown').where('id', '=', staffPost).executeTakeFirstOrThrow();
         assert.equal((await a.post(`/p/${staffPost}/edit`, { body: 'Overwritten by a member', reason: '' }, '/settings')).statusCode, 404, `${who} POST edit`);
         assert.deepEqual(await db.selectFrom('posts').select('body_markdown').where('id', '=', staffPost).executeTakeFirstOrThrow(), before);
+        // Writes to what they cannot read: 404 as well, nothing shown, nothing changed.
+        const staffReply = await postOf(staff, 2);
+        const writes: [string, Record<string, string>][] = [
+          [`/t/${staff}/replies`, { body: 'A reply into the staff room' }],
+          [`/t/${staff}/replies`, { body: 'A draft for the team', askTeam: '1' }],
+          [`/t/${deleted}/replies`, { body: 'A reply into a deleted topic' }],
+          [`/p/${staffReply}/delete`, {}],
+          [`/p/${deletedReply}/delete`, {}],
+          [`/p/${staffReply}/kudos`, {}],
+          [`/p/${staffReply}/kudos`, { undo: '1' }],
+          [`/p/${staffReply}/accept`, {}],
+          [`/t/${staff}/moderate`, { action: 'lock' }],
+        ];
+        const countRows = async () => [
+          Number((await db.selectFrom('posts').select((eb) => eb.fn.countAll().as('n')).where('deleted_at', 'is', null).executeTakeFirstOrThrow()).n),
+          Number((await db.selectFrom('held_drafts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+          Number((await db.selectFrom('kudos').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+          JSON.stringify(await db.selectFrom('topics').select(['locked', 'solved_post_id']).where('id', '=', staff).executeTakeFirstOrThrow()),
+        ];
+        const rowsBefore = await countRows();
+        for (const [url, form] of writes) {
+          const res = await a.post(url, form, '/settings');
+          assert.equal(res.statusCode, 404, `${who} POST ${url} ${JSON.stringify(form)}`);
+          for (const marker of Object.keys(MARKERS)) assert.ok(!res.body.toLowerCase().includes(marker.toLowerCase()), `${who} POST ${url} shows ${marker}`);
+        }
+        assert.deepEqual(await countRows(), rowsBefore, `${who}: nothing was written`);
         // A post they can read but not edit stays a 403 (it is there; they may not change it).
         assert.equal((await a.get(`/p/${await postOf(pub, 1)}/edit`)).statusCode, 403, `${who} edits someone else's visible post`);
       }
