@@ -4,9 +4,10 @@
 // employee, with every path parameter filled from the ids, slugs, usernames and file names in
 // the database and every declared query parameter (?quote=N, ?page, ?sort, ?tag…) filled too.
 // The database holds things those three must never read, each carrying a unique marker: a
-// staff-only board's topic, a topic a moderator deleted, drafts held for the community team, a
-// deleted post (with an earlier revision and an attachment), knowledge-base drafts, and another
-// member's private profile fields. Any 2xx answer (or redirect address) that shows a marker fails.
+// staff-only board's topic (with its tag, file name and edit history), a topic a moderator
+// deleted, drafts held for the community team, a deleted post (with an earlier revision and an
+// attachment), knowledge-base drafts, and another member's private profile fields. Any 2xx
+// answer (or redirect address) that shows a marker fails. Writes to those things answer 404.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -39,11 +40,14 @@ const MARKERS: Record<string, Walker[]> = {
   zqstaffreply: HIDDEN_FROM_ALL,
   zqstaffattach: HIDDEN_FROM_ALL,
   zqstaffrevision: HIDDEN_FROM_ALL,
+  zqstafftag: HIDDEN_FROM_ALL,
+  zqstafffile: HIDDEN_FROM_ALL,
   // A topic deleted by a moderator.
   Zqdeltitle: HIDDEN_FROM_ALL,
   zqdelbody: HIDDEN_FROM_ALL,
   zqdelreply: HIDDEN_FROM_ALL,
   zqdelattach: HIDDEN_FROM_ALL,
+  zqdeltag: HIDDEN_FROM_ALL,
   // A deleted reply in a public topic: its text, an earlier revision, its attachment.
   zqdelpostbody: HIDDEN_FROM_ALL,
   zqdelpostrevision: HIDDEN_FROM_ALL,
@@ -54,6 +58,7 @@ const MARKERS: Record<string, Walker[]> = {
   zqheldattach: HIDDEN_FROM_ALL,
   zqheldnote: HIDDEN_FROM_ALL,
   zqheldreply: HIDDEN_FROM_ALL,
+  zqheldtag: HIDDEN_FROM_ALL,
   // Knowledge base: an unpublished article, and the draft version before an article's publication.
   Zqdraftarticle: HIDDEN_FROM_ALL,
   zqdraftarticlebody: HIDDEN_FROM_ALL,
@@ -99,18 +104,18 @@ for (const kind of testDatabaseKinds()) {
       await holdDraft(db, drafter, { kind: 'reply', topicId: pub.id, body: 'My reply zqheldreply for the team.', reason: 'asked' });
 
       // Staff-only board: topic with a reply, an attachment and an edit history.
-      const staff = await createTopic(db, mod, { boardSlug: 'team-room', kind: 'question', title: 'Zqstafftitle rota for December', body: 'First text zqstaffrevision.', attachments: [{ name: 'rota.txt', text: 'zqstaffattach rota' }] });
+      const staff = await createTopic(db, mod, { boardSlug: 'team-room', kind: 'question', title: 'Zqstafftitle rota for December', body: 'First text zqstaffrevision.', tags: 'zqstafftag', attachments: [{ name: 'zqstafffile.txt', text: 'zqstaffattach rota' }] });
       await editPost(db, mod, { postId: staff.postId, body: 'Rota zqstaffbody for the holidays.', reason: 'update' });
       await createReply(db, cm, { topicId: staff.id, body: 'I take zqstaffreply the weekend.' });
 
       // A topic a moderator deleted (by deleting its first post), with a reply and an attachment.
-      const del = await createTopic(db, writer, { boardSlug: 'home-internet', kind: 'discussion', title: 'Zqdeltitle angry rant about billing', body: 'Rant zqdelbody text.', attachments: [{ name: 'rant.txt', text: 'zqdelattach text' }] });
+      const del = await createTopic(db, writer, { boardSlug: 'home-internet', kind: 'discussion', title: 'Zqdeltitle angry rant about billing', body: 'Rant zqdelbody text.', tags: 'zqdeltag', attachments: [{ name: 'rant.txt', text: 'zqdelattach text' }] });
       await createReply(db, writer, { topicId: del.id, body: 'More zqdelreply ranting.' });
       const delFirst = await database.db.selectFrom('posts').select('id').where('topic_id', '=', del.id).where('post_number', '=', 1).executeTakeFirstOrThrow();
       await deletePost(db, mod, delFirst.id);
 
       // A new topic held for the team, with a note and an attachment.
-      await holdDraft(db, drafter, { kind: 'topic', boardSlug: 'home-internet', topicKind: 'question', title: 'Zqheldtitle question for the team', body: 'Draft zqheldbody text.', note: 'Note zqheldnote please', reason: 'asked', attachments: [{ name: 'held.txt', text: 'zqheldattach text' }] });
+      await holdDraft(db, drafter, { kind: 'topic', boardSlug: 'home-internet', topicKind: 'question', title: 'Zqheldtitle question for the team', body: 'Draft zqheldbody text.', tags: 'zqheldtag', note: 'Note zqheldnote please', reason: 'asked', attachments: [{ name: 'held.txt', text: 'zqheldattach text' }] });
 
       // Members-only board topic.
       await createTopic(db, writer, { boardSlug: 'lounge', kind: 'discussion', title: 'Zqmemberstitle meetup in spring', body: 'Meet zqmembersbody there.' });
