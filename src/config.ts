@@ -93,6 +93,12 @@ const schema = z.object({
   GUARD_TEXT_LIMIT_KB: z.coerce.number().int().min(64).max(1_000_000).default(3072),
   GUARD_TIME_LIMIT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   GUARD_THREADS: z.coerce.number().int().min(0).max(64).default(2),
+  // Images from other hosts in posts: off, they become links (readers' browsers fetch nothing from
+  // those hosts, which would learn who reads what); on, they show inline (and CSP allows https: images).
+  ALLOW_REMOTE_IMAGES: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
 }).superRefine((c, ctx) => {
   const oidc = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
   const set = oidc.filter((k) => c[k]);

@@ -6,7 +6,7 @@ import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
 import { UserError } from '../shared/errors.ts';
-import { renderMarkdown } from '../shared/markdown.ts';
+import { imageOptionsFor, renderMarkdown } from '../shared/markdown.ts';
 
 const DEFAULT_TEXT = readFileSync(new URL('./default-guidelines.md', import.meta.url), 'utf8');
 
@@ -47,6 +47,6 @@ export async function publishGuidelines(db: Kysely<DB>, actor: Actor, markdown: 
   if (text.length > 50_000) throw new UserError('The guidelines must be at most 50,000 characters.', 413, 'body');
   const current = await currentGuidelines(db);
   const version = current.version + 1;
-  await db.insertInto('guideline_versions').values({ version, body_markdown: text, body_html: renderMarkdown(text), created_by: actor.id, created_at: nowIso() }).execute();
+  await db.insertInto('guideline_versions').values({ version, body_markdown: text, body_html: renderMarkdown(text, undefined, imageOptionsFor(db)), created_by: actor.id, created_at: nowIso() }).execute();
   return version;
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { authorize, type Actor } from '../policy/policy.ts';
+import { authorize, can, type Actor } from '../policy/policy.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
 
 /** Marks one reply of a question as its accepted answer (replacing any earlier one). */
@@ -17,6 +17,8 @@ export async function acceptAnswer(db: Kysely<DB>, actor: Actor, postId: number)
     .where('posts.id', '=', postId)
     .executeTakeFirst();
   if (!row) throw new NotFoundError('No such post');
+  const topicSubject = { board: { visibility: row.visibility }, locked: !!row.locked, closed: !!row.closed, deleted: !!row.topic_deleted };
+  if (!can(actor, 'post.view', { ...topicSubject, postDeleted: !!row.deleted_at })) throw new NotFoundError('No such post');
   authorize(actor, 'answer.accept', {
     board: { visibility: row.visibility },
     locked: !!row.locked,

@@ -28,6 +28,8 @@ export async function createReply(db: Kysely<DB>, actor: Actor, input: CreateRep
     .executeTakeFirst();
   if (!topic) throw new NotFoundError('No such topic');
   const subject = { board: { visibility: topic.visibility }, locked: !!topic.locked, closed: !!topic.closed, deleted: !!topic.deleted_at };
+  // A topic the actor may not read is not there (404), rather than "not allowed" (403).
+  if (!can(actor, 'topic.view', subject)) throw new NotFoundError('No such topic');
   if ((subject.locked || subject.closed) && can(actor, 'topic.view', subject) && !can(actor, 'post.create', subject)) {
     throw new ForbiddenError('This topic is closed to new replies');
   }

@@ -7,7 +7,7 @@ import { loadGuardContext } from '../confidentiality/registers.ts';
 import { nowIso } from '../shared/clock.ts';
 import { UserError } from '../shared/errors.ts';
 import { slugify } from '../shared/slug.ts';
-import { loadPost } from './load-post.ts';
+import { loadVisiblePost } from './load-post.ts';
 import { removeAttachments, storeAttachments } from '../attachments/store-attachments.ts';
 import type { AttachmentText } from '../attachments/text-file.ts';
 
@@ -28,7 +28,7 @@ export interface EditPostInput {
  * revision that readers can open (who, when, what changed).
  */
 export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInput): Promise<{ revision: number }> {
-  const { post, subject } = await loadPost(db, input.postId);
+  const { post, subject } = await loadVisiblePost(db, actor, input.postId);
   authorize(actor, 'post.edit', subject);
   const editsTitle = post.post_number === 1 && input.title !== undefined && input.title.trim() !== post.title;
   const removing = [...new Set(input.removeAttachments ?? [])];

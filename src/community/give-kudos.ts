@@ -3,11 +3,11 @@ import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
 import { UserError } from '../shared/errors.ts';
-import { loadPost } from './load-post.ts';
+import { loadVisiblePost } from './load-post.ts';
 
 /** One kudos per person per post; returns the new count. */
 export async function giveKudos(db: Kysely<DB>, actor: Actor, postId: number): Promise<number> {
-  const { post, subject } = await loadPost(db, postId);
+  const { post, subject } = await loadVisiblePost(db, actor, postId);
   if (actor.id === post.user_id) throw new UserError('You cannot give kudos to your own post.', 403);
   authorize(actor, 'post.kudos', subject);
   return db.transaction().execute(async (tx) => {
@@ -29,7 +29,7 @@ export async function giveKudos(db: Kysely<DB>, actor: Actor, postId: number): P
 
 /** Takes one's kudos back; returns the new count. */
 export async function takeBackKudos(db: Kysely<DB>, actor: Actor, postId: number): Promise<number> {
-  const { post } = await loadPost(db, postId);
+  const { post } = await loadVisiblePost(db, actor, postId);
   return db.transaction().execute(async (tx) => {
     const removed = await tx.deleteFrom('kudos').where('post_id', '=', post.id).where('user_id', '=', actor.id).executeTakeFirst();
     if (Number(removed.numDeletedRows) === 0) throw new UserError('You have not given kudos to this post.', 409);

@@ -22,7 +22,8 @@ const boardsQuery = (kinds: BoardVisibility[]) =>
   preparedQuery([] as [], (db) =>
     db
       .selectFrom('boards')
-      .leftJoin('topics', 'topics.id', 'boards.last_topic_id')
+      // Never a deleted topic as a board's latest (delete-post.ts moves it on; this is the second line).
+      .leftJoin('topics', (j) => j.onRef('topics.id', '=', 'boards.last_topic_id').on('topics.deleted_at', 'is', null))
       .select([
         'boards.id', 'boards.slug', 'boards.name', 'boards.description', 'boards.visibility',
         'boards.topic_count', 'boards.post_count', 'boards.last_post_at',

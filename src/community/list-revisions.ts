@@ -1,9 +1,8 @@
 import { diffWords } from 'diff';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { can, type Actor } from '../policy/policy.ts';
-import { NotFoundError } from '../shared/errors.ts';
-import { loadPost } from './load-post.ts';
+import type { Actor } from '../policy/policy.ts';
+import { loadVisiblePost } from './load-post.ts';
 
 export interface Change {
   kind: 'same' | 'added' | 'removed';
@@ -15,8 +14,7 @@ export interface Change {
  * from the version before (a word diff of the Markdown).
  */
 export async function listRevisions(db: Kysely<DB>, actor: Actor | null, postId: number) {
-  const { post, subject } = await loadPost(db, postId);
-  if (!can(actor, 'topic.view', subject) || (subject.postDeleted && !can(actor, 'topic.moderate', subject))) throw new NotFoundError('No such post');
+  const { post } = await loadVisiblePost(db, actor, postId);
   const rows = await db
     .selectFrom('post_revisions')
     .leftJoin('users', 'users.id', 'post_revisions.editor_id')

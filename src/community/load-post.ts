@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { can, type Actor } from '../policy/policy.ts';
 import { NotFoundError } from '../shared/errors.ts';
 
 /** A post with what the policy needs to decide about it (its topic and board). */
@@ -25,4 +26,14 @@ export async function loadPost(db: Kysely<DB>, postId: number) {
     postDeleted: !!row.deleted_at,
   };
   return { post: row, subject };
+}
+
+/**
+ * A post the actor may read (the policy's post.view): anything else is "no such post" (404),
+ * as the topic page answers, never a 403 that would confirm a hidden post exists.
+ */
+export async function loadVisiblePost(db: Kysely<DB>, actor: Actor | null, postId: number) {
+  const loaded = await loadPost(db, postId);
+  if (!can(actor, 'post.view', loaded.subject)) throw new NotFoundError('No such post');
+  return loaded;
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { authorize, type Actor } from '../policy/policy.ts';
+import { authorize, can, type Actor } from '../policy/policy.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
 
 const ACTIONS = {
@@ -23,6 +23,8 @@ export async function moderateTopic(db: Kysely<DB>, actor: Actor, topicId: numbe
     .where('topics.id', '=', topicId)
     .executeTakeFirst();
   if (!topic) throw new NotFoundError('No such topic');
-  authorize(actor, 'topic.moderate', { board: { visibility: topic.visibility }, locked: !!topic.locked, closed: !!topic.closed, deleted: !!topic.deleted_at });
+  const subject = { board: { visibility: topic.visibility }, locked: !!topic.locked, closed: !!topic.closed, deleted: !!topic.deleted_at };
+  if (!can(actor, 'topic.view', subject)) throw new NotFoundError('No such topic');
+  authorize(actor, 'topic.moderate', subject);
   await db.updateTable('topics').set(ACTIONS[action as ModerationAction]).where('id', '=', topicId).execute();
 }

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UserError } from '../shared/errors.ts';
 import type { Actor } from '../policy/policy.ts';
 import { authorize } from '../policy/policy.ts';
-import { renderMarkdown } from '../shared/markdown.ts';
+import { imageOptionsFor, renderMarkdown } from '../shared/markdown.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
 import { changedNoPage, changedOnlyTopic } from '../web/anonymous-cache.ts';
 import { changedPostsTopic } from './changed-posts-topic.ts';
@@ -16,7 +16,8 @@ import { deletePost } from './delete-post.ts';
 import { editPost } from './edit-post.ts';
 import { giveKudos, takeBackKudos } from './give-kudos.ts';
 import { listRevisions } from './list-revisions.ts';
-import { loadPost } from './load-post.ts';
+import { loadPost, loadVisiblePost } from './load-post.ts';
+import { loadVisibleTopic } from './load-topic.ts';
 import { moderateTopic } from './moderate-topic.ts';
 import { POSTS_PER_PAGE } from './show-topic.ts';
 import { holdDraft, type HeldFinding } from '../moderation/hold-draft.ts';
@@ -130,16 +131,17 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
 
   // ---- Replies (with an optional quote) ----
   const replyPage = async (request: FastifyRequest, reply: FastifyReply, topicId: number, extra: object = {}, status = 200) => {
-    signedIn(request);
-    const topic = await db.selectFrom('topics').select(['id', 'slug', 'title']).where('id', '=', topicId).executeTakeFirst();
-    if (!topic) throw new UserError('No such topic', 404);
-    return reply.code(status).view('reply', { title: `Reply to ${topic.title}`, topic, csrf: reply.generateCsrf(), body: '', note: '', error: null, findings: null, kept: [], ...extra });
+    // Only a topic the caller may read: this page shows its title, and quotes its posts.
+    const { topic } = await loadVisibleTopic(db, signedIn(request), topicId);
+    return reply.code(status).view('reply', { title: `Reply to ${topic.title}`, topic: { id: topic.id, slug: topic.slug, title: topic.title }, csrf: reply.generateCsrf(), body: '', note: '', error: null, findings: null, kept: [], ...extra });
   };
   app.get<{ Params: { id: number }; Querystring: { quote?: number } }>(
     '/t/:id/reply',
     { schema: { params: idParams, querystring: { type: 'object', properties: { quote: { type: 'integer', minimum: 1 } } } } },
     async (request, reply) => {
       let body = '';
+      // The topic's visibility is checked first (a 404 whatever is asked to be quoted).
+      await loadVisibleTopic(db, signedIn(request), request.params.id);
       if (request.query.quote) {
         const quoted = await db
           .selectFrom('posts')
@@ -183,7 +185,8 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
   // ---- Edit, with history ----
   const editPage = async (request: FastifyRequest, reply: FastifyReply, postId: number, extra: object = {}, status = 200) => {
     const actor = signedIn(request);
-    const { post, subject } = await loadPost(db, postId);
+    // A post the caller may not read is not there (404); one they read but may not edit is a 403.
+    const { post, subject } = await loadVisiblePost(db, actor, postId);
     authorize(actor, 'post.edit', subject);
     return reply.code(status).view('edit', {
       title: 'Edit post',
@@ -272,6 +275,6 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     signedIn(request);
     const body = str(request.body?.body);
     if (body.length > 50_000) throw new UserError('Message must be at most 50000 characters', 413);
-    return { html: renderMarkdown(body) };
+    return { html: renderMarkdown(body, undefined, imageOptionsFor(db)) };
   });
 }

@@ -1,6 +1,7 @@
 // Outgoing e-mail through real SMTP (nodemailer, SMTP_URL). Without SMTP configured, messages
 // are written as .eml files to an outbox folder and the log says where: a fresh install can
-// still complete sign-up. Logs never name the recipient.
+// still complete sign-up. Logs never name the recipient, nor give the subject (it can carry a
+// member's name and a topic title, e.g. "Ann mentioned you in …").
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -23,7 +24,7 @@ export function createMailer(opts: { smtpUrl?: string | undefined; from: string;
     return {
       async send(mail) {
         await transport.sendMail({ from: opts.from, ...mail });
-        opts.log.info({ subject: mail.subject }, 'e-mail sent through SMTP');
+        opts.log.info('e-mail sent through SMTP');
       },
       close: () => transport.close(),
     };
@@ -37,7 +38,7 @@ export function createMailer(opts: { smtpUrl?: string | undefined; from: string;
       mkdirSync(dir, { recursive: true });
       const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++n}.eml`);
       writeFileSync(file, info.message as Buffer, { mode: 0o600 });
-      opts.log.info({ subject: mail.subject, file }, 'SMTP is not configured: e-mail written to the outbox folder');
+      opts.log.info({ file }, 'SMTP is not configured: e-mail written to the outbox folder');
     },
     close: () => {},
   };

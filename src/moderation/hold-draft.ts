@@ -68,6 +68,7 @@ export async function holdDraft(db: Kysely<DB>, actor: Actor, input: HoldInput):
       .executeTakeFirst();
     if (!topic) throw new NotFoundError('No such topic');
     const subject = { board: { visibility: topic.visibility }, locked: !!topic.locked, closed: !!topic.closed, deleted: !!topic.deleted_at };
+    if (!can(actor, 'topic.view', subject)) throw new NotFoundError('No such topic'); // not "not allowed": it is not there for them
     if (!can(actor, 'post.create', subject)) authorize(actor, 'post.create', subject);
     topicId = topic.id;
     boardId = topic.board_id;

@@ -36,6 +36,8 @@ const rules = {
     board.visibility === 'public' || (board.visibility === 'members' && !!a) || isStaff(a),
   'board.manage': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
   'topic.view': (a: Actor | null, t: TopicLike) => rules['board.view'](a, t.board) && (!t.deleted || isStaff(a)),
+  // A post: whoever reads its topic; once deleted, its text and history only for the community team.
+  'post.view': (a: Actor | null, p: TopicLike & { postDeleted: boolean }) => rules['topic.view'](a, p) && (!p.postDeleted || isStaff(a)),
   'topic.create': (a: Actor | null, board: BoardLike) => !!a && rules['board.view'](a, board),
   'post.create': (a: Actor | null, t: TopicLike) =>
     !!a && rules['topic.view'](a, t) && ((!t.locked && !t.closed) || has(a, 'moderator', 'community_manager', 'admin')),

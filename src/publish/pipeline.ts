@@ -8,7 +8,7 @@ import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
 import { BIDI_CONTROLS, isOnlyInvisible } from '../shared/unicode-text.ts';
-import { htmlToText, mentionedUsernames, renderMarkdown } from '../shared/markdown.ts';
+import { htmlToText, imageOptionsFor, mentionedUsernames, renderMarkdown } from '../shared/markdown.ts';
 import { guardDraft, type GuardAttachment, type GuardFinding } from '../confidentiality/check.ts';
 import { checkAttachments } from '../attachments/text-file.ts';
 import type { MaskedOriginal } from '../confidentiality/masked-originals.ts';
@@ -101,7 +101,7 @@ export async function runPublishPipeline(db: Kysely<DB>, draft: PublishDraft): P
   const known = names.length
     ? new Set((await db.selectFrom('users').select('username_lower').where('username_lower', 'in', names).where('deleted_at', 'is', null).execute()).map((u) => u.username_lower))
     : undefined;
-  const bodyHtml = renderMarkdown(body, known);
+  const bodyHtml = renderMarkdown(body, known, imageOptionsFor(db));
   return {
     ...(draft.title !== undefined ? { title: draft.title.trim().replace(/\s+/g, ' ') } : {}),
     bodyMarkdown: body,

@@ -44,6 +44,8 @@ import { viewHelpers } from './view-helpers.ts';
 import { csrfHmacKey, csrfSessionBinder, csrfSessionBinding } from './csrf-session.ts';
 import { views } from './views.ts';
 import { rejectBadInput } from './bad-input.ts';
+import { recordRoutes } from './route-table.ts';
+import { configureImages } from '../shared/markdown.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -80,8 +82,11 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
     // Request bodies beyond this are refused before parsing (posts are limited far lower).
     bodyLimit: 1024 * 1024,
   });
+  // First of all, so that every route (plugins' too) is in the table.
+  recordRoutes(app);
   app.decorate('config', config);
   app.decorate('database', database);
+  configureImages(database.db, { remoteImages: config.ALLOW_REMOTE_IMAGES, ownOrigin: config.publicUrl });
   app.decorateRequest('actor', null);
 
   await app.register(securityHeaders, {
@@ -90,7 +95,9 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
+        // Remote images only when allowed (ALLOW_REMOTE_IMAGES): the second line behind
+        // markdown.ts, which turns them into links, and the first for text written before that.
+        imgSrc: config.ALLOW_REMOTE_IMAGES ? ["'self'", 'data:', 'https:'] : ["'self'", 'data:'],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         upgradeInsecureRequests: null,
