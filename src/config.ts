@@ -66,6 +66,8 @@ const schema = z.object({
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_DISPLAY_NAME: z.string().min(1).max(60).default('your company'),
+  // Private messages older than this many days are deleted by the daily maintenance (two years by default).
+  MESSAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(730),
 }).superRefine((c, ctx) => {
   const oidc = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
   const set = oidc.filter((k) => c[k]);

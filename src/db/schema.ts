@@ -150,7 +150,7 @@ export interface PrivateDataViewsTable {
   subject_id: number | null;
   at: string;
   /** Set when a staff member read a reported private conversation (migration 014). */
-  conversation_id: number | null;
+  conversation_id: Generated<number | null>;
 }
 
 /** An account's link to a company OpenID Connect provider (issuer URL + the provider's "sub"). */
@@ -319,6 +319,7 @@ export interface ConversationsTable {
   summary_post_id: number | null;
   reported_at: string | null;
   message_count: Generated<number>;
+  last_message_id: Generated<number>;
   last_message_at: string;
   created_at: string;
 }

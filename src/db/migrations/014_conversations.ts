@@ -17,6 +17,8 @@ export async function up(db: Kysely<any>, ctx: MigrationContext): Promise<void> 
     // Set when a participant reported it: from then on moderators may read it (each access logged).
     .addColumn('reported_at', 'text')
     .addColumn('message_count', 'integer', (c) => c.notNull().defaultTo(0))
+    // Unread = last_message_id above the participant's last_read_message_id: no count per view.
+    .addColumn('last_message_id', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('last_message_at', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
