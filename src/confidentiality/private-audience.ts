@@ -45,6 +45,10 @@ export async function evaluatePrivate(db: Kysely<DB>, draft: Omit<PrivateDraft, 
     if (err instanceof GuardInputTooLargeError) throw new UserError('The message is too long to check', 413, 'body');
     throw err;
   }
+  // A pattern finding on the same span as a register finding says less (an e-mail address vs
+  // another customer's e-mail address): the register's finding is the one shown.
+  const registerSpans = found.filter(fromRegister);
+  found = found.filter((f) => fromRegister(f) || !registerSpans.some((r) => r.start < f.end && f.start < r.end));
   const own = found.some((f) => fromRegister(f)) ? await linkedRecords(db, ctx.registers.customers, draft.participantIds) : new Set<number>();
   const min = ctx.policy.minConfidence;
   let action: PrivateOutcome['action'] = 'allow';
