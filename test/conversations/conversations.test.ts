@@ -86,13 +86,13 @@ for (const kind of testDatabaseKinds()) {
     test('read state: unread in the inbox until opened; a reply makes it unread for the other', async () => {
       const url = `/messages/${ids.conv}`;
       // Dirk opened it above: read. Carla replies.
-      assert.doesNotMatch((await as.dirk!.get('/messages')).body, /Unread: /);
+      assert.doesNotMatch((await as.dirk!.get('/messages')).body, /unread-mark/);
       assert.equal((await as.carla!.post(url, { body: 'Channel 6 worked for me.' }, url)).statusCode, 303);
       const inbox = await as.dirk!.get('/messages');
-      assert.match(inbox.body, /Unread: <\/span>Router settings/);
-      assert.doesNotMatch((await as.carla!.get('/messages')).body, /Unread: /, 'one\'s own reply is read');
+      assert.match(inbox.body, /class="unread">Router settings<\/a> <strong class="unread-mark">new/);
+      assert.doesNotMatch((await as.carla!.get('/messages')).body, /unread-mark/, 'one\'s own reply is read');
       await as.dirk!.get(url);
-      assert.doesNotMatch((await as.dirk!.get('/messages')).body, /Unread: /);
+      assert.doesNotMatch((await as.dirk!.get('/messages')).body, /unread-mark/);
       assert.doesNotMatch((await as.eve!.get('/messages')).body, /Router settings/);
     });
 

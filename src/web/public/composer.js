@@ -15,7 +15,7 @@ const post = async (url, csrf, payload) => {
   return { failed: res.status, message: typeof error?.message === 'string' ? error.message : '' };
 };
 
-const LABELS = { block: 'This cannot be posted as it is', hold: 'This would be held for the community team', mask: 'Parts of this will be hidden when posted', warn: 'Please check before posting' };
+const LABELS = { allow: 'Found, and allowed here', block: 'This cannot be posted as it is', hold: 'This would be held for the community team', mask: 'Parts of this will be hidden when posted', warn: 'Please check before posting' };
 function showFindings(box, text, result) {
   box.replaceChildren();
   const findings = (result?.findings ?? []).filter((f) => f.field === 'body').sort((a, b) => a.start - b.start);
