@@ -63,6 +63,11 @@ for (const kind of testDatabaseKinds()) {
       Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
     test('a member writes to another; only the two read it; the recipient gets an e-mail without the text', async () => {
+      const profile = await as.carla!.get('/u/dirk');
+      assert.match(profile.body, /href="\/messages\/new\?to=dirk">Send a private message/);
+      assert.doesNotMatch((await app.inject({ url: '/u/dirk' })).body, /Send a private message/, 'not for visitors');
+      const form = await as.carla!.get('/messages/new?to=dirk');
+      assert.match(form.body, /name="to"[^>]*value="dirk"/);
       const seen = smtp.messages.length;
       const res = await as.carla!.post('/messages', { to: 'dirk', subject: 'Router settings', body: 'Hi Dirk, which **channel** did you pick?' }, '/messages/new');
       assert.equal(res.statusCode, 303);

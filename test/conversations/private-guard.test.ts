@@ -141,6 +141,10 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await as.piet!.post(`/t/${t.id}/private`, { body: 'hi' }, topicUrl)).statusCode, 403);
       assert.equal((await as.hendrik!.get(`/t/${t.id}/private`)).statusCode, 403, 'a member, even the author');
       assert.equal((await as.erik!.get('/t/999999/private')).statusCode, 404);
+      const own = await createTopic(database.db, { id: ids.erik!, roles: new Set(['member', 'employee']) }, { boardSlug: 'billing', kind: 'discussion', title: 'Planned maintenance tonight', body: 'Short outage expected.' });
+      const ownPage = await as.erik!.get(`/t/${own.slug}/${own.id}`);
+      assert.doesNotMatch(ownPage.body, /Continue in private/, 'not with oneself');
+      assert.equal((await as.erik!.get(`/t/${own.id}/private`)).statusCode, 400);
       const started = await as.erik!.post(`/t/${t.id}/private`, { subject: '', body: `Could you send me your customer number?` }, `/t/${t.id}/private`);
       assert.equal(started.statusCode, 303);
       const url = started.headers.location as string;
