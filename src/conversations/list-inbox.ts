@@ -36,9 +36,13 @@ export async function listInbox(db: Kysely<DB>, actor: Actor, page = 1): Promise
     .execute();
   const rows = mine.map((r) => ({ ...r, muted: !!r.muted, unread: r.last_message_id > r.last_read_message_id }));
   if (isStaff(actor)) {
-    // The team's conversations nobody of the team has joined yet, or others joined: the team reads them as a group.
-    const seen = new Set(rows.map((r) => r.id));
+    // The team's conversations this team member has not opened yet: the team reads them as a group (unread until opened).
     const team = await db.selectFrom('conversations').select(columns).where('team', '=', 1).orderBy('last_message_at', 'desc').orderBy('id', 'desc').limit(upTo).execute();
+    // Joined ones are in `mine` already; one this team member left stays out of their inbox.
+    const joined = team.length
+      ? await db.selectFrom('conversation_participants').select('conversation_id').where('user_id', '=', actor.id).where('conversation_id', 'in', team.map((t) => t.id)).execute()
+      : [];
+    const seen = new Set([...rows.map((r) => r.id), ...joined.map((j) => j.conversation_id)]);
     for (const t of team) if (!seen.has(t.id)) rows.push({ ...t, last_read_message_id: 0, muted: false, unread: true });
     rows.sort((a, b) => (a.last_message_at < b.last_message_at ? 1 : a.last_message_at > b.last_message_at ? -1 : b.id - a.id));
   }

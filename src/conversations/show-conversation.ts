@@ -3,7 +3,8 @@
 import type { Kysely } from 'kysely';
 import { authorCards } from '../accounts/find-user.ts';
 import type { DB } from '../db/schema.ts';
-import { can, type Actor } from '../policy/policy.ts';
+import { can, isStaff, type Actor } from '../policy/policy.ts';
+import { nowIso } from '../shared/clock.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { loadConversation, logStaffAccess } from './load-conversation.ts';
 import { CONVERSATION_LIMITS } from './settings.ts';
@@ -37,7 +38,12 @@ export async function showConversation(db: Kysely<DB>, actor: Actor, id: number,
     ? await db.selectFrom('topics').select(['id', 'slug', 'title', 'kind', 'solved_post_id', 'user_id']).where('id', '=', conversation.topic_id).where('deleted_at', 'is', null).executeTakeFirst()
     : undefined;
   const lastOnPage = messages.at(-1)?.id ?? 0;
-  if (me && !me.left_at && lastOnPage > me.last_read_message_id) {
+  // A member of the community team who opens a team conversation joins it: from then on it has
+  // read state, e-mail (mutable) and can be left like any other.
+  if (!me && subject.team && isStaff(actor)) {
+    await db.insertInto('conversation_participants').values({ conversation_id: conversation.id, user_id: actor.id, last_read_message_id: lastOnPage, muted: 0, left_at: null, joined_at: nowIso() })
+      .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing()).execute();
+  } else if (me && !me.left_at && lastOnPage > me.last_read_message_id) {
     await db.updateTable('conversation_participants').set({ last_read_message_id: lastOnPage }).where('conversation_id', '=', conversation.id).where('user_id', '=', actor.id).execute();
   }
   const name = (userId: number | null) => {
@@ -51,7 +57,7 @@ export async function showConversation(db: Kysely<DB>, actor: Actor, id: number,
     topic: topic ?? null,
     page: p,
     pageCount,
-    me: me ? { muted: !!me.muted } : null,
+    me: me ? { muted: !!me.muted } : subject.team && isStaff(actor) ? { muted: false } : null,
     canReply: can(actor, 'conversation.reply', subject),
     canReport: can(actor, 'conversation.report', subject) && !conversation.reported_at,
     // The one who continued a public case here may post a summary back to the thread (once).

@@ -168,6 +168,12 @@ for (const kind of testDatabaseKinds()) {
       assert.match((await as.eve!.get(url)).body, /We are on it, Eve\./);
       const joined = await database.db.selectFrom('conversation_participants').select('user_id').where('conversation_id', '=', ids.team!).execute();
       assert.ok(joined.some((p) => p.user_id === ids.mona), 'the moderator who answered joined it');
+      // Opening it joined the team members who did: read state from then on; leaving keeps it out of their inbox.
+      assert.match((await as.cm_cora!.get('/messages')).body, /class="unread">Spam in my inbox/);
+      await as.cm_cora!.get(url);
+      assert.match((await as.cm_cora!.get('/messages')).body, /Spam in my inbox<\/a>(?! <strong class="unread-mark">)/);
+      assert.equal((await as.cm_cora!.post(`${url}/leave`, {}, url)).statusCode, 303);
+      assert.doesNotMatch((await as.cm_cora!.get('/messages')).body, /Spam in my inbox/);
       // No access-log row: the team's own conversation is theirs to read.
       const logged = await database.db.selectFrom('private_data_views').select('id').where('conversation_id', '=', ids.team!).execute();
       assert.equal(logged.length, 0);
