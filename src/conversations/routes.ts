@@ -78,10 +78,24 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
     return reply.view('conversations-show', { title: data.conversation.subject, ...data, staffReader, canAcceptSummary, csrf: reply.generateCsrf(), ...extra });
   };
 
-  app.get<{ Params: { id: number }; Querystring: { page?: number } }>('/messages/:id', { schema: { params: idParams, querystring: pageQuery } }, async (request, reply) => {
-    const notice = ({ sent: 'Summary posted to the public topic.', solved: 'Marked as the answer.', reported: 'Reported to the moderators. Thank you.' } as Record<string, string>)[String((request.query as { done?: string }).done)];
-    return page(request, reply, request.params.id, request.query.page, notice ? { notice } : {});
+  const showQuery = { type: 'object', properties: { ...pageQuery.properties, quote: { type: 'integer', minimum: 1, maximum: 2_147_483_647 }, done: { type: 'string', maxLength: 20 } } } as const;
+  app.get<{ Params: { id: number }; Querystring: { page?: number; quote?: number; done?: string } }>('/messages/:id', { schema: { params: idParams, querystring: showQuery } }, async (request, reply) => {
+    const notice = ({ sent: 'Summary posted to the public topic.', solved: 'Marked as the answer.', reported: 'Reported to the moderators. Thank you.' } as Record<string, string>)[String(request.query.done)];
+    // "Quote" without JavaScript: the reply box comes prefilled with the message as a Markdown quote.
+    const quoted = request.query.quote ? await quoteOf(request.params.id, request.query.quote) : '';
+    return page(request, reply, request.params.id, request.query.page, { ...(notice ? { notice } : {}), ...(quoted ? { body: quoted } : {}) });
   });
+  const quoteOf = async (conversationId: number, messageId: number) => {
+    const m = await db
+      .selectFrom('conversation_messages')
+      .leftJoin('users', 'users.id', 'conversation_messages.user_id')
+      .select(['conversation_messages.body_markdown', 'users.display_name', 'users.deleted_at'])
+      .where('conversation_messages.id', '=', messageId)
+      .where('conversation_messages.conversation_id', '=', conversationId)
+      .executeTakeFirst();
+    if (!m || !m.body_markdown) return '';
+    return `${m.deleted_at ? 'deleted user' : m.display_name} wrote:\n${m.body_markdown.split('\n').map((l) => `> ${l}`).join('\n')}\n\n`;
+  };
 
   app.post<{ Params: { id: number }; Body: Form }>('/messages/:id', { schema: { params: idParams }, config: noPage }, async (request, reply) => {
     const actor = signedIn(request);

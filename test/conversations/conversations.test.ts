@@ -98,6 +98,13 @@ for (const kind of testDatabaseKinds()) {
       assert.doesNotMatch((await as.carla!.get('/messages')).body, /unread-mark/, 'one\'s own reply is read');
       await as.dirk!.get(url);
       assert.doesNotMatch((await as.dirk!.get('/messages')).body, /unread-mark/);
+      // Quote (works without JavaScript): the reply box is prefilled with the message as a Markdown quote.
+      const msg = await database.db.selectFrom('conversation_messages').select('id').where('conversation_id', '=', ids.conv!).orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const quoting = await as.dirk!.get(`${url}?quote=${msg.id}`);
+      assert.match(quoting.body, /<textarea id="body"[^>]*>carla wrote:\n&gt; Channel 6 worked for me\.\n\n<\/textarea>/);
+      assert.equal((await as.eve!.get(`${url}?quote=${msg.id}`)).statusCode, 404, 'no quoting from a conversation one is not in');
+      const other = await startConversation(database.db, { id: ids.eve!, roles: new Set(['member']) }, { to: ['erik'], subject: 'Elsewhere', body: 'Not for Dirk' });
+      assert.doesNotMatch((await as.dirk!.get(`${url}?quote=${other.messageId}`)).body, /Not for Dirk/, 'nor a message of another conversation');
       assert.doesNotMatch((await as.eve!.get('/messages')).body, /Router settings/);
     });
 
