@@ -14,13 +14,16 @@ import { scanText, GuardInputTooLargeError, MAX_TEXT_LENGTH, type Finding, type 
 import type { Actor } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
 import { recordGuardDecision } from './audit.ts';
-import { GuardStoppedError, type GuardFinding } from './check.ts';
+import { GuardStoppedError, type GuardAttachment, type GuardFinding } from './check.ts';
+import { scanLongText } from './scan-long-text.ts';
 import { linkedRecords } from './customer-links.ts';
 import { loadGuardContext } from './registers.ts';
 
 export interface PrivateDraft {
   actor: Actor;
   body: string;
+  /** Text attachments: scanned like the body (in windows, whatever their length), one decision for all. */
+  attachments?: readonly GuardAttachment[];
   /** Everyone who will read the text (the author included): their linked customer records are theirs to share. */
   participantIds: readonly number[];
   /** For the audit log, e.g. 'conversation:12' or 'conversation:new'. */
@@ -38,17 +41,22 @@ const fromRegister = (f: Finding) => f.type === 'customer_record' || (f.type ===
 export async function evaluatePrivate(db: Kysely<DB>, draft: Omit<PrivateDraft, 'target'>): Promise<PrivateOutcome> {
   if (draft.body.length > MAX_TEXT_LENGTH) throw new UserError(`The message is too long to check (at most ${MAX_TEXT_LENGTH} characters)`, 413, 'body');
   const ctx = await loadGuardContext(db);
-  let found: Finding[];
+  type Located = Finding & { attachment?: number };
+  let found: Located[];
   try {
     found = scanText(draft.body, { registers: ctx.registers, options: ctx.options });
   } catch (err) {
     if (err instanceof GuardInputTooLargeError) throw new UserError('The message is too long to check', 413, 'body');
     throw err;
   }
+  for (const [i, a] of (draft.attachments ?? []).entries()) {
+    const inFile = await scanLongText(a.text, (window) => scanText(window, { registers: ctx.registers, options: ctx.options }));
+    found.push(...inFile.map((f) => ({ ...f, attachment: i })));
+  }
   // A pattern finding on the same span as a register finding says less (an e-mail address vs
   // another customer's e-mail address): the register's finding is the one shown.
   const registerSpans = found.filter(fromRegister);
-  found = found.filter((f) => fromRegister(f) || !registerSpans.some((r) => r.start < f.end && f.start < r.end));
+  found = found.filter((f) => fromRegister(f) || !registerSpans.some((r) => r.attachment === f.attachment && r.start < f.end && f.start < r.end));
   const own = found.some((f) => fromRegister(f)) ? await linkedRecords(db, ctx.registers.customers, draft.participantIds) : new Set<number>();
   const min = ctx.policy.minConfidence;
   let action: PrivateOutcome['action'] = 'allow';
@@ -66,7 +74,8 @@ export async function evaluatePrivate(db: Kysely<DB>, draft: Omit<PrivateDraft, 
       }
     }
     if (a === 'block') action = 'block';
-    return { type: f.type, start: f.start, end: f.end, confidence: Math.round(f.confidence * 1000) / 1000, reason, field: 'body', action: a };
+    const where = f.attachment !== undefined ? { field: 'attachment' as const, attachment: f.attachment, attachmentName: draft.attachments![f.attachment]!.name } : { field: 'body' as const };
+    return { type: f.type, start: f.start, end: f.end, confidence: Math.round(f.confidence * 1000) / 1000, reason, ...where, action: a };
   });
   return { action, findings };
 }

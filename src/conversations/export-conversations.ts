@@ -20,6 +20,9 @@ export async function conversationsForExport(db: Kysely<DB>, userId: number) {
     .where('m.conversation_id', 'in', convs.map((c) => c.id))
     .orderBy('m.id')
     .execute();
+  const files = messages.length
+    ? await db.selectFrom('conversation_attachments').select(['message_id', 'filename', 'text']).where('message_id', 'in', messages.map((m) => m.id)).orderBy('message_id').orderBy('position').execute()
+    : [];
   return convs.map((c) => ({
     id: c.id,
     subject: c.subject,
@@ -31,6 +34,6 @@ export async function conversationsForExport(db: Kysely<DB>, userId: number) {
     muted: !!c.muted,
     messages: messages
       .filter((m) => m.conversation_id === c.id)
-      .map((m) => ({ id: m.id, author: m.user_id === userId ? 'you' : (m.username ?? 'deleted user'), body: m.body_markdown, createdAt: m.created_at })),
+      .map((m) => ({ id: m.id, author: m.user_id === userId ? 'you' : (m.username ?? 'deleted user'), body: m.body_markdown, createdAt: m.created_at, attachments: files.filter((f) => f.message_id === m.id).map((f) => ({ name: f.filename, text: f.text })) })),
   }));
 }

@@ -23,6 +23,11 @@ import { notifyNewMessage } from './notify-new-message.ts';
 import { loadConversation } from './load-conversation.ts';
 import { parseUsernames, resolveRecipients } from './recipients.ts';
 import { membersMayMessage, setMembersMayMessage } from './settings.ts';
+import { downloadMessageAttachment } from './message-attachments.ts';
+import { attachmentsToShowAgain, formAttachments, parseMultipartForm } from '../attachments/multipart-form.ts';
+import { contentDisposition } from '../attachments/routes.ts';
+import { checkAttachments } from '../attachments/text-file.ts';
+import { ATTACHMENT_BODY_LIMIT } from '../api/schemas.ts';
 
 type Form = Record<string, string | undefined>;
 const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] } as const;
@@ -55,18 +60,21 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
     return newForm(reply, { to: request.query.to ?? '', team: request.query.team === '1' ? '1' : '' });
   });
 
-  app.post<{ Body: Form }>('/messages', { config: noPage }, async (request, reply) => {
+  // The message forms are multipart (text attachments), read before the CSRF check like the composer's.
+  const withAttachments = { preValidation: parseMultipartForm } as const;
+  app.post<{ Body: Form }>('/messages', { ...withAttachments, config: noPage }, async (request, reply) => {
     const actor = signedIn(request);
     const f = request.body ?? {};
     const values = { to: str(f.to), team: str(f.team) === '1' ? '1' : '', subject: str(f.subject), body: str(f.body) };
     try {
-      const started = await startConversation(db, actor, { to: values.to, team: !!values.team, subject: values.subject, body: values.body });
+      const attachments = formAttachments(request);
+      const started = await startConversation(db, actor, { to: values.to, team: !!values.team, subject: values.subject, body: values.body, ...(attachments.length ? { attachments } : {}) });
       notify(started.messageId);
       return reply.redirect(`/messages/${started.id}`, 303);
     } catch (err) {
       if (!(err instanceof UserError) || err.status === 401) throw err;
       reply.code(err.status);
-      return newForm(reply, values, { error: err.message, ...guardOf(err) });
+      return newForm(reply, values, { error: err.message, kept: attachmentsToShowAgain(request), ...guardOf(err) });
     }
   });
 
@@ -97,18 +105,33 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
     return `${m.deleted_at ? 'deleted user' : m.display_name} wrote:\n${m.body_markdown.split('\n').map((l) => `> ${l}`).join('\n')}\n\n`;
   };
 
-  app.post<{ Params: { id: number }; Body: Form }>('/messages/:id', { schema: { params: idParams }, config: noPage }, async (request, reply) => {
+  app.post<{ Params: { id: number }; Body: Form }>('/messages/:id', { ...withAttachments, schema: { params: idParams }, config: noPage }, async (request, reply) => {
     const actor = signedIn(request);
     const body = str(request.body?.body);
     try {
-      const r = await replyToConversation(db, actor, request.params.id, body);
+      const attachments = formAttachments(request);
+      const r = await replyToConversation(db, actor, request.params.id, body, undefined, attachments);
       notify(r.messageId);
       return reply.redirect(`/messages/${request.params.id}#m-${r.messageId}`, 303);
     } catch (err) {
       if (!(err instanceof UserError) || err.status === 401 || err.status === 404) throw err;
       reply.code(err.status);
-      return page(request, reply, request.params.id, undefined, { error: err.message, body, ...guardOf(err) });
+      return page(request, reply, request.params.id, undefined, { error: err.message, body, kept: attachmentsToShowAgain(request), ...guardOf(err) });
     }
+  });
+
+  app.get<{ Params: { id: number; aid: number } }>('/messages/:id/attachments/:aid', {
+    schema: { params: { type: 'object', properties: { id: idParams.properties.id, aid: idParams.properties.id }, required: ['id', 'aid'] } },
+  }, async (request, reply) => {
+    const file = await downloadMessageAttachment(db, signedIn(request), request.params.id, request.params.aid);
+    // Served as a download of plain text, never rendered as a page of this site.
+    return reply
+      .header('content-type', 'text/plain; charset=utf-8')
+      .header('content-disposition', contentDisposition(file.filename))
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .header('cache-control', 'private, no-store')
+      .send(file.text);
   });
 
   app.post<{ Params: { id: number } }>('/messages/:id/leave', { schema: { params: idParams }, config: noPage }, async (request, reply) => {
@@ -153,9 +176,17 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
 
   // ---- The composer's live check for a private message (the server checks again on send) ----
   // JSON: { body, conversation? } in a conversation, { body, to?, team? } for a new one, { body, topic } for a hand-over.
-  app.post<{ Body: Form }>('/messages/check', { config: { rateLimit: { max: 240, timeWindow: '1 minute' }, keepsPages: true } }, async (request) => {
+  app.post<{ Body: Form & { attachments?: unknown } }>('/messages/check', { bodyLimit: ATTACHMENT_BODY_LIMIT, config: { rateLimit: { max: 240, timeWindow: '1 minute' }, keepsPages: true } }, async (request) => {
     const actor = signedIn(request);
     const f = request.body ?? {};
+    // The files picked in the form, as the composer's script sends them: [{ name, content }].
+    const raw = f.attachments;
+    if (raw !== undefined && raw !== null && !Array.isArray(raw)) throw new UserError('attachments must be a list of { name, content }', 400, 'attachments');
+    const attachments = checkAttachments((raw ?? []).map((a: unknown) => {
+      const { name, content } = (a ?? {}) as { name?: unknown; content?: unknown };
+      if (typeof name !== 'string' || !name || name.length > 255 || typeof content !== 'string') throw new UserError('Each attachment must be { name, content }', 400, 'attachments');
+      return { name, text: content };
+    }));
     const body = str(f.body).replace(/\r\n?/g, '\n');
     if (body.length > 50_000) throw new UserError('Message must be at most 50000 characters', 413);
     let participantIds: number[];
@@ -175,7 +206,7 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
       const known = names.length ? await resolveRecipients(db, actor, names, { allowNone: true }).catch(() => []) : [];
       participantIds = [actor.id, ...known.map((r) => r.id)];
     }
-    const result = await checkPrivate(db, { actor, body, participantIds, target });
+    const result = await checkPrivate(db, { actor, body, participantIds, target, ...(attachments.length ? { attachments } : {}) });
     return { action: result.action, canAskCommunityTeam: false, findings: result.findings };
   });
 

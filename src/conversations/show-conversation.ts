@@ -8,6 +8,7 @@ import { nowIso } from '../shared/clock.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { loadConversation, logStaffAccess } from './load-conversation.ts';
 import { CONVERSATION_LIMITS } from './settings.ts';
+import { attachmentsOfMessages } from './message-attachments.ts';
 
 export async function showConversation(db: Kysely<DB>, actor: Actor, id: number, page?: number) {
   const loaded = await loadConversation(db, actor, id);
@@ -37,6 +38,7 @@ export async function showConversation(db: Kysely<DB>, actor: Actor, id: number,
   const topic = conversation.topic_id
     ? await db.selectFrom('topics').select(['id', 'slug', 'title', 'kind', 'solved_post_id', 'user_id']).where('id', '=', conversation.topic_id).where('deleted_at', 'is', null).executeTakeFirst()
     : undefined;
+  const attachments = await attachmentsOfMessages(db, messages.map((m) => m.id));
   const lastOnPage = messages.at(-1)?.id ?? 0;
   // A member of the community team who opens a team conversation joins it: from then on it has
   // read state, e-mail (mutable) and can be left like any other.
@@ -52,7 +54,7 @@ export async function showConversation(db: Kysely<DB>, actor: Actor, id: number,
   };
   return {
     conversation: { id: conversation.id, subject: conversation.subject, team: !!conversation.team, created_by: conversation.created_by, reported: !!conversation.reported_at, summary_post_id: conversation.summary_post_id },
-    messages: messages.map((m) => ({ id: m.id, body_html: m.body_html, created_at: m.created_at, author: name(m.user_id), mine: m.user_id === actor.id })),
+    messages: messages.map((m) => ({ id: m.id, body_html: m.body_html, created_at: m.created_at, author: name(m.user_id), mine: m.user_id === actor.id, attachments: attachments.get(m.id) ?? [] })),
     participants: participants.filter((x) => !x.left_at).map((x) => ({ id: x.user_id, ...name(x.user_id) })),
     topic: topic ?? null,
     page: p,

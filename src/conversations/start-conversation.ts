@@ -10,6 +10,8 @@ import { nowIso } from '../shared/clock.ts';
 import { ForbiddenError, UserError } from '../shared/errors.ts';
 import { parseUsernames, resolveRecipients } from './recipients.ts';
 import { CONVERSATION_LIMITS, membersMayMessage } from './settings.ts';
+import { storeMessageAttachments } from './message-attachments.ts';
+import type { AttachmentText } from '../attachments/text-file.ts';
 
 export interface StartConversationInput {
   /** Usernames (a string as typed, or a list). */
@@ -18,6 +20,8 @@ export interface StartConversationInput {
   team?: boolean;
   subject: string;
   body: string;
+  /** Text attachments: checked (size, count, text only) and guarded with the body. */
+  attachments?: AttachmentText[];
   /** The public topic this continues (set by continueInPrivate). */
   topicId?: number;
   /** Set by continueInPrivate, which authorized the hand-over itself (the member-to-member switch does not apply). */
@@ -48,7 +52,7 @@ export async function startConversation(db: Kysely<DB>, actor: Actor, input: Sta
   }
   await limitNewMembers(db, actor);
   const participantIds = [actor.id, ...recipients.map((r) => r.id)];
-  const text = await runPublishPipeline(db, { actor, where: 'message', audience: 'private', participantIds, body: input.body, target: input.topicId ? `conversation:new:topic:${input.topicId}` : 'conversation:new' });
+  const text = await runPublishPipeline(db, { actor, where: 'message', audience: 'private', participantIds, body: input.body, ...(input.attachments?.length ? { attachments: input.attachments } : {}), target: input.topicId ? `conversation:new:topic:${input.topicId}` : 'conversation:new' });
   const at = input.at ?? nowIso();
   return db.transaction().execute(async (tx) => {
     const { id } = await tx
@@ -58,6 +62,7 @@ export async function startConversation(db: Kysely<DB>, actor: Actor, input: Sta
       .executeTakeFirstOrThrow();
     await tx.insertInto('conversation_participants').values(participantIds.map((user_id) => ({ conversation_id: id, user_id, last_read_message_id: 0, muted: 0, left_at: null, joined_at: at }))).execute();
     const messageId = await insertMessage(tx, id, actor.id, text.bodyMarkdown, text.bodyHtml, at);
+    await storeMessageAttachments(tx, messageId, text.attachments);
     return { id, messageId, recipientIds: participantIds.slice(1) };
   });
 }

@@ -342,6 +342,16 @@ export interface ConversationMessagesTable {
   created_at: string;
 }
 
+export interface ConversationAttachmentsTable {
+  id: Generated<number>;
+  message_id: number;
+  position: number;
+  filename: string;
+  byte_size: number;
+  text: string;
+  created_at: string;
+}
+
 export interface ConversationReportsTable {
   id: Generated<number>;
   conversation_id: number;
@@ -392,5 +402,6 @@ export interface DB {
   conversation_participants: ConversationParticipantsTable;
   conversation_messages: ConversationMessagesTable;
   conversation_reports: ConversationReportsTable;
+  conversation_attachments: ConversationAttachmentsTable;
   customer_links: CustomerLinksTable;
 }

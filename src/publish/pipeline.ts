@@ -118,9 +118,9 @@ export async function runPublishPipeline(db: Kysely<DB>, draft: PublishDraft): P
 /** A private message: the private-audience guard (a block throws 422), then rendered like a post. */
 async function publishPrivately(db: Kysely<DB>, draft: PublishDraft): Promise<Published> {
   const body = draft.body.replace(/\r\n?/g, '\n');
-  const guarded = await guardPrivate(db, { actor: draft.actor, body, participantIds: draft.participantIds ?? [draft.actor.id], target: draft.target ?? 'conversation' });
+  const guarded = await guardPrivate(db, { actor: draft.actor, body, participantIds: draft.participantIds ?? [draft.actor.id], target: draft.target ?? 'conversation', ...(draft.attachments?.length ? { attachments: draft.attachments } : {}) });
   const text = body.trim();
   const bodyHtml = renderMarkdown(text);
   const allowed = guarded.findings.filter((f) => f.action !== 'allow');
-  return { bodyMarkdown: text, bodyHtml, bodyText: htmlToText(bodyHtml), ...(allowed.length ? { guardWarnings: allowed } : {}) };
+  return { bodyMarkdown: text, bodyHtml, bodyText: htmlToText(bodyHtml), ...(draft.attachments?.length ? { attachments: draft.attachments } : {}), ...(allowed.length ? { guardWarnings: allowed } : {}) };
 }

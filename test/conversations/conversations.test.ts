@@ -258,6 +258,7 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(exp.statusCode, 200);
       const data = JSON.parse(exp.body) as { conversations: Array<{ subject: string; messages: Array<{ author: string; body: string }> }> };
       const router = data.conversations.find((c) => c.subject === 'Router settings')!;
+      assert.ok(router, 'the conversation is in the export');
       assert.ok(router.messages.some((m) => m.author === 'you' && m.body === 'Channel 6 worked for me.'));
       const a = new Agent(app);
       const victim = await makeUser(database.db, [], 'leaving_lou');

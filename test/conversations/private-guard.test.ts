@@ -106,6 +106,30 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(hendrik.statusCode, 422, 'whoever writes it');
     });
 
+    test('text attachments: guarded with the message, listed, downloaded only by those who read the conversation', async () => {
+      const before = (await messages()).length;
+      const ok = await as.hendrik!.postMultipart(conv, { body: 'My last bill, as text.' }, [{ name: 'bill.txt', content: `Customer ${HENDRIK.number}\nTotal due: 42.10` }], conv);
+      assert.equal(ok.statusCode, 303, ok.body.slice(0, 500));
+      const page = await as.erik!.get(conv);
+      const link = /href="(\/messages\/\d+\/attachments\/\d+)">bill\.txt<\/a>/.exec(page.body);
+      assert.ok(link, 'the attachment is listed');
+      const file = await as.erik!.get(link[1]!);
+      assert.equal(file.statusCode, 200);
+      assert.match(file.headers['content-type'] as string, /^text\/plain/);
+      assert.match(file.body, /Total due: 42\.10/);
+      assert.equal((await as.piet!.get(link[1]!)).statusCode, 404);
+      assert.equal((await as.mona!.get(link[1]!)).statusCode, 404, 'staff too');
+      assert.equal((await app.inject({ url: link[1]! })).statusCode, 401);
+      // Another customer's data in a file: refused with the file named, nothing stored.
+      const leak = await as.erik!.postMultipart(conv, { body: 'See the attached list.' }, [{ name: 'others.txt', content: `Also affected: ${ANNELIES.number}` }], conv);
+      assert.equal(leak.statusCode, 422);
+      assert.match(leak.body, /others\.txt/);
+      const binary = await as.erik!.postMultipart(conv, { body: 'A picture' }, [{ name: 'photo.txt', content: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]) }], conv);
+      assert.equal(binary.statusCode, 415);
+      assert.equal((await messages()).length, before + 1);
+      assert.equal((await database.db.selectFrom('conversation_attachments').select('filename').execute()).map((a) => a.filename).join(), 'bill.txt');
+    });
+
     test('the live check gives the same decisions, with positions and no values; the audit has types and counts only', async () => {
       const page = await as.erik!.get(conv);
       const csrf = csrfToken(page.body);

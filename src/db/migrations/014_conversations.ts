@@ -54,6 +54,19 @@ export async function up(db: Kysely<any>, ctx: MigrationContext): Promise<void> 
   // The retention purge deletes by age.
   await db.schema.createIndex('conversation_messages_at').on('conversation_messages').column('created_at').execute();
 
+  // Text attachments of messages (the text itself, as for posts: same transaction as the message).
+  await db.schema
+    .createTable('conversation_attachments')
+    .addColumn('id', 'integer', (c) => idColumn(c, ctx))
+    .addColumn('message_id', 'integer', (c) => c.notNull().references('conversation_messages.id').onDelete('cascade'))
+    .addColumn('position', 'integer', (c) => c.notNull())
+    .addColumn('filename', 'text', (c) => c.notNull())
+    .addColumn('byte_size', 'integer', (c) => c.notNull())
+    .addColumn('text', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('conversation_attachments_message').on('conversation_attachments').columns(['message_id', 'position']).execute();
+
   // Reports of a conversation or one of its messages by a participant, for the moderators.
   await db.schema
     .createTable('conversation_reports')
@@ -85,5 +98,5 @@ export async function up(db: Kysely<any>, ctx: MigrationContext): Promise<void> 
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('private_data_views').dropColumn('conversation_id').execute();
-  for (const t of ['customer_links', 'conversation_reports', 'conversation_messages', 'conversation_participants', 'conversations']) await db.schema.dropTable(t).execute();
+  for (const t of ['customer_links', 'conversation_reports', 'conversation_attachments', 'conversation_messages', 'conversation_participants', 'conversations']) await db.schema.dropTable(t).execute();
 }
