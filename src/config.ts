@@ -99,6 +99,8 @@ const schema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  // Private messages older than this many days are deleted by the daily maintenance (two years by default).
+  MESSAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(730),
 }).superRefine((c, ctx) => {
   const oidc = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
   const set = oidc.filter((k) => c[k]);

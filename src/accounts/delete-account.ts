@@ -8,6 +8,7 @@ import { UserError } from '../shared/errors.ts';
 import { avatarDir } from './avatar.ts';
 import { forgetAuthor } from './find-user.ts';
 import { verifyPassword } from './passwords.ts';
+import { removeMessagesOf } from '../conversations/remove-messages-of.ts';
 
 /**
  * Deletes one's account: personal data is removed, the posts stay in their threads under
@@ -47,6 +48,7 @@ export async function deleteAccount(db: Kysely<DB>, actor: Actor, confirmation: 
     await tx.deleteFrom('sign_in_failures').where('user_id', '=', actor.id).execute();
     await tx.deleteFrom('user_roles').where('user_id', '=', actor.id).execute();
     await tx.deleteFrom('user_identities').where('user_id', '=', actor.id).execute();
+    await removeMessagesOf(tx, actor.id);
   });
   forgetAuthor(db, actor.id);
   if (user.avatar) rmSync(join(avatarDir(uploadsDir), user.avatar), { force: true });

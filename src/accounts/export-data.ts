@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
+import { conversationsForExport } from '../conversations/export-conversations.ts';
 
 /** Everything Parley holds about the actor, as one JSON document (right of access). */
 export async function exportMyData(db: Kysely<DB>, actor: Actor) {
@@ -24,5 +25,6 @@ export async function exportMyData(db: Kysely<DB>, actor: Actor) {
       .orderBy('attachments.id')
       .execute(),
   ]);
-  return { exportedAt: new Date().toISOString(), profile: user, roles, roleChanges, topics, posts, attachments, guidelineAcknowledgements: acknowledgements, sessions };
+  const conversations = await conversationsForExport(db, actor.id);
+  return { exportedAt: new Date().toISOString(), profile: user, roles, roleChanges, topics, posts, attachments, guidelineAcknowledgements: acknowledgements, sessions, conversations };
 }

@@ -28,7 +28,7 @@ export async function listPrivateDataViews(db: Kysely<DB>, actor: Actor, limit =
     .selectFrom('private_data_views')
     .leftJoin('users as viewer', 'viewer.id', 'private_data_views.viewer_id')
     .leftJoin('users as subject', 'subject.id', 'private_data_views.subject_id')
-    .select(['private_data_views.id', 'private_data_views.at', 'viewer.username as viewer', 'subject.username as subject'])
+    .select(['private_data_views.id', 'private_data_views.at', 'viewer.username as viewer', 'subject.username as subject', 'private_data_views.conversation_id'])
     .orderBy('private_data_views.id', 'desc')
     .limit(limit)
     .execute();

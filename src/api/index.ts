@@ -18,6 +18,7 @@ import { postRoutes } from './routes/posts.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { topicRoutes } from './routes/topics.ts';
 import { userRoutes } from './routes/users.ts';
+import { conversationApiRoutes } from './routes/conversations.ts';
 import { sharedSchemas } from './schemas.ts';
 import { limitApiWrites } from './write-rate-limit.ts';
 
@@ -34,7 +35,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
         version: '1',
         description:
           'The community as JSON: boards, topics, replies, edits with revisions, kudos, accepted answers, moderation, ' +
-          'knowledge-base articles and public profiles. Create an API token under Account settings and send it as ' +
+          'knowledge-base articles, public profiles and private conversations. Create an API token under Account settings and send it as ' +
           '`Authorization: Bearer <token>`. Errors are `{statusCode, error, message}`, and a refused request changes nothing.',
       },
       components: {
@@ -82,6 +83,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await v1.register(postRoutes, { present });
       await v1.register(articleRoutes, { present });
       await v1.register(userRoutes, { present });
+      await v1.register(conversationApiRoutes);
     },
     { prefix: API_PREFIX },
   );

@@ -42,6 +42,8 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
     }),
   );
   const [kb] = await articleQuery(db, topic.id);
+  // "Continued in private" notices (issue 20): who took the case private, nothing more.
+  const handOvers = [...new Set((await handOverQuery(db, topic.id)).map((h) => (h.deleted_at ? 'deleted user' : h.display_name)))];
   // The page's attachments (names and sizes): one indexed query; deleted posts show none.
   const attachments = topic.has_attachments
     ? await attachmentsOfPosts(db, [...posts, ...(answer ? [answer] : [])].filter((p) => !p.deleted_at).map((p) => p.id))
@@ -61,6 +63,8 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
     canAccept: topic.kind === 'question' && can(actor, 'answer.accept', authored(subject, topic.user_id, false)),
     // The knowledge-base article made from this thread (readers see it once it is published).
     article: kb && can(actor, 'article.view', kb) ? { slug: kb.slug, title: kb.title, status: kb.status } : null,
+    handOvers,
+    canContinueInPrivate: !!actor && actor.id !== topic.user_id && can(actor, 'conversation.continueInPrivate', subject),
     canMakeArticle: !kb && topic.kind === 'question' && !!topic.solved_post_id && can(actor, 'article.createFromTopic', subject),
   };
 }
@@ -106,6 +110,10 @@ const tagRows = preparedQuery([P1] as [number], (db, topicId) => db.selectFrom('
 const tagsQuery = async (db: Kysely<DB>, topicId: number) => (await tagRows(db, topicId)).sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
 const articleQuery = preparedQuery([P1] as [number], (db, topicId) =>
   db.selectFrom('articles').select(['slug', 'title', 'status']).where('source_topic_id', '=', topicId),
+);
+
+const handOverQuery = preparedQuery([P1] as [number], (db, topicId) =>
+  db.selectFrom('conversations').innerJoin('users', 'users.id', 'conversations.created_by').select(['users.display_name', 'users.deleted_at']).where('conversations.topic_id', '=', topicId).orderBy('conversations.id').limit(10),
 );
 
 function postColumns(db: Kysely<DB>) {

@@ -160,6 +160,8 @@ export interface PrivateDataViewsTable {
   viewer_id: number | null;
   subject_id: number | null;
   at: string;
+  /** Set when a staff member read a reported private conversation (migration 014). */
+  conversation_id: Generated<number | null>;
 }
 
 /** An account's link to a company OpenID Connect provider (issuer URL + the provider's "sub"). */
@@ -288,7 +290,7 @@ export interface GuardDecisionsTable {
   id: Generated<number>;
   at: string;
   actor_id: number | null;
-  where: 'topic' | 'reply' | 'edit' | 'bio' | 'article' | 'check';
+  where: 'topic' | 'reply' | 'edit' | 'bio' | 'article' | 'check' | 'message';
   target: string;
   /** JSON: [{ type, count }] — never values. */
   finding_types: string;
@@ -316,6 +318,67 @@ export interface AttachmentsTable {
   byte_size: number;
   text: string;
   created_at: string;
+}
+
+/** Private conversations (migration 014, src/conversations). */
+export interface ConversationsTable {
+  id: Generated<number>;
+  subject: string;
+  created_by: number | null;
+  team: Generated<number>;
+  topic_id: number | null;
+  summary_post_id: number | null;
+  reported_at: string | null;
+  message_count: Generated<number>;
+  last_message_id: Generated<number>;
+  last_message_at: string;
+  created_at: string;
+}
+
+export interface ConversationParticipantsTable {
+  conversation_id: number;
+  user_id: number;
+  last_read_message_id: Generated<number>;
+  muted: Generated<number>;
+  left_at: string | null;
+  joined_at: string;
+}
+
+export interface ConversationMessagesTable {
+  id: Generated<number>;
+  conversation_id: number;
+  user_id: number | null;
+  body_markdown: string;
+  body_html: string;
+  created_at: string;
+}
+
+export interface ConversationAttachmentsTable {
+  id: Generated<number>;
+  message_id: number;
+  position: number;
+  filename: string;
+  byte_size: number;
+  text: string;
+  created_at: string;
+}
+
+export interface ConversationReportsTable {
+  id: Generated<number>;
+  conversation_id: number;
+  message_id: number | null;
+  reporter_id: number | null;
+  reason: string;
+  status: 'open' | 'closed';
+  created_at: string;
+}
+
+export interface CustomerLinksTable {
+  user_id: number;
+  field: string;
+  value_hash: string;
+  linked_by: number | null;
+  linked_at: string;
 }
 
 export interface DB {
@@ -347,4 +410,10 @@ export interface DB {
   articles: ArticlesTable;
   article_versions: ArticleVersionsTable;
   api_tokens: ApiTokensTable;
+  conversations: ConversationsTable;
+  conversation_participants: ConversationParticipantsTable;
+  conversation_messages: ConversationMessagesTable;
+  conversation_reports: ConversationReportsTable;
+  conversation_attachments: ConversationAttachmentsTable;
+  customer_links: CustomerLinksTable;
 }

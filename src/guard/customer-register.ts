@@ -347,6 +347,17 @@ export class CustomerRegister {
   lookupNormalised(field: CustomerField, normalised: string): number[] {
     if (!this.mayHold(field, normalised)) return [];
     const [h, l] = this.key(field, normalised);
+    return this.probe(field, h, l);
+  }
+
+  /** Records holding a value given by its keyed hash (hex from `hashNormalised`): a member's
+   * account linked to a customer record keeps only such hashes (private conversations). */
+  lookupHashed(field: CustomerField, hashHex: string): number[] {
+    if (!/^[0-9a-f]{16}$/i.test(hashHex)) return [];
+    return this.probe(field, parseInt(hashHex.slice(0, 8), 16), parseInt(hashHex.slice(8), 16));
+  }
+
+  private probe(field: CustomerField, h: number, l: number): number[] {
     const code = FIELD_CODE[field];
     const out: number[] = [];
     const i = this.slotOf(h, l);

@@ -137,9 +137,10 @@ export function matchCustomers(st: ScanState, reg: CustomerRegister, phones: Pho
         ? `${fieldName} of a registered customer; ${best} fields of the same record appear (${[...fields!].join(', ').replace(/_/g, ' ')})`
         : `${fieldName} of a registered customer`,
       source: 'register',
+      records: h.records,
     });
     if (h.field === 'name') {
-      out.push({ type: 'person', start: h.start, end: h.end, confidence: corroborated ? 0.97 : 0.85, reason: 'name of a registered customer', source: 'register' });
+      out.push({ type: 'person', start: h.start, end: h.end, confidence: corroborated ? 0.97 : 0.85, reason: 'name of a registered customer', source: 'register', records: h.records });
     }
   }
   return out;

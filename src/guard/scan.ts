@@ -73,6 +73,8 @@ export function scanText(text: string, ctx: ScanContext = {}): Finding[] {
           same.reason = `${same.reason}; ${f.reason}`;
           same.start = Math.min(same.start, f.start);
           same.end = Math.max(same.end, f.end);
+          same.source = 'register';
+          if (f.records) same.records = f.records;
           continue;
         }
       }

@@ -34,6 +34,9 @@ export interface Finding {
   /** Human readable; never contains the sensitive value itself. */
   reason: string;
   source?: FindingSource;
+  /** Register findings: the customer records the value belongs to (ids of the loaded register),
+   * so that a private conversation can tell a participant's own data from another customer's. */
+  records?: number[];
 }
 
 export type CheckDigitAlgorithm = 'none' | 'mod11' | 'luhn' | 'mod97';

@@ -26,6 +26,13 @@ interface TopicLike {
   closed: boolean;
   deleted: boolean;
 }
+interface ConversationLike {
+  /** The actor is (or was, if left) a participant. */
+  participant: boolean;
+  left: boolean;
+  team: boolean;
+  reported: boolean;
+}
 interface UserLike {
   id: number;
 }
@@ -77,9 +84,27 @@ const rules = {
   'article.edit': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
   'article.publish': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
   'article.createFromTopic': (a: Actor | null, t: TopicLike) => has(a, 'community_manager', 'admin') && rules['topic.view'](a, t),
+  // Private conversations (issue 20). Only participants read one; the community team reads a
+  // "Message the team" conversation as a group; moderators read a conversation a participant
+  // reported (each such access is logged). Anyone else gets a 404, staff included.
+  'conversation.view': (a: Actor | null, c: ConversationLike) =>
+    !!a && ((c.participant && !c.left) || (c.team && isStaff(a)) || (c.reported && has(a, 'moderator', 'community_manager', 'admin'))),
+  'conversation.reply': (a: Actor | null, c: ConversationLike) => !!a && ((c.participant && !c.left) || (c.team && isStaff(a))),
+  'conversation.start': (a: Actor | null, _: null) => !!a,
+  // Members messaging members can be switched off by community managers; staff and employees may always write.
+  'conversation.messageMembers': (a: Actor | null, s: { membersMayMessage: boolean }) =>
+    !!a && (s.membersMayMessage || isStaff(a)),
+  'conversation.report': (a: Actor | null, c: ConversationLike) => !!a && c.participant && !c.left,
+  // "Continue in private" on a public topic: employees and the community team. The one ability
+  // being an Employee gives (VISION point 8: account details go private); see EMPLOYEE_ABILITIES.
+  'conversation.continueInPrivate': (a: Actor | null, t: TopicLike) => has(a, 'employee', 'moderator', 'community_manager', 'admin') && rules['topic.view'](a, t),
+  // Community managers: member-to-member messages on/off, linking accounts to customer records.
+  'conversation.manage': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
 } as const;
 
 export type Action = keyof typeof rules;
+/** Actions the Employee role grants beyond a member's: only the hand-over of a public case to a private conversation. */
+export const EMPLOYEE_ABILITIES: readonly Action[] = ['conversation.continueInPrivate'];
 type SubjectOf<A extends Action> = Parameters<(typeof rules)[A]>[1];
 
 export function can<A extends Action>(actor: Actor | null, action: A, subject: SubjectOf<A>): boolean {

@@ -13,10 +13,16 @@ import { guardDraft, type GuardAttachment, type GuardFinding } from '../confiden
 import { checkAttachments } from '../attachments/text-file.ts';
 import type { MaskedOriginal } from '../confidentiality/masked-originals.ts';
 import type { GuardPolicy } from '../guard/index.ts';
+import { guardPrivate } from '../confidentiality/private-audience.ts';
 
 export interface PublishDraft {
   actor: Actor;
-  where: 'topic' | 'reply' | 'bio' | 'article';
+  where: 'topic' | 'reply' | 'bio' | 'article' | 'message';
+  /** 'private': a message in a private conversation (src/confidentiality/private-audience.ts):
+   * participants' own data allowed, another registered customer's data and confidential text blocked. */
+  audience?: 'public' | 'private';
+  /** For a private audience: everyone who will read it (the author included). */
+  participantIds?: readonly number[];
   title?: string;
   body: string;
   /** Text attachments (name and text): checked (size, count, text only) and guarded like the body. */
@@ -80,6 +86,7 @@ const checks: Check[] = [limits, guidelinesAcknowledged];
 export async function runPublishPipeline(db: Kysely<DB>, draft: PublishDraft): Promise<Published> {
   draft = { ...draft }; // checks may normalise it (attachment names), not the caller's object
   for (const check of checks) await check(draft, db);
+  if (draft.audience === 'private') return publishPrivately(db, draft);
   // The confidentiality guard (issue 5), after the limits: title and body as written (line ends
   // normalised, so offsets match the composer's text). Block/hold throw GuardStoppedError (422).
   const guarded = await guardDraft(db, {
@@ -110,4 +117,14 @@ export async function runPublishPipeline(db: Kysely<DB>, draft: PublishDraft): P
     ...(guarded.attachments ? { attachments: guarded.attachments } : {}),
     ...guardExtra,
   };
+}
+
+/** A private message: the private-audience guard (a block throws 422), then rendered like a post. */
+async function publishPrivately(db: Kysely<DB>, draft: PublishDraft): Promise<Published> {
+  const body = draft.body.replace(/\r\n?/g, '\n');
+  const guarded = await guardPrivate(db, { actor: draft.actor, body, participantIds: draft.participantIds ?? [draft.actor.id], target: draft.target ?? 'conversation', ...(draft.attachments?.length ? { attachments: draft.attachments } : {}) });
+  const text = body.trim();
+  const bodyHtml = renderMarkdown(text);
+  const allowed = guarded.findings.filter((f) => f.action !== 'allow');
+  return { bodyMarkdown: text, bodyHtml, bodyText: htmlToText(bodyHtml), ...(draft.attachments?.length ? { attachments: draft.attachments } : {}), ...(allowed.length ? { guardWarnings: allowed } : {}) };
 }

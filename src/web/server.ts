@@ -39,6 +39,8 @@ import { attachmentRoutes } from '../attachments/routes.ts';
 import { boardAdminRoutes } from '../community/board-admin-routes.ts';
 import { guardAdminRoutes } from '../confidentiality/admin-routes.ts';
 import { seoRoutes } from '../seo/routes.ts';
+import { conversationRoutes } from '../conversations/routes.ts';
+import { startConversationMaintenance } from '../conversations/maintenance.ts';
 import { UserError } from '../shared/errors.ts';
 import { viewHelpers } from './view-helpers.ts';
 import { csrfHmacKey, csrfSessionBinder, csrfSessionBinding } from './csrf-session.ts';
@@ -215,6 +217,8 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await app.register(knowledgeRoutes);
   await app.register(seoRoutes);
   await app.register(apiRoutes);
+  await app.register(conversationRoutes);
+  await startConversationMaintenance(app, config, database);
   return app;
 }
 

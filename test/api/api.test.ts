@@ -347,6 +347,9 @@ for (const kind of testDatabaseKinds()) {
         ['get', '/api/v1/articles'], ['get', '/api/v1/articles/{slug}'], ['get', '/api/v1/users/{username}'],
         ['post', '/api/v1/articles'], ['put', '/api/v1/articles/{slug}'], ['post', '/api/v1/articles/{slug}/publish'], ['post', '/api/v1/topics/{id}/article'],
         ['get', '/api/v1/tokens'], ['post', '/api/v1/tokens'], ['delete', '/api/v1/tokens/{id}'], ['get', '/api/v1/me'],
+        // Private conversations (issue 20)
+        ['get', '/api/v1/conversations'], ['post', '/api/v1/conversations'], ['get', '/api/v1/conversations/{id}'], ['post', '/api/v1/conversations/{id}/messages'],
+        ['post', '/api/v1/conversations/{id}/mute'], ['post', '/api/v1/conversations/{id}/leave'], ['post', '/api/v1/conversations/{id}/report'],
       ];
       for (const [method, path] of expected) {
         const op = doc.paths[path]?.[method];

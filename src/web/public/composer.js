@@ -15,7 +15,7 @@ const post = async (url, csrf, payload) => {
   return { failed: res.status, message: typeof error?.message === 'string' ? error.message : '' };
 };
 
-const LABELS = { block: 'This cannot be posted as it is', hold: 'This would be held for the community team', mask: 'Parts of this will be hidden when posted', warn: 'Please check before posting' };
+const LABELS = { allow: 'Found, and allowed here', block: 'This cannot be posted as it is', hold: 'This would be held for the community team', mask: 'Parts of this will be hidden when posted', warn: 'Please check before posting' };
 function showFindings(box, text, result) {
   box.replaceChildren();
   const findings = (result?.findings ?? []).filter((f) => f.field === 'body').sort((a, b) => a.start - b.start);
@@ -161,10 +161,21 @@ for (const area of document.querySelectorAll('textarea[data-preview]')) {
     for (const f of files) if (!f.problem) f.index = index++;
     return files;
   };
+  // A private message is checked at its own address, with who reads it (data-check, data-check-fields).
+  const checkUrl = area.dataset.check || '/check';
+  const checkExtra = () => {
+    const out = {};
+    for (const name of (area.dataset.checkFields || '').split(',').filter(Boolean)) {
+      const el = form?.elements.namedItem(name);
+      if (el && 'value' in el) out[name] = el.type === 'checkbox' ? (el.checked ? el.value : '') : el.value;
+    }
+    return out;
+  };
   const update = async () => {
     const body = area.value;
     const version = attachVersion;
-    const key = `${version}\u0000${body}`;
+    const extra = checkExtra();
+    const key = `${version}\u0000${body}\u0000${JSON.stringify(extra)}`;
     if (key === last) return;
     last = key;
     const files = attachments();
@@ -179,7 +190,7 @@ for (const area of document.querySelectorAll('textarea[data-preview]')) {
       const title = form?.elements.namedItem('title')?.value;
       const [rendered, checked] = await Promise.all([
         preview && body.trim() ? post('/preview', area.dataset.csrf, { body }) : null,
-        post('/check', area.dataset.csrf, { body, where, ...(title ? { title } : {}), ...(sent.length ? { attachments: sent } : {}) }),
+        post(checkUrl, area.dataset.csrf, { ...extra, body, where, ...(title ? { title } : {}), ...(sent.length ? { attachments: sent } : {}) }),
       ]);
       if (area.value !== body || attachVersion !== version) return; // typed or picked on meanwhile
       if (preview) {

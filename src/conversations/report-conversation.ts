@@ -1,0 +1,56 @@
+// A participant reports a conversation (or one message in it) to the moderators. From then on
+// moderators may read it (each reading is written to the access log), and the report waits in
+// the moderators' list of reported conversations, linked from the review queue.
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { authorize, type Actor } from '../policy/policy.ts';
+import { nowIso } from '../shared/clock.ts';
+import { UserError } from '../shared/errors.ts';
+import { loadConversation } from './load-conversation.ts';
+
+export async function reportConversation(db: Kysely<DB>, actor: Actor, id: number, input: { messageId?: number; reason: string }): Promise<number> {
+  const { conversation, subject } = await loadConversation(db, actor, id);
+  authorize(actor, 'conversation.report', subject);
+  const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
+  if (reason.length < 3) throw new UserError('Say briefly what is wrong, so the moderators know what to look at', 400, 'reason');
+  if (reason.length > 1000) throw new UserError('The reason must be at most 1000 characters', 400, 'reason');
+  if (input.messageId !== undefined) {
+    const m = await db.selectFrom('conversation_messages').select('id').where('id', '=', input.messageId).where('conversation_id', '=', conversation.id).executeTakeFirst();
+    if (!m) throw new UserError('No such message in this conversation', 400, 'message');
+  }
+  const at = nowIso();
+  return db.transaction().execute(async (tx) => {
+    const { id: reportId } = await tx
+      .insertInto('conversation_reports')
+      .values({ conversation_id: conversation.id, message_id: input.messageId ?? null, reporter_id: actor.id, reason, status: 'open', created_at: at })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (!conversation.reported_at) await tx.updateTable('conversations').set({ reported_at: at }).where('id', '=', conversation.id).execute();
+    return reportId;
+  });
+}
+
+/** The moderators' list of reports (open first). */
+export async function listConversationReports(db: Kysely<DB>, actor: Actor) {
+  authorize(actor, 'queue.review', null);
+  return db
+    .selectFrom('conversation_reports as r')
+    .innerJoin('conversations as c', 'c.id', 'r.conversation_id')
+    .leftJoin('users as reporter', 'reporter.id', 'r.reporter_id')
+    .select(['r.id', 'r.conversation_id', 'r.message_id', 'r.reason', 'r.status', 'r.created_at', 'c.subject', 'reporter.display_name as reporter_name'])
+    .orderBy('r.status', 'desc') // 'open' before 'closed'
+    .orderBy('r.created_at', 'desc')
+    .limit(200)
+    .execute();
+}
+
+export async function closeConversationReport(db: Kysely<DB>, actor: Actor, reportId: number): Promise<void> {
+  authorize(actor, 'queue.review', null);
+  const r = await db.updateTable('conversation_reports').set({ status: 'closed' }).where('id', '=', reportId).where('status', '=', 'open').executeTakeFirst();
+  if (!Number(r.numUpdatedRows)) throw new UserError('No such open report', 404);
+}
+
+export async function openReportCount(db: Kysely<DB>): Promise<number> {
+  const r = await db.selectFrom('conversation_reports').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'open').executeTakeFirstOrThrow();
+  return Number(r.n);
+}
