@@ -307,6 +307,40 @@ export interface AttachmentsTable {
   created_at: string;
 }
 
+/** Search index rows (migration 016, src/search); the words are in search_fts / vector. */
+export interface SearchDocsTable {
+  id: Generated<number>;
+  doc_type: 'topic' | 'post' | 'article';
+  topic_id: number | null;
+  post_id: number | null;
+  article_id: number | null;
+  author_id: number;
+  created_at: string;
+}
+
+export type NotificationKind = 'reply' | 'mention' | 'quote' | 'accepted' | 'kudos' | 'watched';
+
+/** In-app notifications (migration 016, src/notifications). */
+export interface NotificationsTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: NotificationKind;
+  actor_id: number | null;
+  topic_id: number | null;
+  post_id: number | null;
+  created_at: string;
+  read_at: string | null;
+}
+
+/** Watching and muting (migration 016). */
+export interface WatchesTable {
+  user_id: number;
+  target: 'topic' | 'board';
+  target_id: number;
+  level: 'watching' | 'muted';
+  created_at: string;
+}
+
 export interface DB {
   attachments: AttachmentsTable;
   guard_customer_generations: GuardCustomerGenerationsTable;
@@ -335,4 +369,7 @@ export interface DB {
   articles: ArticlesTable;
   article_versions: ArticleVersionsTable;
   api_tokens: ApiTokensTable;
+  search_docs: SearchDocsTable;
+  notifications: NotificationsTable;
+  watches: WatchesTable;
 }
