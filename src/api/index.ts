@@ -18,6 +18,7 @@ import { postRoutes } from './routes/posts.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { topicRoutes } from './routes/topics.ts';
 import { userRoutes } from './routes/users.ts';
+import { searchApiRoutes } from './routes/search.ts';
 import { sharedSchemas } from './schemas.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -80,6 +81,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await v1.register(postRoutes, { present });
       await v1.register(articleRoutes, { present });
       await v1.register(userRoutes, { present });
+      await v1.register(searchApiRoutes, { present });
     },
     { prefix: API_PREFIX },
   );

@@ -40,6 +40,8 @@ export interface SearchInput {
   page?: number;
   /** Results per page (the similar-questions list asks for a few). */
   limit?: number;
+  /** false: skip counting the matches (total is then the length of this page). */
+  count?: boolean;
 }
 
 export interface SearchResult {
@@ -116,7 +118,7 @@ export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: 
   const rows = (
     await sql<{ id: number; score: number }>`select d.id, ${relevance} * ${boost} as score from ${source} where ${conditions} order by ${order} limit ${limit} offset ${(page - 1) * limit}`.execute(db)
   ).rows;
-  const counted = Number(
+  const counted = input.count === false ? rows.length : Number(
     (await sql<{ n: number }>`select count(*) as n from (select 1 as one from ${source} where ${conditions} limit ${MAX_COUNTED + 1}) x`.execute(db)).rows[0]?.n ?? 0,
   );
   const total = Math.min(counted, MAX_COUNTED);

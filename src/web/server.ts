@@ -39,6 +39,7 @@ import { attachmentRoutes } from '../attachments/routes.ts';
 import { boardAdminRoutes } from '../community/board-admin-routes.ts';
 import { guardAdminRoutes } from '../confidentiality/admin-routes.ts';
 import { seoRoutes } from '../seo/routes.ts';
+import { searchRoutes } from '../search/routes.ts';
 import { UserError } from '../shared/errors.ts';
 import { viewHelpers } from './view-helpers.ts';
 import { views } from './views.ts';
@@ -192,6 +193,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await app.register(knowledgeRoutes);
   await app.register(seoRoutes);
   await app.register(apiRoutes);
+  await app.register(searchRoutes);
   return app;
 }
 
