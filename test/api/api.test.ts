@@ -347,6 +347,7 @@ for (const kind of testDatabaseKinds()) {
         ['get', '/api/v1/articles'], ['get', '/api/v1/articles/{slug}'], ['get', '/api/v1/users/{username}'],
         ['post', '/api/v1/articles'], ['put', '/api/v1/articles/{slug}'], ['post', '/api/v1/articles/{slug}/publish'], ['post', '/api/v1/topics/{id}/article'],
         ['get', '/api/v1/tokens'], ['post', '/api/v1/tokens'], ['delete', '/api/v1/tokens/{id}'], ['get', '/api/v1/me'],
+        ['get', '/api/v1/search'],
       ];
       for (const [method, path] of expected) {
         const op = doc.paths[path]?.[method];
