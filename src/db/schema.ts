@@ -341,6 +341,14 @@ export interface WatchesTable {
   created_at: string;
 }
 
+/** Notification choices per person (migration 016). */
+export interface NotificationSettingsTable {
+  user_id: number;
+  autowatch: Generated<number>;
+  per_kind: Generated<string>;
+  updated_at: string;
+}
+
 export interface DB {
   attachments: AttachmentsTable;
   guard_customer_generations: GuardCustomerGenerationsTable;
@@ -372,4 +380,5 @@ export interface DB {
   search_docs: SearchDocsTable;
   notifications: NotificationsTable;
   watches: WatchesTable;
+  notification_settings: NotificationSettingsTable;
 }

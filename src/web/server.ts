@@ -32,6 +32,8 @@ import { followGuardChanges } from '../confidentiality/registers.ts';
 import { followForgottenAuthors } from '../accounts/find-user.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
 import { notifyMentions } from '../notifications/notify-mentions.ts';
+import { notifyNewPost } from '../notifications/notify-new-post.ts';
+import { notificationsPlugin } from '../notifications/plugin.ts';
 import { communityRoutes } from '../community/routes.ts';
 import { postRoutes } from '../community/post-routes.ts';
 import { moderationRoutes } from '../moderation/routes.ts';
@@ -40,6 +42,7 @@ import { boardAdminRoutes } from '../community/board-admin-routes.ts';
 import { guardAdminRoutes } from '../confidentiality/admin-routes.ts';
 import { seoRoutes } from '../seo/routes.ts';
 import { searchRoutes } from '../search/routes.ts';
+import { notificationRoutes } from '../notifications/routes.ts';
 import { UserError } from '../shared/errors.ts';
 import { viewHelpers } from './view-helpers.ts';
 import { views } from './views.ts';
@@ -100,6 +103,8 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   app.addHook('onClose', async () => app.mailer.close());
   app.decorate('notifyMentions', (postId: number) => {
     notifyMentions(database.db, app.mailer, config.publicUrl, postId).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'mention e-mails failed'));
+    // In the app: replies, quotes, mentions, watched topics and boards (src/notifications).
+    notifyNewPost(database.db, postId).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'notifications failed'));
   });
   // A clustered server's workers drop what another worker's write made stale (src/cluster/bus.ts).
   const unfollow = [followForgottenAuthors(database.db), followGuardChanges(database.db)];
@@ -127,6 +132,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
     reply.locals = { actor: request.actor, user: request.user, csrfToken: () => reply.generateCsrf() };
     done();
   });
+  await app.register(notificationsPlugin); // the header's bell count for signed-in pages
   app.addHook('preHandler', (request, reply, done) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done();
     // An API call authenticated by a bearer token carries no cookie a forged request could use.
@@ -194,6 +200,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await app.register(seoRoutes);
   await app.register(apiRoutes);
   await app.register(searchRoutes);
+  await app.register(notificationRoutes);
   return app;
 }
 

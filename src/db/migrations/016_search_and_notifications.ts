@@ -61,10 +61,20 @@ export async function up(db: Kysely<any>, ctx: MigrationContext): Promise<void> 
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('watches_pk', ['user_id', 'target', 'target_id'])
     .execute();
+  // A person's notification choices: watch topics they take part in (default on), and per kind
+  // of notification where it goes (JSON: kind → 'app' | 'email' | 'off'; missing = the default).
+  await db.schema
+    .createTable('notification_settings')
+    .addColumn('user_id', 'integer', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
+    .addColumn('autowatch', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('per_kind', 'text', (c) => c.notNull().defaultTo('{}'))
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
   await db.schema.createIndex('watches_target').on('watches').columns(['target', 'target_id', 'level']).execute();
 }
 
 export async function down(db: Kysely<any>, ctx: MigrationContext): Promise<void> {
+  await db.schema.dropTable('notification_settings').execute();
   await db.schema.dropTable('watches').execute();
   await db.schema.dropTable('notifications').execute();
   if (ctx.dialect === 'sqlite') await sql`drop table search_fts`.execute(db);

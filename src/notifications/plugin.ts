@@ -1,0 +1,27 @@
+// Every signed-in page: the header bell's unread count; opening a topic marks its notifications
+// read; notifications older than 90 days are purged hourly. Visitors cost nothing here.
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { markRead, purgeOldNotifications, unreadCount } from './list-notifications.ts';
+
+const HOUR = 3_600_000;
+
+export const notificationsPlugin = fp(async (app: FastifyInstance) => {
+  const db = app.database.db;
+  app.addHook('preHandler', async (request, reply) => {
+    if (!request.actor || request.method !== 'GET' || !reply.locals || request.url.startsWith('/api/') || request.url.startsWith('/assets/')) return;
+    const unread = await unreadCount(db, request.actor);
+    reply.locals.unreadNotifications = unread;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (!request.actor || reply.statusCode !== 200 || request.routeOptions.url !== '/t/:slug/:id') return;
+    if (!(reply.locals?.unreadNotifications as number | undefined)) return;
+    const topicId = Number((request.params as { id?: unknown }).id);
+    if (Number.isInteger(topicId)) await markRead(db, request.actor, { topicId }).catch((err: Error) => request.log.warn({ err: { message: err.message } }, 'marking notifications read failed'));
+  });
+  const purge = () => purgeOldNotifications(db).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'notification purge failed'));
+  const timer = setInterval(purge, HOUR);
+  timer.unref();
+  app.addHook('onReady', async () => void purge());
+  app.addHook('onClose', async () => clearInterval(timer));
+});
