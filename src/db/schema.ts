@@ -349,6 +349,14 @@ export interface NotificationSettingsTable {
   updated_at: string;
 }
 
+/** How far a person has read a topic (migration 016). */
+export interface TopicReadsTable {
+  user_id: number;
+  topic_id: number;
+  last_read_post_number: number;
+  updated_at: string;
+}
+
 export interface DB {
   attachments: AttachmentsTable;
   guard_customer_generations: GuardCustomerGenerationsTable;
@@ -381,4 +389,5 @@ export interface DB {
   notifications: NotificationsTable;
   watches: WatchesTable;
   notification_settings: NotificationSettingsTable;
+  topic_reads: TopicReadsTable;
 }

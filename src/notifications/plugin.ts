@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { markRead, purgeOldNotifications, unreadCount } from './list-notifications.ts';
+import { recordRead } from './tracking.ts';
 
 const HOUR = 3_600_000;
 
@@ -15,9 +16,12 @@ export const notificationsPlugin = fp(async (app: FastifyInstance) => {
   });
   app.addHook('onResponse', async (request, reply) => {
     if (!request.actor || reply.statusCode !== 200 || request.routeOptions.url !== '/t/:slug/:id') return;
-    if (!(reply.locals?.unreadNotifications as number | undefined)) return;
     const topicId = Number((request.params as { id?: unknown }).id);
-    if (Number.isInteger(topicId)) await markRead(db, request.actor, { topicId }).catch((err: Error) => request.log.warn({ err: { message: err.message } }, 'marking notifications read failed'));
+    if (!Number.isInteger(topicId)) return;
+    const failed = (err: Error) => request.log.warn({ err: { message: err.message } }, 'tracking what was read failed');
+    // After the page is sent: how far this person has read, and its notifications read.
+    await recordRead(db, request.actor, topicId, Number((request.query as { page?: unknown }).page) || 1).catch(failed);
+    if (reply.locals?.unreadNotifications) await markRead(db, request.actor, { topicId }).catch(failed);
   });
   const purge = () => purgeOldNotifications(db).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'notification purge failed'));
   const timer = setInterval(purge, HOUR);

@@ -70,10 +70,20 @@ export async function up(db: Kysely<any>, ctx: MigrationContext): Promise<void> 
     .addColumn('per_kind', 'text', (c) => c.notNull().defaultTo('{}'))
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
+  // Tracking: how far a person has read each topic they opened (unread markers, "first unread").
+  await db.schema
+    .createTable('topic_reads')
+    .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('topic_id', 'integer', (c) => c.notNull().references('topics.id').onDelete('cascade'))
+    .addColumn('last_read_post_number', 'integer', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('topic_reads_pk', ['user_id', 'topic_id'])
+    .execute();
   await db.schema.createIndex('watches_target').on('watches').columns(['target', 'target_id', 'level']).execute();
 }
 
 export async function down(db: Kysely<any>, ctx: MigrationContext): Promise<void> {
+  await db.schema.dropTable('topic_reads').execute();
   await db.schema.dropTable('notification_settings').execute();
   await db.schema.dropTable('watches').execute();
   await db.schema.dropTable('notifications').execute();
