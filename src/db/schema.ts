@@ -330,6 +330,8 @@ export interface NotificationsTable {
   post_id: number | null;
   created_at: string;
   read_at: string | null;
+  emailed_at: Generated<string | null>;
+  email_attempts: Generated<number>;
 }
 
 /** Watching and muting (migration 016). */

@@ -6,6 +6,7 @@ import { loadActor } from '../accounts/find-user.ts';
 import type { BoardVisibility, DB, NotificationKind } from '../db/schema.ts';
 import { can } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
+import { preferencesOfMany } from './preferences.ts';
 
 export interface TopicSubject {
   id: number;
@@ -29,9 +30,11 @@ export async function createNotifications(
   const at = event.at ?? nowIso();
   const told: NewNotification[] = [];
   const seen = new Set<number>();
+  const prefs = await preferencesOfMany(db, [...new Set(recipients.map((r) => r.userId))]);
   for (const r of recipients) {
     if (r.userId === event.actorId || seen.has(r.userId)) continue;
     seen.add(r.userId);
+    if (prefs.get(r.userId)?.[r.kind] === 'off') continue; // the person turned this kind off
     const reader = await loadActor(db, r.userId);
     if (!reader || !can(reader, 'topic.view', event.topic)) continue;
     told.push(r);

@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { markRead, purgeOldNotifications, unreadCount } from './list-notifications.ts';
 import { recordRead } from './tracking.ts';
+import { installationSecret } from '../accounts/installation-secret.ts';
+import { sendNotificationEmails } from './send-notification-emails.ts';
 
 const HOUR = 3_600_000;
 
@@ -27,5 +29,21 @@ export const notificationsPlugin = fp(async (app: FastifyInstance) => {
   const timer = setInterval(purge, HOUR);
   timer.unref();
   app.addHook('onReady', async () => void purge());
-  app.addHook('onClose', async () => clearInterval(timer));
+  // Notification e-mails, out of the request path (src/notifications/send-notification-emails.ts).
+  const secret = await installationSecret(db, app.config.SECRET_KEY);
+  let sweeping = false;
+  const sweep = async () => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      await sendNotificationEmails(db, app.mailer, { siteUrl: app.config.publicUrl, siteName: app.config.SITE_NAME, secret, delayMs: app.config.NOTIFICATION_EMAIL_DELAY_SECONDS * 1000 });
+    } catch (err) {
+      app.log.warn({ err: { message: (err as Error).message } }, 'notification e-mail sweep failed');
+    } finally {
+      sweeping = false;
+    }
+  };
+  const mailTimer = setInterval(() => void sweep(), app.config.NOTIFICATION_EMAIL_SWEEP_SECONDS * 1000);
+  mailTimer.unref();
+  app.addHook('onClose', async () => (clearInterval(timer), clearInterval(mailTimer)));
 });

@@ -137,6 +137,8 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done();
     // An API call authenticated by a bearer token carries no cookie a forged request could use.
     if (request.apiToken) return done();
+    // A signed link is its own proof (one-click unsubscribe, posted by mail programs without a cookie).
+    if (request.routeOptions.config?.signedLink) return done();
     app.csrfProtection(request, reply, done);
   });
   await app.register(rateLimit, {

@@ -47,7 +47,12 @@ export async function up(db: Kysely<any>, ctx: MigrationContext): Promise<void> 
     .addColumn('post_id', 'integer', (c) => c.references('posts.id').onDelete('cascade'))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('read_at', 'text')
+    // E-mail: set when a sender claimed it (sent, or given up as not wanted); null again after a
+    // failed send, so the next sweep retries it.
+    .addColumn('emailed_at', 'text')
+    .addColumn('email_attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
+  await db.schema.createIndex('notifications_email').on('notifications').columns(['emailed_at', 'created_at']).execute();
   await db.schema.createIndex('notifications_user').on('notifications').columns(['user_id', 'read_at', 'created_at']).execute();
   await db.schema.createIndex('notifications_created').on('notifications').column('created_at').execute();
 
