@@ -34,6 +34,7 @@ import { createMailer, type Mailer } from '../mail/mailer.ts';
 import { notifyMentions } from '../notifications/notify-mentions.ts';
 import { notifyNewPost } from '../notifications/notify-new-post.ts';
 import { notificationsPlugin } from '../notifications/plugin.ts';
+import { announceNewPost, liveRoutes } from '../notifications/live.ts';
 import { communityRoutes } from '../community/routes.ts';
 import { postRoutes } from '../community/post-routes.ts';
 import { moderationRoutes } from '../moderation/routes.ts';
@@ -104,7 +105,9 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   app.decorate('notifyMentions', (postId: number) => {
     notifyMentions(database.db, app.mailer, config.publicUrl, postId).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'mention e-mails failed'));
     // In the app: replies, quotes, mentions, watched topics and boards (src/notifications).
-    notifyNewPost(database.db, postId).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'notifications failed'));
+    notifyNewPost(database.db, postId)
+      .then((told) => announceNewPost(app, postId, told.map((t) => t.userId))) // live: open topic pages and bells
+      .catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'notifications failed'));
   });
   // A clustered server's workers drop what another worker's write made stale (src/cluster/bus.ts).
   const unfollow = [followForgottenAuthors(database.db), followGuardChanges(database.db)];
@@ -203,6 +206,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await app.register(apiRoutes);
   await app.register(searchRoutes);
   await app.register(notificationRoutes);
+  await app.register(liveRoutes);
   return app;
 }
 
