@@ -60,6 +60,9 @@ export async function rebuildSearchIndex(db: Kysely<DB>, progress: RebuildProgre
     })));
   }
   documents += published.length;
+  // Fresh statistics for the planner (PostgreSQL otherwise guesses a word's matches from an
+  // empty table, and picks plans for a handful of rows).
+  if (pg && !db.isTransaction) await sql`analyze search_docs`.execute(db);
   progress(total, total);
   return { documents };
 }
