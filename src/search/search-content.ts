@@ -133,7 +133,8 @@ export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: 
   const rows = (
     await sql<{ id: number; score: number }>`select d.id, ${relevance} * ${boost} as score from ${source} where ${conditions} order by ${order} limit ${limit} offset ${(page - 1) * limit}`.execute(db)
   ).rows;
-  const counted = input.count === false ? rows.length : Number(
+  // A first page that is not full holds every match the reader may see: no need to count.
+  const counted = input.count === false || (page === 1 && rows.length < limit) ? rows.length : Number(
     (await sql<{ n: number }>`select count(*) as n from (select 1 as one from ${source} where ${countConditions} limit ${MAX_COUNTED + 1}) x`.execute(db)).rows[0]?.n ?? 0,
   );
   const total = Math.min(counted, MAX_COUNTED);
