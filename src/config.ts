@@ -101,6 +101,10 @@ const schema = z.object({
     .transform((v) => v === 'true' || v === '1'),
   // Private messages older than this many days are deleted by the daily maintenance (two years by default).
   MESSAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(730),
+  // Notification e-mails go out this many seconds after the event, and only if the person has not
+  // seen it in the app by then; 0 sends at the next sweep (every NOTIFICATION_EMAIL_SWEEP_SECONDS).
+  NOTIFICATION_EMAIL_DELAY_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
+  NOTIFICATION_EMAIL_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 }).superRefine((c, ctx) => {
   const oidc = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
   const set = oidc.filter((k) => c[k]);

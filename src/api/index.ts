@@ -19,6 +19,7 @@ import { tokenRoutes } from './routes/tokens.ts';
 import { topicRoutes } from './routes/topics.ts';
 import { userRoutes } from './routes/users.ts';
 import { conversationApiRoutes } from './routes/conversations.ts';
+import { searchApiRoutes } from './routes/search.ts';
 import { sharedSchemas } from './schemas.ts';
 import { limitApiWrites } from './write-rate-limit.ts';
 
@@ -84,6 +85,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await v1.register(articleRoutes, { present });
       await v1.register(userRoutes, { present });
       await v1.register(conversationApiRoutes);
+      await v1.register(searchApiRoutes, { present });
     },
     { prefix: API_PREFIX },
   );

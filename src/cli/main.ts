@@ -14,6 +14,7 @@ import { changeRole, parseRole } from '../accounts/change-role.ts';
 import { findUserByLogin, rolesOf } from '../accounts/find-user.ts';
 import { readSecret } from './read-secret.ts';
 import { registerGuardCommands } from '../confidentiality/cli.ts';
+import { registerSearchCommands } from '../search/cli.ts';
 
 // Output piped into a command that stops reading (`parley guard scan --jsonl big.jsonl | head`):
 // stop quietly, as other command-line tools do, instead of crashing on EPIPE.
@@ -180,6 +181,7 @@ user
   );
 
 registerGuardCommands(program, withDatabase);
+registerSearchCommands(program, withDatabase);
 
 function printDemoLogins(logins: DemoLogin[]): void {
   if (logins.length === 0) return;

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, can, type Actor } from '../policy/policy.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
+import { notifyPostEvent } from '../notifications/notify-post-event.ts';
 
 /** Marks one reply of a question as its accepted answer (replacing any earlier one). */
 export async function acceptAnswer(db: Kysely<DB>, actor: Actor, postId: number): Promise<void> {
@@ -39,4 +40,5 @@ export async function acceptAnswer(db: Kysely<DB>, actor: Actor, postId: number)
     await tx.updateTable('topics').set({ solved_post_id: row.id }).where('id', '=', row.topic_id).execute();
     await tx.updateTable('users').set((eb) => ({ answer_count: eb('answer_count', '+', 1) })).where('id', '=', row.user_id).execute();
   });
+  await notifyPostEvent(db, 'accepted', row.id, actor.id); // the answer's author hears of it in the app
 }

@@ -8,6 +8,7 @@ import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { bumpBoardActivity } from './create-topic.ts';
 import { storeAttachments } from '../attachments/store-attachments.ts';
 import type { AttachmentText } from '../attachments/text-file.ts';
+import { indexPost } from '../search/index-document.ts';
 
 export interface CreateReplyInput {
   topicId: number;
@@ -71,6 +72,7 @@ export async function createReply(db: Kysely<DB>, actor: Actor, input: CreateRep
       .returning('id')
       .executeTakeFirstOrThrow();
     await storeAttachments(tx, { postId: id }, text.attachments);
+    await indexPost(tx, id); // searchable in the same transaction
     if (text.maskedOriginal) await storeMaskedOriginal(tx, id, text.maskedOriginal, text.guardPolicy!);
     await tx.updateTable('boards').set((eb) => ({ post_count: eb('post_count', '+', 1) })).where('id', '=', topic.board_id).execute();
     await bumpBoardActivity(tx, topic.board_id, topic.id, at);

@@ -9,6 +9,7 @@ import { slugify } from '../shared/slug.ts';
 import { parseTags } from './tags.ts';
 import { storeAttachments } from '../attachments/store-attachments.ts';
 import type { AttachmentText } from '../attachments/text-file.ts';
+import { indexPost } from '../search/index-document.ts';
 
 export interface CreateTopicInput {
   boardSlug: string;
@@ -74,6 +75,7 @@ export async function createTopic(db: Kysely<DB>, actor: Actor, input: CreateTop
       .executeTakeFirstOrThrow();
     await storeAttachments(tx, { postId: post.id }, text.attachments);
     if (text.maskedOriginal) await storeMaskedOriginal(tx, post.id, text.maskedOriginal, text.guardPolicy!);
+    await indexPost(tx, post.id); // searchable in the same transaction
     if (tags.length) await tx.insertInto('topic_tags').values(tags.map((tag) => ({ topic_id: id, tag }))).execute();
     await tx
       .updateTable('boards')

@@ -3,6 +3,7 @@ import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
 import { loadVisiblePost } from './load-post.ts';
+import { indexPost, unindexTopic } from '../search/index-document.ts';
 
 /**
  * Soft-deletes a post (its text stays in the database for moderators). Deleting the first post
@@ -36,6 +37,9 @@ export async function deletePost(db: Kysely<DB>, actor: Actor, postId: number): 
     }
     // A deleted reply is no longer the accepted answer.
     await tx.updateTable('topics').set({ solved_post_id: null }).where('solved_post_id', '=', post.id).execute();
+    // Out of the search index with it (a deleted first post takes its whole topic out).
+    if (post.post_number === 1) await unindexTopic(tx, post.topic_id);
+    else await indexPost(tx, post.id);
   });
   return { topicDeleted: post.post_number === 1 };
 }

@@ -10,6 +10,7 @@ import { slugify } from '../shared/slug.ts';
 import { loadVisiblePost } from './load-post.ts';
 import { removeAttachments, storeAttachments } from '../attachments/store-attachments.ts';
 import type { AttachmentText } from '../attachments/text-file.ts';
+import { indexPost } from '../search/index-document.ts';
 
 export interface EditPostInput {
   postId: number;
@@ -77,6 +78,7 @@ export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInpu
       await maskRevisions(tx, post.id, guardContext!, [...actor.roles], text.maskedOriginal.values);
     }
     if (editsTitle) await tx.updateTable('topics').set({ title: text.title!, slug: slugify(text.title!) }).where('id', '=', post.topic_id).execute();
+    await indexPost(tx, post.id); // the search index holds the new text (and title) from this commit on
     return { revision };
   });
 }

@@ -4,13 +4,14 @@ import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
 import { UserError } from '../shared/errors.ts';
 import { loadVisiblePost } from './load-post.ts';
+import { notifyPostEvent } from '../notifications/notify-post-event.ts';
 
 /** One kudos per person per post; returns the new count. */
 export async function giveKudos(db: Kysely<DB>, actor: Actor, postId: number): Promise<number> {
   const { post, subject } = await loadVisiblePost(db, actor, postId);
   if (actor.id === post.user_id) throw new UserError('You cannot give kudos to your own post.', 403);
   authorize(actor, 'post.kudos', subject);
-  return db.transaction().execute(async (tx) => {
+  const count = await db.transaction().execute(async (tx) => {
     const inserted = await tx
       .insertInto('kudos')
       .values({ post_id: post.id, user_id: actor.id, created_at: nowIso() })
@@ -25,6 +26,8 @@ export async function giveKudos(db: Kysely<DB>, actor: Actor, postId: number): P
       .executeTakeFirstOrThrow();
     return row.kudos_count;
   });
+  await notifyPostEvent(db, 'kudos', post.id, actor.id); // the post's author hears of it in the app
+  return count;
 }
 
 /** Takes one's kudos back; returns the new count. */

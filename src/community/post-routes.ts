@@ -27,6 +27,7 @@ import { attachmentsToShowAgain, formAttachments, formList, parseMultipartForm }
 import { attachmentsOfPost } from '../attachments/list-attachments.ts';
 import { checkAttachments, type AttachmentText } from '../attachments/text-file.ts';
 import { ATTACHMENT_BODY_LIMIT } from '../api/schemas.ts';
+import { similarQuestions } from '../search/similar-questions.ts';
 
 type Form = Record<string, string | undefined>;
 const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] } as const;
@@ -101,9 +102,17 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     const board = await db.selectFrom('boards').select(['slug', 'name', 'visibility']).where('slug', '=', boardSlug).executeTakeFirst();
     if (!board) throw new UserError('No such board', 404);
     authorize(request.actor, 'topic.create', board);
-    return reply.code(status).view('composer', { title: `New topic in ${board.name}`, board, csrf: reply.generateCsrf(), values: { kind: 'question' }, error: null, field: null, findings: null, kept: [], ...extra });
+    // Solved questions and articles like the title typed so far (src/search): shown under the
+    // title without JavaScript when the page has a title (?title=, or a form sent back).
+    const typed = (extra as { values?: { title?: string } }).values?.title ?? '';
+    const similar = typed.trim() ? await similarQuestions(db, request.actor, typed) : [];
+    return reply.code(status).view('composer', { title: `New topic in ${board.name}`, board, csrf: reply.generateCsrf(), values: { kind: 'question' }, error: null, field: null, findings: null, kept: [], similar, ...extra });
   };
-  app.get<{ Params: { slug: string } }>('/b/:slug/new', async (request, reply) => composer(request, reply, request.params.slug));
+  app.get<{ Params: { slug: string }; Querystring: { title?: string; kind?: string } }>(
+    '/b/:slug/new',
+    { schema: { querystring: { type: 'object', properties: { title: { type: 'string', maxLength: 150 }, kind: { type: 'string', enum: ['question', 'discussion'] } } } } },
+    async (request, reply) => composer(request, reply, request.params.slug, request.query.title ? { values: { kind: request.query.kind ?? 'question', title: request.query.title } } : {}),
+  );
   app.post<{ Params: { slug: string }; Body: Form }>('/b/:slug/topics', withAttachments, async (request, reply) => {
     const actor = signedIn(request);
     const b = request.body ?? {};

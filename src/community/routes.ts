@@ -7,6 +7,8 @@ import { can } from '../policy/policy.ts';
 import { showTopic } from './show-topic.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
 import { topicHead } from '../seo/topic-head.ts';
+import { firstUnread, unreadByTopic } from '../notifications/tracking.ts';
+import { watchLevel } from '../notifications/watch.ts';
 
 const pageQuery = {
   type: 'object',
@@ -54,6 +56,9 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
         canonical: sort === 'latest' && !tag ? viewHelpers.boardUrl(board.slug, data.page) : viewHelpers.boardUrl(board.slug),
         canCreate: can(request.actor, 'topic.create', board),
         listUrl: (p: number, s: Sort = sort) => listUrl(board.slug, p, s, tag),
+        // Signed-in readers: unread posts per topic they opened, and whether they watch the board.
+        unread: request.actor ? await unreadByTopic(db, request.actor, data.topics) : null,
+        watch: request.actor ? await watchLevel(db, request.actor, 'board', board.id) : null,
       }));
     },
   );
@@ -76,6 +81,9 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
       return reply.view('topic', Object.assign(data, topicHead(data, app.config.publicUrl), {
         title: data.page > 1 ? `${data.topic.title} (page ${data.page})` : data.topic.title,
         canonical,
+        // Signed-in readers: a link to the first post after what they read, and watch or mute.
+        firstUnread: request.actor ? await firstUnread(db, request.actor, data.topic) : null,
+        watch: request.actor ? await watchLevel(db, request.actor, 'topic', data.topic.id) : null,
       }));
     },
   );

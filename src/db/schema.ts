@@ -381,6 +381,58 @@ export interface CustomerLinksTable {
   linked_at: string;
 }
 
+/** Search index rows (migration 016, src/search); the words are in search_fts / vector. */
+export interface SearchDocsTable {
+  id: Generated<number>;
+  doc_type: 'topic' | 'post' | 'article';
+  topic_id: number | null;
+  post_id: number | null;
+  article_id: number | null;
+  author_id: number;
+  created_at: string;
+}
+
+export type NotificationKind = 'reply' | 'mention' | 'quote' | 'accepted' | 'kudos' | 'watched';
+
+/** In-app notifications (migration 016, src/notifications). */
+export interface NotificationsTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: NotificationKind;
+  actor_id: number | null;
+  topic_id: number | null;
+  post_id: number | null;
+  created_at: string;
+  read_at: string | null;
+  emailed_at: Generated<string | null>;
+  email_attempts: Generated<number>;
+}
+
+/** Watching and muting (migration 016). */
+export interface WatchesTable {
+  user_id: number;
+  target: 'topic' | 'board';
+  target_id: number;
+  level: 'watching' | 'muted';
+  created_at: string;
+}
+
+/** Notification choices per person (migration 016). */
+export interface NotificationSettingsTable {
+  user_id: number;
+  autowatch: Generated<number>;
+  per_kind: Generated<string>;
+  updated_at: string;
+}
+
+/** How far a person has read a topic (migration 016). */
+export interface TopicReadsTable {
+  user_id: number;
+  topic_id: number;
+  last_read_post_number: number;
+  updated_at: string;
+}
+
 export interface DB {
   attachments: AttachmentsTable;
   guard_customer_generations: GuardCustomerGenerationsTable;
@@ -416,4 +468,9 @@ export interface DB {
   conversation_reports: ConversationReportsTable;
   conversation_attachments: ConversationAttachmentsTable;
   customer_links: CustomerLinksTable;
+  search_docs: SearchDocsTable;
+  notifications: NotificationsTable;
+  watches: WatchesTable;
+  notification_settings: NotificationSettingsTable;
+  topic_reads: TopicReadsTable;
 }

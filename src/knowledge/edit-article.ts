@@ -6,6 +6,7 @@ import { nowIso } from '../shared/clock.ts';
 import { UserError } from '../shared/errors.ts';
 import { cleanNote, findVisibleArticle } from './articles.ts';
 import { currentText } from './article-versions.ts';
+import { indexArticle } from '../search/index-document.ts';
 
 export interface EditArticleInput {
   slug: string;
@@ -47,6 +48,7 @@ export async function editArticle(db: Kysely<DB>, actor: Actor, input: EditArtic
       .insertInto('article_versions')
       .values({ article_id: article.id, version: bumped.current_version, title: text.title!, body_markdown: text.bodyMarkdown, body_html: text.bodyHtml, author_id: actor.id, created_at: at, note })
       .execute();
+    await indexArticle(tx, article.id); // a published article's new text is searchable at once (a draft stays out)
     return { slug: article.slug, version: bumped.current_version };
   });
 }

@@ -5,6 +5,7 @@ import { runPublishPipeline } from '../publish/pipeline.ts';
 import { nowIso } from '../shared/clock.ts';
 import { findVisibleArticle } from './articles.ts';
 import { currentText } from './article-versions.ts';
+import { indexArticle } from '../search/index-document.ts';
 
 /** Makes a draft article public. Publishing an already published article changes nothing. */
 export async function publishArticle(db: Kysely<DB>, actor: Actor, slug: string, at = nowIso()): Promise<{ slug: string; published: boolean }> {
@@ -15,11 +16,16 @@ export async function publishArticle(db: Kysely<DB>, actor: Actor, slug: string,
   // under the checks of today and as the person who publishes it.
   const current = await currentText(db, article);
   await runPublishPipeline(db, { actor, where: 'article', title: current.title, body: current.body_markdown });
-  const done = await db
-    .updateTable('articles')
-    .set((eb) => ({ status: 'published', published_at: at, updated_at: at, first_published_version: eb.ref('current_version') }))
-    .where('id', '=', article.id)
-    .where('status', '=', 'draft')
-    .executeTakeFirst();
+  // Published and searchable in one transaction.
+  const done = await db.transaction().execute(async (tx) => {
+    const updated = await tx
+      .updateTable('articles')
+      .set((eb) => ({ status: 'published', published_at: at, updated_at: at, first_published_version: eb.ref('current_version') }))
+      .where('id', '=', article.id)
+      .where('status', '=', 'draft')
+      .executeTakeFirst();
+    await indexArticle(tx, article.id);
+    return updated;
+  });
   return { slug, published: Number(done.numUpdatedRows) > 0 };
 }

@@ -32,6 +32,9 @@ import { followGuardChanges } from '../confidentiality/registers.ts';
 import { followForgottenAuthors } from '../accounts/find-user.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
 import { notifyMentions } from '../notifications/notify-mentions.ts';
+import { notifyNewPost } from '../notifications/notify-new-post.ts';
+import { notificationsPlugin } from '../notifications/plugin.ts';
+import { announceNewPost, liveRoutes } from '../notifications/live.ts';
 import { communityRoutes } from '../community/routes.ts';
 import { postRoutes } from '../community/post-routes.ts';
 import { moderationRoutes } from '../moderation/routes.ts';
@@ -41,6 +44,8 @@ import { guardAdminRoutes } from '../confidentiality/admin-routes.ts';
 import { seoRoutes } from '../seo/routes.ts';
 import { conversationRoutes } from '../conversations/routes.ts';
 import { startConversationMaintenance } from '../conversations/maintenance.ts';
+import { searchRoutes } from '../search/routes.ts';
+import { notificationRoutes } from '../notifications/routes.ts';
 import { UserError } from '../shared/errors.ts';
 import { viewHelpers } from './view-helpers.ts';
 import { csrfHmacKey, csrfSessionBinder, csrfSessionBinding } from './csrf-session.ts';
@@ -116,6 +121,10 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   app.addHook('onClose', async () => app.mailer.close());
   app.decorate('notifyMentions', (postId: number) => {
     notifyMentions(database.db, app.mailer, config.publicUrl, postId).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'mention e-mails failed'));
+    // In the app: replies, quotes, mentions, watched topics and boards (src/notifications).
+    notifyNewPost(database.db, postId)
+      .then((told) => announceNewPost(app, postId, told.map((t) => t.userId))) // live: open topic pages and bells
+      .catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'notifications failed'));
   });
   // A clustered server's workers drop what another worker's write made stale (src/cluster/bus.ts).
   const unfollow = [followForgottenAuthors(database.db), followGuardChanges(database.db)];
@@ -151,10 +160,13 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   });
   // NUL, control characters and lone surrogates anywhere in params, query or body: 400 (src/web/bad-input.ts).
   app.addHook('preHandler', rejectBadInput);
+  await app.register(notificationsPlugin); // the header's bell count for signed-in pages
   app.addHook('preHandler', (request, reply, done) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done();
     // An API call authenticated by a bearer token carries no cookie a forged request could use.
     if (request.apiToken) return done();
+    // A signed link is its own proof (one-click unsubscribe, posted by mail programs without a cookie).
+    if (request.routeOptions.config?.signedLink) return done();
     app.csrfProtection(request, reply, done);
   });
   await app.register(rateLimit, {
@@ -219,6 +231,9 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await app.register(apiRoutes);
   await app.register(conversationRoutes);
   await startConversationMaintenance(app, config, database);
+  await app.register(searchRoutes);
+  await app.register(notificationRoutes);
+  await app.register(liveRoutes);
   return app;
 }
 

@@ -350,6 +350,7 @@ for (const kind of testDatabaseKinds()) {
         // Private conversations (issue 20)
         ['get', '/api/v1/conversations'], ['post', '/api/v1/conversations'], ['get', '/api/v1/conversations/{id}'], ['post', '/api/v1/conversations/{id}/messages'],
         ['post', '/api/v1/conversations/{id}/mute'], ['post', '/api/v1/conversations/{id}/leave'], ['post', '/api/v1/conversations/{id}/report'],
+        ['get', '/api/v1/search'],
       ];
       for (const [method, path] of expected) {
         const op = doc.paths[path]?.[method];

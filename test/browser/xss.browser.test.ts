@@ -213,6 +213,9 @@ function inspectMarkup(roots: Element[]): string[] {
     const where = root.closest('article')?.id ?? root.getAttribute('data-payload') ?? root.id;
     for (const el of root.querySelectorAll('*')) {
       const tag = el.tagName.toLowerCase();
+      // The page's own watch/mute form (src/web/views/partials/watch-form.eta), exactly as rendered.
+      const ownForm = el.closest('form.watch-form');
+      if (ownForm && /^\/(t|boards)\/\d+\/watch$/.test(ownForm.getAttribute('action') ?? '') && ['form', 'input', 'select', 'button'].includes(tag)) continue;
       if (forbidden.has(tag)) bad.push(`${where}: <${tag}> element`);
       if (el.namespaceURI !== 'http://www.w3.org/1999/xhtml') bad.push(`${where}: <${tag}> in namespace ${el.namespaceURI}`);
       for (const a of el.attributes) {
@@ -235,7 +238,7 @@ function inspectMarkup(roots: Element[]): string[] {
     for (const a of el.attributes) if (a.name.toLowerCase().startsWith('on')) bad.push(`page: <${el.tagName.toLowerCase()} ${a.name}>`);
   }
   for (const s of document.querySelectorAll('script')) {
-    const ours = s.getAttribute('src') === '/assets/composer.js';
+    const ours = ['/assets/composer.js', '/assets/similar-questions.js', '/assets/live.js'].includes(s.getAttribute('src') ?? '');
     if (!ours) bad.push(`page: unexpected <script ${[...s.attributes].map((a) => `${a.name}="${a.value}"`).join(' ')}>${s.textContent?.slice(0, 80)}`);
   }
   for (const m of document.querySelectorAll('meta[http-equiv], base')) bad.push(`page: ${m.outerHTML}`);

@@ -1,0 +1,45 @@
+// Tracking what a signed-in person has read: the highest post number of each topic they opened
+// (recorded after the topic page is sent), unread counts beside topics in lists, and a link to
+// the first unread post on the topic page.
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { Actor } from '../policy/policy.ts';
+import { POSTS_PER_PAGE } from '../community/show-topic.ts';
+import { nowIso } from '../shared/clock.ts';
+
+/** Records that page `page` of a topic was read (never moves backwards). */
+export async function recordRead(db: Kysely<DB>, actor: Actor, topicId: number, page: number): Promise<void> {
+  const upTo = Math.max(1, page) * POSTS_PER_PAGE;
+  const seen = await db.selectFrom('posts').select((eb) => eb.fn.max('post_number').as('n')).where('topic_id', '=', topicId).where('post_number', '<=', upTo).executeTakeFirst();
+  const last = Number(seen?.n ?? 0);
+  if (!last) return;
+  const at = nowIso();
+  await db.transaction().execute(async (tx) => {
+    const row = await tx.selectFrom('topic_reads').select('last_read_post_number').where('user_id', '=', actor.id).where('topic_id', '=', topicId).executeTakeFirst();
+    if (!row) await tx.insertInto('topic_reads').values({ user_id: actor.id, topic_id: topicId, last_read_post_number: last, updated_at: at }).onConflict((oc) => oc.columns(['user_id', 'topic_id']).doNothing()).execute();
+    else if (row.last_read_post_number < last) await tx.updateTable('topic_reads').set({ last_read_post_number: last, updated_at: at }).where('user_id', '=', actor.id).where('topic_id', '=', topicId).execute();
+  });
+}
+
+/** For topics the person has opened before: how many posts came after what they read. */
+export async function unreadByTopic(db: Kysely<DB>, actor: Actor, topics: { id: number; post_count: number }[]): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  if (!topics.length) return out;
+  const reads = await db.selectFrom('topic_reads').select(['topic_id', 'last_read_post_number']).where('user_id', '=', actor.id).where('topic_id', 'in', topics.map((t) => t.id)).execute();
+  const last = new Map(reads.map((r) => [r.topic_id, r.last_read_post_number]));
+  for (const t of topics) {
+    const read = last.get(t.id);
+    if (read !== undefined && t.post_count > read) out.set(t.id, t.post_count - read);
+  }
+  return out;
+}
+
+/** The first post after what the person read, if they read some of the topic before and there is more. */
+export async function firstUnread(db: Kysely<DB>, actor: Actor, topic: { id: number; slug: string }): Promise<{ postNumber: number; url: string } | null> {
+  const read = await db.selectFrom('topic_reads').select('last_read_post_number').where('user_id', '=', actor.id).where('topic_id', '=', topic.id).executeTakeFirst();
+  if (!read) return null;
+  const next = await db.selectFrom('posts').select('post_number').where('topic_id', '=', topic.id).where('post_number', '>', read.last_read_post_number).where('deleted_at', 'is', null).orderBy('post_number').limit(1).executeTakeFirst();
+  if (!next) return null;
+  const page = Math.ceil(next.post_number / POSTS_PER_PAGE);
+  return { postNumber: next.post_number, url: `/t/${topic.slug}/${topic.id}${page > 1 ? `?page=${page}` : ''}#post-${next.post_number}` };
+}

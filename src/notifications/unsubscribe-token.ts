@@ -1,0 +1,42 @@
+// One-click unsubscribe links that need no sign-in and cannot be forged: the person, the kind
+// and an expiry, signed with an HMAC keyed by the installation's secret (its own derived key).
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { NotificationKind } from '../db/schema.ts';
+import { UserError } from '../shared/errors.ts';
+import { KINDS } from './preferences.ts';
+
+const VALID_DAYS = 60;
+
+const keyFor = (secret: string) => createHmac('sha256', secret).update('parley:unsubscribe:v1').digest();
+const sign = (secret: string, payload: string) => createHmac('sha256', keyFor(secret)).update(payload).digest('base64url');
+
+export interface UnsubscribeClaim {
+  userId: number;
+  kind: NotificationKind;
+}
+
+/** The query string of a signed unsubscribe link. */
+export function unsubscribeQuery(secret: string, claim: UnsubscribeClaim, now = Date.now()): string {
+  const expires = Math.floor(now / 1000) + VALID_DAYS * 86_400;
+  const payload = `${claim.userId}.${claim.kind}.${expires}`;
+  return `u=${claim.userId}&k=${claim.kind}&e=${expires}&s=${sign(secret, payload)}`;
+}
+
+export class BadUnsubscribeLinkError extends UserError {
+  constructor(message: string) {
+    super(message, 400);
+  }
+}
+
+/** Checks a link's values; a forged, altered or expired link is refused with a clear reason. */
+export function verifyUnsubscribe(secret: string, q: { u?: unknown; k?: unknown; e?: unknown; s?: unknown }, now = Date.now()): UnsubscribeClaim {
+  const invalid = () => new BadUnsubscribeLinkError('This unsubscribe link is not valid: it may have been cut short or changed. Open the whole link from the e-mail again, or change your choices under Notifications after signing in.');
+  const u = Number(q.u);
+  const e = Number(q.e);
+  if (!Number.isInteger(u) || u < 1 || !Number.isInteger(e) || typeof q.k !== 'string' || !KINDS.includes(q.k as NotificationKind) || typeof q.s !== 'string') throw invalid();
+  const expected = Buffer.from(sign(secret, `${u}.${q.k}.${e}`));
+  const given = Buffer.from(q.s);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
+  if (e * 1000 < now) throw new BadUnsubscribeLinkError('This unsubscribe link has expired. Sign in and change your choices under Notifications, or use the link in a newer e-mail.');
+  return { userId: u, kind: q.k as NotificationKind };
+}

@@ -1,0 +1,28 @@
+// `parley reindex`: rebuild the search index (after a bulk import or a restore), with a progress bar.
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { rebuildSearchIndex } from './rebuild-index.ts';
+
+type WithDatabase = <T>(fn: (db: Database, config: Config) => Promise<T>) => Promise<T>;
+
+export function registerSearchCommands(program: Command, withDatabase: WithDatabase): void {
+  program
+    .command('reindex')
+    .description('rebuild the full-text search index from all topics, replies and published articles')
+    .action(() =>
+      withDatabase(async (database) => {
+        const started = Date.now();
+        // The bar goes to stderr (cli-progress's default) and only on a terminal; the summary to stdout.
+        const bar = new cliProgress.SingleBar({ format: 'Indexing [{bar}] {percentage}% {value}/{total} posts and articles · {eta_formatted} left', hideCursor: true, noTTYOutput: false }, cliProgress.Presets.shades_classic);
+        let begun = false;
+        const { documents } = await rebuildSearchIndex(database.db, (done, total) => {
+          if (!begun) (bar.start(total, 0), (begun = true));
+          bar.update(done);
+        });
+        bar.stop();
+        process.stdout.write(`Search index rebuilt: ${documents} documents in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+      }),
+    );
+}

@@ -1,0 +1,102 @@
+// `parley reindex`: builds the whole search index again from the posts and articles, in batches
+// (each its own transaction, so a live server's writes wait at most one batch). Used after a
+// bulk import, a restore, or a change to how text is indexed.
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { htmlToText } from '../shared/markdown.ts';
+import { isPostgres } from './index-document.ts';
+import { stemmedCopies } from './text.ts';
+
+const BATCH = 500;
+
+export interface RebuildProgress {
+  (done: number, total: number): void;
+}
+
+export async function rebuildSearchIndex(db: Kysely<DB>, progress: RebuildProgress = () => {}): Promise<{ documents: number }> {
+  const pg = isPostgres(db);
+  const postsTotal = Number((await db.selectFrom('posts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const articlesTotal = Number((await db.selectFrom('articles').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const total = postsTotal + articlesTotal;
+  await inTransaction(db, async (tx) => {
+    if (!pg) await sql`insert into search_fts (search_fts) values ('delete-all')`.execute(tx);
+    await tx.deleteFrom('search_docs').execute();
+  });
+  let done = 0;
+  let documents = 0;
+  progress(0, total);
+  for (let after = 0; ; ) {
+    const rows = await db
+      .selectFrom('posts')
+      .innerJoin('topics', 'topics.id', 'posts.topic_id')
+      .select(['posts.id', 'posts.topic_id', 'posts.user_id', 'posts.post_number', 'posts.body_text', 'posts.created_at', 'posts.deleted_at', 'topics.title', 'topics.deleted_at as topic_deleted'])
+      .where('posts.id', '>', after)
+      .orderBy('posts.id')
+      .limit(BATCH)
+      .execute();
+    if (rows.length === 0) break;
+    after = rows.at(-1)!.id;
+    const live = rows.filter((r) => !r.deleted_at && !r.topic_deleted);
+    await insertBatch(db, pg, live.map((r) => ({
+      doc: { doc_type: r.post_number === 1 ? ('topic' as const) : ('post' as const), topic_id: r.topic_id, post_id: r.id, article_id: null, author_id: r.user_id, created_at: r.created_at },
+      title: r.post_number === 1 ? r.title : '',
+      body: r.body_text,
+    })));
+    documents += live.length;
+    done += rows.length;
+    progress(done, total);
+  }
+  const articles = await db
+    .selectFrom('articles')
+    .innerJoin('article_versions', (j) => j.onRef('article_versions.article_id', '=', 'articles.id').onRef('article_versions.version', '=', 'articles.current_version'))
+    .select(['articles.id', 'articles.status', 'articles.created_by', 'articles.published_at', 'articles.created_at', 'article_versions.title', 'article_versions.body_html'])
+    .execute();
+  const published = articles.filter((a) => a.status === 'published');
+  for (let i = 0; i < published.length; i += BATCH) {
+    await insertBatch(db, pg, published.slice(i, i + BATCH).map((a) => ({
+      doc: { doc_type: 'article' as const, topic_id: null, post_id: null, article_id: a.id, author_id: a.created_by, created_at: a.published_at ?? a.created_at },
+      title: a.title,
+      body: htmlToText(a.body_html),
+    })));
+  }
+  documents += published.length;
+  // Fresh statistics for the planner (PostgreSQL otherwise guesses a word's matches from an
+  // empty table, and picks plans for a handful of rows).
+  if (pg && !db.isTransaction) await sql`analyze search_docs`.execute(db);
+  progress(total, total);
+  return { documents };
+}
+
+type Entry = { doc: { doc_type: 'topic' | 'post' | 'article'; topic_id: number | null; post_id: number | null; article_id: number | null; author_id: number; created_at: string }; title: string; body: string };
+
+async function insertBatch(db: Kysely<DB>, pg: boolean, entries: Entry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await inTransaction(db, async (tx) => {
+    if (pg) {
+      await tx
+        .insertInto('search_docs')
+        .values(entries.map(({ doc, title, body }) => {
+          const t = stemmedCopies(title);
+          const b = stemmedCopies(body.slice(0, 100_000));
+          return {
+            ...doc,
+            vector: sql`setweight(to_tsvector('simple', ${t.en}), 'A') || setweight(to_tsvector('simple', ${t.nl}), 'A') || setweight(to_tsvector('simple', ${b.en}), 'B') || setweight(to_tsvector('simple', ${b.nl}), 'B')`,
+          } as never;
+        }))
+        .execute();
+      return;
+    }
+    // SQLite: one statement per row, prepared once (the driver caches it), inside the transaction.
+    for (const { doc, title, body } of entries) {
+      const { id } = await tx.insertInto('search_docs').values(doc).returning('id').executeTakeFirstOrThrow();
+      const t = stemmedCopies(title);
+      const b = stemmedCopies(body.slice(0, 100_000));
+      await sql`insert into search_fts (rowid, title_en, title_nl, body_en, body_nl) values (${id}, ${t.en}, ${t.nl}, ${b.en}, ${b.nl})`.execute(tx);
+    }
+  });
+}
+
+/** A transaction of its own, or the caller's (a migration runs inside one on PostgreSQL). */
+function inTransaction<T>(db: Kysely<DB>, fn: (tx: Kysely<DB>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}

@@ -1,0 +1,191 @@
+// Searching topics, replies and knowledge-base articles: one use case over both databases (FTS5
+// on SQLite, tsvector + GIN on PostgreSQL). Who may see what is decided at query time from the
+// live tables, with the same rule as board pages (visibleBoardKinds): private and staff boards,
+// deleted topics and replies, and unpublished articles never come back to someone who may not
+// read them, whatever the index holds.
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { rolesByUser } from '../accounts/find-user.ts';
+import type { DB, Role } from '../db/schema.ts';
+import { visibleBoardKinds, type Actor } from '../policy/policy.ts';
+import { POSTS_PER_PAGE } from '../community/show-topic.ts';
+import { UserError } from '../shared/errors.ts';
+import { htmlToText } from '../shared/markdown.ts';
+import { slugify } from '../shared/slug.ts';
+import { isPostgres } from './index-document.ts';
+import { isEmptyQuery, parseQuery, toFts5, toTsquery, type ParsedQuery } from './query.ts';
+import { highlight } from './snippet.ts';
+
+export const RESULTS_PER_PAGE = 20;
+/** Counting stops here ("1,000+ results"): an exact count of a common word costs a full scan. */
+export const MAX_COUNTED = 1000;
+const MAX_PAGE = MAX_COUNTED / RESULTS_PER_PAGE;
+/**
+ * A query without filters ranks only its most recent CANDIDATES matches. Scoring is the cost of
+ * a search (bm25 / ts_rank for every match): a common word matches a third of a large forum,
+ * ~100 ms on 100k posts. Among the newest few thousand matches the best ones are what a person
+ * wants from a very common word anyway; a rarer query has fewer matches and loses nothing. With
+ * a filter every match counts (a filter may keep only old ones).
+ */
+export const CANDIDATES = 2000;
+
+export type SearchKind = 'question' | 'discussion' | 'article';
+export type SearchStatus = 'solved' | 'unsolved';
+
+export interface SearchInput {
+  q: string;
+  board?: string;
+  tag?: string;
+  kind?: SearchKind;
+  status?: SearchStatus;
+  /** A username. */
+  author?: string;
+  /** Only topics (and their replies) with a reply from an employee. */
+  employee?: boolean;
+  /** YYYY-MM-DD, inclusive. */
+  from?: string;
+  to?: string;
+  sort?: 'relevance' | 'newest';
+  page?: number;
+  /** Results per page (the similar-questions list asks for a few). */
+  limit?: number;
+  /** false: skip counting the matches (total is then the length of this page). */
+  count?: boolean;
+}
+
+export interface SearchResult {
+  type: 'topic' | 'post' | 'article';
+  url: string;
+  title: string;
+  titleHtml: string;
+  snippetHtml: string;
+  createdAt: string;
+  author: { username: string; display_name: string; deleted: boolean; roles: Role[] };
+  board: { slug: string; name: string } | null;
+  topicKind: 'question' | 'discussion' | null;
+  solved: boolean;
+  acceptedAnswer: boolean;
+  score: number;
+}
+
+export interface SearchOutput {
+  query: ParsedQuery;
+  results: SearchResult[];
+  /** Matches the reader may see, counted up to MAX_COUNTED. */
+  total: number;
+  totalCapped: boolean;
+  page: number;
+  pageCount: number;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function checkDay(value: string | undefined, field: string): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new UserError('Dates are written as YYYY-MM-DD.', 400, field);
+  return value;
+}
+
+export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: SearchInput): Promise<SearchOutput> {
+  const query = parseQuery(input.q);
+  const limit = Math.min(Math.max(1, input.limit ?? RESULTS_PER_PAGE), RESULTS_PER_PAGE);
+  const page = Math.min(Math.max(1, Math.floor(input.page ?? 1)), MAX_PAGE);
+  const from = checkDay(input.from, 'from');
+  const to = checkDay(input.to, 'to');
+  const empty: SearchOutput = { query, results: [], total: 0, totalCapped: false, page, pageCount: 0 };
+  if (isEmptyQuery(query)) return empty;
+
+  const pg = isPostgres(db);
+  const where: RawBuilder<unknown>[] = [
+    sql`((d.doc_type = 'article' and a.status = 'published') or (d.doc_type <> 'article' and t.deleted_at is null and p.deleted_at is null and b.visibility in (${sql.join(visibleBoardKinds(actor))})))`,
+  ];
+  if (input.board) where.push(sql`b.slug = ${input.board}`);
+  if (input.tag) where.push(sql`exists (select 1 from topic_tags tt where tt.topic_id = d.topic_id and tt.tag = ${slugify(input.tag, 30)})`);
+  if (input.kind === 'article') where.push(sql`d.doc_type = 'article'`);
+  else if (input.kind) where.push(sql`d.doc_type <> 'article' and t.kind = ${input.kind}`);
+  if (input.status === 'solved') where.push(sql`t.solved_post_id is not null`);
+  else if (input.status === 'unsolved') where.push(sql`t.kind = 'question' and t.solved_post_id is null`);
+  if (input.author) where.push(sql`d.author_id = (select u.id from users u where u.username_lower = ${input.author.trim().toLowerCase()})`);
+  if (input.employee) {
+    where.push(sql`exists (select 1 from posts ep inner join user_roles er on er.user_id = ep.user_id and er.role = 'employee' where ep.topic_id = d.topic_id and ep.post_number > 1 and ep.deleted_at is null)`);
+  }
+  if (from) where.push(sql`d.created_at >= ${from}`);
+  if (to) where.push(sql`d.created_at < ${new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)}`);
+
+  // Relevance (title words weigh ten times body words on SQLite, A vs B weights on PostgreSQL),
+  // raised for articles and accepted answers, and a little for solved questions.
+  const boost = sql`(case when d.doc_type = 'article' then 2.0 when d.post_id = t.solved_post_id then 1.6 when d.doc_type = 'topic' and t.solved_post_id is not null then 1.2 else 1.0 end)`;
+  const joins = sql`left join topics t on t.id = d.topic_id left join boards b on b.id = t.board_id left join posts p on p.id = d.post_id left join articles a on a.id = d.article_id`;
+  const source = pg
+    ? sql`search_docs d ${joins}`
+    : sql`search_fts inner join search_docs d on d.id = search_fts.rowid ${joins}`;
+  const match = pg ? sql`d.vector @@ ${toTsquery(query)}::tsquery` : sql`search_fts match ${toFts5(query)}`;
+  const relevance = pg ? sql`ts_rank(d.vector, ${toTsquery(query)}::tsquery)` : sql`(-bm25(search_fts, 10.0, 10.0, 1.0, 1.0))`;
+  const filtered = where.length > 1;
+  const recent = filtered
+    ? []
+    : pg
+      ? [sql`d.id >= coalesce((select min(c.id) from (select s.id from search_docs s where s.vector @@ ${toTsquery(query)}::tsquery order by s.id desc limit ${CANDIDATES}) c), 0)`]
+      : [sql`search_fts.rowid >= coalesce((select min(c.rowid) from (select rowid from search_fts where search_fts match ${toFts5(query)} order by rowid desc limit ${CANDIDATES}) c), 0)`];
+  const conditions = sql.join([match, ...recent, ...where], sql` and `);
+  const countConditions = sql.join([match, ...where], sql` and `);
+  const order = input.sort === 'newest' ? sql`d.created_at desc, d.id desc` : sql`score desc, d.created_at desc, d.id desc`;
+
+  const rows = (
+    await sql<{ id: number; score: number }>`select d.id, ${relevance} * ${boost} as score from ${source} where ${conditions} order by ${order} limit ${limit} offset ${(page - 1) * limit}`.execute(db)
+  ).rows;
+  // A first page that is not full holds every match the reader may see: no need to count.
+  const counted = input.count === false || (page === 1 && rows.length < limit) ? rows.length : Number(
+    (await sql<{ n: number }>`select count(*) as n from (select 1 as one from ${source} where ${countConditions} limit ${MAX_COUNTED + 1}) x`.execute(db)).rows[0]?.n ?? 0,
+  );
+  const total = Math.min(counted, MAX_COUNTED);
+  const results = await present(db, query, rows);
+  return { query, results, total, totalCapped: counted > MAX_COUNTED, page, pageCount: Math.ceil(total / limit) };
+}
+
+async function present(db: Kysely<DB>, query: ParsedQuery, rows: { id: number; score: number }[]): Promise<SearchResult[]> {
+  if (rows.length === 0) return [];
+  const details = await db
+    .selectFrom('search_docs as d')
+    .leftJoin('topics as t', 't.id', 'd.topic_id')
+    .leftJoin('boards as b', 'b.id', 't.board_id')
+    .leftJoin('posts as p', 'p.id', 'd.post_id')
+    .leftJoin('articles as a', 'a.id', 'd.article_id')
+    .leftJoin('article_versions as av', (j) => j.onRef('av.article_id', '=', 'a.id').onRef('av.version', '=', 'a.current_version'))
+    .innerJoin('users as u', 'u.id', 'd.author_id')
+    .select([
+      'd.id', 'd.doc_type', 'd.created_at', 'd.post_id', 't.id as topic_id', 't.title as topic_title', 't.slug as topic_slug', 't.kind', 't.solved_post_id',
+      'b.slug as board_slug', 'b.name as board_name', 'p.post_number', 'p.body_text', 'a.slug as article_slug', 'av.title as article_title', 'av.body_html as article_html',
+      'u.id as user_id', 'u.username', 'u.display_name', 'u.deleted_at as user_deleted',
+    ])
+    .where('d.id', 'in', rows.map((r) => r.id))
+    .execute();
+  const byId = new Map(details.map((r) => [r.id, r]));
+  const roles = await rolesByUser(db, [...new Set(details.map((r) => r.user_id))]);
+  const out: SearchResult[] = [];
+  for (const { id, score } of rows) {
+    const r = byId.get(id);
+    if (!r) continue;
+    const article = r.doc_type === 'article';
+    const title = article ? (r.article_title ?? '') : (r.topic_title ?? '');
+    const body = article ? htmlToText(r.article_html ?? '') : (r.body_text ?? '');
+    const page = Math.ceil((r.post_number ?? 1) / POSTS_PER_PAGE);
+    const url = article
+      ? `/kb/${r.article_slug}`
+      : `/t/${r.topic_slug}/${r.topic_id}${page > 1 ? `?page=${page}` : ''}${r.doc_type === 'post' ? `#post-${r.post_number}` : ''}`;
+    out.push({
+      type: r.doc_type,
+      url,
+      title,
+      titleHtml: highlight(title, query),
+      snippetHtml: highlight(body, query, 32),
+      createdAt: r.created_at,
+      author: { username: r.username, display_name: r.display_name, deleted: !!r.user_deleted, roles: roles.get(r.user_id) ?? [] },
+      board: r.board_slug ? { slug: r.board_slug, name: r.board_name! } : null,
+      topicKind: article ? null : (r.kind ?? null),
+      solved: !article && r.solved_post_id !== null,
+      acceptedAnswer: r.doc_type === 'post' && r.post_id === r.solved_post_id,
+      score: Number(score),
+    });
+  }
+  return out;
+}

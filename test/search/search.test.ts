@@ -1,0 +1,190 @@
+// Full-text search on both databases: stemming (English and Dutch), phrases, prefixes, ranking,
+// snippets, filters, visibility, the index kept current by writes, and hostile query text.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { createBoard } from '../../src/community/create-board.ts';
+import { createTopic } from '../../src/community/create-topic.ts';
+import { createReply } from '../../src/community/create-reply.ts';
+import { editPost } from '../../src/community/edit-post.ts';
+import { deletePost } from '../../src/community/delete-post.ts';
+import { acceptAnswer } from '../../src/community/accept-answer.ts';
+import { createArticle } from '../../src/knowledge/create-article.ts';
+import { publishArticle } from '../../src/knowledge/publish-article.ts';
+import { editArticle } from '../../src/knowledge/edit-article.ts';
+import { searchContent, type SearchInput } from '../../src/search/search-content.ts';
+import { rebuildSearchIndex } from '../../src/search/rebuild-index.ts';
+import type { Actor } from '../../src/policy/policy.ts';
+import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
+import { makeUser } from '../helpers/fixtures.ts';
+
+for (const kind of testDatabaseKinds()) {
+  describe(`search on ${kind.name}`, () => {
+    let database: TestDatabase;
+    let member: Actor & { username: string };
+    let other: Actor & { username: string };
+    let employee: Actor & { username: string };
+    let mod: Actor & { username: string };
+    let cm: Actor & { username: string };
+    const ids: Record<string, { id: number; postId: number }> = {};
+    const find = (actor: Actor | null, q: string, extra: Partial<SearchInput> = {}) => searchContent(database.db, actor, { q, ...extra });
+    const titles = async (actor: Actor | null, q: string, extra: Partial<SearchInput> = {}) => (await find(actor, q, extra)).results.map((r) => `${r.type}:${r.title}`);
+
+    before(async () => {
+      database = await kind.open();
+      const db = database.db;
+      await createBoard(db, null, { name: 'Billing', slug: 'billing' });
+      await createBoard(db, null, { name: 'Internet', slug: 'internet' });
+      await createBoard(db, null, { name: 'Members lounge', slug: 'lounge', visibility: 'members' });
+      await createBoard(db, null, { name: 'Staff room', slug: 'staff', visibility: 'staff' });
+      member = await makeUser(db, [], 'mia_member');
+      other = await makeUser(db, [], 'otto_other');
+      employee = await makeUser(db, ['employee'], 'eva_employee');
+      mod = await makeUser(db, ['moderator'], 'max_mod');
+      cm = await makeUser(db, ['community_manager'], 'carl_cm');
+      const t = async (key: string, actor: Actor, input: { board: string; kind?: 'question' | 'discussion'; title: string; body: string; tags?: string; at?: string }) => {
+        const r = await createTopic(db, actor, { boardSlug: input.board, kind: input.kind ?? 'question', title: input.title, body: input.body, ...(input.tags ? { tags: input.tags } : {}), ...(input.at ? { at: input.at } : {}) });
+        ids[key] = { id: r.id, postId: r.postId };
+      };
+      await t('invoices', member, { board: 'billing', title: 'Invoices are not arriving by e-mail', body: 'Since March my monthly bill never reaches my inbox.', tags: 'email, invoices', at: '2026-03-10T10:00:00.000Z' });
+      await t('facturen', other, { board: 'billing', title: 'Facturen komen niet aan', body: 'Mijn maandelijkse factuur staat niet in mijn mailbox.', at: '2026-04-01T10:00:00.000Z' });
+      await t('router', member, { board: 'internet', kind: 'discussion', title: 'Which router do you use?', body: 'I reset the router every week. Thoughts?', at: '2026-05-01T10:00:00.000Z' });
+      await t('reset', other, { board: 'internet', title: 'Connection drops every evening', body: 'I tried to reset it and the router lights stay orange. <script>alert(1)</script> & more', at: '2026-05-02T10:00:00.000Z' });
+      await t('lounge', member, { board: 'lounge', kind: 'discussion', title: 'Members only chat about routers', body: 'Nothing secret, just members.', at: '2026-05-03T10:00:00.000Z' });
+      await t('staff', mod, { board: 'staff', kind: 'discussion', title: 'Router recall plan (internal)', body: 'The staff discuss the router recall here.', at: '2026-05-04T10:00:00.000Z' });
+      const reply = await createReply(db, employee, { topicId: ids.invoices!.id, body: 'Check your spam folder: invoices come from billing@ our domain.', at: '2026-03-11T10:00:00.000Z' });
+      ids.answer = { id: ids.invoices!.id, postId: reply.id };
+      await acceptAnswer(db, member, reply.id);
+      const draft = await createArticle(db, cm, { title: 'Router setup guide', body: 'How to set up the router and reset it to factory settings.' });
+      ids.guide = { id: draft.id, postId: 0 };
+      await createArticle(db, cm, { title: 'Unpublished router draft', body: 'Not yet public: router quokka.' });
+      await publishArticle(db, cm, draft.slug);
+    });
+    after(async () => database.drop());
+
+    test('English and Dutch words are found by their other forms (stemming)', async () => {
+      assert.deepEqual(await titles(null, 'invoice'), ['topic:Invoices are not arriving by e-mail', 'post:Invoices are not arriving by e-mail']);
+      assert.deepEqual(await titles(null, 'arrive'), ['topic:Invoices are not arriving by e-mail']);
+      // Dutch: "factuur" (singular) finds "Facturen" (plural) in the title and "factuur" in the body.
+      assert.deepEqual(await titles(null, 'factuur'), ['topic:Facturen komen niet aan']);
+      assert.deepEqual(await titles(null, 'maandelijks'), ['topic:Facturen komen niet aan']);
+      assert.deepEqual(await titles(null, 'nothingmatchesthis'), []);
+    });
+
+    test('phrases match words in order, prefixes match word starts', async () => {
+      const phrase = await titles(null, '"reset the router"');
+      assert.deepEqual(phrase, ['topic:Which router do you use?'], 'only the post with the exact phrase (the other has "reset it and the router")');
+      const words = await titles(null, 'reset router');
+      assert.ok(words.includes('topic:Connection drops every evening') && words.includes('topic:Which router do you use?'));
+      assert.deepEqual(await titles(null, 'maandel*'), ['topic:Facturen komen niet aan']);
+      assert.ok((await titles(null, 'rout*')).includes('topic:Which router do you use?'));
+      assert.deepEqual(await titles(null, 'rout'), [], 'without * a part of a word is not a match');
+    });
+
+    test('ranking: articles and title matches first, accepted answers lifted, newer first on a tie', async () => {
+      const r = await find(null, 'router');
+      // The article weighs most; title matches beat body-only matches.
+      assert.equal(r.results[0]!.type, 'article');
+      const order = r.results.map((x) => x.title);
+      assert.ok(order.indexOf('Which router do you use?') < order.indexOf('Connection drops every evening'), order.join(' | '));
+      // Same text twice, different dates: the newer comes first.
+      await createTopic(database.db, other, { boardSlug: 'internet', kind: 'discussion', title: 'Zebra twin topic', body: 'identical words here', at: '2026-01-01T00:00:00.000Z' });
+      await createTopic(database.db, member, { boardSlug: 'internet', kind: 'discussion', title: 'Zebra twin topic', body: 'identical words here', at: '2026-02-01T00:00:00.000Z' });
+      const twins = await find(null, 'zebra twin');
+      assert.deepEqual(twins.results.map((x) => x.author.username), ['mia_member', 'otto_other']);
+      // The accepted answer outranks the question's body mention of a word both contain.
+      const spam = await find(null, 'invoices');
+      const answer = spam.results.find((x) => x.type === 'post')!;
+      assert.equal(answer.acceptedAnswer, true);
+      assert.equal(answer.author.username, 'eva_employee');
+      assert.deepEqual(answer.author.roles.includes('employee'), true, 'results carry the author roles for badges');
+      assert.match(answer.url, /^\/t\/invoices-are-not-arriving-by-e-mail\/\d+#post-2$/);
+    });
+
+    test('snippets mark the words and escape the text', async () => {
+      const r = await find(null, 'orange');
+      const hit = r.results[0]!;
+      assert.match(hit.snippetHtml, /<mark>orange<\/mark>/);
+      assert.ok(hit.snippetHtml.includes('&lt;script&gt;alert(1)&lt;/script&gt; &amp; more'), hit.snippetHtml);
+      assert.ok(!hit.snippetHtml.includes('<script>'));
+      const t = (await find(null, 'connection')).results[0]!;
+      assert.equal(t.titleHtml, '<mark>Connection</mark> drops every evening');
+    });
+
+    test('private boards, staff boards and drafts are only found by those who may read them', async () => {
+      assert.ok(!(await titles(null, 'routers')).some((t) => t.includes('Members only')), 'a visitor does not see the members board');
+      assert.ok((await titles(member, 'routers')).some((t) => t.includes('Members only')));
+      assert.ok(!(await titles(member, 'recall')).length, 'a member does not find the staff board');
+      assert.ok(!(await titles(employee, 'recall')).length, 'nor does an employee (no staff role)');
+      assert.deepEqual(await titles(mod, 'recall'), ['topic:Router recall plan (internal)']);
+      assert.deepEqual(await titles(cm, 'quokka'), [], 'an unpublished article is not in the index, even for its editors');
+    });
+
+    test('edits, deletes and article versions change the index in the same write', async () => {
+      const db = database.db;
+      await editPost(db, other, { postId: ids.reset!.postId, title: 'Connection drops every night', body: 'The modem lights blink purple now.' });
+      assert.deepEqual(await titles(null, 'orange'), [], 'the old text is gone');
+      assert.deepEqual(await titles(null, 'purple'), ['topic:Connection drops every night']);
+      assert.deepEqual(await titles(null, 'evening'), []);
+      const reply = await createReply(db, member, { topicId: ids.reset!.id, body: 'Purple means the firmware updates.' });
+      assert.equal((await find(null, 'firmware')).results.length, 1);
+      await deletePost(db, member, reply.id);
+      assert.equal((await find(null, 'firmware')).results.length, 0, 'a deleted reply is not found');
+      await deletePost(db, other, ids.reset!.postId);
+      assert.equal((await find(mod, 'purple')).results.length, 0, 'a deleted topic is not found, not even by staff');
+      const docs = await db.selectFrom('search_docs').select('id').where('topic_id', '=', ids.reset!.id).execute();
+      assert.equal(docs.length, 0, 'and it left the index');
+      await editArticle(db, cm, { slug: 'router-setup-guide', title: 'Router setup guide', body: 'Hold the pinhole button for ten seconds.' });
+      assert.deepEqual(await titles(null, 'pinhole'), ['article:Router setup guide']);
+      assert.deepEqual(await titles(null, 'factory'), []);
+    });
+
+    test('filters: board, tag, kind, solved, author, answered by an employee, dates', async () => {
+      assert.deepEqual(await titles(null, 'router', { board: 'internet' }), ['topic:Which router do you use?']);
+      assert.deepEqual(await titles(null, 'invoices', { tag: 'email' }), ['topic:Invoices are not arriving by e-mail', 'post:Invoices are not arriving by e-mail']);
+      assert.deepEqual(await titles(null, 'invoices', { tag: 'router' }), []);
+      assert.deepEqual(await titles(null, 'router', { kind: 'article' }), ['article:Router setup guide']);
+      assert.deepEqual(await titles(null, 'router', { kind: 'discussion' }), ['topic:Which router do you use?']);
+      assert.deepEqual(await titles(null, 'mailbox OR inbox', { status: 'solved' }), []);
+      assert.deepEqual(await titles(null, 'inbox', { status: 'solved' }), ['topic:Invoices are not arriving by e-mail']);
+      assert.deepEqual(await titles(null, 'factuur', { status: 'unsolved' }), ['topic:Facturen komen niet aan']);
+      assert.deepEqual(await titles(null, 'invoices', { author: 'EVA_employee' }), ['post:Invoices are not arriving by e-mail']);
+      assert.deepEqual(await titles(null, 'invoices', { employee: true }).then((x) => x.length), 2);
+      assert.deepEqual(await titles(null, 'factuur', { employee: true }), []);
+      assert.deepEqual(await titles(null, 'invoices', { from: '2026-03-11', to: '2026-03-11' }), ['post:Invoices are not arriving by e-mail']);
+      assert.deepEqual(await titles(null, 'invoices', { to: '2026-03-10' }), ['topic:Invoices are not arriving by e-mail']);
+      await assert.rejects(find(null, 'x', { from: '03/11/2026' }), /YYYY-MM-DD/);
+    });
+
+    test('malformed or hostile query text is read as words and never fails', async () => {
+      const hostile = [
+        '"unbalanced quote', 'quote" in the middle', '*', '**router', 'router*', '* * *', 'NEAR(router reset, 2)', 'NEAR', 'router NEAR reset',
+        'title_en: router', '{title_en body_nl}: router', '^router', 'router AND', 'OR', 'NOT router', '-router', '+router', '(router', 'router)',
+        "'router'", "router'", "'; drop table posts; --", 'router & | ! <-> :*', 'router:*', '\\"', '\u0000', 'rou\u0000ter', '\u0000'.repeat(100),
+        'x'.repeat(10 * 1024), 'router '.repeat(2000), '"'.repeat(999), '😀 router 😀', 'ü', '%_%', '\u202e\u200b', '',
+      ];
+      for (const q of hostile) {
+        const r = await find(null, q);
+        assert.ok(Array.isArray(r.results), `query ${JSON.stringify(q.slice(0, 30))}`);
+      }
+      assert.ok((await titles(null, '"router')).includes('topic:Which router do you use?'), 'an unbalanced quote is ignored');
+      assert.ok((await titles(null, 'NEAR(router, use)')).length === 0, 'NEAR is a word, not an operator (no post says "near")');
+      assert.deepEqual(await titles(null, '{title_en}: factuur'), [], 'column filters are words too');
+    });
+
+    test('reindex rebuilds the same index', async () => {
+      const before = await titles(member, 'router invoices factuur rout*');
+      const all = ['router', 'invoice', 'factuur', 'purple', 'pinhole', 'zebra'];
+      const snapshot = await Promise.all(all.map((q) => titles(mod, q)));
+      if (kind.name === 'sqlite') await sql`insert into search_fts (search_fts) values ('delete-all')`.execute(database.db);
+      await database.db.deleteFrom('search_docs').execute();
+      assert.deepEqual(await titles(mod, 'router'), [], 'emptied');
+      const seen: number[] = [];
+      const { documents } = await rebuildSearchIndex(database.db, (done) => seen.push(done));
+      assert.equal(documents, 9, "7 topics, 1 reply, 1 article (deleted ones and drafts stay out)");
+      assert.ok(seen.length >= 2 && seen.at(-1)! >= documents);
+      assert.deepEqual(await Promise.all(all.map((q) => titles(mod, q))), snapshot);
+      assert.deepEqual(await titles(member, 'router invoices factuur rout*'), before);
+    });
+  });
+}
