@@ -44,7 +44,7 @@ export async function liveRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Querystring: { topic?: number } }>(
     '/live',
-    { schema: { querystring: { type: 'object', properties: { topic: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } } } } },
+    { config: { stream: true }, schema: { querystring: { type: 'object', properties: { topic: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } } } } },
     async (request, reply) => {
       const actor = request.actor;
       const topicId = request.query.topic;

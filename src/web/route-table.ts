@@ -10,11 +10,17 @@ export interface RegisteredRoute {
   query: Record<string, SchemaProperty>;
   /** The route's path-parameter schema properties, if it declares any (integer ids, string slugs). */
   params: Record<string, SchemaProperty>;
+  /** An endless response (server-sent events), marked by `config: { stream: true }` on the route. */
+  stream: boolean;
 }
 type SchemaProperty = { type?: string; enum?: readonly unknown[] };
 const propertiesOf = (schema: unknown): Record<string, SchemaProperty> => (schema as { properties?: Record<string, SchemaProperty> } | undefined)?.properties ?? {};
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route answers with an endless stream (server-sent events). */
+    stream?: boolean;
+  }
   interface FastifyInstance {
     /** The routes registered so far (filled as they are added; complete once the server is ready). */
     routeTable: RegisteredRoute[];
@@ -28,6 +34,6 @@ export function recordRoutes(app: FastifyInstance): void {
   app.addHook('onRoute', (route: RouteOptions) => {
     const query = propertiesOf(route.schema?.querystring);
     const params = propertiesOf(route.schema?.params);
-    for (const method of [route.method].flat()) table.push({ method: String(method), url: route.url, query, params });
+    for (const method of [route.method].flat()) table.push({ method: String(method), url: route.url, query, params, stream: (route.config as { stream?: boolean } | undefined)?.stream === true });
   });
 }

@@ -10,6 +10,21 @@ export class Agent {
     return this.keep(await this.app.inject({ method: 'GET', url, headers: this.headers(), ...this.from() }));
   }
 
+  /** GET of an endless response (server-sent events): the status, headers and what arrives within `ms`. */
+  async getStreamStart(url: string, ms = 150): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }> {
+    const res = await this.app.inject({ method: 'GET', url, headers: this.headers(), payloadAsStream: true, ...this.from() });
+    const stream = res.stream();
+    let body = '';
+    await new Promise<void>((done) => {
+      const timer = setTimeout(done, ms);
+      stream.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      stream.on('end', () => (clearTimeout(timer), done()));
+      stream.on('error', () => (clearTimeout(timer), done()));
+    });
+    stream.destroy();
+    return { statusCode: res.statusCode, headers: res.headers, body };
+  }
+
   /** Posts a form; pass `csrfFrom` to first load that page and copy its CSRF token. */
   async post(url: string, form: Record<string, string>, csrfFrom?: string): Promise<LightMyRequestResponse> {
     const body = new URLSearchParams(form);
