@@ -66,6 +66,10 @@ const schema = z.object({
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_DISPLAY_NAME: z.string().min(1).max(60).default('your company'),
+  // Moderation (src/moderation): reports from trusted members that hide a post until reviewed
+  // (0: reports never hide), and minutes an open review item waits before the team is e-mailed (0: never).
+  REPORTS_TO_HIDE: z.coerce.number().int().min(0).max(1000).default(3),
+  REVIEW_REMIND_MINUTES: z.coerce.number().int().min(0).max(100_000).default(60),
 }).superRefine((c, ctx) => {
   const oidc = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
   const set = oidc.filter((k) => c[k]);

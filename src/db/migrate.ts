@@ -17,6 +17,7 @@ import * as m010 from './migrations/010_moderation_queue.ts';
 import * as m011 from './migrations/011_attachments.ts';
 import * as m012 from './migrations/012_board_listing_index.ts';
 import * as m013 from './migrations/013_topic_attachment_flag.ts';
+import * as m015 from './migrations/015_moderation.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
@@ -35,6 +36,7 @@ const migrations: Record<string, MigrationModule> = {
   '011_attachments': m011,
   '012_board_listing_index': m012,
   '013_topic_attachment_flag': m013,
+  '015_moderation': m015,
 };
 
 export const migrationNames = (): string[] => Object.keys(migrations).sort();

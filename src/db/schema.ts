@@ -98,6 +98,8 @@ export interface PostsTable {
   created_at: string;
   updated_at: string | null;
   deleted_at: string | null;
+  /** Hidden until a moderator reviews it (migration 015). */
+  hidden_at: Generated<string | null>;
 }
 
 export interface SettingsTable {
@@ -307,7 +309,54 @@ export interface AttachmentsTable {
   created_at: string;
 }
 
+/** Moderation (migration 015, src/moderation). */
+export type ReportReason = 'off_topic' | 'inappropriate' | 'spam' | 'personal_data' | 'other';
+export interface PostReportsTable {
+  id: Generated<number>;
+  post_id: number;
+  reporter_id: number;
+  reason: ReportReason;
+  detail: string;
+  trusted: number;
+  created_at: string;
+  outcome: string | null;
+  decided_at: string | null;
+}
+
+export interface ReviewItemsTable {
+  id: Generated<number>;
+  kind: string;
+  subject_id: number;
+  board_id: number | null;
+  reason: string;
+  detail: string;
+  findings: string;
+  status: 'open' | 'done';
+  claimed_by: number | null;
+  claimed_at: string | null;
+  decided_by: number | null;
+  decision: string | null;
+  decision_reason: string;
+  created_at: string;
+  decided_at: string | null;
+  reminded_at: string | null;
+}
+
+export interface StaffActionsTable {
+  id: Generated<number>;
+  at: string;
+  actor_id: number | null;
+  actor_name: string;
+  action: string;
+  target: string;
+  reason: string;
+  detail: string;
+}
+
 export interface DB {
+  post_reports: PostReportsTable;
+  review_items: ReviewItemsTable;
+  staff_actions: StaffActionsTable;
   attachments: AttachmentsTable;
   guard_customer_generations: GuardCustomerGenerationsTable;
   guard_customer_chunks: GuardCustomerChunksTable;

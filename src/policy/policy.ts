@@ -75,6 +75,17 @@ const rules = {
   'article.edit': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
   'article.publish': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
   'article.createFromTopic': (a: Actor | null, t: TopicLike) => has(a, 'community_manager', 'admin') && rules['topic.view'](a, t),
+  // Moderation (issue 13). Any signed-in reader reports someone else's visible post.
+  'post.report': (a: Actor | null, p: TopicLike & { authorId: number; postDeleted: boolean }) =>
+    !!a && rules['topic.view'](a, p) && !p.postDeleted && a.id !== p.authorId,
+  // Hide, redact, decide on reported posts: the moderating roles, on topics they can see.
+  'post.moderate': (a: Actor | null, t: TopicLike) => !!a && rules['topic.view'](a, t) && has(a, 'moderator', 'community_manager', 'admin'),
+  // A hidden post's text: its author and the moderating roles.
+  'post.viewHidden': (a: Actor | null, p: { authorId: number }) => !!a && (a.id === p.authorId || has(a, 'moderator', 'community_manager', 'admin')),
+  // Older revisions of a post: its author and staff (the public reads only the current text).
+  'post.viewRevisions': (a: Actor | null, p: { authorId: number }) => !!a && (a.id === p.authorId || isStaff(a)),
+  // The staff action log: community managers and admins.
+  'staffLog.view': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
 } as const;
 
 export type Action = keyof typeof rules;

@@ -35,6 +35,7 @@ import { notifyMentions } from '../notifications/notify-mentions.ts';
 import { communityRoutes } from '../community/routes.ts';
 import { postRoutes } from '../community/post-routes.ts';
 import { moderationRoutes } from '../moderation/routes.ts';
+import { reportRoutes } from '../moderation/report-routes.ts';
 import { attachmentRoutes } from '../attachments/routes.ts';
 import { boardAdminRoutes } from '../community/board-admin-routes.ts';
 import { guardAdminRoutes } from '../confidentiality/admin-routes.ts';
@@ -192,6 +193,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await app.register(knowledgeRoutes);
   await app.register(seoRoutes);
   await app.register(apiRoutes);
+  await app.register(reportRoutes);
   return app;
 }
 

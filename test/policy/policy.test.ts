@@ -40,6 +40,11 @@ const subjects: { [A in Action]: unknown[] } = {
   'article.edit': [null],
   'article.publish': [null],
   'article.createFromTopic': topics,
+  'post.report': topics.flatMap((t) => [{ ...t, postDeleted: false }, { ...t, postDeleted: true }, { ...t, authorId: 2, postDeleted: false }]),
+  'post.moderate': topics,
+  'post.viewHidden': [{ authorId: 1 }, { authorId: 2 }],
+  'post.viewRevisions': [{ authorId: 1 }, { authorId: 2 }],
+  'staffLog.view': [null],
 };
 
 const check = (a: Actor | null, action: Action, s: unknown) => can(a, action, s as never);
