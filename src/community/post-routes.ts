@@ -10,8 +10,6 @@ import { viewHelpers } from '../web/view-helpers.ts';
 import { changedNoPage, changedOnlyTopic } from '../web/anonymous-cache.ts';
 import { changedPostsTopic } from './changed-posts-topic.ts';
 import { acceptAnswer } from './accept-answer.ts';
-import { createReply } from './create-reply.ts';
-import { createTopic } from './create-topic.ts';
 import { deletePost } from './delete-post.ts';
 import { editPost } from './edit-post.ts';
 import { giveKudos, takeBackKudos } from './give-kudos.ts';
@@ -20,6 +18,7 @@ import { loadPost } from './load-post.ts';
 import { moderateTopic } from './moderate-topic.ts';
 import { POSTS_PER_PAGE } from './show-topic.ts';
 import { holdDraft, type HeldFinding } from '../moderation/hold-draft.ts';
+import { isHeld, publishReplyOrHold, publishTopicOrHold } from '../moderation/post-or-hold.ts';
 import { checkDraft } from '../confidentiality/check.ts';
 import { signedIn, formText as str } from '../web/request-helpers.ts';
 import { attachmentsToShowAgain, formAttachments, formList, parseMultipartForm } from '../attachments/multipart-form.ts';
@@ -77,6 +76,10 @@ function sentToTeam(reply: FastifyReply) {
   });
 }
 
+function heldForReview(reply: FastifyReply, message: string) {
+  return reply.code(202).view('notice', { title: 'Waiting for review', message, link: { href: '/my/drafts', text: 'My drafts' } });
+}
+
 /** Where a post lives: its topic page, at its anchor. */
 async function postUrl(app: FastifyInstance, postId: number): Promise<string> {
   const { post } = await loadPost(app.database.db, postId);
@@ -116,7 +119,9 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
         changedNoPage(request);
         return sentToTeam(reply);
       }
-      const t = await createTopic(db, actor, { boardSlug: request.params.slug, ...values, attachments });
+      // A "hold" (guard, new member, watched word) queues the draft for the team instead (src/moderation).
+      const t = await publishTopicOrHold(db, actor, { boardSlug: request.params.slug, ...values, attachments });
+      if (isHeld(t)) return heldForReview(reply, t.held.message);
       changedOnlyTopic(request, t.id);
       app.notifyMentions(t.postId);
       return reply.redirect(viewHelpers.topicUrl(t), 303);
@@ -168,7 +173,8 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
         changedNoPage(request);
         return sentToTeam(reply);
       }
-      const r = await createReply(db, actor, { topicId: request.params.id, body, attachments });
+      const r = await publishReplyOrHold(db, actor, { topicId: request.params.id, body, attachments });
+      if (isHeld(r)) return heldForReview(reply, r.held.message);
       changedOnlyTopic(request, request.params.id);
       app.notifyMentions(r.id);
       return reply.redirect(await postUrl(app, r.id), 303);

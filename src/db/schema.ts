@@ -238,7 +238,8 @@ export interface HeldDraftsTable {
   title: string | null;
   body_markdown: string;
   tags: string;
-  reason: 'asked' | 'guard';
+  /** asked | guard | first_post | watched_word (migration 015 added the last two). */
+  reason: 'asked' | 'guard' | 'first_post' | 'watched_word';
   findings: string;
   author_note: string;
   status: HeldStatus;

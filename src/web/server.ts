@@ -15,7 +15,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { loggerOptions } from '../log.ts';
-import type { Actor } from '../policy/policy.ts';
+import { can, type Actor } from '../policy/policy.ts';
+import { countOpenReviews } from '../moderation/queue-items.ts';
 import { accountRoutes } from '../accounts/routes.ts';
 import { settingsRoutes } from '../accounts/settings-routes.ts';
 import { adminRoutes } from '../accounts/admin-routes.ts';
@@ -126,6 +127,13 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
     // Set before the CSRF check below, so that its error page still knows who is signed in.
     reply.locals = { actor: request.actor, user: request.user, csrfToken: () => reply.generateCsrf() };
     done();
+  });
+  // Staff see "Review (N)" in the header (issue 13): the count of open review items, on their pages only.
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.method !== 'GET' || !reply.locals || !can(request.actor, 'queue.review', null)) return;
+    const a = request.actor;
+    reply.locals.reviewCount = await countOpenReviews(database.db);
+    reply.locals.staffMenu = { guard: can(a, 'guard.manage', null), accessLog: can(a, 'accessLog.view', null), staffLog: can(a, 'staffLog.view', null) };
   });
   app.addHook('preHandler', (request, reply, done) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done();
