@@ -6,6 +6,7 @@ import { itemOfDraft, listReviewQueue, showReviewItem } from './list-queue.ts';
 import { claimItem, decidePostItem, DECISION_REASON_MAX } from './decide-item.ts';
 import { changedOnlyTopic } from '../web/anonymous-cache.ts';
 import { searchStaffLog, staffLogCsv, type LogQuery } from './staff-log.ts';
+import { startReviewReminders } from './remind-waiting.ts';
 import { reviewHeld } from './review-held.ts';
 import { signedIn } from '../web/request-helpers.ts';
 import { formList } from '../attachments/multipart-form.ts';
@@ -16,6 +17,7 @@ const idParams = { schema: { params: { type: 'object', properties: { id: { type:
 
 export async function moderationRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
+  startReviewReminders(app);
 
   // The one review queue (issue 13): reported posts, held drafts of every kind, oldest first.
   app.get('/moderation/queue', async (request, reply) => {

@@ -9,6 +9,7 @@ import { createTopic } from '../../src/community/create-topic.ts';
 import { createReply } from '../../src/community/create-reply.ts';
 import { saveGuardPolicy } from '../../src/confidentiality/settings.ts';
 import { invalidateGuardContext } from '../../src/confidentiality/registers.ts';
+import { remindWaitingReviews } from '../../src/moderation/remind-waiting.ts';
 import { createApiToken } from '../../src/api/tokens/create-token.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
@@ -233,6 +234,22 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(again.statusCode, 409);
       await saveGuardPolicy(database.db, {});
       invalidateGuardContext(database.db);
+    });
+
+    test('the community team is e-mailed once about items waiting longer than the setting', async () => {
+      const open = Number((await database.db.selectFrom('review_items').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'open').executeTakeFirstOrThrow()).n);
+      assert.ok(open > 0);
+      assert.equal(await remindWaitingReviews(database.db, app.mailer, 'http://community.test', 60), 0, 'nothing has waited an hour yet');
+      const seen = smtp.messages.length;
+      assert.equal(await remindWaitingReviews(database.db, app.mailer, 'http://community.test', 60, Date.now() + 61 * 60_000), open);
+      await smtp.next(seen);
+      const deadline = Date.now() + 5000;
+      while (smtp.messages.length < seen + 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const mails = smtp.messages.slice(seen);
+      assert.deepEqual(mails.map((m) => (m.to as { text: string }).text).sort(), ['cm_cora@example.com', 'mod_max@example.com', 'mod_mia@example.com']);
+      assert.match(mails[0]!.subject!, /waiting longer than 60 minutes/);
+      assert.match(mails[0]!.text!, /http:\/\/community\.test\/moderation\/items\/\d+/);
+      assert.equal(await remindWaitingReviews(database.db, app.mailer, 'http://community.test', 60, Date.now() + 120 * 60_000), 0, 'each item once');
     });
 
     test('the staff action log: community managers only; searchable; CSV export', async () => {
