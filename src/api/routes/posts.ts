@@ -58,6 +58,7 @@ export async function postRoutes(app: FastifyInstance, { present }: { present: P
                 required: ['version', 'editor', 'at', 'reason', 'changes'],
               },
             },
+            restricted: { type: 'boolean', description: 'True when the post was edited but earlier versions are for its author and staff only: `versions` is empty and `original` is the current text.' },
           },
           required: ['postId', 'markdown', 'original', 'versions'],
         },
@@ -71,6 +72,7 @@ export async function postRoutes(app: FastifyInstance, { present }: { present: P
       markdown: h.post.body_markdown,
       original: { at: iso(h.original.at)!, markdown: h.original.text },
       versions: h.versions.map((v) => ({ ...v, at: iso(v.at)! })),
+      restricted: h.restricted,
     };
   });
 
