@@ -179,7 +179,11 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(edited.statusCode, 200, edited.body);
       assert.equal(edited.json().revision, 1);
       assert.equal(edited.json().post.revisionCount, 1);
-      const history = await api('GET', `/api/v1/posts/${openingPostId}/revisions`);
+      // Earlier versions are for the author and staff (issue 13): a visitor gets the current text only.
+      const publicHistory = await api('GET', `/api/v1/posts/${openingPostId}/revisions`);
+      assert.equal(publicHistory.json().restricted, true);
+      assert.ok(!publicHistory.body.includes('Monday'));
+      const history = await api('GET', `/api/v1/posts/${openingPostId}/revisions`, { token: tokens.api_ann });
       assert.equal(history.statusCode, 200);
       const v2 = history.json().versions[0];
       assert.equal(v2.version, 2);
