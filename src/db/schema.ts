@@ -354,7 +354,18 @@ export interface StaffActionsTable {
   detail: string;
 }
 
+export type WatchedAction = 'block' | 'hold' | 'censor' | 'flag';
+export interface WatchedWordsTable {
+  id: Generated<number>;
+  pattern: string;
+  is_regex: number;
+  action: WatchedAction;
+  created_by: number | null;
+  created_at: string;
+}
+
 export interface DB {
+  watched_words: WatchedWordsTable;
   post_reports: PostReportsTable;
   review_items: ReviewItemsTable;
   staff_actions: StaffActionsTable;

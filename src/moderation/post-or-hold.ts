@@ -6,7 +6,10 @@ import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 import { createTopic, type CreateTopicInput } from '../community/create-topic.ts';
 import { createReply, type CreateReplyInput } from '../community/create-reply.ts';
-import { GuardStoppedError } from '../confidentiality/check.ts';
+import { evaluateDraft, GuardStoppedError } from '../confidentiality/check.ts';
+import type { AttachmentText } from '../attachments/text-file.ts';
+import { checkNewMemberLimits } from './new-member-limits.ts';
+import { flagWatchedPost } from './watched-check.ts';
 import { holdDraft, type HeldFinding } from './hold-draft.ts';
 import { HoldForReviewError, type HoldReason } from './hold-error.ts';
 
@@ -29,12 +32,30 @@ function holdOf(err: unknown): { reason: HoldReason; findings: HeldFinding[] } |
   return null;
 }
 
+/**
+ * A hold from another check than the guard (a new member's first posts, a watched word) must not
+ * let the guard's "block" through a moderator's approval: the guard decides first here, and its
+ * findings go with the held draft for the reviewer to see.
+ */
+async function holdFor(db: Kysely<DB>, actor: Actor, err: unknown, draft: { title?: string; body: string; attachments?: AttachmentText[] }) {
+  const hold = holdOf(err);
+  if (!hold || hold.reason === 'guard') return hold;
+  const ev = await evaluateDraft(db, { actor, body: draft.body.replace(/\r\n?/g, '\n'), ...(draft.title !== undefined ? { title: draft.title } : {}), ...(draft.attachments?.length ? { attachments: draft.attachments } : {}) });
+  if (ev.action === 'block') throw new GuardStoppedError({ action: 'block', canAskCommunityTeam: ev.canAskCommunityTeam, findings: ev.findings });
+  const guard = ev.findings.filter((f) => f.action !== 'allow').map(({ type, field, attachment, attachmentName, start, end, reason }) => ({ type, field, ...(attachment !== undefined ? { attachment, attachmentName: attachmentName! } : {}), start, end, reason }));
+  return { reason: hold.reason, findings: [...hold.findings, ...guard] };
+}
+
 export async function publishTopicOrHold(db: Kysely<DB>, actor: Actor, input: CreateTopicInput): Promise<Awaited<ReturnType<typeof createTopic>> | Held> {
   try {
-    return await createTopic(db, actor, input);
+    if (!input.approvedBy) await checkNewMemberLimits(db, actor, `${input.title}\n${input.body}`);
+    const created = await createTopic(db, actor, input);
+    await flagWatchedPost(db, actor, { id: created.postId, boardId: null, body: input.body });
+    return created;
   } catch (err) {
-    const hold = holdOf(err);
-    if (!hold || input.approvedBy) throw err;
+    if (input.approvedBy) throw err;
+    const hold = await holdFor(db, actor, err, input);
+    if (!hold) throw err;
     const tags = Array.isArray(input.tags) ? input.tags.join(',') : input.tags;
     const { id } = await holdDraft(db, actor, {
       kind: 'topic', boardSlug: input.boardSlug, topicKind: input.kind, title: input.title, body: input.body.replace(/\r\n?/g, '\n').trim(),
@@ -46,10 +67,14 @@ export async function publishTopicOrHold(db: Kysely<DB>, actor: Actor, input: Cr
 
 export async function publishReplyOrHold(db: Kysely<DB>, actor: Actor, input: CreateReplyInput): Promise<Awaited<ReturnType<typeof createReply>> | Held> {
   try {
-    return await createReply(db, actor, input);
+    if (!input.approvedBy) await checkNewMemberLimits(db, actor, input.body);
+    const created = await createReply(db, actor, input);
+    await flagWatchedPost(db, actor, { id: created.id, boardId: null, body: input.body });
+    return created;
   } catch (err) {
-    const hold = holdOf(err);
-    if (!hold || input.approvedBy) throw err;
+    if (input.approvedBy) throw err;
+    const hold = await holdFor(db, actor, err, input);
+    if (!hold) throw err;
     const { id } = await holdDraft(db, actor, {
       kind: 'reply', topicId: input.topicId, body: input.body.replace(/\r\n?/g, '\n').trim(), reason: hold.reason, findings: hold.findings,
       ...(input.attachments?.length ? { attachments: input.attachments } : {}),

@@ -7,6 +7,10 @@ import { claimItem, decidePostItem, DECISION_REASON_MAX } from './decide-item.ts
 import { changedOnlyTopic } from '../web/anonymous-cache.ts';
 import { searchStaffLog, staffLogCsv, type LogQuery } from './staff-log.ts';
 import { startReviewReminders } from './remind-waiting.ts';
+import { addWatchedWord, listWatchedWords, removeWatchedWord } from './watched-words.ts';
+import { readLimits, saveLimits } from './settings.ts';
+import { TRUST } from './trust.ts';
+import { authorize } from '../policy/policy.ts';
 import { reviewHeld } from './review-held.ts';
 import { signedIn } from '../web/request-helpers.ts';
 import { formList } from '../attachments/multipart-form.ts';
@@ -103,6 +107,32 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="staff-actions.csv"')
       .send(staffLogCsv(rows));
+  });
+
+  // Watched words and new-member limits: community managers and admins.
+  const settingsPage = async (request: FastifyRequest, reply: FastifyReply, extra: object = {}, status = 200) => {
+    authorize(signedIn(request), 'watchedWords.manage', null);
+    const [words, limits] = await Promise.all([listWatchedWords(db), readLimits(db)]);
+    return reply.code(status).header('cache-control', 'no-store').view('moderation-settings', { title: 'Moderation settings', words, limits, trust: TRUST, csrf: reply.generateCsrf(), error: null, values: null, ...extra });
+  };
+  const orPage = (request: FastifyRequest, reply: FastifyReply, values: object) => async (err: unknown) => {
+    if (err instanceof UserError && (err.status === 400 || err.status === 409)) return settingsPage(request, reply, { error: err.message, values }, err.status);
+    throw err;
+  };
+  app.get('/moderation/settings', async (request, reply) => settingsPage(request, reply));
+  app.post<{ Body: Form }>('/moderation/settings', async (request, reply) => {
+    const b = request.body ?? {};
+    const input = Object.fromEntries(['firstPostsHeld', 'newPerMinute', 'newPerHour', 'trustedPerMinute', 'trustedPerHour', 'newMaxLinks'].filter((k) => b[k] !== undefined && b[k] !== '').map((k) => [k, b[k]]));
+    return saveLimits(db, signedIn(request), input).then(() => reply.redirect('/moderation/settings', 303), orPage(request, reply, b));
+  });
+  app.post<{ Body: Form }>('/moderation/watched-words', async (request, reply) => {
+    const b = request.body ?? {};
+    return addWatchedWord(db, signedIn(request), { pattern: b.pattern ?? '', isRegex: b.regex === '1', action: b.action ?? '' })
+      .then(() => reply.redirect('/moderation/settings', 303), orPage(request, reply, b));
+  });
+  app.post<{ Params: { id: number } }>('/moderation/watched-words/:id/delete', idParams, async (request, reply) => {
+    await removeWatchedWord(db, signedIn(request), request.params.id);
+    return reply.redirect('/moderation/settings', 303);
   });
 
   app.get('/my/drafts', async (request, reply) => {

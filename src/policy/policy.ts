@@ -86,6 +86,8 @@ const rules = {
   'post.viewRevisions': (a: Actor | null, p: { authorId: number }) => !!a && (a.id === p.authorId || isStaff(a)),
   // The staff action log: community managers and admins.
   'staffLog.view': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
+  // The watched-words list and the new-member limits.
+  'watchedWords.manage': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
 } as const;
 
 export type Action = keyof typeof rules;

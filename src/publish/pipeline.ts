@@ -12,6 +12,7 @@ import { guardDraft, type GuardAttachment, type GuardFinding } from '../confiden
 import { checkAttachments } from '../attachments/text-file.ts';
 import type { MaskedOriginal } from '../confidentiality/masked-originals.ts';
 import type { GuardPolicy } from '../guard/index.ts';
+import { watchedWordsCheck } from '../moderation/watched-check.ts';
 
 export interface PublishDraft {
   actor: Actor;
@@ -71,7 +72,8 @@ const guidelinesAcknowledged: Check = async (d, db) => {
   }
 };
 
-const checks: Check[] = [limits, guidelinesAcknowledged];
+// Watched words (src/moderation, issue 13): block, hold for review, censor; nobody is exempt.
+const checks: Check[] = [limits, guidelinesAcknowledged, watchedWordsCheck];
 
 export async function runPublishPipeline(db: Kysely<DB>, draft: PublishDraft): Promise<Published> {
   draft = { ...draft }; // checks may normalise it (attachment names), not the caller's object

@@ -12,6 +12,7 @@ import { testServer } from '../helpers/server.ts';
 import { Agent } from '../helpers/browserless-agent.ts';
 import { makeUser } from '../helpers/fixtures.ts';
 import type { Role } from '../../src/db/schema.ts';
+import type { Actor } from '../../src/policy/policy.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const SECRET = '4410-2290-77';
@@ -29,7 +30,7 @@ for (const kind of testDatabaseKinds()) {
       app = await testServer(database);
       await createBoard(database.db, null, { name: 'Billing', slug: 'billing' });
       const people: [string, Role[]][] = [['cust_cleo', []], ['other_otto', []], ['emp_eli', ['employee']], ['mod_moe', ['moderator']], ['cm_cas', ['community_manager']]];
-      const actors: Record<string, { id: number; roles: Set<Role> }> = {};
+      const actors: Record<string, Actor> = {};
       for (const [name, roles] of people) {
         actors[name] = await makeUser(database.db, roles, name);
         const a = new Agent(app);

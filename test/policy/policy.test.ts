@@ -45,6 +45,7 @@ const subjects: { [A in Action]: unknown[] } = {
   'post.viewHidden': [{ authorId: 1 }, { authorId: 2 }],
   'post.viewRevisions': [{ authorId: 1 }, { authorId: 2 }],
   'staffLog.view': [null],
+  'watchedWords.manage': [null],
 };
 
 const check = (a: Actor | null, action: Action, s: unknown) => can(a, action, s as never);

@@ -61,9 +61,22 @@ export async function up(db: Kysely<any>, ctx: MigrationContext): Promise<void> 
     .execute();
   await db.schema.createIndex('staff_actions_at').on('staff_actions').columns(['at']).execute();
   await db.schema.createIndex('staff_actions_target').on('staff_actions').columns(['target', 'at']).execute();
+
+  // Watched words and phrases: plain text or a regular expression (checked for catastrophic
+  // backtracking before it is saved), each with what happens to a post that has it.
+  await db.schema
+    .createTable('watched_words')
+    .addColumn('id', 'integer', (c) => idColumn(c, ctx))
+    .addColumn('pattern', 'text', (c) => c.notNull())
+    .addColumn('is_regex', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('action', 'text', (c) => c.notNull()) // block | hold | censor | flag
+    .addColumn('created_by', 'integer', (c) => c.references('users.id').onDelete('set null'))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('watched_words').execute();
   await db.schema.dropTable('staff_actions').execute();
   await db.schema.alterTable('posts').dropColumn('hidden_at').execute();
   await db.schema.dropTable('review_items').execute();
