@@ -19,6 +19,7 @@ import { moderateTopic } from './moderate-topic.ts';
 import { POSTS_PER_PAGE } from './show-topic.ts';
 import { holdDraft, type HeldFinding } from '../moderation/hold-draft.ts';
 import { isHeld, publishReplyOrHold, publishTopicOrHold } from '../moderation/post-or-hold.ts';
+import { toneNudge } from '../moderation/tone.ts';
 import { checkDraft } from '../confidentiality/check.ts';
 import { signedIn, formText as str } from '../web/request-helpers.ts';
 import { attachmentsToShowAgain, formAttachments, formList, parseMultipartForm } from '../attachments/multipart-form.ts';
@@ -173,6 +174,11 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
         changedNoPage(request);
         return sentToTeam(reply);
       }
+      // Tone nudge (issue 13): an employee's dismissive reply is shown back once with a reminder; "post anyway" sends it.
+      if (request.body?.toneAck !== '1') {
+        const tone = await toneNudge(db, actor, 'reply', body);
+        if (tone) return replyPage(request, reply, request.params.id, { body, note, tone, kept: attachmentsToShowAgain(request) });
+      }
       const r = await publishReplyOrHold(db, actor, { topicId: request.params.id, body, attachments });
       if (isHeld(r)) return heldForReview(reply, r.held.message);
       changedOnlyTopic(request, request.params.id);
@@ -270,7 +276,8 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     const result = await checkDraft(db, actor, { body, where, ...(typeof title === 'string' ? { title } : {}), ...(attachments.length ? { attachments } : {}) });
     const lines = attachments.map((a) => lineStarts(a.text));
     const findings = result.findings.map((f) => (f.attachment !== undefined ? { ...f, line: lineAt(lines[f.attachment]!, f.start) } : f));
-    return { action: result.action, canAskCommunityTeam: result.canAskCommunityTeam, findings, ...(attachments.length ? { attachments: attachments.map((a) => ({ name: a.name })) } : {}) };
+    const tone = await toneNudge(db, actor, where, body);
+    return { action: result.action, canAskCommunityTeam: result.canAskCommunityTeam, findings, ...(attachments.length ? { attachments: attachments.map((a) => ({ name: a.name })) } : {}), ...(tone ? { tone } : {}) };
   });
 
   // ---- Live preview for the composer's script (same renderer as publishing) ----

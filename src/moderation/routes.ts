@@ -10,6 +10,7 @@ import { startReviewReminders } from './remind-waiting.ts';
 import { addWatchedWord, listWatchedWords, removeWatchedWord } from './watched-words.ts';
 import { readLimits, saveLimits } from './settings.ts';
 import { TRUST } from './trust.ts';
+import { readTonePhrases, saveTonePhrases } from './tone.ts';
 import { authorize } from '../policy/policy.ts';
 import { reviewHeld } from './review-held.ts';
 import { signedIn } from '../web/request-helpers.ts';
@@ -112,8 +113,8 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
   // Watched words and new-member limits: community managers and admins.
   const settingsPage = async (request: FastifyRequest, reply: FastifyReply, extra: object = {}, status = 200) => {
     authorize(signedIn(request), 'watchedWords.manage', null);
-    const [words, limits] = await Promise.all([listWatchedWords(db), readLimits(db)]);
-    return reply.code(status).header('cache-control', 'no-store').view('moderation-settings', { title: 'Moderation settings', words, limits, trust: TRUST, csrf: reply.generateCsrf(), error: null, values: null, ...extra });
+    const [words, limits, tone] = await Promise.all([listWatchedWords(db), readLimits(db), readTonePhrases(db)]);
+    return reply.code(status).header('cache-control', 'no-store').view('moderation-settings', { title: 'Moderation settings', words, limits, tone, trust: TRUST, csrf: reply.generateCsrf(), error: null, values: null, ...extra });
   };
   const orPage = (request: FastifyRequest, reply: FastifyReply, values: object) => async (err: unknown) => {
     if (err instanceof UserError && (err.status === 400 || err.status === 409)) return settingsPage(request, reply, { error: err.message, values }, err.status);
@@ -124,6 +125,10 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
     const b = request.body ?? {};
     const input = Object.fromEntries(['firstPostsHeld', 'newPerMinute', 'newPerHour', 'trustedPerMinute', 'trustedPerHour', 'newMaxLinks'].filter((k) => b[k] !== undefined && b[k] !== '').map((k) => [k, b[k]]));
     return saveLimits(db, signedIn(request), input).then(() => reply.redirect('/moderation/settings', 303), orPage(request, reply, b));
+  });
+  app.post<{ Body: Form }>('/moderation/tone', async (request, reply) => {
+    const b = request.body ?? {};
+    return saveTonePhrases(db, signedIn(request), b.phrases ?? '').then(() => reply.redirect('/moderation/settings', 303), orPage(request, reply, b));
   });
   app.post<{ Body: Form }>('/moderation/watched-words', async (request, reply) => {
     const b = request.body ?? {};
