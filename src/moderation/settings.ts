@@ -23,7 +23,7 @@ export const limitsSchema = z.object({
 });
 export type ModerationLimits = z.infer<typeof limitsSchema>;
 
-export const DEFAULT_LIMITS: ModerationLimits = { firstPostsHeld: 0, newPerMinute: 5, newPerHour: 30, trustedPerMinute: 20, trustedPerHour: 300, newMaxLinks: 3 };
+export const DEFAULT_LIMITS: ModerationLimits = { firstPostsHeld: 0, newPerMinute: 10, newPerHour: 60, trustedPerMinute: 30, trustedPerHour: 600, newMaxLinks: 3 };
 
 export async function readLimits(db: Kysely<DB>): Promise<ModerationLimits> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
