@@ -28,6 +28,10 @@ export interface UsersTable {
   customer_number: string | null;
   /** File name of the resized avatar under the uploads folder. */
   avatar: string | null;
+  /** Moderation (migration 015): read only / suspended until these times, and why. */
+  silenced_until: Generated<string | null>;
+  suspended_until: Generated<string | null>;
+  restriction_reason: Generated<string>;
 }
 
 export interface UserRolesTable {

@@ -11,6 +11,8 @@ import { addWatchedWord, listWatchedWords, removeWatchedWord } from './watched-w
 import { readLimits, saveLimits } from './settings.ts';
 import { TRUST } from './trust.ts';
 import { readTonePhrases, saveTonePhrases } from './tone.ts';
+import { restrictUser } from './restrict-user.ts';
+import { NotFoundError } from '../shared/errors.ts';
 import { authorize } from '../policy/policy.ts';
 import { reviewHeld } from './review-held.ts';
 import { signedIn } from '../web/request-helpers.ts';
@@ -138,6 +140,16 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: { id: number } }>('/moderation/watched-words/:id/delete', idParams, async (request, reply) => {
     await removeWatchedWord(db, signedIn(request), request.params.id);
     return reply.redirect('/moderation/settings', 303);
+  });
+
+  // Warn, silence, suspend or lift, from a member's profile (issue 13, point 7).
+  app.post<{ Params: { username: string }; Body: Form }>('/u/:username/restrict', { schema: { params: { type: 'object', properties: { username: { type: 'string', maxLength: 40 } } } } }, async (request, reply) => {
+    const actor = signedIn(request);
+    const target = await db.selectFrom('users').select(['id', 'username']).where('username_lower', '=', request.params.username.toLowerCase()).where('deleted_at', 'is', null).executeTakeFirst();
+    if (!target) throw new NotFoundError('No such member');
+    const b = request.body ?? {};
+    await restrictUser(db, app.mailer, actor, { userId: target.id, action: b.action ?? '', ...(b.until ? { until: b.until } : {}), reason: b.reason ?? '' });
+    return reply.redirect(`/u/${encodeURIComponent(target.username)}`, 303);
   });
 
   app.get('/my/drafts', async (request, reply) => {

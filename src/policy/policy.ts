@@ -88,6 +88,9 @@ const rules = {
   'staffLog.view': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
   // The watched-words list and the new-member limits.
   'watchedWords.manage': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
+  // Warn, silence or suspend an account: the moderating roles, never themselves; staff accounts only by an admin.
+  'user.restrict': (a: Actor | null, u: { id: number; staff: boolean }) =>
+    !!a && a.id !== u.id && has(a, 'moderator', 'community_manager', 'admin') && (!u.staff || has(a, 'admin')),
 } as const;
 
 export type Action = keyof typeof rules;

@@ -13,6 +13,7 @@ import { checkAttachments } from '../attachments/text-file.ts';
 import type { MaskedOriginal } from '../confidentiality/masked-originals.ts';
 import type { GuardPolicy } from '../guard/index.ts';
 import { watchedWordsCheck } from '../moderation/watched-check.ts';
+import { standingCheck } from '../moderation/standing-check.ts';
 
 export interface PublishDraft {
   actor: Actor;
@@ -73,7 +74,7 @@ const guidelinesAcknowledged: Check = async (d, db) => {
 };
 
 // Watched words (src/moderation, issue 13): block, hold for review, censor; nobody is exempt.
-const checks: Check[] = [limits, guidelinesAcknowledged, watchedWordsCheck];
+const checks: Check[] = [limits, guidelinesAcknowledged, standingCheck, watchedWordsCheck];
 
 export async function runPublishPipeline(db: Kysely<DB>, draft: PublishDraft): Promise<Published> {
   draft = { ...draft }; // checks may normalise it (attachment names), not the caller's object

@@ -46,6 +46,7 @@ const subjects: { [A in Action]: unknown[] } = {
   'post.viewRevisions': [{ authorId: 1 }, { authorId: 2 }],
   'staffLog.view': [null],
   'watchedWords.manage': [null],
+  'user.restrict': [{ id: 1, staff: false }, { id: 2, staff: false }, { id: 99, staff: false }, { id: 99, staff: true }],
 };
 
 const check = (a: Actor | null, action: Action, s: unknown) => can(a, action, s as never);

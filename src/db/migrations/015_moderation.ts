@@ -73,9 +73,15 @@ export async function up(db: Kysely<any>, ctx: MigrationContext): Promise<void> 
     .addColumn('created_by', 'integer', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
+
+  // Restrictions on accounts: silenced (read only) or suspended (signed out, cannot sign in) until a time, with the reason they are shown.
+  await db.schema.alterTable('users').addColumn('silenced_until', 'text').execute();
+  await db.schema.alterTable('users').addColumn('suspended_until', 'text').execute();
+  await db.schema.alterTable('users').addColumn('restriction_reason', 'text', (c) => c.notNull().defaultTo('')).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  for (const c of ['restriction_reason', 'suspended_until', 'silenced_until']) await db.schema.alterTable('users').dropColumn(c).execute();
   await db.schema.dropTable('watched_words').execute();
   await db.schema.dropTable('staff_actions').execute();
   await db.schema.alterTable('posts').dropColumn('hidden_at').execute();
