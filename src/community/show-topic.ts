@@ -5,6 +5,7 @@ import { P1, P2, P3, P4, preparedQuery } from '../db/prepared.ts';
 import { can, type Actor } from '../policy/policy.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
 import { attachmentsOfPosts } from '../attachments/list-attachments.ts';
+import { topicNotices } from '../moderation/reorganize-topics.ts';
 
 export const POSTS_PER_PAGE = 20;
 const NO_ATTACHMENTS: Awaited<ReturnType<typeof attachmentsOfPosts>> = new Map();
@@ -44,6 +45,7 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
     }),
   );
   const [kb] = await articleQuery(db, topic.id);
+  const notices = await topicNotices(db, topic.id); // "Moved from Billing by a moderator" (src/moderation)
   // The page's attachments (names and sizes): one indexed query; deleted posts show none.
   const attachments = topic.has_attachments
     ? await attachmentsOfPosts(db, [...posts, ...(answer ? [answer] : [])].filter((p) => !p.deleted_at && p.hidden !== 'text').map((p) => p.id))
@@ -63,6 +65,7 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
     canAccept: topic.kind === 'question' && can(actor, 'answer.accept', authored(subject, topic.user_id, false)),
     // The knowledge-base article made from this thread (readers see it once it is published).
     article: kb && can(actor, 'article.view', kb) ? { slug: kb.slug, title: kb.title, status: kb.status } : null,
+    notices,
     canMakeArticle: !kb && topic.kind === 'question' && !!topic.solved_post_id && can(actor, 'article.createFromTopic', subject),
   };
 }

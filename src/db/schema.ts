@@ -368,7 +368,15 @@ export interface WatchedWordsTable {
   created_at: string;
 }
 
+export interface TopicNoticesTable {
+  id: Generated<number>;
+  topic_id: number;
+  text: string;
+  created_at: string;
+}
+
 export interface DB {
+  topic_notices: TopicNoticesTable;
   watched_words: WatchedWordsTable;
   post_reports: PostReportsTable;
   review_items: ReviewItemsTable;

@@ -12,6 +12,8 @@ import { readLimits, saveLimits } from './settings.ts';
 import { TRUST } from './trust.ts';
 import { readTonePhrases, saveTonePhrases } from './tone.ts';
 import { restrictUser } from './restrict-user.ts';
+import { mergeTopics, moveTopic, splitTopic } from './reorganize-topics.ts';
+import { viewHelpers } from '../web/view-helpers.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { authorize } from '../policy/policy.ts';
 import { reviewHeld } from './review-held.ts';
@@ -150,6 +152,28 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
     const b = request.body ?? {};
     await restrictUser(db, app.mailer, actor, { userId: target.id, action: b.action ?? '', ...(b.until ? { until: b.until } : {}), reason: b.reason ?? '' });
     return reply.redirect(`/u/${encodeURIComponent(target.username)}`, 303);
+  });
+
+  // Move, merge, split (issue 13, point 7): moderators; a plain form each, back to the topic.
+  const toTopic = async (reply: FastifyReply, id: number) => {
+    const t = await db.selectFrom('topics').select(['id', 'slug']).where('id', '=', id).executeTakeFirstOrThrow();
+    return reply.redirect(viewHelpers.topicUrl(t), 303);
+  };
+  app.post<{ Params: { id: number }; Body: Form }>('/t/:id/move', idParams, async (request, reply) => {
+    await moveTopic(db, signedIn(request), request.params.id, request.body?.board ?? '');
+    return toTopic(reply, request.params.id);
+  });
+  app.post<{ Params: { id: number }; Body: Form }>('/t/:id/merge', idParams, async (request, reply) => {
+    const into = Number(request.body?.into);
+    if (!Number.isInteger(into) || into < 1 || into > 2_147_483_647) throw new UserError('Give the number of the topic to merge into.', 400);
+    await mergeTopics(db, signedIn(request), request.params.id, into);
+    return toTopic(reply, into);
+  });
+  app.post<{ Params: { id: number }; Body: Form }>('/t/:id/split', idParams, async (request, reply) => {
+    const actor = signedIn(request);
+    const numbers = String(request.body?.posts ?? '').slice(0, 2000).split(/[\s,]+/).filter(Boolean).map(Number);
+    const t = await splitTopic(db, actor, request.params.id, numbers, request.body?.title ?? '');
+    return reply.redirect(viewHelpers.topicUrl(t), 303);
   });
 
   app.get('/my/drafts', async (request, reply) => {

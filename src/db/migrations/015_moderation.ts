@@ -78,9 +78,20 @@ export async function up(db: Kysely<any>, ctx: MigrationContext): Promise<void> 
   await db.schema.alterTable('users').addColumn('silenced_until', 'text').execute();
   await db.schema.alterTable('users').addColumn('suspended_until', 'text').execute();
   await db.schema.alterTable('users').addColumn('restriction_reason', 'text', (c) => c.notNull().defaultTo('')).execute();
+
+  // Small notices in a thread ("Moved from Billing by a moderator").
+  await db.schema
+    .createTable('topic_notices')
+    .addColumn('id', 'integer', (c) => idColumn(c, ctx))
+    .addColumn('topic_id', 'integer', (c) => c.notNull().references('topics.id').onDelete('cascade'))
+    .addColumn('text', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('topic_notices_topic').on('topic_notices').columns(['topic_id', 'id']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('topic_notices').execute();
   for (const c of ['restriction_reason', 'suspended_until', 'silenced_until']) await db.schema.alterTable('users').dropColumn(c).execute();
   await db.schema.dropTable('watched_words').execute();
   await db.schema.dropTable('staff_actions').execute();
