@@ -11,6 +11,7 @@ import { saveGuardPolicy } from '../../src/confidentiality/settings.ts';
 import { invalidateGuardContext } from '../../src/confidentiality/registers.ts';
 import { remindWaitingReviews } from '../../src/moderation/remind-waiting.ts';
 import { createApiToken } from '../../src/api/tokens/create-token.ts';
+import { changeRole } from '../../src/accounts/change-role.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
@@ -269,6 +270,12 @@ for (const kind of testDatabaseKinds()) {
       const today = new Date().toISOString().slice(0, 10);
       assert.match((await as.cm_cora!.get(`/moderation/log?from=${today}&to=${today}`)).body, /post\.hide/);
       assert.doesNotMatch((await as.cm_cora!.get('/moderation/log?to=2000-01-01')).body, /<td>post\.hide/);
+      // Role changes and views of private data are in the same log.
+      await changeRole(database.db, { userId: ids.newbie_ned!, role: 'employee', action: 'grant', actorId: ids.cm_cora!, reason: 'joined the company' });
+      assert.equal((await as.cm_cora!.get('/u/newbie_ned/private')).statusCode, 200);
+      const people = (await as.cm_cora!.get(`/moderation/log?target=user:${ids.newbie_ned}`)).body;
+      assert.match(people, /<td>role\.grant<\/td><td>user:\d+<\/td><td>joined the company/);
+      assert.match(people, /<td>user\.view_private<\/td>/);
       const csv = await as.cm_cora!.get('/moderation/log.csv?action=review.claim');
       assert.equal(csv.statusCode, 200);
       assert.match(csv.headers['content-type'] as string, /^text\/csv/);
