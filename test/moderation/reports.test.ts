@@ -283,5 +283,17 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(lines[0], 'id,at,actor,action,target,reason,detail');
       assert.ok(lines.length >= 2 && lines.slice(1).every((l) => l.includes(',review.claim,')));
     });
+
+    test('the API reports the same way: 201, then 409; bad reason 400; own post 403', async () => {
+      const { token } = await createApiToken(database.db, { id: ids.emp_eva!, roles: new Set<Role>(['member', 'employee']) }, { name: 'reports' });
+      const call = (postId: number, payload: object) => app.inject({ method: 'POST', url: `/api/v1/posts/${postId}/reports`, headers: { authorization: `Bearer ${token}` }, payload });
+      assert.equal((await call(ownPostId, { reason: 'nonsense' })).statusCode, 400);
+      const first = await call(ownPostId, { reason: 'off_topic' });
+      assert.equal(first.statusCode, 201);
+      assert.equal(first.json().hidden, false);
+      assert.equal((await call(ownPostId, { reason: 'spam' })).statusCode, 409);
+      const { token: annToken } = await createApiToken(database.db, { id: ids.author_ann!, roles: new Set<Role>(['member']) }, { name: 'own' });
+      assert.equal((await app.inject({ method: 'POST', url: `/api/v1/posts/${ownPostId}/reports`, headers: { authorization: `Bearer ${annToken}` }, payload: { reason: 'spam' } })).statusCode, 403);
+    });
   });
 }
