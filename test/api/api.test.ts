@@ -347,7 +347,7 @@ for (const kind of testDatabaseKinds()) {
         ['get', '/api/v1/boards'], ['post', '/api/v1/boards'], ['get', '/api/v1/boards/{slug}/topics'], ['post', '/api/v1/boards/{slug}/topics'],
         ['get', '/api/v1/topics/{id}'], ['post', '/api/v1/topics/{id}/replies'], ['post', '/api/v1/topics/{id}/moderation'],
         ['get', '/api/v1/posts/{id}/revisions'], ['patch', '/api/v1/posts/{id}'], ['delete', '/api/v1/posts/{id}'],
-        ['put', '/api/v1/posts/{id}/kudos'], ['delete', '/api/v1/posts/{id}/kudos'], ['post', '/api/v1/posts/{id}/accept'],
+        ['put', '/api/v1/posts/{id}/kudos'], ['delete', '/api/v1/posts/{id}/kudos'], ['post', '/api/v1/posts/{id}/accept'], ['post', '/api/v1/posts/{id}/reports'],
         ['get', '/api/v1/articles'], ['get', '/api/v1/articles/{slug}'], ['get', '/api/v1/users/{username}'],
         ['post', '/api/v1/articles'], ['put', '/api/v1/articles/{slug}'], ['post', '/api/v1/articles/{slug}/publish'], ['post', '/api/v1/topics/{id}/article'],
         ['get', '/api/v1/tokens'], ['post', '/api/v1/tokens'], ['delete', '/api/v1/tokens/{id}'], ['get', '/api/v1/me'],
