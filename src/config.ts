@@ -105,6 +105,10 @@ const schema = z.object({
   // seen it in the app by then; 0 sends at the next sweep (every NOTIFICATION_EMAIL_SWEEP_SECONDS).
   NOTIFICATION_EMAIL_DELAY_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
   NOTIFICATION_EMAIL_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  // Moderation (src/moderation): reports from trusted members that hide a post until reviewed
+  // (0: reports never hide), and minutes an open review item waits before the team is e-mailed (0: never).
+  REPORTS_TO_HIDE: z.coerce.number().int().min(0).max(1000).default(3),
+  REVIEW_REMIND_MINUTES: z.coerce.number().int().min(0).max(100_000).default(60),
 }).superRefine((c, ctx) => {
   const oidc = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
   const set = oidc.filter((k) => c[k]);

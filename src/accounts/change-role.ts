@@ -3,6 +3,7 @@ import type { DB, Role } from '../db/schema.ts';
 import { ROLES } from '../db/schema.ts';
 import { nowIso } from '../shared/clock.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
+import { logStaffAction } from '../moderation/staff-log.ts';
 import { forgetAuthor } from './find-user.ts';
 
 export function parseRole(value: string): Role {
@@ -40,6 +41,8 @@ export async function changeRole(
       .insertInto('role_changes')
       .values({ user_id: change.userId, role: change.role, action: change.action, actor_id: change.actorId, reason: change.reason ?? '', at })
       .execute();
+    // The staff action log (src/moderation) shows role changes with the rest.
+    await logStaffAction(tx, change.actorId === null ? null : { id: change.actorId, roles: new Set() }, { action: `role.${change.action}`, target: `user:${change.userId}`, reason: change.reason ?? '', detail: change.role });
     return true;
   }).then((changed) => {
     forgetAuthor(db, change.userId);

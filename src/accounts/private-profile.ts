@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
+import { logStaffAction } from '../moderation/staff-log.ts';
 import { NotFoundError } from '../shared/errors.ts';
 
 /**
@@ -17,7 +18,10 @@ export async function showPrivateProfile(db: Kysely<DB>, actor: Actor, username:
     .executeTakeFirst();
   if (!user) throw new NotFoundError('No such member');
   authorize(actor, 'user.viewPrivate', user);
-  if (actor.id !== user.id) await db.insertInto('private_data_views').values({ viewer_id: actor.id, subject_id: user.id, at: nowIso() }).execute();
+  if (actor.id !== user.id) {
+    await db.insertInto('private_data_views').values({ viewer_id: actor.id, subject_id: user.id, at: nowIso() }).execute();
+    await logStaffAction(db, actor, { action: 'user.view_private', target: `user:${user.id}` }); // also in the staff action log (src/moderation)
+  }
   return user;
 }
 

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
+import { standingOf } from '../moderation/restrict-user.ts';
+import { isStaff } from '../policy/policy.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
 import { peekEmailToken } from './email-tokens.ts';
 import { loadActor } from './find-user.ts';
@@ -133,6 +135,10 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
         canonical: viewHelpers.userUrl(profile.user.username),
         canViewPrivate: can(request.actor, 'user.viewPrivate', profile.user),
         canManageRoles: can(request.actor, 'role.manage', null),
+        // Moderation (issue 13): staff restrict accounts from the profile; the member sees their own restriction.
+        canRestrict: can(request.actor, 'user.restrict', { id: profile.user.id, staff: isStaff({ id: profile.user.id, roles: new Set(profile.roles) }) }),
+        standing: request.actor && (request.actor.id === profile.user.id || isStaff(request.actor)) ? await standingOf(db, profile.user.id) : null,
+        csrf: request.actor ? reply.generateCsrf() : '',
       });
     },
   );

@@ -19,12 +19,14 @@ export async function userForSession(db: Kysely<DB>, token: string) {
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'users.username', 'users.display_name', 'users.email_verified_at', 'sessions.expires_at'])
+    .select(['users.id', 'users.username', 'users.display_name', 'users.email_verified_at', 'sessions.expires_at', 'users.suspended_until'])
     .where('sessions.id', '=', hashToken(token))
     .where('users.deleted_at', 'is', null)
     .executeTakeFirst();
   if (!row || row.expires_at < new Date().toISOString()) return null;
-  return row;
+  if (row.suspended_until && row.suspended_until > new Date().toISOString()) return null; // suspended (src/moderation)
+  const { suspended_until: _s, ...user } = row;
+  return user;
 }
 
 export async function destroySession(db: Kysely<DB>, token: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { describeStanding, standingOf } from '../moderation/restrict-user.ts';
 import { UserError } from '../shared/errors.ts';
 import { findUserByLogin } from './find-user.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
@@ -25,6 +26,9 @@ export async function signIn(db: Kysely<DB>, login: string, password: string, cl
     throw wrong;
   }
   if (!(await verifyAccountPassword(db, { id: user.id, password_hash: user.password_hash }, password, client))) throw wrong;
+  // A suspended account (src/moderation) is told why and until when, after the password is right.
+  const standing = await standingOf(db, user.id);
+  if (standing?.kind === 'suspended') throw new UserError(describeStanding(standing), 403);
   const session = await createSession(db, user.id);
   return { userId: user.id, ...session };
 }

@@ -98,17 +98,18 @@ export class Presenter {
       you: { reply: data.canReply, moderate: data.canModerate, accept: data.canAccept },
     };
     const post = (p: (typeof data.posts)[number]) => {
-      const you = data.abilities.get(p.id) ?? { edit: false, delete: false, kudos: false, gaveKudos: false };
+      const you = data.abilities.get(p.id) ?? { edit: false, delete: false, kudos: false, gaveKudos: false, report: false };
       return {
         id: p.id,
         topicId: t.id,
         number: p.post_number,
         author: this.author({ username: p.username, display_name: p.display_name, deleted: p.user_deleted }, data.roles.get(p.user_id)),
-        bodyHtml: p.deleted_at ? null : p.body_html,
-        bodyText: p.deleted_at ? null : p.body_text,
+        bodyHtml: p.deleted_at || p.hidden === 'text' ? null : p.body_html,
+        bodyText: p.deleted_at || p.hidden === 'text' ? null : p.body_text,
         createdAt: iso(p.created_at)!,
         updatedAt: iso(p.updated_at),
         deleted: !!p.deleted_at,
+        hidden: !!p.hidden_at,
         kudos: p.kudos_count,
         revisionCount: p.revision_count,
         attachments: (data.attachments.get(p.id) ?? []).map((a) => ({ id: a.id, name: a.filename, size: a.byte_size, url: this.url(attachmentUrl(a)) })),

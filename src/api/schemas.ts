@@ -154,6 +154,7 @@ export const sharedSchemas = [
       createdAt: dateTime,
       updatedAt: nullableDateTime,
       deleted: { type: 'boolean' },
+      hidden: { type: 'boolean', description: 'Hidden until the moderators review it (reported); its text is null for readers other than its author and moderators.' },
       kudos: { type: 'integer' },
       revisionCount: { type: 'integer' },
       attachments: {
@@ -168,7 +169,7 @@ export const sharedSchemas = [
       url,
       you: {
         type: 'object',
-        properties: { edit: { type: 'boolean' }, delete: { type: 'boolean' }, kudos: { type: 'boolean' }, gaveKudos: { type: 'boolean' } },
+        properties: { edit: { type: 'boolean' }, delete: { type: 'boolean' }, kudos: { type: 'boolean' }, gaveKudos: { type: 'boolean' }, report: { type: 'boolean' } },
         required: ['edit', 'delete', 'kudos', 'gaveKudos'],
       },
     },

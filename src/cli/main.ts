@@ -1,5 +1,6 @@
 // The `parley` command. Each sub-command reports bad input with a message and a non-zero exit.
 import { Command, CommanderError } from 'commander';
+import { restrictUser, standingOf } from '../moderation/restrict-user.ts';
 import { pino } from 'pino';
 import cliProgress from 'cli-progress';
 import { ConfigError, loadConfig, workerCount, type Config } from '../config.ts';
@@ -165,6 +166,25 @@ for (const action of ['grant', 'revoke'] as const) {
         );
       }),
     );
+}
+
+// Moderation (issue 13): warn, silence, suspend or lift, with a reason the member is shown.
+for (const action of ['warn', 'silence', 'suspend', 'lift'] as const) {
+  const cmd = user
+    .command(action === 'lift' ? 'unsuspend' : action)
+    .description(action === 'lift' ? 'lift a suspension or silence' : `${action} a user${action === 'warn' ? '' : ' until a date'} (given by username or e-mail)`)
+    .argument('<user>', 'username or e-mail address')
+    .requiredOption('--reason <text>', 'why (the member is shown it)');
+  if (action === 'silence' || action === 'suspend') cmd.requiredOption('--until <date>', 'YYYY-MM-DD (until the end of that day, UTC)');
+  cmd.action((login: string, opts: { reason: string; until?: string }) =>
+    withDatabase(async (database) => {
+      const found = await findUserByLogin(database.db, login);
+      if (!found) throw new UserError(`No user "${login}"`);
+      await restrictUser(database.db, null, null, { userId: found.id, action, reason: opts.reason, ...(opts.until ? { until: opts.until } : {}) });
+      const s = await standingOf(database.db, found.id);
+      process.stdout.write(`${found.username}: ${s ? `${s.kind} until ${s.until}` : action === 'warn' ? 'warning logged' : 'no restriction'} (reason: ${opts.reason})\n`);
+    }),
+  );
 }
 
 user

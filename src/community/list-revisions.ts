@@ -1,7 +1,7 @@
 import { diffWords } from 'diff';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import type { Actor } from '../policy/policy.ts';
+import { can, type Actor } from '../policy/policy.ts';
 import { loadVisiblePost } from './load-post.ts';
 
 export interface Change {
@@ -23,6 +23,11 @@ export async function listRevisions(db: Kysely<DB>, actor: Actor | null, postId:
     .orderBy('post_revisions.revision')
     .execute();
   const current = await db.selectFrom('posts').select(['body_markdown', 'created_at', 'updated_at']).where('id', '=', post.id).executeTakeFirstOrThrow();
+  // Older versions are for the author and staff only (issue 13, point 8): text an author edited
+  // out (a customer number, an address) must not stay public in the history.
+  if (!can(actor, 'post.viewRevisions', { authorId: post.user_id })) {
+    return { post, original: { at: current.created_at, text: current.body_markdown }, versions: [] as { version: number; editor: string; at: string; reason: string; changes: Change[] }[], restricted: rows.length > 0 };
+  }
   // Revision n holds the text as it was before edit n; the edit's author and time are on it too.
   const texts = [...rows.map((r) => r.body_markdown), current.body_markdown];
   const versions = rows.map((r, i) => ({
@@ -32,5 +37,5 @@ export async function listRevisions(db: Kysely<DB>, actor: Actor | null, postId:
     reason: r.reason,
     changes: diffWords(texts[i]!, texts[i + 1]!).map((c): Change => ({ kind: c.added ? 'added' : c.removed ? 'removed' : 'same', text: c.value })),
   }));
-  return { post, original: { at: current.created_at, text: texts[0]! }, versions: versions.reverse() };
+  return { post, original: { at: current.created_at, text: texts[0]! }, versions: versions.reverse(), restricted: false };
 }

@@ -11,7 +11,7 @@ export async function loadPost(db: Kysely<DB>, postId: number) {
     .innerJoin('boards', 'boards.id', 'topics.board_id')
     .select([
       'posts.id', 'posts.topic_id', 'posts.user_id', 'posts.post_number', 'posts.body_markdown', 'posts.deleted_at', 'posts.revision_count',
-      'posts.kudos_count', 'topics.title', 'topics.slug', 'topics.kind', 'topics.user_id as topic_author', 'topics.locked', 'topics.closed',
+      'posts.kudos_count', 'posts.hidden_at', 'topics.title', 'topics.slug', 'topics.kind', 'topics.user_id as topic_author', 'topics.locked', 'topics.closed',
       'topics.deleted_at as topic_deleted', 'topics.board_id', 'boards.visibility',
     ])
     .where('posts.id', '=', postId)
@@ -24,6 +24,7 @@ export async function loadPost(db: Kysely<DB>, postId: number) {
     deleted: !!row.topic_deleted,
     authorId: row.user_id,
     postDeleted: !!row.deleted_at,
+    postHidden: !!row.hidden_at,
   };
   return { post: row, subject };
 }

@@ -10,8 +10,6 @@ import { viewHelpers } from '../web/view-helpers.ts';
 import { changedNoPage, changedOnlyTopic } from '../web/anonymous-cache.ts';
 import { changedPostsTopic } from './changed-posts-topic.ts';
 import { acceptAnswer } from './accept-answer.ts';
-import { createReply } from './create-reply.ts';
-import { createTopic } from './create-topic.ts';
 import { deletePost } from './delete-post.ts';
 import { editPost } from './edit-post.ts';
 import { giveKudos, takeBackKudos } from './give-kudos.ts';
@@ -21,6 +19,8 @@ import { loadVisibleTopic } from './load-topic.ts';
 import { moderateTopic } from './moderate-topic.ts';
 import { POSTS_PER_PAGE } from './show-topic.ts';
 import { holdDraft, type HeldFinding } from '../moderation/hold-draft.ts';
+import { isHeld, publishReplyOrHold, publishTopicOrHold } from '../moderation/post-or-hold.ts';
+import { toneNudge } from '../moderation/tone.ts';
 import { checkDraft } from '../confidentiality/check.ts';
 import { signedIn, formText as str } from '../web/request-helpers.ts';
 import { attachmentsToShowAgain, formAttachments, formList, parseMultipartForm } from '../attachments/multipart-form.ts';
@@ -79,6 +79,10 @@ function sentToTeam(reply: FastifyReply) {
   });
 }
 
+function heldForReview(reply: FastifyReply, message: string) {
+  return reply.code(202).view('notice', { title: 'Waiting for review', message, link: { href: '/my/drafts', text: 'My drafts' } });
+}
+
 /** Where a post lives: its topic page, at its anchor. */
 async function postUrl(app: FastifyInstance, postId: number): Promise<string> {
   const { post } = await loadPost(app.database.db, postId);
@@ -126,7 +130,9 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
         changedNoPage(request);
         return sentToTeam(reply);
       }
-      const t = await createTopic(db, actor, { boardSlug: request.params.slug, ...values, attachments });
+      // A "hold" (guard, new member, watched word) queues the draft for the team instead (src/moderation).
+      const t = await publishTopicOrHold(db, actor, { boardSlug: request.params.slug, ...values, attachments });
+      if (isHeld(t)) return heldForReview(reply, t.held.message);
       changedOnlyTopic(request, t.id);
       app.notifyMentions(t.postId);
       return reply.redirect(viewHelpers.topicUrl(t), 303);
@@ -179,7 +185,13 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
         changedNoPage(request);
         return sentToTeam(reply);
       }
-      const r = await createReply(db, actor, { topicId: request.params.id, body, attachments });
+      // Tone nudge (issue 13): an employee's dismissive reply is shown back once with a reminder; "post anyway" sends it.
+      if (request.body?.toneAck !== '1') {
+        const tone = await toneNudge(db, actor, 'reply', body);
+        if (tone) return replyPage(request, reply, request.params.id, { body, note, tone, kept: attachmentsToShowAgain(request) });
+      }
+      const r = await publishReplyOrHold(db, actor, { topicId: request.params.id, body, attachments });
+      if (isHeld(r)) return heldForReview(reply, r.held.message);
       changedOnlyTopic(request, request.params.id);
       app.notifyMentions(r.id);
       return reply.redirect(await postUrl(app, r.id), 303);
@@ -276,7 +288,8 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     const result = await checkDraft(db, actor, { body, where, ...(typeof title === 'string' ? { title } : {}), ...(attachments.length ? { attachments } : {}) });
     const lines = attachments.map((a) => lineStarts(a.text));
     const findings = result.findings.map((f) => (f.attachment !== undefined ? { ...f, line: lineAt(lines[f.attachment]!, f.start) } : f));
-    return { action: result.action, canAskCommunityTeam: result.canAskCommunityTeam, findings, ...(attachments.length ? { attachments: attachments.map((a) => ({ name: a.name })) } : {}) };
+    const tone = await toneNudge(db, actor, where, body);
+    return { action: result.action, canAskCommunityTeam: result.canAskCommunityTeam, findings, ...(attachments.length ? { attachments: attachments.map((a) => ({ name: a.name })) } : {}), ...(tone ? { tone } : {}) };
   });
 
   // ---- Live preview for the composer's script (same renderer as publishing) ----

@@ -5,6 +5,7 @@ import { P1, P2, P3, P4, preparedQuery } from '../db/prepared.ts';
 import { can, type Actor } from '../policy/policy.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
 import { attachmentsOfPosts } from '../attachments/list-attachments.ts';
+import { topicNotices } from '../moderation/reorganize-topics.ts';
 
 export const POSTS_PER_PAGE = 20;
 const NO_ATTACHMENTS: Awaited<ReturnType<typeof attachmentsOfPosts>> = new Map();
@@ -29,6 +30,8 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   const cards = await authorCards(db, [...rows.map((p) => p.user_id), ...(answerRow ? [answerRow.user_id] : [])]);
   const posts = rows.map((p) => withAuthor(p, cards.get(p.user_id)));
   const answer = answerRow && (posts.find((p) => p.id === answerRow!.id) ?? withAuthor(answerRow, cards.get(answerRow.user_id)));
+  // A post hidden until reviewed (issue 13): its text is not sent to readers other than its author and moderators.
+  for (const p of answer ? [...posts, answer] : posts) if (p.hidden_at && !can(actor, 'post.viewHidden', { authorId: p.user_id })) { p.body_html = ''; p.body_text = ''; p.hidden = 'text'; }
   const roles = new Map([...cards].map(([id, card]) => [id, card.roles]));
   const tags = (await tagsQuery(db, topic.id)).map((t) => t.tag);
   // What the reader may do to each post, and which posts they already gave kudos to.
@@ -38,15 +41,16 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   const abilities = new Map(
     posts.map((p) => {
       const s = authored(subject, p.user_id, !!p.deleted_at);
-      return [p.id, { edit: can(actor, 'post.edit', s), delete: can(actor, 'post.delete', s), kudos: can(actor, 'post.kudos', s), gaveKudos: mine.has(p.id) }];
+      return [p.id, { edit: can(actor, 'post.edit', s), delete: can(actor, 'post.delete', s), kudos: can(actor, 'post.kudos', s), gaveKudos: mine.has(p.id), report: can(actor, 'post.report', s) }];
     }),
   );
   const [kb] = await articleQuery(db, topic.id);
   // "Continued in private" notices (issue 20): who took the case private, nothing more.
   const handOvers = [...new Set((await handOverQuery(db, topic.id)).map((h) => (h.deleted_at ? 'deleted user' : h.display_name)))];
+  const notices = await topicNotices(db, topic.id); // "Moved from Billing by a moderator" (src/moderation)
   // The page's attachments (names and sizes): one indexed query; deleted posts show none.
   const attachments = topic.has_attachments
-    ? await attachmentsOfPosts(db, [...posts, ...(answer ? [answer] : [])].filter((p) => !p.deleted_at).map((p) => p.id))
+    ? await attachmentsOfPosts(db, [...posts, ...(answer ? [answer] : [])].filter((p) => !p.deleted_at && p.hidden !== 'text').map((p) => p.id))
     : NO_ATTACHMENTS;
   return {
     topic,
@@ -65,6 +69,7 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
     article: kb && can(actor, 'article.view', kb) ? { slug: kb.slug, title: kb.title, status: kb.status } : null,
     handOvers,
     canContinueInPrivate: !!actor && actor.id !== topic.user_id && can(actor, 'conversation.continueInPrivate', subject),
+    notices,
     canMakeArticle: !kb && topic.kind === 'question' && !!topic.solved_post_id && can(actor, 'article.createFromTopic', subject),
   };
 }
@@ -121,7 +126,7 @@ function postColumns(db: Kysely<DB>) {
     .selectFrom('posts')
     .select([
       'posts.id', 'posts.post_number', 'posts.user_id', 'posts.body_html', 'posts.body_text', 'posts.created_at', 'posts.updated_at', 'posts.deleted_at',
-      'posts.kudos_count', 'posts.revision_count',
+      'posts.kudos_count', 'posts.revision_count', 'posts.hidden_at',
     ]);
 }
 
@@ -133,5 +138,6 @@ function withAuthor(p: PostRow, card: AuthorCard | undefined) {
     id: p.id, post_number: p.post_number, user_id: p.user_id, body_html: p.body_html, body_text: p.body_text, created_at: p.created_at,
     updated_at: p.updated_at, deleted_at: p.deleted_at, kudos_count: p.kudos_count, revision_count: p.revision_count,
     username: card?.username ?? '', display_name: card?.display_name ?? '', user_deleted: card ? card.user_deleted : 'unknown',
+    hidden_at: p.hidden_at, hidden: p.hidden_at ? 'shown' : '',
   };
 }

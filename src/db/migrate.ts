@@ -18,6 +18,7 @@ import * as m011 from './migrations/011_attachments.ts';
 import * as m012 from './migrations/012_board_listing_index.ts';
 import * as m013 from './migrations/013_topic_attachment_flag.ts';
 import * as m014 from './migrations/014_conversations.ts';
+import * as m015 from './migrations/015_moderation.ts';
 import * as m016 from './migrations/016_search_and_notifications.ts';
 import * as m017 from './migrations/017_account_security.ts';
 
@@ -39,6 +40,7 @@ const migrations: Record<string, MigrationModule> = {
   '012_board_listing_index': m012,
   '013_topic_attachment_flag': m013,
   '014_conversations': m014,
+  '015_moderation': m015,
   '016_search_and_notifications': m016,
   '017_account_security': m017,
 };

@@ -28,6 +28,10 @@ export interface UsersTable {
   customer_number: string | null;
   /** File name of the resized avatar under the uploads folder. */
   avatar: string | null;
+  /** Moderation (migration 015): read only / suspended until these times, and why. */
+  silenced_until: Generated<string | null>;
+  suspended_until: Generated<string | null>;
+  restriction_reason: Generated<string>;
 }
 
 export interface UserRolesTable {
@@ -98,6 +102,8 @@ export interface PostsTable {
   created_at: string;
   updated_at: string | null;
   deleted_at: string | null;
+  /** Hidden until a moderator reviews it (migration 015). */
+  hidden_at: Generated<string | null>;
 }
 
 export interface SettingsTable {
@@ -249,7 +255,8 @@ export interface HeldDraftsTable {
   title: string | null;
   body_markdown: string;
   tags: string;
-  reason: 'asked' | 'guard';
+  /** asked | guard | first_post | watched_word (migration 015 added the last two). */
+  reason: 'asked' | 'guard' | 'first_post' | 'watched_word';
   findings: string;
   author_note: string;
   status: HeldStatus;
@@ -363,6 +370,67 @@ export interface ConversationAttachmentsTable {
   created_at: string;
 }
 
+/** Moderation (migration 015, src/moderation). */
+export type ReportReason = 'off_topic' | 'inappropriate' | 'spam' | 'personal_data' | 'other';
+export interface PostReportsTable {
+  id: Generated<number>;
+  post_id: number;
+  reporter_id: number;
+  reason: ReportReason;
+  detail: string;
+  trusted: number;
+  created_at: string;
+  outcome: string | null;
+  decided_at: string | null;
+}
+
+export interface ReviewItemsTable {
+  id: Generated<number>;
+  kind: string;
+  subject_id: number;
+  board_id: number | null;
+  reason: string;
+  detail: string;
+  findings: string;
+  status: 'open' | 'done';
+  claimed_by: number | null;
+  claimed_at: string | null;
+  decided_by: number | null;
+  decision: string | null;
+  decision_reason: string;
+  created_at: string;
+  decided_at: string | null;
+  reminded_at: string | null;
+}
+
+export interface StaffActionsTable {
+  id: Generated<number>;
+  at: string;
+  actor_id: number | null;
+  actor_name: string;
+  action: string;
+  target: string;
+  reason: string;
+  detail: string;
+}
+
+export type WatchedAction = 'block' | 'hold' | 'censor' | 'flag';
+export interface WatchedWordsTable {
+  id: Generated<number>;
+  pattern: string;
+  is_regex: number;
+  action: WatchedAction;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface TopicNoticesTable {
+  id: Generated<number>;
+  topic_id: number;
+  text: string;
+  created_at: string;
+}
+
 export interface ConversationReportsTable {
   id: Generated<number>;
   conversation_id: number;
@@ -434,6 +502,11 @@ export interface TopicReadsTable {
 }
 
 export interface DB {
+  topic_notices: TopicNoticesTable;
+  watched_words: WatchedWordsTable;
+  post_reports: PostReportsTable;
+  review_items: ReviewItemsTable;
+  staff_actions: StaffActionsTable;
   attachments: AttachmentsTable;
   guard_customer_generations: GuardCustomerGenerationsTable;
   guard_customer_chunks: GuardCustomerChunksTable;

@@ -7,6 +7,7 @@ import { NotFoundError, UserError } from '../shared/errors.ts';
 import { parseTags } from '../community/tags.ts';
 import { storeAttachments } from '../attachments/store-attachments.ts';
 import { checkAttachments, type AttachmentText } from '../attachments/text-file.ts';
+import { enqueueReview } from './queue-items.ts';
 
 /** A finding as the queue keeps it: where and why, never the value itself. */
 export interface HeldFinding {
@@ -24,7 +25,7 @@ interface HoldCommon {
   body: string;
   note?: string;
   findings?: HeldFinding[];
-  reason: 'asked' | 'guard';
+  reason: 'asked' | 'guard' | 'first_post' | 'watched_word';
   /** Text attachments go with the draft: approving publishes them with it. */
   attachments?: AttachmentText[];
 }
@@ -98,6 +99,8 @@ export async function holdDraft(db: Kysely<DB>, actor: Actor, input: HoldInput):
       .returning('id')
       .executeTakeFirstOrThrow();
     await storeAttachments(tx, { heldDraftId: row.id }, attachments);
+    // Every held draft is one item of the team's review queue (issue 13, point 2).
+    await enqueueReview(tx, { kind: 'draft', subjectId: row.id, boardId, reason: input.reason, detail: note, findings: input.findings ?? [] });
     return { id: row.id };
   });
 }

@@ -11,18 +11,22 @@ import { createReply } from '../community/create-reply.ts';
 import { createTopic } from '../community/create-topic.ts';
 import { loadActor } from '../accounts/find-user.ts';
 import { attachmentsOfHeldDraft } from '../attachments/list-attachments.ts';
+import { evaluateDraft } from '../confidentiality/check.ts';
+import { maskText, type Finding } from '../guard/index.ts';
+import { conflict } from './decide-item.ts';
+import { logStaffAction } from './staff-log.ts';
 
-export type ReviewDecision = 'approve' | 'return' | 'reject';
+export type ReviewDecision = 'approve' | 'approve-masked' | 'return' | 'reject';
 
 export async function reviewHeld(
   db: Kysely<DB>,
   mailer: Mailer,
   siteUrl: string,
   reviewer: Actor,
-  input: { id: number; decision: string; comment?: string; body?: string; title?: string; dropAttachments?: number[] },
+  input: { id: number; decision: string; comment?: string; body?: string; title?: string; dropAttachments?: number[]; confirmUnmasked?: boolean },
 ): Promise<{ postUrl?: string; postId?: number }> {
   authorize(reviewer, 'queue.review', null);
-  if (!['approve', 'return', 'reject'].includes(input.decision)) throw new UserError('Choose approve, return or reject.');
+  if (!['approve', 'approve-masked', 'return', 'reject'].includes(input.decision)) throw new UserError('Choose approve, return or reject.');
   const decision = input.decision as ReviewDecision;
   const held = await db.selectFrom('held_drafts').selectAll().where('id', '=', input.id).executeTakeFirst();
   if (!held) throw new NotFoundError('No such draft');
@@ -32,46 +36,78 @@ export async function reviewHeld(
   if (decision === 'return' && !comment) throw new UserError('Tell the author what to change: a comment is needed to return a draft.', 400, 'comment');
   const author = await loadActor(db, held.author_id);
   if (!author) throw new UserError('The author of this draft no longer exists.', 409);
-
-  let postId: number | null = null;
-  let postUrl: string | undefined;
-  if (decision === 'approve') {
-    // Published as the author, through the same pipeline; the team's approval is the review
-    // the guard asked for, so a hold or block finding does not stop it again.
-    const body = input.body !== undefined ? input.body : held.body_markdown;
-    const approvedBy = reviewer.id;
-    // The draft's attachments are published with it, except those the team chose to leave out.
-    const drop = new Set(input.dropAttachments ?? []);
-    const attachments = (await attachmentsOfHeldDraft(db, held.id)).filter((a) => !drop.has(a.id)).map((a) => ({ name: a.filename, text: a.text }));
-    if (held.kind === 'topic') {
-      const board = await db.selectFrom('boards').select('slug').where('id', '=', held.board_id!).executeTakeFirstOrThrow();
-      const t = await createTopic(db, author, { boardSlug: board.slug, kind: held.topic_kind!, title: input.title ?? held.title!, body, tags: held.tags, attachments, approvedBy });
-      postId = t.postId;
-      postUrl = `/t/${t.slug}/${t.id}`;
-    } else {
-      const r = await createReply(db, author, { topicId: held.topic_id!, body, attachments, approvedBy });
-      postId = r.id;
-      const topic = await db.selectFrom('topics').select(['slug', 'id']).where('id', '=', held.topic_id!).executeTakeFirstOrThrow();
-      postUrl = `/t/${topic.slug}/${topic.id}#post-${r.postNumber}`;
+  // Findings published as written only when the moderator confirms it (issue 13, point 2);
+  // "approve with the findings masked" is the primary action.
+  const heldFindings = JSON.parse(held.findings) as unknown[];
+  if (decision === 'approve' && heldFindings.length > 0 && !input.confirmUnmasked) {
+    throw new UserError('This draft has findings of the confidentiality guard. Approve it with the findings masked, or confirm that they may be published as written.', 409, 'confirm');
+  }
+  // The decision is taken once, on the queue item: a second moderator deciding at the same time is told.
+  const item = await db.selectFrom('review_items').select('id').where('kind', '=', 'draft').where('subject_id', '=', held.id).where('status', '=', 'open').executeTakeFirst();
+  if (item) {
+    const taken = await db.updateTable('review_items')
+      .set({ status: 'done', decided_by: reviewer.id, decision, decision_reason: comment, decided_at: nowIso() })
+      .where('id', '=', item.id).where('status', '=', 'open').executeTakeFirst();
+    if (Number(taken.numUpdatedRows) !== 1) throw await conflict(db, item.id);
+  }
+  const decide = async (): Promise<{ postUrl?: string; postId?: number }> => {
+    let postId: number | null = null;
+    let postUrl: string | undefined;
+    if (decision === 'approve' || decision === 'approve-masked') {
+      // Published as the author, through the same pipeline; the team's approval is the review
+      // the guard asked for, so a hold or block finding does not stop it again.
+      let body = input.body !== undefined ? input.body : held.body_markdown;
+      let title = input.title ?? held.title ?? undefined;
+      const approvedBy = reviewer.id;
+      // The draft's attachments are published with it, except those the team chose to leave out.
+      const drop = new Set(input.dropAttachments ?? []);
+      let attachments = (await attachmentsOfHeldDraft(db, held.id)).filter((a) => !drop.has(a.id)).map((a) => ({ name: a.filename, text: a.text }));
+      if (decision === 'approve-masked') {
+        // Scanned again (the team may have edited it): every finding the policy does not simply allow is masked.
+        const ev = await evaluateDraft(db, { actor: author, body, ...(title !== undefined ? { title } : {}), ...(attachments.length ? { attachments } : {}) });
+        const spans = (field: string, index?: number) => ev.findings.filter((f) => f.action !== 'allow' && f.field === field && f.attachment === index) as unknown as Finding[];
+        body = maskText(body, spans('body'));
+        if (title !== undefined) title = maskText(title, spans('title'));
+        attachments = attachments.map((a, i) => ({ name: a.name, text: maskText(a.text, spans('attachment', i)) }));
+      }
+      if (held.kind === 'topic') {
+        const board = await db.selectFrom('boards').select('slug').where('id', '=', held.board_id!).executeTakeFirstOrThrow();
+        const t = await createTopic(db, author, { boardSlug: board.slug, kind: held.topic_kind!, title: title ?? held.title!, body, tags: held.tags, attachments, approvedBy });
+        postId = t.postId;
+        postUrl = `/t/${t.slug}/${t.id}`;
+      } else {
+        const r = await createReply(db, author, { topicId: held.topic_id!, body, attachments, approvedBy });
+        postId = r.id;
+        const topic = await db.selectFrom('topics').select(['slug', 'id']).where('id', '=', held.topic_id!).executeTakeFirstOrThrow();
+        postUrl = `/t/${topic.slug}/${topic.id}#post-${r.postNumber}`;
+      }
     }
-  }
-  const status = decision === 'approve' ? 'approved' : decision === 'return' ? 'returned' : 'rejected';
-  await db
-    .updateTable('held_drafts')
-    .set({ status, reviewer_id: reviewer.id, reviewer_comment: comment, published_post_id: postId, decided_at: nowIso() })
-    .where('id', '=', held.id)
-    .execute();
+    const status = decision === 'approve' || decision === 'approve-masked' ? 'approved' : decision === 'return' ? 'returned' : 'rejected';
+    await db
+      .updateTable('held_drafts')
+      .set({ status, reviewer_id: reviewer.id, reviewer_comment: comment, published_post_id: postId, decided_at: nowIso() })
+      .where('id', '=', held.id)
+      .where('status', '=', 'pending')
+      .execute();
 
-  const user = await db.selectFrom('users').select(['email', 'display_name']).where('id', '=', held.author_id).executeTakeFirst();
-  if (user?.email) {
-    const what = held.title ? `"${held.title}"` : 'your reply';
-    const outcome =
-      decision === 'approve'
-        ? `The community team approved ${what} and it is now published:\n\n${siteUrl}${postUrl}`
-        : decision === 'return'
-          ? `The community team returned ${what} to you with this comment:\n\n${comment}\n\nYou can change it and post it again from your drafts: ${siteUrl}/my/drafts`
-          : `The community team decided not to publish ${what}.${comment ? `\n\nTheir comment:\n\n${comment}` : ''}`;
-    await mailer.send({ to: user.email, subject: `Your draft: ${status}`, text: `Hello ${user.display_name},\n\n${outcome}\n` });
+    const user = await db.selectFrom('users').select(['email', 'display_name']).where('id', '=', held.author_id).executeTakeFirst();
+    if (user?.email) {
+      const what = held.title ? `"${held.title}"` : 'your reply';
+      const outcome =
+        status === 'approved'
+          ? `The community team approved ${what} and it is now published:\n\n${siteUrl}${postUrl}`
+          : decision === 'return'
+            ? `The community team returned ${what} to you with this comment:\n\n${comment}\n\nYou can change it and post it again from your drafts: ${siteUrl}/my/drafts`
+            : `The community team decided not to publish ${what}.${comment ? `\n\nTheir comment:\n\n${comment}` : ''}`;
+      await mailer.send({ to: user.email, subject: `Your draft: ${status}`, text: `Hello ${user.display_name},\n\n${outcome}\n` });
+    }
+    await logStaffAction(db, reviewer, { action: `draft.${decision}`, target: `draft:${held.id}`, reason: comment, ...(postId ? { detail: `post:${postId}` } : {}) });
+    return postUrl && postId ? { postUrl, postId } : {};
+  };
+  try {
+    return await decide();
+  } catch (err) {
+    if (item) await db.updateTable('review_items').set({ status: 'open', decided_by: null, decision: null, decision_reason: '', decided_at: null }).where('id', '=', item.id).execute();
+    throw err;
   }
-  return postUrl && postId ? { postUrl, postId } : {};
 }

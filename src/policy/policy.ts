@@ -44,7 +44,10 @@ const rules = {
   'board.manage': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
   'topic.view': (a: Actor | null, t: TopicLike) => rules['board.view'](a, t.board) && (!t.deleted || isStaff(a)),
   // A post: whoever reads its topic; once deleted, its text and history only for the community team.
-  'post.view': (a: Actor | null, p: TopicLike & { postDeleted: boolean }) => rules['topic.view'](a, p) && (!p.postDeleted || isStaff(a)),
+  // A post hidden until reviewed (issue 13) reads as absent to all but its author and the moderating roles.
+  'post.view': (a: Actor | null, p: TopicLike & { postDeleted: boolean; postHidden?: boolean; authorId?: number }) =>
+    rules['topic.view'](a, p) && (!p.postDeleted || isStaff(a)) &&
+    (!p.postHidden || (!!a && (a.id === p.authorId || has(a, 'moderator', 'community_manager', 'admin')))),
   'topic.create': (a: Actor | null, board: BoardLike) => !!a && rules['board.view'](a, board),
   'post.create': (a: Actor | null, t: TopicLike) =>
     !!a && rules['topic.view'](a, t) && ((!t.locked && !t.closed) || has(a, 'moderator', 'community_manager', 'admin')),
@@ -100,6 +103,22 @@ const rules = {
   'conversation.continueInPrivate': (a: Actor | null, t: TopicLike) => has(a, 'employee', 'moderator', 'community_manager', 'admin') && rules['topic.view'](a, t),
   // Community managers: member-to-member messages on/off, linking accounts to customer records.
   'conversation.manage': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
+  // Moderation (issue 13). Any signed-in reader reports someone else's visible post.
+  'post.report': (a: Actor | null, p: TopicLike & { authorId: number; postDeleted: boolean }) =>
+    !!a && rules['topic.view'](a, p) && !p.postDeleted && a.id !== p.authorId,
+  // Hide, redact, decide on reported posts: the moderating roles, on topics they can see.
+  'post.moderate': (a: Actor | null, t: TopicLike) => !!a && rules['topic.view'](a, t) && has(a, 'moderator', 'community_manager', 'admin'),
+  // A hidden post's text: its author and the moderating roles.
+  'post.viewHidden': (a: Actor | null, p: { authorId: number }) => !!a && (a.id === p.authorId || has(a, 'moderator', 'community_manager', 'admin')),
+  // Older revisions of a post: its author and staff (the public reads only the current text).
+  'post.viewRevisions': (a: Actor | null, p: { authorId: number }) => !!a && (a.id === p.authorId || isStaff(a)),
+  // The staff action log: community managers and admins.
+  'staffLog.view': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
+  // The watched-words list and the new-member limits.
+  'watchedWords.manage': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
+  // Warn, silence or suspend an account: the moderating roles, never themselves; staff accounts only by an admin.
+  'user.restrict': (a: Actor | null, u: { id: number; staff: boolean }) =>
+    !!a && a.id !== u.id && has(a, 'moderator', 'community_manager', 'admin') && (!u.staff || has(a, 'admin')),
 } as const;
 
 export type Action = keyof typeof rules;

@@ -14,6 +14,8 @@ import { checkAttachments } from '../attachments/text-file.ts';
 import type { MaskedOriginal } from '../confidentiality/masked-originals.ts';
 import type { GuardPolicy } from '../guard/index.ts';
 import { guardPrivate } from '../confidentiality/private-audience.ts';
+import { watchedWordsCheck } from '../moderation/watched-check.ts';
+import { standingCheck } from '../moderation/standing-check.ts';
 
 export interface PublishDraft {
   actor: Actor;
@@ -81,7 +83,8 @@ const guidelinesAcknowledged: Check = async (d, db) => {
   }
 };
 
-const checks: Check[] = [limits, guidelinesAcknowledged];
+// Watched words (src/moderation, issue 13): block, hold for review, censor; nobody is exempt.
+const checks: Check[] = [limits, guidelinesAcknowledged, standingCheck, watchedWordsCheck];
 
 export async function runPublishPipeline(db: Kysely<DB>, draft: PublishDraft): Promise<Published> {
   draft = { ...draft }; // checks may normalise it (attachment names), not the caller's object

@@ -27,10 +27,11 @@ export async function indexPost(db: Kysely<DB>, postId: number): Promise<void> {
   const row = await db
     .selectFrom('posts')
     .innerJoin('topics', 'topics.id', 'posts.topic_id')
-    .select(['posts.id', 'posts.topic_id', 'posts.user_id', 'posts.post_number', 'posts.body_text', 'posts.created_at', 'posts.deleted_at', 'topics.title', 'topics.deleted_at as topic_deleted'])
+    .select(['posts.id', 'posts.topic_id', 'posts.user_id', 'posts.post_number', 'posts.body_text', 'posts.created_at', 'posts.deleted_at', 'posts.hidden_at', 'topics.title', 'topics.deleted_at as topic_deleted'])
     .where('posts.id', '=', postId)
     .executeTakeFirst();
-  if (!row || row.deleted_at || row.topic_deleted) {
+  // A post hidden until reviewed (issue 13) is out of the index until a moderator keeps it.
+  if (!row || row.deleted_at || row.hidden_at || row.topic_deleted) {
     await removeDocs(db, 'post_id', postId);
     return;
   }

@@ -29,14 +29,14 @@ export async function rebuildSearchIndex(db: Kysely<DB>, progress: RebuildProgre
     const rows = await db
       .selectFrom('posts')
       .innerJoin('topics', 'topics.id', 'posts.topic_id')
-      .select(['posts.id', 'posts.topic_id', 'posts.user_id', 'posts.post_number', 'posts.body_text', 'posts.created_at', 'posts.deleted_at', 'topics.title', 'topics.deleted_at as topic_deleted'])
+      .select(['posts.id', 'posts.topic_id', 'posts.user_id', 'posts.post_number', 'posts.body_text', 'posts.created_at', 'posts.deleted_at', 'posts.hidden_at', 'topics.title', 'topics.deleted_at as topic_deleted'])
       .where('posts.id', '>', after)
       .orderBy('posts.id')
       .limit(BATCH)
       .execute();
     if (rows.length === 0) break;
     after = rows.at(-1)!.id;
-    const live = rows.filter((r) => !r.deleted_at && !r.topic_deleted);
+    const live = rows.filter((r) => !r.deleted_at && !r.hidden_at && !r.topic_deleted);
     await insertBatch(db, pg, live.map((r) => ({
       doc: { doc_type: r.post_number === 1 ? ('topic' as const) : ('post' as const), topic_id: r.topic_id, post_id: r.id, article_id: null, author_id: r.user_id, created_at: r.created_at },
       title: r.post_number === 1 ? r.title : '',

@@ -25,7 +25,7 @@ export async function boardFeed(db: Kysely<DB>, boardSlug: string) {
     .innerJoin('users', 'users.id', 'posts.user_id')
     .select([
       'topics.id', 'topics.slug', 'topics.title', 'topics.kind', 'topics.created_at',
-      'posts.body_html', 'posts.updated_at', 'posts.deleted_at as post_deleted',
+      'posts.body_html', 'posts.updated_at', 'posts.deleted_at as post_deleted', 'posts.hidden_at',
       'users.username', 'users.display_name', 'users.deleted_at as user_deleted',
     ])
     .where('topics.board_id', '=', board.id)
@@ -36,6 +36,8 @@ export async function boardFeed(db: Kysely<DB>, boardSlug: string) {
     .execute();
   return { board, topics };
 }
+
+const HIDDEN_POST_TEXT = 'This post is hidden while the moderators review it.';
 
 export function renderAtom(feed: Awaited<ReturnType<typeof boardFeed>>, publicUrl: string, siteName: string): string {
   const { board, topics } = feed;
@@ -61,7 +63,8 @@ export function renderAtom(feed: Awaited<ReturnType<typeof boardFeed>>, publicUr
     const author = e.user_deleted
       ? `<name>${x(DELETED_USER_NAME)}</name>`
       : `<name>${x(e.display_name)}</name><uri>${x(publicUrl + viewHelpers.userUrl(e.username))}</uri>`;
-    const content = e.post_deleted ? `<p>${x(DELETED_POST_TEXT)}</p>` : e.body_html;
+    // A post hidden until reviewed (src/moderation) is not in the public feed either.
+    const content = e.post_deleted ? `<p>${x(DELETED_POST_TEXT)}</p>` : e.hidden_at ? `<p>${x(HIDDEN_POST_TEXT)}</p>` : e.body_html;
     parts.push(
       '  <entry>\n',
       `    <id>${x(url)}</id>\n`,

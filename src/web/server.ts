@@ -15,7 +15,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { loggerOptions } from '../log.ts';
-import type { Actor } from '../policy/policy.ts';
+import { can, type Actor } from '../policy/policy.ts';
+import { countOpenReviews } from '../moderation/queue-items.ts';
 import { accountRoutes } from '../accounts/routes.ts';
 import { settingsRoutes } from '../accounts/settings-routes.ts';
 import { adminRoutes } from '../accounts/admin-routes.ts';
@@ -38,6 +39,7 @@ import { announceNewPost, liveRoutes } from '../notifications/live.ts';
 import { communityRoutes } from '../community/routes.ts';
 import { postRoutes } from '../community/post-routes.ts';
 import { moderationRoutes } from '../moderation/routes.ts';
+import { reportRoutes } from '../moderation/report-routes.ts';
 import { attachmentRoutes } from '../attachments/routes.ts';
 import { boardAdminRoutes } from '../community/board-admin-routes.ts';
 import { guardAdminRoutes } from '../confidentiality/admin-routes.ts';
@@ -161,6 +163,13 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   // NUL, control characters and lone surrogates anywhere in params, query or body: 400 (src/web/bad-input.ts).
   app.addHook('preHandler', rejectBadInput);
   await app.register(notificationsPlugin); // the header's bell count for signed-in pages
+  // Staff see "Review (N)" in the header (issue 13): the count of open review items, on their pages only.
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.method !== 'GET' || !reply.locals || !can(request.actor, 'queue.review', null)) return;
+    const a = request.actor;
+    reply.locals.reviewCount = await countOpenReviews(database.db);
+    reply.locals.staffMenu = { guard: can(a, 'guard.manage', null), accessLog: can(a, 'accessLog.view', null), staffLog: can(a, 'staffLog.view', null) };
+  });
   app.addHook('preHandler', (request, reply, done) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done();
     // An API call authenticated by a bearer token carries no cookie a forged request could use.
@@ -234,6 +243,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await app.register(searchRoutes);
   await app.register(notificationRoutes);
   await app.register(liveRoutes);
+  await app.register(reportRoutes);
   return app;
 }
 

@@ -179,7 +179,11 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(edited.statusCode, 200, edited.body);
       assert.equal(edited.json().revision, 1);
       assert.equal(edited.json().post.revisionCount, 1);
-      const history = await api('GET', `/api/v1/posts/${openingPostId}/revisions`);
+      // Earlier versions are for the author and staff (issue 13): a visitor gets the current text only.
+      const publicHistory = await api('GET', `/api/v1/posts/${openingPostId}/revisions`);
+      assert.equal(publicHistory.json().restricted, true);
+      assert.ok(!publicHistory.body.includes('Monday'));
+      const history = await api('GET', `/api/v1/posts/${openingPostId}/revisions`, { token: tokens.api_ann });
       assert.equal(history.statusCode, 200);
       const v2 = history.json().versions[0];
       assert.equal(v2.version, 2);
@@ -343,7 +347,7 @@ for (const kind of testDatabaseKinds()) {
         ['get', '/api/v1/boards'], ['post', '/api/v1/boards'], ['get', '/api/v1/boards/{slug}/topics'], ['post', '/api/v1/boards/{slug}/topics'],
         ['get', '/api/v1/topics/{id}'], ['post', '/api/v1/topics/{id}/replies'], ['post', '/api/v1/topics/{id}/moderation'],
         ['get', '/api/v1/posts/{id}/revisions'], ['patch', '/api/v1/posts/{id}'], ['delete', '/api/v1/posts/{id}'],
-        ['put', '/api/v1/posts/{id}/kudos'], ['delete', '/api/v1/posts/{id}/kudos'], ['post', '/api/v1/posts/{id}/accept'],
+        ['put', '/api/v1/posts/{id}/kudos'], ['delete', '/api/v1/posts/{id}/kudos'], ['post', '/api/v1/posts/{id}/accept'], ['post', '/api/v1/posts/{id}/reports'],
         ['get', '/api/v1/articles'], ['get', '/api/v1/articles/{slug}'], ['get', '/api/v1/users/{username}'],
         ['post', '/api/v1/articles'], ['put', '/api/v1/articles/{slug}'], ['post', '/api/v1/articles/{slug}/publish'], ['post', '/api/v1/topics/{id}/article'],
         ['get', '/api/v1/tokens'], ['post', '/api/v1/tokens'], ['delete', '/api/v1/tokens/{id}'], ['get', '/api/v1/me'],

@@ -49,6 +49,8 @@ for (const kind of testDatabaseKinds()) {
       database = await kind.open();
       db = database.db;
       app = await testServer(database, { PUBLIC_URL: 'http://community.test' });
+      // These accounts post many times a minute; the per-account posting limits are tested in test/moderation.
+      await db.insertInto('settings').values({ key: 'moderation.limits', value: JSON.stringify({ newPerMinute: 0, newPerHour: 0, trustedPerMinute: 0, trustedPerHour: 0 }) }).execute();
       member = await makeUser(db, [], 'att_member');
       employee = await makeUser(db, ['employee'], 'att_employee');
       moderator = await makeUser(db, ['moderator'], 'att_moderator');
@@ -208,9 +210,14 @@ for (const kind of testDatabaseKinds()) {
       await saveGuardPolicy(db, { rules: { employee: { phone: 'hold', person: 'hold', email: 'hold', customer_record: 'hold' } } });
       try {
         const text = `${LOG}${CUSTOMER_LINE}`;
+        // A "hold" is not a refusal (issue 13): the draft and its attachment go to the review queue.
+        const queued = await counts();
         const first = await as.att_employee!.postMultipart(`/t/${topicId}/replies`, { body: 'Attached the call notes; can this go out?' }, [{ name: 'call-notes.txt', content: text }], topicUrl);
-        assert.equal(first.statusCode, 422);
-        assert.match(first.body, /needs a review by the community team/);
+        assert.equal(first.statusCode, 202);
+        assert.match(first.body, /confidentiality guard asks the community team to review/);
+        assert.deepEqual(await counts(), { posts: queued.posts, attachments: queued.attachments + 1 });
+        const auto = await db.selectFrom('held_drafts').select(['id', 'reason']).orderBy('id', 'desc').executeTakeFirstOrThrow();
+        assert.equal(auto.reason, 'guard');
         // "Send to the community team" from the re-shown form: the kept attachment goes with it.
         const before = await counts();
         const sent = await as.att_employee!.postMultipart(`/t/${topicId}/replies`, { body: 'Attached the call notes; can this go out?', kept_name: 'call-notes.txt', kept_text: text.replace(/\n/g, '\r\n'), askTeam: '1' }, [], topicUrl);
@@ -228,7 +235,8 @@ for (const kind of testDatabaseKinds()) {
         // Held attachments are not downloadable as public files.
         assert.equal((await app.inject({ url: `/attachments/${heldFiles[0]!.id}/x` })).statusCode, 404);
 
-        const approve = await as.att_moderator!.post(`/moderation/held/${held.id}`, { decision: 'approve' }, `/moderation/held/${held.id}`);
+        // A draft with guard findings is published unmasked only when the moderator confirms it (issue 13).
+        const approve = await as.att_moderator!.post(`/moderation/held/${held.id}`, { decision: 'approve', confirm_unmasked: '1' }, `/moderation/held/${held.id}`);
         assert.equal(approve.statusCode, 303, approve.body);
         const decided = await db.selectFrom('held_drafts').select(['status', 'published_post_id']).where('id', '=', held.id).executeTakeFirstOrThrow();
         assert.equal(decided.status, 'approved');

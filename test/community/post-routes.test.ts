@@ -72,7 +72,11 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await agents.emp_eli!.get(`/p/${post.id}/edit`)).statusCode, 403, 'employees edit only their own posts');
       const edited = await ann.post(`/p/${post.id}/edit`, { title: 'Wi-Fi drops every evening at 8pm', body: 'Since **Tuesday**, around 8pm.', reason: 'wrong day' }, `/p/${post.id}/edit`);
       assert.equal(edited.statusCode, 303);
-      const history = await app.inject({ url: `/p/${post.id}/revisions` });
+      // Earlier versions are for the author and staff (issue 13); visitors see the current text only.
+      const publicHistory = await app.inject({ url: `/p/${post.id}/revisions` });
+      assert.equal(publicHistory.statusCode, 200);
+      assert.doesNotMatch(publicHistory.body, /Monday/);
+      const history = await ann.get(`/p/${post.id}/revisions`);
       assert.equal(history.statusCode, 200);
       assert.match(history.body, /Version 2 · asker ann/);
       assert.match(history.body, /Reason: wrong day/);

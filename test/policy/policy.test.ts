@@ -20,7 +20,7 @@ const subjects: { [A in Action]: unknown[] } = {
   'board.view': boards,
   'board.manage': [null],
   'topic.view': topics,
-  'post.view': topics.flatMap((t) => [{ ...t, postDeleted: false }, { ...t, postDeleted: true }]),
+  'post.view': topics.flatMap((t) => [{ ...t, postDeleted: false }, { ...t, postDeleted: true }, { ...t, postDeleted: false, postHidden: true, authorId: 1 }, { ...t, postDeleted: false, postHidden: true, authorId: 2 }]),
   'topic.create': boards,
   'post.create': topics,
   'answer.accept': topics,
@@ -48,6 +48,13 @@ const subjects: { [A in Action]: unknown[] } = {
   'conversation.report': conversations(),
   'conversation.continueInPrivate': topics,
   'conversation.manage': [null],
+  'post.report': topics.flatMap((t) => [{ ...t, postDeleted: false }, { ...t, postDeleted: true }, { ...t, authorId: 2, postDeleted: false }]),
+  'post.moderate': topics,
+  'post.viewHidden': [{ authorId: 1 }, { authorId: 2 }],
+  'post.viewRevisions': [{ authorId: 1 }, { authorId: 2 }],
+  'staffLog.view': [null],
+  'watchedWords.manage': [null],
+  'user.restrict': [{ id: 1, staff: false }, { id: 2, staff: false }, { id: 99, staff: false }, { id: 99, staff: true }],
 };
 
 function conversations() {

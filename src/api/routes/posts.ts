@@ -12,6 +12,7 @@ import { readers } from '../read.ts';
 import { ATTACHMENT_BODY_LIMIT, attachmentsInput, bodySchema, errors, idParams, ref, titleSchema, type AttachmentInput } from '../schemas.ts';
 import { attachmentsFromApi } from '../../attachments/api-input.ts';
 import { changedPostsTopic } from '../../community/changed-posts-topic.ts';
+import { reportPost } from '../../moderation/report-post.ts';
 
 const tags = ['Posts'];
 const kudosResponse = {
@@ -58,6 +59,7 @@ export async function postRoutes(app: FastifyInstance, { present }: { present: P
                 required: ['version', 'editor', 'at', 'reason', 'changes'],
               },
             },
+            restricted: { type: 'boolean', description: 'True when the post was edited but earlier versions are for its author and staff only: `versions` is empty and `original` is the current text.' },
           },
           required: ['postId', 'markdown', 'original', 'versions'],
         },
@@ -71,6 +73,7 @@ export async function postRoutes(app: FastifyInstance, { present }: { present: P
       markdown: h.post.body_markdown,
       original: { at: iso(h.original.at)!, markdown: h.original.text },
       versions: h.versions.map((v) => ({ ...v, at: iso(v.at)! })),
+      restricted: h.restricted,
     };
   });
 
@@ -123,6 +126,25 @@ export async function postRoutes(app: FastifyInstance, { present }: { present: P
   }, async (request) => {
     const { topicDeleted } = await deletePost(db, signedIn(request), request.params.id);
     return { id: request.params.id, deleted: true, topicDeleted };
+  });
+
+  // Reporting a post (issue 13): the same use case as the Report form.
+  app.post<{ Params: { id: number }; Body: { reason: string; detail?: string } }>('/posts/:id/reports', {
+    schema: {
+      tags, security: security.any, summary: 'Report someone else\'s post to the moderators (once per post: again is 409)',
+      description: 'Reasons: off_topic, inappropriate, spam, personal_data, other (other needs `detail`). Enough reports from trusted members hide the post until reviewed; the reporter is e-mailed the outcome.',
+      params: idParams,
+      body: {
+        type: 'object',
+        properties: { reason: { type: 'string', enum: ['off_topic', 'inappropriate', 'spam', 'personal_data', 'other'] }, detail: { type: 'string', maxLength: 1000 } },
+        required: ['reason'],
+        additionalProperties: false,
+      },
+      response: { 201: { type: 'object', properties: { reportId: { type: 'integer' }, hidden: { type: 'boolean' } }, required: ['reportId', 'hidden'] }, ...errors(400, 401, 403, 404, 409) },
+    },
+  }, async (request, reply) => {
+    const result = await reportPost(db, signedIn(request), { postId: request.params.id, reason: request.body.reason, ...(request.body.detail !== undefined ? { detail: request.body.detail } : {}), hideThreshold: app.config.REPORTS_TO_HIDE });
+    return reply.code(201).send(result);
   });
 
   app.put<{ Params: { id: number } }>('/posts/:id/kudos', {

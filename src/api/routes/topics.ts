@@ -1,7 +1,6 @@
 // Topics: open one (question or discussion), read one page of it, reply, moderate.
 import type { FastifyInstance } from 'fastify';
-import { createReply } from '../../community/create-reply.ts';
-import { createTopic } from '../../community/create-topic.ts';
+import { isHeld, publishReplyOrHold, publishTopicOrHold } from '../../moderation/post-or-hold.ts';
 import { moderateTopic } from '../../community/moderate-topic.ts';
 import { signedIn, security } from '../auth.ts';
 import type { Presenter } from '../present.ts';
@@ -12,6 +11,13 @@ import { attachmentsFromApi } from '../../attachments/api-input.ts';
 import { changedOnlyTopic } from '../../web/anonymous-cache.ts';
 
 const tags = ['Topics'];
+// A draft held for review (the guard's "hold", a new member's first posts, a watched word): queued, not public.
+const heldResponse = {
+  description: 'Held for review by the community team: not public yet; the author is e-mailed the outcome.',
+  type: 'object',
+  properties: { held: { type: 'object', properties: { id: { type: 'integer' }, reason: { type: 'string', enum: ['guard', 'first_post', 'watched_word'] }, message: { type: 'string' } }, required: ['id', 'reason', 'message'] } },
+  required: ['held'],
+} as const;
 
 export async function topicRoutes(app: FastifyInstance, { present }: { present: Presenter }): Promise<void> {
   const db = app.database.db;
@@ -36,13 +42,14 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
         required: ['kind', 'title', 'body'],
         additionalProperties: false,
       },
-      response: { 201: ref('TopicPage'), ...errors(400, 401, 403, 404, 413, 415, 422) },
+      response: { 201: ref('TopicPage'), 202: heldResponse, ...errors(400, 401, 403, 404, 413, 415, 422) },
     },
   }, async (request, reply) => {
     const actor = signedIn(request);
     const { kind, title, body, tags: topicTags } = request.body;
     const attachments = attachmentsFromApi(request.body.attachments);
-    const created = await createTopic(db, actor, { boardSlug: request.params.slug, kind, title, body, tags: topicTags ?? [], attachments });
+    const created = await publishTopicOrHold(db, actor, { boardSlug: request.params.slug, kind, title, body, tags: topicTags ?? [], attachments });
+    if (isHeld(created)) return reply.code(202).send(created);
     changedOnlyTopic(request, created.id);
     app.notifyMentions(created.postId);
     return reply.code(201).header('location', present.api(`/topics/${created.id}`)).send(await topicPage(actor, created.id));
@@ -63,12 +70,13 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
       description: 'A locked or closed topic takes no replies (403), except from moderators and community managers.',
       params: idParams,
       body: { type: 'object', properties: { body: bodySchema, attachments: attachmentsInput }, required: ['body'], additionalProperties: false },
-      response: { 201: { type: 'object', properties: { post: ref('Post') }, required: ['post'] }, ...errors(400, 401, 403, 404, 413, 415, 422) },
+      response: { 201: { type: 'object', properties: { post: ref('Post') }, required: ['post'] }, 202: heldResponse, ...errors(400, 401, 403, 404, 413, 415, 422) },
     },
   }, async (request, reply) => {
     const actor = signedIn(request);
     const attachments = attachmentsFromApi(request.body.attachments);
-    const created = await createReply(db, actor, { topicId: request.params.id, body: request.body.body, attachments });
+    const created = await publishReplyOrHold(db, actor, { topicId: request.params.id, body: request.body.body, attachments });
+    if (isHeld(created)) return reply.code(202).send(created);
     changedOnlyTopic(request, request.params.id);
     app.notifyMentions(created.id);
     return reply.code(201).send({ post: await read.post(actor, created.id) });

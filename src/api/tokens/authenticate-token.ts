@@ -27,7 +27,7 @@ export async function authenticateApiToken(db: Kysely<DB>, header: string): Prom
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
     .select(['api_tokens.id as token_id', 'api_tokens.expires_at', 'api_tokens.revoked_at', 'api_tokens.last_used_at',
-      'users.id', 'users.username', 'users.display_name', 'users.email_verified_at'])
+      'users.id', 'users.username', 'users.display_name', 'users.email_verified_at', 'users.suspended_until'])
     .where('api_tokens.token_hash', '=', hashToken(m[1]!))
     .where('users.deleted_at', 'is', null)
     .executeTakeFirst();
@@ -35,6 +35,7 @@ export async function authenticateApiToken(db: Kysely<DB>, header: string): Prom
   if (!row) throw new UserError('This API token is not valid.', 401);
   if (row.revoked_at) throw new UserError('This API token has been revoked.', 401);
   if (row.expires_at && row.expires_at <= now.toISOString()) throw new UserError('This API token has expired.', 401);
+  if (row.suspended_until && row.suspended_until > now.toISOString()) throw new UserError(`This account is suspended until ${row.suspended_until.slice(0, 10)}.`, 403);
   if (!row.last_used_at || Date.parse(row.last_used_at) < now.getTime() - TOUCH_MS) {
     await db.updateTable('api_tokens').set({ last_used_at: now.toISOString() }).where('id', '=', row.token_id).execute();
   }

@@ -127,6 +127,20 @@ function showAttachmentFindings(box, files, result) {
   box.hidden = box.childElementCount === 0;
 }
 
+/** The tone nudge for an employee's reply (the server sends it with the check): a reminder, never a stop. */
+function showTone(box, result) {
+  box.replaceChildren();
+  if (result?.tone) {
+    const p = document.createElement('p');
+    p.textContent = result.tone.message;
+    const which = document.createElement('p');
+    which.className = 'meta';
+    which.textContent = `It reads: ${result.tone.phrases.map((x) => `“${x}”`).join(', ')}`;
+    box.append(p, which);
+  }
+  box.hidden = !result?.tone;
+}
+
 function liveBox(extraClass) {
   const box = document.createElement('div');
   box.className = `findings live${extraClass ? ` ${extraClass}` : ''}`;
@@ -141,6 +155,8 @@ for (const area of document.querySelectorAll('textarea[data-preview]')) {
   const form = area.form;
   const findingsBox = liveBox();
   area.after(findingsBox);
+  const toneBox = liveBox('tone-nudge');
+  findingsBox.after(toneBox);
   const where = form?.action.includes('/topics') ? 'topic' : 'reply';
   const fileInput = form?.querySelector('input[type="file"][name="attachments"]');
   const attachBox = liveBox('attachment-findings');
@@ -198,6 +214,7 @@ for (const area of document.querySelectorAll('textarea[data-preview]')) {
         preview.hidden = typeof rendered?.html !== 'string';
       }
       showFindings(findingsBox, body, checked);
+      showTone(toneBox, checked);
       showAttachmentFindings(attachBox, files, checked);
     } catch {
       // Offline or a hiccup: this is only a convenience; the server checks on submit.

@@ -1,0 +1,93 @@
+// The one review queue (issue 13, point 2): every open item, oldest first, whatever its kind,
+// with why it is there and who claimed it; and one item with what a moderator needs to decide.
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { authorize, type Actor } from '../policy/policy.ts';
+import { NotFoundError } from '../shared/errors.ts';
+import type { ReviewFinding } from './queue-items.ts';
+import { REPORT_REASONS } from './report-post.ts';
+
+const REASONS: Record<string, string> = {
+  reported: 'Reported by members',
+  asked: 'Author asked the team',
+  guard: 'Held by the confidentiality guard',
+  first_post: 'First posts of a new member',
+  watched_word: 'Caught by a watched word',
+};
+export const reasonLabel = (r: string): string => REASONS[r] ?? r.replace(/_/g, ' ');
+
+const items = (db: Kysely<DB>) =>
+  db
+    .selectFrom('review_items')
+    .leftJoin('users as claimer', 'claimer.id', 'review_items.claimed_by')
+    .leftJoin('users as decider', 'decider.id', 'review_items.decided_by')
+    .leftJoin('boards', 'boards.id', 'review_items.board_id')
+    .selectAll('review_items')
+    .select(['claimer.display_name as claimer_name', 'decider.display_name as decider_name', 'boards.name as board_name']);
+
+type ItemRow = Awaited<ReturnType<ReturnType<typeof items>['execute']>>[number];
+
+/** What each item is about, in a line: a draft's title or topic, a post's topic and author. */
+async function describe(db: Kysely<DB>, rows: ItemRow[]) {
+  const draftIds = rows.filter((r) => r.kind === 'draft').map((r) => r.subject_id);
+  const postIds = rows.filter((r) => r.kind === 'post').map((r) => r.subject_id);
+  const drafts = draftIds.length
+    ? await db.selectFrom('held_drafts').innerJoin('users', 'users.id', 'held_drafts.author_id').leftJoin('topics', 'topics.id', 'held_drafts.topic_id')
+      .select(['held_drafts.id', 'held_drafts.title', 'topics.title as topic_title', 'users.display_name as author']).where('held_drafts.id', 'in', draftIds).execute()
+    : [];
+  const posts = postIds.length
+    ? await db.selectFrom('posts').innerJoin('topics', 'topics.id', 'posts.topic_id').innerJoin('users', 'users.id', 'posts.user_id')
+      .select(['posts.id', 'posts.post_number', 'posts.hidden_at', 'topics.title as topic_title', 'users.display_name as author']).where('posts.id', 'in', postIds).execute()
+    : [];
+  const reports = postIds.length
+    ? await db.selectFrom('post_reports').select(['post_id', 'reason']).where('post_id', 'in', postIds).where('outcome', 'is', null).execute()
+    : [];
+  const d = new Map(drafts.map((x) => [x.id, x]));
+  const p = new Map(posts.map((x) => [x.id, x]));
+  return rows.map((r) => {
+    const findings = JSON.parse(r.findings) as ReviewFinding[];
+    const base = { ...r, findings, why: reasonLabel(r.reason), findingTypes: [...new Set(findings.map((f) => f.type.replace(/_/g, ' ')))] };
+    if (r.kind === 'draft') {
+      const x = d.get(r.subject_id);
+      return { ...base, href: `/moderation/held/${r.subject_id}`, what: x ? (x.title ?? `Reply in ${x.topic_title ?? 'a topic'}`) : 'A draft', author: x?.author ?? '', reports: [] as string[], hidden: false };
+    }
+    if (r.kind === 'post') {
+      const x = p.get(r.subject_id);
+      const mine = reports.filter((q) => q.post_id === r.subject_id).map((q) => REPORT_REASONS[q.reason as keyof typeof REPORT_REASONS] ?? q.reason);
+      return { ...base, href: `/moderation/items/${r.id}`, what: x ? `Post #${x.post_number} in ${x.topic_title}` : 'A post', author: x?.author ?? '', reports: mine, hidden: !!x?.hidden_at };
+    }
+    return { ...base, href: `/moderation/items/${r.id}`, what: `${r.kind} ${r.subject_id}`, author: '', reports: [] as string[], hidden: false };
+  });
+}
+
+export async function listReviewQueue(db: Kysely<DB>, actor: Actor) {
+  authorize(actor, 'queue.review', null);
+  const open = await items(db).where('review_items.status', '=', 'open').orderBy('review_items.created_at').orderBy('review_items.id').limit(200).execute();
+  const done = await items(db).where('review_items.status', '=', 'done').orderBy('review_items.decided_at', 'desc').limit(30).execute();
+  return { open: await describe(db, open), done: await describe(db, done) };
+}
+
+/** A reported post's item: the post (whatever its state), the open and decided reports. */
+export async function showReviewItem(db: Kysely<DB>, actor: Actor, id: number) {
+  authorize(actor, 'queue.review', null);
+  const row = await items(db).where('review_items.id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError('No such review item');
+  const [item] = await describe(db, [row]);
+  let post = null;
+  let reports: { reason: string; detail: string; reporter: string; created_at: string; outcome: string | null }[] = [];
+  if (row.kind === 'post') {
+    post = await db.selectFrom('posts').innerJoin('topics', 'topics.id', 'posts.topic_id').innerJoin('users', 'users.id', 'posts.user_id')
+      .select(['posts.id', 'posts.post_number', 'posts.body_markdown', 'posts.body_html', 'posts.hidden_at', 'posts.deleted_at', 'posts.topic_id', 'topics.slug', 'topics.title as topic_title', 'users.display_name as author', 'users.username'])
+      .where('posts.id', '=', row.subject_id).executeTakeFirst() ?? null;
+    reports = (await db.selectFrom('post_reports').innerJoin('users', 'users.id', 'post_reports.reporter_id')
+      .select(['post_reports.reason', 'post_reports.detail', 'post_reports.created_at', 'post_reports.outcome', 'users.display_name as reporter'])
+      .where('post_reports.post_id', '=', row.subject_id).orderBy('post_reports.id').execute())
+      .map((r) => ({ ...r, reason: REPORT_REASONS[r.reason as keyof typeof REPORT_REASONS] ?? r.reason }));
+  }
+  return { item: item!, post, reports };
+}
+
+/** The open review item of a held draft, if any (for the draft's page: claim and who claimed it). */
+export async function itemOfDraft(db: Kysely<DB>, draftId: number) {
+  return items(db).where('review_items.kind', '=', 'draft').where('review_items.subject_id', '=', draftId).orderBy('review_items.id', 'desc').executeTakeFirst();
+}

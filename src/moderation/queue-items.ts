@@ -1,0 +1,68 @@
+// The review queue's item model (issue 13, point 2): what kind of thing waits (kind), which one
+// (subject id), and why (reason). Any part of Parley can queue an item with enqueueReview; the
+// queue page and the decisions read it. Kinds known today: 'post' (a published post, e.g.
+// reported) and 'draft' (a held_drafts row: asked the team, held by the guard, a new member's
+// first posts, watched words).
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { nowIso } from '../shared/clock.ts';
+
+export interface ReviewFinding {
+  type: string;
+  field: string;
+  start: number;
+  end: number;
+  reason: string;
+  attachment?: number;
+  attachmentName?: string;
+}
+
+export interface EnqueueInput {
+  kind: string;
+  subjectId: number;
+  boardId?: number | null;
+  reason: string;
+  detail?: string;
+  findings?: ReviewFinding[];
+}
+
+/** Queues an item, unless the same subject already waits for the same reason (then returns that one). */
+export async function enqueueReview(db: Kysely<DB>, input: EnqueueInput): Promise<{ id: number; created: boolean }> {
+  const open = await db
+    .selectFrom('review_items')
+    .select('id')
+    .where('kind', '=', input.kind)
+    .where('subject_id', '=', input.subjectId)
+    .where('reason', '=', input.reason)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  if (open) return { id: open.id, created: false };
+  const row = await db
+    .insertInto('review_items')
+    .values({
+      kind: input.kind,
+      subject_id: input.subjectId,
+      board_id: input.boardId ?? null,
+      reason: input.reason,
+      detail: (input.detail ?? '').slice(0, 2000),
+      findings: JSON.stringify((input.findings ?? []).map(({ type, field, start, end, reason, attachment, attachmentName }) => ({ type, field, start, end, reason, attachment, attachmentName }))),
+      status: 'open',
+      claimed_by: null,
+      claimed_at: null,
+      decided_by: null,
+      decision: null,
+      decision_reason: '',
+      created_at: nowIso(),
+      decided_at: null,
+      reminded_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, created: true };
+}
+
+/** Open items, for the header's "Review (N)". */
+export async function countOpenReviews(db: Kysely<DB>): Promise<number> {
+  const row = await db.selectFrom('review_items').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'open').executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

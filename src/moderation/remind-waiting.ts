@@ -1,0 +1,50 @@
+// The community team hears by e-mail when an item has waited in the review queue longer than
+// REVIEW_REMIND_MINUTES (issue 13, point 3). Each item is announced once: the conditional update
+// of reminded_at decides, so several server processes never send the same reminder twice.
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import { nowIso } from '../shared/clock.ts';
+import { reasonLabel } from './list-queue.ts';
+
+export async function remindWaitingReviews(db: Kysely<DB>, mailer: Mailer, siteUrl: string, minutes: number, now = Date.now()): Promise<number> {
+  if (minutes <= 0) return 0;
+  const before = new Date(now - minutes * 60_000).toISOString();
+  const waiting = await db.selectFrom('review_items').select(['id', 'reason', 'created_at']).where('status', '=', 'open').where('reminded_at', 'is', null).where('created_at', '<=', before).orderBy('id').limit(100).execute();
+  const mine: typeof waiting = [];
+  for (const item of waiting) {
+    const r = await db.updateTable('review_items').set({ reminded_at: nowIso() }).where('id', '=', item.id).where('reminded_at', 'is', null).executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 1) mine.push(item);
+  }
+  if (!mine.length) return 0;
+  const team = await db
+    .selectFrom('users')
+    .innerJoin('user_roles', 'user_roles.user_id', 'users.id')
+    .select(['users.email', 'users.display_name'])
+    .distinct()
+    .where('user_roles.role', 'in', ['moderator', 'community_manager'])
+    .where('users.deleted_at', 'is', null)
+    .where('users.email', 'is not', null)
+    .execute();
+  const lines = mine.map((i) => `- ${reasonLabel(i.reason)}, waiting since ${i.created_at}: ${siteUrl}/moderation/items/${i.id}`).join('\n');
+  for (const person of team) {
+    await mailer.send({
+      to: person.email!,
+      subject: `Review queue: ${mine.length} item${mine.length === 1 ? '' : 's'} waiting longer than ${minutes} minutes`,
+      text: `Hello ${person.display_name},\n\nThese items have waited in the review queue for more than ${minutes} minutes:\n\n${lines}\n\nThe queue: ${siteUrl}/moderation/queue\n`,
+    });
+  }
+  return mine.length;
+}
+
+/** Checks once a minute while the server runs (a mail failure is logged, never fatal). */
+export function startReviewReminders(app: FastifyInstance): void {
+  const minutes = app.config.REVIEW_REMIND_MINUTES;
+  if (minutes <= 0 || app.config.NODE_ENV === 'test') return;
+  const timer = setInterval(() => {
+    remindWaitingReviews(app.database.db, app.mailer, app.config.publicUrl, minutes).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'review reminders failed'));
+  }, 60_000);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
+}
