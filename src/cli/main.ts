@@ -14,6 +14,8 @@ import { changeRole, parseRole } from '../accounts/change-role.ts';
 import { findUserByLogin, rolesOf } from '../accounts/find-user.ts';
 import { readSecret } from './read-secret.ts';
 import { registerGuardCommands } from '../confidentiality/cli.ts';
+import { backupDatabase } from '../operations/backup-database.ts';
+import { restoreDatabase } from '../operations/restore-database.ts';
 
 // Output piped into a command that stops reading (`parley guard scan --jsonl big.jsonl | head`):
 // stop quietly, as other command-line tools do, instead of crashing on EPIPE.
@@ -180,6 +182,54 @@ user
   );
 
 registerGuardCommands(program, withDatabase);
+
+/** A progress bar in pages for backup and restore; started at the first report. */
+function pageProgress(label: string) {
+  const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {percentage}% {value}/{total} pages`, hideCursor: true }, cliProgress.Presets.shades_classic);
+  let started = false;
+  return {
+    update(done: number, total: number) {
+      if (!started) (bar.start(total, 0), (started = true));
+      bar.setTotal(total);
+      bar.update(done);
+    },
+    stop() {
+      if (started) (bar.stop(), (started = false));
+    },
+  };
+}
+
+program
+  .command('backup')
+  .description('copy the SQLite database to FILE while Parley runs (consistent; on PostgreSQL use pg_dump, see the README)')
+  .argument('<file>', 'the backup file to write (must not exist)')
+  .action(async (file: string) => {
+    const progress = pageProgress('Backing up');
+    try {
+      const r = await backupDatabase(loadConfig().DATABASE_URL, file, progress.update);
+      progress.stop();
+      process.stdout.write(`Backed up ${r.pages} pages (${(r.bytes / 1024 / 1024).toFixed(1)} MiB) to ${r.file}\n`);
+    } finally {
+      progress.stop();
+    }
+  });
+
+program
+  .command('restore')
+  .description('replace the SQLite database with a backup made by `parley backup` (stop Parley first)')
+  .argument('<file>', 'the backup file')
+  .option('--force', 'replace a database that already holds data')
+  .action(async (file: string, opts: { force?: boolean }) => {
+    const progress = pageProgress('Restoring');
+    try {
+      const r = await restoreDatabase(loadConfig().DATABASE_URL, file, { force: opts.force === true, onProgress: progress.update });
+      progress.stop();
+      const migrated = r.migrated.length ? `; applied ${r.migrated.length} newer migration(s)` : '';
+      process.stdout.write(`Restored ${r.rows.users ?? 0} users, ${r.rows.posts ?? 0} posts, ${r.rows.guard_documents ?? 0} registered documents (${r.pages} pages)${migrated}\n`);
+    } finally {
+      progress.stop();
+    }
+  });
 
 function printDemoLogins(logins: DemoLogin[]): void {
   if (logins.length === 0) return;
