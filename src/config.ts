@@ -82,6 +82,8 @@ const schema = z.object({
     }),
   // SQLite's fsync policy in WAL mode: normal (default) may lose the last commits on power loss, full does not.
   SQLITE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
+  // On SIGTERM/SIGINT: seconds for requests in flight to finish before their connections are cut.
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
 }).superRefine((c, ctx) => {
   const oidc = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
   const set = oidc.filter((k) => c[k]);

@@ -55,13 +55,14 @@ program
     } else {
       // The primary prepares the database once, then each worker serves on the shared port.
       const demoLogins = await prepareDatabase(config);
-      const started = await startWorkers(workers, pino({ level: config.LOG_LEVEL }));
+      const started = await startWorkers(workers, pino({ level: config.LOG_LEVEL }), { shutdownTimeoutSeconds: config.SHUTDOWN_TIMEOUT_SECONDS });
       running = { ...started, describe: describeDatabase(config.DATABASE_URL), demoLogins };
     }
     printDemoLogins(running.demoLogins);
     const processes = workers === 1 ? '' : ` with ${workers} worker processes`;
     process.stdout.write(`\nParley is running on ${running.describe.replace(/^SQLite /, 'SQLite file ')}${processes}\nBrowse to ${running.url}/\n\n`);
-    stopOnSignal(() => running.stop());
+    // A clustered primary waits for its workers, which each have the full time (primary.ts).
+    stopOnSignal(() => running.stop(), config.SHUTDOWN_TIMEOUT_SECONDS + (workers === 1 ? 0 : 5));
   });
 
 /** A worker of a clustered server: serves until the primary stops it (or goes away). */
@@ -77,16 +78,28 @@ async function startWorker(config: Config): Promise<void> {
     process.exit(1);
   }
   reportToPrimary({ parleyWorker: 'listening', url: running.url });
-  const stop = stopOnSignal(() => running.stop());
+  const stop = stopOnSignal(() => running.stop(), config.SHUTDOWN_TIMEOUT_SECONDS);
   process.on('disconnect', stop);
 }
 
-function stopOnSignal(stop: () => Promise<void>): () => void {
+/**
+ * Graceful shutdown on SIGINT/SIGTERM: stop() finishes the requests in flight within
+ * SHUTDOWN_TIMEOUT_SECONDS (then cuts them and rejects: exit 1). Should closing itself hang
+ * (a database that does not answer), the process ends a few seconds after the deadline anyway.
+ */
+function stopOnSignal(stop: () => Promise<void>, timeoutSeconds: number): () => void {
   let stopping = false;
   const once = () => {
     if (stopping) return;
     stopping = true;
-    stop().then(() => process.exit(0), () => process.exit(1));
+    setTimeout(() => process.exit(1), (timeoutSeconds + 5) * 1000).unref();
+    stop().then(
+      () => process.exit(0),
+      (err: Error) => {
+        process.stderr.write(`parley: ${err.message}\n`);
+        process.exit(1);
+      },
+    );
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, once);
   return once;

@@ -43,7 +43,9 @@ const HEALTHY_AFTER_MS = 10_000;
  * Forks `count` workers running this same command and resolves once all of them listen;
  * rejects (and stops the others) if one fails to start.
  */
-export function startWorkers(count: number, log: Logger): Promise<RunningWorkers> {
+export function startWorkers(count: number, log: Logger, opts: { shutdownTimeoutSeconds?: number } = {}): Promise<RunningWorkers> {
+  // A worker given SIGTERM has SHUTDOWN_TIMEOUT_SECONDS to finish its requests and a few more to close.
+  const killAfterMs = ((opts.shutdownTimeoutSeconds ?? 10) + 5) * 1000;
   const workers = new Map<number, Worker>();
   let stopping = false;
   let started = false;
@@ -102,7 +104,7 @@ export function startWorkers(count: number, log: Logger): Promise<RunningWorkers
           (w) =>
             new Promise<void>((done) => {
               // Each worker closes its server (finishing requests, flushing view counts) and exits.
-              const timer = setTimeout(() => w.process.kill('SIGKILL'), 10_000);
+              const timer = setTimeout(() => w.process.kill('SIGKILL'), killAfterMs);
               w.once('exit', () => (clearTimeout(timer), done()));
               w.process.kill('SIGTERM');
             }),

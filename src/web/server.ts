@@ -43,6 +43,7 @@ import { UserError } from '../shared/errors.ts';
 import { viewHelpers } from './view-helpers.ts';
 import { csrfHmacKey, csrfSessionBinder, csrfSessionBinding } from './csrf-session.ts';
 import { views } from './views.ts';
+import { readinessRoutes } from '../operations/readiness.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -192,6 +193,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   app.setNotFoundHandler(async (_request, reply) => sendError(reply, 404, 'There is nothing at this address.'));
 
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ ok: true }));
+  await app.register(readinessRoutes);
   await app.register(accountRoutes);
   await app.register(settingsRoutes);
   await app.register(adminRoutes);
