@@ -84,6 +84,8 @@ const schema = z.object({
   SQLITE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
   // On SIGTERM/SIGINT: seconds for requests in flight to finish before their connections are cut.
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  // Serves Prometheus metrics at /metrics to requests carrying "Authorization: Bearer <this>"; unset: no /metrics.
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 }).superRefine((c, ctx) => {
   const oidc = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
   const set = oidc.filter((k) => c[k]);

@@ -44,6 +44,7 @@ import { viewHelpers } from './view-helpers.ts';
 import { csrfHmacKey, csrfSessionBinder, csrfSessionBinding } from './csrf-session.ts';
 import { views } from './views.ts';
 import { readinessRoutes } from '../operations/readiness.ts';
+import { installMetrics } from '../operations/metrics.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -194,6 +195,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
 
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ ok: true }));
   await app.register(readinessRoutes);
+  installMetrics(app);
   await app.register(accountRoutes);
   await app.register(settingsRoutes);
   await app.register(adminRoutes);
