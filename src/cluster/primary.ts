@@ -8,6 +8,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { isBusMessage } from './bus.ts';
 import { countRateLimits } from './rate-limit-store.ts';
+import { answerMetricsRequest, isMetricsMessage } from '../operations/cluster-metrics.ts';
 
 /** What a worker tells the primary about its start-up. */
 export type WorkerReport = { parleyWorker: 'listening'; url: string } | { parleyWorker: 'failed'; message: string };
@@ -67,6 +68,7 @@ export function startWorkers(count: number, log: Logger, opts: { shutdownTimeout
       workers.set(index, worker);
       worker.on('message', (m: unknown) => {
         if (rateLimits(worker, m)) return;
+        if (isMetricsMessage(m)) return answerMetricsRequest(worker, m);
         if (isBusMessage(m)) {
           for (const other of workers.values()) if (other !== worker && other.isConnected()) other.send(m);
           return;

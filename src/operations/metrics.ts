@@ -1,11 +1,13 @@
 // Prometheus metrics at /metrics (prom-client), when METRICS_TOKEN is set, for scrapers that
 // send it as a bearer token. Labels are bounded sets (route patterns, never URLs; decision and
-// finding types, never values), so no personal data and no unbounded series. Counts are this
-// process's: with WORKERS > 1 a scrape is answered by one worker (see the README).
+// finding types, never values), so no personal data and no unbounded series. With WORKERS > 1
+// a scrape shows the whole server, gathered by the primary (cluster-metrics.ts).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import client from 'prom-client';
 import { onGuardDecision } from '../confidentiality/audit.ts';
+import { isWorker } from '../cluster/primary.ts';
+import { metricsOfAllWorkers, reportToAggregation } from './cluster-metrics.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -16,6 +18,8 @@ export function installMetrics(app: FastifyInstance): void {
   const expected = digest(token);
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'parley_' });
+  const clustered = isWorker();
+  if (clustered) reportToAggregation(registry);
 
   const requests = new client.Counter({ name: 'parley_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
   const latency = new client.Histogram({
@@ -49,6 +53,8 @@ export function installMetrics(app: FastifyInstance): void {
     name: 'parley_page_cache_hit_ratio',
     help: "Share of cacheable visitor page views served from the page cache since start",
     registers: [registry],
+    // Clustered: the mean of the workers' ratios (rate() of the two counters gives the exact one).
+    aggregator: 'average',
     collect() {
       const { hits, misses } = app.pageCacheStats();
       this.set(hits + misses === 0 ? 0 : hits / (hits + misses));
@@ -70,6 +76,7 @@ export function installMetrics(app: FastifyInstance): void {
     if (!given || !timingSafeEqual(digest(given), expected)) {
       return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').header('cache-control', 'no-store').send({ error: 'Send METRICS_TOKEN as a bearer token' });
     }
-    return reply.header('content-type', registry.contentType).header('cache-control', 'no-store').send(await registry.metrics());
+    const text = clustered ? await metricsOfAllWorkers() : await registry.metrics();
+    return reply.header('content-type', registry.contentType).header('cache-control', 'no-store').send(text);
   });
 }

@@ -155,3 +155,36 @@ describe('graceful shutdown of parley start', () => {
     }
   });
 });
+
+describe('a clustered parley start (WORKERS=2)', () => {
+  test('/metrics counts every worker; SIGTERM lets a request in flight finish and the whole server exits 0', async () => {
+    const { url, token, topicId } = await installation();
+    const metricsToken = 'a-long-enough-metrics-token-42';
+    const server = await startParley({ DATABASE_URL: url, WORKERS: '2', SHUTDOWN_TIMEOUT_SECONDS: '20', METRICS_TOKEN: metricsToken });
+    try {
+      // New connections each time, so that Node's cluster hands them to both workers in turn.
+      const N = 30;
+      for (let i = 0; i < N; i++) assert.equal((await fetch(`${server.base}/healthz`, { headers: { connection: 'close' } })).status, 200);
+      const metrics = await (await fetch(`${server.base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}`, connection: 'close' } })).text();
+      const line = metrics.split('\n').find((l) => l.startsWith('parley_http_requests_total{method="GET",route="/healthz",status="200"}'));
+      assert.equal(Number(line?.split(' ').at(-1)), N, `the sum over both workers:\n${line}`);
+
+      const text = 'Posted to a clustered server while it was being stopped.';
+      const request = slowRequest(server.base, `/api/v1/topics/${topicId}/replies`, token, JSON.stringify({ body: text }));
+      await sleep(500);
+      server.child.kill('SIGTERM');
+      await sleep(1000);
+      assert.equal(server.child.exitCode, null, 'still running while a request is in flight');
+      request.finish();
+      const response = await request.response;
+      assert.match(response, /^HTTP\/1\.1 201 /, response);
+      assert.equal(await server.exit, 0, server.output());
+      const database = await openDatabase(url);
+      const stored = await database.db.selectFrom('posts').select('id').where('body_markdown', '=', text).execute();
+      await database.close();
+      assert.equal(stored.length, 1);
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  });
+});
