@@ -52,12 +52,37 @@ export async function startParley(config: Config, opts: StartOptions = {}): Prom
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
-    // The database closes after the server: plugins' onClose hooks (view counts) still write.
     const server = app;
-    return { app, database, url, demoLogins, stop: async () => { await server.close(); await database.close(); } };
+    return { app, database, url, demoLogins, stop: () => stopGracefully(server, database, config.SHUTDOWN_TIMEOUT_SECONDS * 1000) };
   } catch (err) {
     await app?.close().catch(() => {});
     await database.close().catch(() => {});
     throw err;
   }
+}
+
+export class ShutdownTimeoutError extends Error {
+  override name = 'ShutdownTimeoutError';
+}
+
+/**
+ * Stops one server process: no new connections (and 503 to new requests on kept-alive ones),
+ * requests in flight finish, idle connections close; then the database closes, after the
+ * server, as plugins' onClose hooks (view counts) still write. Requests still running after
+ * `timeoutMs` have their connections cut, so the process always ends: it then rejects.
+ */
+export async function stopGracefully(app: FastifyInstance, database: Database, timeoutMs: number): Promise<void> {
+  let cut = false;
+  const timer = setTimeout(() => {
+    cut = true;
+    app.log.warn({ timeoutMs }, 'requests still running at the shutdown deadline; closing their connections');
+    app.server.closeAllConnections();
+  }, timeoutMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(timer);
+    await database.close();
+  }
+  if (cut) throw new ShutdownTimeoutError(`requests were still running after ${timeoutMs / 1000} s (SHUTDOWN_TIMEOUT_SECONDS)`);
 }

@@ -109,6 +109,10 @@ const schema = z.object({
   // (0: reports never hide), and minutes an open review item waits before the team is e-mailed (0: never).
   REPORTS_TO_HIDE: z.coerce.number().int().min(0).max(1000).default(3),
   REVIEW_REMIND_MINUTES: z.coerce.number().int().min(0).max(100_000).default(60),
+  // On SIGTERM/SIGINT: seconds for requests in flight to finish before their connections are cut.
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  // Serves Prometheus metrics at /metrics to requests carrying "Authorization: Bearer <this>"; unset: no /metrics.
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 }).superRefine((c, ctx) => {
   const oidc = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
   const set = oidc.filter((k) => c[k]);

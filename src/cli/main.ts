@@ -16,6 +16,8 @@ import { findUserByLogin, rolesOf } from '../accounts/find-user.ts';
 import { readSecret } from './read-secret.ts';
 import { registerGuardCommands } from '../confidentiality/cli.ts';
 import { registerSearchCommands } from '../search/cli.ts';
+import { backupDatabase } from '../operations/backup-database.ts';
+import { restoreDatabase } from '../operations/restore-database.ts';
 
 // Output piped into a command that stops reading (`parley guard scan --jsonl big.jsonl | head`):
 // stop quietly, as other command-line tools do, instead of crashing on EPIPE.
@@ -55,13 +57,14 @@ program
     } else {
       // The primary prepares the database once, then each worker serves on the shared port.
       const demoLogins = await prepareDatabase(config);
-      const started = await startWorkers(workers, pino({ level: config.LOG_LEVEL }));
+      const started = await startWorkers(workers, pino({ level: config.LOG_LEVEL }), { shutdownTimeoutSeconds: config.SHUTDOWN_TIMEOUT_SECONDS });
       running = { ...started, describe: describeDatabase(config.DATABASE_URL), demoLogins };
     }
     printDemoLogins(running.demoLogins);
     const processes = workers === 1 ? '' : ` with ${workers} worker processes`;
     process.stdout.write(`\nParley is running on ${running.describe.replace(/^SQLite /, 'SQLite file ')}${processes}\nBrowse to ${running.url}/\n\n`);
-    stopOnSignal(() => running.stop());
+    // A clustered primary waits for its workers, which each have the full time (primary.ts).
+    stopOnSignal(() => running.stop(), config.SHUTDOWN_TIMEOUT_SECONDS + (workers === 1 ? 0 : 5));
   });
 
 /** A worker of a clustered server: serves until the primary stops it (or goes away). */
@@ -77,16 +80,28 @@ async function startWorker(config: Config): Promise<void> {
     process.exit(1);
   }
   reportToPrimary({ parleyWorker: 'listening', url: running.url });
-  const stop = stopOnSignal(() => running.stop());
+  const stop = stopOnSignal(() => running.stop(), config.SHUTDOWN_TIMEOUT_SECONDS);
   process.on('disconnect', stop);
 }
 
-function stopOnSignal(stop: () => Promise<void>): () => void {
+/**
+ * Graceful shutdown on SIGINT/SIGTERM: stop() finishes the requests in flight within
+ * SHUTDOWN_TIMEOUT_SECONDS (then cuts them and rejects: exit 1). Should closing itself hang
+ * (a database that does not answer), the process ends a few seconds after the deadline anyway.
+ */
+function stopOnSignal(stop: () => Promise<void>, timeoutSeconds: number): () => void {
   let stopping = false;
   const once = () => {
     if (stopping) return;
     stopping = true;
-    stop().then(() => process.exit(0), () => process.exit(1));
+    setTimeout(() => process.exit(1), (timeoutSeconds + 5) * 1000).unref();
+    stop().then(
+      () => process.exit(0),
+      (err: Error) => {
+        process.stderr.write(`parley: ${err.message}\n`);
+        process.exit(1);
+      },
+    );
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, once);
   return once;
@@ -202,6 +217,54 @@ user
 
 registerGuardCommands(program, withDatabase);
 registerSearchCommands(program, withDatabase);
+
+/** A progress bar in pages for backup and restore; started at the first report. */
+function pageProgress(label: string) {
+  const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {percentage}% {value}/{total} pages`, hideCursor: true }, cliProgress.Presets.shades_classic);
+  let started = false;
+  return {
+    update(done: number, total: number) {
+      if (!started) (bar.start(total, 0), (started = true));
+      bar.setTotal(total);
+      bar.update(done);
+    },
+    stop() {
+      if (started) (bar.stop(), (started = false));
+    },
+  };
+}
+
+program
+  .command('backup')
+  .description('copy the SQLite database to FILE while Parley runs (consistent; on PostgreSQL use pg_dump, see the README)')
+  .argument('<file>', 'the backup file to write (must not exist)')
+  .action(async (file: string) => {
+    const progress = pageProgress('Backing up');
+    try {
+      const r = await backupDatabase(loadConfig().DATABASE_URL, file, progress.update);
+      progress.stop();
+      process.stdout.write(`Backed up ${r.pages} pages (${(r.bytes / 1024 / 1024).toFixed(1)} MiB) to ${r.file}\n`);
+    } finally {
+      progress.stop();
+    }
+  });
+
+program
+  .command('restore')
+  .description('replace the SQLite database with a backup made by `parley backup` (stop Parley first)')
+  .argument('<file>', 'the backup file')
+  .option('--force', 'replace a database that already holds data')
+  .action(async (file: string, opts: { force?: boolean }) => {
+    const progress = pageProgress('Restoring');
+    try {
+      const r = await restoreDatabase(loadConfig().DATABASE_URL, file, { force: opts.force === true, onProgress: progress.update });
+      progress.stop();
+      const migrated = r.migrated.length ? `; applied ${r.migrated.length} newer migration(s)` : '';
+      process.stdout.write(`Restored ${r.rows.users ?? 0} users, ${r.rows.posts ?? 0} posts, ${r.rows.guard_documents ?? 0} registered documents (${r.pages} pages)${migrated}\n`);
+    } finally {
+      progress.stop();
+    }
+  });
 
 function printDemoLogins(logins: DemoLogin[]): void {
   if (logins.length === 0) return;

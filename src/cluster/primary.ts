@@ -8,6 +8,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { isBusMessage } from './bus.ts';
 import { countRateLimits } from './rate-limit-store.ts';
+import { answerMetricsRequest, isMetricsMessage } from '../operations/cluster-metrics.ts';
 
 /** What a worker tells the primary about its start-up. */
 export type WorkerReport = { parleyWorker: 'listening'; url: string } | { parleyWorker: 'failed'; message: string };
@@ -43,7 +44,9 @@ const HEALTHY_AFTER_MS = 10_000;
  * Forks `count` workers running this same command and resolves once all of them listen;
  * rejects (and stops the others) if one fails to start.
  */
-export function startWorkers(count: number, log: Logger): Promise<RunningWorkers> {
+export function startWorkers(count: number, log: Logger, opts: { shutdownTimeoutSeconds?: number } = {}): Promise<RunningWorkers> {
+  // A worker given SIGTERM has SHUTDOWN_TIMEOUT_SECONDS to finish its requests and a few more to close.
+  const killAfterMs = ((opts.shutdownTimeoutSeconds ?? 10) + 5) * 1000;
   const workers = new Map<number, Worker>();
   let stopping = false;
   let started = false;
@@ -65,6 +68,7 @@ export function startWorkers(count: number, log: Logger): Promise<RunningWorkers
       workers.set(index, worker);
       worker.on('message', (m: unknown) => {
         if (rateLimits(worker, m)) return;
+        if (isMetricsMessage(m)) return answerMetricsRequest(worker, m);
         if (isBusMessage(m)) {
           for (const other of workers.values()) if (other !== worker && other.isConnected()) other.send(m);
           return;
@@ -102,7 +106,7 @@ export function startWorkers(count: number, log: Logger): Promise<RunningWorkers
           (w) =>
             new Promise<void>((done) => {
               // Each worker closes its server (finishing requests, flushing view counts) and exits.
-              const timer = setTimeout(() => w.process.kill('SIGKILL'), 10_000);
+              const timer = setTimeout(() => w.process.kill('SIGKILL'), killAfterMs);
               w.once('exit', () => (clearTimeout(timer), done()));
               w.process.kill('SIGTERM');
             }),

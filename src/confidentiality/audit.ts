@@ -29,6 +29,16 @@ export async function recordGuardDecision(
       decision: entry.decision,
     })
     .execute();
+  for (const listener of decisionListeners) listener(entry.decision, entry.findings);
+}
+
+type DecisionListener = (decision: string, findings: readonly Pick<Finding, 'type'>[]) => void;
+const decisionListeners = new Set<DecisionListener>();
+
+/** Told of every decision recorded by this process (metrics); returns a function that stops it. */
+export function onGuardDecision(listener: DecisionListener): () => void {
+  decisionListeners.add(listener);
+  return () => decisionListeners.delete(listener);
 }
 
 export async function listGuardDecisions(db: Kysely<DB>, limit = 100) {

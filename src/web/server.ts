@@ -55,6 +55,8 @@ import { views } from './views.ts';
 import { rejectBadInput } from './bad-input.ts';
 import { recordRoutes } from './route-table.ts';
 import { configureImages } from '../shared/markdown.ts';
+import { readinessRoutes } from '../operations/readiness.ts';
+import { installMetrics } from '../operations/metrics.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -225,6 +227,8 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   app.setNotFoundHandler(async (_request, reply) => sendError(reply, 404, 'There is nothing at this address.'));
 
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ ok: true }));
+  await app.register(readinessRoutes);
+  installMetrics(app);
   await app.register(accountRoutes);
   await app.register(settingsRoutes);
   await app.register(adminRoutes);
