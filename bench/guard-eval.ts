@@ -85,7 +85,8 @@ if (positional[0] || heldout) {
       const r = evaluate(all, scan, { knownTypes: FINDING_TYPES, scoredTypes: scored });
       for (const t of r.perType) rows.push(`${'INDEPENDENT'.padEnd(12)} ${split.padEnd(8)} ${t.type.padEnd(22)} ${String(t.gold).padStart(5)} ${String(t.predicted).padStart(5)} ${f3(t.precision).padStart(9)} ${f3(t.recall).padStart(7)}`);
     }
-    examples = examples.concat(sources.get(onlySource ?? '') ? sources.get(onlySource!)!.filter((e) => e.split === split) : []);
+    // --errors shows the selected source's items, or all independent ones.
+    examples = examples.concat(onlySource ? (sources.get(onlySource) ?? []).filter((e) => e.split === split) : all);
   }
   console.log(header);
   console.log(rows.join('\n'));

@@ -189,7 +189,7 @@ export function wordsRegex(words: readonly string[]): RegExp {
 /** Context words per finding type, English + Dutch. */
 export const CONTEXT = {
   phone: wordsRegex([
-    'phone', 'telephone', 'tel', 'mobile', 'cell', 'number', 'call', 'called', 'calling', 'ring', 'rang', 'text', 'sms', 'whatsapp', 'reach', 'dial', 'dialled', 'dialed', 'contact',
+    'phone', 'telephone', 'tel', 'mobile', 'cell', 'desk', 'office', 'landline', 'fax', 'callback', 'call back', 'ph', 'mob', 'tel.', 'hotline', 'extension', 'ext', 'number', 'call', 'called', 'calling', 'ring', 'rang', 'text', 'sms', 'whatsapp', 'reach', 'dial', 'dialled', 'dialed', 'contact',
     'telefoon', 'telefoonnummer', 'mobiel', 'mobiele', 'nummer', 'bel', 'bellen', 'belde', 'gebeld', 'terugbellen', 'bereikbaar', 'op nummer', 'sms', 'nr',
   ]),
   phoneNegative: wordsRegex([

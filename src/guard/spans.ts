@@ -23,6 +23,8 @@ export interface ScanState {
   text: string;
   /** fold(text): lowercased, accent-free, same length as text. */
   lower: string;
+  /** text with full-width digits and plus ("＋１ ６５０") as ASCII, same length: what number detectors read. */
+  norm?: string;
   options: GuardOptions;
   /** Spans claimed by validated detectors (IBAN, card, e-mail, own number formats, addresses, dates...). */
   claims: Claims;
@@ -55,10 +57,20 @@ export function digitsOf(s: string): string {
  * runs its expensive regular expressions on small windows around these anchors.
  */
 const DIGIT_RUN = /\d+/g;
+const FULLWIDTH = /[\uff0b\uff10-\uff19]/g;
+/** The text with full-width digits and plus sign mapped to ASCII (one unit for one: offsets stay). */
+export function normDigits(st: ScanState): string {
+  if (st.norm === undefined) {
+    FULLWIDTH.lastIndex = 0;
+    st.norm = FULLWIDTH.test(st.text) ? st.text.replace(FULLWIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)) : st.text;
+  }
+  return st.norm;
+}
+
 export function digitRuns(st: ScanState): number[] {
   if (st.digitRuns) return st.digitRuns;
   const out: number[] = [];
-  const t = st.text;
+  const t = normDigits(st);
   DIGIT_RUN.lastIndex = 0;
   for (let m = DIGIT_RUN.exec(t); m; m = DIGIT_RUN.exec(t)) out.push(m.index, m.index + m[0].length);
   st.digitRuns = out;

@@ -1,11 +1,11 @@
 /** Payment card numbers: 12–19 digits, consistent separators, Luhn; context adjusts; several per line. */
 import type { Finding } from '../types.ts';
-import { digitRuns, windows, execIn, type ScanState } from '../spans.ts';
+import { digitRuns, normDigits, windows, execIn, type ScanState } from '../spans.ts';
 import { luhnValid } from '../checksums.ts';
 import { enhance, CONTEXT, foldedWordsBefore, sentenceTail } from '../context.ts';
 
 // A run of digit groups (a card, or several cards on one line); split into cards below.
-const CARD_CAND = /(?<![\p{L}\p{N},\-/])(?<!\d[.,])\d{1,19}(?:[ \-.]\d{1,19}){0,15}(?![\p{L}\p{N}]|[.,\-/]\d)/gu;
+const CARD_CAND = /(?<![\p{L}\p{N},\-/+])(?<!\d[.,])\d{1,19}(?:[ \-.]\d{1,19}){0,15}(?![\p{L}\p{N}]|[.,\-/]\d)/gu;
 const GROUP = /\d+|[ \-.]/g;
 
 /**
@@ -52,7 +52,7 @@ function cardsIn(raw: string): Array<[number, number]> {
 
 export function detectCards(st: ScanState): Finding[] {
   const out: Finding[] = [];
-  const text = st.text;
+  const text = normDigits(st);
   const runs = digitRuns(st);
   let long = false;
   for (let i = 0; i < runs.length; i += 2) if (runs[i + 1]! - runs[i]! >= 2) long = true;
@@ -90,7 +90,8 @@ export function detectCards(st: ScanState): Finding[] {
       reason: `payment card number (${digits.length} digits, passes Luhn${r.positive ? `, near "${r.positive}"` : ''}${r.negative ? `, but near "${r.negative}"` : ''})`,
       source: 'pattern',
     });
-    if (r.score >= st.options.minConfidence) st.claims.add(start, end);
+    // Claimed also when a label says it is an IMEI or serial number: then it is no phone number either.
+    if (r.score >= st.options.minConfidence || label) st.claims.add(start, end);
     }
   }
   return out;
