@@ -224,6 +224,6 @@ export const CONTEXT = {
     'klant', 'klanten', 'beller', 'abonnee', 'belde', 'gebeld', 'sprak', 'gesproken met', 'gesprek met', 'naam', 'genaamd', 'contactpersoon', 'namens', 'echtgenoot', 'echtgenote', 'zoon', 'dochter', 'moeder', 'vader', 'heeft gebeld', 'mailde',
   ]),
   personNegative: wordsRegex([
-    'regards', 'kind regards', 'best regards', 'cheers', 'thanks', 'thank you', 'team', 'support team', 'community team', 'moderator', 'groet', 'groeten', 'met vriendelijke groet', 'mvg', 'gr', 'bedankt', 'dank', 'collega',
+    'regards', 'kind regards', 'best regards', 'cheers', 'thanks', 'thank you', 'best wishes', 'warm regards', 'all the best', 'sincerely', 'yours', 'greetings', 'best', 'groetjes', 'hartelijke groet', 'vriendelijke groet', 'team', 'support team', 'community team', 'moderator', 'groet', 'groeten', 'met vriendelijke groet', 'mvg', 'gr', 'bedankt', 'dank', 'collega',
   ]),
 } as const;

@@ -8,6 +8,7 @@ import type { Finding } from '../types.ts';
 import { windows, execIn, anchorsOf, capWords, isLetterOrDigitCode, type ScanState } from '../spans.ts';
 import { enhance, CONTEXT, fold } from '../context.ts';
 import { FIRST_NAMES, NOT_NAMES } from './names.ts';
+import { detectPersonsByModel } from './person-model.ts';
 
 const WORD = String.raw`\p{Lu}(?:[\p{Ll}'’]|\p{Lu}(?=\p{Ll}))*\p{Ll}(?:-\p{Lu}?[\p{Ll}'’]+)*`;
 const PART = String.raw`(?:[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]en|[Tt]er|[Tt]e|[Ll]a|[Ll]e|[Dd]u|[Dd]a|[Dd]i|[Vv]on|'t|[Ii]n\s't|[Oo]p\s[Dd]e|[Vv]an\s't|O'|Mc|Mac)`;
@@ -171,6 +172,7 @@ export function detectPersons(st: ScanState): Finding[] {
       add(s, e, r.score, `first name + surname${r.positive ? ` near "${r.positive}"` : ''}${r.negative ? ` (but near "${r.negative}")` : ''}`);
     }
   }
+  detectPersonsByModel(st, add);
   return out;
 }
 

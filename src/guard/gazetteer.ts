@@ -1,0 +1,83 @@
+/**
+ * International name gazetteer for the person detector, built once on first use from maintained
+ * name lists: humannames (~197,000 first and last names, census and social-media sources, MIT),
+ * zxcvbn-ts's English first names, last names and common-word frequency lists (MIT), and
+ * faker's per-locale first and last names (70 locales, many scripts; the "dev" half, see
+ * src/guard/data/faker-names.ts). Lower case; accented forms and their folded forms both kept.
+ *
+ * COMMON holds frequent English words (many are also names: "will", "may", "grace", "street"):
+ * such a word only counts as a name in a capitalised first-name + surname pair.
+ */
+import { createRequire } from 'node:module';
+import { dictionary as en } from '@zxcvbn-ts/language-en';
+import { FAKER_FIRST_NAMES, FAKER_LAST_NAMES } from './data/faker-names.ts';
+import { FIRST_NAMES, NOT_NAMES } from './detectors/names.ts';
+import { fold } from './context.ts';
+import { STREET_TYPES } from './data/street-types.ts';
+
+export interface Gazetteer {
+  /** Known first names. */
+  first: Set<string>;
+  /** Any known name (first or last). */
+  names: Set<string>;
+  /** Frequent words of English and the community's languages. */
+  common: Set<string>;
+  /** Words that are never part of a person's name here: street types (25 languages), company forms, the most frequent words. */
+  hard: Set<string>;
+}
+
+let cached: Gazetteer | undefined;
+
+// Frequent words of the community's other languages and of addresses and companies (never names on their own).
+const EXTRA_COMMON = `
+street road lane avenue drive court place square way close crescent terrace boulevard highway park garden gardens hill bridge station church school hospital hotel centre center market
+straat weg laan plein gracht kade singel dijk rue chemin allee strasse straße platz gasse via viale piazza calle avenida carrer rua praça travessa ulica ulice utca tie katu vagen gatan gate vej gade
+llc ltd limited inc corp corporation company co group holding holdings gmbh ag bv nv sa sas sarl srl spa oy ab as plc kg ug sro
+and the of for with from about into over under und der die das het een van voor met aan bij les des du la le et pour avec dans il lo gli e per con del della
+customer client support service team account invoice order refund router modem contract plan number phone mobile email address password internet fibre fiber tv
+parade marg thanon soi jalan jl lorong calle camino carrera ruta rodovia estrada travessa beco largo vicolo strada cesta ulitsa prospekt
+cc ltda pty sdn bhd tbk pt cv lda sa ooo oao zao ao ip tov pp
+شارع طريق ميدان جبل حي جادة دوار ساحة شركة مؤسسة رחוב דרך שדרות סמטת חברה בע״מ
+улица ул проспект пр переулок пер площадь пл шоссе бульвар набережная вулиця вул провулок
+οδός οδος λεωφόρος λεωφ πλατεία
+주식회사 유한회사 로 길 대로 株式会社 有限会社 有限公司 公司 集团 路 街 道 通り
+`;
+
+/** Load (once) and return the gazetteer. */
+export function gazetteer(): Gazetteer {
+  if (cached) return cached;
+  const first = new Set<string>();
+  const names = new Set<string>();
+  const common = new Set<string>();
+  const addBoth = (set: Set<string>, w: string) => {
+    const l = w.toLowerCase();
+    set.add(l);
+    const f = fold(l);
+    if (f !== l) set.add(f);
+  };
+  const d = en as unknown as Record<string, string[]>;
+  for (const w of d['firstnames-en'] ?? []) addBoth(first, w);
+  for (const w of FIRST_NAMES) addBoth(first, w);
+  for (const w of FAKER_FIRST_NAMES.split(' ')) if (w) addBoth(first, w);
+  for (const w of first) names.add(w);
+  for (const w of d['lastnames-en'] ?? []) addBoth(names, w);
+  for (const w of FAKER_LAST_NAMES.split(' ')) if (w) addBoth(names, w);
+  const require = createRequire(import.meta.url);
+  const human = require('humannames') as Record<string, number>;
+  for (const w of Object.keys(human)) if (w.length > 1) addBoth(names, w);
+  const cw = d['commonWords-en'] ?? [];
+  for (let i = 0; i < Math.min(cw.length, 8000); i++) common.add(cw[i]!);
+  const wiki = d['wikipedia-en'] ?? [];
+  for (let i = 0; i < Math.min(wiki.length, 5000); i++) common.add(wiki[i]!);
+  for (const w of NOT_NAMES) common.add(w);
+  for (const w of EXTRA_COMMON.split(/\s+/)) if (w) common.add(w);
+  for (const k of ['daysOfWeek-en', 'months-en', 'cardinalNumbers-en', 'ordinalNumbers-en', 'directions-en', 'seasons-en']) for (const w of d[k] ?? []) common.add(w);
+  const hard = new Set<string>();
+  for (const w of NOT_NAMES) hard.add(w);
+  for (const w of EXTRA_COMMON.split(/\s+/)) if (w) hard.add(w);
+  for (const list of Object.values(STREET_TYPES)) for (const w of list) if (!w.includes(' ')) hard.add(w);
+  for (let i = 0; i < Math.min(cw.length, 1000); i++) hard.add(cw[i]!);
+  for (const w of [...hard]) common.add(w);
+  cached = { first, names, common, hard };
+  return cached;
+}
