@@ -7,6 +7,7 @@
 import type { Finding, PostalCountry } from '../types.ts';
 import { digitRuns, windows, execIn, anchorsOf, type ScanState } from '../spans.ts';
 import { enhance, wordsRegex } from '../context.ts';
+import { detectWorldAddresses } from './address-world.ts';
 
 const L = String.raw`\p{Lu}[\p{L}'’\-]*`;
 const PARTICLE = String.raw`(?:van|de|der|den|het|ten|ter|te|op|aan|in|la|le|du|des|von|am|an|der|'s|'t)`;
@@ -136,6 +137,7 @@ export function detectAddresses(st: ScanState): Finding[] {
       }
     }
   }
+  detectWorldAddresses(st, add);
   for (const f of out) if (f.confidence >= st.options.minConfidence) st.claims.add(f.start, f.end);
   return out;
 }

@@ -1,0 +1,70 @@
+/**
+ * Street addresses in the world's formats (beside the NL/BE/DE/GB/US shapes of address.ts).
+ * The street-type words of 25 languages come from OpenCage address-formatting (src/guard/data/street-types.ts);
+ * compound street words ("Pietarinkatu", "Bergstaðastræti", "Rosenthaler Straße") by their endings.
+ * Shapes, each needing a house number:
+ *  A. number, type, name:        "17 Rue du Médecin-Colonel Calbairac", "82, Avenue du Roi Baudouin", "33 avenue de Provence"
+ *  B. type, name, number:        "Rua Silveira Martins, 68", "Avenue du Commerce 17", "ul. Długa 5", "Calle Mayor 3"
+ *  C. name, street word, number: "Pietarinkatu 15", "Ģertrūdes iela 81", "Skoufa street 11"
+ *  D. CJK/Korean:                "동교로 146", "West Lujiazui Road 99号", "南京街 12號"
+ *  E. any name + number, then a postcode and city line: "Witthau 3, 89129 Langenau", "Imaneq 18\n3900 Nuuk"
+ *  F. US military mail: "PSC 1234, Box 5678, APO AE 09876", "Unit 2050 Box 4190, DPO AP 96278"
+ * A postcode-and-city line after the street is taken into the span ("…, 75001 Paris", "…\nMD-2012 Chișinău").
+ */
+import type { Finding } from '../types.ts';
+import { digitRuns, windows, execIn, type ScanState } from '../spans.ts';
+import { STREET_TYPES } from '../data/street-types.ts';
+
+type Add = (start: number, end: number, base: number, why: string) => void;
+
+// Words in the abbreviation lists that are titles or adjectives, not street types ("Doctor", "Saint", "Lilla").
+const NOT_TYPES = new Set(['doutor', 'doutora', 'dr', 'drª', 'general', 'gen', 'padre', 'saint', 'sainte', 'st', 'ste', 'sankt', 'skt', 'sant', 'santa', 'biskup', 'biskupa', 'bp', 'bpa', 'doktora', 'kard', 'kardynała', 'ks', 'księcia', 'księdza', 'majora', 'marsz', 'marszałka', 'mjr', 'prof', 'profesora', 'pułkownika', 'płk', 'rotm', 'rotmistrza', 'junior', 'jr', 'lilla', 'stora', 'norra', 'södra', 'västra', 'östra', 'gamle', 'gammel', 'gl', 'lille', 'll', 'store', 'nordre', 'nørre', 'søndre', 'sønder', 'vester', 'vestre', 'øster', 'østre', 'ndr', 'sdr', 'nr', 'northeast', 'northwest', 'southeast', 'southwest', 'ne', 'nw', 'se', 'sw', 'mountain', 'mtn', 'extension', 'ext', 'embaixador', 'emb', 'sagrada', 'sagrat', 'monestir', 'baixos', 'bxs', 'porta', 'auto', 'col', 'colonia', 'bloque', 'blq', 'bloco', 'bl', 'departamento', 'dept', 'corp', 'korp', 'корп', 'корпус', 'строение', 'стр', 'bâtiment', 'bât', 'z.i', 'zone industrielle', 'casal', 'lugar', 'jardim', 'parque', 'bairro', 'par', 'as', 'al', 'th', 'tr', 'kj', 'rn', 'rt', 'cc', 'pc', 'lg', 'esc', 'az', 'br', 'bc', 'cam', 'gav', 'ccnh', 'csl', 'escnh', 'jrd', 'pct', 'mh',
+  // titles, saints, adjectives and particles in the lists of other languages
+  'broeder', 'burg', 'burgemeester', 'cmdt', 'commandant', 'docter', 'dokter', 'gebr', 'gebroeders', 'generaal', 'ingenieur', 'ir', 'jhr', 'jonkheer', 'kardinaal', 'kol', 'kolonel', 'kon', 'koning', 'koningin', 'kort', 'korte', 'kte', 'lange', 'luit', 'luitenant', 'mej', 'mejuffrouw', 'mevr', 'mevrouw', 'mgr', 'min', 'minister', 'monseigneur', 'olv', 'onze-lieve-vrouw', 'past', 'pastoor', 'prins', 'prinses', 'professor', 'sint', 'van', 'van den', 'van der', 'vd', 'verl', 'verlengde', 'vrouwe', 'zuster', 'zr', 'noordzijde', 'oostzijde', 'westzijde', 'zuidzijde', 'nz', 'oz', 'wz', 'zz', 'vr',
+  'doctor', 'doctora', 'dra', 'nuestra', 'ntra', 'señora', 'sra', 'san', 'santo', 'santos', 'santas', 'sto', 'stos', 'stas', 'senhor', 'senhora', 'são', 'professora', 'profª', 'gran', 'edif', 'edificio', 'urb', 'urbanización', 'urbanização', 'loteam', 'loteamento', 'sect', 'sector', 'torre', 'rio', 'vila', 'quinta', 'qta', 'pueblo', 'pblo', 'mercado', 'merc', 'palacio', 'pala', 'estación', 'estcn', 'stazione', 'staz', 'località', 'loc', 'cascina', 'campo', 'corte', 'santissima', 'santissime', 'santissimi', 'santissimo', 'ss.ma', 'ss.me', 'ss.mi', 'ss.mo', 'mtir', 'sgda', 'sgt', 'sta', 'pta', 'arm.', 'armádneho', 'generála', 'doktorky', 'ing', 'inžiniera', 'inžinierky', 'kapitána', 'kpt', 'plk', 'plukovníka', 'podplukovníka', 'podporučíka', 'por', 'poručíka', 'pplk', 'ppor', 'profesorky', 'svätej', 'svätého', 'československej', 'čsl', 'slov', 'slovenskih', 'spodnja', 'spodnje', 'spodnji', 'srednja', 'srednje', 'srednji', 'sveta', 'svete', 'svetega', 'sveti', 'vel', 'velika', 'velike', 'velikem', 'veliki', 'veliko', 'zgornja', 'zgornje', 'zgornji', 'šent', 'de', 'carrer de', 'calle de', 'min', 'minister', 'koning', 'prins']);
+const MANUAL_TYPES = ['rue', 'route', 'chemin', 'impasse', 'allée', 'quai', 'cours', 'ruelle', 'via', 'viale', 'piazza', 'corso', 'vicolo', 'largo', 'calle', 'carrera', 'avenida', 'rua', 'travessa', 'praça', 'rodovia', 'estrada', 'street', 'road', 'lane', 'avenue', 'boulevard', 'drive', 'line', 'row', 'way', 'trg', 'ulica', 'ul', 'utca', 'út', 'iela', 'gatvė', 'g', 'str', 'strada', 'bulevardul', 'bd', 'aleea', 'calea', 'sokak', 'sokağı', 'caddesi', 'cadde', 'odos', 'οδός', 'λεωφόρος', 'улица', 'ул', 'проспект', 'пр', 'вулиця', 'вул', 'ulitsa', 'jalan', 'jl', 'soi', 'thanon', 'marg', 'zona', 'ave', 'av', 'avda', 'blvd', 'rd'];
+const TYPE_WORDS = new Set<string>(MANUAL_TYPES);
+for (const list of Object.values(STREET_TYPES)) for (const w of list) if (!NOT_TYPES.has(w) && (w.length >= 3 || /^(?:ul|av|g|rd|st)$/.test(w))) TYPE_WORDS.add(w);
+const esc = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
+// Lower case, Capitalised and UPPER forms (the patterns are case-sensitive: a name word must be capitalised).
+const typeForms = new Set<string>();
+for (const w of TYPE_WORDS) for (const f of [w, w[0]!.toUpperCase() + w.slice(1), w.toUpperCase()]) typeForms.add(f);
+const TYPE = `(?:${[...typeForms].sort((a, b) => b.length - a.length).map(esc).join('|')})`;
+// Street type first (shape B) only capitalised: "Rua …", "Via …", never "via 0031 6 …".
+const capForms = new Set<string>();
+for (const w of TYPE_WORDS) for (const f of [w[0]!.toUpperCase() + w.slice(1), w.toUpperCase()]) capForms.add(f);
+const CAP_TYPE = `(?:${[...capForms].sort((a, b) => b.length - a.length).map(esc).join('|')})`;
+// Endings of compound street names in the Germanic, Nordic, Baltic, Finnish and Hungarian languages.
+const COMPOUND = `(?:straat|gracht|laan|plein|kade|singel|dijk|steeg|straße|strasse|gasse|platz|allee|ring|damm|ufer|weg|katu|tie|kuja|polku|tori|gata|gatan|gate|gaten|vej|vei|veien|vegen|veg|gade|gøta|götu|stræti|vegur|gränd|torg|plass|stig|allé|utca|ucca|tänav|tee|ulica|cesta|ulice|iela|gatvė|sokak|caddesi)`;
+const NUM = String.raw`\d{1,5}(?:\s?[A-Za-z](?![\p{L}]))?(?:\s?[/-]\s?\d{1,4}[A-Za-z]?)?`;
+// A word of a street or place name: capitalised (any script with case), or a particle.
+const NW = String.raw`(?:\p{Lu}[\p{L}\p{M}'’.\-]*|(?:de|du|des|del|della|dei|da|do|dos|das|di|la|le|les|los|las|l['’]|d['’]|of|the|van|von|der|den|am|an|im|zum|zur|sv\.|sv|e|y|i|\d{1,2}\.?)(?=[ \t]|\p{Lu}))`;
+const POSTCODE = String.raw`(?:[A-Z]{1,3}[- ]?)?\d{3,6}(?:[ -]\d{2,4})?`;
+const CITY = String.raw`\p{Lu}[\p{L}\p{M}'’.\-]*(?:[\s-](?:\p{Lu}[\p{L}\p{M}'’.\-]*|de|do|da|sur|am|an|im|upon|on|la|le|del|di|-)){0,3}`;
+// After the street: ", 75001 Paris", "\n301 00 Plzeň", ", Riga, LV-1009", ", Bujumbura", "\nCalhau\nSão Luís - MA\n65071-380"
+const TAIL = String.raw`(?:(?:,\s*|\s*\n\s*|\s+)(?:${POSTCODE}\s*[-–]?\s*${CITY}|${CITY},?\s+${POSTCODE}(?![\p{L}\p{N}])|${POSTCODE}(?![\p{L}\p{N}])))`;
+const CITY_ONLY_TAIL = String.raw`(?:(?:,\s*|\s*\n\s*)${CITY}(?=\s*(?:[,.;!?)\n]|$)))`;
+
+const A = new RegExp(String.raw`(?<![\p{L}\p{N}])${NUM},?[ \t]+(?:${TYPE})\.?[ \t]+(?:${NW}[ \t]+){0,5}\p{Lu}[\p{L}\p{M}'’.\-]*(?:${TAIL}|${CITY_ONLY_TAIL})?`, 'gu');
+const B = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:${CAP_TYPE})\.?[ \t]+(?:${NW}[ \t]+){0,5}?${NW},?[ \t]+${NUM}(?![\p{L}\p{N}]|[.,]\d)(?:${TAIL}|${CITY_ONLY_TAIL})?`, 'gu');
+const C = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:${NW}[ \t]+){0,3}(?:\p{Lu}[\p{L}\p{M}'’\-]*${COMPOUND}|\p{Lu}[\p{L}\p{M}'’\-]*[ \t]+(?:${TYPE})\.?),?[ \t]+${NUM}(?![\p{L}\p{N}]|[.,]\d)(?:${TAIL}|${CITY_ONLY_TAIL})?`, 'gu');
+const D = /(?<![\p{L}\p{N}])[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}A-Za-z ]{0,20}?(?:로|길|路|街|道|通り|Road|Street|Rd)\s*\d{1,5}(?:-\d{1,4})?(?:번지|号|號|番地|번길)?/gu;
+const E = new RegExp(String.raw`(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{M}'’.\-]*(?:\s${NW}){0,3}\s${NUM},?(?:\s*\n\s*|,\s*)${POSTCODE}\s*[-–]?\s*${CITY}`, 'gu');
+const F = /(?<![\p{L}\p{N}])(?:PSC|CMR|Unit|USNS\s+\p{Lu}+|USS\s+\p{Lu}+)\s+\d{1,5},?\s+(?:Box\s+\d{1,5},?\s+)?(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5}(?:-\d{4})?/gu;
+// Anchors: a street-type word, a compound street word, or a CJK street character near a digit.
+const ANCHOR_WORD = new RegExp(String.raw`(?<![\p{L}])(?:${TYPE}|\p{L}+${COMPOUND})(?![\p{L}])|[로길路街道号號]|\b(?:APO|FPO|DPO)\b`, 'giu');
+
+export function detectWorldAddresses(st: ScanState, add: Add): void {
+  const { text } = st;
+  const runs = digitRuns(st);
+  if (runs.length === 0) return;
+  const wins = windows(text, runs, 120, 90);
+  // Only windows that hold a street word; shape E (no street word) needs a postcode line after the number.
+  for (const m of execIn(ANCHOR_WORD, text, wins).length ? [A, B, C, D, F] : []) {
+    for (const x of execIn(m, text, wins)) add(x.index, x.index + x[0].length, 0.75, 'street, house number (world format)');
+  }
+  for (const x of execIn(E, text, wins)) add(x.index, x.index + x[0].length, 0.7, 'street and house number, postcode and city');
+}
+
+export const __test = { A, B, C, D, E, F };
+export type { Finding };
