@@ -36,10 +36,10 @@ for (const w of TYPE_WORDS) for (const f of [w[0]!.toUpperCase() + w.slice(1), w
 const CAP_TYPE = `(?:${[...capForms].sort((a, b) => b.length - a.length).map(esc).join('|')})`;
 // Endings of compound street names in the Germanic, Nordic, Baltic, Finnish and Hungarian languages.
 const COMPOUND = `(?:straat|gracht|laan|plein|kade|singel|dijk|steeg|straße|strasse|gasse|platz|allee|ring|damm|ufer|weg|katu|tie|kuja|polku|tori|gata|gatan|gate|gaten|vej|vei|veien|vegen|veg|gade|gøta|götu|stræti|vegur|gränd|torg|plass|stig|allé|utca|ucca|tänav|tee|ulica|cesta|ulice|iela|gatvė|sokak|caddesi)`;
-const NUM = String.raw`\d{1,5}(?:\s?[A-Za-z](?![\p{L}]))?(?:\s?[/-]\s?\d{1,4}[A-Za-z]?)?`;
+const NUM = String.raw`\d{1,5}(?:\s?\p{L}(?![\p{L}]))?(?:\s?[/-]\s?\d{1,4}[A-Za-z]?)?`;
 // A word of a street or place name: capitalised (any script with case), or a particle.
-const NW = String.raw`(?:\p{Lu}[\p{L}\p{M}'’.\-]*|(?:de|du|des|del|della|dei|da|do|dos|das|di|la|le|les|los|las|l['’]|d['’]|of|the|van|von|der|den|am|an|im|zum|zur|sv\.|sv|e|y|i|\d{1,2}\.?)(?=[ \t]|\p{Lu}))`;
-const POSTCODE = String.raw`(?:[A-Z]{1,3}[- ]?)?\d{3,6}(?:[ -]\d{2,4})?`;
+const NW = String.raw`(?:\p{Lu}[\p{L}\p{M}'’.\-]*|[dlDL]['’]\p{Lu}[\p{L}\p{M}'’.\-]*|(?:de|du|des|del|della|dei|da|do|dos|das|di|la|le|les|los|las|l['’]|d['’]|of|the|van|von|der|den|am|an|im|zum|zur|sv\.|sv|e|y|i|\d{1,2}\.?)(?=[ \t]|\p{Lu}))`;
+const POSTCODE = String.raw`(?:[A-Z]{1,3}[- ]?)?(?:\d{2,6}[ -]\d{2,4}|\d{3,6})`;
 const CITY = String.raw`\p{Lu}[\p{L}\p{M}'’.\-]*(?:[\s-](?:\p{Lu}[\p{L}\p{M}'’.\-]*|de|do|da|sur|am|an|im|upon|on|la|le|del|di|-)){0,3}`;
 // After the street: ", 75001 Paris", "\n301 00 Plzeň", ", Riga, LV-1009", ", Bujumbura", "\nCalhau\nSão Luís - MA\n65071-380"
 const TAIL = String.raw`(?:(?:,\s*|\s*\n\s*|\s+)(?:${POSTCODE}\s*[-–]?\s*${CITY}|${CITY},?\s+${POSTCODE}(?![\p{L}\p{N}])|${POSTCODE}(?![\p{L}\p{N}])))`;
@@ -48,11 +48,15 @@ const CITY_ONLY_TAIL = String.raw`(?:(?:,\s*|\s*\n\s*)${CITY}(?=\s*(?:[,.;!?)\n]
 const A = new RegExp(String.raw`(?<![\p{L}\p{N}])${NUM},?[ \t]+(?:${TYPE})\.?[ \t]+(?:${NW}[ \t]+){0,5}\p{Lu}[\p{L}\p{M}'’.\-]*(?:${TAIL}|${CITY_ONLY_TAIL})?`, 'gu');
 const B = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:${CAP_TYPE})\.?[ \t]+(?:${NW}[ \t]+){0,5}?${NW},?[ \t]+${NUM}(?![\p{L}\p{N}]|[.,]\d)(?:${TAIL}|${CITY_ONLY_TAIL})?`, 'gu');
 const C = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:${NW}[ \t]+){0,3}(?:\p{Lu}[\p{L}\p{M}'’\-]*${COMPOUND}|\p{Lu}[\p{L}\p{M}'’\-]*[ \t]+(?:${TYPE})\.?),?[ \t]+${NUM}(?![\p{L}\p{N}]|[.,]\d)(?:${TAIL}|${CITY_ONLY_TAIL})?`, 'gu');
+// English order with any street type: "7931 Tenth Line", "12 Harbour View Crescent".
+const A2 = new RegExp(String.raw`(?<![\p{L}\p{N}])${NUM},?[ \t]+(?:${NW}[ \t]+){1,3}(?:${CAP_TYPE})\.?(?![\p{L}])(?:${TAIL}|${CITY_ONLY_TAIL})?`, 'gu');
+// Arabic: street word, name, number ("شارع النزهة 12").
+const AR = /(?<![\p{L}\p{N}])(?:شارع|طريق|ميدان|جادة|حي)\s+[\p{Script=Arabic}\s]{1,40}?\s\d{1,5}(?![\p{N}])(?:,?\s*\n?\s*\d{4,6}\s+[\p{Script=Arabic}\s]{2,30}(?=[\n,.]|$))?/gu;
 const D = /(?<![\p{L}\p{N}])[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}A-Za-z ]{0,20}?(?:로|길|路|街|道|通り|Road|Street|Rd)\s*\d{1,5}(?:-\d{1,4})?(?:번지|号|號|番地|번길)?/gu;
 const E = new RegExp(String.raw`(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{M}'’.\-]*(?:\s${NW}){0,3}\s${NUM},?(?:\s*\n\s*|,\s*)${POSTCODE}\s*[-–]?\s*${CITY}`, 'gu');
 const F = /(?<![\p{L}\p{N}])(?:PSC|CMR|Unit|USNS\s+\p{Lu}+|USS\s+\p{Lu}+)\s+\d{1,5},?\s+(?:Box\s+\d{1,5},?\s+)?(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5}(?:-\d{4})?/gu;
 // Anchors: a street-type word, a compound street word, or a CJK street character near a digit.
-const ANCHOR_WORD = new RegExp(String.raw`(?<![\p{L}])(?:${TYPE}|\p{L}+${COMPOUND})(?![\p{L}])|[로길路街道号號]|\b(?:APO|FPO|DPO)\b`, 'giu');
+const ANCHOR_WORD = new RegExp(String.raw`(?<![\p{L}])(?:${TYPE}|\p{L}+${COMPOUND})(?![\p{L}])|[로길路街道号號]|شارع|طريق|ميدان|جادة|حي|\b(?:APO|FPO|DPO)\b`, 'giu');
 
 export function detectWorldAddresses(st: ScanState, add: Add): void {
   const { text } = st;
@@ -60,11 +64,11 @@ export function detectWorldAddresses(st: ScanState, add: Add): void {
   if (runs.length === 0) return;
   const wins = windows(text, runs, 120, 90);
   // Only windows that hold a street word; shape E (no street word) needs a postcode line after the number.
-  for (const m of execIn(ANCHOR_WORD, text, wins).length ? [A, B, C, D, F] : []) {
+  for (const m of execIn(ANCHOR_WORD, text, wins).length ? [A, A2, B, C, D, AR, F] : []) {
     for (const x of execIn(m, text, wins)) add(x.index, x.index + x[0].length, 0.75, 'street, house number (world format)');
   }
   for (const x of execIn(E, text, wins)) add(x.index, x.index + x[0].length, 0.7, 'street and house number, postcode and city');
 }
 
-export const __test = { A, B, C, D, E, F };
+export const __test = { A, A2, B, C, D, E, F, AR };
 export type { Finding };
