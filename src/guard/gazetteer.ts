@@ -10,6 +10,9 @@
  */
 import { createRequire } from 'node:module';
 import { dictionary as en } from '@zxcvbn-ts/language-en';
+import { dictionary as nl } from '@zxcvbn-ts/language-nl-be';
+import { dictionary as de } from '@zxcvbn-ts/language-de';
+import { dictionary as fr } from '@zxcvbn-ts/language-fr';
 import { FAKER_FIRST_NAMES, FAKER_LAST_NAMES } from './data/faker-names.ts';
 import { FIRST_NAMES, NOT_NAMES } from './detectors/names.ts';
 import { fold } from './context.ts';
@@ -24,6 +27,8 @@ export interface Gazetteer {
   common: Set<string>;
   /** Words that are never part of a person's name here: street types (25 languages), company forms, the most frequent words. */
   hard: Set<string>;
+  /** The structural part of `hard`: street types, company forms, function words (not the frequent words, some of which are surnames: "White"). */
+  structural: Set<string>;
 }
 
 let cached: Gazetteer | undefined;
@@ -56,6 +61,12 @@ export function gazetteer(): Gazetteer {
     if (f !== l) set.add(f);
   };
   const d = en as unknown as Record<string, string[]>;
+  // Dutch, German and French lists (zxcvbn-ts language packs, MIT): the community's other languages.
+  const others = [nl, de, fr] as unknown as Array<Record<string, string[]>>;
+  for (const o of others) for (const [k, list] of Object.entries(o)) {
+    if (/^(?:boysFirstnames|girlsFirstnames|firstnames)$/.test(k)) for (const w of list) addBoth(first, w);
+    else if (/firstnames|lastnames/i.test(k)) for (const w of list) addBoth(names, w);
+  }
   for (const w of d['firstnames-en'] ?? []) addBoth(first, w);
   for (const w of FIRST_NAMES) addBoth(first, w);
   for (const w of FAKER_FIRST_NAMES.split(' ')) if (w) addBoth(first, w);
@@ -76,8 +87,17 @@ export function gazetteer(): Gazetteer {
   for (const w of NOT_NAMES) hard.add(w);
   for (const w of EXTRA_COMMON.split(/\s+/)) if (w) hard.add(w);
   for (const list of Object.values(STREET_TYPES)) for (const w of list) if (!w.includes(' ')) hard.add(w);
+  for (const o of others) for (const [k, list] of Object.entries(o)) {
+    if (!/^commonWords/.test(k)) continue;
+    for (let i = 0; i < Math.min(list.length, 3000); i++) common.add(list[i]!);
+  }
+  const structural = new Set(hard);
+  for (const o of others) for (const [k, list] of Object.entries(o)) {
+    if (!/^commonWords/.test(k)) continue;
+    for (let i = 0; i < Math.min(list.length, 300); i++) hard.add(list[i]!);
+  }
   for (let i = 0; i < Math.min(cw.length, 1000); i++) hard.add(cw[i]!);
   for (const w of [...hard]) common.add(w);
-  cached = { first, names, common, hard };
+  cached = { first, names, common, hard, structural };
   return cached;
 }

@@ -41,6 +41,7 @@ interface Tok {
   common: boolean;
   particle: boolean;
   hard: boolean;
+  structural: boolean;
 }
 
 function classify(g: Gazetteer, text: string, s: number, e: number): Tok {
@@ -54,20 +55,23 @@ function classify(g: Gazetteer, text: string, s: number, e: number): Tok {
   const common = g.common.has(lc) || g.common.has(f);
   // Contractions ("I'm", "it's", "don't") are not names; O'Brien and D'Angelo are.
   const hard = g.hard.has(lc) || g.hard.has(f) || /['’](?:m|s|t|re|ll|ve|d)$/.test(lc) && !/^\p{L}['’]/u.test(lc);
-  return { s, e, lc, kind, known, first, common, particle: PARTICLES.has(lc), hard };
+  const structural = hard && (g.structural.has(lc) || g.structural.has(f) || /['’]/.test(lc));
+  return { s, e, lc, kind, known, first, common, particle: PARTICLES.has(lc), hard, structural };
 }
 
 /** Can this token be part of a name span (at position `pos` in the span)? */
 function nameLike(t: Tok, pos: number): boolean {
-  if (t.hard && !t.particle) return false;
-  if (t.kind === 'uncased') return true;
+  if (t.structural && !t.particle) return false;
+  if (t.kind === 'uncased') return !t.hard;
   if (t.kind === 'cap') {
     if (t.lc.length < 2) return false;
     if (!t.common) return true;
-    // A frequent word that is also a first name may start a name ("Will Smith"), or end one as a known surname ("Paul Brown").
-    return pos === 0 ? t.first : t.known;
+    // A frequent word that is also a name may start one ("Will Smith", "Joshua …") or end one as a surname ("Dario White").
+    return pos === 0 ? t.first || (t.known && !t.hard) : t.known;
   }
-  return t.known && !t.common && t.lc.length >= 2;
+  // Lower case: a known name to start; after it known names (even frequent words: "sofia ross") or unknown words.
+  if (t.lc.length < 2 || t.hard) return false;
+  return pos === 0 ? t.known && !t.common : t.known || !t.common;
 }
 
 export function detectPersonsByModel(st: ScanState, add: Add): void {
@@ -116,7 +120,8 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
       const gap = sep(toks[j]!, toks[j + 1]!);
       if (gap !== ' ') break;
       const nt = toks[j + 1]!;
-      if (nt.kind !== toks[i]!.kind && !(nt.particle || (toks[i]!.kind !== 'uncased' && nt.kind !== 'uncased'))) break;
+      // One kind per span: capitalised words (particles inside), lower-case words, or words without case.
+      if (nt.kind !== toks[i]!.kind && !(nt.particle && toks[i]!.kind === 'cap')) break;
       if (nt.particle) {
         span.push(nt);
         j++;
@@ -137,6 +142,8 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     const e = span[span.length - 1]!.e;
     const b = before(s);
     const a = after(e);
+    // Spans other detectors already found (price plans, addresses, ...) are theirs.
+    if (st.findings.some((f) => f.start < e && s < f.end)) continue;
     if (nextHard || COMPANY_AFTER.test(a) || NUMBER_AFTER.test(a) || STAFF_AFTER.test(a)) continue;
     if (STREET_BEFORE.test(b) && /\b(?:st\.?|saint|sankt|sint|rue|avenue|av\.?|avenida|rua|via|calle|place|boulevard|piazza|ulica|platz)\s*$/.test(b)) continue;
     const intro = INTRO.test(b);
@@ -162,7 +169,8 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
         if (cue) score += 0.35;
         why = t0.first ? 'first name and surname' : 'capitalised name';
       } else {
-        // lower case: every word a known name, not a common word (nameLike checked that)
+        // lower case: a known name first (nameLike checked that); unknown words after it only after a first name
+        if (!t0.first && !words.every((t) => t.known && !t.common)) continue;
         score = t0.first ? 0.35 : 0.25;
         if (cue) score += 0.35;
         why = 'known names in lower case';
