@@ -29,10 +29,20 @@ export interface Gazetteer {
   hard: Set<string>;
   /** The structural part of `hard`: street types, company forms, function words (not the frequent words, some of which are surnames: "White"). */
   structural: Set<string>;
+  /** Street types (25 languages) and company forms: a name right before or after one names a street or a company. */
+  place: Set<string>;
 }
 
 let cached: Gazetteer | undefined;
 
+// Street and company words beyond the abbreviation lists, in several scripts.
+const PLACE_WORDS = `
+street road lane avenue drive court place square way close crescent terrace boulevard highway parade marg thanon soi jalan jl lorong calle camino carrera ruta rodovia estrada travessa beco largo vicolo strada cesta ulitsa prospekt rue chemin allee strasse straße platz gasse via viale piazza carrer rua praça ulica ulice utca tie katu vej gade gata gatan vei veien iela
+llc ltd limited inc corp corporation company co group holding holdings gmbh ag bv nv sa sas sarl srl spa oy ab plc kg ug sro cc ltda pty sdn bhd tbk lda ooo oao zao
+شارع طريق ميدان جبل حي جادة دوار ساحة شركة مؤسسة רחוב דרך שדרות סמטת חברה
+улица ул проспект пр переулок пер площадь пл шоссе бульвар набережная вулиця вул провулок οδός οδος λεωφόρος λεωφ πλατεία
+주식회사 유한회사 로 길 대로 株式会社 有限会社 有限公司 公司 集团 路 街 道 通り
+`;
 // Frequent words of the community's other languages and of addresses and companies (never names on their own).
 const EXTRA_COMMON = `
 street road lane avenue drive court place square way close crescent terrace boulevard highway park garden gardens hill bridge station church school hospital hotel centre center market
@@ -98,6 +108,9 @@ export function gazetteer(): Gazetteer {
   }
   for (let i = 0; i < Math.min(cw.length, 1000); i++) hard.add(cw[i]!);
   for (const w of [...hard]) common.add(w);
-  cached = { first, names, common, hard, structural };
+  const place = new Set<string>();
+  for (const w of PLACE_WORDS.split(/\s+/)) if (w) place.add(w);
+  for (const list of Object.values(STREET_TYPES)) for (const w of list) if (!w.includes(' ') && w.length >= 3) place.add(w);
+  cached = { first, names, common, hard, structural, place };
   return cached;
 }

@@ -74,6 +74,29 @@ function nameLike(t: Tok, pos: number): boolean {
   return pos === 0 ? t.known && !t.common : t.known || !t.common;
 }
 
+// Right before a name: a place preposition ("the shop on …", "traffic near …", "our contact at …").
+const PLACE_BEFORE = /(?:^|\s)(?:on|near|along|at|opposite|behind|via|across|langs|aan|bij|nabij|op)\s+$/;
+const WORD_BEFORE = /([\p{L}\p{M}.]+)\s+$/u;
+const WORD_AFTER = /^\s+([\p{L}\p{M}]+)/u;
+
+/**
+ * True when the span names a street, a place of business or a company rather than a person: a street
+ * or company word right before or after it ("Rua Padre …", "Pirie Street", "주식회사 …", "Spencer Corp"),
+ * a place preposition before it, a house number after it.
+ */
+export function placeOrCompany(st: ScanState, s: number, e: number): boolean {
+  const g = gazetteer();
+  const before = st.lower.slice(Math.max(0, s - 40), s);
+  const after = st.lower.slice(e, e + 40);
+  const wb = WORD_BEFORE.exec(before)?.[1]?.replace(/\.$/, '');
+  const wa = WORD_AFTER.exec(after)?.[1];
+  if (wb && g.place.has(wb) && !/^\p{Ll}/u.test(st.text.charAt(s - before.length + before.lastIndexOf(wb)))) return true;
+  if (wa && g.place.has(wa)) return true;
+  if (PLACE_BEFORE.test(before)) return true;
+  if (COMPANY_AFTER.test(after) || NUMBER_AFTER.test(after)) return true;
+  return false;
+}
+
 export function detectPersonsByModel(st: ScanState, add: Add): void {
   const { text, lower } = st;
   const g = gazetteer();
@@ -103,7 +126,7 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     }
     if (items.length >= 2) {
       const firsts = items.filter((t) => t.first && (t.kind !== 'lower' || !t.common) && !(t.kind === 'cap' && t.common && !t.known));
-      if (firsts.length >= 2 && firsts.length >= items.length - 1 && !COMPANY_AFTER.test(after(items[items.length - 1]!.e))) {
+      if (firsts.length >= 2 && firsts.length >= items.length - 1 && !placeOrCompany(st, items[0]!.s, items[items.length - 1]!.e)) {
         for (const t of items) if (nameLike(t, 0) || t.first) add(t.s, t.e, 0.6, 'first name in a list of first names');
       }
       i = j;
@@ -144,6 +167,11 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     const a = after(e);
     // Spans other detectors already found (price plans, addresses, ...) are theirs.
     if (st.findings.some((f) => f.start < e && s < f.end)) continue;
+    if (placeOrCompany(st, s, e)) {
+      // The whole span names a street or company: none of its words is tried again as a name.
+      i = startAt + span.length - 1;
+      continue;
+    }
     if (nextHard || COMPANY_AFTER.test(a) || NUMBER_AFTER.test(a) || STAFF_AFTER.test(a)) continue;
     if (STREET_BEFORE.test(b) && /\b(?:st\.?|saint|sankt|sint|rue|avenue|av\.?|avenida|rua|via|calle|place|boulevard|piazza|ulica|platz)\s*$/.test(b)) continue;
     const intro = INTRO.test(b);
