@@ -19,7 +19,8 @@ type Add = (s: number, e: number, conf: number, why: string) => void;
 
 const TOKEN = /[\p{L}\p{M}]+(?:['’\-](?![sS](?![\p{L}\p{M}]))[\p{L}\p{M}]+)*/gu;
 const CAP = /^\p{Lu}/u;
-const UNCASED = /^\p{Lo}/u;
+// Scripts without capitals (Arabic, Hebrew, CJK, Thai, Devanagari, ...), and Georgian, whose names are written in its lower-case letters.
+const UNCASED = /^(?:\p{Lo}|\p{Script=Georgian})/u;
 const PARTICLES = new Set(['van', 'de', 'der', 'den', 'von', 'da', 'di', 'du', 'la', 'le', 'del', 'della', 'dos', 'das', 'do', 'ter', 'ten', 'bin', 'ibn', 'bint', 'al', 'el', 'ben', 'abu', 'mac', 'y', 'zu', 'af', 'av', 'bat']);
 const INTRO = /(?:\bi'?m|\bi\s+am|\bmy\s+name\s+is|\bname\s+is|\bthis\s+is|\bit'?s|\bnamed|\bgenaamd|\bheet|\bik\s+ben|\bname:|\bnaam:|\bcontact:|\bcustomer:?|\bclient:?|\bklant:?|\bfrom:|\bvan:|\bto:|\baan:|\bcc:|\bmr\.?|\bmrs\.?|\bms\.?|\bdr\.?)\s*$/;
 const OBJECT = /(?:\bwith|\bask|\basked|\bcall|\bcalled|\bphone|\bring|\bemail|\be-mail|\bmail|\btell|\btold|\bcontact|\bcontacted|\bbelongs\s+to|\bbelonging\s+to|\bin\s+the\s+name\s+of|\bon\s+behalf\s+of|\bfor|\bby|\bremind|\bnotify|\bhelp|\bhelped|\bvisit|\bvisited|\bmet|\bmeet|\bpay|\bpaid|\bsend|\bsent|\bgave|\bgive|\bthank|\bcustomer|\bclient|\bsubscriber|\bholder|\bmet|\bvoor|\bnamens|\bbel|\bbellen|\bmail)\s*$/;
@@ -29,6 +30,7 @@ const STREET_BEFORE = /(?:\bst\.?|\bsaint|\bsankt|\bsint|\bsan|\bsanta|\brue|\ba
 const NUMBER_AFTER = /^\s+\d/;
 // A staff signature ("Best wishes, Anna Smit, moderator"): the community's own people, not customers.
 const STAFF_AFTER = /^\s*[,(–-]\s*(?:moderator|community\s+(?:team|manager)|support|team|agent|admin|staff|employee|engineer|customer\s+service|klantenservice|medewerker)\b/;
+const PEOPLE_CUE = /\b(?:people|persons|kids|children|family|members|users|guests|invited|attendees|sons|daughters|names|employees|colleagues|friends|housemates|flatmates|household|kinderen|gezin|leden|gebruikers|personen|on\s+(?:the|this|our|my|their)\s+(?:account|contract|plan|bundle|subscription))\b[^.!?\n]*$/;
 const CONJ = new Set(['and', 'en', 'und', 'et', 'y', 'e', 'og', 'och', 'i', 'a', 've', 'és', 'ja', 'и', 'or', 'of']);
 
 interface Tok {
@@ -71,7 +73,7 @@ function nameLike(t: Tok, pos: number): boolean {
   }
   // Lower case: a known name to start; after it known names (even frequent words: "sofia ross") or unknown words.
   if (t.lc.length < 2 || t.hard) return false;
-  return pos === 0 ? t.known && !t.common : t.known || !t.common;
+  return pos === 0 ? t.first || (t.known && !t.common) : t.known || !t.common;
 }
 
 // Right before a name: a place preposition ("the shop on …", "traffic near …", "our contact at …").
@@ -126,8 +128,12 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     }
     if (items.length >= 2) {
       const firsts = items.filter((t) => t.first && (t.kind !== 'lower' || !t.common) && !(t.kind === 'cap' && t.common && !t.known));
-      if (firsts.length >= 2 && firsts.length >= items.length - 1 && !placeOrCompany(st, items[0]!.s, items[items.length - 1]!.e)) {
+      const listOk = !placeOrCompany(st, items[0]!.s, items[items.length - 1]!.e);
+      if (listOk && firsts.length >= 2 && firsts.length >= items.length - 1) {
         for (const t of items) if (nameLike(t, 0) || t.first) add(t.s, t.e, 0.6, 'first name in a list of first names');
+      } else if (listOk && PEOPLE_CUE.test(lower.slice(Math.max(0, items[0]!.s - 60), items[0]!.s)) && items.every((t) => t.kind !== 'lower' && nameLike(t, 0)) && items.some((t) => t.known)) {
+        // A list introduced as people ("the kids (…)", "family members …", "users on this account: …").
+        for (const t of items) add(t.s, t.e, 0.55, 'name in a list of people');
       }
       i = j;
     }
