@@ -10,6 +10,7 @@ import { recordGuardDecision, type AuditWhere } from './audit.ts';
 import type { MaskedOriginal } from './masked-originals.ts';
 import { loadGuardContext, type GuardContext } from './registers.ts';
 import { scanLongText } from './scan-long-text.ts';
+import { dropMemberNames } from './member-names.ts';
 
 export type GuardField = 'title' | 'body' | 'attachment';
 
@@ -124,8 +125,10 @@ export async function evaluateDraft(db: Kysely<DB>, draft: Omit<GuardDraft, 'whe
   refuseOversized(draft.body, 'body');
   const ctx = await loadGuardContext(db);
   const attachments = draft.attachments ?? [];
-  const all = [...(draft.title !== undefined ? scanField(draft.title, 'title', ctx) : []), ...scanField(draft.body, 'body', ctx)];
-  for (const [i, a] of attachments.entries()) all.push(...(await scanAttachment(a, i, ctx)));
+  const scanned = [...(draft.title !== undefined ? scanField(draft.title, 'title', ctx) : []), ...scanField(draft.body, 'body', ctx)];
+  for (const [i, a] of attachments.entries()) scanned.push(...(await scanAttachment(a, i, ctx)));
+  // Members' public names ("Answered by Tom Becker") are not customer data.
+  const all = await dropMemberNames(db, scanned, (f) => (f.field === 'title' ? draft.title! : f.field === 'body' ? draft.body : attachments[f.attachment!]!.text));
   const roles = [...draft.actor.roles];
   // One decision for the whole post: a finding in an attachment stops the post as one in its body does.
   const decision: GuardDecision = decide(all, { roles, policy: ctx.policy });

@@ -29,6 +29,8 @@ export interface Gazetteer {
   hard: Set<string>;
   /** The structural part of `hard`: street types, company forms, function words (not the frequent words, some of which are surnames: "White"). */
   structural: Set<string>;
+  /** Frequent English words only (zxcvbn-ts subtitle and Wikipedia lists): "During", "Spring" are no street names. */
+  commonEn: Set<string>;
   /** Street types (25 languages) and company forms: a name right before or after one names a street or a company. */
   place: Set<string>;
 }
@@ -90,6 +92,7 @@ export function gazetteer(): Gazetteer {
   for (let i = 0; i < Math.min(cw.length, 8000); i++) common.add(cw[i]!);
   const wiki = d['wikipedia-en'] ?? [];
   for (let i = 0; i < Math.min(wiki.length, 5000); i++) common.add(wiki[i]!);
+  const commonEn = new Set(common);
   for (const w of NOT_NAMES) common.add(w);
   for (const w of EXTRA_COMMON.split(/\s+/)) if (w) common.add(w);
   for (const k of ['daysOfWeek-en', 'months-en', 'cardinalNumbers-en', 'ordinalNumbers-en', 'directions-en', 'seasons-en']) for (const w of d[k] ?? []) common.add(w);
@@ -111,6 +114,6 @@ export function gazetteer(): Gazetteer {
   const place = new Set<string>();
   for (const w of PLACE_WORDS.split(/\s+/)) if (w) place.add(w);
   for (const list of Object.values(STREET_TYPES)) for (const w of list) if (!w.includes(' ') && w.length >= 3) place.add(w);
-  cached = { first, names, common, hard, structural, place };
+  cached = { first, names, common, commonEn, hard, structural, place };
   return cached;
 }

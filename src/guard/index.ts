@@ -23,7 +23,7 @@ export {
   type CheckDigitAlgorithm,
   type PostalCountry,
 } from './types.ts';
-export { scanText, type GuardRegisters, type ScanContext } from './scan.ts';
+export { scanText, publicNameKey, isPublicMemberName, type GuardRegisters, type ScanContext } from './scan.ts';
 export {
   CustomerRegister,
   CUSTOMER_FIELDS,

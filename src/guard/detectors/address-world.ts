@@ -14,6 +14,7 @@
 import type { Finding } from '../types.ts';
 import { digitRuns, windows, execIn, type ScanState } from '../spans.ts';
 import { STREET_TYPES } from '../data/street-types.ts';
+import { gazetteer } from '../gazetteer.ts';
 
 type Add = (start: number, end: number, base: number, why: string) => void;
 
@@ -65,7 +66,12 @@ export function detectWorldAddresses(st: ScanState, add: Add): void {
   const wins = windows(text, runs, 120, 90);
   // Only windows that hold a street word; shape E (no street word) needs a postcode line after the number.
   for (const m of execIn(ANCHOR_WORD, text, wins).length ? [A, A2, B, C, D, AR, F] : []) {
-    for (const x of execIn(m, text, wins)) add(x.index, x.index + x[0].length, 0.75, 'street, house number (world format)');
+    for (const x of execIn(m, text, wins)) {
+      // A single frequent word that merely ends like a street ("During 1971", "Spring 2024") is no street.
+      const street = /^([\p{L}\p{M}'’\-]+)\s+\d/u.exec(x[0]);
+      if (street && gazetteer().commonEn.has(street[1]!.toLowerCase()) && !TYPE_WORDS.has(street[1]!.toLowerCase())) continue;
+      add(x.index, x.index + x[0].length, 0.75, 'street, house number (world format)');
+    }
   }
   for (const x of execIn(E, text, wins)) add(x.index, x.index + x[0].length, 0.7, 'street and house number, postcode and city');
 }
