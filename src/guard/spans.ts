@@ -34,6 +34,8 @@ export interface ScanState {
   digitRuns?: number[];
   /** Cached by capWords(). */
   capWords?: number[];
+  /** Name-like spans of two or more words the person model saw (any case, any score), [start, end, ...]: register name candidates. */
+  nameSpans?: number[];
 }
 
 export function isWordChar(c: number): boolean {

@@ -165,6 +165,12 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     const next = toks[i + span.length];
     const nextHard = next !== undefined && text.slice(span[span.length - 1]!.e, next.s) === ' ' && next.hard && !next.particle && next.kind !== 'lower';
     const words = span.filter((t) => !t.particle);
+    if (words.length >= 2 || (words.length === 1 && startAt > 0 && toks[startAt - 1]!.particle)) {
+      // With the particles written before it ("de vries jan"): register names keep them.
+      let k = startAt;
+      while (k > 0 && startAt - k < 2 && toks[k - 1]!.particle && text.slice(toks[k - 1]!.e, toks[k]!.s) === ' ') k--;
+      if (words.length + (startAt - k) >= 2) (st.nameSpans ??= []).push(toks[k]!.s, span[span.length - 1]!.e);
+    }
     // On success go on after the span; otherwise try again from its second word ("I'm Nicole Barrows").
     i = startAt;
     const s = span[0]!.s;
