@@ -34,6 +34,8 @@ export interface ScanState {
   digitRuns?: number[];
   /** Cached by capWords(). */
   capWords?: number[];
+  /** Cached by wordTokens(). */
+  words?: number[];
   /** Name-like spans of two or more words the person model saw (any case, any score), [start, end, ...]: register name candidates. */
   nameSpans?: number[];
 }
@@ -224,5 +226,20 @@ export function capWords(st: ScanState): number[] {
     out.push(start, i);
   }
   st.capWords = out;
+  return out;
+}
+
+/**
+ * Words (letters and marks, with inner apostrophes and hyphens; a possessive "'s" left out), computed
+ * once per scan as [start, end] pairs: the person model and the street-word anchors read them.
+ */
+const WORD_TOKEN = /[\p{L}\p{M}]+(?:['’\-](?![sS](?![\p{L}\p{M}]))[\p{L}\p{M}]+)*/gu;
+export function wordTokens(st: ScanState): number[] {
+  if (st.words) return st.words;
+  const out: number[] = [];
+  const t = st.text;
+  WORD_TOKEN.lastIndex = 0;
+  for (let m = WORD_TOKEN.exec(t); m; m = WORD_TOKEN.exec(t)) out.push(m.index, m.index + m[0].length);
+  st.words = out;
   return out;
 }

@@ -13,11 +13,10 @@
  */
 import { gazetteer, type Gazetteer } from '../gazetteer.ts';
 import { CONTEXT, fold, sentenceTail } from '../context.ts';
-import type { ScanState } from '../spans.ts';
+import { wordTokens, type ScanState } from '../spans.ts';
 
 type Add = (s: number, e: number, conf: number, why: string) => void;
 
-const TOKEN = /[\p{L}\p{M}]+(?:['’\-](?![sS](?![\p{L}\p{M}]))[\p{L}\p{M}]+)*/gu;
 const CAP = /^\p{Lu}/u;
 // Scripts without capitals (Arabic, Hebrew, CJK, Thai, Devanagari, ...), and Georgian, whose names are written in its lower-case letters.
 const UNCASED = /^(?:\p{Lo}|\p{Script=Georgian})/u;
@@ -46,19 +45,39 @@ interface Tok {
   structural: boolean;
 }
 
-function classify(g: Gazetteer, text: string, s: number, e: number): Tok {
-  const raw = text.slice(s, e);
-  const lc = raw.toLowerCase();
+interface WordInfo {
+  known: boolean;
+  first: boolean;
+  common: boolean;
+  particle: boolean;
+  hard: boolean;
+  structural: boolean;
+}
+// Per lower-case word: what the gazetteer says (words repeat across posts; bounded).
+const INFO = new Map<string, WordInfo>();
+
+function wordInfo(g: Gazetteer, lc: string): WordInfo {
+  let i = INFO.get(lc);
+  if (i) return i;
   const f = fold(lc);
-  const kind = CAP.test(raw) ? 'cap' : UNCASED.test(raw) ? 'uncased' : 'lower';
-  const base = lc.replace(/['’]s$/, '');
-  const known = g.names.has(lc) || g.names.has(f) || g.names.has(base);
+  const known = g.names.has(lc) || g.names.has(f);
   const first = g.first.has(lc) || g.first.has(f);
   const common = g.common.has(lc) || g.common.has(f);
   // Contractions ("I'm", "it's", "don't") are not names; O'Brien and D'Angelo are.
-  const hard = g.hard.has(lc) || g.hard.has(f) || /['’](?:m|s|t|re|ll|ve|d)$/.test(lc) && !/^\p{L}['’]/u.test(lc);
+  const hard = g.hard.has(lc) || g.hard.has(f) || (/['’](?:m|s|t|re|ll|ve|d)$/.test(lc) && !/^\p{L}['’]/u.test(lc));
   const structural = hard && (g.structural.has(lc) || g.structural.has(f) || /['’]/.test(lc));
-  return { s, e, lc, kind, known, first, common, particle: PARTICLES.has(lc), hard, structural };
+  i = { known, first, common, particle: PARTICLES.has(lc), hard, structural };
+  if (INFO.size > 200_000) INFO.clear();
+  INFO.set(lc, i);
+  return i;
+}
+
+function classify(g: Gazetteer, text: string, s: number, e: number): Tok {
+  const raw = text.slice(s, e);
+  const lc = raw.toLowerCase();
+  const c = raw.charCodeAt(0);
+  const kind = c >= 65 && c <= 90 ? 'cap' : c >= 97 && c <= 122 ? 'lower' : CAP.test(raw) ? 'cap' : UNCASED.test(raw) ? 'uncased' : 'lower';
+  return { s, e, lc, kind, ...wordInfo(g, lc) };
 }
 
 /** Can this token be part of a name span (at position `pos` in the span)? */
@@ -103,8 +122,8 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
   const { text, lower } = st;
   const g = gazetteer();
   const toks: Tok[] = [];
-  TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) toks.push(classify(g, text, m.index, m.index + m[0].length));
+  const ws = wordTokens(st);
+  for (let i = 0; i < ws.length; i += 2) toks.push(classify(g, text, ws[i]!, ws[i + 1]!));
   const before = (s: number) => sentenceTail(lower.slice(Math.max(0, s - 40), s));
   const after = (e: number) => lower.slice(e, e + 40);
   const sep = (a: Tok, b: Tok) => text.slice(a.e, b.s);

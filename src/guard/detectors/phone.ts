@@ -80,6 +80,12 @@ function tryParse(s: string, regions: CountryCode[], national = false): PhoneNum
   return undefined;
 }
 
+/** Phone context words near a span (or a cue word glued to it), as the scoring below looks for them. */
+function hasPhoneContext(st: ScanState, s: number, e: number): boolean {
+  if (s > 0 && /\p{L}/u.test(st.text[s - 1]!)) return true;
+  return enhance(st.text, s, e, 0, { positive: CONTEXT.phone, boost: 0.25, wordsBefore: 4, wordsAfter: 3 }, st.lower).positive !== undefined;
+}
+
 /** Find valid phone numbers; returns matches (for the register and called-number lists) and findings. */
 export function detectPhones(st: ScanState): { findings: Finding[]; matches: PhoneMatch[] } {
   const { options } = st;
@@ -115,8 +121,9 @@ export function detectPhones(st: ScanState): { findings: Finding[]; matches: Pho
     if (!st.claims.overlaps(start, end0) && digitCount <= 15) {
       let p = nanp && NANP.test(raw) ? tryParse(raw, ['US', ...regions], true) : intl ? tryParse(raw, [options.defaultRegion]) : tryParse(raw, regions, true);
       let anyRegion = false;
-      if (!p && !intl) {
-        // Valid somewhere in the world, written without country code: only with phone context (checked below).
+      if (!p && !intl && hasPhoneContext(st, start, end0)) {
+        // Valid somewhere in the world, written without country code: only with phone context
+        // (checked first: trying every region is the expensive part).
         p = tryParse(raw, ALL_REGIONS, true);
         anyRegion = p !== undefined;
       }
