@@ -2,7 +2,7 @@
 // this database handle, purge expired masked originals now and once a day.
 import type { FastifyInstance } from 'fastify';
 import type { CountryCode } from 'libphonenumber-js';
-import { installationSecret } from '../accounts/installation-secret.ts';
+import { resolveGuardKey } from './guard-key.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { purgeMaskedOriginals } from './masked-originals.ts';
@@ -12,7 +12,7 @@ import { configureGuard } from './registers.ts';
 const DAY = 86_400_000;
 
 export async function startGuardMaintenance(app: FastifyInstance, config: Config, database: Database): Promise<void> {
-  configureGuard(database.db, { secret: await installationSecret(database.db, config.SECRET_KEY), defaultRegion: config.DEFAULT_PHONE_REGION as CountryCode });
+  configureGuard(database.db, { secret: await resolveGuardKey(database.db, config), defaultRegion: config.DEFAULT_PHONE_REGION as CountryCode });
   const purge = async () => {
     try {
       const n = await purgeMaskedOriginals(database.db);
