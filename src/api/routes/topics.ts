@@ -10,6 +10,12 @@ import { ATTACHMENT_BODY_LIMIT, attachmentsInput, bodySchema, errors, idParams, 
 import { MAX_TAGS } from '../../community/tags.ts';
 import { attachmentsFromApi } from '../../attachments/api-input.ts';
 import { changedOnlyTopic } from '../../web/anonymous-cache.ts';
+import { askTeam } from '../../moderation/ask-team.ts';
+
+// "Ask the community team" instead of publishing (when the guard would stop the text, or to be sure).
+const ASK_TEAM = { type: 'boolean', description: 'Send the draft to the community team for review instead of publishing it (202).' } as const;
+const NOTE = { type: 'string', maxLength: 1000, description: 'A note to the community team (with askTeam).' } as const;
+const HELD = { type: 'object', properties: { heldForReview: { type: 'boolean' }, draftId: { type: 'integer' } }, required: ['heldForReview', 'draftId'] } as const;
 
 const tags = ['Topics'];
 
@@ -19,7 +25,7 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
   const read = readers(db, present);
   const topicPage = read.topicPage;
 
-  app.post<{ Params: { slug: string }; Body: { kind: 'question' | 'discussion'; title: string; body: string; tags?: string[]; attachments?: AttachmentInput[] } }>('/boards/:slug/topics', {
+  app.post<{ Params: { slug: string }; Body: { kind: 'question' | 'discussion'; title: string; body: string; tags?: string[]; attachments?: AttachmentInput[]; askTeam?: boolean; note?: string } }>('/boards/:slug/topics', {
     bodyLimit: ATTACHMENT_BODY_LIMIT,
     schema: {
       tags, security: security.any, summary: 'Open a topic: a question or a discussion',
@@ -32,16 +38,22 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
           body: bodySchema,
           tags: { type: 'array', maxItems: MAX_TAGS, items: { type: 'string', minLength: 1, maxLength: 30 } },
           attachments: attachmentsInput,
+          askTeam: ASK_TEAM,
+          note: NOTE,
         },
         required: ['kind', 'title', 'body'],
         additionalProperties: false,
       },
-      response: { 201: ref('TopicPage'), ...errors(400, 401, 403, 404, 413, 415, 422) },
+      response: { 201: ref('TopicPage'), 202: HELD, ...errors(400, 401, 403, 404, 413, 415, 422) },
     },
   }, async (request, reply) => {
     const actor = signedIn(request);
     const { kind, title, body, tags: topicTags } = request.body;
     const attachments = attachmentsFromApi(request.body.attachments);
+    if (request.body.askTeam) {
+      const held = await askTeam(db, actor, { kind: 'topic', boardSlug: request.params.slug, topicKind: kind, title, body, tags: (topicTags ?? []).join(', '), note: request.body.note ?? '', attachments });
+      return reply.code(202).send({ heldForReview: true, draftId: held.id });
+    }
     const created = await createTopic(db, actor, { boardSlug: request.params.slug, kind, title, body, tags: topicTags ?? [], attachments });
     changedOnlyTopic(request, created.id);
     app.notifyMentions(created.postId);
@@ -56,18 +68,22 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
     },
   }, async (request) => topicPage(request.actor, request.params.id, request.query.page));
 
-  app.post<{ Params: { id: number }; Body: { body: string; attachments?: AttachmentInput[] } }>('/topics/:id/replies', {
+  app.post<{ Params: { id: number }; Body: { body: string; attachments?: AttachmentInput[]; askTeam?: boolean; note?: string } }>('/topics/:id/replies', {
     bodyLimit: ATTACHMENT_BODY_LIMIT,
     schema: {
       tags, security: security.any, summary: 'Reply to a topic',
       description: 'A locked or closed topic takes no replies (403), except from moderators and community managers.',
       params: idParams,
-      body: { type: 'object', properties: { body: bodySchema, attachments: attachmentsInput }, required: ['body'], additionalProperties: false },
-      response: { 201: { type: 'object', properties: { post: ref('Post') }, required: ['post'] }, ...errors(400, 401, 403, 404, 413, 415, 422) },
+      body: { type: 'object', properties: { body: bodySchema, attachments: attachmentsInput, askTeam: ASK_TEAM, note: NOTE }, required: ['body'], additionalProperties: false },
+      response: { 201: { type: 'object', properties: { post: ref('Post') }, required: ['post'] }, 202: HELD, ...errors(400, 401, 403, 404, 413, 415, 422) },
     },
   }, async (request, reply) => {
     const actor = signedIn(request);
     const attachments = attachmentsFromApi(request.body.attachments);
+    if (request.body.askTeam) {
+      const held = await askTeam(db, actor, { kind: 'reply', topicId: request.params.id, body: request.body.body, note: request.body.note ?? '', attachments });
+      return reply.code(202).send({ heldForReview: true, draftId: held.id });
+    }
     const created = await createReply(db, actor, { topicId: request.params.id, body: request.body.body, attachments });
     changedOnlyTopic(request, request.params.id);
     app.notifyMentions(created.id);
