@@ -164,16 +164,18 @@ export function registerGuardCommands(program: Command, withDatabase: WithDataba
         if (opts.jsonl) {
           const lines = input.split('\n');
           if (lines.at(-1) === '') lines.pop();
-          lines.forEach((line, i) => {
+          // Every line is checked before any is scanned: a malformed file gives a message and no output.
+          const texts = lines.map((line, i) => {
             let text: unknown;
             try {
               text = line.trim() ? (JSON.parse(line) as { text?: unknown }).text : '';
             } catch {
-              throw new UserError(`line ${i + 1} is not valid JSON`);
+              throw new UserError(`line ${i + 1} is not valid JSON: nothing was scanned`);
             }
-            if (typeof text !== 'string') throw new UserError(`line ${i + 1} has no "text" string`);
-            out(`${JSON.stringify(scan(text).map(jsonFinding))}\n`);
+            if (typeof text !== 'string') throw new UserError(`line ${i + 1} has no "text" string: nothing was scanned`);
+            return text;
           });
+          for (const text of texts) out(`${JSON.stringify(scan(text).map(jsonFinding))}\n`);
           return;
         }
         const findings = scan(input);
