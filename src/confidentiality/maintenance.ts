@@ -8,11 +8,14 @@ import type { Database } from '../db/database.ts';
 import { purgeMaskedOriginals } from './masked-originals.ts';
 import { workerIndex } from '../cluster/primary.ts';
 import { configureGuard } from './registers.ts';
+import { gazetteer } from '../guard/gazetteer.ts';
 
 const DAY = 86_400_000;
 
 export async function startGuardMaintenance(app: FastifyInstance, config: Config, database: Database): Promise<void> {
   configureGuard(database.db, { secret: await resolveGuardKey(database.db, config), defaultRegion: config.DEFAULT_PHONE_REGION as CountryCode });
+  // Build the person detector's name lists now (a few hundred ms), not in the first post's request.
+  gazetteer();
   const purge = async () => {
     try {
       const n = await purgeMaskedOriginals(database.db);
