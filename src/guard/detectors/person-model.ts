@@ -13,7 +13,7 @@
  */
 import { gazetteer, type Gazetteer } from '../gazetteer.ts';
 import { CONTEXT, fold, sentenceTail } from '../context.ts';
-import { wordTokens, type ScanState } from '../spans.ts';
+import { isLetterOrDigitCode, wordTokens, type ScanState } from '../spans.ts';
 
 type Add = (s: number, e: number, conf: number, why: string) => void;
 
@@ -97,7 +97,6 @@ function nameLike(t: Tok, pos: number): boolean {
 
 // Right before a name: a place preposition ("the shop on …", "traffic near …", "our contact at …").
 const PLACE_BEFORE = /(?:^|\s)(?:on|near|along|at|opposite|behind|via|across|langs|aan|bij|nabij|op)\s+$/;
-const WORD_BEFORE = /([\p{L}\p{M}.]+)\s+$/u;
 const WORD_AFTER = /^\s+([\p{L}\p{M}]+)/u;
 
 /**
@@ -109,7 +108,12 @@ export function placeOrCompany(st: ScanState, s: number, e: number): boolean {
   const g = gazetteer();
   const before = st.lower.slice(Math.max(0, s - 40), s);
   const after = st.lower.slice(e, e + 40);
-  const wb = WORD_BEFORE.exec(before)?.[1]?.replace(/\.$/, '');
+  // The word right before (a backwards scan: an end-anchored pattern tries every position).
+  let k = before.length;
+  while (k > 0 && /\s/.test(before[k - 1]!)) k--;
+  const wEnd = k;
+  while (k > 0 && (isLetterOrDigitCode(before.charCodeAt(k - 1)) || before[k - 1] === '.')) k--;
+  const wb = wEnd < before.length && wEnd > k ? before.slice(k, wEnd).replace(/\.$/, '') : undefined;
   const wa = WORD_AFTER.exec(after)?.[1];
   if (wb && g.place.has(wb) && !/^\p{Ll}/u.test(st.text.charAt(s - before.length + before.lastIndexOf(wb)))) return true;
   if (wa && g.place.has(wa)) return true;
@@ -198,11 +202,6 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     const a = after(e);
     // Spans other detectors already found (price plans, addresses, ...) are theirs.
     if (st.findings.some((f) => f.start < e && s < f.end)) continue;
-    if (placeOrCompany(st, s, e)) {
-      // The whole span names a street or company: none of its words is tried again as a name.
-      i = startAt + span.length - 1;
-      continue;
-    }
     if (nextHard || COMPANY_AFTER.test(a) || NUMBER_AFTER.test(a) || STAFF_AFTER.test(a)) continue;
     if (STREET_BEFORE.test(b) && /\b(?:st\.?|saint|sankt|sint|rue|avenue|av\.?|avenida|rua|via|calle|place|boulevard|piazza|ulica|platz)\s*$/.test(b)) continue;
     const intro = INTRO.test(b);
@@ -244,6 +243,12 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     const neg = CONTEXT.personNegative.exec(before(s).split(/\s+/).slice(-4).join(' '));
     if (neg) score -= 0.4;
     if (score < 0.4) continue;
+    // Checked last (it is the costlier test): a street or company named after a person.
+    if (placeOrCompany(st, s, e)) {
+      // The whole span names a street or company: none of its words is tried again as a name.
+      i = startAt + span.length - 1;
+      continue;
+    }
     add(s, e, Math.min(0.9, score), `${why}${cue ? ' (context)' : ''}`);
     i = startAt + span.length - 1;
   }
