@@ -4,15 +4,19 @@
  *   node --import tsx bench/guard-eval.ts [FILE.jsonl] [--map PHONE_NUMBER=phone,EMAIL_ADDRESS=email,...]
  *        [--options options.json] [--customers customers.jsonl] [--documents documents.jsonl] [--errors N]
  *
- * Without FILE it scores the project corpus test/fixtures/guard/corpus.jsonl with its options,
- * customer register and documents; with --heldout, the held-out corpus test/fixtures/guard/heldout.jsonl
- * (templates and values never used while tuning) with the same options, register and documents. Each line of FILE: {"text", "entities":[{"type","start","end"}]}.
+ * Without FILE it scores every source, both splits: the independent corpora in
+ * test/fixtures/guard/independent/ (built by bench/guard-corpora/build.ts from material Parley did not
+ * write: OpenCage address formats, faker's name lists, libphonenumber-js examples, ...; each item is
+ * "dev" or "heldout" by a hash, and the held-out split is never tuned on) and the project's own corpus
+ * (corpus.jsonl = dev, heldout.jsonl = held out) with its options, customer register and documents.
+ * --source NAME limits it to one source, --split dev|heldout to one split.
+ * Each line of FILE: {"text", "entities":[{"type","start","end"}]}.
  * Gold types not mapped to a guard type are ignored and listed.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { scanText, CustomerRegister, DocumentRegister, FINDING_TYPES, evaluate, parseJsonl, parseTypeMap, formatReport, type GuardOptions } from '../src/guard/index.ts';
+import { scanText, CustomerRegister, DocumentRegister, FINDING_TYPES, evaluate, parseJsonl, parseTypeMap, formatReport, type GuardOptions, type SplitExample } from '../src/guard/index.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fixtures = join(root, 'test/fixtures/guard');
@@ -47,11 +51,46 @@ if (documentsFile && existsSync(documentsFile)) {
   }
   registers.documents = reg;
 }
-const examples = parseJsonl(readFileSync(file, 'utf8'));
 const scan = (t: string) => scanText(t, { registers, options });
-const report = evaluate(examples, scan, { map: parseTypeMap(flag('--map')), knownTypes: FINDING_TYPES });
-console.log(`corpus: ${file}`);
-console.log(formatReport(report));
+let examples = positional[0] || heldout ? parseJsonl(readFileSync(file, 'utf8')) : [];
+if (positional[0] || heldout) {
+  const report = evaluate(examples, scan, { map: parseTypeMap(flag('--map')), knownTypes: FINDING_TYPES });
+  console.log(`corpus: ${file}`);
+  console.log(formatReport(report));
+} else {
+  // Every source, both splits.
+  const onlySource = flag('--source');
+  const onlySplit = flag('--split');
+  const indepDir = join(fixtures, 'independent');
+  const sources = new Map<string, SplitExample[]>();
+  sources.set('own', [...parseJsonl(readFileSync(join(fixtures, 'corpus.jsonl'), 'utf8')).map((e) => ({ ...e, split: 'dev' })), ...parseJsonl(readFileSync(join(fixtures, 'heldout.jsonl'), 'utf8')).map((e) => ({ ...e, split: 'heldout' }))]);
+  if (existsSync(indepDir)) for (const f of readdirSync(indepDir).filter((x) => x.endsWith('.jsonl')).sort()) sources.set(f.replace(/\.jsonl$/, ''), parseJsonl(readFileSync(join(indepDir, f), 'utf8')));
+  // Predictions of these types are scored everywhere (the negatives source labels nothing).
+  const scored = ['person', 'address', 'phone', 'email', 'iban', 'card'];
+  const rows: string[] = [];
+  const f3 = (x: number) => x.toFixed(3);
+  const header = `${'source'.padEnd(12)} ${'split'.padEnd(8)} ${'type'.padEnd(22)} ${'gold'.padStart(5)} ${'pred'.padStart(5)} ${'precision'.padStart(9)} ${'recall'.padStart(7)}`;
+  for (const split of ['dev', 'heldout']) {
+    if (onlySplit && split !== onlySplit) continue;
+    const all: SplitExample[] = [];
+    for (const [name, exs] of sources) {
+      if (onlySource && name !== onlySource) continue;
+      const part = exs.filter((e) => e.split === split);
+      if (name !== 'own') all.push(...part);
+      const r = evaluate(part, scan, { knownTypes: FINDING_TYPES, scoredTypes: name === 'negatives' ? scored : [] });
+      for (const t of r.perType) if (t.gold || t.predicted) rows.push(`${name.padEnd(12)} ${split.padEnd(8)} ${t.type.padEnd(22)} ${String(t.gold).padStart(5)} ${String(t.predicted).padStart(5)} ${f3(t.precision).padStart(9)} ${f3(t.recall).padStart(7)}`);
+    }
+    if (all.length) {
+      // All independent sources together: a type's precision also counts its false positives in the other sources.
+      const r = evaluate(all, scan, { knownTypes: FINDING_TYPES, scoredTypes: scored });
+      for (const t of r.perType) rows.push(`${'INDEPENDENT'.padEnd(12)} ${split.padEnd(8)} ${t.type.padEnd(22)} ${String(t.gold).padStart(5)} ${String(t.predicted).padStart(5)} ${f3(t.precision).padStart(9)} ${f3(t.recall).padStart(7)}`);
+    }
+    // --errors shows the selected source's items, or all independent ones.
+    examples = examples.concat(onlySource ? (sources.get(onlySource) ?? []).filter((e) => e.split === split) : all);
+  }
+  console.log(header);
+  console.log(rows.join('\n'));
+}
 
 if (showErrors > 0) {
   let shown = 0;

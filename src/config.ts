@@ -62,6 +62,10 @@ const schema = z.object({
   DEFAULT_PHONE_REGION: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as NL').default('NL'),
   // Signs cookies and keys hashes. Without it, one is generated and kept in the database.
   SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  // Key of the customer register's hashes, kept out of the database (see README, "Guard key"). Without it,
+  // a key file (GUARD_KEY_FILE, default guard.key beside the SQLite file or ./data/guard.key) is created at first start.
+  GUARD_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  GUARD_KEY_FILE: z.string().min(1).optional(),
   // Company single sign-on (OpenID Connect): all of issuer, client id and secret, or none.
   OIDC_ISSUER: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),

@@ -10,6 +10,7 @@ import { recordGuardDecision, type AuditWhere } from './audit.ts';
 import type { MaskedOriginal } from './masked-originals.ts';
 import { loadGuardContext, type GuardContext } from './registers.ts';
 import { assertWithinTextLimit, guardWork, scanAttachmentText, type GuardWork } from './scan-pool.ts';
+import { dropMemberNames } from './member-names.ts';
 
 export type GuardField = 'title' | 'body' | 'attachment';
 
@@ -40,26 +41,54 @@ export interface GuardStop {
   findings: GuardFinding[];
 }
 
+/** What each finding type is, in plain English, for messages ("This reply contains a phone number"). */
+export const FINDING_PHRASES: Record<Finding['type'], string> = {
+  email: 'an e-mail address',
+  phone: 'a phone number',
+  iban: 'an IBAN (bank account number)',
+  bank_account: 'a bank account number',
+  card: 'a payment card number',
+  address: 'a postal address',
+  customer_number: 'a customer or contract number',
+  contract_date: "a customer's contract date",
+  price_plan: "a customer's price plan or offer",
+  called_numbers: 'a list of numbers someone called',
+  person: "a person's name",
+  customer_record: 'details of a registered customer',
+  confidential_document: 'text from a confidential document',
+};
+
+const WHAT: Record<AuditWhere, string> = { topic: 'topic', reply: 'reply', edit: 'edit', bio: 'bio', article: 'article', check: 'post', message: 'message' };
+
+/** "a phone number", "a phone number and an e-mail address", "a, b and c". */
+export function describeFindingTypes(types: readonly Finding['type'][]): string {
+  const ps = [...new Set(types)].map((t) => FINDING_PHRASES[t] ?? t.replace(/_/g, ' '));
+  if (ps.length === 0) return 'confidential information';
+  return ps.length === 1 ? ps[0]! : `${ps.slice(0, -1).join(', ')} and ${ps[ps.length - 1]}`;
+}
+
 /** The guard stopped a post (block, or hold for review). Carries positions and reasons, never values. */
 export class GuardStoppedError extends UserError {
   override name = 'GuardStoppedError';
   readonly action: 'block' | 'hold';
   readonly canAskCommunityTeam: boolean;
   readonly findings: GuardFinding[];
-  constructor(stop: GuardStop) {
+  constructor(stop: GuardStop, where: AuditWhere = 'check') {
     const stopping = stop.findings.filter((f) => f.action === stop.action);
-    const types = [...new Set(stopping.map((f) => f.type.replace(/_/g, ' ')))];
     const files = [...new Set(stopping.filter((f) => f.field === 'attachment').map((f) => `“${f.attachmentName}”`))];
-    const where = files.length ? ` (in the attachment${files.length > 1 ? 's' : ''} ${files.join(', ')})` : '';
+    const where2 = files.length ? ` (in the attachment${files.length > 1 ? 's' : ''} ${files.join(', ')})` : '';
+    const what = `This ${WHAT[where]} contains ${describeFindingTypes(stopping.map((f) => f.type))}${where2}`;
+    // A bio is never reviewed by the community team: it offers only what the author can do.
+    const canAsk = stop.canAskCommunityTeam && where !== 'bio';
     super(
       stop.action === 'block'
-        ? `This post contains ${types.join(', ') || 'confidential information'}${where} and cannot be published.${stop.canAskCommunityTeam ? ' Remove it, or ask the community team to review the post.' : ' Please remove it.'}`
-        : `This post contains ${types.join(', ') || 'confidential information'}${where}; it needs a review by the community team before it is published.`,
+        ? `${what} and cannot be published. ${canAsk ? 'Remove it, or ask the community team to review it.' : 'Please remove it.'}`
+        : `${what}; the community team will review it before it is published.`,
       422,
       'body',
     );
     this.action = stop.action;
-    this.canAskCommunityTeam = stop.canAskCommunityTeam;
+    this.canAskCommunityTeam = canAsk;
     this.findings = stop.findings;
   }
   toJSON(): GuardStop & { message: string } {
@@ -128,8 +157,10 @@ export async function evaluateDraft(db: Kysely<DB>, draft: Omit<GuardDraft, 'whe
   assertWithinTextLimit(work, [draft.title, draft.body, ...attachments.map((a) => a.text)]);
   const deadline = Date.now() + work.timeLimitMs;
   const ctx = await loadGuardContext(db);
-  const all = [...(draft.title !== undefined ? scanField(draft.title, 'title', ctx) : []), ...scanField(draft.body, 'body', ctx)];
-  for (const found of await Promise.all(attachments.map((a, i) => scanAttachment(a, i, ctx, work, deadline)))) all.push(...found);
+  const scanned = [...(draft.title !== undefined ? scanField(draft.title, 'title', ctx) : []), ...scanField(draft.body, 'body', ctx)];
+  for (const found of await Promise.all(attachments.map((a, i) => scanAttachment(a, i, ctx, work, deadline)))) scanned.push(...found);
+  // Members' public names ("Answered by Tom Becker") are not customer data.
+  const all = await dropMemberNames(db, scanned, (f) => (f.field === 'title' ? draft.title! : f.field === 'body' ? draft.body : attachments[f.attachment!]!.text));
   const roles = [...draft.actor.roles];
   // One decision for the whole post: a finding in an attachment stops the post as one in its body does.
   const decision: GuardDecision = decide(all, { roles, policy: ctx.policy });
@@ -202,7 +233,7 @@ export async function guardDraft(db: Kysely<DB>, draft: GuardDraft): Promise<Gua
     decision: approved ? `${outcome.action}; approved by user ${draft.approvedBy}` : outcome.action,
   });
   if (!approved && (outcome.action === 'block' || outcome.action === 'hold')) {
-    throw new GuardStoppedError({ action: outcome.action, canAskCommunityTeam: outcome.canAskCommunityTeam, findings: outcome.findings });
+    throw new GuardStoppedError({ action: outcome.action, canAskCommunityTeam: outcome.canAskCommunityTeam, findings: outcome.findings }, draft.where);
   }
   return outcome;
 }

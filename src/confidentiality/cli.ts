@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { CountryCode } from 'libphonenumber-js';
-import { installationSecret } from '../accounts/installation-secret.ts';
+import { resolveGuardKey, rotateGuardKey } from './guard-key.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { decide, scanText, type Finding } from '../guard/index.ts';
@@ -38,7 +38,7 @@ function readFileOrFail(file: string): Buffer {
 const jsonFinding = (f: Finding) => ({ type: f.type, start: f.start, end: f.end, confidence: Math.round(f.confidence * 1000) / 1000, reason: f.reason });
 
 async function setup(database: Database, config: Config) {
-  configureGuard(database.db, { secret: await installationSecret(database.db, config.SECRET_KEY), defaultRegion: config.DEFAULT_PHONE_REGION as CountryCode });
+  configureGuard(database.db, { secret: await resolveGuardKey(database.db, config), defaultRegion: config.DEFAULT_PHONE_REGION as CountryCode });
   return loadGuardContext(database.db);
 }
 
@@ -72,7 +72,7 @@ export function registerGuardCommands(program: Command, withDatabase: WithDataba
         const result = await importCustomers(database.db, input, {
           columns,
           ...(opts.replace ? { replace: true } : {}),
-          secret: await installationSecret(database.db, config.SECRET_KEY),
+          secret: await resolveGuardKey(database.db, config),
           defaultRegion: config.DEFAULT_PHONE_REGION as CountryCode,
           expectedRecords: size ? Math.ceil(size / 60) : 0,
           onProgress: (bytes, records) => size && bar.update(bytes, { records }),
@@ -98,6 +98,16 @@ export function registerGuardCommands(program: Command, withDatabase: WithDataba
       withDatabase(async (database) => {
         await clearCustomers(database.db);
         out('The customer register is empty.\n');
+      }),
+    );
+
+  guard
+    .command('rotate-key')
+    .description('make a new guard key (the key of the customer register, kept outside the database) and empty the register: import the customers again afterwards')
+    .action(() =>
+      withDatabase(async (database, config) => {
+        const { path } = await rotateGuardKey(database.db, config);
+        out(`A new guard key is in ${path} (readable by its owner only): back it up apart from the database.\nThe customer register is empty (its hashes were made with the old key): import the customers again with \`parley guard import-customers FILE --columns …\`.\n`);
       }),
     );
 
@@ -154,16 +164,18 @@ export function registerGuardCommands(program: Command, withDatabase: WithDataba
         if (opts.jsonl) {
           const lines = input.split('\n');
           if (lines.at(-1) === '') lines.pop();
-          lines.forEach((line, i) => {
+          // Every line is checked before any is scanned: a malformed file gives a message and no output.
+          const texts = lines.map((line, i) => {
             let text: unknown;
             try {
               text = line.trim() ? (JSON.parse(line) as { text?: unknown }).text : '';
             } catch {
-              throw new UserError(`line ${i + 1} is not valid JSON`);
+              throw new UserError(`line ${i + 1} is not valid JSON: nothing was scanned`);
             }
-            if (typeof text !== 'string') throw new UserError(`line ${i + 1} has no "text" string`);
-            out(`${JSON.stringify(scan(text).map(jsonFinding))}\n`);
+            if (typeof text !== 'string') throw new UserError(`line ${i + 1} has no "text" string: nothing was scanned`);
+            return text;
           });
+          for (const text of texts) out(`${JSON.stringify(scan(text).map(jsonFinding))}\n`);
           return;
         }
         const findings = scan(input);

@@ -2,7 +2,7 @@
 // streamed (csv-parse), each record is normalised and hashed by the guard library and dropped;
 // only the register's keyed hashes reach the database. Malformed rows are reported by line
 // number (never by content) and skipped.
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import type { Kysely } from 'kysely';
 import type { CountryCode } from 'libphonenumber-js';
@@ -100,7 +100,25 @@ export async function importCustomers(db: Kysely<DB>, input: Readable, opts: Imp
   input.on('data', (chunk: Buffer | string) => {
     bytesRead += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
   });
-  const parser = input.pipe(
+  // The file must be UTF-8 text: a register built from mis-decoded names would silently match nobody.
+  // The register is only written after the whole file was read, so a refused file imports nothing.
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const utf8 = new Transform({
+    transform(chunk: Buffer | string, _enc, done) {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      try {
+        if (b.includes(0)) throw new Error('NUL');
+        decoder.decode(b, { stream: true });
+      } catch {
+        const hint = b[0] === 0xff && b[1] === 0xfe ? 'it looks like UTF-16' : b.includes(0) ? 'it looks like UTF-16' : 'it looks like Latin-1 or Windows-1252';
+        done(new UserError(`The file is not UTF-8 text (${hint}): save it as UTF-8 (CSV UTF-8) and import it again. Nothing was imported.`));
+        return;
+      }
+      done(null, b);
+    },
+  });
+  input.on('error', (e) => utf8.destroy(e));
+  const parser = input.pipe(utf8).pipe(
     parse({
       bom: true,
       delimiter: opts.delimiter ?? [',', ';', '\t'],
@@ -124,6 +142,7 @@ export async function importCustomers(db: Kysely<DB>, input: Readable, opts: Imp
       },
     }),
   );
+  utf8.on('error', (e) => parser.destroy(e));
   let first = true;
   let lastReport = 0;
   for await (const row of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {

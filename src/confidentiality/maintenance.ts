@@ -2,20 +2,23 @@
 // this database handle, purge expired masked originals now and once a day.
 import type { FastifyInstance } from 'fastify';
 import type { CountryCode } from 'libphonenumber-js';
-import { installationSecret } from '../accounts/installation-secret.ts';
+import { resolveGuardKey } from './guard-key.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { purgeMaskedOriginals } from './masked-originals.ts';
 import { workerIndex } from '../cluster/primary.ts';
 import { configureGuard } from './registers.ts';
 import { configureGuardWork } from './scan-pool.ts';
+import { gazetteer } from '../guard/gazetteer.ts';
 
 const DAY = 86_400_000;
 
 export async function startGuardMaintenance(app: FastifyInstance, config: Config, database: Database): Promise<void> {
-  configureGuard(database.db, { secret: await installationSecret(database.db, config.SECRET_KEY), defaultRegion: config.DEFAULT_PHONE_REGION as CountryCode });
+  configureGuard(database.db, { secret: await resolveGuardKey(database.db, config), defaultRegion: config.DEFAULT_PHONE_REGION as CountryCode });
   const releaseWork = configureGuardWork(database.db, { textLimitChars: config.GUARD_TEXT_LIMIT_KB * 1024, timeLimitMs: config.GUARD_TIME_LIMIT_MS, threads: config.GUARD_THREADS });
   app.addHook('onClose', releaseWork);
+  // Build the person detector's name lists now (a few hundred ms), not in the first post's request.
+  gazetteer();
   const purge = async () => {
     try {
       const n = await purgeMaskedOriginals(database.db);

@@ -4,12 +4,12 @@
 import { hkdfSync } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { CountryCode } from 'libphonenumber-js';
-import { installationSecret } from '../accounts/installation-secret.ts';
 import { loadConfig } from '../config.ts';
 import type { DB } from '../db/schema.ts';
 import { publish, subscribe } from '../cluster/bus.ts';
 import { CustomerRegister, DocumentRegister, type GuardOptions, type GuardPolicy, type GuardRegisters } from '../guard/index.ts';
 import { readGuardOptions, readGuardPolicy, readGuardVersion } from './settings.ts';
+import { resolveGuardKey } from './guard-key.ts';
 
 export interface GuardContext {
   registers: GuardRegisters;
@@ -30,9 +30,9 @@ export interface WorkerSeed {
 }
 
 /**
- * The HMAC key of the customer register: derived from the installation secret with HKDF, so the
- * register's key is never the key that signs cookies. Changing the secret makes the stored
- * register unreadable (the library refuses it): import the customers again.
+ * The HMAC key of the customer register: derived with HKDF from the guard key (GUARD_KEY or the
+ * key file, never kept in the database). Another key makes the stored register unreadable (the
+ * library refuses it): import the customers again.
  */
 export function customerRegisterKey(secret: string): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, 'parley-guard', 'customer-register-v1', 32));
@@ -66,17 +66,20 @@ export function configureGuard(db: Kysely<DB>, setup: Setup): void {
   setups.set(db, { ...setups.get(db), ...setup });
 }
 
-/** The installation secret for a handle: as configured by the server, else from SECRET_KEY / the database. */
+/**
+ * The guard key for a handle: as configured by the server, else GUARD_KEY / the key file (never a
+ * value kept in the database: see guard-key.ts).
+ */
 export async function guardSecret(db: Kysely<DB>): Promise<string> {
   const s = setups.get(db)?.secret;
   if (s) return s;
-  let configured: string | undefined;
+  let config: Parameters<typeof resolveGuardKey>[1];
   try {
-    configured = loadConfig().SECRET_KEY;
+    config = loadConfig();
   } catch {
-    configured = process.env.SECRET_KEY || undefined;
+    config = { DATABASE_URL: process.env.DATABASE_URL ?? 'file:./data/parley.db', GUARD_KEY: process.env.GUARD_KEY || undefined, GUARD_KEY_FILE: process.env.GUARD_KEY_FILE || undefined };
   }
-  return installationSecret(db, configured);
+  return resolveGuardKey(db, config);
 }
 
 function configuredRegion(db: Kysely<DB>): CountryCode {
@@ -185,6 +188,6 @@ export async function loadCustomerRegister(db: Kysely<DB>, secret: string, defau
     return CustomerRegister.fromSerialized(bytes, customerRegisterKey(secret), { defaultRegion });
   } catch (err) {
     // Fail closed: a guard without its register must not let posts through as if it had one.
-    throw new Error(`cannot load the customer register: ${(err as Error).message} (if the installation secret changed, import the customers again)`);
+    throw new Error(`cannot load the customer register: ${(err as Error).message} (the register was made with another guard key: restore the key file or GUARD_KEY it was made with, or run \`parley guard rotate-key\` and import the customers again)`);
   }
 }

@@ -189,7 +189,7 @@ export function wordsRegex(words: readonly string[]): RegExp {
 /** Context words per finding type, English + Dutch. */
 export const CONTEXT = {
   phone: wordsRegex([
-    'phone', 'telephone', 'tel', 'mobile', 'cell', 'number', 'call', 'called', 'calling', 'ring', 'rang', 'text', 'sms', 'whatsapp', 'reach', 'dial', 'dialled', 'dialed', 'contact',
+    'phone', 'telephone', 'tel', 'mobile', 'cell', 'desk', 'office', 'landline', 'fax', 'callback', 'call back', 'ph', 'mob', 'tel.', 'hotline', 'extension', 'ext', 'number', 'call', 'called', 'calling', 'ring', 'rang', 'text', 'sms', 'whatsapp', 'reach', 'dial', 'dialled', 'dialed', 'contact',
     'telefoon', 'telefoonnummer', 'mobiel', 'mobiele', 'nummer', 'bel', 'bellen', 'belde', 'gebeld', 'terugbellen', 'bereikbaar', 'op nummer', 'sms', 'nr',
   ]),
   phoneNegative: wordsRegex([
@@ -224,6 +224,6 @@ export const CONTEXT = {
     'klant', 'klanten', 'beller', 'abonnee', 'belde', 'gebeld', 'sprak', 'gesproken met', 'gesprek met', 'naam', 'genaamd', 'contactpersoon', 'namens', 'echtgenoot', 'echtgenote', 'zoon', 'dochter', 'moeder', 'vader', 'heeft gebeld', 'mailde',
   ]),
   personNegative: wordsRegex([
-    'regards', 'kind regards', 'best regards', 'cheers', 'thanks', 'thank you', 'team', 'support team', 'community team', 'moderator', 'groet', 'groeten', 'met vriendelijke groet', 'mvg', 'gr', 'bedankt', 'dank', 'collega',
+    'regards', 'kind regards', 'best regards', 'cheers', 'thanks', 'thank you', 'best wishes', 'warm regards', 'all the best', 'sincerely', 'yours', 'greetings', 'best', 'groetjes', 'hartelijke groet', 'vriendelijke groet', 'team', 'support team', 'community team', 'moderator', 'groet', 'groeten', 'met vriendelijke groet', 'mvg', 'gr', 'bedankt', 'dank', 'collega',
   ]),
 } as const;

@@ -195,7 +195,10 @@ export class CustomerRegister {
         return normaliseAddress(raw);
       case 'customer_number': {
         const c = normaliseCustomerNumber(raw);
-        return c.length >= 4 ? [c] : [];
+        // People write their number without its letter prefix ("8754185" for "KL-8754185"): the
+        // digits are a second key of the record when there are enough of them to be distinctive.
+        const digits = /^[A-Z]{1,4}(\d{6,})$/.exec(c)?.[1];
+        return c.length >= 4 ? (digits ? [c, digits] : [c]) : [];
       }
       case 'iban': {
         const i = normaliseIban(raw);

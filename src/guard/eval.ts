@@ -38,8 +38,8 @@ export interface EvalReport {
   unmappedGoldTypes: string[];
 }
 
-export function parseJsonl(text: string): LabelledExample[] {
-  const out: LabelledExample[] = [];
+export function parseJsonl(text: string): SplitExample[] {
+  const out: SplitExample[] = [];
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
@@ -50,11 +50,13 @@ export function parseJsonl(text: string): LabelledExample[] {
     } catch {
       throw new Error(`line ${i + 1}: not valid JSON`);
     }
-    const r = o as { text?: unknown; entities?: unknown; spans?: unknown };
+    const r = o as { text?: unknown; entities?: unknown; spans?: unknown; split?: unknown; id?: unknown };
     if (typeof r.text !== 'string') throw new Error(`line ${i + 1}: missing "text"`);
     const ents = (Array.isArray(r.entities) ? r.entities : Array.isArray(r.spans) ? r.spans : []) as Array<Record<string, unknown>>;
     out.push({
       text: r.text,
+      ...(typeof r.split === 'string' ? { split: r.split } : {}),
+      ...(typeof r.id === 'string' ? { id: r.id } : {}),
       entities: ents.map((e) => ({
         type: String(e.type ?? e.entity_type ?? e.label),
         start: Number(e.start ?? e.start_position),
@@ -83,14 +85,21 @@ function score(type: string, gold: number, predicted: number, goldFound: number,
   return { type, gold, predicted, goldFound, predictedCorrect, precision, recall, f2 };
 }
 
+export interface SplitExample extends LabelledExample {
+  split?: string;
+  id?: string;
+}
+
 export function evaluate(
   examples: readonly LabelledExample[],
   scan: (text: string) => Finding[],
-  opts: { map?: Map<string, string>; knownTypes?: readonly string[] } = {},
+  opts: { map?: Map<string, string>; knownTypes?: readonly string[]; scoredTypes?: readonly string[] } = {},
 ): EvalReport {
   const map = opts.map ?? new Map<string, string>();
   const known = new Set(opts.knownTypes ?? []);
-  const goldTypes = new Set<string>();
+  // scoredTypes: predictions of these types are scored even where the corpus labels none of them
+  // (a corpus of negatives: every prediction there is a false positive).
+  const goldTypes = new Set<string>(opts.scoredTypes ?? []);
   const unmapped = new Set<string>();
   const predTypes = new Set<string>();
   const acc = new Map<string, { g: number; p: number; gf: number; pc: number }>();

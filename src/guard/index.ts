@@ -23,7 +23,7 @@ export {
   type CheckDigitAlgorithm,
   type PostalCountry,
 } from './types.ts';
-export { scanText, type GuardRegisters, type ScanContext } from './scan.ts';
+export { scanText, publicNameKey, isPublicMemberName, type GuardRegisters, type ScanContext } from './scan.ts';
 export {
   CustomerRegister,
   CUSTOMER_FIELDS,
@@ -40,4 +40,4 @@ export { DocumentRegister, tokenize, kgramHashes, winnow, K as FINGERPRINT_K, W 
 export { decide, DEFAULT_POLICY, mergePolicy, validatePolicy, ACTIONS, type GuardAction, type GuardPolicy, type GuardDecision, type FindingDecision, type RoleRules } from './policy.ts';
 export { maskText, mergeSpans, MASK_LABELS, type MaskOptions } from './mask.ts';
 export { luhnValid, mod11Valid, mod97Valid, checkDigitValid } from './checksums.ts';
-export { evaluate, parseJsonl, parseTypeMap, formatReport, type EvalReport, type LabelledExample } from './eval.ts';
+export { evaluate, parseJsonl, parseTypeMap, formatReport, type EvalReport, type LabelledExample, type SplitExample } from './eval.ts';

@@ -100,11 +100,32 @@ export function matchCustomers(st: ScanState, reg: CustomerRegister, phones: Pho
     }
   }
   const seenName = new Set<string>();
-  for (const c of reg.holds('name') ? nameCandidates(st) : []) {
-    const n = normaliseName(c.value);
-    if (!n.includes(' ') || seenName.has(n)) continue;
-    seenName.add(n);
-    look('name', c.start, c.end, n);
+  if (reg.holds('name')) {
+    // Capitalised runs, and the person model's name-like spans in any case ("vera brouwer").
+    const cands = nameCandidates(st);
+    const spans = st.nameSpans ?? [];
+    for (let i = 0; i < spans.length; i += 2) {
+      const s = spans[i]!;
+      const e = spans[i + 1]!;
+      const wre = /\S+/g;
+      const words: Array<[number, number]> = [];
+      const sub = text.slice(s, e);
+      for (let w = wre.exec(sub); w; w = wre.exec(sub)) words.push([s + w.index, s + w.index + w[0].length]);
+      for (let a = 0; a < words.length; a++) for (let b = a + 1; b < Math.min(words.length, a + 4); b++) cands.push({ start: words[a]![0], end: words[b]![1], value: text.slice(words[a]![0], words[b]![1]) });
+    }
+    for (const c of cands) {
+      const n = normaliseName(c.value.replace(/['’]s$/, ''));
+      if (!n.includes(' ') || seenName.has(n)) continue;
+      seenName.add(n);
+      // Any order of the words ("Jansen Jan", "de Vries Jan"): every rotation is looked up.
+      const w = n.split(' ');
+      for (let r = 0; r < w.length && r < 4; r++) {
+        const rot = r === 0 ? n : [...w.slice(r), ...w.slice(0, r)].join(' ');
+        const before = hits.length;
+        look('name', c.start, c.end, rot);
+        if (hits.length > before) break;
+      }
+    }
   }
   if (hits.length === 0) return [];
   // Corroboration: distinct fields per record.

@@ -35,6 +35,30 @@ export interface ScanContext {
   options?: Partial<GuardOptions>;
   /** Also return findings below options.minConfidence (for calibration). */
   includeLowConfidence?: boolean;
+  /**
+   * Public names of community members (display names, usernames), as publicNameKey() gives them:
+   * a person found by pattern whose name is one of them is not customer data ("Answered by Tom Becker").
+   * A name the customer register knows is still reported.
+   */
+  publicNames?: ReadonlySet<string>;
+}
+
+/** The form in which public member names are compared: case, accents, spacing and a leading "@" ignored. */
+export function publicNameKey(name: string): string {
+  return fold(name.replace(/^@/, '')).replace(/\s+/g, ' ').trim();
+}
+
+// A member's name as Parley itself writes it: an @mention, or a link to the member's profile ("[Tom Becker](/u/tom)").
+function isMemberReference(text: string, f: Finding): boolean {
+  if (f.start > 0 && text[f.start - 1] === '@') return true;
+  return text[f.start - 1] === '[' && text.startsWith('](/u/', f.end);
+}
+
+/** Person findings by pattern that are community members' public names or references to members. */
+export function isPublicMemberName(text: string, f: Finding, names?: ReadonlySet<string>): boolean {
+  if (f.type !== 'person' || f.source === 'register') return false;
+  if (isMemberReference(text, f)) return true;
+  return names !== undefined && names.size > 0 && names.has(publicNameKey(text.slice(f.start, f.end)));
 }
 
 /**
@@ -85,6 +109,7 @@ export function scanText(text: string, ctx: ScanContext = {}): Finding[] {
   const min = ctx.includeLowConfidence ? 0 : options.minConfidence;
   const out: Finding[] = [];
   for (const f of st.findings) {
+    if (isPublicMemberName(text, f, ctx.publicNames)) continue;
     f.confidence = clamp01(f.confidence);
     if (f.confidence >= min) out.push(f);
   }

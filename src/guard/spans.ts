@@ -23,6 +23,8 @@ export interface ScanState {
   text: string;
   /** fold(text): lowercased, accent-free, same length as text. */
   lower: string;
+  /** text with full-width digits and plus ("＋１ ６５０") as ASCII, same length: what number detectors read. */
+  norm?: string;
   options: GuardOptions;
   /** Spans claimed by validated detectors (IBAN, card, e-mail, own number formats, addresses, dates...). */
   claims: Claims;
@@ -32,6 +34,10 @@ export interface ScanState {
   digitRuns?: number[];
   /** Cached by capWords(). */
   capWords?: number[];
+  /** Cached by wordTokens(). */
+  words?: number[];
+  /** Name-like spans of two or more words the person model saw (any case, any score), [start, end, ...]: register name candidates. */
+  nameSpans?: number[];
 }
 
 export function isWordChar(c: number): boolean {
@@ -55,10 +61,20 @@ export function digitsOf(s: string): string {
  * runs its expensive regular expressions on small windows around these anchors.
  */
 const DIGIT_RUN = /\d+/g;
+const FULLWIDTH = /[\uff0b\uff10-\uff19]/g;
+/** The text with full-width digits and plus sign mapped to ASCII (one unit for one: offsets stay). */
+export function normDigits(st: ScanState): string {
+  if (st.norm === undefined) {
+    FULLWIDTH.lastIndex = 0;
+    st.norm = FULLWIDTH.test(st.text) ? st.text.replace(FULLWIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)) : st.text;
+  }
+  return st.norm;
+}
+
 export function digitRuns(st: ScanState): number[] {
   if (st.digitRuns) return st.digitRuns;
   const out: number[] = [];
-  const t = st.text;
+  const t = normDigits(st);
   DIGIT_RUN.lastIndex = 0;
   for (let m = DIGIT_RUN.exec(t); m; m = DIGIT_RUN.exec(t)) out.push(m.index, m.index + m[0].length);
   st.digitRuns = out;
@@ -210,5 +226,20 @@ export function capWords(st: ScanState): number[] {
     out.push(start, i);
   }
   st.capWords = out;
+  return out;
+}
+
+/**
+ * Words (letters and marks, with inner apostrophes and hyphens; a possessive "'s" left out), computed
+ * once per scan as [start, end] pairs: the person model and the street-word anchors read them.
+ */
+const WORD_TOKEN = /[\p{L}\p{M}]+(?:['’\-](?![sS](?![\p{L}\p{M}]))[\p{L}\p{M}]+)*/gu;
+export function wordTokens(st: ScanState): number[] {
+  if (st.words) return st.words;
+  const out: number[] = [];
+  const t = st.text;
+  WORD_TOKEN.lastIndex = 0;
+  for (let m = WORD_TOKEN.exec(t); m; m = WORD_TOKEN.exec(t)) out.push(m.index, m.index + m[0].length);
+  st.words = out;
   return out;
 }

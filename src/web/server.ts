@@ -262,6 +262,6 @@ function sendError(reply: import('fastify').FastifyReply, status: number, messag
 
 function titleFor(status: number): string {
   return (
-    { 400: 'Bad request', 401: 'Please sign in', 403: 'Not allowed', 404: 'Page not found', 409: 'Conflict', 413: 'Too large', 415: 'Unsupported file', 429: 'Too many requests' } as Record<number, string>
+    { 400: 'Bad request', 401: 'Please sign in', 403: 'Not allowed', 404: 'Page not found', 409: 'Conflict', 413: 'Too large', 415: 'Unsupported file', 422: 'Not published', 429: 'Too many requests' } as Record<number, string>
   )[status] ?? 'Server error';
 }

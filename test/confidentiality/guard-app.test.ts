@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
-import { installationSecret } from '../../src/accounts/installation-secret.ts';
+import { guardSecret } from '../../src/confidentiality/registers.ts';
+import { guardKeyPath } from '../../src/confidentiality/guard-key.ts';
 import { createBoard } from '../../src/community/create-board.ts';
 import { createReply } from '../../src/community/create-reply.ts';
 import { createTopic } from '../../src/community/create-topic.ts';
@@ -51,7 +52,9 @@ installation by a technician at a time that suits you. Switching is easy and we 
 
 function parley(args: string[], env: Record<string, string>, input?: string) {
   const { SECRET_KEY: _drop, ...base } = process.env;
-  const r = spawnSync(process.execPath, [bin, ...args], { env: { ...base, SEED_DEMO: 'false', ...env }, encoding: 'utf8', timeout: 120_000, ...(input !== undefined ? { input } : {}) });
+  // The CLI uses the guard key this process uses (the key file the in-process steps resolved).
+  const keyFile = guardKeyPath({ DATABASE_URL: process.env.DATABASE_URL ?? 'file:./data/parley.db', GUARD_KEY_FILE: process.env.GUARD_KEY_FILE });
+  const r = spawnSync(process.execPath, [bin, ...args], { env: { ...base, SEED_DEMO: 'false', GUARD_KEY_FILE: keyFile, ...env }, encoding: 'utf8', timeout: 120_000, ...(input !== undefined ? { input } : {}) });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -95,7 +98,7 @@ for (const kind of testDatabaseKinds()) {
     });
 
     test('import: malformed rows are reported by line number, skipped and counted; plaintext is never stored', async () => {
-      const secret = await installationSecret(db, undefined);
+      const secret = await guardSecret(db);
       const r = await importCustomers(db, Readable.from([CSV]), { columns: parseColumns('name,phone,email,address,customer_number'), secret, defaultRegion: 'NL' });
       assert.equal(r.imported, 3);
       assert.equal(r.skipped, 3);

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 const scratch = (what: string) => mkdtempSync(join(tmpdir(), `parley-${what}-`));
 import { loadConfig } from '../../src/config.ts';
 import { buildServer } from '../../src/web/server.ts';
+import { guardKeyPath } from '../../src/confidentiality/guard-key.ts';
 import type { TestDatabase } from './databases.ts';
 
 /** A server on a test database, for app.inject() (no port) or listen() (browser tests). */
@@ -13,6 +14,8 @@ export async function testServer(database: TestDatabase, env: Record<string, str
   // Tests write through use cases and read pages at once: no anonymous cache unless asked for.
   // Tests sign in many times from one address, and write through the API many times; the tests of
   // the limits themselves set them back.
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, SEED_DEMO: 'false', PORT: '0', SIGNIN_RATE_LIMIT: '1000', API_WRITE_RATE_LIMIT: '100000', API_TOKEN_WRITE_RATE_LIMIT: '100000', ANON_CACHE_SECONDS: '0', UPLOADS_DIR: scratch('uploads'), OUTBOX_DIR: scratch('outbox'), ...env });
+  // The guard key: the key file the tests' own in-process steps use (they import customers with it).
+  const GUARD_KEY_FILE = guardKeyPath({ DATABASE_URL: process.env.DATABASE_URL ?? 'file:./data/parley.db', GUARD_KEY_FILE: process.env.GUARD_KEY_FILE });
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, SEED_DEMO: 'false', PORT: '0', SIGNIN_RATE_LIMIT: '1000', API_WRITE_RATE_LIMIT: '100000', API_TOKEN_WRITE_RATE_LIMIT: '100000', ANON_CACHE_SECONDS: '0', UPLOADS_DIR: scratch('uploads'), OUTBOX_DIR: scratch('outbox'), GUARD_KEY_FILE, ...env });
   return buildServer({ config, database, logger: false });
 }

@@ -9,13 +9,24 @@ import { ATTACHMENT_BODY_LIMIT, attachmentsInput, bodySchema, errors, idParams, 
 import { MAX_TAGS } from '../../community/tags.ts';
 import { attachmentsFromApi } from '../../attachments/api-input.ts';
 import { changedOnlyTopic } from '../../web/anonymous-cache.ts';
+import { askTeam } from '../../moderation/ask-team.ts';
+
+// "Ask the community team" instead of publishing (when the guard would stop the text, or to be sure).
+const ASK_TEAM = { type: 'boolean', description: 'Send the draft to the community team for review instead of publishing it (202).' } as const;
+const NOTE = { type: 'string', maxLength: 1000, description: 'A note to the community team (with askTeam).' } as const;
+const ASKED_MESSAGE = 'Sent to the community team: it is not public; you will hear the outcome by e-mail.';
 
 const tags = ['Topics'];
 // A draft held for review (the guard's "hold", a new member's first posts, a watched word): queued, not public.
 const heldResponse = {
   description: 'Held for review by the community team: not public yet; the author is e-mailed the outcome.',
   type: 'object',
-  properties: { held: { type: 'object', properties: { id: { type: 'integer' }, reason: { type: 'string', enum: ['guard', 'first_post', 'watched_word'] }, message: { type: 'string' } }, required: ['id', 'reason', 'message'] } },
+  properties: {
+    held: { type: 'object', properties: { id: { type: 'integer' }, reason: { type: 'string', enum: ['guard', 'first_post', 'watched_word', 'asked'] }, message: { type: 'string' } }, required: ['id', 'reason', 'message'] },
+    // With askTeam: the same draft's id, as earlier clients read it.
+    heldForReview: { type: 'boolean' },
+    draftId: { type: 'integer' },
+  },
   required: ['held'],
 } as const;
 
@@ -25,7 +36,7 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
   const read = readers(db, present);
   const topicPage = read.topicPage;
 
-  app.post<{ Params: { slug: string }; Body: { kind: 'question' | 'discussion'; title: string; body: string; tags?: string[]; attachments?: AttachmentInput[] } }>('/boards/:slug/topics', {
+  app.post<{ Params: { slug: string }; Body: { kind: 'question' | 'discussion'; title: string; body: string; tags?: string[]; attachments?: AttachmentInput[]; askTeam?: boolean; note?: string } }>('/boards/:slug/topics', {
     bodyLimit: ATTACHMENT_BODY_LIMIT,
     schema: {
       tags, security: security.any, summary: 'Open a topic: a question or a discussion',
@@ -38,6 +49,8 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
           body: bodySchema,
           tags: { type: 'array', maxItems: MAX_TAGS, items: { type: 'string', minLength: 1, maxLength: 30 } },
           attachments: attachmentsInput,
+          askTeam: ASK_TEAM,
+          note: NOTE,
         },
         required: ['kind', 'title', 'body'],
         additionalProperties: false,
@@ -48,6 +61,10 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
     const actor = signedIn(request);
     const { kind, title, body, tags: topicTags } = request.body;
     const attachments = attachmentsFromApi(request.body.attachments);
+    if (request.body.askTeam) {
+      const held = await askTeam(db, actor, { kind: 'topic', boardSlug: request.params.slug, topicKind: kind, title, body, tags: (topicTags ?? []).join(', '), note: request.body.note ?? '', attachments });
+      return reply.code(202).send({ held: { id: held.id, reason: 'asked', message: ASKED_MESSAGE }, heldForReview: true, draftId: held.id });
+    }
     const created = await publishTopicOrHold(db, actor, { boardSlug: request.params.slug, kind, title, body, tags: topicTags ?? [], attachments });
     if (isHeld(created)) return reply.code(202).send(created);
     changedOnlyTopic(request, created.id);
@@ -63,18 +80,22 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
     },
   }, async (request) => topicPage(request.actor, request.params.id, request.query.page));
 
-  app.post<{ Params: { id: number }; Body: { body: string; attachments?: AttachmentInput[] } }>('/topics/:id/replies', {
+  app.post<{ Params: { id: number }; Body: { body: string; attachments?: AttachmentInput[]; askTeam?: boolean; note?: string } }>('/topics/:id/replies', {
     bodyLimit: ATTACHMENT_BODY_LIMIT,
     schema: {
       tags, security: security.any, summary: 'Reply to a topic',
       description: 'A locked or closed topic takes no replies (403), except from moderators and community managers.',
       params: idParams,
-      body: { type: 'object', properties: { body: bodySchema, attachments: attachmentsInput }, required: ['body'], additionalProperties: false },
+      body: { type: 'object', properties: { body: bodySchema, attachments: attachmentsInput, askTeam: ASK_TEAM, note: NOTE }, required: ['body'], additionalProperties: false },
       response: { 201: { type: 'object', properties: { post: ref('Post') }, required: ['post'] }, 202: heldResponse, ...errors(400, 401, 403, 404, 413, 415, 422) },
     },
   }, async (request, reply) => {
     const actor = signedIn(request);
     const attachments = attachmentsFromApi(request.body.attachments);
+    if (request.body.askTeam) {
+      const held = await askTeam(db, actor, { kind: 'reply', topicId: request.params.id, body: request.body.body, note: request.body.note ?? '', attachments });
+      return reply.code(202).send({ held: { id: held.id, reason: 'asked', message: ASKED_MESSAGE }, heldForReview: true, draftId: held.id });
+    }
     const created = await publishReplyOrHold(db, actor, { topicId: request.params.id, body: request.body.body, attachments });
     if (isHeld(created)) return reply.code(202).send(created);
     changedOnlyTopic(request, request.params.id);

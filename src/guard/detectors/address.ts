@@ -7,6 +7,8 @@
 import type { Finding, PostalCountry } from '../types.ts';
 import { digitRuns, windows, execIn, anchorsOf, type ScanState } from '../spans.ts';
 import { enhance, wordsRegex } from '../context.ts';
+import { detectWorldAddresses } from './address-world.ts';
+import { gazetteer } from '../gazetteer.ts';
 
 const L = String.raw`\p{Lu}[\p{L}'’\-]*`;
 const PARTICLE = String.raw`(?:van|de|der|den|het|ten|ter|te|op|aan|in|la|le|du|des|von|am|an|der|'s|'t)`;
@@ -98,6 +100,9 @@ export function detectAddresses(st: ScanState): Finding[] {
         start = text.indexOf(' ', start) + 1;
       }
       const hasPost = Boolean(m.groups?.pc || m.groups?.pc4);
+      // A single frequent word that merely ends like a street ("During 1971", "Spring 2024") is no street.
+      const street = text.slice(start, m.index + m[0].length).split(/\s+\d/)[0]!;
+      if (!hasPost && !/\s/.test(street) && gazetteer().commonEn.has(street.toLowerCase())) continue;
       add(start, m.index + m[0].length, hasPost ? 0.92 : 0.7, hasPost ? 'street, house number and postcode' : 'street name and house number');
     }
     if (countries.has('BE')) {
@@ -136,6 +141,7 @@ export function detectAddresses(st: ScanState): Finding[] {
       }
     }
   }
+  detectWorldAddresses(st, add);
   for (const f of out) if (f.confidence >= st.options.minConfidence) st.claims.add(f.start, f.end);
   return out;
 }

@@ -3,7 +3,8 @@ import type { Finding } from '../types.ts';
 import type { ScanState } from '../spans.ts';
 
 const LOCAL = /[\p{L}\p{N}._%+-]/u;
-const DOMAIN = /(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+\p{L}{2,24}(?![\p{L}\p{N}-])/uy;
+// The top-level domain is letters, or an internationalised one in its ASCII form ("xn--p1ai").
+const DOMAIN = /(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+(?:\p{L}{2,24}|xn--[a-z0-9-]{2,59})(?![\p{L}\p{N}-])/iuy;
 
 export function detectEmails(st: ScanState): Finding[] {
   const out: Finding[] = [];

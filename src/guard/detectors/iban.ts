@@ -1,5 +1,5 @@
 /** IBANs (validated with ibantools: country length, BBAN format, mod-97) and other bank account numbers. */
-import { isValidIBAN, countrySpecs } from 'ibantools';
+import { validateIBAN, ValidationErrorsIBAN, countrySpecs } from 'ibantools';
 import type { Finding } from '../types.ts';
 import { digitRuns, windows, execIn, type ScanState } from '../spans.ts';
 import { abaValid, mod11Valid } from '../checksums.ts';
@@ -45,11 +45,17 @@ export function detectIbans(st: ScanState): Finding[] {
       continue;
     }
     const compact = raw.slice(0, i).replace(/[ -]/g, '').toUpperCase();
-    if (!isValidIBAN(compact)) {
+    const v = validateIBAN(compact);
+    // The mod-97 check digits are what makes an IBAN; a failed national bank/branch check (a few
+    // countries have one) is still someone's account number as written, perhaps with a typo.
+    const nationalOnly = !v.valid && v.errorCodes.every((e) => e === ValidationErrorsIBAN.WrongAccountBankBranchChecksum);
+    if (!v.valid && !nationalOnly) {
+      // Right country and length but wrong check digits: not an IBAN, and its tail is not a phone number either.
+      if (v.errorCodes.includes(ValidationErrorsIBAN.WrongIBANChecksum) && !v.errorCodes.includes(ValidationErrorsIBAN.WrongBBANLength)) st.claims.add(at, endPos);
       IBAN_CAND.lastIndex = m.index + 2;
       continue;
     }
-    out.push({ type: 'iban', start: at, end: endPos, confidence: 0.97, reason: `IBAN (${cc}, valid check digits)`, source: 'pattern' });
+    out.push({ type: 'iban', start: at, end: endPos, confidence: nationalOnly ? 0.9 : 0.97, reason: nationalOnly ? `IBAN (${cc}, valid check digits, national check fails)` : `IBAN (${cc}, valid check digits)`, source: 'pattern' });
     st.claims.add(at, endPos);
     IBAN_CAND.lastIndex = endPos - off;
   }

@@ -8,6 +8,7 @@ import type { Finding } from '../types.ts';
 import { windows, execIn, anchorsOf, capWords, isLetterOrDigitCode, type ScanState } from '../spans.ts';
 import { enhance, CONTEXT, fold } from '../context.ts';
 import { FIRST_NAMES, NOT_NAMES } from './names.ts';
+import { detectPersonsByModel, placeOrCompany } from './person-model.ts';
 
 const WORD = String.raw`\p{Lu}(?:[\p{Ll}'’]|\p{Lu}(?=\p{Ll}))*\p{Ll}(?:-\p{Lu}?[\p{Ll}'’]+)*`;
 const PART = String.raw`(?:[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]en|[Tt]er|[Tt]e|[Ll]a|[Ll]e|[Dd]u|[Dd]a|[Dd]i|[Vv]on|'t|[Ii]n\s't|[Oo]p\s[Dd]e|[Vv]an\s't|O'|Mc|Mac)`;
@@ -95,6 +96,8 @@ export function detectPersons(st: ScanState): Finding[] {
   const add = (s: number, e: number, conf: number, why: string) => {
     if (e - s < 2) return;
     if (st.claims.overlaps(s, e)) return;
+    // A street or company named after a person is neither (titles and roles are strong enough on their own).
+    if (conf < 0.85 && placeOrCompany(st, s, e)) return;
     for (const f of out) {
       if (f.start < e && s < f.end) {
         if (conf > f.confidence) {
@@ -171,6 +174,7 @@ export function detectPersons(st: ScanState): Finding[] {
       add(s, e, r.score, `first name + surname${r.positive ? ` near "${r.positive}"` : ''}${r.negative ? ` (but near "${r.negative}")` : ''}`);
     }
   }
+  detectPersonsByModel(st, add);
   return out;
 }
 

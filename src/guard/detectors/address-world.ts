@@ -1,0 +1,152 @@
+/**
+ * Street addresses in the world's formats (beside the NL/BE/DE/GB/US shapes of address.ts).
+ * The street-type words of 25 languages come from OpenCage address-formatting (src/guard/data/street-types.ts);
+ * compound street words ("Pietarinkatu", "Bergstaðastræti", "Rosenthaler Straße") by their endings.
+ * Shapes, each needing a house number:
+ *  A. number, type, name:        "17 Rue du Médecin-Colonel Calbairac", "82, Avenue du Roi Baudouin", "33 avenue de Provence"
+ *  B. type, name, number:        "Rua Silveira Martins, 68", "Avenue du Commerce 17", "ul. Długa 5", "Calle Mayor 3"
+ *  C. name, street word, number: "Pietarinkatu 15", "Ģertrūdes iela 81", "Skoufa street 11"
+ *  D. CJK/Korean:                "동교로 146", "West Lujiazui Road 99号", "南京街 12號"
+ *  E. any name + number, then a postcode and city line: "Witthau 3, 89129 Langenau", "Imaneq 18\n3900 Nuuk"
+ *  F. US military mail: "PSC 1234, Box 5678, APO AE 09876", "Unit 2050 Box 4190, DPO AP 96278"
+ * A postcode-and-city line after the street is taken into the span ("…, 75001 Paris", "…\nMD-2012 Chișinău").
+ */
+import type { Finding } from '../types.ts';
+import { digitRuns, windows, execIn, wordTokens, type ScanState } from '../spans.ts';
+import { STREET_TYPES } from '../data/street-types.ts';
+import { gazetteer } from '../gazetteer.ts';
+
+type Add = (start: number, end: number, base: number, why: string) => void;
+
+// Words in the abbreviation lists that are titles or adjectives, not street types ("Doctor", "Saint", "Lilla").
+const NOT_TYPES = new Set(['doutor', 'doutora', 'dr', 'drª', 'general', 'gen', 'padre', 'saint', 'sainte', 'st', 'ste', 'sankt', 'skt', 'sant', 'santa', 'biskup', 'biskupa', 'bp', 'bpa', 'doktora', 'kard', 'kardynała', 'ks', 'księcia', 'księdza', 'majora', 'marsz', 'marszałka', 'mjr', 'prof', 'profesora', 'pułkownika', 'płk', 'rotm', 'rotmistrza', 'junior', 'jr', 'lilla', 'stora', 'norra', 'södra', 'västra', 'östra', 'gamle', 'gammel', 'gl', 'lille', 'll', 'store', 'nordre', 'nørre', 'søndre', 'sønder', 'vester', 'vestre', 'øster', 'østre', 'ndr', 'sdr', 'nr', 'northeast', 'northwest', 'southeast', 'southwest', 'ne', 'nw', 'se', 'sw', 'mountain', 'mtn', 'extension', 'ext', 'embaixador', 'emb', 'sagrada', 'sagrat', 'monestir', 'baixos', 'bxs', 'porta', 'auto', 'col', 'colonia', 'bloque', 'blq', 'bloco', 'bl', 'departamento', 'dept', 'corp', 'korp', 'корп', 'корпус', 'строение', 'стр', 'bâtiment', 'bât', 'z.i', 'zone industrielle', 'casal', 'lugar', 'jardim', 'parque', 'bairro', 'par', 'as', 'al', 'th', 'tr', 'kj', 'rn', 'rt', 'cc', 'pc', 'lg', 'esc', 'az', 'br', 'bc', 'cam', 'gav', 'ccnh', 'csl', 'escnh', 'jrd', 'pct', 'mh',
+  // titles, saints, adjectives and particles in the lists of other languages
+  'broeder', 'burg', 'burgemeester', 'cmdt', 'commandant', 'docter', 'dokter', 'gebr', 'gebroeders', 'generaal', 'ingenieur', 'ir', 'jhr', 'jonkheer', 'kardinaal', 'kol', 'kolonel', 'kon', 'koning', 'koningin', 'kort', 'korte', 'kte', 'lange', 'luit', 'luitenant', 'mej', 'mejuffrouw', 'mevr', 'mevrouw', 'mgr', 'min', 'minister', 'monseigneur', 'olv', 'onze-lieve-vrouw', 'past', 'pastoor', 'prins', 'prinses', 'professor', 'sint', 'van', 'van den', 'van der', 'vd', 'verl', 'verlengde', 'vrouwe', 'zuster', 'zr', 'noordzijde', 'oostzijde', 'westzijde', 'zuidzijde', 'nz', 'oz', 'wz', 'zz', 'vr',
+  'doctor', 'doctora', 'dra', 'nuestra', 'ntra', 'señora', 'sra', 'san', 'santo', 'santos', 'santas', 'sto', 'stos', 'stas', 'senhor', 'senhora', 'são', 'professora', 'profª', 'gran', 'edif', 'edificio', 'urb', 'urbanización', 'urbanização', 'loteam', 'loteamento', 'sect', 'sector', 'torre', 'rio', 'vila', 'quinta', 'qta', 'pueblo', 'pblo', 'mercado', 'merc', 'palacio', 'pala', 'estación', 'estcn', 'stazione', 'staz', 'località', 'loc', 'cascina', 'campo', 'corte', 'santissima', 'santissime', 'santissimi', 'santissimo', 'ss.ma', 'ss.me', 'ss.mi', 'ss.mo', 'mtir', 'sgda', 'sgt', 'sta', 'pta', 'arm.', 'armádneho', 'generála', 'doktorky', 'ing', 'inžiniera', 'inžinierky', 'kapitána', 'kpt', 'plk', 'plukovníka', 'podplukovníka', 'podporučíka', 'por', 'poručíka', 'pplk', 'ppor', 'profesorky', 'svätej', 'svätého', 'československej', 'čsl', 'slov', 'slovenskih', 'spodnja', 'spodnje', 'spodnji', 'srednja', 'srednje', 'srednji', 'sveta', 'svete', 'svetega', 'sveti', 'vel', 'velika', 'velike', 'velikem', 'veliki', 'veliko', 'zgornja', 'zgornje', 'zgornji', 'šent', 'de', 'carrer de', 'calle de', 'min', 'minister', 'koning', 'prins']);
+const MANUAL_TYPES = ['rue', 'route', 'chemin', 'impasse', 'allée', 'quai', 'cours', 'ruelle', 'via', 'viale', 'piazza', 'corso', 'vicolo', 'largo', 'calle', 'carrera', 'avenida', 'rua', 'travessa', 'praça', 'rodovia', 'estrada', 'street', 'road', 'lane', 'avenue', 'boulevard', 'drive', 'line', 'row', 'way', 'trg', 'ulica', 'ul', 'utca', 'út', 'iela', 'gatvė', 'g', 'str', 'strada', 'bulevardul', 'bd', 'aleea', 'calea', 'sokak', 'sokağı', 'caddesi', 'cadde', 'odos', 'οδός', 'λεωφόρος', 'улица', 'ул', 'проспект', 'пр', 'вулиця', 'вул', 'ulitsa', 'jalan', 'jl', 'soi', 'thanon', 'marg', 'zona', 'ave', 'av', 'avda', 'blvd', 'rd'];
+const TYPE_WORDS = new Set<string>(MANUAL_TYPES);
+for (const list of Object.values(STREET_TYPES)) for (const w of list) if (!NOT_TYPES.has(w) && (w.length >= 3 || /^(?:ul|av|g|rd|st)$/.test(w))) TYPE_WORDS.add(w);
+const esc = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
+// Endings of compound street names in the Germanic, Nordic, Baltic, Finnish and Hungarian languages.
+const COMPOUND = `(?:straat|gracht|laan|plein|kade|singel|dijk|steeg|straße|strasse|gasse|platz|allee|ring|damm|ufer|weg|katu|tie|kuja|polku|tori|gata|gatan|gate|gaten|vej|vei|veien|vegen|veg|gade|gøta|götu|stræti|vegur|gränd|torg|plass|stig|allé|utca|ucca|tänav|tee|ulica|cesta|ulice|iela|gatvė|sokak|caddesi)`;
+const NUM = String.raw`\d{1,5}(?:\s?\p{L}(?![\p{L}]))?(?:\s?[/-]\s?\d{1,4}[A-Za-z]?)?`;
+// A word of a street or place name: capitalised (any script with case), or a particle.
+const NW = String.raw`(?:\p{Lu}[\p{L}\p{M}'’.\-]*|[dlDL]['’]\p{Lu}[\p{L}\p{M}'’.\-]*|(?:de|du|des|del|della|dei|da|do|dos|das|di|la|le|les|los|las|l['’]|d['’]|of|the|van|von|der|den|am|an|im|zum|zur|sv\.|sv|e|y|i|\d{1,2}\.?)(?=[ \t]|\p{Lu}))`;
+const POSTCODE = String.raw`(?:[A-Z]{1,3}[- ]?)?(?:\d{2,6}[ -]\d{2,4}|\d{3,6})`;
+const CITY = String.raw`\p{Lu}[\p{L}\p{M}'’.\-]*(?:[\s-](?:\p{Lu}[\p{L}\p{M}'’.\-]*|de|do|da|sur|am|an|im|upon|on|la|le|del|di|-)){0,3}`;
+// After the street: ", 75001 Paris", "\n301 00 Plzeň", ", Riga, LV-1009", ", Bujumbura", "\nCalhau\nSão Luís - MA\n65071-380"
+const TAIL = String.raw`(?:(?:,\s*|\s*\n\s*|\s+)(?:${POSTCODE}\s*[-–]?\s*${CITY}|${CITY},?\s+${POSTCODE}(?![\p{L}\p{N}])|${POSTCODE}(?![\p{L}\p{N}])))`;
+const CITY_ONLY_TAIL = String.raw`(?:(?:,\s*|\s*\n\s*)${CITY}(?=\s*(?:[,.;!?)\n]|$)))`;
+
+// The shapes are matched around each street word found (anchorWords): a sticky pattern for what
+// follows it, and a pattern anchored at the end of the short stretch before it for what precedes it
+// (no pattern ever tries a list of 1,500 street words at every position of a post).
+const REST = String.raw`(?:${TAIL}|${CITY_ONLY_TAIL})?`;
+const A_AFTER = new RegExp(String.raw`\.?[ \t]+(?:${NW}[ \t]+){0,5}\p{Lu}[\p{L}\p{M}'’.\-]*${REST}`, 'uy');
+const A_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}\p{N}])(${NUM},?[ \t]+)$`, 'u');
+const B_AFTER = new RegExp(String.raw`\.?[ \t]+(?:${NW}[ \t]+){0,5}?${NW},?[ \t]+${NUM}(?![\p{L}\p{N}]|[.,]\d)${REST}`, 'uy');
+const A2_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}\p{N}])(${NUM},?[ \t]+(?:${NW}[ \t]+){1,3})$`, 'u');
+const A2_AFTER = new RegExp(String.raw`\.?(?![\p{L}])${REST}`, 'uy');
+const C_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}\p{N}])((?:${NW}[ \t]+){0,3}\p{Lu}[\p{L}\p{M}'’\-]*[ \t]+)$`, 'u');
+const C_AFTER = new RegExp(String.raw`\.?,?[ \t]+${NUM}(?![\p{L}\p{N}]|[.,]\d)${REST}`, 'uy');
+const COMPOUND_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}\p{N}])((?:${NW}[ \t]+){1,3})$`, 'u');
+const UPPER_START = /^\p{Lu}/u;
+
+/** Addresses around one street word at [s, e). */
+function shapesAround(text: string, s: number, e: number, word: string, compound: boolean, out: Array<[number, number]>): void {
+  const before = text.slice(Math.max(0, s - 90), s);
+  const cap = UPPER_START.test(text[s]!);
+  const after = (re: RegExp): number => {
+    re.lastIndex = e;
+    const m = re.exec(text);
+    return m ? e + m[0].length : -1;
+  };
+  if (compound) {
+    if (!cap) return;
+    const end = after(C_AFTER);
+    if (end < 0) return;
+    const b = COMPOUND_BEFORE.exec(before);
+    out.push([b ? s - b[1]!.length : s, end]);
+    return;
+  }
+  void word;
+  // B: "Rua Silveira Martins, 68", "Avenue du Commerce 17"
+  if (cap) {
+    const end = after(B_AFTER);
+    if (end >= 0) out.push([s, end]);
+  }
+  // A: "17 Rue du Médecin-Colonel Calbairac", "33 avenue de Provence"
+  const a = A_BEFORE.exec(before);
+  if (a) {
+    const end = after(A_AFTER);
+    if (end >= 0) out.push([s - a[1]!.length, end]);
+  }
+  // A2: "7931 Tenth Line"
+  if (cap) {
+    const a2 = A2_BEFORE.exec(before);
+    if (a2) out.push([s - a2[1]!.length, Math.max(e, after(A2_AFTER))]);
+  }
+  // C: "Skoufa street 11", "Ģertrūdes iela 81"
+  const c = C_BEFORE.exec(before);
+  if (c) {
+    const end = after(C_AFTER);
+    if (end >= 0) out.push([s - c[1]!.length, end]);
+  }
+}
+// Arabic: street word, name, number ("شارع النزهة 12").
+const AR = /(?<![\p{L}\p{N}])(?:شارع|طريق|ميدان|جادة|حي)\s+[\p{Script=Arabic}\s]{1,40}?\s\d{1,5}(?![\p{N}])(?:,?\s*\n?\s*\d{4,6}\s+[\p{Script=Arabic}\s]{2,30}(?=[\n,.]|$))?/gu;
+const D = /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}]{0,12}(?:로|길|路|街|道|通り)\s*\d{1,5}(?:-\d{1,4})?(?:번지|号|號|番地|번길)?|(?<![\p{L}\p{N}])(?:\p{Lu}[\p{L}]*\s+){0,3}(?:Road|Street|Rd)\s*\d{1,5}(?:号|號|番地)/gu;
+const E = new RegExp(String.raw`(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{M}'’.\-]*(?:\s${NW}){0,3}\s${NUM},?(?:\s*\n\s*|,\s*)${POSTCODE}\s*[-–]?\s*${CITY}`, 'gu');
+const F = /(?<![\p{L}\p{N}])(?:PSC|CMR|Unit|USNS\s+\p{Lu}+|USS\s+\p{Lu}+)\s+\d{1,5},?\s+(?:Box\s+\d{1,5},?\s+)?(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5}(?:-\d{4})?/gu;
+// Anchors: a street-type word, a compound street word, or a CJK or Arabic street word near a digit.
+const COMPOUND_END = new RegExp(`${COMPOUND}$`);
+const OTHER_ANCHORS = new Set(['شارع', 'طريق', 'ميدان', 'جادة', 'حي', 'apo', 'fpo', 'dpo', 'psc', 'cmr']);
+const CJK_STREET = /[로길路街道号號]/;
+
+/** Street words near house numbers (within `wins`), as [start, end] pairs, from the scan's word tokens. */
+function anchorWords(st: ScanState, wins: readonly number[]): number[] {
+  const out: number[] = [];
+  const ws = wordTokens(st);
+  const text = st.text;
+  let w = 0;
+  for (let i = 0; i < ws.length; i += 2) {
+    const s = ws[i]!;
+    const e = ws[i + 1]!;
+    while (w < wins.length && wins[w + 1]! <= s) w += 2;
+    if (w >= wins.length) break;
+    if (e <= wins[w]!) continue;
+    const word = text.slice(s, e).toLowerCase();
+    if (TYPE_WORDS.has(word) || OTHER_ANCHORS.has(word) || (e - s > 4 && COMPOUND_END.test(word)) || CJK_STREET.test(word)) out.push(s, text[e] === '.' ? e + 1 : e);
+  }
+  return out;
+}
+
+export function detectWorldAddresses(st: ScanState, add: Add): void {
+  const { text } = st;
+  const runs = digitRuns(st);
+  if (runs.length === 0) return;
+  const anchors = anchorWords(st, windows(text, runs, 60, 40));
+  if (anchors.length) {
+    const spans: Array<[number, number]> = [];
+    for (let i = 0; i < anchors.length; i += 2) {
+      const s = anchors[i]!;
+      const e = anchors[i + 1]!;
+      const w = text.slice(s, e).toLowerCase().replace(/\.+$/, '');
+      if (TYPE_WORDS.has(w)) shapesAround(text, s, e - (text[e - 1] === '.' ? 1 : 0), w, false, spans);
+      else if (w.length > 4 && COMPOUND_END.test(w)) shapesAround(text, s, e, w, true, spans);
+    }
+    const near = windows(text, anchors, 40, 40);
+    for (const re of [D, AR, F]) for (const x of execIn(re, text, near)) spans.push([x.index, x.index + x[0].length]);
+    for (const [s, e] of spans) {
+      // A single frequent word that merely ends like a street ("During 1971", "Spring 2024") is no street.
+      const street = /^([\p{L}\p{M}'’\-]+)\s+\d/u.exec(text.slice(s, e));
+      if (street && gazetteer().commonEn.has(street[1]!.toLowerCase()) && !TYPE_WORDS.has(street[1]!.toLowerCase())) continue;
+      add(s, e, 0.75, 'street, house number (world format)');
+    }
+  }
+  // Shape E has no street word: a number followed by a postcode-and-city line.
+  for (const x of execIn(E, text, windows(text, runs, 120, 90))) add(x.index, x.index + x[0].length, 0.7, 'street and house number, postcode and city');
+}
+
+export const __test = { D, E, F, AR };
+export type { Finding };

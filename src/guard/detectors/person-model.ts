@@ -1,0 +1,255 @@
+/**
+ * Person names by shape, gazetteer and context, in any script and case:
+ *  - a span of name-like words (capitalised words, lower-case words that are known names and not
+ *    common words, words of scripts without case such as Arabic or Chinese), with particles inside
+ *    ("van der", "bin", "de la");
+ *  - scored by what is known of its words (a known first name + surname is a name on its own; known
+ *    names in lower case or unknown capitalised words need a cue) and by context both ways:
+ *    self-introductions ("I'm", "my name is", "this is"), objects of contact verbs ("follow up with",
+ *    "ask", "call", "belongs to"), verbs and possessives after ("wrote", "'s");
+ *  - lists of first names ("Gaetane, Hannah and Anthony");
+ *  - not names: words before a company form (LLC, GmbH, "and Sons"), a street type or a house number
+ *    ("St. John Street", "Peter Zuidhove 188", "Russell Investments"), sign-offs.
+ */
+import { gazetteer, type Gazetteer } from '../gazetteer.ts';
+import { CONTEXT, fold, sentenceTail } from '../context.ts';
+import { isLetterOrDigitCode, wordTokens, type ScanState } from '../spans.ts';
+
+type Add = (s: number, e: number, conf: number, why: string) => void;
+
+const CAP = /^\p{Lu}/u;
+// Scripts without capitals (Arabic, Hebrew, CJK, Thai, Devanagari, ...), and Georgian, whose names are written in its lower-case letters.
+const UNCASED = /^(?:\p{Lo}|\p{Script=Georgian})/u;
+const PARTICLES = new Set(['van', 'de', 'der', 'den', 'von', 'da', 'di', 'du', 'la', 'le', 'del', 'della', 'dos', 'das', 'do', 'ter', 'ten', 'bin', 'ibn', 'bint', 'al', 'el', 'ben', 'abu', 'mac', 'y', 'zu', 'af', 'av', 'bat']);
+const INTRO = /(?:\bi'?m|\bi\s+am|\bmy\s+name\s+is|\bname\s+is|\bthis\s+is|\bit'?s|\bnamed|\bgenaamd|\bheet|\bik\s+ben|\bname:|\bnaam:|\bcontact:|\bcustomer:?|\bclient:?|\bklant:?|\bfrom:|\bvan:|\bto:|\baan:|\bcc:|\bmr\.?|\bmrs\.?|\bms\.?|\bdr\.?)\s*$/;
+const OBJECT = /(?:\bwith|\bask|\basked|\bcall|\bcalled|\bphone|\bring|\bemail|\be-mail|\bmail|\btell|\btold|\bcontact|\bcontacted|\bbelongs\s+to|\bbelonging\s+to|\bin\s+the\s+name\s+of|\bon\s+behalf\s+of|\bfor|\bby|\bremind|\bnotify|\bhelp|\bhelped|\bvisit|\bvisited|\bmet|\bmeet|\bpay|\bpaid|\bsend|\bsent|\bgave|\bgive|\bthank|\bcustomer|\bclient|\bsubscriber|\bholder|\bmet|\bvoor|\bnamens|\bbel|\bbellen|\bmail)\s*$/;
+const AFTER = /^(?:['’]s?\b|\s+(?:wrote|writes|called|calls|phoned|rang|emailed|e-mailed|said|says|asked|asks|told|complained|reported|mentioned|lives|lived|moved|has|had|is|was|will|would|needs|wants|tried|paid|belde|mailde|schreef|heeft|woont|vroeg|zei|klaagde))\b/;
+const COMPANY_AFTER = /^\s*(?:,\s*)?(?:&|\+|and\s+(?:sons|partners|co)\b|(?:llc|l\.l\.c|ltd|limited|inc|corp|corporation|company|co|group|holding|holdings|gmbh|ag|kg|bv|b\.v|nv|n\.v|sa|s\.a|sas|sarl|srl|s\.r\.l|spa|s\.p\.a|oy|oyj|ab|as|a\.s|plc|s\.r\.o|v\.o\.s|k\.s|e\.k|ug|kft|zrt|sp|d\.o\.o|ltda|s\.l|sl|pty|investments?|partners|associates|consulting|bank|insurance|motors|foods|systems|solutions|services|technologies|hotel|restaurant|cafe|café|shop|store|stores|street|st|road|rd|avenue|ave|lane|ln|drive|dr|square|place|boulevard|blvd|way|close|court|straat|laan|weg|plein|gracht|kade|strasse|straße|platz|gasse|allee|ulica|utca|katu|gatan|vej|gade|airport|station|school|university|college|church|hospital|park|bridge|hall|house|building|tower|centre|center)\b)/;
+const STREET_BEFORE = /(?:\bst\.?|\bsaint|\bsankt|\bsint|\bsan|\bsanta|\brue|\bavenue|\bav\.?|\bavenida|\brua|\bvia|\bcalle|\bplace|\bboulevard|\bpiazza|\bulica|\bplatz|\bstraße|\bstreet|\bon|\bat|\bnear|\balong|\bof)\s*$/;
+const NUMBER_AFTER = /^\s+\d/;
+// A staff signature ("Best wishes, Anna Smit, moderator"): the community's own people, not customers.
+const STAFF_AFTER = /^\s*[,(–-]\s*(?:moderator|community\s+(?:team|manager)|support|team|agent|admin|staff|employee|engineer|customer\s+service|klantenservice|medewerker)\b/;
+const PEOPLE_CUE = /\b(?:people|persons|kids|children|family|members|users|guests|invited|attendees|sons|daughters|names|employees|colleagues|friends|housemates|flatmates|household|kinderen|gezin|leden|gebruikers|personen|on\s+(?:the|this|our|my|their)\s+(?:account|contract|plan|bundle|subscription))\b[^.!?\n]*$/;
+const CONJ = new Set(['and', 'en', 'und', 'et', 'y', 'e', 'og', 'och', 'i', 'a', 've', 'és', 'ja', 'и', 'or', 'of']);
+
+interface Tok {
+  s: number;
+  e: number;
+  lc: string;
+  kind: 'cap' | 'lower' | 'uncased';
+  known: boolean;
+  first: boolean;
+  common: boolean;
+  particle: boolean;
+  hard: boolean;
+  structural: boolean;
+}
+
+interface WordInfo {
+  known: boolean;
+  first: boolean;
+  common: boolean;
+  particle: boolean;
+  hard: boolean;
+  structural: boolean;
+}
+// Per lower-case word: what the gazetteer says (words repeat across posts; bounded).
+const INFO = new Map<string, WordInfo>();
+
+function wordInfo(g: Gazetteer, lc: string): WordInfo {
+  let i = INFO.get(lc);
+  if (i) return i;
+  const f = fold(lc);
+  const known = g.names.has(lc) || g.names.has(f);
+  const first = g.first.has(lc) || g.first.has(f);
+  const common = g.common.has(lc) || g.common.has(f);
+  // Contractions ("I'm", "it's", "don't") are not names; O'Brien and D'Angelo are.
+  const hard = g.hard.has(lc) || g.hard.has(f) || (/['’](?:m|s|t|re|ll|ve|d)$/.test(lc) && !/^\p{L}['’]/u.test(lc));
+  const structural = hard && (g.structural.has(lc) || g.structural.has(f) || /['’]/.test(lc));
+  i = { known, first, common, particle: PARTICLES.has(lc), hard, structural };
+  if (INFO.size > 200_000) INFO.clear();
+  INFO.set(lc, i);
+  return i;
+}
+
+function classify(g: Gazetteer, text: string, s: number, e: number): Tok {
+  const raw = text.slice(s, e);
+  const lc = raw.toLowerCase();
+  const c = raw.charCodeAt(0);
+  const kind = c >= 65 && c <= 90 ? 'cap' : c >= 97 && c <= 122 ? 'lower' : CAP.test(raw) ? 'cap' : UNCASED.test(raw) ? 'uncased' : 'lower';
+  return { s, e, lc, kind, ...wordInfo(g, lc) };
+}
+
+/** Can this token be part of a name span (at position `pos` in the span)? */
+function nameLike(t: Tok, pos: number): boolean {
+  if (t.structural && !t.particle) return false;
+  if (t.kind === 'uncased') return !t.hard;
+  if (t.kind === 'cap') {
+    if (t.lc.length < 2) return false;
+    if (!t.common) return true;
+    // A frequent word that is also a name may start one ("Will Smith", "Joshua …") or end one as a surname ("Dario White").
+    return pos === 0 ? t.first || (t.known && !t.hard) : t.known;
+  }
+  // Lower case: a known name to start; after it known names (even frequent words: "sofia ross") or unknown words.
+  if (t.lc.length < 2 || t.hard) return false;
+  return pos === 0 ? t.first || (t.known && !t.common) : t.known || !t.common;
+}
+
+// Right before a name: a place preposition ("the shop on …", "traffic near …", "our contact at …").
+const PLACE_BEFORE = /(?:^|\s)(?:on|near|along|at|opposite|behind|via|across|langs|aan|bij|nabij|op)\s+$/;
+const WORD_AFTER = /^\s+([\p{L}\p{M}]+)/u;
+
+/**
+ * True when the span names a street, a place of business or a company rather than a person: a street
+ * or company word right before or after it ("Rua Padre …", "Pirie Street", "주식회사 …", "Spencer Corp"),
+ * a place preposition before it, a house number after it.
+ */
+export function placeOrCompany(st: ScanState, s: number, e: number): boolean {
+  const g = gazetteer();
+  const before = st.lower.slice(Math.max(0, s - 40), s);
+  const after = st.lower.slice(e, e + 40);
+  // The word right before (a backwards scan: an end-anchored pattern tries every position).
+  let k = before.length;
+  while (k > 0 && /\s/.test(before[k - 1]!)) k--;
+  const wEnd = k;
+  while (k > 0 && (isLetterOrDigitCode(before.charCodeAt(k - 1)) || before[k - 1] === '.')) k--;
+  const wb = wEnd < before.length && wEnd > k ? before.slice(k, wEnd).replace(/\.$/, '') : undefined;
+  const wa = WORD_AFTER.exec(after)?.[1];
+  if (wb && g.place.has(wb) && !/^\p{Ll}/u.test(st.text.charAt(s - before.length + before.lastIndexOf(wb)))) return true;
+  if (wa && g.place.has(wa)) return true;
+  if (PLACE_BEFORE.test(before)) return true;
+  if (COMPANY_AFTER.test(after) || NUMBER_AFTER.test(after)) return true;
+  return false;
+}
+
+export function detectPersonsByModel(st: ScanState, add: Add): void {
+  const { text, lower } = st;
+  const g = gazetteer();
+  const toks: Tok[] = [];
+  const ws = wordTokens(st);
+  for (let i = 0; i < ws.length; i += 2) toks.push(classify(g, text, ws[i]!, ws[i + 1]!));
+  const before = (s: number) => sentenceTail(lower.slice(Math.max(0, s - 40), s));
+  const after = (e: number) => lower.slice(e, e + 40);
+  const sep = (a: Tok, b: Tok) => text.slice(a.e, b.s);
+
+  // Lists of first names: two or more known first names among items separated by commas and a final "and".
+  for (let i = 0; i < toks.length; i++) {
+    const items: Tok[] = [toks[i]!];
+    let j = i;
+    for (;;) {
+      const nx = toks[j + 1];
+      if (!nx) break;
+      const gap = sep(toks[j]!, nx);
+      if (/^\s*,\s*$/.test(gap)) {
+        items.push(nx);
+        j++;
+      } else if (CONJ.has(nx.lc) && /^\s*,?\s+$/.test(gap) && toks[j + 2] && /^\s+$/.test(sep(nx, toks[j + 2]!))) {
+        items.push(toks[j + 2]!);
+        j += 2;
+        break;
+      } else break;
+    }
+    if (items.length >= 2) {
+      const firsts = items.filter((t) => t.first && (t.kind !== 'lower' || !t.common) && !(t.kind === 'cap' && t.common && !t.known));
+      const listOk = !placeOrCompany(st, items[0]!.s, items[items.length - 1]!.e);
+      if (listOk && firsts.length >= 2 && firsts.length >= items.length - 1) {
+        for (const t of items) if (nameLike(t, 0) || t.first) add(t.s, t.e, 0.6, 'first name in a list of first names');
+      } else if (listOk && PEOPLE_CUE.test(lower.slice(Math.max(0, items[0]!.s - 60), items[0]!.s)) && items.every((t) => t.kind !== 'lower' && nameLike(t, 0)) && items.some((t) => t.known)) {
+        // A list introduced as people ("the kids (…)", "family members …", "users on this account: …").
+        for (const t of items) add(t.s, t.e, 0.55, 'name in a list of people');
+      }
+      i = j;
+    }
+  }
+
+  for (let i = 0; i < toks.length; i++) {
+    if (!nameLike(toks[i]!, 0) || toks[i]!.particle) continue;
+    const startAt = i;
+    // Extend over single spaces, particles inside.
+    const span: Tok[] = [toks[i]!];
+    let j = i;
+    while (j + 1 < toks.length && span.length < 6) {
+      const gap = sep(toks[j]!, toks[j + 1]!);
+      if (gap !== ' ') break;
+      const nt = toks[j + 1]!;
+      // One kind per span: capitalised words (particles inside), lower-case words, or words without case.
+      if (nt.kind !== toks[i]!.kind && !(nt.particle && toks[i]!.kind === 'cap')) break;
+      if (nt.particle) {
+        span.push(nt);
+        j++;
+        continue;
+      }
+      if (!nameLike(nt, span.length)) break;
+      span.push(nt);
+      j++;
+    }
+    while (span.length > 1 && span[span.length - 1]!.particle) span.pop();
+    // The word right after the span is a street type or company form: a street or company named after a person.
+    const next = toks[i + span.length];
+    const nextHard = next !== undefined && text.slice(span[span.length - 1]!.e, next.s) === ' ' && next.hard && !next.particle && next.kind !== 'lower';
+    const words = span.filter((t) => !t.particle);
+    if (words.length >= 2 || (words.length === 1 && startAt > 0 && toks[startAt - 1]!.particle)) {
+      // With the particles written before it ("de vries jan"): register names keep them.
+      let k = startAt;
+      while (k > 0 && startAt - k < 2 && toks[k - 1]!.particle && text.slice(toks[k - 1]!.e, toks[k]!.s) === ' ') k--;
+      if (words.length + (startAt - k) >= 2) (st.nameSpans ??= []).push(toks[k]!.s, span[span.length - 1]!.e);
+    }
+    // On success go on after the span; otherwise try again from its second word ("I'm Nicole Barrows").
+    i = startAt;
+    const s = span[0]!.s;
+    const e = span[span.length - 1]!.e;
+    const b = before(s);
+    const a = after(e);
+    // Spans other detectors already found (price plans, addresses, ...) are theirs.
+    if (st.findings.some((f) => f.start < e && s < f.end)) continue;
+    if (nextHard || COMPANY_AFTER.test(a) || NUMBER_AFTER.test(a) || STAFF_AFTER.test(a)) continue;
+    if (STREET_BEFORE.test(b) && /\b(?:st\.?|saint|sankt|sint|rue|avenue|av\.?|avenida|rua|via|calle|place|boulevard|piazza|ulica|platz)\s*$/.test(b)) continue;
+    const intro = INTRO.test(b);
+    const object = !intro && OBJECT.test(b);
+    const verbAfter = AFTER.test(a);
+    const cue = intro || object || verbAfter;
+    const t0 = words[0]!;
+    const n = words.length;
+    let score = 0;
+    let why = '';
+    if (t0.kind === 'uncased') {
+      if (n > 4) continue;
+      const known = words.some((t) => t.known);
+      score = (cue ? 0.55 : 0.1) + (known ? 0.2 : 0);
+      why = 'name in a script without capitals' + (cue ? ' after a cue' : '');
+    } else if (n >= 2) {
+      const restKnown = words.slice(1).every((t) => t.known);
+      if (t0.kind === 'cap') {
+        if (t0.first && !t0.common) score = 0.55;
+        else if (t0.first && restKnown) score = 0.5;
+        else if (words.every((t) => t.known)) score = 0.35;
+        else score = 0.15;
+        if (cue) score += 0.35;
+        why = t0.first ? 'first name and surname' : 'capitalised name';
+      } else {
+        // lower case: a known name first (nameLike checked that); unknown words after it only after a first name
+        if (!t0.first && !words.every((t) => t.known && !t.common)) continue;
+        score = t0.first ? 0.35 : 0.25;
+        if (cue) score += 0.35;
+        why = 'known names in lower case';
+      }
+    } else {
+      // One word: a known first name introduced or acted on.
+      if (!t0.first || t0.common) continue;
+      if (intro || verbAfter) score = 0.55;
+      else continue;
+      why = 'first name';
+    }
+    const neg = CONTEXT.personNegative.exec(before(s).split(/\s+/).slice(-4).join(' '));
+    if (neg) score -= 0.4;
+    if (score < 0.4) continue;
+    // Checked last (it is the costlier test): a street or company named after a person.
+    if (placeOrCompany(st, s, e)) {
+      // The whole span names a street or company: none of its words is tried again as a name.
+      i = startAt + span.length - 1;
+      continue;
+    }
+    add(s, e, Math.min(0.9, score), `${why}${cue ? ' (context)' : ''}`);
+    i = startAt + span.length - 1;
+  }
+}
