@@ -148,7 +148,7 @@ async function scanAttachment(a: GuardAttachment, index: number, ctx: GuardConte
 }
 
 /** Scan and decide; no audit, no publishing. */
-export async function evaluateDraft(db: Kysely<DB>, draft: Omit<GuardDraft, 'where' | 'target' | 'approvedBy' | 'unpublished'>): Promise<GuardOutcome> {
+export async function evaluateDraft(db: Kysely<DB>, draft: Omit<GuardDraft, 'where' | 'approvedBy' | 'unpublished'>): Promise<GuardOutcome> {
   refuseOversized(draft.title, 'title');
   refuseOversized(draft.body, 'body');
   const attachments = draft.attachments ?? [];
@@ -160,7 +160,7 @@ export async function evaluateDraft(db: Kysely<DB>, draft: Omit<GuardDraft, 'whe
   const scanned = [...(draft.title !== undefined ? scanField(draft.title, 'title', ctx) : []), ...scanField(draft.body, 'body', ctx)];
   for (const found of await Promise.all(attachments.map((a, i) => scanAttachment(a, i, ctx, work, deadline)))) scanned.push(...found);
   // Members' public names ("Answered by Tom Becker") are not customer data.
-  const all = await dropMemberNames(db, scanned, (f) => (f.field === 'title' ? draft.title! : f.field === 'body' ? draft.body : attachments[f.attachment!]!.text));
+  const all = await dropMemberNames(db, scanned, (f) => (f.field === 'title' ? draft.title! : f.field === 'body' ? draft.body : attachments[f.attachment!]!.text), draft.target, draft.actor.id);
   const roles = [...draft.actor.roles];
   // One decision for the whole post: a finding in an attachment stops the post as one in its body does.
   const decision: GuardDecision = decide(all, { roles, policy: ctx.policy });
@@ -212,6 +212,7 @@ export async function guardDraft(db: Kysely<DB>, draft: GuardDraft): Promise<Gua
     body: draft.body,
     ...(draft.title !== undefined ? { title: draft.title } : {}),
     ...(draft.attachments ? { attachments: draft.attachments } : {}),
+    ...(draft.target ? { target: draft.target } : {}),
   });
   if (draft.unpublished) {
     await recordGuardDecision(db, { actorId: draft.actor.id, where: draft.where, target: draft.target ?? '', findings: outcome.findings, decision: `${outcome.action} (unpublished draft)` });
@@ -259,6 +260,7 @@ export async function checkDraft(
     body: draft.body.replace(/\r\n?/g, '\n'),
     ...(draft.title !== undefined ? { title: draft.title } : {}),
     ...(draft.attachments ? { attachments: draft.attachments } : {}),
+    ...(draft.target ? { target: draft.target } : {}),
   });
   if (outcome.findings.length > 0) {
     await recordGuardDecision(db, { actorId: actor.id, where: 'check', target: draft.target ?? draft.where, findings: outcome.findings, decision: outcome.action });

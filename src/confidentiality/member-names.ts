@@ -26,11 +26,44 @@ export async function memberNameKeys(db: Kysely<DB>, names: readonly string[]): 
   return out;
 }
 
-/** Drop the person findings of `findings` that are members' public names; `textOf` gives each finding's text. */
-export async function dropMemberNames<F extends Finding>(db: Kysely<DB>, findings: F[], textOf: (f: F) => string): Promise<F[]> {
+/**
+ * The first names of the people taking part in a thread ("Hi Marco, I'm Mei from billing"): in a
+ * reply or an edit, greeting the asker or signing with one's own first name is how people talk,
+ * not a leak. Only the thread's own participants count, never every member of that name.
+ */
+async function threadFirstNames(db: Kysely<DB>, target: string | undefined, authorId: number | undefined): Promise<Set<string>> {
+  const m = /^(topic|post):(\d+)$/.exec(target ?? '');
+  if (!m) return new Set();
+  const own = authorId === undefined ? [] : await db.selectFrom('users').select('display_name').where('id', '=', authorId).execute();
+  const topicId = m[1] === 'topic' ? Number(m[2]) : (await db.selectFrom('posts').select('topic_id').where('id', '=', Number(m[2])).executeTakeFirst())?.topic_id;
+  if (!topicId) return new Set();
+  const rows = await db
+    .selectFrom('posts')
+    .innerJoin('users', 'users.id', 'posts.user_id')
+    .select('users.display_name')
+    .distinct()
+    .where('posts.topic_id', '=', topicId)
+    .where('users.deleted_at', 'is', null)
+    .limit(500)
+    .execute();
+  return new Set([...rows, ...own].map((r) => r.display_name.trim().split(/\s+/)[0]!.toLowerCase()).filter((n) => n.length > 1));
+}
+
+/**
+ * Drop the person findings of `findings` that are members' public names, or (with `target`, a
+ * thread's 'topic:N' or 'post:N') the first name of someone taking part in that thread or of
+ * the author (`authorId`);
+ * `textOf` gives each finding's text.
+ */
+export async function dropMemberNames<F extends Finding>(db: Kysely<DB>, findings: F[], textOf: (f: F) => string, target?: string, authorId?: number): Promise<F[]> {
   const persons = findings.filter((f) => f.type === 'person' && f.source !== 'register');
   if (!persons.length) return findings;
   const keys = await memberNameKeys(db, persons.map((f) => textOf(f).slice(f.start, f.end)));
-  if (!keys.size) return findings;
-  return findings.filter((f) => !isPublicMemberName(textOf(f), f, keys));
+  const firstNames = await threadFirstNames(db, target, authorId);
+  if (!keys.size && !firstNames.size) return findings;
+  return findings.filter((f) => {
+    if (f.type !== 'person' || f.source === 'register') return true;
+    if (firstNames.has(textOf(f).slice(f.start, f.end).trim().toLowerCase())) return false;
+    return !keys.size || !isPublicMemberName(textOf(f), f, keys);
+  });
 }

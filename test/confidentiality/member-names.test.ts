@@ -9,6 +9,8 @@ import { memberNameKeys } from '../../src/confidentiality/member-names.ts';
 import type { DB } from '../../src/db/schema.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { makeUser } from '../helpers/fixtures.ts';
+import { createTopic } from '../../src/community/create-topic.ts';
+import { createBoard } from '../../src/community/create-board.ts';
 
 for (const kind of testDatabaseKinds()) {
   describe(`member names and the guard on ${kind.name}`, () => {
@@ -29,6 +31,23 @@ for (const kind of testDatabaseKinds()) {
       // Deleted members' names are nobody's public name any more.
       await db.updateTable('users').set({ deleted_at: new Date().toISOString() }).where('id', '=', member.id).execute();
       assert.equal((await persons('Restart the modem.\n\n*Answered by Tom Becker in the community.*')).length, 1);
+    });
+
+    test('in a reply, the first names of the thread’s people (and the author’s own) are not findings; elsewhere they still are', async () => {
+      const admin = await makeUser(db, ['admin']);
+      await createBoard(db, admin, { slug: 'names', name: 'Names', description: '' });
+      const asker = await makeUser(db, [], 'marco_q');
+      await db.updateTable('users').set({ display_name: 'Marco Quist' }).where('id', '=', asker.id).execute();
+      const mei = await makeUser(db, ['employee'], 'mei_q');
+      await db.updateTable('users').set({ display_name: 'Mei Quist-Lin' }).where('id', '=', mei.id).execute();
+      const t = await createTopic(db, asker, { boardSlug: 'names', kind: 'question', title: 'My bill doubled', body: 'Why is my bill twice as high this month?' });
+      const persons = async (body: string, target?: string) => (await evaluateDraft(db, { actor: mei, body, ...(target ? { target } : {}) })).findings.filter((f) => f.type === 'person').map((f) => body.slice(f.start, f.end));
+      const reply = "I'm Mei from the billing team. They had three people on the plan: Marco, Gaetane, Hannah.";
+      const inThread = await persons(reply, `topic:${t.id}`);
+      assert.ok(!inThread.includes('Marco') && !inThread.includes('Mei'), `the thread's first names pass: ${inThread.join(', ')}`);
+      assert.ok(inThread.some((n) => /Gaetane|Hannah/.test(n)), 'other first names are still found');
+      const elsewhere = await persons(reply);
+      assert.ok(elsewhere.some((n) => n.includes('Marco')), `without the thread, Marco is a person finding: ${elsewhere.join(', ')}`);
     });
 
     test('usernames match without the @ and in any case', async () => {
