@@ -112,7 +112,9 @@ function checkParleySchema(db: BetterSqlite3.Database, file: string): void {
 }
 
 function userTables(db: BetterSqlite3.Database): string[] {
-  return (db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").all() as { name: string }[]).map((t) => t.name);
+  // Ordinary tables only: a full-text index (virtual table) and its shadow tables hold SQLite's
+  // own bookkeeping rows even in an empty installation, and are copied page by page anyway.
+  return (db.prepare("select name from pragma_table_list where schema = 'main' and type = 'table' and name not like 'sqlite_%' order by name").all() as { name: string }[]).map((t) => t.name);
 }
 
 /** Row counts of every table of a SQLite file. */

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { installationSecret } from '../../src/accounts/installation-secret.ts';
+import { guardSecret } from '../../src/confidentiality/registers.ts';
 import { createBoard } from '../../src/community/create-board.ts';
 import { createTopic } from '../../src/community/create-topic.ts';
 import { addDocument } from '../../src/confidentiality/documents.ts';
@@ -37,7 +37,7 @@ for (const kind of testDatabaseKinds()) {
       setGuardReloadInterval(0);
       database = await kind.open();
       app = await testServer(database);
-      const secret = await installationSecret(database.db, undefined);
+      const secret = await guardSecret(database.db);
       await importCustomers(database.db, Readable.from([CSV]), { columns: parseColumns('name,phone,email,address,customer_number'), secret, defaultRegion: 'NL' });
       await addDocument(database.db, { fileName: 'retention-playbook.md', text: CONFIDENTIAL, label: 'confidential' });
       await createBoard(database.db, null, { name: 'Billing', slug: 'billing' });
@@ -66,8 +66,9 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(ok.statusCode, 200);
       assert.match(ok.body, /Linked to 1 customer record/);
       const rows = await database.db.selectFrom('customer_links').selectAll().execute();
-      assert.equal(rows.length, 1);
-      assert.match(rows[0]!.value_hash, /^[0-9a-f]{16}$/);
+      // One keyed hash per form the register keeps of the value (the number, and its digits alone).
+      assert.ok(rows.length >= 1);
+      for (const r of rows) assert.match(r.value_hash, /^[0-9a-f]{16}$/);
       assert.ok(!JSON.stringify(rows).includes('7391046'));
     });
 

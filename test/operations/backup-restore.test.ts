@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
-import { installationSecret } from '../../src/accounts/installation-secret.ts';
+import { guardSecret } from '../../src/confidentiality/registers.ts';
 import { evaluateDraft } from '../../src/confidentiality/check.ts';
 import { addDocument } from '../../src/confidentiality/documents.ts';
 import { importCustomers, parseColumns } from '../../src/confidentiality/import-customers.ts';
@@ -43,7 +43,7 @@ const employee: Actor = { id: 1, roles: new Set(['member', 'employee']) };
 /** Demo community + a customer register + a registered confidential document. */
 async function fillInstallation(db: Kysely<DB>): Promise<void> {
   await seedDemo(db);
-  const secret = await installationSecret(db, undefined);
+  const secret = await guardSecret(db);
   const csv = `name,phone,email,customer_number\n${CUSTOMER.name},${CUSTOMER.phone},${CUSTOMER.email},${CUSTOMER.number}\nAnnelies Brouwer,+31 30 298 4471,annelies.brouwer@example.org,KL-5521870\n`;
   const imported = await importCustomers(db, Readable.from([csv]), { columns: parseColumns('name,phone,email,customer_number'), secret, defaultRegion: 'NL' });
   assert.equal(imported.imported, 2);
