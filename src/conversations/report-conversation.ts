@@ -7,6 +7,7 @@ import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
 import { UserError } from '../shared/errors.ts';
 import { loadConversation } from './load-conversation.ts';
+import { enqueueReview } from '../moderation/queue-items.ts';
 
 export async function reportConversation(db: Kysely<DB>, actor: Actor, id: number, input: { messageId?: number; reason: string }): Promise<number> {
   const { conversation, subject } = await loadConversation(db, actor, id);
@@ -26,6 +27,8 @@ export async function reportConversation(db: Kysely<DB>, actor: Actor, id: numbe
       .returning('id')
       .executeTakeFirstOrThrow();
     if (!conversation.reported_at) await tx.updateTable('conversations').set({ reported_at: at }).where('id', '=', conversation.id).execute();
+    // It waits in the one review queue with everything else (one item per conversation while open).
+    await enqueueReview(tx, { kind: 'conversation', subjectId: conversation.id, reason: 'reported_conversation', detail: reason });
     return reportId;
   });
 }
@@ -48,6 +51,13 @@ export async function closeConversationReport(db: Kysely<DB>, actor: Actor, repo
   authorize(actor, 'queue.review', null);
   const r = await db.updateTable('conversation_reports').set({ status: 'closed' }).where('id', '=', reportId).where('status', '=', 'open').executeTakeFirst();
   if (!Number(r.numUpdatedRows)) throw new UserError('No such open report', 404);
+  // The queue item goes when the conversation's last open report is closed.
+  const report = await db.selectFrom('conversation_reports').select('conversation_id').where('id', '=', reportId).executeTakeFirstOrThrow();
+  const open = await db.selectFrom('conversation_reports').select('id').where('conversation_id', '=', report.conversation_id).where('status', '=', 'open').executeTakeFirst();
+  if (!open) {
+    await db.updateTable('review_items').set({ status: 'done', decided_by: actor.id, decision: 'closed', decided_at: nowIso() })
+      .where('kind', '=', 'conversation').where('subject_id', '=', report.conversation_id).where('status', '=', 'open').execute();
+  }
 }
 
 export async function openReportCount(db: Kysely<DB>): Promise<number> {

@@ -9,6 +9,7 @@ import { REPORT_REASONS } from './report-post.ts';
 
 const REASONS: Record<string, string> = {
   reported: 'Reported by members',
+  reported_conversation: 'Private conversation reported by a participant',
   asked: 'Author asked the team',
   guard: 'Held by the confidentiality guard',
   first_post: 'First posts of a new member',
@@ -31,6 +32,11 @@ type ItemRow = Awaited<ReturnType<ReturnType<typeof items>['execute']>>[number];
 async function describe(db: Kysely<DB>, rows: ItemRow[]) {
   const draftIds = rows.filter((r) => r.kind === 'draft').map((r) => r.subject_id);
   const postIds = rows.filter((r) => r.kind === 'post').map((r) => r.subject_id);
+  const conversationIds = rows.filter((r) => r.kind === 'conversation').map((r) => r.subject_id);
+  // A reported conversation shows its subject only; moderators open it (a logged access) from its link.
+  const conversations = new Map(
+    (conversationIds.length ? await db.selectFrom('conversations').select(['id', 'subject']).where('id', 'in', conversationIds).execute() : []).map((c) => [c.id, c.subject]),
+  );
   const drafts = draftIds.length
     ? await db.selectFrom('held_drafts').innerJoin('users', 'users.id', 'held_drafts.author_id').leftJoin('topics', 'topics.id', 'held_drafts.topic_id')
       .select(['held_drafts.id', 'held_drafts.title', 'topics.title as topic_title', 'users.display_name as author']).where('held_drafts.id', 'in', draftIds).execute()
@@ -55,6 +61,9 @@ async function describe(db: Kysely<DB>, rows: ItemRow[]) {
       const x = p.get(r.subject_id);
       const mine = reports.filter((q) => q.post_id === r.subject_id).map((q) => REPORT_REASONS[q.reason as keyof typeof REPORT_REASONS] ?? q.reason);
       return { ...base, href: `/moderation/items/${r.id}`, what: x ? `Post #${x.post_number} in ${x.topic_title}` : 'A post', author: x?.author ?? '', reports: mine, hidden: !!x?.hidden_at };
+    }
+    if (r.kind === 'conversation') {
+      return { ...base, href: `/messages/${r.subject_id}`, what: `Private conversation “${conversations.get(r.subject_id) ?? 'deleted'}”`, author: '', reports: r.detail ? [r.detail] : [], hidden: false };
     }
     return { ...base, href: `/moderation/items/${r.id}`, what: `${r.kind} ${r.subject_id}`, author: '', reports: [] as string[], hidden: false };
   });

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { markRead, purgeOldNotifications, unreadCount } from './list-notifications.ts';
 import { recordRead } from './tracking.ts';
+import { unreadConversations } from '../conversations/unread-conversations.ts';
 import { installationSecret } from '../accounts/installation-secret.ts';
 import { sendNotificationEmails } from './send-notification-emails.ts';
 
@@ -15,6 +16,8 @@ export const notificationsPlugin = fp(async (app: FastifyInstance) => {
     if (!request.actor || request.method !== 'GET' || !reply.locals || request.url.startsWith('/api/') || request.url.startsWith('/assets/')) return;
     const unread = await unreadCount(db, request.actor);
     reply.locals.unreadNotifications = unread;
+    // New private messages show beside "Messages" (src/conversations), the same way.
+    reply.locals.unreadMessages = await unreadConversations(db, request.actor);
   });
   app.addHook('onResponse', async (request, reply) => {
     if (!request.actor || reply.statusCode !== 200 || request.routeOptions.url !== '/t/:slug/:id') return;

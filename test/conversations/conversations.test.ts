@@ -192,7 +192,12 @@ for (const kind of testDatabaseKinds()) {
       const msg = await database.db.selectFrom('conversation_messages').select('id').where('conversation_id', '=', ids.conv!).where('user_id', '=', ids.carla!).orderBy('id').executeTakeFirstOrThrow();
       const res = await as.dirk!.post(`${url}/report`, { reason: 'Unwanted advice', message: String(msg.id) }, url);
       assert.equal(res.statusCode, 303);
-      assert.match((await as.mona!.get('/moderation/queue')).body, /reported conversations/);
+      const queue = (await as.mona!.get('/moderation/queue')).body;
+      assert.match(queue, /reported conversations/);
+      // In the one review queue too, linked to the conversation, with the reason and no message text.
+      assert.match(queue, new RegExp(`href="/messages/${ids.conv}"`));
+      assert.match(queue, /Private conversation reported by a participant/);
+      assert.match(queue, /Unwanted advice/);
       const list = await as.mona!.get('/moderation/messages');
       assert.match(list.body, /Unwanted advice/);
       assert.equal((await as.erik!.get('/moderation/messages')).statusCode, 403);
@@ -204,6 +209,29 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(log, [{ viewer_id: ids.mona, conversation_id: ids.conv }]);
       assert.equal((await as.eve!.get(url)).statusCode, 404, 'other members still cannot');
       assert.equal((await as.erik!.get(url)).statusCode, 404, 'nor employees');
+    });
+
+    test('a silenced or suspended member cannot start a conversation or write in one: 403 with why, nothing stored', async () => {
+      const count = async () => Number((await database.db.selectFrom('conversation_messages').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      const before = await count();
+      const until = new Date(Date.now() + 86_400_000).toISOString();
+      await database.db.updateTable('users').set({ silenced_until: until, restriction_reason: 'Cooling off' }).where('id', '=', ids.eve!).execute();
+      const started = await as.eve!.post('/messages', { to: 'erik', subject: 'Let me out', body: 'Hello?' }, '/messages/new');
+      assert.equal(started.statusCode, 403);
+      assert.match(started.body, /read-only until .*Cooling off/);
+      assert.equal((await as.eve!.post(`/messages/${ids.team}`, { body: 'Still here' }, `/messages/${ids.team}`)).statusCode, 403);
+      assert.equal(await count(), before);
+      await database.db.updateTable('users').set({ silenced_until: null, restriction_reason: '' }).where('id', '=', ids.eve!).execute();
+    });
+
+    test('a new message shows in the header of every page as unread messages until the conversation is opened', async () => {
+      const unread = async () => /<a href="\/messages">Messages <span class="count unread-count">(\d+)/.exec((await as.eve!.get('/')).body)?.[1];
+      const before = Number((await unread()) ?? 0);
+      const c = await startConversation(database.db, { id: ids.carla!, roles: new Set(['member']) }, { to: ['eve'], subject: 'Header count', body: 'Did you see this?' });
+      assert.equal(Number(await unread()), before + 1);
+      assert.equal((await as.eve!.get(`/messages/${c.id}`)).statusCode, 200);
+      assert.equal(Number((await unread()) ?? 0), before);
+      assert.equal((await as.erik!.get('/')).body.includes('Header count'), false);
     });
 
     test('mute stops the e-mail; leave takes it out of the inbox and away', async () => {
