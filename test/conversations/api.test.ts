@@ -53,6 +53,21 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await call('ben', 'GET', '/conversations')).json().conversations[0].muted, true);
     });
 
+    test('text attachments through the API: sent with a message, listed with a download address; a binary file is 415 and nothing is stored', async () => {
+      const res = await call('ann', 'POST', '/conversations', { to: ['api_ben'], subject: 'Logs', body: 'The router log is attached.', attachments: [{ name: 'router.log', content: 'boot ok\nwan up\n' }] });
+      assert.equal(res.statusCode, 201, res.body);
+      const { id } = res.json() as { id: number };
+      const reply = await call('ben', 'POST', `/conversations/${id}/messages`, { body: 'And mine', attachments: [{ name: 'notes.txt', content: Buffer.from('line one\n').toString('base64'), encoding: 'base64' }] });
+      assert.equal(reply.statusCode, 201, reply.body);
+      const page = (await call('ann', 'GET', `/conversations/${id}`)).json() as { messages: Array<{ attachments: Array<{ name: string; size: number; url: string }> }> };
+      assert.deepEqual(page.messages.map((m) => m.attachments.map((a) => [a.name, a.size])), [[['router.log', 15]], [['notes.txt', 9]]]);
+      assert.match(page.messages[0]!.attachments[0]!.url, new RegExp(`/messages/${id}/attachments/\\d+$`));
+      const before = await stored();
+      const binary = await call('ann', 'POST', `/conversations/${id}/messages`, { body: 'A picture', attachments: [{ name: 'x.txt', content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]).toString('base64'), encoding: 'base64' }] });
+      assert.equal(binary.statusCode, 415, binary.body);
+      assert.equal(await stored(), before);
+    });
+
     test('bad input: a clear 4xx, nothing stored', async () => {
       const before = await stored();
       const cases: Array<[object, number]> = [

@@ -2,7 +2,8 @@
 // A conversation the caller may not see answers 404, whoever asks.
 import type { FastifyInstance } from 'fastify';
 import { signedIn, security } from '../auth.ts';
-import { bodySchema, errors, idParams } from '../schemas.ts';
+import { ATTACHMENT_BODY_LIMIT, attachmentsInput, bodySchema, errors, idParams, type AttachmentInput } from '../schemas.ts';
+import { attachmentsFromApi } from '../../attachments/api-input.ts';
 import { listInbox } from '../../conversations/list-inbox.ts';
 import { showConversation } from '../../conversations/show-conversation.ts';
 import { startConversation } from '../../conversations/start-conversation.ts';
@@ -31,8 +32,11 @@ const summary = {
 } as const;
 const message = {
   type: 'object',
-  properties: { id: { type: 'integer' }, author: person, html: { type: 'string', description: 'Sanitised HTML' }, createdAt: { type: 'string', format: 'date-time' } },
-  required: ['id', 'author', 'html', 'createdAt'],
+  properties: {
+    id: { type: 'integer' }, author: person, html: { type: 'string', description: 'Sanitised HTML' }, createdAt: { type: 'string', format: 'date-time' },
+    attachments: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, size: { type: 'integer' }, url: { type: 'string' } }, required: ['id', 'name', 'size', 'url'] } },
+  },
+  required: ['id', 'author', 'html', 'createdAt', 'attachments'],
 } as const;
 const conversationPage = {
   type: 'object',
@@ -71,7 +75,8 @@ export async function conversationApiRoutes(app: FastifyInstance): Promise<void>
     };
   });
 
-  app.post<{ Body: { to?: string[]; team?: boolean; subject: string; body: string } }>('/conversations', {
+  app.post<{ Body: { to?: string[]; team?: boolean; subject: string; body: string; attachments?: AttachmentInput[] } }>('/conversations', {
+    bodyLimit: ATTACHMENT_BODY_LIMIT,
     schema: {
       tags, security: security.any, summary: 'Start a private conversation (with people, or with the community team)',
       description: 'The message passes the confidentiality guard with a private audience: the participants\' own customer data is allowed; another registered customer\'s data and confidential documents are refused with 422.',
@@ -82,15 +87,16 @@ export async function conversationApiRoutes(app: FastifyInstance): Promise<void>
           team: { type: 'boolean', default: false, description: 'Message the community team as a group' },
           subject: { type: 'string', minLength: 1, maxLength: 150 },
           body: bodySchema,
+          attachments: attachmentsInput,
         },
         required: ['subject', 'body'],
         additionalProperties: false,
       },
-      response: { 201: created, ...errors(400, 401, 403, 413, 422, 429) },
+      response: { 201: created, ...errors(400, 401, 403, 413, 415, 422, 429) },
     },
   }, async (request, reply) => {
     const b = request.body;
-    const r = await startConversation(db, signedIn(request), { to: b.to ?? [], team: !!b.team, subject: b.subject, body: b.body });
+    const r = await startConversation(db, signedIn(request), { to: b.to ?? [], team: !!b.team, subject: b.subject, body: b.body, attachments: attachmentsFromApi(b.attachments) });
     notify(r.messageId);
     reply.code(201);
     return { id: r.id, messageId: r.messageId };
@@ -110,19 +116,20 @@ export async function conversationApiRoutes(app: FastifyInstance): Promise<void>
       id: d.conversation.id, subject: d.conversation.subject, team: d.conversation.team,
       topic: d.topic ? { id: d.topic.id, title: d.topic.title, url: `${app.config.publicUrl}/t/${d.topic.slug}/${d.topic.id}` } : null,
       participants: d.participants.map(who), page: d.page, pageCount: d.pageCount,
-      messages: d.messages.map((m) => ({ id: m.id, author: who(m.author), html: m.body_html, createdAt: m.created_at })),
+      messages: d.messages.map((m) => ({ id: m.id, author: who(m.author), html: m.body_html, createdAt: m.created_at, attachments: m.attachments.map((a) => ({ id: a.id, name: a.filename, size: a.byte_size, url: `${app.config.publicUrl}/messages/${d.conversation.id}/attachments/${a.id}` })) })),
     };
   });
 
-  app.post<{ Params: { id: number }; Body: { body: string } }>('/conversations/:id/messages', {
+  app.post<{ Params: { id: number }; Body: { body: string; attachments?: AttachmentInput[] } }>('/conversations/:id/messages', {
+    bodyLimit: ATTACHMENT_BODY_LIMIT,
     schema: {
       tags, security: security.any, summary: 'Reply in a conversation',
       params: idParams,
-      body: { type: 'object', properties: { body: bodySchema }, required: ['body'], additionalProperties: false },
-      response: { 201: { type: 'object', properties: { messageId: { type: 'integer' } }, required: ['messageId'] }, ...errors(400, 401, 404, 413, 422) },
+      body: { type: 'object', properties: { body: bodySchema, attachments: attachmentsInput }, required: ['body'], additionalProperties: false },
+      response: { 201: { type: 'object', properties: { messageId: { type: 'integer' } }, required: ['messageId'] }, ...errors(400, 401, 404, 413, 415, 422) },
     },
   }, async (request, reply) => {
-    const r = await replyToConversation(db, signedIn(request), request.params.id, request.body.body);
+    const r = await replyToConversation(db, signedIn(request), request.params.id, request.body.body, undefined, attachmentsFromApi(request.body.attachments));
     notify(r.messageId);
     reply.code(201);
     return { messageId: r.messageId };
