@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import type { Browser } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { installationSecret } from '../../src/accounts/installation-secret.ts';
+import { guardSecret } from '../../src/confidentiality/registers.ts';
 import { createBoard } from '../../src/community/create-board.ts';
 import { createTopic } from '../../src/community/create-topic.ts';
 import { importCustomers, parseColumns } from '../../src/confidentiality/import-customers.ts';
@@ -28,7 +28,7 @@ before(async () => {
   if (!browser) return;
   setGuardReloadInterval(0);
   database = await testDatabaseKinds()[0]!.open();
-  const secret = await installationSecret(database.db, undefined);
+  const secret = await guardSecret(database.db);
   await importCustomers(database.db, Readable.from(['name,customer_number\nAnnelies Brouwer,KL-5521870\nHendrik Wolters,KL-7391046']), { columns: parseColumns('name,customer_number'), secret, defaultRegion: 'NL' });
   await createBoard(database.db, null, { name: 'Billing', slug: 'billing' });
   const hendrik = await makeUser(database.db, [], 'hendrik');
