@@ -103,6 +103,35 @@ const COMPOUND_END = new RegExp(`${COMPOUND}$`);
 const OTHER_ANCHORS = new Set(['شارع', 'طريق', 'ميدان', 'جادة', 'حي', 'apo', 'fpo', 'dpo', 'psc', 'cmr']);
 const CJK_STREET = /[로길路街道号號]/;
 
+// What D, AR and F cannot match without (a superset of their fixed words).
+const SCRIPT_SHAPES: Array<[RegExp, RegExp]> = [
+  [D, /[로길路街道号號番通]/],
+  [AR, /شارع|طريق|ميدان|جادة|حي/],
+  [F, /[ADF]PO/],
+];
+
+/**
+ * Shape E's pre-filter: consecutive digit runs (a house number, then a postcode) whose gap holds a
+ * comma or a line break and little else (E allows a letter or "/12b" after the number, a comma, and
+ * up to three postcode letters and a dash before the postcode's digits), as one [start, end] anchor each.
+ */
+function numberThenPostcode(text: string, runs: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + 3 < runs.length; i += 2) {
+    const a = runs[i + 1]!;
+    const b = runs[i + 2]!;
+    let sep = false;
+    let other = 0;
+    for (let k = a; k < b && other <= 12; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 44 || c === 10) sep = true;
+      else if (c !== 32 && c !== 9 && c !== 13 && c !== 0xa0) other++;
+    }
+    if (sep && other <= 12) out.push(runs[i]!, runs[i + 3]!);
+  }
+  return out;
+}
+
 /** Street words near house numbers (within `wins`), as [start, end] pairs, from the scan's word tokens. */
 function anchorWords(st: ScanState, wins: readonly number[]): number[] {
   const out: number[] = [];
@@ -136,7 +165,11 @@ export function detectWorldAddresses(st: ScanState, add: Add): void {
       else if (w.length > 4 && COMPOUND_END.test(w)) shapesAround(text, s, e, w, true, spans);
     }
     const near = windows(text, anchors, 40, 40);
-    for (const re of [D, AR, F]) for (const x of execIn(re, text, near)) spans.push([x.index, x.index + x[0].length]);
+    for (const [re, needs] of SCRIPT_SHAPES) {
+      // Each shape needs one of its own words (CJK street signs, Arabic street words, APO/FPO/DPO): most texts have none.
+      if (!needs.test(text)) continue;
+      for (const x of execIn(re, text, near)) spans.push([x.index, x.index + x[0].length]);
+    }
     for (const [s, e] of spans) {
       // A single frequent word that merely ends like a street ("During 1971", "Spring 2024") is no street.
       const street = /^([\p{L}\p{M}'’\-]+)\s+\d/u.exec(text.slice(s, e));
@@ -145,7 +178,7 @@ export function detectWorldAddresses(st: ScanState, add: Add): void {
     }
   }
   // Shape E has no street word: a number followed by a postcode-and-city line.
-  for (const x of execIn(E, text, windows(text, runs, 120, 90))) add(x.index, x.index + x[0].length, 0.7, 'street and house number, postcode and city');
+  for (const x of execIn(E, text, windows(text, numberThenPostcode(text, runs), 120, 90))) add(x.index, x.index + x[0].length, 0.7, 'street and house number, postcode and city');
 }
 
 export const __test = { D, E, F, AR };
