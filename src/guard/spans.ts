@@ -2,16 +2,20 @@
 import type { GuardOptions, Finding } from './types.ts';
 
 export class Claims {
-  private readonly spans: Array<[number, number]> = [];
-  add(start: number, end: number): void {
-    this.spans.push([start, end]);
+  private readonly spans: Array<[number, number, string]> = [];
+  /** `kind` names what claimed the span ("date"), for overlaps' exception. */
+  add(start: number, end: number, kind = ''): void {
+    this.spans.push([start, end, kind]);
   }
-  /** True when [start,end) overlaps any claimed span. */
-  overlaps(start: number, end: number): boolean {
-    for (const [s, e] of this.spans) if (start < e && s < end) return true;
+  /**
+   * True when [start,end) overlaps any claimed span, except spans of kind `insideOk` that lie wholly
+   * within it (a date inside a street name: "str. 31 August 1989, 121a").
+   */
+  overlaps(start: number, end: number, insideOk?: string): boolean {
+    for (const [s, e, k] of this.spans) if (start < e && s < end && !(insideOk !== undefined && k === insideOk && start <= s && e <= end)) return true;
     return false;
   }
-  /** True when [start,end) lies within a claimed span. */
+/** True when [start,end) lies within a claimed span. */
   within(start: number, end: number): boolean {
     for (const [s, e] of this.spans) if (s <= start && end <= e) return true;
     return false;

@@ -42,9 +42,14 @@ const CITY_ONLY_TAIL = String.raw`(?:(?:,\s*|\s*\n\s*)${CITY}(?=\s*(?:[,.;!?)\n]
 // follows it, and a pattern anchored at the end of the short stretch before it for what precedes it
 // (no pattern ever tries a list of 1,500 street words at every position of a post).
 const REST = String.raw`(?:${TAIL}|${CITY_ONLY_TAIL})?`;
-const A_AFTER = new RegExp(String.raw`\.?[ \t]+(?:${NW}[ \t]+){0,5}\p{Lu}[\p{L}\p{M}'’.\-]*${REST}`, 'uy');
+// The name's last word may carry an elided particle ("13 Route d'Esch", "4 Rue de l'Église").
+const A_AFTER = new RegExp(String.raw`\.?[ \t]+(?:${NW}[ \t]+){0,5}(?:[dlDL]['’])?\p{Lu}[\p{L}\p{M}'’.\-]*${REST}`, 'uy');
+// A street named by a number after a capitalised type ("504, Rue 12.168", "12 Calle 5").
+const A_NUMBERED = new RegExp(String.raw`\.?[ \t]+\d{1,4}(?:\.\d{1,4})?(?![\p{L}\p{N}]|[.,]\d)${REST}`, 'uy');
 const A_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}\p{N}])(${NUM},?[ \t]+)$`, 'u');
-const B_AFTER = new RegExp(String.raw`\.?[ \t]+(?:${NW}[ \t]+){0,5}?${NW},?[ \t]+${NUM}(?![\p{L}\p{N}]|[.,]\d)${REST}`, 'uy');
+// Name words may include a date ("str. 31 August 1989, 121a", "Calle 20 de Noviembre 5"): a four-digit number inside the name.
+const NWY = String.raw`(?:${NW}|\d{4}(?=,?[ \t]))`;
+const B_AFTER = new RegExp(String.raw`\.?[ \t]+(?:${NWY}[ \t]+){0,5}?${NWY},?[ \t]+${NUM}(?![\p{L}\p{N}]|[.,]\d)${REST}`, 'uy');
 const A2_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}\p{N}])(${NUM},?[ \t]+(?:${NW}[ \t]+){1,3})$`, 'u');
 const A2_AFTER = new RegExp(String.raw`\.?(?![\p{L}])${REST}`, 'uy');
 const C_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}\p{N}])((?:${NW}[ \t]+){0,3}\p{Lu}[\p{L}\p{M}'’\-]*[ \t]+)$`, 'u');
@@ -70,15 +75,16 @@ function shapesAround(text: string, s: number, e: number, word: string, compound
     return;
   }
   void word;
-  // B: "Rua Silveira Martins, 68", "Avenue du Commerce 17"
-  if (cap) {
+  // B: "Rua Silveira Martins, 68", "Avenue du Commerce 17"; a lower-case type only when abbreviated ("str. 31 August 1989, 121a", "ul. Długa 5")
+  if (cap || text[e] === '.') {
     const end = after(B_AFTER);
     if (end >= 0) out.push([s, end]);
   }
   // A: "17 Rue du Médecin-Colonel Calbairac", "33 avenue de Provence"
   const a = A_BEFORE.exec(before);
   if (a) {
-    const end = after(A_AFTER);
+    let end = after(A_AFTER);
+    if (end < 0 && cap) end = after(A_NUMBERED);
     if (end >= 0) out.push([s - a[1]!.length, end]);
   }
   // A2: "7931 Tenth Line"
@@ -97,6 +103,14 @@ function shapesAround(text: string, s: number, e: number, word: string, compound
 const AR = /(?<![\p{L}\p{N}])(?:شارع|طريق|ميدان|جادة|حي)\s+[\p{Script=Arabic}\s]{1,40}?\s\d{1,5}(?![\p{N}])(?:,?\s*\n?\s*\d{4,6}\s+[\p{Script=Arabic}\s]{2,30}(?=[\n,.]|$))?/gu;
 const D = /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}]{0,12}(?:로|길|路|街|道|通り)\s*\d{1,5}(?:-\d{1,4})?(?:번지|号|號|番地|번길)?|(?<![\p{L}\p{N}])(?:\p{Lu}[\p{L}]*\s+){0,3}(?:Road|Street|Rd)\s*\d{1,5}(?:号|號|番地)/gu;
 const E = new RegExp(String.raw`(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{M}'’.\-]*(?:\s${NW}){0,3}\s${NUM},?(?:\s*\n\s*|,\s*)${POSTCODE}\s*[-–]?\s*${CITY}`, 'gu');
+// G: number first, a street name without a street word, then a district or city and a postcode:
+// "391 English Village, Arbil, 44001", "1140 Alhambra, Ermita, 1000 Metro Manila". A four-digit
+// postcode needs a city after it (else "2 Apple TVs, Amsterdam, 2019" would be an address). A weak shape
+// ("4 Routers, Ziggo, KPN, 12345"): reported only with address context ("lives at", "send to", "address").
+const G = new RegExp(
+  String.raw`(?<![\p{L}\p{N}.,])\d{1,5}[ \t]+(?:${NW}[ \t]+){0,2}\p{Lu}[\p{L}\p{M}'’\-]*,[ \t]*(?:${CITY},[ \t]*){1,2}(?:\d{5,6}(?:[ \t]+${CITY})?(?=\s*(?:[,;!?)\n]|\.(?!\d)|$))|\d{4}[ \t]+${CITY}(?=\s*(?:[,.;!?)\n]|$)))`,
+  'gu',
+);
 const F = /(?<![\p{L}\p{N}])(?:PSC|CMR|Unit|USNS\s+\p{Lu}+|USS\s+\p{Lu}+)\s+\d{1,5},?\s+(?:Box\s+\d{1,5},?\s+)?(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5}(?:-\d{4})?/gu;
 // Anchors: a street-type word, a compound street word, or a CJK or Arabic street word near a digit.
 const COMPOUND_END = new RegExp(`${COMPOUND}$`);
@@ -128,6 +142,21 @@ function numberThenPostcode(text: string, runs: readonly number[]): number[] {
       else if (c !== 32 && c !== 9 && c !== 13 && c !== 0xa0) other++;
     }
     if (sep && other <= 12) out.push(runs[i]!, runs[i + 3]!);
+  }
+  return out;
+}
+
+/** Shape G's pre-filter: a house number, then within 60 characters and after a comma a four- to six-digit postcode. */
+function numberThenLaterPostcode(text: string, runs: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + 3 < runs.length; i += 2) {
+    const a = runs[i + 1]!;
+    const b = runs[i + 2]!;
+    const pl = runs[i + 3]! - b;
+    if (a - runs[i]! > 5 || pl < 4 || pl > 6 || b - a > 60) continue;
+    let k = a;
+    while (k < b && text.charCodeAt(k) !== 44) k++;
+    if (k < b) out.push(runs[i]!, runs[i + 3]!);
   }
   return out;
 }
@@ -177,6 +206,7 @@ export function detectWorldAddresses(st: ScanState, add: Add): void {
       add(s, e, 0.75, 'street, house number (world format)');
     }
   }
+  for (const x of execIn(G, text, windows(text, numberThenLaterPostcode(text, runs), 20, 60))) add(x.index, x.index + x[0].length, 0.35, 'house number and street, place and postcode');
   // Shape E has no street word: a number followed by a postcode-and-city line.
   for (const x of execIn(E, text, windows(text, numberThenPostcode(text, runs), 120, 90))) add(x.index, x.index + x[0].length, 0.7, 'street and house number, postcode and city');
 }
