@@ -29,7 +29,8 @@ for (const list of Object.values(STREET_TYPES)) for (const w of list) if (!NOT_T
 const esc = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
 // Endings of compound street names in the Germanic, Nordic, Baltic, Finnish and Hungarian languages.
 const COMPOUND = `(?:straat|gracht|laan|plein|kade|singel|dijk|steeg|straße|strasse|gasse|platz|allee|ring|damm|ufer|weg|katu|tie|kuja|polku|tori|gata|gatan|gate|gaten|vej|vei|veien|vegen|veg|gade|gøta|götu|stræti|vegur|gränd|torg|plass|stig|allé|utca|ucca|tänav|tee|ulica|cesta|ulice|iela|gatvė|sokak|caddesi)`;
-const NUM = String.raw`\d{1,5}(?:\s?\p{L}(?![\p{L}]))?(?:\s?[/-]\s?\d{1,4}[A-Za-z]?)?`;
+// A house number, with its marker where a language writes one ("nº 68", "n. 5", "nr 10", "No:45", "д. 7", "# 32-16").
+const NUM = String.raw`(?:(?:[Nn][º°ºo]?|[Nn]r|NR|NO|д|#)\.?:?[ \t]?(?=\d))?\d{1,5}(?:\s?\p{L}(?![\p{L}]))?(?:\s?[/-]\s?\d{1,4}[A-Za-z]?)?`;
 // A word of a street or place name: capitalised (any script with case), or a particle.
 const NW = String.raw`(?:\p{Lu}[\p{L}\p{M}'’.\-]*|[dlDL]['’]\p{Lu}[\p{L}\p{M}'’.\-]*|(?:de|du|des|del|della|dei|da|do|dos|das|di|la|le|les|los|las|l['’]|d['’]|of|the|van|von|der|den|am|an|im|zum|zur|sv\.|sv|e|y|i|\d{1,2}\.?)(?=[ \t]|\p{Lu}))`;
 const POSTCODE = String.raw`(?:[A-Z]{1,3}[- ]?)?(?:\d{2,6}[ -]\d{2,4}|\d{3,6})`;
