@@ -112,12 +112,16 @@ const G = new RegExp(
   String.raw`(?<![\p{L}\p{N}.,])\d{1,5}[ \t]+(?:${NW}[ \t]+){0,2}\p{Lu}[\p{L}\p{M}'’\-]*,[ \t]*(?:${CITY},[ \t]*){1,2}(?:\d{5,6}(?:[ \t]+${CITY})?(?=\s*(?:[,;!?)\n]|\.(?!\d)|$))|\d{4}[ \t]+${CITY}(?=\s*(?:[,.;!?)\n]|$)))`,
   'gu',
 );
+// P: post-office boxes ("P.O. Box 1234, Nairobi", "Postbus 123, 1000 AA Amsterdam", "Postfach 10 20 30", "B.P. 1234, Dakar", "Apartado 123", "Caixa Postal 45").
+const P = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:P\.?\s?O\.?\s?Box|PO\s?Box|Post\s?Office\s?Box|Postbus|Postfach|Postboks|B\.P\.|Apartado(?:\s(?:de\s)?Correos)?|Apdo\.?|Casilla(?:\sde\sCorreo)?|Caixa\sPostal|Cx\.?\sP\.?|Casella\sPostale)\s?\d{1,6}(?:\s\d{2}){0,2}(?![\p{L}\p{N}])${REST}`, 'gu');
 const F = /(?<![\p{L}\p{N}])(?:PSC|CMR|Unit|USNS\s+\p{Lu}+|USS\s+\p{Lu}+)\s+\d{1,5},?\s+(?:Box\s+\d{1,5},?\s+)?(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5}(?:-\d{4})?/gu;
 // Anchors: a street-type word, a compound street word, or a CJK or Arabic street word near a digit.
 const COMPOUND_END = new RegExp(`${COMPOUND}$`);
 const OTHER_ANCHORS = new Set(['شارع', 'طريق', 'ميدان', 'جادة', 'حي', 'apo', 'fpo', 'dpo', 'psc', 'cmr']);
 const CJK_STREET = /[로길路街道号號]/;
 
+// What P cannot match without (most texts have none of these words).
+const PO_BOX = /\b(?:box|postbus|postfach|postboks|b\.p\.|apartado|apdo|casilla|caixa|cx\.?\sp|casella)/i;
 // What D, AR and F cannot match without (a superset of their fixed words).
 const SCRIPT_SHAPES: Array<[RegExp, RegExp]> = [
   [D, /[로길路街道号號番通]/],
@@ -208,6 +212,7 @@ export function detectWorldAddresses(st: ScanState, add: Add): void {
     }
   }
   for (const x of execIn(G, text, windows(text, numberThenLaterPostcode(text, runs), 20, 60))) add(x.index, x.index + x[0].length, 0.35, 'house number and street, place and postcode');
+  if (PO_BOX.test(text)) for (const x of execIn(P, text, [0, text.length])) add(x.index, x.index + x[0].length, 0.7, 'post-office box');
   // Shape E has no street word: a number followed by a postcode-and-city line.
   for (const x of execIn(E, text, windows(text, numberThenPostcode(text, runs), 120, 90))) add(x.index, x.index + x[0].length, 0.7, 'street and house number, postcode and city');
 }
