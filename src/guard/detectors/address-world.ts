@@ -166,6 +166,9 @@ function numberThenLaterPostcode(text: string, runs: readonly number[]): number[
   return out;
 }
 
+// Per word as written: is it a street word (words repeat across posts; bounded).
+const STREET_WORD = new Map<string, boolean>();
+
 /** Street words near house numbers (within `wins`), as [start, end] pairs, from the scan's word tokens. */
 function anchorWords(st: ScanState, wins: readonly number[]): number[] {
   const out: number[] = [];
@@ -178,8 +181,15 @@ function anchorWords(st: ScanState, wins: readonly number[]): number[] {
     while (w < wins.length && wins[w + 1]! <= s) w += 2;
     if (w >= wins.length) break;
     if (e <= wins[w]!) continue;
-    const word = text.slice(s, e).toLowerCase();
-    if (TYPE_WORDS.has(word) || OTHER_ANCHORS.has(word) || (e - s > 4 && COMPOUND_END.test(word)) || CJK_STREET.test(word)) out.push(s, text[e] === '.' ? e + 1 : e);
+    const raw = text.slice(s, e);
+    let isStreet = STREET_WORD.get(raw);
+    if (isStreet === undefined) {
+      const word = raw.toLowerCase();
+      isStreet = TYPE_WORDS.has(word) || OTHER_ANCHORS.has(word) || (e - s > 4 && COMPOUND_END.test(word)) || CJK_STREET.test(word);
+      if (STREET_WORD.size > 100_000) STREET_WORD.clear();
+      STREET_WORD.set(raw, isStreet);
+    }
+    if (isStreet) out.push(s, text[e] === '.' ? e + 1 : e);
   }
   return out;
 }
