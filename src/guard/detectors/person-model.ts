@@ -264,7 +264,7 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
       else continue;
       why = 'first name';
     }
-    const neg = CONTEXT.personNegative.exec(before(s).split(/\s+/).slice(-4).join(' '));
+    const neg = CONTEXT.personNegative.exec(b.split(/\s+/).slice(-4).join(' '));
     if (neg) score -= 0.4;
     if (score < 0.4) continue;
     // Checked last (it is the costlier test): a street or company named after a person.
