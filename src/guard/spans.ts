@@ -2,16 +2,20 @@
 import type { GuardOptions, Finding } from './types.ts';
 
 export class Claims {
-  private readonly spans: Array<[number, number]> = [];
-  add(start: number, end: number): void {
-    this.spans.push([start, end]);
+  private readonly spans: Array<[number, number, string]> = [];
+  /** `kind` names what claimed the span ("date"), for overlaps' exception. */
+  add(start: number, end: number, kind = ''): void {
+    this.spans.push([start, end, kind]);
   }
-  /** True when [start,end) overlaps any claimed span. */
-  overlaps(start: number, end: number): boolean {
-    for (const [s, e] of this.spans) if (start < e && s < end) return true;
+  /**
+   * True when [start,end) overlaps any claimed span, except spans of kind `insideOk` that lie wholly
+   * within it (a date inside a street name: "str. 31 August 1989, 121a").
+   */
+  overlaps(start: number, end: number, insideOk?: string): boolean {
+    for (const [s, e, k] of this.spans) if (start < e && s < end && !(insideOk !== undefined && k === insideOk && start <= s && e <= end)) return true;
     return false;
   }
-  /** True when [start,end) lies within a claimed span. */
+/** True when [start,end) lies within a claimed span. */
   within(start: number, end: number): boolean {
     for (const [s, e] of this.spans) if (s <= start && end <= e) return true;
     return false;
@@ -233,13 +237,58 @@ export function capWords(st: ScanState): number[] {
  * Words (letters and marks, with inner apostrophes and hyphens; a possessive "'s" left out), computed
  * once per scan as [start, end] pairs: the person model and the street-word anchors read them.
  */
-const WORD_TOKEN = /[\p{L}\p{M}]+(?:['’\-](?![sS](?![\p{L}\p{M}]))[\p{L}\p{M}]+)*/gu;
+const LETTER_OR_MARK = /^[\p{L}\p{M}]$/u;
+/** Per UTF-16 unit of the Basic Multilingual Plane: 0 = not yet known, 1 = letter or mark (\p{L}, \p{M}), 2 = neither. */
+const LM_CODE = new Uint8Array(65536);
+/** Length in UTF-16 units of the letter or mark code point at i, or 0 when there is none. */
+function letterOrMarkAt(t: string, i: number): number {
+  if (i >= t.length) return 0;
+  const c = t.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdfff) {
+    let v = LM_CODE[c]!;
+    if (v === 0) {
+      v = LETTER_OR_MARK.test(String.fromCharCode(c)) ? 1 : 2;
+      LM_CODE[c] = v;
+    }
+    return v === 1 ? 1 : 0;
+  }
+  const cp = t.codePointAt(i)!;
+  if (cp <= 0xffff) return 0; // a lone surrogate
+  return LETTER_OR_MARK.test(String.fromCodePoint(cp)) ? 2 : 0;
+}
+/**
+ * The matches of /[\p{L}\p{M}]+(?:['’\-](?![sS](?![\p{L}\p{M}]))[\p{L}\p{M}]+)* /gu by a table-driven
+ * loop (the regex and its match arrays cost more than the person model that reads the words).
+ */
 export function wordTokens(st: ScanState): number[] {
   if (st.words) return st.words;
   const out: number[] = [];
   const t = st.text;
-  WORD_TOKEN.lastIndex = 0;
-  for (let m = WORD_TOKEN.exec(t); m; m = WORD_TOKEN.exec(t)) out.push(m.index, m.index + m[0].length);
+  const n = t.length;
+  let i = 0;
+  while (i < n) {
+    let l = letterOrMarkAt(t, i);
+    if (l === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    for (;;) {
+      while (l > 0) {
+        i += l;
+        l = letterOrMarkAt(t, i);
+      }
+      // An inner apostrophe or hyphen joins two runs, except a possessive "'s" at the end of a word.
+      const c = t.charCodeAt(i);
+      if (c !== 39 && c !== 0x2019 && c !== 45) break;
+      const d = t.charCodeAt(i + 1);
+      if ((d === 115 || d === 83) && letterOrMarkAt(t, i + 2) === 0) break;
+      l = letterOrMarkAt(t, i + 1);
+      if (l === 0) break;
+      i += 1;
+    }
+    out.push(start, i);
+  }
   st.words = out;
   return out;
 }

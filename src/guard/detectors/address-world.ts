@@ -29,7 +29,8 @@ for (const list of Object.values(STREET_TYPES)) for (const w of list) if (!NOT_T
 const esc = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
 // Endings of compound street names in the Germanic, Nordic, Baltic, Finnish and Hungarian languages.
 const COMPOUND = `(?:straat|gracht|laan|plein|kade|singel|dijk|steeg|straße|strasse|gasse|platz|allee|ring|damm|ufer|weg|katu|tie|kuja|polku|tori|gata|gatan|gate|gaten|vej|vei|veien|vegen|veg|gade|gøta|götu|stræti|vegur|gränd|torg|plass|stig|allé|utca|ucca|tänav|tee|ulica|cesta|ulice|iela|gatvė|sokak|caddesi)`;
-const NUM = String.raw`\d{1,5}(?:\s?\p{L}(?![\p{L}]))?(?:\s?[/-]\s?\d{1,4}[A-Za-z]?)?`;
+// A house number, with its marker where a language writes one ("nº 68", "n. 5", "nr 10", "No:45", "д. 7", "# 32-16").
+const NUM = String.raw`(?:(?:[Nn][º°ºo]?|[Nn]r|NR|NO|д|#)\.?:?[ \t]?(?=\d))?\d{1,5}(?:\s?\p{L}(?![\p{L}]))?(?:\s?[/-]\s?\d{1,4}[A-Za-z]?)?`;
 // A word of a street or place name: capitalised (any script with case), or a particle.
 const NW = String.raw`(?:\p{Lu}[\p{L}\p{M}'’.\-]*|[dlDL]['’]\p{Lu}[\p{L}\p{M}'’.\-]*|(?:de|du|des|del|della|dei|da|do|dos|das|di|la|le|les|los|las|l['’]|d['’]|of|the|van|von|der|den|am|an|im|zum|zur|sv\.|sv|e|y|i|\d{1,2}\.?)(?=[ \t]|\p{Lu}))`;
 const POSTCODE = String.raw`(?:[A-Z]{1,3}[- ]?)?(?:\d{2,6}[ -]\d{2,4}|\d{3,6})`;
@@ -42,9 +43,14 @@ const CITY_ONLY_TAIL = String.raw`(?:(?:,\s*|\s*\n\s*)${CITY}(?=\s*(?:[,.;!?)\n]
 // follows it, and a pattern anchored at the end of the short stretch before it for what precedes it
 // (no pattern ever tries a list of 1,500 street words at every position of a post).
 const REST = String.raw`(?:${TAIL}|${CITY_ONLY_TAIL})?`;
-const A_AFTER = new RegExp(String.raw`\.?[ \t]+(?:${NW}[ \t]+){0,5}\p{Lu}[\p{L}\p{M}'’.\-]*${REST}`, 'uy');
+// The name's last word may carry an elided particle ("13 Route d'Esch", "4 Rue de l'Église").
+const A_AFTER = new RegExp(String.raw`\.?[ \t]+(?:${NW}[ \t]+){0,5}(?:[dlDL]['’])?\p{Lu}[\p{L}\p{M}'’.\-]*${REST}`, 'uy');
+// A street named by a number after a capitalised type ("504, Rue 12.168", "12 Calle 5").
+const A_NUMBERED = new RegExp(String.raw`\.?[ \t]+\d{1,4}(?:\.\d{1,4})?(?![\p{L}\p{N}]|[.,]\d)${REST}`, 'uy');
 const A_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}\p{N}])(${NUM},?[ \t]+)$`, 'u');
-const B_AFTER = new RegExp(String.raw`\.?[ \t]+(?:${NW}[ \t]+){0,5}?${NW},?[ \t]+${NUM}(?![\p{L}\p{N}]|[.,]\d)${REST}`, 'uy');
+// Name words may include a date ("str. 31 August 1989, 121a", "Calle 20 de Noviembre 5"): a four-digit number inside the name.
+const NWY = String.raw`(?:${NW}|\d{4}(?=,?[ \t]))`;
+const B_AFTER = new RegExp(String.raw`\.?[ \t]+(?:${NWY}[ \t]+){0,5}?${NWY},?[ \t]+${NUM}(?![\p{L}\p{N}]|[.,]\d)${REST}`, 'uy');
 const A2_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}\p{N}])(${NUM},?[ \t]+(?:${NW}[ \t]+){1,3})$`, 'u');
 const A2_AFTER = new RegExp(String.raw`\.?(?![\p{L}])${REST}`, 'uy');
 const C_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}\p{N}])((?:${NW}[ \t]+){0,3}\p{Lu}[\p{L}\p{M}'’\-]*[ \t]+)$`, 'u');
@@ -70,15 +76,16 @@ function shapesAround(text: string, s: number, e: number, word: string, compound
     return;
   }
   void word;
-  // B: "Rua Silveira Martins, 68", "Avenue du Commerce 17"
-  if (cap) {
+  // B: "Rua Silveira Martins, 68", "Avenue du Commerce 17"; a lower-case type only when abbreviated ("str. 31 August 1989, 121a", "ul. Długa 5")
+  if (cap || text[e] === '.') {
     const end = after(B_AFTER);
     if (end >= 0) out.push([s, end]);
   }
   // A: "17 Rue du Médecin-Colonel Calbairac", "33 avenue de Provence"
   const a = A_BEFORE.exec(before);
   if (a) {
-    const end = after(A_AFTER);
+    let end = after(A_AFTER);
+    if (end < 0 && cap) end = after(A_NUMBERED);
     if (end >= 0) out.push([s - a[1]!.length, end]);
   }
   // A2: "7931 Tenth Line"
@@ -97,11 +104,70 @@ function shapesAround(text: string, s: number, e: number, word: string, compound
 const AR = /(?<![\p{L}\p{N}])(?:شارع|طريق|ميدان|جادة|حي)\s+[\p{Script=Arabic}\s]{1,40}?\s\d{1,5}(?![\p{N}])(?:,?\s*\n?\s*\d{4,6}\s+[\p{Script=Arabic}\s]{2,30}(?=[\n,.]|$))?/gu;
 const D = /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}]{0,12}(?:로|길|路|街|道|通り)\s*\d{1,5}(?:-\d{1,4})?(?:번지|号|號|番地|번길)?|(?<![\p{L}\p{N}])(?:\p{Lu}[\p{L}]*\s+){0,3}(?:Road|Street|Rd)\s*\d{1,5}(?:号|號|番地)/gu;
 const E = new RegExp(String.raw`(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{M}'’.\-]*(?:\s${NW}){0,3}\s${NUM},?(?:\s*\n\s*|,\s*)${POSTCODE}\s*[-–]?\s*${CITY}`, 'gu');
+// G: number first, a street name without a street word, then a district or city and a postcode:
+// "391 English Village, Arbil, 44001", "1140 Alhambra, Ermita, 1000 Metro Manila". A four-digit
+// postcode needs a city after it (else "2 Apple TVs, Amsterdam, 2019" would be an address). A weak shape
+// ("4 Routers, Ziggo, KPN, 12345"): reported only with address context ("lives at", "send to", "address").
+const G = new RegExp(
+  String.raw`(?<![\p{L}\p{N}.,])\d{1,5}[ \t]+(?:${NW}[ \t]+){0,2}\p{Lu}[\p{L}\p{M}'’\-]*,[ \t]*(?:${CITY},[ \t]*){1,2}(?:\d{5,6}(?:[ \t]+${CITY})?(?=\s*(?:[,;!?)\n]|\.(?!\d)|$))|\d{4}[ \t]+${CITY}(?=\s*(?:[,.;!?)\n]|$)))`,
+  'gu',
+);
+// P: post-office boxes ("P.O. Box 1234, Nairobi", "Postbus 123, 1000 AA Amsterdam", "Postfach 10 20 30", "B.P. 1234, Dakar", "Apartado 123", "Caixa Postal 45").
+const P = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:P\.?\s?O\.?\s?Box|PO\s?Box|Post\s?Office\s?Box|Postbus|Postfach|Postboks|B\.P\.|Apartado(?:\s(?:de\s)?Correos)?|Apdo\.?|Casilla(?:\sde\sCorreo)?|Caixa\sPostal|Cx\.?\sP\.?|Casella\sPostale)\s?\d{1,6}(?:\s\d{2}){0,2}(?![\p{L}\p{N}])${REST}`, 'gu');
 const F = /(?<![\p{L}\p{N}])(?:PSC|CMR|Unit|USNS\s+\p{Lu}+|USS\s+\p{Lu}+)\s+\d{1,5},?\s+(?:Box\s+\d{1,5},?\s+)?(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5}(?:-\d{4})?/gu;
 // Anchors: a street-type word, a compound street word, or a CJK or Arabic street word near a digit.
 const COMPOUND_END = new RegExp(`${COMPOUND}$`);
 const OTHER_ANCHORS = new Set(['شارع', 'طريق', 'ميدان', 'جادة', 'حي', 'apo', 'fpo', 'dpo', 'psc', 'cmr']);
 const CJK_STREET = /[로길路街道号號]/;
+
+// What P cannot match without (most texts have none of these words).
+const PO_BOX = /\b(?:box|postbus|postfach|postboks|b\.p\.|apartado|apdo|casilla|caixa|cx\.?\sp|casella)/i;
+// What D, AR and F cannot match without (a superset of their fixed words).
+const SCRIPT_SHAPES: Array<[RegExp, RegExp]> = [
+  [D, /[로길路街道号號番通]/],
+  [AR, /شارع|طريق|ميدان|جادة|حي/],
+  [F, /[ADF]PO/],
+];
+
+/**
+ * Shape E's pre-filter: consecutive digit runs (a house number, then a postcode) whose gap holds a
+ * comma or a line break and little else (E allows a letter or "/12b" after the number, a comma, and
+ * up to three postcode letters and a dash before the postcode's digits), as one [start, end] anchor each.
+ */
+function numberThenPostcode(text: string, runs: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + 3 < runs.length; i += 2) {
+    const a = runs[i + 1]!;
+    const b = runs[i + 2]!;
+    let sep = false;
+    let other = 0;
+    for (let k = a; k < b && other <= 12; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 44 || c === 10) sep = true;
+      else if (c !== 32 && c !== 9 && c !== 13 && c !== 0xa0) other++;
+    }
+    if (sep && other <= 12) out.push(runs[i]!, runs[i + 3]!);
+  }
+  return out;
+}
+
+/** Shape G's pre-filter: a house number, then within 60 characters and after a comma a four- to six-digit postcode. */
+function numberThenLaterPostcode(text: string, runs: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + 3 < runs.length; i += 2) {
+    const a = runs[i + 1]!;
+    const b = runs[i + 2]!;
+    const pl = runs[i + 3]! - b;
+    if (a - runs[i]! > 5 || pl < 4 || pl > 6 || b - a > 60) continue;
+    let k = a;
+    while (k < b && text.charCodeAt(k) !== 44) k++;
+    if (k < b) out.push(runs[i]!, runs[i + 3]!);
+  }
+  return out;
+}
+
+// Per word as written: is it a street word (words repeat across posts; bounded).
+const STREET_WORD = new Map<string, boolean>();
 
 /** Street words near house numbers (within `wins`), as [start, end] pairs, from the scan's word tokens. */
 function anchorWords(st: ScanState, wins: readonly number[]): number[] {
@@ -115,8 +181,15 @@ function anchorWords(st: ScanState, wins: readonly number[]): number[] {
     while (w < wins.length && wins[w + 1]! <= s) w += 2;
     if (w >= wins.length) break;
     if (e <= wins[w]!) continue;
-    const word = text.slice(s, e).toLowerCase();
-    if (TYPE_WORDS.has(word) || OTHER_ANCHORS.has(word) || (e - s > 4 && COMPOUND_END.test(word)) || CJK_STREET.test(word)) out.push(s, text[e] === '.' ? e + 1 : e);
+    const raw = text.slice(s, e);
+    let isStreet = STREET_WORD.get(raw);
+    if (isStreet === undefined) {
+      const word = raw.toLowerCase();
+      isStreet = TYPE_WORDS.has(word) || OTHER_ANCHORS.has(word) || (e - s > 4 && COMPOUND_END.test(word)) || CJK_STREET.test(word);
+      if (STREET_WORD.size > 100_000) STREET_WORD.clear();
+      STREET_WORD.set(raw, isStreet);
+    }
+    if (isStreet) out.push(s, text[e] === '.' ? e + 1 : e);
   }
   return out;
 }
@@ -136,7 +209,11 @@ export function detectWorldAddresses(st: ScanState, add: Add): void {
       else if (w.length > 4 && COMPOUND_END.test(w)) shapesAround(text, s, e, w, true, spans);
     }
     const near = windows(text, anchors, 40, 40);
-    for (const re of [D, AR, F]) for (const x of execIn(re, text, near)) spans.push([x.index, x.index + x[0].length]);
+    for (const [re, needs] of SCRIPT_SHAPES) {
+      // Each shape needs one of its own words (CJK street signs, Arabic street words, APO/FPO/DPO): most texts have none.
+      if (!needs.test(text)) continue;
+      for (const x of execIn(re, text, near)) spans.push([x.index, x.index + x[0].length]);
+    }
     for (const [s, e] of spans) {
       // A single frequent word that merely ends like a street ("During 1971", "Spring 2024") is no street.
       const street = /^([\p{L}\p{M}'’\-]+)\s+\d/u.exec(text.slice(s, e));
@@ -144,8 +221,10 @@ export function detectWorldAddresses(st: ScanState, add: Add): void {
       add(s, e, 0.75, 'street, house number (world format)');
     }
   }
+  for (const x of execIn(G, text, windows(text, numberThenLaterPostcode(text, runs), 20, 60))) add(x.index, x.index + x[0].length, 0.35, 'house number and street, place and postcode');
+  if (PO_BOX.test(text)) for (const x of execIn(P, text, [0, text.length])) add(x.index, x.index + x[0].length, 0.7, 'post-office box');
   // Shape E has no street word: a number followed by a postcode-and-city line.
-  for (const x of execIn(E, text, windows(text, runs, 120, 90))) add(x.index, x.index + x[0].length, 0.7, 'street and house number, postcode and city');
+  for (const x of execIn(E, text, windows(text, numberThenPostcode(text, runs), 120, 90))) add(x.index, x.index + x[0].length, 0.7, 'street and house number, postcode and city');
 }
 
 export const __test = { D, E, F, AR };

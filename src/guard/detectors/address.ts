@@ -66,7 +66,8 @@ export function detectAddresses(st: ScanState): Finding[] {
     // Trim trailing separators.
     while (end > start && /[\s,.]/.test(text[end - 1]!)) end--;
     if (out.some((f) => f.start <= start && end <= f.end)) return;
-    if (st.claims.overlaps(start, end)) return;
+    // A date may lie inside a street name ("Strada 31 August 1989", "Rua 25 de Março"); other claims may not.
+    if (st.claims.overlaps(start, end, 'date')) return;
     const r = enhance(text, start, end, base, { positive: ADDRESS_CONTEXT, negative: PUBLIC_PLACE, boost: 0.1, penalty: 0.45, wordsBefore: 6 }, st.lower);
     // Remove a shorter finding that this one contains.
     for (let i = out.length - 1; i >= 0; i--) if (start <= out[i]!.start && out[i]!.end <= end) out.splice(i, 1);

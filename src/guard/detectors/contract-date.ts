@@ -60,6 +60,6 @@ export function detectContractDates(st: ScanState): ContractDateResult {
     if (score >= 0.35 && GENERIC.test(wide) && !PERSONAL.test(near)) score -= 0.3;
     if (score > 0.2) findings.push({ type: 'contract_date', start: d.start, end: d.end, confidence: score, reason: why || 'date in a contract context', source: 'pattern' });
   }
-  for (const d of dates) st.claims.add(d.start, d.end);
+  for (const d of dates) st.claims.add(d.start, d.end, 'date');
   return { findings, dates };
 }

@@ -72,12 +72,33 @@ function wordInfo(g: Gazetteer, lc: string): WordInfo {
   return i;
 }
 
+// Per word as written: its lower-case form, kind and what the gazetteer says (words repeat across
+// posts; bounded), so a token costs one map look-up instead of a case conversion and regex tests.
+interface WordClass extends WordInfo {
+  lc: string;
+  kind: Tok['kind'];
+}
+const CLASS = new Map<string, WordClass>();
+
 function classify(g: Gazetteer, text: string, s: number, e: number): Tok {
   const raw = text.slice(s, e);
-  const lc = raw.toLowerCase();
-  const c = raw.charCodeAt(0);
-  const kind = c >= 65 && c <= 90 ? 'cap' : c >= 97 && c <= 122 ? 'lower' : CAP.test(raw) ? 'cap' : UNCASED.test(raw) ? 'uncased' : 'lower';
-  return { s, e, lc, kind, ...wordInfo(g, lc) };
+  let w = CLASS.get(raw);
+  if (w === undefined) {
+    const lc = raw.toLowerCase();
+    const c = raw.charCodeAt(0);
+    const kind = c >= 65 && c <= 90 ? 'cap' : c >= 97 && c <= 122 ? 'lower' : CAP.test(raw) ? 'cap' : UNCASED.test(raw) ? 'uncased' : 'lower';
+    w = { lc, kind, ...wordInfo(g, lc) };
+    if (CLASS.size > 200_000) CLASS.clear();
+    CLASS.set(raw, w);
+  }
+  // Explicit fields (no spread): one object shape for every token.
+  return { s, e, lc: w.lc, kind: w.kind, known: w.known, first: w.first, common: w.common, particle: w.particle, hard: w.hard, structural: w.structural };
+}
+
+/** True when text[a, b) holds a comma (a cheap test before the list regexes). */
+function gapMayContinueList(text: string, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) if (text.charCodeAt(k) === 44) return true;
+  return false;
 }
 
 /** Can this token be part of a name span (at position `pos` in the span)? */
@@ -134,6 +155,9 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
 
   // Lists of first names: two or more known first names among items separated by commas and a final "and".
   for (let i = 0; i < toks.length; i++) {
+    // Pre-filter: a list goes on only over a comma or a conjunction (as the loop below requires).
+    const n1 = toks[i + 1];
+    if (!n1 || (!CONJ.has(n1.lc) && !gapMayContinueList(text, toks[i]!.e, n1.s))) continue;
     const items: Tok[] = [toks[i]!];
     let j = i;
     for (;;) {
@@ -240,7 +264,7 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
       else continue;
       why = 'first name';
     }
-    const neg = CONTEXT.personNegative.exec(before(s).split(/\s+/).slice(-4).join(' '));
+    const neg = CONTEXT.personNegative.exec(b.split(/\s+/).slice(-4).join(' '));
     if (neg) score -= 0.4;
     if (score < 0.4) continue;
     // Checked last (it is the costlier test): a street or company named after a person.
