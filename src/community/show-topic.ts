@@ -6,6 +6,7 @@ import { can, type Actor } from '../policy/policy.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
 import { attachmentsOfPosts } from '../attachments/list-attachments.ts';
 import { topicNotices } from '../moderation/reorganize-topics.ts';
+import { censorHtml, displayCensor } from '../moderation/censor-display.ts';
 
 export const POSTS_PER_PAGE = 20;
 const NO_ATTACHMENTS: Awaited<ReturnType<typeof attachmentsOfPosts>> = new Map();
@@ -32,6 +33,9 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   const answer = answerRow && (posts.find((p) => p.id === answerRow!.id) ?? withAuthor(answerRow, cards.get(answerRow.user_id)));
   // A post hidden until reviewed (issue 13): its text is not sent to readers other than its author and moderators.
   for (const p of answer ? [...posts, answer] : posts) if (p.hidden_at && !can(actor, 'post.viewHidden', { authorId: p.user_id })) { p.body_html = ''; p.body_text = ''; p.hidden = 'text'; }
+  // Watched words with action "censor" are applied on display (src/moderation/censor-display.ts).
+  const censor = await displayCensor(db);
+  if (censor) for (const p of new Set(answer ? [...posts, answer] : posts)) if (p.body_html) { p.body_html = censorHtml(p.body_html, censor); p.body_text = censor(p.body_text); }
   const roles = new Map([...cards].map(([id, card]) => [id, card.roles]));
   const tags = (await tagsQuery(db, topic.id)).map((t) => t.tag);
   // What the reader may do to each post, and which posts they already gave kudos to.

@@ -1,6 +1,6 @@
 // The watched-words step of the publish pipeline (issue 13, point 4): block refuses, hold sends
-// the draft to the review queue (src/moderation/post-or-hold.ts), censor replaces the match in the
-// published text. "flag" is applied after publishing (flagWatchedPost), as it needs the post.
+// the draft to the review queue (src/moderation/post-or-hold.ts), censor masks profanity in the
+// published text (list words are censored on display). "flag" is applied after publishing (flagWatchedPost), as it needs the post.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
@@ -43,8 +43,12 @@ export async function watchedWordsCheck(d: Draft, db: Kysely<DB>): Promise<void>
       ...body.filter((m) => m.action === 'hold').map((m) => finding('body', m)),
     ]);
   }
+  // Titles, bios and articles are censored as published (titles appear in lists, search, mail).
+  // In a post's body only profanity is masked now: the list's censor words are applied on display
+  // (src/moderation/censor-display.ts), so a later change of the list applies to old posts too.
   if (d.title !== undefined) d.title = censor(d.title, title);
-  d.body = censor(d.body, body);
+  const posted = d.where === 'topic' || d.where === 'reply';
+  d.body = censor(d.body, posted ? body.filter((m) => m.source === 'profanity') : body);
 }
 
 /** After publishing: a post with a "flag" match waits in the queue (it stays public). */
