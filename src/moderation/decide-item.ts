@@ -81,7 +81,7 @@ export async function decidePostItem(
     .executeTakeFirst();
   if (Number(taken.numUpdatedRows) !== 1) throw await conflict(db, item.id);
   try {
-    if (decision === 'approve-edited') await editPost(db, actor, { postId: post.id, body: input.body!, reason: reason || 'Edited by a moderator' });
+    if (decision === 'approve-edited') await editPost(db, actor, { postId: post.id, body: input.body!, reason: reason || 'Edited by a moderator', fromReview: true });
     if (decision === 'delete' && !post.deleted_at) await deletePost(db, actor, post.id);
     if (decision === 'hide') await db.updateTable('posts').set({ hidden_at: nowIso() }).where('id', '=', post.id).where('hidden_at', 'is', null).execute();
     else await db.updateTable('posts').set({ hidden_at: null }).where('id', '=', post.id).execute();

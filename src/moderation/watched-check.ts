@@ -6,6 +6,7 @@ import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
 import { HoldForReviewError } from './hold-error.ts';
+import type { HeldFinding } from './hold-draft.ts';
 import { censor, listWatchedWords, matchWatched, strictest, type WatchedMatch } from './watched-words.ts';
 import { enqueueReview } from './queue-items.ts';
 
@@ -15,6 +16,9 @@ interface Draft {
   title?: string;
   body: string;
   approvedBy?: number;
+  edit?: boolean;
+  editHeldForReview?: boolean;
+  watchedHold?: HeldFinding[];
 }
 
 const finding = (field: 'title' | 'body', m: WatchedMatch) => ({
@@ -38,10 +42,13 @@ export async function watchedWordsCheck(d: Draft, db: Kysely<DB>): Promise<void>
   if (!d.approvedBy && worst === 'hold') {
     // Bios and articles have no review queue of their own: a hold refuses them with the reason.
     if (d.where !== 'topic' && d.where !== 'reply') throw new UserError('This text contains a word or phrase the moderators review first; please rephrase it.', 422, 'body');
-    throw new HoldForReviewError('watched_word', 'This post contains a word or phrase the moderators review before it appears.', [
+    const findings = [
       ...title.filter((m) => m.action === 'hold').map((m) => finding('title', m)),
       ...body.filter((m) => m.action === 'hold').map((m) => finding('body', m)),
-    ]);
+    ];
+    // An author's edit of a published post: saved, but hidden until reviewed (edit-post.ts).
+    if (d.edit && d.editHeldForReview) d.watchedHold = findings;
+    else throw new HoldForReviewError('watched_word', 'This post contains a word or phrase the moderators review before it appears.', findings);
   }
   // Titles, bios and articles are censored as published (titles appear in lists, search, mail).
   // In a post's body only profanity is masked now: the list's censor words are applied on display
