@@ -170,7 +170,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'GET' || !reply.locals || !can(request.actor, 'queue.review', null)) return;
     const a = request.actor;
-    reply.locals.reviewCount = await countOpenReviews(database.db);
+    reply.locals.reviewCount = await countOpenReviews(database.db, a!);
     reply.locals.staffMenu = { guard: can(a, 'guard.manage', null), accessLog: can(a, 'accessLog.view', null), staffLog: can(a, 'staffLog.view', null) };
   });
   app.addHook('preHandler', (request, reply, done) => {
