@@ -40,7 +40,7 @@ for (const kind of testDatabaseKinds()) {
       mod = new Agent(app);
       const carl = new Agent(app);
       for (const [a, name] of [[olga, 'olga'], [mod, 'mark'], [carl, 'carl']] as const) assert.equal((await a.post('/signin', { login: name, password: PASSWORD }, '/signin')).statusCode, 303);
-      for (const [pattern, action] of [['lawsuit', 'hold'], ['refund now', 'flag']] as const) {
+      for (const [pattern, action] of [['lawsuit', 'hold'], ['refund now', 'flag'], ['buy followers', 'block'], ['darn', 'censor']] as const) {
         assert.equal((await carl.post('/moderation/watched-words', { pattern, action }, '/moderation/settings')).statusCode, 303);
       }
       const t = await createTopic(database.db, member, { boardSlug: 'help', kind: 'discussion', title: 'Router reboots at night', body: 'It reboots every night.' });
@@ -53,6 +53,25 @@ for (const kind of testDatabaseKinds()) {
       await database.drop();
     });
     const items = (postId: number) => database.db.selectFrom('review_items').select(['id', 'kind', 'reason', 'status', 'board_id']).where('subject_id', '=', postId).where('kind', '=', 'post').orderBy('id').execute();
+
+    test('the composer\'s live check reports block and hold words with where they are (not censor or flag)', async () => {
+      const page = await olga.get(topicUrl);
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+      const check = (payload: object) => app.inject({ method: 'POST', url: '/check', payload, headers: { cookie: [...olga.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': token } });
+      const body = 'Darn, a lawsuit? Buy  followers or a refund now.';
+      const res = await check({ body, where: 'topic', title: 'About the lawsuit' });
+      assert.equal(res.statusCode, 200, res.body);
+      const watched = res.json().watched as { field: string; start: number; end: number; action: string; message: string }[];
+      assert.deepEqual(watched.map((w) => [w.field, w.action, w.field === 'title' ? 'About the lawsuit'.slice(w.start, w.end) : body.slice(w.start, w.end)]), [
+        ['title', 'hold', 'lawsuit'],
+        ['body', 'hold', 'lawsuit'],
+        ['body', 'block', 'Buy  followers'],
+      ]);
+      assert.match(watched[2]!.message, /not allowed in this community/);
+      assert.equal((await check({ body: 'All good, thanks.', where: 'reply' })).json().watched, undefined);
+      // Nothing is saved by checking.
+      assert.equal((await database.db.selectFrom('review_items').selectAll().execute()).length, 0);
+    });
 
     test('a hold word in an edit saves it hidden until reviewed; readers do not see it; keeping it shows it again', async () => {
       const { id } = await createReply(database.db, member, { topicId, body: 'All fine here.' });
