@@ -46,3 +46,9 @@ export async function removeBoardModerator(db: Kysely<DB>, actor: Actor | null, 
   if (Number(r.numDeletedRows) !== 1) throw new NotFoundError('No such board moderator');
   await logStaffAction(db, actor, { action: 'board_moderator.remove', target: `user:${userId}`, detail: `board:${boardId}` });
 }
+
+/** The slugs of the boards a user moderates (for the CLI). */
+export async function listModeratedBoards(db: Kysely<DB>, userId: number): Promise<string[]> {
+  const rows = await db.selectFrom('board_moderators').innerJoin('boards', 'boards.id', 'board_moderators.board_id').select('boards.slug').where('board_moderators.user_id', '=', userId).orderBy('boards.slug').execute();
+  return rows.map((r) => r.slug);
+}
