@@ -38,6 +38,7 @@ for (const kind of testDatabaseKinds()) {
         assert.equal((await as[name]!.post('/signin', { login: name, password: PASSWORD }, '/signin')).statusCode, 303);
       }
       assert.equal((await as.carl!.post('/moderation/watched-words', { pattern: 'refund now', action: 'flag' }, '/moderation/settings')).statusCode, 303);
+      assert.equal((await as.carl!.post('/moderation/watched-words', { pattern: 'lawsuit', action: 'hold' }, '/moderation/settings')).statusCode, 303);
       for (const slug of ['help', 'billing']) {
         const t = await createTopic(database.db, olga, { boardSlug: slug, kind: 'discussion', title: `A question about ${slug}`, body: 'Some text here.' });
         topics[slug] = { id: t.id, url: `/t/${t.slug}/${t.id}` };
@@ -85,6 +86,22 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(help.status, 'done');
       assert.doesNotMatch((await app.inject({ url: topics.help!.url })).body, /refund now \(help\)/);
       assert.match((await as.bea!.get(topics.help!.url)).body, /refund now \(help\)/, 'a board moderator reads hidden posts of their board');
+    });
+
+    test('held drafts: a board moderator opens and decides those of their board; another board\'s draft is 404', async () => {
+      const drafts: Record<string, number> = {};
+      for (const slug of ['help', 'billing']) {
+        const r = await publishReplyOrHold(database.db, olga, { topicId: topics[slug]!.id, body: `A lawsuit about ${slug}.` });
+        assert.ok('held' in r);
+        drafts[slug] = r.held.id;
+      }
+      assert.equal((await as.bea!.get(`/moderation/held/${drafts.billing}`)).statusCode, 404);
+      assert.equal((await as.bea!.post(`/moderation/held/${drafts.billing}`, { decision: 'reject', comment: 'no' }, '/moderation/queue')).statusCode, 404);
+      assert.equal((await as.bea!.get(`/moderation/held/${drafts.help}`)).statusCode, 200);
+      assert.doesNotMatch((await as.bea!.get('/moderation/queue')).body, new RegExp(`/moderation/held/${drafts.billing}"`));
+      assert.match((await as.mark!.get('/moderation/queue')).body, new RegExp(`/moderation/held/${drafts.billing}"`));
+      const billing = await database.db.selectFrom('held_drafts').select('status').where('id', '=', drafts.billing!).executeTakeFirstOrThrow();
+      assert.equal(billing.status, 'pending');
     });
 
     test('a board moderator moderates topics of their board only (403 elsewhere); a plain member cannot', async () => {
