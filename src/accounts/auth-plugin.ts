@@ -1,5 +1,6 @@
 // Who is asking: reads the session cookie once per request and sets request.actor (roles for
 // the policy) and request.user (name for the header). Visitors cost no database query.
+import { boardsOf } from '../moderation/board-moderators.ts';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../db/schema.ts';
@@ -29,7 +30,7 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     if (!user) return;
     request.sessionToken = unsigned.value;
     request.user = { id: user.id, username: user.username, display_name: user.display_name, email_verified_at: user.email_verified_at };
-    request.actor = { id: user.id, roles: new Set<Role>(await rolesOf(app.database.db, user.id)) };
+    request.actor = { id: user.id, roles: new Set<Role>(await rolesOf(app.database.db, user.id)), ...await boardsOf(app.database.db, user.id) };
   };
   app.addHook('onRequest', (request, reply, done) => {
     // Most requests are visitors': no token and no session cookie, so nothing to wait for.

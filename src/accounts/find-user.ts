@@ -1,3 +1,4 @@
+import { boardsOf } from '../moderation/board-moderators.ts';
 import type { Kysely } from 'kysely';
 import type { DB, Role } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
@@ -22,7 +23,7 @@ export async function rolesOf(db: Kysely<DB>, userId: number): Promise<Role[]> {
 export async function loadActor(db: Kysely<DB>, userId: number): Promise<Actor | null> {
   const user = await db.selectFrom('users').select('id').where('id', '=', userId).where('deleted_at', 'is', null).executeTakeFirst();
   if (!user) return null;
-  return { id: user.id, roles: new Set(await rolesOf(db, userId)) };
+  return { id: user.id, roles: new Set(await rolesOf(db, userId)), ...await boardsOf(db, userId) };
 }
 
 // Names and badges beside posts are read on every page and change rarely: each author's card

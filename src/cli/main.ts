@@ -1,4 +1,5 @@
 // The `parley` command. Each sub-command reports bad input with a message and a non-zero exit.
+import { addBoardModerator, listModeratedBoards, removeBoardModerator } from '../moderation/board-moderators.ts';
 import { Command, CommanderError } from 'commander';
 import { restrictUser, standingOf } from '../moderation/restrict-user.ts';
 import { pino } from 'pino';
@@ -214,6 +215,27 @@ user
       process.stdout.write(`${found.username} (id ${found.id}) "${found.display_name}" joined ${found.created_at.slice(0, 10)}; roles: ${roles.join(', ')}\n`);
     }),
   );
+
+// Board moderators (issue 13): a member who moderates some boards only (also on the board's edit page).
+for (const action of ['moderate-board', 'unmoderate-board'] as const) {
+  user
+    .command(action)
+    .description(action === 'moderate-board' ? 'make a user a moderator of one board (its queue items, topics and posts only)' : 'remove a user as moderator of a board')
+    .argument('<user>', 'username or e-mail address')
+    .argument('<board>', 'the board\'s address (slug)')
+    .action((login: string, slug: string) =>
+      withDatabase(async (database) => {
+        const found = await findUserByLogin(database.db, login);
+        if (!found) throw new UserError(`No user "${login}"`);
+        const board = await database.db.selectFrom('boards').select(['id', 'slug']).where('slug', '=', slug).executeTakeFirst();
+        if (!board) throw new UserError(`No board "${slug}"`);
+        if (action === 'moderate-board') await addBoardModerator(database.db, null, board.id, found.username);
+        else await removeBoardModerator(database.db, null, board.id, found.id);
+        const boards = await listModeratedBoards(database.db, found.id);
+        process.stdout.write(`${found.username} moderates: ${boards.length ? boards.join(', ') : 'no boards'}\n`);
+      }),
+    );
+}
 
 registerGuardCommands(program, withDatabase);
 registerSearchCommands(program, withDatabase);

@@ -9,6 +9,7 @@ import { createBoard } from './create-board.ts';
 import { listBoardsInOrder, moveBoard, parseDirection } from './reorder-boards.ts';
 import { BOARD_VISIBILITIES, parseBoardFields, updateBoard } from './update-board.ts';
 import { formText as str } from '../web/request-helpers.ts';
+import { addBoardModerator, listBoardModerators, removeBoardModerator } from '../moderation/board-moderators.ts';
 
 type Form = Record<string, string | undefined>;
 const formValues = (b: Form) => ({ name: str(b.name), slug: str(b.slug), description: str(b.description), visibility: str(b.visibility) });
@@ -42,10 +43,11 @@ export async function boardAdminRoutes(app: FastifyInstance): Promise<void> {
     return board;
   };
 
-  const editPage = (reply: FastifyReply, board: Awaited<ReturnType<typeof findBoard>>, extra: object = {}, status = 200) => {
+  const editPage = async (reply: FastifyReply, board: Awaited<ReturnType<typeof findBoard>>, extra: object = {}, status = 200) => {
     reply.header('cache-control', 'no-store');
     return reply.code(status).view('board-edit', {
       title: `Edit board: ${board.name}`, board, visibilities: BOARD_VISIBILITIES, csrf: reply.generateCsrf(),
+      moderators: await listBoardModerators(db, board.id), modError: null, modValue: '',
       values: { name: board.name, slug: board.slug, description: board.description, visibility: board.visibility }, error: null, field: null, ...extra,
     });
   };
@@ -95,5 +97,27 @@ export async function boardAdminRoutes(app: FastifyInstance): Promise<void> {
     const direction = parseDirection(request.body?.direction);
     await moveBoard(db, actor, request.params.slug, direction);
     return reply.redirect(`/admin/boards#board-${encodeURIComponent(request.params.slug)}`, 303);
+  });
+
+  // Board moderators (src/moderation/board-moderators.ts): assigned and removed on the board's edit page.
+  app.post<{ Params: { slug: string }; Body: Form }>('/admin/boards/:slug/moderators', slugParams, async (request, reply) => {
+    const actor = manager(request);
+    const board = await findBoard(request.params.slug);
+    const username = str(request.body?.username);
+    try {
+      await addBoardModerator(db, actor, board.id, username);
+    } catch (err) {
+      if (isFormError(err)) return editPage(reply, board, { modError: err.message, modValue: username }, err.status);
+      throw err;
+    }
+    return reply.redirect(`/admin/boards/${encodeURIComponent(board.slug)}/edit#moderators`, 303);
+  });
+  app.post<{ Params: { slug: string; userId: number } }>('/admin/boards/:slug/moderators/:userId/delete', {
+    schema: { params: { type: 'object', properties: { slug: { type: 'string', minLength: 1, maxLength: 80 }, userId: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['slug', 'userId'] } },
+  }, async (request, reply) => {
+    const actor = manager(request);
+    const board = await findBoard(request.params.slug);
+    await removeBoardModerator(db, actor, board.id, request.params.userId);
+    return reply.redirect(`/admin/boards/${encodeURIComponent(board.slug)}/edit#moderators`, 303);
   });
 }

@@ -11,6 +11,8 @@ import { loadVisiblePost } from './load-post.ts';
 import { removeAttachments, storeAttachments } from '../attachments/store-attachments.ts';
 import type { AttachmentText } from '../attachments/text-file.ts';
 import { indexPost } from '../search/index-document.ts';
+import { enqueueReview } from '../moderation/queue-items.ts';
+import { flagWatchedPost } from '../moderation/watched-check.ts';
 
 export interface EditPostInput {
   postId: number;
@@ -22,13 +24,21 @@ export interface EditPostInput {
   attachments?: AttachmentText[];
   /** Ids of the post's attachments to remove. */
   removeAttachments?: number[];
+  /** A moderator's edit while deciding a review item: it is the review, so no watched-word hold or flag queues it again. */
+  fromReview?: boolean;
 }
 
 /**
  * Edits a post. The text passes the publish pipeline again; the previous text is kept as a
  * revision that readers can open (who, when, what changed).
+ *
+ * Watched words (issue 13): a "hold" word does not refuse the edit; the edit is saved and the post
+ * is hidden from other readers until a moderator reviews it (a 'post' item in the queue, decided
+ * with keep / edit / hide / delete like a reported post). That is simpler and safer than holding
+ * the edit apart: nothing new to approve against a post that may have changed since, and the
+ * text that needs review is never public. A "flag" word queues the post after it is saved.
  */
-export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInput): Promise<{ revision: number }> {
+export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInput): Promise<{ revision: number; heldForReview: boolean }> {
   const { post, subject } = await loadVisiblePost(db, actor, input.postId);
   authorize(actor, 'post.edit', subject);
   const editsTitle = post.post_number === 1 && input.title !== undefined && input.title.trim() !== post.title;
@@ -42,6 +52,7 @@ export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInpu
     ...(editsTitle ? { title: input.title! } : {}),
     ...(adding.length ? { attachments: adding, attachedBefore: Math.max(0, attachedBefore) } : {}),
     edit: true,
+    ...(input.fromReview ? {} : { editHeldForReview: true }),
     target: `post:${post.id}`,
   });
   if (text.bodyMarkdown === post.body_markdown && !editsTitle && !adding.length && !removing.length) throw new UserError('Nothing changed.', 400, 'body');
@@ -49,7 +60,11 @@ export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInpu
   if (reason.length > 300) throw new UserError('The reason must be at most 300 characters.', 400, 'reason');
   const at = nowIso();
   const guardContext = text.maskedOriginal ? await loadGuardContext(db) : undefined; // before the transaction (SQLite has one connection)
-  return db.transaction().execute(async (tx) => {
+  const held = !!text.watchedHold?.length;
+  // A title is shown in lists, feeds and mail even when the post is hidden: a title with a word
+  // the moderators review first is refused instead.
+  if (text.watchedHold?.some((f) => f.field === 'title')) throw new UserError('The title contains a word or phrase the moderators review first; please rephrase it.', 422, 'title');
+  const result = await db.transaction().execute(async (tx) => {
     const revision = post.revision_count + 1;
     await tx
       .insertInto('post_revisions')
@@ -65,7 +80,7 @@ export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInpu
       .execute();
     const updated = await tx
       .updateTable('posts')
-      .set({ body_markdown: text.bodyMarkdown, body_html: text.bodyHtml, body_text: text.bodyText, updated_at: at, revision_count: revision })
+      .set({ body_markdown: text.bodyMarkdown, body_html: text.bodyHtml, body_text: text.bodyText, updated_at: at, revision_count: revision, ...(held ? { hidden_at: at } : {}) })
       .where('id', '=', post.id)
       .where('revision_count', '=', post.revision_count) // someone else saved first: refuse, lose nothing
       .executeTakeFirst();
@@ -78,7 +93,10 @@ export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInpu
       await maskRevisions(tx, post.id, guardContext!, [...actor.roles], text.maskedOriginal.values);
     }
     if (editsTitle) await tx.updateTable('topics').set({ title: text.title!, slug: slugify(text.title!) }).where('id', '=', post.topic_id).execute();
-    await indexPost(tx, post.id); // the search index holds the new text (and title) from this commit on
-    return { revision };
+    if (held) await enqueueReview(tx, { kind: 'post', subjectId: post.id, boardId: post.board_id, reason: 'watched_word', detail: 'Edited by its author; hidden until reviewed.', findings: text.watchedHold! });
+    await indexPost(tx, post.id); // the search index holds the new text (and title) from this commit on (a hidden post leaves it)
+    return { revision, heldForReview: held };
   });
+  if (!held && !input.fromReview) await flagWatchedPost(db, actor, { id: post.id, boardId: post.board_id, body: input.body });
+  return result;
 }

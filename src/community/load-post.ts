@@ -18,7 +18,7 @@ export async function loadPost(db: Kysely<DB>, postId: number) {
     .executeTakeFirst();
   if (!row) throw new NotFoundError('No such post');
   const subject = {
-    board: { visibility: row.visibility },
+    board: { visibility: row.visibility, id: row.board_id },
     locked: !!row.locked,
     closed: !!row.closed,
     deleted: !!row.topic_deleted,

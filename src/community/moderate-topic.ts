@@ -19,11 +19,11 @@ export async function moderateTopic(db: Kysely<DB>, actor: Actor, topicId: numbe
   const topic = await db
     .selectFrom('topics')
     .innerJoin('boards', 'boards.id', 'topics.board_id')
-    .select(['topics.id', 'topics.locked', 'topics.closed', 'topics.deleted_at', 'boards.visibility'])
+    .select(['topics.id', 'topics.locked', 'topics.closed', 'topics.deleted_at', 'topics.board_id', 'boards.visibility'])
     .where('topics.id', '=', topicId)
     .executeTakeFirst();
   if (!topic) throw new NotFoundError('No such topic');
-  const subject = { board: { visibility: topic.visibility }, locked: !!topic.locked, closed: !!topic.closed, deleted: !!topic.deleted_at };
+  const subject = { board: { visibility: topic.visibility, id: topic.board_id }, locked: !!topic.locked, closed: !!topic.closed, deleted: !!topic.deleted_at };
   if (!can(actor, 'topic.view', subject)) throw new NotFoundError('No such topic');
   authorize(actor, 'topic.moderate', subject);
   await db.updateTable('topics').set(ACTIONS[action as ModerationAction]).where('id', '=', topicId).execute();

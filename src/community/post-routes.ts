@@ -22,6 +22,7 @@ import { holdDraft, type HeldFinding } from '../moderation/hold-draft.ts';
 import { isHeld, publishReplyOrHold, publishTopicOrHold } from '../moderation/post-or-hold.ts';
 import { toneNudge } from '../moderation/tone.ts';
 import { checkDraft } from '../confidentiality/check.ts';
+import { watchedLiveFindings } from '../moderation/watched-live-check.ts';
 import { signedIn, formText as str } from '../web/request-helpers.ts';
 import { attachmentsToShowAgain, formAttachments, formList, parseMultipartForm } from '../attachments/multipart-form.ts';
 import { attachmentsOfPost } from '../attachments/list-attachments.ts';
@@ -289,7 +290,9 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     const lines = attachments.map((a) => lineStarts(a.text));
     const findings = result.findings.map((f) => (f.attachment !== undefined ? { ...f, line: lineAt(lines[f.attachment]!, f.start) } : f));
     const tone = await toneNudge(db, actor, where, body);
-    return { action: result.action, canAskCommunityTeam: result.canAskCommunityTeam, findings, ...(attachments.length ? { attachments: attachments.map((a) => ({ name: a.name })) } : {}), ...(tone ? { tone } : {}) };
+    // Watched words the author can still rephrase (block, hold): src/moderation/watched-live-check.ts.
+    const watched = await watchedLiveFindings(db, actor, { body, ...(typeof title === 'string' ? { title } : {}) });
+    return { action: result.action, canAskCommunityTeam: result.canAskCommunityTeam, findings, ...(attachments.length ? { attachments: attachments.map((a) => ({ name: a.name })) } : {}), ...(tone ? { tone } : {}), ...(watched.length ? { watched } : {}) };
   });
 
   // ---- Live preview for the composer's script (same renderer as publishing) ----

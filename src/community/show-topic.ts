@@ -6,6 +6,7 @@ import { can, type Actor } from '../policy/policy.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
 import { attachmentsOfPosts } from '../attachments/list-attachments.ts';
 import { topicNotices } from '../moderation/reorganize-topics.ts';
+import { censorHtml, displayCensor } from '../moderation/censor-display.ts';
 
 export const POSTS_PER_PAGE = 20;
 const NO_ATTACHMENTS: Awaited<ReturnType<typeof attachmentsOfPosts>> = new Map();
@@ -14,7 +15,7 @@ const NO_ATTACHMENTS: Awaited<ReturnType<typeof attachmentsOfPosts>> = new Map()
 export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: number, page: number) {
   const [topic] = await topicQuery(db, topicId);
   if (!topic) throw new NotFoundError('No such topic');
-  const subject: TopicSubject = { board: { visibility: topic.visibility }, locked: !!topic.locked, closed: !!topic.closed, deleted: !!topic.deleted_at };
+  const subject: TopicSubject = { board: { visibility: topic.visibility, id: topic.board_id }, locked: !!topic.locked, closed: !!topic.closed, deleted: !!topic.deleted_at };
   if (!can(actor, 'topic.view', subject)) {
     if (topic.visibility === 'members' && !actor && !topic.deleted_at) throw new UserError('This topic is for signed-in members. Please sign in to read it.', 401);
     throw new NotFoundError('No such topic');
@@ -31,7 +32,10 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   const posts = rows.map((p) => withAuthor(p, cards.get(p.user_id)));
   const answer = answerRow && (posts.find((p) => p.id === answerRow!.id) ?? withAuthor(answerRow, cards.get(answerRow.user_id)));
   // A post hidden until reviewed (issue 13): its text is not sent to readers other than its author and moderators.
-  for (const p of answer ? [...posts, answer] : posts) if (p.hidden_at && !can(actor, 'post.viewHidden', { authorId: p.user_id })) { p.body_html = ''; p.body_text = ''; p.hidden = 'text'; }
+  for (const p of answer ? [...posts, answer] : posts) if (p.hidden_at && !can(actor, 'post.viewHidden', { authorId: p.user_id, board: subject.board })) { p.body_html = ''; p.body_text = ''; p.hidden = 'text'; }
+  // Watched words with action "censor" are applied on display (src/moderation/censor-display.ts).
+  const censor = await displayCensor(db);
+  if (censor) for (const p of new Set(answer ? [...posts, answer] : posts)) if (p.body_html) { p.body_html = censorHtml(p.body_html, censor); p.body_text = censor(p.body_text); }
   const roles = new Map([...cards].map(([id, card]) => [id, card.roles]));
   const tags = (await tagsQuery(db, topic.id)).map((t) => t.tag);
   // What the reader may do to each post, and which posts they already gave kudos to.
@@ -74,7 +78,7 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   };
 }
 
-type TopicSubject = { board: { visibility: BoardVisibility }; locked: boolean; closed: boolean; deleted: boolean };
+type TopicSubject = { board: { visibility: BoardVisibility; id: number }; locked: boolean; closed: boolean; deleted: boolean };
 
 // The topic as the policy sees it, plus a post's author: spelled out rather than spread, since a
 // spread followed by more properties is a slow object copy on Node 20 (~2 µs, once per post).

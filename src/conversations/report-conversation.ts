@@ -35,7 +35,7 @@ export async function reportConversation(db: Kysely<DB>, actor: Actor, id: numbe
 
 /** The moderators' list of reports (open first). */
 export async function listConversationReports(db: Kysely<DB>, actor: Actor) {
-  authorize(actor, 'queue.review', null);
+  authorize(actor, 'queue.item', { boardId: null, reason: 'reported_conversation' }); // the global team (board moderators: boards only)
   return db
     .selectFrom('conversation_reports as r')
     .innerJoin('conversations as c', 'c.id', 'r.conversation_id')
@@ -48,7 +48,7 @@ export async function listConversationReports(db: Kysely<DB>, actor: Actor) {
 }
 
 export async function closeConversationReport(db: Kysely<DB>, actor: Actor, reportId: number): Promise<void> {
-  authorize(actor, 'queue.review', null);
+  authorize(actor, 'queue.item', { boardId: null, reason: 'reported_conversation' }); // the global team (board moderators: boards only)
   const r = await db.updateTable('conversation_reports').set({ status: 'closed' }).where('id', '=', reportId).where('status', '=', 'open').executeTakeFirst();
   if (!Number(r.numUpdatedRows)) throw new UserError('No such open report', 404);
   // The queue item goes when the conversation's last open report is closed.

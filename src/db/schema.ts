@@ -501,6 +501,13 @@ export interface TopicReadsTable {
   updated_at: string;
 }
 
+export interface BoardModeratorsTable {
+  board_id: number;
+  user_id: number;
+  created_by: number | null;
+  created_at: string;
+}
+
 export interface DB {
   topic_notices: TopicNoticesTable;
   watched_words: WatchedWordsTable;
@@ -546,4 +553,5 @@ export interface DB {
   watches: WatchesTable;
   notification_settings: NotificationSettingsTable;
   topic_reads: TopicReadsTable;
+  board_moderators: BoardModeratorsTable;
 }

@@ -2,6 +2,7 @@
 // (reports dismissed, shown again), edit then approve, hide it, or delete it; the reason goes to
 // the author, the outcome to every reporter. Two moderators deciding at once: the conditional
 // update on status='open' lets exactly one through; the other is told who decided.
+import { assertItemInScope } from './queue-scope.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
@@ -28,8 +29,9 @@ const OUTCOME_TEXT: Record<PostDecision, string> = {
 /** Takes an open item, so that other moderators see who is on it. */
 export async function claimItem(db: Kysely<DB>, actor: Actor, id: number, release = false): Promise<void> {
   authorize(actor, 'queue.review', null);
-  const item = await db.selectFrom('review_items').select(['id', 'status', 'claimed_by']).where('id', '=', id).executeTakeFirst();
+  const item = await db.selectFrom('review_items').select(['id', 'status', 'claimed_by', 'board_id', 'reason']).where('id', '=', id).executeTakeFirst();
   if (!item) throw new NotFoundError('No such review item');
+  assertItemInScope(actor, item);
   if (release) {
     await db.updateTable('review_items').set({ claimed_by: null, claimed_at: null }).where('id', '=', id).where('claimed_by', '=', actor.id).execute();
     return;
@@ -69,6 +71,7 @@ export async function decidePostItem(
   if (decision === 'approve-edited' && !(input.body ?? '').trim()) throw new UserError('The edited text is empty.', 400, 'body');
   const item = await db.selectFrom('review_items').selectAll().where('id', '=', input.id).executeTakeFirst();
   if (!item || item.kind !== 'post') throw new NotFoundError('No such review item');
+  assertItemInScope(actor, item);
   const { post, subject } = await loadPost(db, item.subject_id);
   if (!can(actor, 'post.moderate', subject)) throw new NotFoundError('No such review item');
 
@@ -81,7 +84,7 @@ export async function decidePostItem(
     .executeTakeFirst();
   if (Number(taken.numUpdatedRows) !== 1) throw await conflict(db, item.id);
   try {
-    if (decision === 'approve-edited') await editPost(db, actor, { postId: post.id, body: input.body!, reason: reason || 'Edited by a moderator' });
+    if (decision === 'approve-edited') await editPost(db, actor, { postId: post.id, body: input.body!, reason: reason || 'Edited by a moderator', fromReview: true });
     if (decision === 'delete' && !post.deleted_at) await deletePost(db, actor, post.id);
     if (decision === 'hide') await db.updateTable('posts').set({ hidden_at: nowIso() }).where('id', '=', post.id).where('hidden_at', 'is', null).execute();
     else await db.updateTable('posts').set({ hidden_at: null }).where('id', '=', post.id).execute();

@@ -1,5 +1,6 @@
 // The one review queue (issue 13, point 2): every open item, oldest first, whatever its kind,
 // with why it is there and who claimed it; and one item with what a moderator needs to decide.
+import { assertItemInScope, scopeItems } from './queue-scope.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
@@ -71,8 +72,9 @@ async function describe(db: Kysely<DB>, rows: ItemRow[]) {
 
 export async function listReviewQueue(db: Kysely<DB>, actor: Actor) {
   authorize(actor, 'queue.review', null);
-  const open = await items(db).where('review_items.status', '=', 'open').orderBy('review_items.created_at').orderBy('review_items.id').limit(200).execute();
-  const done = await items(db).where('review_items.status', '=', 'done').orderBy('review_items.decided_at', 'desc').limit(30).execute();
+  // Board moderators: their boards' items only (queue-scope.ts).
+  const open = await scopeItems(items(db), actor).where('review_items.status', '=', 'open').orderBy('review_items.created_at').orderBy('review_items.id').limit(200).execute();
+  const done = await scopeItems(items(db), actor).where('review_items.status', '=', 'done').orderBy('review_items.decided_at', 'desc').limit(30).execute();
   return { open: await describe(db, open), done: await describe(db, done) };
 }
 
@@ -81,6 +83,7 @@ export async function showReviewItem(db: Kysely<DB>, actor: Actor, id: number) {
   authorize(actor, 'queue.review', null);
   const row = await items(db).where('review_items.id', '=', id).executeTakeFirst();
   if (!row) throw new NotFoundError('No such review item');
+  assertItemInScope(actor, row);
   const [item] = await describe(db, [row]);
   let post = null;
   let reports: { reason: string; detail: string; reporter: string; created_at: string; outcome: string | null }[] = [];

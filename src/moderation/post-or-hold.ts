@@ -50,7 +50,7 @@ export async function publishTopicOrHold(db: Kysely<DB>, actor: Actor, input: Cr
   try {
     if (!input.approvedBy) await checkNewMemberLimits(db, actor, `${input.title}\n${input.body}`);
     const created = await createTopic(db, actor, input);
-    await flagWatchedPost(db, actor, { id: created.postId, boardId: null, body: input.body });
+    await flagWatchedPost(db, actor, { id: created.postId, boardId: await boardOfTopic(db, created.id), body: input.body });
     return created;
   } catch (err) {
     if (input.approvedBy) throw err;
@@ -69,7 +69,7 @@ export async function publishReplyOrHold(db: Kysely<DB>, actor: Actor, input: Cr
   try {
     if (!input.approvedBy) await checkNewMemberLimits(db, actor, input.body);
     const created = await createReply(db, actor, input);
-    await flagWatchedPost(db, actor, { id: created.id, boardId: null, body: input.body });
+    await flagWatchedPost(db, actor, { id: created.id, boardId: await boardOfTopic(db, input.topicId), body: input.body });
     return created;
   } catch (err) {
     if (input.approvedBy) throw err;
@@ -82,5 +82,9 @@ export async function publishReplyOrHold(db: Kysely<DB>, actor: Actor, input: Cr
     return { held: { id, reason: hold.reason, message: MESSAGES[hold.reason] } };
   }
 }
+
+// The item carries its board, so that board moderators see it (queue filtered by board).
+const boardOfTopic = async (db: Kysely<DB>, topicId: number): Promise<number | null> =>
+  (await db.selectFrom('topics').select('board_id').where('id', '=', topicId).executeTakeFirst())?.board_id ?? null;
 
 export const isHeld = (r: object): r is Held => 'held' in r;

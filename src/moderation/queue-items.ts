@@ -3,6 +3,8 @@
 // queue page and the decisions read it. Kinds known today: 'post' (a published post, e.g.
 // reported) and 'draft' (a held_drafts row: asked the team, held by the guard, a new member's
 // first posts, watched words).
+import type { Actor } from '../policy/policy.ts';
+import { scopeItems } from './queue-scope.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { nowIso } from '../shared/clock.ts';
@@ -61,8 +63,8 @@ export async function enqueueReview(db: Kysely<DB>, input: EnqueueInput): Promis
   return { id: row.id, created: true };
 }
 
-/** Open items, for the header's "Review (N)". */
-export async function countOpenReviews(db: Kysely<DB>): Promise<number> {
-  const row = await db.selectFrom('review_items').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'open').executeTakeFirst();
+/** Open items, for the header's "Review (N)" (a board moderator counts their boards' items only). */
+export async function countOpenReviews(db: Kysely<DB>, actor: Actor): Promise<number> {
+  const row = await scopeItems(db.selectFrom('review_items').select((eb) => eb.fn.countAll().as('n')), actor).where('status', '=', 'open').executeTakeFirst();
   return Number(row?.n ?? 0);
 }

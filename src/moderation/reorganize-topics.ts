@@ -18,7 +18,7 @@ async function loadTopic(db: Kysely<DB>, actor: Actor, id: number) {
     .select(['topics.id', 'topics.title', 'topics.slug', 'topics.board_id', 'topics.post_count', 'topics.locked', 'topics.closed', 'topics.deleted_at', 'topics.solved_post_id', 'boards.visibility', 'boards.name as board_name'])
     .where('topics.id', '=', id)
     .executeTakeFirst();
-  const subject = t && { board: { visibility: t.visibility }, locked: !!t.locked, closed: !!t.closed, deleted: !!t.deleted_at };
+  const subject = t && { board: { visibility: t.visibility, id: t.board_id }, locked: !!t.locked, closed: !!t.closed, deleted: !!t.deleted_at };
   if (!t || !subject || !can(actor, 'topic.view', subject)) throw new NotFoundError('No such topic');
   authorize(actor, 'topic.moderate', subject);
   if (t.deleted_at) throw new UserError('This topic is deleted.', 409);

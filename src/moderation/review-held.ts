@@ -1,6 +1,7 @@
 // The community team's decisions on a held draft: approve (publish as the author), edit then
 // approve, return to the author with a comment, or reject. The author is told by e-mail and
 // on their drafts page.
+import { assertDraftInScope } from './queue-scope.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
@@ -30,6 +31,7 @@ export async function reviewHeld(
   const decision = input.decision as ReviewDecision;
   const held = await db.selectFrom('held_drafts').selectAll().where('id', '=', input.id).executeTakeFirst();
   if (!held) throw new NotFoundError('No such draft');
+  await assertDraftInScope(db, reviewer, held.id);
   if (held.status !== 'pending') throw new UserError(`This draft was already ${held.status}.`, 409);
   const comment = (input.comment ?? '').trim();
   if (comment.length > 2000) throw new UserError('The comment must be at most 2,000 characters.', 400, 'comment');

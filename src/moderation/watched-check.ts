@@ -1,11 +1,12 @@
 // The watched-words step of the publish pipeline (issue 13, point 4): block refuses, hold sends
-// the draft to the review queue (src/moderation/post-or-hold.ts), censor replaces the match in the
-// published text. "flag" is applied after publishing (flagWatchedPost), as it needs the post.
+// the draft to the review queue (src/moderation/post-or-hold.ts), censor masks profanity in the
+// published text (list words are censored on display). "flag" is applied after publishing (flagWatchedPost), as it needs the post.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
 import { HoldForReviewError } from './hold-error.ts';
+import type { HeldFinding } from './hold-draft.ts';
 import { censor, listWatchedWords, matchWatched, strictest, type WatchedMatch } from './watched-words.ts';
 import { enqueueReview } from './queue-items.ts';
 
@@ -15,6 +16,9 @@ interface Draft {
   title?: string;
   body: string;
   approvedBy?: number;
+  edit?: boolean;
+  editHeldForReview?: boolean;
+  watchedHold?: HeldFinding[];
 }
 
 const finding = (field: 'title' | 'body', m: WatchedMatch) => ({
@@ -38,13 +42,20 @@ export async function watchedWordsCheck(d: Draft, db: Kysely<DB>): Promise<void>
   if (!d.approvedBy && worst === 'hold') {
     // Bios and articles have no review queue of their own: a hold refuses them with the reason.
     if (d.where !== 'topic' && d.where !== 'reply') throw new UserError('This text contains a word or phrase the moderators review first; please rephrase it.', 422, 'body');
-    throw new HoldForReviewError('watched_word', 'This post contains a word or phrase the moderators review before it appears.', [
+    const findings = [
       ...title.filter((m) => m.action === 'hold').map((m) => finding('title', m)),
       ...body.filter((m) => m.action === 'hold').map((m) => finding('body', m)),
-    ]);
+    ];
+    // An author's edit of a published post: saved, but hidden until reviewed (edit-post.ts).
+    if (d.edit && d.editHeldForReview) d.watchedHold = findings;
+    else throw new HoldForReviewError('watched_word', 'This post contains a word or phrase the moderators review before it appears.', findings);
   }
+  // Titles, bios and articles are censored as published (titles appear in lists, search, mail).
+  // In a post's body only profanity is masked now: the list's censor words are applied on display
+  // (src/moderation/censor-display.ts), so a later change of the list applies to old posts too.
   if (d.title !== undefined) d.title = censor(d.title, title);
-  d.body = censor(d.body, body);
+  const posted = d.where === 'topic' || d.where === 'reply';
+  d.body = censor(d.body, posted ? body.filter((m) => m.source === 'profanity') : body);
 }
 
 /** After publishing: a post with a "flag" match waits in the queue (it stays public). */

@@ -12,6 +12,7 @@ import { authorize, isStaff, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
 import { logStaffAction } from './staff-log.ts';
+import { watchedWordsChanged } from './censor-display.ts';
 
 export const WATCHED_ACTIONS: readonly WatchedAction[] = ['block', 'hold', 'censor', 'flag'];
 export const PATTERN_MAX = 200;
@@ -98,6 +99,7 @@ export async function addWatchedWord(db: Kysely<DB>, actor: Actor, input: { patt
     .values({ pattern: input.pattern.trim(), is_regex: input.isRegex ? 1 : 0, action: input.action as WatchedAction, created_by: actor.id, created_at: nowIso() })
     .returning('id')
     .executeTakeFirstOrThrow();
+  watchedWordsChanged();
   await logStaffAction(db, actor, { action: 'watched_word.add', target: `watched_word:${row.id}`, detail: `${input.action}${input.isRegex ? ' (regex)' : ''}: ${input.pattern.trim()}` });
   return row;
 }
@@ -106,6 +108,7 @@ export async function removeWatchedWord(db: Kysely<DB>, actor: Actor, id: number
   authorize(actor, 'watchedWords.manage', null);
   const r = await db.deleteFrom('watched_words').where('id', '=', id).executeTakeFirst();
   if (Number(r.numDeletedRows) !== 1) throw new NotFoundError('No such entry');
+  watchedWordsChanged();
   await logStaffAction(db, actor, { action: 'watched_word.remove', target: `watched_word:${id}` });
 }
 

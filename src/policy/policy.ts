@@ -9,6 +9,8 @@ import { ForbiddenError, UserError } from '../shared/errors.ts';
 export interface Actor {
   id: number;
   roles: ReadonlySet<Role>;
+  /** Boards this member moderates (board moderators, src/moderation/board-moderators.ts). */
+  boards?: ReadonlySet<number>;
 }
 
 /** Roles that run the community. Employee is deliberately not one of them. */
@@ -16,9 +18,14 @@ const STAFF: readonly Role[] = ['moderator', 'community_manager', 'admin'];
 
 export const isStaff = (a: Actor | null): boolean => !!a && STAFF.some((r) => a.roles.has(r));
 const has = (a: Actor | null, ...roles: Role[]): boolean => !!a && roles.some((r) => a.roles.has(r));
+/** The moderating roles everywhere, or a board moderator on one of their boards. */
+const moderates = (a: Actor | null, board: { id?: number } | undefined): boolean =>
+  has(a, 'moderator', 'community_manager', 'admin') || (!!a && board?.id !== undefined && !!a.boards?.has(board.id));
 
 interface BoardLike {
   visibility: BoardVisibility;
+  /** Given where a board moderator's rights matter (topics and posts they may moderate). */
+  id?: number;
 }
 interface TopicLike {
   board: BoardLike;
@@ -47,7 +54,7 @@ const rules = {
   // A post hidden until reviewed (issue 13) reads as absent to all but its author and the moderating roles.
   'post.view': (a: Actor | null, p: TopicLike & { postDeleted: boolean; postHidden?: boolean; authorId?: number }) =>
     rules['topic.view'](a, p) && (!p.postDeleted || isStaff(a)) &&
-    (!p.postHidden || (!!a && (a.id === p.authorId || has(a, 'moderator', 'community_manager', 'admin')))),
+    (!p.postHidden || (!!a && (a.id === p.authorId || moderates(a, p.board)))),
   'topic.create': (a: Actor | null, board: BoardLike) => !!a && rules['board.view'](a, board),
   'post.create': (a: Actor | null, t: TopicLike) =>
     !!a && rules['topic.view'](a, t) && ((!t.locked && !t.closed) || has(a, 'moderator', 'community_manager', 'admin')),
@@ -57,18 +64,23 @@ const rules = {
   // Authors edit and delete their own posts; moderators and community managers anyone's.
   'post.edit': (a: Actor | null, p: TopicLike & { authorId: number; postDeleted: boolean }) =>
     !!a && rules['topic.view'](a, p) && !p.postDeleted &&
-    ((a.id === p.authorId && !p.locked) || has(a, 'moderator', 'community_manager', 'admin')),
+    ((a.id === p.authorId && !p.locked) || moderates(a, p.board)),
   'post.delete': (a: Actor | null, p: TopicLike & { authorId: number; postDeleted: boolean }) =>
-    !!a && rules['topic.view'](a, p) && !p.postDeleted && (a.id === p.authorId || has(a, 'moderator', 'community_manager', 'admin')),
+    !!a && rules['topic.view'](a, p) && !p.postDeleted && (a.id === p.authorId || moderates(a, p.board)),
   // Kudos: any signed-in reader, for someone else's post.
   'post.kudos': (a: Actor | null, p: TopicLike & { authorId: number; postDeleted: boolean }) =>
     !!a && rules['topic.view'](a, p) && !p.postDeleted && a.id !== p.authorId,
   // A post's attachments: whoever reads the topic, while the post is not deleted (nobody, staff
   // included, downloads a deleted post's files).
   'attachment.download': (a: Actor | null, p: TopicLike & { postDeleted: boolean }) => rules['topic.view'](a, p) && !p.postDeleted,
-  'topic.moderate': (a: Actor | null, t: TopicLike) => !!a && rules['topic.view'](a, t) && has(a, 'moderator', 'community_manager', 'admin'),
-  // The community team's queue of held drafts.
-  'queue.review': (a: Actor | null, _: null) => has(a, 'moderator', 'community_manager', 'admin'),
+  'topic.moderate': (a: Actor | null, t: TopicLike) => !!a && rules['topic.view'](a, t) && moderates(a, t.board),
+  // The community team's queue of held drafts; board moderators see the part of it about their boards.
+  'queue.review': (a: Actor | null, _: null) => has(a, 'moderator', 'community_manager', 'admin') || !!a?.boards?.size,
+  // One queue item: a board moderator's only if it is about one of their boards; what the
+  // confidentiality guard held (customer data) stays with the global team.
+  'queue.item': (a: Actor | null, item: { boardId: number | null; reason: string }) =>
+    has(a, 'moderator', 'community_manager', 'admin') ||
+    (!!a && item.boardId !== null && !!a.boards?.has(item.boardId) && item.reason !== 'guard'),
   'user.viewPrivate': (a: Actor | null, u: UserLike) => !!a && (a.id === u.id || has(a, 'community_manager', 'admin')),
   'guidelines.edit': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
   // Confidentiality guard: the unmasked originals of masked posts, and the guard's registers and policy.
@@ -107,9 +119,9 @@ const rules = {
   'post.report': (a: Actor | null, p: TopicLike & { authorId: number; postDeleted: boolean }) =>
     !!a && rules['topic.view'](a, p) && !p.postDeleted && a.id !== p.authorId,
   // Hide, redact, decide on reported posts: the moderating roles, on topics they can see.
-  'post.moderate': (a: Actor | null, t: TopicLike) => !!a && rules['topic.view'](a, t) && has(a, 'moderator', 'community_manager', 'admin'),
-  // A hidden post's text: its author and the moderating roles.
-  'post.viewHidden': (a: Actor | null, p: { authorId: number }) => !!a && (a.id === p.authorId || has(a, 'moderator', 'community_manager', 'admin')),
+  'post.moderate': (a: Actor | null, t: TopicLike) => !!a && rules['topic.view'](a, t) && moderates(a, t.board),
+  // A hidden post's text: its author and the moderating roles (a board moderator on their boards).
+  'post.viewHidden': (a: Actor | null, p: { authorId: number; board?: { id?: number } }) => !!a && (a.id === p.authorId || moderates(a, p.board)),
   // Older revisions of a post: its author and staff (the public reads only the current text).
   'post.viewRevisions': (a: Actor | null, p: { authorId: number }) => !!a && (a.id === p.authorId || isStaff(a)),
   // The staff action log: community managers and admins.

@@ -16,6 +16,7 @@ import type { GuardPolicy } from '../guard/index.ts';
 import { guardPrivate } from '../confidentiality/private-audience.ts';
 import { watchedWordsCheck } from '../moderation/watched-check.ts';
 import { standingCheck } from '../moderation/standing-check.ts';
+import type { HeldFinding } from '../moderation/hold-draft.ts';
 
 export interface PublishDraft {
   actor: Actor;
@@ -40,6 +41,11 @@ export interface PublishDraft {
   /** Saved but not public yet (a knowledge-base draft): the guard reports findings as warnings
    * and stops nothing; the text passes the pipeline again when it is published. */
   unpublished?: boolean;
+  /** An author's edit of a post: a watched word set to "hold" does not refuse it, the edit is
+   * saved hidden until reviewed (src/community/edit-post.ts); its findings come back in watchedHold. */
+  editHeldForReview?: boolean;
+  /** Set by the watched-words check on such an edit. */
+  watchedHold?: HeldFinding[];
 }
 
 export interface Published {
@@ -54,6 +60,8 @@ export interface Published {
   /** Set when the guard masked the text: keep it with storeMaskedOriginal(tx, postId, maskedOriginal, guardPolicy). */
   maskedOriginal?: MaskedOriginal;
   guardPolicy?: GuardPolicy;
+  /** An edit with a "hold" watched word: store it hidden and queue it (editHeldForReview). */
+  watchedHold?: HeldFinding[];
 }
 
 type Check = (draft: PublishDraft, db: Kysely<DB>) => void | Promise<void>;
@@ -119,6 +127,7 @@ export async function runPublishPipeline(db: Kysely<DB>, draft: PublishDraft): P
     bodyText: htmlToText(bodyHtml),
     ...(guarded.attachments ? { attachments: guarded.attachments } : {}),
     ...guardExtra,
+    ...(draft.watchedHold?.length ? { watchedHold: draft.watchedHold } : {}),
   };
 }
 

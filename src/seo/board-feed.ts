@@ -1,6 +1,7 @@
 // An Atom 1.0 feed (RFC 4287) per public board: its 30 newest topics, each with the first
 // post's HTML as content. Feed readers carry no session, so only public boards have a feed;
 // members-only and staff boards answer 404 like any unknown address, whoever asks.
+import { censorHtml, displayCensor } from '../moderation/censor-display.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { NotFoundError } from '../shared/errors.ts';
@@ -34,6 +35,9 @@ export async function boardFeed(db: Kysely<DB>, boardSlug: string) {
     .orderBy('topics.id', 'desc')
     .limit(FEED_ENTRIES)
     .execute();
+  // Watched words with action "censor" are applied on display (src/moderation/censor-display.ts).
+  const censor = await displayCensor(db);
+  if (censor) for (const t of topics) t.body_html = censorHtml(t.body_html, censor);
   return { board, topics };
 }
 

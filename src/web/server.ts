@@ -30,6 +30,7 @@ import { securityHeaders } from './security-headers.ts';
 import { installationSecret } from '../accounts/installation-secret.ts';
 import { startGuardMaintenance } from '../confidentiality/maintenance.ts';
 import { followGuardChanges } from '../confidentiality/registers.ts';
+import { followWatchedWordChanges } from '../moderation/censor-display.ts';
 import { followForgottenAuthors } from '../accounts/find-user.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
 import { notifyMentions } from '../notifications/notify-mentions.ts';
@@ -131,7 +132,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
       .catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'notifications failed'));
   });
   // A clustered server's workers drop what another worker's write made stale (src/cluster/bus.ts).
-  const unfollow = [followForgottenAuthors(database.db), followGuardChanges(database.db)];
+  const unfollow = [followForgottenAuthors(database.db), followGuardChanges(database.db), followWatchedWordChanges()];
   app.addHook('onClose', async () => unfollow.forEach((stop) => stop()));
   await app.register(authPlugin);
   await app.register(anonymousCache, { ttlSeconds: config.ANON_CACHE_SECONDS, maxBytes: config.ANON_CACHE_MB * 1024 * 1024 });
@@ -169,7 +170,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'GET' || !reply.locals || !can(request.actor, 'queue.review', null)) return;
     const a = request.actor;
-    reply.locals.reviewCount = await countOpenReviews(database.db);
+    reply.locals.reviewCount = await countOpenReviews(database.db, a!);
     reply.locals.staffMenu = { guard: can(a, 'guard.manage', null), accessLog: can(a, 'accessLog.view', null), staffLog: can(a, 'staffLog.view', null) };
   });
   app.addHook('preHandler', (request, reply, done) => {

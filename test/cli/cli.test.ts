@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { migrationNames } from '../../src/db/migrate.ts';
 
 const bin = fileURLToPath(new URL('../../bin/parley.js', import.meta.url));
@@ -112,4 +113,21 @@ test('output piped into a reader that stops (| head) ends quietly, not with an E
   const code = await new Promise((resolve) => child.once('exit', resolve));
   assert.equal(code, 0, err);
   assert.doesNotMatch(err, /EPIPE/);
+});
+
+test('board moderators from the command line: assigned, listed, removed; unknown boards refused', () => {
+  const url = tempDb();
+  const env = { DATABASE_URL: url };
+  assert.equal(parley(['migrate'], env).code, 0);
+  assert.equal(parley(['user', 'create', '--username', 'bea', '--email', 'bea@example.com', '--name', 'Bea'], { ...env, PARLEY_PASSWORD: 'a strong passphrase' }).code, 0);
+  const sqlite = new Database(url.slice('file:'.length));
+  sqlite.prepare("INSERT INTO boards (name, slug, description, visibility, position, topic_count, post_count, created_at) VALUES ('Help', 'help', '', 'public', 1, 0, 0, '2026-01-01T00:00:00.000Z')").run();
+  sqlite.close();
+  const added = parley(['user', 'moderate-board', 'bea', 'help'], env);
+  assert.equal(added.code, 0, added.err);
+  assert.match(added.out, /bea moderates: help/);
+  const bad = parley(['user', 'moderate-board', 'bea', 'no-such-board'], env);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.err, /No board "no-such-board"/);
+  assert.match(parley(['user', 'unmoderate-board', 'bea@example.com', 'help'], env).out, /bea moderates: no boards/);
 });

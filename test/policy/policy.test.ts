@@ -33,6 +33,7 @@ const subjects: { [A in Action]: unknown[] } = {
   'role.grant': ['employee', 'moderator', 'community_manager', 'admin'],
   'guidelines.edit': [null],
   'queue.review': [null],
+  'queue.item': [{ boardId: null, reason: 'reported' }, { boardId: 7, reason: 'reported' }, { boardId: 7, reason: 'guard' }, { boardId: 8, reason: 'watched_word' }],
   'guard.viewMaskedOriginal': [null],
   'guard.manage': [null],
   'role.manage': [null],
@@ -171,4 +172,25 @@ test('authorize: 401 for a visitor, 403 for a signed-in actor', () => {
   assert.throws(() => authorize(null, 'topic.create', { visibility: 'public' }), (e: { status: number }) => e.status === 401);
   assert.throws(() => authorize(member, 'board.manage', null), (e: { status: number }) => e.status === 403);
   assert.doesNotThrow(() => authorize(manager, 'board.manage', null));
+});
+
+test('board moderators: the queue items, topics and posts of their boards only; guard holds and other boards stay with the global team', () => {
+  const boardMod: Actor = { id: 6, roles: new Set<Role>(['member']), boards: new Set([7]) };
+  const on = (id: number) => ({ board: { visibility: 'public' as BoardVisibility, id }, locked: false, closed: false, deleted: false, authorId: 1, postDeleted: false, postHidden: true });
+  assert.equal(can(boardMod, 'queue.review', null), true);
+  assert.equal(can(member, 'queue.review', null), false);
+  assert.equal(can(boardMod, 'queue.item', { boardId: 7, reason: 'reported' }), true);
+  assert.equal(can(boardMod, 'queue.item', { boardId: 8, reason: 'reported' }), false);
+  assert.equal(can(boardMod, 'queue.item', { boardId: null, reason: 'reported_conversation' }), false);
+  assert.equal(can(boardMod, 'queue.item', { boardId: 7, reason: 'guard' }), false);
+  assert.equal(can(moderator, 'queue.item', { boardId: 8, reason: 'guard' }), true);
+  for (const action of ['post.moderate', 'topic.moderate', 'post.edit', 'post.delete', 'post.view'] as const) {
+    assert.equal(check(boardMod, action, on(7)), true, `${action} on their board`);
+    assert.equal(check(boardMod, action, on(8)), false, `${action} on another board`);
+    assert.equal(check(moderator, action, on(8)), true, `global moderator: ${action}`);
+  }
+  assert.equal(can(boardMod, 'post.viewHidden', { authorId: 1, board: { id: 7 } }), true);
+  assert.equal(can(boardMod, 'post.viewHidden', { authorId: 1, board: { id: 8 } }), false);
+  assert.equal(can(boardMod, 'staffLog.view', null), false);
+  assert.equal(can(boardMod, 'board.view', { visibility: 'staff', id: 7 }), false, 'no staff boards through a board assignment');
 });

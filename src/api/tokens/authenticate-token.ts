@@ -1,3 +1,4 @@
+import { boardsOf } from '../../moderation/board-moderators.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { rolesOf } from '../../accounts/find-user.ts';
@@ -41,7 +42,7 @@ export async function authenticateApiToken(db: Kysely<DB>, header: string): Prom
   }
   return {
     tokenId: row.token_id,
-    actor: { id: row.id, roles: new Set<Role>(await rolesOf(db, row.id)) },
+    actor: { id: row.id, roles: new Set<Role>(await rolesOf(db, row.id)), ...await boardsOf(db, row.id) },
     user: { id: row.id, username: row.username, display_name: row.display_name, email_verified_at: row.email_verified_at },
   };
 }

@@ -141,6 +141,18 @@ function showTone(box, result) {
   box.hidden = !result?.tone;
 }
 
+/** Watched words the author can still rephrase (the server sends them with the check): block and hold. */
+function showWatched(box, result) {
+  box.replaceChildren();
+  for (const w of Array.isArray(result?.watched) ? result.watched : []) {
+    const p = document.createElement('p');
+    p.className = w.action === 'block' ? 'finding block' : 'finding hold';
+    p.textContent = `${w.field === 'title' ? 'Title' : 'Message'}: ${w.message}`;
+    box.append(p);
+  }
+  box.hidden = box.childElementCount === 0;
+}
+
 function liveBox(extraClass) {
   const box = document.createElement('div');
   box.className = `findings live${extraClass ? ` ${extraClass}` : ''}`;
@@ -157,6 +169,8 @@ for (const area of document.querySelectorAll('textarea[data-preview]')) {
   area.after(findingsBox);
   const toneBox = liveBox('tone-nudge');
   findingsBox.after(toneBox);
+  const watchedBox = liveBox('watched-words');
+  toneBox.after(watchedBox);
   const where = form?.action.includes('/topics') ? 'topic' : 'reply';
   const fileInput = form?.querySelector('input[type="file"][name="attachments"]');
   const attachBox = liveBox('attachment-findings');
@@ -215,6 +229,7 @@ for (const area of document.querySelectorAll('textarea[data-preview]')) {
       }
       showFindings(findingsBox, body, checked);
       showTone(toneBox, checked);
+      showWatched(watchedBox, checked);
       showAttachmentFindings(attachBox, files, checked);
     } catch {
       // Offline or a hiccup: this is only a convenience; the server checks on submit.
