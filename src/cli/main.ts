@@ -196,7 +196,7 @@ for (const action of ['warn', 'silence', 'suspend', 'lift'] as const) {
     withDatabase(async (database) => {
       const found = await findUserByLogin(database.db, login);
       if (!found) throw new UserError(`No user "${login}"`);
-      await restrictUser(database.db, null, null, { userId: found.id, action, reason: opts.reason, ...(opts.until ? { until: opts.until } : {}) });
+      await restrictUser(database.db, null, { userId: found.id, action, reason: opts.reason, ...(opts.until ? { until: opts.until } : {}) });
       const s = await standingOf(database.db, found.id);
       process.stdout.write(`${found.username}: ${s ? `${s.kind} until ${s.until}` : action === 'warn' ? 'warning logged' : 'no restriction'} (reason: ${opts.reason})\n`);
     }),

@@ -460,7 +460,9 @@ export interface SearchDocsTable {
   created_at: string;
 }
 
-export type NotificationKind = 'reply' | 'mention' | 'quote' | 'accepted' | 'kudos' | 'watched';
+export type NotificationKind = 'reply' | 'mention' | 'quote' | 'accepted' | 'kudos' | 'watched' | ModerationNoticeKind;
+/** Moderation outcomes (migration 020): of a report one made, of one's post, held draft, account. */
+export type ModerationNoticeKind = 'report' | 'moderated' | 'draft' | 'account';
 
 /** In-app notifications (migration 016, src/notifications). */
 export interface NotificationsTable {
@@ -474,6 +476,11 @@ export interface NotificationsTable {
   read_at: string | null;
   emailed_at: Generated<string | null>;
   email_attempts: Generated<number>;
+  /** Moderation notices (migration 020): what was decided, why, until when, a draft's title. */
+  outcome: string | null;
+  reason: string | null;
+  until_at: string | null;
+  subject_title: string | null;
 }
 
 /** Watching and muting (migration 016). */
@@ -491,6 +498,10 @@ export interface NotificationSettingsTable {
   autowatch: Generated<number>;
   per_kind: Generated<string>;
   updated_at: string;
+  /** Digest e-mail (migration 020): off | daily | weekly, and the last period sent. */
+  digest: Generated<'off' | 'daily' | 'weekly'>;
+  digest_period: string | null;
+  digest_sent_at: string | null;
 }
 
 /** How far a person has read a topic (migration 016). */

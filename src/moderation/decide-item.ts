@@ -5,7 +5,6 @@
 import { assertItemInScope } from './queue-scope.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import type { Mailer } from '../mail/mailer.ts';
 import { authorize, can, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
@@ -14,17 +13,12 @@ import { editPost } from '../community/edit-post.ts';
 import { deletePost } from '../community/delete-post.ts';
 import { logStaffAction } from './staff-log.ts';
 import { indexPost } from '../search/index-document.ts';
+import { notifyModeration } from '../notifications/notify-moderation.ts';
 
 export const POST_DECISIONS = ['keep', 'approve-edited', 'hide', 'delete'] as const;
 export type PostDecision = (typeof POST_DECISIONS)[number];
 export const DECISION_REASON_MAX = 1000;
 
-const OUTCOME_TEXT: Record<PostDecision, string> = {
-  keep: 'The moderators looked at it and kept it as it is: it follows the community guidelines.',
-  'approve-edited': 'The moderators edited the post.',
-  hide: 'The moderators hid the post.',
-  delete: 'The moderators removed the post.',
-};
 
 /** Takes an open item, so that other moderators see who is on it. */
 export async function claimItem(db: Kysely<DB>, actor: Actor, id: number, release = false): Promise<void> {
@@ -57,8 +51,6 @@ export async function conflict(db: Kysely<DB>, id: number): Promise<UserError> {
 
 export async function decidePostItem(
   db: Kysely<DB>,
-  mailer: Mailer,
-  siteUrl: string,
   actor: Actor,
   input: { id: number; decision: string; reason?: string; body?: string },
 ): Promise<{ postId: number; topicId: number }> {
@@ -95,25 +87,15 @@ export async function decidePostItem(
     throw err;
   }
   const at = nowIso();
-  const reporters = await db.selectFrom('post_reports').innerJoin('users', 'users.id', 'post_reports.reporter_id')
-    .select(['users.email', 'users.display_name']).where('post_reports.post_id', '=', post.id).where('post_reports.outcome', 'is', null).execute();
+  const reporters = await db.selectFrom('post_reports').select('reporter_id').where('post_id', '=', post.id).where('outcome', 'is', null).execute();
   await db.updateTable('post_reports').set({ outcome: decision, decided_at: at }).where('post_id', '=', post.id).where('outcome', 'is', null).execute();
   await logStaffAction(db, actor, { action: `post.${decision === 'approve-edited' ? 'edit' : decision}`, target: `post:${post.id}`, reason, detail: `review:${item.id}` });
 
-  const link = `${siteUrl}/t/${post.slug}/${post.topic_id}`;
-  for (const r of reporters) {
-    if (!r.email) continue;
-    await mailer.send({ to: r.email, subject: 'The post you reported: decided', text: `Hello ${r.display_name},\n\nThank you for reporting a post in "${post.title}". ${OUTCOME_TEXT[decision]}\n\n${link}\n` });
+  // The reporters hear the outcome (not the reason: that is written to the author), the author
+  // what was done and why; in the app, and by e-mail as each chose (notify-moderation.ts).
+  for (const r of new Set(reporters.map((x) => x.reporter_id))) {
+    await notifyModeration(db, { userId: r, kind: 'report', outcome: decision, topicId: post.topic_id, postId: post.id }, at);
   }
-  if (decision !== 'keep') {
-    const author = await db.selectFrom('users').select(['email', 'display_name']).where('id', '=', post.user_id).executeTakeFirst();
-    if (author?.email) {
-      await mailer.send({
-        to: author.email,
-        subject: `Your post in "${post.title}": ${decision === 'approve-edited' ? 'edited' : decision === 'hide' ? 'hidden' : 'removed'} by a moderator`,
-        text: `Hello ${author.display_name},\n\n${OUTCOME_TEXT[decision]}${reason ? `\n\nThe reason:\n\n${reason}` : ''}\n\n${link}\n`,
-      });
-    }
-  }
+  if (decision !== 'keep') await notifyModeration(db, { userId: post.user_id, kind: 'moderated', outcome: decision, reason, topicId: post.topic_id, postId: post.id }, at);
   return { postId: post.id, topicId: post.topic_id };
 }

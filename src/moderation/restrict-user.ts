@@ -1,14 +1,14 @@
-// Moderator actions on accounts (issue 13, point 7): warn (an e-mail and a log line), silence
+// Moderator actions on accounts (issue 13, point 7): warn (a notification and a log line), silence
 // (read only) or suspend (signed out everywhere, cannot sign in) until a date, with a reason the
 // person is shown; or lift a restriction. From the profile page and `parley user suspend`.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import type { Mailer } from '../mail/mailer.ts';
 import { authorize, isStaff, type Actor } from '../policy/policy.ts';
 import { UserError, NotFoundError } from '../shared/errors.ts';
 import { rolesOf } from '../accounts/find-user.ts';
 import { destroyUserSessions } from '../accounts/sessions.ts';
 import { logStaffAction } from './staff-log.ts';
+import { notifyModeration } from '../notifications/notify-moderation.ts';
 
 export const RESTRICT_ACTIONS = ['warn', 'silence', 'suspend', 'lift'] as const;
 export type RestrictAction = (typeof RESTRICT_ACTIONS)[number];
@@ -38,7 +38,6 @@ export const describeStanding = (s: { kind: 'suspended' | 'silenced'; until: str
 
 export async function restrictUser(
   db: Kysely<DB>,
-  mailer: Mailer | null,
   actor: Actor | null,
   input: { userId: number; action: string; until?: string; reason: string },
 ): Promise<void> {
@@ -62,14 +61,7 @@ export async function restrictUser(
   if (action === 'lift') await db.updateTable('users').set({ suspended_until: null, silenced_until: null, restriction_reason: '' }).where('id', '=', target.id).execute();
   await logStaffAction(db, actor, { action: `user.${action}`, target: `user:${target.id}`, reason, detail: until ? `until ${until}` : '' });
 
-  if (mailer && target.email) {
-    const day = until?.slice(0, 10) ?? '';
-    const text = {
-      warn: `A moderator has sent you a warning:\n\n${reason}\n\nPlease keep to the community guidelines.`,
-      silence: `Your account is read-only until ${day} (UTC): you can read, but not post.\n\nReason: ${reason}`,
-      suspend: `Your account is suspended until ${day} (UTC): you cannot sign in until then.\n\nReason: ${reason}`,
-      lift: `The restriction on your account has been lifted.\n\n${reason}`,
-    }[action];
-    await mailer.send({ to: target.email, subject: { warn: 'A warning from the moderators', silence: 'Your account is read-only for now', suspend: 'Your account is suspended', lift: 'Your account is no longer restricted' }[action], text: `Hello ${target.display_name},\n\n${text}\n` });
-  }
+  // The person hears it with the reason and the end date, in the app and by e-mail (at once:
+  // a suspended member cannot sign in to see it), unless they turned the kind off.
+  await notifyModeration(db, { userId: target.id, kind: 'account', outcome: action, reason, until });
 }

@@ -1,10 +1,9 @@
 // The community team's decisions on a held draft: approve (publish as the author), edit then
-// approve, return to the author with a comment, or reject. The author is told by e-mail and
-// on their drafts page.
+// approve, return to the author with a comment, or reject. The author is told in the app and by
+// e-mail (notify-moderation.ts), and on their drafts page.
 import { assertDraftInScope } from './queue-scope.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import type { Mailer } from '../mail/mailer.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
@@ -16,13 +15,12 @@ import { evaluateDraft } from '../confidentiality/check.ts';
 import { maskText, type Finding } from '../guard/index.ts';
 import { conflict } from './decide-item.ts';
 import { logStaffAction } from './staff-log.ts';
+import { notifyModeration } from '../notifications/notify-moderation.ts';
 
 export type ReviewDecision = 'approve' | 'approve-masked' | 'return' | 'reject';
 
 export async function reviewHeld(
   db: Kysely<DB>,
-  mailer: Mailer,
-  siteUrl: string,
   reviewer: Actor,
   input: { id: number; decision: string; comment?: string; body?: string; title?: string; dropAttachments?: number[]; confirmUnmasked?: boolean },
 ): Promise<{ postUrl?: string; postId?: number }> {
@@ -92,17 +90,19 @@ export async function reviewHeld(
       .where('status', '=', 'pending')
       .execute();
 
-    const user = await db.selectFrom('users').select(['email', 'display_name']).where('id', '=', held.author_id).executeTakeFirst();
-    if (user?.email) {
-      const what = held.title ? `"${held.title}"` : 'your reply';
-      const outcome =
-        status === 'approved'
-          ? `The community team approved ${what} and it is now published:\n\n${siteUrl}${postUrl}`
-          : decision === 'return'
-            ? `The community team returned ${what} to you with this comment:\n\n${comment}\n\nYou can change it and post it again from your drafts: ${siteUrl}/my/drafts`
-            : `The community team decided not to publish ${what}.${comment ? `\n\nTheir comment:\n\n${comment}` : ''}`;
-      await mailer.send({ to: user.email, subject: `Your draft: ${status}`, text: `Hello ${user.display_name},\n\n${outcome}\n` });
-    }
+    // The author hears the decision and the team's comment, in the app and by e-mail as they chose.
+    const outcome = decision === 'approve-masked' ? 'approved-masked' : status;
+    const published = postId !== null ? await db.selectFrom('posts').select('topic_id').where('id', '=', postId).executeTakeFirst() : undefined;
+    await notifyModeration(db, {
+      userId: held.author_id,
+      kind: 'draft',
+      outcome,
+      reason: comment,
+      // A returned or rejected draft is not in any topic: its own title (if any) and /my/drafts.
+      topicId: published?.topic_id ?? null,
+      postId,
+      title: published ? null : held.title,
+    });
     await logStaffAction(db, reviewer, { action: `draft.${decision}`, target: `draft:${held.id}`, reason: comment, ...(postId ? { detail: `post:${postId}` } : {}) });
     return postUrl && postId ? { postUrl, postId } : {};
   };

@@ -52,7 +52,7 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
     const actor = signedIn(request);
     const b = request.body ?? {};
     try {
-      const { topicId } = await decidePostItem(db, app.mailer, app.config.publicUrl, actor, { id: request.params.id, decision: String(b.decision ?? ''), reason: b.reason ?? '', body: b.body ?? '' });
+      const { topicId } = await decidePostItem(db, actor, { id: request.params.id, decision: String(b.decision ?? ''), reason: b.reason ?? '', body: b.body ?? '' });
       changedOnlyTopic(request, topicId);
     } catch (err) {
       if (!(err instanceof UserError) || err.status === 401 || err.status === 403 || err.status === 404) throw err;
@@ -71,7 +71,7 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
     const actor = signedIn(request);
     const b = request.body ?? {};
     try {
-      const result = await reviewHeld(db, app.mailer, app.config.publicUrl, actor, {
+      const result = await reviewHeld(db, actor, {
         id: request.params.id,
         decision: b.decision === 'approve-edited' ? 'approve' : b.decision === 'approve-edited-masked' ? 'approve-masked' : String(b.decision ?? ''),
         comment: b.comment ?? '',
@@ -150,7 +150,7 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
     const target = await db.selectFrom('users').select(['id', 'username']).where('username_lower', '=', request.params.username.toLowerCase()).where('deleted_at', 'is', null).executeTakeFirst();
     if (!target) throw new NotFoundError('No such member');
     const b = request.body ?? {};
-    await restrictUser(db, app.mailer, actor, { userId: target.id, action: b.action ?? '', ...(b.until ? { until: b.until } : {}), reason: b.reason ?? '' });
+    await restrictUser(db, actor, { userId: target.id, action: b.action ?? '', ...(b.until ? { until: b.until } : {}), reason: b.reason ?? '' });
     return reply.redirect(`/u/${encodeURIComponent(target.username)}`, 303);
   });
 

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { DB, NotificationKind } from '../db/schema.ts';
 import { visibleBoardKinds, type Actor } from '../policy/policy.ts';
 import { POSTS_PER_PAGE } from '../community/show-topic.ts';
+import { describeNotice, isModerationKind } from './notify-moderation.ts';
 
 export const KEEP_DAYS = 90;
 const SHOWN = 200;
@@ -14,14 +15,14 @@ const since = (now: number) => new Date(now - KEEP_DAYS * 86_400_000).toISOStrin
 function visible(db: Kysely<DB>, actor: Actor, now: number) {
   return db
     .selectFrom('notifications as n')
-    .innerJoin('topics as t', 't.id', 'n.topic_id')
-    .innerJoin('boards as b', 'b.id', 't.board_id')
+    .leftJoin('topics as t', 't.id', 'n.topic_id')
+    .leftJoin('boards as b', 'b.id', 't.board_id')
     .leftJoin('posts as p', 'p.id', 'n.post_id')
     .where('n.user_id', '=', actor.id)
     .where('n.created_at', '>=', since(now))
-    .where('t.deleted_at', 'is', null)
-    .where('b.visibility', 'in', visibleBoardKinds(actor))
-    .where((eb) => eb.or([eb('n.post_id', 'is', null), eb('p.deleted_at', 'is', null)]));
+    // Moderation notices may have no topic; those that have one follow its visibility.
+    .where((eb) => eb.or([eb('n.topic_id', 'is', null), eb.and([eb('t.deleted_at', 'is', null), eb('b.visibility', 'in', visibleBoardKinds(actor))])]))
+    .where((eb) => eb.or([eb('n.post_id', 'is', null), eb.and([eb('p.deleted_at', 'is', null), eb('p.hidden_at', 'is', null)])]));
 }
 
 /** Unread notifications, for the bell. */
@@ -35,7 +36,10 @@ export interface NotificationGroup {
   unread: boolean;
   count: number;
   actors: string[];
-  topic: { id: number; title: string; slug: string };
+  /** Null for a moderation notice about no topic (an account restriction, a draft not published). */
+  topic: { id: number; title: string; slug: string } | null;
+  /** Moderation notices: what was decided, why, until when, a draft's own title. */
+  notice?: { outcome: string | null; reason: string | null; until_at: string | null; title: string | null };
   /** The first post of the group (the oldest), to read on from there. */
   url: string;
   latestAt: string;
@@ -45,19 +49,26 @@ export interface NotificationGroup {
 export async function listNotifications(db: Kysely<DB>, actor: Actor, now = Date.now()): Promise<NotificationGroup[]> {
   const rows = await visible(db, actor, now)
     .leftJoin('users as a', 'a.id', 'n.actor_id')
-    .select(['n.id', 'n.kind', 'n.created_at', 'n.read_at', 't.id as topic_id', 't.title', 't.slug', 'p.post_number', 'a.display_name as actor_name', 'a.deleted_at as actor_deleted'])
+    .select([
+      'n.id', 'n.kind', 'n.created_at', 'n.read_at', 'n.topic_id', 't.title', 't.slug', 'p.post_number', 'a.display_name as actor_name', 'a.deleted_at as actor_deleted',
+      'n.outcome', 'n.reason', 'n.until_at', 'n.subject_title',
+    ])
     .orderBy('n.created_at', 'desc')
     .orderBy('n.id', 'desc')
     .limit(SHOWN)
     .execute();
-  // Grouped by kind and topic, unread apart from read, in the order of each group's newest.
+  // Grouped by kind and topic, unread apart from read, in the order of each group's newest;
+  // moderation notices each stand alone (each has its own outcome and reason).
   const groups = new Map<string, NotificationGroup & { firstPost: number }>();
   for (const r of rows) {
     const unread = r.read_at === null;
-    const key = `${unread ? 'u' : 'r'}:${r.kind}:${r.topic_id}`;
+    const notice = isModerationKind(r.kind);
+    const key = notice ? `n:${r.id}` : `${unread ? 'u' : 'r'}:${r.kind}:${r.topic_id}`;
     let g = groups.get(key);
     if (!g) {
-      g = { kind: r.kind, unread, count: 0, actors: [], topic: { id: r.topic_id, title: r.title, slug: r.slug }, url: '', latestAt: r.created_at, ids: [], firstPost: r.post_number ?? 1 };
+      const topic = r.topic_id !== null && r.title !== null && r.slug !== null ? { id: r.topic_id, title: r.title, slug: r.slug } : null;
+      g = { kind: r.kind, unread, count: 0, actors: [], topic, url: '', latestAt: r.created_at, ids: [], firstPost: r.post_number ?? 1 };
+      if (notice) g.notice = { outcome: r.outcome, reason: r.reason, until_at: r.until_at, title: r.subject_title };
       groups.set(key, g);
     }
     g.count++;
@@ -66,10 +77,14 @@ export async function listNotifications(db: Kysely<DB>, actor: Actor, now = Date
     const name = r.actor_name && !r.actor_deleted ? r.actor_name : 'a deleted user';
     if (!g.actors.includes(name)) g.actors.push(name);
   }
-  return [...groups.values()].map(({ firstPost, ...g }) => {
-    const page = Math.ceil(firstPost / POSTS_PER_PAGE);
-    return { ...g, url: `/t/${g.topic.slug}/${g.topic.id}${page > 1 ? `?page=${page}` : ''}#post-${firstPost}` };
-  });
+  return [...groups.values()].map(({ firstPost, ...g }) => ({ ...g, url: urlOf(g, firstPost) }));
+}
+
+/** Where a notification leads: the post in its topic, or for topic-less notices the page that explains. */
+export function urlOf(g: Pick<NotificationGroup, 'kind' | 'topic'>, postNumber: number): string {
+  if (!g.topic) return g.kind === 'draft' ? '/my/drafts' : g.kind === 'account' ? '/settings' : '/notifications';
+  const page = Math.ceil(postNumber / POSTS_PER_PAGE);
+  return `/t/${g.topic.slug}/${g.topic.id}${page > 1 ? `?page=${page}` : ''}#post-${postNumber}`;
 }
 
 /** Marks notifications read: the given ones, or all of a topic's (the topic page was opened). */
@@ -89,7 +104,8 @@ export async function purgeOldNotifications(db: Kysely<DB>, now = Date.now()): P
 }
 
 /** "3 new replies in", "Ann and Bo mentioned you in", … */
-export function describeGroup(g: Pick<NotificationGroup, 'kind' | 'count' | 'actors'>): string {
+export function describeGroup(g: Pick<NotificationGroup, 'kind' | 'count' | 'actors' | 'notice'>): string {
+  if (isModerationKind(g.kind)) return describeNotice({ kind: g.kind, outcome: g.notice?.outcome ?? null, until_at: g.notice?.until_at ?? null });
   const who = g.actors.length <= 2 ? g.actors.join(' and ') : `${g.actors.slice(0, 2).join(', ')} and ${g.actors.length - 2} more`;
   switch (g.kind) {
     case 'reply':

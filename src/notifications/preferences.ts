@@ -7,7 +7,7 @@ import { nowIso } from '../shared/clock.ts';
 import { UserError } from '../shared/errors.ts';
 
 export type Channel = 'app' | 'email' | 'off';
-export const KINDS: readonly NotificationKind[] = ['reply', 'quote', 'mention', 'accepted', 'kudos', 'watched'];
+export const KINDS: readonly NotificationKind[] = ['reply', 'quote', 'mention', 'accepted', 'kudos', 'watched', 'report', 'moderated', 'draft', 'account'];
 export const KIND_LABELS: Record<NotificationKind, string> = {
   reply: 'Replies to my topics',
   quote: 'Someone quotes me',
@@ -15,8 +15,15 @@ export const KIND_LABELS: Record<NotificationKind, string> = {
   accepted: 'My answer is accepted',
   kudos: 'Kudos for my posts',
   watched: 'New posts in topics and boards I watch',
+  report: 'The outcome of a post I reported',
+  moderated: 'A moderator changed, hid or removed my post',
+  draft: 'The community team decided on my held draft',
+  account: 'A warning or restriction on my account',
 };
-const DEFAULTS: Record<NotificationKind, Channel> = { reply: 'email', quote: 'email', mention: 'app', accepted: 'email', kudos: 'app', watched: 'app' };
+// Moderation outcomes were e-mailed before they were notifications: e-mail stays their default.
+const DEFAULTS: Record<NotificationKind, Channel> = {
+  reply: 'email', quote: 'email', mention: 'app', accepted: 'email', kudos: 'app', watched: 'app', report: 'email', moderated: 'email', draft: 'email', account: 'email',
+};
 
 export type Preferences = Record<NotificationKind, Channel>;
 

@@ -10,9 +10,18 @@ import { loadActor } from '../accounts/find-user.ts';
 import type { DB } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { can } from '../policy/policy.ts';
-import { POSTS_PER_PAGE } from '../community/show-topic.ts';
 import { escapeHtml } from '../search/snippet.ts';
-import { describeGroup } from './list-notifications.ts';
+import { describeGroup, urlOf } from './list-notifications.ts';
+import { isModerationKind } from './notify-moderation.ts';
+import { displayCensor } from '../moderation/censor-display.ts';
+import type { ModerationNoticeKind } from '../db/schema.ts';
+
+const MODERATION_SUBJECT: Record<ModerationNoticeKind, string> = {
+  report: 'The post you reported: decided',
+  moderated: 'A moderator acted on your post',
+  draft: 'Your draft: decided',
+  account: 'About your account',
+};
 import { KIND_LABELS, preferencesOf } from './preferences.ts';
 import { unsubscribeQuery } from './unsubscribe-token.ts';
 
@@ -31,9 +40,10 @@ export async function sendNotificationEmails(db: Kysely<DB>, mailer: Mailer, opt
   const now = opts.now ?? Date.now();
   const due = await db
     .selectFrom('notifications')
-    .select(['id', 'created_at', 'email_attempts'])
+    .select(['id', 'kind', 'created_at', 'email_attempts'])
     .where('emailed_at', 'is', null)
-    .where('created_at', '<=', new Date(now - opts.delayMs).toISOString())
+    // A warning or restriction goes at once: a suspended member cannot see it in the app.
+    .where((eb) => eb.or([eb('created_at', '<=', new Date(now - opts.delayMs).toISOString()), eb.and([eb('kind', '=', 'account'), eb('created_at', '<=', new Date(now).toISOString())])]))
     .orderBy('created_at')
     .limit(BATCH)
     .execute();
@@ -41,7 +51,7 @@ export async function sendNotificationEmails(db: Kysely<DB>, mailer: Mailer, opt
   let failed = 0;
   for (const n of due) {
     // Back off after failures: the k-th retry waits 2^(k-1) minutes after the delay.
-    if (n.email_attempts > 0 && Date.parse(n.created_at) + opts.delayMs + (2 ** (n.email_attempts - 1)) * 60_000 > now) continue;
+    if (n.email_attempts > 0 && Date.parse(n.created_at) + (n.kind === 'account' ? 0 : opts.delayMs) + (2 ** (n.email_attempts - 1)) * 60_000 > now) continue;
     const claimed = await db.updateTable('notifications').set({ emailed_at: new Date(now).toISOString() }).where('id', '=', n.id).where('emailed_at', 'is', null).executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) continue; // another process has it
     try {
@@ -61,36 +71,48 @@ async function sendOne(db: Kysely<DB>, mailer: Mailer, opts: SweepOptions, id: n
   const n = await db
     .selectFrom('notifications as n')
     .innerJoin('users as u', 'u.id', 'n.user_id')
-    .innerJoin('topics as t', 't.id', 'n.topic_id')
-    .innerJoin('boards as b', 'b.id', 't.board_id')
+    .leftJoin('topics as t', 't.id', 'n.topic_id')
+    .leftJoin('boards as b', 'b.id', 't.board_id')
     .leftJoin('posts as p', 'p.id', 'n.post_id')
     .leftJoin('users as a', 'a.id', 'n.actor_id')
     .select([
       'n.id', 'n.kind', 'n.read_at', 'n.user_id', 'u.email', 'u.display_name', 'u.deleted_at as user_deleted', 't.id as topic_id', 't.slug', 't.title',
       't.locked', 't.closed', 't.deleted_at as topic_deleted', 'b.visibility', 'p.post_number', 'p.body_text', 'p.deleted_at as post_deleted',
-      'a.display_name as actor_name', 'a.deleted_at as actor_deleted',
+      'a.display_name as actor_name', 'a.deleted_at as actor_deleted', 'p.hidden_at as post_hidden', 'n.topic_id as notice_topic',
+      'n.outcome', 'n.reason', 'n.until_at', 'n.subject_title',
     ])
     .where('n.id', '=', id)
     .executeTakeFirst();
-  if (!n || n.read_at || !n.email || n.user_deleted || n.post_deleted || n.kind === 'mention') return false;
+  if (!n || n.read_at || !n.email || n.user_deleted || n.post_deleted || n.post_hidden || n.kind === 'mention') return false;
   if ((await preferencesOf(db, n.user_id))[n.kind] !== 'email') return false;
   const reader = await loadActor(db, n.user_id);
-  if (!reader || !can(reader, 'topic.view', { board: { visibility: n.visibility }, locked: !!n.locked, closed: !!n.closed, deleted: !!n.topic_deleted })) return false;
+  if (!reader) return false;
+  // A notification about a topic goes only to someone who may still read it (a moderation
+  // notice without a topic is about the person themself).
+  const topic = n.topic_id !== null && n.slug !== null && n.title !== null && n.visibility !== null ? { id: n.topic_id, slug: n.slug, title: n.title } : null;
+  if (n.notice_topic !== null && (!topic || !can(reader, 'topic.view', { board: { visibility: n.visibility! }, locked: !!n.locked, closed: !!n.closed, deleted: !!n.topic_deleted }))) return false;
 
+  const notice = isModerationKind(n.kind);
   const actor = n.actor_name && !n.actor_deleted ? n.actor_name : 'Someone';
-  const what = describeGroup({ kind: n.kind, count: 1, actors: [actor] });
-  const page = Math.ceil((n.post_number ?? 1) / POSTS_PER_PAGE);
-  const url = `${opts.siteUrl}/t/${n.slug}/${n.topic_id}${page > 1 ? `?page=${page}` : ''}#post-${n.post_number ?? 1}`;
-  const excerpt = (n.body_text ?? '').length > 500 ? `${n.body_text!.slice(0, 500)}…` : (n.body_text ?? '');
+  const what = describeGroup({ kind: n.kind, count: 1, actors: [actor], notice: { outcome: n.outcome, reason: n.reason, until_at: n.until_at, title: n.subject_title } });
+  const url = `${opts.siteUrl}${urlOf({ kind: n.kind, topic }, n.post_number ?? 1)}`;
+  // Posts are shown censored (watched words 'censor'), so their excerpts are too.
+  const censor = await displayCensor(db);
+  const body = censor ? censor(n.body_text ?? '') : (n.body_text ?? '');
+  const excerpt = notice ? (n.reason ? `Reason: ${n.reason}` : '') : body.length > 500 ? `${body.slice(0, 500)}…` : body;
+  const title = topic?.title ?? n.subject_title ?? '';
+  const subject = notice ? (title ? `${MODERATION_SUBJECT[n.kind as ModerationNoticeKind]}: “${title}”` : MODERATION_SUBJECT[n.kind as ModerationNoticeKind]) : `${what}: “${title}”`;
   const unsubscribe = `${opts.siteUrl}/notifications/unsubscribe?${unsubscribeQuery(opts.secret, { userId: n.user_id, kind: n.kind })}`;
   const settings = `${opts.siteUrl}/notifications`;
   const stop = `You get this because "${KIND_LABELS[n.kind]}" is set to e-mail.`;
+  const headline = title ? `${what}: “${title}”` : what;
+  const headlineHtml = title ? `${escapeHtml(what)}: <a href="${escapeHtml(url)}">${escapeHtml(title)}</a>` : escapeHtml(what);
   await mailer.send({
     to: n.email,
-    subject: `${what}: “${n.title}”`,
-    text: `Hello ${n.display_name},\n\n${what}: “${n.title}”\n\n${excerpt}\n\nRead it: ${url}\n\n--\n${stop}\nStop these e-mails: ${unsubscribe}\nAll your choices: ${settings}\n`,
+    subject,
+    text: `Hello ${n.display_name},\n\n${headline}\n\n${excerpt}\n\nRead it: ${url}\n\n--\n${stop}\nStop these e-mails: ${unsubscribe}\nAll your choices: ${settings}\n`,
     html:
-      `<p>Hello ${escapeHtml(n.display_name)},</p><p>${escapeHtml(what)}: <a href="${escapeHtml(url)}">${escapeHtml(n.title)}</a></p>` +
+      `<p>Hello ${escapeHtml(n.display_name)},</p><p>${headlineHtml}</p>` +
       (excerpt ? `<blockquote>${escapeHtml(excerpt).replace(/\n/g, '<br>')}</blockquote>` : '') +
       `<p><a href="${escapeHtml(url)}">Read it on ${escapeHtml(opts.siteName)}</a></p><hr><p style="font-size:small">${escapeHtml(stop)} <a href="${escapeHtml(unsubscribe)}">Stop these e-mails</a> · <a href="${escapeHtml(settings)}">All your choices</a></p>`,
     headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },

@@ -1,5 +1,6 @@
 // "Ask the community team": drafts go to the team's queue, not the public thread; the team
-// approves (as is or edited), returns with a comment, or rejects; the author is told by e-mail.
+// approves (as is or edited), returns with a comment, or rejects; the author is told in the app
+// and by e-mail (the notification sweep).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
@@ -10,6 +11,7 @@ import { testServer } from '../helpers/server.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { Agent } from '../helpers/browserless-agent.ts';
 import { makeUser } from '../helpers/fixtures.ts';
+import { sendNotificationEmails } from '../../src/notifications/send-notification-emails.ts';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -21,6 +23,7 @@ for (const kind of testDatabaseKinds()) {
     let topicUrl: string;
     let topicId: number;
     const as: Record<string, Agent> = {};
+    const sweep = () => sendNotificationEmails(database.db, app.mailer, { siteUrl: 'http://community.test', siteName: 'Parley', secret: 'test', delayMs: 0 });
     before(async () => {
       database = await kind.open();
       smtp = await startSmtp();
@@ -70,8 +73,10 @@ for (const kind of testDatabaseKinds()) {
       const seen = smtp.messages.length;
       const ret = await as.mod_mona!.post(`/moderation/held/${held!.id}`, { decision: 'return', comment: 'Please leave out the account details; say we are looking into it.' }, `/moderation/held/${held!.id}`);
       assert.equal(ret.statusCode, 303);
+      await sweep();
       const mail = await smtp.next(seen);
-      assert.equal(mail.subject, 'Your draft: returned');
+      assert.equal(mail.subject, 'Your draft: decided');
+      assert.match(mail.text!, /returned your draft to you/);
       assert.match(mail.text!, /Please leave out the account details/);
       assert.match(mail.text!, /http:\/\/community\.test\/my\/drafts/);
       const drafts = await as.emp_erik!.get('/my/drafts');
@@ -99,7 +104,11 @@ for (const kind of testDatabaseKinds()) {
         .where('posts.post_number', '=', 2)
         .executeTakeFirstOrThrow();
       assert.equal(post.username, 'emp_erik');
-      assert.equal((await smtp.next(seen)).subject, 'Your draft: approved');
+      await sweep();
+      const approved = await smtp.next(seen);
+      assert.equal(approved.subject, 'Your draft: decided: “Why was I charged twice?”');
+      assert.match(approved.text!, /approved your draft and published it/);
+      assert.match(approved.text!, /Shortened a bit\./);
     });
 
     test('reject, and bad input on new topics sent to the team', async () => {

@@ -15,6 +15,7 @@ import { changeRole } from '../../src/accounts/change-role.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
+import { sendNotificationEmails } from '../../src/notifications/send-notification-emails.ts';
 import { Agent } from '../helpers/browserless-agent.ts';
 import { makeUser } from '../helpers/fixtures.ts';
 import type { Role } from '../../src/db/schema.ts';
@@ -180,13 +181,14 @@ for (const kind of testDatabaseKinds()) {
       if (done.decision === 'delete') assert.ok(post.deleted_at);
       else assert.equal(post.hidden_at, null, 'kept: shown again');
       // Three reporters are told, by e-mail; on delete the author is told why.
+      await sendNotificationEmails(database.db, app.mailer, { siteUrl: 'http://community.test', siteName: 'Parley', secret: 'test', delayMs: 0 });
       await smtp.next(seen);
       const deadline = Date.now() + 5000;
       const wanted = done.decision === 'delete' ? 4 : 3;
       while (smtp.messages.length < seen + wanted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       const mails = smtp.messages.slice(seen);
-      assert.equal(mails.filter((m) => m.subject === 'The post you reported: decided').length, 3);
-      if (done.decision === 'delete') assert.match(mails.find((m) => /removed by a moderator/.test(m.subject ?? ''))!.text!, /Advertising is not allowed here/);
+      assert.equal(mails.filter((m) => m.subject === 'The post you reported: decided: “The new invoice layout”').length, 3);
+      if (done.decision === 'delete') assert.match(mails.find((m) => /A moderator acted on your post/.test(m.subject ?? ''))!.text!, /Advertising is not allowed here/);
       const reports = await database.db.selectFrom('post_reports').select('outcome').where('post_id', '=', replyId).execute();
       assert.ok(reports.every((r) => r.outcome === done.decision));
     });

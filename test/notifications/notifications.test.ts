@@ -80,17 +80,17 @@ for (const kind of testDatabaseKinds()) {
       const db = database.db;
       const t = await createTopic(db, eve, { boardSlug: 'help', kind: 'discussion', title: 'Muted thread', body: 'Start.' });
       await newPost(bob, t.id, 'First.');
-      assert.equal((await listNotifications(db, eve)).filter((g) => g.topic.id === t.id).length, 1);
+      assert.equal((await listNotifications(db, eve)).filter((g) => g.topic?.id === t.id).length, 1);
       await setWatch(db, eve, 'topic', t.id, 'muted');
       await newPost(cat, t.id, 'Second.');
-      assert.equal((await listNotifications(db, eve)).find((g) => g.topic.id === t.id)!.count, 1, 'no new notification once muted');
+      assert.equal((await listNotifications(db, eve)).find((g) => g.topic?.id === t.id)!.count, 1, 'no new notification once muted');
       await newPost(cat, t.id, 'Third, @eve_mutes.');
       assert.ok((await kinds(eve)).includes('mention:1:new'));
       // bob replied there, so he watches it by default, until he turns that off.
-      const before = (await listNotifications(db, bob)).filter((g) => g.topic.id === t.id && g.kind === 'watched')[0]!.count;
+      const before = (await listNotifications(db, bob)).filter((g) => g.topic?.id === t.id && g.kind === 'watched')[0]!.count;
       await setAutowatch(db, bob, false);
       await newPost(cat, t.id, 'Fourth.');
-      assert.equal((await listNotifications(db, bob)).filter((g) => g.topic.id === t.id && g.kind === 'watched')[0]!.count, before);
+      assert.equal((await listNotifications(db, bob)).filter((g) => g.topic?.id === t.id && g.kind === 'watched')[0]!.count, before);
       await setAutowatch(db, bob, true);
     });
 
