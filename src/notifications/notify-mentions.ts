@@ -7,6 +7,7 @@ import type { DB } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { can } from '../policy/policy.ts';
 import { POSTS_PER_PAGE } from '../community/show-topic.ts';
+import { displayCensor } from '../moderation/censor-display.ts';
 
 const MENTION_LINK = /<a href="\/u\/([^"]+)" class="mention"/g;
 const MAX_NOTIFIED = 20;
@@ -30,7 +31,9 @@ export async function notifyMentions(db: Kysely<DB>, mailer: Mailer, siteUrl: st
   const subject = { board: { visibility: post.visibility }, locked: !!post.locked, closed: !!post.closed, deleted: !!post.topic_deleted };
   const page = Math.ceil(post.post_number / POSTS_PER_PAGE);
   const url = `${siteUrl}/t/${post.slug}/${post.topic_id}${page > 1 ? `?page=${page}` : ''}#post-${post.post_number}`;
-  const excerpt = post.body_text.length > 500 ? `${post.body_text.slice(0, 500)}…` : post.body_text;
+  const censor = await displayCensor(db); // as the post is shown (watched words 'censor')
+  const text = censor ? censor(post.body_text) : post.body_text;
+  const excerpt = text.length > 500 ? `${text.slice(0, 500)}…` : text;
   const told: string[] = [];
   for (const u of users) {
     if (u.id === post.user_id || !u.email) continue;

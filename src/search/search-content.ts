@@ -14,6 +14,7 @@ import { slugify } from '../shared/slug.ts';
 import { isPostgres } from './index-document.ts';
 import { isEmptyQuery, parseQuery, toFts5, toTsquery, type ParsedQuery } from './query.ts';
 import { highlight } from './snippet.ts';
+import { displayCensor } from '../moderation/censor-display.ts';
 
 export const RESULTS_PER_PAGE = 20;
 /** Counting stops here ("1,000+ results"): an exact count of a common word costs a full scan. */
@@ -161,13 +162,17 @@ async function present(db: Kysely<DB>, query: ParsedQuery, rows: { id: number; s
     .execute();
   const byId = new Map(details.map((r) => [r.id, r]));
   const roles = await rolesByUser(db, [...new Set(details.map((r) => r.user_id))]);
+  // Watched words 'censor' are applied on display (src/moderation/censor-display.ts): snippets
+  // are made from the censored text, so a censored word is neither shown nor highlighted.
+  const censor = await displayCensor(db);
   const out: SearchResult[] = [];
   for (const { id, score } of rows) {
     const r = byId.get(id);
     if (!r) continue;
     const article = r.doc_type === 'article';
     const title = article ? (r.article_title ?? '') : (r.topic_title ?? '');
-    const body = article ? htmlToText(r.article_html ?? '') : (r.body_text ?? '');
+    const raw = article ? htmlToText(r.article_html ?? '') : (r.body_text ?? '');
+    const body = censor && !article ? censor(raw) : raw;
     const page = Math.ceil((r.post_number ?? 1) / POSTS_PER_PAGE);
     const url = article
       ? `/kb/${r.article_slug}`

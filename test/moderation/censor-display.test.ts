@@ -57,7 +57,8 @@ for (const kind of testDatabaseKinds()) {
       const page = (await app.inject({ url: topicUrl })).body;
       const api = (await app.inject({ url: `/api/v1/topics/${topicId}` })).json();
       const feed = (await app.inject({ url: '/b/help/feed.atom' })).body;
-      return { page, api: JSON.stringify(api), feed };
+      const search = (await app.inject({ url: '/search?q=router' })).body + (await app.inject({ url: '/api/v1/search?q=slow' })).body;
+      return { page, api: JSON.stringify(api), feed, search };
     };
 
     test('a censor word added after the post censors it everywhere it is shown; removed, the text is back', async () => {
@@ -65,6 +66,7 @@ for (const kind of testDatabaseKinds()) {
       assert.match(v.page, /Darn router, it reboots every night\./);
       assert.match(v.api, /Still darn slow/);
       assert.match(v.feed, /Darn router/);
+      assert.match(v.search, /Darn <mark>router<\/mark>/);
 
       assert.equal((await cm.post('/moderation/watched-words', { pattern: 'darn', action: 'censor' }, '/moderation/settings')).statusCode, 303);
       v = await views();
@@ -76,6 +78,10 @@ for (const kind of testDatabaseKinds()) {
       assert.match(v.api, /"bodyText":"Still ■■■■ slow/);
       assert.match(v.feed, /■■■■ router/);
       assert.doesNotMatch(v.feed, /Darn router/);
+      // Search snippets are made from the censored text (the page and the API alike).
+      assert.match(v.search, /■■■■ <mark>router<\/mark>/);
+      assert.match(v.search, /Still ■■■■ <mark>slow<\/mark>/);
+      assert.doesNotMatch(v.search, /\bdarn\b/i);
       // Stored as written.
       const stored = await database.db.selectFrom('posts').select('body_markdown').where('id', '=', replyId).executeTakeFirstOrThrow();
       assert.equal(stored.body_markdown, 'Still darn slow, see https://darn.example/x');
@@ -87,6 +93,7 @@ for (const kind of testDatabaseKinds()) {
       assert.match(v.page, /Still darn slow/);
       assert.match(v.api, /Still darn slow/);
       assert.match(v.feed, /Darn router/);
+      assert.match(v.search, /Darn <mark>router<\/mark>/);
     });
 
     test('a post written while the word is listed is stored as written and censored on display', async () => {

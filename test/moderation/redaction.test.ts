@@ -16,6 +16,9 @@ import type { Actor } from '../../src/policy/policy.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const SECRET = '4410-2290-77';
+// The number as searched for: whole, as a phrase, its parts, a prefix; on the page and the API.
+const SEARCHES = ['4410-2290-77', '"4410 2290 77"', '4410', '2290', '4410*'].flatMap((q) => [`/search?q=${encodeURIComponent(q)}`, `/api/v1/search?q=${encodeURIComponent(q)}`]);
+const found = (body: string) => /"total":[1-9]|class="search-result/.test(body);
 
 for (const kind of testDatabaseKinds()) {
   describe(`revisions and redaction on ${kind.name}`, () => {
@@ -50,16 +53,20 @@ for (const kind of testDatabaseKinds()) {
 
     const everywhere = (a: Agent | null) => {
       const get = (url: string) => (a ? a.get(url) : app.inject({ url }));
-      return Promise.all([topicUrl, `/p/${postId}/revisions`, `/api/v1/topics/${topicId}`, `/api/v1/posts/${postId}/revisions`, '/b/billing/feed.atom', '/b/billing'].map(async (url) => ({ url, res: await get(url) })));
+      return Promise.all([topicUrl, `/p/${postId}/revisions`, `/api/v1/topics/${topicId}`, `/api/v1/posts/${postId}/revisions`, '/b/billing/feed.atom', '/b/billing', ...SEARCHES].map(async (url) => ({ url, res: await get(url) })));
     };
 
     test('a number the author edited out is readable by no visitor and no other member, employee included, anywhere', async () => {
       for (const who of [null, as.other_otto!, as.emp_eli!]) {
         for (const { url, res } of await everywhere(who)) {
           assert.equal(res.statusCode, 200, url);
-          assert.ok(!res.body.includes(SECRET), `${url} must not show it`);
+          // (a search page repeats the query in its box: there, nothing may be found)
+          if (url.includes('search?')) assert.ok(!found(res.body), `${url} must not find the post`);
+          else assert.ok(!res.body.includes(SECRET), `${url} must not show it`);
         }
       }
+      // Search works (the words still in the post are found), for everyone alike.
+      assert.ok(found((await app.inject({ url: '/api/v1/search?q=wrong%20plan' })).body));
       const page = await app.inject({ url: `/p/${postId}/revisions` });
       assert.match(page.body, /Earlier versions are visible to its author and the moderators only/);
       const api = await app.inject({ url: `/api/v1/posts/${postId}/revisions` });
@@ -108,6 +115,29 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(log.length, 1);
       assert.equal(log[0]!.reason, 'customer number');
       assert.ok(!JSON.stringify(log).includes(SECRET));
+    });
+
+    test('text redacted from the current post and its title is no longer found by search, by anyone', async () => {
+      const cleo = { id: (await database.db.selectFrom('users').select('id').where('username', '=', 'cust_cleo').executeTakeFirstOrThrow()).id, roles: new Set<Role>(['member']) };
+      const t = await createTopic(database.db, cleo, { boardSlug: 'billing', kind: 'question', title: 'Contract KQ7731 cancelled', body: 'My contract KQ7731 was cancelled without notice; address Zilverweg 12.' });
+      const queries = ['KQ7731', 'zilverweg', 'zilverw*', '"Zilverweg 12"'];
+      for (const q of queries) assert.ok(found((await as.mod_moe!.get(`/api/v1/search?q=${encodeURIComponent(q)}`)).body), `${q} is found before`);
+      for (const text of ['KQ7731', 'Zilverweg 12']) {
+        assert.equal((await as.mod_moe!.post(`/p/${t.postId}/redact`, { text, reason: 'personal data' }, `/p/${t.postId}/redact`)).statusCode, 303);
+      }
+      for (const who of [null, as.other_otto!, as.cust_cleo!, as.mod_moe!]) {
+        for (const q of queries) {
+          for (const url of [`/search?q=${encodeURIComponent(q)}`, `/api/v1/search?q=${encodeURIComponent(q)}`]) {
+            const res = who ? await who.get(url) : await app.inject({ url });
+            assert.equal(res.statusCode, 200, url);
+            assert.ok(!found(res.body), `${url} must find nothing after the redaction`);
+          }
+        }
+      }
+      // The rest of the post is still found, with the mark in its snippet.
+      const rest = (await app.inject({ url: '/api/v1/search?q=cancelled%20without%20notice' })).json() as { results: { snippetHtml: string }[] };
+      assert.equal(rest.results.length, 1);
+      assert.match(rest.results[0]!.snippetHtml, /\[removed by a moderator\]/);
     });
   });
 }
