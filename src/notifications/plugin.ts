@@ -7,8 +7,10 @@ import { recordRead } from './tracking.ts';
 import { unreadConversations } from '../conversations/unread-conversations.ts';
 import { installationSecret } from '../accounts/installation-secret.ts';
 import { sendNotificationEmails } from './send-notification-emails.ts';
+import { sendDigests } from './send-digests.ts';
 
 const HOUR = 3_600_000;
+const DIGEST_SWEEP_MS = 10 * 60_000;
 
 export const notificationsPlugin = fp(async (app: FastifyInstance) => {
   const db = app.database.db;
@@ -48,5 +50,9 @@ export const notificationsPlugin = fp(async (app: FastifyInstance) => {
   };
   const mailTimer = setInterval(() => void sweep(), app.config.NOTIFICATION_EMAIL_SWEEP_SECONDS * 1000);
   mailTimer.unref();
-  app.addHook('onClose', async () => (clearInterval(timer), clearInterval(mailTimer)));
+  // Digests (send-digests.ts): each person's period is claimed in the database, so every worker may run this.
+  const digests = () => sendDigests(db, app.mailer, { siteUrl: app.config.publicUrl, siteName: app.config.SITE_NAME, secret }).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'digest sweep failed'));
+  const digestTimer = setInterval(() => void digests(), DIGEST_SWEEP_MS);
+  digestTimer.unref();
+  app.addHook('onClose', async () => (clearInterval(timer), clearInterval(mailTimer), clearInterval(digestTimer)));
 });

@@ -5,7 +5,11 @@ import { describeGroup, listNotifications, markRead } from './list-notifications
 import { autowatchOn, setAutowatch, setWatch } from './watch.ts';
 import { installationSecret } from '../accounts/installation-secret.ts';
 import { KINDS, KIND_LABELS, preferencesOf, setPreferences } from './preferences.ts';
-import { verifyUnsubscribe } from './unsubscribe-token.ts';
+import { verifyUnsubscribe, type UnsubscribeClaim } from './unsubscribe-token.ts';
+import { DIGEST_FREQUENCIES, digestOf, setDigest } from './send-digests.ts';
+import { UserError } from '../shared/errors.ts';
+
+const labelOf = (kind: UnsubscribeClaim['kind']) => (kind === 'digest' ? 'The digest of what I watch and popular topics' : KIND_LABELS[kind]);
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -36,6 +40,7 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
       autowatch: await autowatchOn(db, actor),
       preferences: await preferencesOf(db, actor.id),
       kinds: KINDS.map((k) => ({ kind: k, label: KIND_LABELS[k] })),
+      digest: await digestOf(db, actor.id),
       csrf: reply.generateCsrf(),
     });
   });
@@ -45,6 +50,11 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
     await setAutowatch(db, actor, formText(request.body?.autowatch) === '1');
     const changes = Object.fromEntries(KINDS.map((k) => [k, request.body?.[`kind_${k}`]]).filter(([, v]) => typeof v === 'string'));
     await setPreferences(db, actor.id, changes);
+    const digest = formText(request.body?.digest);
+    if (digest) {
+      if (!(DIGEST_FREQUENCIES as readonly string[]).includes(digest)) throw new UserError('Choose off, daily or weekly for the digest.', 400, 'digest');
+      await setDigest(db, actor.id, digest);
+    }
     return reply.redirect('/notifications', 303);
   });
 
@@ -56,14 +66,14 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: Record<string, string> }>('/notifications/unsubscribe', { schema: { querystring: unsubscribeQuerystring } }, async (request, reply) => {
     const claim = verifyUnsubscribe(secret, request.query);
     reply.header('cache-control', 'no-store');
-    return reply.view('unsubscribe', { title: 'Stop e-mails', label: KIND_LABELS[claim.kind], action: request.url, done: false });
+    return reply.view('unsubscribe', { title: 'Stop e-mails', label: labelOf(claim.kind), action: request.url, done: false });
   });
   app.post<{ Querystring: Record<string, string> }>('/notifications/unsubscribe', { config: { signedLink: true }, schema: { querystring: unsubscribeQuerystring } }, async (request, reply) => {
     const claim = verifyUnsubscribe(secret, request.query);
-    const current = await preferencesOf(db, claim.userId);
-    if (current[claim.kind] === 'email') await setPreferences(db, claim.userId, { [claim.kind]: 'app' });
+    if (claim.kind === 'digest') await setDigest(db, claim.userId, 'off');
+    else if ((await preferencesOf(db, claim.userId))[claim.kind] === 'email') await setPreferences(db, claim.userId, { [claim.kind]: 'app' });
     reply.header('cache-control', 'no-store');
-    return reply.view('unsubscribe', { title: 'E-mails stopped', label: KIND_LABELS[claim.kind], action: request.url, done: true });
+    return reply.view('unsubscribe', { title: 'E-mails stopped', label: labelOf(claim.kind), action: request.url, done: true });
   });
 
   app.post<{ Params: { id: number }; Body: Form }>('/t/:id/watch', { schema: { params: idParams } }, async (request, reply) => {

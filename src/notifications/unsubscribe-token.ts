@@ -12,7 +12,8 @@ const sign = (secret: string, payload: string) => createHmac('sha256', keyFor(se
 
 export interface UnsubscribeClaim {
   userId: number;
-  kind: NotificationKind;
+  /** A kind of notification, or the digest e-mail (send-digests.ts). */
+  kind: NotificationKind | 'digest';
 }
 
 /** The query string of a signed unsubscribe link. */
@@ -33,10 +34,10 @@ export function verifyUnsubscribe(secret: string, q: { u?: unknown; k?: unknown;
   const invalid = () => new BadUnsubscribeLinkError('This unsubscribe link is not valid: it may have been cut short or changed. Open the whole link from the e-mail again, or change your choices under Notifications after signing in.');
   const u = Number(q.u);
   const e = Number(q.e);
-  if (!Number.isInteger(u) || u < 1 || !Number.isInteger(e) || typeof q.k !== 'string' || !KINDS.includes(q.k as NotificationKind) || typeof q.s !== 'string') throw invalid();
+  if (!Number.isInteger(u) || u < 1 || !Number.isInteger(e) || typeof q.k !== 'string' || !(KINDS.includes(q.k as NotificationKind) || q.k === 'digest') || typeof q.s !== 'string') throw invalid();
   const expected = Buffer.from(sign(secret, `${u}.${q.k}.${e}`));
   const given = Buffer.from(q.s);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
   if (e * 1000 < now) throw new BadUnsubscribeLinkError('This unsubscribe link has expired. Sign in and change your choices under Notifications, or use the link in a newer e-mail.');
-  return { userId: u, kind: q.k as NotificationKind };
+  return { userId: u, kind: q.k as UnsubscribeClaim['kind'] };
 }
