@@ -4,6 +4,7 @@ import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
 import { loadVisiblePost } from './load-post.ts';
 import { indexPost, unindexTopic } from '../search/index-document.ts';
+import { announcePost } from '../notifications/live.ts';
 
 /**
  * Soft-deletes a post (its text stays in the database for moderators). Deleting the first post
@@ -41,5 +42,6 @@ export async function deletePost(db: Kysely<DB>, actor: Actor, postId: number): 
     if (post.post_number === 1) await unindexTopic(tx, post.topic_id);
     else await indexPost(tx, post.id);
   });
+  announcePost(post, 'delete'); // open pages of the topic take the post away (src/notifications/live.ts)
   return { topicDeleted: post.post_number === 1 };
 }

@@ -11,6 +11,7 @@ import { loadVisiblePost } from './load-post.ts';
 import { removeAttachments, storeAttachments } from '../attachments/store-attachments.ts';
 import type { AttachmentText } from '../attachments/text-file.ts';
 import { indexPost } from '../search/index-document.ts';
+import { announcePost } from '../notifications/live.ts';
 import { enqueueReview } from '../moderation/queue-items.ts';
 import { flagWatchedPost } from '../moderation/watched-check.ts';
 
@@ -98,5 +99,6 @@ export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInpu
     return { revision, heldForReview: held };
   });
   if (!held && !input.fromReview) await flagWatchedPost(db, actor, { id: post.id, boardId: post.board_id, body: input.body });
+  announcePost(post, 'edit'); // open pages of the topic show the new text (src/notifications/live.ts)
   return result;
 }

@@ -14,6 +14,7 @@ import { deletePost } from '../community/delete-post.ts';
 import { logStaffAction } from './staff-log.ts';
 import { indexPost } from '../search/index-document.ts';
 import { notifyModeration } from '../notifications/notify-moderation.ts';
+import { announcePost } from '../notifications/live.ts';
 
 export const POST_DECISIONS = ['keep', 'approve-edited', 'hide', 'delete'] as const;
 export type PostDecision = (typeof POST_DECISIONS)[number];
@@ -81,6 +82,7 @@ export async function decidePostItem(
     if (decision === 'hide') await db.updateTable('posts').set({ hidden_at: nowIso() }).where('id', '=', post.id).where('hidden_at', 'is', null).execute();
     else await db.updateTable('posts').set({ hidden_at: null }).where('id', '=', post.id).execute();
     await indexPost(db, post.id); // hidden: out of search; kept: back in
+    if (decision !== 'delete') announcePost(post, 'edit'); // open pages: hidden, shown again or edited (deletePost announces its own)
   } catch (err) {
     // The action failed (an edit the guard refuses, say): the item is open again, nothing half-done.
     await db.updateTable('review_items').set({ status: 'open', decided_by: null, decision: null, decision_reason: '', decided_at: null }).where('id', '=', item.id).execute();

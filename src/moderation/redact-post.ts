@@ -10,6 +10,7 @@ import { slugify } from '../shared/slug.ts';
 import { loadPost } from '../community/load-post.ts';
 import { logStaffAction } from './staff-log.ts';
 import { indexTopic } from '../search/index-document.ts';
+import { announcePost } from '../notifications/live.ts';
 
 export const REDACTION_MARK = '[removed by a moderator]';
 export const REDACT_TEXT_MAX = 1000;
@@ -32,7 +33,7 @@ export async function redactPost(db: Kysely<DB>, actor: Actor, input: { postId: 
   const known = names.length
     ? new Set((await db.selectFrom('users').select('username_lower').where('username_lower', 'in', names).where('deleted_at', 'is', null).execute()).map((u) => u.username_lower))
     : undefined;
-  return db.transaction().execute(async (tx) => {
+  const done = await db.transaction().execute(async (tx) => {
     let places = 0;
     if (body !== post.body_markdown) {
       const html = renderMarkdown(body, known);
@@ -70,4 +71,6 @@ export async function redactPost(db: Kysely<DB>, actor: Actor, input: { postId: 
     await logStaffAction(tx, actor, { action: 'post.redact', target: `post:${post.id}`, reason, detail: `${places} place${places === 1 ? '' : 's'}` });
     return { places };
   });
+  announcePost(post, 'edit'); // open pages show the mark instead of the text (src/notifications/live.ts)
+  return done;
 }

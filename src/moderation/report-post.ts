@@ -10,6 +10,7 @@ import { enqueueReview } from './queue-items.ts';
 import { isTrusted } from './trust.ts';
 import { logStaffAction } from './staff-log.ts';
 import { indexPost } from '../search/index-document.ts';
+import { announcePost } from '../notifications/live.ts';
 
 export const REPORT_REASONS: Record<ReportReason, string> = {
   off_topic: 'Off-topic',
@@ -42,7 +43,7 @@ export async function reportPost(db: Kysely<DB>, actor: Actor, input: ReportInpu
   if (already) throw new UserError('You already reported this post. The moderators will look at it; you will hear the outcome by e-mail.', 409);
   const trusted = await isTrusted(db, actor);
 
-  return db.transaction().execute(async (tx) => {
+  const result = await db.transaction().execute(async (tx) => {
     let reportId: number;
     try {
       reportId = (await tx
@@ -74,4 +75,6 @@ export async function reportPost(db: Kysely<DB>, actor: Actor, input: ReportInpu
     }
     return { reportId, hidden };
   });
+  if (result.hidden) announcePost(post, 'edit'); // open pages stop showing it (src/notifications/live.ts)
+  return result;
 }

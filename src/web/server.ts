@@ -36,7 +36,7 @@ import { createMailer, type Mailer } from '../mail/mailer.ts';
 import { notifyMentions } from '../notifications/notify-mentions.ts';
 import { notifyNewPost } from '../notifications/notify-new-post.ts';
 import { notificationsPlugin } from '../notifications/plugin.ts';
-import { announceNewPost, liveRoutes } from '../notifications/live.ts';
+import { announceNewPost, livePostRoutes, liveRoutes } from '../notifications/live.ts';
 import { communityRoutes } from '../community/routes.ts';
 import { postRoutes } from '../community/post-routes.ts';
 import { moderationRoutes } from '../moderation/routes.ts';
@@ -248,6 +248,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await app.register(searchRoutes);
   await app.register(notificationRoutes);
   await app.register(liveRoutes);
+  await app.register(livePostRoutes);
   await app.register(reportRoutes);
   return app;
 }

@@ -1,5 +1,6 @@
 // Live updates over server-sent events, through a real socket: an open topic hears of a new
-// reply, the author's bell of the new notification; a private topic's stream is refused.
+// reply, the author's bell of the new notification; edits and deletions; a private topic's
+// stream is refused, and events never reach a page whose reader may not see the post.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +10,10 @@ import { createReply } from '../../src/community/create-reply.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
 import { makeUser } from '../helpers/fixtures.ts';
+import { editPost } from '../../src/community/edit-post.ts';
+import { deletePost } from '../../src/community/delete-post.ts';
+import { moveTopic } from '../../src/moderation/reorganize-topics.ts';
+import { announcePost } from '../../src/notifications/live.ts';
 import { Agent } from '../helpers/browserless-agent.ts';
 
 /** Reads server-sent events from a stream until `count` named events arrived. */
@@ -79,17 +84,97 @@ for (const kind of testDatabaseKinds()) {
       await new Promise((r) => setTimeout(r, 100));
       const r = await createReply(db, bob, { topicId: t.id, body: 'Here is a live answer.' });
       app.notifyMentions(r.id); // what the reply routes call after writing
-      assert.deepEqual(await visitorEvents, [{ event: 'reply', data: { postNumber: 2, url: `/t/live-thread/${t.id}#post-2` } }]);
+      assert.deepEqual(await visitorEvents, [{ event: 'post', data: { postNumber: 2, change: 'new', fragment: `/t/${t.id}/posts/2` } }]);
       assert.deepEqual(await annEvents, [{ event: 'bell', data: { unread: 1 } }]);
     });
 
-    test('topic pages carry the live region; signed-in pages load the script', async () => {
+    test('edits and deletions are heard; hidden new posts and topics moved out of sight are not', async () => {
+      const db = database.db;
+      const t = await db.selectFrom('topics').select(['id', 'slug']).where('title', '=', 'Live thread').executeTakeFirstOrThrow();
+      const bob = { id: (await db.selectFrom('users').select('id').where('username', '=', 'bob_live').executeTakeFirstOrThrow()).id, roles: new Set(['member'] as const) };
+      const mod = { id: (await db.selectFrom('users').select('id').where('username', '=', 'mod_live').executeTakeFirstOrThrow()).id, roles: new Set(['member', 'moderator'] as const) };
+      const modAgent = new Agent(app);
+      await modAgent.post('/signin', { login: 'mod_live', password: 'correct horse battery staple' }, '/signin');
+      const modCookie = [...modAgent.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      const listen = async (cookie?: string) => {
+        const res = await fetch(`${base}/live?topic=${t.id}`, cookie ? { headers: { cookie } } : {});
+        assert.equal(res.status, 200);
+        return res;
+      };
+      const settle = () => new Promise((r) => setTimeout(r, 100));
+
+      // A new post hidden at once (as a hold word on a first post would): only those who may see it hear of it.
+      let visitor = await listen();
+      let moderator = await listen(modCookie);
+      let v = readEvents(visitor, 1);
+      let m = readEvents(moderator, 2);
+      await settle();
+      const hiddenReply = await createReply(db, bob, { topicId: t.id, body: 'Hidden straight away.' });
+      await db.updateTable('posts').set({ hidden_at: new Date().toISOString() }).where('id', '=', hiddenReply.id).execute();
+      announcePost({ id: hiddenReply.id, topic_id: t.id, post_number: 3 }, 'new');
+      const edited = await createReply(db, bob, { topicId: t.id, body: 'A reply about to be edited.' });
+      app.notifyMentions(edited.id);
+      assert.deepEqual((await v).map((e) => (e.data as { postNumber: number }).postNumber), [4], 'the visitor never hears of post 3');
+      assert.deepEqual((await m).map((e) => (e.data as { postNumber: number }).postNumber), [3, 4], 'the moderator does');
+
+      // Edited and deleted: every open page hears it.
+      visitor = await listen();
+      v = readEvents(visitor, 2);
+      await settle();
+      await editPost(db, bob, { postId: edited.id, body: 'A reply that was edited.' });
+      await deletePost(db, bob, edited.id);
+      assert.deepEqual((await v).map((e) => e.data), [
+        { postNumber: 4, change: 'edit', fragment: `/t/${t.id}/posts/4` },
+        { postNumber: 4, change: 'delete', fragment: `/t/${t.id}/posts/4` },
+      ]);
+
+      // Moved to a staff board after the page opened: the visitor's page hears nothing more.
+      visitor = await listen();
+      moderator = await listen(modCookie);
+      v = readEvents(visitor, 1, 1500);
+      m = readEvents(moderator, 1);
+      await settle();
+      await moveTopic(db, mod, t.id, 'staff');
+      app.notifyMentions((await createReply(db, mod, { topicId: t.id, body: 'Now among staff.' })).id);
+      assert.equal((await m).length, 1);
+      assert.deepEqual(await v, [], 'a reply in a board the visitor may not see never reaches them');
+      await moveTopic(db, mod, t.id, 'help');
+    });
+
+    test('a post as a fragment, rendered as the topic page renders it, for the reader', async () => {
+      const db = database.db;
+      const t = await db.selectFrom('topics').select(['id', 'slug']).where('title', '=', 'Live thread').executeTakeFirstOrThrow();
+      const bob = { id: (await db.selectFrom('users').select('id').where('username', '=', 'bob_live').executeTakeFirstOrThrow()).id, roles: new Set(['member'] as const) };
+      const r = await createReply(db, bob, { topicId: t.id, body: 'Look: <script>alert(1)</script> <img src=x onerror=alert(2)> **bold**' });
+      const n = (await db.selectFrom('posts').select('post_number').where('id', '=', r.id).executeTakeFirstOrThrow()).post_number;
+      const frag = await app.inject(`/t/${t.id}/posts/${n}`);
+      assert.equal(frag.statusCode, 200);
+      assert.match(frag.headers['cache-control'] as string, /no-store/);
+      assert.match(frag.body, new RegExp(`^<article class="post" id="post-${n}">`));
+      assert.match(frag.body, /<strong>bold<\/strong>/);
+      assert.doesNotMatch(frag.body, /<script|<img|<html/);
+      assert.match(frag.body, /&lt;img src=x onerror=alert\(2\)&gt;/, 'shown as text, as on the page');
+      // The same article as on the topic page (without the page's microdata).
+      const page = (await app.inject(`/t/${t.slug}/${t.id}`)).body;
+      const strip = (html: string) => html.replace(/ itemprop="[^"]*"| itemscope| itemtype="[^"]*"|<meta [^>]*>\n?|<link [^>]*>\n?/g, '').replace(/href="[^"#]*#/g, 'href="#').replace(/<span>([^<]*)<\/span>/g, '$1');
+      const onPage = new RegExp(`<article class="post" id="post-${n}"[\\s\\S]*?</article>`).exec(page)![0];
+      assert.equal(strip(frag.body.trim()), strip(onPage));
+      // Hidden: the text is not sent to visitors; a staff topic's posts are not there for them.
+      await db.updateTable('posts').set({ hidden_at: new Date().toISOString() }).where('id', '=', r.id).execute();
+      const hidden = await app.inject(`/t/${t.id}/posts/${n}`);
+      assert.match(hidden.body, /This post is hidden while the moderators review it/);
+      assert.doesNotMatch(hidden.body, /bold/);
+      const staffTopic = await db.selectFrom('topics').select('id').where('title', '=', 'Staff live').executeTakeFirstOrThrow();
+      assert.equal((await app.inject({ url: `/t/${staffTopic.id}/posts/1`, headers: { accept: 'text/html' } })).statusCode, 404);
+      assert.equal((await app.inject(`/t/${t.id}/posts/999`)).statusCode, 404);
+    });
+
+    test('topic pages carry the live regions and the script, for visitors too', async () => {
       const t = await database.db.selectFrom('topics').select(['id', 'slug']).where('title', '=', 'Live thread').executeTakeFirstOrThrow();
       const page = (await app.inject(`/t/${t.slug}/${t.id}`)).body;
-      assert.match(page, new RegExp(`<div id="live-topic" class="live-notice" data-topic="${t.id}" role="status" aria-live="polite" hidden></div>`));
-      const agent = new Agent(app);
-      await agent.post('/signin', { login: 'ann_live', password: 'correct horse battery staple' }, '/signin');
-      assert.match((await agent.get('/')).body, /<script src="\/assets\/live\.js" defer><\/script>/);
+      assert.match(page, new RegExp(`<div id="live-topic" class="live-notice" data-topic="${t.id}" data-page="1" data-per-page="20" data-url="/t/live-thread/${t.id}" hidden></div>`));
+      assert.match(page, /<div id="live-announce" class="sr-only" role="status" aria-live="polite"><\/div>/);
+      assert.match(page, /<script src="\/assets\/live\.js" defer><\/script>/);
       assert.equal((await app.inject('/assets/live.js')).statusCode, 200);
     });
   });
