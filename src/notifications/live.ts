@@ -112,7 +112,9 @@ export async function liveRoutes(app: FastifyInstance): Promise<void> {
         }]);
       }
       if (actor) {
-        listeners.push([`user:${actor.id}`, () => void unreadCount(db, actor).then((unread) => send('bell', { unread }), () => {})]);
+        const bell = () => void unreadCount(db, actor).then((unread) => send('bell', { unread }), () => {});
+        listeners.push([`user:${actor.id}`, bell]);
+        bell(); // a page that reconnects (a tab shown again) gets the count it may have missed
       }
       for (const [k, fn] of listeners) hub.on(k, fn);
       const beat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);

@@ -10,7 +10,6 @@
   const bell = document.querySelector('a.bell');
   const topic = notice && notice.dataset.topic;
   if (!topic && !bell) return;
-  const source = new EventSource(topic ? `/live?topic=${encodeURIComponent(topic)}` : '/live');
   const say = (text) => {
     if (!announcer) return;
     // Cleared first, so that the same words said twice are announced twice.
@@ -22,7 +21,7 @@
   let later = 0;
   const numberOf = (el) => Number(el.id.slice('post-'.length));
 
-  source.addEventListener('post', async (e) => {
+  const onPost = async (e) => {
     const { postNumber, change, fragment } = JSON.parse(e.data);
     const shown = [...document.querySelectorAll(`article[id="post-${postNumber}"]`)];
     if (change === 'new' && shown.length) return; // already on the page (one's own reply, say)
@@ -63,9 +62,9 @@
     post.classList.add('live-new');
     replies.insertBefore(post, next || null);
     say(`New reply from ${author}.`);
-  });
+  };
 
-  source.addEventListener('bell', (e) => {
+  const onBell = (e) => {
     if (!bell) return;
     const { unread } = JSON.parse(e.data);
     let count = bell.querySelector('.count');
@@ -80,5 +79,28 @@
     sr.className = 'sr-only';
     sr.textContent = ' unread';
     count.append(sr);
-  });
+  };
+
+  // A browser keeps at most six HTTP/1.1 connections per site, and each open stream holds one:
+  // the stream opens only after the page has loaded, closes while the tab is hidden or being left,
+  // and opens again when the tab is shown (the server then sends the bell's count afresh).
+  let source = null;
+  const connect = () => {
+    if (source || document.hidden) return;
+    source = new EventSource(topic ? `/live?topic=${encodeURIComponent(topic)}` : '/live');
+    source.addEventListener('open', () => (document.documentElement.dataset.live = 'open')); // for tests and the curious
+    source.addEventListener('post', onPost);
+    source.addEventListener('bell', onBell);
+  };
+  const disconnect = () => {
+    if (!source) return;
+    source.close();
+    source = null;
+    delete document.documentElement.dataset.live;
+  };
+  document.addEventListener('visibilitychange', () => (document.hidden ? disconnect() : connect()));
+  window.addEventListener('pagehide', disconnect);
+  window.addEventListener('beforeunload', disconnect);
+  if (document.readyState === 'complete') connect();
+  else window.addEventListener('load', connect);
 })();
