@@ -98,8 +98,29 @@ for (const kind of testDatabaseKinds()) {
       // A reply through one worker: no visitor sees the page without it, whichever worker answers.
       // Letters only: a 13-digit timestamp is sometimes a valid phone number, which the guard masks.
       const text = `Cluster reply ${Date.now().toString(36).replace(/\d/g, (d) => 'abcdefghij'[Number(d)]!)}: the fix works for us too.`;
+      // Open topic pages, served by either worker (a connection each), all hear of the reply live
+      // (src/notifications/live.ts publishes on the cluster bus).
+      const streams = await Promise.all(Array.from({ length: 6 }, () => new Promise<{ next: Promise<string>; close: () => void }>((resolve, reject) => {
+        const req = request(`${url}/live?topic=${topic.id}`, { agent: false }, (res) => {
+          let buffer = '';
+          res.setEncoding('utf8');
+          const next = new Promise<string>((done) => res.on('data', (d: string) => {
+            buffer += d;
+            const m = /event: post\ndata: (.+)\n/.exec(buffer);
+            if (m) done(m[1]!);
+          }));
+          resolve({ next, close: () => req.destroy() });
+        });
+        req.on('error', reject);
+        req.end();
+      })));
+      await new Promise((r) => setTimeout(r, 300));
       const created = await reply(text);
       assert.equal(created.status, 201, created.body);
+      const heard = await Promise.race([Promise.all(streams.map((s) => s.next)), new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
+      streams.forEach((s) => s.close());
+      assert.ok(heard, 'every open page heard the reply, whichever worker served it');
+      assert.ok(heard.every((h) => JSON.parse(h).postNumber === topic.post_count + 1 && JSON.parse(h).change === 'new'));
       const after = await Promise.all(Array.from({ length: 12 }, () => fresh(page)));
       assert.deepEqual(after.map((r) => r.body.includes(text)), after.map(() => true), 'every worker dropped its copy');
 
