@@ -43,3 +43,5 @@ export const P1 = -7_301_001;
 export const P2 = -7_301_002;
 export const P3 = -7_301_003;
 export const P4 = -7_301_004;
+/** A second distinct text placeholder. */
+export const S2 = '\u0000parley-placeholder-2';
