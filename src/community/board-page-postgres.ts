@@ -4,6 +4,7 @@
 // unanswered, solved) also need a count and keep the separate queries.
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { AuthorCard } from '../accounts/find-user.ts';
+import { executeNamed } from '../db/named-statements.ts';
 import type { BoardsTable, DB, Role, TopicKind } from '../db/schema.ts';
 
 export interface BoardPageTopic {
@@ -20,19 +21,21 @@ interface BundleRow extends Selectable<BoardsTable> {
 const PER_PAGE = 30;
 
 function pageIds(start: { offset: number } | { after: unknown[] } | { before: unknown[] }): RawBuilder<unknown> {
-  const live = sql`t.board_id = b.id and t.deleted_at is null`;
+  // The board id as a scalar subquery (an InitPlan), not a join: PostgreSQL then walks the listing
+  // index in order from the key and stops after a page, instead of sorting the whole board.
+  const live = sql`t.board_id = (select id from b) and t.deleted_at is null`;
   const desc = sql`order by t.pinned desc, t.last_post_at desc, t.id desc limit ${sql.lit(PER_PAGE)}`;
   // An offset past the board's count reads nothing: the condition is on the board row alone, so
   // PostgreSQL never starts the index scan (a forged ?page=1000000 costs one row).
-  if ('offset' in start) return sql`select t.id from topics t, b where ${live} and ${start.offset} < greatest(b.topic_count, 1) ${desc} offset ${start.offset}`;
-  if ('after' in start) return sql`select t.id from topics t, b where ${live} and (t.pinned, t.last_post_at, t.id) < (${sql.join(start.after)}) ${desc}`;
+  if ('offset' in start) return sql`select t.id from topics t where ${live} and ${start.offset} < (select greatest(topic_count, 1) from b) ${desc} offset ${start.offset}`;
+  if ('after' in start) return sql`select t.id from topics t where ${live} and (t.pinned, t.last_post_at, t.id) < (${sql.join(start.after)}) ${desc}`;
   const back = sql`(${sql.join(start.before)})`;
-  return sql`select t.id from topics t, b where ${live} and (t.pinned, t.last_post_at, t.id) > ${back} order by t.pinned, t.last_post_at, t.id limit ${sql.lit(PER_PAGE)}`;
+  return sql`select t.id from topics t where ${live} and (t.pinned, t.last_post_at, t.id) > ${back} order by t.pinned, t.last_post_at, t.id limit ${sql.lit(PER_PAGE)}`;
 }
 
 /** The board row with its page; undefined when there is no such board. */
 export async function readBoardPage(db: Kysely<DB>, slug: string, start: { offset: number } | { after: unknown[] } | { before: unknown[] }) {
-  const { rows } = await sql<BundleRow>`
+  const { rows } = await executeNamed(db, sql<BundleRow>`
 with b as (select * from boards where slug = ${slug}),
 ids as (${pageIds(start)}),
 page as (
@@ -46,7 +49,7 @@ select b.*,
   (select coalesce(json_agg(x), '[]') from (select u.id, u.username, u.display_name, u.deleted_at,
      coalesce((select json_agg(r.role) from user_roles r where r.user_id = u.id), '[]') as roles
      from users u where u.id in (select author_id from page union select last_user_id from page)) x) as authors
-from b`.execute(db);
+from b`);
   const row = rows[0];
   if (!row) return undefined;
   const { page_topics, page_tags, authors, ...board } = row;

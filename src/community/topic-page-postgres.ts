@@ -6,6 +6,7 @@
 // the separate queries: they are function calls in the same process, and cheaper than JSON.
 import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
 import type { AuthorCard } from '../accounts/find-user.ts';
+import { executeNamed } from '../db/named-statements.ts';
 import type { AttachmentSummary } from '../attachments/list-attachments.ts';
 import type { ArticleStatus, BoardVisibility, DB, Role, TopicsTable } from '../db/schema.ts';
 
@@ -69,7 +70,7 @@ export interface TopicPageRead {
 
 /** Everything a topic page reads, in one statement; undefined when there is no such topic. */
 export async function readTopicPage(db: Kysely<DB>, topicId: number, after: number, upTo: number, readerId: number): Promise<TopicPageRead | undefined> {
-  const { rows } = await bundle(topicId, after, upTo, readerId).execute(db);
+  const { rows } = await executeNamed(db, bundle(topicId, after, upTo, readerId));
   const row = rows[0];
   if (!row) return undefined;
   const { page_posts, tag_list, article, hand_overs, topic_notices, page_attachments, authors, kudos_given, ...topic } = row;

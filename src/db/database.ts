@@ -10,6 +10,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kyse
 import pg from 'pg';
 import type { DB } from './schema.ts';
 import { noteQuery, timingQueries } from './slow-queries.ts';
+import { prepareNamedStatements } from './named-statements.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -173,6 +174,7 @@ async function openPostgres(url: string, connections: number): Promise<Database>
   });
   // An idle client that errors (server restart) must not crash the process.
   pool.on('error', () => {});
+  prepareNamedStatements(pool);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: logQuery });
   try {
     await sql`select 1`.execute(db);

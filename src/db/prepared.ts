@@ -5,6 +5,7 @@
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import type { DB } from './schema.ts';
 import { directReadFor } from './database.ts';
+import { nameStatement } from './named-statements.ts';
 
 type Placeholders<Args extends readonly unknown[]> = { [K in keyof Args]: Args[K] };
 
@@ -24,6 +25,7 @@ export function preparedQuery<Args extends readonly unknown[], Row>(
         return at;
       });
       entry = { query, positions, direct: directReadFor(db) };
+      if (!entry.direct) nameStatement(query.sql); // PostgreSQL: a named prepared statement
       compiledFor.set(db, entry);
     }
     const parameters = [...entry.query.parameters];
