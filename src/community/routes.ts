@@ -8,7 +8,7 @@ import { UserError } from '../shared/errors.ts';
 import { showTopic } from './show-topic.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
 import { topicHead } from '../seo/topic-head.ts';
-import { firstUnread, unreadByTopic } from '../notifications/tracking.ts';
+import { readerOnTopic, unreadByTopic } from '../notifications/tracking.ts';
 import { watchLevel } from '../notifications/watch.ts';
 
 const pageQuery = {
@@ -90,8 +90,8 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
         title: data.page > 1 ? `${data.topic.title} (page ${data.page})` : data.topic.title,
         canonical,
         // Signed-in readers: a link to the first post after what they read, and watch or mute.
-        firstUnread: request.actor ? await firstUnread(db, request.actor, data.topic) : null,
-        watch: request.actor ? await watchLevel(db, request.actor, 'topic', data.topic.id) : null,
+        // One statement for both (tracking.ts).
+        ...(request.actor ? await readerOnTopic(db, request.actor, data.topic) : { firstUnread: null, watch: null }),
       }));
     },
   );
