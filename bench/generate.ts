@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { sql, type Insertable, type Kysely } from 'kysely';
 import { openDatabase, redactUrl, sqlitePathFromUrl, type Database } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import { maintainDatabase } from '../src/operations/maintain-database.ts';
 import type { DB, Role, TopicKind } from '../src/db/schema.ts';
 import { htmlToText, renderMarkdown } from '../src/shared/markdown.ts';
 import { slugify } from '../src/shared/slug.ts';
@@ -36,7 +37,7 @@ export interface GenerateOptions {
   onProgress?: (phase: Phase, done: number, total: number) => void;
 }
 
-export type Phase = 'render' | 'users' | 'boards' | 'topics' | 'posts';
+export type Phase = 'render' | 'users' | 'boards' | 'topics' | 'posts' | 'maintain';
 
 export interface GenerateResult {
   users: number;
@@ -98,10 +99,10 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
     const plan = planDataset({ U, B, T, P, now: opts.now ?? Date.now(), rand, bodies: bodies.length });
     const rows = await writeDataset(database, plan, bodies, progress);
     if (database.dialect === 'postgres') await resetIdentities(database.db);
-    if (database.dialect === 'sqlite') {
-      await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(database.db);
-    }
-    await sql`ANALYZE`.execute(database.db);
+    // Statistics, and on PostgreSQL the visibility map (index-only scans), as `parley db maintain`.
+    progress('maintain', 0, 1);
+    await maintainDatabase(database);
+    progress('maintain', 1, 1);
 
     const byCount = [...plan.topicPosts.keys()].sort((a, b) => plan.topicPosts[a]! - plan.topicPosts[b]!);
     const median = byCount[Math.floor(byCount.length / 2)]!;

@@ -86,6 +86,8 @@ const schema = z.object({
     }),
   // SQLite's fsync policy in WAL mode: normal (default) may lose the last commits on power loss, full does not.
   SQLITE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
+  // Queries slower than this many milliseconds are logged (warn) with the route that ran them; 0: off.
+  SLOW_QUERY_MS: z.coerce.number().int().min(0).max(600_000).default(250),
   // Writes through the JSON API (POST/PUT/PATCH/DELETE) per minute: per account (all its tokens and
   // sessions together) and per API token. Past either: 429 with Retry-After.
   API_WRITE_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),

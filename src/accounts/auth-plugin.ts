@@ -1,6 +1,7 @@
 // Who is asking: reads the session cookie once per request and sets request.actor (roles for
 // the policy) and request.user (name for the header). Visitors cost no database query.
-import { boardsOf } from '../moderation/board-moderators.ts';
+import { signedInFacts, wantsHeaderCounts } from './signed-in-facts.ts';
+import type { Actor } from '../policy/policy.ts';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../db/schema.ts';
@@ -12,6 +13,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     user: { id: number; username: string; display_name: string; email_verified_at: string | null } | null;
     sessionToken: string | null;
+    /** The header's counts, read with the session's other facts (signed-in-facts.ts). */
+    headerCounts?: { unreadNotifications: number; unreadMessages: number };
   }
 }
 
@@ -30,7 +33,11 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     if (!user) return;
     request.sessionToken = unsigned.value;
     request.user = { id: user.id, username: user.username, display_name: user.display_name, email_verified_at: user.email_verified_at };
-    request.actor = { id: user.id, roles: new Set<Role>(await rolesOf(app.database.db, user.id)), ...await boardsOf(app.database.db, user.id) };
+    const actor: Actor = { id: user.id, roles: new Set<Role>(await rolesOf(app.database.db, user.id)) };
+    // The moderated boards and, for a page, the header's counts: one statement (signed-in-facts.ts).
+    const { boards, counts } = await signedInFacts(app.database.db, actor, wantsHeaderCounts(request));
+    request.actor = boards ? { ...actor, boards } : actor;
+    if (counts) request.headerCounts = counts;
   };
   app.addHook('onRequest', (request, reply, done) => {
     // Most requests are visitors': no token and no session cookie, so nothing to wait for.

@@ -19,6 +19,7 @@ import { registerGuardCommands } from '../confidentiality/cli.ts';
 import { registerSearchCommands } from '../search/cli.ts';
 import { backupDatabase } from '../operations/backup-database.ts';
 import { restoreDatabase } from '../operations/restore-database.ts';
+import { maintainDatabase } from '../operations/maintain-database.ts';
 
 // Output piped into a command that stops reading (`parley guard scan --jsonl big.jsonl | head`):
 // stop quietly, as other command-line tools do, instead of crashing on EPIPE.
@@ -121,6 +122,19 @@ program
       await database.close();
     }
   });
+
+program
+  .command('db')
+  .description('database maintenance')
+  .command('maintain')
+  .description('refresh the planner statistics (ANALYZE; VACUUM too on PostgreSQL): after an import, a restore or a bulk load')
+  .action(() =>
+    withDatabase(async (database) => {
+      const steps = await maintainDatabase(database);
+      for (const s of steps) process.stdout.write(`${s.step}: ${s.seconds.toFixed(1)} s\n`);
+      process.stdout.write(`${database.describe} maintained.\n`);
+    }),
+  );
 
 program
   .command('seed')

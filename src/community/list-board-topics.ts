@@ -1,67 +1,130 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { sql, type Compilable, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { authorCards, type AuthorCard } from '../accounts/find-user.ts';
 import type { DB } from '../db/schema.ts';
-import { P1, P2, preparedQuery, S1 } from '../db/prepared.ts';
+import { P1, P2, P3, P4, preparedQuery, S1, S2 } from '../db/prepared.ts';
 import { can, type Actor } from '../policy/policy.ts';
 import { NotFoundError, UserError } from '../shared/errors.ts';
+import { readBoardPage } from './board-page-postgres.ts';
+import { onPostgres } from './topic-page-postgres.ts';
 
 export const TOPICS_PER_PAGE = 30;
 export const SORTS = ['latest', 'newest', 'unanswered', 'solved'] as const;
 export type Sort = (typeof SORTS)[number];
 
+/**
+ * Where a page starts: by number (`?page=N`, an OFFSET over the listing index alone, for a first
+ * visit or a typed URL), or by key: after the last topic of the page before it (`after`), or
+ * before the first topic of the page after it (`before`). Keyed pages cost the same at any depth
+ * (an index range), and the pages' own Next/Previous links are keyed, so readers and crawlers
+ * walking a board never pay for the offset.
+ */
+export type PageStart = { after: string } | { before: string } | null;
+
 /** A board page: its topics, pinned first then by latest activity, one page at a time. */
-export async function listBoardTopics(db: Kysely<DB>, actor: Actor | null, boardSlug: string, page: number, sort: Sort = 'latest', tag?: string) {
-  const [board] = await boardQuery(db, boardSlug);
+export async function listBoardTopics(db: Kysely<DB>, actor: Actor | null, boardSlug: string, page: number, sort: Sort = 'latest', tag?: string, start: PageStart = null) {
+  // A cursor is checked before any query: a forged one is a 400, never a scan.
+  const key = start ? decodeCursor(sort, 'after' in start ? start.after : start.before) : null;
+  if (start && page < 2) throw new UserError('This page link is not valid: a keyed page is page 2 or later.', 400);
+  // "latest" without a tag is the common case: its count is kept on the board row.
+  const filtered = sort === 'unanswered' || sort === 'solved' || !!tag;
+  // On PostgreSQL that case is one statement (board-page-postgres.ts); its parts are used below
+  // where their own queries would run. A board the actor may not see is read, then refused.
+  const read = sort === 'latest' && !tag && onPostgres(db)
+    ? await readBoardPage(db, boardSlug, !start ? { offset: (page - 1) * TOPICS_PER_PAGE } : 'after' in start ? { after: key! } : { before: key! })
+    : null;
+  const [board] = read ? [read.board] : read === undefined ? [] : await boardQuery(db, boardSlug);
   // A board the actor may not see looks like no board at all: its name is not public either.
   if (!board || (board.visibility === 'staff' && !can(actor, 'board.view', board))) throw new NotFoundError('No such board');
   if (!can(actor, 'board.view', board)) throw new UserError('This board is for signed-in members. Please sign in to read it.', 401);
 
-  // "latest" without a tag is the common case: its count is kept on the board row.
-  const filtered = sort === 'unanswered' || sort === 'solved' || !!tag;
-  const queries = listingQueries(sort, !!tag);
-  const total = filtered ? Number((await queries.count(db, board.id, tag ?? ''))[0]?.n ?? 0) : board.topic_count;
+  const queries = listingQueries(sort, !!tag, !start ? 'offset' : 'after' in start ? 'after' : 'before');
+  const total = filtered ? Number((await countQueries(sort, !!tag)(db, board.id, tag ?? ''))[0]?.n ?? 0) : board.topic_count;
   const pageCount = Math.max(1, Math.ceil(total / TOPICS_PER_PAGE));
   if (page > pageCount) throw new NotFoundError('There is no such page in this board');
-  const offset = (page - 1) * TOPICS_PER_PAGE;
-  const rows = await queries.topics(db, board.id, tag ?? '', offset);
+  const where = key ?? [(page - 1) * TOPICS_PER_PAGE];
+  const rows = read ? read.topics : await queries.topics(db, board.id, tag ?? '', where);
+  // A keyed page past the end (topics moved or were deleted since the link was made).
+  if (!rows.length && page > 1) throw new NotFoundError('There is no such page in this board');
   // Names and badges from the authors' cards (cached, as on the topic page) rather than two joins
   // with users: those were 60 scattered row reads per page, most of the page's query time.
-  const cards = await authorCards(db, rows.flatMap((t) => [t.author_id, t.last_user_id]));
+  const cards = read ? read.cards : await authorCards(db, rows.flatMap((t) => [t.author_id, t.last_user_id]));
   const topics = rows.map((t) => withNames(t, cards.get(t.author_id), cards.get(t.last_user_id)));
   const roles = new Map([...cards].map(([id, card]) => [id, card.roles]));
-  const tagRows = topics.length ? await queries.tags(db, board.id, tag ?? '', offset) : [];
+  const tagRows = read ? read.tags : topics.length ? await queries.tags(db, board.id, tag ?? '', where) : [];
   const tags = new Map<number, string[]>();
   for (const r of tagRows) {
     const list = tags.get(r.topic_id);
     if (list) list.push(r.tag);
     else tags.set(r.topic_id, [r.tag]);
   }
-  return { board, topics, roles, tags, page, pageCount, sort, tag: tag ?? null };
+  // The keys of this page's first and last topics: the Previous and Next links start there.
+  const first = rows[0];
+  const last = rows.at(-1);
+  return {
+    board, topics, roles, tags, page, pageCount, sort, tag: tag ?? null,
+    before: first && page > 2 ? encodeCursor(sort, first) : null,
+    after: last && page < pageCount ? encodeCursor(sort, last) : null,
+  };
 }
 
-// The listing's queries, compiled once per sort and tag filter (src/db/prepared.ts): Kysely
-// building and compiling them on every view cost as much as running them.
+// The listing's queries, compiled once per sort, tag filter and way of starting a page
+// (src/db/prepared.ts): Kysely building and compiling them on every view cost as much as running them.
 const boardQuery = preparedQuery([S1] as [string], (db, slug) => db.selectFrom('boards').selectAll().where('slug', '=', slug));
 
+type Mode = 'offset' | 'after' | 'before';
 type ListingQueries = ReturnType<typeof makeListingQueries>;
 const listings = new Map<string, ListingQueries>();
-function listingQueries(sort: Sort, tagged: boolean): ListingQueries {
-  const key = `${sort}:${tagged}`;
-  let queries = listings.get(key);
-  if (!queries) listings.set(key, (queries = makeListingQueries(sort, tagged)));
+function listingQueries(sort: Sort, tagged: boolean, mode: Mode): ListingQueries {
+  const k = `${sort}:${tagged}:${mode}`;
+  let queries = listings.get(k);
+  if (!queries) listings.set(k, (queries = makeListingQueries(sort, tagged, mode)));
   return queries;
 }
 
-function makeListingQueries(sort: Sort, tagged: boolean) {
-  const inBoard = (db: Kysely<DB>, boardId: number, tag: string | undefined) =>
-    db.selectFrom('topics').where('topics.board_id', '=', boardId).where('topics.deleted_at', 'is', null).$call((qb) => filter(qb, sort, tag));
+const inBoard = (db: Kysely<DB>, sort: Sort, boardId: number, tag: string | undefined) =>
+  db.selectFrom('topics').where('topics.board_id', '=', boardId).where('topics.deleted_at', 'is', null).$call((qb) => filter(qb, sort, tag));
+
+const counts = new Map<string, (db: Kysely<DB>, boardId: number, tag: string) => Promise<{ n: number }[]>>();
+function countQueries(sort: Sort, tagged: boolean) {
+  const k = `${sort}:${tagged}`;
+  let q = counts.get(k);
+  if (!q) {
+    const count = (db: Kysely<DB>, boardId: number, tag?: string) => inBoard(db, sort, boardId, tag).select((eb) => eb.fn.countAll<number>().as('n'));
+    if (tagged) q = preparedQuery([P1, S1] as [number, string], count);
+    else {
+      const untagged = preparedQuery([P1] as [number], (db, boardId) => count(db, boardId));
+      q = (db, boardId) => untagged(db, boardId);
+    }
+    counts.set(k, q);
+  }
+  return q;
+}
+
+/** The columns a sort orders by, most significant first, all descending; the id breaks ties. */
+function keyColumns(sort: Sort) {
+  if (sort === 'latest') return ['topics.pinned', 'topics.last_post_at', 'topics.id'] as const;
+  if (sort === 'newest') return ['topics.created_at', 'topics.id'] as const;
+  return ['topics.last_post_at', 'topics.id'] as const;
+}
+
+function makeListingQueries(sort: Sort, tagged: boolean, mode: Mode) {
+  const columns = keyColumns(sort);
+  // Placeholders for a page's start: an offset, or the key's values (pinned, time, id).
+  const startPlaceholders: unknown[] = mode === 'offset' ? [P2] : sort === 'latest' ? [P3, S2, P4] : [S2, P4];
   // A deferred join: the page's ids first (from the index alone for the default order, see
-  // migration 012), then their rows and authors. Joining first made a deep page read and join
-  // every topic it skipped.
-  const pageIds = (db: Kysely<DB>, boardId: number, tag: string | undefined, offset: number) =>
-    inBoard(db, boardId, tag).select('topics.id').$call((qb) => ordered(qb, sort)).limit(TOPICS_PER_PAGE).offset(offset);
-  const count = (db: Kysely<DB>, boardId: number, tag?: string) => inBoard(db, boardId, tag).select((eb) => eb.fn.countAll<number>().as('n'));
-  const topics = (db: Kysely<DB>, boardId: number, tag: string | undefined, offset: number) =>
+  // migrations 012 and 023), then their rows and authors. Joining first made a deep page read and
+  // join every topic it skipped. A keyed page compares the row value (pinned, time, id) with the
+  // key: one index range in SQLite and PostgreSQL, whatever the depth.
+  const pageIds = (db: Kysely<DB>, boardId: number, tag: string | undefined, start: unknown[]) => {
+    const q = inBoard(db, sort, boardId, tag).select('topics.id');
+    if (mode === 'offset') return ordered(q, sort).limit(TOPICS_PER_PAGE).offset(start[0] as number);
+    const row = sql`(${sql.join(columns.map((c) => sql.ref(c)))})`;
+    const key = sql`(${sql.join(start)})`;
+    if (mode === 'after') return ordered(q.where(sql<boolean>`${row} < ${key}`), sort).limit(TOPICS_PER_PAGE);
+    // Backwards from the key, nearest first; the outer query puts the page back in order.
+    return q.where(sql<boolean>`${row} > ${key}`).$call((qb) => columns.reduce((acc, c) => acc.orderBy(c, 'asc'), qb)).limit(TOPICS_PER_PAGE);
+  };
+  const topics = (db: Kysely<DB>, boardId: number, tag: string | undefined, start: unknown[]) =>
     db
       .selectFrom('topics')
       .select([
@@ -69,28 +132,45 @@ function makeListingQueries(sort: Sort, tagged: boolean) {
         'topics.solved_post_id', 'topics.post_count', 'topics.view_count', 'topics.created_at', 'topics.last_post_at',
         'topics.user_id as author_id', 'topics.last_post_user_id as last_user_id',
       ])
-      .where('topics.id', 'in', pageIds(db, boardId, tag, offset))
+      .where('topics.id', 'in', pageIds(db, boardId, tag, start))
       .$call((qb) => ordered(qb, sort));
   // The same page of ids again (an index range), so that the query keeps one shape for any page.
-  const tags = (db: Kysely<DB>, boardId: number, tag: string | undefined, offset: number) =>
-    db.selectFrom('topic_tags').select(['topic_id', 'tag']).where('topic_id', 'in', pageIds(db, boardId, tag, offset)).orderBy('tag');
+  const tags = (db: Kysely<DB>, boardId: number, tag: string | undefined, start: unknown[]) =>
+    db.selectFrom('topic_tags').select(['topic_id', 'tag']).where('topic_id', 'in', pageIds(db, boardId, tag, start)).orderBy('tag');
 
-  if (tagged) {
-    return {
-      count: preparedQuery([P1, S1] as [number, string], count),
-      topics: preparedQuery([P1, S1, P2] as [number, string, number], topics),
-      tags: preparedQuery([P1, S1, P2] as [number, string, number], tags),
-    };
-  }
-  // Without a tag filter the queries take no tag; the same signature keeps the caller simple.
-  const untaggedCount = preparedQuery([P1] as [number], (db, boardId) => count(db, boardId));
-  const untaggedTopics = preparedQuery([P1, P2] as [number, number], (db, boardId, offset) => topics(db, boardId, undefined, offset));
-  const untaggedTags = preparedQuery([P1, P2] as [number, number], (db, boardId, offset) => tags(db, boardId, undefined, offset));
-  return {
-    count: (db: Kysely<DB>, boardId: number, _tag: string) => untaggedCount(db, boardId),
-    topics: (db: Kysely<DB>, boardId: number, _tag: string, offset: number) => untaggedTopics(db, boardId, offset),
-    tags: (db: Kysely<DB>, boardId: number, _tag: string, offset: number) => untaggedTags(db, boardId, offset),
+  // Each query takes the board id, the tag (when filtered) and the start's values, in that order.
+  const placeholders = [P1, ...(tagged ? [S1] : []), ...startPlaceholders];
+  const prepare = <Row>(build: (db: Kysely<DB>, boardId: number, tag: string | undefined, start: unknown[]) => Compilable<Row>) => {
+    const run = preparedQuery(placeholders as unknown[], (db, ...args: unknown[]) =>
+      tagged ? build(db, args[0] as number, args[1] as string, args.slice(2)) : build(db, args[0] as number, undefined, args.slice(1)));
+    return (db: Kysely<DB>, boardId: number, tag: string, start: unknown[]) => (tagged ? run(db, boardId, tag, ...start) : run(db, boardId, ...start));
   };
+  return { topics: prepare(topics), tags: prepare(tags) };
+}
+
+// A cursor is the key of a topic as base64url JSON: [pinned, time, id] for the default order,
+// [time, id] for the others. Only the key's shape is trusted: any values make an index range.
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+function encodeCursor(sort: Sort, t: { pinned: number; last_post_at: string; created_at: string; id: number }): string {
+  const key = sort === 'latest' ? [t.pinned ? 1 : 0, t.last_post_at, t.id] : [sort === 'newest' ? t.created_at : t.last_post_at, t.id];
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor(sort: Sort, cursor: string): unknown[] {
+  let key: unknown;
+  try {
+    key = cursor.length <= 200 && /^[A-Za-z0-9_-]+$/.test(cursor) ? JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) : null;
+  } catch {
+    key = null;
+  }
+  const k = Array.isArray(key) ? key : [];
+  const id = k.at(-1);
+  const time = k.at(-2);
+  const ok = k.length === (sort === 'latest' ? 3 : 2) && Number.isSafeInteger(id) && (id as number) >= 1 && (id as number) <= 2_147_483_647 &&
+    typeof time === 'string' && TIME.test(time) && (sort !== 'latest' || k[0] === 0 || k[0] === 1);
+  if (!ok) throw new UserError('This page link is not valid (it may have been cut or changed). Go back to the first page of the board.', 400);
+  return k;
 }
 
 type ListedTopic = Awaited<ReturnType<ListingQueries['topics']>>[number];
@@ -108,8 +188,8 @@ function withNames(t: ListedTopic, author: AuthorCard | undefined, last: AuthorC
 function ordered<QB extends SelectQueryBuilder<DB, 'topics', any>>(qb: QB, sort: Sort): QB {
   // The default order ends with the id, so that pages never overlap on equal times (the index has it).
   if (sort === 'latest') return qb.orderBy('topics.pinned', 'desc').orderBy('topics.last_post_at', 'desc').orderBy('topics.id', 'desc') as QB;
-  if (sort === 'newest') return qb.orderBy('topics.created_at', 'desc') as QB;
-  return qb.orderBy('topics.last_post_at', 'desc') as QB;
+  if (sort === 'newest') return qb.orderBy('topics.created_at', 'desc').orderBy('topics.id', 'desc') as QB;
+  return qb.orderBy('topics.last_post_at', 'desc').orderBy('topics.id', 'desc') as QB;
 }
 
 // Unanswered: questions nobody has replied to. Solved: questions with an accepted answer.

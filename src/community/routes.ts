@@ -4,10 +4,11 @@ import { listBoards, latestTopics } from './list-boards.ts';
 import { listBoardTopics, SORTS, type Sort } from './list-board-topics.ts';
 import { ViewCounter } from './view-counter.ts';
 import { can } from '../policy/policy.ts';
+import { UserError } from '../shared/errors.ts';
 import { showTopic } from './show-topic.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
 import { topicHead } from '../seo/topic-head.ts';
-import { firstUnread, unreadByTopic } from '../notifications/tracking.ts';
+import { readerOnTopic, unreadByTopic } from '../notifications/tracking.ts';
 import { watchLevel } from '../notifications/watch.ts';
 
 const pageQuery = {
@@ -39,15 +40,19 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
       ...pageQuery.properties,
       sort: { type: 'string', enum: [...SORTS], default: 'latest' },
       tag: { type: 'string', minLength: 1, maxLength: 30 },
+      // A keyed page's start (list-board-topics.ts): made by the page before or after it.
+      after: { type: 'string', minLength: 1, maxLength: 200 },
+      before: { type: 'string', minLength: 1, maxLength: 200 },
     },
   } as const;
 
-  app.get<{ Params: { slug: string }; Querystring: { page: number; sort: Sort; tag?: string } }>(
+  app.get<{ Params: { slug: string }; Querystring: { page: number; sort: Sort; tag?: string; after?: string; before?: string } }>(
     '/b/:slug',
     { config: cached, schema: { params: { type: 'object', properties: { slug: { type: 'string', maxLength: 80 } } }, querystring: boardQuery } },
     async (request, reply) => {
-      const { page, sort, tag } = request.query;
-      const data = await listBoardTopics(db, request.actor, request.params.slug, page, sort, tag);
+      const { page, sort, tag, after, before } = request.query;
+      if (after && before) throw new UserError('This page link is not valid: it has both after= and before=.', 400);
+      const data = await listBoardTopics(db, request.actor, request.params.slug, page, sort, tag, after ? { after } : before ? { before } : null);
       const board = data.board;
       const heading = tag ? `${board.name}: #${tag}` : board.name;
       return reply.view('board', Object.assign(data, {
@@ -55,7 +60,10 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
         // Sorted and tagged lists are views of the board: the plain board is their canonical page.
         canonical: sort === 'latest' && !tag ? viewHelpers.boardUrl(board.slug, data.page) : viewHelpers.boardUrl(board.slug),
         canCreate: can(request.actor, 'topic.create', board),
-        listUrl: (p: number, s: Sort = sort) => listUrl(board.slug, p, s, tag),
+        // Next and Previous start from this page's last and first topics (keyed pages, constant
+        // cost at any depth); other pages and sorts by number.
+        listUrl: (p: number, s: Sort = sort) => listUrl(board.slug, p, s, tag, s !== sort ? null : p === data.page + 1 ? { after: data.after } : p === data.page - 1 ? { before: data.before } : null),
+        pageUrl: (p: number) => (sort === 'latest' && !tag ? listUrl(board.slug, p, sort, tag, p === data.page + 1 ? { after: data.after } : p === data.page - 1 ? { before: data.before } : null) : viewHelpers.boardUrl(board.slug, p)),
         // Signed-in readers: unread posts per topic they opened, and whether they watch the board.
         unread: request.actor ? await unreadByTopic(db, request.actor, data.topics) : null,
         watch: request.actor ? await watchLevel(db, request.actor, 'board', board.id) : null,
@@ -82,8 +90,8 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
         title: data.page > 1 ? `${data.topic.title} (page ${data.page})` : data.topic.title,
         canonical,
         // Signed-in readers: a link to the first post after what they read, and watch or mute.
-        firstUnread: request.actor ? await firstUnread(db, request.actor, data.topic) : null,
-        watch: request.actor ? await watchLevel(db, request.actor, 'topic', data.topic.id) : null,
+        // One statement for both (tracking.ts).
+        ...(request.actor ? await readerOnTopic(db, request.actor, data.topic) : { firstUnread: null, watch: null }),
       }));
     },
   );
@@ -94,11 +102,13 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-function listUrl(slug: string, page: number, sort: Sort, tag: string | undefined): string {
+function listUrl(slug: string, page: number, sort: Sort, tag: string | undefined, start: { after?: string | null; before?: string | null } | null = null): string {
   const q = new URLSearchParams();
   if (sort !== 'latest') q.set('sort', sort);
   if (tag) q.set('tag', tag);
   if (page > 1) q.set('page', String(page));
+  if (page > 1 && start?.after) q.set('after', start.after);
+  if (page > 1 && start?.before) q.set('before', start.before);
   const qs = q.toString();
   return `/b/${slug}${qs ? `?${qs}` : ''}`;
 }

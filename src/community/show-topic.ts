@@ -7,13 +7,18 @@ import { NotFoundError, UserError } from '../shared/errors.ts';
 import { attachmentsOfPosts } from '../attachments/list-attachments.ts';
 import { topicNotices } from '../moderation/reorganize-topics.ts';
 import { censorHtml, displayCensor } from '../moderation/censor-display.ts';
+import { onPostgres, readTopicPage } from './topic-page-postgres.ts';
+import type { AttachmentSummary } from '../attachments/list-attachments.ts';
 
 export const POSTS_PER_PAGE = 20;
 const NO_ATTACHMENTS: Awaited<ReturnType<typeof attachmentsOfPosts>> = new Map();
 
 /** A topic page: the topic, one page of its posts with authors and their roles, and the accepted answer. */
-export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: number, page: number) {
-  const [topic] = await topicQuery(db, topicId);
+export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: number, page: number, opts: { oneRoundTrip?: boolean } = {}) {
+  // On PostgreSQL everything below is read in one statement (topic-page-postgres.ts), each part
+  // used where its own query would have run: the same result either way (tested).
+  const read = (opts.oneRoundTrip ?? onPostgres(db)) ? await readTopicPage(db, topicId, (page - 1) * POSTS_PER_PAGE, page * POSTS_PER_PAGE, actor?.id ?? 0) : null;
+  const [topic] = read ? [read.topic] : await topicQuery(db, topicId);
   if (!topic) throw new NotFoundError('No such topic');
   const subject: TopicSubject = { board: { visibility: topic.visibility, id: topic.board_id }, locked: !!topic.locked, closed: !!topic.closed, deleted: !!topic.deleted_at };
   if (!can(actor, 'topic.view', subject)) {
@@ -24,11 +29,11 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   const pageCount = Math.max(1, Math.ceil(topic.post_count / POSTS_PER_PAGE));
   if (page > pageCount) throw new NotFoundError('There is no such page in this topic');
   // Post numbers are dense per topic, so a page is an index range rather than an OFFSET scan.
-  const rows = await postsPageQuery(db, topic.id, (page - 1) * POSTS_PER_PAGE, page * POSTS_PER_PAGE);
+  const rows = read ? read.posts : await postsPageQuery(db, topic.id, (page - 1) * POSTS_PER_PAGE, page * POSTS_PER_PAGE);
   let answerRow = rows.find((p) => p.id === topic.solved_post_id);
-  if (topic.solved_post_id && !answerRow) [answerRow] = await postByIdQuery(db, topic.solved_post_id);
+  if (topic.solved_post_id && !answerRow) [answerRow] = read ? [read.answer] : await postByIdQuery(db, topic.solved_post_id);
   // Authors' names and badges from their cards (cached): no join with users per view.
-  const cards = await authorCards(db, [...rows.map((p) => p.user_id), ...(answerRow ? [answerRow.user_id] : [])]);
+  const cards = read ? read.cards : await authorCards(db, [...rows.map((p) => p.user_id), ...(answerRow ? [answerRow.user_id] : [])]);
   const posts = rows.map((p) => withAuthor(p, cards.get(p.user_id)));
   const answer = answerRow && (posts.find((p) => p.id === answerRow!.id) ?? withAuthor(answerRow, cards.get(answerRow.user_id)));
   // A post hidden until reviewed (issue 13): its text is not sent to readers other than its author and moderators.
@@ -37,9 +42,9 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   const censor = await displayCensor(db);
   if (censor) for (const p of new Set(answer ? [...posts, answer] : posts)) if (p.body_html) { p.body_html = censorHtml(p.body_html, censor); p.body_text = censor(p.body_text); }
   const roles = new Map([...cards].map(([id, card]) => [id, card.roles]));
-  const tags = (await tagsQuery(db, topic.id)).map((t) => t.tag);
+  const tags = read ? read.tags : (await tagsQuery(db, topic.id)).map((t) => t.tag);
   // What the reader may do to each post, and which posts they already gave kudos to.
-  const mine = actor && posts.length
+  const mine = read ? read.kudos : actor && posts.length
     ? new Set((await kudosQuery(db, actor.id, topic.id, posts[0]!.post_number, posts.at(-1)!.post_number)).map((k) => k.post_id))
     : new Set<number>();
   const abilities = new Map(
@@ -48,14 +53,13 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
       return [p.id, { edit: can(actor, 'post.edit', s), delete: can(actor, 'post.delete', s), kudos: can(actor, 'post.kudos', s), gaveKudos: mine.has(p.id), report: can(actor, 'post.report', s) }];
     }),
   );
-  const [kb] = await articleQuery(db, topic.id);
+  const [kb] = read ? [read.article] : await articleQuery(db, topic.id);
   // "Continued in private" notices (issue 20): who took the case private, nothing more.
-  const handOvers = [...new Set((await handOverQuery(db, topic.id)).map((h) => (h.deleted_at ? 'deleted user' : h.display_name)))];
-  const notices = await topicNotices(db, topic.id); // "Moved from Billing by a moderator" (src/moderation)
+  const handOvers = [...new Set((read ? read.handOvers : await handOverQuery(db, topic.id)).map((h) => (h.deleted_at ? 'deleted user' : h.display_name)))];
+  const notices = read ? read.notices : await topicNotices(db, topic.id); // "Moved from Billing by a moderator" (src/moderation)
   // The page's attachments (names and sizes): one indexed query; deleted posts show none.
-  const attachments = topic.has_attachments
-    ? await attachmentsOfPosts(db, [...posts, ...(answer ? [answer] : [])].filter((p) => !p.deleted_at && p.hidden !== 'text').map((p) => p.id))
-    : NO_ATTACHMENTS;
+  const shown = [...posts, ...(answer ? [answer] : [])].filter((p) => !p.deleted_at && p.hidden !== 'text').map((p) => p.id);
+  const attachments = !topic.has_attachments ? NO_ATTACHMENTS : read ? attachmentsByPost(read.attachments, shown) : await attachmentsOfPosts(db, shown);
   return {
     topic,
     posts,
@@ -144,4 +148,13 @@ function withAuthor(p: PostRow, card: AuthorCard | undefined) {
     username: card?.username ?? '', display_name: card?.display_name ?? '', user_deleted: card ? card.user_deleted : 'unknown',
     hidden_at: p.hidden_at, hidden: p.hidden_at ? 'shown' : '',
   };
+}
+
+// The one-statement read's attachments, for the posts the page shows their text of (as attachmentsOfPosts).
+function attachmentsByPost(all: AttachmentSummary[], shown: number[]) {
+  if (!all.length) return NO_ATTACHMENTS;
+  const ids = new Set(shown);
+  const byPost = new Map<number, AttachmentSummary[]>();
+  for (const a of all) if (ids.has(a.post_id)) (byPost.get(a.post_id) ?? byPost.set(a.post_id, []).get(a.post_id)!).push(a);
+  return byPost.size ? byPost : NO_ATTACHMENTS;
 }

@@ -6,14 +6,18 @@ import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 
 export async function unreadConversations(db: Kysely<DB>, actor: Actor): Promise<number> {
-  const row = await db
+  const row = await unreadConversationsQuery(db, actor).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The count as a query (also run inside src/accounts/signed-in-facts.ts). */
+export function unreadConversationsQuery(db: Kysely<DB>, actor: Actor) {
+  return db
     .selectFrom('conversation_participants as p')
     .innerJoin('conversations as c', 'c.id', 'p.conversation_id')
-    .select((eb) => eb.fn.countAll().as('n'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('p.user_id', '=', actor.id)
     .where('p.left_at', 'is', null)
     .where('p.muted', '=', 0)
-    .whereRef('c.last_message_id', '>', 'p.last_read_message_id')
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+    .whereRef('c.last_message_id', '>', 'p.last_read_message_id');
 }

@@ -6,9 +6,11 @@ import { Worker } from 'node:worker_threads';
 import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { SQLite } from './sqlite-native.js';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.ts';
+import { noteQuery, timingQueries } from './slow-queries.ts';
+import { prepareNamedStatements } from './named-statements.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -60,7 +62,7 @@ function openSqlite(path: string, synchronous: 'normal' | 'full'): Database {
     throw new DatabaseUnavailableError(`cannot open SQLite database ${path}: ${(err as Error).message}`);
   }
   const statements = withStatementCache(native);
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: statements }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: statements }), log: logQuery });
   // Hot reads compiled once (src/db/prepared.ts) run on the statement directly: better-sqlite3
   // is synchronous, and Kysely's connection queue and promises cost as much as the query. While
   // a transaction is open on the connection they go through Kysely, which waits for it to end,
@@ -71,7 +73,12 @@ function openSqlite(path: string, synchronous: 'normal' | 'full'): Database {
     if (native.inTransaction) return undefined;
     let reader = readers.get(source);
     if (reader === undefined) readers.set(source, (reader = prepareReader(native, source)));
-    return reader ? (reader.statement.all(parameters as unknown[]) as unknown[][]).map(reader.row) : undefined;
+    if (!reader) return undefined;
+    if (!timingQueries()) return (reader.statement.all(parameters as unknown[]) as unknown[][]).map(reader.row);
+    const started = performance.now();
+    const rows = (reader.statement.all(parameters as unknown[]) as unknown[][]).map(reader.row);
+    noteQuery(performance.now() - started, source);
+    return rows;
   });
   return { db, dialect: 'sqlite', describe: describeDatabase(`file:${path}`), close: () => db.destroy() };
 }
@@ -167,7 +174,8 @@ async function openPostgres(url: string, connections: number): Promise<Database>
   });
   // An idle client that errors (server restart) must not crash the process.
   pool.on('error', () => {});
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  prepareNamedStatements(pool);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: logQuery });
   try {
     await sql`select 1`.execute(db);
   } catch (err) {
@@ -176,6 +184,9 @@ async function openPostgres(url: string, connections: number): Promise<Database>
   }
   return { db, dialect: 'postgres', describe: describeDatabase(url), close: () => db.destroy() };
 }
+
+// Every query through Kysely is timed by Kysely; only the slow ones are logged (SLOW_QUERY_MS).
+const logQuery = (event: LogEvent) => noteQuery(event.queryDurationMillis, event.query.sql);
 
 /** postgres://user:secret@host/db → postgres://user:***@host/db */
 export function redactUrl(url: string): string {

@@ -5,6 +5,7 @@
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import type { DB } from './schema.ts';
 import { directReadFor } from './database.ts';
+import { nameStatement } from './named-statements.ts';
 
 type Placeholders<Args extends readonly unknown[]> = { [K in keyof Args]: Args[K] };
 
@@ -24,6 +25,7 @@ export function preparedQuery<Args extends readonly unknown[], Row>(
         return at;
       });
       entry = { query, positions, direct: directReadFor(db) };
+      if (!entry.direct) nameStatement(query.sql); // PostgreSQL: a named prepared statement
       compiledFor.set(db, entry);
     }
     const parameters = [...entry.query.parameters];
@@ -43,3 +45,5 @@ export const P1 = -7_301_001;
 export const P2 = -7_301_002;
 export const P3 = -7_301_003;
 export const P4 = -7_301_004;
+/** A second distinct text placeholder. */
+export const S2 = '\u0000parley-placeholder-2';

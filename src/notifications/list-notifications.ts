@@ -25,9 +25,14 @@ function visible(db: Kysely<DB>, actor: Actor, now: number) {
     .where((eb) => eb.or([eb('n.post_id', 'is', null), eb.and([eb('p.deleted_at', 'is', null), eb('p.hidden_at', 'is', null)])]));
 }
 
+/** The bell's count as a query (also run inside src/accounts/signed-in-facts.ts). */
+export function unreadCountQuery(db: Kysely<DB>, actor: Actor, now = Date.now()) {
+  return visible(db, actor, now).where('n.read_at', 'is', null).select((eb) => eb.fn.countAll<number>().as('n'));
+}
+
 /** Unread notifications, for the bell. */
 export async function unreadCount(db: Kysely<DB>, actor: Actor, now = Date.now()): Promise<number> {
-  const row = await visible(db, actor, now).where('n.read_at', 'is', null).select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  const row = await unreadCountQuery(db, actor, now).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 

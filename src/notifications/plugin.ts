@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import { markRead, purgeOldNotifications, unreadCount } from './list-notifications.ts';
 import { recordRead } from './tracking.ts';
 import { unreadConversations } from '../conversations/unread-conversations.ts';
+import { wantsHeaderCounts } from '../accounts/signed-in-facts.ts';
 import { installationSecret } from '../accounts/installation-secret.ts';
 import { sendNotificationEmails } from './send-notification-emails.ts';
 import { sendDigests } from './send-digests.ts';
@@ -15,11 +16,13 @@ const DIGEST_SWEEP_MS = 10 * 60_000;
 export const notificationsPlugin = fp(async (app: FastifyInstance) => {
   const db = app.database.db;
   app.addHook('preHandler', async (request, reply) => {
-    if (!request.actor || request.method !== 'GET' || !reply.locals || request.url.startsWith('/api/') || request.url.startsWith('/assets/')) return;
-    const unread = await unreadCount(db, request.actor);
-    reply.locals.unreadNotifications = unread;
+    if (!request.actor || !reply.locals || !wantsHeaderCounts(request)) return;
+    // Usually read already with the session (src/accounts/signed-in-facts.ts); an API token's
+    // actor on a page reads them here.
+    const counts = request.headerCounts ?? { unreadNotifications: await unreadCount(db, request.actor), unreadMessages: await unreadConversations(db, request.actor) };
+    reply.locals.unreadNotifications = counts.unreadNotifications;
     // New private messages show beside "Messages" (src/conversations), the same way.
-    reply.locals.unreadMessages = await unreadConversations(db, request.actor);
+    reply.locals.unreadMessages = counts.unreadMessages;
   });
   app.addHook('onResponse', async (request, reply) => {
     if (!request.actor || reply.statusCode !== 200 || request.routeOptions.url !== '/t/:slug/:id') return;

@@ -15,6 +15,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { loggerOptions } from '../log.ts';
+import { logSlowQueries, queryOrigin } from '../db/slow-queries.ts';
 import { can, type Actor } from '../policy/policy.ts';
 import { countOpenReviews } from '../moderation/queue-items.ts';
 import { accountRoutes } from '../accounts/routes.ts';
@@ -100,6 +101,9 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   app.decorate('database', database);
   configureImages(database.db, { remoteImages: config.ALLOW_REMOTE_IMAGES, ownOrigin: config.publicUrl });
   app.decorateRequest('actor', null);
+  // The slow-query log names the route (its pattern, never the URL with its values).
+  logSlowQueries(config.SLOW_QUERY_MS, (q) => app.log.warn({ slowQuery: q }, `slow query: ${q.ms} ms in ${q.route}`));
+  app.addHook('onRequest', (request, _reply, done) => queryOrigin.run(`${request.method} ${request.routeOptions.url ?? '(no route)'}`, done));
 
   await app.register(securityHeaders, {
     contentSecurityPolicy: {

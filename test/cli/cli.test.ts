@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { migrationNames } from '../../src/db/migrate.ts';
+import { testDatabaseKinds } from '../helpers/databases.ts';
 
 const bin = fileURLToPath(new URL('../../bin/parley.js', import.meta.url));
 const tempDb = () => `file:${join(mkdtempSync(join(tmpdir(), 'parley-cli-')), 'parley.db')}`;
@@ -130,4 +131,29 @@ test('board moderators from the command line: assigned, listed, removed; unknown
   assert.notEqual(bad.code, 0);
   assert.match(bad.err, /No board "no-such-board"/);
   assert.match(parley(['user', 'unmoderate-board', 'bea@example.com', 'help'], env).out, /bea moderates: no boards/);
+});
+
+test('db maintain: statistics refreshed (ANALYZE on SQLite, VACUUM ANALYZE on PostgreSQL)', async () => {
+  const env = { DATABASE_URL: tempDb() };
+  const r = parley(['db', 'maintain'], env);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /ANALYZE: \d+\.\d s/);
+  assert.match(r.out, /maintained/);
+  const file = new Database(env.DATABASE_URL.slice('file:'.length));
+  assert.ok((file.prepare("select count(*) as n from sqlite_master where name = 'sqlite_stat1'").get() as { n: number }).n === 1, 'statistics written');
+  file.close();
+  const postgres = testDatabaseKinds().find((k) => k.name === 'postgres');
+  if (postgres) {
+    const own = await postgres.open();
+    try {
+      const pgRun = parley(['db', 'maintain'], { DATABASE_URL: own.url });
+      assert.equal(pgRun.code, 0, pgRun.err);
+      assert.match(pgRun.out, /VACUUM \(ANALYZE\): \d+\.\d s/);
+    } finally {
+      await own.drop();
+    }
+  }
+  const bad = parley(['db', 'maintain'], { DATABASE_URL: 'mysql://nowhere' });
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.err, /DATABASE_URL/);
 });

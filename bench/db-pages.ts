@@ -1,0 +1,166 @@
+// Pages on SQLite and PostgreSQL side by side (issue 19): the topic page, a board's pages 1, 100
+// and last (by key, as the pages' own links reach them, and page 300 by number), the home page,
+// and the signed-in topic page, each as a ratio of bare Fastify hello-world measured around it.
+// Production mode (NODE_ENV=production, WORKERS processes), visitors' cache off, 50 connections.
+//
+//   node --import tsx bench/db-pages.ts --sqlite file:./data/bench.db \
+//        --postgres postgres://postgres@127.0.0.1:5432/parley_bench [--connections 50] [--duration 10] [--rows TEXT]
+//
+// Both databases must hold the same dataset (bench/generate.ts with the same options and seed).
+// The machine's load average is printed with every row: on a shared machine other work skews
+// the absolute figures; the ratios within one run are what to compare.
+import { fork, type ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import fastifyCookie from '@fastify/cookie';
+import { sql } from 'kysely';
+import { openDatabase, redactUrl } from '../src/db/database.ts';
+import { TOPICS_PER_PAGE } from '../src/community/list-board-topics.ts';
+import { createSession, SESSION_COOKIE } from '../src/accounts/sessions.ts';
+import { installationSecret } from '../src/accounts/installation-secret.ts';
+
+interface Row { name: string; db: string; rps: number; p50: number; p99: number; bad: number; hello: number; load: number }
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      sqlite: { type: 'string' },
+      postgres: { type: 'string' },
+      connections: { type: 'string', default: '50' },
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '3' },
+      workers: { type: 'string', default: '2' },
+      rows: { type: 'string' },
+    },
+  });
+  const databases = [['SQLite', values.sqlite], ['PostgreSQL', values.postgres]].filter((d): d is [string, string] => !!d[1]);
+  if (!databases.length) throw new Error('Give --sqlite file:… and/or --postgres postgres://…');
+  const connections = Number(values.connections);
+  const duration = Number(values.duration);
+  const warmup = Number(values.warmup);
+
+  // Paths from the first database (the datasets are the same), cookies per database.
+  const plan = new Map<string, { paths: Record<string, string[]>; cookie: string }>();
+  for (const [name, url] of databases) plan.set(name, await choosePaths(url));
+  const first = plan.get(databases[0]![0])!.paths;
+  const rowNames = Object.keys(first).filter((r) => !values.rows || r.includes(values.rows));
+
+  const hello = await startChild('serve-hello.ts', {});
+  const servers = new Map<string, { child: ChildProcess; port: number }>();
+  for (const [name, url] of databases) servers.set(name, await startChild('serve-parley.ts', { DATABASE_URL: url, ANON_CACHE_SECONDS: '0', WORKERS: values.workers! }));
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+
+  const helloRun = async () => (await run(hello.port, () => '/', {}, connections, duration)).requests.average;
+  const rows: Row[] = [];
+  let before = await helloRun();
+  for (const row of rowNames) {
+    for (const [name] of databases) {
+      const { port } = servers.get(name)!;
+      const { paths, cookie } = plan.get(name)!;
+      const headers: Record<string, string> = row.startsWith('signed-in') ? { cookie } : {};
+      const pick = inTurn(paths[row]!);
+      if (warmup) await run(port, pick, headers, connections, warmup);
+      const load = loadavg()[0]!;
+      const r = await run(port, pick, headers, connections, duration);
+      const after = await helloRun();
+      const bad = r.non2xx + r.errors + r.timeouts;
+      rows.push({ name: row, db: name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad, hello: (before + after) / 2, load });
+      process.stderr.write(`  ${row} on ${name}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms${bad ? `, ${bad} bad` : ''} (load ${load.toFixed(1)})\n`);
+      if (bad) process.exitCode = 1;
+      before = after;
+    }
+  }
+  for (const s of [hello, ...servers.values()]) s.child.kill('SIGTERM');
+
+  console.log(`\n${new Date().toISOString()}, ${connections} connections, ${duration} s a row, Parley with ${values.workers} worker processes (NODE_ENV=production, cache off)`);
+  console.log(`${databases.map(([n, u]) => `${n}: ${redactUrl(u)}`).join('; ')}\n`);
+  console.log('| page | database | req/s | p50 ms | p99 ms | non-2xx | hello-world req/s | % of hello-world | load avg (1 min) |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    console.log(`| ${r.name} | ${r.db} | ${Math.round(r.rps).toLocaleString('en-GB')} | ${r.p50} | ${r.p99} | ${r.bad} | ${Math.round(r.hello).toLocaleString('en-GB')} | ${((100 * r.rps) / r.hello).toFixed(1)}% | ${r.load.toFixed(1)} |`);
+  }
+  if (databases.length === 2) {
+    console.log('\nPostgreSQL ÷ SQLite (each as % of hello-world):');
+    for (const name of rowNames) {
+      const [a, b] = databases.map(([db]) => rows.find((r) => r.name === name && r.db === db)!);
+      console.log(`- ${name}: ${(b!.rps / b!.hello / (a!.rps / a!.hello)).toFixed(2)}×`);
+    }
+  }
+  const ratio = (db: string, row: string) => { const r = rows.find((x) => x.db === db && x.name === row); return r ? r.rps / r.hello : NaN; };
+  for (const [db] of databases) {
+    const p1 = ratio(db, 'board page 1');
+    for (const deep of ['board page 100 (by key)', 'board last page (by key)', 'board page 300 (by number)']) {
+      if (rowNames.includes(deep)) console.log(`- ${db}: ${deep} costs ${(p1 / ratio(db, deep)).toFixed(2)}× page 1`);
+    }
+  }
+}
+
+/** Topic paths (page 1 of 1,000 random topics), the busiest board's pages and a signed-in cookie. */
+async function choosePaths(url: string) {
+  const database = await openDatabase(url);
+  try {
+    const db = database.db;
+    const topics = await db.selectFrom('topics').innerJoin('boards', 'boards.id', 'topics.board_id').select(['topics.id', 'topics.slug'])
+      .where('boards.visibility', '=', 'public').where('topics.deleted_at', 'is', null).orderBy(sql`topics.id * 7919 % 100003`).limit(1000).execute();
+    const board = await db.selectFrom('boards').select(['id', 'slug', 'topic_count']).where('visibility', '=', 'public').orderBy('topic_count', 'desc').limit(1).executeTakeFirstOrThrow();
+    const pages = Math.ceil(board.topic_count / TOPICS_PER_PAGE);
+    // A keyed page's URL, as page N-1's Next link makes it: the key of the last topic before it.
+    const keyed = async (page: number) => {
+      const [t] = await db.selectFrom('topics').select(['pinned', 'last_post_at', 'id']).where('board_id', '=', board.id).where('deleted_at', 'is', null)
+        .orderBy('pinned', 'desc').orderBy('last_post_at', 'desc').orderBy('id', 'desc').offset((page - 1) * TOPICS_PER_PAGE - 1).limit(1).execute();
+      return `/b/${board.slug}?page=${page}&after=${Buffer.from(JSON.stringify([t!.pinned ? 1 : 0, t!.last_post_at, t!.id])).toString('base64url')}`;
+    };
+    const member = await db.selectFrom('users').select('id').where('deleted_at', 'is', null).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    const secret = await installationSecret(db, undefined);
+    const cookie = `${SESSION_COOKIE}=${fastifyCookie.sign((await createSession(db, member.id)).token, secret)}`;
+    const topicPaths = topics.map((t) => `/t/${t.slug}/${t.id}`);
+    return {
+      cookie,
+      paths: {
+        'topic page': topicPaths,
+        'board page 1': [`/b/${board.slug}`],
+        'board page 100 (by key)': [await keyed(Math.min(100, pages))],
+        'board last page (by key)': [await keyed(pages)],
+        'board page 300 (by number)': [`/b/${board.slug}?page=${Math.min(300, pages)}`],
+        'home page': ['/'],
+        'signed-in topic page': topicPaths,
+      } as Record<string, string[]>,
+    };
+  } finally {
+    await database.close();
+  }
+}
+
+function inTurn(paths: string[]): () => string {
+  let next = 0;
+  return () => paths[next++ % paths.length]!;
+}
+
+function run(port: number, pick: () => string, headers: Record<string, string>, connections: number, duration: number): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({
+      url: `http://127.0.0.1:${port}`, connections, duration, headers,
+      requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: pick() }) }],
+    }, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
+  });
+}
+
+function startChild(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
+    child.once('exit', (code) => reject(new Error(`${script} exited with code ${code} before listening`)));
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

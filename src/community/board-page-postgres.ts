@@ -1,0 +1,59 @@
+// A board page (the default order, no tag) on PostgreSQL in one round trip (issue 19): the board,
+// its page of topics (by offset or by key, list-board-topics.ts), their tags and their authors'
+// cards, as one statement with JSON columns, instead of four queries. Filtered views (a tag,
+// unanswered, solved) also need a count and keep the separate queries.
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import type { AuthorCard } from '../accounts/find-user.ts';
+import { executeNamed } from '../db/named-statements.ts';
+import type { BoardsTable, DB, Role, TopicKind } from '../db/schema.ts';
+
+export interface BoardPageTopic {
+  id: number; slug: string; title: string; kind: TopicKind; pinned: number; locked: number; closed: number; solved_post_id: number | null;
+  post_count: number; view_count: number; created_at: string; last_post_at: string; author_id: number; last_user_id: number;
+}
+
+interface BundleRow extends Selectable<BoardsTable> {
+  page_topics: BoardPageTopic[];
+  page_tags: { topic_id: number; tag: string }[];
+  authors: { id: number; username: string; display_name: string; deleted_at: string | null; roles: Role[] }[];
+}
+
+const PER_PAGE = 30;
+
+function pageIds(start: { offset: number } | { after: unknown[] } | { before: unknown[] }): RawBuilder<unknown> {
+  // The board id as a scalar subquery (an InitPlan), not a join: PostgreSQL then walks the listing
+  // index in order from the key and stops after a page, instead of sorting the whole board.
+  const live = sql`t.board_id = (select id from b) and t.deleted_at is null`;
+  const desc = sql`order by t.pinned desc, t.last_post_at desc, t.id desc limit ${sql.lit(PER_PAGE)}`;
+  // An offset past the board's count reads nothing: the condition is on the board row alone, so
+  // PostgreSQL never starts the index scan (a forged ?page=1000000 costs one row).
+  if ('offset' in start) return sql`select t.id from topics t where ${live} and ${start.offset} < (select greatest(topic_count, 1) from b) ${desc} offset ${start.offset}`;
+  if ('after' in start) return sql`select t.id from topics t where ${live} and (t.pinned, t.last_post_at, t.id) < (${sql.join(start.after)}) ${desc}`;
+  const back = sql`(${sql.join(start.before)})`;
+  return sql`select t.id from topics t where ${live} and (t.pinned, t.last_post_at, t.id) > ${back} order by t.pinned, t.last_post_at, t.id limit ${sql.lit(PER_PAGE)}`;
+}
+
+/** The board row with its page; undefined when there is no such board. */
+export async function readBoardPage(db: Kysely<DB>, slug: string, start: { offset: number } | { after: unknown[] } | { before: unknown[] }) {
+  const { rows } = await executeNamed(db, sql<BundleRow>`
+with b as (select * from boards where slug = ${slug}),
+ids as (${pageIds(start)}),
+page as (
+  select t.id, t.slug, t.title, t.kind, t.pinned, t.locked, t.closed, t.solved_post_id, t.post_count, t.view_count, t.created_at, t.last_post_at,
+    t.user_id as author_id, t.last_post_user_id as last_user_id
+  from topics t where t.id in (select id from ids)
+)
+select b.*,
+  (select coalesce(json_agg(page order by page.pinned desc, page.last_post_at desc, page.id desc), '[]') from page) as page_topics,
+  (select coalesce(json_agg(x order by x.tag), '[]') from (select topic_id, tag from topic_tags where topic_id in (select id from ids)) x) as page_tags,
+  (select coalesce(json_agg(x), '[]') from (select u.id, u.username, u.display_name, u.deleted_at,
+     coalesce((select json_agg(r.role) from user_roles r where r.user_id = u.id), '[]') as roles
+     from users u where u.id in (select author_id from page union select last_user_id from page)) x) as authors
+from b`);
+  const row = rows[0];
+  if (!row) return undefined;
+  const { page_topics, page_tags, authors, ...board } = row;
+  const cards = new Map<number, AuthorCard>();
+  for (const u of authors) cards.set(u.id, { username: u.username, display_name: u.display_name, user_deleted: u.deleted_at, roles: u.roles });
+  return { board, topics: page_topics, tags: page_tags, cards };
+}

@@ -1,0 +1,90 @@
+// The topic page on PostgreSQL in one round trip (issue 19). Over a socket every query is a round
+// trip: the eight small reads of a topic page (topic, posts, answer, authors, tags, article,
+// hand-overs, notices, attachments, the reader's kudos) were most of the page's time there, in
+// socket writes and waits. Here one statement returns the topic row with the rest as JSON
+// columns; show-topic.ts uses its parts exactly where it would have run each query. SQLite keeps
+// the separate queries: they are function calls in the same process, and cheaper than JSON.
+import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
+import type { AuthorCard } from '../accounts/find-user.ts';
+import { executeNamed } from '../db/named-statements.ts';
+import type { AttachmentSummary } from '../attachments/list-attachments.ts';
+import type { ArticleStatus, BoardVisibility, DB, Role, TopicsTable } from '../db/schema.ts';
+
+export interface PagePost {
+  id: number; post_number: number; user_id: number; body_html: string; body_text: string; created_at: string; updated_at: string | null;
+  deleted_at: string | null; kudos_count: number; revision_count: number; hidden_at: string | null;
+}
+
+type TopicRow = Selectable<TopicsTable> & { board_slug: string; board_name: string; visibility: BoardVisibility };
+
+interface BundleRow extends TopicRow {
+  page_posts: PagePost[];
+  tag_list: string[];
+  article: { slug: string; title: string; status: ArticleStatus } | null;
+  hand_overs: { display_name: string; deleted_at: string | null }[];
+  topic_notices: { text: string; created_at: string }[];
+  page_attachments: AttachmentSummary[];
+  authors: { id: number; username: string; display_name: string; deleted_at: string | null; roles: Role[] }[];
+  kudos_given: number[];
+}
+
+// The posts of the page (by number range) and the accepted answer wherever it is; everything
+// else is looked up for those posts. The same text every time: a named prepared statement.
+const bundle = (topicId: number, after: number, upTo: number, readerId: number) => sql<BundleRow>`
+with page as (
+  select p.id, p.post_number, p.user_id, p.body_html, p.body_text, p.created_at, p.updated_at, p.deleted_at, p.kudos_count, p.revision_count, p.hidden_at
+  from topics t join posts p on p.topic_id = t.id
+  where t.id = ${topicId} and ((p.post_number > ${after} and p.post_number <= ${upTo}) or p.id = t.solved_post_id)
+)
+select t.*, b.slug as board_slug, b.name as board_name, b.visibility,
+  (select coalesce(json_agg(page order by page.post_number), '[]') from page) as page_posts,
+  (select coalesce(json_agg(tt.tag order by tt.tag), '[]') from topic_tags tt where tt.topic_id = t.id) as tag_list,
+  (select row_to_json(a) from (select slug, title, status from articles where source_topic_id = t.id limit 1) a) as article,
+  (select coalesce(json_agg(h), '[]') from (select u.display_name, u.deleted_at from conversations c join users u on u.id = c.created_by
+     where c.topic_id = t.id order by c.id limit 10) h) as hand_overs,
+  (select coalesce(json_agg(n), '[]') from (select text, created_at from topic_notices where topic_id = t.id order by id) n) as topic_notices,
+  (select coalesce(json_agg(x), '[]') from (select a.id, a.post_id, a.filename, a.byte_size from attachments a
+     where t.has_attachments <> 0 and a.post_id in (select id from page) order by a.post_id, a.position) x) as page_attachments,
+  (select coalesce(json_agg(x), '[]') from (select u.id, u.username, u.display_name, u.deleted_at,
+     coalesce((select json_agg(r.role) from user_roles r where r.user_id = u.id), '[]') as roles
+     from users u where u.id in (select user_id from page)) x) as authors,
+  (select coalesce(json_agg(k.post_id), '[]') from kudos k join page on page.id = k.post_id
+     where k.user_id = ${readerId} and page.post_number > ${after} and page.post_number <= ${upTo}) as kudos_given
+from topics t join boards b on b.id = t.board_id
+where t.id = ${topicId}`;
+
+export interface TopicPageRead {
+  topic: TopicRow;
+  /** The page's posts, in order. */
+  posts: PagePost[];
+  /** The accepted answer when it is not on this page. */
+  answer: PagePost | undefined;
+  cards: Map<number, AuthorCard>;
+  tags: string[];
+  article: { slug: string; title: string; status: ArticleStatus } | undefined;
+  handOvers: { display_name: string; deleted_at: string | null }[];
+  notices: { text: string; created_at: string }[];
+  attachments: AttachmentSummary[];
+  kudos: Set<number>;
+}
+
+/** Everything a topic page reads, in one statement; undefined when there is no such topic. */
+export async function readTopicPage(db: Kysely<DB>, topicId: number, after: number, upTo: number, readerId: number): Promise<TopicPageRead | undefined> {
+  const { rows } = await executeNamed(db, bundle(topicId, after, upTo, readerId));
+  const row = rows[0];
+  if (!row) return undefined;
+  const { page_posts, tag_list, article, hand_overs, topic_notices, page_attachments, authors, kudos_given, ...topic } = row;
+  const posts = page_posts.filter((p) => p.post_number > after && p.post_number <= upTo);
+  const answer = topic.solved_post_id && !posts.some((p) => p.id === topic.solved_post_id) ? page_posts.find((p) => p.id === topic.solved_post_id) : undefined;
+  const cards = new Map<number, AuthorCard>();
+  for (const u of authors) cards.set(u.id, { username: u.username, display_name: u.display_name, user_deleted: u.deleted_at, roles: u.roles });
+  return {
+    topic, posts, answer, cards, tags: tag_list, article: article ?? undefined, handOvers: hand_overs, notices: topic_notices,
+    attachments: page_attachments, kudos: new Set(kudos_given),
+  };
+}
+
+/** Whether a Kysely instance talks to PostgreSQL (the page reads differ, not the results). */
+export function onPostgres(db: Kysely<DB>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
