@@ -1,0 +1,186 @@
+/**
+ * Distinctive facts of a document: prices, percentages, dates, codes and product names. A close
+ * paraphrase of a confidential memo changes its words, so word k-gram fingerprints miss it, but it
+ * keeps its facts ("from 1 September the Fiber 500 plan goes up by €4; churn +1.8 %"). Two or more
+ * facts of one confidential document in a text, not found in any public document, are a leak
+ * (the issue's rule); one alone is not (a price or a date is common talk).
+ *
+ * Each fact is normalised so that the ways people write it meet: "four euros", "€ 4,00", "4 EUR"
+ * → price 4.00; "1.8 percent", "1,8%" → percentage 1.8; "11 March", "March 11th", "11-03" → date
+ * 03-11; "reason code 71"/"code 71" → code 71; "FX-2291", "fx2291" → code fx2291. Product names
+ * are capitalised words of the document that are neither frequent words nor first names.
+ */
+import { fold } from './context.ts';
+import { gazetteer } from './gazetteer.ts';
+
+export interface Fact {
+  /** Normalised form, e.g. "price:4.00", "pct:1.8", "date:03-11", "code:fx2291", "name:nebula". */
+  key: string;
+  start: number;
+  end: number;
+}
+
+const NUMBER_WORDS: Record<string, number> = {
+  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
+  thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20,
+  thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90, hundred: 100,
+  een: 1, twee: 2, drie: 3, vier: 4, vijf: 5, zes: 6, zeven: 7, acht: 8, negen: 9, tien: 10, twaalf: 12, vijftien: 15, twintig: 20, dertig: 30, veertig: 40, vijftig: 50, honderd: 100,
+};
+const NUM_WORD = Object.keys(NUMBER_WORDS).join('|');
+/** A number as written: digits with thousands separators and a decimal part, or a number word. */
+const NUM = `(?:\\d{1,3}(?:[.,\\u00a0 ]\\d{3})+(?:[.,]\\d{1,2})?|\\d+(?:[.,]\\d{1,2})?|(?:${NUM_WORD})(?:[- ](?:${NUM_WORD}))?)`;
+const CUR_BEFORE = '(?:€|\\$|£|eur\\b|euro\\b|usd\\b|gbp\\b)';
+const CUR_AFTER = '(?:€|euros?\\b|eur\\b|usd\\b|dollars?\\b|pounds?\\b|gbp\\b|cents?\\b|eurocent\\b)';
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS_NL = ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december'];
+const MONTH_ALT = [...new Set([...MONTHS, ...MONTHS_NL, ...MONTHS.map((m) => m.slice(0, 3)), 'sept'])].join('|');
+const ORD = '(?:st|nd|rd|th|e|ste|de)?';
+const ORDINAL_WORDS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10, fifteenth: 15, twentieth: 20, thirtieth: 30, eerste: 1 };
+const DAY = `(?:\\d{1,2}${ORD}|${Object.keys(ORDINAL_WORDS).join('|')})`;
+
+const FACT = new RegExp(
+  [
+    `(?<pb>${CUR_BEFORE})\\s?(?<pbn>${NUM})(?:,-)?`,
+    `(?<pan>${NUM})\\s?(?<pa>${CUR_AFTER})`,
+    `(?<pcn>${NUM})\\s?(?:%|percent\\b|per cent\\b|procent\\b|pct\\b)`,
+    `(?<dd>${DAY})(?:\\s+of)?\\s+(?<dm>${MONTH_ALT})\\b`,
+    `(?<md>${MONTH_ALT})\\s+(?:the\\s+)?(?<mdd>${DAY})\\b`,
+    `(?<qn>\\d+(?:[.,]\\d+)?)\\s?(?<qu>gigabit|gbit|gbps|gb/s|megabit|mbit|mbps|mb/s|terabyte|tb|gigabyte|gb|megabyte|mb)\\b`,
+    `(?<big>\\d{1,3}(?:[.,]\\d{3})+)(?![.,]?\\d)`,
+    `(?<nd>\\d{1,2})[-/.](?<nm>\\d{1,2})[-/.](?:\\d{2}|\\d{4})\\b`,
+    `\\b(?:code|reason code|promo code|actiecode|kortingscode)\\s*:?\\s*(?<cw>[a-z0-9][a-z0-9-]{1,15})\\b`,
+    `\\b(?<code>(?=[a-z0-9-]*\\d)(?=[a-z0-9-]*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*)\\b`,
+  ].join('|'),
+  'g',
+);
+
+function numberValue(s: string): number | undefined {
+  const t = s.trim();
+  if (/^[a-z]/.test(t)) {
+    let v = 0;
+    for (const w of t.split(/[- ]/)) {
+      const n = NUMBER_WORDS[w];
+      if (n === undefined) return undefined;
+      v = n === 100 ? (v || 1) * 100 : v + n;
+    }
+    return v;
+  }
+  // "1.234,56" / "1,234.56" / "1 234" / "4,00" / "1.8": the last separator followed by 1–2 digits is decimal.
+  const m = /^(.*?)(?:[.,](\d{1,2}))?$/.exec(t)!;
+  const whole = m[1]!.replace(/[.,\u00a0 ]/g, '');
+  if (!/^\d+$/.test(whole)) return undefined;
+  return Number(whole) + (m[2] ? Number(m[2]) / 10 ** m[2].length : 0);
+}
+
+function dayValue(s: string): number | undefined {
+  const n = ORDINAL_WORDS[s] ?? parseInt(s, 10);
+  return n >= 1 && n <= 31 ? n : undefined;
+}
+
+function monthValue(s: string): number {
+  const i = MONTHS.findIndex((m) => s.startsWith(m.slice(0, 3)) && m.startsWith(s.slice(0, 3)));
+  if (i >= 0) return i + 1;
+  const nl = MONTHS_NL.findIndex((m) => m === s);
+  return nl + 1;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * The facts of a text, in order. `productNames` decides which capitalised words count as product
+ * names: for a document, every word that is not a frequent word or a first name; for a post, the
+ * words the predicate accepts (the register's name facts, looked up by hash).
+ */
+export function extractFacts(text: string, productNames: 'document' | 'public' | ((folded: string) => boolean), folded?: string): Fact[] {
+  // A public document states its names anywhere (a title, a sentence start): all of them pass.
+  const isPublic = productNames === 'public';
+  const accepts = typeof productNames === 'function' ? productNames : undefined;
+  const lower = folded ?? fold(text);
+  const out: Fact[] = [];
+  if (/\d|percent|procent|euro|dollar|pound|january|february|march|april|may|june|july|august|september|october|november|december|januari|februari|maart|mei|juni|juli|augustus|oktober/.test(lower)) {
+    FACT.lastIndex = 0;
+    for (let m = FACT.exec(lower); m; m = FACT.exec(lower)) {
+      const g = m.groups!;
+      let key: string | undefined;
+      if (g.pbn !== undefined || g.pan !== undefined) {
+        const v = numberValue((g.pbn ?? g.pan)!);
+        const cents = /^cent|^eurocent/.test(g.pa ?? '');
+        if (v !== undefined) key = `price:${(cents ? v / 100 : v).toFixed(2)}`;
+      } else if (g.pcn !== undefined) {
+        const v = numberValue(g.pcn);
+        if (v !== undefined) key = `pct:${v}`;
+      } else if (g.dd !== undefined || g.md !== undefined) {
+        const day = (g.dd ?? g.mdd)!;
+        const d = dayValue(day in ORDINAL_WORDS ? day : day.replace(/(st|nd|rd|th|ste|de|e)$/, ''));
+        if (d !== undefined) key = `date:${pad(monthValue((g.dm ?? g.md)!))}-${pad(d)}`;
+      } else if (g.qn !== undefined) {
+        const unit = { gigabit: 'gbit', gbps: 'gbit', 'gb/s': 'gbit', megabit: 'mbit', mbps: 'mbit', 'mb/s': 'mbit', terabyte: 'tb', gigabyte: 'gb', megabyte: 'mb' }[g.qu!] ?? g.qu!;
+        key = `qty:${numberValue(g.qn)}${unit}`;
+      } else if (g.big !== undefined) {
+        key = `count:${g.big.replace(/[.,]/g, '')}`;
+      } else if (g.nd !== undefined) {
+        const d = Number(g.nd);
+        const mo = Number(g.nm);
+        if (d >= 1 && d <= 31 && mo >= 1 && mo <= 12) key = `date:${pad(mo)}-${pad(d)}`;
+      } else if (g.cw !== undefined) {
+        key = `code:${g.cw.replace(/-/g, '')}`;
+      } else if (g.code !== undefined) {
+        // A code mixes letters and digits ("fx-2291", "q3x"), not an ordinal or a unit ("3rd", "500mb").
+        const c = g.code.replace(/-/g, '');
+        if (c.length >= 4 && !/^\d+(?:st|nd|rd|th|e|de|ste|x|k|m|mb|gb|kb|tb|mbit|gbit|ms|am|pm|h|km|cm|mm|kg|eur|usd)$/.test(c)) key = `code:${c}`;
+      }
+      if (key) out.push({ key, start: m.index, end: m.index + m[0].length });
+    }
+  }
+  // Product names: a capitalised word that is not a frequent word or a first name ("Nebula",
+  // "SkyMax"), a capitalised word with a number ("Fiber 500") or two capitalised words ("Family
+  // Bundle"), never at a sentence start, in a document; in a post any case counts ("fiber 500").
+  const g = accepts ? undefined : gazetteer();
+  const TOKEN = /[\p{L}][\p{L}\p{N}]*|\d+/gu;
+  const toks: Array<{ start: number; end: number; w: string; cap: boolean; num: boolean; initial: boolean }> = [];
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
+    const word = m[0];
+    const before = text.slice(Math.max(0, m.index - 3), m.index);
+    toks.push({
+      start: m.index,
+      end: m.index + word.length,
+      w: lower.slice(m.index, m.index + word.length),
+      cap: word[0] !== word[0]!.toLowerCase() && word !== word.toUpperCase(),
+      num: /^\d/.test(word),
+      initial: m.index === 0 || /[.!?:;]\s*$|\n\s*$/.test(before),
+    });
+  }
+  const ordinary = (w: string) => g!.common.has(w) || g!.commonEn.has(w) || g!.first.has(w) || g!.hard.has(w) || MONTHS.includes(w) || MONTHS_NL.includes(w);
+  const ordinaryDate = (w: string) => MONTHS.includes(w) || MONTHS_NL.includes(w) || /^(?:mon|tues|wednes|thurs|fri|satur|sun)day$/.test(w);
+  const adjacent = (a: { end: number }, b: { start: number }) => b.start - a.end === 1 && /[ \u00a0-]/.test(text[a.end]!);
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!;
+    if (t.num) continue;
+    const next = toks[i + 1];
+    const pair = next && adjacent(t, next) ? `${t.w} ${next.w}` : undefined;
+    if (!accepts) {
+      if (!t.cap || (t.initial && !isPublic) || t.w.length < 3) continue;
+      if (pair && (next!.num || (next!.cap && !g!.hard.has(next!.w))) && !g!.first.has(t.w) && !ordinaryDate(t.w)) out.push({ key: `name:${pair}`, start: t.start, end: next!.end });
+      else if (!ordinary(t.w)) out.push({ key: `name:${t.w}`, start: t.start, end: t.end });
+    } else {
+      if (pair && accepts(pair)) out.push({ key: `name:${pair}`, start: t.start, end: next!.end });
+      else if (t.w.length >= 3 && accepts(t.w)) out.push({ key: `name:${t.w}`, start: t.start, end: t.end });
+    }
+  }
+  out.sort((a, b) => a.start - b.start);
+  return out;
+}
+
+/** A fact's key as a 53-bit hash (stored instead of the fact itself, as fingerprints are). */
+export function factHash(key: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  return ((a >>> 0) >>> 11) * 4294967296 + (b >>> 0);
+}
