@@ -12,6 +12,7 @@
  */
 import { fold } from './context.ts';
 import { gazetteer } from './gazetteer.ts';
+import { isLetterOrDigitCode } from './spans.ts';
 
 export interface Fact {
   /** Normalised form, e.g. "price:4.00", "pct:1.8", "date:03-11", "code:fx2291", "name:nebula". */
@@ -51,8 +52,16 @@ const FACT = new RegExp(
     `\\b(?:code|reason code|promo code|actiecode|kortingscode)\\s*:?\\s*(?<cw>[a-z0-9][a-z0-9-]{1,15})\\b`,
     `\\b(?<code>(?=[a-z0-9-]*\\d)(?=[a-z0-9-]*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*)\\b`,
   ].join('|'),
-  'g',
+  'y',
 );
+
+/** Words that can start a fact (besides digits and currency signs): number, ordinal and month words, currency and code words. */
+const TRIGGERS = new Set([
+  ...Object.keys(NUMBER_WORDS),
+  ...Object.keys(ORDINAL_WORDS),
+  ...MONTH_ALT.split('|'),
+  'eur', 'euro', 'usd', 'gbp', 'code', 'reason', 'promo', 'actiecode', 'kortingscode',
+]);
 
 function numberValue(s: string): number | undefined {
   const t = s.trim();
@@ -91,96 +100,176 @@ const pad = (n: number) => String(n).padStart(2, '0');
  * names: for a document, every word that is not a frequent word or a first name; for a post, the
  * words the predicate accepts (the register's name facts, looked up by hash).
  */
-export function extractFacts(text: string, productNames: 'document' | 'public' | ((folded: string) => boolean), folded?: string): Fact[] {
+export function extractFacts(text: string, productNames: 'document' | 'public' | NameLookup, folded?: string): Fact[] {
   // A public document states its names anywhere (a title, a sentence start): all of them pass.
   const isPublic = productNames === 'public';
-  const accepts = typeof productNames === 'function' ? productNames : undefined;
+  const lookup = typeof productNames === 'object' ? productNames : undefined;
   const lower = folded ?? fold(text);
+  const n = lower.length;
   const out: Fact[] = [];
-  if (/\d|percent|procent|euro|dollar|pound|january|february|march|april|may|june|july|august|september|october|november|december|januari|februari|maart|mei|juni|juli|augustus|oktober/.test(lower)) {
-    FACT.lastIndex = 0;
-    for (let m = FACT.exec(lower); m; m = FACT.exec(lower)) {
-      const g = m.groups!;
-      let key: string | undefined;
-      if (g.pbn !== undefined || g.pan !== undefined) {
-        const v = numberValue((g.pbn ?? g.pan)!);
-        const cents = /^cent|^eurocent/.test(g.pa ?? '');
-        if (v !== undefined) key = `price:${(cents ? v / 100 : v).toFixed(2)}`;
-      } else if (g.pcn !== undefined) {
-        const v = numberValue(g.pcn);
-        if (v !== undefined) key = `pct:${v}`;
-      } else if (g.dd !== undefined || g.md !== undefined) {
-        const day = (g.dd ?? g.mdd)!;
-        const d = dayValue(day in ORDINAL_WORDS ? day : day.replace(/(st|nd|rd|th|ste|de|e)$/, ''));
-        if (d !== undefined) key = `date:${pad(monthValue((g.dm ?? g.md)!))}-${pad(d)}`;
-      } else if (g.qn !== undefined) {
-        const unit = { gigabit: 'gbit', gbps: 'gbit', 'gb/s': 'gbit', megabit: 'mbit', mbps: 'mbit', 'mb/s': 'mbit', terabyte: 'tb', gigabyte: 'gb', megabyte: 'mb' }[g.qu!] ?? g.qu!;
-        key = `qty:${numberValue(g.qn)}${unit}`;
-      } else if (g.big !== undefined) {
-        key = `count:${g.big.replace(/[.,]/g, '')}`;
-      } else if (g.nd !== undefined) {
-        const d = Number(g.nd);
-        const mo = Number(g.nm);
-        if (d >= 1 && d <= 31 && mo >= 1 && mo <= 12) key = `date:${pad(mo)}-${pad(d)}`;
-      } else if (g.cw !== undefined) {
-        key = `code:${g.cw.replace(/-/g, '')}`;
-      } else if (g.code !== undefined) {
-        // A code mixes letters and digits ("fx-2291", "q3x"), not an ordinal or a unit ("3rd", "500mb").
-        const c = g.code.replace(/-/g, '');
-        if (c.length >= 4 && !/^\d+(?:st|nd|rd|th|e|de|ste|x|k|m|mb|gb|kb|tb|mbit|gbit|ms|am|pm|h|km|cm|mm|kg|eur|usd)$/.test(c)) key = `code:${c}`;
-      }
-      if (key) out.push({ key, start: m.index, end: m.index + m[0].length });
+  // Word tokens of the folded text (letters and digits), [start, end, ...], in one pass.
+  const toks: number[] = [];
+  for (let i = 0; i < n; ) {
+    const c = lower.charCodeAt(i);
+    if (!(c < 128 ? (c >= 97 && c <= 122) || (c >= 48 && c <= 57) : isLetterOrDigitCode(c))) {
+      i++;
+      continue;
     }
+    const s0 = i;
+    while (i < n) {
+      const d = lower.charCodeAt(i);
+      if (!(d < 128 ? (d >= 97 && d <= 122) || (d >= 48 && d <= 57) : isLetterOrDigitCode(d))) break;
+      i++;
+    }
+    toks.push(s0, i);
+  }
+  // Number-bearing facts: the pattern runs only where one can start (a digit, a currency sign, a
+  // trigger word), as a sticky match, instead of at every position of the text.
+  let after = 0;
+  const hashes: number[] = [];
+  const tryAt = (pos: number) => {
+    if (pos < after) return;
+    FACT.lastIndex = pos;
+    const m = FACT.exec(lower);
+    if (!m) return;
+    const key = factKey(m.groups!);
+    if (key) {
+      out.push({ key, start: pos, end: pos + m[0].length });
+      after = pos + m[0].length;
+    }
+  };
+  for (let t = 0, sign = 0; t < toks.length; t += 2) {
+    const a = toks[t]!;
+    const b = toks[t + 1]!;
+    // A currency sign just before this token (between the previous token and this one).
+    for (; sign < a; sign++) {
+      const c = lower.charCodeAt(sign);
+      if (c === 0x20ac || c === 36 || c === 0xa3) tryAt(sign);
+    }
+    sign = b;
+    // One pass over the word: does it hold a digit, and its hash (as firstWordKey), which both the
+    // trigger words and the register's product names are looked up by, without building a string.
+    let digit = false;
+    let hb = FIRST_SEED_B;
+    for (let i = a; i < b; i++) {
+      const c = lower.charCodeAt(i);
+      if (c >= 48 && c <= 57) digit = true;
+      hb = Math.imul(hb ^ c, 0x5bd1e995);
+      hb ^= hb >>> 15;
+    }
+    const low = hb & 0x3fffffff;
+    hashes.push(low);
+    // A code's letters may come in a word of their own before a hyphen ("fx-2291").
+    if (digit && t > 0 && toks[t - 1] === a - 1 && lower.charCodeAt(a - 1) === 45) tryAt(toks[t - 2]!);
+    if (digit || (TRIGGER_LOW.has(low) && TRIGGERS.has(lower.slice(a, b)))) tryAt(a);
   }
   // Product names: a capitalised word that is not a frequent word or a first name ("Nebula",
   // "SkyMax"), a capitalised word with a number ("Fiber 500") or two capitalised words ("Family
   // Bundle"), never at a sentence start, in a document; in a post any case counts ("fiber 500").
-  const g = accepts ? undefined : gazetteer();
-  const TOKEN = /[\p{L}][\p{L}\p{N}]*|\d+/gu;
-  const toks: Array<{ start: number; end: number; w: string; cap: boolean; num: boolean; initial: boolean }> = [];
-  TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
-    const word = m[0];
-    const before = text.slice(Math.max(0, m.index - 3), m.index);
-    toks.push({
-      start: m.index,
-      end: m.index + word.length,
-      w: lower.slice(m.index, m.index + word.length),
-      cap: word[0] !== word[0]!.toLowerCase() && word !== word.toUpperCase(),
-      num: /^\d/.test(word),
-      initial: m.index === 0 || /[.!?:;]\s*$|\n\s*$/.test(before),
-    });
-  }
-  const ordinary = (w: string) => g!.common.has(w) || g!.commonEn.has(w) || g!.first.has(w) || g!.hard.has(w) || MONTHS.includes(w) || MONTHS_NL.includes(w);
-  const ordinaryDate = (w: string) => MONTHS.includes(w) || MONTHS_NL.includes(w) || /^(?:mon|tues|wednes|thurs|fri|satur|sun)day$/.test(w);
-  const adjacent = (a: { end: number }, b: { start: number }) => b.start - a.end === 1 && /[ \u00a0-]/.test(text[a.end]!);
-  for (let i = 0; i < toks.length; i++) {
-    const t = toks[i]!;
-    if (t.num) continue;
-    const next = toks[i + 1];
-    const pair = next && adjacent(t, next) ? `${t.w} ${next.w}` : undefined;
-    if (!accepts) {
-      if (!t.cap || (t.initial && !isPublic) || t.w.length < 3) continue;
-      if (pair && (next!.num || (next!.cap && !g!.hard.has(next!.w))) && !g!.first.has(t.w) && !ordinaryDate(t.w)) out.push({ key: `name:${pair}`, start: t.start, end: next!.end });
-      else if (!ordinary(t.w)) out.push({ key: `name:${t.w}`, start: t.start, end: t.end });
-    } else {
-      if (pair && accepts(pair)) out.push({ key: `name:${pair}`, start: t.start, end: next!.end });
-      else if (t.w.length >= 3 && accepts(t.w)) out.push({ key: `name:${t.w}`, start: t.start, end: t.end });
+  const adjacent = (t: number) => t + 2 < toks.length && toks[t + 2]! - toks[t + 1]! === 1 && /[ \u00a0-]/.test(text[toks[t + 1]!]!);
+  if (lookup) {
+    for (let t = 0; t < toks.length; t += 2) {
+      const a = toks[t]!;
+      const b = toks[t + 1]!;
+      if (b - a < 2 || !lookup.first.has(hashes[t >> 1]!)) continue;
+      const w = lower.slice(a, b);
+      const pair = adjacent(t) ? `${w} ${lower.slice(toks[t + 2]!, toks[t + 3]!)}` : undefined;
+      if (pair && lookup.has(pair)) out.push({ key: `name:${pair}`, start: a, end: toks[t + 3]! });
+      else if (b - a >= 3 && lookup.has(w)) out.push({ key: `name:${w}`, start: a, end: b });
+    }
+  } else {
+    const g = gazetteer();
+    const ordinary = (w: string) => g.common.has(w) || g.commonEn.has(w) || g.first.has(w) || g.hard.has(w) || MONTHS.includes(w) || MONTHS_NL.includes(w);
+    const ordinaryDate = (w: string) => MONTHS.includes(w) || MONTHS_NL.includes(w) || /^(?:mon|tues|wednes|thurs|fri|satur|sun)day$/.test(w);
+    const isCap = (a: number, b: number) => {
+      const word = text.slice(a, b);
+      return word[0] !== word[0]!.toLowerCase() && word !== word.toUpperCase();
+    };
+    const isNum = (a: number) => lower.charCodeAt(a) >= 48 && lower.charCodeAt(a) <= 57;
+    for (let t = 0; t < toks.length; t += 2) {
+      const a = toks[t]!;
+      const b = toks[t + 1]!;
+      if (isNum(a) || b - a < 3 || !isCap(a, b)) continue;
+      const initial = a === 0 || /[.!?:;]\s*$|\n\s*$/.test(text.slice(Math.max(0, a - 3), a));
+      if (initial && !isPublic) continue;
+      const w = lower.slice(a, b);
+      const na = toks[t + 2];
+      const nb = toks[t + 3];
+      const nw = na !== undefined ? lower.slice(na, nb) : '';
+      if (adjacent(t) && (isNum(na!) || (isCap(na!, nb!) && !g.hard.has(nw))) && !g.first.has(w) && !ordinaryDate(w)) out.push({ key: `name:${w} ${nw}`, start: a, end: nb! });
+      else if (!ordinary(w)) out.push({ key: `name:${w}`, start: a, end: b });
     }
   }
   out.sort((a, b) => a.start - b.start);
   return out;
 }
 
+/** What a register knows of its product names: hashes of their first words (lowHash), and whether a name is one. */
+export interface NameLookup {
+  first: ReadonlySet<number>;
+  has(name: string): boolean;
+}
+
+/** Key of a first word of a product name (stored so that a post's words are checked by hash, without building strings). */
+export const firstWordKey = (w: string) => `nf:${w}`;
+
+function factKey(g: Record<string, string | undefined>): string | undefined {
+  if (g.pbn !== undefined || g.pan !== undefined) {
+    const v = numberValue((g.pbn ?? g.pan)!);
+    const cents = /^cent|^eurocent/.test(g.pa ?? '');
+    return v === undefined ? undefined : `price:${(cents ? v / 100 : v).toFixed(2)}`;
+  }
+  if (g.pcn !== undefined) {
+    const v = numberValue(g.pcn);
+    return v === undefined ? undefined : `pct:${v}`;
+  }
+  if (g.qn !== undefined) {
+    const unit = ({ gigabit: 'gbit', gbps: 'gbit', 'gb/s': 'gbit', megabit: 'mbit', mbps: 'mbit', 'mb/s': 'mbit', terabyte: 'tb', gigabyte: 'gb', megabyte: 'mb' } as Record<string, string>)[g.qu!] ?? g.qu!;
+    return `qty:${numberValue(g.qn)}${unit}`;
+  }
+  if (g.big !== undefined) return `count:${g.big.replace(/[.,]/g, '')}`;
+  if (g.dd !== undefined || g.md !== undefined) {
+    const day = (g.dd ?? g.mdd)!;
+    const d = dayValue(day in ORDINAL_WORDS ? day : day.replace(/(st|nd|rd|th|ste|de|e)$/, ''));
+    return d === undefined ? undefined : `date:${pad(monthValue((g.dm ?? g.md)!))}-${pad(d)}`;
+  }
+  if (g.nd !== undefined) {
+    const d = Number(g.nd);
+    const mo = Number(g.nm);
+    return d >= 1 && d <= 31 && mo >= 1 && mo <= 12 ? `date:${pad(mo)}-${pad(d)}` : undefined;
+  }
+  if (g.cw !== undefined) return `code:${g.cw.replace(/-/g, '')}`;
+  if (g.code !== undefined) {
+    // A code mixes letters and digits ("fx-2291", "q3x"), not an ordinal or a unit ("3rd", "500mb").
+    const c = g.code.replace(/-/g, '');
+    if (c.length >= 4 && !/^\d+(?:st|nd|rd|th|e|de|ste|x|k|m|mb|gb|kb|tb|mbit|gbit|ms|am|pm|h|km|cm|mm|kg|eur|usd)$/.test(c)) return `code:${c}`;
+  }
+  return undefined;
+}
+
 /** A fact's key as a 53-bit hash (stored instead of the fact itself, as fingerprints are). */
 export function factHash(key: string): number {
-  let a = 0x811c9dc5;
-  let b = 0x9747b28c;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
+  return streamHash(0x811c9dc5, 0x9747b28c, key, 0, key.length);
+}
+
+let seedA = 0;
+let seedB = 0;
+function streamHash(a: number, b: number, s: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x5bd1e995);
     b ^= b >>> 15;
   }
+  seedA = a;
+  seedB = b;
   return ((a >>> 0) >>> 11) * 4294967296 + (b >>> 0);
 }
+// The hash state after "nf:": a post's word is hashed as firstWordKey(word) straight from the text.
+streamHash(0x811c9dc5, 0x9747b28c, 'nf:', 0, 3);
+const FIRST_SEED_B = seedB;
+void seedA;
+
+/** Low 30 bits of factHash(key) (a small integer: cheap in a Set): what a post's words are first checked by. */
+export const lowHash = (hash: number) => (hash % 4294967296) & 0x3fffffff;
+const TRIGGER_LOW = new Set([...TRIGGERS].map((w) => lowHash(factHash(firstWordKey(w)))));

@@ -10,7 +10,7 @@
  */
 import { fold } from './context.ts';
 import { isLetterOrDigitCode } from './spans.ts';
-import { extractFacts, factHash, type Fact } from './facts.ts';
+import { extractFacts, factHash, firstWordKey, lowHash, type Fact, type NameLookup } from './facts.ts';
 
 /** A fact is stored among a document's hashes as −(hash + 1): fingerprints are never negative. */
 const factEntry = (key: string) => -(factHash(key) + 1);
@@ -195,6 +195,8 @@ export class DocumentRegister {
   private readonly facts = new Map<number, number | number[]>();
   private readonly publicFacts = new Set<number>();
   private readonly factCount: number[] = [];
+  /** Product names of all documents (public too: a public name in a post is found, then passes). */
+  private readonly names: NameLookup = { first: new Set<number>(), has: (name) => this.facts.has(factEntry(`name:${name}`)) || this.publicFacts.has(factEntry(`name:${name}`)) };
   /** One bit per fingerprint (low bits of its hash): rejects most k-grams of a post without a Map lookup. */
   private readonly bloom = new Uint8Array(1 << (BLOOM_BITS - 3));
 
@@ -215,7 +217,10 @@ export class DocumentRegister {
   static fingerprintsOf(text: string, label: DocumentLabel): number[] {
     const hashes = kgramHashes(tokenize(text));
     // Its distinctive facts (prices, percentages, dates, codes, product names) ride along as negative entries.
-    const facts = [...new Set(extractFacts(text, label === 'public' ? 'public' : 'document').map((f) => factEntry(f.key)))];
+    const keys = extractFacts(text, label === 'public' ? 'public' : 'document').map((f) => f.key);
+    // A product name's first word too, so that a post's words are looked up by hash (see matchFacts).
+    for (const k of [...keys]) if (k.startsWith('name:')) keys.push(firstWordKey(k.slice(5).split(' ')[0]!));
+    const facts = [...new Set(keys.map(factEntry))];
     if (label === 'public') return [...new Set(hashes), ...facts];
     return [...new Set(winnow(hashes).map((f) => f.hash)), ...facts];
   }
@@ -230,6 +235,8 @@ export class DocumentRegister {
     const fps = new Set<number>();
     const facts = new Set<number>();
     for (const h of hashes) (h < 0 ? facts : fps).add(h);
+    // First words of product names: the hashes are the same as factHash(firstWordKey(w)).
+    for (const f of facts) (this.names.first as Set<number>).add(lowHash(-f - 1));
     if (label === 'public') {
       for (const h of fps) this.publicKgrams.set(h, 1);
       for (const f of facts) this.publicFacts.add(f);
@@ -388,7 +395,7 @@ export class DocumentRegister {
    */
   matchFacts(text: string, folded?: string): FactMatch[] {
     if (this.facts.size === 0) return [];
-    const found = extractFacts(text, (w) => this.facts.has(factEntry(`name:${w}`)), folded);
+    const found = extractFacts(text, this.names, folded);
     if (found.length < 2) return [];
     const boiler = Math.max(3, Math.ceil(this.ids.length * 0.02));
     const perDoc = new Map<number, Map<string, Fact>>();

@@ -87,7 +87,7 @@ test('each fact of a reworded leak is a finding of its own, with a reason that n
 });
 
 test('facts are normalised across the ways people write them', () => {
-  const keys = (t: string) => extractFacts(t, () => false).map((f) => f.key);
+  const keys = (t: string) => extractFacts(t, { first: new Set(), has: () => false }).map((f) => f.key);
   assert.deepEqual(keys('four euros, € 4,00 and 4 EUR'), ['price:4.00', 'price:4.00', 'price:4.00']);
   assert.deepEqual(keys('1.8 percent or 1,8%'), ['pct:1.8', 'pct:1.8']);
   assert.deepEqual(keys('11 March, March 11th, the eleventh of March'.replace('the eleventh of March', '11-03-2026')), ['date:03-11', 'date:03-11', 'date:03-11']);
