@@ -12,6 +12,7 @@ import { removeAttachments, storeAttachments } from '../attachments/store-attach
 import type { AttachmentText } from '../attachments/text-file.ts';
 import { indexPost } from '../search/index-document.ts';
 import { enqueueReview } from '../moderation/queue-items.ts';
+import type { GuardFinding } from '../confidentiality/check.ts';
 import { flagWatchedPost } from '../moderation/watched-check.ts';
 
 export interface EditPostInput {
@@ -40,7 +41,7 @@ export interface EditPostInput {
  * the edit apart: nothing new to approve against a post that may have changed since, and the
  * text that needs review is never public. A "flag" word queues the post after it is saved.
  */
-export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInput): Promise<{ revision: number; heldForReview: boolean }> {
+export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInput): Promise<{ revision: number; heldForReview: boolean; warnings?: GuardFinding[] }> {
   const { post, subject } = await loadVisiblePost(db, actor, input.postId);
   authorize(actor, 'post.edit', subject);
   const editsTitle = post.post_number === 1 && input.title !== undefined && input.title.trim() !== post.title;
@@ -108,5 +109,5 @@ export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInpu
     return { revision, heldForReview: held };
   });
   if (!held && !input.fromReview) await flagWatchedPost(db, actor, { id: post.id, boardId: post.board_id, body: input.body });
-  return result;
+  return !asked && text.guardWarnings?.length ? { ...result, warnings: text.guardWarnings } : result;
 }

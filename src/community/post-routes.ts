@@ -36,6 +36,9 @@ const idParams = { type: 'object', properties: { id: { type: 'integer', minimum:
 const withAttachments = { preValidation: parseMultipartForm } as const;
 
 
+import { withWarnings } from '../confidentiality/warned-notice.ts';
+import type { GuardFinding } from '../confidentiality/check.ts';
+
 /** The guard's findings carried by a refusal (see src/publish/pipeline.ts), for the form to show. */
 function guardOf(err: unknown): { findings?: HeldFinding[]; canAskTeam?: boolean } {
   const e = err as { findings?: HeldFinding[]; canAskCommunityTeam?: boolean };
@@ -136,7 +139,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       if (isHeld(t)) return heldForReview(reply, t.held.message);
       changedOnlyTopic(request, t.id);
       app.notifyMentions(t.postId);
-      return reply.redirect(viewHelpers.topicUrl(t), 303);
+      return reply.redirect(withWarnings(viewHelpers.topicUrl(t), 'topic', t.warnings), 303);
     } catch (err) {
       if (err instanceof UserError && err.status !== 401 && err.status !== 404) {
         return composer(request, reply, request.params.slug, { values, error: err.message, field: err.field ?? null, kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
@@ -195,7 +198,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       if (isHeld(r)) return heldForReview(reply, r.held.message);
       changedOnlyTopic(request, request.params.id);
       app.notifyMentions(r.id);
-      return reply.redirect(await postUrl(app, r.id), 303);
+      return reply.redirect(withWarnings(await postUrl(app, r.id), 'reply', r.warnings), 303);
     } catch (err) {
       if (err instanceof UserError && err.status !== 401 && err.status !== 404) {
         return replyPage(request, reply, request.params.id, { body, note, error: err.message, kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
@@ -228,9 +231,10 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     const actor = signedIn(request);
     const b = request.body ?? {};
     const values = { title: str(b.title), body: str(b.body), reason: str(b.reason) };
+    let warnings: GuardFinding[] | undefined;
     try {
       const removeAttachments = formList((b as Record<string, unknown>).remove_attachment).map(Number).filter((n) => Number.isInteger(n) && n > 0);
-      await editPost(db, actor, { postId: request.params.id, body: values.body, ...(b.title !== undefined ? { title: values.title } : {}), reason: values.reason, attachments: formAttachments(request), removeAttachments });
+      ({ warnings } = await editPost(db, actor, { postId: request.params.id, body: values.body, ...(b.title !== undefined ? { title: values.title } : {}), reason: values.reason, attachments: formAttachments(request), removeAttachments }));
     } catch (err) {
       if (err instanceof UserError && err.status !== 401 && err.status !== 404 && err.status !== 403) {
         return editPage(request, reply, request.params.id, { values, error: err.message, kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
@@ -238,7 +242,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       throw err;
     }
     await changedPostsTopic(db, request, request.params.id);
-    return reply.redirect(await postUrl(app, request.params.id), 303);
+    return reply.redirect(withWarnings(await postUrl(app, request.params.id), 'edit', warnings), 303);
   });
   app.get<{ Params: { id: number } }>('/p/:id/revisions', { schema: { params: idParams } }, async (request, reply) => {
     const history = await listRevisions(db, request.actor, request.params.id);

@@ -9,11 +9,14 @@ import { viewHelpers } from '../web/view-helpers.ts';
 import { topicHead } from '../seo/topic-head.ts';
 import { firstUnread, unreadByTopic } from '../notifications/tracking.ts';
 import { watchLevel } from '../notifications/watch.ts';
+import { warnedMessage } from '../confidentiality/warned-notice.ts';
 
 const pageQuery = {
   type: 'object',
   properties: { page: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 } },
 } as const;
+// The topic page also takes `warned` (src/confidentiality/warned-notice.ts): what the guard warned about after a form post.
+const topicQuery = { type: 'object', properties: { ...pageQuery.properties, warned: { type: 'string', maxLength: 300 } } } as const;
 
 export async function communityRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
@@ -69,9 +72,9 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
     required: ['id'],
   } as const;
 
-  app.get<{ Params: { slug: string; id: number }; Querystring: { page: number } }>(
+  app.get<{ Params: { slug: string; id: number }; Querystring: { page: number; warned?: string } }>(
     '/t/:slug/:id',
-    { config: { anonymousCache: 'topic' }, schema: { params: topicParams, querystring: pageQuery } },
+    { config: { anonymousCache: 'topic' }, schema: { params: topicParams, querystring: topicQuery } },
     async (request, reply) => {
       const data = await showTopic(db, request.actor, request.params.id, request.query.page);
       const canonical = viewHelpers.topicUrl(data.topic, data.page);
@@ -84,6 +87,8 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
         // Signed-in readers: a link to the first post after what they read, and watch or mute.
         firstUnread: request.actor ? await firstUnread(db, request.actor, data.topic) : null,
         watch: request.actor ? await watchLevel(db, request.actor, 'topic', data.topic.id) : null,
+        // Only for the signed-in author who was just redirected here, never for visitors.
+        guardWarned: request.actor ? warnedMessage(request.query.warned) : null,
       }));
     },
   );
