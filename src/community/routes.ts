@@ -3,7 +3,7 @@ import { rolesByUser } from '../accounts/find-user.ts';
 import { listBoards, latestTopics } from './list-boards.ts';
 import { listBoardTopics, SORTS, type Sort } from './list-board-topics.ts';
 import { ViewCounter } from './view-counter.ts';
-import { can } from '../policy/policy.ts';
+import { can, type Actor } from '../policy/policy.ts';
 import { showTopic } from './show-topic.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
 import { topicHead } from '../seo/topic-head.ts';
@@ -81,21 +81,27 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
       // One URL per page of a topic: a wrong or outdated slug redirects permanently.
       if (request.params.slug !== data.topic.slug) return reply.redirect(canonical, 301);
       views.count(data.topic.id);
-      return reply.view('topic', Object.assign(data, topicHead(data, app.config.publicUrl), {
-        title: data.page > 1 ? `${data.topic.title} (page ${data.page})` : data.topic.title,
-        canonical,
-        // Signed-in readers: a link to the first post after what they read, and watch or mute.
-        firstUnread: request.actor ? await firstUnread(db, request.actor, data.topic) : null,
-        watch: request.actor ? await watchLevel(db, request.actor, 'topic', data.topic.id) : null,
-        // Only for the signed-in author who was just redirected here, never for visitors.
-        guardWarned: request.actor ? warnedMessage(request.query.warned) : null,
-      }));
+      return reply.view('topic', await topicView(app, request.actor, data, { guardWarned: request.actor ? warnedMessage(request.query.warned) : null }));
     },
   );
 
   app.get<{ Params: { id: number } }>('/t/:id', { schema: { params: topicParams } }, async (request, reply) => {
     const { topic } = await showTopic(db, request.actor, request.params.id, 1);
     return reply.redirect(viewHelpers.topicUrl(topic), 301);
+  });
+}
+
+/** What the topic page shows (also for a reply sent back to its topic by the guard: `extra.replyDraft`). */
+export async function topicView(app: FastifyInstance, actor: Actor | null, data: Awaited<ReturnType<typeof showTopic>>, extra: object = {}): Promise<object> {
+  const db = app.database.db;
+  return Object.assign(data, topicHead(data, app.config.publicUrl), {
+    title: data.page > 1 ? `${data.topic.title} (page ${data.page})` : data.topic.title,
+    canonical: viewHelpers.topicUrl(data.topic, data.page),
+    // Signed-in readers: a link to the first post after what they read, and watch or mute.
+    firstUnread: actor ? await firstUnread(db, actor, data.topic) : null,
+    watch: actor ? await watchLevel(db, actor, 'topic', data.topic.id) : null,
+    guardWarned: null,
+    ...extra,
   });
 }
 
