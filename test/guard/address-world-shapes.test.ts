@@ -52,3 +52,12 @@ test('word tokens (table-driven) equal the Unicode pattern they replace', () => 
     assert.deepEqual(wordTokens({ text: t } as ScanState), want, t);
   }
 });
+
+test('Vietnamese addresses: number and street without a street word, then ward or district', async () => {
+  const { scanText } = await import('../../src/guard/index.ts');
+  const addr = (t: string) => scanText(t).filter((f) => f.type === 'address').map((f) => t.slice(f.start, f.end));
+  assert.deepEqual(addr('Giao hàng tới 15 Nguyễn Huệ, Quận 1, Thành phố Hồ Chí Minh nhé.'), ['15 Nguyễn Huệ, Quận 1, Thành phố Hồ Chí Minh nhé']);
+  assert.equal(addr('Ship it to 12/3 Lê Lợi, Phường Bến Nghé please').length, 1);
+  // A district alone, or a number without a street before it, is no address.
+  assert.deepEqual(addr('Traffic in Quận 1 is terrible, 15 minutes to cross.'), []);
+});

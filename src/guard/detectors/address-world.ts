@@ -116,6 +116,13 @@ const G = new RegExp(
 const P = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:P\.?\s?O\.?\s?Box|PO\s?Box|Post\s?Office\s?Box|Postbus|Postfach|Postboks|B\.P\.|Apartado(?:\s(?:de\s)?Correos)?|Apdo\.?|Casilla(?:\sde\sCorreo)?|Caixa\sPostal|Cx\.?\sP\.?|Casella\sPostale)\s?\d{1,6}(?:\s\d{2}){0,2}(?![\p{L}\p{N}])${REST}`, 'gu');
 const F = /(?<![\p{L}\p{N}])(?:PSC|CMR|Unit|USNS\s+\p{Lu}+|USS\s+\p{Lu}+)\s+\d{1,5},?\s+(?:Box\s+\d{1,5},?\s+)?(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5}(?:-\d{4})?/gu;
 // Anchors: a street-type word, a compound street word, or a CJK or Arabic street word near a digit.
+// Vietnamese (and similar) addresses: house number and a street without a street word, then the
+// ward or district ("15 Nguyễn Huệ, Quận 1", "12/3 Lê Lợi, Phường Bến Nghé"): the division word is the anchor.
+const V = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])\d{1,5}[A-Za-z]?(?:/\d{1,4}[A-Za-z]?)?\s(?:\p{Lu}[\p{L}\p{M}]*\s?){1,4},\s*(?:Phường|Quận|Huyện|Thị xã|Xã|P\.|Q\.)\s?[\p{L}\p{M}\d ]{1,30}(?:,\s*(?:Thành phố|Tỉnh|TP\.?)?\s?[\p{L}\p{M} ]{2,40})*`,
+  'gu',
+);
+const V_WORDS = /(?:^|[^\p{L}])(?:Phường|Quận|Huyện|Thị xã|Xã)(?=\s)/u;
 const COMPOUND_END = new RegExp(`${COMPOUND}$`);
 const OTHER_ANCHORS = new Set(['شارع', 'طريق', 'ميدان', 'جادة', 'حي', 'apo', 'fpo', 'dpo', 'psc', 'cmr']);
 const CJK_STREET = /[로길路街道号號]/;
@@ -223,9 +230,10 @@ export function detectWorldAddresses(st: ScanState, add: Add): void {
   }
   for (const x of execIn(G, text, windows(text, numberThenLaterPostcode(text, runs), 20, 60))) add(x.index, x.index + x[0].length, 0.35, 'house number and street, place and postcode');
   if (PO_BOX.test(text)) for (const x of execIn(P, text, [0, text.length])) add(x.index, x.index + x[0].length, 0.7, 'post-office box');
+  if (V_WORDS.test(text)) for (const x of execIn(V, text, windows(text, runs, 10, 120))) add(x.index, x.index + x[0].length, 0.75, 'house number and street, ward or district');
   // Shape E has no street word: a number followed by a postcode-and-city line.
   for (const x of execIn(E, text, windows(text, numberThenPostcode(text, runs), 120, 90))) add(x.index, x.index + x[0].length, 0.7, 'street and house number, postcode and city');
 }
 
-export const __test = { D, E, F, AR };
+export const __test = { D, E, F, AR, V };
 export type { Finding };
