@@ -127,12 +127,14 @@ const V = new RegExp(
 const TH = /(?<![\p{L}\p{N}])\d{1,5}(?:\/\d{1,4})?\s*(?:ถนน|ซอย)[\p{Script=Thai}\p{M}\d .]{1,80}?(?:\s\d{5}(?![\p{N}])|(?=[\n,]|$))/gu;
 const HE = /(?:רחוב|רח['׳]|שדרות|שד['׳])\s?[\p{Script=Hebrew}"'׳״ -]{1,30}?\s\d{1,4}(?![\p{N}])(?:,\s*[\p{Script=Hebrew} -]{2,20})?/gu;
 const JP = /〒\s?\d{3}[-‐－]\d{4}[^\n,.;。、]{0,40}|(?<![\p{L}\p{N}])\d{1,2}-\d{1,2}-\d{1,3}\s\p{Lu}[\p{L}-]*,\s*\p{Lu}\p{L}*-(?:ku|shi|cho|machi|gun)(?![\p{L}])(?:,\s*\p{Lu}\p{L}+(?:\s\d{3}-\d{4})?)?/gu;
-const OTHER_SHAPES: Array<[RegExp, RegExp, string]> = [
-  [TH, /ถนน|ซอย/, 'house number and road (Thai)'],
-  [HE, /רחוב|רח['׳]|שדרות|שד['׳]/, 'street and house number (Hebrew)'],
-  [JP, /〒|-(?:ku|shi|cho|machi|gun)\b/, 'postal mark or block address (Japan)'],
+const OTHER_SHAPES: Array<[RegExp, readonly string[], string]> = [
+  [TH, ['ถนน', 'ซอย'], 'house number and road (Thai)'],
+  [HE, ['רחוב', 'רח', 'שדרות', 'שד'], 'street and house number (Hebrew)'],
+  [JP, ['〒', '-ku', '-shi', '-cho', '-machi', '-gun'], 'postal mark or block address (Japan)'],
 ];
-const V_WORDS = /(?:^|[^\p{L}])(?:Phường|Quận|Huyện|Thị xã|Xã)(?=\s)/u;
+// Gates by plain substring search (a Unicode pattern tried at every position cost more than the shape).
+const hasAny = (text: string, words: readonly string[]) => words.some((w) => text.includes(w));
+const V_WORDS = ['Phường', 'Quận', 'Huyện', 'Thị xã', 'Xã ', 'P.', 'Q.'];
 const COMPOUND_END = new RegExp(`${COMPOUND}$`);
 const OTHER_ANCHORS = new Set(['شارع', 'طريق', 'ميدان', 'جادة', 'حي', 'apo', 'fpo', 'dpo', 'psc', 'cmr']);
 const CJK_STREET = /[로길路街道号號]/;
@@ -240,8 +242,8 @@ export function detectWorldAddresses(st: ScanState, add: Add): void {
   }
   for (const x of execIn(G, text, windows(text, numberThenLaterPostcode(text, runs), 20, 60))) add(x.index, x.index + x[0].length, 0.35, 'house number and street, place and postcode');
   if (PO_BOX.test(text)) for (const x of execIn(P, text, [0, text.length])) add(x.index, x.index + x[0].length, 0.7, 'post-office box');
-  for (const [re, needs, why] of OTHER_SHAPES) if (needs.test(text)) for (const x of execIn(re, text, [0, text.length])) add(x.index, x.index + x[0].length, 0.75, why);
-  if (V_WORDS.test(text)) for (const x of execIn(V, text, windows(text, runs, 10, 120))) add(x.index, x.index + x[0].length, 0.75, 'house number and street, ward or district');
+  for (const [re, needs, why] of OTHER_SHAPES) if (hasAny(text, needs)) for (const x of execIn(re, text, [0, text.length])) add(x.index, x.index + x[0].length, 0.75, why);
+  if (hasAny(text, V_WORDS)) for (const x of execIn(V, text, windows(text, runs, 10, 120))) add(x.index, x.index + x[0].length, 0.75, 'house number and street, ward or district');
   // Shape E has no street word: a number followed by a postcode-and-city line.
   for (const x of execIn(E, text, windows(text, numberThenPostcode(text, runs), 120, 90))) add(x.index, x.index + x[0].length, 0.7, 'street and house number, postcode and city');
 }
