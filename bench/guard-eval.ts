@@ -18,6 +18,39 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scanText, CustomerRegister, DocumentRegister, FINDING_TYPES, evaluate, parseJsonl, parseTypeMap, formatReport, type GuardOptions, type SplitExample } from '../src/guard/index.ts';
 
+/** Bad input (a missing file, a malformed line): one message naming the file and line, exit 2, no report. */
+function fail(message: string): never {
+  process.stderr.write(`guard-eval: ${message}\n`);
+  process.exit(2);
+}
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    fail(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+}
+function corpus(path: string): SplitExample[] {
+  try {
+    return parseJsonl(readText(path));
+  } catch (err) {
+    fail(`${path} ${(err as Error).message}: nothing was scored`);
+  }
+}
+/** The JSON objects of a JSONL file (registers, documents). */
+function jsonLines<T>(path: string): T[] {
+  const out: T[] = [];
+  readText(path).split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      out.push(JSON.parse(line) as T);
+    } catch {
+      fail(`${path} line ${i + 1}: not valid JSON: nothing was scored`);
+    }
+  });
+  return out;
+}
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fixtures = join(root, 'test/fixtures/guard');
 const args = process.argv.slice(2);
@@ -35,24 +68,30 @@ const customersFile = flag('--customers') ?? (isProjectCorpus ? join(fixtures, '
 const documentsFile = flag('--documents') ?? (isProjectCorpus ? join(fixtures, 'documents.jsonl') : undefined);
 const showErrors = Number(flag('--errors') ?? 0);
 
-const options: Partial<GuardOptions> = optionsFile && existsSync(optionsFile) ? JSON.parse(readFileSync(optionsFile, 'utf8')) : {};
+let options: Partial<GuardOptions> = {};
+if (optionsFile && existsSync(optionsFile)) {
+  try {
+    options = JSON.parse(readText(optionsFile)) as Partial<GuardOptions>;
+  } catch {
+    fail(`${optionsFile} is not valid JSON: nothing was scored`);
+  }
+}
 const registers: { customers?: CustomerRegister; documents?: DocumentRegister } = {};
 if (customersFile && existsSync(customersFile)) {
   const reg = new CustomerRegister('evaluation-secret-not-for-production', { defaultRegion: options.defaultRegion });
-  for (const line of readFileSync(customersFile, 'utf8').split('\n')) if (line.trim()) reg.addRecord(JSON.parse(line));
+  for (const record of jsonLines<Parameters<CustomerRegister['addRecord']>[0]>(customersFile)) reg.addRecord(record);
   registers.customers = reg;
 }
 if (documentsFile && existsSync(documentsFile)) {
   const reg = new DocumentRegister();
-  for (const line of readFileSync(documentsFile, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const d = JSON.parse(line) as { id: string; text: string; label: 'confidential' | 'public' };
+  jsonLines<{ id?: unknown; text?: unknown; label?: unknown }>(documentsFile).forEach((d, i) => {
+    if (typeof d.id !== 'string' || typeof d.text !== 'string' || (d.label !== 'confidential' && d.label !== 'public')) fail(`${documentsFile} document ${i + 1} needs "id", "text" and "label" (confidential or public): nothing was scored`);
     reg.addDocument(d.id, d.text, d.label);
-  }
+  });
   registers.documents = reg;
 }
 const scan = (t: string) => scanText(t, { registers, options });
-let examples = positional[0] || heldout ? parseJsonl(readFileSync(file, 'utf8')) : [];
+let examples = positional[0] || heldout ? corpus(file) : [];
 if (positional[0] || heldout) {
   const report = evaluate(examples, scan, { map: parseTypeMap(flag('--map')), knownTypes: FINDING_TYPES });
   console.log(`corpus: ${file}`);
@@ -63,8 +102,8 @@ if (positional[0] || heldout) {
   const onlySplit = flag('--split');
   const indepDir = join(fixtures, 'independent');
   const sources = new Map<string, SplitExample[]>();
-  sources.set('own', [...parseJsonl(readFileSync(join(fixtures, 'corpus.jsonl'), 'utf8')).map((e) => ({ ...e, split: 'dev' })), ...parseJsonl(readFileSync(join(fixtures, 'heldout.jsonl'), 'utf8')).map((e) => ({ ...e, split: 'heldout' }))]);
-  if (existsSync(indepDir)) for (const f of readdirSync(indepDir).filter((x) => x.endsWith('.jsonl')).sort()) sources.set(f.replace(/\.jsonl$/, ''), parseJsonl(readFileSync(join(indepDir, f), 'utf8')));
+  sources.set('own', [...corpus(join(fixtures, 'corpus.jsonl')).map((e) => ({ ...e, split: 'dev' })), ...corpus(join(fixtures, 'heldout.jsonl')).map((e) => ({ ...e, split: 'heldout' }))]);
+  if (existsSync(indepDir)) for (const f of readdirSync(indepDir).filter((x) => x.endsWith('.jsonl')).sort()) sources.set(f.replace(/\.jsonl$/, ''), corpus(join(indepDir, f)));
   // Predictions of these types are scored everywhere (the negatives source labels nothing).
   const scored = ['person', 'address', 'phone', 'email', 'iban', 'card'];
   const rows: string[] = [];

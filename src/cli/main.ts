@@ -1,25 +1,15 @@
 // The `parley` command. Each sub-command reports bad input with a message and a non-zero exit.
-import { addBoardModerator, listModeratedBoards, removeBoardModerator } from '../moderation/board-moderators.ts';
+// Only commander and the configuration load up front: every command imports what it uses when it
+// runs, so `parley --help` or `parley guard scan` do not pay for the web server, the seeder or pino.
 import { Command, CommanderError } from 'commander';
-import { restrictUser, standingOf } from '../moderation/restrict-user.ts';
-import { pino } from 'pino';
-import cliProgress from 'cli-progress';
 import { ConfigError, loadConfig, workerCount, type Config } from '../config.ts';
-import { DatabaseUnavailableError, describeDatabase, openDatabase, type Database } from '../db/database.ts';
-import { MigrationError, migrateToLatest } from '../db/migrate.ts';
+import type { Database } from '../db/database.ts';
+import type { DemoLogin } from '../seed/seed-demo.ts';
 import { UserError } from '../shared/errors.ts';
-import { prepareDatabase, startParley } from '../app.ts';
-import { isWorker, reportToPrimary, startWorkers, workerIndex, WorkerStartError } from '../cluster/primary.ts';
-import { seedDemo, type DemoLogin } from '../seed/seed-demo.ts';
-import { createUser } from '../accounts/create-user.ts';
-import { changeRole, parseRole } from '../accounts/change-role.ts';
-import { findUserByLogin, rolesOf } from '../accounts/find-user.ts';
-import { readSecret } from './read-secret.ts';
 import { registerGuardCommands } from '../confidentiality/cli.ts';
 import { registerSearchCommands } from '../search/cli.ts';
-import { backupDatabase } from '../operations/backup-database.ts';
-import { restoreDatabase } from '../operations/restore-database.ts';
-import { maintainDatabase } from '../operations/maintain-database.ts';
+
+const progressBars = async () => (await import('cli-progress')).default;
 
 // Output piped into a command that stops reading (`parley guard scan --jsonl big.jsonl | head`):
 // stop quietly, as other command-line tools do, instead of crashing on EPIPE.
@@ -36,6 +26,7 @@ const program = new Command()
 
 async function withDatabase<T>(fn: (db: Database, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  const [{ openDatabase }, { migrateToLatest }] = await Promise.all([import('../db/database.ts'), import('../db/migrate.ts')]);
   const database = await openDatabase(config.DATABASE_URL, { synchronous: config.SQLITE_SYNCHRONOUS });
   try {
     await migrateToLatest(database);
@@ -50,6 +41,8 @@ program
   .description('migrate the database, seed the demo community if it is empty, and serve (PORT, HOST, DATABASE_URL, WORKERS)')
   .action(async () => {
     const config = loadConfig();
+    const { isWorker, startWorkers } = await import('../cluster/primary.ts');
+    const [{ prepareDatabase, startParley }, { describeDatabase }, { pino }] = await Promise.all([import('../app.ts'), import('../db/database.ts'), import('pino')]);
     if (isWorker()) return startWorker(config);
     const workers = workerCount(config);
     let running: { url: string; describe: string; demoLogins: DemoLogin[]; stop(): Promise<void> };
@@ -71,6 +64,7 @@ program
 
 /** A worker of a clustered server: serves until the primary stops it (or goes away). */
 async function startWorker(config: Config): Promise<void> {
+  const [{ reportToPrimary, workerIndex }, { startParley }] = await Promise.all([import('../cluster/primary.ts'), import('../app.ts')]);
   let running: Awaited<ReturnType<typeof startParley>>;
   try {
     // PostgreSQL connections: 20 for the whole server (at least 2 a worker), not 10 a worker,
@@ -114,6 +108,7 @@ program
   .description('apply pending database migrations')
   .action(async () => {
     const config = loadConfig();
+    const [{ openDatabase }, { migrateToLatest }] = await Promise.all([import('../db/database.ts'), import('../db/migrate.ts')]);
     const database = await openDatabase(config.DATABASE_URL, { synchronous: config.SQLITE_SYNCHRONOUS });
     try {
       const applied = await migrateToLatest(database);
@@ -130,6 +125,7 @@ program
   .description('refresh the planner statistics (ANALYZE; VACUUM too on PostgreSQL): after an import, a restore or a bulk load')
   .action(() =>
     withDatabase(async (database) => {
+      const { maintainDatabase } = await import('../operations/maintain-database.ts');
       const steps = await maintainDatabase(database);
       for (const s of steps) process.stdout.write(`${s.step}: ${s.seconds.toFixed(1)} s\n`);
       process.stdout.write(`${database.describe} maintained.\n`);
@@ -141,6 +137,7 @@ program
   .description('seed the demo community into an empty database and print the demo sign-in details')
   .action(() =>
     withDatabase(async (database) => {
+      const [cliProgress, { seedDemo }] = await Promise.all([progressBars(), import('../seed/seed-demo.ts')]);
       const bar = new cliProgress.SingleBar({ format: 'Seeding demo community [{bar}] {value}/{total}', hideCursor: true }, cliProgress.Presets.shades_classic);
       let started = false;
       const logins = await seedDemo(database.db, (done, total) => {
@@ -163,6 +160,7 @@ user
   .option('--role <role...>', 'extra roles: employee, moderator, community_manager, admin')
   .action((opts: { username: string; email: string; name?: string; role?: string[] }) =>
     withDatabase(async (database) => {
+      const [{ parseRole }, { createUser }, { readSecret }] = await Promise.all([import('../accounts/change-role.ts'), import('../accounts/create-user.ts'), import('./read-secret.ts')]);
       const roles = (opts.role ?? []).map(parseRole);
       const password = process.env.PARLEY_PASSWORD || (await readSecret('Password for the new account: '));
       const { id } = await createUser(database.db, {
@@ -186,6 +184,7 @@ for (const action of ['grant', 'revoke'] as const) {
     .option('--reason <text>', 'why, for the role log', '')
     .action((login: string, roleName: string, opts: { reason: string }) =>
       withDatabase(async (database) => {
+        const [{ changeRole, parseRole }, { findUserByLogin, rolesOf }] = await Promise.all([import('../accounts/change-role.ts'), import('../accounts/find-user.ts')]);
         const role = parseRole(roleName);
         const found = await findUserByLogin(database.db, login);
         if (!found) throw new UserError(`No user "${login}"`);
@@ -208,6 +207,7 @@ for (const action of ['warn', 'silence', 'suspend', 'lift'] as const) {
   if (action === 'silence' || action === 'suspend') cmd.requiredOption('--until <date>', 'YYYY-MM-DD (until the end of that day, UTC)');
   cmd.action((login: string, opts: { reason: string; until?: string }) =>
     withDatabase(async (database) => {
+      const [{ findUserByLogin }, { restrictUser, standingOf }] = await Promise.all([import('../accounts/find-user.ts'), import('../moderation/restrict-user.ts')]);
       const found = await findUserByLogin(database.db, login);
       if (!found) throw new UserError(`No user "${login}"`);
       await restrictUser(database.db, null, { userId: found.id, action, reason: opts.reason, ...(opts.until ? { until: opts.until } : {}) });
@@ -223,6 +223,7 @@ user
   .argument('<user>', 'username or e-mail address')
   .action((login: string) =>
     withDatabase(async (database) => {
+      const { findUserByLogin, rolesOf } = await import('../accounts/find-user.ts');
       const found = await findUserByLogin(database.db, login);
       if (!found) throw new UserError(`No user "${login}"`);
       const roles = await rolesOf(database.db, found.id);
@@ -239,6 +240,7 @@ for (const action of ['moderate-board', 'unmoderate-board'] as const) {
     .argument('<board>', 'the board\'s address (slug)')
     .action((login: string, slug: string) =>
       withDatabase(async (database) => {
+        const [{ findUserByLogin }, { addBoardModerator, listModeratedBoards, removeBoardModerator }] = await Promise.all([import('../accounts/find-user.ts'), import('../moderation/board-moderators.ts')]);
         const found = await findUserByLogin(database.db, login);
         if (!found) throw new UserError(`No user "${login}"`);
         const board = await database.db.selectFrom('boards').select(['id', 'slug']).where('slug', '=', slug).executeTakeFirst();
@@ -255,7 +257,8 @@ registerGuardCommands(program, withDatabase);
 registerSearchCommands(program, withDatabase);
 
 /** A progress bar in pages for backup and restore; started at the first report. */
-function pageProgress(label: string) {
+async function pageProgress(label: string) {
+  const cliProgress = await progressBars();
   const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {percentage}% {value}/{total} pages`, hideCursor: true }, cliProgress.Presets.shades_classic);
   let started = false;
   return {
@@ -275,7 +278,8 @@ program
   .description('copy the SQLite database to FILE while Parley runs (consistent; on PostgreSQL use pg_dump, see the README)')
   .argument('<file>', 'the backup file to write (must not exist)')
   .action(async (file: string) => {
-    const progress = pageProgress('Backing up');
+    const progress = await pageProgress('Backing up');
+    const { backupDatabase } = await import('../operations/backup-database.ts');
     try {
       const r = await backupDatabase(loadConfig().DATABASE_URL, file, progress.update);
       progress.stop();
@@ -291,7 +295,8 @@ program
   .argument('<file>', 'the backup file')
   .option('--force', 'replace a database that already holds data')
   .action(async (file: string, opts: { force?: boolean }) => {
-    const progress = pageProgress('Restoring');
+    const progress = await pageProgress('Restoring');
+    const { restoreDatabase } = await import('../operations/restore-database.ts');
     try {
       const r = await restoreDatabase(loadConfig().DATABASE_URL, file, { force: opts.force === true, onProgress: progress.update });
       progress.stop();
@@ -321,8 +326,8 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode;
-  } else if (err instanceof ConfigError || err instanceof DatabaseUnavailableError || err instanceof WorkerStartError || err instanceof MigrationError || err instanceof UserError) {
-    process.stderr.write(`parley: ${err.message}\n`);
+  } else if (err instanceof ConfigError || err instanceof UserError || ['DatabaseUnavailableError', 'WorkerStartError', 'MigrationError'].includes((err as Error).name)) {
+    process.stderr.write(`parley: ${(err as Error).message}\n`);
     process.exitCode = err instanceof ConfigError ? 78 : err instanceof UserError ? 2 : 1;
   } else {
     process.stderr.write(`parley: unexpected error: ${(err as Error).stack ?? String(err)}\n`);

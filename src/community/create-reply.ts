@@ -1,3 +1,4 @@
+import type { GuardFinding } from '../confidentiality/check.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, can, type Actor } from '../policy/policy.ts';
@@ -20,7 +21,7 @@ export interface CreateReplyInput {
   at?: string;
 }
 
-export async function createReply(db: Kysely<DB>, actor: Actor, input: CreateReplyInput): Promise<{ id: number; postNumber: number }> {
+export async function createReply(db: Kysely<DB>, actor: Actor, input: CreateReplyInput): Promise<{ id: number; postNumber: number; warnings?: GuardFinding[] }> {
   const topic = await db
     .selectFrom('topics')
     .innerJoin('boards', 'boards.id', 'topics.board_id')
@@ -77,6 +78,7 @@ export async function createReply(db: Kysely<DB>, actor: Actor, input: CreateRep
     await tx.updateTable('boards').set((eb) => ({ post_count: eb('post_count', '+', 1) })).where('id', '=', topic.board_id).execute();
     await bumpBoardActivity(tx, topic.board_id, topic.id, at);
     await tx.updateTable('users').set((eb) => ({ post_count: eb('post_count', '+', 1) })).where('id', '=', actor.id).execute();
-    return { id, postNumber };
+    // What the guard warned about (types, offsets, reasons; no values), for the page that follows.
+    return { id, postNumber, ...(text.guardWarnings?.length ? { warnings: text.guardWarnings } : {}) };
   });
 }

@@ -1,3 +1,4 @@
+import type { GuardFinding } from '../confidentiality/check.ts';
 import type { Kysely } from 'kysely';
 import type { DB, TopicKind } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
@@ -27,7 +28,7 @@ export interface CreateTopicInput {
 }
 
 /** Opens a topic (a question or a discussion) with its first post. */
-export async function createTopic(db: Kysely<DB>, actor: Actor, input: CreateTopicInput): Promise<{ id: number; slug: string; postId: number }> {
+export async function createTopic(db: Kysely<DB>, actor: Actor, input: CreateTopicInput): Promise<{ id: number; slug: string; postId: number; warnings?: GuardFinding[] }> {
   if (input.kind !== 'question' && input.kind !== 'discussion') throw new UserError('Choose whether this is a question or a discussion', 400, 'kind');
   const kind: TopicKind = input.kind;
   const board = await db.selectFrom('boards').select(['id', 'visibility']).where('slug', '=', input.boardSlug).executeTakeFirst();
@@ -84,7 +85,8 @@ export async function createTopic(db: Kysely<DB>, actor: Actor, input: CreateTop
       .execute();
     await bumpBoardActivity(tx, board.id, id, at);
     await tx.updateTable('users').set((eb) => ({ post_count: eb('post_count', '+', 1) })).where('id', '=', actor.id).execute();
-    return { id, slug, postId: post.id };
+    // What the guard warned about (types, offsets, reasons; no values), for the page that follows.
+    return { id, slug, postId: post.id, ...(text.guardWarnings?.length ? { warnings: text.guardWarnings } : {}) };
   });
 }
 

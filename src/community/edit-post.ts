@@ -13,6 +13,7 @@ import type { AttachmentText } from '../attachments/text-file.ts';
 import { indexPost } from '../search/index-document.ts';
 import { announcePost } from '../notifications/live.ts';
 import { enqueueReview } from '../moderation/queue-items.ts';
+import type { GuardFinding } from '../confidentiality/check.ts';
 import { flagWatchedPost } from '../moderation/watched-check.ts';
 
 export interface EditPostInput {
@@ -27,6 +28,8 @@ export interface EditPostInput {
   removeAttachments?: number[];
   /** A moderator's edit while deciding a review item: it is the review, so no watched-word hold or flag queues it again. */
   fromReview?: boolean;
+  /** "Ask the community team": the edit is saved hidden and queued with the guard's findings, whatever they are. */
+  askTeam?: { note: string };
 }
 
 /**
@@ -39,7 +42,7 @@ export interface EditPostInput {
  * the edit apart: nothing new to approve against a post that may have changed since, and the
  * text that needs review is never public. A "flag" word queues the post after it is saved.
  */
-export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInput): Promise<{ revision: number; heldForReview: boolean }> {
+export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInput): Promise<{ revision: number; heldForReview: boolean; warnings?: GuardFinding[] }> {
   const { post, subject } = await loadVisiblePost(db, actor, input.postId);
   authorize(actor, 'post.edit', subject);
   const editsTitle = post.post_number === 1 && input.title !== undefined && input.title.trim() !== post.title;
@@ -54,6 +57,7 @@ export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInpu
     ...(adding.length ? { attachments: adding, attachedBefore: Math.max(0, attachedBefore) } : {}),
     edit: true,
     ...(input.fromReview ? {} : { editHeldForReview: true }),
+    ...(input.askTeam ? { askedTeam: true } : {}),
     target: `post:${post.id}`,
   });
   if (text.bodyMarkdown === post.body_markdown && !editsTitle && !adding.length && !removing.length) throw new UserError('Nothing changed.', 400, 'body');
@@ -61,7 +65,10 @@ export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInpu
   if (reason.length > 300) throw new UserError('The reason must be at most 300 characters.', 400, 'reason');
   const at = nowIso();
   const guardContext = text.maskedOriginal ? await loadGuardContext(db) : undefined; // before the transaction (SQLite has one connection)
-  const held = !!text.watchedHold?.length;
+  const asked = !!input.askTeam && !input.fromReview;
+  const held = !!text.watchedHold?.length || asked;
+  const note = (input.askTeam?.note ?? '').trim();
+  if (note.length > 1000) throw new UserError('The note to the community team must be at most 1000 characters.', 400, 'note');
   // A title is shown in lists, feeds and mail even when the post is hidden: a title with a word
   // the moderators review first is refused instead.
   if (text.watchedHold?.some((f) => f.field === 'title')) throw new UserError('The title contains a word or phrase the moderators review first; please rephrase it.', 422, 'title');
@@ -94,11 +101,15 @@ export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInpu
       await maskRevisions(tx, post.id, guardContext!, [...actor.roles], text.maskedOriginal.values);
     }
     if (editsTitle) await tx.updateTable('topics').set({ title: text.title!, slug: slugify(text.title!) }).where('id', '=', post.topic_id).execute();
-    if (held) await enqueueReview(tx, { kind: 'post', subjectId: post.id, boardId: post.board_id, reason: 'watched_word', detail: 'Edited by its author; hidden until reviewed.', findings: text.watchedHold! });
+    if (asked) {
+      // Positions and reasons only (no values), as a held draft's findings.
+      const findings = [...(text.watchedHold ?? []), ...(text.guardWarnings ?? []).map(({ type, field, attachment, attachmentName, start, end, reason }) => ({ type, field, ...(attachment !== undefined ? { attachment, attachmentName: attachmentName! } : {}), start, end, reason }))];
+      await enqueueReview(tx, { kind: 'post', subjectId: post.id, boardId: post.board_id, reason: 'asked', detail: note || 'Edited by its author, who asked the community team to review it; hidden until reviewed.', findings });
+    } else if (held) await enqueueReview(tx, { kind: 'post', subjectId: post.id, boardId: post.board_id, reason: 'watched_word', detail: 'Edited by its author; hidden until reviewed.', findings: text.watchedHold! });
     await indexPost(tx, post.id); // the search index holds the new text (and title) from this commit on (a hidden post leaves it)
     return { revision, heldForReview: held };
   });
   if (!held && !input.fromReview) await flagWatchedPost(db, actor, { id: post.id, boardId: post.board_id, body: input.body });
   announcePost(post, 'edit'); // open pages of the topic show the new text (src/notifications/live.ts)
-  return result;
+  return !asked && text.guardWarnings?.length ? { ...result, warnings: text.guardWarnings } : result;
 }

@@ -36,6 +36,13 @@ const idParams = { type: 'object', properties: { id: { type: 'integer', minimum:
 const withAttachments = { preValidation: parseMultipartForm } as const;
 
 
+import { withWarnings } from '../confidentiality/warned-notice.ts';
+import { applyQuickFix, bodyFindingsToFix } from '../confidentiality/quick-fix.ts';
+import { FINDING_PHRASES, GuardStoppedError } from '../confidentiality/check.ts';
+import { showTopic } from './show-topic.ts';
+import { topicView } from './routes.ts';
+import type { GuardFinding } from '../confidentiality/check.ts';
+
 /** The guard's findings carried by a refusal (see src/publish/pipeline.ts), for the form to show. */
 function guardOf(err: unknown): { findings?: HeldFinding[]; canAskTeam?: boolean } {
   const e = err as { findings?: HeldFinding[]; canAskCommunityTeam?: boolean };
@@ -136,7 +143,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       if (isHeld(t)) return heldForReview(reply, t.held.message);
       changedOnlyTopic(request, t.id);
       app.notifyMentions(t.postId);
-      return reply.redirect(viewHelpers.topicUrl(t), 303);
+      return reply.redirect(withWarnings(viewHelpers.topicUrl(t), 'topic', t.warnings), 303);
     } catch (err) {
       if (err instanceof UserError && err.status !== 401 && err.status !== 404) {
         return composer(request, reply, request.params.slug, { values, error: err.message, field: err.field ?? null, kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
@@ -174,10 +181,37 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       return replyPage(request, reply, request.params.id, { body });
     },
   );
+  /**
+   * A reply the guard stopped comes back on its topic (last page), the text in the reply box and one
+   * findings panel above it with its quick fixes, instead of a page of its own.
+   */
+  const backOnTopic = async (request: FastifyRequest, reply: FastifyReply, topicId: number, draft: { body: string; note: string; message: string; findings: GuardFinding[]; canAskTeam: boolean }, status: number) => {
+    const actor = signedIn(request);
+    let data = await showTopic(db, actor, topicId, 1);
+    if (data.pageCount > 1) data = await showTopic(db, actor, topicId, data.pageCount);
+    const replyDraft = { ...draft, findings: bodyFindingsToFix(draft.findings), phrases: FINDING_PHRASES };
+    return reply.code(status).view('topic', await topicView(app, actor, data, { replyDraft, note: draft.note }));
+  };
+
   app.post<{ Params: { id: number }; Body: Form }>('/t/:id/replies', { schema: { params: idParams }, ...withAttachments }, async (request, reply) => {
     const actor = signedIn(request);
     const body = str(request.body?.body);
     const note = str(request.body?.note);
+    // "Replace with a placeholder" on a stopped reply: the fixed text goes back in the reply box
+    // (checked again, not published), so the author sees it before posting.
+    if (request.body?.fix !== undefined) {
+      const text = body.replace(/\r\n?/g, '\n');
+      const before = await checkDraft(db, actor, { body: text, where: 'reply', target: `topic:${request.params.id}` });
+      const fixed = applyQuickFix(text, str(request.body.fix), before.findings);
+      const now = fixed ? await checkDraft(db, actor, { body: fixed.text, where: 'reply', target: `topic:${request.params.id}` }) : before;
+      const left = bodyFindingsToFix(now.findings);
+      const message = !fixed
+        ? 'That part of the reply has changed since it was checked; here is what the guard finds in it now.'
+        : left.length
+          ? `Replaced ${FINDING_PHRASES[fixed.type]} with a placeholder. There is more to check below.`
+          : `Replaced ${FINDING_PHRASES[fixed.type]} with a placeholder. Nothing else was found: check the text and post it.`;
+      return backOnTopic(request, reply, request.params.id, { body: fixed ? fixed.text : text, note, message, findings: now.findings, canAskTeam: left.length > 0 }, 200);
+    }
     try {
       const attachments = formAttachments(request);
       if (request.body?.askTeam === '1') {
@@ -195,8 +229,12 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       if (isHeld(r)) return heldForReview(reply, r.held.message);
       changedOnlyTopic(request, request.params.id);
       app.notifyMentions(r.id);
-      return reply.redirect(await postUrl(app, r.id), 303);
+      return reply.redirect(withWarnings(await postUrl(app, r.id), 'reply', r.warnings), 303);
     } catch (err) {
+      // Stopped by the guard in the text itself: back on the topic. Anything else (attachments, limits): the reply page.
+      if (err instanceof GuardStoppedError && !err.findings.some((f) => f.field === 'attachment') && !attachmentsToShowAgain(request).length) {
+        return backOnTopic(request, reply, request.params.id, { body: body.replace(/\r\n?/g, '\n'), note, message: err.message, findings: err.findings, canAskTeam: err.canAskCommunityTeam }, err.status);
+      }
       if (err instanceof UserError && err.status !== 401 && err.status !== 404) {
         return replyPage(request, reply, request.params.id, { body, note, error: err.message, kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
       }
@@ -228,9 +266,10 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     const actor = signedIn(request);
     const b = request.body ?? {};
     const values = { title: str(b.title), body: str(b.body), reason: str(b.reason) };
+    let warnings: GuardFinding[] | undefined;
     try {
       const removeAttachments = formList((b as Record<string, unknown>).remove_attachment).map(Number).filter((n) => Number.isInteger(n) && n > 0);
-      await editPost(db, actor, { postId: request.params.id, body: values.body, ...(b.title !== undefined ? { title: values.title } : {}), reason: values.reason, attachments: formAttachments(request), removeAttachments });
+      ({ warnings } = await editPost(db, actor, { postId: request.params.id, body: values.body, ...(b.title !== undefined ? { title: values.title } : {}), reason: values.reason, attachments: formAttachments(request), removeAttachments }));
     } catch (err) {
       if (err instanceof UserError && err.status !== 401 && err.status !== 404 && err.status !== 403) {
         return editPage(request, reply, request.params.id, { values, error: err.message, kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
@@ -238,7 +277,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       throw err;
     }
     await changedPostsTopic(db, request, request.params.id);
-    return reply.redirect(await postUrl(app, request.params.id), 303);
+    return reply.redirect(withWarnings(await postUrl(app, request.params.id), 'edit', warnings), 303);
   });
   app.get<{ Params: { id: number } }>('/p/:id/revisions', { schema: { params: idParams } }, async (request, reply) => {
     const history = await listRevisions(db, request.actor, request.params.id);

@@ -3,18 +3,21 @@ import { rolesByUser } from '../accounts/find-user.ts';
 import { listBoards, latestTopics } from './list-boards.ts';
 import { listBoardTopics, SORTS, type Sort } from './list-board-topics.ts';
 import { ViewCounter } from './view-counter.ts';
-import { can } from '../policy/policy.ts';
+import { can, type Actor } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
 import { showTopic } from './show-topic.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
 import { topicHead } from '../seo/topic-head.ts';
 import { readerOnTopic, unreadByTopic } from '../notifications/tracking.ts';
 import { watchLevel } from '../notifications/watch.ts';
+import { warnedMessage } from '../confidentiality/warned-notice.ts';
 
 const pageQuery = {
   type: 'object',
   properties: { page: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 } },
 } as const;
+// The topic page also takes `warned` (src/confidentiality/warned-notice.ts): what the guard warned about after a form post.
+const topicQuery = { type: 'object', properties: { ...pageQuery.properties, warned: { type: 'string', maxLength: 300 } } } as const;
 
 export async function communityRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
@@ -77,28 +80,36 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
     required: ['id'],
   } as const;
 
-  app.get<{ Params: { slug: string; id: number }; Querystring: { page: number } }>(
+  app.get<{ Params: { slug: string; id: number }; Querystring: { page: number; warned?: string } }>(
     '/t/:slug/:id',
-    { config: { anonymousCache: 'topic' }, schema: { params: topicParams, querystring: pageQuery } },
+    { config: { anonymousCache: 'topic' }, schema: { params: topicParams, querystring: topicQuery } },
     async (request, reply) => {
       const data = await showTopic(db, request.actor, request.params.id, request.query.page);
       const canonical = viewHelpers.topicUrl(data.topic, data.page);
       // One URL per page of a topic: a wrong or outdated slug redirects permanently.
       if (request.params.slug !== data.topic.slug) return reply.redirect(canonical, 301);
       views.count(data.topic.id);
-      return reply.view('topic', Object.assign(data, topicHead(data, app.config.publicUrl), {
-        title: data.page > 1 ? `${data.topic.title} (page ${data.page})` : data.topic.title,
-        canonical,
-        // Signed-in readers: a link to the first post after what they read, and watch or mute.
-        // One statement for both (tracking.ts).
-        ...(request.actor ? await readerOnTopic(db, request.actor, data.topic) : { firstUnread: null, watch: null }),
-      }));
+      return reply.view('topic', await topicView(app, request.actor, data, { canonical, guardWarned: request.actor ? warnedMessage(request.query.warned) : null }));
     },
   );
 
   app.get<{ Params: { id: number } }>('/t/:id', { schema: { params: topicParams } }, async (request, reply) => {
     const { topic } = await showTopic(db, request.actor, request.params.id, 1);
     return reply.redirect(viewHelpers.topicUrl(topic), 301);
+  });
+}
+
+/** What the topic page shows (also for a reply sent back to its topic by the guard: `extra.replyDraft`). */
+export async function topicView(app: FastifyInstance, actor: Actor | null, data: Awaited<ReturnType<typeof showTopic>>, extra: object = {}): Promise<object> {
+  const db = app.database.db;
+  return Object.assign(data, topicHead(data, app.config.publicUrl), {
+    title: data.page > 1 ? `${data.topic.title} (page ${data.page})` : data.topic.title,
+    canonical: viewHelpers.topicUrl(data.topic, data.page),
+    // Signed-in readers: a link to the first post after what they read, and watch or mute.
+    // One statement for both (tracking.ts).
+    ...(actor ? await readerOnTopic(db, actor, data.topic) : { firstUnread: null, watch: null }),
+    guardWarned: null,
+    ...extra,
   });
 }
 

@@ -78,8 +78,9 @@ export class GuardStoppedError extends UserError {
     const files = [...new Set(stopping.filter((f) => f.field === 'attachment').map((f) => `“${f.attachmentName}”`))];
     const where2 = files.length ? ` (in the attachment${files.length > 1 ? 's' : ''} ${files.join(', ')})` : '';
     const what = `This ${WHAT[where]} contains ${describeFindingTypes(stopping.map((f) => f.type))}${where2}`;
-    // A bio is never reviewed by the community team: it offers only what the author can do.
-    const canAsk = stop.canAskCommunityTeam && where !== 'bio';
+    // Only topics, replies and edits can be sent to the community team (web and API, askTeam):
+    // a bio, an article or a private message offers only what the author can do.
+    const canAsk = stop.canAskCommunityTeam && (where === 'topic' || where === 'reply' || where === 'edit' || where === 'check');
     super(
       stop.action === 'block'
         ? `${what} and cannot be published. ${canAsk ? 'Remove it, or ask the community team to review it.' : 'Please remove it.'}`
@@ -110,6 +111,8 @@ export interface GuardDraft {
   /** Saved but not public (a knowledge-base draft): findings are reported, nothing is stopped or
    * masked; the text passes the guard again when it is published. */
   unpublished?: boolean;
+  /** The author asked the community team to review it (saved hidden): as unpublished, audited as asked. */
+  askedTeam?: boolean;
 }
 
 export interface GuardOutcome {
@@ -214,8 +217,8 @@ export async function guardDraft(db: Kysely<DB>, draft: GuardDraft): Promise<Gua
     ...(draft.attachments ? { attachments: draft.attachments } : {}),
     ...(draft.target ? { target: draft.target } : {}),
   });
-  if (draft.unpublished) {
-    await recordGuardDecision(db, { actorId: draft.actor.id, where: draft.where, target: draft.target ?? '', findings: outcome.findings, decision: `${outcome.action} (unpublished draft)` });
+  if (draft.unpublished || draft.askedTeam) {
+    await recordGuardDecision(db, { actorId: draft.actor.id, where: draft.where, target: draft.target ?? '', findings: outcome.findings, decision: `${outcome.action} (${draft.askedTeam ? 'sent to the community team, hidden' : 'unpublished draft'})` });
     const { maskedOriginal: _unused, ...rest } = outcome;
     return {
       ...rest,

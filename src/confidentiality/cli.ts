@@ -3,17 +3,18 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import type { CountryCode } from 'libphonenumber-js';
-import { resolveGuardKey, rotateGuardKey } from './guard-key.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
-import { decide, scanText, type Finding } from '../guard/index.ts';
+import type { Finding } from '../guard/index.ts';
 import { UserError } from '../shared/errors.ts';
-import { addDocument, extractDocumentText, listDocuments, parseLabel, removeDocument } from './documents.ts';
-import { clearCustomers, importCustomers, parseColumns } from './import-customers.ts';
-import { configureGuard, loadGuardContext } from './registers.ts';
-import { readGuardOptions, readGuardPolicy, saveGuardOptions, saveGuardPolicy } from './settings.ts';
+
+// Each command imports what it uses when it runs, so that `parley --help` and the other commands
+// do not load the guard, the PDF reader or the CSV parser.
+const guardKey = () => import('./guard-key.ts');
+const documents = () => import('./documents.ts');
+const importer = () => import('./import-customers.ts');
+const settings = () => import('./settings.ts');
 
 type WithDatabase = <T>(fn: (db: Database, config: Config) => Promise<T>) => Promise<T>;
 const out = (s: string) => process.stdout.write(s);
@@ -38,6 +39,8 @@ function readFileOrFail(file: string): Buffer {
 const jsonFinding = (f: Finding) => ({ type: f.type, start: f.start, end: f.end, confidence: Math.round(f.confidence * 1000) / 1000, reason: f.reason });
 
 async function setup(database: Database, config: Config) {
+  const [{ resolveGuardKey }, { configureGuard, loadGuardContext }, { warmGazetteer }] = await Promise.all([guardKey(), import('./registers.ts'), import('./gazetteer-snapshot.ts')]);
+  warmGazetteer();
   configureGuard(database.db, { secret: await resolveGuardKey(database.db, config), defaultRegion: config.DEFAULT_PHONE_REGION as CountryCode });
   return loadGuardContext(database.db);
 }
@@ -53,6 +56,7 @@ export function registerGuardCommands(program: Command, withDatabase: WithDataba
     .option('--replace', 'replace the register instead of adding to it')
     .action((file: string, opts: { columns: string; replace?: boolean }) =>
       withDatabase(async (database, config) => {
+        const [{ importCustomers, parseColumns }, { resolveGuardKey }, { default: cliProgress }] = await Promise.all([importer(), guardKey(), import('cli-progress')]);
         const columns = parseColumns(opts.columns);
         let size = 0;
         if (file !== '-') {
@@ -96,6 +100,7 @@ export function registerGuardCommands(program: Command, withDatabase: WithDataba
     .description('remove every record from the customer register')
     .action(() =>
       withDatabase(async (database) => {
+        const { clearCustomers } = await importer();
         await clearCustomers(database.db);
         out('The customer register is empty.\n');
       }),
@@ -106,7 +111,7 @@ export function registerGuardCommands(program: Command, withDatabase: WithDataba
     .description('make a new guard key (the key of the customer register, kept outside the database) and empty the register: import the customers again afterwards')
     .action(() =>
       withDatabase(async (database, config) => {
-        const { path } = await rotateGuardKey(database.db, config);
+        const { path } = await (await guardKey()).rotateGuardKey(database.db, config);
         out(`A new guard key is in ${path} (readable by its owner only): back it up apart from the database.\nThe customer register is empty (its hashes were made with the old key): import the customers again with \`parley guard import-customers FILE --columns …\`.\n`);
       }),
     );
@@ -118,6 +123,7 @@ export function registerGuardCommands(program: Command, withDatabase: WithDataba
     .requiredOption('--label <label>', 'confidential or public')
     .action((file: string, opts: { label: string }) =>
       withDatabase(async (database) => {
+        const { addDocument, extractDocumentText, parseLabel } = await documents();
         const label = parseLabel(opts.label);
         const text = await extractDocumentText(basename(file), readFileOrFail(file));
         const doc = await addDocument(database.db, { fileName: basename(file), text, label });
@@ -130,6 +136,7 @@ export function registerGuardCommands(program: Command, withDatabase: WithDataba
     .description('list the registered documents')
     .action(() =>
       withDatabase(async (database) => {
+        const { listDocuments } = await documents();
         const docs = await listDocuments(database.db);
         if (docs.length === 0) return void out('No documents are registered.\n');
         out(`${'id'.padStart(5)}  ${'label'.padEnd(12)} ${'fingerprints'.padStart(12)}  ${'added'.padEnd(20)} file\n`);
@@ -144,6 +151,7 @@ export function registerGuardCommands(program: Command, withDatabase: WithDataba
     .action((id: string) =>
       withDatabase(async (database) => {
         if (!/^\d+$/.test(id)) throw new UserError(`document id must be a number, not "${id}"`);
+        const { removeDocument } = await documents();
         const { fileName } = await removeDocument(database.db, Number(id));
         out(`Removed document #${id} (${fileName}).\n`);
       }),
@@ -158,7 +166,7 @@ export function registerGuardCommands(program: Command, withDatabase: WithDataba
     .option('--role <role>', 'decide as this role (member, employee, moderator, community_manager, admin)', 'employee')
     .action((file: string | undefined, opts: { json?: boolean; jsonl?: boolean; role: string }) =>
       withDatabase(async (database, config) => {
-        const ctx = await setup(database, config);
+        const [ctx, { decide, scanText }] = await Promise.all([setup(database, config), import('../guard/index.ts')]);
         const scan = (text: string) => scanText(text, { registers: ctx.registers, options: ctx.options });
         const input = readInput(file);
         if (opts.jsonl) {
@@ -191,9 +199,9 @@ export function registerGuardCommands(program: Command, withDatabase: WithDataba
       }),
     );
 
-  for (const [name, read, save, what] of [
-    ['policy', readGuardPolicy, saveGuardPolicy, 'the guard policy (role → finding type → allow|warn|mask|hold|block, minConfidence, maskRetentionDays)'],
-    ['options', readGuardOptions, saveGuardOptions, 'the guard options (defaultRegion, pricePlans, customerNumberPatterns)'],
+  for (const [name, what] of [
+    ['policy', 'the guard policy (role → finding type → allow|warn|mask|hold|block, minConfidence, maskRetentionDays)'],
+    ['options', 'the guard options (defaultRegion, pricePlans, customerNumberPatterns)'],
   ] as const) {
     guard
       .command(name)
@@ -201,6 +209,8 @@ export function registerGuardCommands(program: Command, withDatabase: WithDataba
       .option('--set <file>', 'JSON file to validate and save')
       .action((opts: { set?: string }) =>
         withDatabase(async (database) => {
+          const s = await settings();
+          const [read, save] = name === 'policy' ? [s.readGuardPolicy, s.saveGuardPolicy] : [s.readGuardOptions, s.saveGuardOptions];
           if (opts.set) {
             let json: unknown;
             try {

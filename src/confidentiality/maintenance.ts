@@ -9,7 +9,7 @@ import { purgeMaskedOriginals } from './masked-originals.ts';
 import { workerIndex } from '../cluster/primary.ts';
 import { configureGuard } from './registers.ts';
 import { configureGuardWork } from './scan-pool.ts';
-import { gazetteer } from '../guard/gazetteer.ts';
+import { warmGazetteer } from './gazetteer-snapshot.ts';
 
 const DAY = 86_400_000;
 
@@ -18,7 +18,7 @@ export async function startGuardMaintenance(app: FastifyInstance, config: Config
   const releaseWork = configureGuardWork(database.db, { textLimitChars: config.GUARD_TEXT_LIMIT_KB * 1024, timeLimitMs: config.GUARD_TIME_LIMIT_MS, threads: config.GUARD_THREADS });
   app.addHook('onClose', releaseWork);
   // Build the person detector's name lists now (a few hundred ms), not in the first post's request.
-  gazetteer();
+  warmGazetteer();
   const purge = async () => {
     try {
       const n = await purgeMaskedOriginals(database.db);

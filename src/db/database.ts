@@ -7,7 +7,6 @@ import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { SQLite } from './sqlite-native.js';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kysely';
-import pg from 'pg';
 import type { DB } from './schema.ts';
 import { noteQuery, timingQueries } from './slow-queries.ts';
 import { prepareNamedStatements } from './named-statements.ts';
@@ -162,6 +161,8 @@ function withStatementCache(native: BetterSqlite3.Database, max = 500) {
 }
 
 async function openPostgres(url: string, connections: number): Promise<Database> {
+  // Loaded here, not at the top: SQLite installations and quick CLI commands do not pay for it.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: url,
     max: connections,

@@ -53,15 +53,22 @@ export function parseJsonl(text: string): SplitExample[] {
     const r = o as { text?: unknown; entities?: unknown; spans?: unknown; split?: unknown; id?: unknown };
     if (typeof r.text !== 'string') throw new Error(`line ${i + 1}: missing "text"`);
     const ents = (Array.isArray(r.entities) ? r.entities : Array.isArray(r.spans) ? r.spans : []) as Array<Record<string, unknown>>;
+    const text = r.text;
     out.push({
-      text: r.text,
+      text,
       ...(typeof r.split === 'string' ? { split: r.split } : {}),
       ...(typeof r.id === 'string' ? { id: r.id } : {}),
-      entities: ents.map((e) => ({
-        type: String(e.type ?? e.entity_type ?? e.label),
-        start: Number(e.start ?? e.start_position),
-        end: Number(e.end ?? e.end_position),
-      })),
+      entities: ents.map((e, j) => {
+        const type = e.type ?? e.entity_type ?? e.label;
+        const start = e.start ?? e.start_position;
+        const end = e.end ?? e.end_position;
+        // A span outside the text or without a type would be scored silently as a miss: refuse it.
+        if (typeof type !== 'string' || !type) throw new Error(`line ${i + 1}: entity ${j + 1} has no "type"`);
+        if (!Number.isInteger(start) || !Number.isInteger(end) || (start as number) < 0 || (end as number) <= (start as number) || (end as number) > text.length) {
+          throw new Error(`line ${i + 1}: entity ${j + 1} (${type}) needs whole-number "start" < "end" within the text (0–${text.length})`);
+        }
+        return { type, start: start as number, end: end as number };
+      }),
     });
   }
   return out;

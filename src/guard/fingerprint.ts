@@ -10,6 +10,18 @@
  */
 import { fold } from './context.ts';
 import { isLetterOrDigitCode } from './spans.ts';
+import { extractFacts, factHash, firstWordKey, lowHash, type Fact, type NameLookup } from './facts.ts';
+
+/** A fact is stored among a document's hashes as −(hash + 1): fingerprints are never negative. */
+const factEntry = (key: string) => -(factHash(key) + 1);
+
+export interface FactMatch {
+  documentId: string;
+  /** The distinct facts of the document found, with where they are in the text. */
+  facts: Fact[];
+  /** Distinct facts of the document found / facts the document has (0..1). */
+  share: number;
+}
 
 /** Word k-gram size. DocumentRegister.match unrolls its k-gram hash for this value. */
 export const K = 5;
@@ -179,6 +191,12 @@ export class DocumentRegister {
   private readonly multi: number[][] = [];
   private readonly publicKgrams = new HashTable();
   private readonly byId = new Map<string, number>();
+  /** Fact entry (see factEntry) → the confidential document(s) that state it; facts of public documents. */
+  private readonly facts = new Map<number, number | number[]>();
+  private readonly publicFacts = new Set<number>();
+  private readonly factCount: number[] = [];
+  /** Product names of all documents (public too: a public name in a post is found, then passes). */
+  private readonly names: NameLookup = { first: new Set<number>(), has: (name) => this.facts.has(factEntry(`name:${name}`)) || this.publicFacts.has(factEntry(`name:${name}`)) };
   /** One bit per fingerprint (low bits of its hash): rejects most k-grams of a post without a Map lookup. */
   private readonly bloom = new Uint8Array(1 << (BLOOM_BITS - 3));
 
@@ -198,8 +216,13 @@ export class DocumentRegister {
    */
   static fingerprintsOf(text: string, label: DocumentLabel): number[] {
     const hashes = kgramHashes(tokenize(text));
-    if (label === 'public') return [...new Set(hashes)];
-    return [...new Set(winnow(hashes).map((f) => f.hash))];
+    // Its distinctive facts (prices, percentages, dates, codes, product names) ride along as negative entries.
+    const keys = extractFacts(text, label === 'public' ? 'public' : 'document').map((f) => f.key);
+    // A product name's first word too, so that a post's words are looked up by hash (see matchFacts).
+    for (const k of [...keys]) if (k.startsWith('name:')) keys.push(firstWordKey(k.slice(5).split(' ')[0]!));
+    const facts = [...new Set(keys.map(factEntry))];
+    if (label === 'public') return [...new Set(hashes), ...facts];
+    return [...new Set(winnow(hashes).map((f) => f.hash)), ...facts];
   }
 
   /** Register a document by the hashes from `fingerprintsOf` (same label). */
@@ -209,13 +232,26 @@ export class DocumentRegister {
     this.ids.push(id);
     this.labels.push(label);
     this.byId.set(id, di);
+    const fps = new Set<number>();
+    const facts = new Set<number>();
+    for (const h of hashes) (h < 0 ? facts : fps).add(h);
+    // First words of product names: the hashes are the same as factHash(firstWordKey(w)).
+    for (const f of facts) (this.names.first as Set<number>).add(lowHash(-f - 1));
     if (label === 'public') {
-      for (const h of hashes) this.publicKgrams.set(h, 1);
+      for (const h of fps) this.publicKgrams.set(h, 1);
+      for (const f of facts) this.publicFacts.add(f);
       this.fpCount.push(0);
+      this.factCount.push(0);
       return;
     }
-    const fps = new Set(hashes);
     this.fpCount.push(fps.size);
+    this.factCount.push(facts.size);
+    for (const f of facts) {
+      const cur = this.facts.get(f);
+      if (cur === undefined) this.facts.set(f, di);
+      else if (typeof cur === 'number') this.facts.set(f, [cur, di]);
+      else cur.push(di);
+    }
     for (const h of fps) {
       const bit = h % 4294967296 & BLOOM_MASK;
       this.bloom[bit >>> 3]! |= 1 << (bit & 7);
@@ -348,6 +384,37 @@ export class DocumentRegister {
         }
       }
       flush();
+    }
+    return out;
+  }
+
+  /**
+   * Confidential documents two or more of whose distinctive facts the text states (a paraphrase
+   * keeps them when it changes every word). Facts also in a public document, or stated by many
+   * documents (boilerplate), do not count.
+   */
+  matchFacts(text: string, folded?: string): FactMatch[] {
+    if (this.facts.size === 0) return [];
+    const found = extractFacts(text, this.names, folded);
+    if (found.length < 2) return [];
+    const boiler = Math.max(3, Math.ceil(this.ids.length * 0.02));
+    const perDoc = new Map<number, Map<string, Fact>>();
+    for (const f of found) {
+      const e = factEntry(f.key);
+      const docs = this.facts.get(e);
+      if (docs === undefined || this.publicFacts.has(e)) continue;
+      const list = typeof docs === 'number' ? [docs] : docs;
+      if (list.length > boiler) continue;
+      for (const d of list) {
+        let m = perDoc.get(d);
+        if (!m) perDoc.set(d, (m = new Map()));
+        if (!m.has(f.key)) m.set(f.key, f);
+      }
+    }
+    const out: FactMatch[] = [];
+    for (const [d, m] of perDoc) {
+      if (m.size < 2) continue;
+      out.push({ documentId: this.ids[d]!, facts: [...m.values()], share: this.factCount[d] ? m.size / this.factCount[d]! : 0 });
     }
     return out;
   }

@@ -9,10 +9,6 @@
  * such a word only counts as a name in a capitalised first-name + surname pair.
  */
 import { createRequire } from 'node:module';
-import { dictionary as en } from '@zxcvbn-ts/language-en';
-import { dictionary as nl } from '@zxcvbn-ts/language-nl-be';
-import { dictionary as de } from '@zxcvbn-ts/language-de';
-import { dictionary as fr } from '@zxcvbn-ts/language-fr';
 import { FAKER_FIRST_NAMES, FAKER_LAST_NAMES } from './data/faker-names.ts';
 import { FIRST_NAMES, NOT_NAMES } from './detectors/names.ts';
 import { fold } from './context.ts';
@@ -60,6 +56,26 @@ cc ltda pty sdn bhd tbk pt cv lda sa ooo oao zao ao ip tov pp
 주식회사 유한회사 로 길 대로 株式会社 有限会社 有限公司 公司 集团 路 街 道 通り
 `;
 
+const SETS = ['first', 'names', 'common', 'commonEn', 'hard', 'structural', 'place'] as const;
+
+/**
+ * The gazetteer as one string (each set's words, one a line, sets apart by a form feed): built
+ * once at install (scripts/build.mjs), so that a short command starts without building it again.
+ */
+export function serializeGazetteer(g: Gazetteer = gazetteer()): string {
+  return SETS.map((k) => [...g[k]].join('\n')).join('\f');
+}
+
+/** Installs a gazetteer made by serializeGazetteer (same code version); false when it does not fit. */
+export function installGazetteer(serialized: string): boolean {
+  const parts = serialized.split('\f');
+  if (parts.length !== SETS.length) return false;
+  const g = {} as Gazetteer;
+  SETS.forEach((k, i) => (g[k] = new Set(parts[i] ? parts[i]!.split('\n') : [])));
+  cached = g;
+  return true;
+}
+
 /** Load (once) and return the gazetteer. */
 export function gazetteer(): Gazetteer {
   if (cached) return cached;
@@ -72,9 +88,13 @@ export function gazetteer(): Gazetteer {
     const f = fold(l);
     if (f !== l) set.add(f);
   };
-  const d = en as unknown as Record<string, string[]>;
+  // Required here, not imported at the top: the word lists cost ~0.1 s to load, which a command
+  // that never builds the gazetteer (or installs a snapshot, see installGazetteer) should not pay.
+  const require = createRequire(import.meta.url);
+  const dictionary = (pack: string) => (require(pack) as { dictionary: Record<string, string[]> }).dictionary;
+  const d = dictionary('@zxcvbn-ts/language-en');
   // Dutch, German and French lists (zxcvbn-ts language packs, MIT): the community's other languages.
-  const others = [nl, de, fr] as unknown as Array<Record<string, string[]>>;
+  const others = ['@zxcvbn-ts/language-nl-be', '@zxcvbn-ts/language-de', '@zxcvbn-ts/language-fr'].map(dictionary);
   for (const o of others) for (const [k, list] of Object.entries(o)) {
     if (/^(?:boysFirstnames|girlsFirstnames|firstnames)$/.test(k)) for (const w of list) addBoth(first, w);
     else if (/firstnames|lastnames/i.test(k)) for (const w of list) addBoth(names, w);
@@ -85,7 +105,6 @@ export function gazetteer(): Gazetteer {
   for (const w of first) names.add(w);
   for (const w of d['lastnames-en'] ?? []) addBoth(names, w);
   for (const w of FAKER_LAST_NAMES.split(' ')) if (w) addBoth(names, w);
-  const require = createRequire(import.meta.url);
   const human = require('humannames') as Record<string, number>;
   for (const w of Object.keys(human)) if (w.length > 1) addBoth(names, w);
   const cw = d['commonWords-en'] ?? [];

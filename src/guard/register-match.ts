@@ -167,6 +167,8 @@ export function matchCustomers(st: ScanState, reg: CustomerRegister, phones: Pho
   return out;
 }
 
+const FACT_KIND: Record<string, string> = { price: 'price', pct: 'percentage', date: 'date', code: 'code', name: 'product name' };
+
 export function matchDocuments(st: ScanState, reg: DocumentRegister): Finding[] {
   const out: Finding[] = [];
   for (const m of reg.match(st.text, st.lower)) {
@@ -179,6 +181,23 @@ export function matchDocuments(st: ScanState, reg: DocumentRegister): Finding[] 
       reason: `text copied from confidential document "${m.documentId}" (${m.fingerprints} fingerprint${m.fingerprints > 1 ? 's' : ''}, ${Math.round(m.share * 100)}% of the document)`,
       source: 'document',
     });
+  }
+  // Reworded: two or more of a confidential document's facts; each fact is a finding (what to
+  // remove), unless a copied region already covers it.
+  for (const m of reg.matchFacts(st.text, st.lower)) {
+    const kinds = [...new Set(m.facts.map((f) => FACT_KIND[f.key.slice(0, f.key.indexOf(':'))] ?? 'fact'))].join(', ');
+    const conf = m.facts.length >= 3 ? 0.9 : 0.8;
+    for (const f of m.facts) {
+      if (out.some((o) => o.start <= f.start && f.end <= o.end)) continue;
+      out.push({
+        type: 'confidential_document',
+        start: f.start,
+        end: f.end,
+        confidence: conf,
+        reason: `${m.facts.length} facts (${kinds}) of confidential document "${m.documentId}", reworded`,
+        source: 'document',
+      });
+    }
   }
   return out;
 }

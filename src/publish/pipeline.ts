@@ -46,6 +46,9 @@ export interface PublishDraft {
   editHeldForReview?: boolean;
   /** Set by the watched-words check on such an edit. */
   watchedHold?: HeldFinding[];
+  /** The author sends the text to the community team instead of publishing it (an edit saved
+   * hidden until reviewed): the guard reports its findings for the reviewer and stops nothing. */
+  askedTeam?: boolean;
 }
 
 export interface Published {
@@ -109,6 +112,7 @@ export async function runPublishPipeline(db: Kysely<DB>, draft: PublishDraft): P
     ...(draft.attachments?.length ? { attachments: draft.attachments } : {}),
     ...(draft.approvedBy !== undefined ? { approvedBy: draft.approvedBy } : {}),
     ...(draft.unpublished ? { unpublished: true } : {}),
+    ...(draft.askedTeam ? { askedTeam: true } : {}),
   });
   const guardExtra: Pick<Published, 'guardWarnings' | 'maskedOriginal' | 'guardPolicy'> = {};
   if (guarded.action === 'warn') guardExtra.guardWarnings = guarded.findings.filter((f) => f.action !== 'allow');

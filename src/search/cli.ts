@@ -1,9 +1,7 @@
 // `parley reindex`: rebuild the search index (after a bulk import or a restore), with a progress bar.
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
-import { rebuildSearchIndex } from './rebuild-index.ts';
 
 type WithDatabase = <T>(fn: (db: Database, config: Config) => Promise<T>) => Promise<T>;
 
@@ -13,6 +11,7 @@ export function registerSearchCommands(program: Command, withDatabase: WithDatab
     .description('rebuild the full-text search index from all topics, replies and published articles')
     .action(() =>
       withDatabase(async (database) => {
+        const [{ default: cliProgress }, { rebuildSearchIndex }] = await Promise.all([import('cli-progress'), import('./rebuild-index.ts')]);
         const started = Date.now();
         // The bar goes to stderr (cli-progress's default) and only on a terminal; the summary to stdout.
         const bar = new cliProgress.SingleBar({ format: 'Indexing [{bar}] {percentage}% {value}/{total} posts and articles · {eta_formatted} left', hideCursor: true, noTTYOutput: false }, cliProgress.Presets.shades_classic);

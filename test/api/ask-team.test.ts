@@ -53,5 +53,30 @@ for (const kind of testDatabaseKinds()) {
       const posts = await database.db.selectFrom('posts').select('id').where('topic_id', '=', topicId).execute();
       assert.equal(posts.length, 1, 'only the question: the reply was not published');
     });
+
+    test('edits: a stopped edit offers askTeam, and askTeam: true saves it hidden and queues it with the findings (no values)', async () => {
+      const r = await post(`/api/v1/topics/${topicId}/replies`, { body: 'We are looking into the double charge.' });
+      assert.equal(r.statusCode, 201, r.body);
+      const postId = (await database.db.selectFrom('posts').select('id').where('topic_id', '=', topicId).orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
+      const patch = (payload: object) => app.inject({ method: 'PATCH', url: `/api/v1/posts/${postId}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload });
+      const stopped = await patch({ body: card });
+      assert.equal(stopped.statusCode, 422);
+      assert.match(stopped.json().message, /^This edit contains a payment card number and cannot be published\. Remove it, or ask the community team/);
+      assert.equal(stopped.json().guard.canAskCommunityTeam, true);
+
+      const asked = await patch({ body: card, askTeam: true, note: 'Is the card fine here?' });
+      assert.equal(asked.statusCode, 200, asked.body);
+      assert.equal(asked.json().heldForReview, true);
+      const row = await database.db.selectFrom('posts').select(['hidden_at', 'body_markdown']).where('id', '=', postId).executeTakeFirstOrThrow();
+      assert.ok(row.hidden_at, 'hidden from other readers until reviewed');
+      const item = await database.db.selectFrom('review_items').selectAll().where('kind', '=', 'post').where('subject_id', '=', postId).executeTakeFirstOrThrow();
+      assert.equal(item.reason, 'asked');
+      assert.equal(item.detail, 'Is the card fine here?');
+      assert.match(String(item.findings), /"type":"card"/);
+      assert.doesNotMatch(String(item.findings), /4111/);
+      // A member reading the topic does not see it.
+      const anon = await app.inject({ method: 'GET', url: `/api/v1/topics/${topicId}` });
+      assert.doesNotMatch(anon.body, /4111/);
+    });
   });
 }

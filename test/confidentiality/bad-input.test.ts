@@ -63,6 +63,17 @@ describe('bad input to the guard CLI', () => {
     assert.equal(r.out, '');
   });
 
+  test('a register CSV in Latin-1 through the CLI: the encoding named, a non-zero exit, nothing imported', () => {
+    const key = { GUARD_KEY_FILE: join(dir, 'csv.key') };
+    const file = join(dir, 'latin1.csv');
+    writeFileSync(file, Buffer.from('name,phone\nJosé Müller,06 12345678\n', 'latin1'));
+    const r = parley(['guard', 'import-customers', file, '--columns', 'name,phone'], key);
+    assert.notEqual(r.code, 0);
+    assert.match(r.err, /not UTF-8 text.*Latin-1.*Nothing was imported/s);
+    const scan = parley(['guard', 'scan', '-'], key, 'hello');
+    assert.match(scan.out, /Registers: 0 customer record\(s\)/);
+  });
+
   test('a key file readable by others, or of the wrong length: a message, a non-zero exit', () => {
     const loose = join(dir, 'loose.key');
     writeFileSync(loose, 'a'.repeat(43) + '\n');

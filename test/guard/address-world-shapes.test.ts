@@ -52,3 +52,20 @@ test('word tokens (table-driven) equal the Unicode pattern they replace', () => 
     assert.deepEqual(wordTokens({ text: t } as ScanState), want, t);
   }
 });
+
+test('Vietnamese addresses: number and street without a street word, then ward or district', async () => {
+  const { scanText } = await import('../../src/guard/index.ts');
+  const addr = (t: string) => scanText(t).filter((f) => f.type === 'address').map((f) => t.slice(f.start, f.end));
+  assert.deepEqual(addr('Giao hàng tới 15 Nguyễn Huệ, Quận 1, Thành phố Hồ Chí Minh nhé.'), ['15 Nguyễn Huệ, Quận 1, Thành phố Hồ Chí Minh nhé']);
+  assert.equal(addr('Ship it to 12/3 Lê Lợi, Phường Bến Nghé please').length, 1);
+  // A district alone, or a number without a street before it, is no address.
+  assert.deepEqual(addr('Traffic in Quận 1 is terrible, 15 minutes to cross.'), []);
+});
+
+test('Thai, Hebrew, Japanese, Albanian and Maltese addresses; their words alone are no address', () => {
+  const addr = (t: string) => scanText(t).filter((f) => f.type === 'address').map((f) => t.slice(f.start, f.end));
+  for (const a of ['99 ถนนพระราม 1 แขวงปทุมวัน เขตปทุมวัน กรุงเทพฯ 10330', 'רחוב הרצל 12, תל אביב', '〒100-0001 東京都千代田区千代田1-1', '5-2-1 Ginza, Chuo-ku, Tokyo 104-0061', 'Rruga e Kavajës 12, Tiranë 1001', 'Triq il-Kbira 12, Ħal Qormi QRM 1234']) {
+    assert.equal(addr(`Please send it to ${a}\nThanks`).length, 1, a);
+  }
+  for (const t of ['The traffic on ถนนพระราม was bad for 2 hours.', 'רחוב הרצל is closed', 'Chuo-ku had 3 outages this week.', 'Version 2-1-3 of the app']) assert.deepEqual(addr(t), [], t);
+});

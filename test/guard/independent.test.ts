@@ -80,3 +80,12 @@ test('independent held-out split: figures at or above the targets', () => {
     assert.ok(s.precision >= 0.9, `${type} precision ${s.precision.toFixed(3)}`);
   }
 });
+
+test('corpus texts carry letters, not the YAML escapes of their sources (Adutiškio, not Aduti\\u0161kio)', () => {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/guard/independent');
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.jsonl'))) {
+    for (const e of parseJsonl(readFileSync(join(dir, f), 'utf8'))) assert.doesNotMatch(e.text, /\\[uU][0-9a-fA-F]{4}/, `${f}: ${e.text}`);
+  }
+  const lt = readFileSync(join(dir, 'addresses.jsonl'), 'utf8');
+  assert.match(lt, /Adutiškio g\. 5/);
+});

@@ -77,13 +77,14 @@ export async function postRoutes(app: FastifyInstance, { present }: { present: P
     };
   });
 
-  app.patch<{ Params: { id: number }; Body: { body: string; title?: string; reason?: string; attachments?: AttachmentInput[]; removeAttachments?: number[] } }>('/posts/:id', {
+  app.patch<{ Params: { id: number }; Body: { body: string; title?: string; reason?: string; attachments?: AttachmentInput[]; removeAttachments?: number[]; askTeam?: boolean; note?: string } }>('/posts/:id', {
     bodyLimit: ATTACHMENT_BODY_LIMIT,
     schema: {
       tags, security: security.any, summary: 'Edit a post (the previous text is kept as a revision)',
       description:
         'Authors edit their own posts; moderators and community managers anyone\'s. `title` renames the topic and is only for its opening post. ' +
-        '`attachments` adds text attachments (guarded with the new text); `removeAttachments` lists ids of the post\'s attachments to remove.',
+        '`attachments` adds text attachments (guarded with the new text); `removeAttachments` lists ids of the post\'s attachments to remove. ' +
+        '`askTeam: true` (what a 422 from the guard offers when `canAskCommunityTeam` is true) saves the edit hidden from other readers and sends it to the community team with `note`; the answer has `heldForReview: true`.',
       params: idParams,
       body: {
         type: 'object',
@@ -93,25 +94,28 @@ export async function postRoutes(app: FastifyInstance, { present }: { present: P
           reason: { type: 'string', maxLength: 300 },
           attachments: attachmentsInput,
           removeAttachments: { type: 'array', maxItems: 50, items: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } },
+          askTeam: { type: 'boolean', description: 'Send the edit to the community team for review: saved, hidden until reviewed.' },
+          note: { type: 'string', maxLength: 1000, description: 'A note to the community team (with askTeam).' },
         },
         required: ['body'],
         additionalProperties: false,
       },
-      response: { 200: { type: 'object', properties: { post: ref('Post'), revision: { type: 'integer' } }, required: ['post', 'revision'] }, ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
+      response: { 200: { type: 'object', properties: { post: ref('Post'), revision: { type: 'integer' }, heldForReview: { type: 'boolean', description: 'Hidden from other readers until the community team reviews it (askTeam, or a watched word).' } }, required: ['post', 'revision', 'heldForReview'] }, ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
     },
   }, async (request) => {
     const actor = signedIn(request);
     const { body, title, reason } = request.body;
     const attachments = attachmentsFromApi(request.body.attachments);
-    const { revision } = await editPost(db, actor, {
+    const { revision, heldForReview } = await editPost(db, actor, {
       postId: request.params.id,
       body,
       ...(title !== undefined ? { title } : {}),
       ...(reason !== undefined ? { reason } : {}),
       attachments,
       removeAttachments: request.body.removeAttachments ?? [],
+      ...(request.body.askTeam ? { askTeam: { note: request.body.note ?? '' } } : {}),
     });
-    return { post: await read.post(actor, request.params.id), revision };
+    return { post: await read.post(actor, request.params.id), revision, heldForReview };
   });
 
   app.delete<{ Params: { id: number } }>('/posts/:id', {

@@ -23,7 +23,7 @@ const NOT_TYPES = new Set(['doutor', 'doutora', 'dr', 'drª', 'general', 'gen', 
   // titles, saints, adjectives and particles in the lists of other languages
   'broeder', 'burg', 'burgemeester', 'cmdt', 'commandant', 'docter', 'dokter', 'gebr', 'gebroeders', 'generaal', 'ingenieur', 'ir', 'jhr', 'jonkheer', 'kardinaal', 'kol', 'kolonel', 'kon', 'koning', 'koningin', 'kort', 'korte', 'kte', 'lange', 'luit', 'luitenant', 'mej', 'mejuffrouw', 'mevr', 'mevrouw', 'mgr', 'min', 'minister', 'monseigneur', 'olv', 'onze-lieve-vrouw', 'past', 'pastoor', 'prins', 'prinses', 'professor', 'sint', 'van', 'van den', 'van der', 'vd', 'verl', 'verlengde', 'vrouwe', 'zuster', 'zr', 'noordzijde', 'oostzijde', 'westzijde', 'zuidzijde', 'nz', 'oz', 'wz', 'zz', 'vr',
   'doctor', 'doctora', 'dra', 'nuestra', 'ntra', 'señora', 'sra', 'san', 'santo', 'santos', 'santas', 'sto', 'stos', 'stas', 'senhor', 'senhora', 'são', 'professora', 'profª', 'gran', 'edif', 'edificio', 'urb', 'urbanización', 'urbanização', 'loteam', 'loteamento', 'sect', 'sector', 'torre', 'rio', 'vila', 'quinta', 'qta', 'pueblo', 'pblo', 'mercado', 'merc', 'palacio', 'pala', 'estación', 'estcn', 'stazione', 'staz', 'località', 'loc', 'cascina', 'campo', 'corte', 'santissima', 'santissime', 'santissimi', 'santissimo', 'ss.ma', 'ss.me', 'ss.mi', 'ss.mo', 'mtir', 'sgda', 'sgt', 'sta', 'pta', 'arm.', 'armádneho', 'generála', 'doktorky', 'ing', 'inžiniera', 'inžinierky', 'kapitána', 'kpt', 'plk', 'plukovníka', 'podplukovníka', 'podporučíka', 'por', 'poručíka', 'pplk', 'ppor', 'profesorky', 'svätej', 'svätého', 'československej', 'čsl', 'slov', 'slovenskih', 'spodnja', 'spodnje', 'spodnji', 'srednja', 'srednje', 'srednji', 'sveta', 'svete', 'svetega', 'sveti', 'vel', 'velika', 'velike', 'velikem', 'veliki', 'veliko', 'zgornja', 'zgornje', 'zgornji', 'šent', 'de', 'carrer de', 'calle de', 'min', 'minister', 'koning', 'prins']);
-const MANUAL_TYPES = ['rue', 'route', 'chemin', 'impasse', 'allée', 'quai', 'cours', 'ruelle', 'via', 'viale', 'piazza', 'corso', 'vicolo', 'largo', 'calle', 'carrera', 'avenida', 'rua', 'travessa', 'praça', 'rodovia', 'estrada', 'street', 'road', 'lane', 'avenue', 'boulevard', 'drive', 'line', 'row', 'way', 'trg', 'ulica', 'ul', 'utca', 'út', 'iela', 'gatvė', 'g', 'str', 'strada', 'bulevardul', 'bd', 'aleea', 'calea', 'sokak', 'sokağı', 'caddesi', 'cadde', 'odos', 'οδός', 'λεωφόρος', 'улица', 'ул', 'проспект', 'пр', 'вулиця', 'вул', 'ulitsa', 'jalan', 'jl', 'soi', 'thanon', 'marg', 'zona', 'ave', 'av', 'avda', 'blvd', 'rd'];
+const MANUAL_TYPES = ['rue', 'route', 'chemin', 'impasse', 'allée', 'quai', 'cours', 'ruelle', 'via', 'viale', 'piazza', 'corso', 'vicolo', 'largo', 'calle', 'carrera', 'avenida', 'rua', 'travessa', 'praça', 'rodovia', 'estrada', 'street', 'road', 'lane', 'avenue', 'boulevard', 'drive', 'line', 'row', 'way', 'trg', 'ulica', 'ul', 'utca', 'út', 'iela', 'gatvė', 'g', 'str', 'strada', 'bulevardul', 'bd', 'aleea', 'calea', 'sokak', 'sokağı', 'caddesi', 'cadde', 'odos', 'οδός', 'λεωφόρος', 'улица', 'ул', 'проспект', 'пр', 'вулиця', 'вул', 'ulitsa', 'jalan', 'jl', 'soi', 'thanon', 'marg', 'zona', 'ave', 'av', 'avda', 'blvd', 'rd', 'rruga', 'rr', 'sheshi', 'bulevardi', 'triq', 'vjal', 'pjazza'];
 const TYPE_WORDS = new Set<string>(MANUAL_TYPES);
 for (const list of Object.values(STREET_TYPES)) for (const w of list) if (!NOT_TYPES.has(w) && (w.length >= 3 || /^(?:ul|av|g|rd|st)$/.test(w))) TYPE_WORDS.add(w);
 const esc = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
@@ -32,7 +32,7 @@ const COMPOUND = `(?:straat|gracht|laan|plein|kade|singel|dijk|steeg|straße|str
 // A house number, with its marker where a language writes one ("nº 68", "n. 5", "nr 10", "No:45", "д. 7", "# 32-16").
 const NUM = String.raw`(?:(?:[Nn][º°ºo]?|[Nn]r|NR|NO|д|#)\.?:?[ \t]?(?=\d))?\d{1,5}(?:\s?\p{L}(?![\p{L}]))?(?:\s?[/-]\s?\d{1,4}[A-Za-z]?)?`;
 // A word of a street or place name: capitalised (any script with case), or a particle.
-const NW = String.raw`(?:\p{Lu}[\p{L}\p{M}'’.\-]*|[dlDL]['’]\p{Lu}[\p{L}\p{M}'’.\-]*|(?:de|du|des|del|della|dei|da|do|dos|das|di|la|le|les|los|las|l['’]|d['’]|of|the|van|von|der|den|am|an|im|zum|zur|sv\.|sv|e|y|i|\d{1,2}\.?)(?=[ \t]|\p{Lu}))`;
+const NW = String.raw`(?:\p{Lu}[\p{L}\p{M}'’.\-]*|(?:il|is|ix|iż|it|id|in|ir|iċ|l)-\p{Lu}[\p{L}\p{M}'’.\-]*|[dlDL]['’]\p{Lu}[\p{L}\p{M}'’.\-]*|(?:de|du|des|del|della|dei|da|do|dos|das|di|la|le|les|los|las|l['’]|d['’]|of|the|van|von|der|den|am|an|im|zum|zur|sv\.|sv|e|y|i|\d{1,2}\.?)(?=[ \t]|\p{Lu}))`;
 const POSTCODE = String.raw`(?:[A-Z]{1,3}[- ]?)?(?:\d{2,6}[ -]\d{2,4}|\d{3,6})`;
 const CITY = String.raw`\p{Lu}[\p{L}\p{M}'’.\-]*(?:[\s-](?:\p{Lu}[\p{L}\p{M}'’.\-]*|de|do|da|sur|am|an|im|upon|on|la|le|del|di|-)){0,3}`;
 // After the street: ", 75001 Paris", "\n301 00 Plzeň", ", Riga, LV-1009", ", Bujumbura", "\nCalhau\nSão Luís - MA\n65071-380"
@@ -116,6 +116,25 @@ const G = new RegExp(
 const P = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:P\.?\s?O\.?\s?Box|PO\s?Box|Post\s?Office\s?Box|Postbus|Postfach|Postboks|B\.P\.|Apartado(?:\s(?:de\s)?Correos)?|Apdo\.?|Casilla(?:\sde\sCorreo)?|Caixa\sPostal|Cx\.?\sP\.?|Casella\sPostale)\s?\d{1,6}(?:\s\d{2}){0,2}(?![\p{L}\p{N}])${REST}`, 'gu');
 const F = /(?<![\p{L}\p{N}])(?:PSC|CMR|Unit|USNS\s+\p{Lu}+|USS\s+\p{Lu}+)\s+\d{1,5},?\s+(?:Box\s+\d{1,5},?\s+)?(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5}(?:-\d{4})?/gu;
 // Anchors: a street-type word, a compound street word, or a CJK or Arabic street word near a digit.
+// Vietnamese (and similar) addresses: house number and a street without a street word, then the
+// ward or district ("15 Nguyễn Huệ, Quận 1", "12/3 Lê Lợi, Phường Bến Nghé"): the division word is the anchor.
+const V = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])\d{1,5}[A-Za-z]?(?:/\d{1,4}[A-Za-z]?)?\s(?:\p{Lu}[\p{L}\p{M}]*\s?){1,4},\s*(?:Phường|Quận|Huyện|Thị xã|Xã|P\.|Q\.)\s?[\p{L}\p{M}\d ]{1,30}(?:,\s*(?:Thành phố|Tỉnh|TP\.?)?\s?[\p{L}\p{M} ]{2,40})*`,
+  'gu',
+);
+// Thai (ถนน road, ซอย lane), Hebrew (רחוב street, שדרות avenue) and Japanese (〒 postal mark;
+// romanised chome-ban-go before a "-ku"/"-shi" ward or city) addresses, each gated by its own words.
+const TH = /(?<![\p{L}\p{N}])\d{1,5}(?:\/\d{1,4})?\s*(?:ถนน|ซอย)[\p{Script=Thai}\p{M}\d .]{1,80}?(?:\s\d{5}(?![\p{N}])|(?=[\n,]|$))/gu;
+const HE = /(?:רחוב|רח['׳]|שדרות|שד['׳])\s?[\p{Script=Hebrew}"'׳״ -]{1,30}?\s\d{1,4}(?![\p{N}])(?:,\s*[\p{Script=Hebrew} -]{2,20})?/gu;
+const JP = /〒\s?\d{3}[-‐－]\d{4}[^\n,.;。、]{0,40}|(?<![\p{L}\p{N}])\d{1,2}-\d{1,2}-\d{1,3}\s\p{Lu}[\p{L}-]*,\s*\p{Lu}\p{L}*-(?:ku|shi|cho|machi|gun)(?![\p{L}])(?:,\s*\p{Lu}\p{L}+(?:\s\d{3}-\d{4})?)?/gu;
+const OTHER_SHAPES: Array<[RegExp, readonly string[], string]> = [
+  [TH, ['ถนน', 'ซอย'], 'house number and road (Thai)'],
+  [HE, ['רחוב', 'רח', 'שדרות', 'שד'], 'street and house number (Hebrew)'],
+  [JP, ['〒', '-ku', '-shi', '-cho', '-machi', '-gun'], 'postal mark or block address (Japan)'],
+];
+// Gates by plain substring search (a Unicode pattern tried at every position cost more than the shape).
+const hasAny = (text: string, words: readonly string[]) => words.some((w) => text.includes(w));
+const V_WORDS = ['Phường', 'Quận', 'Huyện', 'Thị xã', 'Xã ', 'P.', 'Q.'];
 const COMPOUND_END = new RegExp(`${COMPOUND}$`);
 const OTHER_ANCHORS = new Set(['شارع', 'طريق', 'ميدان', 'جادة', 'حي', 'apo', 'fpo', 'dpo', 'psc', 'cmr']);
 const CJK_STREET = /[로길路街道号號]/;
@@ -223,9 +242,11 @@ export function detectWorldAddresses(st: ScanState, add: Add): void {
   }
   for (const x of execIn(G, text, windows(text, numberThenLaterPostcode(text, runs), 20, 60))) add(x.index, x.index + x[0].length, 0.35, 'house number and street, place and postcode');
   if (PO_BOX.test(text)) for (const x of execIn(P, text, [0, text.length])) add(x.index, x.index + x[0].length, 0.7, 'post-office box');
+  for (const [re, needs, why] of OTHER_SHAPES) if (hasAny(text, needs)) for (const x of execIn(re, text, [0, text.length])) add(x.index, x.index + x[0].length, 0.75, why);
+  if (hasAny(text, V_WORDS)) for (const x of execIn(V, text, windows(text, runs, 10, 120))) add(x.index, x.index + x[0].length, 0.75, 'house number and street, ward or district');
   // Shape E has no street word: a number followed by a postcode-and-city line.
   for (const x of execIn(E, text, windows(text, numberThenPostcode(text, runs), 120, 90))) add(x.index, x.index + x[0].length, 0.7, 'street and house number, postcode and city');
 }
 
-export const __test = { D, E, F, AR };
+export const __test = { D, E, F, AR, V };
 export type { Finding };
