@@ -117,6 +117,19 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   // Serves Prometheus metrics at /metrics to requests carrying "Authorization: Bearer <this>"; unset: no /metrics.
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Several servers as one (docs/deploy.md): redis://[user:password@]host:port[/db] or rediss://… for TLS.
+  // Set, the cache-dropping bus, live events and rate limits go through Redis; unset, one server works alone.
+  REDIS_URL: z
+    .string()
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        return (u.protocol === 'redis:' || u.protocol === 'rediss:') && u.hostname !== '' && /^(\/\d{0,2})?$/.test(u.pathname);
+      } catch {
+        return false;
+      }
+    }, 'must be redis://host:port[/db] or rediss://… (for example redis://127.0.0.1:6379/0)')
+    .optional(),
 }).superRefine((c, ctx) => {
   const oidc = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
   const set = oidc.filter((k) => c[k]);

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
-import { ClusterRateLimitStore } from '../cluster/rate-limit-store.ts';
+import { ClusterRateLimitStore, sharedRateLimitStore } from '../cluster/rate-limit-store.ts';
+import { connectRedis, type SharedRedis } from '../cluster/redis.ts';
 import { isWorker } from '../cluster/primary.ts';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
@@ -64,6 +65,8 @@ declare module 'fastify' {
     config: Config;
     database: Database;
     mailer: Mailer;
+    /** Redis shared by every server (REDIS_URL), or null when this server works alone. */
+    redis: SharedRedis | null;
     /** Tells people @mentioned in a new post, in the background (a mail failure never fails the post). */
     notifyMentions(postId: number): void;
   }
@@ -98,6 +101,10 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   recordRoutes(app);
   app.decorate('config', config);
   app.decorate('database', database);
+  // Unreachable at start: a ConfigError naming REDIS_URL stops start-up (src/cluster/redis.ts).
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, app.log) : null;
+  app.decorate('redis', redis);
+  if (redis) app.addHook('onClose', async () => redis.close());
   configureImages(database.db, { remoteImages: config.ALLOW_REMOTE_IMAGES, ownOrigin: config.publicUrl });
   app.decorateRequest('actor', null);
 
@@ -183,8 +190,13 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   });
   await app.register(rateLimit, {
     global: false,
-    // A clustered server counts each address once, in the primary, not once per worker.
-    ...(isWorker() ? { store: ClusterRateLimitStore as unknown as FastifyRateLimitStoreCtor } : {}),
+    // Several servers (REDIS_URL) count each address once, in Redis; a clustered server alone
+    // counts it once, in the primary, not once per worker.
+    ...(redis
+      ? { store: sharedRateLimitStore(redis.client, redis.up) as unknown as FastifyRateLimitStoreCtor }
+      : isWorker()
+        ? { store: ClusterRateLimitStore as unknown as FastifyRateLimitStoreCtor }
+        : {}),
     errorResponseBuilder: (_request, context) =>
       new UserError(`Too many attempts from your address. Please wait ${context.after} and try again.`, 429),
   });
