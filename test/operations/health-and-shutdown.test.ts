@@ -32,7 +32,7 @@ for (const kind of testDatabaseKinds()) {
         await database.close();
         const down = await app.inject('/readyz');
         assert.equal(down.statusCode, 503);
-        assert.deepEqual(down.json(), { ready: false, database: 'unreachable', migrations: 'ok' });
+        assert.deepEqual(down.json(), { ready: false, database: 'unreachable', migrations: 'ok', redis: 'off' });
         assert.equal((await app.inject('/healthz')).statusCode, 200);
       } finally {
         await app.close();
