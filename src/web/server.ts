@@ -51,6 +51,7 @@ import { startConversationMaintenance } from '../conversations/maintenance.ts';
 import { searchRoutes } from '../search/routes.ts';
 import { notificationRoutes } from '../notifications/routes.ts';
 import { UserError } from '../shared/errors.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { viewHelpers } from './view-helpers.ts';
 import { csrfHmacKey, csrfSessionBinder, csrfSessionBinding } from './csrf-session.ts';
 import { views } from './views.ts';
@@ -232,6 +233,12 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
     } else if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
       status = err.statusCode ?? 400;
       message = err.validation ? 'The request is not valid: ' + err.message : err.message;
+    } else if (isDatabaseUnavailable(err)) {
+      // PostgreSQL restarting or out of reach: nothing was committed; try again shortly.
+      status = 503;
+      message = 'The site cannot reach its database for a moment. Nothing you sent was saved: please try again in a few seconds.';
+      reply.header('retry-after', '5');
+      request.log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database unavailable');
     } else {
       request.log.error({ err }, 'request failed');
     }
@@ -275,6 +282,6 @@ function sendError(reply: import('fastify').FastifyReply, status: number, messag
 
 function titleFor(status: number): string {
   return (
-    { 400: 'Bad request', 401: 'Please sign in', 403: 'Not allowed', 404: 'Page not found', 409: 'Conflict', 413: 'Too large', 415: 'Unsupported file', 422: 'Not published', 429: 'Too many requests' } as Record<number, string>
+    { 400: 'Bad request', 401: 'Please sign in', 403: 'Not allowed', 404: 'Page not found', 409: 'Conflict', 413: 'Too large', 415: 'Unsupported file', 422: 'Not published', 429: 'Too many requests', 503: 'Service unavailable' } as Record<number, string>
   )[status] ?? 'Server error';
 }
