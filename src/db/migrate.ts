@@ -22,6 +22,7 @@ import * as m015 from './migrations/015_moderation.ts';
 import * as m016 from './migrations/016_search_and_notifications.ts';
 import * as m017 from './migrations/017_account_security.ts';
 import * as m018 from './migrations/018_board_moderators.ts';
+import * as m019 from './migrations/019_stored_files.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
@@ -45,6 +46,7 @@ const migrations: Record<string, MigrationModule> = {
   '016_search_and_notifications': m016,
   '017_account_security': m017,
   '018_board_moderators': m018,
+  '019_stored_files': m019,
 };
 
 export const migrationNames = (): string[] => Object.keys(migrations).sort();

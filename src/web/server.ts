@@ -9,8 +9,6 @@ import { connectRedis, type SharedRedis } from '../cluster/redis.ts';
 import { isWorker } from '../cluster/primary.ts';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.ts';
@@ -21,7 +19,8 @@ import { countOpenReviews } from '../moderation/queue-items.ts';
 import { accountRoutes } from '../accounts/routes.ts';
 import { settingsRoutes } from '../accounts/settings-routes.ts';
 import { adminRoutes } from '../accounts/admin-routes.ts';
-import { avatarDir } from '../accounts/avatar.ts';
+import { fileStoreFor, type FileStore } from '../files/file-store.ts';
+import { fileRoutes } from '../files/routes.ts';
 import { ssoRoutes } from '../accounts/sso-routes.ts';
 import { knowledgeRoutes } from '../knowledge/routes.ts';
 import { apiRoutes } from '../api/index.ts';
@@ -68,6 +67,8 @@ declare module 'fastify' {
     mailer: Mailer;
     /** Redis shared by every server (REDIS_URL), or null when this server works alone. */
     redis: SharedRedis | null;
+    /** Uploaded files (avatars): the database or S3, shared by every server (src/files). */
+    files: FileStore;
     /** Tells people @mentioned in a new post, in the background (a mail failure never fails the post). */
     notifyMentions(postId: number): void;
   }
@@ -106,6 +107,9 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, app.log) : null;
   app.decorate('redis', redis);
   if (redis) app.addHook('onClose', async () => redis.close());
+  const files = fileStoreFor(config, database.db);
+  app.decorate('files', files);
+  app.addHook('onClose', async () => files.close?.());
   configureImages(database.db, { remoteImages: config.ALLOW_REMOTE_IMAGES, ownOrigin: config.publicUrl });
   app.decorateRequest('actor', null);
 
@@ -207,9 +211,6 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
     prefix: '/assets/',
     maxAge: config.NODE_ENV === 'production' ? '1d' : 0,
   });
-  const avatars = avatarDir(resolve(config.UPLOADS_DIR));
-  mkdirSync(avatars, { recursive: true });
-  await app.register(fastifyStatic, { root: avatars, prefix: '/avatars/', decorateReply: false, maxAge: '7d', immutable: true });
   await app.register(views, {
     root: here('./views'),
     development: config.NODE_ENV === 'development',
@@ -249,6 +250,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ ok: true }));
   await app.register(readinessRoutes);
   installMetrics(app);
+  await app.register(fileRoutes);
   await app.register(accountRoutes);
   await app.register(settingsRoutes);
   await app.register(adminRoutes);
