@@ -1,5 +1,6 @@
 // Every signed-in page: the header bell's unread count; opening a topic marks its notifications
 // read; notifications older than 90 days are purged hourly. Visitors cost nothing here.
+// The purge and the e-mail sweep are scheduled jobs (src/jobs): once across all servers.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { markRead, purgeOldNotifications, unreadCount } from './list-notifications.ts';
@@ -8,7 +9,7 @@ import { unreadConversations } from '../conversations/unread-conversations.ts';
 import { installationSecret } from '../accounts/installation-secret.ts';
 import { sendNotificationEmails } from './send-notification-emails.ts';
 
-const HOUR = 3_600_000;
+const HOUR_SECONDS = 3600;
 
 export const notificationsPlugin = fp(async (app: FastifyInstance) => {
   const db = app.database.db;
@@ -28,25 +29,12 @@ export const notificationsPlugin = fp(async (app: FastifyInstance) => {
     await recordRead(db, request.actor, topicId, Number((request.query as { page?: unknown }).page) || 1).catch(failed);
     if (reply.locals?.unreadNotifications) await markRead(db, request.actor, { topicId }).catch(failed);
   });
-  const purge = () => purgeOldNotifications(db).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'notification purge failed'));
-  const timer = setInterval(purge, HOUR);
-  timer.unref();
-  app.addHook('onReady', async () => void purge());
+  await app.jobs.work('notifications-purge', async () => void (await purgeOldNotifications(db)));
+  await app.jobs.schedule('notifications-purge', { seconds: HOUR_SECONDS });
   // Notification e-mails, out of the request path (src/notifications/send-notification-emails.ts).
   const secret = await installationSecret(db, app.config.SECRET_KEY);
-  let sweeping = false;
-  const sweep = async () => {
-    if (sweeping) return;
-    sweeping = true;
-    try {
-      await sendNotificationEmails(db, app.mailer, { siteUrl: app.config.publicUrl, siteName: app.config.SITE_NAME, secret, delayMs: app.config.NOTIFICATION_EMAIL_DELAY_SECONDS * 1000 });
-    } catch (err) {
-      app.log.warn({ err: { message: (err as Error).message } }, 'notification e-mail sweep failed');
-    } finally {
-      sweeping = false;
-    }
-  };
-  const mailTimer = setInterval(() => void sweep(), app.config.NOTIFICATION_EMAIL_SWEEP_SECONDS * 1000);
-  mailTimer.unref();
-  app.addHook('onClose', async () => (clearInterval(timer), clearInterval(mailTimer)));
+  // A failed send stays due in its row and is retried by a later sweep (send-notification-emails.ts).
+  const sweep = async () => void (await sendNotificationEmails(db, app.mailer, { siteUrl: app.config.publicUrl, siteName: app.config.SITE_NAME, secret, delayMs: app.config.NOTIFICATION_EMAIL_DELAY_SECONDS * 1000 }));
+  await app.jobs.work('notification-emails', sweep);
+  await app.jobs.schedule('notification-emails', { seconds: app.config.NOTIFICATION_EMAIL_SWEEP_SECONDS });
 });

@@ -6,7 +6,8 @@ import csrf from '@fastify/csrf-protection';
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import { ClusterRateLimitStore, sharedRateLimitStore } from '../cluster/rate-limit-store.ts';
 import { connectRedis, type SharedRedis } from '../cluster/redis.ts';
-import { isWorker } from '../cluster/primary.ts';
+import { isWorker, workerIndex } from '../cluster/primary.ts';
+import { startJobQueue, type JobQueue } from '../jobs/queue.ts';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
@@ -69,6 +70,8 @@ declare module 'fastify' {
     redis: SharedRedis | null;
     /** Uploaded files (avatars): the database or S3, shared by every server (src/files). */
     files: FileStore;
+    /** Background and scheduled jobs, each run once across the fleet (src/jobs). */
+    jobs: JobQueue;
     /** Tells people @mentioned in a new post, in the background (a mail failure never fails the post). */
     notifyMentions(postId: number): void;
   }
@@ -110,6 +113,10 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   const files = fileStoreFor(config, database.db);
   app.decorate('files', files);
   app.addHook('onClose', async () => files.close?.());
+  const jobs = await startJobQueue(database, app.log, { firstWorker: (workerIndex() ?? 0) === 0, connectionString: database.dialect === 'postgres' ? config.DATABASE_URL : undefined });
+  app.decorate('jobs', jobs);
+  // Before the mailer and the database close: a job running now finishes (or goes back to the queue).
+  app.addHook('preClose', async () => jobs.stop());
   configureImages(database.db, { remoteImages: config.ALLOW_REMOTE_IMAGES, ownOrigin: config.publicUrl });
   app.decorateRequest('actor', null);
 

@@ -1,0 +1,65 @@
+// The job queue on PostgreSQL: pg-boss 10 (maintained, Node ≥ 20). Its tables live in a schema of
+// their own beside Parley's (parley_jobs, or <schema>_jobs when Parley uses another schema), so
+// they come with pg_dump. Scheduled jobs are throttled sends: each server offers one per slot of
+// `every` seconds, pg-boss keeps only the first (singleton per slot), and one server runs it.
+import PgBoss from 'pg-boss';
+import { sql } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Database } from '../db/database.ts';
+import { RETRY_DEFAULTS, type JobQueue } from './queue.ts';
+
+/** The schema pg-boss uses for a database whose Parley schema is `schema`. */
+export const jobsSchemaFor = (schema: string) => (schema === 'public' ? 'parley_jobs' : `${schema}_jobs`);
+
+export async function pgBossQueue(connectionString: string, database: Database, log: FastifyBaseLogger): Promise<JobQueue> {
+  const schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db)).rows[0]!.schema;
+  const boss = new PgBoss({ connectionString, schema: jobsSchemaFor(schema), max: 3, application_name: 'parley-jobs' });
+  // Connection errors while PostgreSQL restarts: pg-boss retries by itself; a line each, not a crash.
+  boss.on('error', (err: Error) => log.warn({ err: { message: err.message } }, 'job queue error'));
+  await boss.start();
+  const queues = new Set<string>();
+  const timers: NodeJS.Timeout[] = [];
+  const ensure = async (name: string) => {
+    if (queues.has(name)) return;
+    await boss.createQueue(name, { name, retryLimit: RETRY_DEFAULTS.retryLimit, retryDelay: RETRY_DEFAULTS.retryDelaySeconds, retryBackoff: true });
+    queues.add(name);
+  };
+  return {
+    kind: 'pg-boss',
+    async send(name, data, opts = {}) {
+      await ensure(name);
+      await boss.send(name, data ?? {}, {
+        retryLimit: opts.retryLimit ?? RETRY_DEFAULTS.retryLimit,
+        retryDelay: opts.retryDelaySeconds ?? RETRY_DEFAULTS.retryDelaySeconds,
+        retryBackoff: true,
+        ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
+      });
+    },
+    async work(name, handler) {
+      await ensure(name);
+      // One job at a time per server; polled every second (pg-boss's default is 2 s).
+      await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
+        for (const job of jobs) await handler(job.data as never);
+      });
+    },
+    async schedule(name, every) {
+      await ensure(name);
+      const offer = () =>
+        boss.sendThrottled(name, {}, { retryLimit: 0 }, every.seconds, name).catch((err: Error) => log.warn({ err: { message: err.message }, job: name }, 'could not schedule a job'));
+      await offer();
+      // Offered a few times per slot, so that a slot is not missed by timer drift.
+      const t = setInterval(() => void offer(), Math.max(1000, Math.min(every.seconds * 1000, 60_000) / 2));
+      t.unref();
+      timers.push(t);
+    },
+    async pending(name) {
+      await ensure(name);
+      return boss.getQueueSize(name);
+    },
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      // Running jobs get a few seconds to finish; the rest wait in the database for the next server.
+      await boss.stop({ graceful: true, timeout: 5000, wait: true });
+    },
+  };
+}
