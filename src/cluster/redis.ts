@@ -51,13 +51,16 @@ export async function connectRedis(url: string, log: Pick<FastifyBaseLogger, 'wa
     throw new ConfigError(`REDIS_URL: cannot reach Redis at ${describeRedis(url)} (${lastError || (err as Error).message}). Start Redis, correct REDIS_URL, or unset it to run one server alone.`);
   }
 
+  // Installations sharing one Redis on different database numbers do not hear each other
+  // (pub/sub channels are not per database; keys are).
+  const busKey = `parley:${new URL(url).pathname.slice(1) || '0'}:bus`;
   let healthy = true;
   const bothReady = () => client.status === 'ready' && subscriber.status === 'ready';
   const stopBus = useRemoteBus({
-    publish: (message) => void client.publish(BUS_KEY, message).catch(() => {}),
+    publish: (message) => void client.publish(busKey, message).catch(() => {}),
     subscribe: (deliver) => {
-      subscriber.on('message', (channel: string, message: string) => channel === BUS_KEY && deliver(message));
-      return subscriber.subscribe(BUS_KEY).then(() => undefined);
+      subscriber.on('message', (channel: string, message: string) => channel === busKey && deliver(message));
+      return subscriber.subscribe(busKey).then(() => undefined);
     },
     up: () => healthy,
   });
@@ -98,7 +101,6 @@ export async function connectRedis(url: string, log: Pick<FastifyBaseLogger, 'wa
   };
 }
 
-const BUS_KEY = 'parley:bus';
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -3,7 +3,7 @@
 // server, so that each runs once. Jobs sent and not yet run are lost if the process stops: the
 // jobs Parley runs keep their state in the database and are offered again by their schedule.
 import type { FastifyBaseLogger } from 'fastify';
-import { RETRY_DEFAULTS, type JobHandler, type JobQueue } from './queue.ts';
+import { KEY_MEMORY_SECONDS, RETRY_DEFAULTS, type JobHandler, type JobQueue } from './queue.ts';
 
 export function localQueue(log: FastifyBaseLogger, opts: { runSchedules: boolean }): JobQueue {
   const handlers = new Map<string, JobHandler>();
@@ -35,9 +35,17 @@ export function localQueue(log: FastifyBaseLogger, opts: { runSchedules: boolean
     running.add(p);
   };
   const busy = new Set<string>();
+  const keys = new Map<string, number>(); // key → until when it is remembered
   return {
     kind: 'local',
     async send(name, data, o = {}) {
+      const key = o.key ? `${name}\u0000${o.key}` : null;
+      const now = Date.now();
+      if (key && (keys.get(key) ?? 0) > now) return;
+      if (key) {
+        if (keys.size > 10_000) for (const [k, until] of keys) if (until <= now) keys.delete(k);
+        keys.set(key, now + KEY_MEMORY_SECONDS * 1000);
+      }
       waiting.set(name, (waiting.get(name) ?? 0) + 1);
       later(() => run(name, data, o.retryLimit ?? RETRY_DEFAULTS.retryLimit, (o.retryDelaySeconds ?? RETRY_DEFAULTS.retryDelaySeconds) * 1000), (o.startAfterSeconds ?? 0) * 1000);
     },

@@ -6,22 +6,25 @@ import PgBoss from 'pg-boss';
 import { sql } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/database.ts';
-import { RETRY_DEFAULTS, type JobQueue } from './queue.ts';
+import { KEY_MEMORY_SECONDS, RETRY_DEFAULTS, type JobQueue } from './queue.ts';
 
 /** The schema pg-boss uses for a database whose Parley schema is `schema`. */
 export const jobsSchemaFor = (schema: string) => (schema === 'public' ? 'parley_jobs' : `${schema}_jobs`);
 
 export async function pgBossQueue(connectionString: string, database: Database, log: FastifyBaseLogger): Promise<JobQueue> {
   const schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db)).rows[0]!.schema;
-  const boss = new PgBoss({ connectionString, schema: jobsSchemaFor(schema), max: 3, application_name: 'parley-jobs' });
+  // Finished jobs are kept two days (a daily job's slot must fit within that).
+  const boss = new PgBoss({ connectionString, schema: jobsSchemaFor(schema), max: 3, application_name: 'parley-jobs', archiveCompletedAfterSeconds: 2 * 86_400 });
   // Connection errors while PostgreSQL restarts: pg-boss retries by itself; a line each, not a crash.
   boss.on('error', (err: Error) => log.warn({ err: { message: err.message } }, 'job queue error'));
-  await boss.start();
+  // Several servers (or workers) starting at once race to create pg-boss's schema and queues;
+  // the loser of a deadlock tries again.
+  await retried(() => boss.start());
   const queues = new Set<string>();
   const timers: NodeJS.Timeout[] = [];
   const ensure = async (name: string) => {
     if (queues.has(name)) return;
-    await boss.createQueue(name, { name, retryLimit: RETRY_DEFAULTS.retryLimit, retryDelay: RETRY_DEFAULTS.retryDelaySeconds, retryBackoff: true });
+    await retried(() => boss.createQueue(name, { name, retryLimit: RETRY_DEFAULTS.retryLimit, retryDelay: RETRY_DEFAULTS.retryDelaySeconds, retryBackoff: true }));
     queues.add(name);
   };
   return {
@@ -33,6 +36,8 @@ export async function pgBossQueue(connectionString: string, database: Database, 
         retryDelay: opts.retryDelaySeconds ?? RETRY_DEFAULTS.retryDelaySeconds,
         retryBackoff: true,
         ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
+        // pg-boss keeps one job per key and time slot (its singleton index).
+        ...(opts.key ? { singletonKey: opts.key, singletonSeconds: KEY_MEMORY_SECONDS } : {}),
       });
     },
     async work(name, handler) {
@@ -62,4 +67,17 @@ export async function pgBossQueue(connectionString: string, database: Database, 
       await boss.stop({ graceful: true, timeout: 5000, wait: true });
     },
   };
+}
+
+async function retried<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      // deadlock, unique violation (a queue created meanwhile), serialization failure
+      if (attempt >= 5 || !['40P01', '23505', '40001'].includes(code ?? '')) throw err;
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 400 * attempt));
+    }
+  }
 }

@@ -18,6 +18,8 @@ export interface SendOptions {
   retryDelaySeconds?: number;
   /** Run no sooner than this many seconds from now. */
   startAfterSeconds?: number;
+  /** Once per key: sending a job with the same name and key again within KEY_MEMORY_SECONDS does nothing. */
+  key?: string;
 }
 
 /** How often a scheduled job runs: every so many seconds, counted in fixed slots (at most one job per slot across the fleet). */
@@ -37,6 +39,7 @@ export interface JobQueue {
   stop(): Promise<void>;
 }
 
+export const KEY_MEMORY_SECONDS = 86_400;
 export const RETRY_DEFAULTS = { retryLimit: 5, retryDelaySeconds: 30 } as const;
 
 export async function startJobQueue(database: Database, log: FastifyBaseLogger, opts: { firstWorker: boolean; connectionString?: string }): Promise<JobQueue> {

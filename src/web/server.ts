@@ -34,7 +34,7 @@ import { followGuardChanges } from '../confidentiality/registers.ts';
 import { followWatchedWordChanges } from '../moderation/censor-display.ts';
 import { followForgottenAuthors } from '../accounts/find-user.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
-import { notifyMentions } from '../notifications/notify-mentions.ts';
+import { mentionedUserIds, notifyMentions } from '../notifications/notify-mentions.ts';
 import { notifyNewPost } from '../notifications/notify-new-post.ts';
 import { notificationsPlugin } from '../notifications/plugin.ts';
 import { announceNewPost, liveRoutes } from '../notifications/live.ts';
@@ -143,8 +143,14 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await startGuardMaintenance(app, config, database);
   app.decorate('mailer', mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: config.OUTBOX_DIR, log: app.log }));
   app.addHook('onClose', async () => app.mailer.close());
+  // Mention e-mails are jobs (src/jobs): one per person, retried with a growing pause while the
+  // SMTP server is away (delayed, never lost), each sent once whichever server takes it.
+  await jobs.work<{ postId: number }>('mention-emails', async ({ postId }) => {
+    for (const userId of await mentionedUserIds(database.db, postId)) await jobs.send('mention-email', { postId, userId }, { key: `${postId}:${userId}` });
+  });
+  await jobs.work<{ postId: number; userId: number }>('mention-email', async ({ postId, userId }) => void (await notifyMentions(database.db, app.mailer, config.publicUrl, postId, userId)));
   app.decorate('notifyMentions', (postId: number) => {
-    notifyMentions(database.db, app.mailer, config.publicUrl, postId).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'mention e-mails failed'));
+    jobs.send('mention-emails', { postId }).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'mention e-mails could not be queued'));
     // In the app: replies, quotes, mentions, watched topics and boards (src/notifications).
     notifyNewPost(database.db, postId)
       .then((told) => announceNewPost(app, postId, told.map((t) => t.userId))) // live: open topic pages and bells
