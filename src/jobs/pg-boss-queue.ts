@@ -18,14 +18,30 @@ export async function pgBossQueue(connectionString: string, database: Database, 
   // Connection errors while PostgreSQL restarts: pg-boss retries by itself; a line each, not a crash.
   boss.on('error', (err: Error) => log.warn({ err: { message: err.message } }, 'job queue error'));
   // Several servers (or workers) starting at once race to create pg-boss's schema and queues;
-  // the loser of a deadlock tries again.
-  await retried(() => boss.start());
+  // the loser of a deadlock tries again. The server does not wait for it to listen: workers and
+  // schedules attach once pg-boss is ready (a first start creates its tables, a few seconds).
+  const started = retried(() => boss.start());
+  started.catch((err: Error) => log.error({ err: { message: err.message } }, 'the job queue could not start'));
   const queues = new Set<string>();
+  const later = (what: string, fn: () => Promise<unknown>) => void fn().catch((err: Error) => log.error({ err: { message: err.message }, job: what }, 'the job queue could not attach a worker or schedule'));
   const timers: NodeJS.Timeout[] = [];
   const ensure = async (name: string) => {
+    await started;
     if (queues.has(name)) return;
     await retried(() => boss.createQueue(name, { name, retryLimit: RETRY_DEFAULTS.retryLimit, retryDelay: RETRY_DEFAULTS.retryDelaySeconds, retryBackoff: true }));
     queues.add(name);
+  };
+  let stopped = false;
+  const schedule = async (name: string, every: { seconds: number }) => {
+    await ensure(name);
+    if (stopped) return;
+    const offer = () =>
+      boss.sendThrottled(name, {}, { retryLimit: 0 }, every.seconds, name).catch((err: Error) => log.warn({ err: { message: err.message }, job: name }, 'could not schedule a job'));
+    await offer();
+    // Offered a few times per slot, so that a slot is not missed by timer drift.
+    const t = setInterval(() => void offer(), Math.max(1000, Math.min(every.seconds * 1000, 60_000) / 2));
+    t.unref();
+    timers.push(t);
   };
   return {
     kind: 'pg-boss',
@@ -41,28 +57,25 @@ export async function pgBossQueue(connectionString: string, database: Database, 
       });
     },
     async work(name, handler) {
-      await ensure(name);
-      // One job at a time per server; polled every second (pg-boss's default is 2 s).
-      await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
-        for (const job of jobs) await handler(job.data as never);
+      later(name, async () => {
+        await ensure(name);
+        // One job at a time per server; polled every second (pg-boss's default is 2 s).
+        await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
+          for (const job of jobs) await handler(job.data as never);
+        });
       });
     },
     async schedule(name, every) {
-      await ensure(name);
-      const offer = () =>
-        boss.sendThrottled(name, {}, { retryLimit: 0 }, every.seconds, name).catch((err: Error) => log.warn({ err: { message: err.message }, job: name }, 'could not schedule a job'));
-      await offer();
-      // Offered a few times per slot, so that a slot is not missed by timer drift.
-      const t = setInterval(() => void offer(), Math.max(1000, Math.min(every.seconds * 1000, 60_000) / 2));
-      t.unref();
-      timers.push(t);
+      later(name, () => schedule(name, every));
     },
     async pending(name) {
       await ensure(name);
       return boss.getQueueSize(name);
     },
     async stop() {
+      stopped = true;
       for (const t of timers) clearInterval(t);
+      await started.catch(() => {});
       // Running jobs get a few seconds to finish; the rest wait in the database for the next server.
       await boss.stop({ graceful: true, timeout: 5000, wait: true });
     },
