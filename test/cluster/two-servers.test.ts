@@ -280,8 +280,8 @@ test('Redis stopped at run time: each server alone with one warning; restarted: 
     assert.deepEqual([warnings(a), warnings(b)], [1, 1], 'one warning per server, not one per retry');
 
     startRedis();
-    await until('both servers back on Redis', () => a.output().includes('Redis is back') && b.output().includes('Redis is back'), 15_000);
-    assert.equal((JSON.parse((await http(`${a.url}/readyz`)).body) as { redis: string }).redis, 'ok');
+    const redisState = async (s: Server) => (JSON.parse((await http(`${s.url}/readyz`)).body) as { redis: string }).redis;
+    await until('both servers back on Redis', async () => (await redisState(a)) === 'ok' && (await redisState(b)) === 'ok', 15_000);
     const page2 = await lastPage(db, topic);
     await cached(b, page2);
     const shared = `Written once Redis is back, ${word()}.`;
