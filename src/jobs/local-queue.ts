@@ -3,7 +3,7 @@
 // server, so that each runs once. Jobs sent and not yet run are lost if the process stops: the
 // jobs Parley runs keep their state in the database and are offered again by their schedule.
 import type { FastifyBaseLogger } from 'fastify';
-import { KEY_MEMORY_SECONDS, RETRY_DEFAULTS, type JobHandler, type JobQueue } from './queue.ts';
+import { countFailure, KEY_MEMORY_SECONDS, RETRY_DEFAULTS, type JobHandler, type JobQueue } from './queue.ts';
 
 export function localQueue(log: FastifyBaseLogger, opts: { runSchedules: boolean }): JobQueue {
   const handlers = new Map<string, JobHandler>();
@@ -24,6 +24,7 @@ export function localQueue(log: FastifyBaseLogger, opts: { runSchedules: boolean
       .then(
         () => undefined,
         (err: Error) => {
+          countFailure(name);
           log.warn({ err: { message: err.message }, job: name, retriesLeft }, 'job failed');
           if (retriesLeft > 0) later(() => run(name, data, retriesLeft - 1, delayMs * 2), delayMs);
         },
@@ -38,6 +39,7 @@ export function localQueue(log: FastifyBaseLogger, opts: { runSchedules: boolean
   const keys = new Map<string, number>(); // key → until when it is remembered
   return {
     kind: 'local',
+    names: () => [...handlers.keys()],
     async send(name, data, o = {}) {
       const key = o.key ? `${name}\u0000${o.key}` : null;
       const now = Date.now();
@@ -61,7 +63,7 @@ export function localQueue(log: FastifyBaseLogger, opts: { runSchedules: boolean
         if (!handler) return;
         busy.add(name);
         const p = handler(null)
-          .catch((err: Error) => log.warn({ err: { message: err.message }, job: name }, 'job failed'))
+          .catch((err: Error) => (countFailure(name), log.warn({ err: { message: err.message }, job: name }, 'job failed')))
           .finally(() => (busy.delete(name), running.delete(p)));
         running.add(p);
       };

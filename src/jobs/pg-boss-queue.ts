@@ -6,7 +6,7 @@ import PgBoss from 'pg-boss';
 import { sql } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/database.ts';
-import { KEY_MEMORY_SECONDS, RETRY_DEFAULTS, type JobQueue } from './queue.ts';
+import { countFailure, KEY_MEMORY_SECONDS, RETRY_DEFAULTS, type JobQueue } from './queue.ts';
 
 /** The schema pg-boss uses for a database whose Parley schema is `schema`. */
 export const jobsSchemaFor = (schema: string) => (schema === 'public' ? 'parley_jobs' : `${schema}_jobs`);
@@ -32,6 +32,7 @@ export async function pgBossQueue(connectionString: string, database: Database, 
     queues.add(name);
   };
   let stopped = false;
+  const worked = new Set<string>();
   const schedule = async (name: string, every: { seconds: number }) => {
     await ensure(name);
     if (stopped) return;
@@ -56,12 +57,22 @@ export async function pgBossQueue(connectionString: string, database: Database, 
         ...(opts.key ? { singletonKey: opts.key, singletonSeconds: KEY_MEMORY_SECONDS } : {}),
       });
     },
+    names: () => [...worked],
     async work(name, handler) {
+      worked.add(name);
       later(name, async () => {
         await ensure(name);
         // One job at a time per server; polled every second (pg-boss's default is 2 s).
         await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
-          for (const job of jobs) await handler(job.data as never);
+          for (const job of jobs) {
+            try {
+              await handler(job.data as never);
+            } catch (err) {
+              countFailure(name);
+              log.warn({ err: { message: (err as Error).message }, job: name }, 'job failed; pg-boss retries it later');
+              throw err;
+            }
+          }
         });
       });
     },

@@ -36,7 +36,15 @@ export interface JobQueue {
   schedule(name: string, every: Every): Promise<void>;
   /** Jobs waiting or running (for /metrics and tests). */
   pending(name: string): Promise<number>;
+  /** The names this server works on. */
+  names(): string[];
   stop(): Promise<void>;
+}
+
+/** Counts for /metrics: jobs that failed (each try), by name. Both queues report here. */
+export const jobFailures = new Map<string, number>();
+export function countFailure(name: string): void {
+  jobFailures.set(name, (jobFailures.get(name) ?? 0) + 1);
 }
 
 export const KEY_MEMORY_SECONDS = 86_400;
