@@ -86,9 +86,12 @@ export async function pgBossQueue(connectionString: string, database: Database, 
     async stop() {
       stopped = true;
       for (const t of timers) clearInterval(t);
-      await started.catch(() => {});
-      // Running jobs get a few seconds to finish; the rest wait in the database for the next server.
-      await boss.stop({ graceful: true, timeout: 5000, wait: true });
+      // Running jobs get a few seconds to finish; the rest wait in the database for the next
+      // server. Bounded: a start still under way (or a stuck connection) never holds up shutdown.
+      const stopping = started.then(() => boss.stop({ graceful: true, timeout: 3000, wait: true }));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([stopping.catch(() => {}), new Promise((r) => (timer = setTimeout(r, 8000)))]);
+      clearTimeout(timer);
     },
   };
 }
