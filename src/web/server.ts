@@ -113,7 +113,9 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   const files = fileStoreFor(config, database.db);
   app.decorate('files', files);
   app.addHook('onClose', async () => files.close?.());
-  const jobs = await startJobQueue(database, app.log, { firstWorker: (workerIndex() ?? 0) === 0, connectionString: database.dialect === 'postgres' ? config.DATABASE_URL : undefined });
+  // In-process tests (NODE_ENV=test) use the one-machine queue; pg-boss is tested on its own
+  // (test/jobs/queue.test.ts) and with real servers (test/cluster/two-servers.test.ts).
+  const jobs = await startJobQueue(database, app.log, { firstWorker: (workerIndex() ?? 0) === 0, connectionString: database.dialect === 'postgres' && config.NODE_ENV !== 'test' ? config.DATABASE_URL : undefined });
   app.decorate('jobs', jobs);
   // Before the mailer and the database close: a job running now finishes (or goes back to the queue).
   app.addHook('preClose', async () => jobs.stop());
