@@ -8,6 +8,8 @@ import { installationSecret } from './accounts/installation-secret.ts';
 import { dropValueSamples } from './db/statistics.ts';
 import { isEmpty, seedDemo, type DemoLogin } from './seed/seed-demo.ts';
 import { buildServer } from './web/server.ts';
+import { fileStoreFor } from './files/file-store.ts';
+import { importUploadedAvatars } from './files/import-uploads.ts';
 
 export interface Running {
   app: FastifyInstance;
@@ -35,6 +37,12 @@ export async function prepareDatabase(config: Config, database?: Database): Prom
     await migrateToLatest(own);
     await dropValueSamples(own);
     await installationSecret(own.db, config.SECRET_KEY);
+    const files = fileStoreFor(config, own.db);
+    try {
+      await importUploadedAvatars(own.db, files, config.UPLOADS_DIR);
+    } finally {
+      files.close?.();
+    }
     return config.SEED_DEMO && (await isEmpty(own.db)) ? await seedDemo(own.db) : [];
   } finally {
     if (!database) await own.close();

@@ -119,7 +119,35 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   // Serves Prometheus metrics at /metrics to requests carrying "Authorization: Bearer <this>"; unset: no /metrics.
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Several servers as one (docs/deploy.md): redis://[user:password@]host:port[/db] or rediss://… for TLS.
+  // Set, the cache-dropping bus, live events and rate limits go through Redis; unset, one server works alone.
+  REDIS_URL: z
+    .string()
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        return (u.protocol === 'redis:' || u.protocol === 'rediss:') && u.hostname !== '' && /^(\/\d{0,2})?$/.test(u.pathname);
+      } catch {
+        return false;
+      }
+    }, 'must be redis://host:port[/db] or rediss://… (for example redis://127.0.0.1:6379/0)')
+    .optional(),
+  // Avatars in S3-compatible object storage instead of the database (src/files/file-store.ts).
+  // Credentials: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or the AWS SDK's usual sources.
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name (3-63 lower-case letters, digits, dots, hyphens)').optional(),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL, e.g. https://s3.example.com' }).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
 }).superRefine((c, ctx) => {
+  if (!!c.S3_ACCESS_KEY_ID !== !!c.S3_SECRET_ACCESS_KEY) {
+    ctx.addIssue({ code: 'custom', path: [c.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID'], message: 'is required with the other S3 key (both or neither)' });
+  }
+  if ((c.S3_ENDPOINT || c.S3_ACCESS_KEY_ID) && !c.S3_BUCKET) ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when other S3_ settings are set' });
   const oidc = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
   const set = oidc.filter((k) => c[k]);
   if (set.length === 0) return;

@@ -54,3 +54,12 @@ test('WORKERS: one process in development, one per CPU in production or with "au
   assert.equal(workerCount(loadConfig({ NODE_ENV: 'production', WORKERS: '3' })), 3);
   for (const bad of ['0', 'many', '2.5']) assert.throws(() => loadConfig({ WORKERS: bad }), (err: Error) => err instanceof ConfigError && /WORKERS/.test(err.message));
 });
+
+test('REDIS_URL: redis:// or rediss:// with a host; anything else names the setting', () => {
+  assert.equal(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/5' }).REDIS_URL, 'redis://127.0.0.1:6379/5');
+  assert.equal(loadConfig({ REDIS_URL: 'rediss://user:pw@cache.example:6380' }).REDIS_URL, 'rediss://user:pw@cache.example:6380');
+  assert.equal(loadConfig({}).REDIS_URL, undefined);
+  for (const bad of ['127.0.0.1:6379', 'http://127.0.0.1:6379', 'redis://', 'redis://host/notadb']) {
+    assert.throws(() => loadConfig({ REDIS_URL: bad }), (err: Error) => err instanceof ConfigError && /REDIS_URL: must be redis:\/\//.test(err.message), bad);
+  }
+});

@@ -1,11 +1,10 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
 import { UserError } from '../shared/errors.ts';
-import { avatarDir } from './avatar.ts';
+import { avatarKey } from './avatar.ts';
+import type { FileStore } from '../files/file-store.ts';
 import { forgetAuthor } from './find-user.ts';
 import { verifyPassword } from './passwords.ts';
 import { removeMessagesOf } from '../conversations/remove-messages-of.ts';
@@ -15,7 +14,7 @@ import { removeMessagesOf } from '../conversations/remove-messages-of.ts';
  * "deleted user" (conversations keep their sense). Confirmed by the password, or by typing the
  * username for accounts that sign in through single sign-on.
  */
-export async function deleteAccount(db: Kysely<DB>, actor: Actor, confirmation: string, uploadsDir: string): Promise<void> {
+export async function deleteAccount(db: Kysely<DB>, actor: Actor, confirmation: string, files: FileStore): Promise<void> {
   const user = await db.selectFrom('users').select(['username', 'password_hash', 'avatar']).where('id', '=', actor.id).where('deleted_at', 'is', null).executeTakeFirst();
   if (!user) throw new UserError('This account no longer exists.', 404);
   const ok = user.password_hash
@@ -51,5 +50,5 @@ export async function deleteAccount(db: Kysely<DB>, actor: Actor, confirmation: 
     await removeMessagesOf(tx, actor.id);
   });
   forgetAuthor(db, actor.id);
-  if (user.avatar) rmSync(join(avatarDir(uploadsDir), user.avatar), { force: true });
+  if (user.avatar) await files.delete(avatarKey(user.avatar));
 }

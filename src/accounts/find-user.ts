@@ -2,7 +2,7 @@ import { boardsOf } from '../moderation/board-moderators.ts';
 import type { Kysely } from 'kysely';
 import type { DB, Role } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
-import { publish, subscribe } from '../cluster/bus.ts';
+import { cacheLifetime, onResync, publish, subscribe } from '../cluster/bus.ts';
 
 /** Looks an account up by username or e-mail address, case-insensitively. */
 export async function findUserByLogin(db: Kysely<DB>, login: string) {
@@ -40,7 +40,7 @@ export interface AuthorCard {
   roles: Role[];
 }
 
-const authorCaches = new WeakMap<Kysely<DB>, Map<number, AuthorCard & { expires: number }>>();
+const authorCaches = new WeakMap<Kysely<DB>, Map<number, AuthorCard & { at: number }>>();
 
 /** After a change to a person's name, roles or account: their next card is read afresh. */
 export function forgetAuthor(db: Kysely<DB>, userId: number): void {
@@ -50,7 +50,9 @@ export function forgetAuthor(db: Kysely<DB>, userId: number): void {
 
 /** What the other workers of a clustered server do when one of them forgot an author's card. */
 export function followForgottenAuthors(db: Kysely<DB>): () => void {
-  return subscribe(AUTHOR_CHANNEL, (userId) => dropAuthorCard(db, Number(userId)));
+  const unsubscribe = subscribe(AUTHOR_CHANNEL, (userId) => dropAuthorCard(db, Number(userId)));
+  const unresync = onResync(() => authorCaches.get(db)?.clear());
+  return () => (unsubscribe(), unresync());
 }
 
 const AUTHOR_CHANNEL = 'author';
@@ -68,16 +70,15 @@ export async function authorCards(db: Kysely<DB>, userIds: readonly number[]): P
   const missing: number[] = [];
   for (const id of new Set(userIds)) {
     const hit = cache.get(id);
-    if (hit && hit.expires > now) map.set(id, hit);
+    if (hit && hit.at + cacheLifetime(AUTHOR_TTL_MS) > now) map.set(id, hit);
     else missing.push(id);
   }
   if (missing.length === 0) return map;
   const users = await db.selectFrom('users').select(['id', 'username', 'display_name', 'deleted_at']).where('id', 'in', missing).execute();
   const roles = await db.selectFrom('user_roles').select(['user_id', 'role']).where('user_id', 'in', missing).execute();
   if (cache.size + missing.length > AUTHOR_CACHE_MAX) cache.clear();
-  const expires = now + AUTHOR_TTL_MS;
   for (const u of users) {
-    const card = { username: u.username, display_name: u.display_name, user_deleted: u.deleted_at, roles: [] as Role[], expires };
+    const card = { username: u.username, display_name: u.display_name, user_deleted: u.deleted_at, roles: [] as Role[], at: now };
     cache.set(u.id, card);
     map.set(u.id, card);
   }

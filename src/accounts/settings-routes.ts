@@ -60,7 +60,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     const upload = avatarUploads.get(request);
     if (!upload || upload.error) return onUserError(request, reply, {})(upload?.error ?? new UserError('Upload the image with the form.', 400, 'avatar'));
     try {
-      await setAvatar(db, actor, upload.bytes!, cfg.UPLOADS_DIR);
+      await setAvatar(db, actor, upload.bytes!, app.files);
     } catch (err) {
       return onUserError(request, reply, {})(err);
     }
@@ -124,7 +124,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: Form }>('/settings/delete', async (request, reply) => {
     const actor = signedIn(request);
     try {
-      await deleteAccount(db, actor, str(request.body?.confirmation), cfg.UPLOADS_DIR);
+      await deleteAccount(db, actor, str(request.body?.confirmation), app.files);
     } catch (err) {
       return onUserError(request, reply, {})(err);
     }

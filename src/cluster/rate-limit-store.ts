@@ -1,4 +1,5 @@
-// Rate limits (sign-in, sign-up, password reset) counted once for the whole server. Each worker
+// Rate limits (sign-in, sign-up, password reset, /check, API writes) counted once for the whole
+// server — and, with REDIS_URL, once for every server (SharedRateLimitStore below). Each worker
 // of a clustered server would otherwise count on its own, and since connections are dealt out
 // in turn, an address would get WORKERS times the attempts. The counts live in the primary, in
 // @fastify/rate-limit's own LocalStore; a worker asks over the cluster's IPC channel (a few
@@ -6,6 +7,7 @@
 // LocalStore is used directly.
 import cluster, { type Worker } from 'node:cluster';
 import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 
 type Result = { current: number; ttl: number };
 type Callback = (err: Error | null, result: Result) => void;
@@ -23,6 +25,13 @@ const LocalStore = createRequire(import.meta.url)('@fastify/rate-limit/store/Loc
   continueExceeding?: boolean,
   exponentialBackoff?: boolean,
 ) => Store;
+
+const RedisStore = createRequire(import.meta.url)('@fastify/rate-limit/store/RedisStore') as new (
+  continueExceeding: boolean | undefined,
+  exponentialBackoff: boolean | undefined,
+  redis: Redis,
+  key?: string,
+) => Store & { child(params: StoreParams): Store };
 
 interface RateAsk {
   parleyRate: { id: number; op: 'incr' | 'read'; store: string; key: string; timeWindow: number; max: number; continueExceeding: boolean; exponentialBackoff: boolean };
@@ -105,4 +114,37 @@ export function countRateLimits(): (worker: Worker, message: unknown) => boolean
     );
     return true;
   };
+}
+
+/**
+ * With REDIS_URL: @fastify/rate-limit's own RedisStore counts for every server, while Redis
+ * answers; while it does not, this server counts alone (in its primary when clustered, as
+ * without Redis), so limits still hold, per server, until Redis returns.
+ */
+export function sharedRateLimitStore(redis: Redis, up: () => boolean) {
+  const localStore = (params: StoreParams): Store => (cluster.isWorker ? new ClusterRateLimitStore(params) : new LocalStore(params.continueExceeding, params.exponentialBackoff));
+  class SharedRateLimitStore {
+    private shared: Store & { child(params: StoreParams): Store };
+    private local: Store;
+    constructor(params: StoreParams, shared?: Store & { child(params: StoreParams): Store }, local?: Store) {
+      this.shared = shared ?? new RedisStore(params.continueExceeding, params.exponentialBackoff, redis, 'parley:rate:');
+      this.local = local ?? localStore(params);
+    }
+    incr(key: string, cb: Callback, timeWindow: number, max: number): void {
+      this.use('incr', key, cb, timeWindow, max);
+    }
+    read(key: string, cb: Callback, timeWindow: number, max: number): void {
+      this.use('read', key, cb, timeWindow, max);
+    }
+    child(params: StoreParams): SharedRateLimitStore {
+      const local = this.local as Store & { child?: (p: StoreParams) => Store };
+      return new SharedRateLimitStore(params, this.shared.child(params) as Store & { child(params: StoreParams): Store }, local.child ? local.child(params) : localStore(params));
+    }
+    private use(op: 'incr' | 'read', key: string, cb: Callback, timeWindow: number, max: number): void {
+      if (!up()) return this.local[op](key, cb, timeWindow, max);
+      // Redis went away between the check and the answer: count this one locally.
+      this.shared[op](key, (err, result) => (err ? this.local[op](key, cb, timeWindow, max) : cb(null, result)), timeWindow, max);
+    }
+  }
+  return SharedRateLimitStore;
 }

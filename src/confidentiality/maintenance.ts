@@ -1,17 +1,17 @@
 // Server start-up for the guard: tell the loader the installation secret and phone region of
-// this database handle, purge expired masked originals now and once a day.
+// this database handle, purge expired masked originals once a day (a scheduled job, src/jobs:
+// once across all servers, the first run at the first start).
 import type { FastifyInstance } from 'fastify';
 import type { CountryCode } from 'libphonenumber-js';
 import { resolveGuardKey } from './guard-key.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { purgeMaskedOriginals } from './masked-originals.ts';
-import { workerIndex } from '../cluster/primary.ts';
 import { configureGuard } from './registers.ts';
 import { configureGuardWork } from './scan-pool.ts';
 import { warmGazetteer } from './gazetteer-snapshot.ts';
 
-const DAY = 86_400_000;
+const DAY_SECONDS = 86_400;
 
 export async function startGuardMaintenance(app: FastifyInstance, config: Config, database: Database): Promise<void> {
   configureGuard(database.db, { secret: await resolveGuardKey(database.db, config), defaultRegion: config.DEFAULT_PHONE_REGION as CountryCode });
@@ -19,18 +19,9 @@ export async function startGuardMaintenance(app: FastifyInstance, config: Config
   app.addHook('onClose', releaseWork);
   // Build the person detector's name lists now (a few hundred ms), not in the first post's request.
   warmGazetteer();
-  const purge = async () => {
-    try {
-      const n = await purgeMaskedOriginals(database.db);
-      if (n) app.log.info({ purged: n }, 'purged masked originals past their retention');
-    } catch (err) {
-      app.log.error({ err }, 'purging masked originals failed');
-    }
-  };
-  // Once per server: in a clustered one, the first worker purges.
-  if ((workerIndex() ?? 0) !== 0) return;
-  await purge();
-  const timer = setInterval(purge, DAY);
-  timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
+  await app.jobs.work('purge-masked-originals', async () => {
+    const n = await purgeMaskedOriginals(database.db);
+    if (n) app.log.info({ purged: n }, 'purged masked originals past their retention');
+  });
+  await app.jobs.schedule('purge-masked-originals', { seconds: DAY_SECONDS });
 }

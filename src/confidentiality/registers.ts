@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { CountryCode } from 'libphonenumber-js';
 import { loadConfig } from '../config.ts';
 import type { DB } from '../db/schema.ts';
-import { publish, subscribe } from '../cluster/bus.ts';
+import { cacheLifetime, onResync, publish, subscribe } from '../cluster/bus.ts';
 import { CustomerRegister, DocumentRegister, type GuardOptions, type GuardPolicy, type GuardRegisters } from '../guard/index.ts';
 import { readGuardOptions, readGuardPolicy, readGuardVersion } from './settings.ts';
 import { resolveGuardKey } from './guard-key.ts';
@@ -115,7 +115,9 @@ export function invalidateGuardContext(db: Kysely<DB>): void {
 
 /** What the other workers of a clustered server do when one of them changed the guard's settings. */
 export function followGuardChanges(db: Kysely<DB>): () => void {
-  return subscribe(GUARD_CHANNEL, () => cache.delete(db));
+  const unsubscribe = subscribe(GUARD_CHANNEL, () => cache.delete(db));
+  const unresync = onResync(() => cache.delete(db));
+  return () => (unsubscribe(), unresync());
 }
 const GUARD_CHANNEL = 'guard';
 
@@ -133,7 +135,7 @@ export async function loadGuardContext(db: Kysely<DB>, secret?: string): Promise
   }
   const entry = c;
   const now = Date.now();
-  if (entry.ctx && now - entry.checkedAt < checkEveryMs) return entry.ctx;
+  if (entry.ctx && now - entry.checkedAt < cacheLifetime(checkEveryMs)) return entry.ctx;
   if (entry.loading) return entry.loading;
   entry.loading = (async () => {
     const version = await readGuardVersion(db);

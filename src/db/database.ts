@@ -175,6 +175,9 @@ async function openPostgres(url: string, connections: number): Promise<Database>
   });
   // An idle client that errors (server restart) must not crash the process.
   pool.on('error', () => {});
+  // Nor one in use: its query fails (a 503, src/db/unavailable.ts), but the client also emits
+  // 'error', which with no listener would end the process (PostgreSQL restarting mid-request).
+  pool.on('connect', (client) => void client.on('error', () => {}));
   prepareNamedStatements(pool);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: logQuery });
   try {

@@ -24,6 +24,7 @@ import * as m017 from './migrations/017_account_security.ts';
 import * as m018 from './migrations/018_board_moderators.ts';
 import * as m020 from './migrations/020_moderation_notices_and_digests.ts';
 import * as m023 from './migrations/023_board_keyset_index.ts';
+import * as m019 from './migrations/019_stored_files.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
@@ -49,6 +50,7 @@ const migrations: Record<string, MigrationModule> = {
   '018_board_moderators': m018,
   '020_moderation_notices_and_digests': m020,
   '023_board_keyset_index': m023,
+  '019_stored_files': m019,
 };
 
 export const migrationNames = (): string[] => Object.keys(migrations).sort();

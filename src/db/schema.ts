@@ -26,7 +26,7 @@ export interface UsersTable {
   real_name: string | null;
   phone: string | null;
   customer_number: string | null;
-  /** File name of the resized avatar under the uploads folder. */
+  /** File name of the resized avatar (key avatars/NAME in the file store, src/files). */
   avatar: string | null;
   /** Moderation (migration 015): read only / suspended until these times, and why. */
   silenced_until: Generated<string | null>;
@@ -519,7 +519,18 @@ export interface BoardModeratorsTable {
   created_at: string;
 }
 
+/** Uploaded files kept in the database (src/files/file-store.ts). */
+export interface StoredFilesTable {
+  key: string;
+  content_type: string;
+  byte_size: number;
+  etag: string;
+  bytes: Buffer;
+  created_at: string;
+}
+
 export interface DB {
+  stored_files: StoredFilesTable;
   topic_notices: TopicNoticesTable;
   watched_words: WatchedWordsTable;
   post_reports: PostReportsTable;

@@ -5,7 +5,7 @@
 // the bus, a CLI change within CACHE_MS); with no censor word the text is returned untouched.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { publish, subscribe } from '../cluster/bus.ts';
+import { cacheLifetime, onResync, publish, subscribe } from '../cluster/bus.ts';
 import { validatePattern } from './watched-words.ts';
 
 const CHANNEL = 'watched-words';
@@ -29,12 +29,14 @@ export function watchedWordsChanged(): void {
 }
 
 export function followWatchedWordChanges(): () => void {
-  return subscribe(CHANNEL, forget);
+  const unsubscribe = subscribe(CHANNEL, forget);
+  const unresync = onResync(forget);
+  return () => (unsubscribe(), unresync());
 }
 
 /** The censor for posts on display, or null when no censor word is listed (nothing to do). */
 export async function displayCensor(db: Kysely<DB>): Promise<Censor | null> {
-  if (cached && Date.now() - cached.at < CACHE_MS) return cached.censor;
+  if (cached && Date.now() - cached.at < cacheLifetime(CACHE_MS)) return cached.censor;
   const gen = generation;
   loading ??= (async () => {
     try {

@@ -38,13 +38,10 @@ export async function remindWaitingReviews(db: Kysely<DB>, mailer: Mailer, siteU
   return mine.length;
 }
 
-/** Checks once a minute while the server runs (a mail failure is logged, never fatal). */
-export function startReviewReminders(app: FastifyInstance): void {
+/** Checks once a minute, on one server of the fleet (a scheduled job, src/jobs; a failure is logged and retried next minute). */
+export async function startReviewReminders(app: FastifyInstance): Promise<void> {
   const minutes = app.config.REVIEW_REMIND_MINUTES;
   if (minutes <= 0 || app.config.NODE_ENV === 'test') return;
-  const timer = setInterval(() => {
-    remindWaitingReviews(app.database.db, app.mailer, app.config.publicUrl, minutes).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'review reminders failed'));
-  }, 60_000);
-  timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
+  await app.jobs.work('review-reminders', async () => void (await remindWaitingReviews(app.database.db, app.mailer, app.config.publicUrl, minutes)));
+  await app.jobs.schedule('review-reminders', { seconds: 60 });
 }

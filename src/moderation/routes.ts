@@ -26,7 +26,7 @@ const idParams = { schema: { params: { type: 'object', properties: { id: { type:
 
 export async function moderationRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
-  startReviewReminders(app);
+  await startReviewReminders(app);
 
   // The one review queue (issue 13): reported posts, held drafts of every kind, oldest first.
   app.get('/moderation/queue', async (request, reply) => {

@@ -12,7 +12,18 @@ import { displayCensor } from '../moderation/censor-display.ts';
 const MENTION_LINK = /<a href="\/u\/([^"]+)" class="mention"/g;
 const MAX_NOTIFIED = 20;
 
-export async function notifyMentions(db: Kysely<DB>, mailer: Mailer, siteUrl: string, postId: number): Promise<string[]> {
+/** The accounts a post @mentions (at most MAX_NOTIFIED), for one e-mail job each (src/web/server.ts). */
+export async function mentionedUserIds(db: Kysely<DB>, postId: number): Promise<number[]> {
+  const post = await db.selectFrom('posts').select(['body_html', 'deleted_at']).where('id', '=', postId).executeTakeFirst();
+  if (!post || post.deleted_at) return [];
+  const names = [...new Set([...post.body_html.matchAll(MENTION_LINK)].map((m) => decodeURIComponent(m[1]!).toLowerCase()))].slice(0, MAX_NOTIFIED);
+  if (names.length === 0) return [];
+  const users = await db.selectFrom('users').select('id').where('username_lower', 'in', names).where('deleted_at', 'is', null).execute();
+  return users.map((u) => u.id);
+}
+
+/** E-mails the people a post mentions (`onlyUserId`: just that one, if mentioned). */
+export async function notifyMentions(db: Kysely<DB>, mailer: Mailer, siteUrl: string, postId: number, onlyUserId?: number): Promise<string[]> {
   const post = await db
     .selectFrom('posts')
     .innerJoin('topics', 'topics.id', 'posts.topic_id')
@@ -36,7 +47,7 @@ export async function notifyMentions(db: Kysely<DB>, mailer: Mailer, siteUrl: st
   const excerpt = text.length > 500 ? `${text.slice(0, 500)}…` : text;
   const told: string[] = [];
   for (const u of users) {
-    if (u.id === post.user_id || !u.email) continue;
+    if (u.id === post.user_id || !u.email || (onlyUserId !== undefined && u.id !== onlyUserId)) continue;
     const reader = await loadActor(db, u.id);
     if (!can(reader, 'topic.view', subject)) continue;
     await mailer.send({

@@ -1,5 +1,6 @@
 // Every signed-in page: the header bell's unread count; opening a topic marks its notifications
 // read; notifications older than 90 days are purged hourly. Visitors cost nothing here.
+// The purge and the e-mail sweep are scheduled jobs (src/jobs): once across all servers.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { markRead, purgeOldNotifications, unreadCount } from './list-notifications.ts';
@@ -10,8 +11,8 @@ import { installationSecret } from '../accounts/installation-secret.ts';
 import { sendNotificationEmails } from './send-notification-emails.ts';
 import { sendDigests } from './send-digests.ts';
 
-const HOUR = 3_600_000;
-const DIGEST_SWEEP_MS = 10 * 60_000;
+const HOUR_SECONDS = 3600;
+const DIGEST_SWEEP_SECONDS = 600;
 
 export const notificationsPlugin = fp(async (app: FastifyInstance) => {
   const db = app.database.db;
@@ -33,29 +34,15 @@ export const notificationsPlugin = fp(async (app: FastifyInstance) => {
     await recordRead(db, request.actor, topicId, Number((request.query as { page?: unknown }).page) || 1).catch(failed);
     if (reply.locals?.unreadNotifications) await markRead(db, request.actor, { topicId }).catch(failed);
   });
-  const purge = () => purgeOldNotifications(db).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'notification purge failed'));
-  const timer = setInterval(purge, HOUR);
-  timer.unref();
-  app.addHook('onReady', async () => void purge());
+  await app.jobs.work('notifications-purge', async () => void (await purgeOldNotifications(db)));
+  await app.jobs.schedule('notifications-purge', { seconds: HOUR_SECONDS });
   // Notification e-mails, out of the request path (src/notifications/send-notification-emails.ts).
   const secret = await installationSecret(db, app.config.SECRET_KEY);
-  let sweeping = false;
-  const sweep = async () => {
-    if (sweeping) return;
-    sweeping = true;
-    try {
-      await sendNotificationEmails(db, app.mailer, { siteUrl: app.config.publicUrl, siteName: app.config.SITE_NAME, secret, delayMs: app.config.NOTIFICATION_EMAIL_DELAY_SECONDS * 1000 });
-    } catch (err) {
-      app.log.warn({ err: { message: (err as Error).message } }, 'notification e-mail sweep failed');
-    } finally {
-      sweeping = false;
-    }
-  };
-  const mailTimer = setInterval(() => void sweep(), app.config.NOTIFICATION_EMAIL_SWEEP_SECONDS * 1000);
-  mailTimer.unref();
-  // Digests (send-digests.ts): each person's period is claimed in the database, so every worker may run this.
-  const digests = () => sendDigests(db, app.mailer, { siteUrl: app.config.publicUrl, siteName: app.config.SITE_NAME, secret }).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'digest sweep failed'));
-  const digestTimer = setInterval(() => void digests(), DIGEST_SWEEP_MS);
-  digestTimer.unref();
-  app.addHook('onClose', async () => (clearInterval(timer), clearInterval(mailTimer), clearInterval(digestTimer)));
+  // A failed send stays due in its row and is retried by a later sweep (send-notification-emails.ts).
+  const sweep = async () => void (await sendNotificationEmails(db, app.mailer, { siteUrl: app.config.publicUrl, siteName: app.config.SITE_NAME, secret, delayMs: app.config.NOTIFICATION_EMAIL_DELAY_SECONDS * 1000 }));
+  await app.jobs.work('notification-emails', sweep);
+  await app.jobs.schedule('notification-emails', { seconds: app.config.NOTIFICATION_EMAIL_SWEEP_SECONDS });
+  // Digests (send-digests.ts): each person's period is claimed in the database, so a second run never sends twice.
+  await app.jobs.work('digests', async () => void (await sendDigests(db, app.mailer, { siteUrl: app.config.publicUrl, siteName: app.config.SITE_NAME, secret })));
+  await app.jobs.schedule('digests', { seconds: DIGEST_SWEEP_SECONDS });
 });

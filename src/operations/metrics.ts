@@ -8,6 +8,7 @@ import client from 'prom-client';
 import { onGuardDecision } from '../confidentiality/audit.ts';
 import { isWorker } from '../cluster/primary.ts';
 import { metricsOfAllWorkers, reportToAggregation } from './cluster-metrics.ts';
+import { jobFailures } from '../jobs/queue.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -70,6 +71,32 @@ export function installMetrics(app: FastifyInstance): void {
     for (const type of types) decisions.inc({ decision: kind, finding_type: type });
   });
   app.addHook('onClose', async () => stop());
+
+  // Background jobs (src/jobs): failures counted by this process; the queue depth is the
+  // fleet's (pg-boss counts in PostgreSQL), so it is the same on every server.
+  const failuresSeen = new Map<string, number>();
+  new client.Counter({
+    name: 'parley_job_failures_total',
+    help: 'Background job tries that failed (each is retried with a growing pause), by job',
+    labelNames: ['job'],
+    registers: [registry],
+    collect() {
+      for (const [job, n] of jobFailures) {
+        this.inc({ job }, n - (failuresSeen.get(job) ?? 0));
+        failuresSeen.set(job, n);
+      }
+    },
+  });
+  new client.Gauge({
+    name: 'parley_job_queue_depth',
+    help: 'Background jobs waiting or running, by job',
+    labelNames: ['job'],
+    registers: [registry],
+    aggregator: 'max',
+    async collect() {
+      for (const job of app.jobs.names()) this.set({ job }, await app.jobs.pending(job).catch(() => 0));
+    },
+  });
 
   app.get('/metrics', { logLevel: 'warn' }, async (request, reply) => {
     const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];

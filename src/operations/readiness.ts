@@ -12,23 +12,27 @@ export interface Readiness {
   ready: boolean;
   database: 'ok' | 'unreachable';
   migrations: 'ok' | 'pending' | 'unknown';
+  /** Redis (REDIS_URL): a server whose Redis is away still serves, alone (src/cluster/redis.ts),
+   * so it stays ready; the state is shown for monitoring. */
+  redis: 'ok' | 'unreachable' | 'off';
 }
 
 /** How long the database may take to answer before the server counts as not ready. */
 const CHECK_TIMEOUT_MS = 3000;
 
-export function readinessCheck(database: Database): () => Promise<Readiness> {
+export function readinessCheck(database: Database, redisUp: (() => boolean) | null = null): () => Promise<Readiness> {
   const wanted = migrationNames();
   // Applied migrations are not undone while a server runs: once all are there, stop asking which.
   let migrated = false;
   return async () => {
+    const redis = redisUp ? (redisUp() ? 'ok' : 'unreachable') : 'off';
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS)));
     try {
       try {
         await Promise.race([sql`select 1`.execute(database.db), timeout]);
       } catch {
-        return { ready: false, database: 'unreachable', migrations: migrated ? 'ok' : 'unknown' };
+        return { ready: false, database: 'unreachable', migrations: migrated ? 'ok' : 'unknown', redis };
       }
       if (!migrated) {
         // No migration table yet counts as pending, as does a missing migration.
@@ -36,7 +40,7 @@ export function readinessCheck(database: Database): () => Promise<Readiness> {
         const applied = new Set(rows.map((r) => r.name));
         migrated = wanted.every((m) => applied.has(m));
       }
-      return { ready: migrated, database: 'ok', migrations: migrated ? 'ok' : 'pending' };
+      return { ready: migrated, database: 'ok', migrations: migrated ? 'ok' : 'pending', redis };
     } finally {
       clearTimeout(timer);
     }
@@ -44,7 +48,7 @@ export function readinessCheck(database: Database): () => Promise<Readiness> {
 }
 
 export async function readinessRoutes(app: FastifyInstance): Promise<void> {
-  const check = readinessCheck(app.database);
+  const check = readinessCheck(app.database, app.redis ? app.redis.up : null);
   app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
     const state = await check();
     return reply.code(state.ready ? 200 : 503).header('cache-control', 'no-store').send(state);

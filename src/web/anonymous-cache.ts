@@ -9,7 +9,7 @@
 // when told over the cluster bus; other processes (the CLI) are bounded by the TTL.
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { publish, subscribe } from '../cluster/bus.ts';
+import { cacheLifetime, onResync, publish, subscribe } from '../cluster/bus.ts';
 
 export interface PageCacheStats {
   /** Visitors' requests for cacheable pages served from the cache, and those rendered. */
@@ -49,7 +49,8 @@ export function changedNoPage(request: FastifyRequest): void {
 
 interface Entry {
   body: Buffer;
-  expires: number;
+  /** When it was stored (its lifetime is decided when it is read: see cacheLifetime). */
+  at: number;
   /** The response's content type (sitemaps and feeds are cached too, and are not HTML). */
   type: string;
   /** The topic the page belongs to; null for lists and other pages. */
@@ -91,7 +92,7 @@ export const anonymousCache = fp(async (app: FastifyInstance, opts: AnonymousCac
       misses++;
       return;
     }
-    if (hit.expires < Date.now()) {
+    if (hit.at + cacheLifetime(ttl) < Date.now()) {
       misses++;
       drop(request.url, hit);
       return;
@@ -125,7 +126,7 @@ export const anonymousCache = fp(async (app: FastifyInstance, opts: AnonymousCac
       drop(url, entry); // oldest first (a Map keeps insertion order)
     }
     const topic = request.routeOptions.config?.anonymousCache === 'topic' ? Number((request.params as { id?: unknown }).id) : null;
-    cache.set(request.url, { body, expires: now + ttl, type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), topic });
+    cache.set(request.url, { body, at: now, type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), topic });
     bytes += body.length;
     return body;
   });
@@ -141,7 +142,8 @@ export const anonymousCache = fp(async (app: FastifyInstance, opts: AnonymousCac
     bytes = 0;
   };
   const unsubscribe = subscribe(BUS_CHANNEL, (scope) => forget(scope === 'all' ? 'all' : { topic: Number((scope as { topic: unknown }).topic) }));
-  app.addHook('onClose', async () => unsubscribe());
+  const unresync = onResync(() => forget('all'));
+  app.addHook('onClose', async () => (unsubscribe(), unresync()));
 
   // Before the response leaves (onSend, not onResponse): whoever the writer tells next — or the
   // writer itself, reloading — must not meet the old page on this worker or another. The bus

@@ -4,12 +4,12 @@ import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
-import { ClusterRateLimitStore } from '../cluster/rate-limit-store.ts';
-import { isWorker } from '../cluster/primary.ts';
+import { ClusterRateLimitStore, sharedRateLimitStore } from '../cluster/rate-limit-store.ts';
+import { connectRedis, type SharedRedis } from '../cluster/redis.ts';
+import { isWorker, workerIndex } from '../cluster/primary.ts';
+import { startJobQueue, type JobQueue } from '../jobs/queue.ts';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.ts';
@@ -21,7 +21,8 @@ import { countOpenReviews } from '../moderation/queue-items.ts';
 import { accountRoutes } from '../accounts/routes.ts';
 import { settingsRoutes } from '../accounts/settings-routes.ts';
 import { adminRoutes } from '../accounts/admin-routes.ts';
-import { avatarDir } from '../accounts/avatar.ts';
+import { fileStoreFor, type FileStore } from '../files/file-store.ts';
+import { fileRoutes } from '../files/routes.ts';
 import { ssoRoutes } from '../accounts/sso-routes.ts';
 import { knowledgeRoutes } from '../knowledge/routes.ts';
 import { apiRoutes } from '../api/index.ts';
@@ -34,7 +35,7 @@ import { followGuardChanges } from '../confidentiality/registers.ts';
 import { followWatchedWordChanges } from '../moderation/censor-display.ts';
 import { followForgottenAuthors } from '../accounts/find-user.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
-import { notifyMentions } from '../notifications/notify-mentions.ts';
+import { mentionedUserIds, notifyMentions } from '../notifications/notify-mentions.ts';
 import { notifyNewPost } from '../notifications/notify-new-post.ts';
 import { notificationsPlugin } from '../notifications/plugin.ts';
 import { announceNewPost, livePostRoutes, liveRoutes } from '../notifications/live.ts';
@@ -51,6 +52,7 @@ import { startConversationMaintenance } from '../conversations/maintenance.ts';
 import { searchRoutes } from '../search/routes.ts';
 import { notificationRoutes } from '../notifications/routes.ts';
 import { UserError } from '../shared/errors.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { viewHelpers } from './view-helpers.ts';
 import { csrfHmacKey, csrfSessionBinder, csrfSessionBinding } from './csrf-session.ts';
 import { views } from './views.ts';
@@ -65,6 +67,12 @@ declare module 'fastify' {
     config: Config;
     database: Database;
     mailer: Mailer;
+    /** Redis shared by every server (REDIS_URL), or null when this server works alone. */
+    redis: SharedRedis | null;
+    /** Uploaded files (avatars): the database or S3, shared by every server (src/files). */
+    files: FileStore;
+    /** Background and scheduled jobs, each run once across the fleet (src/jobs). */
+    jobs: JobQueue;
     /** Tells people @mentioned in a new post, in the background (a mail failure never fails the post). */
     notifyMentions(postId: number): void;
   }
@@ -99,6 +107,19 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   recordRoutes(app);
   app.decorate('config', config);
   app.decorate('database', database);
+  // Unreachable at start: a ConfigError naming REDIS_URL stops start-up (src/cluster/redis.ts).
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, app.log) : null;
+  app.decorate('redis', redis);
+  if (redis) app.addHook('onClose', async () => redis.close());
+  const files = fileStoreFor(config, database.db);
+  app.decorate('files', files);
+  app.addHook('onClose', async () => files.close?.());
+  // In-process tests (NODE_ENV=test) use the one-machine queue; pg-boss is tested on its own
+  // (test/jobs/queue.test.ts) and with real servers (test/cluster/two-servers.test.ts).
+  const jobs = await startJobQueue(database, app.log, { firstWorker: (workerIndex() ?? 0) === 0, connectionString: database.dialect === 'postgres' && config.NODE_ENV !== 'test' ? config.DATABASE_URL : undefined });
+  app.decorate('jobs', jobs);
+  // Before the mailer and the database close: a job running now finishes (or goes back to the queue).
+  app.addHook('preClose', async () => jobs.stop());
   configureImages(database.db, { remoteImages: config.ALLOW_REMOTE_IMAGES, ownOrigin: config.publicUrl });
   app.decorateRequest('actor', null);
   // The slow-query log names the route (its pattern, never the URL with its values).
@@ -128,8 +149,14 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await startGuardMaintenance(app, config, database);
   app.decorate('mailer', mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: config.OUTBOX_DIR, log: app.log }));
   app.addHook('onClose', async () => app.mailer.close());
+  // Mention e-mails are jobs (src/jobs): one per person, retried with a growing pause while the
+  // SMTP server is away (delayed, never lost), each sent once whichever server takes it.
+  await jobs.work<{ postId: number }>('mention-emails', async ({ postId }) => {
+    for (const userId of await mentionedUserIds(database.db, postId)) await jobs.send('mention-email', { postId, userId }, { key: `${postId}:${userId}` });
+  });
+  await jobs.work<{ postId: number; userId: number }>('mention-email', async ({ postId, userId }) => void (await notifyMentions(database.db, app.mailer, config.publicUrl, postId, userId)));
   app.decorate('notifyMentions', (postId: number) => {
-    notifyMentions(database.db, app.mailer, config.publicUrl, postId).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'mention e-mails failed'));
+    jobs.send('mention-emails', { postId }).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'mention e-mails could not be queued'));
     // In the app: replies, quotes, mentions, watched topics and boards (src/notifications).
     notifyNewPost(database.db, postId)
       .then((told) => announceNewPost(app, postId, told.map((t) => t.userId))) // live: open topic pages and bells
@@ -187,8 +214,13 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   });
   await app.register(rateLimit, {
     global: false,
-    // A clustered server counts each address once, in the primary, not once per worker.
-    ...(isWorker() ? { store: ClusterRateLimitStore as unknown as FastifyRateLimitStoreCtor } : {}),
+    // Several servers (REDIS_URL) count each address once, in Redis; a clustered server alone
+    // counts it once, in the primary, not once per worker.
+    ...(redis
+      ? { store: sharedRateLimitStore(redis.client, redis.up) as unknown as FastifyRateLimitStoreCtor }
+      : isWorker()
+        ? { store: ClusterRateLimitStore as unknown as FastifyRateLimitStoreCtor }
+        : {}),
     errorResponseBuilder: (_request, context) =>
       new UserError(`Too many attempts from your address. Please wait ${context.after} and try again.`, 429),
   });
@@ -198,9 +230,6 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
     prefix: '/assets/',
     maxAge: config.NODE_ENV === 'production' ? '1d' : 0,
   });
-  const avatars = avatarDir(resolve(config.UPLOADS_DIR));
-  mkdirSync(avatars, { recursive: true });
-  await app.register(fastifyStatic, { root: avatars, prefix: '/avatars/', decorateReply: false, maxAge: '7d', immutable: true });
   await app.register(views, {
     root: here('./views'),
     development: config.NODE_ENV === 'development',
@@ -224,6 +253,12 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
     } else if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
       status = err.statusCode ?? 400;
       message = err.validation ? 'The request is not valid: ' + err.message : err.message;
+    } else if (isDatabaseUnavailable(err)) {
+      // PostgreSQL restarting or out of reach: nothing was committed; try again shortly.
+      status = 503;
+      message = 'The site cannot reach its database for a moment. Nothing you sent was saved: please try again in a few seconds.';
+      reply.header('retry-after', '5');
+      request.log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database unavailable');
     } else {
       request.log.error({ err }, 'request failed');
     }
@@ -234,6 +269,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ ok: true }));
   await app.register(readinessRoutes);
   installMetrics(app);
+  await app.register(fileRoutes);
   await app.register(accountRoutes);
   await app.register(settingsRoutes);
   await app.register(adminRoutes);
@@ -268,6 +304,6 @@ function sendError(reply: import('fastify').FastifyReply, status: number, messag
 
 function titleFor(status: number): string {
   return (
-    { 400: 'Bad request', 401: 'Please sign in', 403: 'Not allowed', 404: 'Page not found', 409: 'Conflict', 413: 'Too large', 415: 'Unsupported file', 422: 'Not published', 429: 'Too many requests' } as Record<number, string>
+    { 400: 'Bad request', 401: 'Please sign in', 403: 'Not allowed', 404: 'Page not found', 409: 'Conflict', 413: 'Too large', 415: 'Unsupported file', 422: 'Not published', 429: 'Too many requests', 503: 'Service unavailable' } as Record<number, string>
   )[status] ?? 'Server error';
 }

@@ -172,6 +172,18 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(served.statusCode, 200);
       const meta = await sharp(served.rawPayload).metadata();
       assert.deepEqual([meta.format, meta.width, meta.height], ['webp', 256, 256]);
+      // Cached for a week under a name that never changes, and revalidated by its ETag.
+      assert.equal(served.headers['cache-control'], 'public, max-age=604800, immutable');
+      const etag = String(served.headers.etag);
+      assert.match(etag, /^"[\w-]{27}"$/);
+      const again = await app.inject({ url: `/avatars/${avatar}`, headers: { 'if-none-match': etag } });
+      assert.equal(again.statusCode, 304);
+      assert.equal(again.rawPayload.length, 0);
+      assert.equal((await app.inject({ url: `/avatars/${avatar}`, headers: { 'if-none-match': '"other"' } })).statusCode, 200);
+      // Kept in the database (every server sees it), not in a local folder.
+      assert.equal((await database.db.selectFrom('stored_files').select('byte_size').where('key', '=', `avatars/${avatar}`).executeTakeFirstOrThrow()).byte_size, served.rawPayload.length);
+      assert.equal((await app.inject({ url: '/avatars/1-000000000000.webp' })).statusCode, 404);
+      assert.equal((await app.inject({ url: '/avatars/..%2F..%2Fetc%2Fpasswd' })).statusCode, 404);
 
       const fake = await upload(Buffer.from('<?php echo "not an image"; ?>'), 'evil.png', 'image/png');
       assert.equal(fake.statusCode, 415);

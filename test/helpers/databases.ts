@@ -61,6 +61,8 @@ async function openPostgres(baseUrl: string, opts: { migrate?: boolean } = {}): 
       const c = new pg.Client({ connectionString: baseUrl });
       await c.connect();
       await c.query(`drop schema ${schema} cascade`);
+      // The job queue's schema beside it (src/jobs/pg-boss-queue.ts), when a server started one.
+      await c.query(`drop schema if exists ${schema}_jobs cascade`);
       await c.end();
     },
   };

@@ -27,12 +27,12 @@ for (const kind of testDatabaseKinds()) {
       try {
         const ok = await app.inject('/readyz');
         assert.equal(ok.statusCode, 200);
-        assert.deepEqual(ok.json(), { ready: true, database: 'ok', migrations: 'ok' });
+        assert.deepEqual(ok.json(), { ready: true, database: 'ok', migrations: 'ok', redis: 'off' });
         assert.equal(ok.headers['cache-control'], 'no-store');
         await database.close();
         const down = await app.inject('/readyz');
         assert.equal(down.statusCode, 503);
-        assert.deepEqual(down.json(), { ready: false, database: 'unreachable', migrations: 'ok' });
+        assert.deepEqual(down.json(), { ready: false, database: 'unreachable', migrations: 'ok', redis: 'off' });
         assert.equal((await app.inject('/healthz')).statusCode, 200);
       } finally {
         await app.close();
@@ -47,7 +47,7 @@ for (const kind of testDatabaseKinds()) {
       try {
         const r = await app.inject('/readyz');
         assert.equal(r.statusCode, 503);
-        assert.deepEqual(r.json(), { ready: false, database: 'ok', migrations: 'pending' });
+        assert.deepEqual(r.json(), { ready: false, database: 'ok', migrations: 'pending', redis: 'off' });
       } finally {
         await app.close();
         await database.drop();

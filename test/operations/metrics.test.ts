@@ -60,6 +60,20 @@ for (const kind of testDatabaseKinds()) {
         assert.equal(sample(text, 'parley_guard_decisions_total', 'decision="block",finding_type="email"'), 1);
         assert.equal(sample(text, 'parley_guard_decisions_total', 'decision="allow",finding_type="none"'), 1);
         assert.ok(sample(text, 'parley_process_resident_memory_bytes', '')! > 0);
+        // Background jobs: the depth of each queue this server works on, and failed tries.
+        assert.ok(sample(text, 'parley_job_queue_depth', 'job="notification-emails"')! >= 0);
+        await app.jobs.work('metrics-probe', async () => {
+          throw new Error('the SMTP server is away');
+        });
+        await app.jobs.send('metrics-probe', {}, { retryLimit: 0 });
+        const scrape = async () => (await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })).body;
+        const end = Date.now() + 15_000;
+        let failures = 0;
+        while (failures < 1 && Date.now() < end) {
+          failures = sample(await scrape(), 'parley_job_failures_total', 'job="metrics-probe"') ?? 0;
+          if (failures < 1) await new Promise((r) => setTimeout(r, 200));
+        }
+        assert.equal(failures, 1);
 
         // Counters keep counting across scrapes (the cache counters add only what is new).
         await app.inject('/robots.txt');
