@@ -1,5 +1,6 @@
 // Account settings (profile, avatar, e-mail, password, export, delete), the staff view of a
 // private profile with its access log, and the employee guidelines.
+import { forgetAuthor } from './find-user.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
@@ -61,6 +62,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     if (!upload || upload.error) return onUserError(request, reply, {})(upload?.error ?? new UserError('Upload the image with the form.', 400, 'avatar'));
     try {
       await setAvatar(db, actor, upload.bytes!, cfg.UPLOADS_DIR);
+      forgetAuthor(db, actor.id); // the picture beside their posts and in the header
     } catch (err) {
       return onUserError(request, reply, {})(err);
     }

@@ -4,6 +4,7 @@ import { listBoards, latestTopics } from './list-boards.ts';
 import { listBoardTopics, SORTS, type Sort } from './list-board-topics.ts';
 import { ViewCounter } from './view-counter.ts';
 import { can } from '../policy/policy.ts';
+import { signedIn } from '../web/request-helpers.ts';
 import { showTopic } from './show-topic.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
 import { topicHead } from '../seo/topic-head.ts';
@@ -30,7 +31,14 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
   app.get('/', { config: cached }, async (request, reply) => {
     const [boards, latest] = await Promise.all([listBoards(db, request.actor), latestTopics(db, request.actor, 10)]);
     const roles = await rolesByUser(db, latest.map((t) => t.last_user_id));
-    return reply.view('home', { title: app.config.SITE_NAME, boards, latest, roles, canonical: '/', canManageBoards: can(request.actor, 'board.manage', null) });
+    return reply.view('home', { title: app.site.name, boards, latest, roles, canonical: '/', canManageBoards: can(request.actor, 'board.manage', null) });
+  });
+
+  // "Start a topic" in the header: the boards this person may start a topic in, each leading to its composer.
+  app.get('/new', async (request, reply) => {
+    const actor = signedIn(request);
+    const boards = (await listBoards(db, actor)).filter((b) => can(actor, 'topic.create', b));
+    return reply.view('choose-board', { title: 'Start a topic', boards });
   });
 
   const boardQuery = {

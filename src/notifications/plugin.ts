@@ -39,7 +39,7 @@ export const notificationsPlugin = fp(async (app: FastifyInstance) => {
     if (sweeping) return;
     sweeping = true;
     try {
-      await sendNotificationEmails(db, app.mailer, { siteUrl: app.config.publicUrl, siteName: app.config.SITE_NAME, secret, delayMs: app.config.NOTIFICATION_EMAIL_DELAY_SECONDS * 1000 });
+      await sendNotificationEmails(db, app.mailer, { siteUrl: app.config.publicUrl, siteName: app.site.name, secret, delayMs: app.config.NOTIFICATION_EMAIL_DELAY_SECONDS * 1000 });
     } catch (err) {
       app.log.warn({ err: { message: (err as Error).message } }, 'notification e-mail sweep failed');
     } finally {
