@@ -5,7 +5,8 @@ import { listBoardTopics, SORTS, type Sort } from './list-board-topics.ts';
 import { ViewCounter } from './view-counter.ts';
 import { can } from '../policy/policy.ts';
 import { signedIn } from '../web/request-helpers.ts';
-import { showTopic } from './show-topic.ts';
+import { POSTS_PER_PAGE, showTopic } from './show-topic.ts';
+import { firstPostKudos } from './topic-kudos.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
 import { topicHead } from '../seo/topic-head.ts';
 import { firstUnread, unreadByTopic } from '../notifications/tracking.ts';
@@ -67,6 +68,7 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
         // Signed-in readers: unread posts per topic they opened, and whether they watch the board.
         unread: request.actor ? await unreadByTopic(db, request.actor, data.topics) : null,
         watch: request.actor ? await watchLevel(db, request.actor, 'board', board.id) : null,
+        kudos: await firstPostKudos(db, data.topics.map((t) => t.id)),
       }));
     },
   );
@@ -93,6 +95,17 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
         firstUnread: request.actor ? await firstUnread(db, request.actor, data.topic) : null,
         watch: request.actor ? await watchLevel(db, request.actor, 'topic', data.topic.id) : null,
       }));
+    },
+  );
+
+  // "Go to post #N": the page of the thread that holds it, at the post.
+  app.get<{ Params: { id: number }; Querystring: { n: number } }>(
+    '/t/:id/jump',
+    { schema: { params: topicParams, querystring: { type: 'object', properties: { n: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['n'] } } },
+    async (request, reply) => {
+      const { topic } = await showTopic(db, request.actor, request.params.id, 1);
+      const n = Math.min(request.query.n, topic.post_count);
+      return reply.redirect(`${viewHelpers.topicUrl(topic, Math.ceil(n / POSTS_PER_PAGE))}#post-${n}`, 303);
     },
   );
 

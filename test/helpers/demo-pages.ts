@@ -24,6 +24,7 @@ export async function pagesToVisit(app: FastifyInstance, db: Kysely<DB>): Promis
     '/b/:slug/new': `/b/${board.slug}/new`,
     '/t/:slug/:id': `/t/${topic.slug}/${topic.id}`,
     '/t/:id': `/t/${topic.id}`,
+    '/t/:id/jump': `/t/${topic.id}/jump?n=3`,
     '/t/:id/reply': `/t/${topic.id}/reply?quote=2`,
     '/t/:id/private': `/t/${topic.id}/private`,
     '/p/:id/edit': `/p/${reply.id}/edit`,
