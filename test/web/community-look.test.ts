@@ -120,5 +120,35 @@ for (const kind of testDatabaseKinds()) {
       assert.doesNotMatch(member, /href="\/b\/staff-lounge\/new"/, 'a board the member may not post in is not offered');
       assert.ok((member.match(/class="board-choice"/g) ?? []).length >= 4);
     });
+
+    test('profiles: activity (topics, replies, accepted answers, articles), role explained, kudos received, member since, last seen', async () => {
+      const who = await database.db.selectFrom('posts').innerJoin('users', 'users.id', 'posts.user_id').select(['users.id', 'users.username']).where('posts.id', '=', solved.solved_post_id).executeTakeFirstOrThrow();
+      const page = (await app.inject({ url: `/u/${who.username}` })).body;
+      assert.match(page, /<dt>Member since<\/dt>/);
+      assert.match(page, /<dt>Last seen<\/dt><dd><time datetime=/);
+      const kudos = await database.db.selectFrom('posts').select((eb) => eb.fn.sum<number>('kudos_count').as('k')).where('user_id', '=', who.id).where('deleted_at', 'is', null).executeTakeFirstOrThrow();
+      assert.match(page, new RegExp(`<dt>Kudos received</dt><dd>${Number(kudos.k ?? 0)}</dd>`));
+      assert.match(page, /class="activity-answer"><span class="activity-kind">Accepted answer<\/span>/);
+      // An employee's profile says what an Employee is.
+      const employee = (await app.inject({ url: '/u/demo-employee' })).body;
+      assert.match(employee, /<strong>Employee:<\/strong> Works for the company/);
+      // Nothing from a board the viewer may not read: staff-board posts are left out for visitors.
+      const staffPost = await database.db.selectFrom('posts').innerJoin('topics', 'topics.id', 'posts.topic_id').innerJoin('boards', 'boards.id', 'topics.board_id').innerJoin('users', 'users.id', 'posts.user_id').select(['users.username', 'topics.title']).where('boards.visibility', '=', 'staff').executeTakeFirst();
+      assert.ok(staffPost, 'the demo has a staff board post');
+      const title = staffPost.title.replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/"/g, '&quot;');
+      assert.ok(!(await app.inject({ url: `/u/${staffPost.username}` })).body.includes(title), 'a visitor does not see staff-board topics');
+      assert.ok((await as['demo-moderator']!.get(`/u/${staffPost.username}`)).body.includes(title), 'staff do');
+    });
+
+    test('"About the team" lists the community team and the employees, with what each badge means', async () => {
+      const page = (await app.inject({ url: '/team' })).body;
+      assert.equal((await app.inject({ url: '/team' })).statusCode, 200);
+      const [team, employees] = page.split('id="employees-h"');
+      assert.match(team!, /href="\/u\/demo-moderator"/);
+      assert.match(team!, /href="\/u\/demo-manager"/);
+      assert.match(employees!, /href="\/u\/demo-employee"/);
+      assert.doesNotMatch(page, /href="\/u\/demo-member"/);
+      for (const label of ['Employee', 'Moderator', 'Community Manager']) assert.match(page, new RegExp(`<dt><span class="badge[^"]*">${label}</span></dt><dd>`));
+    });
   });
 }
