@@ -52,6 +52,7 @@ import { notificationRoutes } from '../notifications/routes.ts';
 import { UserError } from '../shared/errors.ts';
 import { viewHelpers } from './view-helpers.ts';
 import { authorCards } from '../accounts/find-user.ts';
+import { parseTheme, THEME_COOKIE } from '../accounts/theme.ts';
 import { siteIdentity, type SiteIdentity } from './site-identity.ts';
 import { csrfHmacKey, csrfSessionBinder, csrfSessionBinding } from './csrf-session.ts';
 import { views } from './views.ts';
@@ -176,10 +177,11 @@ export async function buildServer({ config: given, database, logger, mailer }: S
   app.addHook('preHandler', rejectBadInput);
   await app.register(notificationsPlugin); // the header's bell count for signed-in pages
   // Staff see "Review (N)" in the header (issue 13): the count of open review items, on their pages only.
-  // The header's avatar menu: the signed-in person's picture (from the cached author card).
+  // The header's avatar menu: the signed-in person's picture (from the cached author card); their colour scheme.
   app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'GET' || !reply.locals || !request.user || request.url.startsWith('/api/')) return;
+    if (!reply.locals || !request.user || request.url.startsWith('/api/')) return;
     reply.locals.userAvatar = (await authorCards(database.db, [request.user.id])).get(request.user.id)?.avatar ?? null;
+    reply.locals.theme = parseTheme(request.cookies[THEME_COOKIE]) ?? 'auto';
   });
   app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'GET' || !reply.locals || !can(request.actor, 'queue.review', null)) return;
