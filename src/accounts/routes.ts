@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../policy/policy.ts';
-import { UserError } from '../shared/errors.ts';
+import { UserError, FieldErrors } from '../shared/errors.ts';
 import { standingOf } from '../moderation/restrict-user.ts';
 import { isStaff } from '../policy/policy.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
@@ -57,7 +57,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     try {
       await signUp(db, app.mailer, site, { ...values, password: str(b.password) });
     } catch (err) {
-      if (err instanceof UserError) return form(reply, request, 'signup', 'Sign up', { values, error: err.message, field: err.field }, err.status);
+      if (err instanceof UserError) return form(reply, request, 'signup', 'Sign up', { values, error: err.message, field: err.field, errors: err instanceof FieldErrors ? err.fields : null }, err.status);
       throw err;
     }
     return reply.view('notice', { title: 'Check your e-mail', message: `We sent a confirmation link to ${values.email}. Open it to verify your address, then sign in.` });

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import { createUser } from './create-user.ts';
+import { accountFieldProblems, createUser } from './create-user.ts';
 import { issueEmailToken } from './email-tokens.ts';
 import { assertStrongPassword } from './password-strength.ts';
-import { UserError } from '../shared/errors.ts';
+import { FieldErrors, UserError } from '../shared/errors.ts';
 
 export interface SignUpInput {
   email: string;
@@ -19,9 +19,17 @@ export interface SignUpInput {
  * account's owner is told by e-mail instead. Returns the new account's id, or null in that case.
  */
 export async function signUp(db: Kysely<DB>, mailer: Mailer, siteUrl: string, input: SignUpInput): Promise<{ id: number | null }> {
-  if (typeof input.password === 'string' && input.password.length >= 10) {
-    await assertStrongPassword(input.password, [input.username, input.email, input.displayName]);
+  // Every field's problem at once: the format checks, then the password's strength.
+  const problems = accountFieldProblems(input);
+  if (!problems.password && typeof input.password === 'string') {
+    try {
+      await assertStrongPassword(input.password, [input.username, input.email, input.displayName]);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      problems.password = err.message;
+    }
   }
+  if (Object.keys(problems).length) throw new FieldErrors(problems);
   let id: number;
   try {
     ({ id } = await createUser(db, { ...input, emailVerified: false }));
