@@ -37,3 +37,21 @@ test('sign-up: every wrong field gets its message beside it, marked invalid, wit
   assert.doesNotMatch(one.body, /Please correct/);
   assert.match(one.body, /<p class="field-error" id="password-error">Password must be at least 10 characters<\/p>/);
 });
+
+test('the verification mail has a plain-text part with the whole link and an HTML part with a button', async () => {
+  const { sendVerification } = await import('../../src/accounts/sign-up.ts');
+  const { makeUser } = await import('../helpers/fixtures.ts');
+  const nodemailer = (await import('nodemailer')).default;
+  const { simpleParser } = await import('mailparser');
+  const user = await makeUser(database.db, [], 'vera_v');
+  const sent: Buffer[] = [];
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true });
+  const mailer = { send: async (mail: object) => void sent.push((await transport.sendMail({ from: 'x@example.com', ...mail })).message as Buffer), close: () => {} };
+  await sendVerification(database.db, mailer, 'https://community.example', user.id, 'vera@example.com');
+  const parsed = await simpleParser(sent[0]!);
+  const link = /https:\/\/community\.example\/verify-email\?token=[\w-]+/.exec(parsed.text ?? '')?.[0];
+  assert.ok(link && link.length > 60, parsed.text);
+  assert.ok((parsed.text ?? '').split('\n').includes(link), 'the link stands whole on its own line');
+  const html = String(parsed.html);
+  assert.match(html, new RegExp(`<a href="${link.replace(/[?.]/g, '\\$&')}" style="display:inline-block[^"]*">Confirm my e-mail address</a>`));
+});
