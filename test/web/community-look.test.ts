@@ -152,3 +152,40 @@ for (const kind of testDatabaseKinds()) {
     });
   });
 }
+
+describe('a returned draft: edit and resubmit', () => {
+  test('its author finds "Edit and resubmit", which opens the composer with the draft and the team\'s comment; nobody else can', async () => {
+    const database = await testDatabaseKinds()[0]!.open();
+    const app = await testServer(database);
+    try {
+      const { makeUser } = await import('../helpers/fixtures.ts');
+      const { createBoard } = await import('../../src/community/create-board.ts');
+      const { holdDraft } = await import('../../src/moderation/hold-draft.ts');
+      const { reviewHeld } = await import('../../src/moderation/review-held.ts');
+      await createBoard(database.db, null, { name: 'Billing', slug: 'billing' });
+      const author = await makeUser(database.db, [], 'rd_author');
+      const other = await makeUser(database.db, [], 'rd_other');
+      const mod = await makeUser(database.db, ['moderator'], 'rd_mod');
+      const { id } = await holdDraft(database.db, author, { kind: 'topic', boardSlug: 'billing', topicKind: 'discussion', title: 'Invoice shows the wrong plan', body: 'My invoice lists the old plan.', tags: 'invoice', note: '', reason: 'asked', findings: [] });
+      await reviewHeld(database.db, { send: async () => {}, close: () => {} }, 'http://x', mod, { id, decision: 'return', comment: 'Please leave out your account number.' });
+      const as = async (name: string) => {
+        const a = new Agent(app);
+        assert.equal((await a.post('/signin', { login: name, password: 'correct horse battery staple' }, '/signin')).statusCode, 303);
+        return a;
+      };
+      const me = await as('rd_author');
+      assert.match((await me.get('/my/drafts')).body, new RegExp(`href="/b/billing/new\\?draft=${id}">Edit and resubmit</a>`));
+      assert.match((await me.get(`/moderation/held/${id}`)).body, /Edit and resubmit/);
+      const page = (await me.get(`/b/billing/new?draft=${id}`)).body;
+      assert.match(page, /returned this draft to you: Please leave out your account number\./);
+      assert.match(page, /value="Invoice shows the wrong plan"/);
+      assert.match(page, /My invoice lists the old plan\./);
+      assert.match(page, /value="discussion" checked|value="discussion"[^>]*checked/);
+      assert.equal((await (await as('rd_other')).get(`/b/billing/new?draft=${id}`)).statusCode, 404, 'not someone else\'s');
+      void other;
+    } finally {
+      await app.close();
+      await database.drop();
+    }
+  });
+});
