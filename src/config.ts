@@ -21,7 +21,13 @@ const schema = z.object({
     }),
   PUBLIC_URL: z.url({ message: 'must be an absolute http(s) URL' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SITE_NAME: z.string().min(1).max(80).default('Parley Community'),
+  // Unset: the name the installation stored (the demo's), else "Parley Community" (src/web/site-identity.ts).
+  SITE_NAME: z.string().min(1).max(80).optional(),
+  SITE_LOGO_URL: z
+    .string()
+    .max(500)
+    .refine((v) => /^\/[^/\\]/.test(v) || /^https:\/\//.test(v), { message: 'must be a path on this site (/assets/…) or an https:// address' })
+    .optional(),
   // Seed the demo community when the database is empty at start. Off by setting it to "false".
   SEED_DEMO: z
     .enum(['true', 'false', '1', '0'])

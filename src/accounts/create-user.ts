@@ -2,7 +2,13 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DB, Role } from '../db/schema.ts';
 import { nowIso } from '../shared/clock.ts';
-import { UserError } from '../shared/errors.ts';
+import { FieldErrors, fieldMessages, UserError } from '../shared/errors.ts';
+
+/** The account fields' checks alone, for a form that reports every problem at once. */
+export function accountFieldProblems(raw: Partial<CreateUserInput>): Record<string, string> {
+  const parsed = input.safeParse({ roles: [], ...raw });
+  return parsed.success ? {} : fieldMessages(parsed.error.issues);
+}
 import { hashPassword } from './passwords.ts';
 import { displayNameSchema, emailSchema, passwordSchema, usernameSchema } from './validation.ts';
 import { ROLES } from '../db/schema.ts';
@@ -27,10 +33,7 @@ export type CreateUserInput = z.input<typeof input>;
  */
 export async function createUser(db: Kysely<DB>, raw: CreateUserInput, actorId: number | null = null): Promise<{ id: number }> {
   const parsed = input.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
-    throw new UserError(first.message, 400, String(first.path[0] ?? ''));
-  }
+  if (!parsed.success) throw new FieldErrors(fieldMessages(parsed.error.issues));
   const u = parsed.data;
   const roleWord = roleWordProblem(u.displayName, u.roles);
   if (roleWord) throw new UserError(roleWord, 400, 'displayName');

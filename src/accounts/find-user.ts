@@ -37,6 +37,8 @@ export interface AuthorCard {
   username: string;
   display_name: string;
   user_deleted: string | null;
+  /** The avatar's file name, or null (initials are shown). */
+  avatar: string | null;
   roles: Role[];
 }
 
@@ -74,11 +76,11 @@ export async function authorCards(db: Kysely<DB>, userIds: readonly number[]): P
     else missing.push(id);
   }
   if (missing.length === 0) return map;
-  const users = await db.selectFrom('users').select(['id', 'username', 'display_name', 'deleted_at']).where('id', 'in', missing).execute();
+  const users = await db.selectFrom('users').select(['id', 'username', 'display_name', 'deleted_at', 'avatar']).where('id', 'in', missing).execute();
   const roles = await db.selectFrom('user_roles').select(['user_id', 'role']).where('user_id', 'in', missing).execute();
   if (cache.size + missing.length > AUTHOR_CACHE_MAX) cache.clear();
   for (const u of users) {
-    const card = { username: u.username, display_name: u.display_name, user_deleted: u.deleted_at, roles: [] as Role[], at: now };
+    const card = { username: u.username, display_name: u.display_name, user_deleted: u.deleted_at, avatar: u.avatar, roles: [] as Role[], at: now };
     cache.set(u.id, card);
     map.set(u.id, card);
   }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../policy/policy.ts';
-import { UserError } from '../shared/errors.ts';
+import { UserError, FieldErrors } from '../shared/errors.ts';
 import { standingOf } from '../moderation/restrict-user.ts';
 import { isStaff } from '../policy/policy.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
@@ -10,6 +10,9 @@ import { mustAcknowledgeGuidelines } from './guidelines.ts';
 import { requestPasswordReset, resetPassword } from './reset-password.ts';
 import { SESSION_COOKIE, SESSION_DAYS, destroyOtherSessions, destroySession } from './sessions.ts';
 import { showPublicProfile } from './show-profile.ts';
+import { profileActivity } from './profile-activity.ts';
+import { listTeam } from './list-team.ts';
+import { ALL_BADGES } from './badges.ts';
 import { signIn } from './sign-in.ts';
 import { ThrottledError } from './sign-in-throttle.ts';
 import { rememberDevice, signInClient } from './device-cookie.ts';
@@ -54,7 +57,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     try {
       await signUp(db, app.mailer, site, { ...values, password: str(b.password) });
     } catch (err) {
-      if (err instanceof UserError) return form(reply, request, 'signup', 'Sign up', { values, error: err.message, field: err.field }, err.status);
+      if (err instanceof UserError) return form(reply, request, 'signup', 'Sign up', { values, error: err.message, field: err.field, errors: err instanceof FieldErrors ? err.fields : null }, err.status);
       throw err;
     }
     return reply.view('notice', { title: 'Check your e-mail', message: `We sent a confirmation link to ${values.email}. Open it to verify your address, then sign in.` });
@@ -131,6 +134,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       return reply.view('profile', {
         member: profile.user,
         roles: profile.roles,
+        activity: await profileActivity(db, request.actor, profile.user.id),
         title: profile.user.display_name,
         canonical: viewHelpers.userUrl(profile.user.username),
         canViewPrivate: can(request.actor, 'user.viewPrivate', profile.user),
@@ -142,4 +146,9 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       });
     },
   );
+
+  app.get('/team', { config: { anonymousCache: true } }, async (_request, reply) => {
+    const team = await listTeam(db);
+    return reply.view('team', { title: 'About the team', ...team, badges: ALL_BADGES, canonical: '/team' });
+  });
 }

@@ -1,5 +1,7 @@
 // Account settings (profile, avatar, e-mail, password, export, delete), the staff view of a
 // private profile with its access log, and the employee guidelines.
+import { forgetAuthor } from './find-user.ts';
+import { parseTheme, THEME_COOKIE } from './theme.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
@@ -41,6 +43,15 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/settings', (request, reply) => settingsPage(request, reply));
 
+  app.post<{ Body: Form }>('/settings/theme', async (request, reply) => {
+    signedIn(request);
+    const theme = parseTheme(request.body?.theme);
+    if (!theme) return settingsPage(request, reply, { error: 'Choose light, dark or the system setting.', field: 'theme' }, 400);
+    reply.setCookie(THEME_COOKIE, theme, { path: '/', httpOnly: true, sameSite: 'lax', secure: cfg.NODE_ENV === 'production', maxAge: 400 * 86_400 });
+    if (reply.locals) reply.locals.theme = theme;
+    return settingsPage(request, reply, { notice: 'Your colour scheme is saved on this device.' });
+  });
+
   app.post<{ Body: Form }>('/settings/profile', async (request, reply) => {
     const actor = signedIn(request);
     const b = request.body ?? {};
@@ -61,6 +72,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     if (!upload || upload.error) return onUserError(request, reply, {})(upload?.error ?? new UserError('Upload the image with the form.', 400, 'avatar'));
     try {
       await setAvatar(db, actor, upload.bytes!, app.files);
+      forgetAuthor(db, actor.id); // the picture beside their posts and in the header
     } catch (err) {
       return onUserError(request, reply, {})(err);
     }

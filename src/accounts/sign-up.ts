@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import { createUser } from './create-user.ts';
+import { accountFieldProblems, createUser } from './create-user.ts';
 import { issueEmailToken } from './email-tokens.ts';
+import { escapeHtml } from '../search/snippet.ts';
 import { assertStrongPassword } from './password-strength.ts';
-import { UserError } from '../shared/errors.ts';
+import { FieldErrors, UserError } from '../shared/errors.ts';
 
 export interface SignUpInput {
   email: string;
@@ -19,9 +20,17 @@ export interface SignUpInput {
  * account's owner is told by e-mail instead. Returns the new account's id, or null in that case.
  */
 export async function signUp(db: Kysely<DB>, mailer: Mailer, siteUrl: string, input: SignUpInput): Promise<{ id: number | null }> {
-  if (typeof input.password === 'string' && input.password.length >= 10) {
-    await assertStrongPassword(input.password, [input.username, input.email, input.displayName]);
+  // Every field's problem at once: the format checks, then the password's strength.
+  const problems = accountFieldProblems(input);
+  if (!problems.password && typeof input.password === 'string') {
+    try {
+      await assertStrongPassword(input.password, [input.username, input.email, input.displayName]);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      problems.password = err.message;
+    }
   }
+  if (Object.keys(problems).length) throw new FieldErrors(problems);
   let id: number;
   try {
     ({ id } = await createUser(db, { ...input, emailVerified: false }));
@@ -49,9 +58,26 @@ async function tellOwnerOfSignUpAttempt(db: Kysely<DB>, mailer: Mailer, siteUrl:
 
 export async function sendVerification(db: Kysely<DB>, mailer: Mailer, siteUrl: string, userId: number, email: string): Promise<void> {
   const token = await issueEmailToken(db, userId, 'verify_email', email);
+  const link = `${siteUrl}/verify-email?token=${token}`;
   await mailer.send({
     to: email,
     subject: 'Confirm your e-mail address',
-    text: `Hello,\n\nPlease confirm your e-mail address for the community by opening this link within 48 hours:\n\n${siteUrl}/verify-email?token=${token}\n\nIf you did not sign up, ignore this message.\n`,
+    // The link alone on its line: mail programs make it clickable whole.
+    text: `Hello,\n\nPlease confirm your e-mail address for the community by opening this link within 48 hours:\n\n${link}\n\nIf you did not sign up, ignore this message.\n`,
+    html: verificationHtml(link),
   });
+}
+
+/** The verification mail's HTML part: one button, and the address written out for mail programs that block buttons. */
+function verificationHtml(link: string): string {
+  const href = escapeHtml(link);
+  return [
+    '<!doctype html><html lang="en"><body style="font-family:system-ui,Arial,sans-serif;line-height:1.5;color:#1d2330">',
+    '<p>Hello,</p>',
+    '<p>Please confirm your e-mail address for the community within 48 hours.</p>',
+    `<p><a href="${href}" style="display:inline-block;background:#2553c9;color:#ffffff;padding:10px 18px;border-radius:8px;font-weight:600;text-decoration:none">Confirm my e-mail address</a></p>`,
+    `<p style="font-size:13px;color:#566072">Or open this address: <a href="${href}" style="color:#2553c9;word-break:break-all">${href}</a></p>`,
+    '<p style="font-size:13px;color:#566072">If you did not sign up, ignore this message.</p>',
+    '</body></html>',
+  ].join('\n');
 }

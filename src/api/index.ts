@@ -32,7 +32,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
     openapi: {
       openapi: '3.0.3',
       info: {
-        title: `${app.config.SITE_NAME} API`,
+        title: `${app.site.name} API`,
         version: '1',
         description:
           'The community as JSON: boards, topics, replies, edits with revisions, kudos, accepted answers, moderation, ' +

@@ -55,9 +55,16 @@ program
       const started = await startWorkers(workers, pino({ level: config.LOG_LEVEL }), { shutdownTimeoutSeconds: config.SHUTDOWN_TIMEOUT_SECONDS });
       running = { ...started, describe: describeDatabase(config.DATABASE_URL), demoLogins };
     }
-    printDemoLogins(running.demoLogins);
     const processes = workers === 1 ? '' : ` with ${workers} worker processes`;
-    process.stdout.write(`\nParley is running on ${running.describe.replace(/^SQLite /, 'SQLite file ')}${processes}\nBrowse to ${running.url}/\n\n`);
+    const banner = `\nParley is running on ${running.describe.replace(/^SQLite /, 'SQLite file ')}${processes}\nBrowse to ${running.url}/\n\n`;
+    // After the start-up log lines have settled (workers log as they come up), as one block of
+    // its own: never interleaved with JSON log lines.
+    const logins = running.demoLogins;
+    const { demoSite } = await import('../seed/demo-content.ts');
+    setTimeout(() => {
+      printDemoLogins(logins, demoSite.name, config.COMPANY_EMAIL_DOMAINS.length ? null : demoSite.companyDomain);
+      process.stdout.write(banner);
+    }, workers === 1 ? 200 : 1000).unref();
     // A clustered primary waits for its workers, which each have the full time (primary.ts).
     stopOnSignal(() => running.stop(), config.SHUTDOWN_TIMEOUT_SECONDS + (workers === 1 ? 0 : 5));
   });
@@ -136,7 +143,7 @@ program
   .command('seed')
   .description('seed the demo community into an empty database and print the demo sign-in details')
   .action(() =>
-    withDatabase(async (database) => {
+    withDatabase(async (database, config) => {
       const [cliProgress, { seedDemo }] = await Promise.all([progressBars(), import('../seed/seed-demo.ts')]);
       const bar = new cliProgress.SingleBar({ format: 'Seeding demo community [{bar}] {value}/{total}', hideCursor: true }, cliProgress.Presets.shades_classic);
       let started = false;
@@ -145,7 +152,8 @@ program
         bar.update(done);
       });
       bar.stop();
-      printDemoLogins(logins);
+      const { demoSite } = await import('../seed/demo-content.ts');
+      printDemoLogins(logins, demoSite.name, config.COMPANY_EMAIL_DOMAINS.length ? null : demoSite.companyDomain);
     }),
   );
 
@@ -172,6 +180,19 @@ user
         emailVerified: true,
       });
       process.stdout.write(`Created user ${opts.username} (id ${id}) with roles: ${['member', ...roles].join(', ')}\n`);
+    }),
+  );
+
+user
+  .command('set-password')
+  .description('set a new password for a user given by username or e-mail (read from PARLEY_PASSWORD or asked for); signs them out everywhere')
+  .argument('<user>', 'username or e-mail address')
+  .action((login: string) =>
+    withDatabase(async (database) => {
+      const [{ readSecret }, { setPassword }] = await Promise.all([import('./read-secret.ts'), import('../accounts/set-password.ts')]);
+      const password = process.env.PARLEY_PASSWORD || (await readSecret(`New password for ${login}: `));
+      const { username } = await setPassword(database.db, login, password);
+      process.stdout.write(`Password set for ${username}; their sessions have ended.\n`);
     }),
   );
 
@@ -307,15 +328,26 @@ program
     }
   });
 
-function printDemoLogins(logins: DemoLogin[]): void {
+/** The demo's accounts as one framed block; `companyDomain` when the demo's domain is in use. */
+function printDemoLogins(logins: DemoLogin[], siteName: string, companyDomain: string | null = null): void {
   if (logins.length === 0) return;
   const rows = logins.map((l) => `  ${l.username.padEnd(16)} ${l.password.padEnd(30)} ${l.roles.filter((r) => r !== 'member').join(', ') || 'member'}`);
+  const rule = '='.repeat(78);
   process.stdout.write(
     [
       '',
-      'Demo community seeded. Sign-in details (shown this once; passwords are random for this installation):',
+      rule,
+      `  ${siteName}: the demo community is seeded.`,
+      '  Sign-in details (shown this once; passwords are random for this installation):',
+      '',
       `  ${'username'.padEnd(16)} ${'password'.padEnd(30)} role`,
       ...rows,
+      '',
+      ...(companyDomain ? [`  Company e-mail domain: ${companyDomain} (a verified address there makes an Employee;`, '  set COMPANY_EMAIL_DOMAINS to use your own).'] : []),
+      '  Staff tools: sign in as demo-moderator, demo-manager or demo-admin and open the',
+      '  "Staff" menu in the header (review queue, guard settings, audit, logs).',
+      '  Lost a password? npm run parley -- user set-password demo-member',
+      rule,
       '',
     ].join('\n'),
   );

@@ -15,7 +15,7 @@ export interface BoardPageTopic {
 interface BundleRow extends Selectable<BoardsTable> {
   page_topics: BoardPageTopic[];
   page_tags: { topic_id: number; tag: string }[];
-  authors: { id: number; username: string; display_name: string; deleted_at: string | null; roles: Role[] }[];
+  authors: { id: number; username: string; display_name: string; deleted_at: string | null; avatar: string | null; roles: Role[] }[];
 }
 
 const PER_PAGE = 30;
@@ -46,7 +46,7 @@ page as (
 select b.*,
   (select coalesce(json_agg(page order by page.pinned desc, page.last_post_at desc, page.id desc), '[]') from page) as page_topics,
   (select coalesce(json_agg(x order by x.tag), '[]') from (select topic_id, tag from topic_tags where topic_id in (select id from ids)) x) as page_tags,
-  (select coalesce(json_agg(x), '[]') from (select u.id, u.username, u.display_name, u.deleted_at,
+  (select coalesce(json_agg(x), '[]') from (select u.id, u.username, u.display_name, u.deleted_at, u.avatar,
      coalesce((select json_agg(r.role) from user_roles r where r.user_id = u.id), '[]') as roles
      from users u where u.id in (select author_id from page union select last_user_id from page)) x) as authors
 from b`);
@@ -54,6 +54,6 @@ from b`);
   if (!row) return undefined;
   const { page_topics, page_tags, authors, ...board } = row;
   const cards = new Map<number, AuthorCard>();
-  for (const u of authors) cards.set(u.id, { username: u.username, display_name: u.display_name, user_deleted: u.deleted_at, roles: u.roles });
+  for (const u of authors) cards.set(u.id, { username: u.username, display_name: u.display_name, user_deleted: u.deleted_at, avatar: u.avatar, roles: u.roles });
   return { board, topics: page_topics, tags: page_tags, cards };
 }

@@ -180,8 +180,8 @@ function withNames(t: ListedTopic, author: AuthorCard | undefined, last: AuthorC
   return {
     id: t.id, slug: t.slug, title: t.title, kind: t.kind, pinned: t.pinned, locked: t.locked, closed: t.closed, solved_post_id: t.solved_post_id,
     post_count: t.post_count, view_count: t.view_count, created_at: t.created_at, last_post_at: t.last_post_at,
-    author_id: t.author_id, author_username: author?.username ?? '', author_name: author?.display_name ?? '', author_deleted: author ? author.user_deleted : 'unknown',
-    last_user_id: t.last_user_id, last_username: last?.username ?? '', last_user_name: last?.display_name ?? '', last_user_deleted: last ? last.user_deleted : 'unknown',
+    author_id: t.author_id, author_username: author?.username ?? '', author_name: author?.display_name ?? '', author_deleted: author ? author.user_deleted : 'unknown', author_avatar: author?.avatar ?? null,
+    last_user_id: t.last_user_id, last_username: last?.username ?? '', last_user_name: last?.display_name ?? '', last_user_deleted: last ? last.user_deleted : 'unknown', last_avatar: last?.avatar ?? null,
   };
 }
 

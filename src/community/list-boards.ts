@@ -48,7 +48,7 @@ const latestQuery = (kinds: BoardVisibility[]) =>
       .select([
         'topics.id', 'topics.slug', 'topics.title', 'topics.kind', 'topics.solved_post_id', 'topics.post_count', 'topics.last_post_at',
         'boards.slug as board_slug', 'boards.name as board_name',
-        'users.id as last_user_id', 'users.username as last_username', 'users.display_name as last_user_name', 'users.deleted_at as last_user_deleted',
+        'users.id as last_user_id', 'users.username as last_username', 'users.display_name as last_user_name', 'users.deleted_at as last_user_deleted', 'users.avatar as last_avatar',
       ])
       // Walk the topics newest-first (topics_live_activity) and stop after `limit`, rather than
       // go board by board and sort them all: filter by board id, not by the joined board's

@@ -23,6 +23,7 @@ import { isHeld, publishReplyOrHold, publishTopicOrHold } from '../moderation/po
 import { toneNudge } from '../moderation/tone.ts';
 import { checkDraft } from '../confidentiality/check.ts';
 import { watchedLiveFindings } from '../moderation/watched-live-check.ts';
+import { returnedDraftToEdit } from '../moderation/returned-draft.ts';
 import { signedIn, formText as str } from '../web/request-helpers.ts';
 import { attachmentsToShowAgain, formAttachments, formList, parseMultipartForm } from '../attachments/multipart-form.ts';
 import { attachmentsOfPost } from '../attachments/list-attachments.ts';
@@ -120,10 +121,17 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     const similar = typed.trim() ? await similarQuestions(db, request.actor, typed) : [];
     return reply.code(status).view('composer', { title: `New topic in ${board.name}`, board, csrf: reply.generateCsrf(), values: { kind: 'question' }, error: null, field: null, findings: null, kept: [], similar, ...extra });
   };
-  app.get<{ Params: { slug: string }; Querystring: { title?: string; kind?: string } }>(
+  app.get<{ Params: { slug: string }; Querystring: { title?: string; kind?: string; draft?: number } }>(
     '/b/:slug/new',
-    { schema: { querystring: { type: 'object', properties: { title: { type: 'string', maxLength: 150 }, kind: { type: 'string', enum: ['question', 'discussion'] } } } } },
-    async (request, reply) => composer(request, reply, request.params.slug, request.query.title ? { values: { kind: request.query.kind ?? 'question', title: request.query.title } } : {}),
+    { schema: { querystring: { type: 'object', properties: { title: { type: 'string', maxLength: 150 }, kind: { type: 'string', enum: ['question', 'discussion'] }, draft: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } } } } },
+    async (request, reply) => {
+      // A returned draft, to edit and send again.
+      if (request.query.draft) {
+        const returned = await returnedDraftToEdit(db, signedIn(request), request.query.draft);
+        return composer(request, reply, request.params.slug, { values: returned.values, returnedComment: returned.comment });
+      }
+      return composer(request, reply, request.params.slug, request.query.title ? { values: { kind: request.query.kind ?? 'question', title: request.query.title } } : {});
+    },
   );
   app.post<{ Params: { slug: string }; Body: Form }>('/b/:slug/topics', withAttachments, async (request, reply) => {
     const actor = signedIn(request);

@@ -5,7 +5,9 @@ import { listBoardTopics, SORTS, type Sort } from './list-board-topics.ts';
 import { ViewCounter } from './view-counter.ts';
 import { can, type Actor } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
-import { showTopic } from './show-topic.ts';
+import { signedIn } from '../web/request-helpers.ts';
+import { POSTS_PER_PAGE, showTopic } from './show-topic.ts';
+import { firstPostKudos } from './topic-kudos.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
 import { topicHead } from '../seo/topic-head.ts';
 import { readerOnTopic, unreadByTopic } from '../notifications/tracking.ts';
@@ -34,7 +36,14 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
   app.get('/', { config: cached }, async (request, reply) => {
     const [boards, latest] = await Promise.all([listBoards(db, request.actor), latestTopics(db, request.actor, 10)]);
     const roles = await rolesByUser(db, latest.map((t) => t.last_user_id));
-    return reply.view('home', { title: app.config.SITE_NAME, boards, latest, roles, canonical: '/', canManageBoards: can(request.actor, 'board.manage', null) });
+    return reply.view('home', { title: app.site.name, boards, latest, roles, canonical: '/', canManageBoards: can(request.actor, 'board.manage', null) });
+  });
+
+  // "Start a topic" in the header: the boards this person may start a topic in, each leading to its composer.
+  app.get('/new', async (request, reply) => {
+    const actor = signedIn(request);
+    const boards = (await listBoards(db, actor)).filter((b) => can(actor, 'topic.create', b));
+    return reply.view('choose-board', { title: 'Start a topic', boards });
   });
 
   const boardQuery = {
@@ -70,6 +79,7 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
         // Signed-in readers: unread posts per topic they opened, and whether they watch the board.
         unread: request.actor ? await unreadByTopic(db, request.actor, data.topics) : null,
         watch: request.actor ? await watchLevel(db, request.actor, 'board', board.id) : null,
+        kudos: await firstPostKudos(db, data.topics.map((t) => t.id)),
       }));
     },
   );
@@ -90,6 +100,17 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
       if (request.params.slug !== data.topic.slug) return reply.redirect(canonical, 301);
       views.count(data.topic.id);
       return reply.view('topic', await topicView(app, request.actor, data, { canonical, guardWarned: request.actor ? warnedMessage(request.query.warned) : null }));
+    },
+  );
+
+  // "Go to post #N": the page of the thread that holds it, at the post.
+  app.get<{ Params: { id: number }; Querystring: { n: number } }>(
+    '/t/:id/jump',
+    { schema: { params: topicParams, querystring: { type: 'object', properties: { n: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['n'] } } },
+    async (request, reply) => {
+      const { topic } = await showTopic(db, request.actor, request.params.id, 1);
+      const n = Math.min(request.query.n, topic.post_count);
+      return reply.redirect(`${viewHelpers.topicUrl(topic, Math.ceil(n / POSTS_PER_PAGE))}#post-${n}`, 303);
     },
   );
 

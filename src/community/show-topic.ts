@@ -145,7 +145,7 @@ function withAuthor(p: PostRow, card: AuthorCard | undefined) {
   return {
     id: p.id, post_number: p.post_number, user_id: p.user_id, body_html: p.body_html, body_text: p.body_text, created_at: p.created_at,
     updated_at: p.updated_at, deleted_at: p.deleted_at, kudos_count: p.kudos_count, revision_count: p.revision_count,
-    username: card?.username ?? '', display_name: card?.display_name ?? '', user_deleted: card ? card.user_deleted : 'unknown',
+    username: card?.username ?? '', display_name: card?.display_name ?? '', user_deleted: card ? card.user_deleted : 'unknown', avatar: card?.avatar ?? null,
     hidden_at: p.hidden_at, hidden: p.hidden_at ? 'shown' : '',
   };
 }

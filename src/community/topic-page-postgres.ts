@@ -24,7 +24,7 @@ interface BundleRow extends TopicRow {
   hand_overs: { display_name: string; deleted_at: string | null }[];
   topic_notices: { text: string; created_at: string }[];
   page_attachments: AttachmentSummary[];
-  authors: { id: number; username: string; display_name: string; deleted_at: string | null; roles: Role[] }[];
+  authors: { id: number; username: string; display_name: string; deleted_at: string | null; avatar: string | null; roles: Role[] }[];
   kudos_given: number[];
 }
 
@@ -45,7 +45,7 @@ select t.*, b.slug as board_slug, b.name as board_name, b.visibility,
   (select coalesce(json_agg(n), '[]') from (select text, created_at from topic_notices where topic_id = t.id order by id) n) as topic_notices,
   (select coalesce(json_agg(x), '[]') from (select a.id, a.post_id, a.filename, a.byte_size from attachments a
      where t.has_attachments <> 0 and a.post_id in (select id from page) order by a.post_id, a.position) x) as page_attachments,
-  (select coalesce(json_agg(x), '[]') from (select u.id, u.username, u.display_name, u.deleted_at,
+  (select coalesce(json_agg(x), '[]') from (select u.id, u.username, u.display_name, u.deleted_at, u.avatar,
      coalesce((select json_agg(r.role) from user_roles r where r.user_id = u.id), '[]') as roles
      from users u where u.id in (select user_id from page)) x) as authors,
   (select coalesce(json_agg(k.post_id), '[]') from kudos k join page on page.id = k.post_id
@@ -77,7 +77,7 @@ export async function readTopicPage(db: Kysely<DB>, topicId: number, after: numb
   const posts = page_posts.filter((p) => p.post_number > after && p.post_number <= upTo);
   const answer = topic.solved_post_id && !posts.some((p) => p.id === topic.solved_post_id) ? page_posts.find((p) => p.id === topic.solved_post_id) : undefined;
   const cards = new Map<number, AuthorCard>();
-  for (const u of authors) cards.set(u.id, { username: u.username, display_name: u.display_name, user_deleted: u.deleted_at, roles: u.roles });
+  for (const u of authors) cards.set(u.id, { username: u.username, display_name: u.display_name, user_deleted: u.deleted_at, avatar: u.avatar, roles: u.roles });
   return {
     topic, posts, answer, cards, tags: tag_list, article: article ?? undefined, handOvers: hand_overs, notices: topic_notices,
     attachments: page_attachments, kudos: new Set(kudos_given),

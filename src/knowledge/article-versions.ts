@@ -29,7 +29,7 @@ export async function versionList(db: Kysely<DB>, actor: Actor | null, article: 
     .innerJoin('users', 'users.id', 'article_versions.author_id')
     .select([
       'article_versions.version', 'article_versions.title', 'article_versions.created_at', 'article_versions.note',
-      'users.id as author_id', 'users.username as author_username', 'users.display_name as author_name', 'users.deleted_at as author_deleted',
+      'users.id as author_id', 'users.username as author_username', 'users.display_name as author_name', 'users.deleted_at as author_deleted', 'users.avatar as author_avatar',
     ])
     .where('article_versions.article_id', '=', article.id)
     .where('article_versions.version', '>=', firstReadableVersion(actor, article))
@@ -45,7 +45,7 @@ export async function fullVersion(db: Kysely<DB>, articleId: number, version: nu
     .select([
       'article_versions.version', 'article_versions.title', 'article_versions.body_markdown', 'article_versions.body_html',
       'article_versions.created_at', 'article_versions.note',
-      'users.id as author_id', 'users.username as author_username', 'users.display_name as author_name', 'users.deleted_at as author_deleted',
+      'users.id as author_id', 'users.username as author_username', 'users.display_name as author_name', 'users.deleted_at as author_deleted', 'users.avatar as author_avatar',
     ])
     .where('article_versions.article_id', '=', articleId)
     .where('article_versions.version', '=', version)

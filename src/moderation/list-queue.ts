@@ -40,11 +40,11 @@ async function describe(db: Kysely<DB>, rows: ItemRow[]) {
   );
   const drafts = draftIds.length
     ? await db.selectFrom('held_drafts').innerJoin('users', 'users.id', 'held_drafts.author_id').leftJoin('topics', 'topics.id', 'held_drafts.topic_id')
-      .select(['held_drafts.id', 'held_drafts.title', 'topics.title as topic_title', 'users.display_name as author']).where('held_drafts.id', 'in', draftIds).execute()
+      .select(['held_drafts.id', 'held_drafts.title', 'topics.title as topic_title', 'users.display_name as author', 'users.avatar as author_avatar']).where('held_drafts.id', 'in', draftIds).execute()
     : [];
   const posts = postIds.length
     ? await db.selectFrom('posts').innerJoin('topics', 'topics.id', 'posts.topic_id').innerJoin('users', 'users.id', 'posts.user_id')
-      .select(['posts.id', 'posts.post_number', 'posts.hidden_at', 'topics.title as topic_title', 'users.display_name as author']).where('posts.id', 'in', postIds).execute()
+      .select(['posts.id', 'posts.post_number', 'posts.hidden_at', 'topics.title as topic_title', 'users.display_name as author', 'users.avatar as author_avatar']).where('posts.id', 'in', postIds).execute()
     : [];
   const reports = postIds.length
     ? await db.selectFrom('post_reports').select(['post_id', 'reason']).where('post_id', 'in', postIds).where('outcome', 'is', null).execute()
@@ -56,17 +56,17 @@ async function describe(db: Kysely<DB>, rows: ItemRow[]) {
     const base = { ...r, findings, why: reasonLabel(r.reason), findingTypes: [...new Set(findings.map((f) => f.type.replace(/_/g, ' ')))] };
     if (r.kind === 'draft') {
       const x = d.get(r.subject_id);
-      return { ...base, href: `/moderation/held/${r.subject_id}`, what: x ? (x.title ?? `Reply in ${x.topic_title ?? 'a topic'}`) : 'A draft', author: x?.author ?? '', reports: [] as string[], hidden: false };
+      return { ...base, href: `/moderation/held/${r.subject_id}`, what: x ? (x.title ?? `Reply in ${x.topic_title ?? 'a topic'}`) : 'A draft', author: x?.author ?? '', authorAvatar: x?.author_avatar ?? null, reports: [] as string[], hidden: false };
     }
     if (r.kind === 'post') {
       const x = p.get(r.subject_id);
       const mine = reports.filter((q) => q.post_id === r.subject_id).map((q) => REPORT_REASONS[q.reason as keyof typeof REPORT_REASONS] ?? q.reason);
-      return { ...base, href: `/moderation/items/${r.id}`, what: x ? `Post #${x.post_number} in ${x.topic_title}` : 'A post', author: x?.author ?? '', reports: mine, hidden: !!x?.hidden_at };
+      return { ...base, href: `/moderation/items/${r.id}`, what: x ? `Post #${x.post_number} in ${x.topic_title}` : 'A post', author: x?.author ?? '', authorAvatar: x?.author_avatar ?? null, reports: mine, hidden: !!x?.hidden_at };
     }
     if (r.kind === 'conversation') {
-      return { ...base, href: `/messages/${r.subject_id}`, what: `Private conversation “${conversations.get(r.subject_id) ?? 'deleted'}”`, author: '', reports: r.detail ? [r.detail] : [], hidden: false };
+      return { ...base, href: `/messages/${r.subject_id}`, what: `Private conversation “${conversations.get(r.subject_id) ?? 'deleted'}”`, author: '', authorAvatar: null, reports: r.detail ? [r.detail] : [], hidden: false };
     }
-    return { ...base, href: `/moderation/items/${r.id}`, what: `${r.kind} ${r.subject_id}`, author: '', reports: [] as string[], hidden: false };
+    return { ...base, href: `/moderation/items/${r.id}`, what: `${r.kind} ${r.subject_id}`, author: '', authorAvatar: null, reports: [] as string[], hidden: false };
   });
 }
 

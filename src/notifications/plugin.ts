@@ -39,10 +39,10 @@ export const notificationsPlugin = fp(async (app: FastifyInstance) => {
   // Notification e-mails, out of the request path (src/notifications/send-notification-emails.ts).
   const secret = await installationSecret(db, app.config.SECRET_KEY);
   // A failed send stays due in its row and is retried by a later sweep (send-notification-emails.ts).
-  const sweep = async () => void (await sendNotificationEmails(db, app.mailer, { siteUrl: app.config.publicUrl, siteName: app.config.SITE_NAME, secret, delayMs: app.config.NOTIFICATION_EMAIL_DELAY_SECONDS * 1000 }));
+  const sweep = async () => void (await sendNotificationEmails(db, app.mailer, { siteUrl: app.config.publicUrl, siteName: app.site.name, secret, delayMs: app.config.NOTIFICATION_EMAIL_DELAY_SECONDS * 1000 }));
   await app.jobs.work('notification-emails', sweep);
   await app.jobs.schedule('notification-emails', { seconds: app.config.NOTIFICATION_EMAIL_SWEEP_SECONDS });
   // Digests (send-digests.ts): each person's period is claimed in the database, so a second run never sends twice.
-  await app.jobs.work('digests', async () => void (await sendDigests(db, app.mailer, { siteUrl: app.config.publicUrl, siteName: app.config.SITE_NAME, secret })));
+  await app.jobs.work('digests', async () => void (await sendDigests(db, app.mailer, { siteUrl: app.config.publicUrl, siteName: app.site.name, secret })));
   await app.jobs.schedule('digests', { seconds: DIGEST_SWEEP_SECONDS });
 });

@@ -8,6 +8,9 @@
  */
 import type { DemoBoard, DemoThread, DemoUser } from './demo-content-types.ts';
 
+/** The demo's community name (the header's) and its company domain (verified addresses there are Employees). */
+export const demoSite = { name: 'Brightwave Community', companyDomain: 'brightwave.example' } as const;
+
 export const demoUsers: DemoUser[] = [
   // --- Demo sign-in accounts, one per role -------------------------------
   {

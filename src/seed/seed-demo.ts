@@ -1,6 +1,7 @@
 // Seeds the demo community: accounts, boards and ~30 threads, written through the same use
 // cases as the web (so every post passes the publish pipeline). Passwords are random per
 // installation and returned once for printing; they are never stored in clear or logged.
+import { storeDemoIdentity } from '../web/site-identity.ts';
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { createUser } from '../accounts/create-user.ts';
@@ -11,7 +12,7 @@ import { acceptAnswer } from '../community/accept-answer.ts';
 import { createBoard } from '../community/create-board.ts';
 import { createReply } from '../community/create-reply.ts';
 import { createTopic } from '../community/create-topic.ts';
-import { demoBoards, demoThreads, demoUsers } from './demo-content.ts';
+import { demoBoards, demoSite, demoThreads, demoUsers } from './demo-content.ts';
 
 export interface DemoLogin {
   username: string;
@@ -85,5 +86,6 @@ export async function seedDemo(
     }
     step();
   }
+  await storeDemoIdentity(db, demoSite.name, demoSite.companyDomain);
   return logins;
 }

@@ -36,7 +36,7 @@ export async function seoRoutes(app: FastifyInstance): Promise<void> {
     { config: cached, schema: { params: { type: 'object', properties: { slug: { type: 'string', maxLength: 80 } } } } },
     async (request, reply) => {
       const feed = await boardFeed(db, request.params.slug);
-      return reply.type('application/atom+xml; charset=utf-8').send(renderAtom(feed, publicUrl, app.config.SITE_NAME));
+      return reply.type('application/atom+xml; charset=utf-8').send(renderAtom(feed, publicUrl, app.site.name));
     },
   );
 }

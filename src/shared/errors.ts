@@ -11,6 +11,27 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * A form with several wrong fields: every field's message at once (issue 18), so a person fixes
+ * them in one go. `field` and the message name the first, for callers that show only one.
+ */
+export class FieldErrors extends UserError {
+  override name = 'FieldErrors';
+  constructor(readonly fields: Readonly<Record<string, string>>) {
+    const names = Object.keys(fields);
+    super(names.length === 1 ? fields[names[0]!]! : `Please correct the ${names.length} fields marked below.`, 400, names[0]);
+  }
+}
+
+/** Adds a zod error's first message per field to `into` (the form's field names are the paths). */
+export function fieldMessages(issues: readonly { path: readonly PropertyKey[]; message: string }[], into: Record<string, string> = {}): Record<string, string> {
+  for (const issue of issues) {
+    const field = String(issue.path[0] ?? '');
+    if (!(field in into)) into[field] = issue.message;
+  }
+  return into;
+}
+
 export class NotFoundError extends UserError {
   override name = 'NotFoundError';
   constructor(message = 'Not found') {

@@ -54,6 +54,9 @@ import { notificationRoutes } from '../notifications/routes.ts';
 import { UserError } from '../shared/errors.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { viewHelpers } from './view-helpers.ts';
+import { authorCards } from '../accounts/find-user.ts';
+import { parseTheme, THEME_COOKIE } from '../accounts/theme.ts';
+import { siteIdentity, type SiteIdentity } from './site-identity.ts';
 import { csrfHmacKey, csrfSessionBinder, csrfSessionBinding } from './csrf-session.ts';
 import { views } from './views.ts';
 import { rejectBadInput } from './bad-input.ts';
@@ -66,6 +69,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     database: Database;
+    /** The community's name and logo (src/web/site-identity.ts). */
+    site: SiteIdentity;
     mailer: Mailer;
     /** Redis shared by every server (REDIS_URL), or null when this server works alone. */
     redis: SharedRedis | null;
@@ -91,7 +96,11 @@ export interface ServerOptions {
   mailer?: Mailer;
 }
 
-export async function buildServer({ config, database, logger, mailer }: ServerOptions): Promise<FastifyInstance> {
+export async function buildServer({ config: given, database, logger, mailer }: ServerOptions): Promise<FastifyInstance> {
+  const site = await siteIdentity(database.db, given);
+  // The demo community's staff have company addresses: with COMPANY_EMAIL_DOMAINS unset, a demo
+  // database's company domain makes Employees, as the README tells a newcomer.
+  const config: Config = given.COMPANY_EMAIL_DOMAINS.length === 0 && site.demoCompanyDomain ? { ...given, COMPANY_EMAIL_DOMAINS: [site.demoCompanyDomain] } : given;
   const app = Fastify({
     logger: logger ?? loggerOptions(config.LOG_LEVEL),
     // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (off by default), so a
@@ -120,6 +129,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   app.decorate('jobs', jobs);
   // Before the mailer and the database close: a job running now finishes (or goes back to the queue).
   app.addHook('preClose', async () => jobs.stop());
+  app.decorate('site', site);
   configureImages(database.db, { remoteImages: config.ALLOW_REMOTE_IMAGES, ownOrigin: config.publicUrl });
   app.decorateRequest('actor', null);
   // The slow-query log names the route (its pattern, never the URL with its values).
@@ -198,6 +208,12 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   app.addHook('preHandler', rejectBadInput);
   await app.register(notificationsPlugin); // the header's bell count for signed-in pages
   // Staff see "Review (N)" in the header (issue 13): the count of open review items, on their pages only.
+  // The header's avatar menu: the signed-in person's picture (from the cached author card); their colour scheme.
+  app.addHook('preHandler', async (request, reply) => {
+    if (!reply.locals || !request.user || request.url.startsWith('/api/')) return;
+    reply.locals.userAvatar = (await authorCards(database.db, [request.user.id])).get(request.user.id)?.avatar ?? null;
+    reply.locals.theme = parseTheme(request.cookies[THEME_COOKIE]) ?? 'auto';
+  });
   app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'GET' || !reply.locals || !can(request.actor, 'queue.review', null)) return;
     const a = request.actor;
@@ -233,7 +249,7 @@ export async function buildServer({ config, database, logger, mailer }: ServerOp
   await app.register(views, {
     root: here('./views'),
     development: config.NODE_ENV === 'development',
-    defaultContext: { site: { name: config.SITE_NAME, url: config.publicUrl }, h: viewHelpers },
+    defaultContext: { site: { name: site.name, logoUrl: site.logoUrl, url: config.publicUrl }, h: viewHelpers },
   });
 
   app.setErrorHandler(async (error, request, reply) => {

@@ -23,6 +23,22 @@ function profileUrl(username: string): string {
   return url;
 }
 
+// Avatars: the uploaded picture, or the name's initials on one of a few colours picked from the
+// name (the same person always gets the same colour). Colours are classes, not inline styles:
+// the Content-Security-Policy allows stylesheets from this site only.
+export const AVATAR_COLOURS = 8;
+function initials(name: string): string {
+  const words = name.trim().split(/\s+/u).filter(Boolean);
+  const first = [...(words[0] ?? '?')][0] ?? '?';
+  const last = words.length > 1 ? [...words[words.length - 1]!][0] ?? '' : '';
+  return (first + last).toUpperCase();
+}
+function avatarColour(name: string): number {
+  let hash = 0;
+  for (let i = 0; i < name.length; i++) hash = (hash * 31 + name.charCodeAt(i)) >>> 0;
+  return hash % AVATAR_COLOURS;
+}
+
 /** Small formatting helpers available to every template as `it.h`. */
 export const viewHelpers = {
   date: (iso: string | null | undefined) => (iso ? isoDate(iso) : ''),
@@ -43,6 +59,10 @@ export const viewHelpers = {
   topicUrl: (t: { id: number; slug: string }, page = 1) => `/t/${t.slug}/${t.id}${page > 1 ? `?page=${page}` : ''}`,
   boardUrl: (slug: string, page = 1) => `/b/${slug}${page > 1 ? `?page=${page}` : ''}`,
   userUrl: (username: string) => profileUrls.get(username) ?? profileUrl(username),
+  /** The address of an uploaded avatar (its file name as stored on the user). */
+  avatarUrl: (avatar: string) => `/avatars/${encodeURIComponent(avatar)}`,
+  initials,
+  avatarColour,
   /** "812 bytes", "3.4 KB", "1.0 MB". */
   fileSize: kib,
 };

@@ -113,7 +113,7 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(page.url, `${parley}/`);
       assert.equal(page.res.status, 200);
       assert.equal(idp.interactions, 1, 'the provider ran its login step');
-      assert.match(page.body, /María López<\/a>/, 'the session cookie works: the header shows the display name');
+      assert.match(page.body, /<span class="who">María López<\/span>/, 'the session cookie works: the header shows the display name');
       assert.match(page.body, /Sign out/);
       assert.ok(!browser.jars.get(new URL(parley).host)!.has('parley_sso'), 'the pending sign-in cookie is cleared');
 
@@ -135,7 +135,7 @@ for (const kind of testDatabaseKinds()) {
       const before = await userCount();
       const page = await new Browser().follow(`${parley}/auth/sso`);
       assert.equal(page.url, `${parley}/`);
-      assert.match(page.body, /María López<\/a>/);
+      assert.match(page.body, /<span class="who">María López<\/span>/);
       assert.equal(await userCount(), before, 'no new account');
       const user = (await findUserByLogin(database.db, 'maria.lopez'))!;
       const sessions = await database.db.selectFrom('sessions').select('id').where('user_id', '=', user.id).execute();
@@ -205,7 +205,7 @@ for (const kind of testDatabaseKinds()) {
       const before = await userCount();
       const page = await new Browser().follow(`${parley}/auth/sso`);
       assert.equal(page.url, `${parley}/`);
-      assert.match(page.body, /Ola N<\/a>/, 'signed in to the existing account');
+      assert.match(page.body, /<span class="who">Ola N<\/span>/, 'signed in to the existing account');
       assert.equal(await userCount(), before);
       assert.deepEqual((await rolesOf(database.db, id)).sort(), ['employee', 'member']);
       assert.ok((await findUserByLogin(database.db, 'ola_n'))!.password_hash, 'a verified account keeps its password');

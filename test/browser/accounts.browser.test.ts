@@ -50,12 +50,15 @@ test('an employee signs in with the form, sees their name, and their profile sho
     assert.ok(session.httpOnly);
     assert.equal(session.sameSite, 'Lax');
 
+    // The avatar menu (a <details>, so it opens without JavaScript) leads to the profile.
     await who.click();
+    await page.locator('.avatar-menu').getByRole('link', { name: 'Your profile' }).click();
     const badge = page.locator('.profile h1 .badge-employee');
     assert.ok(await badge.isVisible());
     assert.match(await badge.innerText(), /Employee$/);
     assert.equal(await badge.evaluate((el) => el.textContent), 'Role: Employee', 'screen readers hear the role');
 
+    await page.locator('.avatar-menu summary').click();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${base}/`);
     assert.equal(await page.locator('.site-header .who').count(), 0);

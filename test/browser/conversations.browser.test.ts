@@ -83,7 +83,9 @@ test('continue in private, live guard findings, reply without JavaScript, public
     // The customer, without JavaScript, finds it in the inbox and answers with his own number.
     const hendrik = await hendrikContext.newPage();
     await signInThroughForm(hendrik, base, 'hendrik');
-    await hendrik.getByRole('link', { name: 'Messages' }).click();
+    // Messages is in the avatar menu (a <details>: it opens without JavaScript), with the unread count.
+    await hendrik.locator('.avatar-menu summary').click();
+    await hendrik.locator('.avatar-menu').getByRole('link', { name: /^Messages/ }).click();
     await hendrik.getByRole('link', { name: /About “Charged twice for March”/ }).click();
     await hendrik.locator('textarea#body').fill('Sure, it is KL-7391046.');
     await hendrik.getByRole('button', { name: 'Send' }).click();

@@ -34,7 +34,7 @@ test('home → board → topic, as a visitor without JavaScript', async (t) => {
   try {
     const home = await page.goto(`${base}/`);
     assert.equal(home?.status(), 200);
-    assert.equal(await page.title(), 'Parley Community');
+    assert.equal(await page.title(), 'Brightwave Community', 'the demo says whose community it is');
     const boardNames = await page.locator('.board-card h3 a').allInnerTexts();
     assert.ok(boardNames.includes('Home Internet & Wi-Fi'), boardNames.join(', '));
     assert.ok(!boardNames.includes('Staff Lounge'));

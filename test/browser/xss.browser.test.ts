@@ -238,7 +238,7 @@ function inspectMarkup(roots: Element[]): string[] {
     for (const a of el.attributes) if (a.name.toLowerCase().startsWith('on')) bad.push(`page: <${el.tagName.toLowerCase()} ${a.name}>`);
   }
   for (const s of document.querySelectorAll('script')) {
-    const ours = ['/assets/composer.js', '/assets/similar-questions.js', '/assets/live.js'].includes(s.getAttribute('src') ?? '');
+    const ours = ['/assets/composer.js', '/assets/similar-questions.js', '/assets/live.js', '/assets/post-tools.js'].includes(s.getAttribute('src') ?? '');
     if (!ours) bad.push(`page: unexpected <script ${[...s.attributes].map((a) => `${a.name}="${a.value}"`).join(' ')}>${s.textContent?.slice(0, 80)}`);
   }
   for (const m of document.querySelectorAll('meta[http-equiv], base')) bad.push(`page: ${m.outerHTML}`);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { migrationNames } from '../../src/db/migrate.ts';
 import { testDatabaseKinds } from '../helpers/databases.ts';
+import { verifyPassword } from '../../src/accounts/passwords.ts';
 
 const bin = fileURLToPath(new URL('../../bin/parley.js', import.meta.url));
 const tempDb = () => `file:${join(mkdtempSync(join(tmpdir(), 'parley-cli-')), 'parley.db')}`;
@@ -36,6 +37,27 @@ test('migrate, create a user, grant and revoke a role', () => {
   assert.match(parley(['user', 'grant', 'DANA@brightwave.example', 'community_manager'], env).out, /Nothing to change/);
   assert.match(parley(['user', 'revoke', 'dana', 'moderator'], env).out, /Revoked moderator from dana\. Roles now: member, community_manager|Revoked moderator from dana\. Roles now: community_manager, member/);
   assert.match(parley(['user', 'show', 'dana'], env).out, /dana \(id \d+\) "Dana K"/);
+});
+
+test('user set-password: a new password from PARLEY_PASSWORD, checked like any; unknown users and weak passwords refused', async () => {
+  const env = { DATABASE_URL: tempDb() };
+  assert.equal(parley(['user', 'create', '--username', 'erin', '--email', 'erin@example.com'], { ...env, PARLEY_PASSWORD: 'a strong passphrase' }).code, 0);
+  const set = parley(['user', 'set-password', 'erin'], { ...env, PARLEY_PASSWORD: 'lantern quietly orbits marble' });
+  assert.equal(set.code, 0, set.err);
+  assert.match(set.out, /Password set for erin; their sessions have ended\./);
+  const file = env.DATABASE_URL.slice('file:'.length);
+  const row = new Database(file, { readonly: true }).prepare('select password_hash from users where username = ?').get('erin') as { password_hash: string };
+  assert.ok(await verifyPassword(row.password_hash, 'lantern quietly orbits marble'));
+  const weak = parley(['user', 'set-password', 'erin'], { ...env, PARLEY_PASSWORD: 'short' });
+  assert.equal(weak.code, 2);
+  assert.match(weak.err, /at least 10 characters/);
+  const nobody = parley(['user', 'set-password', 'nobody'], { ...env, PARLEY_PASSWORD: 'lantern quietly orbits marble' });
+  assert.equal(nobody.code, 2);
+  assert.match(nobody.err, /No user "nobody"/);
+  // No terminal and no PARLEY_PASSWORD: a message, not a hang.
+  const none = spawnSync(process.execPath, [bin, 'user', 'set-password', 'erin'], { env: { ...process.env, ...env, PARLEY_PASSWORD: '' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /No password given/);
 });
 
 test('bad input: a clear message and a non-zero exit, nothing written', () => {
@@ -85,9 +107,17 @@ test('start seeds an empty database, prints demo sign-ins once, serves pages, an
     });
     const logins = [...out.matchAll(/^ {2}(demo-\S+)\s+(\S+)\s+/gm)].map((m) => ({ username: m[1]!, password: m[2]! }));
     assert.ok(logins.length >= 4, out);
+    // One framed block, after the log lines: no JSON log line inside it; it names the demo's company domain.
+    const block = out.slice(out.indexOf('='.repeat(78)), out.lastIndexOf('='.repeat(78)));
+    assert.ok(block.includes('demo-member'), out);
+    assert.ok(!block.split('\n').some((l) => l.startsWith('{')), 'no log line inside the block');
+    assert.match(block, /Company e-mail domain: brightwave\.example/);
+    assert.match(block, /user set-password/);
     const home = await fetch(`${url}/`);
     assert.equal(home.status, 200);
-    assert.match(await home.text(), /Boards/);
+    const homeHtml = await home.text();
+    assert.match(homeHtml, /Boards/);
+    assert.match(homeHtml, /<span class="brand-name">Brightwave Community<\/span>/, 'the demo says whose community it is');
     await fetch(`${url}/b/home-internet?token=very-secret-token`);
     await new Promise((r) => setTimeout(r, 300));
     // Pino lines carry the route pattern, never the query string; passwords appear only in the one-time table.

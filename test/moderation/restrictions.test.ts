@@ -112,15 +112,15 @@ for (const kind of testDatabaseKinds()) {
       await moderateTopic(database.db, actors.rs_mod!, topicId, 'pin');
       await moderateTopic(database.db, actors.rs_mod!, topicId, 'lock');
       let page = (await app.inject({ url: topicUrl })).body;
-      assert.match(page, /<span class="tag">Pinned<\/span>/);
-      assert.match(page, /<span class="tag">Locked<\/span>/);
+      assert.match(page, /<span class="label label-pinned">Pinned<\/span>/);
+      assert.match(page, /<span class="label label-locked">Locked<\/span>/);
       await moderateTopic(database.db, actors.rs_mod!, topicId, 'unlock');
       await moderateTopic(database.db, actors.rs_mod!, topicId, 'close');
       page = (await app.inject({ url: topicUrl })).body;
-      assert.match(page, /<span class="tag">Closed<\/span>/);
-      assert.doesNotMatch(page, /<span class="tag">Locked<\/span>/);
+      assert.match(page, /<span class="label label-closed">Closed<\/span>/);
+      assert.doesNotMatch(page, /<span class="label label-locked">Locked<\/span>/);
       const board = (await app.inject({ url: '/b/help' })).body;
-      assert.match(board, /<span class="tag">Pinned<\/span> <span class="tag">Closed<\/span>/);
+      assert.match(board, /<span class="label label-pinned">Pinned<\/span> <span class="label label-closed">Closed<\/span>/);
     });
 
     if (kind.name === 'sqlite') {
