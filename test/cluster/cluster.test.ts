@@ -76,7 +76,7 @@ for (const kind of testDatabaseKinds()) {
       const url = await parley.url;
       const out = parley.output();
       assert.match(out, /with 2 worker processes/);
-      assert.equal(out.match(/Demo community seeded/g)?.length, 1, 'the primary seeds and prints the sign-ins once');
+      assert.equal(out.match(/the demo community is seeded/g)?.length, 1, 'the primary seeds and prints the sign-ins once');
       const pids = await until('two workers', () => (workerPids(parley.child.pid!).length === 2 ? workerPids(parley.child.pid!) : false));
 
       const db = database.db;

@@ -123,7 +123,7 @@ test('two servers on one PostgreSQL and one Redis behave as one; kill -9 under w
     const b = await startServer(PORTS.b, database, redisUrl!);
     servers.push(b);
     const db = database.db;
-    assert.equal((a.output() + b.output()).match(/Demo community seeded/g)?.length, 1, 'the first server prepared the database; the second found it ready');
+    assert.equal((a.output() + b.output()).match(/the demo community is seeded/g)?.length, 1, 'the first server prepared the database; the second found it ready');
 
     const topic = await topicFor(db);
     const member = await db.selectFrom('users').select('id').where('username', '=', 'demo-member').executeTakeFirstOrThrow();

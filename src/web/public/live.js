@@ -45,7 +45,8 @@
     template.innerHTML = await res.text();
     const post = template.content.querySelector('article.post');
     if (!post) return;
-    const author = post.querySelector('.byline')?.textContent.trim().replace(/\s+/g, ' ') || 'someone';
+    // The name only: the byline also holds the avatar's initials and role badges.
+    const author = post.querySelector('.byline .author')?.textContent.trim().replace(/\s+/g, ' ') || 'someone';
     if (shown.length) {
       shown.forEach((el) => {
         const copy = post.cloneNode(true);
