@@ -224,7 +224,11 @@ test('two servers on one PostgreSQL and one Redis behave as one; kill -9 under w
     assert.equal((await http(`${a.url}/t/${topic.slug}/${topic.id}`)).status, 200);
   } finally {
     for (const s of servers) {
-      if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+      if (s.child.exitCode === null && s.child.signalCode === null) {
+        const gone = new Promise((r) => s.child.once('exit', r));
+        s.child.kill('SIGKILL');
+        await gone;
+      }
     }
     await database.drop();
   }

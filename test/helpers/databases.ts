@@ -60,10 +60,25 @@ async function openPostgres(baseUrl: string, opts: { migrate?: boolean } = {}): 
       await database.close();
       const c = new pg.Client({ connectionString: baseUrl });
       await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      // The job queue's schema beside it (src/jobs/pg-boss-queue.ts), when a server started one.
-      await c.query(`drop schema if exists ${schema}_jobs cascade`);
-      await c.end();
+      // Server processes a test has just killed may still hold locks for a moment (their backends
+      // end their transactions after the socket closes): a deadlock here is retried, not a failure.
+      const dropping = async (statement: string) => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await c.query(statement);
+          } catch (err) {
+            if ((err as { code?: string }).code !== '40P01' || attempt >= 10) throw err;
+            await new Promise((r) => setTimeout(r, 300));
+          }
+        }
+      };
+      try {
+        await dropping(`drop schema ${schema} cascade`);
+        // The job queue's schema beside it (src/jobs/pg-boss-queue.ts), when a server started one.
+        await dropping(`drop schema if exists ${schema}_jobs cascade`);
+      } finally {
+        await c.end();
+      }
     },
   };
 }
