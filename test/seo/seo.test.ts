@@ -216,8 +216,8 @@ for (const kind of testDatabaseKinds()) {
       const url = `/t/${t.slug}/${t.id}`;
       const res = await get(url);
       assert.equal(res.statusCode, 200);
-      // Visitors get one script on a topic page: the live updates' own file (no inline script).
-      assert.deepEqual(res.body.match(/<script[^>]*>/gi), ['<script src="/assets/live.js" defer>']);
+      // Visitors get only first-party files on a topic page (copy link, live updates), no inline script.
+      assert.deepEqual(res.body.match(/<script[^>]*>/gi), ['<script src="/assets/post-tools.js" defer>', '<script src="/assets/live.js" defer>']);
       const q = one(onlyItem(res.body, SITE + url, 'QAPage'), 'mainEntity', 'Question');
       assert.equal(text(q, 'name'), `Title ${evil} "quoted" <span itemprop="name">x</span>`);
       assert.equal(text(q, 'text').trim(), `Body ${evil} <!-- & more <span itemprop="url">y</span>`);
