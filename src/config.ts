@@ -20,6 +20,9 @@ const schema = z.object({
       message: 'must be file:PATH (SQLite) or postgres://… (PostgreSQL)',
     }),
   PUBLIC_URL: z.url({ message: 'must be an absolute http(s) URL' }).optional(),
+  // The language of visitors' pages when their browser asks for none Parley speaks, and of e-mails to
+  // people who chose none (issue 18). Each person can choose their own in their settings.
+  DEFAULT_LOCALE: z.enum(['en', 'nl'], { message: 'must be en or nl' }).default('en'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Unset: the name the installation stored (the demo's), else "Parley Community" (src/web/site-identity.ts).
   SITE_NAME: z.string().min(1).max(80).optional(),

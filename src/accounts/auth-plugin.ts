@@ -11,7 +11,7 @@ import { bearerAuth } from '../api/tokens/authenticate-token.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    user: { id: number; username: string; display_name: string; email_verified_at: string | null } | null;
+    user: { id: number; username: string; display_name: string; email_verified_at: string | null; locale?: string | null } | null;
     sessionToken: string | null;
     /** The header's counts, read with the session's other facts (signed-in-facts.ts). */
     headerCounts?: { unreadNotifications: number; unreadMessages: number };
@@ -32,7 +32,7 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     const user = await userForSession(app.database.db, unsigned.value);
     if (!user) return;
     request.sessionToken = unsigned.value;
-    request.user = { id: user.id, username: user.username, display_name: user.display_name, email_verified_at: user.email_verified_at };
+    request.user = { id: user.id, username: user.username, display_name: user.display_name, email_verified_at: user.email_verified_at, locale: user.locale };
     const actor: Actor = { id: user.id, roles: new Set<Role>(await rolesOf(app.database.db, user.id)) };
     // The moderated boards and, for a page, the header's counts: one statement (signed-in-facts.ts).
     const { boards, counts } = await signedInFacts(app.database.db, actor, wantsHeaderCounts(request));

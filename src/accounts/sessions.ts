@@ -19,7 +19,7 @@ export async function userForSession(db: Kysely<DB>, token: string) {
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'users.username', 'users.display_name', 'users.email_verified_at', 'sessions.expires_at', 'users.suspended_until'])
+    .select(['users.id', 'users.username', 'users.display_name', 'users.email_verified_at', 'users.locale', 'sessions.expires_at', 'users.suspended_until'])
     .where('sessions.id', '=', hashToken(token))
     .where('users.deleted_at', 'is', null)
     .executeTakeFirst();

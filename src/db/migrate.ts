@@ -25,6 +25,7 @@ import * as m018 from './migrations/018_board_moderators.ts';
 import * as m020 from './migrations/020_moderation_notices_and_digests.ts';
 import * as m023 from './migrations/023_board_keyset_index.ts';
 import * as m019 from './migrations/019_stored_files.ts';
+import * as m021 from './migrations/021_user_locale.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
@@ -51,6 +52,7 @@ const migrations: Record<string, MigrationModule> = {
   '020_moderation_notices_and_digests': m020,
   '023_board_keyset_index': m023,
   '019_stored_files': m019,
+  '021_user_locale': m021,
 };
 
 export const migrationNames = (): string[] => Object.keys(migrations).sort();

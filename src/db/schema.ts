@@ -32,6 +32,8 @@ export interface UsersTable {
   silenced_until: Generated<string | null>;
   suspended_until: Generated<string | null>;
   restriction_reason: Generated<string>;
+  /** The language chosen in the settings ('en', 'nl'); null: as the browser asks (migration 021). */
+  locale: Generated<string | null>;
 }
 
 export interface UserRolesTable {

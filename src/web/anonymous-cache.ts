@@ -87,14 +87,14 @@ export const anonymousCache = fp(async (app: FastifyInstance, opts: AnonymousCac
 
   app.addHook('onRequest', async (request, reply) => {
     if (!cacheable(request)) return;
-    const hit = cache.get(request.url);
+    const hit = cache.get(keyOf(request));
     if (!hit) {
       misses++;
       return;
     }
     if (hit.at + cacheLifetime(ttl) < Date.now()) {
       misses++;
-      drop(request.url, hit);
+      drop(keyOf(request), hit);
       return;
     }
     hits++;
@@ -109,24 +109,25 @@ export const anonymousCache = fp(async (app: FastifyInstance, opts: AnonymousCac
     // Pages come as bytes (src/web/views.ts); feeds and sitemaps as strings.
     if ((typeof payload !== 'string' && !Buffer.isBuffer(payload)) || reply.statusCode !== 200 || !cacheable(request) || reply.getHeader('x-parley-cache')) return payload;
     const now = Date.now();
-    const seen = visits.get(request.url);
+    const key = keyOf(request);
+    const seen = visits.get(key);
     const count = seen && seen[1] > now ? seen[0] + 1 : 1;
     if (count < storeAfter) {
       if (visits.size >= 100_000) visits.clear();
-      visits.set(request.url, [count, seen && seen[1] > now ? seen[1] : now + ttl]);
+      visits.set(key, [count, seen && seen[1] > now ? seen[1] : now + ttl]);
       return payload;
     }
-    visits.delete(request.url);
+    visits.delete(key);
     const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
     if (body.length > maxBytes) return payload;
-    const old = cache.get(request.url);
-    if (old) drop(request.url, old);
+    const old = cache.get(key);
+    if (old) drop(key, old);
     for (const [url, entry] of cache) {
       if (bytes + body.length <= maxBytes) break;
       drop(url, entry); // oldest first (a Map keeps insertion order)
     }
     const topic = request.routeOptions.config?.anonymousCache === 'topic' ? Number((request.params as { id?: unknown }).id) : null;
-    cache.set(request.url, { body, at: now, type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), topic });
+    cache.set(key, { body, at: now, type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'), topic });
     bytes += body.length;
     return body;
   });
@@ -160,3 +161,6 @@ export const anonymousCache = fp(async (app: FastifyInstance, opts: AnonymousCac
 });
 
 const BUS_CHANNEL = 'pages';
+
+// A page is kept per language (src/i18n/plugin.ts decides it in an earlier onRequest hook).
+const keyOf = (request: FastifyRequest) => (request.locale === 'en' ? request.url : `${request.locale} ${request.url}`);

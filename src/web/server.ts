@@ -28,6 +28,8 @@ import { knowledgeRoutes } from '../knowledge/routes.ts';
 import { apiRoutes } from '../api/index.ts';
 import { authPlugin } from '../accounts/auth-plugin.ts';
 import { anonymousCache } from './anonymous-cache.ts';
+import { i18nPlugin } from '../i18n/plugin.ts';
+import { en, LOCALE_NAMES, LOCALES, translator, type T } from '../i18n/index.ts';
 import { securityHeaders } from './security-headers.ts';
 import { installationSecret } from '../accounts/installation-secret.ts';
 import { startGuardMaintenance } from '../confidentiality/maintenance.ts';
@@ -51,9 +53,9 @@ import { conversationRoutes } from '../conversations/routes.ts';
 import { startConversationMaintenance } from '../conversations/maintenance.ts';
 import { searchRoutes } from '../search/routes.ts';
 import { notificationRoutes } from '../notifications/routes.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
-import { viewHelpers } from './view-helpers.ts';
+import { viewHelpers, viewHelpersFor } from './view-helpers.ts';
 import { authorCards } from '../accounts/find-user.ts';
 import { parseTheme, THEME_COOKIE } from '../accounts/theme.ts';
 import { siteIdentity, type SiteIdentity } from './site-identity.ts';
@@ -176,6 +178,7 @@ export async function buildServer({ config: given, database, logger, mailer }: S
   const unfollow = [followForgottenAuthors(database.db), followGuardChanges(database.db), followWatchedWordChanges()];
   app.addHook('onClose', async () => unfollow.forEach((stop) => stop()));
   await app.register(authPlugin);
+  await app.register(i18nPlugin, { defaultLocale: config.DEFAULT_LOCALE }); // after who is asking, before the page cache
   await app.register(anonymousCache, { ttlSeconds: config.ANON_CACHE_SECONDS, maxBytes: config.ANON_CACHE_MB * 1024 * 1024 });
   // Every form post carries a token bound to a signed cookie secret (checked in preHandler,
   // once the body is parsed) AND to the session: a token made for one session is refused with
@@ -201,7 +204,9 @@ export async function buildServer({ config: given, database, logger, mailer }: S
     // Available to every template: who is signed in, and a CSRF token on demand (sign-out form).
     // Set before the CSRF check below, so that its error page still knows who is signed in.
     bindCsrfToSession(reply);
-    reply.locals = { actor: request.actor, user: request.user, csrfToken: () => reply.generateCsrf() };
+    // The page's language: its texts (`it.t`), its formats (`it.h`), its `lang`.
+    const h = viewHelpersFor(request.locale);
+    reply.locals = { actor: request.actor, user: request.user, csrfToken: () => reply.generateCsrf(), locale: request.locale, t: h.t, h, path: request.url };
     done();
   });
   // NUL, control characters and lone surrogates anywhere in params, query or body: 400 (src/web/bad-input.ts).
@@ -238,7 +243,7 @@ export async function buildServer({ config: given, database, logger, mailer }: S
         ? { store: ClusterRateLimitStore as unknown as FastifyRateLimitStoreCtor }
         : {}),
     errorResponseBuilder: (_request, context) =>
-      new UserError(`Too many attempts from your address. Please wait ${context.after} and try again.`, 429),
+      new UserError(text('common:errors.tooManyAttempts', { after: context.after }), 429),
   });
 
   await app.register(fastifyStatic, {
@@ -249,30 +254,31 @@ export async function buildServer({ config: given, database, logger, mailer }: S
   await app.register(views, {
     root: here('./views'),
     development: config.NODE_ENV === 'development',
-    defaultContext: { site: { name: site.name, logoUrl: site.logoUrl, url: config.publicUrl }, h: viewHelpers },
+    defaultContext: { site: { name: site.name, logoUrl: site.logoUrl, url: config.publicUrl }, h: viewHelpers, t: viewHelpers.t, locale: 'en', languages: LOCALES.map((code) => ({ code, name: LOCALE_NAMES[code] })) },
   });
 
   app.setErrorHandler(async (error, request, reply) => {
     const err = error as Error & { statusCode?: number; validation?: unknown };
+    const { t } = translator(request.locale);
     let status = 500;
-    let message = 'Something went wrong on our side. It has been logged; please try again.';
+    let message = t('common:errors.server');
     let guard: object | undefined;
     if (err instanceof UserError) {
       status = err.status;
-      message = err.message;
+      message = err.say(t);
       // The guard's refusal carries its findings (types, offsets, reasons — no values).
       const g = err as UserError & { findings?: unknown[]; action?: string; canAskCommunityTeam?: boolean };
       if (Array.isArray(g.findings)) guard = { action: g.action, canAskCommunityTeam: g.canAskCommunityTeam, findings: g.findings };
     } else if ((err as { code?: string }).code?.startsWith('FST_CSRF')) {
       status = 403;
-      message = 'This form has expired or did not come from this site. Go back, reload the page and try again: what you typed is still there.';
+      message = t('common:errors.csrf');
     } else if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
       status = err.statusCode ?? 400;
-      message = err.validation ? 'The request is not valid: ' + err.message : err.message;
+      message = err.validation ? t('common:errors.invalidRequest', { reason: err.message }) : err.message;
     } else if (isDatabaseUnavailable(err)) {
       // PostgreSQL restarting or out of reach: nothing was committed; try again shortly.
       status = 503;
-      message = 'The site cannot reach its database for a moment. Nothing you sent was saved: please try again in a few seconds.';
+      message = t('common:errors.databaseUnavailable');
       reply.header('retry-after', '5');
       request.log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database unavailable');
     } else {
@@ -280,7 +286,7 @@ export async function buildServer({ config: given, database, logger, mailer }: S
     }
     return sendError(reply, status, message, guard);
   });
-  app.setNotFoundHandler(async (_request, reply) => sendError(reply, 404, 'There is nothing at this address.'));
+  app.setNotFoundHandler(async (request, reply) => sendError(reply, 404, translator(request.locale).t('common:errors.nothingHere')));
 
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ ok: true }));
   await app.register(readinessRoutes);
@@ -313,13 +319,19 @@ const trustHops = (hops: number) => (_address: string, hop: number) => hop < hop
 
 function sendError(reply: import('fastify').FastifyReply, status: number, message: string, guard?: object) {
   reply.code(status);
-  const wantsJson = reply.request.url.startsWith('/api/') || !/text\/html|\*\/\*/.test(reply.request.headers.accept ?? '*/*');
-  if (wantsJson) return reply.send({ statusCode: status, error: titleFor(status), message, ...(guard ? { guard } : {}) });
-  return reply.view('error', { title: titleFor(status), status, message });
+  const request = reply.request;
+  const wantsJson = request.url.startsWith('/api/') || !/text\/html|\*\/\*/.test(request.headers.accept ?? '*/*');
+  // JSON's `error` stays the English status name (a field for programs); `message` is for people.
+  if (wantsJson) return reply.send({ statusCode: status, error: titleFor(status, en), message, ...(guard ? { guard } : {}) });
+  // An error before the page's data was set (onRequest): still the request's language.
+  if (!reply.locals) {
+    const h = viewHelpersFor(request.locale);
+    reply.locals = { actor: request.actor, user: request.user, locale: request.locale, t: h.t, h };
+  }
+  return reply.view('error', { title: titleFor(status, reply.locals.t as T), status, message });
 }
 
-function titleFor(status: number): string {
-  return (
-    { 400: 'Bad request', 401: 'Please sign in', 403: 'Not allowed', 404: 'Page not found', 409: 'Conflict', 413: 'Too large', 415: 'Unsupported file', 422: 'Not published', 429: 'Too many requests', 503: 'Service unavailable' } as Record<number, string>
-  )[status] ?? 'Server error';
+const TITLES = new Set([400, 401, 403, 404, 409, 413, 415, 422, 429, 503]);
+function titleFor(status: number, t: T): string {
+  return t(TITLES.has(status) ? `common:status.${status}` : 'common:status.500');
 }

@@ -1,16 +1,25 @@
 import { badgesFor } from '../accounts/badges.ts';
 import type { Role } from '../db/schema.ts';
 import { kib } from '../attachments/text-file.ts';
+import { translator, type T } from '../i18n/index.ts';
 
-const numberFmt = new Intl.NumberFormat('en-GB');
-// Intl's formatter costs ~1 µs a call (a page calls it per post); below 1,000 there is nothing to group.
-const formatNumber = (v: number) => (Number.isInteger(v) && v > -1000 && v < 1000 ? String(v) : numberFmt.format(v));
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-// Stored times are ISO-8601 UTC strings ("2026-11-24T12:36:05.000Z"): reading the fields off
-// the string gives the same text as Intl's en-GB format, at a fraction of the cost per post.
-function isoDate(iso: string): string {
-  return `${Number(iso.slice(8, 10))} ${MONTHS[Number(iso.slice(5, 7)) - 1]} ${iso.slice(0, 4)}`;
+// Numbers and dates per language (issue 18): "1,234" and "3 Dec 2026" in English (en-GB),
+// "1.234" and "3 dec 2026" in Dutch. Intl's formatters cost ~1 µs a call (a page calls them per
+// post), so below 1,000 a number is printed as it is, and a date is read off the stored
+// ISO-8601 UTC string ("2026-11-24T12:36:05.000Z") with the language's month names from Intl:
+// the same text as Intl's day-month-year format, at a fraction of the cost.
+const INTL_LOCALE: Record<string, string> = { en: 'en-GB', nl: 'nl-NL' };
+function numberFormatter(locale: string) {
+  const fmt = new Intl.NumberFormat(INTL_LOCALE[locale] ?? 'en-GB');
+  return (v: number) => (Number.isInteger(v) && v > -1000 && v < 1000 ? String(v) : fmt.format(v));
+}
+function monthNames(locale: string): string[] {
+  const fmt = new Intl.DateTimeFormat(INTL_LOCALE[locale] ?? 'en-GB', { month: 'short', timeZone: 'UTC' });
+  return Array.from({ length: 12 }, (_, m) => fmt.format(Date.UTC(2020, m, 15)).replace(/\.$/, ''));
+}
+function dateFormatter(locale: string) {
+  const months = monthNames(locale);
+  return (iso: string) => `${Number(iso.slice(8, 10))} ${months[Number(iso.slice(5, 7)) - 1]} ${iso.slice(0, 4)}`;
 }
 
 // A page links each post's author: their profile addresses are kept (a bounded set) rather than
@@ -39,22 +48,35 @@ function avatarColour(name: string): number {
   return hash % AVATAR_COLOURS;
 }
 
-/** Small formatting helpers available to every template as `it.h`. */
-export const viewHelpers = {
-  date: (iso: string | null | undefined) => (iso ? isoDate(iso) : ''),
-  dateTime: (iso: string | null | undefined) => (iso ? `${isoDate(iso)}, ${iso.slice(11, 16)} UTC` : ''),
-  /** "3 hours ago" for recent times, the date for older ones. */
-  ago(iso: string | null | undefined, now = Date.now()): string {
-    if (!iso) return '';
-    const s = Math.max(0, (now - Date.parse(iso)) / 1000);
-    if (s < 60) return 'just now';
-    if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-    if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-    if (s < 86400 * 30) return `${Math.floor(s / 86400)} d ago`;
-    return isoDate(iso);
-  },
-  n: formatNumber,
-  plural: (v: number, one: string, many: string) => `${formatNumber(v)} ${v === 1 ? one : many}`,
+/** Small formatting helpers available to every template as `it.h`, in one language: `h.t` is
+ * that language's texts (partials get `h` and so can translate too). */
+export function helpersFor(locale: string) {
+  const { t } = translator(locale);
+  const isoDate = dateFormatter(locale);
+  const formatNumber = numberFormatter(locale);
+  return {
+    locale,
+    t,
+    date: (iso: string | null | undefined) => (iso ? isoDate(iso) : ''),
+    dateTime: (iso: string | null | undefined) => (iso ? `${isoDate(iso)}, ${iso.slice(11, 16)} UTC` : ''),
+    /** "3 min ago" for recent times, the date for older ones. */
+    ago(iso: string | null | undefined, now = Date.now()): string {
+      if (!iso) return '';
+      const s = Math.max(0, (now - Date.parse(iso)) / 1000);
+      if (s < 60) return t('common:time.justNow');
+      if (s < 3600) return t('common:time.minutesAgo', { count: Math.floor(s / 60) });
+      if (s < 86400) return t('common:time.hoursAgo', { count: Math.floor(s / 3600) });
+      if (s < 86400 * 30) return t('common:time.daysAgo', { count: Math.floor(s / 86400) });
+      return isoDate(iso);
+    },
+    n: formatNumber,
+    /** Prefer `t(key, { count })`: this one's words are not translated. */
+    plural: (v: number, one: string, many: string) => `${formatNumber(v)} ${v === 1 ? one : many}`,
+    ...shared,
+  };
+}
+
+const shared = {
   badges: (roles: Role[] | undefined) => badgesFor(roles),
   topicUrl: (t: { id: number; slug: string }, page = 1) => `/t/${t.slug}/${t.id}${page > 1 ? `?page=${page}` : ''}`,
   boardUrl: (slug: string, page = 1) => `/b/${slug}${page > 1 ? `?page=${page}` : ''}`,
@@ -66,4 +88,15 @@ export const viewHelpers = {
   /** "812 bytes", "3.4 KB", "1.0 MB". */
   fileSize: kib,
 };
-export type ViewHelpers = typeof viewHelpers;
+
+export type ViewHelpers = ReturnType<typeof helpersFor>;
+const byLocale = new Map<string, ViewHelpers>();
+/** The helpers of one language, made once per process. */
+export function viewHelpersFor(locale: string): ViewHelpers {
+  let h = byLocale.get(locale);
+  if (!h) byLocale.set(locale, (h = helpersFor(locale)));
+  return h;
+}
+/** English helpers, for code outside a request (links do not depend on the language). */
+export const viewHelpers: ViewHelpers = viewHelpersFor('en');
+export type { T };

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
 
-const NOT_PAGES = [/^\/api\//, /^\/assets\//, /^\/avatars\//, /^\/auth\//, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /\.(xml|txt|atom|csv|json)$/, /^\/settings\/export$/, /^\/search\/similar$/, /^\/attachments\//, /\/attachments\/:aid$/, /^\/live$/, /^\/t\/:id\/posts\/:number$/, /^\/notifications\/unsubscribe$/, /^\/verify-email$/, /^\/password\/reset$/];
+const NOT_PAGES = [/^\/api\//, /^\/assets\//, /^\/avatars\//, /^\/auth\//, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /\.(xml|txt|atom|csv|json)$/, /^\/settings\/export$/, /^\/search\/similar$/, /^\/attachments\//, /\/attachments\/:aid$/, /^\/live$/, /^\/t\/:id\/posts\/:number$/, /^\/notifications\/unsubscribe$/, /^\/verify-email$/, /^\/password\/reset$/, /^\/language\/:locale$/];
 
 export async function pagesToVisit(app: FastifyInstance, db: Kysely<DB>): Promise<string[]> {
   // The busiest public topic (a long thread with an accepted answer where the demo has one).
