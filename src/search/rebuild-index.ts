@@ -65,6 +65,7 @@ export async function rebuildSearchIndex(db: Kysely<DB>, progress: RebuildProgre
   // Fresh statistics for the planner (PostgreSQL otherwise guesses a word's matches from an
   // empty table, and picks plans for a handful of rows).
   if (pg && !db.isTransaction) await sql`analyze search_docs`.execute(db);
+  if (!pg) await mergeFtsSegments(db);
   progress(total, total);
   return { documents };
 }
@@ -103,6 +104,26 @@ async function insertBatch(db: Kysely<DB>, pg: boolean, entries: Entry[]): Promi
       await sql`insert into search_fts (rowid, title_en, title_nl, body_en, body_nl) values ${sql.join(rows)}`.execute(tx);
     }
   });
+}
+
+/**
+ * SQLite: merges the FTS5 index's segments (the batches left many, each read by every search)
+ * in bounded steps, each its own transaction, until FTS5 has nothing left to merge. At 1 M posts,
+ * merged ('optimize') searches took 16–75 ms against 55–160 ms before, on the same loaded machine.
+ * One 'optimize' does it in one transaction (7 minutes there), which a live server's writes would
+ * wait for; a negative step merges any level with two segments or more, towards one, as
+ * 'optimize' does. FTS5 tells that a step did nothing by raising total_changes() by less than 2.
+ */
+async function mergeFtsSegments(db: Kysely<DB>): Promise<void> {
+  const changes = async (tx: Kysely<DB>) => Number((await sql<{ n: number }>`select total_changes() as n`.execute(tx)).rows[0]!.n);
+  for (;;) {
+    const worked = await inTransaction(db, async (tx) => {
+      const before = await changes(tx);
+      await sql`insert into search_fts (search_fts, rank) values ('merge', -2000)`.execute(tx);
+      return (await changes(tx)) - before >= 2;
+    });
+    if (!worked) return;
+  }
 }
 
 /** A transaction of its own, or the caller's (a migration runs inside one on PostgreSQL). */
