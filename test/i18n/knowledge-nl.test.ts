@@ -9,6 +9,10 @@ import { seedDemo, type DemoLogin } from '../../src/seed/seed-demo.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
 import { Agent, csrfToken } from '../helpers/browserless-agent.ts';
+import { startConversation } from '../../src/conversations/start-conversation.ts';
+import { notifyNewMessage } from '../../src/conversations/notify-new-message.ts';
+import type { Mail, Mailer } from '../../src/mail/mailer.ts';
+import { rolesOf } from '../../src/accounts/find-user.ts';
 
 const nl = { 'accept-language': 'nl-NL,nl;q=0.9,en;q=0.5' };
 
@@ -95,6 +99,23 @@ for (const kind of testDatabaseKinds()) {
       const none = await member.get('/messages/99999999');
       assert.equal(none.statusCode, 404);
       assert.match(none.body, /Dit gesprek bestaat niet/);
+    });
+
+    test('the new-message e-mail is in each recipient\'s language', async () => {
+      const users = await database.db.selectFrom('users').select(['id', 'username', 'email']).where('username', 'in', ['demo-employee', 'demo-member', 'demo-moderator']).execute();
+      const id = (name: string) => users.find((u) => u.username === name)!;
+      await database.db.updateTable('users').set({ locale: 'nl' }).where('username', '=', 'demo-member').execute();
+      await database.db.updateTable('users').set({ locale: 'en' }).where('username', '=', 'demo-moderator').execute();
+      const employee = id('demo-employee');
+      const started = await startConversation(database.db, { id: employee.id, roles: new Set(await rolesOf(database.db, employee.id)) }, { to: 'demo-member, demo-moderator', subject: 'Je factuur', body: 'We hebben het bekeken.' });
+      const sent: Mail[] = [];
+      const mailer: Mailer = { send: async (m) => void sent.push(m), close: () => {} };
+      assert.equal(await notifyNewMessage(database.db, mailer, 'http://community.test', started.messageId), 2);
+      const to = (name: string) => sent.find((m) => m.to === id(name).email)!;
+      assert.equal(to('demo-member').subject, 'Nieuw privébericht: Je factuur');
+      assert.match(to('demo-member').text, /schreef in je privégesprek ‘Je factuur’\.\n\nLees het en reageer op http:\/\/community\.test\/messages\/\d+/);
+      assert.equal(to('demo-moderator').subject, 'New private message: Je factuur');
+      assert.match(to('demo-moderator').text, /wrote in your private conversation “Je factuur”/);
     });
 
     test('the API: `message` in the caller\'s language, `error` in English', async () => {
