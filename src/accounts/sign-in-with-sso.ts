@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { nowIso } from '../shared/clock.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import { changeRole } from './change-role.ts';
 import { createSession, destroyUserSessions } from './sessions.ts';
 import { emailSchema } from './validation.ts';
@@ -28,7 +28,7 @@ export async function signInWithSso(
   claims: SsoClaims,
   providerName = 'your company',
 ): Promise<{ userId: number; token: string; expires: Date; created: boolean }> {
-  if (!claims.sub || claims.sub.length > 255) throw new UserError(`${providerName} did not say who you are.`, 400);
+  if (!claims.sub || claims.sub.length > 255) throw new UserError(text('accounts:errors.ssoDidNotSay', { name: providerName }), 400);
   let created = false;
   let userId = await findIdentity(db, issuer, claims.sub);
   if (userId === null) {
@@ -42,10 +42,7 @@ export async function signInWithSso(
       .executeTakeFirst();
     if (existing) {
       if (!verified) {
-        throw new UserError(
-          `An account with ${email} already exists, but ${providerName} did not confirm that this address is yours, so we cannot link them. Sign in with your password instead.`,
-          409,
-        );
+        throw new UserError(text('accounts:errors.ssoUnconfirmedEmail', { email, name: providerName }), 409);
       }
       userId = await link(db, issuer, claims.sub, existing);
     } else {
@@ -78,10 +75,10 @@ async function findIdentity(db: Kysely<DB>, issuer: string, subject: string): Pr
 
 function parseEmail(raw: string | undefined, providerName: string): string {
   if (!raw) {
-    throw new UserError(`${providerName} did not share your e-mail address, which a community account needs. Ask your administrator to release the "email" claim to this site.`, 400);
+    throw new UserError(text('accounts:errors.ssoNoEmail', { name: providerName }), 400);
   }
   const parsed = emailSchema.safeParse(raw);
-  if (!parsed.success) throw new UserError(`${providerName} gave an e-mail address we cannot use (${raw}).`, 400);
+  if (!parsed.success) throw new UserError(text('accounts:errors.ssoBadEmail', { name: providerName, email: raw }), 400);
   return parsed.data;
 }
 
