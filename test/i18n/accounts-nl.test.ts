@@ -1,7 +1,7 @@
 // Accounts, notifications and e-mail in Dutch (issue 18): a Dutch visitor's sign-in and sign-up
 // pages and every field's error; the language setting in the account settings; a person who signed
 // up in Dutch gets the verification e-mail (text and HTML) in Dutch over real SMTP; a notification
-// in the app in the reader's language.
+// in the app and by e-mail in the reader's language.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +9,7 @@ import { createBoard } from '../../src/community/create-board.ts';
 import { createTopic } from '../../src/community/create-topic.ts';
 import { createReply } from '../../src/community/create-reply.ts';
 import { notifyNewPost } from '../../src/notifications/notify-new-post.ts';
+import { sendNotificationEmails } from '../../src/notifications/send-notification-emails.ts';
 import { findUserByLogin } from '../../src/accounts/find-user.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
@@ -139,6 +140,16 @@ for (const kind of testDatabaseKinds()) {
       const topic = await createTopic(db, ann, { boardSlug: 'help-nl', kind: 'question', title: 'Modem herstart steeds', body: 'Elk uur ongeveer.' });
       await notifyNewPost(db, (await createReply(db, bob, { topicId: topic.id, body: 'Welke firmware heb je?' })).id);
       await notifyNewPost(db, (await createReply(db, cat, { topicId: topic.id, body: 'Bij mij ook, sinds de update.' })).id);
+
+      // Replies are e-mailed by default: in Ann's language, whoever wrote them.
+      const seen = smtp.messages.length;
+      const swept = await sendNotificationEmails(db, app.mailer, { siteUrl: 'http://community.test', siteName: 'Parley', secret: 'test-secret', delayMs: 0, now: Date.now() + 1000 });
+      assert.equal(swept.sent, 2);
+      const mail = await smtp.next(seen);
+      assert.match(mail.subject!, /reageerde op je onderwerp: “Modem herstart steeds”$/);
+      assert.match(mail.text!, /^Hallo /);
+      assert.match(mail.text!, /Je krijgt dit omdat "Reacties op mijn onderwerpen" op e-mail staat\./);
+      assert.match(String(mail.html), />Stop deze e-mails<\/a>/);
 
       const agent = new Agent(app);
       await agent.post('/signin', { login: 'ann_nl', password: 'correct horse battery staple' }, '/signin');
