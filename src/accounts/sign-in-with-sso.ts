@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { nowIso } from '../shared/clock.ts';
 import { text, UserError } from '../shared/errors.ts';
+import { isLocale } from '../i18n/index.ts';
 import { changeRole } from './change-role.ts';
 import { createSession, destroyUserSessions } from './sessions.ts';
 import { emailSchema } from './validation.ts';
@@ -27,6 +28,8 @@ export async function signInWithSso(
   issuer: string,
   claims: SsoClaims,
   providerName = 'your company',
+  /** The language of the page the person came from: a new account's e-mails speak it. */
+  locale: string | null = null,
 ): Promise<{ userId: number; token: string; expires: Date; created: boolean }> {
   if (!claims.sub || claims.sub.length > 255) throw new UserError(text('accounts:errors.ssoDidNotSay', { name: providerName }), 400);
   let created = false;
@@ -46,7 +49,7 @@ export async function signInWithSso(
       }
       userId = await link(db, issuer, claims.sub, existing);
     } else {
-      userId = await createSsoUser(db, issuer, claims, email, verified);
+      userId = await createSsoUser(db, issuer, claims, email, verified, isLocale(locale) ? locale : null);
       created = userId !== null;
       // Another sign-in of the same person created it at the same moment: use that one.
       userId ??= await findIdentity(db, issuer, claims.sub);
@@ -101,7 +104,7 @@ async function link(db: Kysely<DB>, issuer: string, subject: string, user: { id:
 }
 
 /** Creates a password-less account linked to the identity; null when the identity appeared meanwhile. */
-async function createSsoUser(db: Kysely<DB>, issuer: string, claims: SsoClaims, email: string, verified: boolean): Promise<number | null> {
+async function createSsoUser(db: Kysely<DB>, issuer: string, claims: SsoClaims, email: string, verified: boolean, locale: string | null): Promise<number | null> {
   const at = nowIso();
   const local = email.slice(0, email.lastIndexOf('@'));
   const wantedName = (claims.name?.trim() || claims.preferred_username?.trim() || local).slice(0, 60);
@@ -126,6 +129,7 @@ async function createSsoUser(db: Kysely<DB>, issuer: string, claims: SsoClaims, 
           bio: '',
           created_at: at,
           deleted_at: null,
+          locale,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
