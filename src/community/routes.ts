@@ -43,7 +43,7 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
   app.get('/new', async (request, reply) => {
     const actor = signedIn(request);
     const boards = (await listBoards(db, actor)).filter((b) => can(actor, 'topic.create', b));
-    return reply.view('choose-board', { title: 'Start a topic', boards });
+    return reply.view('choose-board', { title: (reply.locals!.t as (key: string) => string)('compose:chooseBoard.pageTitle'), boards });
   });
 
   const boardQuery = {

@@ -28,12 +28,7 @@ const NOT_YET_TRANSLATED: RegExp[] = [
   /^\/p\/\d+\/revisions$/,
 
   // writing (composer, reply, edit, drafts, asking the team privately)
-  /^\/new$/,
-  /^\/b\/[^/]+\/new$/,
-  /^\/t\/\d+\/reply/,
-  /^\/p\/\d+\/edit$/,
   /^\/t\/\d+\/private$/,
-  /^\/my\/drafts$/,
 
   // accounts and notifications
   /^\/signup$/,
