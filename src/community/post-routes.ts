@@ -207,7 +207,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     let data = await showTopic(db, actor, topicId, 1);
     if (data.pageCount > 1) data = await showTopic(db, actor, topicId, data.pageCount);
     const replyDraft = { ...draft, findings: bodyFindingsToFix(draft.findings), phrases: phrasesIn(translatorFor(request).t) };
-    return reply.code(status).view('topic', await topicView(app, actor, data, { replyDraft, note: draft.note }));
+    return reply.code(status).view('topic', await topicView(app, actor, data, { replyDraft, note: draft.note }, translatorFor(request).t));
   };
 
   app.post<{ Params: { id: number }; Body: Form }>('/t/:id/replies', { schema: { params: idParams }, ...withAttachments }, async (request, reply) => {

@@ -20,6 +20,8 @@
   const perPage = Number(notice && notice.dataset.perPage) || 20;
   let later = 0;
   const numberOf = (el) => Number(el.id.slice('post-'.length));
+  // Words come from the page, in its language (data-t-* on #live-topic and the bell): {0} a number, {1} a name.
+  const words = (name, number, author) => ((notice && notice.dataset[name]) || '').replace('{0}', () => number).replace('{1}', () => author);
 
   const onPost = async (e) => {
     const { postNumber, change, fragment } = JSON.parse(e.data);
@@ -30,7 +32,7 @@
       later++;
       const link = document.createElement('a');
       link.href = notice.dataset.url + (Math.ceil(postNumber / perPage) > 1 ? `?page=${Math.ceil(postNumber / perPage)}` : '') + `#post-${postNumber}`;
-      link.textContent = later === 1 ? '1 new reply on the next page: show it' : `${later} new replies on the next pages: show them`;
+      link.textContent = later === 1 ? words('tLaterOne') : words('tLaterMany', later);
       notice.replaceChildren(link);
       notice.hidden = false;
       say(link.textContent);
@@ -46,14 +48,14 @@
     const post = template.content.querySelector('article.post');
     if (!post) return;
     // The name only: the byline also holds the avatar's initials and role badges.
-    const author = post.querySelector('.byline .author')?.textContent.trim().replace(/\s+/g, ' ') || 'someone';
+    const author = post.querySelector('.byline .author')?.textContent.trim().replace(/\s+/g, ' ') || words('tSomeone');
     if (shown.length) {
       shown.forEach((el) => {
         const copy = post.cloneNode(true);
         if (el.classList.contains('is-answer')) copy.classList.add('is-answer');
         el.replaceWith(copy);
       });
-      say(change === 'delete' ? `Post ${postNumber} by ${author} was deleted.` : `Post ${postNumber} by ${author} was updated.`);
+      say(words(change === 'delete' ? 'tDeleted' : 'tUpdated', postNumber, author));
       return;
     }
     const replies = document.querySelector('section.replies');
@@ -62,7 +64,7 @@
     const next = [...replies.querySelectorAll('article.post[id^="post-"]')].find((el) => numberOf(el) > postNumber);
     post.classList.add('live-new');
     replies.insertBefore(post, next || null);
-    say(`New reply from ${author}.`);
+    say(words('tNewReply', postNumber, author));
   };
 
   const onBell = (e) => {
@@ -78,7 +80,7 @@
     count.textContent = String(unread);
     const sr = document.createElement('span');
     sr.className = 'sr-only';
-    sr.textContent = ' unread';
+    sr.textContent = ` ${bell.dataset.tUnread || ''}`;
     count.append(sr);
   };
 
