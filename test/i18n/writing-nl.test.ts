@@ -112,5 +112,23 @@ for (const kind of testDatabaseKinds()) {
       const english = await send('nl_employee', 'en', 'POST', '/check', undefined, { body, where: 'reply' });
       assert.equal(english.json().message, 'This reply contains a phone number and cannot be published. Remove it, or ask the community team to review it.');
     });
+
+    test('the JSON API: several wrong fields each with its message, and the guard\'s 422, in Dutch', async () => {
+      const api = async (who: string, payload: object) => {
+        const agent = agents[who]!;
+        const me = await agent.get('/api/v1/me');
+        const headers = { cookie: [...agent.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': me.json().csrfToken, 'accept-language': 'nl', 'content-type': 'application/json' };
+        return app.inject({ method: 'POST', url: '/api/v1/boards/help/topics', headers, payload: JSON.stringify(payload) });
+      };
+      const bad = await api('nl_member', { kind: 'question', title: '  Hoi  ', body: '  ' });
+      assert.equal(bad.statusCode, 400, bad.body);
+      assert.equal(bad.json().message, 'Verbeter de 2 velden hieronder.');
+      assert.deepEqual(bad.json().fields, { title: 'De titel moet minstens 5 tekens lang zijn', body: 'Schrijf eerst iets: het bericht is leeg' });
+
+      const stopped = await api('nl_employee', { kind: 'question', title: 'Storing in Utrecht', body: `Bel me op ${PHONE}.` });
+      assert.equal(stopped.statusCode, 422, stopped.body);
+      assert.match(stopped.json().message, /^Dit onderwerp bevat een telefoonnummer en kan niet worden geplaatst\./);
+      assert.equal(stopped.json().guard.findings[0].type, 'phone');
+    });
   });
 }
