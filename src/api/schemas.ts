@@ -48,6 +48,11 @@ export const sharedSchemas = [
         },
         required: ['action', 'findings'],
       },
+      fields: {
+        type: 'object',
+        description: 'On a 400 with several wrong fields: each field\'s message (the form\'s field or request property name → message).',
+        additionalProperties: { type: 'string' },
+      },
     },
     required: ['statusCode', 'error', 'message'],
   },

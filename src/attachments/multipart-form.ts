@@ -5,7 +5,7 @@
 // the error is kept for the route, which shows it in the form with everything else the author
 // wrote. Attachments already accepted once come back from a re-shown form as kept_name/kept_text.
 import type { FastifyRequest } from 'fastify';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import { ATTACHMENT_LIMITS, decodeTextFile, kib, type AttachmentText } from './text-file.ts';
 
 export const FILE_FIELD = 'attachments';
@@ -19,10 +19,10 @@ interface Upload {
 const uploads = new WeakMap<FastifyRequest, Upload>();
 
 const LIMIT_MESSAGES: Record<string, () => UserError> = {
-  FST_FILES_LIMIT: () => new UserError(`A post can have at most ${ATTACHMENT_LIMITS.maxFiles} attachments.`, 413, 'attachments'),
-  FST_FIELDS_LIMIT: () => new UserError('The form has too many fields.', 413),
-  FST_PARTS_LIMIT: () => new UserError('The form has too many fields.', 413),
-  FST_PROTO_VIOLATION: () => new UserError('The form is not valid.', 400),
+  FST_FILES_LIMIT: () => new UserError(text('compose:errors.tooManyAttachments', { max: ATTACHMENT_LIMITS.maxFiles }), 413, 'attachments'),
+  FST_FIELDS_LIMIT: () => new UserError(text('compose:errors.formTooManyFields'), 413),
+  FST_PARTS_LIMIT: () => new UserError(text('compose:errors.formTooManyFields'), 413),
+  FST_PROTO_VIOLATION: () => new UserError(text('compose:errors.formInvalid'), 400),
 };
 
 export async function parseMultipartForm(request: FastifyRequest): Promise<void> {
@@ -50,7 +50,7 @@ export async function parseMultipartForm(request: FastifyRequest): Promise<void>
           bytes = await part.toBuffer();
         } catch (err) {
           if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err;
-          fail(new UserError(`The attachment “${part.filename}” is larger than ${kib(ATTACHMENT_LIMITS.maxBytes)}.`, 413, 'attachments'));
+          fail(new UserError(text('compose:errors.attachmentTooLarge', { name: part.filename, max: kib(ATTACHMENT_LIMITS.maxBytes) }), 413, 'attachments'));
           continue;
         }
         if (!part.filename && bytes.length === 0) { fileCount--; continue; } // the file input was left empty
@@ -65,20 +65,20 @@ export async function parseMultipartForm(request: FastifyRequest): Promise<void>
         const value = typeof part.value === 'string' ? part.value : String(part.value ?? '');
         total += value.length;
         if (part.valueTruncated) {
-          fail(new UserError('A field of the form is too long.', 413));
+          fail(new UserError(text('compose:errors.formFieldTooLong'), 413));
           continue;
         }
         const prev = body[part.fieldname];
         body[part.fieldname] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
       }
-      if (total > MAX_FORM_BYTES) fail(new UserError(`The form is larger than ${kib(MAX_FORM_BYTES)}.`, 413));
+      if (total > MAX_FORM_BYTES) fail(new UserError(text('compose:errors.formTooLarge', { max: kib(MAX_FORM_BYTES) }), 413));
     }
   } catch (err) {
     const code = (err as { code?: string }).code ?? '';
     const known = LIMIT_MESSAGES[code];
     if (known) fail(known());
     else if (err instanceof UserError) fail(err);
-    else fail(new UserError('The form could not be read. Please try again.', 400));
+    else fail(new UserError(text('compose:errors.formUnreadable'), 400));
   }
   request.body = body;
   uploads.set(request, upload);

@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { nowIso } from '../shared/clock.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import type { AttachmentText } from './text-file.ts';
 
 export type AttachmentOwner = { postId: number } | { heldDraftId: number };
@@ -32,5 +32,5 @@ export async function storeAttachments(tx: Kysely<DB>, owner: AttachmentOwner, l
 export async function removeAttachments(tx: Kysely<DB>, postId: number, ids: readonly number[]): Promise<void> {
   if (!ids.length) return;
   const r = await tx.deleteFrom('attachments').where('post_id', '=', postId).where('id', 'in', [...ids]).executeTakeFirst();
-  if (Number(r.numDeletedRows) !== new Set(ids).size) throw new UserError('An attachment to remove is not one of this post’s.', 400, 'attachments');
+  if (Number(r.numDeletedRows) !== new Set(ids).size) throw new UserError(text('compose:errors.attachmentNotOfPost'), 400, 'attachments');
 }

@@ -3,7 +3,7 @@
 // characters. File names are reduced to a safe base name; a name whose extension is not a
 // plain-text one gets ".txt" added, so that a downloaded "setup.bat" or "page.html" is opened
 // as text by the reader's computer, not run or rendered.
-import { UserError } from '../shared/errors.ts';
+import { text as msg, UserError } from '../shared/errors.ts';
 
 export const ATTACHMENT_LIMITS = {
   /** Per file, in bytes of UTF-8 text. */
@@ -46,9 +46,9 @@ export function sanitizeFilename(raw: string): string {
   return name;
 }
 
-const tooLarge = (name: string) => new UserError(`The attachment “${name}” is larger than ${MAX_LABEL}.`, 413, 'attachments');
+const tooLarge = (name: string) => new UserError(msg('compose:errors.attachmentTooLarge', { name, max: MAX_LABEL }), 413, 'attachments');
 const notText = (name: string) =>
-  new UserError(`The attachment “${name}” is not a text file. Attach plain text only (.txt, .md, .csv, .log, .json and the like); binary files, images and documents such as PDF or Word are not accepted.`, 415, 'attachments');
+  new UserError(msg('compose:errors.attachmentNotText', { name }), 415, 'attachments');
 
 /** Refuses texts that are binary in disguise: NUL, lone surrogates, or more than a trace of control characters. */
 function assertText(name: string, text: string): void {
@@ -90,14 +90,14 @@ export function textAttachment(rawName: string, text: string): AttachmentText {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.length > ATTACHMENT_LIMITS.maxBytes || Buffer.byteLength(text, 'utf8') > ATTACHMENT_LIMITS.maxBytes) throw tooLarge(name);
   assertText(name, text);
-  if (text.trim().length === 0) throw new UserError(`The attachment “${name}” is empty.`, 400, 'attachments');
+  if (text.trim().length === 0) throw new UserError(msg('compose:errors.attachmentEmpty', { name }), 400, 'attachments');
   return { name, text };
 }
 
 /** Checks a post's list of attachments (count, each one's size and content); names are made unique. */
 export function checkAttachments(list: readonly AttachmentText[], alreadyAttached = 0): AttachmentText[] {
   if (list.length + alreadyAttached > ATTACHMENT_LIMITS.maxFiles) {
-    throw new UserError(`A post can have at most ${ATTACHMENT_LIMITS.maxFiles} attachments.`, 413, 'attachments');
+    throw new UserError(msg('compose:errors.tooManyAttachments', { max: ATTACHMENT_LIMITS.maxFiles }), 413, 'attachments');
   }
   const seen = new Set<string>();
   return list.map((a) => {

@@ -5,7 +5,7 @@ import { authorize, can, type Actor } from '../policy/policy.ts';
 import { runPublishPipeline } from '../publish/pipeline.ts';
 import { storeMaskedOriginal } from '../confidentiality/masked-originals.ts';
 import { nowIso } from '../shared/clock.ts';
-import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
+import { ForbiddenError, NotFoundError, text as msg } from '../shared/errors.ts';
 import { bumpBoardActivity } from './create-topic.ts';
 import { storeAttachments } from '../attachments/store-attachments.ts';
 import type { AttachmentText } from '../attachments/text-file.ts';
@@ -28,12 +28,12 @@ export async function createReply(db: Kysely<DB>, actor: Actor, input: CreateRep
     .select(['topics.id', 'topics.board_id', 'topics.locked', 'topics.closed', 'topics.deleted_at', 'topics.last_post_at', 'boards.visibility'])
     .where('topics.id', '=', input.topicId)
     .executeTakeFirst();
-  if (!topic) throw new NotFoundError('No such topic');
+  if (!topic) throw new NotFoundError(msg('compose:errors.noSuchTopic'));
   const subject = { board: { visibility: topic.visibility }, locked: !!topic.locked, closed: !!topic.closed, deleted: !!topic.deleted_at };
   // A topic the actor may not read is not there (404), rather than "not allowed" (403).
-  if (!can(actor, 'topic.view', subject)) throw new NotFoundError('No such topic');
+  if (!can(actor, 'topic.view', subject)) throw new NotFoundError(msg('compose:errors.noSuchTopic'));
   if ((subject.locked || subject.closed) && can(actor, 'topic.view', subject) && !can(actor, 'post.create', subject)) {
-    throw new ForbiddenError('This topic is closed to new replies');
+    throw new ForbiddenError(msg('compose:errors.topicClosed'));
   }
   authorize(actor, 'post.create', subject); // the policy lets staff answer in a locked topic
   const text = await runPublishPipeline(db, { actor, where: 'reply', body: input.body, target: `topic:${topic.id}`, ...(input.attachments?.length ? { attachments: input.attachments } : {}), ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}) });

@@ -2,10 +2,10 @@ import type { GuardFinding } from '../confidentiality/check.ts';
 import type { Kysely } from 'kysely';
 import type { DB, TopicKind } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
-import { runPublishPipeline } from '../publish/pipeline.ts';
+import { limitProblems, refuseAll, runPublishPipeline } from '../publish/pipeline.ts';
 import { storeMaskedOriginal } from '../confidentiality/masked-originals.ts';
 import { nowIso } from '../shared/clock.ts';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { NotFoundError, text as msg, UserError } from '../shared/errors.ts';
 import { slugify } from '../shared/slug.ts';
 import { parseTags } from './tags.ts';
 import { storeAttachments } from '../attachments/store-attachments.ts';
@@ -29,13 +29,23 @@ export interface CreateTopicInput {
 
 /** Opens a topic (a question or a discussion) with its first post. */
 export async function createTopic(db: Kysely<DB>, actor: Actor, input: CreateTopicInput): Promise<{ id: number; slug: string; postId: number; warnings?: GuardFinding[] }> {
-  if (input.kind !== 'question' && input.kind !== 'discussion') throw new UserError('Choose whether this is a question or a discussion', 400, 'kind');
-  const kind: TopicKind = input.kind;
+  // Every field's problem at once (issue 18), in the form's order; the pipeline checks title and body again.
+  const problems: UserError[] = [];
+  if (input.kind !== 'question' && input.kind !== 'discussion') problems.push(new UserError(msg('compose:errors.chooseKind'), 400, 'kind'));
+  problems.push(...limitProblems({ title: input.title, body: input.body }));
+  let tags: string[] = [];
+  try {
+    tags = parseTags(input.tags);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    problems.push(err);
+  }
+  refuseAll(problems);
+  const kind = input.kind as TopicKind;
   const board = await db.selectFrom('boards').select(['id', 'visibility']).where('slug', '=', input.boardSlug).executeTakeFirst();
-  if (!board) throw new NotFoundError('No such board');
+  if (!board) throw new NotFoundError(msg('compose:errors.noSuchBoard'));
   authorize(actor, 'topic.create', board);
 
-  const tags = parseTags(input.tags);
   const text = await runPublishPipeline(db, { actor, where: 'topic', title: input.title, body: input.body, target: `board:${input.boardSlug}`, ...(input.attachments?.length ? { attachments: input.attachments } : {}), ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}) });
   const title = text.title!;
   const at = input.at ?? nowIso();

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
-import { runPublishPipeline } from '../publish/pipeline.ts';
+import { limitProblems, refuseAll, runPublishPipeline } from '../publish/pipeline.ts';
 import { maskRevisions, storeMaskedOriginal } from '../confidentiality/masked-originals.ts';
 import { loadGuardContext } from '../confidentiality/registers.ts';
 import { nowIso } from '../shared/clock.ts';
-import { UserError } from '../shared/errors.ts';
+import { text as msg, UserError } from '../shared/errors.ts';
 import { slugify } from '../shared/slug.ts';
 import { loadVisiblePost } from './load-post.ts';
 import { removeAttachments, storeAttachments } from '../attachments/store-attachments.ts';
@@ -46,6 +46,9 @@ export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInpu
   const { post, subject } = await loadVisiblePost(db, actor, input.postId);
   authorize(actor, 'post.edit', subject);
   const editsTitle = post.post_number === 1 && input.title !== undefined && input.title.trim() !== post.title;
+  // Every field's problem at once (issue 18); the pipeline checks title and body again.
+  const reasonProblem = (input.reason ?? '').trim().length > 300 ? [new UserError(msg('compose:errors.reasonTooLong'), 400, 'reason')] : [];
+  refuseAll([...limitProblems({ ...(editsTitle ? { title: input.title! } : {}), body: input.body }), ...reasonProblem]);
   const removing = [...new Set(input.removeAttachments ?? [])];
   const adding = input.attachments ?? [];
   const attachedBefore = adding.length ? Number((await db.selectFrom('attachments').select((eb) => eb.fn.countAll().as('n')).where('post_id', '=', post.id).executeTakeFirst())?.n ?? 0) - removing.length : 0;
@@ -60,18 +63,18 @@ export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInpu
     ...(input.askTeam ? { askedTeam: true } : {}),
     target: `post:${post.id}`,
   });
-  if (text.bodyMarkdown === post.body_markdown && !editsTitle && !adding.length && !removing.length) throw new UserError('Nothing changed.', 400, 'body');
+  if (text.bodyMarkdown === post.body_markdown && !editsTitle && !adding.length && !removing.length) throw new UserError(msg('compose:errors.nothingChanged'), 400, 'body');
   const reason = (input.reason ?? '').trim();
-  if (reason.length > 300) throw new UserError('The reason must be at most 300 characters.', 400, 'reason');
+  if (reason.length > 300) throw new UserError(msg('compose:errors.reasonTooLong'), 400, 'reason');
   const at = nowIso();
   const guardContext = text.maskedOriginal ? await loadGuardContext(db) : undefined; // before the transaction (SQLite has one connection)
   const asked = !!input.askTeam && !input.fromReview;
   const held = !!text.watchedHold?.length || asked;
   const note = (input.askTeam?.note ?? '').trim();
-  if (note.length > 1000) throw new UserError('The note to the community team must be at most 1000 characters.', 400, 'note');
+  if (note.length > 1000) throw new UserError(msg('compose:errors.noteTooLong'), 400, 'note');
   // A title is shown in lists, feeds and mail even when the post is hidden: a title with a word
   // the moderators review first is refused instead.
-  if (text.watchedHold?.some((f) => f.field === 'title')) throw new UserError('The title contains a word or phrase the moderators review first; please rephrase it.', 422, 'title');
+  if (text.watchedHold?.some((f) => f.field === 'title')) throw new UserError(msg('compose:errors.titleWatched'), 422, 'title');
   const result = await db.transaction().execute(async (tx) => {
     const revision = post.revision_count + 1;
     await tx
@@ -92,7 +95,7 @@ export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInpu
       .where('id', '=', post.id)
       .where('revision_count', '=', post.revision_count) // someone else saved first: refuse, lose nothing
       .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) throw new UserError('Someone else edited this post while you were writing. Copy your text, reload, and try again.', 409);
+    if (Number(updated.numUpdatedRows) !== 1) throw new UserError(msg('compose:errors.editConflict'), 409);
     await removeAttachments(tx, post.id, removing);
     await storeAttachments(tx, { postId: post.id }, text.attachments);
     if (text.maskedOriginal) {

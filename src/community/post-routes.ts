@@ -2,7 +2,10 @@
 // edits with history, deletion, kudos, accepted answers, moderation, and the live preview.
 // Forms work without JavaScript; every POST carries a CSRF token (checked in server.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { UserError } from '../shared/errors.ts';
+import { formErrors, text, UserError } from '../shared/errors.ts';
+import { translatorFor } from '../i18n/plugin.ts';
+import type { T } from '../i18n/index.ts';
+import { containsSentence, findingLabel, findingReason, findingWhat, stopSentence } from '../confidentiality/finding-texts.ts';
 import type { Actor } from '../policy/policy.ts';
 import { authorize } from '../policy/policy.ts';
 import { imageOptionsFor, renderMarkdown } from '../shared/markdown.ts';
@@ -54,9 +57,9 @@ function guardOf(err: unknown): { findings?: HeldFinding[]; canAskTeam?: boolean
  * One findings panel for a text the guard stopped (#16.5; partials/guard-findings-panel.eta): the
  * message, the body's findings with their quick fixes, and what was found in the title.
  */
-function guardPanel(draft: { message: string; findings: readonly GuardFinding[]; canAskTeam: boolean }) {
+function guardPanel(draft: { message: string; findings: readonly GuardFinding[]; canAskTeam: boolean }, t: T) {
   const titleFindings = draft.findings.filter((f) => f.field === 'title' && f.action !== 'allow');
-  return { message: draft.message, findings: bodyFindingsToFix(draft.findings), titleTypes: [...new Set(titleFindings.map((f) => f.type))], phrases: FINDING_PHRASES, canAskTeam: draft.canAskTeam };
+  return { message: draft.message, findings: bodyFindingsToFix(draft.findings), titleTypes: [...new Set(titleFindings.map((f) => f.type))], phrases: phrasesIn(t), canAskTeam: draft.canAskTeam };
 }
 
 /** A refusal by the guard in the text itself (an attachment's findings keep the attachments' own list). */
@@ -68,27 +71,25 @@ function stoppedInText(err: unknown, request: FastifyRequest): err is GuardStopp
  * "Replace with a placeholder" (a submit button named `fix` in the panel): the text with that finding
  * replaced, checked again and sent back to the form, not published, so the author sees it first.
  */
-async function quickFix(db: FastifyInstance['database']['db'], actor: Actor, text: string, fix: string, check: { where: 'topic' | 'reply'; target?: string; title?: string }, noun: string) {
+async function quickFix(db: FastifyInstance['database']['db'], actor: Actor, text: string, fix: string, check: { where: 'topic' | 'reply'; target?: string; title?: string }, noun: 'topic' | 'reply', t: T) {
   const before = await checkDraft(db, actor, { body: text, ...check });
-  const fixed = applyQuickFix(text, fix, before.findings);
+  const fixed = applyQuickFix(text, fix, before.findings, t);
   const now = fixed ? await checkDraft(db, actor, { body: fixed.text, ...check }) : before;
   const left = bodyFindingsToFix(now.findings);
   const message = !fixed
-    ? `That part of the ${noun} has changed since it was checked; here is what the guard finds in it now.`
-    : left.length
-      ? `Replaced ${FINDING_PHRASES[fixed.type]} with a placeholder. There is more to check below.`
-      : `Replaced ${FINDING_PHRASES[fixed.type]} with a placeholder. Nothing else was found: check the text and post it.`;
+    ? t(noun === 'topic' ? 'guard:quickFix.changedTopic' : 'guard:quickFix.changedReply')
+    : t(left.length ? 'guard:quickFix.replacedMore' : 'guard:quickFix.replacedDone', { what: findingWhat(t, fixed.type) });
   return { body: fixed ? fixed.text : text, message, findings: now.findings, canAskTeam: left.length > 0 };
 }
 
 /** The live check's attachments, as the composer's script sends them: [{ name, content }] (400 otherwise). */
 function liveAttachments(raw: unknown): AttachmentText[] {
   if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw)) throw new UserError('attachments must be a list of { name, content }', 400, 'attachments');
+  if (!Array.isArray(raw)) throw new UserError(text('compose:errors.liveAttachmentsList'), 400, 'attachments');
   return raw.map((a: unknown) => {
     const { name, content } = (a ?? {}) as { name?: unknown; content?: unknown };
     if (typeof name !== 'string' || !name || name.length > 255 || typeof content !== 'string') {
-      throw new UserError('Each attachment must be { name, content } with a file name and its text', 400, 'attachments');
+      throw new UserError(text('compose:errors.liveAttachmentShape'), 400, 'attachments');
     }
     return { name, text: content };
   });
@@ -111,17 +112,22 @@ function lineAt(starts: readonly number[], offset: number): number {
   return lo + 1;
 }
 
-function sentToTeam(reply: FastifyReply) {
+function sentToTeam(request: FastifyRequest, reply: FastifyReply) {
+  const { t } = translatorFor(request);
   return reply.view('notice', {
-    title: 'Sent to the community team',
-    message: 'Your draft is with the community team, not in public. You will get an e-mail when they have looked at it, and you can follow it on your drafts page.',
-    link: { href: '/my/drafts', text: 'My drafts' },
+    title: t('compose:askTeam.sentTitle'),
+    message: t('compose:askTeam.sentMessage'),
+    link: { href: '/my/drafts', text: t('compose:askTeam.myDrafts') },
   });
 }
 
-function heldForReview(reply: FastifyReply, message: string) {
-  return reply.code(202).view('notice', { title: 'Waiting for review', message, link: { href: '/my/drafts', text: 'My drafts' } });
+function heldForReview(request: FastifyRequest, reply: FastifyReply, message: string) {
+  const { t } = translatorFor(request);
+  return reply.code(202).view('notice', { title: t('compose:askTeam.waitingTitle'), message, link: { href: '/my/drafts', text: t('compose:askTeam.myDrafts') } });
 }
+
+/** Each finding type → "a phone number", in the reader's language (the findings panel's words). */
+const phrasesIn = (t: T): Record<string, string> => Object.fromEntries(Object.keys(FINDING_PHRASES).map((type) => [type, findingWhat(t, type)]));
 
 /** Where a post lives: its topic page, at its anchor. */
 async function postUrl(app: FastifyInstance, postId: number): Promise<string> {
@@ -144,13 +150,13 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
   const composer = async (request: FastifyRequest, reply: FastifyReply, boardSlug: string, extra: object = {}, status = 200) => {
     signedIn(request);
     const board = await db.selectFrom('boards').select(['slug', 'name', 'visibility']).where('slug', '=', boardSlug).executeTakeFirst();
-    if (!board) throw new UserError('No such board', 404);
+    if (!board) throw new UserError(text('compose:errors.noSuchBoard'), 404);
     authorize(request.actor, 'topic.create', board);
     // Solved questions and articles like the title typed so far (src/search): shown under the
     // title without JavaScript when the page has a title (?title=, or a form sent back).
     const typed = (extra as { values?: { title?: string } }).values?.title ?? '';
     const similar = typed.trim() ? await similarQuestions(db, request.actor, typed) : [];
-    return reply.code(status).view('composer', { title: `New topic in ${board.name}`, board, csrf: reply.generateCsrf(), values: { kind: 'question' }, error: null, field: null, findings: null, kept: [], similar, ...extra });
+    return reply.code(status).view('composer', { title: translatorFor(request).t('compose:composer.pageTitle', { board: board.name }), board, csrf: reply.generateCsrf(), values: { kind: 'question' }, error: null, field: null, findings: null, kept: [], similar, ...extra });
   };
   app.get<{ Params: { slug: string }; Querystring: { title?: string; kind?: string; draft?: number } }>(
     '/b/:slug/new',
@@ -170,8 +176,8 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     const values = { kind: str(b.kind), title: str(b.title), body: str(b.body), tags: str(b.tags), note: str(b.note) };
     if (b.fix !== undefined) {
       const title = values.title.trim().replace(/\s+/g, ' ');
-      const fixed = await quickFix(db, actor, values.body.replace(/\r\n?/g, '\n'), str(b.fix), { where: 'topic', ...(title ? { title } : {}) }, 'topic');
-      return composer(request, reply, request.params.slug, { values: { ...values, body: fixed.body }, guardPanel: guardPanel(fixed), findings: fixed.findings });
+      const fixed = await quickFix(db, actor, values.body.replace(/\r\n?/g, '\n'), str(b.fix), { where: 'topic', ...(title ? { title } : {}) }, 'topic', translatorFor(request).t);
+      return composer(request, reply, request.params.slug, { values: { ...values, body: fixed.body }, guardPanel: guardPanel(fixed, translatorFor(request).t), findings: fixed.findings });
     }
     try {
       const attachments = formAttachments(request);
@@ -180,22 +186,23 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
         const findings = await findingsFor(actor, body, 'topic', values.title, attachments);
         await holdDraft(db, actor, { kind: 'topic', boardSlug: request.params.slug, topicKind: values.kind, title: values.title, body, tags: values.tags, note: values.note, reason: 'asked', findings, attachments });
         changedNoPage(request);
-        return sentToTeam(reply);
+        return sentToTeam(request, reply);
       }
       // A "hold" (guard, new member, watched word) queues the draft for the team instead (src/moderation).
       const t = await publishTopicOrHold(db, actor, { boardSlug: request.params.slug, ...values, attachments });
-      if (isHeld(t)) return heldForReview(reply, t.held.message);
+      if (isHeld(t)) return heldForReview(request, reply, t.held.message);
       changedOnlyTopic(request, t.id);
       app.notifyMentions(t.postId);
       return reply.redirect(withWarnings(viewHelpers.topicUrl(t), 'topic', t.warnings), 303);
     } catch (err) {
       // Stopped by the guard in the text: the composer with one findings panel and its quick fixes.
       if (stoppedInText(err, request)) {
-        const draft = { message: err.message, findings: err.findings, canAskTeam: err.canAskCommunityTeam };
-        return composer(request, reply, request.params.slug, { values: { ...values, body: values.body.replace(/\r\n?/g, '\n') }, guardPanel: guardPanel(draft), ...guardOf(err) }, err.status);
+        const { t } = translatorFor(request);
+        const draft = { message: err.say(t), findings: err.findings, canAskTeam: err.canAskCommunityTeam };
+        return composer(request, reply, request.params.slug, { values: { ...values, body: values.body.replace(/\r\n?/g, '\n') }, guardPanel: guardPanel(draft, t), ...guardOf(err) }, err.status);
       }
       if (err instanceof UserError && err.status !== 401 && err.status !== 404) {
-        return composer(request, reply, request.params.slug, { values, error: err.message, field: err.field ?? null, kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
+        return composer(request, reply, request.params.slug, { values, ...formErrors(err, translatorFor(request).t), kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
       }
       throw err;
     }
@@ -205,7 +212,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
   const replyPage = async (request: FastifyRequest, reply: FastifyReply, topicId: number, extra: object = {}, status = 200) => {
     // Only a topic the caller may read: this page shows its title, and quotes its posts.
     const { topic } = await loadVisibleTopic(db, signedIn(request), topicId);
-    return reply.code(status).view('reply', { title: `Reply to ${topic.title}`, topic: { id: topic.id, slug: topic.slug, title: topic.title }, csrf: reply.generateCsrf(), body: '', note: '', error: null, findings: null, kept: [], ...extra });
+    return reply.code(status).view('reply', { title: translatorFor(request).t('compose:reply.pageTitle', { title: topic.title }), topic: { id: topic.id, slug: topic.slug, title: topic.title }, csrf: reply.generateCsrf(), body: '', note: '', error: null, findings: null, kept: [], ...extra });
   };
   app.get<{ Params: { id: number }; Querystring: { quote?: number } }>(
     '/t/:id/reply',
@@ -223,8 +230,9 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
           .where('posts.post_number', '=', request.query.quote)
           .executeTakeFirst();
         if (quoted && !quoted.deleted_at) {
-          const who = quoted.user_deleted ? 'A deleted user' : `@${quoted.username}`;
-          body = `${who} wrote:\n\n${quoted.body_markdown.split('\n').map((l) => `> ${l}`).join('\n')}\n\n`;
+          const { t } = translatorFor(request);
+          const who = quoted.user_deleted ? t('compose:reply.deletedUser') : `@${quoted.username}`;
+          body = `${t('compose:reply.quoteWrote', { who })}\n\n${quoted.body_markdown.split('\n').map((l) => `> ${l}`).join('\n')}\n\n`;
         }
       }
       return replyPage(request, reply, request.params.id, { body });
@@ -238,8 +246,8 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     const actor = signedIn(request);
     let data = await showTopic(db, actor, topicId, 1);
     if (data.pageCount > 1) data = await showTopic(db, actor, topicId, data.pageCount);
-    const replyDraft = { ...draft, findings: bodyFindingsToFix(draft.findings), phrases: FINDING_PHRASES };
-    return reply.code(status).view('topic', await topicView(app, actor, data, { replyDraft, note: draft.note }));
+    const replyDraft = { ...draft, findings: bodyFindingsToFix(draft.findings), phrases: phrasesIn(translatorFor(request).t) };
+    return reply.code(status).view('topic', await topicView(app, actor, data, { replyDraft, note: draft.note }, translatorFor(request).t));
   };
 
   app.post<{ Params: { id: number }; Body: Form }>('/t/:id/replies', { schema: { params: idParams }, ...withAttachments }, async (request, reply) => {
@@ -249,7 +257,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     // "Replace with a placeholder" on a stopped reply: the fixed text goes back in the reply box
     // (checked again, not published), so the author sees it before posting.
     if (request.body?.fix !== undefined) {
-      const fixed = await quickFix(db, actor, body.replace(/\r\n?/g, '\n'), str(request.body.fix), { where: 'reply', target: `topic:${request.params.id}` }, 'reply');
+      const fixed = await quickFix(db, actor, body.replace(/\r\n?/g, '\n'), str(request.body.fix), { where: 'reply', target: `topic:${request.params.id}` }, 'reply', translatorFor(request).t);
       return backOnTopic(request, reply, request.params.id, { ...fixed, note }, 200);
     }
     try {
@@ -258,7 +266,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
         const text = tidy(body);
         await holdDraft(db, actor, { kind: 'reply', topicId: request.params.id, body: text, note, reason: 'asked', findings: await findingsFor(actor, text, 'reply', undefined, attachments), attachments });
         changedNoPage(request);
-        return sentToTeam(reply);
+        return sentToTeam(request, reply);
       }
       // Tone nudge (issue 13): an employee's dismissive reply is shown back once with a reminder; "post anyway" sends it.
       if (request.body?.toneAck !== '1') {
@@ -266,17 +274,17 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
         if (tone) return replyPage(request, reply, request.params.id, { body, note, tone, kept: attachmentsToShowAgain(request) });
       }
       const r = await publishReplyOrHold(db, actor, { topicId: request.params.id, body, attachments });
-      if (isHeld(r)) return heldForReview(reply, r.held.message);
+      if (isHeld(r)) return heldForReview(request, reply, r.held.message);
       changedOnlyTopic(request, request.params.id);
       app.notifyMentions(r.id);
       return reply.redirect(withWarnings(await postUrl(app, r.id), 'reply', r.warnings), 303);
     } catch (err) {
       // Stopped by the guard in the text itself: back on the topic. Anything else (attachments, limits): the reply page.
       if (stoppedInText(err, request)) {
-        return backOnTopic(request, reply, request.params.id, { body: body.replace(/\r\n?/g, '\n'), note, message: err.message, findings: err.findings, canAskTeam: err.canAskCommunityTeam }, err.status);
+        return backOnTopic(request, reply, request.params.id, { body: body.replace(/\r\n?/g, '\n'), note, message: err.say(translatorFor(request).t), findings: err.findings, canAskTeam: err.canAskCommunityTeam }, err.status);
       }
       if (err instanceof UserError && err.status !== 401 && err.status !== 404) {
-        return replyPage(request, reply, request.params.id, { body, note, error: err.message, kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
+        return replyPage(request, reply, request.params.id, { body, note, ...formErrors(err, translatorFor(request).t), kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
       }
       throw err;
     }
@@ -289,7 +297,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     const { post, subject } = await loadVisiblePost(db, actor, postId);
     authorize(actor, 'post.edit', subject);
     return reply.code(status).view('edit', {
-      title: 'Edit post',
+      title: translatorFor(request).t('compose:edit.pageTitle'),
       post,
       isFirst: post.post_number === 1,
       csrf: reply.generateCsrf(),
@@ -310,8 +318,8 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       const { post } = await loadVisiblePost(db, actor, request.params.id);
       const first = post.post_number === 1;
       const title = values.title.trim().replace(/\s+/g, ' ');
-      const fixed = await quickFix(db, actor, values.body.replace(/\r\n?/g, '\n'), str(b.fix), { where: first ? 'topic' : 'reply', target: `post:${post.id}`, ...(first && title ? { title } : {}) }, first ? 'topic' : 'reply');
-      return editPage(request, reply, request.params.id, { values: { ...values, body: fixed.body }, guardPanel: guardPanel(fixed), findings: fixed.findings });
+      const fixed = await quickFix(db, actor, values.body.replace(/\r\n?/g, '\n'), str(b.fix), { where: first ? 'topic' : 'reply', target: `post:${post.id}`, ...(first && title ? { title } : {}) }, first ? 'topic' : 'reply', translatorFor(request).t);
+      return editPage(request, reply, request.params.id, { values: { ...values, body: fixed.body }, guardPanel: guardPanel(fixed, translatorFor(request).t), findings: fixed.findings });
     }
     let warnings: GuardFinding[] | undefined;
     let held = false;
@@ -321,17 +329,19 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     } catch (err) {
       // Stopped by the guard in the text: the edit form with one findings panel and its quick fixes.
       if (stoppedInText(err, request)) {
-        const draft = { message: err.message, findings: err.findings, canAskTeam: err.canAskCommunityTeam };
-        return editPage(request, reply, request.params.id, { values: { ...values, body: values.body.replace(/\r\n?/g, '\n') }, guardPanel: guardPanel(draft), ...guardOf(err) }, err.status);
+        const { t } = translatorFor(request);
+        const draft = { message: err.say(t), findings: err.findings, canAskTeam: err.canAskCommunityTeam };
+        return editPage(request, reply, request.params.id, { values: { ...values, body: values.body.replace(/\r\n?/g, '\n') }, guardPanel: guardPanel(draft, t), ...guardOf(err) }, err.status);
       }
       if (err instanceof UserError && err.status !== 401 && err.status !== 404 && err.status !== 403) {
-        return editPage(request, reply, request.params.id, { values, error: err.message, kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
+        return editPage(request, reply, request.params.id, { values, ...formErrors(err, translatorFor(request).t), kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
       }
       throw err;
     }
     await changedPostsTopic(db, request, request.params.id);
     if (held && b.askTeam === '1') {
-      return reply.code(202).view('notice', { title: 'Waiting for review', message: 'Your edit is saved, but readers see the post only after the community team has looked at it.', link: { href: await postUrl(app, request.params.id), text: 'Back to the topic' } });
+      const { t } = translatorFor(request);
+      return reply.code(202).view('notice', { title: t('compose:askTeam.waitingTitle'), message: t('compose:askTeam.editSaved'), link: { href: await postUrl(app, request.params.id), text: t('compose:reply.backToTopic') } });
     }
     return reply.redirect(withWarnings(await postUrl(app, request.params.id), 'edit', warnings), 303);
   });
@@ -378,23 +388,29 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     const actor = signedIn(request);
     const body = str(request.body?.body);
     const title = request.body?.title;
-    if (body.length > 50_000 || (title?.length ?? 0) > 1000) throw new UserError('Message must be at most 50000 characters', 413);
+    if (body.length > 50_000 || (title?.length ?? 0) > 1000) throw new UserError(text('compose:errors.bodyLong', { max: 50_000 }), 413);
     const where = request.body?.where === 'topic' ? 'topic' : 'reply';
     const attachments = checkAttachments(liveAttachments(request.body?.attachments));
     const result = await checkDraft(db, actor, { body, where, ...(typeof title === 'string' ? { title } : {}), ...(attachments.length ? { attachments } : {}) });
     const lines = attachments.map((a) => lineStarts(a.text));
-    const findings = result.findings.map((f) => (f.attachment !== undefined ? { ...f, line: lineAt(lines[f.attachment]!, f.start) } : f));
+    // Each finding in the reader's words (label, what, why); the guard's own reason stays for tools.
+    const { t, locale } = translatorFor(request);
+    const findings = result.findings.map((f) => ({ ...f, ...(f.attachment !== undefined ? { line: lineAt(lines[f.attachment]!, f.start) } : {}), label: findingLabel(t, f.type), what: findingWhat(t, f.type), why: findingReason(t, locale, f) }));
+    const acted = result.findings.filter((f) => f.action !== 'allow');
+    const message = result.action === 'block' || result.action === 'hold'
+      ? stopSentence(t, { action: result.action, where, canAsk: result.canAskCommunityTeam, findings: result.findings })
+      : acted.length ? `${containsSentence(t, where, acted)}.` : undefined;
     const tone = await toneNudge(db, actor, where, body);
     // Watched words the author can still rephrase (block, hold): src/moderation/watched-live-check.ts.
     const watched = await watchedLiveFindings(db, actor, { body, ...(typeof title === 'string' ? { title } : {}) });
-    return { action: result.action, canAskCommunityTeam: result.canAskCommunityTeam, findings, ...(attachments.length ? { attachments: attachments.map((a) => ({ name: a.name })) } : {}), ...(tone ? { tone } : {}), ...(watched.length ? { watched } : {}) };
+    return { action: result.action, canAskCommunityTeam: result.canAskCommunityTeam, ...(message ? { message } : {}), findings, ...(attachments.length ? { attachments: attachments.map((a) => ({ name: a.name })) } : {}), ...(tone ? { tone } : {}), ...(watched.length ? { watched } : {}) };
   });
 
   // ---- Live preview for the composer's script (same renderer as publishing) ----
   app.post<{ Body: Form }>('/preview', { config: { rateLimit: { max: 120, timeWindow: '1 minute' }, keepsPages: true } }, async (request) => {
     signedIn(request);
     const body = str(request.body?.body);
-    if (body.length > 50_000) throw new UserError('Message must be at most 50000 characters', 413);
+    if (body.length > 50_000) throw new UserError(text('compose:errors.bodyLong', { max: 50_000 }), 413);
     return { html: renderMarkdown(body, undefined, imageOptionsFor(db)) };
   });
 }

@@ -101,7 +101,7 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
       // One URL per page of a topic: a wrong or outdated slug redirects permanently.
       if (request.params.slug !== data.topic.slug) return reply.redirect(canonical, 301);
       views.count(data.topic.id);
-      return reply.view('topic', await topicView(app, request.actor, data, { canonical, guardWarned: request.actor ? warnedMessage(request.query.warned) : null }, translatorFor(request).t));
+      return reply.view('topic', await topicView(app, request.actor, data, { canonical, guardWarned: request.actor ? warnedMessage(request.query.warned, translatorFor(request).t) : null }, translatorFor(request).t));
     },
   );
 

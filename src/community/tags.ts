@@ -1,4 +1,4 @@
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import { slugify } from '../shared/slug.ts';
 
 export const MAX_TAGS = 5;
@@ -7,8 +7,8 @@ export const MAX_TAGS = 5;
 export function parseTags(input: string | string[] | undefined): string[] {
   const raw = Array.isArray(input) ? input : (input ?? '').split(',');
   const tags = [...new Set(raw.map((t) => t.trim()).filter(Boolean).map((t) => slugify(t, 30)))];
-  if (tags.length > MAX_TAGS) throw new UserError(`Use at most ${MAX_TAGS} tags.`, 400, 'tags');
+  if (tags.length > MAX_TAGS) throw new UserError(text('compose:errors.tooManyTags', { max: MAX_TAGS }), 400, 'tags');
   const bad = tags.find((t) => t.length < 2 || t === 'topic');
-  if (bad !== undefined) throw new UserError('Each tag needs at least two letters or digits.', 400, 'tags');
+  if (bad !== undefined) throw new UserError(text('compose:errors.tagTooShort'), 400, 'tags');
   return tags;
 }

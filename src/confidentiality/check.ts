@@ -3,9 +3,11 @@
 // never the values themselves.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { decide, GuardInputTooLargeError, MAX_TEXT_LENGTH, maskText, scanText, type Finding, type GuardAction, type GuardDecision } from '../guard/index.ts';
+import { decide, FINDING_TYPES, GuardInputTooLargeError, MAX_TEXT_LENGTH, maskText, scanText, type Finding, type GuardAction, type GuardDecision } from '../guard/index.ts';
 import type { Actor } from '../policy/policy.ts';
-import { UserError } from '../shared/errors.ts';
+import { text as say, UserError } from '../shared/errors.ts';
+import { en, type T } from '../i18n/index.ts';
+import { describeFindingTypes, findingWhat, stopSentence, type StopWhere } from './finding-texts.ts';
 import { recordGuardDecision, type AuditWhere } from './audit.ts';
 import type { MaskedOriginal } from './masked-originals.ts';
 import { loadGuardContext, type GuardContext } from './registers.ts';
@@ -41,31 +43,13 @@ export interface GuardStop {
   findings: GuardFinding[];
 }
 
-/** What each finding type is, in plain English, for messages ("This reply contains a phone number"). */
-export const FINDING_PHRASES: Record<Finding['type'], string> = {
-  email: 'an e-mail address',
-  phone: 'a phone number',
-  iban: 'an IBAN (bank account number)',
-  bank_account: 'a bank account number',
-  card: 'a payment card number',
-  address: 'a postal address',
-  customer_number: 'a customer or contract number',
-  contract_date: "a customer's contract date",
-  price_plan: "a customer's price plan or offer",
-  called_numbers: 'a list of numbers someone called',
-  person: "a person's name",
-  customer_record: 'details of a registered customer',
-  confidential_document: 'text from a confidential document',
-};
+/** What each finding type is, in plain English, for messages ("This reply contains a phone number").
+ * The texts people read come from the `guard` catalogue (src/confidentiality/finding-texts.ts). */
+export const FINDING_PHRASES: Record<Finding['type'], string> = Object.fromEntries(FINDING_TYPES.map((type) => [type, findingWhat(en, type)])) as Record<Finding['type'], string>;
 
-const WHAT: Record<AuditWhere, string> = { topic: 'topic', reply: 'reply', edit: 'edit', bio: 'bio', article: 'article', check: 'post', message: 'message' };
+const WHAT: Record<AuditWhere, StopWhere> = { topic: 'topic', reply: 'reply', edit: 'edit', bio: 'bio', article: 'article', check: 'check', message: 'message' };
 
-/** "a phone number", "a phone number and an e-mail address", "a, b and c". */
-export function describeFindingTypes(types: readonly Finding['type'][]): string {
-  const ps = [...new Set(types)].map((t) => FINDING_PHRASES[t] ?? t.replace(/_/g, ' '));
-  if (ps.length === 0) return 'confidential information';
-  return ps.length === 1 ? ps[0]! : `${ps.slice(0, -1).join(', ')} and ${ps[ps.length - 1]}`;
-}
+export { describeFindingTypes };
 
 /** The guard stopped a post (block, or hold for review). Carries positions and reasons, never values. */
 export class GuardStoppedError extends UserError {
@@ -73,24 +57,20 @@ export class GuardStoppedError extends UserError {
   readonly action: 'block' | 'hold';
   readonly canAskCommunityTeam: boolean;
   readonly findings: GuardFinding[];
+  readonly where: StopWhere;
   constructor(stop: GuardStop, where: AuditWhere = 'check') {
-    const stopping = stop.findings.filter((f) => f.action === stop.action);
-    const files = [...new Set(stopping.filter((f) => f.field === 'attachment').map((f) => `“${f.attachmentName}”`))];
-    const where2 = files.length ? ` (in the attachment${files.length > 1 ? 's' : ''} ${files.join(', ')})` : '';
-    const what = `This ${WHAT[where]} contains ${describeFindingTypes(stopping.map((f) => f.type))}${where2}`;
     // Only topics, replies and edits can be sent to the community team (web and API, askTeam):
     // a bio, an article or a private message offers only what the author can do.
     const canAsk = stop.canAskCommunityTeam && (where === 'topic' || where === 'reply' || where === 'edit' || where === 'check');
-    super(
-      stop.action === 'block'
-        ? `${what} and cannot be published. ${canAsk ? 'Remove it, or ask the community team to review it.' : 'Please remove it.'}`
-        : `${what}; the community team will review it before it is published.`,
-      422,
-      'body',
-    );
+    super(stopSentence(en, { action: stop.action, where: WHAT[where], canAsk, findings: stop.findings }), 422, 'body');
     this.action = stop.action;
     this.canAskCommunityTeam = canAsk;
     this.findings = stop.findings;
+    this.where = WHAT[where];
+  }
+  /** The refusal in the reader's language. */
+  override say(t: T): string {
+    return stopSentence(t, { action: this.action, where: this.where, canAsk: this.canAskCommunityTeam, findings: this.findings });
   }
   toJSON(): GuardStop & { message: string } {
     return { message: this.message, action: this.action, canAskCommunityTeam: this.canAskCommunityTeam, findings: this.findings };
@@ -130,7 +110,7 @@ export interface GuardOutcome {
 
 function refuseOversized(text: string | undefined, field: GuardField): void {
   if (text !== undefined && text.length > MAX_TEXT_LENGTH) {
-    throw new UserError(`The ${field} is too long to check (${text.length} characters; at most ${MAX_TEXT_LENGTH})`, 413, field);
+    throw new UserError(say(`guard:tooLong.${field}`, { length: text.length, max: MAX_TEXT_LENGTH }), 413, field);
   }
 }
 
@@ -140,7 +120,7 @@ function scanField(text: string, field: GuardField, ctx: GuardContext): FieldFin
   try {
     return scanText(text, { registers: ctx.registers, options: ctx.options }).map((f) => ({ ...f, field }));
   } catch (err) {
-    if (err instanceof GuardInputTooLargeError) throw new UserError(`The ${field} is too long to check`, 413, field);
+    if (err instanceof GuardInputTooLargeError) throw new UserError(say(`guard:tooLongShort.${field}`), 413, field);
     throw err;
   }
 }

@@ -1,9 +1,10 @@
 // Warnings after a form post (no JavaScript needed): a topic, reply or edit the guard let through
 // with a warning is published, and the page the author lands on says what was found. The finding
 // types travel in the redirect's query (`?warned=reply.phone.address`), never values; the topic
-// page turns them into one plain-English sentence for a signed-in reader.
+// page turns them into one sentence in the reader's language for a signed-in reader.
 import { FINDING_TYPES, type Finding } from '../guard/index.ts';
-import { describeFindingTypes } from './check.ts';
+import { describeFindingTypes } from './finding-texts.ts';
+import { en, type T } from '../i18n/index.ts';
 
 const KINDS = { topic: 'topic', reply: 'reply', edit: 'edit' } as const;
 type Kind = keyof typeof KINDS;
@@ -18,10 +19,9 @@ export function withWarnings(url: string, kind: Kind, warnings: ReadonlyArray<Pi
 }
 
 /** The sentence for a `warned` query value, or null when it is not one (unknown kind or type). */
-export function warnedMessage(raw: unknown): string | null {
+export function warnedMessage(raw: unknown, t: T = en): string | null {
   if (typeof raw !== 'string' || raw.length > 300) return null;
   const [kind, ...types] = raw.split('.');
   if (!kind || !(kind in KINDS) || types.length === 0 || !types.every((t) => (FINDING_TYPES as readonly string[]).includes(t))) return null;
-  const what = kind === 'edit' ? 'Your edit was saved' : `Your ${KINDS[kind as Kind]} was published`;
-  return `${what}, but it contains ${describeFindingTypes(types as Finding['type'][])}. Check that this is meant to be public; you can still edit or delete it.`;
+  return t(`guard:warned.${KINDS[kind as Kind]}`, { what: describeFindingTypes(types as Finding['type'][], t) });
 }

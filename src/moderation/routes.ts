@@ -178,6 +178,6 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/my/drafts', async (request, reply) => {
     const drafts = await listMyDrafts(db, signedIn(request));
-    return reply.header('cache-control', 'no-store').view('my-drafts', { title: 'My drafts for the community team', drafts });
+    return reply.header('cache-control', 'no-store').view('my-drafts', { title: (reply.locals!.t as (key: string) => string)('compose:drafts.pageTitle'), drafts });
   });
 }

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import { mustAcknowledgeGuidelines } from '../accounts/guidelines.ts';
 import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
-import { UserError } from '../shared/errors.ts';
+import { FieldErrors, text, UserError } from '../shared/errors.ts';
 import { BIDI_CONTROLS, isOnlyInvisible } from '../shared/unicode-text.ts';
 import { htmlToText, imageOptionsFor, mentionedUsernames, renderMarkdown } from '../shared/markdown.ts';
 import { guardDraft, type GuardAttachment, type GuardFinding } from '../confidentiality/check.ts';
@@ -71,18 +71,32 @@ type Check = (draft: PublishDraft, db: Kysely<DB>) => void | Promise<void>;
 
 export const LIMITS = { titleMin: 5, titleMax: 150, bodyMin: 2, bodyMax: 50_000 } as const;
 
-const limits: Check = (d) => {
+/** Every problem with a title and body at once (issue 18: a form reports each field's error
+ * together), each a UserError naming its field, in the order of the form. */
+export function limitProblems(d: { title?: string; body: string }): UserError[] {
+  const problems: UserError[] = [];
   if (d.title !== undefined) {
     const t = d.title.trim();
-    if (t.length < LIMITS.titleMin) throw new UserError(`Title must be at least ${LIMITS.titleMin} characters`, 400, 'title');
-    if (t.length > LIMITS.titleMax) throw new UserError(`Title must be at most ${LIMITS.titleMax} characters`, 400, 'title');
+    if (t.length < LIMITS.titleMin) problems.push(new UserError(text('compose:errors.titleShort', { min: LIMITS.titleMin }), 400, 'title'));
+    else if (t.length > LIMITS.titleMax) problems.push(new UserError(text('compose:errors.titleLong', { max: LIMITS.titleMax }), 400, 'title'));
     // A title is a label in lists and feeds: no bidi overrides that reorder it, not blank-looking (bodies may keep bidi text).
-    if (BIDI_CONTROLS.test(t)) throw new UserError('Title may not contain right-to-left or left-to-right override, embedding or isolate characters.', 400, 'title');
-    if (isOnlyInvisible(t)) throw new UserError('Title is made only of invisible characters.', 400, 'title');
+    else if (BIDI_CONTROLS.test(t)) problems.push(new UserError(text('compose:errors.titleBidi'), 400, 'title'));
+    else if (isOnlyInvisible(t)) problems.push(new UserError(text('compose:errors.titleInvisible'), 400, 'title'));
   }
   const b = d.body.trim();
-  if (b.length < LIMITS.bodyMin) throw new UserError('Write something first: the message is empty', 400, 'body');
-  if (d.body.length > LIMITS.bodyMax) throw new UserError(`Message must be at most ${LIMITS.bodyMax} characters`, 413, 'body');
+  if (b.length < LIMITS.bodyMin) problems.push(new UserError(text('compose:errors.bodyEmpty'), 400, 'body'));
+  else if (d.body.length > LIMITS.bodyMax) problems.push(new UserError(text('compose:errors.bodyLong', { max: LIMITS.bodyMax }), 413, 'body'));
+  return problems;
+}
+
+/** Refuses a form with these problems: one as it is (its own status), several as FieldErrors. */
+export function refuseAll(problems: readonly UserError[]): void {
+  if (problems.length === 1) throw problems[0]!;
+  if (problems.length > 1) throw new FieldErrors(Object.fromEntries(problems.filter((p, i) => problems.findIndex((q) => q.field === p.field) === i).map((p) => [p.field ?? '*', p.text ?? p.message])));
+}
+
+const limits: Check = (d) => {
+  refuseAll(limitProblems(d));
   // Attachments are checked here, on every path (forms, API, the team's approval), whatever the client did.
   if (d.attachments) d.attachments = checkAttachments(d.attachments, d.attachedBefore ?? 0);
 };
@@ -90,7 +104,7 @@ const limits: Check = (d) => {
 // Policy point 2: an employee posts only after acknowledging the current guidelines.
 const guidelinesAcknowledged: Check = async (d, db) => {
   if (d.where !== 'bio' && await mustAcknowledgeGuidelines(db, d.actor)) {
-    throw new UserError('Before your first post, please read and acknowledge the employee guidelines at /guidelines.', 403);
+    throw new UserError(text('compose:errors.guidelinesFirst'), 403);
   }
 };
 

@@ -53,7 +53,7 @@ import { conversationRoutes } from '../conversations/routes.ts';
 import { startConversationMaintenance } from '../conversations/maintenance.ts';
 import { searchRoutes } from '../search/routes.ts';
 import { notificationRoutes } from '../notifications/routes.ts';
-import { text, UserError } from '../shared/errors.ts';
+import { FieldErrors, text, UserError } from '../shared/errors.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { viewHelpers, viewHelpersFor } from './view-helpers.ts';
 import { authorCards } from '../accounts/find-user.ts';
@@ -263,12 +263,15 @@ export async function buildServer({ config: given, database, logger, mailer }: S
     let status = 500;
     let message = t('common:errors.server');
     let guard: object | undefined;
+    let fields: Record<string, string> | undefined;
     if (err instanceof UserError) {
       status = err.status;
       message = err.say(t);
       // The guard's refusal carries its findings (types, offsets, reasons — no values).
       const g = err as UserError & { findings?: unknown[]; action?: string; canAskCommunityTeam?: boolean };
       if (Array.isArray(g.findings)) guard = { action: g.action, canAskCommunityTeam: g.canAskCommunityTeam, findings: g.findings };
+      // Several wrong fields (a form's FieldErrors): each one's message, for programs too.
+      if (err instanceof FieldErrors) fields = err.sayFields(t);
     } else if ((err as { code?: string }).code?.startsWith('FST_CSRF')) {
       status = 403;
       message = t('common:errors.csrf');
@@ -284,7 +287,7 @@ export async function buildServer({ config: given, database, logger, mailer }: S
     } else {
       request.log.error({ err }, 'request failed');
     }
-    return sendError(reply, status, message, guard);
+    return sendError(reply, status, message, guard, fields);
   });
   app.setNotFoundHandler(async (request, reply) => sendError(reply, 404, translator(request.locale).t('common:errors.nothingHere')));
 
@@ -317,12 +320,12 @@ export async function buildServer({ config: given, database, logger, mailer }: S
 
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
-function sendError(reply: import('fastify').FastifyReply, status: number, message: string, guard?: object) {
+function sendError(reply: import('fastify').FastifyReply, status: number, message: string, guard?: object, fields?: Record<string, string>) {
   reply.code(status);
   const request = reply.request;
   const wantsJson = request.url.startsWith('/api/') || !/text\/html|\*\/\*/.test(request.headers.accept ?? '*/*');
   // JSON's `error` stays the English status name (a field for programs); `message` is for people.
-  if (wantsJson) return reply.send({ statusCode: status, error: titleFor(status, en), message, ...(guard ? { guard } : {}) });
+  if (wantsJson) return reply.send({ statusCode: status, error: titleFor(status, en), message, ...(guard ? { guard } : {}), ...(fields ? { fields } : {}) });
   // An error before the page's data was set (onRequest): still the request's language.
   if (!reply.locals) {
     const h = viewHelpersFor(request.locale);

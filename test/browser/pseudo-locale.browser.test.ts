@@ -22,11 +22,6 @@ const NOT_YET_TRANSLATED: RegExp[] = [
   // community pages (home, board, topic, revisions)
 
   // writing (composer, reply, edit, drafts, asking the team privately)
-  /^\/new$/,
-  /^\/b\/[^/]+\/new$/,
-  /^\/t\/\d+\/reply/,
-  /^\/p\/\d+\/edit$/,
-  /^\/my\/drafts$/,
 
   // accounts and notifications
 

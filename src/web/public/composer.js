@@ -15,8 +15,11 @@ const post = async (url, csrf, payload) => {
   return { failed: res.status, message: typeof error?.message === 'string' ? error.message : '' };
 };
 
-const LABELS = { allow: 'Found, and allowed here', block: 'This cannot be posted as it is', hold: 'This would be held for the community team', mask: 'Parts of this will be hidden when posted', warn: 'Please check before posting' };
-function showFindings(box, text, result) {
+// Every word this script shows comes from the page, in the reader's language: the editor's
+// textarea carries them as JSON in data-t (partials/editor.eta), "{{name}}" marking values.
+const fill = (s, values) => String(s ?? '').replace(/\{\{(\w+)\}\}/g, (m, k) => (k in values ? String(values[k]) : m));
+
+function showFindings(box, text, result, T) {
   box.replaceChildren();
   const findings = (result?.findings ?? []).filter((f) => f.field === 'body').sort((a, b) => a.start - b.start);
   if (!findings.length) {
@@ -25,7 +28,7 @@ function showFindings(box, text, result) {
   }
   const head = document.createElement('p');
   head.className = 'findings-head';
-  head.textContent = `${LABELS[result.action] ?? 'The guard found something'}:`;
+  head.textContent = `${T.action?.[result.action] ?? T.action?.unknown ?? ''}:`;
   const marked = document.createElement('p');
   marked.className = 'findings-text';
   let at = 0;
@@ -33,7 +36,7 @@ function showFindings(box, text, result) {
     if (f.start < at) continue;
     marked.append(text.slice(at, f.start));
     const mark = document.createElement('mark');
-    mark.title = f.reason;
+    mark.title = f.why ?? f.reason;
     mark.textContent = text.slice(f.start, f.end);
     marked.append(mark);
     at = f.end;
@@ -43,8 +46,8 @@ function showFindings(box, text, result) {
   for (const f of findings) {
     const li = document.createElement('li');
     const type = document.createElement('strong');
-    type.textContent = f.type.replace(/_/g, ' ');
-    li.append(type, `: ${f.reason}`);
+    type.textContent = f.label ?? f.type.replace(/_/g, ' ');
+    li.append(type, `: ${f.why ?? f.reason}`);
     list.append(li);
   }
   box.append(head, marked, list);
@@ -56,18 +59,10 @@ function showFindings(box, text, result) {
 const MAX_BYTES = 1024 * 1024;
 const MAX_FILES = 5;
 const SEVERITY = { allow: 0, warn: 1, mask: 2, hold: 3, block: 4 };
-const FILE_LABELS = {
-  block: 'would be blocked: the post cannot be published with this file as it is',
-  hold: 'would be held: the post would wait for the community team because of this file',
-  mask: 'would be masked: the parts listed below would be hidden when posted',
-  warn: 'please check it before posting',
-  allow: 'allowed under your policy',
-};
-const FINDING_LABELS = { block: 'blocks the post', hold: 'held for review', mask: 'hidden when posted', warn: 'check it', allow: 'allowed' };
 
 /** A picked file's text, decided as the server decides (UTF-8 or UTF-16 with a BOM, no NUL, hardly any control characters), or why not. */
 async function readTextFile(file) {
-  if (file.size > 3 * MAX_BYTES + 4) return { problem: 'it is larger than 1 MB' };
+  if (file.size > 3 * MAX_BYTES + 4) return { problem: 'tooLarge' };
   const bytes = new Uint8Array(await file.arrayBuffer());
   let text;
   try {
@@ -75,22 +70,22 @@ async function readTextFile(file) {
     else if (bytes[0] === 0xfe && bytes[1] === 0xff) text = new TextDecoder('utf-16be', { fatal: true }).decode(bytes.subarray(2));
     else text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return { problem: 'it is not a text file' };
+    return { problem: 'notText' };
   }
-  if (new TextEncoder().encode(text).length > MAX_BYTES) return { problem: 'it is larger than 1 MB' };
+  if (new TextEncoder().encode(text).length > MAX_BYTES) return { problem: 'tooLarge' };
   let controls = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0) return { problem: 'it is not a text file' };
+    if (c === 0) return { problem: 'notText' };
     if ((c < 32 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13 && c !== 27) || c === 127) controls++;
   }
-  if (controls > 8 && controls * 100 > text.length) return { problem: 'it is not a text file' };
-  if (!text.trim()) return { problem: 'it is empty' };
+  if (controls > 8 && controls * 100 > text.length) return { problem: 'notText' };
+  if (!text.trim()) return { problem: 'empty' };
   return { text };
 }
 
 /** Findings in attachments, per file: what the policy would do with it, then type, line and reason. */
-function showAttachmentFindings(box, files, result) {
+function showAttachmentFindings(box, files, result, T) {
   box.replaceChildren();
   const all = (result?.findings ?? []).filter((f) => f.field === 'attachment');
   for (const file of files) {
@@ -101,19 +96,20 @@ function showAttachmentFindings(box, files, result) {
     const name = document.createElement('strong');
     name.textContent = result?.attachments?.[file.index]?.name ?? file.name;
     if (file.problem) {
-      head.append(name, ` will not be accepted when you post: ${file.problem}. Attach plain text files only, up to 1 MB each and ${MAX_FILES} per post.`);
+      const problem = fill(T.problem?.[file.problem] ?? file.problem, { max: MAX_FILES });
+      head.append(name, ` ${fill(T.notAccepted, { problem, max: MAX_FILES })}`);
       box.append(head);
       continue;
     }
     const worst = found.reduce((w, f) => (SEVERITY[f.action] > SEVERITY[w] ? f.action : w), 'allow');
     head.dataset.action = worst;
-    head.append(name, ` ${FILE_LABELS[worst] ?? 'has findings'}:`);
+    head.append(name, ` ${T.file?.[worst] ?? T.file?.unknown ?? ''}:`);
     const list = document.createElement('ul');
     for (const f of found) {
       const li = document.createElement('li');
       const type = document.createElement('strong');
-      type.textContent = f.type.replace(/_/g, ' ');
-      li.append(type, `${f.line ? `, line ${f.line}` : ''}: ${f.reason} (${FINDING_LABELS[f.action] ?? f.action})`);
+      type.textContent = f.label ?? f.type.replace(/_/g, ' ');
+      li.append(type, `${f.line ? fill(T.line, { line: f.line }) : ''}: ${f.why ?? f.reason} (${T.finding?.[f.action] ?? f.action})`);
       list.append(li);
     }
     box.append(head, list);
@@ -121,33 +117,33 @@ function showAttachmentFindings(box, files, result) {
   if (result?.failed && files.length && result.message) {
     const p = document.createElement('p');
     p.className = 'findings-head';
-    p.textContent = `The attachments could not be checked: ${result.message}`;
+    p.textContent = fill(T.notChecked, { message: result.message });
     box.append(p);
   }
   box.hidden = box.childElementCount === 0;
 }
 
 /** The tone nudge for an employee's reply (the server sends it with the check): a reminder, never a stop. */
-function showTone(box, result) {
+function showTone(box, result, T) {
   box.replaceChildren();
   if (result?.tone) {
     const p = document.createElement('p');
     p.textContent = result.tone.message;
     const which = document.createElement('p');
     which.className = 'meta';
-    which.textContent = `It reads: ${result.tone.phrases.map((x) => `“${x}”`).join(', ')}`;
+    which.textContent = fill(T.toneReads, { phrases: result.tone.phrases.map((x) => `“${x}”`).join(', ') });
     box.append(p, which);
   }
   box.hidden = !result?.tone;
 }
 
 /** Watched words the author can still rephrase (the server sends them with the check): block and hold. */
-function showWatched(box, result) {
+function showWatched(box, result, T) {
   box.replaceChildren();
   for (const w of Array.isArray(result?.watched) ? result.watched : []) {
     const p = document.createElement('p');
     p.className = w.action === 'block' ? 'finding block' : 'finding hold';
-    p.textContent = `${w.field === 'title' ? 'Title' : 'Message'}: ${w.message}`;
+    p.textContent = `${w.field === 'title' ? T.title : T.message}: ${w.message}`;
     box.append(p);
   }
   box.hidden = box.childElementCount === 0;
@@ -164,6 +160,12 @@ function liveBox(extraClass) {
 
 for (const area of document.querySelectorAll('textarea[data-preview]')) {
   const preview = document.getElementById(area.dataset.preview);
+  let T = {};
+  try {
+    T = JSON.parse(area.dataset.t || '{}');
+  } catch {
+    // no words: the boxes show what the server sent
+  }
   const form = area.form;
   const findingsBox = liveBox();
   area.after(findingsBox);
@@ -186,7 +188,7 @@ for (const area of document.querySelectorAll('textarea[data-preview]')) {
       .filter((k) => !k.querySelector('input[name="kept_remove"]')?.checked)
       .map((k) => ({ name: k.querySelector('input[name="kept_name"]')?.value ?? '', text: k.querySelector('textarea[name="kept_text"]')?.value ?? '' }));
     let room = MAX_FILES - kept.length;
-    const files = [...kept, ...picked.map((p) => (p.problem || room-- > 0 ? p : { name: p.name, problem: `a post can have at most ${MAX_FILES} attachments` }))];
+    const files = [...kept, ...picked.map((p) => (p.problem || room-- > 0 ? p : { name: p.name, problem: 'tooMany' }))];
     let index = 0;
     for (const f of files) if (!f.problem) f.index = index++;
     return files;
@@ -213,7 +215,7 @@ for (const area of document.querySelectorAll('textarea[data-preview]')) {
     if (!body.trim() && !sent.length) {
       if (preview) preview.hidden = true;
       findingsBox.hidden = true;
-      showAttachmentFindings(attachBox, files, null);
+      showAttachmentFindings(attachBox, files, null, T);
       return;
     }
     try {
@@ -227,10 +229,10 @@ for (const area of document.querySelectorAll('textarea[data-preview]')) {
         if (typeof rendered?.html === 'string') preview.innerHTML = rendered.html; // sanitised by the server
         preview.hidden = typeof rendered?.html !== 'string';
       }
-      showFindings(findingsBox, body, checked);
-      showTone(toneBox, checked);
-      showWatched(watchedBox, checked);
-      showAttachmentFindings(attachBox, files, checked);
+      showFindings(findingsBox, body, checked, T);
+      showTone(toneBox, checked, T);
+      showWatched(watchedBox, checked, T);
+      showAttachmentFindings(attachBox, files, checked, T);
     } catch {
       // Offline or a hiccup: this is only a convenience; the server checks on submit.
     }
@@ -244,7 +246,7 @@ for (const area of document.querySelectorAll('textarea[data-preview]')) {
     const version = ++pickVersion;
     attachVersion++; // a check under way for the files picked before is out of date
     const list = [...(fileInput.files ?? [])];
-    const read = await Promise.all(list.map(async (file) => ({ name: file.name, ...(await readTextFile(file).catch(() => ({ problem: 'it could not be read' }))) })));
+    const read = await Promise.all(list.map(async (file) => ({ name: file.name, ...(await readTextFile(file).catch(() => ({ problem: 'unreadable' }))) })));
     if (version !== pickVersion) return; // picked again meanwhile
     picked = read;
     attachVersion++;

@@ -16,7 +16,7 @@
       return;
     }
     const lead = document.createElement('p');
-    lead.textContent = 'These solved questions and articles may already answer it:';
+    lead.textContent = box.dataset.tLead ?? ''; // the page's words, in the reader's language
     const list = document.createElement('ul');
     for (const r of results) {
       const li = document.createElement('li');
@@ -29,7 +29,7 @@
       if (r.type === 'article') {
         const tag = document.createElement('span');
         tag.className = 'tag';
-        tag.textContent = 'Article';
+        tag.textContent = box.dataset.tArticle ?? '';
         li.append(' ', tag);
       }
       list.append(li);
