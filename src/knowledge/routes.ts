@@ -1,5 +1,6 @@
 // Knowledge-base pages: the list, articles with their versions, and the community managers'
 // forms (write, edit, publish, turn a solved question into an article).
+import { findingLabel, findingReason, findingWhat } from '../confidentiality/finding-texts.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { authorize } from '../policy/policy.ts';
 import { formErrors, UserError } from '../shared/errors.ts';
@@ -136,7 +137,10 @@ export async function knowledgeRoutes(app: FastifyInstance): Promise<void> {
   // The editor's live check (JSON, for composer.js): { title?, body } → the guard's findings and watched words.
   app.post<{ Body: Form }>('/kb/check', { config: { rateLimit: { max: 240, timeWindow: '1 minute' }, keepsPages: true } }, async (request) => {
     const title = request.body?.title;
-    return checkArticleDraft(db, signedIn(request), { body: str(request.body?.body), ...(typeof title === 'string' ? { title } : {}) });
+    const result = await checkArticleDraft(db, signedIn(request), { body: str(request.body?.body), ...(typeof title === 'string' ? { title } : {}) });
+    // Each finding in the reader's words, as the composer's /check gives them.
+    const { t, locale } = translatorFor(request);
+    return { ...result, findings: result.findings.map((f) => ({ ...f, label: findingLabel(t, f.type), what: findingWhat(t, f.type), why: findingReason(t, locale, f) })) };
   });
 
   app.post<{ Params: { slug: string } }>('/kb/:slug/publish', { schema: { params: slugParams } }, async (request, reply) => {
