@@ -1,11 +1,11 @@
 // Small helpers shared by the page routes.
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../policy/policy.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 
 /** The signed-in actor, or a 401 that the error page turns into "please sign in". */
 export function signedIn(request: FastifyRequest): Actor {
-  if (!request.actor) throw new UserError('Please sign in first.', 401);
+  if (!request.actor) throw new UserError(text('admin:errors.signIn'), 401);
   return request.actor;
 }
 

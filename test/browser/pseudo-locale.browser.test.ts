@@ -46,9 +46,6 @@ const NOT_YET_TRANSLATED: RegExp[] = [
   /^\/notifications$/,
 
   // moderation, guard and administration
-  /^\/moderation\//,
-  /^\/admin\//,
-  /^\/p\/\d+\/(redact|report)$/,
 
   // knowledge base, messages, search
   /^\/kb/,
