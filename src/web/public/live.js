@@ -78,7 +78,7 @@
     count.textContent = String(unread);
     const sr = document.createElement('span');
     sr.className = 'sr-only';
-    sr.textContent = ' unread';
+    sr.textContent = ` ${bell.dataset.tUnread || ''}`;
     count.append(sr);
   };
 
