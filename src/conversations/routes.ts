@@ -5,11 +5,11 @@
 // visitors, and no write here changes a public page except the hand-over and the summary.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, type Actor } from '../policy/policy.ts';
-import { UserError } from '../shared/errors.ts';
-import { text } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import { translatorFor } from '../i18n/plugin.ts';
 import { signedIn, formText as str } from '../web/request-helpers.ts';
 import { changedNoPage, changedOnlyTopic } from '../web/anonymous-cache.ts';
+import { viewHelpers } from '../web/view-helpers.ts';
 import { checkPrivate } from '../confidentiality/private-audience.ts';
 import { linkCustomerRecord } from '../confidentiality/customer-links.ts';
 import { listInbox } from './list-inbox.ts';
