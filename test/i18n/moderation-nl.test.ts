@@ -1,5 +1,5 @@
 // Issue 18: a Dutch moderator (their language setting) gets the review queue, a review item and
-// the moderation errors in Dutch; an English one gets the same pages word for word as before.
+// the moderation errors and the review reminder e-mail in Dutch; an English one gets them in English.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
@@ -7,6 +7,8 @@ import { createBoard } from '../../src/community/create-board.ts';
 import { createTopic } from '../../src/community/create-topic.ts';
 import { createReply } from '../../src/community/create-reply.ts';
 import { reportPost } from '../../src/moderation/report-post.ts';
+import { remindWaitingReviews } from '../../src/moderation/remind-waiting.ts';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import type { Role } from '../../src/db/schema.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
@@ -17,6 +19,7 @@ const PASSWORD = 'correct horse battery staple';
 
 for (const kind of testDatabaseKinds()) {
   let database: TestDatabase;
+  let smtp: TestSmtp;
   let app: FastifyInstance;
   let itemId: number;
   let replyId: number;
@@ -24,7 +27,8 @@ for (const kind of testDatabaseKinds()) {
 
   before(async () => {
     database = await kind.open();
-    app = await testServer(database);
+    smtp = await startSmtp();
+    app = await testServer(database, { SMTP_URL: smtp.url });
     await createBoard(database.db, null, { name: 'Billing', slug: 'billing' });
     const ids: Record<string, number> = {};
     for (const [name, roles] of [['auteur_anna', []], ['melder_mees', []], ['mod_nl', ['moderator']], ['mod_en', ['moderator']]] as [string, Role[]][]) {
@@ -44,6 +48,7 @@ for (const kind of testDatabaseKinds()) {
   });
   after(async () => {
     await app?.close();
+    await smtp?.close();
     await database?.drop();
   });
 
@@ -92,5 +97,17 @@ for (const kind of testDatabaseKinds()) {
     const again = await as.melder_mees!.post(`/p/${replyId}/report`, { reason: 'spam', detail: '' }, `/p/${replyId}/report`);
     assert.equal(again.statusCode, 409);
     assert.match(again.body, /Je hebt dit bericht al gemeld\./);
+  });
+
+  test(`${kind.name}: the review reminder e-mail is in each moderator's language`, async () => {
+    const seen = smtp.messages.length;
+    assert.equal(await remindWaitingReviews(database.db, app.mailer, 'http://community.test', 60, Date.now() + 61 * 60_000, 'en'), 1);
+    const deadline = Date.now() + 5000;
+    while (smtp.messages.length < seen + 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const to = (name: string) => smtp.messages.slice(seen).find((m) => (m.to as { text: string }).text === `${name}@example.com`)!;
+    assert.equal(to('mod_nl').subject, 'Wachtrij: 1 item wacht langer dan 60 minuten');
+    assert.match(to('mod_nl').text!, /^Hallo .*,\n\nDeze items wachten al meer dan 60 minuten in de wachtrij:\n\n- Gemeld door leden, wacht sinds /);
+    assert.equal(to('mod_en').subject, 'Review queue: 1 item waiting longer than 60 minutes');
+    assert.match(to('mod_en').text!, /- Reported by members, waiting since .*: http:\/\/community\.test\/moderation\/items\/\d+/);
   });
 }
