@@ -3,13 +3,13 @@ import { z } from 'zod';
 import type { BoardVisibility, DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import { slugify } from '../shared/slug.ts';
 
 const input = z.object({
-  name: z.string().trim().min(2, 'Board name must be at least 2 characters').max(60, 'Board name must be at most 60 characters'),
-  slug: z.string().trim().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Slug may use lower-case letters, digits and single dashes').max(60).optional(),
-  description: z.string().trim().max(500, 'Description must be at most 500 characters').default(''),
+  name: z.string().trim().min(2, 'admin:errors.boardNameShort').max(60, 'admin:errors.boardNameLong'),
+  slug: z.string().trim().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'admin:errors.slugChars').max(60).optional(),
+  description: z.string().trim().max(500, 'admin:errors.descriptionLong').default(''),
   visibility: z.enum(['public', 'members', 'staff'] satisfies BoardVisibility[]).default('public'),
   position: z.number().int().optional(),
 });
@@ -23,7 +23,7 @@ export async function createBoard(db: Kysely<DB>, actor: Actor | null, raw: z.in
   const slug = b.slug ?? slugify(b.name, 60);
   return db.transaction().execute(async (tx) => {
     if (await tx.selectFrom('boards').select('id').where('slug', '=', slug).executeTakeFirst()) {
-      throw new UserError(`A board with the address "${slug}" already exists`, 409, 'slug');
+      throw new UserError(text('admin:errors.slugTaken', { slug }), 409, 'slug');
     }
     const last = await tx.selectFrom('boards').select((eb) => eb.fn.max('position').as('p')).executeTakeFirst();
     const { id } = await tx

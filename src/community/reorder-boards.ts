@@ -3,13 +3,13 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { NotFoundError, text, UserError } from '../shared/errors.ts';
 
 export type Direction = 'up' | 'down';
 
 export function parseDirection(v: unknown): Direction {
   if (v === 'up' || v === 'down') return v;
-  throw new UserError('Choose to move the board up or down', 400, 'direction');
+  throw new UserError(text('admin:errors.upOrDown'), 400, 'direction');
 }
 
 /** Moves a board one place; returns false when it is already first (up) or last (down). */
