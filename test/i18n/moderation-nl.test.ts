@@ -31,10 +31,10 @@ for (const kind of testDatabaseKinds()) {
     app = await testServer(database, { SMTP_URL: smtp.url });
     await createBoard(database.db, null, { name: 'Billing', slug: 'billing' });
     const ids: Record<string, number> = {};
-    for (const [name, roles] of [['auteur_anna', []], ['melder_mees', []], ['mod_nl', ['moderator']], ['mod_en', ['moderator']]] as [string, Role[]][]) {
+    for (const [name, roles] of [['auteur_anna', []], ['melder_mees', []], ['mod_nl', ['moderator']], ['mod_en', ['moderator']], ['cm_nl', ['community_manager']]] as [string, Role[]][]) {
       ids[name] = (await makeUser(database.db, roles, name)).id;
     }
-    await database.db.updateTable('users').set({ locale: 'nl' }).where('username', 'in', ['mod_nl', 'melder_mees']).execute();
+    await database.db.updateTable('users').set({ locale: 'nl' }).where('username', 'in', ['mod_nl', 'melder_mees', 'cm_nl']).execute();
     for (const name of Object.keys(ids)) {
       const a = new Agent(app);
       assert.equal((await a.post('/signin', { login: name, password: PASSWORD }, '/signin')).statusCode, 303);
@@ -109,5 +109,18 @@ for (const kind of testDatabaseKinds()) {
     assert.match(to('mod_nl').text!, /^Hallo .*,\n\nDeze items wachten al meer dan 60 minuten in de wachtrij:\n\n- Gemeld door leden, wacht sinds /);
     assert.equal(to('mod_en').subject, 'Review queue: 1 item waiting longer than 60 minutes');
     assert.match(to('mod_en').text!, /- Reported by members, waiting since .*: http:\/\/community\.test\/moderation\/items\/\d+/);
+  });
+
+  test(`${kind.name}: a Dutch community manager manages boards in Dutch, errors included`, async () => {
+    const page = await as.cm_nl!.get('/admin/boards');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<h1>Fora beheren<\/h1>/);
+    assert.match(page.body, />Alleen leden</);
+    const taken = await as.cm_nl!.post('/admin/boards', { name: 'Nog een', slug: 'billing', description: '', visibility: 'public' }, '/admin/boards');
+    assert.equal(taken.statusCode, 409);
+    assert.match(taken.body, /Er bestaat al een forum met het adres &quot;billing&quot;/);
+    const bad = await as.cm_nl!.post('/admin/boards', { name: 'X', slug: '', description: '', visibility: 'public' }, '/admin/boards');
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /De naam van het forum moet minstens 2 tekens zijn/);
   });
 }
