@@ -1,13 +1,15 @@
 // Search benchmark: the search use case on its own (sequential, exact percentiles) and
 // GET /search and GET /api/v1/search under load (autocannon), on a database made by
 // bench/generate.ts. The server runs in a child process (bench/serve-parley.ts), as in
-// bench/pages.ts, so the load generator does not share its event loop.
+// bench/pages.ts, so the load generator does not share its event loop; bare Fastify hello-world
+// (bench/serve-hello.ts) runs before and after each row, for its ratio, with the load average.
 //
-//   node --import tsx bench/search.ts --database file:./data/bench.db [--reindex] [--connections 50] [--duration 10]
+//   node --import tsx bench/search.ts --database file:./data/bench.db [--reindex] [--connections 50] [--duration 10] [--workers N]
 //
 // Queries: single common and rare words, two-word queries, a phrase and a prefix, taken from
 // the data's own topic titles (so each matches something), rotated over the requests.
 import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -24,6 +26,8 @@ const { values } = parseArgs({
     reindex: { type: 'boolean', default: false },
     connections: { type: 'string', default: '50' },
     duration: { type: 'string', default: '10' },
+    // Worker processes of the server, as `parley start` runs them in production (one per CPU).
+    workers: { type: 'string', default: String(availableParallelism()) },
   },
 });
 
@@ -73,40 +77,60 @@ async function main(): Promise<void> {
     }
   }
   times.sort((a, b) => a - b);
-  console.log(`Use case, ${times.length} searches one at a time: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms (${(results / times.length).toFixed(1)} results each)`);
+  console.log(`Use case, ${times.length} searches one at a time: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms (${(results / times.length).toFixed(1)} results each; load average (1 min) ${loadavg()[0]!.toFixed(1)})`);
   await database.close();
 
-  // 2. Over HTTP, under load.
-  const { child, port } = await start(values.database);
+  // 2. Over HTTP, under load, with bare Fastify hello-world measured before and after (the
+  // machine may be shared: each row's ratio to hello-world around it is what compares runs).
+  const { child, port } = await start('serve-parley.ts', { NODE_ENV: 'production', DATABASE_URL: values.database, WORKERS: values.workers });
+  const hello = await start('serve-hello.ts', {});
+  const connections = Number(values.connections);
+  const duration = Number(values.duration);
   try {
+    const helloRun = async () => (await load(hello.port, () => '/', connections, duration)).rps;
+    let before = await helloRun();
     for (const [name, base] of [['GET /search (HTML)', '/search?q='], ['GET /api/v1/search (JSON)', '/api/v1/search?q=']] as const) {
       let i = 0;
-      const result = await autocannon({
-        url: `http://127.0.0.1:${port}`,
-        connections: Number(values.connections),
-        duration: Number(values.duration),
-        requests: [{ setupRequest: (req) => ({ ...req, path: base + encodeURIComponent(queries[i++ % queries.length]!) }) }],
-      });
-      const bad = result.non2xx + result.errors + result.timeouts;
+      const loadAvg = loadavg()[0]!;
+      const r = await load(port, () => base + encodeURIComponent(queries[i++ % queries.length]!), connections, duration);
+      const after = await helloRun();
+      const helloRps = (before + after) / 2;
       console.log(
-        `${name}: ${Math.round(result.requests.average)} req/s, latency p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p97.5 ${result.latency.p97_5} ms, p99 ${result.latency.p99} ms` +
-          `${bad ? `, ${bad} failed` : ''} (${values.connections} connections, ${values.duration} s)`,
+        `${name}: ${Math.round(r.rps)} req/s, latency p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms${r.bad ? `, ${r.bad} failed` : ''} (${connections} connections, ${duration} s); ` +
+          `hello-world ${Math.round(helloRps)} req/s around it: ${((100 * r.rps) / helloRps).toFixed(1)}%; load average (1 min) ${loadAvg.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`,
       );
+      before = after;
     }
   } finally {
     child.kill('SIGTERM');
+    hello.child.kill('SIGTERM');
   }
 }
 
-function start(databaseUrl: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(fileURLToPath(new URL('./serve-parley.ts', import.meta.url)), [], {
+/** autocannon over rotating paths; latency percentiles exact, from every response's time. */
+async function load(port: number, path: () => string, connections: number, duration: number) {
+  const times: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      { url: `http://127.0.0.1:${port}`, connections, duration, requests: [{ setupRequest: (req) => ({ ...req, path: path() }) }] },
+      (err, r) => (err ? reject(err) : resolve(r)),
+    );
+    instance.on('response', (_client, _status, _bytes, ms) => times.push(ms));
+  });
+  times.sort((a, b) => a - b);
+  const ms = (p: number) => (times.length ? Math.round(percentile(times, p)) : NaN);
+  return { rps: result.requests.average, p50: ms(50), p95: ms(95), p99: ms(99), bad: result.non2xx + result.errors + result.timeouts };
+}
+
+function start(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(fileURLToPath(new URL(`./${script}`, import.meta.url)), [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
-    child.once('exit', (code) => reject(new Error(`serve-parley exited with code ${code} before listening`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited with code ${code} before listening`)));
   });
 }
 

@@ -1,11 +1,9 @@
 // Who is asking: reads the session cookie once per request and sets request.actor (roles for
 // the policy) and request.user (name for the header). Visitors cost no database query.
-import { signedInFacts, wantsHeaderCounts } from './signed-in-facts.ts';
+import { headerCounts, wantsHeaderCounts, type HeaderCounts } from './signed-in-facts.ts';
 import type { Actor } from '../policy/policy.ts';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Role } from '../db/schema.ts';
-import { rolesOf } from './find-user.ts';
 import { SESSION_COOKIE, userForSession } from './sessions.ts';
 import { bearerAuth } from '../api/tokens/authenticate-token.ts';
 
@@ -14,7 +12,7 @@ declare module 'fastify' {
     user: { id: number; username: string; display_name: string; email_verified_at: string | null; locale?: string | null } | null;
     sessionToken: string | null;
     /** The header's counts, read with the session's other facts (signed-in-facts.ts). */
-    headerCounts?: { unreadNotifications: number; unreadMessages: number };
+    headerCounts?: HeaderCounts;
   }
 }
 
@@ -33,11 +31,10 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     if (!user) return;
     request.sessionToken = unsigned.value;
     request.user = { id: user.id, username: user.username, display_name: user.display_name, email_verified_at: user.email_verified_at, locale: user.locale };
-    const actor: Actor = { id: user.id, roles: new Set<Role>(await rolesOf(app.database.db, user.id)) };
-    // The moderated boards and, for a page, the header's counts: one statement (signed-in-facts.ts).
-    const { boards, counts } = await signedInFacts(app.database.db, actor, wantsHeaderCounts(request));
-    request.actor = boards ? { ...actor, boards } : actor;
-    if (counts) request.headerCounts = counts;
+    const actor: Actor = user.boards.size ? { id: user.id, roles: user.roles, boards: user.boards } : { id: user.id, roles: user.roles };
+    request.actor = actor;
+    // A page's header counts: one more statement (signed-in-facts.ts); API calls and form posts skip it.
+    if (wantsHeaderCounts(request)) request.headerCounts = await headerCounts(app.database.db, actor);
   };
   app.addHook('onRequest', (request, reply, done) => {
     // Most requests are visitors': no token and no session cookie, so nothing to wait for.

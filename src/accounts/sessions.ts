@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import type { DB, Role } from '../db/schema.ts';
 import { hashToken, newToken } from '../shared/tokens.ts';
 
 export const SESSION_COOKIE = 'parley_session';
@@ -13,20 +13,34 @@ export async function createSession(db: Kysely<DB>, userId: number): Promise<{ t
   return { token, expires };
 }
 
-/** The signed-in user of a session token, with roles, or null when unknown or expired. */
+/**
+ * The signed-in user of a session token, with their roles and the boards they moderate (what the
+ * policy needs), or null when unknown, expired or suspended. One statement: the roles and boards
+ * come as joined rows (a person has a few of each), so a signed-in request costs one round trip
+ * here instead of three (issue 19).
+ */
 export async function userForSession(db: Kysely<DB>, token: string) {
   if (!token || token.length > 100) return null;
-  const row = await db
+  const rows = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'users.username', 'users.display_name', 'users.email_verified_at', 'users.locale', 'sessions.expires_at', 'users.suspended_until'])
+    .leftJoin('user_roles', 'user_roles.user_id', 'users.id')
+    .leftJoin('board_moderators', 'board_moderators.user_id', 'users.id')
+    .select(['users.id', 'users.username', 'users.display_name', 'users.email_verified_at', 'users.locale', 'sessions.expires_at', 'users.suspended_until', 'user_roles.role', 'board_moderators.board_id'])
     .where('sessions.id', '=', hashToken(token))
     .where('users.deleted_at', 'is', null)
-    .executeTakeFirst();
+    .execute();
+  const row = rows[0];
   if (!row || row.expires_at < new Date().toISOString()) return null;
   if (row.suspended_until && row.suspended_until > new Date().toISOString()) return null; // suspended (src/moderation)
-  const { suspended_until: _s, ...user } = row;
-  return user;
+  const { suspended_until: _s, role: _r, board_id: _b, ...user } = row;
+  const roles = new Set<Role>();
+  const boards = new Set<number>();
+  for (const r of rows) {
+    if (r.role) roles.add(r.role);
+    if (r.board_id !== null) boards.add(Number(r.board_id));
+  }
+  return { ...user, roles, boards };
 }
 
 export async function destroySession(db: Kysely<DB>, token: string): Promise<void> {

@@ -8,7 +8,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import { signedIn } from './auth.ts';
 import { Presenter } from './present.ts';
 import { articleRoutes } from './routes/articles.ts';
@@ -72,7 +72,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
         if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
         signedIn(request);
         if (!request.apiToken && !request.headers['x-csrf-token']) {
-          throw new UserError('A signed-in session must send the x-csrf-token header (its value is in GET /api/v1/me) — or use an API token.', 403);
+          throw new UserError(text('api:errors.csrfHeader'), 403);
         }
       });
       limitApiWrites(v1);

@@ -4,7 +4,7 @@ import { loadPost } from '../community/load-post.ts';
 import { POSTS_PER_PAGE, showTopic } from '../community/show-topic.ts';
 import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { NotFoundError, text } from '../shared/errors.ts';
 import type { Presenter } from './present.ts';
 
 export function readers(db: Kysely<DB>, present: Presenter) {
@@ -18,7 +18,7 @@ export function readers(db: Kysely<DB>, present: Presenter) {
     const { post: row } = await loadPost(db, postId);
     const page = await topicPage(actor, row.topic_id, Math.max(1, Math.ceil(row.post_number / POSTS_PER_PAGE)));
     const found = page.posts.find((p) => p.id === postId);
-    if (!found) throw new NotFoundError('No such post');
+    if (!found) throw new NotFoundError(text('api:errors.noSuchPost'));
     return found;
   };
   return { topicPage, post };

@@ -4,7 +4,7 @@
 // rate-limit plugin's store (in the primary process when clustered), keyed by account and token
 // id, never by client address (an API client may sit behind a shared proxy).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -15,13 +15,13 @@ export function limitApiWrites(api: FastifyInstance): void {
   const perToken = api.createRateLimit({ max: API_TOKEN_WRITE_RATE_LIMIT, timeWindow: 60_000, keyGenerator: (r: FastifyRequest) => `api-write:token:${r.apiToken?.id ?? 'none'}` });
   api.addHook('preHandler', async (request, reply) => {
     if (READS.has(request.method) || !request.actor) return; // visitors are refused by the route (401)
-    const checks: Array<[typeof perAccount, string]> = [[perAccount, 'this account']];
-    if (request.apiToken) checks.unshift([perToken, 'this API token']);
+    const checks: Array<[typeof perAccount, string]> = [[perAccount, 'api:errors.tooManyWritesAccount']];
+    if (request.apiToken) checks.unshift([perToken, 'api:errors.tooManyWritesToken']);
     for (const [check, who] of checks) {
       const limit = await check(request);
       if (!limit.isAllowed && limit.isExceeded) {
         reply.header('retry-after', String(limit.ttlInSeconds));
-        throw new UserError(`Too many API writes from ${who}: at most ${limit.max} a minute. Please wait ${limit.ttlInSeconds} seconds and try again.`, 429);
+        throw new UserError(text(who, { max: limit.max, seconds: limit.ttlInSeconds }), 429);
       }
     }
   });

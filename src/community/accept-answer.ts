@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, can, type Actor } from '../policy/policy.ts';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { NotFoundError, text, UserError } from '../shared/errors.ts';
 import { notifyPostEvent } from '../notifications/notify-post-event.ts';
 
 /** Marks one reply of a question as its accepted answer (replacing any earlier one). */
@@ -17,9 +17,9 @@ export async function acceptAnswer(db: Kysely<DB>, actor: Actor, postId: number)
     ])
     .where('posts.id', '=', postId)
     .executeTakeFirst();
-  if (!row) throw new NotFoundError('No such post');
+  if (!row) throw new NotFoundError(text('community:errors.noSuchPost'));
   const topicSubject = { board: { visibility: row.visibility }, locked: !!row.locked, closed: !!row.closed, deleted: !!row.topic_deleted };
-  if (!can(actor, 'post.view', { ...topicSubject, postDeleted: !!row.deleted_at })) throw new NotFoundError('No such post');
+  if (!can(actor, 'post.view', { ...topicSubject, postDeleted: !!row.deleted_at })) throw new NotFoundError(text('community:errors.noSuchPost'));
   authorize(actor, 'answer.accept', {
     board: { visibility: row.visibility },
     locked: !!row.locked,
@@ -27,9 +27,9 @@ export async function acceptAnswer(db: Kysely<DB>, actor: Actor, postId: number)
     deleted: !!row.topic_deleted,
     authorId: row.topic_author,
   });
-  if (row.kind !== 'question') throw new UserError('Only questions have an accepted answer');
-  if (row.post_number === 1) throw new UserError('The question itself cannot be its answer');
-  if (row.deleted_at) throw new UserError('A deleted reply cannot be the answer');
+  if (row.kind !== 'question') throw new UserError(text('community:errors.onlyQuestions'));
+  if (row.post_number === 1) throw new UserError(text('community:errors.questionNotAnswer'));
+  if (row.deleted_at) throw new UserError(text('community:errors.deletedNotAnswer'));
   if (row.solved_post_id === row.id) return;
 
   await db.transaction().execute(async (tx) => {

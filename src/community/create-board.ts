@@ -7,9 +7,9 @@ import { text, UserError } from '../shared/errors.ts';
 import { slugify } from '../shared/slug.ts';
 
 const input = z.object({
-  name: z.string().trim().min(2, 'admin:errors.boardNameShort').max(60, 'admin:errors.boardNameLong'),
-  slug: z.string().trim().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'admin:errors.slugChars').max(60).optional(),
-  description: z.string().trim().max(500, 'admin:errors.descriptionLong').default(''),
+  name: z.string().trim().min(2, 'community:errors.boardNameShort').max(60, 'community:errors.boardNameLong'),
+  slug: z.string().trim().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'community:errors.slugFormat').max(60).optional(),
+  description: z.string().trim().max(500, 'community:errors.descriptionLong').default(''),
   visibility: z.enum(['public', 'members', 'staff'] satisfies BoardVisibility[]).default('public'),
   position: z.number().int().optional(),
 });
@@ -23,7 +23,7 @@ export async function createBoard(db: Kysely<DB>, actor: Actor | null, raw: z.in
   const slug = b.slug ?? slugify(b.name, 60);
   return db.transaction().execute(async (tx) => {
     if (await tx.selectFrom('boards').select('id').where('slug', '=', slug).executeTakeFirst()) {
-      throw new UserError(text('admin:errors.slugTaken', { slug }), 409, 'slug');
+      throw new UserError(text('community:errors.slugTaken', { slug }), 409, 'slug');
     }
     const last = await tx.selectFrom('boards').select((eb) => eb.fn.max('position').as('p')).executeTakeFirst();
     const { id } = await tx

@@ -3,7 +3,7 @@ import { authorCards, type AuthorCard } from '../accounts/find-user.ts';
 import type { DB } from '../db/schema.ts';
 import { P1, P2, P3, P4, preparedQuery, S1, S2 } from '../db/prepared.ts';
 import { can, type Actor } from '../policy/policy.ts';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { NotFoundError, text, UserError } from '../shared/errors.ts';
 import { readBoardPage } from './board-page-postgres.ts';
 import { onPostgres } from './topic-page-postgres.ts';
 
@@ -24,7 +24,7 @@ export type PageStart = { after: string } | { before: string } | null;
 export async function listBoardTopics(db: Kysely<DB>, actor: Actor | null, boardSlug: string, page: number, sort: Sort = 'latest', tag?: string, start: PageStart = null) {
   // A cursor is checked before any query: a forged one is a 400, never a scan.
   const key = start ? decodeCursor(sort, 'after' in start ? start.after : start.before) : null;
-  if (start && page < 2) throw new UserError('This page link is not valid: a keyed page is page 2 or later.', 400);
+  if (start && page < 2) throw new UserError(text('community:errors.pageLinkKeyed'), 400);
   // "latest" without a tag is the common case: its count is kept on the board row.
   const filtered = sort === 'unanswered' || sort === 'solved' || !!tag;
   // On PostgreSQL that case is one statement (board-page-postgres.ts); its parts are used below
@@ -34,17 +34,17 @@ export async function listBoardTopics(db: Kysely<DB>, actor: Actor | null, board
     : null;
   const [board] = read ? [read.board] : read === undefined ? [] : await boardQuery(db, boardSlug);
   // A board the actor may not see looks like no board at all: its name is not public either.
-  if (!board || (board.visibility === 'staff' && !can(actor, 'board.view', board))) throw new NotFoundError('No such board');
-  if (!can(actor, 'board.view', board)) throw new UserError('This board is for signed-in members. Please sign in to read it.', 401);
+  if (!board || (board.visibility === 'staff' && !can(actor, 'board.view', board))) throw new NotFoundError(text('community:errors.noSuchBoard'));
+  if (!can(actor, 'board.view', board)) throw new UserError(text('community:errors.membersOnlyBoard'), 401);
 
   const queries = listingQueries(sort, !!tag, !start ? 'offset' : 'after' in start ? 'after' : 'before');
   const total = filtered ? Number((await countQueries(sort, !!tag)(db, board.id, tag ?? ''))[0]?.n ?? 0) : board.topic_count;
   const pageCount = Math.max(1, Math.ceil(total / TOPICS_PER_PAGE));
-  if (page > pageCount) throw new NotFoundError('There is no such page in this board');
+  if (page > pageCount) throw new NotFoundError(text('community:errors.noSuchBoardPage'));
   const where = key ?? [(page - 1) * TOPICS_PER_PAGE];
   const rows = read ? read.topics : await queries.topics(db, board.id, tag ?? '', where);
   // A keyed page past the end (topics moved or were deleted since the link was made).
-  if (!rows.length && page > 1) throw new NotFoundError('There is no such page in this board');
+  if (!rows.length && page > 1) throw new NotFoundError(text('community:errors.noSuchBoardPage'));
   // Names and badges from the authors' cards (cached, as on the topic page) rather than two joins
   // with users: those were 60 scattered row reads per page, most of the page's query time.
   const cards = read ? read.cards : await authorCards(db, rows.flatMap((t) => [t.author_id, t.last_user_id]));
@@ -169,7 +169,7 @@ function decodeCursor(sort: Sort, cursor: string): unknown[] {
   const time = k.at(-2);
   const ok = k.length === (sort === 'latest' ? 3 : 2) && Number.isSafeInteger(id) && (id as number) >= 1 && (id as number) <= 2_147_483_647 &&
     typeof time === 'string' && TIME.test(time) && (sort !== 'latest' || k[0] === 0 || k[0] === 1);
-  if (!ok) throw new UserError('This page link is not valid (it may have been cut or changed). Go back to the first page of the board.', 400);
+  if (!ok) throw new UserError(text('community:errors.pageLinkBroken'), 400);
   return k;
 }
 

@@ -26,13 +26,15 @@ export async function listRevisions(db: Kysely<DB>, actor: Actor | null, postId:
   // Older versions are for the author and staff only (issue 13, point 8): text an author edited
   // out (a customer number, an address) must not stay public in the history.
   if (!can(actor, 'post.viewRevisions', { authorId: post.user_id })) {
-    return { post, original: { at: current.created_at, text: current.body_markdown }, versions: [] as { version: number; editor: string; at: string; reason: string; changes: Change[] }[], restricted: rows.length > 0 };
+    return { post, original: { at: current.created_at, text: current.body_markdown }, versions: [] as { version: number; editor: string; editorDeleted: boolean; at: string; reason: string; changes: Change[] }[], restricted: rows.length > 0 };
   }
   // Revision n holds the text as it was before edit n; the edit's author and time are on it too.
   const texts = [...rows.map((r) => r.body_markdown), current.body_markdown];
   const versions = rows.map((r, i) => ({
     version: i + 2,
+    // `editor` in English for the API; pages say "deleted user" in the reader's language.
     editor: r.editor_deleted ? 'deleted user' : (r.editor ?? 'deleted user'),
+    editorDeleted: !!r.editor_deleted || r.editor === null,
     at: r.created_at,
     reason: r.reason,
     changes: diffWords(texts[i]!, texts[i + 1]!).map((c): Change => ({ kind: c.added ? 'added' : c.removed ? 'removed' : 'same', text: c.value })),

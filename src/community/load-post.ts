@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { can, type Actor } from '../policy/policy.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { NotFoundError, text } from '../shared/errors.ts';
 
 /** A post with what the policy needs to decide about it (its topic and board). */
 export async function loadPost(db: Kysely<DB>, postId: number) {
@@ -16,7 +16,7 @@ export async function loadPost(db: Kysely<DB>, postId: number) {
     ])
     .where('posts.id', '=', postId)
     .executeTakeFirst();
-  if (!row) throw new NotFoundError('No such post');
+  if (!row) throw new NotFoundError(text('community:errors.noSuchPost'));
   const subject = {
     board: { visibility: row.visibility, id: row.board_id },
     locked: !!row.locked,
@@ -35,6 +35,6 @@ export async function loadPost(db: Kysely<DB>, postId: number) {
  */
 export async function loadVisiblePost(db: Kysely<DB>, actor: Actor | null, postId: number) {
   const loaded = await loadPost(db, postId);
-  if (!can(actor, 'post.view', loaded.subject)) throw new NotFoundError('No such post');
+  if (!can(actor, 'post.view', loaded.subject)) throw new NotFoundError(text('community:errors.noSuchPost'));
   return loaded;
 }

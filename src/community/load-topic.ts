@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { can, type Actor } from '../policy/policy.ts';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { NotFoundError, text, UserError } from '../shared/errors.ts';
 
 /**
  * A topic the actor may read (the policy's topic.view), with what the policy needs to decide
@@ -15,11 +15,11 @@ export async function loadVisibleTopic(db: Kysely<DB>, actor: Actor | null, topi
     .select(['topics.id', 'topics.slug', 'topics.title', 'topics.user_id', 'topics.locked', 'topics.closed', 'topics.deleted_at', 'boards.visibility'])
     .where('topics.id', '=', topicId)
     .executeTakeFirst();
-  if (!topic) throw new NotFoundError('No such topic');
+  if (!topic) throw new NotFoundError(text('community:errors.noSuchTopic'));
   const subject = { board: { visibility: topic.visibility }, locked: !!topic.locked, closed: !!topic.closed, deleted: !!topic.deleted_at };
   if (!can(actor, 'topic.view', subject)) {
-    if (topic.visibility === 'members' && !actor && !topic.deleted_at) throw new UserError('This topic is for signed-in members. Please sign in to read it.', 401);
-    throw new NotFoundError('No such topic');
+    if (topic.visibility === 'members' && !actor && !topic.deleted_at) throw new UserError(text('community:errors.membersOnlyTopic'), 401);
+    throw new NotFoundError(text('community:errors.noSuchTopic'));
   }
   return { topic, subject };
 }

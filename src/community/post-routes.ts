@@ -50,6 +50,37 @@ function guardOf(err: unknown): { findings?: HeldFinding[]; canAskTeam?: boolean
   return Array.isArray(e.findings) ? { findings: e.findings, canAskTeam: e.canAskCommunityTeam !== false } : {};
 }
 
+/**
+ * One findings panel for a text the guard stopped (#16.5; partials/guard-findings-panel.eta): the
+ * message, the body's findings with their quick fixes, and what was found in the title.
+ */
+function guardPanel(draft: { message: string; findings: readonly GuardFinding[]; canAskTeam: boolean }) {
+  const titleFindings = draft.findings.filter((f) => f.field === 'title' && f.action !== 'allow');
+  return { message: draft.message, findings: bodyFindingsToFix(draft.findings), titleTypes: [...new Set(titleFindings.map((f) => f.type))], phrases: FINDING_PHRASES, canAskTeam: draft.canAskTeam };
+}
+
+/** A refusal by the guard in the text itself (an attachment's findings keep the attachments' own list). */
+function stoppedInText(err: unknown, request: FastifyRequest): err is GuardStoppedError {
+  return err instanceof GuardStoppedError && !err.findings.some((f) => f.field === 'attachment') && !attachmentsToShowAgain(request).length;
+}
+
+/**
+ * "Replace with a placeholder" (a submit button named `fix` in the panel): the text with that finding
+ * replaced, checked again and sent back to the form, not published, so the author sees it first.
+ */
+async function quickFix(db: FastifyInstance['database']['db'], actor: Actor, text: string, fix: string, check: { where: 'topic' | 'reply'; target?: string; title?: string }, noun: string) {
+  const before = await checkDraft(db, actor, { body: text, ...check });
+  const fixed = applyQuickFix(text, fix, before.findings);
+  const now = fixed ? await checkDraft(db, actor, { body: fixed.text, ...check }) : before;
+  const left = bodyFindingsToFix(now.findings);
+  const message = !fixed
+    ? `That part of the ${noun} has changed since it was checked; here is what the guard finds in it now.`
+    : left.length
+      ? `Replaced ${FINDING_PHRASES[fixed.type]} with a placeholder. There is more to check below.`
+      : `Replaced ${FINDING_PHRASES[fixed.type]} with a placeholder. Nothing else was found: check the text and post it.`;
+  return { body: fixed ? fixed.text : text, message, findings: now.findings, canAskTeam: left.length > 0 };
+}
+
 /** The live check's attachments, as the composer's script sends them: [{ name, content }] (400 otherwise). */
 function liveAttachments(raw: unknown): AttachmentText[] {
   if (raw === undefined || raw === null) return [];
@@ -137,6 +168,11 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     const actor = signedIn(request);
     const b = request.body ?? {};
     const values = { kind: str(b.kind), title: str(b.title), body: str(b.body), tags: str(b.tags), note: str(b.note) };
+    if (b.fix !== undefined) {
+      const title = values.title.trim().replace(/\s+/g, ' ');
+      const fixed = await quickFix(db, actor, values.body.replace(/\r\n?/g, '\n'), str(b.fix), { where: 'topic', ...(title ? { title } : {}) }, 'topic');
+      return composer(request, reply, request.params.slug, { values: { ...values, body: fixed.body }, guardPanel: guardPanel(fixed), findings: fixed.findings });
+    }
     try {
       const attachments = formAttachments(request);
       if (b.askTeam === '1') {
@@ -153,6 +189,11 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       app.notifyMentions(t.postId);
       return reply.redirect(withWarnings(viewHelpers.topicUrl(t), 'topic', t.warnings), 303);
     } catch (err) {
+      // Stopped by the guard in the text: the composer with one findings panel and its quick fixes.
+      if (stoppedInText(err, request)) {
+        const draft = { message: err.message, findings: err.findings, canAskTeam: err.canAskCommunityTeam };
+        return composer(request, reply, request.params.slug, { values: { ...values, body: values.body.replace(/\r\n?/g, '\n') }, guardPanel: guardPanel(draft), ...guardOf(err) }, err.status);
+      }
       if (err instanceof UserError && err.status !== 401 && err.status !== 404) {
         return composer(request, reply, request.params.slug, { values, error: err.message, field: err.field ?? null, kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
       }
@@ -208,17 +249,8 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     // "Replace with a placeholder" on a stopped reply: the fixed text goes back in the reply box
     // (checked again, not published), so the author sees it before posting.
     if (request.body?.fix !== undefined) {
-      const text = body.replace(/\r\n?/g, '\n');
-      const before = await checkDraft(db, actor, { body: text, where: 'reply', target: `topic:${request.params.id}` });
-      const fixed = applyQuickFix(text, str(request.body.fix), before.findings);
-      const now = fixed ? await checkDraft(db, actor, { body: fixed.text, where: 'reply', target: `topic:${request.params.id}` }) : before;
-      const left = bodyFindingsToFix(now.findings);
-      const message = !fixed
-        ? 'That part of the reply has changed since it was checked; here is what the guard finds in it now.'
-        : left.length
-          ? `Replaced ${FINDING_PHRASES[fixed.type]} with a placeholder. There is more to check below.`
-          : `Replaced ${FINDING_PHRASES[fixed.type]} with a placeholder. Nothing else was found: check the text and post it.`;
-      return backOnTopic(request, reply, request.params.id, { body: fixed ? fixed.text : text, note, message, findings: now.findings, canAskTeam: left.length > 0 }, 200);
+      const fixed = await quickFix(db, actor, body.replace(/\r\n?/g, '\n'), str(request.body.fix), { where: 'reply', target: `topic:${request.params.id}` }, 'reply');
+      return backOnTopic(request, reply, request.params.id, { ...fixed, note }, 200);
     }
     try {
       const attachments = formAttachments(request);
@@ -240,7 +272,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       return reply.redirect(withWarnings(await postUrl(app, r.id), 'reply', r.warnings), 303);
     } catch (err) {
       // Stopped by the guard in the text itself: back on the topic. Anything else (attachments, limits): the reply page.
-      if (err instanceof GuardStoppedError && !err.findings.some((f) => f.field === 'attachment') && !attachmentsToShowAgain(request).length) {
+      if (stoppedInText(err, request)) {
         return backOnTopic(request, reply, request.params.id, { body: body.replace(/\r\n?/g, '\n'), note, message: err.message, findings: err.findings, canAskTeam: err.canAskCommunityTeam }, err.status);
       }
       if (err instanceof UserError && err.status !== 401 && err.status !== 404) {
@@ -273,18 +305,34 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: { id: number }; Body: Form }>('/p/:id/edit', { schema: { params: idParams }, ...withAttachments }, async (request, reply) => {
     const actor = signedIn(request);
     const b = request.body ?? {};
-    const values = { title: str(b.title), body: str(b.body), reason: str(b.reason) };
+    const values = { title: str(b.title), body: str(b.body), reason: str(b.reason), note: str(b.note) };
+    if (b.fix !== undefined) {
+      const { post } = await loadVisiblePost(db, actor, request.params.id);
+      const first = post.post_number === 1;
+      const title = values.title.trim().replace(/\s+/g, ' ');
+      const fixed = await quickFix(db, actor, values.body.replace(/\r\n?/g, '\n'), str(b.fix), { where: first ? 'topic' : 'reply', target: `post:${post.id}`, ...(first && title ? { title } : {}) }, first ? 'topic' : 'reply');
+      return editPage(request, reply, request.params.id, { values: { ...values, body: fixed.body }, guardPanel: guardPanel(fixed), findings: fixed.findings });
+    }
     let warnings: GuardFinding[] | undefined;
+    let held = false;
     try {
       const removeAttachments = formList((b as Record<string, unknown>).remove_attachment).map(Number).filter((n) => Number.isInteger(n) && n > 0);
-      ({ warnings } = await editPost(db, actor, { postId: request.params.id, body: values.body, ...(b.title !== undefined ? { title: values.title } : {}), reason: values.reason, attachments: formAttachments(request), removeAttachments }));
+      ({ warnings, heldForReview: held } = await editPost(db, actor, { postId: request.params.id, body: values.body, ...(b.title !== undefined ? { title: values.title } : {}), reason: values.reason, attachments: formAttachments(request), removeAttachments, ...(b.askTeam === '1' ? { askTeam: { note: values.note } } : {}) }));
     } catch (err) {
+      // Stopped by the guard in the text: the edit form with one findings panel and its quick fixes.
+      if (stoppedInText(err, request)) {
+        const draft = { message: err.message, findings: err.findings, canAskTeam: err.canAskCommunityTeam };
+        return editPage(request, reply, request.params.id, { values: { ...values, body: values.body.replace(/\r\n?/g, '\n') }, guardPanel: guardPanel(draft), ...guardOf(err) }, err.status);
+      }
       if (err instanceof UserError && err.status !== 401 && err.status !== 404 && err.status !== 403) {
         return editPage(request, reply, request.params.id, { values, error: err.message, kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
       }
       throw err;
     }
     await changedPostsTopic(db, request, request.params.id);
+    if (held && b.askTeam === '1') {
+      return reply.code(202).view('notice', { title: 'Waiting for review', message: 'Your edit is saved, but readers see the post only after the community team has looked at it.', link: { href: await postUrl(app, request.params.id), text: 'Back to the topic' } });
+    }
     return reply.redirect(withWarnings(await postUrl(app, request.params.id), 'edit', warnings), 303);
   });
   app.get<{ Params: { id: number } }>('/p/:id/revisions', { schema: { params: idParams } }, async (request, reply) => {

@@ -9,7 +9,7 @@ export type Direction = 'up' | 'down';
 
 export function parseDirection(v: unknown): Direction {
   if (v === 'up' || v === 'down') return v;
-  throw new UserError(text('admin:errors.upOrDown'), 400, 'direction');
+  throw new UserError(text('community:errors.chooseDirection'), 400, 'direction');
 }
 
 /** Moves a board one place; returns false when it is already first (up) or last (down). */
@@ -26,7 +26,7 @@ export async function moveBoard(db: Kysely<DB>, actor: Actor, slug: string, dire
       .execute();
     const boards = await tx.selectFrom('boards').select(['id', 'slug', 'position']).orderBy('position').orderBy('id').execute();
     const i = boards.findIndex((b) => b.slug === slug);
-    if (i < 0) throw new NotFoundError('No such board');
+    if (i < 0) throw new NotFoundError(text('community:errors.noSuchBoard'));
     const j = direction === 'up' ? i - 1 : i + 1;
     const moved = j >= 0 && j < boards.length;
     if (moved) [boards[i], boards[j]] = [boards[j]!, boards[i]!];

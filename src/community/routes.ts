@@ -4,7 +4,9 @@ import { listBoards, latestTopics } from './list-boards.ts';
 import { listBoardTopics, SORTS, type Sort } from './list-board-topics.ts';
 import { ViewCounter } from './view-counter.ts';
 import { can, type Actor } from '../policy/policy.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
+import { translatorFor } from '../i18n/plugin.ts';
+import { en, type T } from '../i18n/index.ts';
 import { signedIn } from '../web/request-helpers.ts';
 import { POSTS_PER_PAGE, showTopic } from './show-topic.ts';
 import { firstPostKudos } from './topic-kudos.ts';
@@ -43,7 +45,7 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
   app.get('/new', async (request, reply) => {
     const actor = signedIn(request);
     const boards = (await listBoards(db, actor)).filter((b) => can(actor, 'topic.create', b));
-    return reply.view('choose-board', { title: 'Start a topic', boards });
+    return reply.view('choose-board', { title: translatorFor(request).t('community:chooseBoard.title'), boards });
   });
 
   const boardQuery = {
@@ -63,12 +65,12 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
     { config: cached, schema: { params: { type: 'object', properties: { slug: { type: 'string', maxLength: 80 } } }, querystring: boardQuery } },
     async (request, reply) => {
       const { page, sort, tag, after, before } = request.query;
-      if (after && before) throw new UserError('This page link is not valid: it has both after= and before=.', 400);
+      if (after && before) throw new UserError(text('community:errors.pageLinkBoth'), 400);
       const data = await listBoardTopics(db, request.actor, request.params.slug, page, sort, tag, after ? { after } : before ? { before } : null);
       const board = data.board;
       const heading = tag ? `${board.name}: #${tag}` : board.name;
       return reply.view('board', Object.assign(data, {
-        title: data.page > 1 ? `${heading} (page ${data.page})` : heading,
+        title: data.page > 1 ? translatorFor(request).t('community:board.titlePage', { heading, page: data.page }) : heading,
         // Sorted and tagged lists are views of the board: the plain board is their canonical page.
         canonical: sort === 'latest' && !tag ? viewHelpers.boardUrl(board.slug, data.page) : viewHelpers.boardUrl(board.slug),
         canCreate: can(request.actor, 'topic.create', board),
@@ -99,7 +101,7 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
       // One URL per page of a topic: a wrong or outdated slug redirects permanently.
       if (request.params.slug !== data.topic.slug) return reply.redirect(canonical, 301);
       views.count(data.topic.id);
-      return reply.view('topic', await topicView(app, request.actor, data, { canonical, guardWarned: request.actor ? warnedMessage(request.query.warned) : null }));
+      return reply.view('topic', await topicView(app, request.actor, data, { canonical, guardWarned: request.actor ? warnedMessage(request.query.warned) : null }, translatorFor(request).t));
     },
   );
 
@@ -120,11 +122,12 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-/** What the topic page shows (also for a reply sent back to its topic by the guard: `extra.replyDraft`). */
-export async function topicView(app: FastifyInstance, actor: Actor | null, data: Awaited<ReturnType<typeof showTopic>>, extra: object = {}): Promise<object> {
+/** What the topic page shows (also for a reply sent back to its topic by the guard: `extra.replyDraft`);
+ * `t`: the reader's language, for the page's title. */
+export async function topicView(app: FastifyInstance, actor: Actor | null, data: Awaited<ReturnType<typeof showTopic>>, extra: object = {}, t: T = en): Promise<object> {
   const db = app.database.db;
   return Object.assign(data, topicHead(data, app.config.publicUrl), {
-    title: data.page > 1 ? `${data.topic.title} (page ${data.page})` : data.topic.title,
+    title: data.page > 1 ? t('community:topic.titlePage', { title: data.topic.title, page: data.page }) : data.topic.title,
     canonical: viewHelpers.topicUrl(data.topic, data.page),
     // Signed-in readers: a link to the first post after what they read, and watch or mute.
     // One statement for both (tracking.ts).

@@ -3,7 +3,7 @@ import { authorCards, type AuthorCard } from '../accounts/find-user.ts';
 import type { BoardVisibility, DB } from '../db/schema.ts';
 import { P1, P2, P3, P4, preparedQuery } from '../db/prepared.ts';
 import { can, type Actor } from '../policy/policy.ts';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { NotFoundError, text, UserError } from '../shared/errors.ts';
 import { attachmentsOfPosts } from '../attachments/list-attachments.ts';
 import { topicNotices } from '../moderation/reorganize-topics.ts';
 import { censorHtml, displayCensor } from '../moderation/censor-display.ts';
@@ -19,15 +19,15 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   // used where its own query would have run: the same result either way (tested).
   const read = (opts.oneRoundTrip ?? onPostgres(db)) ? await readTopicPage(db, topicId, (page - 1) * POSTS_PER_PAGE, page * POSTS_PER_PAGE, actor?.id ?? 0) : null;
   const [topic] = read ? [read.topic] : await topicQuery(db, topicId);
-  if (!topic) throw new NotFoundError('No such topic');
+  if (!topic) throw new NotFoundError(text('community:errors.noSuchTopic'));
   const subject: TopicSubject = { board: { visibility: topic.visibility, id: topic.board_id }, locked: !!topic.locked, closed: !!topic.closed, deleted: !!topic.deleted_at };
   if (!can(actor, 'topic.view', subject)) {
-    if (topic.visibility === 'members' && !actor && !topic.deleted_at) throw new UserError('This topic is for signed-in members. Please sign in to read it.', 401);
-    throw new NotFoundError('No such topic');
+    if (topic.visibility === 'members' && !actor && !topic.deleted_at) throw new UserError(text('community:errors.membersOnlyTopic'), 401);
+    throw new NotFoundError(text('community:errors.noSuchTopic'));
   }
 
   const pageCount = Math.max(1, Math.ceil(topic.post_count / POSTS_PER_PAGE));
-  if (page > pageCount) throw new NotFoundError('There is no such page in this topic');
+  if (page > pageCount) throw new NotFoundError(text('community:errors.noSuchTopicPage'));
   // Post numbers are dense per topic, so a page is an index range rather than an OFFSET scan.
   const rows = read ? read.posts : await postsPageQuery(db, topic.id, (page - 1) * POSTS_PER_PAGE, page * POSTS_PER_PAGE);
   let answerRow = rows.find((p) => p.id === topic.solved_post_id);

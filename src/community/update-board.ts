@@ -10,15 +10,15 @@ import { NotFoundError, text, UserError } from '../shared/errors.ts';
 export const BOARD_VISIBILITIES = ['public', 'members', 'staff'] as const satisfies readonly BoardVisibility[];
 
 const fields = z.object({
-  name: z.string().trim().min(2, 'admin:errors.boardNameShort').max(60, 'admin:errors.boardNameLong'),
+  name: z.string().trim().min(2, 'community:errors.boardNameShort').max(60, 'community:errors.boardNameLong'),
   slug: z
     .string()
     .trim()
-    .min(1, 'admin:errors.slugRequired')
-    .max(60, 'admin:errors.slugLong')
-    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'admin:errors.slugChars'),
-  description: z.string().trim().max(500, 'admin:errors.descriptionLong'),
-  visibility: z.enum(BOARD_VISIBILITIES, { error: 'admin:errors.visibility' }),
+    .min(1, 'Slug (the board address) is required')
+    .max(60, 'community:errors.slugLong')
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'community:errors.slugFormat'),
+  description: z.string().trim().max(500, 'community:errors.descriptionLong'),
+  visibility: z.enum(BOARD_VISIBILITIES, { error: 'community:errors.visibility' }),
 });
 
 export type BoardFields = z.infer<typeof fields>;
@@ -48,9 +48,9 @@ export async function updateBoard(db: Kysely<DB>, actor: Actor, slug: string, ra
   try {
     return await db.transaction().execute(async (tx) => {
       const board = await tx.selectFrom('boards').select(['id', 'slug']).where('slug', '=', slug).executeTakeFirst();
-      if (!board) throw new NotFoundError(text('admin:errors.noSuchBoard'));
+      if (!board) throw new NotFoundError(text('community:errors.noSuchBoard'));
       if (b.slug !== board.slug && (await tx.selectFrom('boards').select('id').where('slug', '=', b.slug).executeTakeFirst())) {
-        throw new UserError(text('admin:errors.slugTaken', { slug: b.slug }), 409, 'slug');
+        throw new UserError(text('community:errors.slugTaken', { slug: b.slug }), 409, 'slug');
       }
       await tx
         .updateTable('boards')
@@ -60,7 +60,7 @@ export async function updateBoard(db: Kysely<DB>, actor: Actor, slug: string, ra
       return { id: board.id, slug: b.slug };
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new UserError(text('admin:errors.slugTaken', { slug: b.slug }), 409, 'slug');
+    if (isUniqueViolation(err)) throw new UserError(text('community:errors.slugTaken', { slug: b.slug }), 409, 'slug');
     throw err;
   }
 }

@@ -6,15 +6,18 @@ import { gazetteer, installGazetteer, serializeGazetteer } from '../guard/gazett
 
 const SNAPSHOT = new URL('../guard/gazetteer.snapshot', import.meta.url);
 
-/** Installs the snapshot when there is one, else builds the gazetteer. */
-export function warmGazetteer(): 'snapshot' | 'built' {
+/**
+ * Installs the snapshot when there is one, else builds the gazetteer. `eager` (a server) builds
+ * the Sets now; a short command leaves the lists in the snapshot's text (see SortedWords).
+ */
+export function warmGazetteer({ eager = false }: { eager?: boolean } = {}): 'snapshot' | 'built' {
   let text: string | undefined;
   try {
     text = readFileSync(SNAPSHOT, 'utf8');
   } catch {
     // No snapshot (running from the sources): build it.
   }
-  if (text !== undefined && installGazetteer(text)) return 'snapshot';
+  if (text !== undefined && installGazetteer(text, { eager })) return 'snapshot';
   gazetteer();
   return 'built';
 }

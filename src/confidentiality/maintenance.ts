@@ -18,7 +18,7 @@ export async function startGuardMaintenance(app: FastifyInstance, config: Config
   const releaseWork = configureGuardWork(database.db, { textLimitChars: config.GUARD_TEXT_LIMIT_KB * 1024, timeLimitMs: config.GUARD_TIME_LIMIT_MS, threads: config.GUARD_THREADS });
   app.addHook('onClose', releaseWork);
   // Build the person detector's name lists now (a few hundred ms), not in the first post's request.
-  warmGazetteer();
+  warmGazetteer({ eager: true });
   await app.jobs.work('purge-masked-originals', async () => {
     const n = await purgeMaskedOriginals(database.db);
     if (n) app.log.info({ purged: n }, 'purged masked originals past their retention');

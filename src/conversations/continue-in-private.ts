@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { NotFoundError, text, UserError } from '../shared/errors.ts';
 import { startConversation, type StartedConversation } from './start-conversation.ts';
 import { CONVERSATION_LIMITS } from './settings.ts';
 
@@ -16,10 +16,10 @@ export async function loadHandOverTopic(db: Kysely<DB>, actor: Actor, topicId: n
     .select(['topics.id', 'topics.title', 'topics.slug', 'topics.locked', 'topics.closed', 'topics.deleted_at', 'topics.user_id', 'boards.visibility', 'author.username', 'author.display_name', 'author.deleted_at as author_deleted'])
     .where('topics.id', '=', topicId)
     .executeTakeFirst();
-  if (!t) throw new NotFoundError('No such topic');
+  if (!t) throw new NotFoundError(text('conversations:errors.noSuchTopic'));
   authorize(actor, 'conversation.continueInPrivate', { board: { visibility: t.visibility }, locked: !!t.locked, closed: !!t.closed, deleted: !!t.deleted_at });
-  if (t.user_id === actor.id) throw new UserError('This is your own topic: there is nobody to continue it with', 400);
-  if (t.author_deleted) throw new UserError('The author of this topic deleted their account', 400);
+  if (t.user_id === actor.id) throw new UserError(text('conversations:errors.ownTopic'), 400);
+  if (t.author_deleted) throw new UserError(text('conversations:errors.authorDeleted'), 400);
   return t;
 }
 

@@ -16,8 +16,8 @@ export interface InboxItem {
   last_message_at: string;
   unread: boolean;
   muted: boolean;
-  /** Display names of the others in it ("deleted user" for deleted accounts). */
-  others: string[];
+  /** Display names of the others in it (null for a deleted account: the page names it in its language). */
+  others: (string | null)[];
 }
 
 const columns = ['conversations.id', 'conversations.subject', 'conversations.team', 'conversations.topic_id', 'conversations.message_count', 'conversations.last_message_at', 'conversations.last_message_id'] as const;
@@ -62,7 +62,7 @@ export async function listInbox(db: Kysely<DB>, actor: Actor, page = 1): Promise
     last_message_at: r.last_message_at,
     unread: r.unread,
     muted: r.muted,
-    others: (others.get(r.id) ?? []).map((id) => cards.get(id)?.display_name ?? 'deleted user'),
+    others: (others.get(r.id) ?? []).map((id) => cards.get(id)?.display_name ?? null),
   }));
   return { items, page, hasMore: rows.length > page * INBOX_PAGE, unread: rows.filter((r) => r.unread).length };
 }

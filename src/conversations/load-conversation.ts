@@ -5,14 +5,14 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { can, isStaff, type Action, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { NotFoundError, text } from '../shared/errors.ts';
 
 export const STAFF_ROLES = ['moderator', 'community_manager', 'admin'] as const;
 
 export async function loadConversation(db: Kysely<DB>, actor: Actor | null, id: number, action: Action & `conversation.${string}` = 'conversation.view') {
-  if (!actor || !Number.isSafeInteger(id) || id < 1) throw new NotFoundError('No such conversation');
+  if (!actor || !Number.isSafeInteger(id) || id < 1) throw new NotFoundError(text('conversations:errors.noSuchConversation'));
   const conversation = await db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!conversation) throw new NotFoundError('No such conversation');
+  if (!conversation) throw new NotFoundError(text('conversations:errors.noSuchConversation'));
   const me = await db
     .selectFrom('conversation_participants')
     .selectAll()
@@ -20,8 +20,8 @@ export async function loadConversation(db: Kysely<DB>, actor: Actor | null, id: 
     .where('user_id', '=', actor.id)
     .executeTakeFirst();
   const subject = { participant: !!me, left: !!me?.left_at, team: !!conversation.team, reported: !!conversation.reported_at };
-  if (!can(actor, 'conversation.view', subject)) throw new NotFoundError('No such conversation');
-  if (action !== 'conversation.view' && !can(actor, action as 'conversation.reply', subject)) throw new NotFoundError('No such conversation');
+  if (!can(actor, 'conversation.view', subject)) throw new NotFoundError(text('conversations:errors.noSuchConversation'));
+  if (action !== 'conversation.view' && !can(actor, action as 'conversation.reply', subject)) throw new NotFoundError(text('conversations:errors.noSuchConversation'));
   return { conversation, me, subject, staffReader: !me && isStaff(actor) };
 }
 

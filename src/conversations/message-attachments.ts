@@ -6,7 +6,7 @@ import type { DB } from '../db/schema.ts';
 import type { AttachmentText } from '../attachments/text-file.ts';
 import type { Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { NotFoundError, text } from '../shared/errors.ts';
 import { loadConversation, logStaffAccess } from './load-conversation.ts';
 
 export async function storeMessageAttachments(tx: Transaction<DB>, messageId: number, list: readonly AttachmentText[] | undefined): Promise<void> {
@@ -34,7 +34,7 @@ export async function downloadMessageAttachment(db: Kysely<DB>, actor: Actor, co
     .where('conversation_attachments.id', '=', attachmentId)
     .where('conversation_messages.conversation_id', '=', loaded.conversation.id)
     .executeTakeFirst();
-  if (!a) throw new NotFoundError('No such attachment');
+  if (!a) throw new NotFoundError(text('conversations:errors.noSuchAttachment'));
   if (loaded.staffReader) await logStaffAccess(db, actor, loaded);
   return a;
 }

@@ -6,8 +6,10 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { STAFF_ROLES } from './load-conversation.ts';
+import { translator } from '../i18n/index.ts';
 
-export async function notifyNewMessage(db: Kysely<DB>, mailer: Mailer, siteUrl: string, messageId: number): Promise<number> {
+/** Each e-mail is in its recipient's language (their setting, else `defaultLocale`, the site's). */
+export async function notifyNewMessage(db: Kysely<DB>, mailer: Mailer, siteUrl: string, messageId: number, defaultLocale = 'en'): Promise<number> {
   const m = await db
     .selectFrom('conversation_messages')
     .innerJoin('conversations', 'conversations.id', 'conversation_messages.conversation_id')
@@ -25,14 +27,15 @@ export async function notifyNewMessage(db: Kysely<DB>, mailer: Mailer, siteUrl: 
   }
   if (m.user_id !== null) ids.delete(m.user_id);
   if (!ids.size) return 0;
-  const users = await db.selectFrom('users').select(['id', 'email', 'display_name']).where('id', 'in', [...ids]).where('deleted_at', 'is', null).where('email_verified_at', 'is not', null).execute();
+  const users = await db.selectFrom('users').select(['id', 'email', 'display_name', 'locale']).where('id', 'in', [...ids]).where('deleted_at', 'is', null).where('email_verified_at', 'is not', null).execute();
   let sent = 0;
   for (const u of users) {
     if (!u.email) continue;
+    const { t } = translator(u.locale ?? defaultLocale);
     await mailer.send({
       to: u.email,
-      subject: `New private message: ${m.subject}`,
-      text: `Hello ${u.display_name},\n\n${m.display_name ?? 'Someone'} wrote in your private conversation “${m.subject}”.\n\nRead it and reply at ${siteUrl}/messages/${m.id}\n\n(For your privacy this e-mail does not contain the message. To stop these e-mails for this conversation, mute it on its page.)\n`,
+      subject: t('conversations:email.subject', { subject: m.subject }),
+      text: `${t('conversations:email.hello', { name: u.display_name })}\n\n${t('conversations:email.wrote', { name: m.display_name ?? t('conversations:email.someone'), subject: m.subject })}\n\n${t('conversations:email.readAt', { url: `${siteUrl}/messages/${m.id}` })}\n\n${t('conversations:email.privacy')}\n`,
     });
     sent++;
   }

@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { DB, Role } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import { CONVERSATION_LIMITS } from './settings.ts';
 
 export interface Recipient {
@@ -20,17 +20,17 @@ export function parseUsernames(raw: string | readonly string[] | undefined): str
 }
 
 export async function resolveRecipients(db: Kysely<DB>, actor: Actor, names: string[], opts: { allowNone: boolean }): Promise<Recipient[]> {
-  if (names.some((n) => n.length > 40)) throw new UserError('A username is at most 40 characters', 400, 'to');
-  if (names.length > CONVERSATION_LIMITS.recipientsMax) throw new UserError(`A conversation can have at most ${CONVERSATION_LIMITS.recipientsMax} recipients`, 400, 'to');
+  if (names.some((n) => n.length > 40)) throw new UserError(text('conversations:errors.usernameTooLong', { max: 40 }), 400, 'to');
+  if (names.length > CONVERSATION_LIMITS.recipientsMax) throw new UserError(text('conversations:errors.tooManyRecipients', { max: CONVERSATION_LIMITS.recipientsMax }), 400, 'to');
   const rows = names.length
     ? await db.selectFrom('users').select(['id', 'username', 'username_lower', 'display_name']).where('username_lower', 'in', names).where('deleted_at', 'is', null).execute()
     : [];
   const found = new Set(rows.map((r) => r.username_lower));
   const unknown = names.filter((n) => !found.has(n));
-  if (unknown.length) throw new UserError(`No member is called ${unknown.map((n) => `“${n}”`).join(', ')}`, 400, 'to');
+  if (unknown.length) throw new UserError(text('conversations:errors.unknownMembers', { names: unknown.map((n) => `“${n}”`).join(', ') }), 400, 'to');
   const people = rows.filter((r) => r.id !== actor.id);
   if (!people.length && !opts.allowNone) {
-    throw new UserError(names.length ? 'You cannot start a conversation with only yourself: add someone else' : 'Choose at least one person to write to', 400, 'to');
+    throw new UserError(text(names.length ? 'conversations:errors.onlyYourself' : 'conversations:errors.noRecipients'), 400, 'to');
   }
   const roles = people.length ? await db.selectFrom('user_roles').select(['user_id', 'role']).where('user_id', 'in', people.map((p) => p.id)).execute() : [];
   return people.map((p) => ({ id: p.id, username: p.username, display_name: p.display_name, roles: ['member', ...roles.filter((r) => r.user_id === p.id).map((r) => r.role)] }));

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import { loadConversation } from './load-conversation.ts';
 import { enqueueReview } from '../moderation/queue-items.ts';
 
@@ -13,11 +13,11 @@ export async function reportConversation(db: Kysely<DB>, actor: Actor, id: numbe
   const { conversation, subject } = await loadConversation(db, actor, id);
   authorize(actor, 'conversation.report', subject);
   const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
-  if (reason.length < 3) throw new UserError('Say briefly what is wrong, so the moderators know what to look at', 400, 'reason');
-  if (reason.length > 1000) throw new UserError('The reason must be at most 1000 characters', 400, 'reason');
+  if (reason.length < 3) throw new UserError(text('conversations:errors.reasonShort'), 400, 'reason');
+  if (reason.length > 1000) throw new UserError(text('conversations:errors.reasonLong', { max: 1000 }), 400, 'reason');
   if (input.messageId !== undefined) {
     const m = await db.selectFrom('conversation_messages').select('id').where('id', '=', input.messageId).where('conversation_id', '=', conversation.id).executeTakeFirst();
-    if (!m) throw new UserError('No such message in this conversation', 400, 'message');
+    if (!m) throw new UserError(text('conversations:errors.noSuchMessage'), 400, 'message');
   }
   const at = nowIso();
   return db.transaction().execute(async (tx) => {
@@ -50,7 +50,7 @@ export async function listConversationReports(db: Kysely<DB>, actor: Actor) {
 export async function closeConversationReport(db: Kysely<DB>, actor: Actor, reportId: number): Promise<void> {
   authorize(actor, 'queue.item', { boardId: null, reason: 'reported_conversation' }); // the global team (board moderators: boards only)
   const r = await db.updateTable('conversation_reports').set({ status: 'closed' }).where('id', '=', reportId).where('status', '=', 'open').executeTakeFirst();
-  if (!Number(r.numUpdatedRows)) throw new UserError('No such open report', 404);
+  if (!Number(r.numUpdatedRows)) throw new UserError(text('conversations:errors.noSuchReport'), 404);
   // The queue item goes when the conversation's last open report is closed.
   const report = await db.selectFrom('conversation_reports').select('conversation_id').where('id', '=', reportId).executeTakeFirstOrThrow();
   const open = await db.selectFrom('conversation_reports').select('id').where('conversation_id', '=', report.conversation_id).where('status', '=', 'open').executeTakeFirst();

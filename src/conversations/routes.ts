@@ -44,17 +44,17 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
   /** E-mail the others in the background (a mail failure never fails the message). */
   const notify = (messageId: number) => {
-    notifyNewMessage(db, app.mailer, app.config.publicUrl, messageId).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'message e-mails failed'));
+    notifyNewMessage(db, app.mailer, app.config.publicUrl, messageId, app.config.DEFAULT_LOCALE).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'message e-mails failed'));
   };
 
   app.get<{ Querystring: { page?: number } }>('/messages', { schema: { querystring: pageQuery } }, async (request, reply) => {
     const actor = signedIn(request);
     const inbox = await listInbox(db, actor, request.query.page ?? 1);
-    return reply.view('conversations-inbox', { title: 'Private messages', ...inbox });
+    return reply.view('conversations-inbox', { title: translatorFor(request).t('conversations:inbox.title'), ...inbox });
   });
 
   const newForm = (reply: FastifyReply, values: Form, extra: object = {}) =>
-    reply.view('conversations-new', { title: values.team ? 'Message the team' : 'New private message', values, csrf: reply.generateCsrf(), ...extra });
+    reply.view('conversations-new', { title: translatorFor(reply.request).t(values.team ? 'conversations:new.teamTitle' : 'conversations:new.title'), values, csrf: reply.generateCsrf(), ...extra });
 
   app.get<{ Querystring: { to?: string; team?: string } }>('/messages/new', { schema: { querystring: { type: 'object', properties: { to: { type: 'string', maxLength: 200 }, team: { type: 'string', maxLength: 5 } } } } }, async (request, reply) => {
     signedIn(request);
@@ -75,7 +75,7 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
     } catch (err) {
       if (!(err instanceof UserError) || err.status === 401) throw err;
       reply.code(err.status);
-      return newForm(reply, values, { error: err.message, kept: attachmentsToShowAgain(request), ...guardOf(err) });
+      return newForm(reply, values, { error: err.say(translatorFor(request).t), kept: attachmentsToShowAgain(request), ...guardOf(err) });
     }
   });
 
@@ -89,12 +89,13 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
 
   const showQuery = { type: 'object', properties: { ...pageQuery.properties, quote: { type: 'integer', minimum: 1, maximum: 2_147_483_647 }, done: { type: 'string', maxLength: 20 } } } as const;
   app.get<{ Params: { id: number }; Querystring: { page?: number; quote?: number; done?: string } }>('/messages/:id', { schema: { params: idParams, querystring: showQuery } }, async (request, reply) => {
-    const notice = ({ sent: 'Summary posted to the public topic.', solved: 'Marked as the answer.', reported: 'Reported to the moderators. Thank you.' } as Record<string, string>)[String(request.query.done)];
+    const done = ({ sent: 'conversations:notices.summarySent', solved: 'conversations:notices.solved', reported: 'conversations:notices.reported' } as Record<string, string>)[String(request.query.done)];
+    const notice = done ? translatorFor(request).t(done) : undefined;
     // "Quote" without JavaScript: the reply box comes prefilled with the message as a Markdown quote.
-    const quoted = request.query.quote ? await quoteOf(request.params.id, request.query.quote) : '';
+    const quoted = request.query.quote ? await quoteOf(request, request.params.id, request.query.quote) : '';
     return page(request, reply, request.params.id, request.query.page, { ...(notice ? { notice } : {}), ...(quoted ? { body: quoted } : {}) });
   });
-  const quoteOf = async (conversationId: number, messageId: number) => {
+  const quoteOf = async (request: FastifyRequest, conversationId: number, messageId: number) => {
     const m = await db
       .selectFrom('conversation_messages')
       .leftJoin('users', 'users.id', 'conversation_messages.user_id')
@@ -103,7 +104,8 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
       .where('conversation_messages.conversation_id', '=', conversationId)
       .executeTakeFirst();
     if (!m || !m.body_markdown) return '';
-    return `${m.deleted_at ? 'deleted user' : m.display_name} wrote:\n${m.body_markdown.split('\n').map((l) => `> ${l}`).join('\n')}\n\n`;
+    const { t } = translatorFor(request);
+    return `${t('conversations:show.quoteWrote', { name: m.deleted_at ? t('conversations:people.deletedUser') : m.display_name })}\n${m.body_markdown.split('\n').map((l) => `> ${l}`).join('\n')}\n\n`;
   };
 
   app.post<{ Params: { id: number }; Body: Form }>('/messages/:id', { ...withAttachments, schema: { params: idParams }, config: noPage }, async (request, reply) => {
@@ -117,7 +119,7 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
     } catch (err) {
       if (!(err instanceof UserError) || err.status === 401 || err.status === 404) throw err;
       reply.code(err.status);
-      return page(request, reply, request.params.id, undefined, { error: err.message, body, kept: attachmentsToShowAgain(request), ...guardOf(err) });
+      return page(request, reply, request.params.id, undefined, { error: err.say(translatorFor(request).t), body, kept: attachmentsToShowAgain(request), ...guardOf(err) });
     }
   });
 
@@ -148,7 +150,7 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: { id: number }; Body: Form }>('/messages/:id/report', { schema: { params: idParams }, config: noPage }, async (request, reply) => {
     const raw = str(request.body?.message);
     const messageId = raw ? Number(raw) : undefined;
-    if (messageId !== undefined && (!Number.isSafeInteger(messageId) || messageId < 1)) throw new UserError('No such message in this conversation', 400, 'message');
+    if (messageId !== undefined && (!Number.isSafeInteger(messageId) || messageId < 1)) throw new UserError(text('conversations:errors.noSuchMessage'), 400, 'message');
     await reportConversation(db, signedIn(request), request.params.id, { reason: str(request.body?.reason), ...(messageId ? { messageId } : {}) });
     return reply.redirect(`/messages/${request.params.id}?done=reported`, 303);
   });
@@ -165,7 +167,7 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
       if (!(err instanceof UserError) || err.status === 401 || err.status === 404) throw err;
       changedNoPage(request);
       reply.code(err.status);
-      return page(request, reply, request.params.id, undefined, { summaryError: err.message, summary: body, ...(guardOf(err).findings ? { summaryFindings: guardOf(err).findings } : {}) });
+      return page(request, reply, request.params.id, undefined, { summaryError: err.say(translatorFor(request).t), summary: body, ...(guardOf(err).findings ? { summaryFindings: guardOf(err).findings } : {}) });
     }
   });
 
@@ -182,14 +184,14 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
     const f = request.body ?? {};
     // The files picked in the form, as the composer's script sends them: [{ name, content }].
     const raw = f.attachments;
-    if (raw !== undefined && raw !== null && !Array.isArray(raw)) throw new UserError('attachments must be a list of { name, content }', 400, 'attachments');
+    if (raw !== undefined && raw !== null && !Array.isArray(raw)) throw new UserError(text('conversations:errors.attachmentsList'), 400, 'attachments');
     const attachments = checkAttachments((raw ?? []).map((a: unknown) => {
       const { name, content } = (a ?? {}) as { name?: unknown; content?: unknown };
-      if (typeof name !== 'string' || !name || name.length > 255 || typeof content !== 'string') throw new UserError('Each attachment must be { name, content }', 400, 'attachments');
+      if (typeof name !== 'string' || !name || name.length > 255 || typeof content !== 'string') throw new UserError(text('conversations:errors.attachmentShape'), 400, 'attachments');
       return { name, text: content };
     }));
     const body = str(f.body).replace(/\r\n?/g, '\n');
-    if (body.length > 50_000) throw new UserError('Message must be at most 50000 characters', 413);
+    if (body.length > 50_000) throw new UserError(text('conversations:errors.messageTooLong', { max: 50_000 }), 413);
     let participantIds: number[];
     let target = 'conversation:new';
     if (str(f.conversation)) {
@@ -214,7 +216,8 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
   // ---- "Continue in private" from a public topic ----
   app.get<{ Params: { id: number } }>('/t/:id/private', { schema: { params: idParams } }, async (request, reply) => {
     const topic = await loadHandOverTopic(db, signedIn(request), request.params.id);
-    return reply.view('conversations-new', { title: 'Continue in private', topic, values: { subject: `About “${topic.title}”`, body: '' }, csrf: reply.generateCsrf() });
+    const { t } = translatorFor(request);
+    return reply.view('conversations-new', { title: t('conversations:new.continueTitle'), topic, values: { subject: t('conversations:new.aboutSubject', { title: topic.title }), body: '' }, csrf: reply.generateCsrf() });
   });
 
   app.post<{ Params: { id: number }; Body: Form }>('/t/:id/private', { schema: { params: idParams } }, async (request, reply) => {
@@ -230,7 +233,8 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
       if (!(err instanceof UserError) || err.status === 401) throw err;
       changedNoPage(request);
       reply.code(err.status);
-      return reply.view('conversations-new', { title: 'Continue in private', topic, values, error: err.message, ...guardOf(err), csrf: reply.generateCsrf() });
+      const { t } = translatorFor(request);
+      return reply.view('conversations-new', { title: t('conversations:new.continueTitle'), topic, values, error: err.say(t), ...guardOf(err), csrf: reply.generateCsrf() });
     }
   });
 

@@ -5,7 +5,7 @@ import { authorCards } from '../accounts/find-user.ts';
 import type { DB } from '../db/schema.ts';
 import { can, isStaff, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { NotFoundError, text } from '../shared/errors.ts';
 import { loadConversation, logStaffAccess } from './load-conversation.ts';
 import { CONVERSATION_LIMITS } from './settings.ts';
 import { attachmentsOfMessages } from './message-attachments.ts';
@@ -16,7 +16,7 @@ export async function showConversation(db: Kysely<DB>, actor: Actor, id: number,
   const perPage = CONVERSATION_LIMITS.perPage;
   const pageCount = Math.max(1, Math.ceil(conversation.message_count / perPage));
   const p = page ?? pageCount;
-  if (p > pageCount) throw new NotFoundError('There is no such page in this conversation');
+  if (p > pageCount) throw new NotFoundError(text('conversations:errors.noSuchPage'));
   if (loaded.staffReader) await logStaffAccess(db, actor, loaded);
   // Messages in id order; a page is a range of that order (conversations are short next to topics).
   const messages = await db

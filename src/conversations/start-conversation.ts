@@ -7,7 +7,7 @@ import type { DB } from '../db/schema.ts';
 import { authorize, can, isStaff, type Actor } from '../policy/policy.ts';
 import { runPublishPipeline } from '../publish/pipeline.ts';
 import { nowIso } from '../shared/clock.ts';
-import { ForbiddenError, UserError } from '../shared/errors.ts';
+import { ForbiddenError, text, UserError } from '../shared/errors.ts';
 import { parseUsernames, resolveRecipients } from './recipients.ts';
 import { CONVERSATION_LIMITS, membersMayMessage } from './settings.ts';
 import { storeMessageAttachments } from './message-attachments.ts';
@@ -41,18 +41,18 @@ const DAY = 86_400_000;
 export async function startConversation(db: Kysely<DB>, actor: Actor, input: StartConversationInput): Promise<StartedConversation> {
   authorize(actor, 'conversation.start', null);
   const subject = typeof input.subject === 'string' ? input.subject.trim().replace(/\s+/g, ' ') : '';
-  if (!subject) throw new UserError('Give the conversation a subject', 400, 'subject');
-  if (subject.length > CONVERSATION_LIMITS.subjectMax) throw new UserError(`The subject must be at most ${CONVERSATION_LIMITS.subjectMax} characters`, 400, 'subject');
+  if (!subject) throw new UserError(text('conversations:errors.noSubject'), 400, 'subject');
+  if (subject.length > CONVERSATION_LIMITS.subjectMax) throw new UserError(text('conversations:errors.subjectTooLong', { max: CONVERSATION_LIMITS.subjectMax }), 400, 'subject');
   const team = !!input.team;
   const recipients = await resolveRecipients(db, actor, parseUsernames(input.to), { allowNone: team });
   // Members writing to members can be switched off (spam); writing to staff, employees and the team stays open.
   const toPlainMembers = recipients.some((r) => !r.roles.some((role) => role !== 'member'));
   if (toPlainMembers && !input.handOver && !can(actor, 'conversation.messageMembers', { membersMayMessage: await membersMayMessage(db) })) {
-    throw new ForbiddenError('Messages between members are switched off in this community. You can message the team, or employees and moderators.');
+    throw new ForbiddenError(text('conversations:errors.membersOff'));
   }
   await limitNewMembers(db, actor);
   const participantIds = [actor.id, ...recipients.map((r) => r.id)];
-  const text = await runPublishPipeline(db, { actor, where: 'message', audience: 'private', participantIds, body: input.body, ...(input.attachments?.length ? { attachments: input.attachments } : {}), target: input.topicId ? `conversation:new:topic:${input.topicId}` : 'conversation:new' });
+  const published = await runPublishPipeline(db, { actor, where: 'message', audience: 'private', participantIds, body: input.body, ...(input.attachments?.length ? { attachments: input.attachments } : {}), target: input.topicId ? `conversation:new:topic:${input.topicId}` : 'conversation:new' });
   const at = input.at ?? nowIso();
   return db.transaction().execute(async (tx) => {
     const { id } = await tx
@@ -61,8 +61,8 @@ export async function startConversation(db: Kysely<DB>, actor: Actor, input: Sta
       .returning('id')
       .executeTakeFirstOrThrow();
     await tx.insertInto('conversation_participants').values(participantIds.map((user_id) => ({ conversation_id: id, user_id, last_read_message_id: 0, muted: 0, left_at: null, joined_at: at }))).execute();
-    const messageId = await insertMessage(tx, id, actor.id, text.bodyMarkdown, text.bodyHtml, at);
-    await storeMessageAttachments(tx, messageId, text.attachments);
+    const messageId = await insertMessage(tx, id, actor.id, published.bodyMarkdown, published.bodyHtml, at);
+    await storeMessageAttachments(tx, messageId, published.attachments);
     return { id, messageId, recipientIds: participantIds.slice(1) };
   });
 }
@@ -87,6 +87,6 @@ async function limitNewMembers(db: Kysely<DB>, actor: Actor): Promise<void> {
   const since = new Date(Date.now() - DAY).toISOString();
   const row = await db.selectFrom('conversations').select((eb) => eb.fn.countAll().as('n')).where('created_by', '=', actor.id).where('created_at', '>', since).executeTakeFirstOrThrow();
   if (Number(row.n) >= CONVERSATION_LIMITS.newMemberPerDay) {
-    throw new UserError(`New members can start ${CONVERSATION_LIMITS.newMemberPerDay} conversations a day. Please try again tomorrow, or reply in an existing one.`, 429);
+    throw new UserError(text('conversations:errors.newMemberLimit', { count: CONVERSATION_LIMITS.newMemberPerDay }), 429);
   }
 }

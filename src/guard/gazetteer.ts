@@ -14,21 +14,63 @@ import { FIRST_NAMES, NOT_NAMES } from './detectors/names.ts';
 import { fold } from './context.ts';
 import { STREET_TYPES } from './data/street-types.ts';
 
+/** What the detectors ask of a word list: membership, and its words (for the snapshot). */
+export interface WordSet extends Iterable<string> {
+  has(word: string): boolean;
+}
+
 export interface Gazetteer {
   /** Known first names. */
-  first: Set<string>;
+  first: WordSet;
   /** Any known name (first or last). */
-  names: Set<string>;
+  names: WordSet;
   /** Frequent words of English and the community's languages. */
-  common: Set<string>;
+  common: WordSet;
   /** Words that are never part of a person's name here: street types (25 languages), company forms, the most frequent words. */
-  hard: Set<string>;
+  hard: WordSet;
   /** The structural part of `hard`: street types, company forms, function words (not the frequent words, some of which are surnames: "White"). */
-  structural: Set<string>;
+  structural: WordSet;
   /** Frequent English words only (zxcvbn-ts subtitle and Wikipedia lists): "During", "Spring" are no street names. */
-  commonEn: Set<string>;
+  commonEn: WordSet;
   /** Street types (25 languages) and company forms: a name right before or after one names a street or a company. */
-  place: Set<string>;
+  place: WordSet;
+}
+
+/**
+ * A word list kept as the snapshot's sorted lines, searched by bisection: a short command
+ * (`parley guard scan` of one line) asks a few dozen words and should not pay ~0.2 s for building
+ * Sets of 250,000 words. A list asked often (a long scan) becomes a Set after LOOKUPS_BEFORE_SET look-ups.
+ */
+const LOOKUPS_BEFORE_SET = 20_000;
+export class SortedWords implements WordSet {
+  private set: Set<string> | undefined;
+  private lookups = 0;
+  constructor(private readonly lines: string) {}
+  has(word: string): boolean {
+    if (this.set) return this.set.has(word);
+    if (++this.lookups > LOOKUPS_BEFORE_SET) {
+      this.set = new Set(this);
+      return this.set.has(word);
+    }
+    const t = this.lines;
+    let lo = 0;
+    let hi = t.length;
+    // Invariant: the word, if present, is a line starting in [lo, hi); lo is a line start.
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const s = mid === 0 ? 0 : t.lastIndexOf('\n', mid - 1) + 1;
+      let e = t.indexOf('\n', s);
+      if (e < 0) e = t.length;
+      const line = t.slice(s, e);
+      if (line === word) return true;
+      if (line < word) lo = e + 1;
+      else hi = s;
+    }
+    return false;
+  }
+  *[Symbol.iterator](): Iterator<string> {
+    if (this.lines) yield* this.lines.split('\n');
+  }
 }
 
 let cached: Gazetteer | undefined;
@@ -63,15 +105,20 @@ const SETS = ['first', 'names', 'common', 'commonEn', 'hard', 'structural', 'pla
  * once at install (scripts/build.mjs), so that a short command starts without building it again.
  */
 export function serializeGazetteer(g: Gazetteer = gazetteer()): string {
-  return SETS.map((k) => [...g[k]].join('\n')).join('\f');
+  // Sorted (code-unit order, as `<` compares), so that SortedWords can bisect each list.
+  return SETS.map((k) => [...g[k]].filter(Boolean).sort().join('\n')).join('\f');
 }
 
-/** Installs a gazetteer made by serializeGazetteer (same code version); false when it does not fit. */
-export function installGazetteer(serialized: string): boolean {
+/**
+ * Installs a gazetteer made by serializeGazetteer (same code version); false when it does not fit.
+ * `eager` builds every Set now (a server, before its first post); otherwise the lists are searched
+ * in the snapshot's text until they are used often (a short command).
+ */
+export function installGazetteer(serialized: string, { eager = false }: { eager?: boolean } = {}): boolean {
   const parts = serialized.split('\f');
   if (parts.length !== SETS.length) return false;
   const g = {} as Gazetteer;
-  SETS.forEach((k, i) => (g[k] = new Set(parts[i] ? parts[i]!.split('\n') : [])));
+  SETS.forEach((k, i) => (g[k] = eager ? new Set(parts[i] ? parts[i]!.split('\n') : []) : new SortedWords(parts[i]!)));
   cached = g;
   return true;
 }

@@ -1,6 +1,6 @@
 // Parley in several languages (issue 18): i18next, with one JSON file per domain part and
 // language under src/i18n/locales/<language>/<part>.json ("namespaces": common, community,
-// accounts, ...). Code and templates name a text by key, `t('community:topic.reply')`, never by
+// accounts, ...). Code and templates name a text by key, `t('community:topic.postReply')`, never by
 // its English words. English is the reference: a key missing in Dutch is a failing test
 // (test/i18n/catalogs.test.ts), and falls back to English if it ever ships.
 //

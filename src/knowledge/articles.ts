@@ -3,19 +3,19 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { can, type Actor } from '../policy/policy.ts';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { NotFoundError, text, UserError } from '../shared/errors.ts';
 import { slugify } from '../shared/slug.ts';
 
 export const NOTE_MAX = 200;
-/** Path segments under /kb/ that are pages, not articles. */
-const RESERVED = new Set(['new', 'from-topic']);
+/** Path segments under /kb/ that are pages, not articles (`check`: the editor's live check). */
+const RESERVED = new Set(['new', 'from-topic', 'check']);
 
 export const articleUrl = (slug: string) => `/kb/${slug}`;
 
 /** The article at this address, if the actor may read it; a draft looks like no article at all. */
 export async function findVisibleArticle(db: Kysely<DB>, actor: Actor | null, slug: string) {
   const article = await db.selectFrom('articles').selectAll().where('slug', '=', slug).executeTakeFirst();
-  if (!article || !can(actor, 'article.view', article)) throw new NotFoundError('There is no such article in the knowledge base.');
+  if (!article || !can(actor, 'article.view', article)) throw new NotFoundError(text('knowledge:errors.noSuchArticle'));
   return article;
 }
 
@@ -32,7 +32,7 @@ export async function uniqueArticleSlug(db: Kysely<DB>, title: string): Promise<
 
 export function cleanNote(note: string | undefined): string {
   const n = (note ?? '').replace(/\s+/g, ' ').trim();
-  if (n.length > NOTE_MAX) throw new UserError(`The note must be at most ${NOTE_MAX} characters`, 400, 'note');
+  if (n.length > NOTE_MAX) throw new UserError(text('knowledge:errors.noteTooLong', { max: NOTE_MAX }), 400, 'note');
   return n;
 }
 
@@ -40,6 +40,6 @@ export function cleanNote(note: string | undefined): string {
 export class ArticleExistsError extends UserError {
   override name = 'ArticleExistsError';
   constructor(readonly existing: { slug: string; title: string }) {
-    super(`This thread already has a knowledge-base article: "${existing.title}" (${articleUrl(existing.slug)}).`, 409);
+    super(text('knowledge:errors.articleExists', { title: existing.title, url: articleUrl(existing.slug) }), 409);
   }
 }

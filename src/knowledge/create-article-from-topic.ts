@@ -3,12 +3,14 @@ import type { DB } from '../db/schema.ts';
 import { authorize, can, type Actor } from '../policy/policy.ts';
 import { runPublishPipeline } from '../publish/pipeline.ts';
 import { nowIso } from '../shared/clock.ts';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { NotFoundError, text, UserError } from '../shared/errors.ts';
+import { en, type T } from '../i18n/index.ts';
 import { ArticleExistsError, uniqueArticleSlug } from './articles.ts';
 
 /** One action for a community manager: a solved question becomes a draft article, prefilled
- * with the question's title and text and the accepted answer, and linked to its thread. */
-export async function createArticleFromTopic(db: Kysely<DB>, actor: Actor, topicId: number, at = nowIso()): Promise<{ id: number; slug: string }> {
+ * with the question's title and text and the accepted answer, and linked to its thread. The words
+ * it adds (the answer's heading, the credit, the version note) are in the manager's language `t`. */
+export async function createArticleFromTopic(db: Kysely<DB>, actor: Actor, topicId: number, at = nowIso(), t: T = en): Promise<{ id: number; slug: string }> {
   const topic = await db
     .selectFrom('topics')
     .innerJoin('boards', 'boards.id', 'topics.board_id')
@@ -16,11 +18,11 @@ export async function createArticleFromTopic(db: Kysely<DB>, actor: Actor, topic
     .where('topics.id', '=', topicId)
     .executeTakeFirst();
   const subject = topic && { board: { visibility: topic.visibility }, locked: !!topic.locked, closed: !!topic.closed, deleted: !!topic.deleted_at };
-  if (!topic || !subject || !can(actor, 'topic.view', subject)) throw new NotFoundError('No such topic');
+  if (!topic || !subject || !can(actor, 'topic.view', subject)) throw new NotFoundError(text('knowledge:errors.noSuchTopic'));
   authorize(actor, 'article.createFromTopic', subject);
-  if (topic.deleted_at) throw new UserError('This thread is deleted: it cannot become an article.', 400);
-  if (topic.kind !== 'question') throw new UserError('Only a question with an accepted answer can become a knowledge-base article; this thread is a discussion.', 400);
-  if (!topic.solved_post_id) throw new UserError('This question has no accepted answer yet: accept an answer first, then turn it into an article.', 400);
+  if (topic.deleted_at) throw new UserError(text('knowledge:errors.threadDeleted'), 400);
+  if (topic.kind !== 'question') throw new UserError(text('knowledge:errors.notAQuestion'), 400);
+  if (!topic.solved_post_id) throw new UserError(text('knowledge:errors.noAcceptedAnswer'), 400);
   const existing = await db.selectFrom('articles').select(['slug', 'title']).where('source_topic_id', '=', topic.id).executeTakeFirst();
   if (existing) throw new ArticleExistsError(existing);
 
@@ -32,27 +34,27 @@ export async function createArticleFromTopic(db: Kysely<DB>, actor: Actor, topic
     .execute();
   const question = posts.find((p) => p.post_number === 1);
   const answer = posts.find((p) => p.id === topic.solved_post_id);
-  if (!question || question.deleted_at) throw new UserError('The question was deleted: it cannot become an article.', 400);
-  if (!answer || answer.deleted_at) throw new UserError('The accepted answer was deleted: accept another answer first.', 400);
+  if (!question || question.deleted_at) throw new UserError(text('knowledge:errors.questionDeleted'), 400);
+  if (!answer || answer.deleted_at) throw new UserError(text('knowledge:errors.answerDeleted'), 400);
   // Credit to whoever wrote the answer (the editor may reword it; it is only prefilled).
   const answerer = await db.selectFrom('posts').innerJoin('users', 'users.id', 'posts.user_id').select(['users.username', 'users.display_name', 'users.deleted_at']).where('posts.id', '=', answer.id).executeTakeFirstOrThrow();
-  const credit = answerer.deleted_at ? 'a community member' : `[${escapeMarkdown(answerer.display_name)}](/u/${encodeURIComponent(answerer.username)})`;
-  const body = `${question.body_markdown}\n\n## Answer\n\n${answer.body_markdown}\n\n*Answered by ${credit} in the community.*`;
-  const text = await runPublishPipeline(db, { actor, where: 'article', title: topic.title, body, unpublished: true });
+  const credit = answerer.deleted_at ? t('knowledge:fromTopic.aMember') : `[${escapeMarkdown(answerer.display_name)}](/u/${encodeURIComponent(answerer.username)})`;
+  const body = `${question.body_markdown}\n\n## ${t('knowledge:fromTopic.answerHeading')}\n\n${answer.body_markdown}\n\n*${t('knowledge:fromTopic.answeredBy', { credit })}*`;
+  const published = await runPublishPipeline(db, { actor, where: 'article', title: topic.title, body, unpublished: true });
 
   try {
     return await db.transaction().execute(async (tx) => {
       const again = await tx.selectFrom('articles').select(['slug', 'title']).where('source_topic_id', '=', topic.id).executeTakeFirst();
       if (again) throw new ArticleExistsError(again);
-      const slug = await uniqueArticleSlug(tx, text.title!);
+      const slug = await uniqueArticleSlug(tx, published.title!);
       const { id } = await tx
         .insertInto('articles')
-        .values({ slug, title: text.title!, status: 'draft', current_version: 1, first_published_version: null, source_topic_id: topic.id, created_by: actor.id, created_at: at, updated_at: at, published_at: null })
+        .values({ slug, title: published.title!, status: 'draft', current_version: 1, first_published_version: null, source_topic_id: topic.id, created_by: actor.id, created_at: at, updated_at: at, published_at: null })
         .returning('id')
         .executeTakeFirstOrThrow();
       await tx
         .insertInto('article_versions')
-        .values({ article_id: id, version: 1, title: text.title!, body_markdown: text.bodyMarkdown, body_html: text.bodyHtml, author_id: actor.id, created_at: at, note: 'Created from the community thread' })
+        .values({ article_id: id, version: 1, title: published.title!, body_markdown: published.bodyMarkdown, body_html: published.bodyHtml, author_id: actor.id, created_at: at, note: t('knowledge:fromTopic.versionNote') })
         .execute();
       return { id, slug };
     });

@@ -3,7 +3,7 @@ import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { runPublishPipeline } from '../publish/pipeline.ts';
 import { nowIso } from '../shared/clock.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import { cleanNote, findVisibleArticle } from './articles.ts';
 import { currentText } from './article-versions.ts';
 import { indexArticle } from '../search/index-document.ts';
@@ -24,21 +24,21 @@ export async function editArticle(db: Kysely<DB>, actor: Actor, input: EditArtic
   const article = await findVisibleArticle(db, actor, input.slug);
   authorize(actor, 'article.edit', null);
   const note = cleanNote(input.note);
-  const text = await runPublishPipeline(db, { actor, where: 'article', title: input.title, body: input.body, unpublished: article.status === 'draft' });
+  const published = await runPublishPipeline(db, { actor, where: 'article', title: input.title, body: input.body, unpublished: article.status === 'draft' });
   const conflict = () =>
-    new UserError('Someone saved a newer version of this article while you were editing. Copy your changes, reload the page and apply them again.', 409);
+    new UserError(text('knowledge:errors.conflict'), 409);
   if (input.baseVersion !== undefined && input.baseVersion !== article.current_version) throw conflict();
   const at = input.at ?? nowIso();
 
   return db.transaction().execute(async (tx) => {
     const current = await currentText(tx, article);
-    if (current.title === text.title && current.body_markdown === text.bodyMarkdown && !note) {
+    if (current.title === published.title && current.body_markdown === published.bodyMarkdown && !note) {
       return { slug: article.slug, version: article.current_version };
     }
     // The conditional update takes the article's row lock and tells a concurrent save apart.
     const bumped = await tx
       .updateTable('articles')
-      .set((eb) => ({ current_version: eb('current_version', '+', 1), title: text.title!, updated_at: at }))
+      .set((eb) => ({ current_version: eb('current_version', '+', 1), title: published.title!, updated_at: at }))
       .where('id', '=', article.id)
       .where('current_version', '=', article.current_version)
       .returning('current_version')
@@ -46,7 +46,7 @@ export async function editArticle(db: Kysely<DB>, actor: Actor, input: EditArtic
     if (!bumped) throw conflict();
     await tx
       .insertInto('article_versions')
-      .values({ article_id: article.id, version: bumped.current_version, title: text.title!, body_markdown: text.bodyMarkdown, body_html: text.bodyHtml, author_id: actor.id, created_at: at, note })
+      .values({ article_id: article.id, version: bumped.current_version, title: published.title!, body_markdown: published.bodyMarkdown, body_html: published.bodyHtml, author_id: actor.id, created_at: at, note })
       .execute();
     await indexArticle(tx, article.id); // a published article's new text is searchable at once (a draft stays out)
     return { slug: article.slug, version: bumped.current_version };

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { can, type Actor } from '../policy/policy.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { NotFoundError, text } from '../shared/errors.ts';
 
 export const ARTICLES_PER_PAGE = 30;
 
@@ -15,7 +15,7 @@ export async function listArticles(db: Kysely<DB>, actor: Actor | null, page = 1
   };
   const { n } = await visible().select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
   const pageCount = Math.max(1, Math.ceil(Number(n) / ARTICLES_PER_PAGE));
-  if (page > pageCount) throw new NotFoundError('There is no such page in the knowledge base');
+  if (page > pageCount) throw new NotFoundError(text('knowledge:errors.noSuchPage'));
   const articles = await visible()
     .select(['id', 'slug', 'title', 'status', 'current_version', 'source_topic_id', 'updated_at', 'published_at'])
     .orderBy('status')

@@ -2,11 +2,13 @@
 // forms (write, edit, publish, turn a solved question into an article).
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { authorize } from '../policy/policy.ts';
-import { UserError } from '../shared/errors.ts';
+import { formErrors, UserError } from '../shared/errors.ts';
+import { translatorFor } from '../i18n/plugin.ts';
 import { ArticleExistsError, articleUrl } from './articles.ts';
 import { createArticle } from './create-article.ts';
 import { createArticleFromTopic } from './create-article-from-topic.ts';
 import { articleForEditing, editArticle } from './edit-article.ts';
+import { checkArticleDraft } from './check-article-draft.ts';
 import { listArticles } from './list-articles.ts';
 import { publishArticle } from './publish-article.ts';
 import { showArticle } from './show-article.ts';
@@ -31,29 +33,32 @@ export async function knowledgeRoutes(app: FastifyInstance): Promise<void> {
     slug?: string;
     error?: string | null;
     field?: string | null;
+    errors?: Record<string, string> | null;
   }
   const formPage = (reply: FastifyReply, page: FormPage, status = 200) =>
     reply.code(status).view('kb-edit', {
-      title: page.mode === 'new' ? 'New knowledge-base article' : `Edit: ${page.values.title}`,
+      title: page.mode === 'new' ? translatorFor(reply.request).t('knowledge:page.newTitle') : translatorFor(reply.request).t('knowledge:page.editTitle', { title: page.values.title }),
       csrf: reply.generateCsrf(),
       error: null,
       field: null,
+      errors: null,
       ...page,
     });
   // Bad input re-renders the form with the message and what was typed; other refusals
   // (sign in, not allowed, no such article) are error pages.
   const formError = (reply: FastifyReply, page: FormPage) => (err: unknown) => {
     if (err instanceof UserError && (err.field || [400, 409, 413, 422].includes(err.status))) {
-      return formPage(reply, { ...page, error: err.message, field: err.field ?? null }, err.status);
+      return formPage(reply, { ...page, ...formErrors(err, translatorFor(reply.request).t) }, err.status);
     }
     throw err;
   };
 
   app.get<{ Querystring: { page: number } }>('/kb', { config: cached, schema: { querystring: pageQuery } }, async (request, reply) => {
     const data = await listArticles(db, request.actor, request.query.page);
+    const { t } = translatorFor(request);
     return reply.view('kb-list', {
       ...data,
-      title: data.page > 1 ? `Knowledge base (page ${data.page})` : 'Knowledge base',
+      title: data.page > 1 ? t('knowledge:page.titlePaged', { page: data.page }) : t('knowledge:page.title'),
       canonical: data.page > 1 ? `/kb?page=${data.page}` : '/kb',
     });
   });
@@ -81,12 +86,13 @@ export async function knowledgeRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       let created;
       try {
-        created = await createArticleFromTopic(db, signedIn(request), request.params.topicId);
+        created = await createArticleFromTopic(db, signedIn(request), request.params.topicId, undefined, translatorFor(request).t);
       } catch (err) {
         if (!(err instanceof ArticleExistsError)) throw err;
+        const { t } = translatorFor(request);
         return reply.code(409).view('notice', {
-          title: 'Already in the knowledge base',
-          message: 'This thread has already been turned into a knowledge-base article; edit that one instead.',
+          title: t('knowledge:fromTopic.existsTitle'),
+          message: t('knowledge:fromTopic.existsMessage'),
           link: { href: articleUrl(err.existing.slug), text: err.existing.title },
         });
       }
@@ -104,7 +110,7 @@ export async function knowledgeRoutes(app: FastifyInstance): Promise<void> {
     { config: cached, schema: { params: { type: 'object', properties: { slug: slugParam, n: int }, required: ['slug', 'n'] } } },
     async (request, reply) => {
       const data = await showArticleVersion(db, request.actor, request.params.slug, request.params.n);
-      return reply.view('kb-article', { ...data, title: `${data.version.title} (version ${data.version.version})` });
+      return reply.view('kb-article', { ...data, title: translatorFor(request).t('knowledge:page.versionTitle', { title: data.version.title, version: data.version.version }) });
     },
   );
 
@@ -125,6 +131,12 @@ export async function knowledgeRoutes(app: FastifyInstance): Promise<void> {
       return formError(reply, { mode: 'edit', slug: request.params.slug, values })(err);
     }
     return reply.redirect(articleUrl(request.params.slug), 303);
+  });
+
+  // The editor's live check (JSON, for composer.js): { title?, body } → the guard's findings and watched words.
+  app.post<{ Body: Form }>('/kb/check', { config: { rateLimit: { max: 240, timeWindow: '1 minute' }, keepsPages: true } }, async (request) => {
+    const title = request.body?.title;
+    return checkArticleDraft(db, signedIn(request), { body: str(request.body?.body), ...(typeof title === 'string' ? { title } : {}) });
   });
 
   app.post<{ Params: { slug: string } }>('/kb/:slug/publish', { schema: { params: slugParams } }, async (request, reply) => {

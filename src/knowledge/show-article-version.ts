@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { can, type Actor } from '../policy/policy.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { NotFoundError, text } from '../shared/errors.ts';
 import { findVisibleArticle } from './articles.ts';
 import { authorRoles, firstReadableVersion, fullVersion, sourceThread, versionList } from './article-versions.ts';
 
@@ -9,7 +9,7 @@ import { authorRoles, firstReadableVersion, fullVersion, sourceThread, versionLi
  * open the published versions only, never the drafts before the first publication. */
 export async function showArticleVersion(db: Kysely<DB>, actor: Actor | null, slug: string, version: number) {
   const article = await findVisibleArticle(db, actor, slug);
-  const missing = () => new NotFoundError(`This article has no version ${version}.`);
+  const missing = () => new NotFoundError(text('knowledge:errors.noSuchVersion', { version }));
   if (version < firstReadableVersion(actor, article) || version > article.current_version) throw missing();
   const [v, versions, source] = await Promise.all([fullVersion(db, article.id, version), versionList(db, actor, article), sourceThread(db, actor, article)]);
   if (!v) throw missing();

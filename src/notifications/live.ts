@@ -117,6 +117,19 @@ export async function liveRoutes(app: FastifyInstance): Promise<void> {
         bell(); // a page that reconnects (a tab shown again) gets the count it may have missed
       }
       for (const [k, fn] of listeners) hub.on(k, fn);
+      // The topic's last post now, on every (re)connection: the page fetches what it missed while
+      // its tab was hidden or the stream was down (src/web/public/live.js). Read after listening,
+      // so that nothing falls between the two. A post hidden for review counts for its author only.
+      if (topicId !== undefined) {
+        void db
+          .selectFrom('posts')
+          .select((eb) => eb.fn.max('post_number').as('n'))
+          .where('topic_id', '=', topicId)
+          .where('deleted_at', 'is', null)
+          .where((eb) => (actor ? eb.or([eb('hidden_at', 'is', null), eb('user_id', '=', actor.id)]) : eb('hidden_at', 'is', null)))
+          .executeTakeFirst()
+          .then((r) => send('topic', { lastPostNumber: Number(r?.n ?? 0) }), () => {});
+      }
       const beat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
       beat.unref();
       const stop = () => {

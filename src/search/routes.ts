@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { visibleBoardKinds } from '../policy/policy.ts';
 import { UserError } from '../shared/errors.ts';
+import { translatorFor } from '../i18n/plugin.ts';
 import { searchContent, type SearchOutput } from './search-content.ts';
 import { searchInputFrom, searchQueryString, type SearchQuerystring } from './search-options.ts';
 import { similarQuestions } from './similar-questions.ts';
@@ -17,19 +18,20 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Querystring: SearchQuerystring }>('/search', { schema: { querystring } }, async (request, reply) => {
     const input = searchInputFrom(request.query);
+    const { t } = translatorFor(request);
     let data: SearchOutput | null = null;
     let error: { message: string; field: string | null } | null = null;
     try {
       data = await searchContent(db, request.actor, input);
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      error = { message: err.message, field: err.field ?? null };
+      error = { message: err.say(t), field: err.field ?? null };
     }
     const boards = await db.selectFrom('boards').select(['slug', 'name']).where('visibility', 'in', visibleBoardKinds(request.actor)).orderBy('position').orderBy('id').execute();
     // Results depend on who asks: no shared cache may keep them.
     reply.header('cache-control', 'private, no-store');
     return reply.code(error ? 400 : 200).view('search', {
-      title: input.q.trim() ? `Search: ${input.q.trim().slice(0, 80)}` : 'Search',
+      title: input.q.trim() ? t('search:page.titleFor', { q: input.q.trim().slice(0, 80) }) : t('search:page.title'),
       searchQuery: input.q.slice(0, 500),
       input,
       data,

@@ -8,7 +8,7 @@ import { rolesByUser } from '../accounts/find-user.ts';
 import type { DB, Role } from '../db/schema.ts';
 import { visibleBoardKinds, type Actor } from '../policy/policy.ts';
 import { POSTS_PER_PAGE } from '../community/show-topic.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import { htmlToText } from '../shared/markdown.ts';
 import { slugify } from '../shared/slug.ts';
 import { isPostgres } from './index-document.ts';
@@ -82,7 +82,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 function checkDay(value: string | undefined, field: string): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new UserError('Dates are written as YYYY-MM-DD.', 400, field);
+  if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new UserError(text('search:errors.dateFormat'), 400, field);
   return value;
 }
 

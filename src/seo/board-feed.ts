@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
-import { DELETED_POST_TEXT, DELETED_USER_NAME } from './deleted.ts';
+import { en, type T } from '../i18n/index.ts';
 import { escapeXml, XML_DECLARATION } from './xml.ts';
 
 export const FEED_ENTRIES = 30;
@@ -41,9 +41,9 @@ export async function boardFeed(db: Kysely<DB>, boardSlug: string) {
   return { board, topics };
 }
 
-const HIDDEN_POST_TEXT = 'This post is hidden while the moderators review it.';
-
-export function renderAtom(feed: Awaited<ReturnType<typeof boardFeed>>, publicUrl: string, siteName: string): string {
+/** `t`: the language of the words the feed adds (a deleted or hidden post, a deleted author): the
+ * reader's Accept-Language, as for pages (visitors' cached copies are kept per language). */
+export function renderAtom(feed: Awaited<ReturnType<typeof boardFeed>>, publicUrl: string, siteName: string, t: T = en): string {
   const { board, topics } = feed;
   const x = escapeXml;
   const iso = (t: string) => new Date(t).toISOString();
@@ -65,10 +65,10 @@ export function renderAtom(feed: Awaited<ReturnType<typeof boardFeed>>, publicUr
   for (const e of entries) {
     const url = publicUrl + viewHelpers.topicUrl(e);
     const author = e.user_deleted
-      ? `<name>${x(DELETED_USER_NAME)}</name>`
+      ? `<name>${x(t('community:author.deletedUser'))}</name>`
       : `<name>${x(e.display_name)}</name><uri>${x(publicUrl + viewHelpers.userUrl(e.username))}</uri>`;
     // A post hidden until reviewed (src/moderation) is not in the public feed either.
-    const content = e.post_deleted ? `<p>${x(DELETED_POST_TEXT)}</p>` : e.hidden_at ? `<p>${x(HIDDEN_POST_TEXT)}</p>` : e.body_html;
+    const content = e.post_deleted ? `<p>${x(t('community:post.deleted'))}</p>` : e.hidden_at ? `<p>${x(t('community:post.hidden'))}</p>` : e.body_html;
     parts.push(
       '  <entry>\n',
       `    <id>${x(url)}</id>\n`,

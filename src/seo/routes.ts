@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../shared/errors.ts';
 import { boardFeed, renderAtom } from './board-feed.ts';
+import { translatorFor } from '../i18n/plugin.ts';
 import { robotsTxt } from './robots.ts';
 import { boardUrls, sitemapRoot, topicUrls, urlset } from './sitemap.ts';
 
@@ -36,7 +37,7 @@ export async function seoRoutes(app: FastifyInstance): Promise<void> {
     { config: cached, schema: { params: { type: 'object', properties: { slug: { type: 'string', maxLength: 80 } } } } },
     async (request, reply) => {
       const feed = await boardFeed(db, request.params.slug);
-      return reply.type('application/atom+xml; charset=utf-8').send(renderAtom(feed, publicUrl, app.site.name));
+      return reply.type('application/atom+xml; charset=utf-8').send(renderAtom(feed, publicUrl, app.site.name, translatorFor(request).t));
     },
   );
 }

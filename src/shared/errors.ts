@@ -2,7 +2,7 @@
 // message fit for the person who caused it. Anything else is a bug (HTTP 500, logged).
 //
 // Messages are texts of the catalogues (src/i18n): a use case names one by key, with its values,
-// `new UserError(text('community:errors.titleTooShort', { min: 5 }), 400, 'title')`, and whoever
+// `new UserError(text('community:errors.slugTaken', { slug }), 409, 'slug')`, and whoever
 // shows it says it in the reader's language (`err.say(t)`). The Error's own `message` is the
 // English text, for logs and callers that know no language. A plain string still works (shown as
 // it is) while code moves to keys.

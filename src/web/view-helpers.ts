@@ -1,4 +1,4 @@
-import { badgesFor } from '../accounts/badges.ts';
+import { badgesIn } from '../accounts/badges.ts';
 import type { Role } from '../db/schema.ts';
 import { kib } from '../attachments/text-file.ts';
 import { translator, type T } from '../i18n/index.ts';
@@ -72,12 +72,13 @@ export function helpersFor(locale: string) {
     n: formatNumber,
     /** Prefer `t(key, { count })`: this one's words are not translated. */
     plural: (v: number, one: string, many: string) => `${formatNumber(v)} ${v === 1 ? one : many}`,
+    /** A person's role badges, labelled in this language. */
+    badges: badgesIn(t),
     ...shared,
   };
 }
 
 const shared = {
-  badges: (roles: Role[] | undefined) => badgesFor(roles),
   topicUrl: (t: { id: number; slug: string }, page = 1) => `/t/${t.slug}/${t.id}${page > 1 ? `?page=${page}` : ''}`,
   boardUrl: (slug: string, page = 1) => `/b/${slug}${page > 1 ? `?page=${page}` : ''}`,
   userUrl: (username: string) => profileUrls.get(username) ?? profileUrl(username),

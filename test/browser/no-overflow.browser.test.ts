@@ -6,10 +6,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { seedDemo, type DemoLogin } from '../../src/seed/seed-demo.ts';
-import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
-import { testServer } from '../helpers/server.ts';
-import { launchBrowser, signInThroughForm } from '../helpers/browser.ts';
+import type { DemoLogin } from '../../src/seed/seed-demo.ts';
+import type { TestDatabase } from '../helpers/databases.ts';
+import { closeDemoSite, openDemoSite, signInThroughForm } from '../helpers/browser.ts';
 import { pagesToVisit } from '../helpers/demo-pages.ts';
 
 let browser: Browser | null;
@@ -19,17 +18,9 @@ let base: string;
 let logins: DemoLogin[];
 
 before(async () => {
-  browser = await launchBrowser();
-  database = await testDatabaseKinds()[0]!.open();
-  logins = await seedDemo(database.db);
-  app = await testServer(database);
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
+  ({ browser, database, app, base, logins } = await openDemoSite());
 });
-after(async () => {
-  await browser?.close();
-  await app?.close();
-  await database?.drop();
-});
+after(() => closeDemoSite({ browser, app, database }));
 
 const ROLES = [
   ['visitor', null],

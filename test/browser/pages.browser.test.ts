@@ -4,10 +4,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { seedDemo } from '../../src/seed/seed-demo.ts';
-import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
-import { testServer } from '../helpers/server.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import type { TestDatabase } from '../helpers/databases.ts';
+import { closeDemoSite, openDemoSite } from '../helpers/browser.ts';
 
 let browser: Browser | null;
 let database: TestDatabase;
@@ -15,17 +13,9 @@ let app: FastifyInstance;
 let base: string;
 
 before(async () => {
-  browser = await launchBrowser();
-  database = await testDatabaseKinds()[0]!.open();
-  await seedDemo(database.db);
-  app = await testServer(database);
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
+  ({ browser, database, app, base } = await openDemoSite());
 });
-after(async () => {
-  await browser?.close();
-  await app?.close();
-  await database?.drop();
-});
+after(() => closeDemoSite({ browser, app, database }));
 
 test('home → board → topic, as a visitor without JavaScript', async (t) => {
   if (!browser) return t.skip('Chromium is not installed (set CI=true to make this a failure)');

@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
-import { seedDemo, type DemoLogin } from '../../src/seed/seed-demo.ts';
-import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
-import { testServer } from '../helpers/server.ts';
-import { launchBrowser, signInThroughForm } from '../helpers/browser.ts';
+import type { DemoLogin } from '../../src/seed/seed-demo.ts';
+import type { TestDatabase } from '../helpers/databases.ts';
+import { closeDemoSite, openDemoSite, signInThroughForm } from '../helpers/browser.ts';
 
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-artifacts', 'screenshots');
 
@@ -25,20 +24,12 @@ let logins: DemoLogin[];
 let topicUrl: string;
 
 before(async () => {
-  browser = await launchBrowser();
-  database = await testDatabaseKinds()[0]!.open();
-  logins = await seedDemo(database.db);
-  app = await testServer(database);
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
+  ({ browser, database, app, base, logins } = await openDemoSite());
   const topic = await database.db.selectFrom('topics').select(['id', 'slug']).where('solved_post_id', 'is not', null).orderBy('post_count', 'desc').executeTakeFirstOrThrow();
   topicUrl = `/t/${topic.slug}/${topic.id}`;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
 });
-after(async () => {
-  await browser?.close();
-  await app?.close();
-  await database?.drop();
-});
+after(() => closeDemoSite({ browser, app, database }));
 
 type Role = 'visitor' | 'member' | 'employee' | 'moderator';
 const ROLES: Role[] = ['visitor', 'member', 'employee', 'moderator'];

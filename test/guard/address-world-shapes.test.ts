@@ -69,3 +69,26 @@ test('Thai, Hebrew, Japanese, Albanian and Maltese addresses; their words alone 
   }
   for (const t of ['The traffic on ถนนพระราม was bad for 2 hours.', 'רחוב הרצל is closed', 'Chuo-ku had 3 outages this week.', 'Version 2-1-3 of the app']) assert.deepEqual(addr(t), [], t);
 });
+
+test('world addresses in the middle of a sentence: the text goes on in lower case after the postcode or city', () => {
+  assert.deepEqual(addresses('we moved to 391 English Village, Arbil, 44001 last year'), ['391 English Village, Arbil, 44001']);
+  assert.deepEqual(addresses('Technician at 1140 Alhambra, Ermita, 1000 Metro Manila tomorrow morning?').length, 1);
+});
+
+test('world addresses: a house number before a compound street word, or before a lower-case street word', () => {
+  for (const a of ['17 Steinagøta', '28, Åkebergveien', '14 Jan Erasmusstraat', '7 Kanalvägen', '81 Ģertrūdes iela', '11 Skoufa street'])
+    assert.deepEqual(addresses(`the customer at ${a} has no signal`), [a], a);
+  // A frequent word that merely ends like a street, or a frequent word before a lower-case type: no address.
+  assert.deepEqual(addresses('the customer has 2 Spring plans'), []);
+  assert.deepEqual(addresses('there were 5 Big street parties'), []);
+});
+
+test('world addresses: a street without a street word, a house number and a city, only with address context', () => {
+  assert.deepEqual(addresses('the customer at Obala 33, Piran has no signal'), ['Obala 33, Piran']);
+  assert.deepEqual(addresses('Can you send a technician to Baggårde 17A, Ærøskøbing tomorrow?'), ['Baggårde 17A, Ærøskøbing']);
+  assert.deepEqual(addresses('we moved to Panenská 666/20, Bratislava last year'), ['Panenská 666/20, Bratislava']);
+  // No address context, a four-digit model number, or a frequent word: no address.
+  assert.deepEqual(addresses('I like Obala 33, Piran was nice'), []);
+  assert.deepEqual(addresses('Moved to Fritzbox 7590, Amsterdam team says ok'), []);
+  assert.deepEqual(addresses('see Chapter 3, London edition'), []);
+});

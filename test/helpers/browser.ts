@@ -1,5 +1,9 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { seedDemo, type DemoLogin } from '../../src/seed/seed-demo.ts';
+import { testDatabaseKinds, type TestDatabase } from './databases.ts';
+import { testServer } from './server.ts';
 
 export const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -28,4 +32,30 @@ export async function signInThroughForm(page: import('playwright-core').Page, ba
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${base}/`);
+}
+
+/** Chromium (or null where it is missing outside CI), a test database with the seeded demo
+ * community, and a Parley server on a free port: what the page-wide browser tests share. */
+export interface DemoSite {
+  browser: Browser | null;
+  database: TestDatabase;
+  app: FastifyInstance;
+  base: string;
+  logins: DemoLogin[];
+}
+
+export async function openDemoSite(settings: Record<string, string> = {}): Promise<DemoSite> {
+  const browser = await launchBrowser();
+  const database = await testDatabaseKinds()[0]!.open();
+  const logins = await seedDemo(database.db);
+  const app = await testServer(database, settings);
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { browser, database, app, base, logins };
+}
+
+/** Closes what openDemoSite opened (each part only if it was opened). */
+export async function closeDemoSite(site: Partial<DemoSite>): Promise<void> {
+  await site.browser?.close();
+  await site.app?.close();
+  await site.database?.drop();
 }

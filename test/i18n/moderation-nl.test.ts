@@ -121,6 +121,6 @@ for (const kind of testDatabaseKinds()) {
     assert.match(taken.body, /Er bestaat al een forum met het adres &quot;billing&quot;/);
     const bad = await as.cm_nl!.post('/admin/boards', { name: 'X', slug: '', description: '', visibility: 'public' }, '/admin/boards');
     assert.equal(bad.statusCode, 400);
-    assert.match(bad.body, /De naam van het forum moet minstens 2 tekens zijn/);
+    assert.match(bad.body, /De naam van een forum moet minstens 2 tekens lang zijn/);
   });
 }

@@ -16,8 +16,11 @@ import { moveTopic } from '../../src/moderation/reorganize-topics.ts';
 import { announcePost } from '../../src/notifications/live.ts';
 import { Agent } from '../helpers/browserless-agent.ts';
 
-/** Reads server-sent events from a stream until `count` named events arrived. */
-async function readEvents(res: Response, count: number, timeoutMs = 5000): Promise<{ event: string; data: unknown }[]> {
+/**
+ * Reads server-sent events from a stream until `count` named events arrived. The 'topic' event
+ * each topic stream starts with (its last post, for catching up) is left out unless asked for.
+ */
+async function readEvents(res: Response, count: number, timeoutMs = 5000, withTopic = false): Promise<{ event: string; data: unknown }[]> {
   const reader = res.body!.getReader();
   const out: { event: string; data: unknown }[] = [];
   let buffer = '';
@@ -33,7 +36,7 @@ async function readEvents(res: Response, count: number, timeoutMs = 5000): Promi
         buffer = buffer.slice(at + 2);
         const event = /^event: (.+)$/m.exec(block)?.[1];
         const data = /^data: (.+)$/m.exec(block)?.[1];
-        if (event && data) out.push({ event, data: JSON.parse(data) });
+        if (event && data && (withTopic || event !== 'topic')) out.push({ event, data: JSON.parse(data) });
       }
     }
   } finally {
@@ -141,6 +144,32 @@ for (const kind of testDatabaseKinds()) {
       await moveTopic(db, mod, t.id, 'help');
     });
 
+    test('each (re)connection of a topic stream starts with the last post the reader may see, to catch up on', async () => {
+      const db = database.db;
+      await createBoard(db, null, { name: 'Catch up', slug: 'catch-up' });
+      const ann = await makeUser(db, [], 'ann_catch');
+      const bob = await makeUser(db, [], 'bob_catch');
+      const t = await createTopic(db, ann, { boardSlug: 'catch-up', kind: 'question', title: 'Catching up', body: 'Missed replies.' });
+      await createReply(db, bob, { topicId: t.id, body: 'Reply two.' });
+      const deleted = await createReply(db, bob, { topicId: t.id, body: 'Reply three, deleted.' });
+      await createReply(db, bob, { topicId: t.id, body: 'Reply four.' });
+      const first = (await readEvents(await fetch(`${base}/live?topic=${t.id}`), 1, 5000, true))[0];
+      assert.deepEqual(first, { event: 'topic', data: { lastPostNumber: 4 } });
+      // Replies 3 and 4 deleted, 5 held for review: a visitor's page catches up to post 2 only.
+      await deletePost(db, bob, (await db.selectFrom('posts').select('id').where('topic_id', '=', t.id).where('post_number', '=', 4).executeTakeFirstOrThrow()).id);
+      const hidden = await createReply(db, bob, { topicId: t.id, body: 'Reply five, held for review.' });
+      await db.updateTable('posts').set({ hidden_at: new Date().toISOString() }).where('id', '=', hidden.id).execute();
+      assert.ok(deleted.id);
+      await deletePost(db, bob, deleted.id);
+      assert.deepEqual((await readEvents(await fetch(`${base}/live?topic=${t.id}`), 1, 5000, true))[0], { event: 'topic', data: { lastPostNumber: 2 } }, 'deleted and hidden posts are not waited for');
+      // Its author sees the held post on the page: their page catches up to it.
+      const agent = new Agent(app);
+      await agent.post('/signin', { login: 'bob_catch', password: 'correct horse battery staple' }, '/signin');
+      const cookie = [...agent.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      const own = await readEvents(await fetch(`${base}/live?topic=${t.id}`, { headers: { cookie } }), 2, 5000, true);
+      assert.deepEqual(own.find((e) => e.event === 'topic'), { event: 'topic', data: { lastPostNumber: 5 } });
+    });
+
     test('a post as a fragment, rendered as the topic page renders it, for the reader', async () => {
       const db = database.db;
       const t = await db.selectFrom('topics').select(['id', 'slug']).where('title', '=', 'Live thread').executeTakeFirstOrThrow();
@@ -172,7 +201,7 @@ for (const kind of testDatabaseKinds()) {
     test('topic pages carry the live regions and the script, for visitors too', async () => {
       const t = await database.db.selectFrom('topics').select(['id', 'slug']).where('title', '=', 'Live thread').executeTakeFirstOrThrow();
       const page = (await app.inject(`/t/${t.slug}/${t.id}`)).body;
-      assert.match(page, new RegExp(`<div id="live-topic" class="live-notice" data-topic="${t.id}" data-page="1" data-per-page="20" data-url="/t/live-thread/${t.id}" hidden></div>`));
+      assert.match(page, new RegExp(`<div id="live-topic" class="live-notice" data-topic="${t.id}" data-page="1" data-per-page="20" data-url="/t/live-thread/${t.id}" data-last-post="\\d+" data-announce-one="New reply from \\{author\\}\\." data-announce-many="\\{count\\} new replies\\." hidden></div>`));
       assert.match(page, /<div id="live-announce" class="sr-only" role="status" aria-live="polite"><\/div>/);
       assert.match(page, /<script src="\/assets\/live\.js" defer><\/script>/);
       assert.equal((await app.inject('/assets/live.js')).statusCode, 200);

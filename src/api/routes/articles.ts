@@ -1,4 +1,5 @@
 // The knowledge base: published articles (and drafts, for those who may see them).
+import { translatorFor } from '../../i18n/plugin.ts';
 import type { FastifyInstance } from 'fastify';
 import { listArticles } from '../../knowledge/list-articles.ts';
 import { showArticle } from '../../knowledge/show-article.ts';
@@ -130,7 +131,7 @@ export async function articleRoutes(app: FastifyInstance, { present }: { present
       response: { ...written, ...errors(400, 401, 403, 404, 409) },
     },
   }, async (request, reply) => {
-    const created = await createArticleFromTopic(db, signedIn(request), request.params.id);
+    const created = await createArticleFromTopic(db, signedIn(request), request.params.id, undefined, translatorFor(request).t);
     return reply.code(201).send({ slug: created.slug, url: present.url(`/kb/${created.slug}`) });
   });
 }

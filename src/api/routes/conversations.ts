@@ -54,7 +54,7 @@ const created = { type: 'object', properties: { id: { type: 'integer' }, message
 export async function conversationApiRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
   const notify = (messageId: number) => {
-    notifyNewMessage(db, app.mailer, app.config.publicUrl, messageId).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'message e-mails failed'));
+    notifyNewMessage(db, app.mailer, app.config.publicUrl, messageId, app.config.DEFAULT_LOCALE).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'message e-mails failed'));
   };
   // Nothing here changes a public page.
   app.addHook('preHandler', async (request) => {
@@ -71,7 +71,7 @@ export async function conversationApiRoutes(app: FastifyInstance): Promise<void>
     const inbox = await listInbox(db, signedIn(request), request.query.page);
     return {
       page: inbox.page, hasMore: inbox.hasMore, unread: inbox.unread,
-      conversations: inbox.items.map((c) => ({ id: c.id, subject: c.subject, team: c.team, topicId: c.topic_id, messageCount: c.message_count, lastMessageAt: c.last_message_at, unread: c.unread, muted: c.muted, with: c.others })),
+      conversations: inbox.items.map((c) => ({ id: c.id, subject: c.subject, team: c.team, topicId: c.topic_id, messageCount: c.message_count, lastMessageAt: c.last_message_at, unread: c.unread, muted: c.muted, with: c.others.map((o) => o ?? 'deleted user') })), // a field for programs: stays English
     };
   });
 

@@ -1,4 +1,5 @@
 // Topics: open one (question or discussion), read one page of it, reply, moderate.
+import { translatorFor } from '../../i18n/plugin.ts';
 import type { FastifyInstance } from 'fastify';
 import { isHeld, publishReplyOrHold, publishTopicOrHold } from '../../moderation/post-or-hold.ts';
 import { moderateTopic } from '../../community/moderate-topic.ts';
@@ -14,7 +15,8 @@ import { askTeam } from '../../moderation/ask-team.ts';
 // "Ask the community team" instead of publishing (when the guard would stop the text, or to be sure).
 const ASK_TEAM = { type: 'boolean', description: 'Send the draft to the community team for review instead of publishing it (202).' } as const;
 const NOTE = { type: 'string', maxLength: 1000, description: 'A note to the community team (with askTeam).' } as const;
-const ASKED_MESSAGE = 'Sent to the community team: it is not public; you will hear the outcome by e-mail.';
+// What the author reads when a draft went to the community team (in their Accept-Language).
+const ASKED_MESSAGE = 'api:held.asked';
 
 const tags = ['Topics'];
 // A draft held for review (the guard's "hold", a new member's first posts, a watched word): queued, not public.
@@ -63,7 +65,7 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
     const attachments = attachmentsFromApi(request.body.attachments);
     if (request.body.askTeam) {
       const held = await askTeam(db, actor, { kind: 'topic', boardSlug: request.params.slug, topicKind: kind, title, body, tags: (topicTags ?? []).join(', '), note: request.body.note ?? '', attachments });
-      return reply.code(202).send({ held: { id: held.id, reason: 'asked', message: ASKED_MESSAGE }, heldForReview: true, draftId: held.id });
+      return reply.code(202).send({ held: { id: held.id, reason: 'asked', message: translatorFor(request).t(ASKED_MESSAGE) }, heldForReview: true, draftId: held.id });
     }
     const created = await publishTopicOrHold(db, actor, { boardSlug: request.params.slug, kind, title, body, tags: topicTags ?? [], attachments });
     if (isHeld(created)) return reply.code(202).send(created);
@@ -94,7 +96,7 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
     const attachments = attachmentsFromApi(request.body.attachments);
     if (request.body.askTeam) {
       const held = await askTeam(db, actor, { kind: 'reply', topicId: request.params.id, body: request.body.body, note: request.body.note ?? '', attachments });
-      return reply.code(202).send({ held: { id: held.id, reason: 'asked', message: ASKED_MESSAGE }, heldForReview: true, draftId: held.id });
+      return reply.code(202).send({ held: { id: held.id, reason: 'asked', message: translatorFor(request).t(ASKED_MESSAGE) }, heldForReview: true, draftId: held.id });
     }
     const created = await publishReplyOrHold(db, actor, { topicId: request.params.id, body: request.body.body, attachments });
     if (isHeld(created)) return reply.code(202).send(created);

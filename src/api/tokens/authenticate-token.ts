@@ -4,7 +4,8 @@ import type { Kysely } from 'kysely';
 import { rolesOf } from '../../accounts/find-user.ts';
 import type { DB, Role } from '../../db/schema.ts';
 import type { Actor } from '../../policy/policy.ts';
-import { UserError } from '../../shared/errors.ts';
+import { text, UserError } from '../../shared/errors.ts';
+import { chooseLocale, LANGUAGE_COOKIE } from '../../i18n/plugin.ts';
 import { hashToken } from '../../shared/tokens.ts';
 
 /** last_used_at is written at most this often per token, not on every request. */
@@ -23,7 +24,7 @@ export interface TokenIdentity {
  */
 export async function authenticateApiToken(db: Kysely<DB>, header: string): Promise<TokenIdentity> {
   const m = /^Bearer[ \t]+([A-Za-z0-9_\-.~+/]+=*)[ \t]*$/i.exec(header);
-  if (!m || m[1]!.length > 200) throw new UserError('The Authorization header must be "Bearer <API token>".', 401);
+  if (!m || m[1]!.length > 200) throw new UserError(text('api:errors.authorizationHeader'), 401);
   const row = await db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
@@ -33,10 +34,10 @@ export async function authenticateApiToken(db: Kysely<DB>, header: string): Prom
     .where('users.deleted_at', 'is', null)
     .executeTakeFirst();
   const now = new Date();
-  if (!row) throw new UserError('This API token is not valid.', 401);
-  if (row.revoked_at) throw new UserError('This API token has been revoked.', 401);
-  if (row.expires_at && row.expires_at <= now.toISOString()) throw new UserError('This API token has expired.', 401);
-  if (row.suspended_until && row.suspended_until > now.toISOString()) throw new UserError(`This account is suspended until ${row.suspended_until.slice(0, 10)}.`, 403);
+  if (!row) throw new UserError(text('api:errors.tokenInvalid'), 401);
+  if (row.revoked_at) throw new UserError(text('api:errors.tokenRevoked'), 401);
+  if (row.expires_at && row.expires_at <= now.toISOString()) throw new UserError(text('api:errors.tokenExpired'), 401);
+  if (row.suspended_until && row.suspended_until > now.toISOString()) throw new UserError(text('api:errors.suspended', { date: row.suspended_until.slice(0, 10) }), 403);
   if (!row.last_used_at || Date.parse(row.last_used_at) < now.getTime() - TOUCH_MS) {
     await db.updateTable('api_tokens').set({ last_used_at: now.toISOString() }).where('id', '=', row.token_id).execute();
   }
@@ -69,6 +70,12 @@ export async function bearerAuth(db: Kysely<DB>, request: FastifyRequest, reply:
     return true;
   } catch (err) {
     reply.header('www-authenticate', 'Bearer realm="parley"');
+    // Refused before the language is chosen (src/i18n/plugin.ts runs after who is asking): the
+    // message still follows the caller's Accept-Language (or language cookie).
+    request.locale = chooseLocale(
+      { cookie: request.cookies[LANGUAGE_COOKIE], accepted: (offered) => (request.headers['accept-language'] ? request.languages(offered) : false) },
+      request.locale,
+    );
     throw err;
   }
 }

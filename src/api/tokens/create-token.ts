@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { Actor } from '../../policy/policy.ts';
 import { nowIso } from '../../shared/clock.ts';
-import { UserError } from '../../shared/errors.ts';
+import { text, UserError } from '../../shared/errors.ts';
 import { hashToken } from '../../shared/tokens.ts';
 import { randomBytes } from 'node:crypto';
 
@@ -22,17 +22,17 @@ export interface CreateApiTokenInput {
  */
 export async function createApiToken(db: Kysely<DB>, actor: Actor, input: CreateApiTokenInput) {
   const name = (input.name ?? '').replace(/\s+/g, ' ').trim();
-  if (name.length === 0) throw new UserError('Give the token a name, so that you know later what uses it.', 400, 'name');
-  if (name.length > TOKEN_NAME_MAX) throw new UserError(`The token name must be at most ${TOKEN_NAME_MAX} characters.`, 400, 'name');
+  if (name.length === 0) throw new UserError(text('api:errors.tokenName'), 400, 'name');
+  if (name.length > TOKEN_NAME_MAX) throw new UserError(text('api:errors.tokenNameLong', { max: TOKEN_NAME_MAX }), 400, 'name');
   const days = input.expiresInDays ?? null;
-  if (days !== null && (!Number.isInteger(days) || days < 1 || days > 3650)) throw new UserError('A token expires after 1 to 3650 days, or never.', 400, 'expiresInDays');
+  if (days !== null && (!Number.isInteger(days) || days < 1 || days > 3650)) throw new UserError(text('api:errors.tokenDays', { min: 1, max: 3650 }), 400, 'expiresInDays');
   const active = await db
     .selectFrom('api_tokens')
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .where('user_id', '=', actor.id)
     .where('revoked_at', 'is', null)
     .executeTakeFirstOrThrow();
-  if (Number(active.n) >= MAX_TOKENS_PER_USER) throw new UserError(`You have ${MAX_TOKENS_PER_USER} tokens already: revoke one you no longer use first.`, 409);
+  if (Number(active.n) >= MAX_TOKENS_PER_USER) throw new UserError(text('api:errors.tooManyTokens', { count: MAX_TOKENS_PER_USER }), 409);
 
   // A recognisable prefix lets secret scanners and people tell what a leaked string is.
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');

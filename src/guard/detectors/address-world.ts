@@ -28,7 +28,7 @@ const TYPE_WORDS = new Set<string>(MANUAL_TYPES);
 for (const list of Object.values(STREET_TYPES)) for (const w of list) if (!NOT_TYPES.has(w) && (w.length >= 3 || /^(?:ul|av|g|rd|st)$/.test(w))) TYPE_WORDS.add(w);
 const esc = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
 // Endings of compound street names in the Germanic, Nordic, Baltic, Finnish and Hungarian languages.
-const COMPOUND = `(?:straat|gracht|laan|plein|kade|singel|dijk|steeg|straße|strasse|gasse|platz|allee|ring|damm|ufer|weg|katu|tie|kuja|polku|tori|gata|gatan|gate|gaten|vej|vei|veien|vegen|veg|gade|gøta|götu|stræti|vegur|gränd|torg|plass|stig|allé|utca|ucca|tänav|tee|ulica|cesta|ulice|iela|gatvė|sokak|caddesi)`;
+const COMPOUND = `(?:straat|gracht|laan|plein|kade|singel|dijk|steeg|straße|strasse|gasse|platz|allee|ring|damm|ufer|weg|katu|tie|kuja|polku|tori|gata|gatan|gate|gaten|vej|vei|veien|vegen|veg|gade|gøta|götu|gata|stræti|vegur|braut|gränd|torg|torget|vägen|väg|stigen|backen|plass|stig|allé|utca|ucca|tänav|tee|ulica|cesta|ulice|iela|gatvė|sokak|caddesi)`;
 // A house number, with its marker where a language writes one ("nº 68", "n. 5", "nr 10", "No:45", "д. 7", "# 32-16").
 const NUM = String.raw`(?:(?:[Nn][º°ºo]?|[Nn]r|NR|NO|д|#)\.?:?[ \t]?(?=\d))?\d{1,5}(?:\s?\p{L}(?![\p{L}]))?(?:\s?[/-]\s?\d{1,4}[A-Za-z]?)?`;
 // A word of a street or place name: capitalised (any script with case), or a particle.
@@ -56,6 +56,9 @@ const A2_AFTER = new RegExp(String.raw`\.?(?![\p{L}])${REST}`, 'uy');
 const C_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}\p{N}])((?:${NW}[ \t]+){0,3}\p{Lu}[\p{L}\p{M}'’\-]*[ \t]+)$`, 'u');
 const C_AFTER = new RegExp(String.raw`\.?,?[ \t]+${NUM}(?![\p{L}\p{N}]|[.,]\d)${REST}`, 'uy');
 const COMPOUND_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}\p{N}])((?:${NW}[ \t]+){1,3})$`, 'u');
+// A house number before a compound street word, as English-style and several other templates write it
+// ("17 Steinagøta", "28, Åkebergveien", "14 Jan Erasmusstraat").
+const COMPOUND_NUM_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}\p{N}])(${NUM},?[ \t]+(?:${NW}[ \t]+){0,2})$`, 'u');
 const UPPER_START = /^\p{Lu}/u;
 
 /** Addresses around one street word at [s, e). */
@@ -70,9 +73,14 @@ function shapesAround(text: string, s: number, e: number, word: string, compound
   if (compound) {
     if (!cap) return;
     const end = after(C_AFTER);
-    if (end < 0) return;
-    const b = COMPOUND_BEFORE.exec(before);
-    out.push([b ? s - b[1]!.length : s, end]);
+    if (end >= 0) {
+      const b = COMPOUND_BEFORE.exec(before);
+      out.push([b ? s - b[1]!.length : s, end]);
+      return;
+    }
+    const n = COMPOUND_NUM_BEFORE.exec(before);
+    // Not a frequent English word that merely ends like a street ("2 Spring releases").
+    if (n && !gazetteer().commonEn.has(word)) out.push([s - n[1]!.length, Math.max(e, after(A2_AFTER))]);
     return;
   }
   void word;
@@ -88,11 +96,9 @@ function shapesAround(text: string, s: number, e: number, word: string, compound
     if (end < 0 && cap) end = after(A_NUMBERED);
     if (end >= 0) out.push([s - a[1]!.length, end]);
   }
-  // A2: "7931 Tenth Line"
-  if (cap) {
-    const a2 = A2_BEFORE.exec(before);
-    if (a2) out.push([s - a2[1]!.length, Math.max(e, after(A2_AFTER))]);
-  }
+  // A2: "7931 Tenth Line"; a lower-case type after a name that is no frequent word: "81 Ģertrūdes iela", "11 Skoufa street" (not "5 Big street parties")
+  const a2 = A2_BEFORE.exec(before);
+  if (a2 && (cap || !a2[1]!.trim().split(/[ \t]+/).slice(1).some((w) => gazetteer().commonEn.has(w.toLowerCase())))) out.push([s - a2[1]!.length, Math.max(e, after(A2_AFTER))]);
   // C: "Skoufa street 11", "Ģertrūdes iela 81"
   const c = C_BEFORE.exec(before);
   if (c) {
@@ -108,10 +114,19 @@ const E = new RegExp(String.raw`(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{M}'’.\-]*(?:\s
 // "391 English Village, Arbil, 44001", "1140 Alhambra, Ermita, 1000 Metro Manila". A four-digit
 // postcode needs a city after it (else "2 Apple TVs, Amsterdam, 2019" would be an address). A weak shape
 // ("4 Routers, Ziggo, KPN, 12345"): reported only with address context ("lives at", "send to", "address").
+// What may follow G's postcode or city: punctuation, the end, or the sentence going on in lower case
+// ("…, Arbil, 44001 is her address", "…, 1000 Metro Manila on Friday", "…, 44001 (second floor)").
+const G_END = String.raw`\s*(?:[,;!?()\n]|\.(?!\d)|$)|[ \t]+\p{Ll}`;
 const G = new RegExp(
-  String.raw`(?<![\p{L}\p{N}.,])\d{1,5}[ \t]+(?:${NW}[ \t]+){0,2}\p{Lu}[\p{L}\p{M}'’\-]*,[ \t]*(?:${CITY},[ \t]*){1,2}(?:\d{5,6}(?:[ \t]+${CITY})?(?=\s*(?:[,;!?)\n]|\.(?!\d)|$))|\d{4}[ \t]+${CITY}(?=\s*(?:[,.;!?)\n]|$)))`,
+  String.raw`(?<![\p{L}\p{N}.,])\d{1,5}[ \t]+(?:${NW}[ \t]+){0,2}\p{Lu}[\p{L}\p{M}'’\-]*,[ \t]*(?:${CITY},[ \t]*){1,2}(?:\d{5,6}(?:[ \t]+${CITY})?(?=${G_END})|\d{4}[ \t]+${CITY}(?=${G_END}))`,
   'gu',
 );
+// H: a street name without a street word, a house number, then a city ("Obala 33, Piran", "Goce Delceva 2,
+// Belgrade", "Panenská 666/20, Bratislava"): as weak as G, reported only with address context. At most
+// three digits, as most such house numbers have: a four-digit number is more often a model ("Fritzbox 7590, Ziggo").
+const H_NUM = String.raw`\d{1,3}(?:\s?\p{L}(?![\p{L}]))?(?:\s?[/-]\s?\d{1,4}[A-Za-z]?)?`;
+const H = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:${NW}[ \t]+){0,2}\p{Lu}[\p{L}\p{M}'’\-]*[ \t]+${H_NUM},[ \t]*${CITY}(?=${G_END})`, 'gu');
+const H_ANCHOR = /\d\p{L}?,[ \t]*\p{Lu}/gu;
 // P: post-office boxes ("P.O. Box 1234, Nairobi", "Postbus 123, 1000 AA Amsterdam", "Postfach 10 20 30", "B.P. 1234, Dakar", "Apartado 123", "Caixa Postal 45").
 const P = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:P\.?\s?O\.?\s?Box|PO\s?Box|Post\s?Office\s?Box|Postbus|Postfach|Postboks|B\.P\.|Apartado(?:\s(?:de\s)?Correos)?|Apdo\.?|Casilla(?:\sde\sCorreo)?|Caixa\sPostal|Cx\.?\sP\.?|Casella\sPostale)\s?\d{1,6}(?:\s\d{2}){0,2}(?![\p{L}\p{N}])${REST}`, 'gu');
 const F = /(?<![\p{L}\p{N}])(?:PSC|CMR|Unit|USNS\s+\p{Lu}+|USS\s+\p{Lu}+)\s+\d{1,5},?\s+(?:Box\s+\d{1,5},?\s+)?(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5}(?:-\d{4})?/gu;
@@ -213,6 +228,13 @@ function anchorWords(st: ScanState, wins: readonly number[]): number[] {
   return out;
 }
 
+function anchorsOfH(text: string): number[] {
+  const out: number[] = [];
+  H_ANCHOR.lastIndex = 0;
+  for (let m = H_ANCHOR.exec(text); m; m = H_ANCHOR.exec(text)) out.push(m.index, m.index + m[0].length);
+  return out;
+}
+
 export function detectWorldAddresses(st: ScanState, add: Add): void {
   const { text } = st;
   const runs = digitRuns(st);
@@ -241,6 +263,11 @@ export function detectWorldAddresses(st: ScanState, add: Add): void {
     }
   }
   for (const x of execIn(G, text, windows(text, numberThenLaterPostcode(text, runs), 20, 60))) add(x.index, x.index + x[0].length, 0.35, 'house number and street, place and postcode');
+  for (const x of execIn(H, text, windows(text, anchorsOfH(text), 60, 40))) {
+    // Not a frequent word before the number ("During 12, Paris", "Chapter 3, London").
+    const first = /^[\p{L}\p{M}'’\-]+/u.exec(x[0])?.[0].toLowerCase() ?? '';
+    if (!gazetteer().commonEn.has(first)) add(x.index, x.index + x[0].length, 0.35, 'street and house number, city');
+  }
   if (PO_BOX.test(text)) for (const x of execIn(P, text, [0, text.length])) add(x.index, x.index + x[0].length, 0.7, 'post-office box');
   for (const [re, needs, why] of OTHER_SHAPES) if (hasAny(text, needs)) for (const x of execIn(re, text, [0, text.length])) add(x.index, x.index + x[0].length, 0.75, why);
   if (hasAny(text, V_WORDS)) for (const x of execIn(V, text, windows(text, runs, 10, 120))) add(x.index, x.index + x[0].length, 0.75, 'house number and street, ward or district');

@@ -69,6 +69,8 @@ export function detectAddresses(st: ScanState): Finding[] {
     // A date may lie inside a street name ("Strada 31 August 1989", "Rua 25 de Março"); other claims may not.
     if (st.claims.overlaps(start, end, 'date')) return;
     const r = enhance(text, start, end, base, { positive: ADDRESS_CONTEXT, negative: PUBLIC_PLACE, boost: 0.1, penalty: 0.45, wordsBefore: 6 }, st.lower);
+    // A weak candidate below the reporting threshold never displaces a finding it overlaps.
+    if (r.score < st.options.minConfidence && out.some((f) => f.start < end && start < f.end)) return;
     // Remove a shorter finding that this one contains.
     for (let i = out.length - 1; i >= 0; i--) if (start <= out[i]!.start && out[i]!.end <= end) out.splice(i, 1);
     out.push({ type: 'address', start, end, confidence: Math.min(0.97, r.score), reason: why + (r.negative ? ` (but near "${r.negative}")` : ''), source: 'pattern' });

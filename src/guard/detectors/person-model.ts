@@ -220,6 +220,10 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     }
     // On success go on after the span; otherwise try again from its second word ("I'm Nicole Barrows").
     i = startAt;
+    // Spans that cannot score whatever their context, rejected before the context is read (most
+    // capitalised words are a sentence's first word: "Thanks", "Have").
+    const w0 = words[0]!;
+    if (w0.kind === 'uncased' ? words.length > 4 : words.length >= 2 ? w0.kind !== 'cap' && !w0.first && !words.every((t) => t.known && !t.common) : !w0.first || w0.common) continue;
     const s = span[0]!.s;
     const e = span[span.length - 1]!.e;
     const b = before(s);

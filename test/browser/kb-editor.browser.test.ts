@@ -1,0 +1,84 @@
+// Issue 18, item 5: "the article editor shows a preview and the guard's findings live, like the
+// composer". A community manager in real Chromium types an article: the Markdown preview appears,
+// an e-mail address in it is marked by the guard before saving (checked as an article at
+// /kb/check), and the draft still saves through the form. A member may not use the check.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
+import { makeUser } from '../helpers/fixtures.ts';
+import { testServer } from '../helpers/server.ts';
+import { launchBrowser, signInThroughForm } from '../helpers/browser.ts';
+
+let browser: Browser | null;
+let database: TestDatabase;
+let app: FastifyInstance;
+let base: string;
+
+before(async () => {
+  browser = await launchBrowser();
+  if (!browser) return;
+  database = await testDatabaseKinds()[0]!.open();
+  await makeUser(database.db, ['community_manager'], 'kb_editor_manager');
+  await makeUser(database.db, [], 'kb_editor_member');
+  app = await testServer(database);
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
+});
+after(async () => {
+  await browser?.close();
+  await app?.close();
+  await database?.drop();
+});
+
+test('with JavaScript: the article editor previews the Markdown and shows the guard\'s findings as it is typed', async (t) => {
+  if (!browser) return t.skip('Chromium is not installed (set CI=true to make this a failure)');
+  const context = await browser.newContext();
+  const checks: string[] = [];
+  try {
+    const page = await context.newPage();
+    page.on('request', (r) => {
+      if (r.url().endsWith('/kb/check')) checks.push(r.postData() ?? '');
+    });
+    await signInThroughForm(page, base, 'kb_editor_manager');
+    await page.goto(`${base}/kb/new`);
+    const preview = page.locator('#preview-body');
+    assert.equal(await preview.isVisible(), false, 'no preview while the article is empty');
+    await page.getByLabel('Title').fill('Setting up voicemail');
+    await page.locator('textarea#body').fill('Dial **1233** and follow the steps.\n\nQuestions? Mail jan.devries@example.org.');
+    await preview.locator('strong').waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await preview.locator('strong').innerText(), '1233');
+    const findings = page.locator('.findings.live').first();
+    await findings.waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await findings.locator('mark').first().innerText(), 'jan.devries@example.org');
+    assert.ok(checks.length > 0, 'checked at /kb/check');
+    assert.match(checks.at(-1)!, /"title":"Setting up voicemail"/, 'the title is checked with the body');
+    // The form still saves as it does without JavaScript: a draft (the guard only warns on drafts).
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.waitForURL(/\/kb\/setting-up-voicemail$/);
+    assert.match(await page.locator('h1').innerText(), /Setting up voicemail/);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the live check is the community team\'s: a member is refused, nothing is checked', async (t) => {
+  if (!browser) return t.skip('Chromium is not installed (set CI=true to make this a failure)');
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await signInThroughForm(page, base, 'kb_editor_member');
+    const csrf = await page.evaluate(async () => {
+      const html = await (await fetch('/messages/new')).text();
+      return /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    });
+    const res = await page.evaluate(async (token) => {
+      const r = await fetch('/kb/check', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': token }, body: JSON.stringify({ body: 'Mail jan.devries@example.org' }) });
+      return { status: r.status, body: await r.json() };
+    }, csrf);
+    assert.equal(res.status, 403);
+    assert.equal(res.body.message, 'You are not allowed to do that', 'refused by the policy (not by the CSRF check)');
+  } finally {
+    await context.close();
+  }
+});
