@@ -3,7 +3,7 @@
 // other form, and the image is kept for the route. Upload errors are kept for the route too,
 // which shows them on the settings page.
 import type { FastifyRequest } from 'fastify';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 
 const MAX_BYTES = 5 * 1024 * 1024;
 
@@ -23,19 +23,19 @@ export async function readAvatarForm(request: FastifyRequest): Promise<void> {
         upload.bytes = await part.toBuffer();
         if (!part.filename && upload.bytes.length === 0) {
           delete upload.bytes;
-          upload.error = new UserError('Choose an image file to upload.', 400, 'avatar');
+          upload.error = new UserError(text('accounts:errors.chooseImage'), 400, 'avatar');
         }
       } else if (typeof part.value === 'string') {
         body[part.fieldname] = part.value;
       }
     }
-    if (!upload.bytes && !upload.error) upload.error = new UserError('Choose an image file to upload.', 400, 'avatar');
+    if (!upload.bytes && !upload.error) upload.error = new UserError(text('accounts:errors.chooseImage'), 400, 'avatar');
   } catch (err) {
     const code = (err as { code?: string }).code;
     upload.error =
       code === 'FST_REQ_FILE_TOO_LARGE'
-        ? new UserError('The image is larger than 5 MB.', 413, 'avatar')
-        : new UserError('The upload could not be read. Please try again.', 400, 'avatar');
+        ? new UserError(text('accounts:errors.imageTooLarge'), 413, 'avatar')
+        : new UserError(text('accounts:errors.uploadUnreadable'), 400, 'avatar');
     delete upload.bytes;
   }
   request.body = body;

@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import sharp from 'sharp';
 import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import type { FileStore } from '../files/file-store.ts';
 
 export const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
@@ -21,8 +21,8 @@ export const avatarKey = (file: string) => `avatars/${file}`;
 export const AVATAR_NAME = /^\d+-[0-9a-f]{12}\.webp$/;
 
 export async function setAvatar(db: Kysely<DB>, actor: Actor, bytes: Buffer, files: FileStore): Promise<string> {
-  if (bytes.length === 0) throw new UserError('Choose an image file to upload.', 400, 'avatar');
-  if (bytes.length > AVATAR_MAX_BYTES) throw new UserError('The image is larger than 5 MB.', 413, 'avatar');
+  if (bytes.length === 0) throw new UserError(text('accounts:errors.chooseImage'), 400, 'avatar');
+  if (bytes.length > AVATAR_MAX_BYTES) throw new UserError(text('accounts:errors.imageTooLarge'), 413, 'avatar');
   let resized: Buffer;
   try {
     const image = sharp(bytes, { limitInputPixels: 40_000_000, failOn: 'error' });
@@ -30,7 +30,7 @@ export async function setAvatar(db: Kysely<DB>, actor: Actor, bytes: Buffer, fil
     if (!meta.format || !ACCEPTED.has(meta.format)) throw new Error('format');
     resized = await image.rotate().resize(256, 256, { fit: 'cover' }).webp({ quality: 82 }).toBuffer();
   } catch {
-    throw new UserError('That file is not an image we can use: upload a JPEG, PNG, WebP or GIF.', 415, 'avatar');
+    throw new UserError(text('accounts:errors.notAnImage'), 415, 'avatar');
   }
   // A new name each time: the old address may be cached for a week, the new one is fetched at once.
   const file = `${actor.id}-${randomBytes(6).toString('hex')}.webp`;

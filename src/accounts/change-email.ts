@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Actor } from '../policy/policy.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import { verifyAccountPassword, type SignInClient } from './sign-in-throttle.ts';
 import { sendVerification } from './sign-up.ts';
 import { emailSchema } from './validation.ts';
@@ -18,11 +18,11 @@ export async function requestEmailChange(db: Kysely<DB>, mailer: Mailer, siteUrl
   const user = await db.selectFrom('users').select(['password_hash', 'email_lower']).where('id', '=', actor.id).executeTakeFirstOrThrow();
   // A wrong current password counts as a failed sign-in (same throttle).
   if (user.password_hash && !(await verifyAccountPassword(db, { id: actor.id, password_hash: user.password_hash }, typeof password === 'string' ? password : '', client))) {
-    throw new UserError('Your current password is not right.', 400, 'currentPassword');
+    throw new UserError(text('accounts:errors.currentPasswordWrong'), 400, 'currentPassword');
   }
-  if (user.email_lower === email.toLowerCase()) throw new UserError('That is already your address.', 400, 'email');
+  if (user.email_lower === email.toLowerCase()) throw new UserError(text('accounts:errors.emailSame'), 400, 'email');
   const taken = await db.selectFrom('users').select('id').where('email_lower', '=', email.toLowerCase()).executeTakeFirst();
-  if (taken) throw new UserError('An account with that e-mail address already exists', 409, 'email');
+  if (taken) throw new UserError(text('accounts:errors.emailTaken'), 409, 'email');
   await sendVerification(db, mailer, siteUrl, actor.id, email);
   return email;
 }

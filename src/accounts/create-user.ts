@@ -2,15 +2,16 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DB, Role } from '../db/schema.ts';
 import { nowIso } from '../shared/clock.ts';
-import { FieldErrors, fieldMessages, UserError } from '../shared/errors.ts';
+import { FieldErrors, text, UserError, type Text } from '../shared/errors.ts';
+import { LOCALES } from '../i18n/index.ts';
 
 /** The account fields' checks alone, for a form that reports every problem at once. */
-export function accountFieldProblems(raw: Partial<CreateUserInput>): Record<string, string> {
+export function accountFieldProblems(raw: Partial<CreateUserInput>): Record<string, string | Text> {
   const parsed = input.safeParse({ roles: [], ...raw });
-  return parsed.success ? {} : fieldMessages(parsed.error.issues);
+  return parsed.success ? {} : fieldTexts(parsed.error.issues as never);
 }
 import { hashPassword } from './passwords.ts';
-import { displayNameSchema, emailSchema, passwordSchema, usernameSchema } from './validation.ts';
+import { displayNameSchema, emailSchema, fieldTexts, passwordSchema, usernameSchema } from './validation.ts';
 import { ROLES } from '../db/schema.ts';
 import { assertNotConfusable, roleWordProblem } from './impersonation.ts';
 
@@ -23,6 +24,8 @@ const input = z.object({
   roles: z.array(z.enum(ROLES as [Role, ...Role[]])).default([]),
   emailVerified: z.boolean().default(false),
   createdAt: z.string().optional(),
+  /** The account's language (null: as the browser asks). */
+  locale: z.enum(LOCALES).nullable().default(null),
 });
 
 export type CreateUserInput = z.input<typeof input>;
@@ -33,7 +36,7 @@ export type CreateUserInput = z.input<typeof input>;
  */
 export async function createUser(db: Kysely<DB>, raw: CreateUserInput, actorId: number | null = null): Promise<{ id: number }> {
   const parsed = input.safeParse(raw);
-  if (!parsed.success) throw new FieldErrors(fieldMessages(parsed.error.issues));
+  if (!parsed.success) throw new FieldErrors(fieldTexts(parsed.error.issues as never));
   const u = parsed.data;
   const roleWord = roleWordProblem(u.displayName, u.roles);
   if (roleWord) throw new UserError(roleWord, 400, 'displayName');
@@ -47,8 +50,8 @@ export async function createUser(db: Kysely<DB>, raw: CreateUserInput, actorId: 
       .select(['username_lower', 'email_lower'])
       .where((eb) => eb.or([eb('username_lower', '=', u.username.toLowerCase()), eb('email_lower', '=', u.email.toLowerCase())]))
       .executeTakeFirst();
-    if (clash?.username_lower === u.username.toLowerCase()) throw new UserError('That username is taken', 409, 'username');
-    if (clash) throw new UserError('An account with that e-mail address already exists', 409, 'email');
+    if (clash?.username_lower === u.username.toLowerCase()) throw new UserError(text('accounts:errors.usernameTaken'), 409, 'username');
+    if (clash) throw new UserError(text('accounts:errors.emailTaken'), 409, 'email');
     await assertNotConfusable(tx, { username: u.username, displayName: u.displayName });
 
     const { id } = await tx
@@ -64,6 +67,7 @@ export async function createUser(db: Kysely<DB>, raw: CreateUserInput, actorId: 
         bio: u.bio,
         created_at: at,
         deleted_at: null,
+        locale: u.locale,
       })
       .returning('id')
       .executeTakeFirstOrThrow();

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import { avatarKey } from './avatar.ts';
 import type { FileStore } from '../files/file-store.ts';
 import { forgetAuthor } from './find-user.ts';
@@ -16,11 +16,11 @@ import { removeMessagesOf } from '../conversations/remove-messages-of.ts';
  */
 export async function deleteAccount(db: Kysely<DB>, actor: Actor, confirmation: string, files: FileStore): Promise<void> {
   const user = await db.selectFrom('users').select(['username', 'password_hash', 'avatar']).where('id', '=', actor.id).where('deleted_at', 'is', null).executeTakeFirst();
-  if (!user) throw new UserError('This account no longer exists.', 404);
+  if (!user) throw new UserError(text('accounts:errors.accountGone'), 404);
   const ok = user.password_hash
     ? await verifyPassword(user.password_hash, typeof confirmation === 'string' ? confirmation : '')
     : confirmation === user.username;
-  if (!ok) throw new UserError(user.password_hash ? 'Your password is not right: the account was not deleted.' : 'Type your username to confirm.', 400, 'confirmation');
+  if (!ok) throw new UserError(text(user.password_hash ? 'accounts:errors.deleteWrongPassword' : 'accounts:errors.deleteTypeUsername'), 400, 'confirmation');
   const placeholder = `deleted-${actor.id}`;
   await db.transaction().execute(async (tx) => {
     await tx

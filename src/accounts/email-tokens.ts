@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB, EmailTokenPurpose } from '../db/schema.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import { hashToken, newToken } from '../shared/tokens.ts';
 
 const LIFETIME_HOURS: Record<EmailTokenPurpose, number> = { verify_email: 48, reset_password: 1 };
@@ -43,4 +43,4 @@ export async function consumeEmailToken(tx: Kysely<DB>, token: string, purpose: 
   return row;
 }
 
-const invalid = () => new UserError('This link is invalid or has expired. Ask for a new one.', 400);
+const invalid = () => new UserError(text('accounts:errors.linkInvalid'), 400);

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
-import { UserError } from '../shared/errors.ts';
+import { text as say, UserError } from '../shared/errors.ts';
 import { imageOptionsFor, renderMarkdown } from '../shared/markdown.ts';
 
 const DEFAULT_TEXT = readFileSync(new URL('./default-guidelines.md', import.meta.url), 'utf8');
@@ -32,7 +32,7 @@ export async function mustAcknowledgeGuidelines(db: Kysely<DB>, actor: Actor): P
 
 export async function acknowledgeGuidelines(db: Kysely<DB>, actor: Actor, version: number): Promise<void> {
   const current = await currentGuidelines(db);
-  if (version !== current.version) throw new UserError('The guidelines have changed since you opened them: please read the current version.', 409);
+  if (version !== current.version) throw new UserError(say('accounts:errors.guidelinesChanged'), 409);
   await db
     .insertInto('guideline_acks')
     .values({ user_id: actor.id, version, at: nowIso() })
@@ -43,8 +43,8 @@ export async function acknowledgeGuidelines(db: Kysely<DB>, actor: Actor, versio
 export async function publishGuidelines(db: Kysely<DB>, actor: Actor, markdown: string): Promise<number> {
   authorize(actor, 'guidelines.edit', null);
   const text = typeof markdown === 'string' ? markdown.replace(/\r\n?/g, '\n').trim() : '';
-  if (text.length < 20) throw new UserError('The guidelines need some text (at least 20 characters).', 400, 'body');
-  if (text.length > 50_000) throw new UserError('The guidelines must be at most 50,000 characters.', 413, 'body');
+  if (text.length < 20) throw new UserError(say('accounts:errors.guidelinesShort'), 400, 'body');
+  if (text.length > 50_000) throw new UserError(say('accounts:errors.guidelinesLong'), 413, 'body');
   const current = await currentGuidelines(db);
   const version = current.version + 1;
   await db.insertInto('guideline_versions').values({ version, body_markdown: text, body_html: renderMarkdown(text, undefined, imageOptionsFor(db)), created_by: actor.id, created_at: nowIso() }).execute();

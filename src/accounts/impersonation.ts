@@ -13,7 +13,7 @@
 import type { Kysely } from 'kysely';
 import unhomoglyph from 'unhomoglyph';
 import type { DB, Role } from '../db/schema.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError, type Text } from '../shared/errors.ts';
 import { singleLineProblem } from '../shared/unicode-text.ts';
 
 /** The UTS #39 skeleton of a string. */
@@ -102,23 +102,24 @@ function roleWordIn(name: string, roles: readonly Role[]): string | null {
 }
 
 /** Why a display name cannot be used by anyone, whoever they are and whoever else is a member, or null. */
-export function displayNameProblem(name: string): string | null {
+export function displayNameProblem(name: string): string | Text | null {
+  // Still English words from src/shared (control characters, bidi overrides): rare, and shared with titles.
   const basic = singleLineProblem(name, 'Display name');
   if (basic) return basic;
-  if (BADGE_LIKE.test(name)) return 'Display name may not contain badge-like symbols (check marks, shields, medals, stars): the badges beside names show roles the community gave.';
-  if (isReserved(name)) return `The display name “${name}” is reserved. Please choose another.`;
+  if (BADGE_LIKE.test(name)) return text('accounts:errors.displayNameBadges');
+  if (isReserved(name)) return text('accounts:errors.displayNameReserved', { name });
   return null;
 }
 
 /** Why someone with `roles` may not show this display name (a role word that is not theirs), or null. */
-export function roleWordProblem(name: string, roles: readonly Role[]): string | null {
+export function roleWordProblem(name: string, roles: readonly Role[]): Text | null {
   const role = roleWordIn(name, roles);
-  return role ? `Display name may not contain “${role}” or otherwise look like a role you do not have: the badges beside names show who is staff. Use your own name.` : null;
+  return role ? text('accounts:errors.displayNameRoleWord', { role }) : null;
 }
 
 /** Why a username cannot be used on its own, or null. (Its characters are checked by usernameSchema.) */
-export function usernameProblem(username: string): string | null {
-  if (isReserved(username)) return `The username “${username}” is reserved. Please choose another.`;
+export function usernameProblem(username: string): Text | null {
+  if (isReserved(username)) return text('accounts:errors.usernameReserved', { username });
   return null;
 }
 
@@ -131,8 +132,8 @@ export function usernameProblem(username: string): string | null {
  */
 export async function assertNotConfusable(db: Kysely<DB>, names: { username?: string; displayName?: string }, selfId?: number): Promise<void> {
   const wanted = [
-    ...(names.username !== undefined ? [{ field: 'username', label: 'username', keys: nameKeys(names.username) }] : []),
-    ...(names.displayName !== undefined ? [{ field: 'displayName', label: 'display name', keys: nameKeys(names.displayName) }] : []),
+    ...(names.username !== undefined ? [{ field: 'username', key: 'accounts:errors.confusableUsername', keys: nameKeys(names.username) }] : []),
+    ...(names.displayName !== undefined ? [{ field: 'displayName', key: 'accounts:errors.confusableDisplayName', keys: nameKeys(names.displayName) }] : []),
   ].filter((w) => w.keys.some((k) => k.length > 0));
   if (wanted.length === 0) return;
   let query = db.selectFrom('users').select(['id', 'username', 'display_name']).where('deleted_at', 'is', null);
@@ -141,7 +142,7 @@ export async function assertNotConfusable(db: Kysely<DB>, names: { username?: st
     const keys = [...nameKeys(row.username), ...nameKeys(row.display_name)];
     const clash = wanted.find((w) => sharesKey(w.keys, keys));
     if (clash) {
-      throw new UserError(`That ${clash.label} looks the same as the name of another member (@${row.username}), so people could mistake one of you for the other. Please choose another.`, 409, clash.field);
+      throw new UserError(text(clash.key, { username: row.username }), 409, clash.field);
     }
   }
 }

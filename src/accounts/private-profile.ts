@@ -3,7 +3,7 @@ import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
 import { logStaffAction } from '../moderation/staff-log.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { NotFoundError, text } from '../shared/errors.ts';
 
 /**
  * The private part of a profile. Only the owner and the roles the policy allows may see it, and
@@ -16,7 +16,7 @@ export async function showPrivateProfile(db: Kysely<DB>, actor: Actor, username:
     .where('username_lower', '=', username.toLowerCase())
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
-  if (!user) throw new NotFoundError('No such member');
+  if (!user) throw new NotFoundError(text('accounts:errors.noSuchMember'));
   authorize(actor, 'user.viewPrivate', user);
   if (actor.id !== user.id) {
     await db.insertInto('private_data_views').values({ viewer_id: actor.id, subject_id: user.id, at: nowIso() }).execute();

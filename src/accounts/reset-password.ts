@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
+import { mailTranslator } from '../mail/recipient-language.ts';
 import { consumeEmailToken, issueEmailToken } from './email-tokens.ts';
 import { findUserByLogin } from './find-user.ts';
 import { hashPassword } from './passwords.ts';
@@ -12,14 +13,15 @@ import { passwordSchema } from './validation.ts';
 
 /** Sends a reset link if the address belongs to an account; says nothing either way. */
 export async function requestPasswordReset(db: Kysely<DB>, mailer: Mailer, siteUrl: string, email: string): Promise<void> {
-  if (typeof email !== 'string' || !email.includes('@')) throw new UserError('Enter the e-mail address of your account', 400, 'email');
+  if (typeof email !== 'string' || !email.includes('@')) throw new UserError(text('accounts:errors.resetEmailRequired'), 400, 'email');
   const user = await findUserByLogin(db, email);
   if (!user || !user.email || user.email_lower !== email.trim().toLowerCase()) return;
   const token = await issueEmailToken(db, user.id, 'reset_password', user.email);
+  const { t } = mailTranslator(mailer, user.locale);
   await mailer.send({
     to: user.email,
-    subject: 'Reset your password',
-    text: `Hello,\n\nSomeone (hopefully you) asked to reset the password of your community account. Open this link within an hour to choose a new one:\n\n${siteUrl}/password/reset?token=${token}\n\nIf it was not you, ignore this message: your password stays as it is.\n`,
+    subject: t('mail:reset.subject'),
+    text: `${t('mail:hello')}\n\n${t('mail:reset.text')}\n\n${siteUrl}/password/reset?token=${token}\n\n${t('mail:reset.ignore')}\n`,
   });
 }
 

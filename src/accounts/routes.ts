@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../policy/policy.ts';
-import { UserError, FieldErrors } from '../shared/errors.ts';
+import { UserError, formErrors } from '../shared/errors.ts';
+import { translatorFor } from '../i18n/plugin.ts';
 import { standingOf } from '../moderation/restrict-user.ts';
 import { isStaff } from '../policy/policy.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
@@ -23,10 +24,6 @@ import { formText as str } from '../web/request-helpers.ts';
 
 type Form = Record<string, string | undefined>;
 
-/** For the pages after a password reset or change: what happened to the account's API tokens. */
-export const revokedTokensText = (n: number) => (n === 0 ? 'your account had no API token to revoke' : n === 1 ? 'your API token is revoked' : `your ${n} API tokens are revoked`);
-
-
 export async function accountRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
   const company = { domains: app.config.COMPANY_EMAIL_DOMAINS, allowSubdomains: app.config.COMPANY_EMAIL_SUBDOMAINS };
@@ -38,7 +35,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
 
   /** Renders a form page; on a UserError it re-renders with the message and what was typed. */
   const form = (reply: FastifyReply, request: FastifyRequest, template: string, title: string, extra: object = {}, status = 200) =>
-    reply.code(status).view(template, { title, csrf: reply.generateCsrf(), values: {}, error: null, ...extra });
+    reply.code(status).view(template, { title: translatorFor(request).t(title), csrf: reply.generateCsrf(), values: {}, error: null, ...extra });
 
   const setSession = (reply: FastifyReply, token: string, expires: Date) =>
     reply.setCookie(SESSION_COOKIE, token, {
@@ -50,20 +47,22 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       expires,
     });
 
-  app.get('/signup', (request, reply) => form(reply, request, 'signup', 'Sign up'));
+  app.get('/signup', (request, reply) => form(reply, request, 'signup', 'accounts:signup.title'));
   app.post<{ Body: Form }>('/signup', limited, async (request, reply) => {
     const b = request.body ?? {};
     const values = { email: str(b.email), username: str(b.username), displayName: str(b.displayName) };
     try {
-      await signUp(db, app.mailer, site, { ...values, password: str(b.password) });
+      // The language the sign-up page was shown in becomes the account's: its e-mails speak it.
+      await signUp(db, app.mailer, site, { ...values, password: str(b.password), locale: request.locale });
     } catch (err) {
-      if (err instanceof UserError) return form(reply, request, 'signup', 'Sign up', { values, error: err.message, field: err.field, errors: err instanceof FieldErrors ? err.fields : null }, err.status);
+      if (err instanceof UserError) return form(reply, request, 'signup', 'accounts:signup.title', { values, ...formErrors(err, translatorFor(request).t) }, err.status);
       throw err;
     }
-    return reply.view('notice', { title: 'Check your e-mail', message: `We sent a confirmation link to ${values.email}. Open it to verify your address, then sign in.` });
+    const { t } = translatorFor(request);
+    return reply.view('notice', { title: t('accounts:signup.checkEmailTitle'), message: t('accounts:signup.checkEmail', { email: values.email }) });
   });
 
-  app.get('/signin', (request, reply) => form(reply, request, 'signin', 'Sign in', { sso }));
+  app.get('/signin', (request, reply) => form(reply, request, 'signin', 'accounts:signin.title', { sso }));
   app.post<{ Body: Form }>('/signin', limited, async (request, reply) => {
     const b = request.body ?? {};
     try {
@@ -76,7 +75,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       if (actor && (await mustAcknowledgeGuidelines(db, actor))) return reply.redirect('/guidelines', 303);
     } catch (err) {
       if (err instanceof ThrottledError) reply.header('retry-after', String(err.retryAfterSeconds));
-      if (err instanceof UserError) return form(reply, request, 'signin', 'Sign in', { values: { login: str(b.login) }, error: err.message, sso }, err.status);
+      if (err instanceof UserError) return form(reply, request, 'signin', 'accounts:signin.title', { values: { login: str(b.login) }, error: err.say(translatorFor(request).t), sso }, err.status);
       throw err;
     }
     return reply.redirect('/', 303);
@@ -93,26 +92,28 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     const { userId, changed } = await verifyEmail(db, str(request.query.token), company);
     // A changed address ends the account's other sessions (this browser stays signed in if it is the owner's).
     if (changed) await destroyOtherSessions(db, userId, request.user?.id === userId ? request.sessionToken : null);
-    const message = changed ? 'Thank you: your e-mail address is changed and confirmed. Your other devices have been signed out.' : 'Thank you: your e-mail address is confirmed.';
-    return reply.view('notice', { title: 'Address confirmed', message, link: request.user ? null : { href: '/signin', text: 'Sign in' } });
+    const { t } = translatorFor(request);
+    const message = t(changed ? 'accounts:verify.changed' : 'accounts:verify.confirmed');
+    return reply.view('notice', { title: t('accounts:verify.title'), message, link: request.user ? null : { href: '/signin', text: t('accounts:verify.signIn') } });
   });
 
-  app.get('/password/forgot', (request, reply) => form(reply, request, 'forgot', 'Forgot your password?'));
+  app.get('/password/forgot', (request, reply) => form(reply, request, 'forgot', 'accounts:forgot.title'));
   app.post<{ Body: Form }>('/password/forgot', limited, async (request, reply) => {
     const email = str(request.body?.email);
     try {
       await requestPasswordReset(db, app.mailer, site, email);
     } catch (err) {
-      if (err instanceof UserError) return form(reply, request, 'forgot', 'Forgot your password?', { values: { email }, error: err.message }, err.status);
+      if (err instanceof UserError) return form(reply, request, 'forgot', 'accounts:forgot.title', { values: { email }, error: err.say(translatorFor(request).t) }, err.status);
       throw err;
     }
-    return reply.view('notice', { title: 'Check your e-mail', message: 'If an account uses that address, we have sent it a link to choose a new password. The link works for one hour.' });
+    const { t } = translatorFor(request);
+    return reply.view('notice', { title: t('accounts:forgot.sentTitle'), message: t('accounts:forgot.sent') });
   });
 
   app.get<{ Querystring: { token?: string } }>('/password/reset', async (request, reply) => {
     const token = str(request.query.token);
     await peekEmailToken(db, token, 'reset_password');
-    return form(reply, request, 'reset', 'Choose a new password', { token });
+    return form(reply, request, 'reset', 'accounts:reset.title', { token });
   });
   app.post<{ Body: Form }>('/password/reset', limited, async (request, reply) => {
     const token = str(request.body?.token);
@@ -120,10 +121,11 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     try {
       revoked = (await resetPassword(db, token, str(request.body?.password))).revokedTokens;
     } catch (err) {
-      if (err instanceof UserError && err.field === 'password') return form(reply, request, 'reset', 'Choose a new password', { token, error: err.message }, err.status);
+      if (err instanceof UserError && err.field === 'password') return form(reply, request, 'reset', 'accounts:reset.title', { token, error: err.say(translatorFor(request).t) }, err.status);
       throw err;
     }
-    return reply.view('notice', { title: 'Password changed', actor: null, user: null, message: `Your password is changed, you are signed out everywhere, and ${revokedTokensText(revoked)}.`, link: { href: '/signin', text: 'Sign in' } });
+    const { t } = translatorFor(request);
+    return reply.view('notice', { title: t('accounts:reset.doneTitle'), actor: null, user: null, message: t('accounts:reset.done', { count: revoked }), link: { href: '/signin', text: t('accounts:reset.signIn') } });
   });
 
   app.get<{ Params: { username: string } }>(
@@ -147,8 +149,8 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get('/team', { config: { anonymousCache: true } }, async (_request, reply) => {
+  app.get('/team', { config: { anonymousCache: true } }, async (request, reply) => {
     const team = await listTeam(db);
-    return reply.view('team', { title: 'About the team', ...team, badges: ALL_BADGES, canonical: '/team' });
+    return reply.view('team', { title: translatorFor(request).t('accounts:team.title'), ...team, badges: ALL_BADGES, canonical: '/team' });
   });
 }

@@ -4,7 +4,10 @@ import { forgetAuthor } from './find-user.ts';
 import { parseTheme, THEME_COOKIE } from './theme.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize } from '../policy/policy.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError, formErrors } from '../shared/errors.ts';
+import { chooseLocale, LANGUAGE_COOKIE, translatorFor } from '../i18n/plugin.ts';
+import { isLocale } from '../i18n/index.ts';
+import { viewHelpersFor } from '../web/view-helpers.ts';
 import { setAvatar } from './avatar.ts';
 import { requestEmailChange } from './change-email.ts';
 import { changePassword } from './change-password.ts';
@@ -19,7 +22,6 @@ import { listApiTokens } from '../api/tokens/list-tokens.ts';
 import { revokeApiToken } from '../api/tokens/revoke-token.ts';
 import { signedIn, formText as str } from '../web/request-helpers.ts';
 import { signInClient } from './device-cookie.ts';
-import { revokedTokensText } from './routes.ts';
 import { avatarUploads, readAvatarForm } from './avatar-form.ts';
 
 type Form = Record<string, string | undefined>;
@@ -32,12 +34,18 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
   const settingsPage = async (request: FastifyRequest, reply: FastifyReply, extra: object = {}, status = 200) => {
     const actor = signedIn(request);
     const me = await showPrivateProfile(db, actor, request.user!.username);
-    const profile = await db.selectFrom('users').select(['bio', 'avatar']).where('id', '=', actor.id).executeTakeFirstOrThrow();
-    return reply.code(status).view('settings', { title: 'Account settings', me: { ...me, ...profile }, csrf: reply.generateCsrf(), values: null, error: null, field: null, notice: null, apiTokens: await listApiTokens(db, actor), newApiToken: null, ...extra });
+    const profile = await db.selectFrom('users').select(['bio', 'avatar', 'locale']).where('id', '=', actor.id).executeTakeFirstOrThrow();
+    const { t } = translatorFor(request);
+    // Notices are keys (with values), said in the page's language.
+    const { notice, ...rest } = extra as { notice?: string | { key: string; params?: Record<string, unknown> } };
+    return reply.code(status).view('settings', {
+      title: t('accounts:settings.title'), me: { ...me, ...profile }, languageSetting: profile.locale, csrf: reply.generateCsrf(), values: null, error: null, field: null,
+      notice: notice ? (typeof notice === 'string' ? t(notice) : t(notice.key, notice.params)) : null, apiTokens: await listApiTokens(db, actor), newApiToken: null, ...rest,
+    });
   };
   // Re-render the settings page with the message and what was typed, so nothing is lost.
   const onUserError = (request: FastifyRequest, reply: FastifyReply, values: Form) => (err: unknown) => {
-    if (err instanceof UserError && err.status !== 401) return settingsPage(request, reply, { values, error: err.message, field: err.field ?? null }, err.status);
+    if (err instanceof UserError && err.status !== 401) return settingsPage(request, reply, { values, ...formErrors(err, translatorFor(request).t) }, err.status);
     throw err;
   };
 
@@ -46,10 +54,31 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: Form }>('/settings/theme', async (request, reply) => {
     signedIn(request);
     const theme = parseTheme(request.body?.theme);
-    if (!theme) return settingsPage(request, reply, { error: 'Choose light, dark or the system setting.', field: 'theme' }, 400);
+    if (!theme) return settingsPage(request, reply, { error: translatorFor(request).t('accounts:errors.themeInvalid'), field: 'theme' }, 400);
     reply.setCookie(THEME_COOKIE, theme, { path: '/', httpOnly: true, sameSite: 'lax', secure: cfg.NODE_ENV === 'production', maxAge: 400 * 86_400 });
     if (reply.locals) reply.locals.theme = theme;
-    return settingsPage(request, reply, { notice: 'Your colour scheme is saved on this device.' });
+    return settingsPage(request, reply, { notice: 'accounts:settings.notices.theme' });
+  });
+
+  // The language of pages and e-mails (issue 18): saved on the account (null: as the browser
+  // asks), so it follows the person to every device and decides the e-mails they are sent.
+  app.post<{ Body: Form }>('/settings/language', async (request, reply) => {
+    const actor = signedIn(request);
+    const value = str(request.body?.locale);
+    if (value !== 'auto' && !isLocale(value)) return settingsPage(request, reply, { error: translatorFor(request).t('accounts:errors.languageInvalid'), field: 'locale' }, 400);
+    const locale = value === 'auto' ? null : value;
+    await db.updateTable('users').set({ locale }).where('id', '=', actor.id).execute();
+    // This answer already speaks the new language.
+    if (request.user) request.user.locale = locale;
+    request.locale = chooseLocale(
+      { setting: locale, cookie: request.cookies[LANGUAGE_COOKIE], accepted: (offered) => (request.headers['accept-language'] ? request.languages(offered) : false) },
+      isLocale(cfg.DEFAULT_LOCALE) ? cfg.DEFAULT_LOCALE : 'en',
+    );
+    if (reply.locals) {
+      const h = viewHelpersFor(request.locale);
+      Object.assign(reply.locals, { locale: request.locale, t: h.t, h });
+    }
+    return settingsPage(request, reply, { notice: 'accounts:settings.notices.language' });
   });
 
   app.post<{ Body: Form }>('/settings/profile', async (request, reply) => {
@@ -61,7 +90,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     } catch (err) {
       return onUserError(request, reply, values)(err);
     }
-    return settingsPage(request, reply, { notice: 'Your profile is saved.' });
+    return settingsPage(request, reply, { notice: 'accounts:settings.notices.profile' });
   });
 
   // A multipart form: read before the CSRF check (preValidation), so that the token travels in
@@ -69,14 +98,14 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
   app.post('/settings/avatar', { preValidation: readAvatarForm }, async (request, reply) => {
     const actor = signedIn(request);
     const upload = avatarUploads.get(request);
-    if (!upload || upload.error) return onUserError(request, reply, {})(upload?.error ?? new UserError('Upload the image with the form.', 400, 'avatar'));
+    if (!upload || upload.error) return onUserError(request, reply, {})(upload?.error ?? new UserError(text('accounts:errors.uploadWithForm'), 400, 'avatar'));
     try {
       await setAvatar(db, actor, upload.bytes!, app.files);
       forgetAuthor(db, actor.id); // the picture beside their posts and in the header
     } catch (err) {
       return onUserError(request, reply, {})(err);
     }
-    return settingsPage(request, reply, { notice: 'Your picture is updated.' });
+    return settingsPage(request, reply, { notice: 'accounts:settings.notices.avatar' });
   });
 
   app.post<{ Body: Form }>('/settings/email', async (request, reply) => {
@@ -87,7 +116,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     } catch (err) {
       return onUserError(request, reply, { email })(err);
     }
-    return settingsPage(request, reply, { notice: `We sent a confirmation link to ${email}. Your address changes when you open it, and your other devices are then signed out.` });
+    return settingsPage(request, reply, { notice: text('accounts:settings.notices.email', { email }) });
   });
 
   app.post<{ Body: Form }>('/settings/password', async (request, reply) => {
@@ -101,7 +130,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     reply.setCookie(SESSION_COOKIE, session.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: cfg.NODE_ENV === 'production', signed: true, expires: session.expires });
     // The page below carries forms: their CSRF tokens must be bound to the new session.
     request.sessionToken = session.token;
-    return settingsPage(request, reply, { notice: `Your password is changed. Other devices have been signed out, and ${revokedTokensText(session.revokedTokens)}.` });
+    return settingsPage(request, reply, { notice: text('accounts:settings.notices.password', { count: session.revokedTokens }) });
   });
 
   // API tokens for scripts (src/api): the new token is shown on this one answer, never again.
@@ -115,12 +144,12 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
       return onUserError(request, reply, values)(err);
     }
     reply.header('cache-control', 'no-store');
-    return settingsPage(request, reply, { newApiToken: created, notice: `Your API token "${created.name}" is created. Copy it now: it is not shown again.` });
+    return settingsPage(request, reply, { newApiToken: created, notice: text('accounts:settings.notices.tokenCreated', { name: created.name }) });
   });
   const tokenParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] } as const;
   app.post<{ Params: { id: number } }>('/settings/tokens/:id/revoke', { schema: { params: tokenParams } }, async (request, reply) => {
     await revokeApiToken(db, signedIn(request), request.params.id);
-    return settingsPage(request, reply, { notice: 'The API token is revoked: it no longer works.' });
+    return settingsPage(request, reply, { notice: 'accounts:settings.notices.tokenRevoked' });
   });
 
   app.get('/settings/export', async (request, reply) => {
@@ -141,14 +170,15 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
       return onUserError(request, reply, {})(err);
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.view('notice', { title: 'Account deleted', user: null, actor: null, message: 'Your account and personal data are deleted. Your posts stay in their threads under "deleted user".' });
+    const { t } = translatorFor(request);
+    return reply.view('notice', { title: t('accounts:settings.deletedTitle'), user: null, actor: null, message: t('accounts:settings.deleted') });
   });
 
   // Staff view of someone's private data: policy-checked and written to the access log.
   app.get<{ Params: { username: string } }>('/u/:username/private', { schema: { params: { type: 'object', properties: { username: { type: 'string', maxLength: 40 } } } } }, async (request, reply) => {
     const person = await showPrivateProfile(db, signedIn(request), request.params.username);
     reply.header('cache-control', 'no-store');
-    return reply.view('private-profile', { title: `${person.display_name}: private details`, person });
+    return reply.view('private-profile', { title: translatorFor(request).t('accounts:private.title', { name: person.display_name }), person });
   });
 
   app.get('/admin/access-log', async (request, reply) => {
@@ -159,7 +189,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
   app.get('/guidelines', async (request, reply) => {
     const guidelines = await currentGuidelines(db);
     const mustAck = request.actor ? await mustAcknowledgeGuidelines(db, request.actor) : false;
-    return reply.view('guidelines', { title: 'Employee guidelines', guidelines, mustAck, csrf: mustAck ? reply.generateCsrf() : '' });
+    return reply.view('guidelines', { title: translatorFor(request).t('accounts:guidelines.title'), guidelines, mustAck, csrf: mustAck ? reply.generateCsrf() : '' });
   });
   app.post<{ Body: Form }>('/guidelines/acknowledge', async (request, reply) => {
     await acknowledgeGuidelines(db, signedIn(request), Number(request.body?.version));
@@ -168,7 +198,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
   app.get('/guidelines/edit', async (request, reply) => {
     authorize(signedIn(request), 'guidelines.edit', null);
     const guidelines = await currentGuidelines(db);
-    return reply.view('guidelines-edit', { title: 'Edit the employee guidelines', body: guidelines.body_markdown, version: guidelines.version, csrf: reply.generateCsrf(), error: null });
+    return reply.view('guidelines-edit', { title: translatorFor(request).t('accounts:guidelines.editTitle'), body: guidelines.body_markdown, version: guidelines.version, csrf: reply.generateCsrf(), error: null });
   });
   app.post<{ Body: Form }>('/guidelines', async (request, reply) => {
     const body = str(request.body?.body);
@@ -176,7 +206,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
       await publishGuidelines(db, signedIn(request), body);
     } catch (err) {
       if (err instanceof UserError && err.field) {
-        return reply.code(err.status).view('guidelines-edit', { title: 'Edit the employee guidelines', body, version: (await currentGuidelines(db)).version, csrf: reply.generateCsrf(), error: err.message });
+        return reply.code(err.status).view('guidelines-edit', { title: translatorFor(request).t('accounts:guidelines.editTitle'), body, version: (await currentGuidelines(db)).version, csrf: reply.generateCsrf(), error: err.say(translatorFor(request).t) });
       }
       throw err;
     }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { NotFoundError, text } from '../shared/errors.ts';
 import { rolesOf } from './find-user.ts';
 
 /** The public part of a profile: what anyone, signed in or not, may see. */
@@ -11,6 +11,6 @@ export async function showPublicProfile(db: Kysely<DB>, username: string) {
     .where('username_lower', '=', username.toLowerCase())
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
-  if (!user) throw new NotFoundError('No such member');
+  if (!user) throw new NotFoundError(text('accounts:errors.noSuchMember'));
   return { user, roles: await rolesOf(db, user.id) };
 }

@@ -8,7 +8,7 @@
 // Wrong current passwords on the settings forms count here too (change-password, change-email).
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import { hashToken } from '../shared/tokens.ts';
 import { verifyPassword } from './passwords.ts';
 
@@ -31,11 +31,9 @@ export interface SignInClient {
 export class ThrottledError extends UserError {
   override name = 'ThrottledError';
   constructor(readonly retryAfterSeconds: number) {
-    super(`Too many failed sign-ins for this account from here. Try again in ${wait(retryAfterSeconds)}, or reset your password by e-mail.`, 429);
+    super(retryAfterSeconds < 90 ? text('accounts:errors.throttledSeconds', { count: retryAfterSeconds }) : text('accounts:errors.throttledMinutes', { count: Math.ceil(retryAfterSeconds / 60) }), 429);
   }
 }
-
-const wait = (s: number) => (s < 90 ? `${s} seconds` : `${Math.ceil(s / 60)} minutes`);
 
 /** Seconds a client must wait after its n-th failure on an account (0 while failures are free). */
 export function delayAfter(failures: number): number {

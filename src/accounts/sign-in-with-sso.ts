@@ -5,7 +5,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { nowIso } from '../shared/clock.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
+import { isLocale } from '../i18n/index.ts';
 import { changeRole } from './change-role.ts';
 import { createSession, destroyUserSessions } from './sessions.ts';
 import { emailSchema } from './validation.ts';
@@ -27,8 +28,10 @@ export async function signInWithSso(
   issuer: string,
   claims: SsoClaims,
   providerName = 'your company',
+  /** The language of the page the person came from: a new account's e-mails speak it. */
+  locale: string | null = null,
 ): Promise<{ userId: number; token: string; expires: Date; created: boolean }> {
-  if (!claims.sub || claims.sub.length > 255) throw new UserError(`${providerName} did not say who you are.`, 400);
+  if (!claims.sub || claims.sub.length > 255) throw new UserError(text('accounts:errors.ssoDidNotSay', { name: providerName }), 400);
   let created = false;
   let userId = await findIdentity(db, issuer, claims.sub);
   if (userId === null) {
@@ -42,14 +45,11 @@ export async function signInWithSso(
       .executeTakeFirst();
     if (existing) {
       if (!verified) {
-        throw new UserError(
-          `An account with ${email} already exists, but ${providerName} did not confirm that this address is yours, so we cannot link them. Sign in with your password instead.`,
-          409,
-        );
+        throw new UserError(text('accounts:errors.ssoUnconfirmedEmail', { email, name: providerName }), 409);
       }
       userId = await link(db, issuer, claims.sub, existing);
     } else {
-      userId = await createSsoUser(db, issuer, claims, email, verified);
+      userId = await createSsoUser(db, issuer, claims, email, verified, isLocale(locale) ? locale : null);
       created = userId !== null;
       // Another sign-in of the same person created it at the same moment: use that one.
       userId ??= await findIdentity(db, issuer, claims.sub);
@@ -78,10 +78,10 @@ async function findIdentity(db: Kysely<DB>, issuer: string, subject: string): Pr
 
 function parseEmail(raw: string | undefined, providerName: string): string {
   if (!raw) {
-    throw new UserError(`${providerName} did not share your e-mail address, which a community account needs. Ask your administrator to release the "email" claim to this site.`, 400);
+    throw new UserError(text('accounts:errors.ssoNoEmail', { name: providerName }), 400);
   }
   const parsed = emailSchema.safeParse(raw);
-  if (!parsed.success) throw new UserError(`${providerName} gave an e-mail address we cannot use (${raw}).`, 400);
+  if (!parsed.success) throw new UserError(text('accounts:errors.ssoBadEmail', { name: providerName, email: raw }), 400);
   return parsed.data;
 }
 
@@ -104,7 +104,7 @@ async function link(db: Kysely<DB>, issuer: string, subject: string, user: { id:
 }
 
 /** Creates a password-less account linked to the identity; null when the identity appeared meanwhile. */
-async function createSsoUser(db: Kysely<DB>, issuer: string, claims: SsoClaims, email: string, verified: boolean): Promise<number | null> {
+async function createSsoUser(db: Kysely<DB>, issuer: string, claims: SsoClaims, email: string, verified: boolean, locale: string | null): Promise<number | null> {
   const at = nowIso();
   const local = email.slice(0, email.lastIndexOf('@'));
   const wantedName = (claims.name?.trim() || claims.preferred_username?.trim() || local).slice(0, 60);
@@ -129,6 +129,7 @@ async function createSsoUser(db: Kysely<DB>, issuer: string, claims: SsoClaims, 
           bio: '',
           created_at: at,
           deleted_at: null,
+          locale,
         })
         .returning('id')
         .executeTakeFirstOrThrow();

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { describeStanding, standingOf } from '../moderation/restrict-user.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import { findUserByLogin } from './find-user.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { createSession } from './sessions.ts';
@@ -16,7 +16,7 @@ let dummyHash: Promise<string> | undefined;
  * growing waits, never the account's other clients (sign-in-throttle.ts).
  */
 export async function signIn(db: Kysely<DB>, login: string, password: string, client: SignInClient): Promise<{ userId: number; token: string; expires: Date }> {
-  const wrong = new UserError('Wrong username, e-mail address or password.', 401);
+  const wrong = new UserError(text('accounts:errors.wrongLogin'), 401);
   if (typeof login !== 'string' || typeof password !== 'string' || !login.trim() || !password || password.length > 256) throw wrong;
   const user = await findUserByLogin(db, login);
   if (!user || !user.password_hash) {

@@ -1,7 +1,8 @@
 // "Sign in with <company>": GET /auth/sso sends the browser to the company's OpenID provider,
 // GET /auth/sso/callback brings it back, checks everything and signs the person in.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { NotFoundError, text, UserError } from '../shared/errors.ts';
+import { translatorFor } from '../i18n/plugin.ts';
 import { SESSION_COOKIE } from './sessions.ts';
 import { renewCsrfSecret } from '../web/csrf-session.ts';
 import { signInWithSso } from './sign-in-with-sso.ts';
@@ -18,15 +19,16 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
   const cookiePath = '/auth/sso';
 
   const configured = (): SsoClient => {
-    if (!client) throw new NotFoundError('Single sign-on is not configured on this site. Sign in with your username and password instead.');
+    if (!client) throw new NotFoundError(text('accounts:errors.ssoNotConfigured'));
     return client;
   };
   const unavailable = (reply: FastifyReply, err: ProviderUnavailableError) => {
     reply.log.error({ err }, 'single sign-on provider unavailable');
+    const { t } = translatorFor(reply.request);
     return reply.code(502).view('error', {
-      title: 'Sign-in unavailable',
+      title: t('accounts:sso.unavailableTitle'),
       status: 502,
-      message: `We cannot reach the ${settings!.displayName} sign-in service right now. Please try again in a few minutes, or sign in with your password.`,
+      message: t('accounts:sso.unavailable', { name: settings!.displayName }),
     });
   };
   // The callback address the provider knows: PUBLIC_URL when set, else the address this request came to.
@@ -55,11 +57,11 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
     if (!pending) {
       const refusal = providerRefusal(new URLSearchParams(query), sso.settings.displayName);
       if (refusal) throw refusal;
-      throw new UserError(`This sign-in was not started here or has expired. Choose "Sign in with ${sso.settings.displayName}" again.`, 400);
+      throw new UserError(text('accounts:errors.ssoNotStarted', { name: sso.settings.displayName }), 400);
     }
     try {
       const { issuer, claims } = await sso.complete(query, pending);
-      const session = await signInWithSso(app.database.db, issuer, claims, sso.settings.displayName);
+      const session = await signInWithSso(app.database.db, issuer, claims, sso.settings.displayName, request.locale);
       reply.setCookie(SESSION_COOKIE, session.token, { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true, expires: session.expires });
       renewCsrfSecret(reply);
     } catch (err) {

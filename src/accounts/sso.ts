@@ -3,7 +3,7 @@
 // (a provider that is down at start does not stop Parley; a failed discovery is retried).
 import * as oidc from 'openid-client';
 import type { Config } from '../config.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import type { SsoClaims } from './sign-in-with-sso.ts';
 
 export interface SsoSettings {
@@ -72,9 +72,9 @@ export class SsoClient {
     const refusal = providerRefusal(params, name);
     if (refusal) throw refusal;
     if (!params.get('state') || params.get('state') !== pending.state) {
-      throw new UserError(`This sign-in link is not the one we started (the state does not match). Go back and choose "Sign in with ${name}" again.`, 400);
+      throw new UserError(text('accounts:errors.ssoStateMismatch', { name }), 400);
     }
-    if (!params.get('code')) throw new UserError(`${name} sent no authorization code. Please try again.`, 400);
+    if (!params.get('code')) throw new UserError(text('accounts:errors.ssoNoCode', { name }), 400);
 
     const config = await this.discover();
     const currentUrl = new URL(pending.redirectUri);
@@ -91,7 +91,7 @@ export class SsoClient {
       throw refused(err, name);
     }
     const idClaims = tokens.claims();
-    if (!idClaims?.sub) throw new UserError(`${name} did not say who you are (no subject in the ID token).`, 400);
+    if (!idClaims?.sub) throw new UserError(text('accounts:errors.ssoNoSubject', { name }), 400);
     let claims: Record<string, unknown> = { ...idClaims };
     if (config.serverMetadata().userinfo_endpoint && tokens.access_token) {
       try {
@@ -139,7 +139,7 @@ export class SsoClient {
 export function providerRefusal(params: URLSearchParams, name: string): UserError | null {
   if (!params.has('error')) return null;
   const description = (params.get('error_description') || params.get('error') || '').slice(0, 300);
-  return new UserError(`Signing in with ${name} did not complete: ${description}.`, params.get('error') === 'access_denied' ? 403 : 400);
+  return new UserError(text('accounts:errors.ssoIncomplete', { name, description }), params.get('error') === 'access_denied' ? 403 : 400);
 }
 
 function stripUndefined(o: object): Record<string, unknown> {
@@ -149,10 +149,10 @@ function stripUndefined(o: object): Record<string, unknown> {
 /** The provider refused the code or the token failed a check: a 400 for the person, logged detail in the cause. */
 function refused(err: unknown, name: string): Error {
   if (err instanceof oidc.AuthorizationResponseError || err instanceof oidc.ResponseBodyError) {
-    return new UserError(`${name} refused the sign-in (${err.error}). Please start again.`, 400);
+    return new UserError(text('accounts:errors.ssoRefused', { name, error: err.error }), 400);
   }
   if (err instanceof oidc.ClientError) {
-    return new UserError(`The answer from ${name} failed a security check (${err.code ?? err.message}). Please start again.`, 400);
+    return new UserError(text('accounts:errors.ssoSecurityCheck', { name, code: err.code ?? err.message }), 400);
   }
   return new ProviderUnavailableError(`the OpenID provider failed: ${(err as Error).message}`, { cause: err });
 }

@@ -5,24 +5,24 @@ import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 import { runPublishPipeline } from '../publish/pipeline.ts';
 import { forgetAuthor } from './find-user.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import { displayNameSchema } from './validation.ts';
 import { assertNotConfusable, roleWordProblem } from './impersonation.ts';
 
 const input = z.object({
   displayName: displayNameSchema,
-  bio: z.string().max(2000, 'Bio must be at most 2,000 characters').default(''),
-  realName: z.string().trim().max(120, 'Real name must be at most 120 characters').default(''),
-  phone: z.string().trim().max(40, 'Phone number is too long').default(''),
-  customerNumber: z.string().trim().max(40, 'Customer number must be at most 40 characters').regex(/^[A-Za-z0-9 ./-]*$/, 'Customer number may use letters, digits, spaces, ".", "/" and "-"').default(''),
+  bio: z.string().max(2000, 'accounts:errors.bioLong').default(''),
+  realName: z.string().trim().max(120, 'accounts:errors.realNameLong').default(''),
+  phone: z.string().trim().max(40, 'accounts:errors.phoneLong').default(''),
+  customerNumber: z.string().trim().max(40, 'accounts:errors.customerNumberLong').regex(/^[A-Za-z0-9 ./-]*$/, 'accounts:errors.customerNumberChars').default(''),
 });
 
 /** Updates one's own profile. The bio is public text, so it passes the publish pipeline. */
 export async function updateProfile(db: Kysely<DB>, actor: Actor, raw: z.input<typeof input>, phoneRegion: string): Promise<void> {
   const parsed = input.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserError(issue.message, 400, String(issue.path[0] ?? ''));
+    const issue = parsed.error.issues[0]! as { message: string; path: PropertyKey[]; params?: Record<string, unknown> };
+    throw new UserError(issue.params && Object.keys(issue.params).length ? text(issue.message, issue.params) : issue.message, 400, String(issue.path[0] ?? ''));
   }
   const p = parsed.data;
   let phone: string | null = null;
@@ -32,7 +32,7 @@ export async function updateProfile(db: Kysely<DB>, actor: Actor, raw: z.input<t
       if (!number.isValid()) throw new Error('invalid');
       phone = number.number; // E.164
     } catch {
-      throw new UserError('Enter a valid phone number, with the country code if it is not from here (for example +31 6 1234 5678).', 400, 'phone');
+      throw new UserError(text('accounts:errors.phoneInvalid'), 400, 'phone');
     }
   }
   const roleWord = roleWordProblem(p.displayName, [...actor.roles]);

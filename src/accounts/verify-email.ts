@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import { syncEmployeeRole } from './company-domains.ts';
 import { consumeEmailToken } from './email-tokens.ts';
 
@@ -13,7 +13,7 @@ export async function verifyEmail(
   const row = await db.transaction().execute(async (tx) => {
     const t = await consumeEmailToken(tx, token, 'verify_email');
     const taken = await tx.selectFrom('users').select('id').where('email_lower', '=', t.email.toLowerCase()).where('id', '!=', t.user_id).executeTakeFirst();
-    if (taken) throw new UserError('Another account has verified this address in the meantime.', 409);
+    if (taken) throw new UserError(text('accounts:errors.verifiedElsewhere'), 409);
     const before = await tx.selectFrom('users').select(['email_lower', 'email_verified_at']).where('id', '=', t.user_id).executeTakeFirstOrThrow();
     await tx
       .updateTable('users')

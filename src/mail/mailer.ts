@@ -19,13 +19,17 @@ export interface Mail {
 
 export interface Mailer {
   send(mail: Mail): Promise<void>;
+  /** The site's language (DEFAULT_LOCALE), for recipients who chose none (src/mail/recipient-language.ts). */
+  readonly defaultLocale?: string;
   close(): void;
 }
 
-export function createMailer(opts: { smtpUrl?: string | undefined; from: string; outboxDir: string; log: FastifyBaseLogger }): Mailer {
+export function createMailer(opts: { smtpUrl?: string | undefined; from: string; outboxDir: string; log: FastifyBaseLogger; defaultLocale?: string }): Mailer {
+  const defaultLocale = opts.defaultLocale ?? 'en';
   if (opts.smtpUrl) {
     const transport: Transporter = nodemailer.createTransport(opts.smtpUrl);
     return {
+      defaultLocale,
       async send(mail) {
         await transport.sendMail({ from: opts.from, ...mail });
         opts.log.info('e-mail sent through SMTP');
@@ -37,6 +41,7 @@ export function createMailer(opts: { smtpUrl?: string | undefined; from: string;
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   let n = 0;
   return {
+    defaultLocale,
     async send(mail) {
       const info = await transport.sendMail({ from: opts.from, ...mail });
       mkdirSync(dir, { recursive: true });

@@ -6,6 +6,7 @@ import type { DB, NotificationKind } from '../db/schema.ts';
 import { visibleBoardKinds, type Actor } from '../policy/policy.ts';
 import { POSTS_PER_PAGE } from '../community/show-topic.ts';
 import { describeNotice, isModerationKind } from './notify-moderation.ts';
+import { en, type T } from '../i18n/index.ts';
 
 export const KEEP_DAYS = 90;
 const SHOWN = 200;
@@ -40,7 +41,8 @@ export interface NotificationGroup {
   kind: NotificationKind;
   unread: boolean;
   count: number;
-  actors: string[];
+  /** Display names; null for a deleted account (named in the reader's language). */
+  actors: (string | null)[];
   /** Null for a moderation notice about no topic (an account restriction, a draft not published). */
   topic: { id: number; title: string; slug: string } | null;
   /** Moderation notices: what was decided, why, until when, a draft's own title. */
@@ -79,7 +81,7 @@ export async function listNotifications(db: Kysely<DB>, actor: Actor, now = Date
     g.count++;
     g.ids.push(r.id);
     g.firstPost = Math.min(g.firstPost, r.post_number ?? 1);
-    const name = r.actor_name && !r.actor_deleted ? r.actor_name : 'a deleted user';
+    const name = r.actor_name && !r.actor_deleted ? r.actor_name : null;
     if (!g.actors.includes(name)) g.actors.push(name);
   }
   return [...groups.values()].map(({ firstPost, ...g }) => ({ ...g, url: urlOf(g, firstPost) }));
@@ -108,22 +110,27 @@ export async function purgeOldNotifications(db: Kysely<DB>, now = Date.now()): P
   return Number(r.numDeletedRows);
 }
 
-/** "3 new replies in", "Ann and Bo mentioned you in", … */
-export function describeGroup(g: Pick<NotificationGroup, 'kind' | 'count' | 'actors' | 'notice'>): string {
-  if (isModerationKind(g.kind)) return describeNotice({ kind: g.kind, outcome: g.notice?.outcome ?? null, until_at: g.notice?.until_at ?? null });
-  const who = g.actors.length <= 2 ? g.actors.join(' and ') : `${g.actors.slice(0, 2).join(', ')} and ${g.actors.length - 2} more`;
+/** "3 new replies in", "Ann and Bo mentioned you in", … in the reader's language (`t`). */
+export function describeGroup(g: Pick<NotificationGroup, 'kind' | 'count' | 'actors' | 'notice'>, t: T = en): string {
+  if (isModerationKind(g.kind)) return describeNotice({ kind: g.kind, outcome: g.notice?.outcome ?? null, until_at: g.notice?.until_at ?? null }, t);
+  const names = g.actors.map((a) => a ?? t('notifications:who.deletedUser'));
+  const who =
+    names.length <= 1 ? (names[0] ?? '')
+    : names.length === 2 ? t('notifications:who.two', { first: names[0], second: names[1] })
+    : t('notifications:who.more', { first: names[0], second: names[1], count: names.length - 2 });
+  const { count } = g;
   switch (g.kind) {
     case 'reply':
-      return g.count === 1 ? `${who} replied to your topic` : `${g.count} new replies to your topic`;
+      return count === 1 ? t('notifications:group.replyOne', { who }) : t('notifications:group.replyMany', { count });
     case 'watched':
-      return g.count === 1 ? `${who} posted in a topic you watch` : `${g.count} new replies in a topic you watch`;
+      return count === 1 ? t('notifications:group.watchedOne', { who }) : t('notifications:group.watchedMany', { count });
     case 'mention':
-      return `${who} mentioned you`;
+      return t('notifications:group.mention', { who });
     case 'quote':
-      return `${who} quoted you`;
+      return t('notifications:group.quote', { who });
     case 'accepted':
-      return `${who} accepted your answer`;
+      return t('notifications:group.accepted', { who });
     case 'kudos':
-      return g.count === 1 ? `${who} gave kudos to your post` : `${who} gave kudos to your posts (${g.count})`;
+      return count === 1 ? t('notifications:group.kudosOne', { who }) : t('notifications:group.kudosMany', { who, count });
   }
 }

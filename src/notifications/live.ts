@@ -13,7 +13,7 @@ import type { Kysely } from 'kysely';
 import { publish, subscribe } from '../cluster/bus.ts';
 import type { DB } from '../db/schema.ts';
 import { authorize, can, type Actor } from '../policy/policy.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { NotFoundError, text } from '../shared/errors.ts';
 import { unreadCount } from './list-notifications.ts';
 import { POSTS_PER_PAGE, showTopic } from '../community/show-topic.ts';
 import { UserError } from '../shared/errors.ts';
@@ -94,7 +94,7 @@ export async function liveRoutes(app: FastifyInstance): Promise<void> {
       const topicId = request.query.topic;
       if (topicId !== undefined) {
         const t = await db.selectFrom('topics').innerJoin('boards', 'boards.id', 'topics.board_id').select(['topics.locked', 'topics.closed', 'topics.deleted_at', 'boards.visibility']).where('topics.id', '=', topicId).executeTakeFirst();
-        if (!t) throw new NotFoundError('No such topic');
+        if (!t) throw new NotFoundError(text('notifications:errors.noSuchTopic'));
         authorize(actor, 'topic.view', { board: { visibility: t.visibility }, locked: !!t.locked, closed: !!t.closed, deleted: !!t.deleted_at });
       }
       reply.hijack();
@@ -150,10 +150,10 @@ export async function livePostRoutes(app: FastifyInstance): Promise<void> {
     const { id, number } = request.params;
     // The page that holds the post, read as the topic page reads it (rights, hidden posts, censoring).
     const data = await showTopic(db, request.actor, id, Math.ceil(number / POSTS_PER_PAGE)).catch((err: unknown) => {
-      throw err instanceof UserError && err.status === 404 ? new NotFoundError('No such post') : err;
+      throw err instanceof UserError && err.status === 404 ? new NotFoundError(text('notifications:errors.noSuchPost')) : err;
     });
     const post = data.posts.find((p) => p.post_number === number);
-    if (!post) throw new NotFoundError('No such post');
+    if (!post) throw new NotFoundError(text('notifications:errors.noSuchPost'));
     reply.header('cache-control', 'private, no-store');
     return reply.view('live-post', { ...data, post, isAnswer: !!data.answer && data.answer.id === post.id });
   });

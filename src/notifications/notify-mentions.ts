@@ -8,6 +8,7 @@ import type { Mailer } from '../mail/mailer.ts';
 import { can } from '../policy/policy.ts';
 import { POSTS_PER_PAGE } from '../community/show-topic.ts';
 import { displayCensor } from '../moderation/censor-display.ts';
+import { mailTranslator } from '../mail/recipient-language.ts';
 
 const MENTION_LINK = /<a href="\/u\/([^"]+)" class="mention"/g;
 const MAX_NOTIFIED = 20;
@@ -38,7 +39,7 @@ export async function notifyMentions(db: Kysely<DB>, mailer: Mailer, siteUrl: st
   if (!post || post.deleted_at) return [];
   const names = [...new Set([...post.body_html.matchAll(MENTION_LINK)].map((m) => decodeURIComponent(m[1]!).toLowerCase()))].slice(0, MAX_NOTIFIED);
   if (names.length === 0) return [];
-  const users = await db.selectFrom('users').select(['id', 'username', 'email', 'display_name']).where('username_lower', 'in', names).where('deleted_at', 'is', null).execute();
+  const users = await db.selectFrom('users').select(['id', 'username', 'email', 'display_name', 'locale']).where('username_lower', 'in', names).where('deleted_at', 'is', null).execute();
   const subject = { board: { visibility: post.visibility }, locked: !!post.locked, closed: !!post.closed, deleted: !!post.topic_deleted };
   const page = Math.ceil(post.post_number / POSTS_PER_PAGE);
   const url = `${siteUrl}/t/${post.slug}/${post.topic_id}${page > 1 ? `?page=${page}` : ''}#post-${post.post_number}`;
@@ -50,10 +51,11 @@ export async function notifyMentions(db: Kysely<DB>, mailer: Mailer, siteUrl: st
     if (u.id === post.user_id || !u.email || (onlyUserId !== undefined && u.id !== onlyUserId)) continue;
     const reader = await loadActor(db, u.id);
     if (!can(reader, 'topic.view', subject)) continue;
+    const { t } = mailTranslator(mailer, u.locale); // the recipient's language
     await mailer.send({
       to: u.email,
-      subject: `${post.author_name} mentioned you in “${post.title}”`,
-      text: `Hello ${u.display_name},\n\n${post.author_name} mentioned you:\n\n${excerpt}\n\nRead and reply: ${url}\n`,
+      subject: t('mail:mention.subject', { author: post.author_name, title: post.title }),
+      text: `${t('mail:helloName', { name: u.display_name })}\n\n${t('mail:mention.intro', { author: post.author_name })}\n\n${excerpt}\n\n${t('mail:mention.readAndReply', { url })}\n`,
     });
     told.push(u.username);
   }

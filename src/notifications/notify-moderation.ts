@@ -11,6 +11,7 @@ import { can } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
 import { preferencesOf } from './preferences.ts';
 import { emitLive } from './live.ts';
+import { en, type T } from '../i18n/index.ts';
 
 export interface ModerationNotice {
   userId: number;
@@ -54,42 +55,21 @@ export async function notifyModeration(db: Kysely<DB>, notice: ModerationNotice,
   return true;
 }
 
-const REPORT_OUTCOME: Record<string, string> = {
-  keep: 'The moderators looked at the post you reported and kept it: it follows the community guidelines.',
-  'approve-edited': 'The moderators edited the post you reported.',
-  hide: 'The moderators hid the post you reported.',
-  delete: 'The moderators removed the post you reported.',
-};
-const POST_OUTCOME: Record<string, string> = {
-  'approve-edited': 'A moderator edited your post.',
-  hide: 'A moderator hid your post.',
-  delete: 'A moderator removed your post.',
-};
-const DRAFT_OUTCOME: Record<string, string> = {
-  approved: 'The community team approved your draft and published it.',
-  'approved-masked': 'The community team published your draft with the confidential details masked.',
-  returned: 'The community team returned your draft to you to change.',
-  rejected: 'The community team decided not to publish your draft.',
+// Each kind's outcomes that have their own sentence (notifications:notice.KIND.OUTCOME); any
+// other outcome gets the kind's general one (notifications:notice.KIND.other). Stored as kind and
+// outcome, so each reader gets the sentence in their own language.
+const OUTCOMES: Record<ModerationNoticeKind, readonly string[]> = {
+  report: ['keep', 'approve-edited', 'hide', 'delete'],
+  moderated: ['approve-edited', 'hide', 'delete'],
+  draft: ['approved', 'approved-masked', 'returned', 'rejected'],
+  account: ['warn', 'silence', 'suspend'],
 };
 
 /** One sentence for a notice, without the topic (shown beside it) or the reason (shown under it). */
-export function describeNotice(n: { kind: ModerationNoticeKind; outcome: string | null; until_at: string | null }): string {
+export function describeNotice(n: { kind: ModerationNoticeKind; outcome: string | null; until_at: string | null }, t: T = en): string {
   const o = n.outcome ?? '';
-  switch (n.kind) {
-    case 'report':
-      return REPORT_OUTCOME[o] ?? 'The moderators decided on the post you reported.';
-    case 'moderated':
-      return POST_OUTCOME[o] ?? 'A moderator acted on your post.';
-    case 'draft':
-      return DRAFT_OUTCOME[o] ?? 'The community team decided on your draft.';
-    case 'account': {
-      const day = n.until_at?.slice(0, 10) ?? '';
-      if (o === 'warn') return 'A moderator sent you a warning.';
-      if (o === 'silence') return `Your account is read-only until ${day} (UTC): you can read, but not post.`;
-      if (o === 'suspend') return `Your account is suspended until ${day} (UTC): you cannot sign in until then.`;
-      return 'The restriction on your account has been lifted.';
-    }
-  }
+  const known = OUTCOMES[n.kind].includes(o) ? o : 'other';
+  return t(`notifications:notice.${n.kind}.${known}`, n.kind === 'account' ? { day: n.until_at?.slice(0, 10) ?? '' } : undefined);
 }
 
 export const MODERATION_KINDS: readonly ModerationNoticeKind[] = ['report', 'moderated', 'draft', 'account'];

@@ -4,22 +4,15 @@
 import type { Kysely } from 'kysely';
 import type { DB, NotificationKind } from '../db/schema.ts';
 import { nowIso } from '../shared/clock.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
+import { en, type T } from '../i18n/index.ts';
 
 export type Channel = 'app' | 'email' | 'off';
 export const KINDS: readonly NotificationKind[] = ['reply', 'quote', 'mention', 'accepted', 'kudos', 'watched', 'report', 'moderated', 'draft', 'account'];
-export const KIND_LABELS: Record<NotificationKind, string> = {
-  reply: 'Replies to my topics',
-  quote: 'Someone quotes me',
-  mention: 'Someone @mentions me',
-  accepted: 'My answer is accepted',
-  kudos: 'Kudos for my posts',
-  watched: 'New posts in topics and boards I watch',
-  report: 'The outcome of a post I reported',
-  moderated: 'A moderator changed, hid or removed my post',
-  draft: 'The community team decided on my held draft',
-  account: 'A warning or restriction on my account',
-};
+/** A kind's name in the settings table, the e-mails' footer and the unsubscribe page ('digest': the digest e-mail). */
+export const kindLabel = (kind: NotificationKind | 'digest', t: T = en): string => t(`notifications:kinds.${kind}`);
+/** English names of the kinds (for code outside a request). */
+export const KIND_LABELS: Record<NotificationKind, string> = Object.fromEntries(KINDS.map((k) => [k, kindLabel(k)])) as Record<NotificationKind, string>;
 // Moderation outcomes were e-mailed before they were notifications: e-mail stays their default.
 const DEFAULTS: Record<NotificationKind, Channel> = {
   reply: 'email', quote: 'email', mention: 'app', accepted: 'email', kudos: 'app', watched: 'app', report: 'email', moderated: 'email', draft: 'email', account: 'email',
@@ -57,7 +50,7 @@ export async function setPreferences(db: Kysely<DB>, userId: number, changes: Pa
   const current = await preferencesOf(db, userId);
   for (const [kind, channel] of Object.entries(changes)) {
     if (!KINDS.includes(kind as NotificationKind)) continue;
-    if (channel !== 'app' && channel !== 'email' && channel !== 'off') throw new UserError('Choose app, e-mail or off.', 400, kind);
+    if (channel !== 'app' && channel !== 'email' && channel !== 'off') throw new UserError(text('notifications:errors.channelChoice'), 400, kind);
     current[kind as NotificationKind] = channel;
   }
   const at = nowIso();

@@ -4,12 +4,14 @@ import { signedIn, formText } from '../web/request-helpers.ts';
 import { describeGroup, listNotifications, markRead } from './list-notifications.ts';
 import { autowatchOn, setAutowatch, setWatch } from './watch.ts';
 import { installationSecret } from '../accounts/installation-secret.ts';
-import { KINDS, KIND_LABELS, preferencesOf, setPreferences } from './preferences.ts';
+import { KINDS, kindLabel, preferencesOf, setPreferences } from './preferences.ts';
 import { verifyUnsubscribe, type UnsubscribeClaim } from './unsubscribe-token.ts';
 import { DIGEST_FREQUENCIES, digestOf, setDigest } from './send-digests.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
+import { translatorFor } from '../i18n/plugin.ts';
+import type { T } from '../i18n/index.ts';
 
-const labelOf = (kind: UnsubscribeClaim['kind']) => (kind === 'digest' ? 'The digest of what I watch and popular topics' : KIND_LABELS[kind]);
+const labelOf = (kind: UnsubscribeClaim['kind'], t: T) => kindLabel(kind, t);
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -34,12 +36,13 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
     await markRead(db, actor, { ids: groups.filter((g) => g.unread).flatMap((g) => g.ids) });
     reply.header('cache-control', 'private, no-store');
     if (reply.locals) reply.locals.unreadNotifications = 0;
+    const { t } = translatorFor(request);
     return reply.view('notifications', {
-      title: 'Notifications',
-      groups: groups.map((g) => ({ ...g, text: describeGroup(g) })),
+      title: t('notifications:page.title'),
+      groups: groups.map((g) => ({ ...g, text: describeGroup(g, t) })),
       autowatch: await autowatchOn(db, actor),
       preferences: await preferencesOf(db, actor.id),
-      kinds: KINDS.map((k) => ({ kind: k, label: KIND_LABELS[k] })),
+      kinds: KINDS.map((k) => ({ kind: k, label: kindLabel(k, t) })),
       digest: await digestOf(db, actor.id),
       csrf: reply.generateCsrf(),
     });
@@ -52,7 +55,7 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
     await setPreferences(db, actor.id, changes);
     const digest = formText(request.body?.digest);
     if (digest) {
-      if (!(DIGEST_FREQUENCIES as readonly string[]).includes(digest)) throw new UserError('Choose off, daily or weekly for the digest.', 400, 'digest');
+      if (!(DIGEST_FREQUENCIES as readonly string[]).includes(digest)) throw new UserError(text('notifications:errors.digestChoice'), 400, 'digest');
       await setDigest(db, actor.id, digest);
     }
     return reply.redirect('/notifications', 303);
@@ -66,14 +69,16 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: Record<string, string> }>('/notifications/unsubscribe', { schema: { querystring: unsubscribeQuerystring } }, async (request, reply) => {
     const claim = verifyUnsubscribe(secret, request.query);
     reply.header('cache-control', 'no-store');
-    return reply.view('unsubscribe', { title: 'Stop e-mails', label: labelOf(claim.kind), action: request.url, done: false });
+    const { t } = translatorFor(request);
+    return reply.view('unsubscribe', { title: t('notifications:unsubscribe.title'), label: labelOf(claim.kind, t), action: request.url, done: false });
   });
   app.post<{ Querystring: Record<string, string> }>('/notifications/unsubscribe', { config: { signedLink: true }, schema: { querystring: unsubscribeQuerystring } }, async (request, reply) => {
     const claim = verifyUnsubscribe(secret, request.query);
     if (claim.kind === 'digest') await setDigest(db, claim.userId, 'off');
     else if ((await preferencesOf(db, claim.userId))[claim.kind] === 'email') await setPreferences(db, claim.userId, { [claim.kind]: 'app' });
     reply.header('cache-control', 'no-store');
-    return reply.view('unsubscribe', { title: 'E-mails stopped', label: labelOf(claim.kind), action: request.url, done: true });
+    const { t } = translatorFor(request);
+    return reply.view('unsubscribe', { title: t('notifications:unsubscribe.doneTitle'), label: labelOf(claim.kind, t), action: request.url, done: true });
   });
 
   app.post<{ Params: { id: number }; Body: Form }>('/t/:id/watch', { schema: { params: idParams } }, async (request, reply) => {

@@ -17,6 +17,7 @@ import { POSTS_PER_PAGE } from '../community/show-topic.ts';
 import { displayCensor } from '../moderation/censor-display.ts';
 import { escapeHtml } from '../search/snippet.ts';
 import { unsubscribeQuery } from './unsubscribe-token.ts';
+import { mailTranslator } from '../mail/recipient-language.ts';
 
 export type DigestFrequency = 'off' | 'daily' | 'weekly';
 export const DIGEST_FREQUENCIES: readonly DigestFrequency[] = ['off', 'daily', 'weekly'];
@@ -206,7 +207,7 @@ export async function digestContent(db: Kysely<DB>, userId: number, since: strin
 }
 
 async function sendOne(db: Kysely<DB>, mailer: Mailer, opts: DigestOptions, userId: number, frequency: 'daily' | 'weekly', since: string, until: string): Promise<boolean> {
-  const user = await db.selectFrom('users').select(['email', 'display_name']).where('id', '=', userId).where('deleted_at', 'is', null).executeTakeFirst();
+  const user = await db.selectFrom('users').select(['email', 'display_name', 'locale']).where('id', '=', userId).where('deleted_at', 'is', null).executeTakeFirst();
   if (!user?.email) return false;
   const content = await digestContent(db, userId, since, until);
   if (!content) return false;
@@ -216,28 +217,30 @@ async function sendOne(db: Kysely<DB>, mailer: Mailer, opts: DigestOptions, user
   };
   const unsubscribe = `${opts.siteUrl}/notifications/unsubscribe?${unsubscribeQuery(opts.secret, { userId, kind: 'digest' })}`;
   const settings = `${opts.siteUrl}/notifications`;
-  const period = frequency === 'daily' ? 'daily' : 'weekly';
-  const count = (t: DigestTopic, watched: boolean) => (t.count === 1 ? (watched && t.firstNew === 1 ? 'new topic' : '1 new post') : `${t.count} new posts`);
+  const { t: say } = mailTranslator(mailer, user.locale); // the recipient's language
+  const count = (t: DigestTopic, watched: boolean) => (t.count === 1 && watched && t.firstNew === 1 ? say('mail:digest.newTopic') : say('mail:digest.newPosts', { count: t.count }));
   const textSection = (heading: string, list: DigestTopic[], watched: boolean) =>
     list.length ? `${heading}\n\n${list.map((t) => `* ${t.title} (${t.board}, ${count(t, watched)})\n  ${t.excerpt}\n  ${link(t)}`).join('\n\n')}\n\n` : '';
   const htmlSection = (heading: string, list: DigestTopic[], watched: boolean) =>
     list.length
-      ? `<h2>${escapeHtml(heading)}</h2><ul>${list.map((t) => `<li><a href="${escapeHtml(link(t))}">${escapeHtml(t.title)}</a> <small>(${escapeHtml(t.board)}, ${count(t, watched)})</small><br>${escapeHtml(t.excerpt)}</li>`).join('')}</ul>`
+      ? `<h2>${escapeHtml(heading)}</h2><ul>${list.map((t) => `<li><a href="${escapeHtml(link(t))}">${escapeHtml(t.title)}</a> <small>(${escapeHtml(t.board)}, ${escapeHtml(count(t, watched))})</small><br>${escapeHtml(t.excerpt)}</li>`).join('')}</ul>`
       : '';
-  const stop = `You get this ${period} digest because you asked for it under Notifications.`;
+  const daily = frequency === 'daily';
+  const stop = say(daily ? 'mail:digest.becauseDaily' : 'mail:digest.becauseWeekly');
+  const hello = say('mail:helloName', { name: user.display_name });
   await mailer.send({
     to: user.email,
-    subject: `Your ${period} digest from ${opts.siteName}`,
+    subject: say(daily ? 'mail:digest.subjectDaily' : 'mail:digest.subjectWeekly', { site: opts.siteName }),
     text:
-      `Hello ${user.display_name},\n\nWhat is new since your last digest.\n\n` +
-      textSection('In what you watch', content.watched, true) +
-      textSection('Popular topics', content.popular, false) +
-      `--\n${stop}\nStop the digest: ${unsubscribe}\nAll your choices: ${settings}\n`,
+      `${hello}\n\n${say('mail:digest.intro')}\n\n` +
+      textSection(say('mail:digest.watched'), content.watched, true) +
+      textSection(say('mail:digest.popular'), content.popular, false) +
+      `--\n${stop}\n${say('mail:digest.stopLink', { url: unsubscribe })}\n${say('mail:notification.allChoicesLink', { url: settings })}\n`,
     html:
-      `<p>Hello ${escapeHtml(user.display_name)},</p><p>What is new since your last digest.</p>` +
-      htmlSection('In what you watch', content.watched, true) +
-      htmlSection('Popular topics', content.popular, false) +
-      `<hr><p style="font-size:small">${escapeHtml(stop)} <a href="${escapeHtml(unsubscribe)}">Stop the digest</a> · <a href="${escapeHtml(settings)}">All your choices</a></p>`,
+      `<p>${escapeHtml(hello)}</p><p>${escapeHtml(say('mail:digest.intro'))}</p>` +
+      htmlSection(say('mail:digest.watched'), content.watched, true) +
+      htmlSection(say('mail:digest.popular'), content.popular, false) +
+      `<hr><p style="font-size:small">${escapeHtml(stop)} <a href="${escapeHtml(unsubscribe)}">${escapeHtml(say('mail:digest.stop'))}</a> · <a href="${escapeHtml(settings)}">${escapeHtml(say('mail:notification.allChoices'))}</a></p>`,
     headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   });
   return true;

@@ -14,15 +14,8 @@ import { escapeHtml } from '../search/snippet.ts';
 import { describeGroup, urlOf } from './list-notifications.ts';
 import { isModerationKind } from './notify-moderation.ts';
 import { displayCensor } from '../moderation/censor-display.ts';
-import type { ModerationNoticeKind } from '../db/schema.ts';
-
-const MODERATION_SUBJECT: Record<ModerationNoticeKind, string> = {
-  report: 'The post you reported: decided',
-  moderated: 'A moderator acted on your post',
-  draft: 'Your draft: decided',
-  account: 'About your account',
-};
-import { KIND_LABELS, preferencesOf } from './preferences.ts';
+import { kindLabel, preferencesOf } from './preferences.ts';
+import { mailTranslator } from '../mail/recipient-language.ts';
 import { unsubscribeQuery } from './unsubscribe-token.ts';
 
 const BATCH = 100;
@@ -76,7 +69,7 @@ async function sendOne(db: Kysely<DB>, mailer: Mailer, opts: SweepOptions, id: n
     .leftJoin('posts as p', 'p.id', 'n.post_id')
     .leftJoin('users as a', 'a.id', 'n.actor_id')
     .select([
-      'n.id', 'n.kind', 'n.read_at', 'n.user_id', 'u.email', 'u.display_name', 'u.deleted_at as user_deleted', 't.id as topic_id', 't.slug', 't.title',
+      'n.id', 'n.kind', 'n.read_at', 'n.user_id', 'u.email', 'u.display_name', 'u.locale', 'u.deleted_at as user_deleted', 't.id as topic_id', 't.slug', 't.title',
       't.locked', 't.closed', 't.deleted_at as topic_deleted', 'b.visibility', 'p.post_number', 'p.body_text', 'p.deleted_at as post_deleted',
       'a.display_name as actor_name', 'a.deleted_at as actor_deleted', 'p.hidden_at as post_hidden', 'n.topic_id as notice_topic',
       'n.outcome', 'n.reason', 'n.until_at', 'n.subject_title',
@@ -93,28 +86,33 @@ async function sendOne(db: Kysely<DB>, mailer: Mailer, opts: SweepOptions, id: n
   if (n.notice_topic !== null && (!topic || !can(reader, 'topic.view', { board: { visibility: n.visibility! }, locked: !!n.locked, closed: !!n.closed, deleted: !!n.topic_deleted }))) return false;
 
   const notice = isModerationKind(n.kind);
-  const actor = n.actor_name && !n.actor_deleted ? n.actor_name : 'Someone';
-  const what = describeGroup({ kind: n.kind, count: 1, actors: [actor], notice: { outcome: n.outcome, reason: n.reason, until_at: n.until_at, title: n.subject_title } });
+  // In the recipient's language.
+  const { t } = mailTranslator(mailer, n.locale);
+  const actor = n.actor_name && !n.actor_deleted ? n.actor_name : t('mail:notification.someone');
+  const what = describeGroup({ kind: n.kind, count: 1, actors: [actor], notice: { outcome: n.outcome, reason: n.reason, until_at: n.until_at, title: n.subject_title } }, t);
   const url = `${opts.siteUrl}${urlOf({ kind: n.kind, topic }, n.post_number ?? 1)}`;
   // Posts are shown censored (watched words 'censor'), so their excerpts are too.
   const censor = await displayCensor(db);
   const body = censor ? censor(n.body_text ?? '') : (n.body_text ?? '');
-  const excerpt = notice ? (n.reason ? `Reason: ${n.reason}` : '') : body.length > 500 ? `${body.slice(0, 500)}…` : body;
+  const excerpt = notice ? (n.reason ? t('mail:notification.reason', { reason: n.reason }) : '') : body.length > 500 ? `${body.slice(0, 500)}…` : body;
   const title = topic?.title ?? n.subject_title ?? '';
-  const subject = notice ? (title ? `${MODERATION_SUBJECT[n.kind as ModerationNoticeKind]}: “${title}”` : MODERATION_SUBJECT[n.kind as ModerationNoticeKind]) : `${what}: “${title}”`;
+  const decided = notice ? t(`mail:notification.moderationSubject.${n.kind}`) : what;
+  const subject = notice && !title ? decided : t('mail:notification.headline', { what: decided, title });
   const unsubscribe = `${opts.siteUrl}/notifications/unsubscribe?${unsubscribeQuery(opts.secret, { userId: n.user_id, kind: n.kind })}`;
   const settings = `${opts.siteUrl}/notifications`;
-  const stop = `You get this because "${KIND_LABELS[n.kind]}" is set to e-mail.`;
-  const headline = title ? `${what}: “${title}”` : what;
-  const headlineHtml = title ? `${escapeHtml(what)}: <a href="${escapeHtml(url)}">${escapeHtml(title)}</a>` : escapeHtml(what);
+  const stop = t('mail:notification.because', { kind: kindLabel(n.kind, t) });
+  const headline = title ? t('mail:notification.headline', { what, title }) : what;
+  // The title as a link: the headline's words around it, escaped, with the link put in its place.
+  const marker = '\u0000title\u0000';
+  const headlineHtml = title ? escapeHtml(t('mail:notification.headlineLinked', { what, title: marker })).replace(marker, () => `<a href="${escapeHtml(url)}">${escapeHtml(title)}</a>`) : escapeHtml(what);
   await mailer.send({
     to: n.email,
     subject,
-    text: `Hello ${n.display_name},\n\n${headline}\n\n${excerpt}\n\nRead it: ${url}\n\n--\n${stop}\nStop these e-mails: ${unsubscribe}\nAll your choices: ${settings}\n`,
+    text: `${t('mail:helloName', { name: n.display_name })}\n\n${headline}\n\n${excerpt}\n\n${t('mail:notification.readIt', { url })}\n\n--\n${stop}\n${t('mail:notification.stopLink', { url: unsubscribe })}\n${t('mail:notification.allChoicesLink', { url: settings })}\n`,
     html:
-      `<p>Hello ${escapeHtml(n.display_name)},</p><p>${headlineHtml}</p>` +
+      `<p>${escapeHtml(t('mail:helloName', { name: n.display_name }))}</p><p>${headlineHtml}</p>` +
       (excerpt ? `<blockquote>${escapeHtml(excerpt).replace(/\n/g, '<br>')}</blockquote>` : '') +
-      `<p><a href="${escapeHtml(url)}">Read it on ${escapeHtml(opts.siteName)}</a></p><hr><p style="font-size:small">${escapeHtml(stop)} <a href="${escapeHtml(unsubscribe)}">Stop these e-mails</a> · <a href="${escapeHtml(settings)}">All your choices</a></p>`,
+      `<p><a href="${escapeHtml(url)}">${escapeHtml(t('mail:notification.readOn', { site: opts.siteName }))}</a></p><hr><p style="font-size:small">${escapeHtml(stop)} <a href="${escapeHtml(unsubscribe)}">${escapeHtml(t('mail:notification.stop'))}</a> · <a href="${escapeHtml(settings)}">${escapeHtml(t('mail:notification.allChoices'))}</a></p>`,
     headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   });
   return true;

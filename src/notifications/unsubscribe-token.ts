@@ -2,7 +2,7 @@
 // and an expiry, signed with an HMAC keyed by the installation's secret (its own derived key).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { NotificationKind } from '../db/schema.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError, type Text } from '../shared/errors.ts';
 import { KINDS } from './preferences.ts';
 
 const VALID_DAYS = 60;
@@ -24,20 +24,20 @@ export function unsubscribeQuery(secret: string, claim: UnsubscribeClaim, now = 
 }
 
 export class BadUnsubscribeLinkError extends UserError {
-  constructor(message: string) {
+  constructor(message: Text) {
     super(message, 400);
   }
 }
 
 /** Checks a link's values; a forged, altered or expired link is refused with a clear reason. */
 export function verifyUnsubscribe(secret: string, q: { u?: unknown; k?: unknown; e?: unknown; s?: unknown }, now = Date.now()): UnsubscribeClaim {
-  const invalid = () => new BadUnsubscribeLinkError('This unsubscribe link is not valid: it may have been cut short or changed. Open the whole link from the e-mail again, or change your choices under Notifications after signing in.');
+  const invalid = () => new BadUnsubscribeLinkError(text('notifications:errors.unsubscribeInvalid'));
   const u = Number(q.u);
   const e = Number(q.e);
   if (!Number.isInteger(u) || u < 1 || !Number.isInteger(e) || typeof q.k !== 'string' || !(KINDS.includes(q.k as NotificationKind) || q.k === 'digest') || typeof q.s !== 'string') throw invalid();
   const expected = Buffer.from(sign(secret, `${u}.${q.k}.${e}`));
   const given = Buffer.from(q.s);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
-  if (e * 1000 < now) throw new BadUnsubscribeLinkError('This unsubscribe link has expired. Sign in and change your choices under Notifications, or use the link in a newer e-mail.');
+  if (e * 1000 < now) throw new BadUnsubscribeLinkError(text('notifications:errors.unsubscribeExpired'));
   return { userId: u, kind: q.k as UnsubscribeClaim['kind'] };
 }

@@ -4,19 +4,19 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { NotFoundError, text, UserError } from '../shared/errors.ts';
 
 export type WatchLevel = 'watching' | 'muted' | 'default';
 
 export async function setWatch(db: Kysely<DB>, actor: Actor, target: 'topic' | 'board', id: number, level: string): Promise<void> {
-  if (level !== 'watching' && level !== 'muted' && level !== 'default') throw new UserError('Choose watching, muted or default.', 400, 'level');
+  if (level !== 'watching' && level !== 'muted' && level !== 'default') throw new UserError(text('notifications:errors.watchLevel'), 400, 'level');
   if (target === 'topic') {
     const t = await db.selectFrom('topics').innerJoin('boards', 'boards.id', 'topics.board_id').select(['topics.locked', 'topics.closed', 'topics.deleted_at', 'boards.visibility']).where('topics.id', '=', id).executeTakeFirst();
-    if (!t) throw new NotFoundError('No such topic');
+    if (!t) throw new NotFoundError(text('notifications:errors.noSuchTopic'));
     authorize(actor, 'topic.view', { board: { visibility: t.visibility }, locked: !!t.locked, closed: !!t.closed, deleted: !!t.deleted_at });
   } else {
     const b = await db.selectFrom('boards').select('visibility').where('id', '=', id).executeTakeFirst();
-    if (!b) throw new NotFoundError('No such board');
+    if (!b) throw new NotFoundError(text('notifications:errors.noSuchBoard'));
     authorize(actor, 'board.view', b);
   }
   await db.transaction().execute(async (tx) => {

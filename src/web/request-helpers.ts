@@ -5,7 +5,7 @@ import { text, UserError } from '../shared/errors.ts';
 
 /** The signed-in actor, or a 401 that the error page turns into "please sign in". */
 export function signedIn(request: FastifyRequest): Actor {
-  if (!request.actor) throw new UserError(text('admin:errors.signIn'), 401);
+  if (!request.actor) throw new UserError(text('accounts:errors.signInFirst'), 401);
   return request.actor;
 }
 

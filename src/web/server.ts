@@ -159,7 +159,7 @@ export async function buildServer({ config: given, database, logger, mailer }: S
   const cookieSecret = await installationSecret(database.db, config.SECRET_KEY);
   await app.register(cookie, { secret: cookieSecret });
   await startGuardMaintenance(app, config, database);
-  app.decorate('mailer', mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: config.OUTBOX_DIR, log: app.log }));
+  app.decorate('mailer', mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: config.OUTBOX_DIR, log: app.log, defaultLocale: config.DEFAULT_LOCALE }));
   app.addHook('onClose', async () => app.mailer.close());
   // Mention e-mails are jobs (src/jobs): one per person, retried with a growing pause while the
   // SMTP server is away (delayed, never lost), each sent once whichever server takes it.

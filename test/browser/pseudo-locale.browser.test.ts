@@ -29,14 +29,6 @@ const NOT_YET_TRANSLATED: RegExp[] = [
   /^\/my\/drafts$/,
 
   // accounts and notifications
-  /^\/signup$/,
-  /^\/signin$/,
-  /^\/password\//,
-  /^\/u\//,
-  /^\/team$/,
-  /^\/settings$/,
-  /^\/guidelines/,
-  /^\/notifications$/,
 
   // moderation, guard and administration
 

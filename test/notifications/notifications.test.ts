@@ -113,7 +113,7 @@ for (const kind of testDatabaseKinds()) {
       const unread = await unreadCount(database.db, ann);
       assert.ok(unread > 0);
       const home = (await agent.get('/')).body;
-      assert.match(home, new RegExp(`<a class="bell" href="/notifications">.*<span class="count">${unread}<span class="sr-only"> unread</span></span></a>`));
+      assert.match(home, new RegExp(`<a class="bell" href="/notifications"[^>]*>.*<span class="count">${unread}<span class="sr-only"> unread</span></span></a>`));
       const page = await agent.get('/notifications');
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /<span class="tag">New<\/span> 2 new replies to your topic <a href="\/t\/modem-keeps-rebooting\/\d+#post-2">Modem keeps rebooting<\/a>/);
