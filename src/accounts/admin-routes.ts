@@ -4,14 +4,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ROLES, type Role } from '../db/schema.ts';
 import { authorize, can, type Actor } from '../policy/policy.ts';
 import { NotFoundError, text, UserError } from '../shared/errors.ts';
-import { changeRole, parseRole } from './change-role.ts';
 import { translatorFor } from '../i18n/plugin.ts';
+import { changeRole, parseRole } from './change-role.ts';
 import { rolesOf } from './find-user.ts';
 
 type Form = Record<string, string | undefined>;
 
 function staff(request: FastifyRequest): Actor {
-  if (!request.actor) throw new UserError(text('accounts:errors.signInFirst'), 401);
+  if (!request.actor) throw new UserError(text('admin:errors.signIn'), 401);
   authorize(request.actor, 'role.manage', null);
   return request.actor;
 }
@@ -27,7 +27,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
       .where('username_lower', '=', username.toLowerCase())
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
-    if (!user) throw new NotFoundError(text('accounts:errors.noSuchMember'));
+    if (!user) throw new NotFoundError(text('admin:errors.noSuchMember'));
     const roles = await rolesOf(db, user.id);
     const log = await db
       .selectFrom('role_changes')
@@ -37,7 +37,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
       .orderBy('role_changes.id', 'desc')
       .execute();
     const grantable = ROLES.filter((r): r is Role => r !== 'member' && can(actor, 'role.grant', r));
-    return { title: `Roles of ${user.display_name}`, person: user, roles, log, grantable, error: null, notice: null, ...extra };
+    return { title: translatorFor(request).t('admin:user.title', { name: user.display_name }), person: user, roles, log, grantable, error: null, notice: null, ...extra };
   };
 
   const params = { schema: { params: { type: 'object', properties: { username: { type: 'string', maxLength: 40 } } } } };
@@ -54,10 +54,10 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     try {
       const role = parseRole(String(b.role ?? ''));
       const action = b.action === 'revoke' ? 'revoke' : b.action === 'grant' ? 'grant' : null;
-      if (!action) throw new UserError(text('accounts:errors.grantOrRevoke'));
+      if (!action) throw new UserError(text('admin:errors.grantOrRevoke'));
       authorize(actor, 'role.grant', role);
       const changed = await changeRole(db, { userId: person.id, role, action, actorId: actor.id, reason: String(b.reason ?? '').trim().slice(0, 300) });
-      const data = await page(request, request.params.username, { notice: changed ? `${action === 'grant' ? 'Granted' : 'Revoked'} ${role}.` : 'Nothing to change.' });
+      const data = await page(request, request.params.username, { notice: changed ? text(action === 'grant' ? 'admin:user.granted' : 'admin:user.revoked', { role }) : text('admin:user.nothingToChange') });
       return reply.view('admin-user', { ...data, csrf: reply.generateCsrf() });
     } catch (err) {
       if (!(err instanceof UserError) || err.status === 401) throw err;

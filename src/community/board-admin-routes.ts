@@ -4,7 +4,8 @@
 // and what was typed, and writes nothing.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, type Actor } from '../policy/policy.ts';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { formErrors, NotFoundError, text, UserError } from '../shared/errors.ts';
+import { translatorFor } from '../i18n/plugin.ts';
 import { createBoard } from './create-board.ts';
 import { listBoardsInOrder, moveBoard, parseDirection } from './reorder-boards.ts';
 import { BOARD_VISIBILITIES, parseBoardFields, updateBoard } from './update-board.ts';
@@ -15,7 +16,7 @@ type Form = Record<string, string | undefined>;
 const formValues = (b: Form) => ({ name: str(b.name), slug: str(b.slug), description: str(b.description), visibility: str(b.visibility) });
 
 function manager(request: FastifyRequest): Actor {
-  if (!request.actor) throw new UserError('Please sign in first.', 401);
+  if (!request.actor) throw new UserError(text('admin:errors.signIn'), 401);
   authorize(request.actor, 'board.manage', null);
   return request.actor;
 }
@@ -32,21 +33,21 @@ export async function boardAdminRoutes(app: FastifyInstance): Promise<void> {
     const boards = await listBoardsInOrder(db, manager(request));
     reply.header('cache-control', 'no-store');
     return reply.code(status).view('boards-admin', {
-      title: 'Manage boards', boards, visibilities: BOARD_VISIBILITIES, csrf: reply.generateCsrf(),
+      title: translatorFor(request).t('admin:boards.title'), boards, visibilities: BOARD_VISIBILITIES, csrf: reply.generateCsrf(),
       values: { name: '', slug: '', description: '', visibility: 'public' }, error: null, field: null, saved: null, ...extra,
     });
   };
 
   const findBoard = async (slug: string) => {
     const board = await db.selectFrom('boards').select(['id', 'slug', 'name', 'description', 'visibility', 'topic_count', 'post_count']).where('slug', '=', slug).executeTakeFirst();
-    if (!board) throw new NotFoundError('No such board');
+    if (!board) throw new NotFoundError(text('admin:errors.noSuchBoard'));
     return board;
   };
 
   const editPage = async (reply: FastifyReply, board: Awaited<ReturnType<typeof findBoard>>, extra: object = {}, status = 200) => {
     reply.header('cache-control', 'no-store');
     return reply.code(status).view('board-edit', {
-      title: `Edit board: ${board.name}`, board, visibilities: BOARD_VISIBILITIES, csrf: reply.generateCsrf(),
+      title: translatorFor(reply.request).t('admin:boardEdit.title', { name: board.name }), board, visibilities: BOARD_VISIBILITIES, csrf: reply.generateCsrf(),
       moderators: await listBoardModerators(db, board.id), modError: null, modValue: '',
       values: { name: board.name, slug: board.slug, description: board.description, visibility: board.visibility }, error: null, field: null, ...extra,
     });
@@ -67,7 +68,7 @@ export async function boardAdminRoutes(app: FastifyInstance): Promise<void> {
       const b = parseBoardFields(values, { slugOptional: true });
       ({ slug } = await createBoard(db, actor, b));
     } catch (err) {
-      if (isFormError(err)) return listPage(request, reply, { values, error: err.message, field: err.field ?? null }, err.status);
+      if (isFormError(err)) return listPage(request, reply, { values, ...formErrors(err, translatorFor(request).t) }, err.status);
       throw err;
     }
     return reply.redirect(`/admin/boards?saved=${encodeURIComponent(slug)}`, 303);
@@ -86,7 +87,7 @@ export async function boardAdminRoutes(app: FastifyInstance): Promise<void> {
     try {
       ({ slug } = await updateBoard(db, actor, board.slug, values));
     } catch (err) {
-      if (isFormError(err)) return editPage(reply, board, { values, error: err.message, field: err.field ?? null }, err.status);
+      if (isFormError(err)) return editPage(reply, board, { values, ...formErrors(err, translatorFor(request).t) }, err.status);
       throw err;
     }
     return reply.redirect(`/admin/boards?saved=${encodeURIComponent(slug)}`, 303);
@@ -107,7 +108,7 @@ export async function boardAdminRoutes(app: FastifyInstance): Promise<void> {
     try {
       await addBoardModerator(db, actor, board.id, username);
     } catch (err) {
-      if (isFormError(err)) return editPage(reply, board, { modError: err.message, modValue: username }, err.status);
+      if (isFormError(err)) return editPage(reply, board, { modError: err.say(translatorFor(request).t), modValue: username }, err.status);
       throw err;
     }
     return reply.redirect(`/admin/boards/${encodeURIComponent(board.slug)}/edit#moderators`, 303);

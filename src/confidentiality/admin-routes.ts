@@ -4,7 +4,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ACTIONS, FINDING_TYPES, type CustomerNumberPattern, type GuardPolicy } from '../guard/index.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
+import { translatorFor } from '../i18n/plugin.ts';
 import { listGuardDecisions } from './audit.ts';
 import { listDocuments, removeDocument } from './documents.ts';
 import { invalidateGuardContext } from './registers.ts';
@@ -14,7 +15,7 @@ type Form = Record<string, string | undefined>;
 const CHECK_DIGITS = ['none', 'mod11', 'luhn', 'mod97'];
 
 function manager(request: FastifyRequest): Actor {
-  if (!request.actor) throw new UserError('Please sign in first.', 401);
+  if (!request.actor) throw new UserError(text('admin:errors.signIn'), 401);
   authorize(request.actor, 'guard.manage', null);
   return request.actor;
 }
@@ -62,7 +63,7 @@ function lines(s: string): string[] {
 /** "name, regex, check digit" — the regex may contain commas; the check digit is optional. */
 function parsePattern(line: string, n: number): CustomerNumberPattern {
   const first = line.indexOf(',');
-  if (first < 0) throw new UserError(`Customer-number pattern on line ${n}: write "name, regular expression, check digit"`, 400);
+  if (first < 0) throw new UserError(text('admin:errors.patternFormat', { line: n }), 400);
   const name = line.slice(0, first).trim();
   let source = line.slice(first + 1).trim();
   let checkDigit: string | undefined;
@@ -71,19 +72,19 @@ function parsePattern(line: string, n: number): CustomerNumberPattern {
     checkDigit = source.slice(last + 1).trim().toLowerCase();
     source = source.slice(0, last).trim();
   }
-  if (!name || !source) throw new UserError(`Customer-number pattern on line ${n}: it needs a name and a regular expression`, 400);
+  if (!name || !source) throw new UserError(text('admin:errors.patternIncomplete', { line: n }), 400);
   try {
     new RegExp(source);
   } catch (err) {
-    throw new UserError(`Customer-number pattern on line ${n} ("${name}"): invalid regular expression: ${(err as Error).message}`, 400);
+    throw new UserError(text('admin:errors.patternRegex', { line: n, name, reason: (err as Error).message }), 400);
   }
   return { name, source, ...(checkDigit && checkDigit !== 'none' ? { checkDigit: checkDigit as CustomerNumberPattern['checkDigit'] } : {}) };
 }
 
-function numberField(value: string, label: string, min: number, max: number, integer = false): number {
+function numberField(value: string, field: 'minConfidence' | 'maskRetentionDays', min: number, max: number, integer = false): number {
   const n = value === '' ? NaN : Number(value);
   if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new UserError(`${label} must be ${integer ? 'a whole number' : 'a number'} between ${min} and ${max}`, 400);
+    throw new UserError(text(`admin:errors.${field}`, { min, max }), 400, field);
   }
   return n;
 }
@@ -92,7 +93,7 @@ export async function guardAdminRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
 
   const policyPage = (reply: FastifyReply, form: PolicyForm, extra: { error?: string | null; notice?: string | null } = {}) =>
-    reply.view('guard-policy', { title: 'Guard policy', form, types: FINDING_TYPES, actions: ACTIONS, error: null, notice: null, ...extra, csrf: reply.generateCsrf() });
+    reply.view('guard-policy', { title: translatorFor(reply.request).t('admin:guard.title'), form, types: FINDING_TYPES, actions: ACTIONS, error: null, notice: null, ...extra, csrf: reply.generateCsrf() });
 
   app.get('/admin/guard', async (request, reply) => {
     manager(request);
@@ -111,12 +112,12 @@ export async function guardAdminRoutes(app: FastifyInstance): Promise<void> {
         rules[role] = {};
         for (const t of FINDING_TYPES) {
           const a = form.rules[role]![t]!;
-          if (!(ACTIONS as readonly string[]).includes(a)) throw new UserError(`Unknown action "${a}" for ${role.replace('_', ' ')} / ${t}: choose one of ${ACTIONS.join(', ')}`, 400);
+          if (!(ACTIONS as readonly string[]).includes(a)) throw new UserError(text('admin:errors.unknownAction', { action: a, role: role.replace('_', ' '), type: t, options: ACTIONS.join(', ') }), 400);
           rules[role]![t] = a;
         }
       }
-      const minConfidence = numberField(form.minConfidence, 'Minimum confidence', 0, 1);
-      const maskRetentionDays = numberField(form.maskRetentionDays, 'Mask retention (days)', 0, 3650, true);
+      const minConfidence = numberField(form.minConfidence, 'minConfidence', 0, 1);
+      const maskRetentionDays = numberField(form.maskRetentionDays, 'maskRetentionDays', 0, 3650, true);
       const pricePlans = lines(form.pricePlans);
       const customerNumberPatterns = lines(form.patterns).map((l, i) => parsePattern(l, i + 1));
       // Validate everything before anything is written: a refused form saves nothing.
@@ -126,10 +127,10 @@ export async function guardAdminRoutes(app: FastifyInstance): Promise<void> {
       // Other processes reload within seconds (version counter); this one at once.
       invalidateGuardContext(db);
       const [policy, saved] = await Promise.all([readGuardPolicy(db), readGuardOptions(db)]);
-      return policyPage(reply, formFromSettings(policy, saved), { notice: 'Saved. New posts are checked with these settings.' });
+      return policyPage(reply, formFromSettings(policy, saved), { notice: translatorFor(request).t('admin:guard.saved') });
     } catch (err) {
       if (!(err instanceof UserError) || err.status === 401 || err.status === 403) throw err;
-      return policyPage(reply.code(err.status), form, { error: err.message });
+      return policyPage(reply.code(err.status), form, { error: err.say(translatorFor(request).t) });
     }
   });
 
@@ -140,7 +141,7 @@ export async function guardAdminRoutes(app: FastifyInstance): Promise<void> {
     const users = ids.length ? await db.selectFrom('users').select(['id', 'username']).where('id', 'in', ids).execute() : [];
     const names = new Map(users.map((u) => [u.id, u.username]));
     const rows = decisions.map((d) => ({ at: d.at, who: d.actor_id === null ? null : (names.get(d.actor_id) ?? `#${d.actor_id}`), where: d.where, target: d.target, types: d.finding_types, decision: d.decision }));
-    return reply.view('guard-audit', { title: 'Guard decisions', rows });
+    return reply.view('guard-audit', { title: translatorFor(request).t('admin:audit.title'), rows, actions: ACTIONS });
   });
 
   const documentsPage = async (reply: FastifyReply, extra: { error?: string | null; notice?: string | null } = {}) => {
@@ -149,7 +150,7 @@ export async function guardAdminRoutes(app: FastifyInstance): Promise<void> {
     const users = ids.length ? await db.selectFrom('users').select(['id', 'username']).where('id', 'in', ids).execute() : [];
     const names = new Map(users.map((u) => [u.id, u.username]));
     const rows = docs.map((d) => ({ ...d, by: d.added_by === null ? null : (names.get(d.added_by) ?? `#${d.added_by}`) }));
-    return reply.view('guard-documents', { title: 'Registered documents', docs: rows, error: null, notice: null, ...extra, csrf: reply.generateCsrf() });
+    return reply.view('guard-documents', { title: translatorFor(reply.request).t('admin:documents.title'), docs: rows, error: null, notice: null, ...extra, csrf: reply.generateCsrf() });
   };
 
   app.get('/admin/guard/documents', async (request, reply) => {
@@ -164,7 +165,7 @@ export async function guardAdminRoutes(app: FastifyInstance): Promise<void> {
       manager(request);
       const { fileName } = await removeDocument(db, request.params.id);
       invalidateGuardContext(db);
-      return documentsPage(reply, { notice: `Removed ${fileName}.` });
+      return documentsPage(reply, { notice: translatorFor(request).t('admin:documents.removed', { name: fileName }) });
     },
   );
 }

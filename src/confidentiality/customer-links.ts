@@ -9,7 +9,7 @@ import type { DB } from '../db/schema.ts';
 import { CUSTOMER_FIELDS, type CustomerField, type CustomerRegister } from '../guard/index.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { NotFoundError, text, UserError } from '../shared/errors.ts';
 import { loadGuardContext } from './registers.ts';
 
 export const isCustomerField = (f: unknown): f is CustomerField => typeof f === 'string' && (CUSTOMER_FIELDS as readonly string[]).includes(f);
@@ -17,14 +17,14 @@ export const isCustomerField = (f: unknown): f is CustomerField => typeof f === 
 /** Link a member's account to the register record holding this value (community managers). */
 export async function linkCustomerRecord(db: Kysely<DB>, actor: Actor, input: { username: string; field: string; value: string }): Promise<{ records: number }> {
   authorize(actor, 'conversation.manage', null);
-  if (!isCustomerField(input.field)) throw new UserError('Choose which field of the record the value is', 400, 'field');
+  if (!isCustomerField(input.field)) throw new UserError(text('admin:errors.linkField'), 400, 'field');
   const user = await db.selectFrom('users').select('id').where('username_lower', '=', input.username.trim().toLowerCase()).where('deleted_at', 'is', null).executeTakeFirst();
-  if (!user) throw new NotFoundError('No such member');
+  if (!user) throw new NotFoundError(text('admin:errors.noSuchMember'));
   const register = (await loadGuardContext(db)).registers.customers;
-  if (!register) throw new UserError('No customer register has been imported yet', 409);
+  if (!register) throw new UserError(text('admin:errors.noRegister'), 409);
   const keys = register.normalise(input.field, input.value);
   const hits = keys.filter((k) => register.lookupNormalised(input.field as CustomerField, k).length > 0);
-  if (!hits.length) throw new UserError('No registered customer has this value: nothing was linked', 400, 'value');
+  if (!hits.length) throw new UserError(text('admin:errors.noCustomerWithValue'), 400, 'value');
   const at = nowIso();
   for (const k of hits) {
     await db

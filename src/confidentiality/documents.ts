@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { DocumentRegister, type DocumentLabel } from '../guard/index.ts';
 import { nowIso } from '../shared/clock.ts';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { NotFoundError, text as msg, UserError } from '../shared/errors.ts';
 import { fingerprintsToBytes } from './registers.ts';
 import { bumpGuardVersion } from './settings.ts';
 
@@ -137,7 +137,7 @@ export async function listDocuments(db: Kysely<DB>) {
 export async function removeDocument(db: Kysely<DB>, id: number): Promise<{ fileName: string }> {
   return db.transaction().execute(async (tx) => {
     const doc = await tx.selectFrom('guard_documents').select('file_name').where('id', '=', id).executeTakeFirst();
-    if (!doc) throw new NotFoundError(`No registered document with id ${id}`);
+    if (!doc) throw new NotFoundError(msg('admin:errors.noDocument', { id }));
     await tx.deleteFrom('guard_documents').where('id', '=', id).execute();
     await bumpGuardVersion(tx);
     return { fileName: doc.file_name };

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { CountryCode } from 'libphonenumber-js';
 import type { DB } from '../db/schema.ts';
 import { DEFAULT_POLICY, mergePolicy, validatePolicy, type CustomerNumberPattern, type GuardPolicy } from '../guard/index.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 
 export const GUARD_POLICY_KEY = 'guard_policy';
 export const GUARD_OPTIONS_KEY = 'guard_options';
@@ -78,7 +78,7 @@ export function validateStoredOptions(input: unknown): StoredGuardOptions {
   }
   if (o.pricePlans !== undefined) {
     if (!Array.isArray(o.pricePlans) || !o.pricePlans.every((p) => typeof p === 'string' && p.trim().length >= 2 && p.length <= 100)) {
-      throw new UserError('pricePlans must be a list of names (2 to 100 characters)', 400, 'options');
+      throw new UserError(text('admin:errors.pricePlans'), 400, 'options');
     }
     out.pricePlans = [...new Set((o.pricePlans as string[]).map((p) => p.trim()))];
   }
@@ -86,14 +86,14 @@ export function validateStoredOptions(input: unknown): StoredGuardOptions {
     if (!Array.isArray(o.customerNumberPatterns)) throw new UserError('customerNumberPatterns must be a list', 400, 'options');
     out.customerNumberPatterns = o.customerNumberPatterns.map((p, i) => {
       const q = p as Record<string, unknown>;
-      if (!q || typeof q.name !== 'string' || typeof q.source !== 'string') throw new UserError(`customerNumberPatterns[${i}] needs a name and a source`, 400, 'options');
+      if (!q || typeof q.name !== 'string' || typeof q.source !== 'string') throw new UserError(text('admin:errors.patternNeedsSource', { i }), 400, 'options');
       try {
         new RegExp(q.source);
       } catch (err) {
-        throw new UserError(`customerNumberPatterns[${i}]: invalid regular expression: ${(err as Error).message}`, 400, 'options');
+        throw new UserError(text('admin:errors.patternInvalid', { i, reason: (err as Error).message }), 400, 'options');
       }
       if (q.checkDigit !== undefined && !['none', 'mod11', 'luhn', 'mod97'].includes(q.checkDigit as string)) {
-        throw new UserError(`customerNumberPatterns[${i}]: checkDigit must be none, mod11, luhn or mod97`, 400, 'options');
+        throw new UserError(text('admin:errors.patternCheckDigit', { i }), 400, 'options');
       }
       return { name: q.name, source: q.source, ...(q.checkDigit ? { checkDigit: q.checkDigit as CustomerNumberPattern['checkDigit'] } : {}), ...(typeof q.ignoreCase === 'boolean' ? { ignoreCase: q.ignoreCase } : {}) };
     });

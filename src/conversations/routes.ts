@@ -241,7 +241,7 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
   // ---- Moderators: reported conversations (linked from the review queue) ----
   app.get('/moderation/messages', async (request, reply) => {
     const reports = await listConversationReports(db, signedIn(request));
-    return reply.view('conversations-reports', { title: 'Reported private conversations', reports, csrf: reply.generateCsrf() });
+    return reply.view('conversations-reports', { title: translatorFor(request).t('moderation:conversationReports.title'), reports, csrf: reply.generateCsrf() });
   });
   app.post<{ Params: { id: number } }>('/moderation/messages/:id/close', { schema: { params: idParams }, config: noPage }, async (request, reply) => {
     await closeConversationReport(db, signedIn(request), request.params.id);
@@ -251,7 +251,7 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
   // ---- Community managers: member-to-member messages, links to customer records ----
   const adminPage = async (request: FastifyRequest, reply: FastifyReply, extra: object = {}) => {
     authorize(signedIn(request), 'conversation.manage', null);
-    return reply.view('conversations-admin', { title: 'Private messages', membersMayMessage: await membersMayMessage(db), csrf: reply.generateCsrf(), ...extra });
+    return reply.view('conversations-admin', { title: translatorFor(request).t('admin:conversations.title'), membersMayMessage: await membersMayMessage(db), csrf: reply.generateCsrf(), ...extra });
   };
   app.get('/admin/conversations', async (request, reply) => adminPage(request, reply));
   app.post<{ Body: Form }>('/admin/conversations', { config: noPage }, async (request, reply) => {
@@ -263,11 +263,11 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
     authorize(actor, 'conversation.manage', null);
     try {
       const r = await linkCustomerRecord(db, actor, { username: str(request.body?.username), field: str(request.body?.field), value: str(request.body?.value) });
-      return adminPage(request, reply, { notice: `Linked to ${viewHelpers.plural(r.records, 'customer record', 'customer records')}.` });
+      return adminPage(request, reply, { notice: text('admin:conversations.linked', { count: r.records }) });
     } catch (err) {
       if (!(err instanceof UserError) || err.status === 401 || err.status === 403) throw err;
       reply.code(err.status);
-      return adminPage(request, reply, { error: err.message });
+      return adminPage(request, reply, { error: err.say(translatorFor(request).t) });
     }
   });
 }

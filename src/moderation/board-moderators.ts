@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { NotFoundError, UserError, text } from '../shared/errors.ts';
 import { logStaffAction } from './staff-log.ts';
 
 /** The boards a user moderates, or undefined when none (most users: nothing added to the actor). */
@@ -29,13 +29,13 @@ export async function listBoardModerators(db: Kysely<DB>, boardId: number) {
 export async function addBoardModerator(db: Kysely<DB>, actor: Actor | null, boardId: number, username: string): Promise<void> {
   if (actor) authorize(actor, 'board.manage', null);
   const name = typeof username === 'string' ? username.trim().replace(/^@/, '').toLowerCase() : '';
-  if (!name) throw new UserError('Give the username of the member who will moderate this board.', 400, 'username');
+  if (!name) throw new UserError(text('moderation:errors.boardModeratorUsername'), 400, 'username');
   const user = await db.selectFrom('users').select('id').where('username_lower', '=', name).where('deleted_at', 'is', null).executeTakeFirst();
-  if (!user) throw new UserError(`No member is called “${name}”.`, 400, 'username');
+  if (!user) throw new UserError(text('moderation:errors.noMemberCalled', { name }), 400, 'username');
   const board = await db.selectFrom('boards').select('id').where('id', '=', boardId).executeTakeFirst();
-  if (!board) throw new NotFoundError('No such board');
+  if (!board) throw new NotFoundError(text('moderation:errors.noSuchBoard'));
   const exists = await db.selectFrom('board_moderators').select('user_id').where('board_id', '=', boardId).where('user_id', '=', user.id).executeTakeFirst();
-  if (exists) throw new UserError(`${name} already moderates this board.`, 409, 'username');
+  if (exists) throw new UserError(text('moderation:errors.alreadyModerates', { name }), 409, 'username');
   await db.insertInto('board_moderators').values({ board_id: boardId, user_id: user.id, created_by: actor?.id ?? null, created_at: nowIso() }).execute();
   await logStaffAction(db, actor, { action: 'board_moderator.add', target: `user:${user.id}`, detail: `board:${boardId}` });
 }
@@ -43,7 +43,7 @@ export async function addBoardModerator(db: Kysely<DB>, actor: Actor | null, boa
 export async function removeBoardModerator(db: Kysely<DB>, actor: Actor | null, boardId: number, userId: number): Promise<void> {
   if (actor) authorize(actor, 'board.manage', null);
   const r = await db.deleteFrom('board_moderators').where('board_id', '=', boardId).where('user_id', '=', userId).executeTakeFirst();
-  if (Number(r.numDeletedRows) !== 1) throw new NotFoundError('No such board moderator');
+  if (Number(r.numDeletedRows) !== 1) throw new NotFoundError(text('moderation:errors.noSuchBoardModerator'));
   await logStaffAction(db, actor, { action: 'board_moderator.remove', target: `user:${userId}`, detail: `board:${boardId}` });
 }
 

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, can, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { NotFoundError, UserError, text } from '../shared/errors.ts';
 import { loadPost } from '../community/load-post.ts';
 import { editPost } from '../community/edit-post.ts';
 import { deletePost } from '../community/delete-post.ts';
@@ -25,7 +25,7 @@ export const DECISION_REASON_MAX = 1000;
 export async function claimItem(db: Kysely<DB>, actor: Actor, id: number, release = false): Promise<void> {
   authorize(actor, 'queue.review', null);
   const item = await db.selectFrom('review_items').select(['id', 'status', 'claimed_by', 'board_id', 'reason']).where('id', '=', id).executeTakeFirst();
-  if (!item) throw new NotFoundError('No such review item');
+  if (!item) throw new NotFoundError(text('moderation:errors.noSuchReviewItem'));
   assertItemInScope(actor, item);
   if (release) {
     await db.updateTable('review_items').set({ claimed_by: null, claimed_at: null }).where('id', '=', id).where('claimed_by', '=', actor.id).execute();
@@ -46,8 +46,8 @@ export async function claimItem(db: Kysely<DB>, actor: Actor, id: number, releas
 export async function conflict(db: Kysely<DB>, id: number): Promise<UserError> {
   const row = await db.selectFrom('review_items').leftJoin('users as c', 'c.id', 'review_items.claimed_by').leftJoin('users as d', 'd.id', 'review_items.decided_by')
     .select(['review_items.status', 'review_items.decision', 'c.display_name as claimer', 'd.display_name as decider']).where('review_items.id', '=', id).executeTakeFirst();
-  if (row?.status === 'done') return new UserError(`${row.decider ?? 'Another moderator'} already decided this item (${row.decision ?? 'done'}).`, 409);
-  return new UserError(`${row?.claimer ?? 'Another moderator'} has already claimed this item.`, 409);
+  if (row?.status === 'done') return new UserError(row.decider ? text('moderation:errors.alreadyDecided', { name: row.decider, decision: row.decision ?? 'done' }) : text('moderation:errors.alreadyDecidedByAnother', { decision: row.decision ?? 'done' }), 409);
+  return new UserError(row?.claimer ? text('moderation:errors.alreadyClaimed', { name: row.claimer }) : text('moderation:errors.alreadyClaimedByAnother'), 409);
 }
 
 export async function decidePostItem(
@@ -56,17 +56,17 @@ export async function decidePostItem(
   input: { id: number; decision: string; reason?: string; body?: string },
 ): Promise<{ postId: number; topicId: number }> {
   authorize(actor, 'queue.review', null);
-  if (!(POST_DECISIONS as readonly string[]).includes(input.decision)) throw new UserError(`Choose one of: ${POST_DECISIONS.join(', ')}.`, 400, 'decision');
+  if (!(POST_DECISIONS as readonly string[]).includes(input.decision)) throw new UserError(text('moderation:errors.chooseOneOf', { options: POST_DECISIONS.join(', ') }), 400, 'decision');
   const decision = input.decision as PostDecision;
   const reason = (input.reason ?? '').replace(/\r\n?/g, '\n').trim();
-  if (reason.length > DECISION_REASON_MAX) throw new UserError(`The reason must be at most ${DECISION_REASON_MAX.toLocaleString('en')} characters.`, 400, 'reason');
-  if ((decision === 'hide' || decision === 'delete') && !reason) throw new UserError('Give the author a reason: it is sent to them.', 400, 'reason');
-  if (decision === 'approve-edited' && !(input.body ?? '').trim()) throw new UserError('The edited text is empty.', 400, 'body');
+  if (reason.length > DECISION_REASON_MAX) throw new UserError(text('moderation:errors.reasonTooLong', { max: DECISION_REASON_MAX }), 400, 'reason');
+  if ((decision === 'hide' || decision === 'delete') && !reason) throw new UserError(text('moderation:errors.reasonForAuthor'), 400, 'reason');
+  if (decision === 'approve-edited' && !(input.body ?? '').trim()) throw new UserError(text('moderation:errors.editedEmpty'), 400, 'body');
   const item = await db.selectFrom('review_items').selectAll().where('id', '=', input.id).executeTakeFirst();
-  if (!item || item.kind !== 'post') throw new NotFoundError('No such review item');
+  if (!item || item.kind !== 'post') throw new NotFoundError(text('moderation:errors.noSuchReviewItem'));
   assertItemInScope(actor, item);
   const { post, subject } = await loadPost(db, item.subject_id);
-  if (!can(actor, 'post.moderate', subject)) throw new NotFoundError('No such review item');
+  if (!can(actor, 'post.moderate', subject)) throw new NotFoundError(text('moderation:errors.noSuchReviewItem'));
 
   // The decision is taken here, once: whoever updates the open row first wins.
   const taken = await db

@@ -3,7 +3,7 @@ import type { DB, TopicKind } from '../db/schema.ts';
 import { authorize, can, type Actor } from '../policy/policy.ts';
 import { LIMITS } from '../publish/pipeline.ts';
 import { nowIso } from '../shared/clock.ts';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { NotFoundError, UserError, text } from '../shared/errors.ts';
 import { parseTags } from '../community/tags.ts';
 import { storeAttachments } from '../attachments/store-attachments.ts';
 import { checkAttachments, type AttachmentText } from '../attachments/text-file.ts';
@@ -39,10 +39,10 @@ export type HoldInput =
  */
 export async function holdDraft(db: Kysely<DB>, actor: Actor, input: HoldInput): Promise<{ id: number }> {
   const body = typeof input.body === 'string' ? input.body.replace(/\r\n?/g, '\n').trim() : '';
-  if (body.length < LIMITS.bodyMin) throw new UserError('Write something first: the message is empty', 400, 'body');
-  if (body.length > LIMITS.bodyMax) throw new UserError(`Message must be at most ${LIMITS.bodyMax} characters`, 413, 'body');
+  if (body.length < LIMITS.bodyMin) throw new UserError(text('moderation:errors.messageEmpty'), 400, 'body');
+  if (body.length > LIMITS.bodyMax) throw new UserError(text('moderation:errors.messageTooLong', { max: LIMITS.bodyMax }), 413, 'body');
   const note = (input.note ?? '').trim();
-  if (note.length > 1000) throw new UserError('The note to the team must be at most 1,000 characters', 400, 'note');
+  if (note.length > 1000) throw new UserError(text('moderation:errors.noteTooLong', { max: 1000 }), 400, 'note');
   const attachments = checkAttachments(input.attachments ?? []);
   let boardId: number | null = null;
   let topicId: number | null = null;
@@ -50,14 +50,14 @@ export async function holdDraft(db: Kysely<DB>, actor: Actor, input: HoldInput):
   let topicKind: TopicKind | null = null;
   let tags = '';
   if (input.kind === 'topic') {
-    if (input.topicKind !== 'question' && input.topicKind !== 'discussion') throw new UserError('Choose whether this is a question or a discussion', 400, 'kind');
+    if (input.topicKind !== 'question' && input.topicKind !== 'discussion') throw new UserError(text('moderation:errors.chooseKind'), 400, 'kind');
     topicKind = input.topicKind;
     const board = await db.selectFrom('boards').select(['id', 'visibility']).where('slug', '=', input.boardSlug).executeTakeFirst();
-    if (!board) throw new NotFoundError('No such board');
+    if (!board) throw new NotFoundError(text('moderation:errors.noSuchBoard'));
     authorize(actor, 'topic.create', board);
     title = input.title.trim().replace(/\s+/g, ' ');
-    if (title.length < LIMITS.titleMin) throw new UserError(`Title must be at least ${LIMITS.titleMin} characters`, 400, 'title');
-    if (title.length > LIMITS.titleMax) throw new UserError(`Title must be at most ${LIMITS.titleMax} characters`, 400, 'title');
+    if (title.length < LIMITS.titleMin) throw new UserError(text('moderation:errors.titleTooShort', { min: LIMITS.titleMin }), 400, 'title');
+    if (title.length > LIMITS.titleMax) throw new UserError(text('moderation:errors.titleTooLong', { max: LIMITS.titleMax }), 400, 'title');
     tags = parseTags(input.tags).join(',');
     boardId = board.id;
   } else {
@@ -67,9 +67,9 @@ export async function holdDraft(db: Kysely<DB>, actor: Actor, input: HoldInput):
       .select(['topics.id', 'topics.board_id', 'topics.locked', 'topics.closed', 'topics.deleted_at', 'boards.visibility'])
       .where('topics.id', '=', input.topicId)
       .executeTakeFirst();
-    if (!topic) throw new NotFoundError('No such topic');
+    if (!topic) throw new NotFoundError(text('moderation:errors.noSuchTopic'));
     const subject = { board: { visibility: topic.visibility }, locked: !!topic.locked, closed: !!topic.closed, deleted: !!topic.deleted_at };
-    if (!can(actor, 'topic.view', subject)) throw new NotFoundError('No such topic'); // not "not allowed": it is not there for them
+    if (!can(actor, 'topic.view', subject)) throw new NotFoundError(text('moderation:errors.noSuchTopic')); // not "not allowed": it is not there for them
     if (!can(actor, 'post.create', subject)) authorize(actor, 'post.create', subject);
     topicId = topic.id;
     boardId = topic.board_id;

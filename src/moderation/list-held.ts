@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { assertDraftInScope } from './queue-scope.ts';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { NotFoundError, text } from '../shared/errors.ts';
 import type { HeldFinding } from './hold-draft.ts';
 import { attachmentsOfHeldDraft } from '../attachments/list-attachments.ts';
 
@@ -33,7 +33,7 @@ export async function listQueue(db: Kysely<DB>, actor: Actor) {
 /** One held draft with its attachments, for the team or its author. */
 export async function showHeld(db: Kysely<DB>, actor: Actor, id: number) {
   const row = await withNames(db).where('held_drafts.id', '=', id).executeTakeFirst();
-  if (!row) throw new NotFoundError('No such draft');
+  if (!row) throw new NotFoundError(text('moderation:errors.noSuchDraft'));
   if (row.author_id !== actor.id) await assertDraftInScope(db, actor, row.id);
   return { ...parse(row), attachments: await attachmentsOfHeldDraft(db, row.id) };
 }

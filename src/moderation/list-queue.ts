@@ -4,19 +4,18 @@ import { assertItemInScope, scopeItems } from './queue-scope.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { NotFoundError, say, text, type Text } from '../shared/errors.ts';
+import { en, type T } from '../i18n/index.ts';
 import type { ReviewFinding } from './queue-items.ts';
 import { REPORT_REASONS } from './report-post.ts';
 
-const REASONS: Record<string, string> = {
-  reported: 'Reported by members',
-  reported_conversation: 'Private conversation reported by a participant',
-  asked: 'Author asked the team',
-  guard: 'Held by the confidentiality guard',
-  first_post: 'First posts of a new member',
-  watched_word: 'Caught by a watched word',
-};
-export const reasonLabel = (r: string): string => REASONS[r] ?? r.replace(/_/g, ' ');
+const REASONS = ['reported', 'reported_conversation', 'asked', 'guard', 'first_post', 'watched_word'];
+/** Why an item waits, as a catalogue key (said in the reader's language where it is shown). */
+export const reasonKey = (r: string): string => (REASONS.includes(r) ? `moderation:reason.${r}` : r.replace(/_/g, ' '));
+/** Why an item waits, in words (English by default: e-mails and logs pass their language's t). */
+export const reasonLabel = (r: string, t: T = en): string => say(t, reasonKey(r));
+/** A report's reason as a catalogue key. */
+const reportReasonKey = (r: string): string => (Object.hasOwn(REPORT_REASONS, r) ? `moderation:reportReason.${r}` : r);
 
 const items = (db: Kysely<DB>) =>
   db
@@ -53,20 +52,20 @@ async function describe(db: Kysely<DB>, rows: ItemRow[]) {
   const p = new Map(posts.map((x) => [x.id, x]));
   return rows.map((r) => {
     const findings = JSON.parse(r.findings) as ReviewFinding[];
-    const base = { ...r, findings, why: reasonLabel(r.reason), findingTypes: [...new Set(findings.map((f) => f.type.replace(/_/g, ' ')))] };
+    const base = { ...r, findings, why: reasonKey(r.reason), findingTypes: [...new Set(findings.map((f) => f.type))] };
     if (r.kind === 'draft') {
       const x = d.get(r.subject_id);
-      return { ...base, href: `/moderation/held/${r.subject_id}`, what: x ? (x.title ?? `Reply in ${x.topic_title ?? 'a topic'}`) : 'A draft', author: x?.author ?? '', authorAvatar: x?.author_avatar ?? null, reports: [] as string[], hidden: false };
+      return { ...base, href: `/moderation/held/${r.subject_id}`, what: x ? (x.title ? text('moderation:what.title', { title: x.title }) : x.topic_title ? text('moderation:what.draftReply', { topic: x.topic_title }) : text('moderation:what.draftReplyNoTopic')) : text('moderation:what.draft'), author: x?.author ?? '', authorAvatar: x?.author_avatar ?? null, reports: [] as Text[], hidden: false };
     }
     if (r.kind === 'post') {
       const x = p.get(r.subject_id);
-      const mine = reports.filter((q) => q.post_id === r.subject_id).map((q) => REPORT_REASONS[q.reason as keyof typeof REPORT_REASONS] ?? q.reason);
-      return { ...base, href: `/moderation/items/${r.id}`, what: x ? `Post #${x.post_number} in ${x.topic_title}` : 'A post', author: x?.author ?? '', authorAvatar: x?.author_avatar ?? null, reports: mine, hidden: !!x?.hidden_at };
+      const mine = reports.filter((q) => q.post_id === r.subject_id).map((q) => text(reportReasonKey(q.reason)));
+      return { ...base, href: `/moderation/items/${r.id}`, what: x ? text('moderation:what.post', { number: x.post_number, topic: x.topic_title }) : text('moderation:what.postGone'), author: x?.author ?? '', authorAvatar: x?.author_avatar ?? null, reports: mine, hidden: !!x?.hidden_at };
     }
     if (r.kind === 'conversation') {
-      return { ...base, href: `/messages/${r.subject_id}`, what: `Private conversation “${conversations.get(r.subject_id) ?? 'deleted'}”`, author: '', authorAvatar: null, reports: r.detail ? [r.detail] : [], hidden: false };
+      return { ...base, href: `/messages/${r.subject_id}`, what: conversations.has(r.subject_id) ? text('moderation:what.conversation', { subject: conversations.get(r.subject_id) }) : text('moderation:what.conversationGone'), author: '', authorAvatar: null, reports: r.detail ? [text('moderation:queue.reportDetail', { detail: r.detail })] : [], hidden: false };
     }
-    return { ...base, href: `/moderation/items/${r.id}`, what: `${r.kind} ${r.subject_id}`, author: '', authorAvatar: null, reports: [] as string[], hidden: false };
+    return { ...base, href: `/moderation/items/${r.id}`, what: text('moderation:what.other', { kind: r.kind, id: r.subject_id }), author: '', authorAvatar: null, reports: [] as Text[], hidden: false };
   });
 }
 
@@ -82,7 +81,7 @@ export async function listReviewQueue(db: Kysely<DB>, actor: Actor) {
 export async function showReviewItem(db: Kysely<DB>, actor: Actor, id: number) {
   authorize(actor, 'queue.review', null);
   const row = await items(db).where('review_items.id', '=', id).executeTakeFirst();
-  if (!row) throw new NotFoundError('No such review item');
+  if (!row) throw new NotFoundError(text('moderation:errors.noSuchReviewItem'));
   assertItemInScope(actor, row);
   const [item] = await describe(db, [row]);
   let post = null;
@@ -94,7 +93,7 @@ export async function showReviewItem(db: Kysely<DB>, actor: Actor, id: number) {
     reports = (await db.selectFrom('post_reports').innerJoin('users', 'users.id', 'post_reports.reporter_id')
       .select(['post_reports.reason', 'post_reports.detail', 'post_reports.created_at', 'post_reports.outcome', 'users.display_name as reporter'])
       .where('post_reports.post_id', '=', row.subject_id).orderBy('post_reports.id').execute())
-      .map((r) => ({ ...r, reason: REPORT_REASONS[r.reason as keyof typeof REPORT_REASONS] ?? r.reason }));
+      .map((r) => ({ ...r, reason: reportReasonKey(r.reason) }));
   }
   return { item: item!, post, reports };
 }

@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
-import { UserError } from '../shared/errors.ts';
+import { UserError, text as msg } from '../shared/errors.ts';
 import { HoldForReviewError } from './hold-error.ts';
 import { readLimits } from './settings.ts';
 import { isTrusted } from './trust.ts';
@@ -27,20 +27,20 @@ export async function checkNewMemberLimits(db: Kysely<DB>, actor: Actor, text: s
   const perMinute = trusted ? limits.trustedPerMinute : limits.newPerMinute;
   const perHour = trusted ? limits.trustedPerHour : limits.newPerHour;
   if (perMinute && (await postsSince(db, actor.id, new Date(now - 60_000).toISOString())) >= perMinute) {
-    throw new UserError(`You are posting very fast: at most ${perMinute} posts a minute${trusted ? '' : ' for new members'}. Please wait a minute and try again.`, 429);
+    throw new UserError(msg(trusted ? 'moderation:errors.tooFast' : 'moderation:errors.tooFastNew', { count: perMinute }), 429);
   }
   if (perHour && (await postsSince(db, actor.id, new Date(now - 3_600_000).toISOString())) >= perHour) {
-    throw new UserError(`You have reached ${perHour} posts this hour${trusted ? '' : ' (the limit for new members)'}. Please try again later.`, 429);
+    throw new UserError(msg(trusted ? 'moderation:errors.hourLimit' : 'moderation:errors.hourLimitNew', { count: perHour }), 429);
   }
   if (trusted) return;
   const links = countLinks(text);
   if (links > limits.newMaxLinks) {
-    throw new UserError(`New members can put at most ${limits.newMaxLinks} link${limits.newMaxLinks === 1 ? '' : 's'} in a post (this one has ${links}). The limit goes once you have taken part for a while.`, 422, 'body');
+    throw new UserError(msg('moderation:errors.tooManyLinks', { count: limits.newMaxLinks, links }), 422, 'body');
   }
   if (limits.firstPostsHeld > 0) {
     const user = await db.selectFrom('users').select('post_count').where('id', '=', actor.id).executeTakeFirst();
     if ((user?.post_count ?? 0) < limits.firstPostsHeld) {
-      throw new HoldForReviewError('first_post', `The first ${limits.firstPostsHeld} posts of a new member are reviewed before they appear.`);
+      throw new HoldForReviewError('first_post', msg('moderation:errors.firstPostsReviewed', { count: limits.firstPostsHeld }));
     }
   }
 }

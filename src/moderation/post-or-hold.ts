@@ -12,15 +12,17 @@ import { checkNewMemberLimits } from './new-member-limits.ts';
 import { flagWatchedPost } from './watched-check.ts';
 import { holdDraft, type HeldFinding } from './hold-draft.ts';
 import { HoldForReviewError, type HoldReason } from './hold-error.ts';
+import { en } from '../i18n/index.ts';
 
 export interface Held {
-  held: { id: number; reason: HoldReason; message: string };
+  held: { id: number; reason: HoldReason; message: string; messageKey: string };
 }
 
+// What the author is told (catalogue keys; `message` stays English for callers that know no language).
 const MESSAGES: Record<HoldReason, string> = {
-  guard: 'Your post contains something the confidentiality guard asks the community team to review. It is with the team, not in public; you will get an e-mail when they have looked at it.',
-  first_post: 'Welcome! The first posts of a new member are read by a moderator before they appear. Yours is waiting for review; you will get an e-mail when it is published.',
-  watched_word: 'Your post contains a word or phrase the moderators review before it appears. It is waiting for review; you will get an e-mail when they have looked at it.',
+  guard: 'moderation:held.told.guard',
+  first_post: 'moderation:held.told.first_post',
+  watched_word: 'moderation:held.told.watched_word',
 };
 
 /** The hold a publish attempt ended in, if it ended in one (anything else is rethrown). */
@@ -61,7 +63,7 @@ export async function publishTopicOrHold(db: Kysely<DB>, actor: Actor, input: Cr
       kind: 'topic', boardSlug: input.boardSlug, topicKind: input.kind, title: input.title, body: input.body.replace(/\r\n?/g, '\n').trim(),
       ...(tags ? { tags } : {}), reason: hold.reason, findings: hold.findings, ...(input.attachments?.length ? { attachments: input.attachments } : {}),
     });
-    return { held: { id, reason: hold.reason, message: MESSAGES[hold.reason] } };
+    return { held: { id, reason: hold.reason, message: en(MESSAGES[hold.reason]), messageKey: MESSAGES[hold.reason] } };
   }
 }
 
@@ -79,7 +81,7 @@ export async function publishReplyOrHold(db: Kysely<DB>, actor: Actor, input: Cr
       kind: 'reply', topicId: input.topicId, body: input.body.replace(/\r\n?/g, '\n').trim(), reason: hold.reason, findings: hold.findings,
       ...(input.attachments?.length ? { attachments: input.attachments } : {}),
     });
-    return { held: { id, reason: hold.reason, message: MESSAGES[hold.reason] } };
+    return { held: { id, reason: hold.reason, message: en(MESSAGES[hold.reason]), messageKey: MESSAGES[hold.reason] } };
   }
 }
 

@@ -5,7 +5,7 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, can, type Actor } from '../policy/policy.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { NotFoundError, text } from '../shared/errors.ts';
 
 /** True for the global moderating roles (a board-less item is theirs only). */
 export const reviewsEverything = (actor: Actor | null): boolean => can(actor, 'queue.item', { boardId: null, reason: 'any' });
@@ -21,7 +21,7 @@ export function scopeItems<O>(qb: SelectQueryBuilder<DB, 'review_items' | any, O
 /** 404 unless the actor may review this item. */
 export function assertItemInScope(actor: Actor, item: { board_id: number | null; reason: string }): void {
   authorize(actor, 'queue.review', null);
-  if (!can(actor, 'queue.item', { boardId: item.board_id, reason: item.reason })) throw new NotFoundError('No such review item');
+  if (!can(actor, 'queue.item', { boardId: item.board_id, reason: item.reason })) throw new NotFoundError(text('moderation:errors.noSuchReviewItem'));
 }
 
 /** A held draft: 404 unless the actor may review the queue item it waits in. */
@@ -29,5 +29,5 @@ export async function assertDraftInScope(db: Kysely<DB>, actor: Actor, draftId: 
   authorize(actor, 'queue.review', null);
   if (reviewsEverything(actor)) return;
   const item = await db.selectFrom('review_items').select(['board_id', 'reason']).where('kind', '=', 'draft').where('subject_id', '=', draftId).orderBy('id', 'desc').executeTakeFirst();
-  if (!item || !can(actor, 'queue.item', { boardId: item.board_id, reason: item.reason })) throw new NotFoundError('No such draft');
+  if (!item || !can(actor, 'queue.item', { boardId: item.board_id, reason: item.reason })) throw new NotFoundError(text('moderation:errors.noSuchDraft'));
 }

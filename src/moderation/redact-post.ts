@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
-import { UserError } from '../shared/errors.ts';
+import { UserError, text } from '../shared/errors.ts';
 import { htmlToText, mentionedUsernames, renderMarkdown } from '../shared/markdown.ts';
 import { slugify } from '../shared/slug.ts';
 import { loadPost } from '../community/load-post.ts';
@@ -23,10 +23,10 @@ export async function redactPost(db: Kysely<DB>, actor: Actor, input: { postId: 
   authorize(actor, 'post.moderate', subject);
   const what = (input.text ?? '').replace(/\r\n?/g, '\n');
   const reason = (input.reason ?? '').trim();
-  if (what.trim().length < 2) throw new UserError('Give the text to remove (at least 2 characters), exactly as it appears.', 400, 'text');
-  if (what.length > REDACT_TEXT_MAX) throw new UserError(`The text to remove must be at most ${REDACT_TEXT_MAX} characters.`, 400, 'text');
-  if (!reason) throw new UserError('Give a reason for the redaction: it goes to the staff log.', 400, 'reason');
-  if (reason.length > REDACT_REASON_MAX) throw new UserError(`The reason must be at most ${REDACT_REASON_MAX} characters.`, 400, 'reason');
+  if (what.trim().length < 2) throw new UserError(text('moderation:errors.redactTextShort'), 400, 'text');
+  if (what.length > REDACT_TEXT_MAX) throw new UserError(text('moderation:errors.redactTextLong', { max: REDACT_TEXT_MAX }), 400, 'text');
+  if (!reason) throw new UserError(text('moderation:errors.redactReason'), 400, 'reason');
+  if (reason.length > REDACT_REASON_MAX) throw new UserError(text('moderation:errors.reasonMax', { max: REDACT_REASON_MAX }), 400, 'reason');
 
   const body = removeAll(post.body_markdown, what);
   const names = mentionedUsernames(body);
@@ -67,7 +67,7 @@ export async function redactPost(db: Kysely<DB>, actor: Actor, input: { postId: 
       await tx.updateTable('attachments').set({ text, byte_size: Buffer.byteLength(text) }).where('id', '=', a.id).execute();
       places++;
     }
-    if (places === 0) throw new UserError('That text is not in this post, its history or its attachments. Copy it exactly as it appears.', 400, 'text');
+    if (places === 0) throw new UserError(text('moderation:errors.redactNotFound'), 400, 'text');
     await logStaffAction(tx, actor, { action: 'post.redact', target: `post:${post.id}`, reason, detail: `${places} place${places === 1 ? '' : 's'}` });
     return { places };
   });

@@ -7,8 +7,10 @@ import type { DB } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { nowIso } from '../shared/clock.ts';
 import { reasonLabel } from './list-queue.ts';
+import { translator } from '../i18n/index.ts';
 
-export async function remindWaitingReviews(db: Kysely<DB>, mailer: Mailer, siteUrl: string, minutes: number, now = Date.now()): Promise<number> {
+/** E-mails are in each team member's language (their setting, else the site's `defaultLocale`). */
+export async function remindWaitingReviews(db: Kysely<DB>, mailer: Mailer, siteUrl: string, minutes: number, now = Date.now(), defaultLocale = 'en'): Promise<number> {
   if (minutes <= 0) return 0;
   const before = new Date(now - minutes * 60_000).toISOString();
   const waiting = await db.selectFrom('review_items').select(['id', 'reason', 'created_at']).where('status', '=', 'open').where('reminded_at', 'is', null).where('created_at', '<=', before).orderBy('id').limit(100).execute();
@@ -21,18 +23,19 @@ export async function remindWaitingReviews(db: Kysely<DB>, mailer: Mailer, siteU
   const team = await db
     .selectFrom('users')
     .innerJoin('user_roles', 'user_roles.user_id', 'users.id')
-    .select(['users.email', 'users.display_name'])
+    .select(['users.email', 'users.display_name', 'users.locale'])
     .distinct()
     .where('user_roles.role', 'in', ['moderator', 'community_manager'])
     .where('users.deleted_at', 'is', null)
     .where('users.email', 'is not', null)
     .execute();
-  const lines = mine.map((i) => `- ${reasonLabel(i.reason)}, waiting since ${i.created_at}: ${siteUrl}/moderation/items/${i.id}`).join('\n');
   for (const person of team) {
+    const { t } = translator(person.locale ?? defaultLocale);
+    const lines = mine.map((i) => t('moderation:remind.line', { reason: reasonLabel(i.reason, t), since: i.created_at, url: `${siteUrl}/moderation/items/${i.id}` })).join('\n');
     await mailer.send({
       to: person.email!,
-      subject: `Review queue: ${mine.length} item${mine.length === 1 ? '' : 's'} waiting longer than ${minutes} minutes`,
-      text: `Hello ${person.display_name},\n\nThese items have waited in the review queue for more than ${minutes} minutes:\n\n${lines}\n\nThe queue: ${siteUrl}/moderation/queue\n`,
+      subject: t('moderation:remind.subject', { count: mine.length, minutes }),
+      text: `${t('moderation:remind.hello', { name: person.display_name })}\n\n${t('moderation:remind.intro', { minutes })}\n\n${lines}\n\n${t('moderation:remind.queue', { url: `${siteUrl}/moderation/queue` })}\n`,
     });
   }
   return mine.length;
@@ -42,6 +45,6 @@ export async function remindWaitingReviews(db: Kysely<DB>, mailer: Mailer, siteU
 export async function startReviewReminders(app: FastifyInstance): Promise<void> {
   const minutes = app.config.REVIEW_REMIND_MINUTES;
   if (minutes <= 0 || app.config.NODE_ENV === 'test') return;
-  await app.jobs.work('review-reminders', async () => void (await remindWaitingReviews(app.database.db, app.mailer, app.config.publicUrl, minutes)));
+  await app.jobs.work('review-reminders', async () => void (await remindWaitingReviews(app.database.db, app.mailer, app.config.publicUrl, minutes, Date.now(), app.config.DEFAULT_LOCALE)));
   await app.jobs.schedule('review-reminders', { seconds: 60 });
 }

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, can, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { NotFoundError, UserError, text } from '../shared/errors.ts';
 import { slugify } from '../shared/slug.ts';
 import { LIMITS } from '../publish/pipeline.ts';
 import { logStaffAction } from './staff-log.ts';
@@ -19,9 +19,9 @@ async function loadTopic(db: Kysely<DB>, actor: Actor, id: number) {
     .where('topics.id', '=', id)
     .executeTakeFirst();
   const subject = t && { board: { visibility: t.visibility, id: t.board_id }, locked: !!t.locked, closed: !!t.closed, deleted: !!t.deleted_at };
-  if (!t || !subject || !can(actor, 'topic.view', subject)) throw new NotFoundError('No such topic');
+  if (!t || !subject || !can(actor, 'topic.view', subject)) throw new NotFoundError(text('moderation:errors.noSuchTopic'));
   authorize(actor, 'topic.moderate', subject);
-  if (t.deleted_at) throw new UserError('This topic is deleted.', 409);
+  if (t.deleted_at) throw new UserError(text('moderation:errors.topicDeleted'), 409);
   return t;
 }
 
@@ -34,8 +34,8 @@ export async function topicNotices(db: Kysely<DB>, topicId: number) {
 export async function moveTopic(db: Kysely<DB>, actor: Actor, topicId: number, boardSlug: string): Promise<void> {
   const t = await loadTopic(db, actor, topicId);
   const to = await db.selectFrom('boards').select(['id', 'name', 'visibility']).where('slug', '=', String(boardSlug ?? '')).executeTakeFirst();
-  if (!to || !can(actor, 'board.view', to)) throw new UserError('Choose a board to move the topic to.', 400, 'board');
-  if (to.id === t.board_id) throw new UserError('The topic is already in that board.', 400, 'board');
+  if (!to || !can(actor, 'board.view', to)) throw new UserError(text('moderation:errors.chooseBoard'), 400, 'board');
+  if (to.id === t.board_id) throw new UserError(text('moderation:errors.alreadyInBoard'), 400, 'board');
   await db.transaction().execute(async (tx) => {
     await tx.updateTable('topics').set({ board_id: to.id }).where('id', '=', t.id).execute();
     await tx.updateTable('boards').set((eb) => ({ topic_count: eb('topic_count', '-', 1), post_count: eb('post_count', '-', t.post_count) })).where('id', '=', t.board_id).execute();
@@ -47,7 +47,7 @@ export async function moveTopic(db: Kysely<DB>, actor: Actor, topicId: number, b
 
 /** Appends the posts of one topic to another (in the order written); the first becomes a deleted topic pointing to the other. */
 export async function mergeTopics(db: Kysely<DB>, actor: Actor, fromId: number, intoId: number): Promise<void> {
-  if (fromId === intoId) throw new UserError('A topic cannot be merged into itself.', 400, 'into');
+  if (fromId === intoId) throw new UserError(text('moderation:errors.mergeIntoItself'), 400, 'into');
   const from = await loadTopic(db, actor, fromId);
   const into = await loadTopic(db, actor, intoId);
   await db.transaction().execute(async (tx) => {
@@ -74,13 +74,13 @@ export async function mergeTopics(db: Kysely<DB>, actor: Actor, fromId: number, 
 export async function splitTopic(db: Kysely<DB>, actor: Actor, topicId: number, postNumbers: number[], title: string): Promise<{ id: number; slug: string }> {
   const t = await loadTopic(db, actor, topicId);
   const numbers = [...new Set(postNumbers)];
-  if (!numbers.length || numbers.length > 200 || numbers.some((n) => !Number.isInteger(n) || n < 1 || n > 1_000_000)) throw new UserError('List the post numbers to move, e.g. 3, 4, 7.', 400, 'posts');
+  if (!numbers.length || numbers.length > 200 || numbers.some((n) => !Number.isInteger(n) || n < 1 || n > 1_000_000)) throw new UserError(text('moderation:errors.listPostNumbers'), 400, 'posts');
   const name = String(title ?? '').trim().replace(/\s+/g, ' ');
-  if (name.length < LIMITS.titleMin || name.length > LIMITS.titleMax) throw new UserError(`The new title must be ${LIMITS.titleMin} to ${LIMITS.titleMax} characters.`, 400, 'title');
+  if (name.length < LIMITS.titleMin || name.length > LIMITS.titleMax) throw new UserError(text('moderation:errors.newTitleLength', { min: LIMITS.titleMin, max: LIMITS.titleMax }), 400, 'title');
   const posts = await db.selectFrom('posts').select(['id', 'post_number', 'user_id', 'created_at']).where('topic_id', '=', t.id).where('post_number', 'in', numbers).orderBy('created_at').orderBy('post_number').execute();
-  if (posts.length !== numbers.length) throw new UserError('Some of those post numbers are not in this topic.', 400, 'posts');
+  if (posts.length !== numbers.length) throw new UserError(text('moderation:errors.postNumbersNotInTopic'), 400, 'posts');
   const ids = posts.map((p) => p.id);
-  if (posts.some((p) => p.post_number === 1)) throw new UserError('The opening post stays; choose replies only.', 400, 'posts');
+  if (posts.some((p) => p.post_number === 1)) throw new UserError(text('moderation:errors.openingPostStays'), 400, 'posts');
   return db.transaction().execute(async (tx) => {
     const first = posts[0]!;
     const last = posts.at(-1)!;

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { DB, ReportReason } from '../db/schema.ts';
 import { can, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
-import { ForbiddenError, NotFoundError, UserError } from '../shared/errors.ts';
+import { ForbiddenError, NotFoundError, UserError, text } from '../shared/errors.ts';
 import { loadPost } from '../community/load-post.ts';
 import { enqueueReview } from './queue-items.ts';
 import { isTrusted } from './trust.ts';
@@ -31,16 +31,16 @@ export interface ReportInput {
 
 export async function reportPost(db: Kysely<DB>, actor: Actor, input: ReportInput): Promise<{ reportId: number; hidden: boolean }> {
   const { post, subject } = await loadPost(db, input.postId);
-  if (!can(actor, 'topic.view', subject) || subject.postDeleted) throw new NotFoundError('No such post');
-  if (actor.id === post.user_id) throw new ForbiddenError('You cannot report your own post. You can edit or delete it instead.');
+  if (!can(actor, 'topic.view', subject) || subject.postDeleted) throw new NotFoundError(text('moderation:errors.noSuchPost'));
+  if (actor.id === post.user_id) throw new ForbiddenError(text('moderation:errors.reportOwnPost'));
   if (!can(actor, 'post.report', subject)) throw new ForbiddenError();
-  if (!Object.hasOwn(REPORT_REASONS, input.reason)) throw new UserError('Choose a reason for the report.', 400, 'reason');
+  if (!Object.hasOwn(REPORT_REASONS, input.reason)) throw new UserError(text('moderation:errors.reportReason'), 400, 'reason');
   const reason = input.reason as ReportReason;
   const detail = (input.detail ?? '').replace(/\r\n?/g, '\n').trim();
-  if (detail.length > REPORT_DETAIL_MAX) throw new UserError(`The explanation must be at most ${REPORT_DETAIL_MAX.toLocaleString('en')} characters.`, 400, 'detail');
-  if (reason === 'other' && !detail) throw new UserError('Tell the moderators what is wrong: a few words are needed for "something else".', 400, 'detail');
+  if (detail.length > REPORT_DETAIL_MAX) throw new UserError(text('moderation:errors.reportDetailLong', { max: REPORT_DETAIL_MAX }), 400, 'detail');
+  if (reason === 'other' && !detail) throw new UserError(text('moderation:errors.reportDetailNeeded'), 400, 'detail');
   const already = await db.selectFrom('post_reports').select('id').where('post_id', '=', post.id).where('reporter_id', '=', actor.id).executeTakeFirst();
-  if (already) throw new UserError('You already reported this post. The moderators will look at it; you will hear the outcome by e-mail.', 409);
+  if (already) throw new UserError(text('moderation:errors.alreadyReported'), 409);
   const trusted = await isTrusted(db, actor);
 
   const result = await db.transaction().execute(async (tx) => {
@@ -53,7 +53,7 @@ export async function reportPost(db: Kysely<DB>, actor: Actor, input: ReportInpu
         .executeTakeFirstOrThrow()).id;
     } catch (err) {
       // Two submissions at once: the unique index lets one in.
-      if (/unique|duplicate/i.test((err as Error).message)) throw new UserError('You already reported this post.', 409);
+      if (/unique|duplicate/i.test((err as Error).message)) throw new UserError(text('moderation:errors.alreadyReportedShort'), 409);
       throw err;
     }
     await enqueueReview(tx, { kind: 'post', subjectId: post.id, boardId: post.board_id, reason: 'reported' });

@@ -1,7 +1,8 @@
 // Reporting a post from the web pages (issue 13, point 1): a form page, so it works without JavaScript.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../policy/policy.ts';
-import { NotFoundError, UserError, ForbiddenError } from '../shared/errors.ts';
+import { NotFoundError, UserError, ForbiddenError, formErrors, text } from '../shared/errors.ts';
+import { translatorFor } from '../i18n/plugin.ts';
 import { signedIn, formText as str } from '../web/request-helpers.ts';
 import { loadPost } from '../community/load-post.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
@@ -21,13 +22,13 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
   const page = async (request: FastifyRequest, reply: FastifyReply, postId: number, extra: object = {}, status = 200) => {
     const actor = signedIn(request);
     const { post, subject } = await loadPost(db, postId);
-    if (!can(actor, 'topic.view', subject) || subject.postDeleted) throw new NotFoundError('No such post');
-    if (actor.id === post.user_id) throw new ForbiddenError('You cannot report your own post. You can edit or delete it instead.');
+    if (!can(actor, 'topic.view', subject) || subject.postDeleted) throw new NotFoundError(text('moderation:errors.noSuchPost'));
+    if (actor.id === post.user_id) throw new ForbiddenError(text('moderation:errors.reportOwnPost'));
     const author = await db.selectFrom('users').select(['display_name', 'deleted_at']).where('id', '=', post.user_id).executeTakeFirst();
     const back = `${viewHelpers.topicUrl({ id: post.topic_id, slug: post.slug }, Math.ceil(post.post_number / POSTS_PER_PAGE))}#post-${post.post_number}`;
     return reply.code(status).header('cache-control', 'no-store').view('report', {
-      title: 'Report a post', postId: post.id, topicTitle: post.title, authorName: author && !author.deleted_at ? author.display_name : 'a deleted user',
-      reasons: REPORT_REASONS, detailMax: REPORT_DETAIL_MAX, back, csrf: reply.generateCsrf(), values: null, error: null, field: null, ...extra,
+      title: translatorFor(request).t('moderation:report.title'), postId: post.id, topicTitle: post.title, authorName: author && !author.deleted_at ? author.display_name : null,
+      reasons: Object.keys(REPORT_REASONS), detailMax: REPORT_DETAIL_MAX, back, csrf: reply.generateCsrf(), values: null, error: null, field: null, errors: null, ...extra,
     });
   };
 
@@ -35,10 +36,10 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
   const redactPage = async (request: FastifyRequest, reply: FastifyReply, postId: number, extra: object = {}, status = 200) => {
     const actor = signedIn(request);
     const { post, subject } = await loadPost(db, postId);
-    if (!can(actor, 'topic.view', subject)) throw new NotFoundError('No such post');
+    if (!can(actor, 'topic.view', subject)) throw new NotFoundError(text('moderation:errors.noSuchPost'));
     authorize(actor, 'post.moderate', subject);
     const back = `${viewHelpers.topicUrl({ id: post.topic_id, slug: post.slug }, Math.ceil(post.post_number / POSTS_PER_PAGE))}#post-${post.post_number}`;
-    return reply.code(status).header('cache-control', 'no-store').view('redact', { title: 'Redact text', postId: post.id, current: post.body_markdown, back, csrf: reply.generateCsrf(), values: null, error: null, ...extra });
+    return reply.code(status).header('cache-control', 'no-store').view('redact', { title: translatorFor(request).t('moderation:redact.pageTitle'), postId: post.id, current: post.body_markdown, back, csrf: reply.generateCsrf(), values: null, error: null, ...extra });
   };
   app.get<{ Params: { id: number } }>('/p/:id/redact', idParams, async (request, reply) => redactPage(request, reply, request.params.id));
   app.post<{ Params: { id: number }; Body: Form }>('/p/:id/redact', idParams, async (request, reply) => {
@@ -47,7 +48,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     try {
       await redactPost(db, actor, { postId: request.params.id, ...values });
     } catch (err) {
-      if (err instanceof UserError && err.status === 400) return redactPage(request, reply, request.params.id, { values, error: err.message }, 400);
+      if (err instanceof UserError && err.status === 400) return redactPage(request, reply, request.params.id, { values, error: err.say(translatorFor(request).t) }, 400);
       throw err;
     }
     await changedPostsTopic(db, request, request.params.id);
@@ -67,14 +68,15 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
       }
     } catch (err) {
       if (err instanceof UserError && (err.status === 400 || err.status === 409)) {
-        return page(request, reply, request.params.id, { values, error: err.message, field: err.field ?? null }, err.status);
+        return page(request, reply, request.params.id, { values, ...formErrors(err, translatorFor(request).t) }, err.status);
       }
       throw err;
     }
+    const { t } = translatorFor(request);
     return reply.view('notice', {
-      title: 'Thank you for the report',
-      message: 'The moderators will look at the post. You will get an e-mail when they have decided.',
-      link: { href: `/t/${(await loadPost(db, request.params.id)).post.topic_id}`, text: 'Back to the topic' },
+      title: t('moderation:report.thanksTitle'),
+      message: t('moderation:report.thanksMessage'),
+      link: { href: `/t/${(await loadPost(db, request.params.id)).post.topic_id}`, text: t('moderation:report.backToTopic') },
     });
   });
 }

@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, isStaff, type Actor } from '../policy/policy.ts';
-import { UserError, NotFoundError } from '../shared/errors.ts';
+import { UserError, NotFoundError, text, type Text } from '../shared/errors.ts';
 import { rolesOf } from '../accounts/find-user.ts';
 import { destroyUserSessions } from '../accounts/sessions.ts';
 import { logStaffAction } from './staff-log.ts';
@@ -18,9 +18,9 @@ export const RESTRICT_REASON_MAX = 500;
 export function parseUntil(raw: string | undefined, now = Date.now()): string {
   const s = (raw ?? '').trim();
   const t = /^\d{4}-\d{2}-\d{2}$/.test(s) ? Date.parse(`${s}T23:59:59.999Z`) : /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(s) ? Date.parse(s) : NaN;
-  if (Number.isNaN(t)) throw new UserError('Give the end date as YYYY-MM-DD.', 400, 'until');
-  if (t <= now) throw new UserError('The end date must be in the future.', 400, 'until');
-  if (t > now + 3650 * 86_400_000) throw new UserError('The end date must be within ten years.', 400, 'until');
+  if (Number.isNaN(t)) throw new UserError(text('moderation:errors.untilFormat'), 400, 'until');
+  if (t <= now) throw new UserError(text('moderation:errors.untilFuture'), 400, 'until');
+  if (t > now + 3650 * 86_400_000) throw new UserError(text('moderation:errors.untilTenYears'), 400, 'until');
   return new Date(t).toISOString();
 }
 
@@ -33,8 +33,8 @@ export async function standingOf(db: Kysely<DB>, userId: number, now = new Date(
   return null;
 }
 
-export const describeStanding = (s: { kind: 'suspended' | 'silenced'; until: string; reason: string }): string =>
-  `Your account is ${s.kind === 'suspended' ? 'suspended' : 'read-only'} until ${s.until.slice(0, 10)} (UTC). Reason: ${s.reason}`;
+export const describeStanding = (s: { kind: 'suspended' | 'silenced'; until: string; reason: string }): Text =>
+  text(s.kind === 'suspended' ? 'moderation:errors.accountSuspended' : 'moderation:errors.accountReadOnly', { until: s.until.slice(0, 10), reason: s.reason });
 
 export async function restrictUser(
   db: Kysely<DB>,
@@ -42,15 +42,15 @@ export async function restrictUser(
   input: { userId: number; action: string; until?: string; reason: string },
 ): Promise<void> {
   const target = await db.selectFrom('users').select(['id', 'username', 'email', 'display_name', 'deleted_at']).where('id', '=', input.userId).executeTakeFirst();
-  if (!target || target.deleted_at) throw new NotFoundError('No such user');
+  if (!target || target.deleted_at) throw new NotFoundError(text('moderation:errors.noSuchUser'));
   const roles = await rolesOf(db, target.id);
   // actor null: the command line, run by whoever operates the installation.
   if (actor) authorize(actor, 'user.restrict', { id: target.id, staff: isStaff({ id: target.id, roles: new Set(roles) }) });
-  if (!(RESTRICT_ACTIONS as readonly string[]).includes(input.action)) throw new UserError(`Choose one of: ${RESTRICT_ACTIONS.join(', ')}.`, 400, 'action');
+  if (!(RESTRICT_ACTIONS as readonly string[]).includes(input.action)) throw new UserError(text('moderation:errors.chooseOneOf', { options: RESTRICT_ACTIONS.join(', ') }), 400, 'action');
   const action = input.action as RestrictAction;
   const reason = (input.reason ?? '').replace(/\s+/g, ' ').trim();
-  if (!reason) throw new UserError('Give a reason: the member is shown it.', 400, 'reason');
-  if (reason.length > RESTRICT_REASON_MAX) throw new UserError(`The reason must be at most ${RESTRICT_REASON_MAX} characters.`, 400, 'reason');
+  if (!reason) throw new UserError(text('moderation:errors.restrictReason'), 400, 'reason');
+  if (reason.length > RESTRICT_REASON_MAX) throw new UserError(text('moderation:errors.reasonMax', { max: RESTRICT_REASON_MAX }), 400, 'reason');
   const until = action === 'silence' || action === 'suspend' ? parseUntil(input.until) : null;
 
   if (action === 'silence') await db.updateTable('users').set({ silenced_until: until, restriction_reason: reason }).where('id', '=', target.id).execute();

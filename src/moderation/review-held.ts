@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { NotFoundError, UserError, text } from '../shared/errors.ts';
 import { createReply } from '../community/create-reply.ts';
 import { createTopic } from '../community/create-topic.ts';
 import { loadActor } from '../accounts/find-user.ts';
@@ -25,22 +25,22 @@ export async function reviewHeld(
   input: { id: number; decision: string; comment?: string; body?: string; title?: string; dropAttachments?: number[]; confirmUnmasked?: boolean },
 ): Promise<{ postUrl?: string; postId?: number }> {
   authorize(reviewer, 'queue.review', null);
-  if (!['approve', 'approve-masked', 'return', 'reject'].includes(input.decision)) throw new UserError('Choose approve, return or reject.');
+  if (!['approve', 'approve-masked', 'return', 'reject'].includes(input.decision)) throw new UserError(text('moderation:errors.chooseHeldDecision'));
   const decision = input.decision as ReviewDecision;
   const held = await db.selectFrom('held_drafts').selectAll().where('id', '=', input.id).executeTakeFirst();
-  if (!held) throw new NotFoundError('No such draft');
+  if (!held) throw new NotFoundError(text('moderation:errors.noSuchDraft'));
   await assertDraftInScope(db, reviewer, held.id);
-  if (held.status !== 'pending') throw new UserError(`This draft was already ${held.status}.`, 409);
+  if (held.status !== 'pending') throw new UserError(['approved', 'returned', 'rejected'].includes(held.status) ? text(`moderation:errors.draftAlready.${held.status}`) : `This draft was already ${held.status}.`, 409);
   const comment = (input.comment ?? '').trim();
-  if (comment.length > 2000) throw new UserError('The comment must be at most 2,000 characters.', 400, 'comment');
-  if (decision === 'return' && !comment) throw new UserError('Tell the author what to change: a comment is needed to return a draft.', 400, 'comment');
+  if (comment.length > 2000) throw new UserError(text('moderation:errors.commentTooLong', { max: 2000 }), 400, 'comment');
+  if (decision === 'return' && !comment) throw new UserError(text('moderation:errors.commentToReturn'), 400, 'comment');
   const author = await loadActor(db, held.author_id);
-  if (!author) throw new UserError('The author of this draft no longer exists.', 409);
+  if (!author) throw new UserError(text('moderation:errors.authorGone'), 409);
   // Findings published as written only when the moderator confirms it (issue 13, point 2);
   // "approve with the findings masked" is the primary action.
   const heldFindings = JSON.parse(held.findings) as unknown[];
   if (decision === 'approve' && heldFindings.length > 0 && !input.confirmUnmasked) {
-    throw new UserError('This draft has findings of the confidentiality guard. Approve it with the findings masked, or confirm that they may be published as written.', 409, 'confirm');
+    throw new UserError(text('moderation:errors.confirmFindings'), 409, 'confirm');
   }
   // The decision is taken once, on the queue item: a second moderator deciding at the same time is told.
   const item = await db.selectFrom('review_items').select('id').where('kind', '=', 'draft').where('subject_id', '=', held.id).where('status', '=', 'open').executeTakeFirst();

@@ -1,6 +1,7 @@
 // The community team's queue of held drafts, and each author's view of their own drafts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
+import { translatorFor } from '../i18n/plugin.ts';
 import { listMyDrafts, showHeld } from './list-held.ts';
 import { itemOfDraft, listReviewQueue, showReviewItem } from './list-queue.ts';
 import { claimItem, decidePostItem, DECISION_REASON_MAX } from './decide-item.ts';
@@ -31,13 +32,13 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
   // The one review queue (issue 13): reported posts, held drafts of every kind, oldest first.
   app.get('/moderation/queue', async (request, reply) => {
     const queue = await listReviewQueue(db, signedIn(request));
-    return reply.header('cache-control', 'no-store').view('queue', { title: 'Review queue', ...queue, csrf: reply.generateCsrf() });
+    return reply.header('cache-control', 'no-store').view('queue', { title: translatorFor(request).t('moderation:queue.title'), ...queue, csrf: reply.generateCsrf() });
   });
 
   const itemPage = async (request: FastifyRequest, reply: FastifyReply, id: number, extra: object = {}, status = 200) => {
     const data = await showReviewItem(db, signedIn(request), id);
     if (data.item.kind === 'draft') return reply.redirect(`/moderation/held/${data.item.subject_id}`, 303);
-    return reply.code(status).header('cache-control', 'no-store').view('review-item', { title: 'Review', ...data, me: request.actor!.id, reasonMax: DECISION_REASON_MAX, csrf: reply.generateCsrf(), error: null, values: null, ...extra });
+    return reply.code(status).header('cache-control', 'no-store').view('review-item', { title: translatorFor(request).t('moderation:item.title'), ...data, me: request.actor!.id, reasonMax: DECISION_REASON_MAX, csrf: reply.generateCsrf(), error: null, values: null, ...extra });
   };
   app.get<{ Params: { id: number } }>('/moderation/items/:id', idParams, async (request, reply) => itemPage(request, reply, request.params.id));
 
@@ -56,7 +57,7 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
       changedOnlyTopic(request, topicId);
     } catch (err) {
       if (!(err instanceof UserError) || err.status === 401 || err.status === 403 || err.status === 404) throw err;
-      return itemPage(request, reply, request.params.id, { error: err.message, values: b }, err.status);
+      return itemPage(request, reply, request.params.id, { error: err.say(translatorFor(request).t), values: b }, err.status);
     }
     return reply.redirect('/moderation/queue', 303);
   });
@@ -64,7 +65,7 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: number } }>('/moderation/held/:id', idParams, async (request, reply) => {
     const held = await showHeld(db, signedIn(request), request.params.id);
     const reviewer = held.author_id !== request.actor!.id || request.actor!.roles.has('moderator') || request.actor!.roles.has('community_manager') || request.actor!.roles.has('admin');
-    return reply.header('cache-control', 'no-store').view('held', { title: 'Held draft', held, reviewer, item: reviewer ? await itemOfDraft(db, held.id) : null, me: request.actor!.id, csrf: reply.generateCsrf(), error: null, values: null });
+    return reply.header('cache-control', 'no-store').view('held', { title: translatorFor(request).t('moderation:held.title'), held, reviewer, item: reviewer ? await itemOfDraft(db, held.id) : null, me: request.actor!.id, csrf: reply.generateCsrf(), error: null, values: null });
   });
 
   app.post<{ Params: { id: number }; Body: Form }>('/moderation/held/:id', idParams, async (request, reply) => {
@@ -86,7 +87,7 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
     } catch (err) {
       if (!(err instanceof UserError) || err.status === 401 || err.status === 403 || err.status === 404) throw err;
       const held = await showHeld(db, actor, request.params.id);
-      return reply.code(err.status).view('held', { title: 'Held draft', held, reviewer: true, item: await itemOfDraft(db, held.id), me: actor.id, csrf: reply.generateCsrf(), error: err.message, values: b });
+      return reply.code(err.status).view('held', { title: translatorFor(request).t('moderation:held.title'), held, reviewer: true, item: await itemOfDraft(db, held.id), me: actor.id, csrf: reply.generateCsrf(), error: err.say(translatorFor(request).t), values: b });
     }
   });
 
@@ -98,10 +99,10 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
     const qs = new URLSearchParams(query as Record<string, string>).toString();
     try {
       const rows = await searchStaffLog(db, actor, query);
-      return reply.header('cache-control', 'no-store').view('staff-log', { title: 'Staff action log', rows, query, qs, error: null });
+      return reply.header('cache-control', 'no-store').view('staff-log', { title: translatorFor(request).t('moderation:log.title'), rows, query, qs, error: null });
     } catch (err) {
       if (!(err instanceof UserError) || err.status !== 400) throw err;
-      return reply.code(400).view('staff-log', { title: 'Staff action log', rows: [], query, qs, error: err.message });
+      return reply.code(400).view('staff-log', { title: translatorFor(request).t('moderation:log.title'), rows: [], query, qs, error: err.say(translatorFor(request).t) });
     }
   });
   app.get<{ Querystring: LogQuery }>('/moderation/log.csv', logQuery, async (request, reply) => {
@@ -118,10 +119,10 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
   const settingsPage = async (request: FastifyRequest, reply: FastifyReply, extra: object = {}, status = 200) => {
     authorize(signedIn(request), 'watchedWords.manage', null);
     const [words, limits, tone] = await Promise.all([listWatchedWords(db), readLimits(db), readTonePhrases(db)]);
-    return reply.code(status).header('cache-control', 'no-store').view('moderation-settings', { title: 'Moderation settings', words, limits, tone, trust: TRUST, csrf: reply.generateCsrf(), error: null, values: null, ...extra });
+    return reply.code(status).header('cache-control', 'no-store').view('moderation-settings', { title: translatorFor(request).t('moderation:settings.title'), words, limits, tone, trust: TRUST, csrf: reply.generateCsrf(), error: null, values: null, ...extra });
   };
   const orPage = (request: FastifyRequest, reply: FastifyReply, values: object) => async (err: unknown) => {
-    if (err instanceof UserError && (err.status === 400 || err.status === 409)) return settingsPage(request, reply, { error: err.message, values }, err.status);
+    if (err instanceof UserError && (err.status === 400 || err.status === 409)) return settingsPage(request, reply, { error: err.say(translatorFor(request).t), values }, err.status);
     throw err;
   };
   app.get('/moderation/settings', async (request, reply) => settingsPage(request, reply));
@@ -148,7 +149,7 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: { username: string }; Body: Form }>('/u/:username/restrict', { schema: { params: { type: 'object', properties: { username: { type: 'string', maxLength: 40 } } } } }, async (request, reply) => {
     const actor = signedIn(request);
     const target = await db.selectFrom('users').select(['id', 'username']).where('username_lower', '=', request.params.username.toLowerCase()).where('deleted_at', 'is', null).executeTakeFirst();
-    if (!target) throw new NotFoundError('No such member');
+    if (!target) throw new NotFoundError(text('moderation:errors.noSuchMember'));
     const b = request.body ?? {};
     await restrictUser(db, actor, { userId: target.id, action: b.action ?? '', ...(b.until ? { until: b.until } : {}), reason: b.reason ?? '' });
     return reply.redirect(`/u/${encodeURIComponent(target.username)}`, 303);
@@ -165,7 +166,7 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
   });
   app.post<{ Params: { id: number }; Body: Form }>('/t/:id/merge', idParams, async (request, reply) => {
     const into = Number(request.body?.into);
-    if (!Number.isInteger(into) || into < 1 || into > 2_147_483_647) throw new UserError('Give the number of the topic to merge into.', 400);
+    if (!Number.isInteger(into) || into < 1 || into > 2_147_483_647) throw new UserError(text('moderation:errors.mergeIntoNumber'), 400);
     await mergeTopics(db, signedIn(request), request.params.id, into);
     return toTopic(reply, into);
   });

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
-import { UserError } from '../shared/errors.ts';
+import { text, UserError } from '../shared/errors.ts';
 import { logStaffAction } from './staff-log.ts';
 
 const KEY = 'moderation.limits';
@@ -37,7 +37,7 @@ export async function saveLimits(db: Kysely<DB>, actor: Actor, input: Record<str
   const parsed = limitsSchema.safeParse({ ...(await readLimits(db)), ...input });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new UserError(`${String(issue.path[0])}: ${issue.message}`, 400, String(issue.path[0]));
+    throw new UserError(text('moderation:errors.limitInvalid', { field: String(issue.path[0]), reason: issue.message }), 400, String(issue.path[0]));
   }
   const value = JSON.stringify(parsed.data);
   await db.insertInto('settings').values({ key: KEY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
-import { UserError } from '../shared/errors.ts';
+import { UserError, text } from '../shared/errors.ts';
 
 export interface StaffAction {
   action: string;
@@ -38,10 +38,10 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export async function searchStaffLog(db: Kysely<DB>, actor: Actor | null, q: LogQuery, limit = 200) {
   authorize(actor, 'staffLog.view', null);
   for (const [k, v] of Object.entries(q)) {
-    if (v !== undefined && (typeof v !== 'string' || v.length > 100)) throw new UserError(`${k} must be at most 100 characters`, 400, k);
+    if (v !== undefined && (typeof v !== 'string' || v.length > 100)) throw new UserError(text('moderation:errors.logFieldTooLong', { field: k, max: 100 }), 400, k);
   }
-  if (q.from && !DATE.test(q.from)) throw new UserError('from must be a date like 2026-12-01', 400, 'from');
-  if (q.to && !DATE.test(q.to)) throw new UserError('to must be a date like 2026-12-31', 400, 'to');
+  if (q.from && !DATE.test(q.from)) throw new UserError(text('moderation:errors.logFrom'), 400, 'from');
+  if (q.to && !DATE.test(q.to)) throw new UserError(text('moderation:errors.logTo'), 400, 'to');
   let query = db.selectFrom('staff_actions').selectAll().orderBy('id', 'desc').limit(limit);
   if (q.actor) query = query.where('actor_name', '=', q.actor.trim().replace(/^@/, ''));
   if (q.target) query = query.where('target', '=', q.target.trim());

@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
-import { UserError } from '../shared/errors.ts';
+import { UserError, text as msg } from '../shared/errors.ts';
 import { logStaffAction } from './staff-log.ts';
 
 const KEY = 'moderation.tonePhrases';
@@ -61,9 +61,9 @@ export async function readTonePhrases(db: Kysely<DB>): Promise<string[]> {
 export async function saveTonePhrases(db: Kysely<DB>, actor: Actor, text: string): Promise<string[]> {
   authorize(actor, 'watchedWords.manage', null);
   const list = [...new Set(String(text ?? '').split('\n').map((l) => l.trim().replace(/\s+/g, ' ')).filter(Boolean))];
-  if (list.length > PHRASES_MAX) throw new UserError(`At most ${PHRASES_MAX} phrases.`, 400, 'phrases');
+  if (list.length > PHRASES_MAX) throw new UserError(msg('moderation:errors.tooManyPhrases', { max: PHRASES_MAX }), 400, 'phrases');
   const long = list.find((p) => p.length > PHRASE_MAX);
-  if (long) throw new UserError(`Each phrase must be at most ${PHRASE_MAX} characters: “${long.slice(0, 40)}…”`, 400, 'phrases');
+  if (long) throw new UserError(msg('moderation:errors.phraseTooLong', { max: PHRASE_MAX, phrase: long.slice(0, 40) }), 400, 'phrases');
   const value = JSON.stringify(list);
   await db.insertInto('settings').values({ key: KEY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
   await logStaffAction(db, actor, { action: 'settings.tone', target: 'settings:tone', detail: `${list.length} phrases` });

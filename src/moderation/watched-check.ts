@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
-import { UserError } from '../shared/errors.ts';
+import { UserError, text as msg } from '../shared/errors.ts';
 import { HoldForReviewError } from './hold-error.ts';
 import type { HeldFinding } from './hold-draft.ts';
 import { censor, listWatchedWords, matchWatched, strictest, type WatchedMatch } from './watched-words.ts';
@@ -37,18 +37,18 @@ export async function watchedWordsCheck(d: Draft, db: Kysely<DB>): Promise<void>
   if (!d.approvedBy && worst === 'block') {
     const m = all.find((x) => x.action === 'block')!;
     const text = (title.includes(m) ? d.title! : d.body).slice(m.start, m.end);
-    throw new UserError(`This post contains “${text}”, which is not allowed in this community. Please rephrase it.`, 422, title.includes(m) ? 'title' : 'body');
+    throw new UserError(msg('moderation:errors.watchedBlocked', { text }), 422, title.includes(m) ? 'title' : 'body');
   }
   if (!d.approvedBy && worst === 'hold') {
     // Bios and articles have no review queue of their own: a hold refuses them with the reason.
-    if (d.where !== 'topic' && d.where !== 'reply') throw new UserError('This text contains a word or phrase the moderators review first; please rephrase it.', 422, 'body');
+    if (d.where !== 'topic' && d.where !== 'reply') throw new UserError(msg('moderation:errors.watchedHoldRefused'), 422, 'body');
     const findings = [
       ...title.filter((m) => m.action === 'hold').map((m) => finding('title', m)),
       ...body.filter((m) => m.action === 'hold').map((m) => finding('body', m)),
     ];
     // An author's edit of a published post: saved, but hidden until reviewed (edit-post.ts).
     if (d.edit && d.editHeldForReview) d.watchedHold = findings;
-    else throw new HoldForReviewError('watched_word', 'This post contains a word or phrase the moderators review before it appears.', findings);
+    else throw new HoldForReviewError('watched_word', msg('moderation:errors.watchedHeld'), findings);
   }
   // Titles, bios and articles are censored as published (titles appear in lists, search, mail).
   // In a post's body only profanity is masked now: the list's censor words are applied on display

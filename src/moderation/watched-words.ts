@@ -10,7 +10,7 @@ import safeRegex from 'safe-regex2';
 import type { DB, WatchedAction } from '../db/schema.ts';
 import { authorize, isStaff, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
-import { NotFoundError, UserError } from '../shared/errors.ts';
+import { NotFoundError, UserError, text } from '../shared/errors.ts';
 import { logStaffAction } from './staff-log.ts';
 import { watchedWordsChanged } from './censor-display.ts';
 
@@ -57,18 +57,18 @@ export function findProfanity(text: string): { start: number; end: number }[] {
 
 export function validatePattern(raw: string, isRegex: boolean): RegExp {
   const p = typeof raw === 'string' ? raw.trim() : '';
-  if (!p) throw new UserError('Give a word, phrase or regular expression.', 400, 'pattern');
-  if (p.length > PATTERN_MAX) throw new UserError(`A pattern must be at most ${PATTERN_MAX} characters.`, 400, 'pattern');
+  if (!p) throw new UserError(text('moderation:errors.patternEmpty'), 400, 'pattern');
+  if (p.length > PATTERN_MAX) throw new UserError(text('moderation:errors.patternTooLong', { max: PATTERN_MAX }), 400, 'pattern');
   let re: RegExp;
   if (isRegex) {
     try {
       re = new RegExp(p, 'giu');
     } catch (err) {
-      throw new UserError(`Not a valid regular expression: ${(err as Error).message}`, 400, 'pattern');
+      throw new UserError(text('moderation:errors.invalidRegex', { reason: (err as Error).message }), 400, 'pattern');
     }
     // Nested quantifiers like (a+)+ can take exponential time on a crafted post: refused.
-    if (!safeRegex(re, { limit: 25 })) throw new UserError('This regular expression could take exponential time on some texts (nested repetition). Simplify it.', 400, 'pattern');
-    if (re.test('')) throw new UserError('This regular expression matches empty text: it would catch every post.', 400, 'pattern');
+    if (!safeRegex(re, { limit: 25 })) throw new UserError(text('moderation:errors.regexUnsafe'), 400, 'pattern');
+    if (re.test('')) throw new UserError(text('moderation:errors.regexMatchesEmpty'), 400, 'pattern');
     re.lastIndex = 0;
   } else {
     const escaped = p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
@@ -91,9 +91,9 @@ export async function listWatchedWords(db: Kysely<DB>): Promise<WatchedWord[]> {
 export async function addWatchedWord(db: Kysely<DB>, actor: Actor, input: { pattern: string; isRegex: boolean; action: string }): Promise<{ id: number }> {
   authorize(actor, 'watchedWords.manage', null);
   validatePattern(input.pattern, input.isRegex);
-  if (!(WATCHED_ACTIONS as readonly string[]).includes(input.action)) throw new UserError(`Choose an action: ${WATCHED_ACTIONS.join(', ')}.`, 400, 'action');
+  if (!(WATCHED_ACTIONS as readonly string[]).includes(input.action)) throw new UserError(text('moderation:errors.chooseAction', { options: WATCHED_ACTIONS.join(', ') }), 400, 'action');
   const count = Number((await db.selectFrom('watched_words').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  if (count >= 1000) throw new UserError('The list holds 1,000 entries at most.', 409);
+  if (count >= 1000) throw new UserError(text('moderation:errors.listFull', { max: 1000 }), 409);
   const row = await db
     .insertInto('watched_words')
     .values({ pattern: input.pattern.trim(), is_regex: input.isRegex ? 1 : 0, action: input.action as WatchedAction, created_by: actor.id, created_at: nowIso() })
@@ -107,7 +107,7 @@ export async function addWatchedWord(db: Kysely<DB>, actor: Actor, input: { patt
 export async function removeWatchedWord(db: Kysely<DB>, actor: Actor, id: number): Promise<void> {
   authorize(actor, 'watchedWords.manage', null);
   const r = await db.deleteFrom('watched_words').where('id', '=', id).executeTakeFirst();
-  if (Number(r.numDeletedRows) !== 1) throw new NotFoundError('No such entry');
+  if (Number(r.numDeletedRows) !== 1) throw new NotFoundError(text('moderation:errors.noSuchEntry'));
   watchedWordsChanged();
   await logStaffAction(db, actor, { action: 'watched_word.remove', target: `watched_word:${id}` });
 }

@@ -4,7 +4,7 @@
 //
 // Being an Employee grants nothing here: employees act with exactly a member's abilities.
 import type { BoardVisibility, Role } from '../db/schema.ts';
-import { ForbiddenError, UserError } from '../shared/errors.ts';
+import { ForbiddenError, text, UserError } from '../shared/errors.ts';
 
 export interface Actor {
   id: number;
@@ -145,7 +145,7 @@ export function can<A extends Action>(actor: Actor | null, action: A, subject: S
 /** Like can(), but throws a 403 (or 401 for a visitor) that the HTTP layer turns into a page. */
 export function authorize<A extends Action>(actor: Actor | null, action: A, subject: SubjectOf<A>): void {
   if (can(actor, action, subject)) return;
-  if (!actor) throw new UserError('Please sign in to do that', 401);
+  if (!actor) throw new UserError(text('moderation:errors.signInFirst'), 401);
   throw new ForbiddenError();
 }
 

@@ -26,9 +26,6 @@ const NOT_YET_TRANSLATED: RegExp[] = [
   // accounts and notifications
 
   // moderation, guard and administration
-  /^\/moderation\//,
-  /^\/admin\//,
-  /^\/p\/\d+\/(redact|report)$/,
 
   // knowledge base, messages, search
 ];
