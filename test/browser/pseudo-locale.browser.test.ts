@@ -16,20 +16,6 @@ import { testServer } from '../helpers/server.ts';
 import { launchBrowser, signInThroughForm } from '../helpers/browser.ts';
 import { pagesToVisit } from '../helpers/demo-pages.ts';
 
-// Pages whose templates are not translated yet (issue 18 is moving them to the catalogues): each
-// domain part removes its own lines when its pages are done. This list must end empty.
-const NOT_YET_TRANSLATED: RegExp[] = [
-  // community pages (home, board, topic, revisions)
-
-  // writing (composer, reply, edit, drafts, asking the team privately)
-
-  // accounts and notifications
-
-  // moderation, guard and administration
-
-  // knowledge base, messages, search
-];
-
 let browser: Browser | null;
 let database: TestDatabase;
 let app: FastifyInstance;
@@ -75,7 +61,7 @@ const ROLES = [
 
 test('the pseudo-language shows no text that bypasses the catalogues, on any page, for any role', async (t) => {
   if (!browser) return t.skip('Chromium is not installed (set CI=true to make this a failure)');
-  const urls = (await pagesToVisit(app, database.db)).filter((u) => !NOT_YET_TRANSLATED.some((re) => re.test(u)));
+  const urls = await pagesToVisit(app, database.db);
   const found: string[] = [];
   let checked = 0;
   for (const [role, username] of ROLES) {
@@ -103,7 +89,7 @@ test('the pseudo-language shows no text that bypasses the catalogues, on any pag
       await context.close();
     }
   }
-  assert.ok(checked > 0 || NOT_YET_TRANSLATED.length > 0, 'pages were checked');
+  assert.ok(checked >= 40 * ROLES.length, `pages checked: ${checked}`);
   assert.deepEqual([...new Set(found)], [], 'texts that do not come from the catalogues');
 });
 
