@@ -190,7 +190,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       }
       // A "hold" (guard, new member, watched word) queues the draft for the team instead (src/moderation).
       const t = await publishTopicOrHold(db, actor, { boardSlug: request.params.slug, ...values, attachments });
-      if (isHeld(t)) return heldForReview(request, reply, t.held.message);
+      if (isHeld(t)) return heldForReview(request, reply, translatorFor(request).t(t.held.messageKey));
       changedOnlyTopic(request, t.id);
       app.notifyMentions(t.postId);
       return reply.redirect(withWarnings(viewHelpers.topicUrl(t), 'topic', t.warnings), 303);
@@ -270,11 +270,11 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       }
       // Tone nudge (issue 13): an employee's dismissive reply is shown back once with a reminder; "post anyway" sends it.
       if (request.body?.toneAck !== '1') {
-        const tone = await toneNudge(db, actor, 'reply', body);
+        const tone = await toneNudge(db, actor, 'reply', body, translatorFor(request).t);
         if (tone) return replyPage(request, reply, request.params.id, { body, note, tone, kept: attachmentsToShowAgain(request) });
       }
       const r = await publishReplyOrHold(db, actor, { topicId: request.params.id, body, attachments });
-      if (isHeld(r)) return heldForReview(request, reply, r.held.message);
+      if (isHeld(r)) return heldForReview(request, reply, translatorFor(request).t(r.held.messageKey));
       changedOnlyTopic(request, request.params.id);
       app.notifyMentions(r.id);
       return reply.redirect(withWarnings(await postUrl(app, r.id), 'reply', r.warnings), 303);
@@ -400,9 +400,9 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     const message = result.action === 'block' || result.action === 'hold'
       ? stopSentence(t, { action: result.action, where, canAsk: result.canAskCommunityTeam, findings: result.findings })
       : acted.length ? `${containsSentence(t, where, acted)}.` : undefined;
-    const tone = await toneNudge(db, actor, where, body);
+    const tone = await toneNudge(db, actor, where, body, t);
     // Watched words the author can still rephrase (block, hold): src/moderation/watched-live-check.ts.
-    const watched = await watchedLiveFindings(db, actor, { body, ...(typeof title === 'string' ? { title } : {}) });
+    const watched = await watchedLiveFindings(db, actor, { body, ...(typeof title === 'string' ? { title } : {}) }, t);
     return { action: result.action, canAskCommunityTeam: result.canAskCommunityTeam, ...(message ? { message } : {}), findings, ...(attachments.length ? { attachments: attachments.map((a) => ({ name: a.name })) } : {}), ...(tone ? { tone } : {}), ...(watched.length ? { watched } : {}) };
   });
 

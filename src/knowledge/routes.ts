@@ -137,9 +137,9 @@ export async function knowledgeRoutes(app: FastifyInstance): Promise<void> {
   // The editor's live check (JSON, for composer.js): { title?, body } → the guard's findings and watched words.
   app.post<{ Body: Form }>('/kb/check', { config: { rateLimit: { max: 240, timeWindow: '1 minute' }, keepsPages: true } }, async (request) => {
     const title = request.body?.title;
-    const result = await checkArticleDraft(db, signedIn(request), { body: str(request.body?.body), ...(typeof title === 'string' ? { title } : {}) });
-    // Each finding in the reader's words, as the composer's /check gives them.
     const { t, locale } = translatorFor(request);
+    const result = await checkArticleDraft(db, signedIn(request), { body: str(request.body?.body), ...(typeof title === 'string' ? { title } : {}) }, t);
+    // Each finding in the reader's words, as the composer's /check gives them.
     return { ...result, findings: result.findings.map((f) => ({ ...f, label: findingLabel(t, f.type), what: findingWhat(t, f.type), why: findingReason(t, locale, f) })) };
   });
 

@@ -1,6 +1,7 @@
 // Tone nudges (issue 13, point 5): an employee's reply that dismisses or denies a reported
 // problem gets a gentle reminder, live in the composer (/check) and once on submit; the employee
 // can still post. The phrases (English and Dutch) are a list community managers edit.
+import { en, type T } from '../i18n/index.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
@@ -70,12 +71,9 @@ export async function saveTonePhrases(db: Kysely<DB>, actor: Actor, text: string
   return list;
 }
 
-export const TONE_MESSAGE =
-  'A gentle reminder: this reply may read as dismissing the problem the customer reported. Complaints are welcome here — could you acknowledge the problem, say what you checked, or what happens next? You can still post it as it is.';
-
-/** The nudge for an employee's reply, or null (members and other texts get none). */
-export async function toneNudge(db: Kysely<DB>, actor: Actor, where: string, body: string): Promise<{ phrases: string[]; message: string } | null> {
+/** The nudge for an employee's reply, in the writer's language, or null (members and other texts get none). */
+export async function toneNudge(db: Kysely<DB>, actor: Actor, where: string, body: string, t: T = en): Promise<{ phrases: string[]; message: string } | null> {
   if (where !== 'reply' || !actor.roles.has('employee')) return null;
   const phrases = dismissivePhrases(body, await readTonePhrases(db));
-  return phrases.length ? { phrases, message: TONE_MESSAGE } : null;
+  return phrases.length ? { phrases, message: t('moderation:tone.nudge') } : null;
 }

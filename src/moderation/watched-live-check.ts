@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 import { listWatchedWords, matchWatched } from './watched-words.ts';
+import { en, type T } from '../i18n/index.ts';
 
 export interface WatchedLiveFinding {
   field: 'title' | 'body';
@@ -15,12 +16,8 @@ export interface WatchedLiveFinding {
   message: string;
 }
 
-const MESSAGE = {
-  block: 'is not allowed in this community; please rephrase it',
-  hold: 'is read by a moderator before the post appears',
-} as const;
-
-export async function watchedLiveFindings(db: Kysely<DB>, actor: Actor, draft: { title?: string; body: string }): Promise<WatchedLiveFinding[]> {
+/** The watched words in a draft, each with a message in the writer's language. */
+export async function watchedLiveFindings(db: Kysely<DB>, actor: Actor, draft: { title?: string; body: string }, t: T = en): Promise<WatchedLiveFinding[]> {
   const words = await listWatchedWords(db);
   const out: WatchedLiveFinding[] = [];
   for (const field of ['title', 'body'] as const) {
@@ -28,7 +25,7 @@ export async function watchedLiveFindings(db: Kysely<DB>, actor: Actor, draft: {
     if (!text) continue;
     for (const m of matchWatched(text, words, actor)) {
       if (m.action !== 'block' && m.action !== 'hold') continue;
-      out.push({ field, start: m.start, end: m.end, action: m.action, message: `“${text.slice(m.start, m.end)}” ${MESSAGE[m.action]}.` });
+      out.push({ field, start: m.start, end: m.end, action: m.action, message: t(`moderation:watchedLive.${m.action}`, { word: text.slice(m.start, m.end) }) });
     }
   }
   return out.sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : 1));

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createBoard } from '../../src/community/create-board.ts';
+import { addWatchedWord } from '../../src/moderation/watched-words.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { makeUser } from '../helpers/fixtures.ts';
 import { testServer } from '../helpers/server.ts';
@@ -111,6 +112,19 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(blocked.json().message, 'Deze reactie bevat een telefoonnummer en kan niet worden geplaatst. Haal het weg, of vraag het communityteam om ernaar te kijken.');
       const english = await send('nl_employee', 'en', 'POST', '/check', undefined, { body, where: 'reply' });
       assert.equal(english.json().message, 'This reply contains a phone number and cannot be published. Remove it, or ask the community team to review it.');
+    });
+
+    test('the live check\'s watched-word and tone messages in the writer\'s language', async () => {
+      const admin = await makeUser(database.db, ['admin']);
+      await addWatchedWord(database.db, admin, { pattern: 'scamword', isRegex: false, action: 'block' });
+      const body = 'This router works as intended, scamword included.';
+      const nl = (await send('nl_employee', 'nl', 'POST', '/check', undefined, { body, where: 'reply' })).json();
+      assert.equal(nl.watched[0].message, '“scamword” is niet toegestaan in deze community; formuleer het anders.');
+      assert.match(nl.tone.message, /^Een vriendelijke herinnering/);
+      const en = (await send('nl_employee', 'en', 'POST', '/check', undefined, { body, where: 'reply' })).json();
+      assert.equal(en.watched[0].message, '“scamword” is not allowed in this community; please rephrase it.');
+      assert.match(en.tone.message, /^A gentle reminder/);
+      await database.db.deleteFrom('watched_words').execute();
     });
 
     test('the JSON API: several wrong fields each with its message, and the guard\'s 422, in Dutch', async () => {
