@@ -8,6 +8,8 @@
 //  - other pattern findings (a phone number the register does not know) are allowed: they
 //    cannot be another registered customer's, and private is where account details belong.
 // Every decision is audited like public ones (types and counts, never values).
+import { en, type T } from '../i18n/index.ts';
+import { containsSentence } from './finding-texts.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { scanText, GuardInputTooLargeError, MAX_TEXT_LENGTH, type Finding, type GuardAction } from '../guard/index.ts';
@@ -80,15 +82,23 @@ export async function evaluatePrivate(db: Kysely<DB>, draft: Omit<PrivateDraft, 
   return { action, findings };
 }
 
+/** A private message the guard stopped: said as "someone who is not in this conversation", in the reader's language. */
+class PrivateStoppedError extends GuardStoppedError {
+  constructor(stop: ConstructorParameters<typeof GuardStoppedError>[0]) {
+    super(stop, 'message');
+    this.message = this.say(en);
+  }
+  override say(t: T): string {
+    return t('guard:stopped.private', { what: containsSentence(t, 'message', this.findings.filter((f) => f.action === 'block')) });
+  }
+}
+
 /** The guard step for a private message: audited; a block throws GuardStoppedError (422). */
 export async function guardPrivate(db: Kysely<DB>, draft: PrivateDraft): Promise<PrivateOutcome> {
   const outcome = await evaluatePrivate(db, draft);
   await recordGuardDecision(db, { actorId: draft.actor.id, where: 'message', target: draft.target, findings: outcome.findings, decision: `${outcome.action} (private)` });
   if (outcome.action === 'block') {
-    const err = new GuardStoppedError({ action: 'block', canAskCommunityTeam: false, findings: outcome.findings });
-    const types = [...new Set(outcome.findings.filter((f) => f.action === 'block').map((f) => f.type.replace(/_/g, ' ')))];
-    err.message = `This message contains ${types.join(', ')} of someone who is not in this conversation, or confidential text, and cannot be sent. Please remove it.`;
-    throw err;
+    throw new PrivateStoppedError({ action: 'block', canAskCommunityTeam: false, findings: outcome.findings });
   }
   return outcome;
 }
