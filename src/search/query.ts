@@ -71,12 +71,19 @@ const safe = (s: string): string => {
   return s;
 };
 
-const EN = '{title_en body_en}';
-const NL = '{title_nl body_nl}';
-const ALL = '{title_en title_nl body_en body_nl}';
+const COLUMNS = {
+  all: { EN: '{title_en body_en}', NL: '{title_nl body_nl}', ALL: '{title_en title_nl body_en body_nl}' },
+  title: { EN: '{title_en}', NL: '{title_nl}', ALL: '{title_en title_nl}' },
+};
 
 /** The FTS5 MATCH expression: every word (English or Dutch stem) and every phrase. */
-export function toFts5(q: ParsedQuery): string {
+export function toFts5(q: ParsedQuery, columns: keyof typeof COLUMNS = 'all'): string {
+  return fts5Parts(q, columns).join(' AND ');
+}
+
+/** One FTS5 expression per word and phrase of the query (all of them must match). */
+export function fts5Parts(q: ParsedQuery, columns: keyof typeof COLUMNS = 'all'): string[] {
+  const { EN, NL, ALL } = COLUMNS[columns];
   const parts: string[] = [];
   for (const t of q.terms) {
     if (t.prefix) {
@@ -91,7 +98,7 @@ export function toFts5(q: ParsedQuery): string {
   for (const p of q.phrases) {
     parts.push(`(${EN} : "${p.map((t) => safe(t.en)).join(' ')}" OR ${NL} : "${p.map((t) => safe(t.nl)).join(' ')}")`);
   }
-  return parts.join(' AND ');
+  return parts;
 }
 
 /** The PostgreSQL tsquery text (cast with ::tsquery, no further parsing of the person's text). */

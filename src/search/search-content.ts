@@ -12,7 +12,7 @@ import { text, UserError } from '../shared/errors.ts';
 import { htmlToText } from '../shared/markdown.ts';
 import { slugify } from '../shared/slug.ts';
 import { isPostgres } from './index-document.ts';
-import { isEmptyQuery, parseQuery, toFts5, toTsquery, type ParsedQuery } from './query.ts';
+import { fts5Parts, isEmptyQuery, parseQuery, toFts5, toTsquery, type ParsedQuery } from './query.ts';
 import { highlight } from './snippet.ts';
 import { displayCensor } from '../moderation/censor-display.ts';
 
@@ -22,12 +22,36 @@ export const MAX_COUNTED = 1000;
 const MAX_PAGE = MAX_COUNTED / RESULTS_PER_PAGE;
 /**
  * A query without filters ranks only its most recent CANDIDATES matches. Scoring is the cost of
- * a search (bm25 / ts_rank for every match): a common word matches a third of a large forum,
- * ~100 ms on 100k posts. Among the newest few thousand matches the best ones are what a person
- * wants from a very common word anyway; a rarer query has fewer matches and loses nothing. With
- * a filter every match counts (a filter may keep only old ones).
+ * a search (bm25 / ts_rank for every match): a common word matches a third of a large forum.
+ * Among the newest few hundred matches the best ones are what a person wants from a very common
+ * word anyway; a rarer query has fewer matches and loses nothing. With a filter every match
+ * counts (a filter may keep only old ones).
  */
-export const CANDIDATES = 2000;
+export const CANDIDATES = 500;
+
+/**
+ * SQLite's bm25 weighs each word by how rare it is, and FTS5 finds that out by reading every
+ * index entry of each word, once per query: a word in a third of 1 M documents costs ~10 ms
+ * before one row is scored. A query with a word in more than COMMON_DOCUMENTS documents ranks by
+ * what decides bm25's order for such words anyway (a title match weighs ten times a body match)
+ * and the boosts, newer first. How common a word is: its share of the newest PROBE documents.
+ */
+export const COMMON_DOCUMENTS = 25_000;
+const PROBE = 2000;
+
+export interface SearchTuning {
+  /** Tests lower it to exercise the ranking without bm25 on a small database. */
+  commonDocuments?: number;
+}
+
+export async function hasCommonWord(db: Kysely<DB>, parts: string[], limit: number): Promise<boolean> {
+  const newest = sql`(select coalesce(max(id), 0) from search_docs)`;
+  const probes = parts.map((part, i) => sql`(select count(*) from (select rowid from search_fts where search_fts match ${part} and rowid > ${newest} - ${sql.lit(PROBE)})) as ${sql.ref(`p${i}`)}`);
+  const row = (await sql<Record<string, number>>`select ${newest} as docs, ${sql.join(probes)}`.execute(db)).rows[0]!;
+  const docs = Number(row.docs);
+  if (docs <= limit) return false;
+  return parts.some((_, i) => (Number(row[`p${i}`]) / Math.min(PROBE, docs)) * docs > limit);
+}
 
 export type SearchKind = 'question' | 'discussion' | 'article';
 export type SearchStatus = 'solved' | 'unsolved';
@@ -86,7 +110,7 @@ function checkDay(value: string | undefined, field: string): string | undefined 
   return value;
 }
 
-export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: SearchInput): Promise<SearchOutput> {
+export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: SearchInput, tuning: SearchTuning = {}): Promise<SearchOutput> {
   const query = parseQuery(input.q);
   const limit = Math.min(Math.max(1, input.limit ?? RESULTS_PER_PAGE), RESULTS_PER_PAGE);
   const page = Math.min(Math.max(1, Math.floor(input.page ?? 1)), MAX_PAGE);
@@ -119,14 +143,20 @@ export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: 
   const source = pg
     ? sql`search_docs d ${joins}`
     : sql`search_fts inner join search_docs d on d.id = search_fts.rowid ${joins}`;
-  const match = pg ? sql`d.vector @@ ${toTsquery(query)}::tsquery` : sql`search_fts match ${toFts5(query)}`;
-  const relevance = pg ? sql`ts_rank(d.vector, ${toTsquery(query)}::tsquery)` : sql`(-bm25(search_fts, 10.0, 10.0, 1.0, 1.0))`;
+  const fts = pg ? '' : toFts5(query);
+  const match = pg ? sql`d.vector @@ ${toTsquery(query)}::tsquery` : sql`search_fts match ${fts}`;
   const filtered = where.length > 1;
-  const recent = filtered
-    ? []
-    : pg
-      ? [sql`d.id >= coalesce((select min(c.id) from (select s.id from search_docs s where s.vector @@ ${toTsquery(query)}::tsquery order by s.id desc limit ${CANDIDATES}) c), 0)`]
-      : [sql`search_fts.rowid >= coalesce((select min(c.rowid) from (select rowid from search_fts where search_fts match ${toFts5(query)} order by rowid desc limit ${CANDIDATES}) c), 0)`];
+  const newestCandidate = pg
+    ? sql`coalesce((select min(c.id) from (select s.id from search_docs s where s.vector @@ ${toTsquery(query)}::tsquery order by s.id desc limit ${CANDIDATES}) c), 0)`
+    : sql`coalesce((select min(c.rowid) from (select rowid from search_fts where search_fts match ${fts} order by rowid desc limit ${CANDIDATES}) c), 0)`;
+  const recent = filtered ? [] : [sql`${pg ? sql`d.id` : sql`search_fts.rowid`} >= ${newestCandidate}`];
+  let relevance: RawBuilder<unknown>;
+  if (input.sort === 'newest') relevance = sql`1.0`;
+  else if (pg) relevance = sql`ts_rank(d.vector, ${toTsquery(query)}::tsquery)`;
+  else if (await hasCommonWord(db, fts5Parts(query), tuning.commonDocuments ?? COMMON_DOCUMENTS)) {
+    const titles = sql`select rowid from search_fts where search_fts match ${toFts5(query, 'title')}${filtered ? sql`` : sql` and rowid >= ${newestCandidate}`}`;
+    relevance = sql`(case when search_fts.rowid in (${titles}) then 10.0 else 1.0 end)`;
+  } else relevance = sql`(-bm25(search_fts, 10.0, 10.0, 1.0, 1.0))`;
   const conditions = sql.join([match, ...recent, ...where], sql` and `);
   const countConditions = sql.join([match, ...where], sql` and `);
   const order = input.sort === 'newest' ? sql`d.created_at desc, d.id desc` : sql`score desc, d.created_at desc, d.id desc`;

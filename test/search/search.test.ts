@@ -101,6 +101,28 @@ for (const kind of testDatabaseKinds()) {
       assert.match(answer.url, /^\/t\/invoices-are-not-arriving-by-e-mail\/\d+#post-2$/);
     });
 
+    test('a query with a very common word ranks without bm25 (SQLite), in the same order of kinds', async () => {
+      const common = { commonDocuments: 0 };
+      if (kind.name === 'sqlite') {
+        const { hasCommonWord } = await import('../../src/search/search-content.ts');
+        const { fts5Parts, parseQuery } = await import('../../src/search/query.ts');
+        assert.equal(await hasCommonWord(database.db, fts5Parts(parseQuery('router')), 0), true);
+        assert.equal(await hasCommonWord(database.db, fts5Parts(parseQuery('router')), 25_000), false, 'a small forum has no common words');
+        assert.equal(await hasCommonWord(database.db, fts5Parts(parseQuery('nothingmatchesthis')), 0), false);
+      }
+      const r = await searchContent(database.db, null, { q: 'router' }, common);
+      assert.equal(r.results[0]!.type, 'article');
+      const order = r.results.map((x) => x.title);
+      assert.ok(order.indexOf('Which router do you use?') < order.indexOf('Connection drops every evening'), order.join(' | '));
+      const twins = await searchContent(database.db, null, { q: 'zebra twin' }, common);
+      assert.deepEqual(twins.results.map((x) => x.author.username), ['mia_member', 'otto_other']);
+      const answer = (await searchContent(database.db, null, { q: 'invoices' }, common)).results.find((x) => x.type === 'post')!;
+      assert.equal(answer.acceptedAnswer, true);
+      // The same documents are found either way; only their order may differ.
+      const urls = async (tuning: object) => (await searchContent(database.db, null, { q: 'routers' }, tuning)).results.map((x) => x.url).sort();
+      assert.deepEqual(await urls(common), await urls({}));
+    });
+
     test('snippets mark the words and escape the text', async () => {
       const r = await find(null, 'orange');
       const hit = r.results[0]!;
