@@ -13,7 +13,7 @@
  */
 import { gazetteer, type Gazetteer } from '../gazetteer.ts';
 import { CONTEXT, fold, sentenceTail } from '../context.ts';
-import { isLetterOrDigitCode, wordTokens, type ScanState } from '../spans.ts';
+import { isLetterOrDigitCode, wordTokens, SpanCache, type ScanState } from '../spans.ts';
 
 type Add = (s: number, e: number, conf: number, why: string) => void;
 
@@ -78,19 +78,17 @@ interface WordClass extends WordInfo {
   lc: string;
   kind: Tok['kind'];
 }
-const CLASS = new Map<string, WordClass>();
+const CLASS = new SpanCache<WordClass>(200_000);
 
-function classify(g: Gazetteer, text: string, s: number, e: number): Tok {
-  const raw = text.slice(s, e);
-  let w = CLASS.get(raw);
-  if (w === undefined) {
-    const lc = raw.toLowerCase();
-    const c = raw.charCodeAt(0);
-    const kind = c >= 65 && c <= 90 ? 'cap' : c >= 97 && c <= 122 ? 'lower' : CAP.test(raw) ? 'cap' : UNCASED.test(raw) ? 'uncased' : 'lower';
-    w = { lc, kind, ...wordInfo(g, lc) };
-    if (CLASS.size > 200_000) CLASS.clear();
-    CLASS.set(raw, w);
-  }
+function wordClass(raw: string): WordClass {
+  const lc = raw.toLowerCase();
+  const c = raw.charCodeAt(0);
+  const kind = c >= 65 && c <= 90 ? 'cap' : c >= 97 && c <= 122 ? 'lower' : CAP.test(raw) ? 'cap' : UNCASED.test(raw) ? 'uncased' : 'lower';
+  return { lc, kind, ...wordInfo(gazetteer(), lc) };
+}
+
+function classify(text: string, s: number, e: number): Tok {
+  const w = CLASS.get(text, s, e, wordClass);
   // Explicit fields (no spread): one object shape for every token.
   return { s, e, lc: w.lc, kind: w.kind, known: w.known, first: w.first, common: w.common, particle: w.particle, hard: w.hard, structural: w.structural };
 }
@@ -148,7 +146,7 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
   const g = gazetteer();
   const toks: Tok[] = [];
   const ws = wordTokens(st);
-  for (let i = 0; i < ws.length; i += 2) toks.push(classify(g, text, ws[i]!, ws[i + 1]!));
+  for (let i = 0; i < ws.length; i += 2) toks.push(classify(text, ws[i]!, ws[i + 1]!));
   const before = (s: number) => sentenceTail(lower.slice(Math.max(0, s - 40), s));
   const after = (e: number) => lower.slice(e, e + 40);
   const sep = (a: Tok, b: Tok) => text.slice(a.e, b.s);
