@@ -150,6 +150,8 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
   const before = (s: number) => sentenceTail(lower.slice(Math.max(0, s - 40), s));
   const after = (e: number) => lower.slice(e, e + 40);
   const sep = (a: Tok, b: Tok) => text.slice(a.e, b.s);
+  // text.slice(a, b) === ' ' without cutting out the gap (asked for every word of a name-like span).
+  const oneSpace = (a: number, b: number) => b - a === 1 && text.charCodeAt(a) === 32;
 
   // Lists of first names: two or more known first names among items separated by commas and a final "and".
   for (let i = 0; i < toks.length; i++) {
@@ -191,8 +193,7 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     const span: Tok[] = [toks[i]!];
     let j = i;
     while (j + 1 < toks.length && span.length < 6) {
-      const gap = sep(toks[j]!, toks[j + 1]!);
-      if (gap !== ' ') break;
+      if (!oneSpace(toks[j]!.e, toks[j + 1]!.s)) break;
       const nt = toks[j + 1]!;
       // One kind per span: capitalised words (particles inside), lower-case words, or words without case.
       if (nt.kind !== toks[i]!.kind && !(nt.particle && toks[i]!.kind === 'cap')) break;
@@ -208,12 +209,12 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     while (span.length > 1 && span[span.length - 1]!.particle) span.pop();
     // The word right after the span is a street type or company form: a street or company named after a person.
     const next = toks[i + span.length];
-    const nextHard = next !== undefined && text.slice(span[span.length - 1]!.e, next.s) === ' ' && next.hard && !next.particle && next.kind !== 'lower';
+    const nextHard = next !== undefined && oneSpace(span[span.length - 1]!.e, next.s) && next.hard && !next.particle && next.kind !== 'lower';
     const words = span.filter((t) => !t.particle);
     if (words.length >= 2 || (words.length === 1 && startAt > 0 && toks[startAt - 1]!.particle)) {
       // With the particles written before it ("de vries jan"): register names keep them.
       let k = startAt;
-      while (k > 0 && startAt - k < 2 && toks[k - 1]!.particle && text.slice(toks[k - 1]!.e, toks[k]!.s) === ' ') k--;
+      while (k > 0 && startAt - k < 2 && toks[k - 1]!.particle && oneSpace(toks[k - 1]!.e, toks[k]!.s)) k--;
       if (words.length + (startAt - k) >= 2) (st.nameSpans ??= []).push(toks[k]!.s, span[span.length - 1]!.e);
     }
     // On success go on after the span; otherwise try again from its second word ("I'm Nicole Barrows").
