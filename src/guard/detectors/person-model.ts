@@ -87,10 +87,31 @@ function wordClass(raw: string): WordClass {
   return { lc, kind, ...wordInfo(gazetteer(), lc) };
 }
 
-function classify(text: string, s: number, e: number): Tok {
+/**
+ * Token objects reused from scan to scan (a scan is synchronous and keeps no token after it returns):
+ * a new object per word of every post was a large share of what the guard allocated.
+ */
+const TOK_POOL: Tok[] = [];
+function classify(text: string, s: number, e: number, k: number): Tok {
   const w = CLASS.get(text, s, e, wordClass);
-  // Explicit fields (no spread): one object shape for every token.
-  return { s, e, lc: w.lc, kind: w.kind, known: w.known, first: w.first, common: w.common, particle: w.particle, hard: w.hard, structural: w.structural };
+  let t = TOK_POOL[k];
+  if (t === undefined) {
+    // Explicit fields (no spread): one object shape for every token.
+    t = { s, e, lc: w.lc, kind: w.kind, known: w.known, first: w.first, common: w.common, particle: w.particle, hard: w.hard, structural: w.structural };
+    TOK_POOL.push(t);
+    return t;
+  }
+  t.s = s;
+  t.e = e;
+  t.lc = w.lc;
+  t.kind = w.kind;
+  t.known = w.known;
+  t.first = w.first;
+  t.common = w.common;
+  t.particle = w.particle;
+  t.hard = w.hard;
+  t.structural = w.structural;
+  return t;
 }
 
 /** True when text[a, b) holds a comma (a cheap test before the list regexes). */
@@ -144,9 +165,9 @@ export function placeOrCompany(st: ScanState, s: number, e: number): boolean {
 export function detectPersonsByModel(st: ScanState, add: Add): void {
   const { text, lower } = st;
   const g = gazetteer();
-  const toks: Tok[] = [];
   const ws = wordTokens(st);
-  for (let i = 0; i < ws.length; i += 2) toks.push(classify(text, ws[i]!, ws[i + 1]!));
+  const toks: Tok[] = new Array<Tok>(ws.length >> 1);
+  for (let i = 0; i < ws.length; i += 2) toks[i >> 1] = classify(text, ws[i]!, ws[i + 1]!, i >> 1);
   const before = (s: number) => sentenceTail(lower.slice(Math.max(0, s - 40), s));
   const after = (e: number) => lower.slice(e, e + 40);
   const sep = (a: Tok, b: Tok) => text.slice(a.e, b.s);
