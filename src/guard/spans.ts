@@ -244,6 +244,8 @@ const LM_CODE = new Uint8Array(65536);
 function letterOrMarkAt(t: string, i: number): number {
   if (i >= t.length) return 0;
   const c = t.charCodeAt(i);
+  // ASCII first (most of a post): a letter, or not a letter or mark.
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) ? 1 : 0;
   if (c < 0xd800 || c > 0xdfff) {
     let v = LM_CODE[c]!;
     if (v === 0) {
