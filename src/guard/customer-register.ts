@@ -39,9 +39,25 @@ function stripAccents(s: string): string {
 
 const TITLES = /^(?:mr|mrs|ms|miss|mx|dr|sir|dhr|mevr|mw|meneer|mevrouw|de heer|ir|ing|drs|mr)\.?\s+/;
 
+/**
+ * ASCII letters and digits in words apart by single spaces ("Jan de Vries"), the usual name
+ * candidate of a post: the accent, punctuation and spacing replacements below leave it as it is
+ * (the register looks up a dozen such candidates per post).
+ */
+function plainWords(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) continue;
+    if (c !== 32 || i === 0 || i === n - 1 || s.charCodeAt(i - 1) === 32) return false;
+  }
+  return true;
+}
+
 /** "  Dhr. Jan  de Vriës " → "jan de vries". */
 export function normaliseName(raw: string): string {
-  let s = stripAccents(raw).toLowerCase().replace(/[’']/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  let s = plainWords(raw) ? raw.toLowerCase() : stripAccents(raw).toLowerCase().replace(/[’']/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
   for (let i = 0; i < 2; i++) s = s.replace(TITLES, '');
   return s.replace(/\s+/g, ' ');
 }

@@ -108,7 +108,11 @@ export function extractFacts(text: string, productNames: 'document' | 'public' |
   const n = lower.length;
   const out: Fact[] = [];
   // Word tokens of the folded text (letters and digits), [start, end, ...], in one pass.
-  const toks: number[] = [];
+  if (tokBuf.length < n + 2) {
+    tokBuf = new Int32Array(n + 2);
+    hashBuf = new Int32Array((n >> 1) + 2);
+  }
+  let nt = 0;
   for (let i = 0; i < n; ) {
     const c = lower.charCodeAt(i);
     if (!(c < 128 ? (c >= 97 && c <= 122) || (c >= 48 && c <= 57) : isLetterOrDigitCode(c))) {
@@ -121,12 +125,15 @@ export function extractFacts(text: string, productNames: 'document' | 'public' |
       if (!(d < 128 ? (d >= 97 && d <= 122) || (d >= 48 && d <= 57) : isLetterOrDigitCode(d))) break;
       i++;
     }
-    toks.push(s0, i);
+    tokBuf[nt++] = s0;
+    tokBuf[nt++] = i;
   }
+  // Views of the reused buffers: reads past the end give undefined, as an array's would.
+  const toks = tokBuf.subarray(0, nt);
+  const hashes = hashBuf;
   // Number-bearing facts: the pattern runs only where one can start (a digit, a currency sign, a
   // trigger word), as a sticky match, instead of at every position of the text.
   let after = 0;
-  const hashes: number[] = [];
   const tryAt = (pos: number) => {
     if (pos < after) return;
     FACT.lastIndex = pos;
@@ -158,7 +165,7 @@ export function extractFacts(text: string, productNames: 'document' | 'public' |
       hb ^= hb >>> 15;
     }
     const low = hb & 0x3fffffff;
-    hashes.push(low);
+    hashes[t >> 1] = low;
     // A code's letters may come in a word of their own before a hyphen ("fx-2291").
     if (digit && t > 0 && toks[t - 1] === a - 1 && lower.charCodeAt(a - 1) === 45) tryAt(toks[t - 2]!);
     if (digit || (TRIGGER_LOW.has(low) && TRIGGERS.has(lower.slice(a, b)))) tryAt(a);
@@ -203,6 +210,10 @@ export function extractFacts(text: string, productNames: 'document' | 'public' |
   out.sort((a, b) => a.start - b.start);
   return out;
 }
+
+/** Token offsets and word hashes of the text being read, reused from call to call (grown on demand, never shrunk). */
+let tokBuf = new Int32Array(4096);
+let hashBuf = new Int32Array(2048);
 
 /** What a register knows of its product names: hashes of their first words (lowHash), and whether a name is one. */
 export interface NameLookup {

@@ -27,6 +27,16 @@ interface Hit {
 const NAME_RUN = /\p{Lu}(?:[\p{Ll}'’]|\p{Lu}(?=\p{Ll}))*\p{Ll}(?:-\p{Lu}?[\p{Ll}'’]+)*(?:\s+(?:(?:van|de|der|den|ten|ter|te|von|'t)\s+)*\p{Lu}(?:[\p{Ll}'’]|\p{Lu}(?=\p{Ll}))*\p{Ll}(?:-\p{Lu}?[\p{Ll}'’]+)*)+/gu;
 const PARTICLE_GAP = /^\s+(?:(?:van|de|der|den|ten|ter|te|von|'t)\s+)*$/;
 const UPPER_START = /^\p{Lu}/u;
+const NON_SPACE = /\S+/g;
+/** value.replace(/['’]s$/, ''), without a regular expression per name candidate. */
+function withoutPossessive(v: string): string {
+  const n = v.length;
+  if (n >= 2 && v.charCodeAt(n - 1) === 115) {
+    const c = v.charCodeAt(n - 2);
+    if (c === 39 || c === 0x2019) return v.slice(0, n - 2);
+  }
+  return v;
+}
 
 /**
  * Capitalised word sequences (with Dutch particles inside) and their 2–4-word sub-sequences.
@@ -48,8 +58,8 @@ function nameCandidates(st: ScanState): Array<{ start: number; end: number; valu
   for (const m of execIn(NAME_RUN, text, windows(text, pairs, 0, 40))) {
     // word boundaries of the run
     const words: Array<[number, number, boolean]> = [];
-    const wre = /\S+/g;
-    for (let w = wre.exec(m[0]); w; w = wre.exec(m[0])) words.push([m.index + w.index, m.index + w.index + w[0].length, UPPER_START.test(w[0])]);
+    NON_SPACE.lastIndex = 0;
+    for (let w = NON_SPACE.exec(m[0]); w; w = NON_SPACE.exec(m[0])) words.push([m.index + w.index, m.index + w.index + w[0].length, UPPER_START.test(w[0])]);
     for (let i = 0; i < words.length; i++) {
       if (!words[i]![2]) continue;
       for (let j = i + 1; j < Math.min(words.length, i + 5); j++) {
@@ -107,14 +117,14 @@ export function matchCustomers(st: ScanState, reg: CustomerRegister, phones: Pho
     for (let i = 0; i < spans.length; i += 2) {
       const s = spans[i]!;
       const e = spans[i + 1]!;
-      const wre = /\S+/g;
       const words: Array<[number, number]> = [];
       const sub = text.slice(s, e);
-      for (let w = wre.exec(sub); w; w = wre.exec(sub)) words.push([s + w.index, s + w.index + w[0].length]);
+      NON_SPACE.lastIndex = 0;
+      for (let w = NON_SPACE.exec(sub); w; w = NON_SPACE.exec(sub)) words.push([s + w.index, s + w.index + w[0].length]);
       for (let a = 0; a < words.length; a++) for (let b = a + 1; b < Math.min(words.length, a + 4); b++) cands.push({ start: words[a]![0], end: words[b]![1], value: text.slice(words[a]![0], words[b]![1]) });
     }
     for (const c of cands) {
-      const n = normaliseName(c.value.replace(/['’]s$/, ''));
+      const n = normaliseName(withoutPossessive(c.value));
       if (!n.includes(' ') || seenName.has(n)) continue;
       seenName.add(n);
       // Any order of the words ("Jansen Jan", "de Vries Jan"): every rotation is looked up.

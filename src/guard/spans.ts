@@ -244,6 +244,8 @@ const LM_CODE = new Uint8Array(65536);
 function letterOrMarkAt(t: string, i: number): number {
   if (i >= t.length) return 0;
   const c = t.charCodeAt(i);
+  // ASCII first (most of a post): a letter, or not a letter or mark.
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) ? 1 : 0;
   if (c < 0xd800 || c > 0xdfff) {
     let v = LM_CODE[c]!;
     if (v === 0) {
@@ -291,4 +293,69 @@ export function wordTokens(st: ScanState): number[] {
   }
   st.words = out;
   return out;
+}
+
+/**
+ * A bounded cache from a stretch of text (its UTF-16 units) to a value, looked up by the span's
+ * offsets without cutting it out as a new string: the per-word caches of the person model and the
+ * street-word anchors are asked once per word of every post, and slicing each word and hashing the
+ * new string cost more than the look-up itself. Open addressing over an FNV-1a hash of the units;
+ * a hit compares the units with the stored key. Cleared when it holds `limit` keys.
+ */
+export class SpanCache<T> {
+  private slots = new Int32Array(1 << 12).fill(-1);
+  private hashes: number[] = [];
+  private keys: string[] = [];
+  private vals: T[] = [];
+  constructor(private readonly limit: number) {}
+
+  /** The value for text[s, e), made by `make(text.slice(s, e))` the first time. */
+  get(text: string, s: number, e: number, make: (word: string) => T): T {
+    let h = 0x811c9dc5;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    const len = e - s;
+    let i = h & mask;
+    for (;;) {
+      const k = slots[i]!;
+      if (k < 0) break;
+      if (this.hashes[k] === h) {
+        const key = this.keys[k]!;
+        if (key.length === len) {
+          let j = 0;
+          while (j < len && key.charCodeAt(j) === text.charCodeAt(s + j)) j++;
+          if (j === len) return this.vals[k]!;
+        }
+      }
+      i = (i + 1) & mask;
+    }
+    const word = text.slice(s, e);
+    const v = make(word);
+    if (this.keys.length >= this.limit) {
+      this.slots.fill(-1);
+      this.hashes = [];
+      this.keys = [];
+      this.vals = [];
+      return v; // stored from the next call on
+    }
+    const k = this.keys.length;
+    this.hashes.push(h);
+    this.keys.push(word);
+    this.vals.push(v);
+    slots[i] = k;
+    if (this.keys.length * 2 > slots.length) this.grow();
+    return v;
+  }
+
+  private grow(): void {
+    const slots = new Int32Array(this.slots.length * 2).fill(-1);
+    const mask = slots.length - 1;
+    for (let k = 0; k < this.keys.length; k++) {
+      let i = this.hashes[k]! & mask;
+      while (slots[i]! >= 0) i = (i + 1) & mask;
+      slots[i] = k;
+    }
+    this.slots = slots;
+  }
 }

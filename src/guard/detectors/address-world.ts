@@ -12,7 +12,7 @@
  * A postcode-and-city line after the street is taken into the span ("…, 75001 Paris", "…\nMD-2012 Chișinău").
  */
 import type { Finding } from '../types.ts';
-import { digitRuns, windows, execIn, wordTokens, type ScanState } from '../spans.ts';
+import { digitRuns, windows, execIn, wordTokens, SpanCache, type ScanState } from '../spans.ts';
 import { STREET_TYPES } from '../data/street-types.ts';
 import { gazetteer } from '../gazetteer.ts';
 
@@ -201,7 +201,11 @@ function numberThenLaterPostcode(text: string, runs: readonly number[]): number[
 }
 
 // Per word as written: is it a street word (words repeat across posts; bounded).
-const STREET_WORD = new Map<string, boolean>();
+const STREET_WORD = new SpanCache<boolean>(100_000);
+function isStreetWord(raw: string): boolean {
+  const word = raw.toLowerCase();
+  return TYPE_WORDS.has(word) || OTHER_ANCHORS.has(word) || (raw.length > 4 && COMPOUND_END.test(word)) || CJK_STREET.test(word);
+}
 
 /** Street words near house numbers (within `wins`), as [start, end] pairs, from the scan's word tokens. */
 function anchorWords(st: ScanState, wins: readonly number[]): number[] {
@@ -215,15 +219,7 @@ function anchorWords(st: ScanState, wins: readonly number[]): number[] {
     while (w < wins.length && wins[w + 1]! <= s) w += 2;
     if (w >= wins.length) break;
     if (e <= wins[w]!) continue;
-    const raw = text.slice(s, e);
-    let isStreet = STREET_WORD.get(raw);
-    if (isStreet === undefined) {
-      const word = raw.toLowerCase();
-      isStreet = TYPE_WORDS.has(word) || OTHER_ANCHORS.has(word) || (e - s > 4 && COMPOUND_END.test(word)) || CJK_STREET.test(word);
-      if (STREET_WORD.size > 100_000) STREET_WORD.clear();
-      STREET_WORD.set(raw, isStreet);
-    }
-    if (isStreet) out.push(s, text[e] === '.' ? e + 1 : e);
+    if (STREET_WORD.get(text, s, e, isStreetWord)) out.push(s, text[e] === '.' ? e + 1 : e);
   }
   return out;
 }

@@ -13,7 +13,7 @@
  */
 import { gazetteer, type Gazetteer } from '../gazetteer.ts';
 import { CONTEXT, fold, sentenceTail } from '../context.ts';
-import { isLetterOrDigitCode, wordTokens, type ScanState } from '../spans.ts';
+import { isLetterOrDigitCode, wordTokens, SpanCache, type ScanState } from '../spans.ts';
 
 type Add = (s: number, e: number, conf: number, why: string) => void;
 
@@ -78,21 +78,40 @@ interface WordClass extends WordInfo {
   lc: string;
   kind: Tok['kind'];
 }
-const CLASS = new Map<string, WordClass>();
+const CLASS = new SpanCache<WordClass>(200_000);
 
-function classify(g: Gazetteer, text: string, s: number, e: number): Tok {
-  const raw = text.slice(s, e);
-  let w = CLASS.get(raw);
-  if (w === undefined) {
-    const lc = raw.toLowerCase();
-    const c = raw.charCodeAt(0);
-    const kind = c >= 65 && c <= 90 ? 'cap' : c >= 97 && c <= 122 ? 'lower' : CAP.test(raw) ? 'cap' : UNCASED.test(raw) ? 'uncased' : 'lower';
-    w = { lc, kind, ...wordInfo(g, lc) };
-    if (CLASS.size > 200_000) CLASS.clear();
-    CLASS.set(raw, w);
+function wordClass(raw: string): WordClass {
+  const lc = raw.toLowerCase();
+  const c = raw.charCodeAt(0);
+  const kind = c >= 65 && c <= 90 ? 'cap' : c >= 97 && c <= 122 ? 'lower' : CAP.test(raw) ? 'cap' : UNCASED.test(raw) ? 'uncased' : 'lower';
+  return { lc, kind, ...wordInfo(gazetteer(), lc) };
+}
+
+/**
+ * Token objects reused from scan to scan (a scan is synchronous and keeps no token after it returns):
+ * a new object per word of every post was a large share of what the guard allocated.
+ */
+const TOK_POOL: Tok[] = [];
+function classify(text: string, s: number, e: number, k: number): Tok {
+  const w = CLASS.get(text, s, e, wordClass);
+  let t = TOK_POOL[k];
+  if (t === undefined) {
+    // Explicit fields (no spread): one object shape for every token.
+    t = { s, e, lc: w.lc, kind: w.kind, known: w.known, first: w.first, common: w.common, particle: w.particle, hard: w.hard, structural: w.structural };
+    TOK_POOL.push(t);
+    return t;
   }
-  // Explicit fields (no spread): one object shape for every token.
-  return { s, e, lc: w.lc, kind: w.kind, known: w.known, first: w.first, common: w.common, particle: w.particle, hard: w.hard, structural: w.structural };
+  t.s = s;
+  t.e = e;
+  t.lc = w.lc;
+  t.kind = w.kind;
+  t.known = w.known;
+  t.first = w.first;
+  t.common = w.common;
+  t.particle = w.particle;
+  t.hard = w.hard;
+  t.structural = w.structural;
+  return t;
 }
 
 /** True when text[a, b) holds a comma (a cheap test before the list regexes). */
@@ -146,12 +165,14 @@ export function placeOrCompany(st: ScanState, s: number, e: number): boolean {
 export function detectPersonsByModel(st: ScanState, add: Add): void {
   const { text, lower } = st;
   const g = gazetteer();
-  const toks: Tok[] = [];
   const ws = wordTokens(st);
-  for (let i = 0; i < ws.length; i += 2) toks.push(classify(g, text, ws[i]!, ws[i + 1]!));
+  const toks: Tok[] = new Array<Tok>(ws.length >> 1);
+  for (let i = 0; i < ws.length; i += 2) toks[i >> 1] = classify(text, ws[i]!, ws[i + 1]!, i >> 1);
   const before = (s: number) => sentenceTail(lower.slice(Math.max(0, s - 40), s));
   const after = (e: number) => lower.slice(e, e + 40);
   const sep = (a: Tok, b: Tok) => text.slice(a.e, b.s);
+  // text.slice(a, b) === ' ' without cutting out the gap (asked for every word of a name-like span).
+  const oneSpace = (a: number, b: number) => b - a === 1 && text.charCodeAt(a) === 32;
 
   // Lists of first names: two or more known first names among items separated by commas and a final "and".
   for (let i = 0; i < toks.length; i++) {
@@ -193,8 +214,7 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     const span: Tok[] = [toks[i]!];
     let j = i;
     while (j + 1 < toks.length && span.length < 6) {
-      const gap = sep(toks[j]!, toks[j + 1]!);
-      if (gap !== ' ') break;
+      if (!oneSpace(toks[j]!.e, toks[j + 1]!.s)) break;
       const nt = toks[j + 1]!;
       // One kind per span: capitalised words (particles inside), lower-case words, or words without case.
       if (nt.kind !== toks[i]!.kind && !(nt.particle && toks[i]!.kind === 'cap')) break;
@@ -210,12 +230,12 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     while (span.length > 1 && span[span.length - 1]!.particle) span.pop();
     // The word right after the span is a street type or company form: a street or company named after a person.
     const next = toks[i + span.length];
-    const nextHard = next !== undefined && text.slice(span[span.length - 1]!.e, next.s) === ' ' && next.hard && !next.particle && next.kind !== 'lower';
+    const nextHard = next !== undefined && oneSpace(span[span.length - 1]!.e, next.s) && next.hard && !next.particle && next.kind !== 'lower';
     const words = span.filter((t) => !t.particle);
     if (words.length >= 2 || (words.length === 1 && startAt > 0 && toks[startAt - 1]!.particle)) {
       // With the particles written before it ("de vries jan"): register names keep them.
       let k = startAt;
-      while (k > 0 && startAt - k < 2 && toks[k - 1]!.particle && text.slice(toks[k - 1]!.e, toks[k]!.s) === ' ') k--;
+      while (k > 0 && startAt - k < 2 && toks[k - 1]!.particle && oneSpace(toks[k - 1]!.e, toks[k]!.s)) k--;
       if (words.length + (startAt - k) >= 2) (st.nameSpans ??= []).push(toks[k]!.s, span[span.length - 1]!.e);
     }
     // On success go on after the span; otherwise try again from its second word ("I'm Nicole Barrows").

@@ -5,7 +5,7 @@
  * sign-offs ("Kind regards, Lisa"). The customer register adds exact names of real customers.
  */
 import type { Finding } from '../types.ts';
-import { windows, execIn, anchorsOf, capWords, isLetterOrDigitCode, type ScanState } from '../spans.ts';
+import { windows, execIn, anchorsOf, capWords, isLetterOrDigitCode, SpanCache, type ScanState } from '../spans.ts';
 import { enhance, CONTEXT, fold } from '../context.ts';
 import { FIRST_NAMES, NOT_NAMES } from './names.ts';
 import { detectPersonsByModel, placeOrCompany } from './person-model.ts';
@@ -38,6 +38,8 @@ const LOWER_VERB_ANCHOR = /\s(?:phoned|called|rang|emailed|e-mailed|wrote|belde|
 const VERB_ANCHOR =
   /['’]s\s|\s(?:called|phoned|rang|emailed|e-mailed|wrote|reported|complained|asked|contacted|mentioned|told|said|explained|belde|heeft|mailde|schreef|meldde|klaagde|vroeg|liet|vertelde|gaf|is\sverhuisd|moved|lives|woont|has\sbeen|was\scalling|tried|gesproken|gebeld|gemaild|phoned)\b/g;
 
+const FIRST_NAME_WORD = new SpanCache<boolean>(100_000);
+const isFirstName = (w: string) => FIRST_NAMES.has(w);
 /** Capitalised words that are known first names, as [start, end] pairs. */
 function firstNameAnchors(st: ScanState): number[] {
   const out: number[] = [];
@@ -45,7 +47,7 @@ function firstNameAnchors(st: ScanState): number[] {
   for (let i = 0; i < caps.length; i += 2) {
     const s = caps[i]!;
     const e = caps[i + 1]!;
-    if (e - s >= 2 && e - s <= 12 && FIRST_NAMES.has(st.lower.slice(s, e))) out.push(s, e);
+    if (e - s >= 2 && e - s <= 12 && FIRST_NAME_WORD.get(st.lower, s, e, isFirstName)) out.push(s, e);
   }
   return out;
 }

@@ -45,13 +45,28 @@ function catalogueRegex(names: readonly string[]): RegExp | null {
   return re;
 }
 
+/**
+ * The catalogue's pattern and first words, kept for the last catalogue seen: a server scans every
+ * post with the same list, and joining its names into a cache key per post cost more than the search.
+ * Compared name by name (the list may have been edited in place since).
+ */
+let lastNames: readonly string[] | undefined;
+let lastCopy: string[] = [];
+let lastPlan: { re: RegExp | null; firsts: string[]; longest: number } | undefined;
+function catalogue(names: readonly string[]): { re: RegExp | null; firsts: string[]; longest: number } {
+  if (lastPlan && names === lastNames && names.length === lastCopy.length && names.every((n, i) => n === lastCopy[i])) return lastPlan;
+  lastPlan = { re: catalogueRegex(names), ...firstWords(names) };
+  lastNames = names;
+  lastCopy = names.slice();
+  return lastPlan;
+}
+
 export function detectPricePlans(st: ScanState): Finding[] {
-  const re = catalogueRegex(st.options.pricePlans);
+  const { re, firsts, longest } = catalogue(st.options.pricePlans);
   if (!re) return [];
   const { text } = st;
   const out: Finding[] = [];
   // Anchors: where the first word of a catalogue name occurs in the folded text (indexOf is cheap).
-  const { firsts, longest } = firstWords(st.options.pricePlans);
   const starts: number[] = [];
   for (const w of firsts) for (let at = st.lower.indexOf(w); at >= 0; at = st.lower.indexOf(w, at + 1)) starts.push(at);
   if (starts.length === 0) return out;
