@@ -6,11 +6,12 @@
 import type { Kysely } from 'kysely';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DB } from '../db/schema.ts';
-import type { Actor } from '../policy/policy.ts';
 import { unreadCountQuery } from '../notifications/list-notifications.ts';
 import { unreadConversationsQuery } from '../conversations/unread-conversations.ts';
 import type { ExtraColumns } from '../db/named-statements.ts';
 import { onPostgres } from '../community/topic-page-postgres.ts';
+import { countOpenReviews, openReviewsQuery } from '../moderation/queue-items.ts';
+import { can, type Actor } from '../policy/policy.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -60,9 +61,12 @@ export function pageHeaderColumns(db: Kysely<DB>, request: FastifyRequest): Extr
   return headerCountColumns(db, request.actor);
 }
 
-/** The header's counts as named scalar subqueries (the same as headerCounts reads). */
+/** The header's counts as named scalar subqueries (the same as headerCounts reads); for staff
+ * also the review queue's open items ("Review (N)", as countOpenReviews). */
 export function headerCountColumns(db: Kysely<DB>, actor: Actor): ExtraColumns {
-  return { header_notifications: unreadCountQuery(db, actor), header_messages: unreadConversationsQuery(db, actor) };
+  const columns: ExtraColumns = { header_notifications: unreadCountQuery(db, actor), header_messages: unreadConversationsQuery(db, actor) };
+  if (can(actor, 'queue.review', null)) columns.header_reviews = openReviewsQuery(db, actor);
+  return columns;
 }
 
 /** The counts from the values of headerCountColumns' columns; null when they were not read. */
@@ -83,4 +87,8 @@ export async function showHeaderCounts(db: Kysely<DB>, request: FastifyRequest, 
   reply.locals.unreadNotifications = counts.unreadNotifications;
   // New private messages show beside "Messages" (src/conversations), the same way.
   reply.locals.unreadMessages = counts.unreadMessages;
+  // Staff's "Review (N)": on other pages a hook of the web server reads it (src/web/server.ts).
+  if (countsReadByPage(request) && can(request.actor, 'queue.review', null)) {
+    reply.locals.reviewCount = columns && 'header_reviews' in columns ? Number(columns.header_reviews ?? 0) : await countOpenReviews(db, request.actor);
+  }
 }

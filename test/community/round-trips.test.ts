@@ -15,6 +15,7 @@ import { listBoardTopics } from '../../src/community/list-board-topics.ts';
 import { homePage } from '../../src/community/list-boards.ts';
 import { headerCountColumns, headerCounts, headerCountsFrom } from '../../src/accounts/signed-in-facts.ts';
 import { startConversation } from '../../src/conversations/start-conversation.ts';
+import { countOpenReviews } from '../../src/moderation/queue-items.ts';
 import { firstUnread, readerOnTopic } from '../../src/notifications/tracking.ts';
 import { setWatch, watchLevel } from '../../src/notifications/watch.ts';
 import { moveTopic } from '../../src/moderation/reorganize-topics.ts';
@@ -34,6 +35,7 @@ for (const kind of testDatabaseKinds()) {
     let app: FastifyInstance;
     let topicId = 0;
     let cookie = '';
+    let staffCookie = '';
     let reader: Awaited<ReturnType<typeof makeUser>>;
     before(async () => {
       database = await kind.open();
@@ -69,6 +71,7 @@ for (const kind of testDatabaseKinds()) {
       await setWatch(db, reader, 'board', general.id, 'watching');
       app = await testServer(database);
       cookie = `${SESSION_COOKIE}=${app.signCookie((await createSession(db, reader.id)).token)}`;
+      staffCookie = `${SESSION_COOKIE}=${app.signCookie((await createSession(db, moderator.id)).token)}`;
     });
     after(async () => {
       logSlowQueries(0, null);
@@ -81,9 +84,9 @@ for (const kind of testDatabaseKinds()) {
       const seen: SlowQuery[] = [];
       const mine = new Map<string, number>();
       const rendered = new Map<string, string>();
-      for (const signedIn of [false, true]) {
+      // A visitor, a member, and staff (whose header also counts the review queue).
+      for (const [who, headers] of [['', {}], ['signed-in ', { cookie }], ['staff ', { cookie: staffCookie }]] as const) {
         for (const [name, url] of Object.entries(urls)) {
-          const headers = signedIn ? { cookie } : {};
           assert.equal((await app.inject({ url, headers })).statusCode, 200, url); // warms the caches
           // A signed-in topic view records what was read after the response: let that finish
           // (no query for 150 ms) so that it is not counted as the next page's.
@@ -99,9 +102,9 @@ for (const kind of testDatabaseKinds()) {
           logSlowQueries(0, null);
           assert.equal(res.statusCode, 200, url);
           // Reads only: writes after the page (what the reader has read) are not part of it.
-          mine.set(`${signedIn ? 'signed-in ' : ''}${name}`, seen.filter((q) => /^\s*(select|with)\b/i.test(q.sql)).length);
-          if (process.env.SHOW_READS) process.stderr.write(`${kind.name} ${signedIn} ${name}:\n${seen.map((q) => '  ' + q.sql.slice(0, 150)).join('\n')}\n`);
-          rendered.set(`${signedIn ? 'signed-in ' : ''}${name}`, res.body);
+          mine.set(`${who}${name}`, seen.filter((q) => /^\s*(select|with)\b/i.test(q.sql)).length);
+          if (process.env.SHOW_READS) process.stderr.write(`${kind.name} ${who}${name}:\n${seen.map((q) => '  ' + q.sql.slice(0, 150)).join('\n')}\n`);
+          rendered.set(`${who}${name}`, res.body);
         }
       }
       counts.set(kind.name, mine);
@@ -112,7 +115,9 @@ for (const kind of testDatabaseKinds()) {
         // facts (how far they read, what they watch) and the header's counts. Counted in all
         // (none may run beside another), so at most two round trips one after the other.
         for (const page of Object.keys(urls)) assert.ok(mine.get(page)! <= 1, `${page}: ${mine.get(page)} reads`);
-        for (const page of Object.keys(urls)) assert.ok(mine.get(`signed-in ${page}`)! <= 2, `signed-in ${page}: ${mine.get(`signed-in ${page}`)} reads`);
+        for (const who of ['signed-in', 'staff']) {
+          for (const page of Object.keys(urls)) assert.ok(mine.get(`${who} ${page}`)! <= 2, `${who} ${page}: ${mine.get(`${who} ${page}`)} reads`);
+        }
       }
       // What the signed-in pages read with the page shows on them (on both databases).
       for (const page of Object.keys(urls)) {
@@ -120,6 +125,7 @@ for (const kind of testDatabaseKinds()) {
         assert.match(html, /class="bell"[^]*?<span class="count">1<span class="sr-only">/, `${page}: the bell's count`);
         assert.match(html, /<a href="\/messages">[^<]*<span class="count unread-count">1</, `${page}: unread messages`);
       }
+      for (const page of Object.keys(urls)) assert.match(rendered.get(`staff ${page}`)!, /class="review-count"/, `${page}: the review queue's count`);
       assert.match(rendered.get('signed-in topic')!, /href="\/t\/invoices-arrive-twice\/\d+\?page=2#post-21"/, 'the first unread post');
       assert.match(rendered.get('signed-in board')!, /<span class="unread-count">/, 'unread posts in the list');
       assert.match(rendered.get('signed-in board')!, /<option value="watching" selected>/, 'watching the board');
@@ -176,6 +182,8 @@ for (const kind of testDatabaseKinds()) {
         assert.deepEqual(one, many, `home, ${actor ? 'signed in' : 'visitor'}`);
         assert.equal(none, null);
         assert.deepEqual(headerCountsFrom(values), actor ? await headerCounts(db, actor) : null);
+        // Staff's header also counts the review queue (as countOpenReviews), others' does not.
+        assert.equal(values?.header_reviews, actor === moderator ? await countOpenReviews(db, moderator) : undefined);
       }
     });
 
