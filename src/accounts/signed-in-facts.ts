@@ -1,12 +1,25 @@
 // What every signed-in page needs beyond the session: the header's two counts (the bell's unread
-// notifications and unread private conversations), in one statement: each was a round trip on
-// PostgreSQL on every signed-in page (issue 19).
+// notifications and unread private conversations). Each was a round trip on PostgreSQL on every
+// signed-in page (issue 19): most pages read them in one statement before their handler; the
+// topic, board and home pages (route config `headerCountsInPage`) read them as two more columns
+// of their own statement on PostgreSQL, so that such a page is the session plus one statement.
 import type { Kysely } from 'kysely';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DB } from '../db/schema.ts';
-import type { Actor } from '../policy/policy.ts';
 import { unreadCountQuery } from '../notifications/list-notifications.ts';
 import { unreadConversationsQuery } from '../conversations/unread-conversations.ts';
+import type { ExtraColumns } from '../db/named-statements.ts';
+import { onPostgres } from '../community/topic-page-postgres.ts';
+import { countOpenReviews, openReviewsQuery } from '../moderation/queue-items.ts';
+import { can, type Actor } from '../policy/policy.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** This page reads the header's counts with its own data (see pageHeaderColumns): the
+     * session's hooks leave them to its handler, which calls showHeaderCounts. */
+    headerCountsInPage?: boolean;
+  }
+}
 
 export interface HeaderCounts {
   unreadNotifications: number;
@@ -31,4 +44,51 @@ export async function headerCounts(db: Kysely<DB>, actor: Actor): Promise<Header
 /** Pages show the counts in their header; API calls, assets and form posts do not. */
 export function wantsHeaderCounts(request: FastifyRequest): boolean {
   return request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/assets/');
+}
+
+/** Whether the route's handler reads the header's counts itself (with its page). */
+export function countsReadByPage(request: FastifyRequest): boolean {
+  return request.routeOptions.config?.headerCountsInPage === true;
+}
+
+/**
+ * The same two counts as columns to add to a page's own statement on PostgreSQL (by name, see
+ * ExtraColumns in src/db/named-statements.ts); null for a visitor, and on SQLite, whose pages run
+ * query by query. The page returns their values; showHeaderCounts takes them there.
+ */
+export function pageHeaderColumns(db: Kysely<DB>, request: FastifyRequest): ExtraColumns | null {
+  if (!request.actor || !wantsHeaderCounts(request) || !onPostgres(db)) return null;
+  return headerCountColumns(db, request.actor);
+}
+
+/** The header's counts as named scalar subqueries (the same as headerCounts reads); for staff
+ * also the review queue's open items ("Review (N)", as countOpenReviews). */
+export function headerCountColumns(db: Kysely<DB>, actor: Actor): ExtraColumns {
+  const columns: ExtraColumns = { header_notifications: unreadCountQuery(db, actor), header_messages: unreadConversationsQuery(db, actor) };
+  if (can(actor, 'queue.review', null)) columns.header_reviews = openReviewsQuery(db, actor);
+  return columns;
+}
+
+/** The counts from the values of headerCountColumns' columns; null when they were not read. */
+export function headerCountsFrom(values: Record<string, unknown> | null | undefined): HeaderCounts | null {
+  if (!values || !('header_notifications' in values)) return null;
+  return { unreadNotifications: Number(values.header_notifications ?? 0), unreadMessages: Number(values.header_messages ?? 0) };
+}
+
+/**
+ * Puts the header's counts on the page being rendered: from the page's own statement (`columns`:
+ * the values of pageHeaderColumns' columns), else read now (SQLite, whose pages run query by
+ * query, or a page that could not take the columns along). Visitors: nothing.
+ */
+export async function showHeaderCounts(db: Kysely<DB>, request: FastifyRequest, reply: FastifyReply, columns?: Record<string, unknown> | null): Promise<void> {
+  if (!request.actor || !reply.locals || !wantsHeaderCounts(request)) return;
+  const counts = headerCountsFrom(columns) ?? request.headerCounts ?? await headerCounts(db, request.actor);
+  request.headerCounts = counts;
+  reply.locals.unreadNotifications = counts.unreadNotifications;
+  // New private messages show beside "Messages" (src/conversations), the same way.
+  reply.locals.unreadMessages = counts.unreadMessages;
+  // Staff's "Review (N)": on other pages a hook of the web server reads it (src/web/server.ts).
+  if (countsReadByPage(request) && can(request.actor, 'queue.review', null)) {
+    reply.locals.reviewCount = columns && 'header_reviews' in columns ? Number(columns.header_reviews ?? 0) : await countOpenReviews(db, request.actor);
+  }
 }

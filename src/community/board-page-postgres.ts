@@ -1,11 +1,14 @@
 // A board page (the default order, no tag) on PostgreSQL in one round trip (issue 19): the board,
 // its page of topics (by offset or by key, list-board-topics.ts), their tags and their authors'
-// cards, as one statement with JSON columns, instead of four queries. Filtered views (a tag,
-// unanswered, solved) also need a count and keep the separate queries.
+// cards, as one statement with JSON columns, instead of four queries; with them the kudos of each
+// topic's first post, and for a signed-in reader what they read of each topic, whether they watch
+// the board and the header's counts (`extra`): the page is the session plus this statement.
+// Filtered views (a tag, unanswered, solved) also need a count and keep the separate queries.
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { AuthorCard } from '../accounts/find-user.ts';
-import { executeNamed } from '../db/named-statements.ts';
+import { executeNamed, extraColumns, type ExtraColumns } from '../db/named-statements.ts';
 import type { BoardsTable, DB, Role, TopicKind } from '../db/schema.ts';
+import type { WatchLevel } from '../notifications/watch.ts';
 
 export interface BoardPageTopic {
   id: number; slug: string; title: string; kind: TopicKind; pinned: number; locked: number; closed: number; solved_post_id: number | null;
@@ -16,6 +19,10 @@ interface BundleRow extends Selectable<BoardsTable> {
   page_topics: BoardPageTopic[];
   page_tags: { topic_id: number; tag: string }[];
   authors: { id: number; username: string; display_name: string; deleted_at: string | null; avatar: string | null; roles: Role[] }[];
+  first_kudos: [number, number][];
+  reads?: [number, number][];
+  watch_level?: string | null;
+  page_extras?: Record<string, unknown>;
 }
 
 const PER_PAGE = 30;
@@ -33,8 +40,15 @@ function pageIds(start: { offset: number } | { after: unknown[] } | { before: un
   return sql`select t.id from topics t where ${live} and (t.pinned, t.last_post_at, t.id) > ${back} order by t.pinned, t.last_post_at, t.id limit ${sql.lit(PER_PAGE)}`;
 }
 
-/** The board row with its page; undefined when there is no such board. */
-export async function readBoardPage(db: Kysely<DB>, slug: string, start: { offset: number } | { after: unknown[] } | { before: unknown[] }) {
+/** The board row with its page; undefined when there is no such board. `opts.readerId`: also that
+ * signed-in reader's reads of the page's topics and watch level; `opts.extra`: more columns. */
+export async function readBoardPage(db: Kysely<DB>, slug: string, start: { offset: number } | { after: unknown[] } | { before: unknown[] }, opts: { readerId?: number; extra?: ExtraColumns | null } = {}) {
+  // The reader's [topic id, last post number read] for the page's topics (as unreadByTopic), and
+  // their watch level for the board (as watchLevel).
+  const reader = opts.readerId ? sql`,
+  (select coalesce(json_agg(json_build_array(r.topic_id, r.last_read_post_number)), '[]') from topic_reads r
+     where r.user_id = ${opts.readerId} and r.topic_id in (select id from ids)) as reads,
+  (select w.level from watches w where w.user_id = ${opts.readerId} and w.target = 'board' and w.target_id = b.id) as watch_level` : sql``;
   const { rows } = await executeNamed(db, sql<BundleRow>`
 with b as (select * from boards where slug = ${slug}),
 ids as (${pageIds(start)}),
@@ -48,12 +62,17 @@ select b.*,
   (select coalesce(json_agg(x order by x.tag), '[]') from (select topic_id, tag from topic_tags where topic_id in (select id from ids)) x) as page_tags,
   (select coalesce(json_agg(x), '[]') from (select u.id, u.username, u.display_name, u.deleted_at, u.avatar,
      coalesce((select json_agg(r.role) from user_roles r where r.user_id = u.id), '[]') as roles
-     from users u where u.id in (select author_id from page union select last_user_id from page)) x) as authors
+     from users u where u.id in (select author_id from page union select last_user_id from page)) x) as authors,
+  (select coalesce(json_agg(json_build_array(p.topic_id, p.kudos_count)), '[]') from posts p
+     where p.topic_id in (select id from ids) and p.post_number = 1 and p.kudos_count > 0) as first_kudos${reader}${extraColumns(opts.extra, 'page_extras')}
 from b`);
   const row = rows[0];
   if (!row) return undefined;
-  const { page_topics, page_tags, authors, ...board } = row;
+  const { page_topics, page_tags, authors, first_kudos, reads, watch_level, page_extras, ...board } = row;
   const cards = new Map<number, AuthorCard>();
   for (const u of authors) cards.set(u.id, { username: u.username, display_name: u.display_name, user_deleted: u.deleted_at, avatar: u.avatar, roles: u.roles });
-  return { board, topics: page_topics, tags: page_tags, cards };
+  return {
+    board, topics: page_topics, tags: page_tags, cards, kudos: new Map(first_kudos),
+    reads: reads ?? null, watch: (watch_level as WatchLevel | null | undefined) ?? 'default', extra: page_extras ?? null,
+  };
 }

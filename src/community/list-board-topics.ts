@@ -6,6 +6,10 @@ import { can, type Actor } from '../policy/policy.ts';
 import { NotFoundError, text, UserError } from '../shared/errors.ts';
 import { readBoardPage } from './board-page-postgres.ts';
 import { onPostgres } from './topic-page-postgres.ts';
+import { firstPostKudos } from './topic-kudos.ts';
+import { unreadByTopic, unreadFrom } from '../notifications/tracking.ts';
+import { watchLevel } from '../notifications/watch.ts';
+import type { ExtraColumns } from '../db/named-statements.ts';
 
 export const TOPICS_PER_PAGE = 30;
 export const SORTS = ['latest', 'newest', 'unanswered', 'solved'] as const;
@@ -20,8 +24,16 @@ export type Sort = (typeof SORTS)[number];
  */
 export type PageStart = { after: string } | { before: string } | null;
 
-/** A board page: its topics, pinned first then by latest activity, one page at a time. */
-export async function listBoardTopics(db: Kysely<DB>, actor: Actor | null, boardSlug: string, page: number, sort: Sort = 'latest', tag?: string, start: PageStart = null) {
+/**
+ * A board page: its topics, pinned first then by latest activity, one page at a time, with the
+ * kudos of each topic's first post. `opts.reader`: also the signed-in reader's unread posts per
+ * topic and whether they watch the board; `opts.extra`: more columns for the one statement on
+ * PostgreSQL (the header's counts), their values in `extra` (null when read query by query).
+ */
+export async function listBoardTopics(
+  db: Kysely<DB>, actor: Actor | null, boardSlug: string, page: number, sort: Sort = 'latest', tag?: string, start: PageStart = null,
+  opts: { oneRoundTrip?: boolean; reader?: boolean; extra?: ExtraColumns | null } = {},
+) {
   // A cursor is checked before any query: a forged one is a 400, never a scan.
   const key = start ? decodeCursor(sort, 'after' in start ? start.after : start.before) : null;
   if (start && page < 2) throw new UserError(text('community:errors.pageLinkKeyed'), 400);
@@ -29,8 +41,9 @@ export async function listBoardTopics(db: Kysely<DB>, actor: Actor | null, board
   const filtered = sort === 'unanswered' || sort === 'solved' || !!tag;
   // On PostgreSQL that case is one statement (board-page-postgres.ts); its parts are used below
   // where their own queries would run. A board the actor may not see is read, then refused.
-  const read = sort === 'latest' && !tag && onPostgres(db)
-    ? await readBoardPage(db, boardSlug, !start ? { offset: (page - 1) * TOPICS_PER_PAGE } : 'after' in start ? { after: key! } : { before: key! })
+  const reader = opts.reader ? actor : null;
+  const read = sort === 'latest' && !tag && (opts.oneRoundTrip ?? onPostgres(db))
+    ? await readBoardPage(db, boardSlug, !start ? { offset: (page - 1) * TOPICS_PER_PAGE } : 'after' in start ? { after: key! } : { before: key! }, { readerId: reader?.id, extra: opts.extra })
     : null;
   const [board] = read ? [read.board] : read === undefined ? [] : await boardQuery(db, boardSlug);
   // A board the actor may not see looks like no board at all: its name is not public either.
@@ -57,6 +70,11 @@ export async function listBoardTopics(db: Kysely<DB>, actor: Actor | null, board
     if (list) list.push(r.tag);
     else tags.set(r.topic_id, [r.tag]);
   }
+  // Kudos in the list (the Ideas board votes with them); signed-in readers: unread posts per topic
+  // they opened, and whether they watch the board.
+  const kudos = read ? read.kudos : await firstPostKudos(db, rows.map((t) => t.id));
+  const unread = !reader ? null : read ? unreadFrom(topics, read.reads ?? []) : await unreadByTopic(db, reader, topics);
+  const watch = !reader ? null : read ? read.watch : await watchLevel(db, reader, 'board', board.id);
   // The keys of this page's first and last topics: the Previous and Next links start there.
   const first = rows[0];
   const last = rows.at(-1);
@@ -64,6 +82,8 @@ export async function listBoardTopics(db: Kysely<DB>, actor: Actor | null, board
     board, topics, roles, tags, page, pageCount, sort, tag: tag ?? null,
     before: first && page > 2 ? encodeCursor(sort, first) : null,
     after: last && page < pageCount ? encodeCursor(sort, last) : null,
+    kudos, unread, watch,
+    extra: read?.extra ?? null,
   };
 }
 

@@ -2,6 +2,22 @@ import { sql, type Kysely } from 'kysely';
 import type { BoardVisibility, DB } from '../db/schema.ts';
 import { P1, preparedQuery } from '../db/prepared.ts';
 import { visibleBoardKinds, type Actor } from '../policy/policy.ts';
+import { rolesByUser } from '../accounts/find-user.ts';
+import type { ExtraColumns } from '../db/named-statements.ts';
+import { readHomePage } from './home-page-postgres.ts';
+import { onPostgres } from './topic-page-postgres.ts';
+
+/**
+ * The home page: the boards the actor may see, the latest topics across them and the roles of
+ * their last posters. On PostgreSQL one statement (home-page-postgres.ts), with `opts.extra`'s
+ * columns (the header's counts) whose values come back in `extra`; elsewhere the queries below,
+ * side by side, and `extra` null (the caller reads them).
+ */
+export async function homePage(db: Kysely<DB>, actor: Actor | null, limit = 10, opts: { oneRoundTrip?: boolean; extra?: ExtraColumns | null } = {}) {
+  if (opts.oneRoundTrip ?? onPostgres(db)) return readHomePage(db, visibleBoardKinds(actor), limit, opts.extra);
+  const [boards, latest] = await Promise.all([listBoards(db, actor), latestTopics(db, actor, limit)]);
+  return { boards, latest, roles: await rolesByUser(db, latest.map((t) => t.last_user_id)), extra: null };
+}
 
 // The home page's two queries differ only by which board kinds the reader may see (three sets):
 // each set's queries are compiled once (src/db/prepared.ts), as the topic page's are.

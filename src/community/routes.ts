@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { rolesByUser } from '../accounts/find-user.ts';
-import { listBoards, latestTopics } from './list-boards.ts';
+import { homePage, listBoards } from './list-boards.ts';
 import { listBoardTopics, SORTS, type Sort } from './list-board-topics.ts';
 import { ViewCounter } from './view-counter.ts';
 import { can, type Actor } from '../policy/policy.ts';
@@ -9,12 +8,11 @@ import { translatorFor } from '../i18n/plugin.ts';
 import { en, type T } from '../i18n/index.ts';
 import { signedIn } from '../web/request-helpers.ts';
 import { POSTS_PER_PAGE, showTopic } from './show-topic.ts';
-import { firstPostKudos } from './topic-kudos.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
 import { topicHead } from '../seo/topic-head.ts';
-import { readerOnTopic, unreadByTopic } from '../notifications/tracking.ts';
-import { watchLevel } from '../notifications/watch.ts';
+import { readerOnTopic } from '../notifications/tracking.ts';
 import { warnedMessage } from '../confidentiality/warned-notice.ts';
+import { pageHeaderColumns, showHeaderCounts } from '../accounts/signed-in-facts.ts';
 
 const pageQuery = {
   type: 'object',
@@ -26,7 +24,6 @@ const topicQuery = { type: 'object', properties: { ...pageQuery.properties, warn
 export async function communityRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
 
-  const cached = { anonymousCache: true };
   const views = new ViewCounter(db);
   app.addHook('onClose', () => views.stop());
   // Visitors served from the page cache count as views too.
@@ -35,9 +32,10 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
     done();
   });
 
-  app.get('/', { config: cached }, async (request, reply) => {
-    const [boards, latest] = await Promise.all([listBoards(db, request.actor), latestTopics(db, request.actor, 10)]);
-    const roles = await rolesByUser(db, latest.map((t) => t.last_user_id));
+  app.get('/', { config: { anonymousCache: true, headerCountsInPage: true } }, async (request, reply) => {
+    // The header's counts come with the page: on PostgreSQL in its one statement (issue 19).
+    const { boards, latest, roles, extra } = await homePage(db, request.actor, 10, { extra: pageHeaderColumns(db, request) });
+    await showHeaderCounts(db, request, reply, extra);
     return reply.view('home', { title: app.site.name, boards, latest, roles, canonical: '/', canManageBoards: can(request.actor, 'board.manage', null) });
   });
 
@@ -62,11 +60,14 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { slug: string }; Querystring: { page: number; sort: Sort; tag?: string; after?: string; before?: string } }>(
     '/b/:slug',
-    { config: cached, schema: { params: { type: 'object', properties: { slug: { type: 'string', maxLength: 80 } } }, querystring: boardQuery } },
+    { config: { anonymousCache: true, headerCountsInPage: true }, schema: { params: { type: 'object', properties: { slug: { type: 'string', maxLength: 80 } } }, querystring: boardQuery } },
     async (request, reply) => {
       const { page, sort, tag, after, before } = request.query;
       if (after && before) throw new UserError(text('community:errors.pageLinkBoth'), 400);
-      const data = await listBoardTopics(db, request.actor, request.params.slug, page, sort, tag, after ? { after } : before ? { before } : null);
+      // Kudos, a signed-in reader's unread counts and watch level, and the header's counts come
+      // with the page: on PostgreSQL in its one statement (issue 19).
+      const data = await listBoardTopics(db, request.actor, request.params.slug, page, sort, tag, after ? { after } : before ? { before } : null, { reader: !!request.actor, extra: pageHeaderColumns(db, request) });
+      await showHeaderCounts(db, request, reply, data.extra);
       const board = data.board;
       const heading = tag ? `${board.name}: #${tag}` : board.name;
       return reply.view('board', Object.assign(data, {
@@ -78,10 +79,6 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
         // cost at any depth); other pages and sorts by number.
         listUrl: (p: number, s: Sort = sort) => listUrl(board.slug, p, s, tag, s !== sort ? null : p === data.page + 1 ? { after: data.after } : p === data.page - 1 ? { before: data.before } : null),
         pageUrl: (p: number) => (sort === 'latest' && !tag ? listUrl(board.slug, p, sort, tag, p === data.page + 1 ? { after: data.after } : p === data.page - 1 ? { before: data.before } : null) : viewHelpers.boardUrl(board.slug, p)),
-        // Signed-in readers: unread posts per topic they opened, and whether they watch the board.
-        unread: request.actor ? await unreadByTopic(db, request.actor, data.topics) : null,
-        watch: request.actor ? await watchLevel(db, request.actor, 'board', board.id) : null,
-        kudos: await firstPostKudos(db, data.topics.map((t) => t.id)),
       }));
     },
   );
@@ -94,13 +91,16 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { slug: string; id: number }; Querystring: { page: number; warned?: string } }>(
     '/t/:slug/:id',
-    { config: { anonymousCache: 'topic' }, schema: { params: topicParams, querystring: topicQuery } },
+    { config: { anonymousCache: 'topic', headerCountsInPage: true }, schema: { params: topicParams, querystring: topicQuery } },
     async (request, reply) => {
-      const data = await showTopic(db, request.actor, request.params.id, request.query.page);
+      // A signed-in reader's own facts and the header's counts come with the page: on PostgreSQL
+      // in its one statement, so the page is the session and that statement (issue 19).
+      const data = await showTopic(db, request.actor, request.params.id, request.query.page, { reader: !!request.actor, extra: pageHeaderColumns(db, request) });
       const canonical = viewHelpers.topicUrl(data.topic, data.page);
       // One URL per page of a topic: a wrong or outdated slug redirects permanently.
       if (request.params.slug !== data.topic.slug) return reply.redirect(canonical, 301);
       views.count(data.topic.id);
+      await showHeaderCounts(db, request, reply, data.extra);
       return reply.view('topic', await topicView(app, request.actor, data, { canonical, guardWarned: request.actor ? warnedMessage(request.query.warned, translatorFor(request).t) : null }, translatorFor(request).t));
     },
   );
@@ -130,8 +130,8 @@ export async function topicView(app: FastifyInstance, actor: Actor | null, data:
     title: data.page > 1 ? t('community:topic.titlePage', { title: data.topic.title, page: data.page }) : data.topic.title,
     canonical: viewHelpers.topicUrl(data.topic, data.page),
     // Signed-in readers: a link to the first post after what they read, and watch or mute.
-    // One statement for both (tracking.ts).
-    ...(actor ? await readerOnTopic(db, actor, data.topic) : { firstUnread: null, watch: null }),
+    // Read with the page when it was asked for, else one statement for both (tracking.ts).
+    ...(actor ? data.reader ?? await readerOnTopic(db, actor, data.topic) : { firstUnread: null, watch: null }),
     guardWarned: null,
     ...extra,
   });

@@ -8,16 +8,25 @@ import { attachmentsOfPosts } from '../attachments/list-attachments.ts';
 import { topicNotices } from '../moderation/reorganize-topics.ts';
 import { censorHtml, displayCensor } from '../moderation/censor-display.ts';
 import { onPostgres, readTopicPage } from './topic-page-postgres.ts';
+import { readerOnTopic } from '../notifications/tracking.ts';
+import type { ExtraColumns } from '../db/named-statements.ts';
 import type { AttachmentSummary } from '../attachments/list-attachments.ts';
 
 export const POSTS_PER_PAGE = 20;
 const NO_ATTACHMENTS: Awaited<ReturnType<typeof attachmentsOfPosts>> = new Map();
 
-/** A topic page: the topic, one page of its posts with authors and their roles, and the accepted answer. */
-export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: number, page: number, opts: { oneRoundTrip?: boolean } = {}) {
+/**
+ * A topic page: the topic, one page of its posts with authors and their roles, and the accepted
+ * answer. `opts.reader`: also the signed-in reader's facts (first unread post, watch level: as
+ * readerOnTopic); `opts.extra`: more columns for the one statement on PostgreSQL (the header's
+ * counts), their values in `extra` (null when read query by query: the caller reads them).
+ */
+export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: number, page: number, opts: { oneRoundTrip?: boolean; reader?: boolean; extra?: ExtraColumns | null } = {}) {
   // On PostgreSQL everything below is read in one statement (topic-page-postgres.ts), each part
   // used where its own query would have run: the same result either way (tested).
-  const read = (opts.oneRoundTrip ?? onPostgres(db)) ? await readTopicPage(db, topicId, (page - 1) * POSTS_PER_PAGE, page * POSTS_PER_PAGE, actor?.id ?? 0) : null;
+  const read = (opts.oneRoundTrip ?? onPostgres(db))
+    ? await readTopicPage(db, topicId, (page - 1) * POSTS_PER_PAGE, page * POSTS_PER_PAGE, actor?.id ?? 0, { reader: !!opts.reader, extra: opts.extra })
+    : null;
   const [topic] = read ? [read.topic] : await topicQuery(db, topicId);
   if (!topic) throw new NotFoundError(text('community:errors.noSuchTopic'));
   const subject: TopicSubject = { board: { visibility: topic.visibility, id: topic.board_id }, locked: !!topic.locked, closed: !!topic.closed, deleted: !!topic.deleted_at };
@@ -60,6 +69,7 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   // The page's attachments (names and sizes): one indexed query; deleted posts show none.
   const shown = [...posts, ...(answer ? [answer] : [])].filter((p) => !p.deleted_at && p.hidden !== 'text').map((p) => p.id);
   const attachments = !topic.has_attachments ? NO_ATTACHMENTS : read ? attachmentsByPost(read.attachments, shown) : await attachmentsOfPosts(db, shown);
+  const reader = opts.reader && actor ? (read ? read.reader : await readerOnTopic(db, actor, topic)) : null;
   return {
     topic,
     posts,
@@ -79,6 +89,8 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
     canContinueInPrivate: !!actor && actor.id !== topic.user_id && can(actor, 'conversation.continueInPrivate', subject),
     notices,
     canMakeArticle: !kb && topic.kind === 'question' && !!topic.solved_post_id && can(actor, 'article.createFromTopic', subject),
+    reader,
+    extra: read?.extra ?? null,
   };
 }
 

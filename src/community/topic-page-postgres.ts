@@ -4,9 +4,12 @@
 // socket writes and waits. Here one statement returns the topic row with the rest as JSON
 // columns; show-topic.ts uses its parts exactly where it would have run each query. SQLite keeps
 // the separate queries: they are function calls in the same process, and cheaper than JSON.
-import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
+// A signed-in reader's page takes along their own facts (the first unread post, the watch level)
+// and the header's counts (`extra`), so that the page is the session plus this one statement.
+import { PostgresAdapter, sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { AuthorCard } from '../accounts/find-user.ts';
-import { executeNamed } from '../db/named-statements.ts';
+import { executeNamed, extraColumns, type ExtraColumns } from '../db/named-statements.ts';
+import { readerFacts, type ReaderOnTopic } from '../notifications/tracking.ts';
 import type { AttachmentSummary } from '../attachments/list-attachments.ts';
 import type { ArticleStatus, BoardVisibility, DB, Role, TopicsTable } from '../db/schema.ts';
 
@@ -26,11 +29,14 @@ interface BundleRow extends TopicRow {
   page_attachments: AttachmentSummary[];
   authors: { id: number; username: string; display_name: string; deleted_at: string | null; avatar: string | null; roles: Role[] }[];
   kudos_given: number[];
+  next_unread?: number | null;
+  watch_level?: string | null;
+  page_extras?: Record<string, unknown>;
 }
 
 // The posts of the page (by number range) and the accepted answer wherever it is; everything
 // else is looked up for those posts. The same text every time: a named prepared statement.
-const bundle = (topicId: number, after: number, upTo: number, readerId: number) => sql<BundleRow>`
+const bundle = (topicId: number, after: number, upTo: number, readerId: number, reader: RawBuilder<unknown>) => sql<BundleRow>`
 with page as (
   select p.id, p.post_number, p.user_id, p.body_html, p.body_text, p.created_at, p.updated_at, p.deleted_at, p.kudos_count, p.revision_count, p.hidden_at
   from topics t join posts p on p.topic_id = t.id
@@ -49,7 +55,7 @@ select t.*, b.slug as board_slug, b.name as board_name, b.visibility,
      coalesce((select json_agg(r.role) from user_roles r where r.user_id = u.id), '[]') as roles
      from users u where u.id in (select user_id from page)) x) as authors,
   (select coalesce(json_agg(k.post_id), '[]') from kudos k join page on page.id = k.post_id
-     where k.user_id = ${readerId} and page.post_number > ${after} and page.post_number <= ${upTo}) as kudos_given
+     where k.user_id = ${readerId} and page.post_number > ${after} and page.post_number <= ${upTo}) as kudos_given${reader}
 from topics t join boards b on b.id = t.board_id
 where t.id = ${topicId}`;
 
@@ -66,14 +72,28 @@ export interface TopicPageRead {
   notices: { text: string; created_at: string }[];
   attachments: AttachmentSummary[];
   kudos: Set<number>;
+  /** The signed-in reader's facts (as readerOnTopic), when asked for. */
+  reader: ReaderOnTopic | null;
+  /** The values of the extra columns asked for, by name. */
+  extra: Record<string, unknown> | null;
 }
 
-/** Everything a topic page reads, in one statement; undefined when there is no such topic. */
-export async function readTopicPage(db: Kysely<DB>, topicId: number, after: number, upTo: number, readerId: number): Promise<TopicPageRead | undefined> {
-  const { rows } = await executeNamed(db, bundle(topicId, after, upTo, readerId));
+// The reader's first unread post and watch level, as readerOnTopic reads them (tracking.ts): no
+// row read yet makes the comparison with NULL match nothing, so no first unread post.
+const readerColumns = (readerId: number) => sql`,
+  (select p.post_number from posts p where p.topic_id = t.id and p.deleted_at is null
+     and p.post_number > (select r.last_read_post_number from topic_reads r where r.user_id = ${readerId} and r.topic_id = t.id)
+     order by p.post_number limit 1) as next_unread,
+  (select w.level from watches w where w.user_id = ${readerId} and w.target = 'topic' and w.target_id = t.id) as watch_level`;
+
+/** Everything a topic page reads, in one statement; undefined when there is no such topic.
+ * `opts.reader`: also the signed-in reader's facts (readerId not 0); `opts.extra`: more columns. */
+export async function readTopicPage(db: Kysely<DB>, topicId: number, after: number, upTo: number, readerId: number, opts: { reader?: boolean; extra?: ExtraColumns | null } = {}): Promise<TopicPageRead | undefined> {
+  const reader = opts.reader && readerId ? readerColumns(readerId) : null;
+  const { rows } = await executeNamed(db, bundle(topicId, after, upTo, readerId, sql`${reader ?? sql``}${extraColumns(opts.extra, 'page_extras')}`));
   const row = rows[0];
   if (!row) return undefined;
-  const { page_posts, tag_list, article, hand_overs, topic_notices, page_attachments, authors, kudos_given, ...topic } = row;
+  const { page_posts, tag_list, article, hand_overs, topic_notices, page_attachments, authors, kudos_given, next_unread, watch_level, page_extras, ...topic } = row;
   const posts = page_posts.filter((p) => p.post_number > after && p.post_number <= upTo);
   const answer = topic.solved_post_id && !posts.some((p) => p.id === topic.solved_post_id) ? page_posts.find((p) => p.id === topic.solved_post_id) : undefined;
   const cards = new Map<number, AuthorCard>();
@@ -81,6 +101,8 @@ export async function readTopicPage(db: Kysely<DB>, topicId: number, after: numb
   return {
     topic, posts, answer, cards, tags: tag_list, article: article ?? undefined, handOvers: hand_overs, notices: topic_notices,
     attachments: page_attachments, kudos: new Set(kudos_given),
+    reader: reader ? readerFacts(topic, next_unread, watch_level) : null,
+    extra: page_extras ?? null,
   };
 }
 

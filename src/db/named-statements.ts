@@ -5,7 +5,7 @@
 // holds a statement open on every connection for as long as it lives.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { Kysely, RawBuilder } from 'kysely';
+import { sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from './schema.ts';
 
 const names = new Map<string, string>();
@@ -31,4 +31,18 @@ export async function executeNamed<Row>(db: Kysely<DB>, query: RawBuilder<Row>) 
   const compiled = query.compile(db);
   nameStatement(compiled.sql);
   return db.executeQuery(compiled);
+}
+
+/**
+ * More scalar subqueries to read in a page's one statement (the header's counts: src/accounts/
+ * signed-in-facts.ts), by name: a page's statement returns their values as one JSON column, so
+ * that the page's own columns stay as they are. PostgreSQL only.
+ */
+export type ExtraColumns = Record<string, Expression<unknown>>;
+
+/** The extra columns as one JSON object column named `as` (with its leading comma), or nothing. */
+export function extraColumns(extra: ExtraColumns | null | undefined, as: string): RawBuilder<unknown> {
+  const entries = extra ? Object.entries(extra) : [];
+  if (!entries.length) return sql``;
+  return sql`, json_build_object(${sql.join(entries.map(([name, e]) => sql`${sql.lit(name)}::text, (${e})`))}) as ${sql.id(as)}`;
 }

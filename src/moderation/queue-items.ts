@@ -65,6 +65,11 @@ export async function enqueueReview(db: Kysely<DB>, input: EnqueueInput): Promis
 
 /** Open items, for the header's "Review (N)" (a board moderator counts their boards' items only). */
 export async function countOpenReviews(db: Kysely<DB>, actor: Actor): Promise<number> {
-  const row = await scopeItems(db.selectFrom('review_items').select((eb) => eb.fn.countAll().as('n')), actor).where('status', '=', 'open').executeTakeFirst();
+  const row = await openReviewsQuery(db, actor).executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/** The count as a query (also read inside a page's own statement: src/accounts/signed-in-facts.ts). */
+export function openReviewsQuery(db: Kysely<DB>, actor: Actor) {
+  return scopeItems(db.selectFrom('review_items').select((eb) => eb.fn.countAll().as('n')), actor).where('status', '=', 'open');
 }

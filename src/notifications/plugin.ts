@@ -3,10 +3,9 @@
 // The purge and the e-mail sweep are scheduled jobs (src/jobs): once across all servers.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { markRead, purgeOldNotifications, unreadCount } from './list-notifications.ts';
+import { markRead, purgeOldNotifications } from './list-notifications.ts';
 import { recordRead } from './tracking.ts';
-import { unreadConversations } from '../conversations/unread-conversations.ts';
-import { wantsHeaderCounts } from '../accounts/signed-in-facts.ts';
+import { countsReadByPage, showHeaderCounts } from '../accounts/signed-in-facts.ts';
 import { installationSecret } from '../accounts/installation-secret.ts';
 import { sendNotificationEmails } from './send-notification-emails.ts';
 import { sendDigests } from './send-digests.ts';
@@ -17,13 +16,11 @@ const DIGEST_SWEEP_SECONDS = 600;
 export const notificationsPlugin = fp(async (app: FastifyInstance) => {
   const db = app.database.db;
   app.addHook('preHandler', async (request, reply) => {
-    if (!request.actor || !reply.locals || !wantsHeaderCounts(request)) return;
-    // Usually read already with the session (src/accounts/signed-in-facts.ts); an API token's
-    // actor on a page reads them here.
-    const counts = request.headerCounts ?? { unreadNotifications: await unreadCount(db, request.actor), unreadMessages: await unreadConversations(db, request.actor) };
-    reply.locals.unreadNotifications = counts.unreadNotifications;
-    // New private messages show beside "Messages" (src/conversations), the same way.
-    reply.locals.unreadMessages = counts.unreadMessages;
+    // The topic, board and home pages read the counts with their own data (their handlers call
+    // showHeaderCounts). Others: usually read already with the session (signed-in-facts.ts); an
+    // API token's actor on a page reads them here.
+    if (countsReadByPage(request)) return;
+    await showHeaderCounts(db, request, reply);
   });
   app.addHook('onResponse', async (request, reply) => {
     if (!request.actor || reply.statusCode !== 200 || request.routeOptions.url !== '/t/:slug/:id') return;

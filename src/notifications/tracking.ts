@@ -24,10 +24,16 @@ export async function recordRead(db: Kysely<DB>, actor: Actor, topicId: number, 
 
 /** For topics the person has opened before: how many posts came after what they read. */
 export async function unreadByTopic(db: Kysely<DB>, actor: Actor, topics: { id: number; post_count: number }[]): Promise<Map<number, number>> {
-  const out = new Map<number, number>();
-  if (!topics.length) return out;
+  if (!topics.length) return new Map();
   const reads = await db.selectFrom('topic_reads').select(['topic_id', 'last_read_post_number']).where('user_id', '=', actor.id).where('topic_id', 'in', topics.map((t) => t.id)).execute();
-  const last = new Map(reads.map((r) => [r.topic_id, r.last_read_post_number]));
+  return unreadFrom(topics, reads.map((r) => [r.topic_id, r.last_read_post_number]));
+}
+
+/** unreadByTopic's counts from the person's reads of those topics ([topic id, last post number read]),
+ * read by the caller (the board page's one statement on PostgreSQL, src/community/board-page-postgres.ts). */
+export function unreadFrom(topics: { id: number; post_count: number }[], reads: [number, number][]): Map<number, number> {
+  const out = new Map<number, number>();
+  const last = new Map(reads);
   for (const t of topics) {
     const read = last.get(t.id);
     if (read !== undefined && t.post_count > read) out.set(t.id, t.post_count - read);
@@ -50,7 +56,7 @@ export async function firstUnread(db: Kysely<DB>, actor: Actor, topic: { id: num
  * firstUnread) and their watch level (as watchLevel). Two queries each before: four round trips
  * on PostgreSQL on every signed-in topic view (issue 19).
  */
-export async function readerOnTopic(db: Kysely<DB>, actor: Actor, topic: { id: number; slug: string }): Promise<{ firstUnread: { postNumber: number; url: string } | null; watch: WatchLevel }> {
+export async function readerOnTopic(db: Kysely<DB>, actor: Actor, topic: { id: number; slug: string }): Promise<ReaderOnTopic> {
   const row = await db
     .selectNoFrom((eb) => [
       // No row read yet: the comparison with NULL matches nothing, so no first unread post.
@@ -60,10 +66,21 @@ export async function readerOnTopic(db: Kysely<DB>, actor: Actor, topic: { id: n
       eb.selectFrom('watches').select('level').where('user_id', '=', actor.id).where('target', '=', 'topic').where('target_id', '=', topic.id).as('watch_level'),
     ])
     .executeTakeFirstOrThrow();
-  const next = row.next_unread === null || row.next_unread === undefined ? null : Number(row.next_unread);
+  return readerFacts(topic, row.next_unread, row.watch_level);
+}
+
+export interface ReaderOnTopic {
+  firstUnread: { postNumber: number; url: string } | null;
+  watch: WatchLevel;
+}
+
+/** readerOnTopic's answer from its two values (the first unread post's number, the watch level),
+ * when they were read with the page (src/community/topic-page-postgres.ts). */
+export function readerFacts(topic: { id: number; slug: string }, nextUnread: unknown, watchLevel: unknown): ReaderOnTopic {
+  const next = nextUnread === null || nextUnread === undefined ? null : Number(nextUnread);
   const page = next === null ? 1 : Math.ceil(next / POSTS_PER_PAGE);
   return {
     firstUnread: next === null ? null : { postNumber: next, url: `/t/${topic.slug}/${topic.id}${page > 1 ? `?page=${page}` : ''}#post-${next}` },
-    watch: (row.watch_level as WatchLevel | null) ?? 'default',
+    watch: (watchLevel as WatchLevel | null) ?? 'default',
   };
 }

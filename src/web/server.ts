@@ -27,6 +27,7 @@ import { ssoRoutes } from '../accounts/sso-routes.ts';
 import { knowledgeRoutes } from '../knowledge/routes.ts';
 import { apiRoutes } from '../api/index.ts';
 import { authPlugin } from '../accounts/auth-plugin.ts';
+import { countsReadByPage, showHeaderCounts } from '../accounts/signed-in-facts.ts';
 import { anonymousCache } from './anonymous-cache.ts';
 import { i18nPlugin } from '../i18n/plugin.ts';
 import { en, LOCALE_NAMES, LOCALES, translator, type T } from '../i18n/index.ts';
@@ -213,17 +214,19 @@ export async function buildServer({ config: given, database, logger, mailer }: S
   app.addHook('preHandler', rejectBadInput);
   await app.register(notificationsPlugin); // the header's bell count for signed-in pages
   // Staff see "Review (N)" in the header (issue 13): the count of open review items, on their pages only.
-  // The header's avatar menu: the signed-in person's picture (from the cached author card); their colour scheme.
+  // The header's avatar menu: the signed-in person's picture; their colour scheme.
   app.addHook('preHandler', async (request, reply) => {
     if (!reply.locals || !request.user || request.url.startsWith('/api/')) return;
-    reply.locals.userAvatar = (await authorCards(database.db, [request.user.id])).get(request.user.id)?.avatar ?? null;
+    // Read with the session (sessions.ts); an API token's user from their card.
+    reply.locals.userAvatar = request.user.avatar !== undefined ? request.user.avatar : (await authorCards(database.db, [request.user.id])).get(request.user.id)?.avatar ?? null;
     reply.locals.theme = parseTheme(request.cookies[THEME_COOKIE]) ?? 'auto';
   });
   app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'GET' || !reply.locals || !can(request.actor, 'queue.review', null)) return;
     const a = request.actor;
-    reply.locals.reviewCount = await countOpenReviews(database.db, a!);
     reply.locals.staffMenu = { guard: can(a, 'guard.manage', null), accessLog: can(a, 'accessLog.view', null), staffLog: can(a, 'staffLog.view', null) };
+    // The topic, board and home pages read the count with their own data (signed-in-facts.ts).
+    if (!countsReadByPage(request)) reply.locals.reviewCount = await countOpenReviews(database.db, a!);
   });
   app.addHook('preHandler', (request, reply, done) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done();
@@ -287,6 +290,10 @@ export async function buildServer({ config: given, database, logger, mailer }: S
     } else {
       request.log.error({ err }, 'request failed');
     }
+    // A page that reads the header's counts with its own data failed before it had them (a
+    // topic not found, say): the error page still shows them. Best effort: the database may be
+    // what failed.
+    if (countsReadByPage(request) && reply.locals && reply.locals.unreadNotifications === undefined) await showHeaderCounts(database.db, request, reply).catch(() => {});
     return sendError(reply, status, message, guard, fields);
   });
   app.setNotFoundHandler(async (request, reply) => sendError(reply, 404, translator(request.locale).t('common:errors.nothingHere')));

@@ -11,6 +11,11 @@ import { acceptAnswer } from '../../src/community/accept-answer.ts';
 import { giveKudos } from '../../src/community/give-kudos.ts';
 import { deletePost } from '../../src/community/delete-post.ts';
 import { showTopic } from '../../src/community/show-topic.ts';
+import { listBoardTopics } from '../../src/community/list-board-topics.ts';
+import { homePage } from '../../src/community/list-boards.ts';
+import { headerCountColumns, headerCounts, headerCountsFrom } from '../../src/accounts/signed-in-facts.ts';
+import { startConversation } from '../../src/conversations/start-conversation.ts';
+import { countOpenReviews } from '../../src/moderation/queue-items.ts';
 import { firstUnread, readerOnTopic } from '../../src/notifications/tracking.ts';
 import { setWatch, watchLevel } from '../../src/notifications/watch.ts';
 import { moveTopic } from '../../src/moderation/reorganize-topics.ts';
@@ -30,6 +35,7 @@ for (const kind of testDatabaseKinds()) {
     let app: FastifyInstance;
     let topicId = 0;
     let cookie = '';
+    let staffCookie = '';
     let reader: Awaited<ReturnType<typeof makeUser>>;
     before(async () => {
       database = await kind.open();
@@ -48,12 +54,24 @@ for (const kind of testDatabaseKinds()) {
       await giveKudos(db, reader, replies[21]!);
       await deletePost(db, moderator, replies[5]!);
       await moveTopic(db, moderator, topicId, 'general'); // a notice on the topic
-      for (let i = 0; i < 3; i++) await createTopic(db, author, { boardSlug: 'general', kind: 'discussion', title: `Other topic ${i}`, body: 'text', tags: i ? ['email'] : [] });
+      const others: number[] = [];
+      for (let i = 0; i < 3; i++) others.push((await createTopic(db, author, { boardSlug: 'general', kind: 'discussion', title: `Other topic ${i}`, body: 'text', tags: i ? ['email'] : [] })).id);
       // The bell empty on both databases (opening a topic marks its notifications read after the
-      // response: a count that depends on when that ran).
+      // response: a count that depends on when that ran)...
       await db.updateTable('notifications').set({ read_at: '2026-01-01T00:00:00.000Z' }).execute();
+      // ...but for one about a topic the reader does not open here; and an unread private
+      // message: both header counts show. On the board: kudos on a first post, one topic the
+      // reader opened before with a post unread since, and the reader watches the board.
+      await db.insertInto('notifications').values({ user_id: reader.id, kind: 'reply', actor_id: author.id, topic_id: others[0]!, post_id: null, created_at: new Date().toISOString(), read_at: null, outcome: null, reason: null, until_at: null, subject_title: null }).execute();
+      await startConversation(db, author, { to: ['trips_reader'], subject: 'Header count', body: 'Did you see this?' });
+      const first = await db.selectFrom('posts').select('id').where('topic_id', '=', others[2]!).where('post_number', '=', 1).executeTakeFirstOrThrow();
+      await giveKudos(db, reader, first.id);
+      await db.insertInto('topic_reads').values({ user_id: reader.id, topic_id: others[1]!, last_read_post_number: 0, updated_at: new Date().toISOString() }).execute();
+      const general = await db.selectFrom('boards').select('id').where('slug', '=', 'general').executeTakeFirstOrThrow();
+      await setWatch(db, reader, 'board', general.id, 'watching');
       app = await testServer(database);
       cookie = `${SESSION_COOKIE}=${app.signCookie((await createSession(db, reader.id)).token)}`;
+      staffCookie = `${SESSION_COOKIE}=${app.signCookie((await createSession(db, moderator.id)).token)}`;
     });
     after(async () => {
       logSlowQueries(0, null);
@@ -66,9 +84,9 @@ for (const kind of testDatabaseKinds()) {
       const seen: SlowQuery[] = [];
       const mine = new Map<string, number>();
       const rendered = new Map<string, string>();
-      for (const signedIn of [false, true]) {
+      // A visitor, a member, and staff (whose header also counts the review queue).
+      for (const [who, headers] of [['', {}], ['signed-in ', { cookie }], ['staff ', { cookie: staffCookie }]] as const) {
         for (const [name, url] of Object.entries(urls)) {
-          const headers = signedIn ? { cookie } : {};
           assert.equal((await app.inject({ url, headers })).statusCode, 200, url); // warms the caches
           // A signed-in topic view records what was read after the response: let that finish
           // (no query for 150 ms) so that it is not counted as the next page's.
@@ -84,20 +102,34 @@ for (const kind of testDatabaseKinds()) {
           logSlowQueries(0, null);
           assert.equal(res.statusCode, 200, url);
           // Reads only: writes after the page (what the reader has read) are not part of it.
-          mine.set(`${signedIn ? 'signed-in ' : ''}${name}`, seen.filter((q) => /^\s*(select|with)\b/i.test(q.sql)).length);
-          if (process.env.SHOW_READS) process.stderr.write(`${kind.name} ${signedIn} ${name}:\n${seen.map((q) => '  ' + q.sql.slice(0, 150)).join('\n')}\n`);
-          rendered.set(`${signedIn ? 'signed-in ' : ''}${name}`, res.body);
+          mine.set(`${who}${name}`, seen.filter((q) => /^\s*(select|with)\b/i.test(q.sql)).length);
+          if (process.env.SHOW_READS) process.stderr.write(`${kind.name} ${who}${name}:\n${seen.map((q) => '  ' + q.sql.slice(0, 150)).join('\n')}\n`);
+          rendered.set(`${who}${name}`, res.body);
         }
       }
       counts.set(kind.name, mine);
       pages.set(kind.name, rendered);
       if (kind.name === 'postgres') {
-        // At most two round trips for what a visitor's page reads; a signed-in page adds the
-        // session (user, roles, then moderated boards with the header's counts in one) and the
-        // reader's own facts (a topic: how far they read, and whether they watch it).
-        for (const page of ['topic', 'topic2', 'board', 'home']) assert.ok(mine.get(page)! <= 2, `${page}: ${mine.get(page)} reads`);
-        for (const page of ['topic', 'board', 'home']) assert.ok(mine.get(`signed-in ${page}`)! <= mine.get(page)! + 5, `signed-in ${page}: ${mine.get(`signed-in ${page}`)} reads`);
+        // One statement for what a visitor's page reads. A signed-in page: the session (user,
+        // roles, moderated boards, avatar) and one statement with the page, the reader's own
+        // facts (how far they read, what they watch) and the header's counts. Counted in all
+        // (none may run beside another), so at most two round trips one after the other.
+        for (const page of Object.keys(urls)) assert.ok(mine.get(page)! <= 1, `${page}: ${mine.get(page)} reads`);
+        for (const who of ['signed-in', 'staff']) {
+          for (const page of Object.keys(urls)) assert.ok(mine.get(`${who} ${page}`)! <= 2, `${who} ${page}: ${mine.get(`${who} ${page}`)} reads`);
+        }
       }
+      // What the signed-in pages read with the page shows on them (on both databases).
+      for (const page of Object.keys(urls)) {
+        const html = rendered.get(`signed-in ${page}`)!;
+        assert.match(html, /class="bell"[^]*?<span class="count">1<span class="sr-only">/, `${page}: the bell's count`);
+        assert.match(html, /<a href="\/messages">[^<]*<span class="count unread-count">1</, `${page}: unread messages`);
+      }
+      for (const page of Object.keys(urls)) assert.match(rendered.get(`staff ${page}`)!, /class="review-count"/, `${page}: the review queue's count`);
+      assert.match(rendered.get('signed-in topic')!, /href="\/t\/invoices-arrive-twice\/\d+\?page=2#post-21"/, 'the first unread post');
+      assert.match(rendered.get('signed-in board')!, /<span class="unread-count">/, 'unread posts in the list');
+      assert.match(rendered.get('signed-in board')!, /<option value="watching" selected>/, 'watching the board');
+      assert.match(rendered.get('board')!, /class="kudos-count"/, 'kudos in the list');
       process.stderr.write(`reads per page on ${kind.name}: ${JSON.stringify(Object.fromEntries(mine))}\n`);
     });
 
@@ -116,13 +148,50 @@ for (const kind of testDatabaseKinds()) {
     });
 
     test('the one-statement topic page equals the query-by-query one', { skip: kind.name !== 'postgres' }, async () => {
+      const db = database.db;
       for (const actor of [null, reader]) {
         for (const page of [1, 2]) {
-          const one = await showTopic(database.db, actor, topicId, page, { oneRoundTrip: true });
-          const many = await showTopic(database.db, actor, topicId, page, { oneRoundTrip: false });
-          assert.deepEqual(one, many, `page ${page}, ${actor ? 'signed in' : 'visitor'}`);
+          for (const reading of [false, true]) {
+            const extra = actor ? headerCountColumns(db, actor) : null;
+            const { extra: values, ...one } = await showTopic(db, actor, topicId, page, { oneRoundTrip: true, reader: reading, extra });
+            const { extra: none, ...many } = await showTopic(db, actor, topicId, page, { oneRoundTrip: false, reader: reading });
+            assert.deepEqual(one, many, `page ${page}, ${actor ? 'signed in' : 'visitor'}${reading ? ", with the reader's facts" : ''}`);
+            assert.equal(none, null);
+            assert.deepEqual(headerCountsFrom(values), actor ? await headerCounts(db, actor) : null);
+          }
         }
       }
+    });
+
+    test('the one-statement board and home pages equal the query-by-query ones', { skip: kind.name !== 'postgres' }, async () => {
+      const db = database.db;
+      const moderator = await makeUser(db, ['moderator'], 'trips_mod_2');
+      for (const actor of [null, reader, moderator]) {
+        const extra = actor ? headerCountColumns(db, actor) : null;
+        for (const reading of [false, true]) {
+          for (const [page, start] of [[1, null], [2, null]] as const) {
+            const { extra: values, ...one } = await listBoardTopics(db, actor, 'general', page, 'latest', undefined, start, { oneRoundTrip: true, reader: reading, extra }).catch((e: Error) => ({ extra: null, error: e.message }));
+            const { extra: none, ...many } = await listBoardTopics(db, actor, 'general', page, 'latest', undefined, start, { oneRoundTrip: false, reader: reading }).catch((e: Error) => ({ extra: null, error: e.message }));
+            assert.deepEqual(one, many, `board page ${page}, ${actor ? 'signed in' : 'visitor'}`);
+            assert.equal(none, null);
+            if (!('error' in one)) assert.deepEqual(headerCountsFrom(values), actor ? await headerCounts(db, actor) : null);
+          }
+        }
+        const { extra: values, ...one } = await homePage(db, actor, 10, { oneRoundTrip: true, extra });
+        const { extra: none, ...many } = await homePage(db, actor, 10, { oneRoundTrip: false });
+        assert.deepEqual(one, many, `home, ${actor ? 'signed in' : 'visitor'}`);
+        assert.equal(none, null);
+        assert.deepEqual(headerCountsFrom(values), actor ? await headerCounts(db, actor) : null);
+        // Staff's header also counts the review queue (as countOpenReviews), others' does not.
+        assert.equal(values?.header_reviews, actor === moderator ? await countOpenReviews(db, moderator) : undefined);
+      }
+    });
+
+    test('a page that reads the header counts with its data still shows them when it fails', async () => {
+      const res = await app.inject({ url: '/t/no-such-topic/2000000', headers: { cookie } });
+      assert.equal(res.statusCode, 404);
+      assert.match(res.body, /class="bell"[^]*?<span class="count">1<span class="sr-only">/);
+      assert.match(res.body, /<a href="\/messages">[^<]*<span class="count unread-count">1</);
     });
 
     test('the same pages as SQLite', { skip: kind.name !== 'postgres' }, (t) => {
