@@ -21,13 +21,16 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
     const { t } = translatorFor(request);
     let data: SearchOutput | null = null;
     let error: { message: string; field: string | null } | null = null;
+    // The filter's board list is read alongside the search, not after it.
+    const boardList = db.selectFrom('boards').select(['slug', 'name']).where('visibility', 'in', visibleBoardKinds(request.actor)).orderBy('position').orderBy('id').execute();
+    boardList.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
     try {
       data = await searchContent(db, request.actor, input);
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       error = { message: err.say(t), field: err.field ?? null };
     }
-    const boards = await db.selectFrom('boards').select(['slug', 'name']).where('visibility', 'in', visibleBoardKinds(request.actor)).orderBy('position').orderBy('id').execute();
+    const boards = await boardList;
     // Results depend on who asks: no shared cache may keep them.
     reply.header('cache-control', 'private, no-store');
     return reply.code(error ? 400 : 200).view('search', {
