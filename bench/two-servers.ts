@@ -9,6 +9,7 @@
 // server A and the time until a visitor's page on server B shows each (write visibility).
 // autocannon runs in this process, on the same cores: the figures are ratios within one run.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +63,20 @@ if (process.env.TWO_SERVERS_LOAD) {
   process.exit(0);
 }
 
+/** Share of all CPUs' time spent busy (not idle or waiting for I/O) from now until the returned function is called (Linux /proc/stat). */
+function cpuBusy(): () => number {
+  const read = () => {
+    const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    const n = f.map(Number);
+    return { idle: n[3]! + n[4]!, total: n.reduce((x, y) => x + y, 0) };
+  };
+  const start = read();
+  return () => {
+    const end = read();
+    return 1 - (end.idle - start.idle) / Math.max(1, end.total - start.total);
+  };
+}
+
 interface Load { average: number; p99: number; non2xx: number; errors: number }
 function loadOne(url: string, paths: string[], conns: number): Promise<{ requests: number; non2xx: number; errors: number; p99: number }> {
   return new Promise((resolve, reject) => {
@@ -89,8 +104,12 @@ try {
   for (const s of [a, b]) for (const p of paths) for (let k = 0; k < 2; k++) await get(s.url + p);
   const before = loadavg()[0]!;
 
+  const oneCpu = cpuBusy();
   const one = await load([a.url], paths, connections);
+  const oneBusy = oneCpu();
+  const twoCpu = cpuBusy();
   const two = await load([a.url, b.url], paths, connections);
+  const twoBusy = twoCpu();
   const oneRps = one.average;
   const twoRps = two.average;
   const errors = one.non2xx + one.errors + two.non2xx + two.errors;
@@ -122,8 +141,8 @@ try {
     [
       `Parley: two servers vs one, ${redactUrl(values.database)} (${posts} posts, ${topics.length} of ${publicTopics.length} public topics), Redis, ${cpus().length} CPUs, load average ${before.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`,
       `topic page (visitors' cache on), ${connections} connections, ${duration} s each:`,
-      `  one server:  ${r(oneRps)} req/s (p99 ${one.p99} ms)`,
-      `  two servers: ${r(twoRps)} req/s (p99 ${two.p99} ms)`,
+      `  one server:  ${r(oneRps)} req/s (p99 ${one.p99} ms), the machine's CPUs ${r(100 * oneBusy)} % busy`,
+      `  two servers: ${r(twoRps)} req/s (p99 ${two.p99} ms), the machine's CPUs ${r(100 * twoBusy)} % busy`,
       `  ratio two/one: ${(twoRps / oneRps).toFixed(2)}×   non-2xx or errors: ${errors}`,
       `write through A seen by a visitor of B, under two-server load (${latencies.length} replies): p50 ${pct(0.5).toFixed(0)} ms, p99 ${pct(0.99).toFixed(0)} ms, max ${latencies.at(-1)!.toFixed(0)} ms`,
       '',
