@@ -35,7 +35,7 @@ export const ROLE_ANCHOR =
   /\b(?:customer|client|caller|subscriber|account\sholder|contact\sperson|spoke\s(?:with|to)|talked\sto|on\sbehalf\sof|named|name\sis|name:|husband|wife|partner|son|daughter|klant|beller|abonnee|contactpersoon|gesproken\smet|gesprek\smet|namens|genaamd|naam\sis|naam:|echtgeno(?:ot|te)|zoon|dochter|aanvrager|accounthouder|tenaamstelling|ten\snaam\svan|in\sthe\sname\sof|called\sby|sent\sby|message\sfrom|bericht\svan|contractant|contracthouder|policyholder|titular|from:|van:|to:|aan:|cc:)/g;
 export const MET_ANCHOR = /\b(?:met)\s/g;
 const LOWER_VERB_ANCHOR = /\s(?:phoned|called|rang|emailed|e-mailed|wrote|belde|mailde|heeft\s)/y;
-const VERB_ANCHOR =
+export const VERB_ANCHOR =
   /['’]s\s|\s(?:called|phoned|rang|emailed|e-mailed|wrote|reported|complained|asked|contacted|mentioned|told|said|explained|belde|heeft|mailde|schreef|meldde|klaagde|vroeg|liet|vertelde|gaf|is\sverhuisd|moved|lives|woont|has\sbeen|was\scalling|tried|gesproken|gebeld|gemaild|phoned)\b/g;
 
 /**
@@ -98,6 +98,58 @@ export function cueAnchors(lower: string): [number[], number[], number[]] {
       ends[k] = p + m[0].length;
       out[k]!.push(p, p + m[0].length);
     }
+  }
+  return out;
+}
+
+/**
+ * VERB_ANCHOR's matches, as anchorsOf gives them, without a whole-text search: a match starts at an
+ * apostrophe ("'s ") or at a space before a verb, so the pattern runs sticky only where the next two
+ * letters begin one of its verbs.
+ */
+const VERB_STICKY = new RegExp(VERB_ANCHOR.source, 'y');
+// Indexed by the first letter (a–z) and the second character (a–z, or 26 for the hyphen of "e-mailed").
+const VERB_PREFIX = new Uint8Array(26 * 27);
+{
+  const src = VERB_ANCHOR.source;
+  const head = "['’]s\\s|\\s(?:";
+  if (!src.startsWith(head)) throw new Error(`verb pattern ${src} changed shape`);
+  let depth = 0;
+  let alt = '';
+  const alts: string[] = [];
+  for (let i = head.length; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '(') depth++;
+    if (c === ')' && depth-- === 0) break;
+    if (c === '|' && depth === 0) {
+      alts.push(alt);
+      alt = '';
+    } else alt += c;
+  }
+  alts.push(alt);
+  for (const a of alts) {
+    if (!/^[a-z][a-z-]/.test(a)) throw new Error(`verb ${a} does not start with a letter and a letter or hyphen`);
+    VERB_PREFIX[(a.charCodeAt(0) - 97) * 27 + (a[1] === '-' ? 26 : a.charCodeAt(1) - 97)] = 1;
+  }
+}
+export function verbAnchors(text: string): number[] {
+  const out: number[] = [];
+  const n = text.length - 2;
+  let end = 0;
+  for (let p = 0; p < n; p++) {
+    const c = text.charCodeAt(p);
+    if (c !== 39 && c !== 0x2019) {
+      const a = text.charCodeAt(p + 1) - 97;
+      const d = text.charCodeAt(p + 2);
+      const b = d === 45 ? 26 : d - 97;
+      if (a < 0 || a > 25 || b < 0 || b > 26 || VERB_PREFIX[a * 27 + b] === 0) continue;
+    }
+    if (p < end) continue;
+    VERB_STICKY.lastIndex = p;
+    const m = VERB_STICKY.exec(text);
+    if (!m) continue;
+    end = p + m[0].length;
+    out.push(p, end);
   }
   return out;
 }
@@ -206,7 +258,7 @@ export function detectPersons(st: ScanState): Finding[] {
   // A verb only matters right after a capitalised word (the end of a name).
   const verbs: number[] = [];
   const lowerVerbs: number[] = [];
-  const allVerbs = anchorsOf(VERB_ANCHOR, text);
+  const allVerbs = verbAnchors(text);
   for (let i = 0; i < allVerbs.length; i += 2) {
     // the call verbs LOWER_NAME looks for are a subset of VERB_ANCHOR's
     LOWER_VERB_ANCHOR.lastIndex = allVerbs[i]!;
