@@ -12,7 +12,7 @@
  */
 import { fold } from './context.ts';
 import { gazetteer } from './gazetteer.ts';
-import { isLetterOrDigitCode } from './spans.ts';
+import { foldedWords, NAME_SEED_B, type FoldedWords } from './words.ts';
 
 export interface Fact {
   /** Normalised form, e.g. "price:4.00", "pct:1.8", "date:03-11", "code:fx2291", "name:nebula". */
@@ -100,37 +100,17 @@ const pad = (n: number) => String(n).padStart(2, '0');
  * names: for a document, every word that is not a frequent word or a first name; for a post, the
  * words the predicate accepts (the register's name facts, looked up by hash).
  */
-export function extractFacts(text: string, productNames: 'document' | 'public' | NameLookup, folded?: string): Fact[] {
+export function extractFacts(text: string, productNames: 'document' | 'public' | NameLookup, folded?: string, shared?: FoldedWords): Fact[] {
   // A public document states its names anywhere (a title, a sentence start): all of them pass.
   const isPublic = productNames === 'public';
   const lookup = typeof productNames === 'object' ? productNames : undefined;
   const lower = folded ?? fold(text);
   const n = lower.length;
   const out: Fact[] = [];
-  // Word tokens of the folded text (letters and digits), [start, end, ...], in one pass.
-  if (tokBuf.length < n + 2) {
-    tokBuf = new Int32Array(n + 2);
-    hashBuf = new Int32Array((n >> 1) + 2);
-  }
-  let nt = 0;
-  for (let i = 0; i < n; ) {
-    const c = lower.charCodeAt(i);
-    if (!(c < 128 ? (c >= 97 && c <= 122) || (c >= 48 && c <= 57) : isLetterOrDigitCode(c))) {
-      i++;
-      continue;
-    }
-    const s0 = i;
-    while (i < n) {
-      const d = lower.charCodeAt(i);
-      if (!(d < 128 ? (d >= 97 && d <= 122) || (d >= 48 && d <= 57) : isLetterOrDigitCode(d))) break;
-      i++;
-    }
-    tokBuf[nt++] = s0;
-    tokBuf[nt++] = i;
-  }
-  // Views of the reused buffers: reads past the end give undefined, as an array's would.
-  const toks = tokBuf.subarray(0, nt);
-  const hashes = hashBuf;
+  // Word tokens of the folded text (letters and digits) with their hashes, shared with the fingerprints.
+  const words = shared ?? foldedWords(lower);
+  const toks = words.offsets.subarray(0, 2 * words.count);
+  const hashes = words.nameLow;
   // Number-bearing facts: the pattern runs only where one can start (a digit, a currency sign, a
   // trigger word), as a sticky match, instead of at every position of the text.
   let after = 0;
@@ -154,18 +134,10 @@ export function extractFacts(text: string, productNames: 'document' | 'public' |
       if (c === 0x20ac || c === 36 || c === 0xa3) tryAt(sign);
     }
     sign = b;
-    // One pass over the word: does it hold a digit, and its hash (as firstWordKey), which both the
-    // trigger words and the register's product names are looked up by, without building a string.
-    let digit = false;
-    let hb = FIRST_SEED_B;
-    for (let i = a; i < b; i++) {
-      const c = lower.charCodeAt(i);
-      if (c >= 48 && c <= 57) digit = true;
-      hb = Math.imul(hb ^ c, 0x5bd1e995);
-      hb ^= hb >>> 15;
-    }
-    const low = hb & 0x3fffffff;
-    hashes[t >> 1] = low;
+    // Whether the word holds a digit, and its hash (as firstWordKey), which both the trigger words
+    // and the register's product names are looked up by, come from the shared tokenisation.
+    const digit = words.digit[t >> 1] === 1;
+    const low = hashes[t >> 1]!;
     // A code's letters may come in a word of their own before a hyphen ("fx-2291").
     if (digit && t > 0 && toks[t - 1] === a - 1 && lower.charCodeAt(a - 1) === 45) tryAt(toks[t - 2]!);
     if (digit || (TRIGGER_LOW.has(low) && TRIGGERS.has(lower.slice(a, b)))) tryAt(a);
@@ -210,10 +182,6 @@ export function extractFacts(text: string, productNames: 'document' | 'public' |
   out.sort((a, b) => a.start - b.start);
   return out;
 }
-
-/** Token offsets and word hashes of the text being read, reused from call to call (grown on demand, never shrunk). */
-let tokBuf = new Int32Array(4096);
-let hashBuf = new Int32Array(2048);
 
 /** What a register knows of its product names: hashes of their first words (lowHash), and whether a name is one. */
 export interface NameLookup {
@@ -276,9 +244,9 @@ function streamHash(a: number, b: number, s: string, from: number, to: number): 
   seedB = b;
   return ((a >>> 0) >>> 11) * 4294967296 + (b >>> 0);
 }
-// The hash state after "nf:": a post's word is hashed as firstWordKey(word) straight from the text.
+// The hash state after "nf:" (words.ts hashes a post's words as firstWordKey(word) from this state).
 streamHash(0x811c9dc5, 0x9747b28c, 'nf:', 0, 3);
-const FIRST_SEED_B = seedB;
+if (seedB !== NAME_SEED_B) throw new Error('words.ts NAME_SEED_B does not match factHash');
 void seedA;
 
 /** Low 30 bits of factHash(key) (a small integer: cheap in a Set): what a post's words are first checked by. */

@@ -10,6 +10,7 @@
  */
 import { fold } from './context.ts';
 import { isLetterOrDigitCode } from './spans.ts';
+import type { FoldedWords } from './words.ts';
 import { extractFacts, factHash, firstWordKey, lowHash, type Fact, type NameLookup } from './facts.ts';
 
 /** A fact is stored among a document's hashes as −(hash + 1): fingerprints are never negative. */
@@ -68,9 +69,8 @@ function mix(h: number): number {
 }
 
 const isTokenCharRe = /[\p{L}\p{N}]/u;
-/** Reusable per-scan buffers (token offsets and k-gram hashes); grown on demand, never shrunk. */
-let bufStart = new Int32Array(1024);
-let bufEnd = new Int32Array(1024);
+/** Tokens of a text with astral letters (see tokenizeFolded); grown on demand, never shrunk. */
+const own: FoldedWords = { count: 0, offsets: new Int32Array(2048), fnv: new Uint32Array(1024), nameLow: new Int32Array(0), digit: new Uint8Array(0), astral: true };
 const BLOOM_BITS = 22;
 const BLOOM_MASK = (1 << BLOOM_BITS) - 1;
 
@@ -274,63 +274,20 @@ export class DocumentRegister {
    * up (not only its winnowed fingerprints), so all shared document fingerprints are found.
    * Fingerprints shared with a public document, or with many documents (boilerplate), are ignored.
    */
-  match(text: string, folded?: string): DocumentMatch[] {
+  match(text: string, folded?: string, shared?: FoldedWords): DocumentMatch[] {
     if (this.index.size === 0) return [];
     const lower = folded ?? fold(text);
-    // Tokenise the folded text in one pass (same tokens as `tokenize`), hashing each token and
-    // each k-gram as we go; only k-grams that pass the bloom filter are looked up.
-    const n = lower.length;
-    if (bufStart.length < n / 2 + 2) {
-      bufStart = new Int32Array(n);
-      bufEnd = new Int32Array(n);
-    }
+    // The tokens and their hashes: the scan's shared tokenisation, or (astral letters, or no
+    // shared tokens) a pass of our own.
+    const words = shared && !shared.astral ? shared : tokenizeFolded(lower);
+    const offs = words.offsets;
+    const fnv = words.fnv;
+    const nt = words.count;
     const boiler = Math.max(3, Math.ceil(this.ids.length * 0.02));
     let hits: Map<number, number[]> | undefined;
     let seen: Map<number, Set<number>> | undefined;
-    let nt = 0;
-    let i = 0;
-    let r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0;
-    while (i < n) {
-      let c = lower.charCodeAt(i);
-      let w = 1;
-      let tok = c < 128 ? (c >= 97 && c <= 122) || (c >= 48 && c <= 57) : isTokenChar(lower, i);
-      if (!tok) {
-        if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) i += 2;
-        else i++;
-        continue;
-      }
-      const start = i;
-      let h = 0x811c9dc5;
-      for (;;) {
-        // FNV-1a over UTF-16 units, as hashToken
-        h ^= c;
-        h = Math.imul(h, 0x01000193);
-        if (w === 2) {
-          h ^= lower.charCodeAt(i + 1);
-          h = Math.imul(h, 0x01000193);
-        }
-        i += w;
-        if (i >= n) break;
-        c = lower.charCodeAt(i);
-        if (c < 128) {
-          if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) break;
-          w = 1;
-        } else {
-          if (!isTokenChar(lower, i)) break;
-          w = c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
-        }
-      }
-      bufStart[nt] = start;
-      bufEnd[nt] = i;
-      // shift register of the last K (= 5) token hashes
-      r0 = r1;
-      r1 = r2;
-      r2 = r3;
-      r3 = r4;
-      r4 = h >>> 0;
-      nt++;
-      if (nt < K) continue;
-      const pos = nt - K;
+    for (let pos = 0; pos + K <= nt; pos++) {
+      const r0 = fnv[pos]!, r1 = fnv[pos + 1]!, r2 = fnv[pos + 2]!, r3 = fnv[pos + 3]!, r4 = fnv[pos + 4]!;
       // k-gram hash, as kgramHashes (unrolled for K = 5). The low half (b) alone decides the bloom
       // filter test, so the high half (a) is only computed for the few k-grams that pass it.
       let b = mix((0x1b873593 + Math.imul(r0, 0xcc9e2d51)) | 0);
@@ -370,7 +327,7 @@ export class DocumentRegister {
       let re = rs;
       let cnt = 1;
       const flush = () => {
-        out.push({ documentId: this.ids[d]!, start: bufStart[rs]!, end: bufEnd[re + K - 1]!, fingerprints: cnt, share });
+        out.push({ documentId: this.ids[d]!, start: offs[2 * rs]!, end: offs[2 * (re + K - 1) + 1]!, fingerprints: cnt, share });
       };
       for (let j = 1; j < positions.length; j++) {
         const p = positions[j]!;
@@ -393,9 +350,9 @@ export class DocumentRegister {
    * keeps them when it changes every word). Facts also in a public document, or stated by many
    * documents (boilerplate), do not count.
    */
-  matchFacts(text: string, folded?: string): FactMatch[] {
+  matchFacts(text: string, folded?: string, shared?: FoldedWords): FactMatch[] {
     if (this.facts.size === 0) return [];
-    const found = extractFacts(text, this.names, folded);
+    const found = extractFacts(text, this.names, folded, shared);
     if (found.length < 2) return [];
     const boiler = Math.max(3, Math.ceil(this.ids.length * 0.02));
     const perDoc = new Map<number, Map<string, Fact>>();
@@ -424,6 +381,57 @@ export class DocumentRegister {
     const i = this.byId.get(id);
     return i === undefined ? undefined : this.labels[i];
   }
+}
+
+/**
+ * Tokens of folded text as `tokenize` finds them (astral letters included, surrogate pairs hashed
+ * unit by unit), with FNV-1a hashes only: for texts words.ts marks astral.
+ */
+function tokenizeFolded(lower: string): FoldedWords {
+  const n = lower.length;
+  if (own.offsets.length < n + 2) {
+    own.offsets = new Int32Array(n + 2);
+    own.fnv = new Uint32Array((n >> 1) + 2);
+  }
+  let nt = 0;
+  let i = 0;
+  while (i < n) {
+    let c = lower.charCodeAt(i);
+    let w = 1;
+    const tok = c < 128 ? (c >= 97 && c <= 122) || (c >= 48 && c <= 57) : isTokenChar(lower, i);
+    if (!tok) {
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) i += 2;
+      else i++;
+      continue;
+    }
+    // (A token's first unit is read alone, as the original one-pass loop did: kept for identical hashes.)
+    const start = i;
+    let h = 0x811c9dc5;
+    for (;;) {
+      h ^= c;
+      h = Math.imul(h, 0x01000193);
+      if (w === 2) {
+        h ^= lower.charCodeAt(i + 1);
+        h = Math.imul(h, 0x01000193);
+      }
+      i += w;
+      if (i >= n) break;
+      c = lower.charCodeAt(i);
+      if (c < 128) {
+        if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) break;
+        w = 1;
+      } else {
+        if (!isTokenChar(lower, i)) break;
+        w = c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
+      }
+    }
+    own.offsets[2 * nt] = start;
+    own.offsets[2 * nt + 1] = i;
+    own.fnv[nt] = h >>> 0;
+    nt++;
+  }
+  own.count = nt;
+  return own;
 }
 
 function isTokenChar(s: string, i: number): boolean {

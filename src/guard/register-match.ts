@@ -11,6 +11,7 @@ import { digitRuns, capWords, windows, execIn, type ScanState } from './spans.ts
 import type { CustomerRegister, CustomerField } from './customer-register.ts';
 import { normaliseName, normaliseEmail, normaliseCustomerNumber, normaliseIban, normaliseAddress } from './customer-register.ts';
 import type { DocumentRegister } from './fingerprint.ts';
+import { foldedWords } from './words.ts';
 import type { PhoneMatch } from './detectors/phone.ts';
 
 const SINGLE_CONFIDENCE: Record<CustomerField, number> = { phone: 0.8, email: 0.85, iban: 0.9, customer_number: 0.85, address: 0.75, name: 0.6 };
@@ -181,7 +182,9 @@ const FACT_KIND: Record<string, string> = { price: 'price', pct: 'percentage', d
 
 export function matchDocuments(st: ScanState, reg: DocumentRegister): Finding[] {
   const out: Finding[] = [];
-  for (const m of reg.match(st.text, st.lower)) {
+  // One tokenisation of the folded text for the fingerprints and the facts (words.ts).
+  const words = foldedWords(st.lower);
+  for (const m of reg.match(st.text, st.lower, words)) {
     const conf = m.fingerprints >= 3 ? 0.95 : m.fingerprints === 2 ? 0.8 : 0.3;
     out.push({
       type: 'confidential_document',
@@ -194,7 +197,7 @@ export function matchDocuments(st: ScanState, reg: DocumentRegister): Finding[] 
   }
   // Reworded: two or more of a confidential document's facts; each fact is a finding (what to
   // remove), unless a copied region already covers it.
-  for (const m of reg.matchFacts(st.text, st.lower)) {
+  for (const m of reg.matchFacts(st.text, st.lower, words)) {
     const kinds = [...new Set(m.facts.map((f) => FACT_KIND[f.key.slice(0, f.key.indexOf(':'))] ?? 'fact'))].join(', ');
     const conf = m.facts.length >= 3 ? 0.9 : 0.8;
     for (const f of m.facts) {

@@ -30,13 +30,129 @@ const LOWER_NAME = /(?<![\p{L}\p{N}])(\p{Ll}{2,})((?:\s(?:van|de|der|den|ter|ten
 const CAP_SEQ = new RegExp(String.raw`(?<![\p{L}\p{N}])${NAME}`, 'gu');
 
 // Anchors (cheap, on the folded or original text): the patterns above only run on windows around them.
-const TITLE_ANCHOR = /\b(?:mr|mrs|ms|miss|mx|dr|sir|madam|mevr|mw|dhr|meneer|mevrouw|mejuffrouw|juffrouw|de\sheer)\.?\s/g;
-const ROLE_ANCHOR =
+export const TITLE_ANCHOR = /\b(?:mr|mrs|ms|miss|mx|dr|sir|madam|mevr|mw|dhr|meneer|mevrouw|mejuffrouw|juffrouw|de\sheer)\.?\s/g;
+export const ROLE_ANCHOR =
   /\b(?:customer|client|caller|subscriber|account\sholder|contact\sperson|spoke\s(?:with|to)|talked\sto|on\sbehalf\sof|named|name\sis|name:|husband|wife|partner|son|daughter|klant|beller|abonnee|contactpersoon|gesproken\smet|gesprek\smet|namens|genaamd|naam\sis|naam:|echtgeno(?:ot|te)|zoon|dochter|aanvrager|accounthouder|tenaamstelling|ten\snaam\svan|in\sthe\sname\sof|called\sby|sent\sby|message\sfrom|bericht\svan|contractant|contracthouder|policyholder|titular|from:|van:|to:|aan:|cc:)/g;
-const MET_ANCHOR = /\bmet\s/g;
+export const MET_ANCHOR = /\b(?:met)\s/g;
 const LOWER_VERB_ANCHOR = /\s(?:phoned|called|rang|emailed|e-mailed|wrote|belde|mailde|heeft\s)/y;
-const VERB_ANCHOR =
+export const VERB_ANCHOR =
   /['’]s\s|\s(?:called|phoned|rang|emailed|e-mailed|wrote|reported|complained|asked|contacted|mentioned|told|said|explained|belde|heeft|mailde|schreef|meldde|klaagde|vroeg|liet|vertelde|gaf|is\sverhuisd|moved|lives|woont|has\sbeen|was\scalling|tried|gesproken|gebeld|gemaild|phoned)\b/g;
+
+/**
+ * The title, role and "met" anchors in one pass over the word starts of the folded text instead of
+ * three whole-text searches: a word start whose first two letters begin one of a pattern's words
+ * runs that pattern sticky there (same matches as anchorsOf: `\b` is ASCII, matches do not overlap).
+ */
+const CUE_PATTERNS = [TITLE_ANCHOR, ROLE_ANCHOR, MET_ANCHOR];
+const CUE_STICKY = CUE_PATTERNS.map((re) => new RegExp(re.source, 'y'));
+/** Bit k set for the two-letter prefixes (a–z, 26 × 26) of pattern k's words. */
+const CUE_PREFIX = new Uint8Array(26 * 26);
+CUE_PATTERNS.forEach((re, k) => {
+  // The pattern is \b(?:word|word|...)...: split its group's alternatives at depth 0.
+  const src = re.source;
+  if (!src.startsWith('\\b(?:')) throw new Error(`cue pattern ${src} does not start with \\b(?:`);
+  let depth = 0;
+  let alt = '';
+  const alts: string[] = [];
+  for (let i = 5; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '(') depth++;
+    if (c === ')' && depth-- === 0) break;
+    if (c === '|' && depth === 0) {
+      alts.push(alt);
+      alt = '';
+    } else alt += c;
+  }
+  alts.push(alt);
+  for (const a of alts) {
+    if (!/^[a-z]{2}/.test(a)) throw new Error(`cue word ${a} does not start with two letters`);
+    CUE_PREFIX[(a.charCodeAt(0) - 97) * 26 + a.charCodeAt(1) - 97]! |= 1 << k;
+  }
+});
+const isAsciiWord = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+
+/** Anchors of TITLE_ANCHOR, ROLE_ANCHOR and MET_ANCHOR in the folded text, as anchorsOf gives them. */
+export function cueAnchors(lower: string): [number[], number[], number[]] {
+  const out: [number[], number[], number[]] = [[], [], []];
+  const ends = [0, 0, 0];
+  const n = lower.length - 1;
+  let prevWord = false;
+  for (let p = 0; p < n; p++) {
+    const c = lower.charCodeAt(p);
+    const word = isAsciiWord(c);
+    if (!word || prevWord) {
+      prevWord = word;
+      continue;
+    }
+    prevWord = true;
+    const d = lower.charCodeAt(p + 1);
+    if (c < 97 || c > 122 || d < 97 || d > 122) continue;
+    const bits = CUE_PREFIX[(c - 97) * 26 + d - 97]!;
+    if (bits === 0) continue;
+    for (let k = 0; k < 3; k++) {
+      if ((bits & (1 << k)) === 0 || p < ends[k]!) continue;
+      const re = CUE_STICKY[k]!;
+      re.lastIndex = p;
+      const m = re.exec(lower);
+      if (!m) continue;
+      ends[k] = p + m[0].length;
+      out[k]!.push(p, p + m[0].length);
+    }
+  }
+  return out;
+}
+
+/**
+ * VERB_ANCHOR's matches, as anchorsOf gives them, without a whole-text search: a match starts at an
+ * apostrophe ("'s ") or at a space before a verb, so the pattern runs sticky only where the next two
+ * letters begin one of its verbs.
+ */
+const VERB_STICKY = new RegExp(VERB_ANCHOR.source, 'y');
+// Indexed by the first letter (a–z) and the second character (a–z, or 26 for the hyphen of "e-mailed").
+const VERB_PREFIX = new Uint8Array(26 * 27);
+{
+  const src = VERB_ANCHOR.source;
+  const head = "['’]s\\s|\\s(?:";
+  if (!src.startsWith(head)) throw new Error(`verb pattern ${src} changed shape`);
+  let depth = 0;
+  let alt = '';
+  const alts: string[] = [];
+  for (let i = head.length; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '(') depth++;
+    if (c === ')' && depth-- === 0) break;
+    if (c === '|' && depth === 0) {
+      alts.push(alt);
+      alt = '';
+    } else alt += c;
+  }
+  alts.push(alt);
+  for (const a of alts) {
+    if (!/^[a-z][a-z-]/.test(a)) throw new Error(`verb ${a} does not start with a letter and a letter or hyphen`);
+    VERB_PREFIX[(a.charCodeAt(0) - 97) * 27 + (a[1] === '-' ? 26 : a.charCodeAt(1) - 97)] = 1;
+  }
+}
+export function verbAnchors(text: string): number[] {
+  const out: number[] = [];
+  const n = text.length - 2;
+  let end = 0;
+  for (let p = 0; p < n; p++) {
+    const c = text.charCodeAt(p);
+    if (c !== 39 && c !== 0x2019) {
+      const a = text.charCodeAt(p + 1) - 97;
+      const d = text.charCodeAt(p + 2);
+      const b = d === 45 ? 26 : d - 97;
+      if (a < 0 || a > 25 || b < 0 || b > 26 || VERB_PREFIX[a * 27 + b] === 0) continue;
+    }
+    if (p < end) continue;
+    VERB_STICKY.lastIndex = p;
+    const m = VERB_STICKY.exec(text);
+    if (!m) continue;
+    end = p + m[0].length;
+    out.push(p, end);
+  }
+  return out;
+}
 
 const FIRST_NAME_WORD = new SpanCache<boolean>(100_000);
 const isFirstName = (w: string) => FIRST_NAMES.has(w);
@@ -114,14 +230,15 @@ export function detectPersons(st: ScanState): Finding[] {
     out.push({ type: 'person', start: s, end: e, confidence: conf, reason: why, source: 'pattern' });
   };
   const lower = st.lower;
-  for (const m of execIn(TITLE_RE, text, windows(text, anchorsOf(TITLE_ANCHOR, lower), 0, 120))) {
+  const [titleAnchors, roleAnchors, metAnchors] = cueAnchors(lower);
+  for (const m of execIn(TITLE_RE, text, windows(text, titleAnchors, 0, 120))) {
     const name = m.groups!.name!;
     const s0 = m.index + m[0].length - name.length;
     const t = trimName(text, s0, name);
     if (!t) continue;
     add(t[0], t[1], 0.88, 'name after a title (Mr/Mrs/meneer/mevrouw)');
   }
-  for (const m of execIn(ROLE_RE, text, windows(text, anchorsOf(ROLE_ANCHOR, lower), 0, 140))) {
+  for (const m of execIn(ROLE_RE, text, windows(text, roleAnchors, 0, 140))) {
     const name = m.groups!.name!;
     const s0 = m.index + m[0].length - name.length;
     const t = trimName(text, s0, name);
@@ -131,7 +248,7 @@ export function detectPersons(st: ScanState): Finding[] {
     const r = enhance(text, t[0], t[1], words >= 2 ? 0.8 : 0.55, { negative: CONTEXT.personNegative, penalty: 0.3, wordsBefore: 3, wordsAfter: 2 }, st.lower);
     add(t[0], t[1], r.score, `name after "${cue.replace(/[,:]$/, '')}"`);
   }
-  for (const m of execIn(MET_NAME, text, windows(text, anchorsOf(MET_ANCHOR, lower), 0, 140))) {
+  for (const m of execIn(MET_NAME, text, windows(text, metAnchors, 0, 140))) {
     const name = m.groups!.name!;
     const s0 = m.index + m[0].indexOf(name, 3);
     const t = trimName(text, s0, name);
@@ -141,7 +258,7 @@ export function detectPersons(st: ScanState): Finding[] {
   // A verb only matters right after a capitalised word (the end of a name).
   const verbs: number[] = [];
   const lowerVerbs: number[] = [];
-  const allVerbs = anchorsOf(VERB_ANCHOR, text);
+  const allVerbs = verbAnchors(text);
   for (let i = 0; i < allVerbs.length; i += 2) {
     // the call verbs LOWER_NAME looks for are a subset of VERB_ANCHOR's
     LOWER_VERB_ANCHOR.lastIndex = allVerbs[i]!;

@@ -1,0 +1,25 @@
+// The person detector's one-pass cue anchors must find exactly what the whole-text patterns find.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cueAnchors, verbAnchors, TITLE_ANCHOR, ROLE_ANCHOR, MET_ANCHOR, VERB_ANCHOR } from '../../src/guard/detectors/person.ts';
+import { anchorsOf } from '../../src/guard/spans.ts';
+import { fold } from '../../src/guard/context.ts';
+
+const dir = join(import.meta.dirname, '../fixtures/guard');
+const texts = ['corpus.jsonl', 'heldout.jsonl', 'documents.jsonl']
+  .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
+  .filter((l) => l.trim());
+texts.push('spoke to: Jan', 'personson son sonja', '_son x', 'e-mr z', "Jan's car", 'X’s\u00a0y', 'a\u2003called b', 'x e-mailed y', 'jan is verhuisd', 'Mr.Jansen', 'de heer X');
+
+test('title, role and "met" anchors from word starts equal the whole-text patterns', () => {
+  for (const t of texts) {
+    const lower = fold(t);
+    assert.deepEqual(cueAnchors(lower), [anchorsOf(TITLE_ANCHOR, lower), anchorsOf(ROLE_ANCHOR, lower), anchorsOf(MET_ANCHOR, lower)], t.slice(0, 80));
+  }
+});
+
+test('verb anchors equal the whole-text pattern', () => {
+  for (const t of texts) assert.deepEqual(verbAnchors(t), anchorsOf(VERB_ANCHOR, t), t.slice(0, 80));
+});
