@@ -2,7 +2,8 @@
 // under V8's sampling profiler while autocannon loads --sample random topic pages, then prints
 // the functions with the most self time and a summary by package.
 //
-//   node --import tsx bench/profile-topic.ts --database file:./data/bench.db [--duration 10] [--top 40]
+//   node --import tsx bench/profile-topic.ts --database file:./data/bench.db [--duration 10] [--top 40] [--signed-in]
+// --signed-in: as the newest member (a session cookie made here), as bench/db-pages.ts's signed-in row.
 import { fork } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +11,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import fastifyCookie from '@fastify/cookie';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/db/database.ts';
+import { createSession, SESSION_COOKIE } from '../src/accounts/sessions.ts';
+import { installationSecret } from '../src/accounts/installation-secret.ts';
 
 const { values } = parseArgs({
   options: {
@@ -21,12 +25,19 @@ const { values } = parseArgs({
     sample: { type: 'string', default: '1000' },
     top: { type: 'string', default: '40' },
     path: { type: 'string' },
+    'signed-in': { type: 'boolean', default: false },
   },
 });
 
 const database = await openDatabase(values.database!);
 const topics = await database.db.selectFrom('topics').innerJoin('boards', 'boards.id', 'topics.board_id').select(['topics.id', 'topics.slug'])
   .where('boards.visibility', '=', 'public').where('topics.deleted_at', 'is', null).orderBy(sql`random()`).limit(Number(values.sample)).execute();
+let headers: Record<string, string> = {};
+if (values['signed-in']) {
+  const member = await database.db.selectFrom('users').select('id').where('deleted_at', 'is', null).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+  const secret = await installationSecret(database.db, undefined);
+  headers = { cookie: `${SESSION_COOKIE}=${fastifyCookie.sign((await createSession(database.db, member.id)).token, secret)}` };
+}
 await database.close();
 const paths = values.path ? [values.path] : topics.map((t) => `/t/${t.slug}/${t.id}`);
 
@@ -40,7 +51,7 @@ const load = (seconds: number) => {
   let i = 0;
   return new Promise<autocannon.Result>((resolve, reject) => {
     const inst = autocannon({
-      url: `http://127.0.0.1:${port}`, connections: Number(values.connections), duration: seconds,
+      url: `http://127.0.0.1:${port}`, connections: Number(values.connections), duration: seconds, headers,
       requests: [{ setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
     }, (err, r) => (err ? reject(err) : resolve(r)));
     void inst;

@@ -10,7 +10,7 @@ import { signedIn } from '../web/request-helpers.ts';
 import { POSTS_PER_PAGE, showTopic } from './show-topic.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
 import { topicHead } from '../seo/topic-head.ts';
-import { readerOnTopic } from '../notifications/tracking.ts';
+import { readerOnTopic, readUpToSkips } from '../notifications/tracking.ts';
 import { warnedMessage } from '../confidentiality/warned-notice.ts';
 import { pageHeaderColumns, showHeaderCounts } from '../accounts/signed-in-facts.ts';
 
@@ -100,6 +100,10 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
       // One URL per page of a topic: a wrong or outdated slug redirects permanently.
       if (request.params.slug !== data.topic.slug) return reply.redirect(canonical, 301);
       views.count(data.topic.id);
+      // How far this reader has now read, recorded after the page is sent (notifications plugin);
+      // nothing to record when they had read this far before.
+      const lastShown = data.posts.at(-1)?.post_number;
+      if (data.reader && reply.locals && !readUpToSkips(data.reader.lastRead, lastShown)) reply.locals.readUpTo = lastShown;
       await showHeaderCounts(db, request, reply, data.extra);
       return reply.view('topic', await topicView(app, request.actor, data, { canonical, guardWarned: request.actor ? warnedMessage(request.query.warned, translatorFor(request).t) : null }, translatorFor(request).t));
     },

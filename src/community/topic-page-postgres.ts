@@ -31,6 +31,7 @@ interface BundleRow extends TopicRow {
   kudos_given: number[];
   next_unread?: number | null;
   watch_level?: string | null;
+  last_read?: number | null;
   page_extras?: Record<string, unknown>;
 }
 
@@ -84,7 +85,8 @@ const readerColumns = (readerId: number) => sql`,
   (select p.post_number from posts p where p.topic_id = t.id and p.deleted_at is null
      and p.post_number > (select r.last_read_post_number from topic_reads r where r.user_id = ${readerId} and r.topic_id = t.id)
      order by p.post_number limit 1) as next_unread,
-  (select w.level from watches w where w.user_id = ${readerId} and w.target = 'topic' and w.target_id = t.id) as watch_level`;
+  (select w.level from watches w where w.user_id = ${readerId} and w.target = 'topic' and w.target_id = t.id) as watch_level,
+  (select r.last_read_post_number from topic_reads r where r.user_id = ${readerId} and r.topic_id = t.id) as last_read`;
 
 /** Everything a topic page reads, in one statement; undefined when there is no such topic.
  * `opts.reader`: also the signed-in reader's facts (readerId not 0); `opts.extra`: more columns. */
@@ -93,7 +95,7 @@ export async function readTopicPage(db: Kysely<DB>, topicId: number, after: numb
   const { rows } = await executeNamed(db, bundle(topicId, after, upTo, readerId, sql`${reader ?? sql``}${extraColumns(opts.extra, 'page_extras')}`));
   const row = rows[0];
   if (!row) return undefined;
-  const { page_posts, tag_list, article, hand_overs, topic_notices, page_attachments, authors, kudos_given, next_unread, watch_level, page_extras, ...topic } = row;
+  const { page_posts, tag_list, article, hand_overs, topic_notices, page_attachments, authors, kudos_given, next_unread, watch_level, last_read, page_extras, ...topic } = row;
   const posts = page_posts.filter((p) => p.post_number > after && p.post_number <= upTo);
   const answer = topic.solved_post_id && !posts.some((p) => p.id === topic.solved_post_id) ? page_posts.find((p) => p.id === topic.solved_post_id) : undefined;
   const cards = new Map<number, AuthorCard>();
@@ -101,7 +103,7 @@ export async function readTopicPage(db: Kysely<DB>, topicId: number, after: numb
   return {
     topic, posts, answer, cards, tags: tag_list, article: article ?? undefined, handOvers: hand_overs, notices: topic_notices,
     attachments: page_attachments, kudos: new Set(kudos_given),
-    reader: reader ? readerFacts(topic, next_unread, watch_level) : null,
+    reader: reader ? readerFacts(topic, next_unread, watch_level, last_read) : null,
     extra: page_extras ?? null,
   };
 }

@@ -27,8 +27,10 @@ export const notificationsPlugin = fp(async (app: FastifyInstance) => {
     const topicId = Number((request.params as { id?: unknown }).id);
     if (!Number.isInteger(topicId)) return;
     const failed = (err: Error) => request.log.warn({ err: { message: err.message } }, 'tracking what was read failed');
-    // After the page is sent: how far this person has read, and its notifications read.
-    await recordRead(db, request.actor, topicId, Number((request.query as { page?: unknown }).page) || 1).catch(failed);
+    // After the page is sent: how far this person has read (the topic route leaves the page's
+    // last post number when it moves their position), and its notifications read.
+    const upTo = reply.locals?.readUpTo;
+    if (typeof upTo === 'number') await recordRead(db, request.actor, topicId, upTo).catch(failed);
     if (reply.locals?.unreadNotifications) await markRead(db, request.actor, { topicId }).catch(failed);
   });
   await app.jobs.work('notifications-purge', async () => void (await purgeOldNotifications(db)));

@@ -8,18 +8,26 @@ import type { Actor } from '../policy/policy.ts';
 import { POSTS_PER_PAGE } from '../community/show-topic.ts';
 import { nowIso } from '../shared/clock.ts';
 
-/** Records that page `page` of a topic was read (never moves backwards). */
-export async function recordRead(db: Kysely<DB>, actor: Actor, topicId: number, page: number): Promise<void> {
-  const upTo = Math.max(1, page) * POSTS_PER_PAGE;
-  const seen = await db.selectFrom('posts').select((eb) => eb.fn.max('post_number').as('n')).where('topic_id', '=', topicId).where('post_number', '<=', upTo).executeTakeFirst();
-  const last = Number(seen?.n ?? 0);
-  if (!last) return;
+/**
+ * Records that a topic was read up to post `lastShown` (the last post number of the page sent;
+ * never moves backwards). One statement: a signed-in topic view used to cost a read, then a
+ * transaction with another read and a write (issue 19); the page skips even this when the
+ * reader's known position already covers the page (readUpToSkips).
+ */
+export async function recordRead(db: Kysely<DB>, actor: Actor, topicId: number, lastShown: number): Promise<void> {
+  if (!(lastShown >= 1)) return;
   const at = nowIso();
-  await db.transaction().execute(async (tx) => {
-    const row = await tx.selectFrom('topic_reads').select('last_read_post_number').where('user_id', '=', actor.id).where('topic_id', '=', topicId).executeTakeFirst();
-    if (!row) await tx.insertInto('topic_reads').values({ user_id: actor.id, topic_id: topicId, last_read_post_number: last, updated_at: at }).onConflict((oc) => oc.columns(['user_id', 'topic_id']).doNothing()).execute();
-    else if (row.last_read_post_number < last) await tx.updateTable('topic_reads').set({ last_read_post_number: last, updated_at: at }).where('user_id', '=', actor.id).where('topic_id', '=', topicId).execute();
-  });
+  await db.insertInto('topic_reads').values({ user_id: actor.id, topic_id: topicId, last_read_post_number: lastShown, updated_at: at })
+    .onConflict((oc) => oc.columns(['user_id', 'topic_id'])
+      .doUpdateSet((eb) => ({ last_read_post_number: eb.ref('excluded.last_read_post_number'), updated_at: eb.ref('excluded.updated_at') }))
+      .where((eb) => eb('topic_reads.last_read_post_number', '<', eb.ref('excluded.last_read_post_number'))))
+    .execute();
+}
+
+/** Whether sending a page that ends at post `lastShown` leaves nothing to record: the reader had
+ * read that far before (`lastRead`, read with the page). Re-reading costs no write. */
+export function readUpToSkips(lastRead: number | null, lastShown: number | undefined): boolean {
+  return lastShown === undefined || (lastRead !== null && lastRead >= lastShown);
 }
 
 /** For topics the person has opened before: how many posts came after what they read. */
@@ -64,23 +72,27 @@ export async function readerOnTopic(db: Kysely<DB>, actor: Actor, topic: { id: n
         .where('post_number', '>', eb.selectFrom('topic_reads').select('last_read_post_number').where('user_id', '=', actor.id).where('topic_id', '=', topic.id))
         .orderBy('post_number').limit(1).as('next_unread'),
       eb.selectFrom('watches').select('level').where('user_id', '=', actor.id).where('target', '=', 'topic').where('target_id', '=', topic.id).as('watch_level'),
+      eb.selectFrom('topic_reads').select('last_read_post_number').where('user_id', '=', actor.id).where('topic_id', '=', topic.id).as('last_read'),
     ])
     .executeTakeFirstOrThrow();
-  return readerFacts(topic, row.next_unread, row.watch_level);
+  return readerFacts(topic, row.next_unread, row.watch_level, row.last_read);
 }
 
 export interface ReaderOnTopic {
   firstUnread: { postNumber: number; url: string } | null;
   watch: WatchLevel;
+  /** The last post number they had read before this view (null: never opened). */
+  lastRead: number | null;
 }
 
-/** readerOnTopic's answer from its two values (the first unread post's number, the watch level),
- * when they were read with the page (src/community/topic-page-postgres.ts). */
-export function readerFacts(topic: { id: number; slug: string }, nextUnread: unknown, watchLevel: unknown): ReaderOnTopic {
+/** readerOnTopic's answer from its values (the first unread post's number, the watch level, the
+ * last post read), when they were read with the page (src/community/topic-page-postgres.ts). */
+export function readerFacts(topic: { id: number; slug: string }, nextUnread: unknown, watchLevel: unknown, lastRead: unknown): ReaderOnTopic {
   const next = nextUnread === null || nextUnread === undefined ? null : Number(nextUnread);
   const page = next === null ? 1 : Math.ceil(next / POSTS_PER_PAGE);
   return {
     firstUnread: next === null ? null : { postNumber: next, url: `/t/${topic.slug}/${topic.id}${page > 1 ? `?page=${page}` : ''}#post-${next}` },
     watch: (watchLevel as WatchLevel | null) ?? 'default',
+    lastRead: lastRead === null || lastRead === undefined ? null : Number(lastRead),
   };
 }

@@ -136,15 +136,16 @@ for (const kind of testDatabaseKinds()) {
     test("the reader's facts in one statement equal the two lookups", async () => {
       const topic = { id: topicId, slug: 'invoices-arrive-twice' };
       const other = await makeUser(database.db, [], `trips_other_${kind.name}`);
+      const lastRead = async (who: { id: number }) => (await database.db.selectFrom('topic_reads').select('last_read_post_number').where('user_id', '=', who.id).where('topic_id', '=', topicId).executeTakeFirst())?.last_read_post_number ?? null;
       for (const who of [reader, other]) {
-        assert.deepEqual(await readerOnTopic(database.db, who, topic), { firstUnread: await firstUnread(database.db, who, topic), watch: await watchLevel(database.db, who, 'topic', topicId) });
+        assert.deepEqual(await readerOnTopic(database.db, who, topic), { firstUnread: await firstUnread(database.db, who, topic), watch: await watchLevel(database.db, who, 'topic', topicId), lastRead: await lastRead(who) });
       }
       // Read up to post 3 and watching: the next unread is post 4 (post 7 was deleted, not 4).
       await database.db.updateTable('topic_reads').set({ last_read_post_number: 3 }).where('user_id', '=', reader.id).execute();
       await setWatch(database.db, reader, 'topic', topicId, 'watching');
       const facts = await readerOnTopic(database.db, reader, topic);
-      assert.deepEqual(facts, { firstUnread: { postNumber: 4, url: `/t/invoices-arrive-twice/${topicId}#post-4` }, watch: 'watching' });
-      assert.deepEqual(facts, { firstUnread: await firstUnread(database.db, reader, topic), watch: await watchLevel(database.db, reader, 'topic', topicId) });
+      assert.deepEqual(facts, { firstUnread: { postNumber: 4, url: `/t/invoices-arrive-twice/${topicId}#post-4` }, watch: 'watching', lastRead: 3 });
+      assert.deepEqual(facts, { firstUnread: await firstUnread(database.db, reader, topic), watch: await watchLevel(database.db, reader, 'topic', topicId), lastRead: await lastRead(reader) });
     });
 
     test('the one-statement topic page equals the query-by-query one', { skip: kind.name !== 'postgres' }, async () => {

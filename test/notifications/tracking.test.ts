@@ -9,6 +9,7 @@ import { createReply } from '../../src/community/create-reply.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
 import { makeUser } from '../helpers/fixtures.ts';
+import { recordRead } from '../../src/notifications/tracking.ts';
 import { Agent } from '../helpers/browserless-agent.ts';
 
 for (const kind of testDatabaseKinds()) {
@@ -47,6 +48,18 @@ for (const kind of testDatabaseKinds()) {
       await agent.get(`/t/${t.slug}/${t.id}?page=2`);
       await wait(async () => (await db.selectFrom('topic_reads').select('last_read_post_number').where('user_id', '=', ana.id).executeTakeFirstOrThrow()).last_read_post_number === 25);
       assert.doesNotMatch((await agent.get('/b/help')).body, /class="unread-count"/, 'all read');
+      // Re-reading page 1 neither moves the position back nor writes at all (no write per re-read view).
+      await db.updateTable('topic_reads').set({ updated_at: '2000-01-01T00:00:00.000Z' }).where('user_id', '=', ana.id).execute();
+      await agent.get(`/t/${t.slug}/${t.id}`);
+      await new Promise((r) => setTimeout(r, 150));
+      const after = await db.selectFrom('topic_reads').select(['last_read_post_number', 'updated_at']).where('user_id', '=', ana.id).executeTakeFirstOrThrow();
+      assert.deepEqual(after, { last_read_post_number: 25, updated_at: '2000-01-01T00:00:00.000Z' });
+      // The one statement that records a read never moves it backwards, and moves it forwards.
+      await recordRead(db, ana, t.id, 20);
+      assert.equal((await db.selectFrom('topic_reads').select('last_read_post_number').where('user_id', '=', ana.id).executeTakeFirstOrThrow()).last_read_post_number, 25);
+      await recordRead(db, ana, t.id, 26);
+      assert.equal((await db.selectFrom('topic_reads').select('last_read_post_number').where('user_id', '=', ana.id).executeTakeFirstOrThrow()).last_read_post_number, 26);
+      await db.updateTable('topic_reads').set({ last_read_post_number: 25 }).where('user_id', '=', ana.id).execute();
       assert.doesNotMatch((await agent.get(`/t/${t.slug}/${t.id}`)).body, /Jump to first unread/);
       await createReply(db, ben, { topicId: t.id, body: 'One more.' });
       assert.match((await agent.get('/b/help')).body, /<span class="unread-count">1 new/);
