@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB, Role } from '../db/schema.ts';
 import { hashToken, newToken } from '../shared/tokens.ts';
+import { preparedQuery, S1 } from '../db/prepared.ts';
 
 export const SESSION_COOKIE = 'parley_session';
 export const SESSION_DAYS = 30;
@@ -22,15 +23,7 @@ export async function createSession(db: Kysely<DB>, userId: number): Promise<{ t
  */
 export async function userForSession(db: Kysely<DB>, token: string) {
   if (!token || token.length > 100) return null;
-  const rows = await db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .leftJoin('user_roles', 'user_roles.user_id', 'users.id')
-    .leftJoin('board_moderators', 'board_moderators.user_id', 'users.id')
-    .select(['users.id', 'users.username', 'users.display_name', 'users.email_verified_at', 'users.locale', 'users.avatar', 'sessions.expires_at', 'users.suspended_until', 'user_roles.role', 'board_moderators.board_id'])
-    .where('sessions.id', '=', hashToken(token))
-    .where('users.deleted_at', 'is', null)
-    .execute();
+  const rows = await sessionRows(db, hashToken(token));
   const row = rows[0];
   if (!row || row.expires_at < new Date().toISOString()) return null;
   if (row.suspended_until && row.suspended_until > new Date().toISOString()) return null; // suspended (src/moderation)
@@ -43,6 +36,18 @@ export async function userForSession(db: Kysely<DB>, token: string) {
   }
   return { ...user, roles, boards };
 }
+
+// On every signed-in request: compiled once (src/db/prepared.ts), not built by Kysely each time.
+const sessionRows = preparedQuery([S1] as [string], (db, sessionHash) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .leftJoin('user_roles', 'user_roles.user_id', 'users.id')
+    .leftJoin('board_moderators', 'board_moderators.user_id', 'users.id')
+    .select(['users.id', 'users.username', 'users.display_name', 'users.email_verified_at', 'users.locale', 'users.avatar', 'sessions.expires_at', 'users.suspended_until', 'user_roles.role', 'board_moderators.board_id'])
+    .where('sessions.id', '=', sessionHash)
+    .where('users.deleted_at', 'is', null),
+);
 
 export async function destroySession(db: Kysely<DB>, token: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', hashToken(token)).execute();

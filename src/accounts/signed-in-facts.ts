@@ -3,15 +3,16 @@
 // signed-in page (issue 19): most pages read them in one statement before their handler; the
 // topic, board and home pages (route config `headerCountsInPage`) read them as two more columns
 // of their own statement on PostgreSQL, so that such a page is the session plus one statement.
-import type { Kysely } from 'kysely';
+import type { Compilable, Kysely } from 'kysely';
+import { P1, preparedQuery, S1 } from '../db/prepared.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DB } from '../db/schema.ts';
-import { unreadCountQuery } from '../notifications/list-notifications.ts';
+import { keptSince, unreadCountQuery } from '../notifications/list-notifications.ts';
 import { unreadConversationsQuery } from '../conversations/unread-conversations.ts';
 import type { ExtraColumns } from '../db/named-statements.ts';
 import { onPostgres } from '../community/topic-page-postgres.ts';
 import { countOpenReviews, openReviewsQuery } from '../moderation/queue-items.ts';
-import { can, type Actor } from '../policy/policy.ts';
+import { can, visibleBoardKinds, type Actor } from '../policy/policy.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -32,13 +33,27 @@ export interface HeaderCounts {
  * before, in one statement too (userForSession in sessions.ts).
  */
 export async function headerCounts(db: Kysely<DB>, actor: Actor): Promise<HeaderCounts> {
-  const row = (await db
-    .selectNoFrom((eb) => [
-      eb.selectFrom(unreadCountQuery(db, actor).as('bell')).select('bell.n').as('n'),
-      eb.selectFrom(unreadConversationsQuery(db, actor).as('messages')).select('messages.n').as('m'),
-    ])
-    .executeTakeFirst()) as { n: number | string | null; m: number | string | null } | undefined;
+  const [row] = await headerCountsQuery(actor)(db, actor.id, keptSince(Date.now()));
   return { unreadNotifications: Number(row?.n ?? 0), unreadMessages: Number(row?.m ?? 0) };
+}
+
+// Compiled once per set of board kinds the bell may count (the only part of the query that
+// depends on the roles), since most signed-in pages on SQLite read it (src/db/prepared.ts).
+const headerCountQueries = new Map<string, (db: Kysely<DB>, userId: number, from: string) => Promise<{ n: number | string | null; m: number | string | null }[]>>();
+function headerCountsQuery(actor: Actor) {
+  const kinds = visibleBoardKinds(actor).join();
+  let query = headerCountQueries.get(kinds);
+  if (!query) {
+    query = preparedQuery([P1, S1] as [number, string], (db, userId, from) => {
+      const who: Actor = { id: userId, roles: actor.roles };
+      return db.selectNoFrom((eb) => [
+        eb.selectFrom(unreadCountQuery(db, who, 0, from).as('bell')).select('bell.n').as('n'),
+        eb.selectFrom(unreadConversationsQuery(db, who).as('messages')).select('messages.n').as('m'),
+      ]) as unknown as Compilable<{ n: number | string | null; m: number | string | null }>;
+    });
+    headerCountQueries.set(kinds, query);
+  }
+  return query;
 }
 
 /** Pages show the counts in their header; API calls, assets and form posts do not. */

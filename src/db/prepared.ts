@@ -13,23 +13,27 @@ export function preparedQuery<Args extends readonly unknown[], Row>(
   placeholders: Placeholders<Args>,
   build: (db: Kysely<DB>, ...args: Args) => Compilable<Row>,
 ): (db: Kysely<DB>, ...args: Args) => Promise<Row[]> {
-  const compiledFor = new WeakMap<Kysely<DB>, { query: CompiledQuery<Row>; positions: number[]; direct: ReturnType<typeof directReadFor> }>();
+  const compiledFor = new WeakMap<Kysely<DB>, { query: CompiledQuery<Row>; positions: [number, number][]; direct: ReturnType<typeof directReadFor> }>();
   return async (db, ...args) => {
     let entry = compiledFor.get(db);
     if (!entry) {
       const query = build(db, ...(placeholders as unknown as Args)).compile();
-      const positions = placeholders.map((p) => {
-        const at = query.parameters.indexOf(p);
-        // Each placeholder must be exactly one parameter (not in a list, not repeated).
-        if (at < 0 || query.parameters.lastIndexOf(p) !== at) throw new Error(`preparedQuery: placeholder ${String(p)} must appear exactly once`);
-        return at;
+      // Every parameter that is a placeholder takes its argument (a value may be used several
+      // times, e.g. the reader's id in two subqueries); each placeholder must appear.
+      const positions: [at: number, arg: number][] = [];
+      query.parameters.forEach((value, at) => {
+        const arg = placeholders.indexOf(value as Args[number]);
+        if (arg >= 0) positions.push([at, arg]);
       });
+      for (const [arg, p] of placeholders.entries()) {
+        if (!positions.some(([, a]) => a === arg)) throw new Error(`preparedQuery: placeholder ${String(p)} does not appear in the query`);
+      }
       entry = { query, positions, direct: directReadFor(db) };
       if (!entry.direct) nameStatement(query.sql); // PostgreSQL: a named prepared statement
       compiledFor.set(db, entry);
     }
     const parameters = [...entry.query.parameters];
-    entry.positions.forEach((at, i) => (parameters[at] = args[i]));
+    for (const [at, arg] of entry.positions) parameters[at] = args[arg];
     const rows = entry.direct?.(entry.query.sql, parameters);
     if (rows) return rows as Row[];
     const result = await db.executeQuery<Row>({ ...entry.query, parameters });

@@ -13,23 +13,27 @@ const SHOWN = 200;
 
 const since = (now: number) => new Date(now - KEEP_DAYS * 86_400_000).toISOString();
 
-function visible(db: Kysely<DB>, actor: Actor, now: number) {
+function visible(db: Kysely<DB>, actor: Actor, now: number, from = since(now)) {
   return db
     .selectFrom('notifications as n')
     .leftJoin('topics as t', 't.id', 'n.topic_id')
     .leftJoin('boards as b', 'b.id', 't.board_id')
     .leftJoin('posts as p', 'p.id', 'n.post_id')
     .where('n.user_id', '=', actor.id)
-    .where('n.created_at', '>=', since(now))
+    .where('n.created_at', '>=', from)
     // Moderation notices may have no topic; those that have one follow its visibility.
     .where((eb) => eb.or([eb('n.topic_id', 'is', null), eb.and([eb('t.deleted_at', 'is', null), eb('b.visibility', 'in', visibleBoardKinds(actor))])]))
     .where((eb) => eb.or([eb('n.post_id', 'is', null), eb.and([eb('p.deleted_at', 'is', null), eb('p.hidden_at', 'is', null)])]));
 }
 
-/** The bell's count as a query (also run inside src/accounts/signed-in-facts.ts). */
-export function unreadCountQuery(db: Kysely<DB>, actor: Actor, now = Date.now()) {
-  return visible(db, actor, now).where('n.read_at', 'is', null).select((eb) => eb.fn.countAll<number>().as('n'));
+/** The bell's count as a query (also run inside src/accounts/signed-in-facts.ts); `from`: the
+ * oldest creation time counted (a parameter for a query compiled once). */
+export function unreadCountQuery(db: Kysely<DB>, actor: Actor, now = Date.now(), from = since(now)) {
+  return visible(db, actor, now, from).where('n.read_at', 'is', null).select((eb) => eb.fn.countAll<number>().as('n'));
 }
+
+/** The oldest notification kept (and counted) at `now`. */
+export const keptSince = since;
 
 /** Unread notifications, for the bell. */
 export async function unreadCount(db: Kysely<DB>, actor: Actor, now = Date.now()): Promise<number> {

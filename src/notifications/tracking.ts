@@ -7,6 +7,7 @@ import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 import { POSTS_PER_PAGE } from '../community/show-topic.ts';
 import { nowIso } from '../shared/clock.ts';
+import { P1, P2, preparedQuery } from '../db/prepared.ts';
 
 /**
  * Records that a topic was read up to post `lastShown` (the last post number of the page sent;
@@ -65,18 +66,21 @@ export async function firstUnread(db: Kysely<DB>, actor: Actor, topic: { id: num
  * on PostgreSQL on every signed-in topic view (issue 19).
  */
 export async function readerOnTopic(db: Kysely<DB>, actor: Actor, topic: { id: number; slug: string }): Promise<ReaderOnTopic> {
-  const row = await db
-    .selectNoFrom((eb) => [
-      // No row read yet: the comparison with NULL matches nothing, so no first unread post.
-      eb.selectFrom('posts').select('post_number').where('topic_id', '=', topic.id).where('deleted_at', 'is', null)
-        .where('post_number', '>', eb.selectFrom('topic_reads').select('last_read_post_number').where('user_id', '=', actor.id).where('topic_id', '=', topic.id))
-        .orderBy('post_number').limit(1).as('next_unread'),
-      eb.selectFrom('watches').select('level').where('user_id', '=', actor.id).where('target', '=', 'topic').where('target_id', '=', topic.id).as('watch_level'),
-      eb.selectFrom('topic_reads').select('last_read_post_number').where('user_id', '=', actor.id).where('topic_id', '=', topic.id).as('last_read'),
-    ])
-    .executeTakeFirstOrThrow();
-  return readerFacts(topic, row.next_unread, row.watch_level, row.last_read);
+  const [row] = await readerQuery(db, actor.id, topic.id);
+  return readerFacts(topic, row?.next_unread, row?.watch_level, row?.last_read);
 }
+
+// Compiled once (src/db/prepared.ts): every signed-in topic view on SQLite runs it.
+const readerQuery = preparedQuery([P1, P2] as [number, number], (db, userId, topicId) =>
+  db.selectNoFrom((eb) => [
+    // No row read yet: the comparison with NULL matches nothing, so no first unread post.
+    eb.selectFrom('posts').select('post_number').where('topic_id', '=', topicId).where('deleted_at', 'is', null)
+      .where('post_number', '>', eb.selectFrom('topic_reads').select('last_read_post_number').where('user_id', '=', userId).where('topic_id', '=', topicId))
+      .orderBy('post_number').limit(1).as('next_unread'),
+    eb.selectFrom('watches').select('level').where('user_id', '=', userId).where('target', '=', 'topic').where('target_id', '=', topicId).as('watch_level'),
+    eb.selectFrom('topic_reads').select('last_read_post_number').where('user_id', '=', userId).where('topic_id', '=', topicId).as('last_read'),
+  ]),
+);
 
 export interface ReaderOnTopic {
   firstUnread: { postNumber: number; url: string } | null;

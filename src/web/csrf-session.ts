@@ -23,8 +23,18 @@ type Generate = FastifyReply['generateCsrf'];
  */
 export function csrfSessionBinder(): (reply: FastifyReply) => void {
   let plain: Generate | undefined;
+  // One token per response: without a `_csrf` cookie (the first page after signing in) every call
+  // made a new secret and only the last one reached the browser, so the page's other forms were
+  // refused; and each token costs an HMAC (and the session's hash) that a page with several forms
+  // paid several times.
+  const made = new WeakMap<FastifyReply, { binding: string; token: string }>();
   function bound(this: FastifyReply, opts?: Parameters<Generate>[0]): string {
-    return plain!.call(this, { ...opts, userInfo: csrfSessionBinding(this.request) });
+    const binding = csrfSessionBinding(this.request);
+    const earlier = made.get(this);
+    if (earlier?.binding === binding) return earlier.token;
+    const token = plain!.call(this, { ...opts, userInfo: binding });
+    made.set(this, { binding, token });
+    return token;
   }
   return (reply) => {
     plain ??= reply.generateCsrf;

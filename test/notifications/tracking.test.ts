@@ -68,6 +68,23 @@ for (const kind of testDatabaseKinds()) {
       assert.doesNotMatch(visitor, /unread-count|watch-form/);
     });
 
+    test('every form on the first page after signing in carries a token that works', async () => {
+      // Signing in renews the CSRF secret: the next page makes one. Every form on it must be
+      // signed with that one secret (one token per page), not a new secret per form.
+      const t = await database.db.selectFrom('topics').select(['id', 'slug']).executeTakeFirstOrThrow();
+      const agent = new Agent(app);
+      await agent.post('/signin', { login: 'ana_reads', password: 'correct horse battery staple' }, '/signin');
+      assert.equal(agent.cookies.has('_csrf'), false);
+      const page = await agent.get(`/t/${t.slug}/${t.id}`);
+      assert.equal(page.cookies.filter((c) => c.name === '_csrf').length, 1, 'one CSRF secret set');
+      const tokens = [...page.body.matchAll(/name="_csrf" value="([^"]+)"/g)].map((m) => m[1]!);
+      assert.ok(tokens.length >= 3, 'sign-out, watch and post forms');
+      for (const token of new Set(tokens)) {
+        const res = await agent.post(`/t/${t.id}/watch`, { level: 'default', back: `/t/${t.slug}/${t.id}`, _csrf: token });
+        assert.equal(res.statusCode, 303, 'the token is accepted');
+      }
+    });
+
     test('watch and mute forms on topic and board pages', async () => {
       const db = database.db;
       const t = await db.selectFrom('topics').select(['id', 'slug']).executeTakeFirstOrThrow();
