@@ -269,6 +269,12 @@ export function wordTokens(st: ScanState): number[] {
   const n = t.length;
   let i = 0;
   while (i < n) {
+    const c0 = t.charCodeAt(i);
+    // Not a letter: ASCII answered in place.
+    if (c0 < 65 || (c0 > 90 && c0 < 97) || (c0 > 122 && c0 < 128)) {
+      i++;
+      continue;
+    }
     let l = letterOrMarkAt(t, i);
     if (l === 0) {
       i++;
@@ -278,7 +284,10 @@ export function wordTokens(st: ScanState): number[] {
     for (;;) {
       while (l > 0) {
         i += l;
-        l = letterOrMarkAt(t, i);
+        // ASCII letters in place (most of a post), without a call per character.
+        let c = i < n ? t.charCodeAt(i) : 0;
+        while ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) c = ++i < n ? t.charCodeAt(i) : 0;
+        l = c < 128 ? 0 : letterOrMarkAt(t, i);
       }
       // An inner apostrophe or hyphen joins two runs, except a possessive "'s" at the end of a word.
       const c = t.charCodeAt(i);

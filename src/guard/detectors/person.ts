@@ -39,6 +39,27 @@ export const VERB_ANCHOR =
   /['’]s\s|\s(?:called|phoned|rang|emailed|e-mailed|wrote|reported|complained|asked|contacted|mentioned|told|said|explained|belde|heeft|mailde|schreef|meldde|klaagde|vroeg|liet|vertelde|gaf|is\sverhuisd|moved|lives|woont|has\sbeen|was\scalling|tried|gesproken|gebeld|gemaild|phoned)\b/g;
 
 /**
+ * The alternatives of the group whose body starts at `start` in a pattern's source (just after its
+ * "(?:"), split at the group's own depth up to its closing parenthesis.
+ */
+function topLevelAlternatives(src: string, start: number): string[] {
+  let depth = 0;
+  let alt = '';
+  const alts: string[] = [];
+  for (let i = start; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '(') depth++;
+    if (c === ')' && depth-- === 0) break;
+    if (c === '|' && depth === 0) {
+      alts.push(alt);
+      alt = '';
+    } else alt += c;
+  }
+  alts.push(alt);
+  return alts;
+}
+
+/**
  * The title, role and "met" anchors in one pass over the word starts of the folded text instead of
  * three whole-text searches: a word start whose first two letters begin one of a pattern's words
  * runs that pattern sticky there (same matches as anchorsOf: `\b` is ASCII, matches do not overlap).
@@ -51,20 +72,7 @@ CUE_PATTERNS.forEach((re, k) => {
   // The pattern is \b(?:word|word|...)...: split its group's alternatives at depth 0.
   const src = re.source;
   if (!src.startsWith('\\b(?:')) throw new Error(`cue pattern ${src} does not start with \\b(?:`);
-  let depth = 0;
-  let alt = '';
-  const alts: string[] = [];
-  for (let i = 5; i < src.length; i++) {
-    const c = src[i]!;
-    if (c === '(') depth++;
-    if (c === ')' && depth-- === 0) break;
-    if (c === '|' && depth === 0) {
-      alts.push(alt);
-      alt = '';
-    } else alt += c;
-  }
-  alts.push(alt);
-  for (const a of alts) {
+  for (const a of topLevelAlternatives(src, 5)) {
     if (!/^[a-z]{2}/.test(a)) throw new Error(`cue word ${a} does not start with two letters`);
     CUE_PREFIX[(a.charCodeAt(0) - 97) * 26 + a.charCodeAt(1) - 97]! |= 1 << k;
   }
@@ -114,23 +122,15 @@ const VERB_PREFIX = new Uint8Array(26 * 27);
   const src = VERB_ANCHOR.source;
   const head = "['’]s\\s|\\s(?:";
   if (!src.startsWith(head)) throw new Error(`verb pattern ${src} changed shape`);
-  let depth = 0;
-  let alt = '';
-  const alts: string[] = [];
-  for (let i = head.length; i < src.length; i++) {
-    const c = src[i]!;
-    if (c === '(') depth++;
-    if (c === ')' && depth-- === 0) break;
-    if (c === '|' && depth === 0) {
-      alts.push(alt);
-      alt = '';
-    } else alt += c;
-  }
-  alts.push(alt);
-  for (const a of alts) {
+  for (const a of topLevelAlternatives(src, head.length)) {
     if (!/^[a-z][a-z-]/.test(a)) throw new Error(`verb ${a} does not start with a letter and a letter or hyphen`);
     VERB_PREFIX[(a.charCodeAt(0) - 97) * 27 + (a[1] === '-' ? 26 : a.charCodeAt(1) - 97)] = 1;
   }
+}
+/** The regex `\s` class for one UTF-16 unit (ECMAScript WhiteSpace and LineTerminator). */
+function isRegexSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 export function verbAnchors(text: string): number[] {
   const out: number[] = [];
@@ -139,6 +139,8 @@ export function verbAnchors(text: string): number[] {
   for (let p = 0; p < n; p++) {
     const c = text.charCodeAt(p);
     if (c !== 39 && c !== 0x2019) {
+      // The verb alternative starts with \s: most positions are letters and go no further.
+      if (c !== 32 && !isRegexSpace(c)) continue;
       const a = text.charCodeAt(p + 1) - 97;
       const d = text.charCodeAt(p + 2);
       const b = d === 45 ? 26 : d - 97;
