@@ -40,6 +40,8 @@ export interface ScanState {
   capWords?: number[];
   /** Cached by wordTokens(). */
   words?: number[];
+  /** Cached by cueMatches() (cue-words.ts): each cue pattern's matches in `lower`. */
+  cueMatches?: number[][];
   /** Name-like spans of two or more words the person model saw (any case, any score), [start, end, ...]: register name candidates. */
   nameSpans?: number[];
 }

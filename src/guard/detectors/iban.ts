@@ -2,6 +2,7 @@
 import { validateIBAN, ValidationErrorsIBAN, countrySpecs } from 'ibantools';
 import type { Finding } from '../types.ts';
 import { digitRuns, windows, execIn, type ScanState } from '../spans.ts';
+import { cueMatches, registerCuePattern } from '../cue-words.ts';
 import { abaValid, mod11Valid } from '../checksums.ts';
 import { enhance, CONTEXT, foldedWordsBefore } from '../context.ts';
 
@@ -70,14 +71,14 @@ const BANK_NUM = /(?<![\p{L}\p{N}-])\d{6,12}(?![\p{L}\p{N}]|[-.,]\d)/gu;
 const SORT_CUE = /\bsort[\s-]?code\b/;
 const ACCOUNT_CUE = /\b(?:account(?:\s+(?:number|no\.?|nr\.?|#))?|acct\.?|a\/c|(?:bank)?rekening(?:nummer)?|(?:bank\s+)?account)\s*(?:number|no\.?)?[:#]?\s*$/;
 const BANK_CONTEXT = /\b(?:sort\s?code|bank|routing|aba|rekening|rekeningnummer|bankrekening|refund|terugbetaling|girorekening|postbank)\b/;
+const BANK_CONTEXT_KEY = registerCuePattern(BANK_CONTEXT);
 const ROUTING_CUE = /\b(?:routing(?:\s+(?:number|no\.?|#))?|aba(?:\s+(?:number|no\.?))?|transit)\s*[:#]?\s*$/;
 
 export function detectBankAccounts(st: ScanState): Finding[] {
   const out: Finding[] = [];
   const text = st.text;
-  const lower = st.lower;
   const runs = digitRuns(st);
-  if (runs.length === 0 || !BANK_CONTEXT.test(lower)) return out;
+  if (runs.length === 0 || cueMatches(st, BANK_CONTEXT_KEY).length === 0) return out;
   for (const m of execIn(SORT_CODE, text, windows(text, runs, 1, 10))) {
     const end = m.index + m[0].length;
     if (st.claims.overlaps(m.index, end)) continue;

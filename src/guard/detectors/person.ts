@@ -8,6 +8,7 @@ import type { Finding } from '../types.ts';
 import { windows, execIn, anchorsOf, capWords, isLetterOrDigitCode, SpanCache, type ScanState } from '../spans.ts';
 import { enhance, CONTEXT, fold } from '../context.ts';
 import { FIRST_NAMES, NOT_NAMES } from './names.ts';
+import { allCueMatches, cueMatches, registerCuePattern, topLevelAlternatives } from '../cue-words.ts';
 import { detectPersonsByModel, placeOrCompany } from './person-model.ts';
 
 const WORD = String.raw`\p{Lu}(?:[\p{Ll}'’]|\p{Lu}(?=\p{Ll}))*\p{Ll}(?:-\p{Lu}?[\p{Ll}'’]+)*`;
@@ -38,76 +39,14 @@ const LOWER_VERB_ANCHOR = /\s(?:phoned|called|rang|emailed|e-mailed|wrote|belde|
 export const VERB_ANCHOR =
   /['’]s\s|\s(?:called|phoned|rang|emailed|e-mailed|wrote|reported|complained|asked|contacted|mentioned|told|said|explained|belde|heeft|mailde|schreef|meldde|klaagde|vroeg|liet|vertelde|gaf|is\sverhuisd|moved|lives|woont|has\sbeen|was\scalling|tried|gesproken|gebeld|gemaild|phoned)\b/g;
 
-/**
- * The alternatives of the group whose body starts at `start` in a pattern's source (just after its
- * "(?:"), split at the group's own depth up to its closing parenthesis.
- */
-function topLevelAlternatives(src: string, start: number): string[] {
-  let depth = 0;
-  let alt = '';
-  const alts: string[] = [];
-  for (let i = start; i < src.length; i++) {
-    const c = src[i]!;
-    if (c === '(') depth++;
-    if (c === ')' && depth-- === 0) break;
-    if (c === '|' && depth === 0) {
-      alts.push(alt);
-      alt = '';
-    } else alt += c;
-  }
-  alts.push(alt);
-  return alts;
-}
-
-/**
- * The title, role and "met" anchors in one pass over the word starts of the folded text instead of
- * three whole-text searches: a word start whose first two letters begin one of a pattern's words
- * runs that pattern sticky there (same matches as anchorsOf: `\b` is ASCII, matches do not overlap).
- */
-const CUE_PATTERNS = [TITLE_ANCHOR, ROLE_ANCHOR, MET_ANCHOR];
-const CUE_STICKY = CUE_PATTERNS.map((re) => new RegExp(re.source, 'y'));
-/** Bit k set for the two-letter prefixes (a–z, 26 × 26) of pattern k's words. */
-const CUE_PREFIX = new Uint8Array(26 * 26);
-CUE_PATTERNS.forEach((re, k) => {
-  // The pattern is \b(?:word|word|...)...: split its group's alternatives at depth 0.
-  const src = re.source;
-  if (!src.startsWith('\\b(?:')) throw new Error(`cue pattern ${src} does not start with \\b(?:`);
-  for (const a of topLevelAlternatives(src, 5)) {
-    if (!/^[a-z]{2}/.test(a)) throw new Error(`cue word ${a} does not start with two letters`);
-    CUE_PREFIX[(a.charCodeAt(0) - 97) * 26 + a.charCodeAt(1) - 97]! |= 1 << k;
-  }
-});
-const isAsciiWord = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+const TITLE_CUE = registerCuePattern(TITLE_ANCHOR);
+const ROLE_CUE = registerCuePattern(ROLE_ANCHOR);
+const MET_CUE = registerCuePattern(MET_ANCHOR);
 
 /** Anchors of TITLE_ANCHOR, ROLE_ANCHOR and MET_ANCHOR in the folded text, as anchorsOf gives them. */
 export function cueAnchors(lower: string): [number[], number[], number[]] {
-  const out: [number[], number[], number[]] = [[], [], []];
-  const ends = [0, 0, 0];
-  const n = lower.length - 1;
-  let prevWord = false;
-  for (let p = 0; p < n; p++) {
-    const c = lower.charCodeAt(p);
-    const word = isAsciiWord(c);
-    if (!word || prevWord) {
-      prevWord = word;
-      continue;
-    }
-    prevWord = true;
-    const d = lower.charCodeAt(p + 1);
-    if (c < 97 || c > 122 || d < 97 || d > 122) continue;
-    const bits = CUE_PREFIX[(c - 97) * 26 + d - 97]!;
-    if (bits === 0) continue;
-    for (let k = 0; k < 3; k++) {
-      if ((bits & (1 << k)) === 0 || p < ends[k]!) continue;
-      const re = CUE_STICKY[k]!;
-      re.lastIndex = p;
-      const m = re.exec(lower);
-      if (!m) continue;
-      ends[k] = p + m[0].length;
-      out[k]!.push(p, p + m[0].length);
-    }
-  }
-  return out;
+  const all = allCueMatches(lower);
+  return [all[TITLE_CUE]!, all[ROLE_CUE]!, all[MET_CUE]!];
 }
 
 /**
@@ -232,7 +171,9 @@ export function detectPersons(st: ScanState): Finding[] {
     out.push({ type: 'person', start: s, end: e, confidence: conf, reason: why, source: 'pattern' });
   };
   const lower = st.lower;
-  const [titleAnchors, roleAnchors, metAnchors] = cueAnchors(lower);
+  const titleAnchors = cueMatches(st, TITLE_CUE);
+  const roleAnchors = cueMatches(st, ROLE_CUE);
+  const metAnchors = cueMatches(st, MET_CUE);
   for (const m of execIn(TITLE_RE, text, windows(text, titleAnchors, 0, 120))) {
     const name = m.groups!.name!;
     const s0 = m.index + m[0].length - name.length;
