@@ -52,6 +52,12 @@ export function isWordChar(c: number): boolean {
   );
 }
 
+/** The regex `\s` class for one UTF-16 unit (ECMAScript WhiteSpace and LineTerminator), without a regex. */
+export function isRegexSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
 export function clamp01(x: number): number {
   return x < 0 ? 0 : x > 1 ? 1 : Math.round(x * 1000) / 1000;
 }

@@ -61,10 +61,23 @@ const COMPOUND_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}\p{N}])((?:${NW}[ \t]+
 const COMPOUND_NUM_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}\p{N}])(${NUM},?[ \t]+(?:${NW}[ \t]+){0,2})$`, 'u');
 const UPPER_START = /^\p{Lu}/u;
 
+function hasDigit(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+
 /** Addresses around one street word at [s, e). */
 function shapesAround(text: string, s: number, e: number, word: string, compound: boolean, out: Array<[number, number]>): void {
   const before = text.slice(Math.max(0, s - 90), s);
   const cap = UPPER_START.test(text[s]!);
+  // Cheap exact gates for the end-anchored patterns, which try every position of \`before\`: all of
+  // them end in [ \t]+, and those with a house number (NUM) need a digit.
+  const last = before.charCodeAt(before.length - 1);
+  const spaced = last === 32 || last === 9;
+  const digit = spaced && hasDigit(before);
   const after = (re: RegExp): number => {
     re.lastIndex = e;
     const m = re.exec(text);
@@ -74,11 +87,11 @@ function shapesAround(text: string, s: number, e: number, word: string, compound
     if (!cap) return;
     const end = after(C_AFTER);
     if (end >= 0) {
-      const b = COMPOUND_BEFORE.exec(before);
+      const b = spaced ? COMPOUND_BEFORE.exec(before) : null;
       out.push([b ? s - b[1]!.length : s, end]);
       return;
     }
-    const n = COMPOUND_NUM_BEFORE.exec(before);
+    const n = digit ? COMPOUND_NUM_BEFORE.exec(before) : null;
     // Not a frequent English word that merely ends like a street ("2 Spring releases").
     if (n && !gazetteer().commonEn.has(word)) out.push([s - n[1]!.length, Math.max(e, after(A2_AFTER))]);
     return;
@@ -90,17 +103,17 @@ function shapesAround(text: string, s: number, e: number, word: string, compound
     if (end >= 0) out.push([s, end]);
   }
   // A: "17 Rue du Médecin-Colonel Calbairac", "33 avenue de Provence"
-  const a = A_BEFORE.exec(before);
+  const a = digit ? A_BEFORE.exec(before) : null;
   if (a) {
     let end = after(A_AFTER);
     if (end < 0 && cap) end = after(A_NUMBERED);
     if (end >= 0) out.push([s - a[1]!.length, end]);
   }
   // A2: "7931 Tenth Line"; a lower-case type after a name that is no frequent word: "81 Ģertrūdes iela", "11 Skoufa street" (not "5 Big street parties")
-  const a2 = A2_BEFORE.exec(before);
+  const a2 = digit ? A2_BEFORE.exec(before) : null;
   if (a2 && (cap || !a2[1]!.trim().split(/[ \t]+/).slice(1).some((w) => gazetteer().commonEn.has(w.toLowerCase())))) out.push([s - a2[1]!.length, Math.max(e, after(A2_AFTER))]);
   // C: "Skoufa street 11", "Ģertrūdes iela 81"
-  const c = C_BEFORE.exec(before);
+  const c = spaced ? C_BEFORE.exec(before) : null;
   if (c) {
     const end = after(C_AFTER);
     if (end >= 0) out.push([s - c[1]!.length, end]);

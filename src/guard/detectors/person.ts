@@ -5,7 +5,7 @@
  * sign-offs ("Kind regards, Lisa"). The customer register adds exact names of real customers.
  */
 import type { Finding } from '../types.ts';
-import { windows, execIn, anchorsOf, capWords, isLetterOrDigitCode, SpanCache, type ScanState } from '../spans.ts';
+import { windows, execIn, anchorsOf, capWords, isLetterOrDigitCode, isRegexSpace, SpanCache, type ScanState } from '../spans.ts';
 import { enhance, CONTEXT, fold } from '../context.ts';
 import { FIRST_NAMES, NOT_NAMES } from './names.ts';
 import { allCueMatches, cueMatches, registerCuePattern, topLevelAlternatives } from '../cue-words.ts';
@@ -65,11 +65,6 @@ const VERB_PREFIX = new Uint8Array(26 * 27);
     if (!/^[a-z][a-z-]/.test(a)) throw new Error(`verb ${a} does not start with a letter and a letter or hyphen`);
     VERB_PREFIX[(a.charCodeAt(0) - 97) * 27 + (a[1] === '-' ? 26 : a.charCodeAt(1) - 97)] = 1;
   }
-}
-/** The regex `\s` class for one UTF-16 unit (ECMAScript WhiteSpace and LineTerminator). */
-function isRegexSpace(c: number): boolean {
-  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 export function verbAnchors(text: string): number[] {
   const out: number[] = [];
