@@ -133,9 +133,7 @@ export function windows(text: string, anchors: readonly number[], before: number
  */
 export function execIn(re: RegExp, text: string, wins: readonly number[]): RegExpExecArray[] {
   const out: RegExpExecArray[] = [];
-  let covered = 0;
-  for (let i = 0; i < wins.length; i += 2) covered += wins[i + 1]! - wins[i]!;
-  if (covered > text.length * 0.6) wins = [0, text.length];
+  wins = searchedWindows(text, wins);
   for (let i = 0; i < wins.length; i += 2) {
     const s = wins[i]!;
     const e = wins[i + 1]!;
@@ -143,6 +141,46 @@ export function execIn(re: RegExp, text: string, wins: readonly number[]): RegEx
     re.lastIndex = 0;
     for (let m = re.exec(sub); m; m = re.exec(sub)) {
       if (m[0].length === 0) re.lastIndex++;
+      if (s) m.index += s;
+      out.push(m);
+    }
+  }
+  return out;
+}
+
+/** The windows execIn searches: the whole text once when the windows cover most of it. */
+function searchedWindows(text: string, wins: readonly number[]): readonly number[] {
+  let covered = 0;
+  for (let i = 0; i < wins.length; i += 2) covered += wins[i + 1]! - wins[i]!;
+  return covered > text.length * 0.6 ? [0, text.length] : wins;
+}
+
+/**
+ * execIn for a pattern whose matches can only start where `canStart(sub, i)` holds (a cheap test of
+ * a window's unit i and the one before it): its sticky copy runs only at those positions, in order,
+ * instead of a global search trying the pattern at every position. The same matches as execIn with
+ * the global pattern, provided canStart is true wherever a match may start.
+ */
+export function execInAt(sticky: RegExp, text: string, wins: readonly number[], canStart: (sub: string, i: number) => boolean): RegExpExecArray[] {
+  if (!sticky.sticky) throw new Error('execInAt needs a sticky pattern');
+  const out: RegExpExecArray[] = [];
+  wins = searchedWindows(text, wins);
+  for (let i = 0; i < wins.length; i += 2) {
+    const s = wins[i]!;
+    const e = wins[i + 1]!;
+    const sub = s === 0 && e === text.length ? text : text.slice(s, e);
+    for (let p = 0; p < sub.length; ) {
+      if (!canStart(sub, p)) {
+        p++;
+        continue;
+      }
+      sticky.lastIndex = p;
+      const m = sticky.exec(sub);
+      if (!m) {
+        p++;
+        continue;
+      }
+      p = m[0].length === 0 ? p + 1 : p + m[0].length;
       if (s) m.index += s;
       out.push(m);
     }
@@ -188,6 +226,10 @@ function capCode(c: number): number {
     CAP_CODE[c] = v;
   }
   return v;
+}
+/** True when the UTF-16 unit is an upper-case letter (\p{Lu}) of the Basic Multilingual Plane. */
+export function isUpperCaseCode(c: number): boolean {
+  return capCode(c) === 1;
 }
 /** Class (as capCode) of the code point at i, and its length in UTF-16 units (2 for a surrogate pair). */
 function classAt(t: string, i: number): [number, number] {

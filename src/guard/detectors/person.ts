@@ -5,7 +5,7 @@
  * sign-offs ("Kind regards, Lisa"). The customer register adds exact names of real customers.
  */
 import type { Finding } from '../types.ts';
-import { windows, execIn, anchorsOf, capWords, isLetterOrDigitCode, isRegexSpace, SpanCache, type ScanState } from '../spans.ts';
+import { windows, execIn, execInAt, capWords, isLetterOrDigitCode, isRegexSpace, isUpperCaseCode, SpanCache, type ScanState } from '../spans.ts';
 import { enhance, CONTEXT, fold } from '../context.ts';
 import { FIRST_NAMES, NOT_NAMES } from './names.ts';
 import { allCueMatches, cueMatches, registerCuePattern, topLevelAlternatives } from '../cue-words.ts';
@@ -28,7 +28,18 @@ const ROLE_RE = new RegExp(
 const VERB_AFTER = /^(?:'s\s|’s\s|\s(?:called|phoned|rang|emailed|e-mailed|wrote|reported|complained|asked|contacted|mentioned|told|said|explained|belde|heeft\sgebeld|heeft\sgemaild|mailde|schreef|meldde|klaagde|vroeg|liet\sweten|vertelde|gaf\saan|heeft\sgebeld|heeft\saangegeven|is\sverhuisd|moved|lives|woont|has\sbeen|was\scalling|tried|gesproken|gebeld|gemaild|heeft\sweer\sgebeld|phoned\sagain)\b)/u;
 const MET_NAME = new RegExp(String.raw`(?<![\p{L}\p{N}])[Mm]et\s+(?<name>${NAME})\s+(?:gesproken|gebeld|gemaild|gechat|afgesproken|contact\sgehad)`, 'gu');
 const LOWER_NAME = /(?<![\p{L}\p{N}])(\p{Ll}{2,})((?:\s(?:van|de|der|den|ter|ten|'t))*\s\p{Ll}{2,}){1,2}(?=\s(?:phoned|called|rang|emailed|e-mailed|wrote|belde|mailde|heeft\s(?:weer\s|ook\s)?(?:gebeld|gemaild)))/gu;
-const CAP_SEQ = new RegExp(String.raw`(?<![\p{L}\p{N}])${NAME}`, 'gu');
+export const CAP_SEQ = new RegExp(String.raw`(?<![\p{L}\p{N}])${NAME}`, 'uy');
+/**
+ * Where a CAP_SEQ match may start: not after a letter or digit, at an upper-case letter (initials,
+ * a name word, "Mc", "O'"), a lower-case particle's first letter (van, de, ten, la, in 't, op de) or
+ * the apostrophe of "'t"; a surrogate is let through (an astral capital).
+ */
+const PARTICLE_START = new Set([118, 100, 116, 108, 105, 111, 39]); // v d t l i o '
+export function capSeqCanStart(sub: string, i: number): boolean {
+  if (i > 0 && isLetterOrDigitCode(sub.charCodeAt(i - 1))) return false;
+  const c = sub.charCodeAt(i);
+  return isUpperCaseCode(c) || PARTICLE_START.has(c) || (c >= 0xd800 && c <= 0xdbff);
+}
 
 // Anchors (cheap, on the folded or original text): the patterns above only run on windows around them.
 export const TITLE_ANCHOR = /\b(?:mr|mrs|ms|miss|mx|dr|sir|madam|mevr|mw|dhr|meneer|mevrouw|mejuffrouw|juffrouw|de\sheer)\.?\s/g;
@@ -213,7 +224,7 @@ export function detectPersons(st: ScanState): Finding[] {
     add(m.index, m.index + m[0].length, 0.6, 'known first name before a call verb');
   }
   const capWins = mergeWins(windows(text, verbs, 120, 2), windows(text, firstNameAnchors(st), 60, 120));
-  for (const m of execIn(CAP_SEQ, text, capWins)) {
+  for (const m of execInAt(CAP_SEQ, text, capWins, capSeqCanStart)) {
     const t = trimName(text, m.index, m[0]);
     if (!t) continue;
     const [s, e] = t;

@@ -1,0 +1,23 @@
+// execInAt (a sticky pattern tried only where a match may start) must find what execIn's global search finds.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CAP_SEQ, capSeqCanStart } from '../../src/guard/detectors/person.ts';
+import { execIn, execInAt, windows } from '../../src/guard/spans.ts';
+
+const dir = join(import.meta.dirname, '../fixtures/guard');
+const texts = ['corpus.jsonl', 'heldout.jsonl', 'documents.jsonl']
+  .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
+  .filter((l) => l.trim())
+  .map((l) => (JSON.parse(l) as { text: string }).text);
+texts.push("Piet van 't Hof", "in 't Veld belde", 'ÉMILE de la Croix', '𝐀Jan Smit', 'xJan Smit', "O'Brien and McDonald", 'J. P. de Vries', 'Op de Beeck');
+
+test('name sequences from their possible starts equal the global search, in whole texts and windows', () => {
+  const global = new RegExp(CAP_SEQ.source, 'gu');
+  const plain = (ms: RegExpExecArray[]) => ms.map((m) => [m.index, m[0]]);
+  for (const t of texts) {
+    const wins = [[0, t.length], windows(t, [Math.floor(t.length / 3), Math.floor(t.length / 3) + 1], 30, 40)];
+    for (const w of wins) assert.deepEqual(plain(execInAt(CAP_SEQ, t, w, capSeqCanStart)), plain(execIn(global, t, w)), t.slice(0, 80));
+  }
+});
