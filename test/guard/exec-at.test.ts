@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CAP_SEQ, capSeqCanStart } from '../../src/guard/detectors/person.ts';
+import { CAP_SEQ, capSeqCanStart, TITLE_RE, TITLE_STARTS, ROLE_RE, ROLE_STARTS, MET_NAME, MET_STARTS } from '../../src/guard/detectors/person.ts';
 import { execIn, execInAt, windows } from '../../src/guard/spans.ts';
 
 const dir = join(import.meta.dirname, '../fixtures/guard');
@@ -11,7 +11,7 @@ const texts = ['corpus.jsonl', 'heldout.jsonl', 'documents.jsonl']
   .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
   .filter((l) => l.trim())
   .map((l) => (JSON.parse(l) as { text: string }).text);
-texts.push("Piet van 't Hof", "in 't Veld belde", 'ÉMILE de la Croix', '𝐀Jan Smit', 'xJan Smit', "O'Brien and McDonald", 'J. P. de Vries', 'Op de Beeck');
+texts.push('Spoke to: Jan Smit', 'From: Anna de Vries', 'klant (Piet Jansen)', 'Mevrouw Bakker', 'de heer Jansen', 'met Jan Smit gesproken', 'xMr Smit', "Piet van 't Hof", "in 't Veld belde", 'ÉMILE de la Croix', '𝐀Jan Smit', 'xJan Smit', "O'Brien and McDonald", 'J. P. de Vries', 'Op de Beeck');
 
 test('name sequences from their possible starts equal the global search, in whole texts and windows', () => {
   const global = new RegExp(CAP_SEQ.source, 'gu');
@@ -19,5 +19,19 @@ test('name sequences from their possible starts equal the global search, in whol
   for (const t of texts) {
     const wins = [[0, t.length], windows(t, [Math.floor(t.length / 3), Math.floor(t.length / 3) + 1], 30, 40)];
     for (const w of wins) assert.deepEqual(plain(execInAt(CAP_SEQ, t, w, capSeqCanStart)), plain(execIn(global, t, w)), t.slice(0, 80));
+  }
+});
+
+test('title, role and "met" patterns from their possible starts equal the global search', () => {
+  for (const [re, starts] of [[TITLE_RE, TITLE_STARTS], [ROLE_RE, ROLE_STARTS], [MET_NAME, MET_STARTS]] as const) {
+    const global = new RegExp(re.source, 'gu');
+    const plain = (ms: RegExpExecArray[]) => ms.map((m) => [m.index, m[0], m.groups?.name]);
+    let found = 0;
+    for (const t of texts) {
+      const want = plain(execIn(global, t, [0, t.length]));
+      found += want.length;
+      assert.deepEqual(plain(execInAt(re, t, [0, t.length], starts)), want, t.slice(0, 80));
+    }
+    assert.ok(found > 0, re.source.slice(0, 40));
   }
 });

@@ -5,7 +5,7 @@
  * sign-offs ("Kind regards, Lisa"). The customer register adds exact names of real customers.
  */
 import type { Finding } from '../types.ts';
-import { windows, execIn, execInAt, capWords, isLetterOrDigitCode, isRegexSpace, isUpperCaseCode, SpanCache, type ScanState } from '../spans.ts';
+import { windows, execInAt, capWords, isLetterOrDigitCode, isRegexSpace, isUpperCaseCode, SpanCache, type ScanState } from '../spans.ts';
 import { enhance, CONTEXT, fold } from '../context.ts';
 import { FIRST_NAMES, NOT_NAMES } from './names.ts';
 import { allCueMatches, cueMatches, registerCuePattern, topLevelAlternatives } from '../cue-words.ts';
@@ -19,15 +19,38 @@ const NAME = String.raw`(?:${INITIALS}\s?)?(?:${PART}\s)*${WORD}(?:\s(?:${PART}\
 
 const TITLE_RE = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Madam|Mevr|Mw|Dhr|Meneer|Mevrouw|Mejuffrouw|Juffrouw|[Dd]e\s[Hh]eer|[Mm]r|[Mm]rs|[Mm]s|[Mm]iss|[Mm]eneer|[Mm]evrouw|[Mm]evr|[Mm]w|[Dd]hr|[Dd]r)\.?\s+(?<name>${NAME})`,
-  'gu',
+  'uy',
 );
 const ROLE_RE = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(?:[Cc]ustomer|[Cc]lient|[Cc]aller|[Ss]ubscriber|[Aa]ccount\sholder|[Cc]ontact\sperson|[Ss]poke\s(?:with|to)|[Tt]alked\sto|[Oo]n\sbehalf\sof|[Nn]amed|[Nn]ame\sis|[Nn]ame:|[Hh]usband|[Ww]ife|[Pp]artner|[Ss]on|[Dd]aughter|[Kk]lant|[Bb]eller|[Aa]bonnee|[Cc]ontactpersoon|[Gg]esproken\smet|[Gg]esprek\smet|[Nn]amens|[Gg]enaamd|[Nn]aam\sis|[Nn]aam:|[Ee]chtgeno(?:ot|te)|[Zz]oon|[Dd]ochter|[Aa]anvrager|[Aa]ccounthouder|[Tt]enaamstelling|[Tt]en\snaam\svan|[Ii]n\sthe\sname\sof|[Cc]alled\sby|[Ss]ent\sby|[Mm]essage\sfrom|[Bb]ericht\svan|[Cc]ontractant|[Cc]ontracthouder|[Pp]olicyholder|[Tt]itular|From:|Van:|To:|Aan:|Cc:)(?:[ \t]+(?:is|was|heet|zijn|are))?[,:]?(?:[ \t]+|[ \t]*\([ \t]*)(?<name>${NAME})`,
-  'gu',
+  'uy',
 );
 const VERB_AFTER = /^(?:'s\s|’s\s|\s(?:called|phoned|rang|emailed|e-mailed|wrote|reported|complained|asked|contacted|mentioned|told|said|explained|belde|heeft\sgebeld|heeft\sgemaild|mailde|schreef|meldde|klaagde|vroeg|liet\sweten|vertelde|gaf\saan|heeft\sgebeld|heeft\saangegeven|is\sverhuisd|moved|lives|woont|has\sbeen|was\scalling|tried|gesproken|gebeld|gemaild|heeft\sweer\sgebeld|phoned\sagain)\b)/u;
-const MET_NAME = new RegExp(String.raw`(?<![\p{L}\p{N}])[Mm]et\s+(?<name>${NAME})\s+(?:gesproken|gebeld|gemaild|gechat|afgesproken|contact\sgehad)`, 'gu');
+const MET_NAME = new RegExp(String.raw`(?<![\p{L}\p{N}])[Mm]et\s+(?<name>${NAME})\s+(?:gesproken|gebeld|gemaild|gechat|afgesproken|contact\sgehad)`, 'uy');
 const LOWER_NAME = /(?<![\p{L}\p{N}])(\p{Ll}{2,})((?:\s(?:van|de|der|den|ter|ten|'t))*\s\p{Ll}{2,}){1,2}(?=\s(?:phoned|called|rang|emailed|e-mailed|wrote|belde|mailde|heeft\s(?:weer\s|ook\s)?(?:gebeld|gemaild)))/gu;
+/**
+ * Where a cue pattern (?<![\p{L}\p{N}])(?:alt|alt|...)… may start: not after a letter or digit, at one
+ * of its alternatives' first letters (an alternative begins with a letter or a class such as [Cc]).
+ */
+function cueStarts(re: RegExp): (sub: string, i: number) => boolean {
+  const head = '(?<![\\p{L}\\p{N}])';
+  const src = re.source;
+  const first = new Set<number>();
+  if (src.startsWith(head + '(?:')) {
+    for (const a of topLevelAlternatives(src, head.length + 3)) {
+      if (a[0] === '[') for (const ch of a.slice(1, a.indexOf(']'))) first.add(ch.charCodeAt(0));
+      else if (/^[A-Za-z]/.test(a)) first.add(a.charCodeAt(0));
+      else throw new Error(`cue alternative ${a} starts with neither a letter nor a class`);
+    }
+  } else if (src.startsWith(head + '[Mm]')) first.add(77).add(109);
+  else throw new Error(`cue pattern ${src} changed shape`);
+  return (sub, i) => !(i > 0 && isLetterOrDigitCode(sub.charCodeAt(i - 1))) && first.has(sub.charCodeAt(i));
+}
+export const TITLE_STARTS = cueStarts(TITLE_RE);
+export const ROLE_STARTS = cueStarts(ROLE_RE);
+export const MET_STARTS = cueStarts(MET_NAME);
+export { TITLE_RE, ROLE_RE, MET_NAME };
+
 export const CAP_SEQ = new RegExp(String.raw`(?<![\p{L}\p{N}])${NAME}`, 'uy');
 /**
  * Where a CAP_SEQ match may start: not after a letter or digit, at an upper-case letter (initials,
@@ -180,14 +203,14 @@ export function detectPersons(st: ScanState): Finding[] {
   const titleAnchors = cueMatches(st, TITLE_CUE);
   const roleAnchors = cueMatches(st, ROLE_CUE);
   const metAnchors = cueMatches(st, MET_CUE);
-  for (const m of execIn(TITLE_RE, text, windows(text, titleAnchors, 0, 120))) {
+  for (const m of execInAt(TITLE_RE, text, windows(text, titleAnchors, 0, 120), TITLE_STARTS)) {
     const name = m.groups!.name!;
     const s0 = m.index + m[0].length - name.length;
     const t = trimName(text, s0, name);
     if (!t) continue;
     add(t[0], t[1], 0.88, 'name after a title (Mr/Mrs/meneer/mevrouw)');
   }
-  for (const m of execIn(ROLE_RE, text, windows(text, roleAnchors, 0, 140))) {
+  for (const m of execInAt(ROLE_RE, text, windows(text, roleAnchors, 0, 140), ROLE_STARTS)) {
     const name = m.groups!.name!;
     const s0 = m.index + m[0].length - name.length;
     const t = trimName(text, s0, name);
@@ -197,7 +220,7 @@ export function detectPersons(st: ScanState): Finding[] {
     const r = enhance(text, t[0], t[1], words >= 2 ? 0.8 : 0.55, { negative: CONTEXT.personNegative, penalty: 0.3, wordsBefore: 3, wordsAfter: 2 }, st.lower);
     add(t[0], t[1], r.score, `name after "${cue.replace(/[,:]$/, '')}"`);
   }
-  for (const m of execIn(MET_NAME, text, windows(text, metAnchors, 0, 140))) {
+  for (const m of execInAt(MET_NAME, text, windows(text, metAnchors, 0, 140), MET_STARTS)) {
     const name = m.groups!.name!;
     const s0 = m.index + m[0].indexOf(name, 3);
     const t = trimName(text, s0, name);
