@@ -69,6 +69,21 @@ function hasDigit(t: string): boolean {
   return false;
 }
 
+/**
+ * C_BEFORE's gate: the letters (and ' ’ -) right before the trailing spaces hold a capital, as the
+ * pattern's last word (\p{Lu}[\p{L}\p{M}'’\-]*) needs; any non-ASCII unit counts as one (kept cheap).
+ */
+function capitalBeforeSpaces(t: string): boolean {
+  let k = t.length;
+  while (k > 0 && (t.charCodeAt(k - 1) === 32 || t.charCodeAt(k - 1) === 9)) k--;
+  for (; k > 0; k--) {
+    const c = t.charCodeAt(k - 1);
+    if (c >= 128 || (c >= 65 && c <= 90)) return true;
+    if (!((c >= 97 && c <= 122) || c === 39 || c === 45)) return false;
+  }
+  return false;
+}
+
 /** Addresses around one street word at [s, e). */
 function shapesAround(text: string, s: number, e: number, word: string, compound: boolean, out: Array<[number, number]>): void {
   const before = text.slice(Math.max(0, s - 90), s);
@@ -113,7 +128,7 @@ function shapesAround(text: string, s: number, e: number, word: string, compound
   const a2 = digit ? A2_BEFORE.exec(before) : null;
   if (a2 && (cap || !a2[1]!.trim().split(/[ \t]+/).slice(1).some((w) => gazetteer().commonEn.has(w.toLowerCase())))) out.push([s - a2[1]!.length, Math.max(e, after(A2_AFTER))]);
   // C: "Skoufa street 11", "Ģertrūdes iela 81"
-  const c = spaced ? C_BEFORE.exec(before) : null;
+  const c = spaced && capitalBeforeSpaces(before) ? C_BEFORE.exec(before) : null;
   if (c) {
     const end = after(C_AFTER);
     if (end >= 0) out.push([s - c[1]!.length, end]);

@@ -118,6 +118,18 @@ function classify(text: string, s: number, e: number, k: number): Tok {
   return t;
 }
 
+/**
+ * Where PEOPLE_CUE's match must start within lower[a, b): after the last ".", "!" or "?" (neither its
+ * cue words nor the rest of its sentence hold one), so the pattern is tried on that stretch only.
+ */
+function sentenceStart(lower: string, a: number, b: number): number {
+  for (let k = b - 1; k >= a; k--) {
+    const c = lower.charCodeAt(k);
+    if (c === 46 || c === 33 || c === 63) return k + 1;
+  }
+  return a;
+}
+
 /** True when text[a, b) holds a comma (a cheap test before the list regexes). */
 function gapMayContinueList(text: string, a: number, b: number): boolean {
   for (let k = a; k < b; k++) if (text.charCodeAt(k) === 44) return true;
@@ -208,7 +220,7 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
       const listOk = !placeOrCompany(st, items[0]!.s, items[items.length - 1]!.e);
       if (listOk && firsts.length >= 2 && firsts.length >= items.length - 1) {
         for (const t of items) if (nameLike(t, 0) || t.first) add(t.s, t.e, 0.6, 'first name in a list of first names');
-      } else if (listOk && PEOPLE_CUE.test(lower.slice(Math.max(0, items[0]!.s - 60), items[0]!.s)) && items.every((t) => t.kind !== 'lower' && nameLike(t, 0)) && items.some((t) => t.known)) {
+      } else if (listOk && PEOPLE_CUE.test(lower.slice(sentenceStart(lower, Math.max(0, items[0]!.s - 60), items[0]!.s), items[0]!.s)) && items.every((t) => t.kind !== 'lower' && nameLike(t, 0)) && items.some((t) => t.known)) {
         // A list introduced as people ("the kids (…)", "family members …", "users on this account: …").
         for (const t of items) add(t.s, t.e, 0.55, 'name in a list of people');
       }
