@@ -188,6 +188,26 @@ export function execInAt(sticky: RegExp, text: string, wins: readonly number[], 
   return out;
 }
 
+/**
+ * A canStart test for execInAt, for patterns that begin with (?<![\p{L}\p{N}]): not after a BMP letter
+ * or digit, and at an upper-case letter (`upper`; a high surrogate passes too: an astral capital),
+ * an ASCII lower-case letter or any non-ASCII unit (`lower`), an ASCII digit (`digit`), or one of `chars`.
+ */
+export function wordStart(spec: { upper?: boolean; lower?: boolean; digit?: boolean; chars?: string }): (sub: string, i: number) => boolean {
+  const chars = new Set([...(spec.chars ?? '')].map((ch) => ch.charCodeAt(0)));
+  const upper = spec.upper === true;
+  const lower = spec.lower === true;
+  const digit = spec.digit === true;
+  return (sub, i) => {
+    if (i > 0 && isLetterOrDigitCode(sub.charCodeAt(i - 1))) return false;
+    const c = sub.charCodeAt(i);
+    if (upper && (isUpperCaseCode(c) || (c >= 0xd800 && c <= 0xdbff))) return true;
+    if (lower && ((c >= 97 && c <= 122) || c >= 128)) return true;
+    if (digit && c >= 48 && c <= 57) return true;
+    return chars.has(c);
+  };
+}
+
 /** Start offsets (as [start, start+len] pairs) of every match of a global regex over `s`. */
 export function anchorsOf(re: RegExp, s: string, len = 0): number[] {
   const out: number[] = [];

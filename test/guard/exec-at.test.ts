@@ -35,3 +35,24 @@ test('title, role and "met" patterns from their possible starts equal the global
     assert.ok(found > 0, re.source.slice(0, 40));
   }
 });
+
+test('address patterns from their possible starts equal the global search', async () => {
+  const { __patterns, STARTS } = await import('../../src/guard/detectors/address.ts');
+  const { __test } = await import('../../src/guard/detectors/address-world.ts');
+  const cases: Array<[string, RegExp, (s: string, i: number) => boolean]> = [
+    ...Object.entries(__patterns).map(([k, re]) => [k, re, STARTS[k as keyof typeof STARTS]] as [string, RegExp, (s: string, i: number) => boolean]),
+    ...Object.entries(__test.AT).map(([k, [re, starts]]) => [k, re, starts] as [string, RegExp, (s: string, i: number) => boolean]),
+  ];
+  const extra = ['Keizersgracht 123, 1015 CJ Amsterdam', 'kerkstraat 12 is het', '221B Baker Street, London NW1 6XE', 'Flat 3, 12 High Street', 'P.O. Box 1234, Nairobi', 'Postbus 123, 1000 AA Amsterdam', 'Witthau 3, 89129 Langenau', '391 English Village, Arbil, 44001', '15 Nguyễn Huệ, Quận 1', 'Rue Neuve 123, 1000 Bruxelles', "Laan van 't Hof 4"];
+  for (const [name, re, starts] of cases) {
+    const global = new RegExp(re.source, 'gu');
+    const plain = (ms: RegExpExecArray[]) => ms.map((m) => [m.index, m[0]]);
+    let found = 0;
+    for (const t of [...texts, ...extra]) {
+      const want = plain(execIn(global, t, [0, t.length]));
+      found += want.length;
+      assert.deepEqual(plain(execInAt(re, t, [0, t.length], starts)), want, `${name}: ${t.slice(0, 80)}`);
+    }
+    assert.ok(found > 0, name);
+  }
+});

@@ -12,7 +12,7 @@
  * A postcode-and-city line after the street is taken into the span ("…, 75001 Paris", "…\nMD-2012 Chișinău").
  */
 import type { Finding } from '../types.ts';
-import { digitRuns, windows, execIn, wordTokens, SpanCache, type ScanState } from '../spans.ts';
+import { digitRuns, windows, execIn, execInAt, wordStart, wordTokens, SpanCache, type ScanState } from '../spans.ts';
 import { STREET_TYPES } from '../data/street-types.ts';
 import { gazetteer } from '../gazetteer.ts';
 
@@ -286,18 +286,26 @@ export function detectWorldAddresses(st: ScanState, add: Add): void {
       add(s, e, 0.75, 'street, house number (world format)');
     }
   }
-  for (const x of execIn(G, text, windows(text, numberThenLaterPostcode(text, runs), 20, 60))) add(x.index, x.index + x[0].length, 0.35, 'house number and street, place and postcode');
+  for (const x of execInAt(AT.G[0], text, windows(text, numberThenLaterPostcode(text, runs), 20, 60), AT.G[1])) add(x.index, x.index + x[0].length, 0.35, 'house number and street, place and postcode');
   for (const x of execIn(H, text, windows(text, anchorsOfH(text), 60, 40))) {
     // Not a frequent word before the number ("During 12, Paris", "Chapter 3, London").
     const first = /^[\p{L}\p{M}'’\-]+/u.exec(x[0])?.[0].toLowerCase() ?? '';
     if (!gazetteer().commonEn.has(first)) add(x.index, x.index + x[0].length, 0.35, 'street and house number, city');
   }
-  if (PO_BOX.test(text)) for (const x of execIn(P, text, [0, text.length])) add(x.index, x.index + x[0].length, 0.7, 'post-office box');
+  if (PO_BOX.test(text)) for (const x of execInAt(AT.P[0], text, [0, text.length], AT.P[1])) add(x.index, x.index + x[0].length, 0.7, 'post-office box');
   for (const [re, needs, why] of OTHER_SHAPES) if (hasAny(text, needs)) for (const x of execIn(re, text, [0, text.length])) add(x.index, x.index + x[0].length, 0.75, why);
-  if (hasAny(text, V_WORDS)) for (const x of execIn(V, text, windows(text, runs, 10, 120))) add(x.index, x.index + x[0].length, 0.75, 'house number and street, ward or district');
+  if (hasAny(text, V_WORDS)) for (const x of execInAt(AT.V[0], text, windows(text, runs, 10, 120), AT.V[1])) add(x.index, x.index + x[0].length, 0.75, 'house number and street, ward or district');
   // Shape E has no street word: a number followed by a postcode-and-city line.
-  for (const x of execIn(E, text, windows(text, numberThenPostcode(text, runs), 120, 90))) add(x.index, x.index + x[0].length, 0.7, 'street and house number, postcode and city');
+  for (const x of execInAt(AT.E[0], text, windows(text, numberThenPostcode(text, runs), 120, 90), AT.E[1])) add(x.index, x.index + x[0].length, 0.7, 'street and house number, postcode and city');
 }
 
-export const __test = { D, E, F, AR, V };
+// Sticky copies for execInAt, with where each can start (all begin with a lookbehind for no letter or digit).
+const AT = {
+  E: [new RegExp(E.source, 'uy'), wordStart({ upper: true })],
+  G: [new RegExp(G.source, 'uy'), wordStart({ digit: true })],
+  V: [new RegExp(V.source, 'uy'), wordStart({ digit: true })],
+  P: [new RegExp(P.source, 'uy'), wordStart({ chars: 'PBAC' })],
+} as const;
+
+export const __test = { D, E, F, AR, V, G, P, AT };
 export type { Finding };

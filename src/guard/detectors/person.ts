@@ -5,7 +5,7 @@
  * sign-offs ("Kind regards, Lisa"). The customer register adds exact names of real customers.
  */
 import type { Finding } from '../types.ts';
-import { windows, execInAt, capWords, isLetterOrDigitCode, isRegexSpace, isUpperCaseCode, SpanCache, type ScanState } from '../spans.ts';
+import { windows, execInAt, capWords, isLetterOrDigitCode, isRegexSpace, wordStart, SpanCache, type ScanState } from '../spans.ts';
 import { enhance, CONTEXT, fold } from '../context.ts';
 import { FIRST_NAMES, NOT_NAMES } from './names.ts';
 import { allCueMatches, cueMatches, registerCuePattern, topLevelAlternatives } from '../cue-words.ts';
@@ -55,14 +55,9 @@ export const CAP_SEQ = new RegExp(String.raw`(?<![\p{L}\p{N}])${NAME}`, 'uy');
 /**
  * Where a CAP_SEQ match may start: not after a letter or digit, at an upper-case letter (initials,
  * a name word, "Mc", "O'"), a lower-case particle's first letter (van, de, ten, la, in 't, op de) or
- * the apostrophe of "'t"; a surrogate is let through (an astral capital).
+ * the apostrophe of "'t".
  */
-const PARTICLE_START = new Set([118, 100, 116, 108, 105, 111, 39]); // v d t l i o '
-export function capSeqCanStart(sub: string, i: number): boolean {
-  if (i > 0 && isLetterOrDigitCode(sub.charCodeAt(i - 1))) return false;
-  const c = sub.charCodeAt(i);
-  return isUpperCaseCode(c) || PARTICLE_START.has(c) || (c >= 0xd800 && c <= 0xdbff);
-}
+export const capSeqCanStart = wordStart({ upper: true, chars: "vdtlio'" });
 
 // Anchors (cheap, on the folded or original text): the patterns above only run on windows around them.
 export const TITLE_ANCHOR = /\b(?:mr|mrs|ms|miss|mx|dr|sir|madam|mevr|mw|dhr|meneer|mevrouw|mejuffrouw|juffrouw|de\sheer)\.?\s/g;
