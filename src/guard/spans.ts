@@ -156,12 +156,12 @@ function searchedWindows(text: string, wins: readonly number[]): readonly number
 }
 
 /**
- * execIn for a pattern whose matches can only start where `canStart(sub, i)` holds (a cheap test of
- * a window's unit i and the one before it): its sticky copy runs only at those positions, in order,
- * instead of a global search trying the pattern at every position. The same matches as execIn with
- * the global pattern, provided canStart is true wherever a match may start.
+ * execIn for a pattern that begins with a lookbehind for no letter or digit ((?<![\p{L}\p{N}]…)) and
+ * whose matches can only start at a unit c where `canStart(c)` holds: its sticky copy runs only at
+ * those positions, in order, instead of a global search trying the pattern at every position. The
+ * same matches as execIn with the global pattern, provided canStart is true wherever a match may start.
  */
-export function execInAt(sticky: RegExp, text: string, wins: readonly number[], canStart: (sub: string, i: number) => boolean): RegExpExecArray[] {
+export function execInAt(sticky: RegExp, text: string, wins: readonly number[], canStart: (c: number) => boolean): RegExpExecArray[] {
   if (!sticky.sticky) throw new Error('execInAt needs a sticky pattern');
   const out: RegExpExecArray[] = [];
   wins = searchedWindows(text, wins);
@@ -169,8 +169,10 @@ export function execInAt(sticky: RegExp, text: string, wins: readonly number[], 
     const s = wins[i]!;
     const e = wins[i + 1]!;
     const sub = s === 0 && e === text.length ? text : text.slice(s, e);
-    for (let p = 0; p < sub.length; ) {
-      if (!canStart(sub, p)) {
+    const n = sub.length;
+    for (let p = 0; p < n; ) {
+      // After a (BMP) letter or digit the lookbehind fails: inside words, go on without asking canStart.
+      if ((p > 0 && isLetterOrDigitCode(sub.charCodeAt(p - 1))) || !canStart(sub.charCodeAt(p))) {
         p++;
         continue;
       }
@@ -189,18 +191,16 @@ export function execInAt(sticky: RegExp, text: string, wins: readonly number[], 
 }
 
 /**
- * A canStart test for execInAt, for patterns that begin with (?<![\p{L}\p{N}]): not after a BMP letter
- * or digit, and at an upper-case letter (`upper`; a high surrogate passes too: an astral capital),
- * an ASCII lower-case letter or any non-ASCII unit (`lower`), an ASCII digit (`digit`), or one of `chars`.
+ * A canStart test for execInAt: an upper-case letter (`upper`; a high surrogate passes too: an astral
+ * capital), an ASCII lower-case letter or any non-ASCII unit (`lower`), an ASCII digit (`digit`), or
+ * one of `chars`.
  */
-export function wordStart(spec: { upper?: boolean; lower?: boolean; digit?: boolean; chars?: string }): (sub: string, i: number) => boolean {
+export function wordStart(spec: { upper?: boolean; lower?: boolean; digit?: boolean; chars?: string }): (c: number) => boolean {
   const chars = new Set([...(spec.chars ?? '')].map((ch) => ch.charCodeAt(0)));
   const upper = spec.upper === true;
   const lower = spec.lower === true;
   const digit = spec.digit === true;
-  return (sub, i) => {
-    if (i > 0 && isLetterOrDigitCode(sub.charCodeAt(i - 1))) return false;
-    const c = sub.charCodeAt(i);
+  return (c) => {
     if (upper && (isUpperCaseCode(c) || (c >= 0xd800 && c <= 0xdbff))) return true;
     if (lower && ((c >= 97 && c <= 122) || c >= 128)) return true;
     if (digit && c >= 48 && c <= 57) return true;

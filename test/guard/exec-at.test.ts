@@ -39,9 +39,9 @@ test('title, role and "met" patterns from their possible starts equal the global
 test('address patterns from their possible starts equal the global search', async () => {
   const { __patterns, STARTS } = await import('../../src/guard/detectors/address.ts');
   const { __test } = await import('../../src/guard/detectors/address-world.ts');
-  const cases: Array<[string, RegExp, (s: string, i: number) => boolean]> = [
-    ...Object.entries(__patterns).map(([k, re]) => [k, re, STARTS[k as keyof typeof STARTS]] as [string, RegExp, (s: string, i: number) => boolean]),
-    ...Object.entries(__test.AT).map(([k, [re, starts]]) => [k, re, starts] as [string, RegExp, (s: string, i: number) => boolean]),
+  const cases: Array<[string, RegExp, (c: number) => boolean]> = [
+    ...Object.entries(__patterns).map(([k, re]) => [k, re, STARTS[k as keyof typeof STARTS]] as [string, RegExp, (c: number) => boolean]),
+    ...Object.entries(__test.AT).map(([k, [re, starts]]) => [k, re, starts] as [string, RegExp, (c: number) => boolean]),
   ];
   const extra = ['Keizersgracht 123, 1015 CJ Amsterdam', 'kerkstraat 12 is het', '221B Baker Street, London NW1 6XE', 'Flat 3, 12 High Street', 'P.O. Box 1234, Nairobi', 'Postbus 123, 1000 AA Amsterdam', 'Witthau 3, 89129 Langenau', '391 English Village, Arbil, 44001', '15 Nguyễn Huệ, Quận 1', 'Rue Neuve 123, 1000 Bruxelles', "Laan van 't Hof 4"];
   for (const [name, re, starts] of cases) {

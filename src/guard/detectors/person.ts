@@ -29,10 +29,10 @@ const VERB_AFTER = /^(?:'s\s|’s\s|\s(?:called|phoned|rang|emailed|e-mailed|wro
 const MET_NAME = new RegExp(String.raw`(?<![\p{L}\p{N}])[Mm]et\s+(?<name>${NAME})\s+(?:gesproken|gebeld|gemaild|gechat|afgesproken|contact\sgehad)`, 'uy');
 const LOWER_NAME = /(?<![\p{L}\p{N}])(\p{Ll}{2,})((?:\s(?:van|de|der|den|ter|ten|'t))*\s\p{Ll}{2,}){1,2}(?=\s(?:phoned|called|rang|emailed|e-mailed|wrote|belde|mailde|heeft\s(?:weer\s|ook\s)?(?:gebeld|gemaild)))/gu;
 /**
- * Where a cue pattern (?<![\p{L}\p{N}])(?:alt|alt|...)… may start: not after a letter or digit, at one
+ * Where a cue pattern (?<![\p{L}\p{N}])(?:alt|alt|...)… may start (execInAt checks the lookbehind): at one
  * of its alternatives' first letters (an alternative begins with a letter or a class such as [Cc]).
  */
-function cueStarts(re: RegExp): (sub: string, i: number) => boolean {
+function cueStarts(re: RegExp): (c: number) => boolean {
   const head = '(?<![\\p{L}\\p{N}])';
   const src = re.source;
   const first = new Set<number>();
@@ -44,7 +44,7 @@ function cueStarts(re: RegExp): (sub: string, i: number) => boolean {
     }
   } else if (src.startsWith(head + '[Mm]')) first.add(77).add(109);
   else throw new Error(`cue pattern ${src} changed shape`);
-  return (sub, i) => !(i > 0 && isLetterOrDigitCode(sub.charCodeAt(i - 1))) && first.has(sub.charCodeAt(i));
+  return (c) => first.has(c);
 }
 export const TITLE_STARTS = cueStarts(TITLE_RE);
 export const ROLE_STARTS = cueStarts(ROLE_RE);
@@ -53,7 +53,7 @@ export { TITLE_RE, ROLE_RE, MET_NAME };
 
 export const CAP_SEQ = new RegExp(String.raw`(?<![\p{L}\p{N}])${NAME}`, 'uy');
 /**
- * Where a CAP_SEQ match may start: not after a letter or digit, at an upper-case letter (initials,
+ * Where a CAP_SEQ match may start (execInAt checks the lookbehind): at an upper-case letter (initials,
  * a name word, "Mc", "O'"), a lower-case particle's first letter (van, de, ten, la, in 't, op de) or
  * the apostrophe of "'t".
  */
