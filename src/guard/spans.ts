@@ -40,6 +40,8 @@ export interface ScanState {
   capWords?: number[];
   /** Cached by wordTokens(). */
   words?: number[];
+  /** Cached by cueMatches() (cue-words.ts): each cue pattern's matches in `lower`. */
+  cueMatches?: number[][];
   /** Name-like spans of two or more words the person model saw (any case, any score), [start, end, ...]: register name candidates. */
   nameSpans?: number[];
 }
@@ -48,6 +50,12 @@ export function isWordChar(c: number): boolean {
   return (
     (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127
   );
+}
+
+/** The regex `\s` class for one UTF-16 unit (ECMAScript WhiteSpace and LineTerminator), without a regex. */
+export function isRegexSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 export function clamp01(x: number): number {
@@ -125,9 +133,7 @@ export function windows(text: string, anchors: readonly number[], before: number
  */
 export function execIn(re: RegExp, text: string, wins: readonly number[]): RegExpExecArray[] {
   const out: RegExpExecArray[] = [];
-  let covered = 0;
-  for (let i = 0; i < wins.length; i += 2) covered += wins[i + 1]! - wins[i]!;
-  if (covered > text.length * 0.6) wins = [0, text.length];
+  wins = searchedWindows(text, wins);
   for (let i = 0; i < wins.length; i += 2) {
     const s = wins[i]!;
     const e = wins[i + 1]!;
@@ -140,6 +146,66 @@ export function execIn(re: RegExp, text: string, wins: readonly number[]): RegEx
     }
   }
   return out;
+}
+
+/** The windows execIn searches: the whole text once when the windows cover most of it. */
+function searchedWindows(text: string, wins: readonly number[]): readonly number[] {
+  let covered = 0;
+  for (let i = 0; i < wins.length; i += 2) covered += wins[i + 1]! - wins[i]!;
+  return covered > text.length * 0.6 ? [0, text.length] : wins;
+}
+
+/**
+ * execIn for a pattern that begins with a lookbehind for no letter or digit ((?<![\p{L}\p{N}]…)) and
+ * whose matches can only start at a unit c where `canStart(c)` holds: its sticky copy runs only at
+ * those positions, in order, instead of a global search trying the pattern at every position. The
+ * same matches as execIn with the global pattern, provided canStart is true wherever a match may start.
+ */
+export function execInAt(sticky: RegExp, text: string, wins: readonly number[], canStart: (c: number) => boolean): RegExpExecArray[] {
+  if (!sticky.sticky) throw new Error('execInAt needs a sticky pattern');
+  const out: RegExpExecArray[] = [];
+  wins = searchedWindows(text, wins);
+  for (let i = 0; i < wins.length; i += 2) {
+    const s = wins[i]!;
+    const e = wins[i + 1]!;
+    const sub = s === 0 && e === text.length ? text : text.slice(s, e);
+    const n = sub.length;
+    for (let p = 0; p < n; ) {
+      // After a (BMP) letter or digit the lookbehind fails: inside words, go on without asking canStart.
+      if ((p > 0 && isLetterOrDigitCode(sub.charCodeAt(p - 1))) || !canStart(sub.charCodeAt(p))) {
+        p++;
+        continue;
+      }
+      sticky.lastIndex = p;
+      const m = sticky.exec(sub);
+      if (!m) {
+        p++;
+        continue;
+      }
+      p = m[0].length === 0 ? p + 1 : p + m[0].length;
+      if (s) m.index += s;
+      out.push(m);
+    }
+  }
+  return out;
+}
+
+/**
+ * A canStart test for execInAt: an upper-case letter (`upper`; a high surrogate passes too: an astral
+ * capital), an ASCII lower-case letter or any non-ASCII unit (`lower`), an ASCII digit (`digit`), or
+ * one of `chars`.
+ */
+export function wordStart(spec: { upper?: boolean; lower?: boolean; digit?: boolean; chars?: string }): (c: number) => boolean {
+  const chars = new Set([...(spec.chars ?? '')].map((ch) => ch.charCodeAt(0)));
+  const upper = spec.upper === true;
+  const lower = spec.lower === true;
+  const digit = spec.digit === true;
+  return (c) => {
+    if (upper && (isUpperCaseCode(c) || (c >= 0xd800 && c <= 0xdbff))) return true;
+    if (lower && ((c >= 97 && c <= 122) || c >= 128)) return true;
+    if (digit && c >= 48 && c <= 57) return true;
+    return chars.has(c);
+  };
 }
 
 /** Start offsets (as [start, start+len] pairs) of every match of a global regex over `s`. */
@@ -180,6 +246,10 @@ function capCode(c: number): number {
     CAP_CODE[c] = v;
   }
   return v;
+}
+/** True when the UTF-16 unit is an upper-case letter (\p{Lu}) of the Basic Multilingual Plane. */
+export function isUpperCaseCode(c: number): boolean {
+  return capCode(c) === 1;
 }
 /** Class (as capCode) of the code point at i, and its length in UTF-16 units (2 for a surrogate pair). */
 function classAt(t: string, i: number): [number, number] {
@@ -269,6 +339,12 @@ export function wordTokens(st: ScanState): number[] {
   const n = t.length;
   let i = 0;
   while (i < n) {
+    const c0 = t.charCodeAt(i);
+    // Not a letter: ASCII answered in place.
+    if (c0 < 65 || (c0 > 90 && c0 < 97) || (c0 > 122 && c0 < 128)) {
+      i++;
+      continue;
+    }
     let l = letterOrMarkAt(t, i);
     if (l === 0) {
       i++;
@@ -278,7 +354,10 @@ export function wordTokens(st: ScanState): number[] {
     for (;;) {
       while (l > 0) {
         i += l;
-        l = letterOrMarkAt(t, i);
+        // ASCII letters in place (most of a post), without a call per character.
+        let c = i < n ? t.charCodeAt(i) : 0;
+        while ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) c = ++i < n ? t.charCodeAt(i) : 0;
+        l = c < 128 ? 0 : letterOrMarkAt(t, i);
       }
       // An inner apostrophe or hyphen joins two runs, except a possessive "'s" at the end of a word.
       const c = t.charCodeAt(i);

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cueAnchors, verbAnchors, TITLE_ANCHOR, ROLE_ANCHOR, MET_ANCHOR, VERB_ANCHOR } from '../../src/guard/detectors/person.ts';
 import { anchorsOf } from '../../src/guard/spans.ts';
+import { allCueMatches, registeredCuePatterns } from '../../src/guard/cue-words.ts';
 import { fold } from '../../src/guard/context.ts';
 
 const dir = join(import.meta.dirname, '../fixtures/guard');
@@ -17,6 +18,17 @@ test('title, role and "met" anchors from word starts equal the whole-text patter
   for (const t of texts) {
     const lower = fold(t);
     assert.deepEqual(cueAnchors(lower), [anchorsOf(TITLE_ANCHOR, lower), anchorsOf(ROLE_ANCHOR, lower), anchorsOf(MET_ANCHOR, lower)], t.slice(0, 80));
+  }
+});
+
+test('every registered cue pattern (titles, roles, "met", bank and customer-number cues) from word starts equals its whole-text pattern', async () => {
+  // The detectors register their patterns when loaded; each is compared with its own global search.
+  await import('../../src/guard/scan.ts');
+  const patterns = registeredCuePatterns();
+  assert.ok(patterns.length >= 5);
+  for (const t of [...texts, 'sort code 12-34-56', 'Bankrekening, klantnummer 1234', 'aba_bank', 'x-customer']) {
+    const lower = fold(t);
+    assert.deepEqual(allCueMatches(lower), patterns.map((re) => anchorsOf(new RegExp(re.source, 'g'), lower)), t.slice(0, 80));
   }
 });
 

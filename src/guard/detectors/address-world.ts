@@ -12,7 +12,7 @@
  * A postcode-and-city line after the street is taken into the span ("…, 75001 Paris", "…\nMD-2012 Chișinău").
  */
 import type { Finding } from '../types.ts';
-import { digitRuns, windows, execIn, wordTokens, SpanCache, type ScanState } from '../spans.ts';
+import { digitRuns, windows, execIn, execInAt, wordStart, wordTokens, SpanCache, type ScanState } from '../spans.ts';
 import { STREET_TYPES } from '../data/street-types.ts';
 import { gazetteer } from '../gazetteer.ts';
 
@@ -61,10 +61,38 @@ const COMPOUND_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}\p{N}])((?:${NW}[ \t]+
 const COMPOUND_NUM_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}\p{N}])(${NUM},?[ \t]+(?:${NW}[ \t]+){0,2})$`, 'u');
 const UPPER_START = /^\p{Lu}/u;
 
+function hasDigit(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+
+/**
+ * C_BEFORE's gate: the letters (and ' ’ -) right before the trailing spaces hold a capital, as the
+ * pattern's last word (\p{Lu}[\p{L}\p{M}'’\-]*) needs; any non-ASCII unit counts as one (kept cheap).
+ */
+function capitalBeforeSpaces(t: string): boolean {
+  let k = t.length;
+  while (k > 0 && (t.charCodeAt(k - 1) === 32 || t.charCodeAt(k - 1) === 9)) k--;
+  for (; k > 0; k--) {
+    const c = t.charCodeAt(k - 1);
+    if (c >= 128 || (c >= 65 && c <= 90)) return true;
+    if (!((c >= 97 && c <= 122) || c === 39 || c === 45)) return false;
+  }
+  return false;
+}
+
 /** Addresses around one street word at [s, e). */
 function shapesAround(text: string, s: number, e: number, word: string, compound: boolean, out: Array<[number, number]>): void {
   const before = text.slice(Math.max(0, s - 90), s);
   const cap = UPPER_START.test(text[s]!);
+  // Cheap exact gates for the end-anchored patterns, which try every position of \`before\`: all of
+  // them end in [ \t]+, and those with a house number (NUM) need a digit.
+  const last = before.charCodeAt(before.length - 1);
+  const spaced = last === 32 || last === 9;
+  const digit = spaced && hasDigit(before);
   const after = (re: RegExp): number => {
     re.lastIndex = e;
     const m = re.exec(text);
@@ -74,11 +102,11 @@ function shapesAround(text: string, s: number, e: number, word: string, compound
     if (!cap) return;
     const end = after(C_AFTER);
     if (end >= 0) {
-      const b = COMPOUND_BEFORE.exec(before);
+      const b = spaced ? COMPOUND_BEFORE.exec(before) : null;
       out.push([b ? s - b[1]!.length : s, end]);
       return;
     }
-    const n = COMPOUND_NUM_BEFORE.exec(before);
+    const n = digit ? COMPOUND_NUM_BEFORE.exec(before) : null;
     // Not a frequent English word that merely ends like a street ("2 Spring releases").
     if (n && !gazetteer().commonEn.has(word)) out.push([s - n[1]!.length, Math.max(e, after(A2_AFTER))]);
     return;
@@ -90,17 +118,17 @@ function shapesAround(text: string, s: number, e: number, word: string, compound
     if (end >= 0) out.push([s, end]);
   }
   // A: "17 Rue du Médecin-Colonel Calbairac", "33 avenue de Provence"
-  const a = A_BEFORE.exec(before);
+  const a = digit ? A_BEFORE.exec(before) : null;
   if (a) {
     let end = after(A_AFTER);
     if (end < 0 && cap) end = after(A_NUMBERED);
     if (end >= 0) out.push([s - a[1]!.length, end]);
   }
   // A2: "7931 Tenth Line"; a lower-case type after a name that is no frequent word: "81 Ģertrūdes iela", "11 Skoufa street" (not "5 Big street parties")
-  const a2 = A2_BEFORE.exec(before);
+  const a2 = digit ? A2_BEFORE.exec(before) : null;
   if (a2 && (cap || !a2[1]!.trim().split(/[ \t]+/).slice(1).some((w) => gazetteer().commonEn.has(w.toLowerCase())))) out.push([s - a2[1]!.length, Math.max(e, after(A2_AFTER))]);
   // C: "Skoufa street 11", "Ģertrūdes iela 81"
-  const c = C_BEFORE.exec(before);
+  const c = spaced && capitalBeforeSpaces(before) ? C_BEFORE.exec(before) : null;
   if (c) {
     const end = after(C_AFTER);
     if (end >= 0) out.push([s - c[1]!.length, end]);
@@ -258,18 +286,26 @@ export function detectWorldAddresses(st: ScanState, add: Add): void {
       add(s, e, 0.75, 'street, house number (world format)');
     }
   }
-  for (const x of execIn(G, text, windows(text, numberThenLaterPostcode(text, runs), 20, 60))) add(x.index, x.index + x[0].length, 0.35, 'house number and street, place and postcode');
+  for (const x of execInAt(AT.G[0], text, windows(text, numberThenLaterPostcode(text, runs), 20, 60), AT.G[1])) add(x.index, x.index + x[0].length, 0.35, 'house number and street, place and postcode');
   for (const x of execIn(H, text, windows(text, anchorsOfH(text), 60, 40))) {
     // Not a frequent word before the number ("During 12, Paris", "Chapter 3, London").
     const first = /^[\p{L}\p{M}'’\-]+/u.exec(x[0])?.[0].toLowerCase() ?? '';
     if (!gazetteer().commonEn.has(first)) add(x.index, x.index + x[0].length, 0.35, 'street and house number, city');
   }
-  if (PO_BOX.test(text)) for (const x of execIn(P, text, [0, text.length])) add(x.index, x.index + x[0].length, 0.7, 'post-office box');
+  if (PO_BOX.test(text)) for (const x of execInAt(AT.P[0], text, [0, text.length], AT.P[1])) add(x.index, x.index + x[0].length, 0.7, 'post-office box');
   for (const [re, needs, why] of OTHER_SHAPES) if (hasAny(text, needs)) for (const x of execIn(re, text, [0, text.length])) add(x.index, x.index + x[0].length, 0.75, why);
-  if (hasAny(text, V_WORDS)) for (const x of execIn(V, text, windows(text, runs, 10, 120))) add(x.index, x.index + x[0].length, 0.75, 'house number and street, ward or district');
+  if (hasAny(text, V_WORDS)) for (const x of execInAt(AT.V[0], text, windows(text, runs, 10, 120), AT.V[1])) add(x.index, x.index + x[0].length, 0.75, 'house number and street, ward or district');
   // Shape E has no street word: a number followed by a postcode-and-city line.
-  for (const x of execIn(E, text, windows(text, numberThenPostcode(text, runs), 120, 90))) add(x.index, x.index + x[0].length, 0.7, 'street and house number, postcode and city');
+  for (const x of execInAt(AT.E[0], text, windows(text, numberThenPostcode(text, runs), 120, 90), AT.E[1])) add(x.index, x.index + x[0].length, 0.7, 'street and house number, postcode and city');
 }
 
-export const __test = { D, E, F, AR, V };
+// Sticky copies for execInAt, with where each can start (all begin with a lookbehind for no letter or digit).
+const AT = {
+  E: [new RegExp(E.source, 'uy'), wordStart({ upper: true })],
+  G: [new RegExp(G.source, 'uy'), wordStart({ digit: true })],
+  V: [new RegExp(V.source, 'uy'), wordStart({ digit: true })],
+  P: [new RegExp(P.source, 'uy'), wordStart({ chars: 'PBAC' })],
+} as const;
+
+export const __test = { D, E, F, AR, V, G, P, AT };
 export type { Finding };

@@ -5,7 +5,7 @@
  *  GB/US: "221B Baker Street, London NW1 6XE", "1600 Amelia Ave, Springfield, IL 62704"
  */
 import type { Finding, PostalCountry } from '../types.ts';
-import { digitRuns, windows, execIn, anchorsOf, type ScanState } from '../spans.ts';
+import { digitRuns, windows, execIn, execInAt, wordStart, anchorsOf, type ScanState } from '../spans.ts';
 import { enhance, wordsRegex } from '../context.ts';
 import { detectWorldAddresses } from './address-world.ts';
 import { gazetteer } from '../gazetteer.ts';
@@ -25,30 +25,41 @@ const US_STATE = String.raw`(?:A[LKZR]|C[AOT]|D[EC]|FL|GA|HI|I[DLNA]|K[SY]|LA|M[
 const STREET_FIRST = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(?:(?:${L}|${PARTICLE})\s){0,3}\p{Lu}[\p{L}'’\-]*?(?:${NL_SUFFIX}|${DE_SUFFIX})\s${HOUSE_NL}` +
     String.raw`(?:(?:,\s*|\s+)(?:(?<pc>${NL_POST})(?:,?\s+${CITY})?|(?<pc4>\d{4,5})\s+${CITY}))?`,
-  'gu',
+  'uy',
 );
 // Any street name followed by a number and a Dutch postcode ("Laan van Meerdervoort 50, 2517 AM Den Haag", "Oude Delft 12, 2611 BC Delft").
 const ANY_STREET_NL_POST = new RegExp(
   String.raw`(?<![\p{L}\p{N}])\p{Lu}[\p{L}'’\-]*(?:\s(?:${L}|${PARTICLE})){0,4}\s${HOUSE_NL},?\s+${NL_POST}(?:,?\s+${CITY})?`,
-  'gu',
+  'uy',
 );
 // GB/US: number + street + type, optional city and postcode/ZIP.
 const NUMBER_FIRST = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(?:(?:Flat|Apt\.?|Apartment|Unit|Suite)\s\d{1,4}[A-Z]?,?\s)?\d{1,5}[A-Z]?(?:-\d{1,4})?\s(?:(?:${L}|of|the)\s){1,4}${EN_TYPE}\.?(?![\p{L}])` +
     String.raw`(?:(?:,\s*|\s+)(?:(?:${CITY}),?\s+)?(?:(?<uk>${UK_POST})|(?<us>${US_STATE}\s+\d{5}(?:-\d{4})?)(?![\p{N}])|(?<city>${CITY})(?:,\s*(?<st>${US_STATE})\s+\d{5}(?:-\d{4})?)?))?`,
-  'gu',
+  'uy',
 );
 // GB: number + any street name + postcode ("42 Kingsway, Cardiff CF10 3ND").
 const UK_ANY = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:(?:Flat|Apt\.?|Apartment|Unit)\s\d{1,4}[A-Z]?,?\s)?\d{1,4}[A-Z]?\s(?:${L}\s){0,3}${L},\s*(?:${CITY},?\s+)?${UK_POST}`, 'gu');
 // BE/FR-style street first: "Rue Neuve 123, 1000 Bruxelles", "Meir 12, 2000 Antwerpen" (4-digit postcode + city).
-const BE_STREET = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:(?:Rue|Avenue|Boulevard|Chaussée|Place|Quai|Chemin)\s(?:(?:de|du|des|de\sla|d')\s?)?)?${L}(?:\s${L}){0,2}\s\d{1,4}[a-zA-Z]?(?:\s?(?:bus|bte)\s?\d{1,3})?,\s*[1-9]\d{3}\s+${CITY}`, 'gu');
+const BE_STREET = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:(?:Rue|Avenue|Boulevard|Chaussée|Place|Quai|Chemin)\s(?:(?:de|du|des|de\sla|d')\s?)?)?${L}(?:\s${L}){0,2}\s\d{1,4}[a-zA-Z]?(?:\s?(?:bus|bte)\s?\d{1,3})?,\s*[1-9]\d{3}\s+${CITY}`, 'uy');
 const POSTCODE_CONTEXT = wordsRegex(['postcode', 'postal code', 'zip', 'zip code', 'postcode is', 'address', 'adres', 'woont', 'woonachtig', 'lives', 'living at', 'deliver', 'delivery', 'bezorg', 'bezorgadres', 'factuuradres', 'billing address', 'shipping address', 'verhuisd', 'moved', 'sent to', 'verstuurd naar', 'opgestuurd']);
 const ADDRESS_CONTEXT = wordsRegex(['address', 'adres', 'woont', 'woonachtig', 'lives', 'living at', 'lives at', 'deliver', 'delivery', 'delivered', 'bezorg', 'bezorgd', 'bezorgadres', 'factuuradres', 'billing address', 'shipping address', 'verhuisd', 'moved', 'sent to', 'verstuurd naar', 'opgestuurd', 'at', 'op', 'aan de', 'naar', 'to', 'customer', 'klant', 'monteur', 'engineer', 'technician']);
 const PUBLIC_PLACE = wordsRegex(['our store', 'our shop', 'our office', 'our offices', 'our headquarters', 'headquarters', 'head office', 'visit us', 'visit our', 'onze winkel', 'ons kantoor', 'hoofdkantoor', 'servicepunt', 'bezoek ons', 'bezoek onze', 'our service point', 'flagship', 'showroom', 'store at', 'winkel aan', 'winkel op', 'kantoor aan', 'pick-up point', 'afhaalpunt']);
 // Lowercase, as typed in a hurry: "kerkstraat 12", "stationsweg 4b".
-const LOWER_STREET = new RegExp(String.raw`(?<![\p{L}\p{N}])\p{Ll}{2,}[\p{Ll}'’\-]*?(?:straat|gracht|laan|weg|plein|kade|singel|dijk|steeg|straatweg|steenweg|straße|strasse)\s\d{1,5}(?:\s?[a-z](?![\p{L}]))?(?![\p{L}\p{N}]|[.,]\d)`, 'gu');
+const LOWER_STREET = new RegExp(String.raw`(?<![\p{L}\p{N}])\p{Ll}{2,}[\p{Ll}'’\-]*?(?:straat|gracht|laan|weg|plein|kade|singel|dijk|steeg|straatweg|steenweg|straße|strasse)\s\d{1,5}(?:\s?[a-z](?![\p{L}]))?(?![\p{L}\p{N}]|[.,]\d)`, 'uy');
 const UK_POST_ONLY = new RegExp(String.raw`(?<![\p{L}\p{N}])${UK_POST}`, 'gu');
 const NL_POST_ONLY = new RegExp(String.raw`(?<![\p{L}\p{N}])${NL_POST}(?:\s+${CITY})?`, 'gu');
+
+// Where each pattern can start (all begin with (?<![\p{L}\p{N}])): execInAt tries them only there.
+// STREET_FIRST: a capital or a particle (van, de, het, ten, op, aan, in, la, du, 's, 't, ...).
+export const STARTS = {
+  STREET_FIRST: wordStart({ upper: true, chars: "vdhtoailu'" }),
+  ANY_STREET_NL_POST: wordStart({ upper: true }),
+  NUMBER_FIRST: wordStart({ digit: true, chars: 'FAUS' }),
+  BE_STREET: wordStart({ upper: true }),
+  LOWER_STREET: wordStart({ lower: true }),
+};
+export const __patterns = { STREET_FIRST, ANY_STREET_NL_POST, NUMBER_FIRST, BE_STREET, LOWER_STREET };
 
 // Anchors: every address pattern needs a house number or postcode, so the big patterns below
 // only run on windows around digit runs that pass one of these cheap checks.
@@ -92,11 +103,11 @@ export function detectAddresses(st: ScanState): Finding[] {
   const nlLike = countries.has('NL') || countries.has('BE') || countries.has('DE');
   if (nlLike) {
     const postWins = windows(text, nlPost, 110, 60);
-    for (const m of execIn(ANY_STREET_NL_POST, text, postWins)) {
+    for (const m of execInAt(ANY_STREET_NL_POST, text, postWins, STARTS.ANY_STREET_NL_POST)) {
       add(m.index, m.index + m[0].length, 0.9, 'street, house number and postcode');
     }
     const suffixWins = windows(text, suffixRuns, 100, 80);
-    for (const m of execIn(STREET_FIRST, text, suffixWins)) {
+    for (const m of execInAt(STREET_FIRST, text, suffixWins, STARTS.STREET_FIRST)) {
       let start = m.index;
       // Do not start on a lowercase particle.
       while (/^(?:van|de|der|den|het|ten|ter|te|op|aan|in|la|le|du|des|von|am|an)\s/.test(text.slice(start, start + 5)) && !/^\p{Lu}/u.test(text[start]!)) {
@@ -110,9 +121,9 @@ export function detectAddresses(st: ScanState): Finding[] {
     }
     if (countries.has('BE')) {
       const beWins = windows(text, anchorsOf(BE_ANCHOR, text), 90, 60);
-      for (const m of execIn(BE_STREET, text, beWins)) add(m.index, m.index + m[0].length, 0.75, 'street, house number, postcode and city');
+      for (const m of execInAt(BE_STREET, text, beWins, STARTS.BE_STREET)) add(m.index, m.index + m[0].length, 0.75, 'street, house number, postcode and city');
     }
-    for (const m of execIn(LOWER_STREET, text, suffixWins)) add(m.index, m.index + m[0].length, 0.6, 'street name and house number');
+    for (const m of execInAt(LOWER_STREET, text, suffixWins, STARTS.LOWER_STREET)) add(m.index, m.index + m[0].length, 0.6, 'street name and house number');
     for (const m of execIn(NL_POST_ONLY, text, postWins)) {
       const end = m.index + m[0].length;
       if (out.some((f) => f.start <= m.index && m.index < f.end)) continue;
@@ -121,7 +132,7 @@ export function detectAddresses(st: ScanState): Finding[] {
     }
   }
   if (countries.has('GB') || countries.has('US')) {
-    for (const m of execIn(NUMBER_FIRST, text, windows(text, enRuns, 30, 150))) {
+    for (const m of execInAt(NUMBER_FIRST, text, windows(text, enRuns, 30, 150), STARTS.NUMBER_FIRST)) {
       const g = m.groups ?? {};
       let end = m.index + m[0].length;
       // A bare trailing city without postcode/state is only kept when it follows a comma.

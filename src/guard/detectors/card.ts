@@ -1,11 +1,14 @@
 /** Payment card numbers: 12–19 digits, consistent separators, Luhn; context adjusts; several per line. */
 import type { Finding } from '../types.ts';
-import { digitRuns, normDigits, windows, execIn, type ScanState } from '../spans.ts';
+import { digitRuns, normDigits, windows, execInAt, wordStart, type ScanState } from '../spans.ts';
 import { luhnValid } from '../checksums.ts';
 import { enhance, CONTEXT, foldedWordsBefore, sentenceTail } from '../context.ts';
 
 // A run of digit groups (a card, or several cards on one line); split into cards below.
-const CARD_CAND = /(?<![\p{L}\p{N},\-/+])(?<!\d[.,])\d{1,19}(?:[ \-.]\d{1,19}){0,15}(?![\p{L}\p{N}]|[.,\-/]\d)/gu;
+const CARD_CAND = /(?<![\p{L}\p{N},\-/+])(?<!\d[.,])\d{1,19}(?:[ \-.]\d{1,19}){0,15}(?![\p{L}\p{N}]|[.,\-/]\d)/uy;
+// Matches start at a digit not after a letter or digit (execInAt tries only there).
+const DIGIT_START = wordStart({ digit: true });
+export const __test = { CARD_CAND, DIGIT_START };
 const GROUP = /\d+|[ \-.]/g;
 
 /**
@@ -57,7 +60,7 @@ export function detectCards(st: ScanState): Finding[] {
   let long = false;
   for (let i = 0; i < runs.length; i += 2) if (runs[i + 1]! - runs[i]! >= 2) long = true;
   if (!long) return out;
-  for (const m of execIn(CARD_CAND, text, windows(text, runs, 1, 8))) {
+  for (const m of execInAt(CARD_CAND, text, windows(text, runs, 1, 8), DIGIT_START)) {
     if (m[0].length < 12) continue;
     for (const [a, b] of cardsIn(m[0])) {
     const raw = m[0].slice(a, b);

@@ -7,6 +7,7 @@ import type { Finding, CustomerNumberPattern } from '../types.ts';
 import type { ScanState } from '../spans.ts';
 import { checkDigitValid } from '../checksums.ts';
 import { enhance, CONTEXT } from '../context.ts';
+import { cueMatches, registerCuePattern } from '../cue-words.ts';
 
 const compiled = new WeakMap<CustomerNumberPattern, RegExp>();
 
@@ -24,6 +25,7 @@ const CUE =
   /(?<![\p{L}\p{N}])(?:customer|cust\.?|client|account|acct\.?|contract|subscription|membership|member|klant|abonnements?|lid|relatie|polis|policy)[\s-]?(?:number|no\.?|nr\.?|nummer|id|#|reference)(?:\s+(?:is|was|=|ends\s+in|eindigt\s+op|luidt|:))?\s*[:#]?\s*(?:(?:van|of)\s+(?:de\s+|the\s+)?(?:klant|customer)\s+)?/giu;
 const CUE_STICKY = new RegExp(CUE.source, 'iuy');
 const CUE_ANCHOR = /\b(?:customer|cust|client|account|acct|contract|subscription|membership|member|klant|abonnement|lid|relatie|polis|policy)/g;
+const CUE_ANCHOR_KEY = registerCuePattern(CUE_ANCHOR);
 const TOKEN = /^(?=[A-Za-z0-9/.-]*\d)[A-Za-z0-9]+(?:[-/.][A-Za-z0-9]+)*/;
 
 export function detectCustomerNumbers(st: ScanState): Finding[] {
@@ -57,10 +59,10 @@ export function detectCustomerNumbers(st: ScanState): Finding[] {
   // The cue pattern is tried only where a cue word starts (cheap literal pre-filter).
   const lower = st.lower;
   let from0 = 0;
-  CUE_ANCHOR.lastIndex = 0;
-  for (let a = CUE_ANCHOR.exec(lower); a; a = CUE_ANCHOR.exec(lower)) {
-    if (a.index < from0) continue;
-    CUE_STICKY.lastIndex = a.index;
+  const anchors = cueMatches(st, CUE_ANCHOR_KEY);
+  for (let i = 0; i < anchors.length; i += 2) {
+    if (anchors[i]! < from0) continue;
+    CUE_STICKY.lastIndex = anchors[i]!;
     const m = CUE_STICKY.exec(lower);
     if (!m) continue;
     from0 = m.index + m[0].length;

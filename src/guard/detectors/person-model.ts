@@ -13,7 +13,7 @@
  */
 import { gazetteer, type Gazetteer } from '../gazetteer.ts';
 import { CONTEXT, fold, sentenceTail } from '../context.ts';
-import { isLetterOrDigitCode, wordTokens, SpanCache, type ScanState } from '../spans.ts';
+import { isLetterOrDigitCode, isRegexSpace, wordTokens, SpanCache, type ScanState } from '../spans.ts';
 
 type Add = (s: number, e: number, conf: number, why: string) => void;
 
@@ -43,6 +43,7 @@ interface Tok {
   particle: boolean;
   hard: boolean;
   structural: boolean;
+  conj: boolean;
 }
 
 interface WordInfo {
@@ -52,6 +53,8 @@ interface WordInfo {
   particle: boolean;
   hard: boolean;
   structural: boolean;
+  /** A conjunction that may join a list of names ("and", "en"): CONJ.has(lc), asked for every word. */
+  conj: boolean;
 }
 // Per lower-case word: what the gazetteer says (words repeat across posts; bounded).
 const INFO = new Map<string, WordInfo>();
@@ -66,7 +69,7 @@ function wordInfo(g: Gazetteer, lc: string): WordInfo {
   // Contractions ("I'm", "it's", "don't") are not names; O'Brien and D'Angelo are.
   const hard = g.hard.has(lc) || g.hard.has(f) || (/['’](?:m|s|t|re|ll|ve|d)$/.test(lc) && !/^\p{L}['’]/u.test(lc));
   const structural = hard && (g.structural.has(lc) || g.structural.has(f) || /['’]/.test(lc));
-  i = { known, first, common, particle: PARTICLES.has(lc), hard, structural };
+  i = { known, first, common, particle: PARTICLES.has(lc), hard, structural, conj: CONJ.has(lc) };
   if (INFO.size > 200_000) INFO.clear();
   INFO.set(lc, i);
   return i;
@@ -97,7 +100,7 @@ function classify(text: string, s: number, e: number, k: number): Tok {
   let t = TOK_POOL[k];
   if (t === undefined) {
     // Explicit fields (no spread): one object shape for every token.
-    t = { s, e, lc: w.lc, kind: w.kind, known: w.known, first: w.first, common: w.common, particle: w.particle, hard: w.hard, structural: w.structural };
+    t = { s, e, lc: w.lc, kind: w.kind, known: w.known, first: w.first, common: w.common, particle: w.particle, hard: w.hard, structural: w.structural, conj: w.conj };
     TOK_POOL.push(t);
     return t;
   }
@@ -111,7 +114,20 @@ function classify(text: string, s: number, e: number, k: number): Tok {
   t.particle = w.particle;
   t.hard = w.hard;
   t.structural = w.structural;
+  t.conj = w.conj;
   return t;
+}
+
+/**
+ * Where PEOPLE_CUE's match must start within lower[a, b): after the last ".", "!" or "?" (neither its
+ * cue words nor the rest of its sentence hold one), so the pattern is tried on that stretch only.
+ */
+function sentenceStart(lower: string, a: number, b: number): number {
+  for (let k = b - 1; k >= a; k--) {
+    const c = lower.charCodeAt(k);
+    if (c === 46 || c === 33 || c === 63) return k + 1;
+  }
+  return a;
 }
 
 /** True when text[a, b) holds a comma (a cheap test before the list regexes). */
@@ -136,7 +152,8 @@ function nameLike(t: Tok, pos: number): boolean {
 }
 
 // Right before a name: a place preposition ("the shop on …", "traffic near …", "our contact at …").
-const PLACE_BEFORE = /(?:^|\s)(?:on|near|along|at|opposite|behind|via|across|langs|aan|bij|nabij|op)\s+$/;
+// (As /(?:^|\s)(?:on|near|…)\s+$/ would find it, read backwards: the last whitespace-delimited word, then spaces to the end.)
+const PLACE_BEFORE = new Set(['on', 'near', 'along', 'at', 'opposite', 'behind', 'via', 'across', 'langs', 'aan', 'bij', 'nabij', 'op']);
 const WORD_AFTER = /^\s+([\p{L}\p{M}]+)/u;
 
 /**
@@ -150,14 +167,18 @@ export function placeOrCompany(st: ScanState, s: number, e: number): boolean {
   const after = st.lower.slice(e, e + 40);
   // The word right before (a backwards scan: an end-anchored pattern tries every position).
   let k = before.length;
-  while (k > 0 && /\s/.test(before[k - 1]!)) k--;
+  while (k > 0 && isRegexSpace(before.charCodeAt(k - 1))) k--;
   const wEnd = k;
+  // The whitespace-delimited word before the trailing spaces (for PLACE_BEFORE).
+  let j = wEnd;
+  while (j > 0 && !isRegexSpace(before.charCodeAt(j - 1))) j--;
+  const placeBefore = wEnd < before.length && wEnd - j <= 8 && PLACE_BEFORE.has(before.slice(j, wEnd));
   while (k > 0 && (isLetterOrDigitCode(before.charCodeAt(k - 1)) || before[k - 1] === '.')) k--;
   const wb = wEnd < before.length && wEnd > k ? before.slice(k, wEnd).replace(/\.$/, '') : undefined;
   const wa = WORD_AFTER.exec(after)?.[1];
   if (wb && g.place.has(wb) && !/^\p{Ll}/u.test(st.text.charAt(s - before.length + before.lastIndexOf(wb)))) return true;
   if (wa && g.place.has(wa)) return true;
-  if (PLACE_BEFORE.test(before)) return true;
+  if (placeBefore) return true;
   if (COMPANY_AFTER.test(after) || NUMBER_AFTER.test(after)) return true;
   return false;
 }
@@ -178,7 +199,7 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
   for (let i = 0; i < toks.length; i++) {
     // Pre-filter: a list goes on only over a comma or a conjunction (as the loop below requires).
     const n1 = toks[i + 1];
-    if (!n1 || (!CONJ.has(n1.lc) && !gapMayContinueList(text, toks[i]!.e, n1.s))) continue;
+    if (!n1 || (!n1.conj && !gapMayContinueList(text, toks[i]!.e, n1.s))) continue;
     const items: Tok[] = [toks[i]!];
     let j = i;
     for (;;) {
@@ -188,7 +209,7 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
       if (/^\s*,\s*$/.test(gap)) {
         items.push(nx);
         j++;
-      } else if (CONJ.has(nx.lc) && /^\s*,?\s+$/.test(gap) && toks[j + 2] && /^\s+$/.test(sep(nx, toks[j + 2]!))) {
+      } else if (nx.conj && /^\s*,?\s+$/.test(gap) && toks[j + 2] && /^\s+$/.test(sep(nx, toks[j + 2]!))) {
         items.push(toks[j + 2]!);
         j += 2;
         break;
@@ -199,7 +220,7 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
       const listOk = !placeOrCompany(st, items[0]!.s, items[items.length - 1]!.e);
       if (listOk && firsts.length >= 2 && firsts.length >= items.length - 1) {
         for (const t of items) if (nameLike(t, 0) || t.first) add(t.s, t.e, 0.6, 'first name in a list of first names');
-      } else if (listOk && PEOPLE_CUE.test(lower.slice(Math.max(0, items[0]!.s - 60), items[0]!.s)) && items.every((t) => t.kind !== 'lower' && nameLike(t, 0)) && items.some((t) => t.known)) {
+      } else if (listOk && PEOPLE_CUE.test(lower.slice(sentenceStart(lower, Math.max(0, items[0]!.s - 60), items[0]!.s), items[0]!.s)) && items.every((t) => t.kind !== 'lower' && nameLike(t, 0)) && items.some((t) => t.known)) {
         // A list introduced as people ("the kids (…)", "family members …", "users on this account: …").
         for (const t of items) add(t.s, t.e, 0.55, 'name in a list of people');
       }

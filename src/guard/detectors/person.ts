@@ -5,9 +5,10 @@
  * sign-offs ("Kind regards, Lisa"). The customer register adds exact names of real customers.
  */
 import type { Finding } from '../types.ts';
-import { windows, execIn, anchorsOf, capWords, isLetterOrDigitCode, SpanCache, type ScanState } from '../spans.ts';
+import { windows, execInAt, capWords, isLetterOrDigitCode, isRegexSpace, wordStart, SpanCache, type ScanState } from '../spans.ts';
 import { enhance, CONTEXT, fold } from '../context.ts';
 import { FIRST_NAMES, NOT_NAMES } from './names.ts';
+import { allCueMatches, cueMatches, registerCuePattern, topLevelAlternatives } from '../cue-words.ts';
 import { detectPersonsByModel, placeOrCompany } from './person-model.ts';
 
 const WORD = String.raw`\p{Lu}(?:[\p{Ll}'’]|\p{Lu}(?=\p{Ll}))*\p{Ll}(?:-\p{Lu}?[\p{Ll}'’]+)*`;
@@ -18,16 +19,45 @@ const NAME = String.raw`(?:${INITIALS}\s?)?(?:${PART}\s)*${WORD}(?:\s(?:${PART}\
 
 const TITLE_RE = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Madam|Mevr|Mw|Dhr|Meneer|Mevrouw|Mejuffrouw|Juffrouw|[Dd]e\s[Hh]eer|[Mm]r|[Mm]rs|[Mm]s|[Mm]iss|[Mm]eneer|[Mm]evrouw|[Mm]evr|[Mm]w|[Dd]hr|[Dd]r)\.?\s+(?<name>${NAME})`,
-  'gu',
+  'uy',
 );
 const ROLE_RE = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(?:[Cc]ustomer|[Cc]lient|[Cc]aller|[Ss]ubscriber|[Aa]ccount\sholder|[Cc]ontact\sperson|[Ss]poke\s(?:with|to)|[Tt]alked\sto|[Oo]n\sbehalf\sof|[Nn]amed|[Nn]ame\sis|[Nn]ame:|[Hh]usband|[Ww]ife|[Pp]artner|[Ss]on|[Dd]aughter|[Kk]lant|[Bb]eller|[Aa]bonnee|[Cc]ontactpersoon|[Gg]esproken\smet|[Gg]esprek\smet|[Nn]amens|[Gg]enaamd|[Nn]aam\sis|[Nn]aam:|[Ee]chtgeno(?:ot|te)|[Zz]oon|[Dd]ochter|[Aa]anvrager|[Aa]ccounthouder|[Tt]enaamstelling|[Tt]en\snaam\svan|[Ii]n\sthe\sname\sof|[Cc]alled\sby|[Ss]ent\sby|[Mm]essage\sfrom|[Bb]ericht\svan|[Cc]ontractant|[Cc]ontracthouder|[Pp]olicyholder|[Tt]itular|From:|Van:|To:|Aan:|Cc:)(?:[ \t]+(?:is|was|heet|zijn|are))?[,:]?(?:[ \t]+|[ \t]*\([ \t]*)(?<name>${NAME})`,
-  'gu',
+  'uy',
 );
 const VERB_AFTER = /^(?:'s\s|’s\s|\s(?:called|phoned|rang|emailed|e-mailed|wrote|reported|complained|asked|contacted|mentioned|told|said|explained|belde|heeft\sgebeld|heeft\sgemaild|mailde|schreef|meldde|klaagde|vroeg|liet\sweten|vertelde|gaf\saan|heeft\sgebeld|heeft\saangegeven|is\sverhuisd|moved|lives|woont|has\sbeen|was\scalling|tried|gesproken|gebeld|gemaild|heeft\sweer\sgebeld|phoned\sagain)\b)/u;
-const MET_NAME = new RegExp(String.raw`(?<![\p{L}\p{N}])[Mm]et\s+(?<name>${NAME})\s+(?:gesproken|gebeld|gemaild|gechat|afgesproken|contact\sgehad)`, 'gu');
+const MET_NAME = new RegExp(String.raw`(?<![\p{L}\p{N}])[Mm]et\s+(?<name>${NAME})\s+(?:gesproken|gebeld|gemaild|gechat|afgesproken|contact\sgehad)`, 'uy');
 const LOWER_NAME = /(?<![\p{L}\p{N}])(\p{Ll}{2,})((?:\s(?:van|de|der|den|ter|ten|'t))*\s\p{Ll}{2,}){1,2}(?=\s(?:phoned|called|rang|emailed|e-mailed|wrote|belde|mailde|heeft\s(?:weer\s|ook\s)?(?:gebeld|gemaild)))/gu;
-const CAP_SEQ = new RegExp(String.raw`(?<![\p{L}\p{N}])${NAME}`, 'gu');
+/**
+ * Where a cue pattern (?<![\p{L}\p{N}])(?:alt|alt|...)… may start (execInAt checks the lookbehind): at one
+ * of its alternatives' first letters (an alternative begins with a letter or a class such as [Cc]).
+ */
+function cueStarts(re: RegExp): (c: number) => boolean {
+  const head = '(?<![\\p{L}\\p{N}])';
+  const src = re.source;
+  const first = new Set<number>();
+  if (src.startsWith(head + '(?:')) {
+    for (const a of topLevelAlternatives(src, head.length + 3)) {
+      if (a[0] === '[') for (const ch of a.slice(1, a.indexOf(']'))) first.add(ch.charCodeAt(0));
+      else if (/^[A-Za-z]/.test(a)) first.add(a.charCodeAt(0));
+      else throw new Error(`cue alternative ${a} starts with neither a letter nor a class`);
+    }
+  } else if (src.startsWith(head + '[Mm]')) first.add(77).add(109);
+  else throw new Error(`cue pattern ${src} changed shape`);
+  return (c) => first.has(c);
+}
+export const TITLE_STARTS = cueStarts(TITLE_RE);
+export const ROLE_STARTS = cueStarts(ROLE_RE);
+export const MET_STARTS = cueStarts(MET_NAME);
+export { TITLE_RE, ROLE_RE, MET_NAME };
+
+export const CAP_SEQ = new RegExp(String.raw`(?<![\p{L}\p{N}])${NAME}`, 'uy');
+/**
+ * Where a CAP_SEQ match may start (execInAt checks the lookbehind): at an upper-case letter (initials,
+ * a name word, "Mc", "O'"), a lower-case particle's first letter (van, de, ten, la, in 't, op de) or
+ * the apostrophe of "'t".
+ */
+export const capSeqCanStart = wordStart({ upper: true, chars: "vdtlio'" });
 
 // Anchors (cheap, on the folded or original text): the patterns above only run on windows around them.
 export const TITLE_ANCHOR = /\b(?:mr|mrs|ms|miss|mx|dr|sir|madam|mevr|mw|dhr|meneer|mevrouw|mejuffrouw|juffrouw|de\sheer)\.?\s/g;
@@ -38,68 +68,14 @@ const LOWER_VERB_ANCHOR = /\s(?:phoned|called|rang|emailed|e-mailed|wrote|belde|
 export const VERB_ANCHOR =
   /['’]s\s|\s(?:called|phoned|rang|emailed|e-mailed|wrote|reported|complained|asked|contacted|mentioned|told|said|explained|belde|heeft|mailde|schreef|meldde|klaagde|vroeg|liet|vertelde|gaf|is\sverhuisd|moved|lives|woont|has\sbeen|was\scalling|tried|gesproken|gebeld|gemaild|phoned)\b/g;
 
-/**
- * The title, role and "met" anchors in one pass over the word starts of the folded text instead of
- * three whole-text searches: a word start whose first two letters begin one of a pattern's words
- * runs that pattern sticky there (same matches as anchorsOf: `\b` is ASCII, matches do not overlap).
- */
-const CUE_PATTERNS = [TITLE_ANCHOR, ROLE_ANCHOR, MET_ANCHOR];
-const CUE_STICKY = CUE_PATTERNS.map((re) => new RegExp(re.source, 'y'));
-/** Bit k set for the two-letter prefixes (a–z, 26 × 26) of pattern k's words. */
-const CUE_PREFIX = new Uint8Array(26 * 26);
-CUE_PATTERNS.forEach((re, k) => {
-  // The pattern is \b(?:word|word|...)...: split its group's alternatives at depth 0.
-  const src = re.source;
-  if (!src.startsWith('\\b(?:')) throw new Error(`cue pattern ${src} does not start with \\b(?:`);
-  let depth = 0;
-  let alt = '';
-  const alts: string[] = [];
-  for (let i = 5; i < src.length; i++) {
-    const c = src[i]!;
-    if (c === '(') depth++;
-    if (c === ')' && depth-- === 0) break;
-    if (c === '|' && depth === 0) {
-      alts.push(alt);
-      alt = '';
-    } else alt += c;
-  }
-  alts.push(alt);
-  for (const a of alts) {
-    if (!/^[a-z]{2}/.test(a)) throw new Error(`cue word ${a} does not start with two letters`);
-    CUE_PREFIX[(a.charCodeAt(0) - 97) * 26 + a.charCodeAt(1) - 97]! |= 1 << k;
-  }
-});
-const isAsciiWord = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+const TITLE_CUE = registerCuePattern(TITLE_ANCHOR);
+const ROLE_CUE = registerCuePattern(ROLE_ANCHOR);
+const MET_CUE = registerCuePattern(MET_ANCHOR);
 
 /** Anchors of TITLE_ANCHOR, ROLE_ANCHOR and MET_ANCHOR in the folded text, as anchorsOf gives them. */
 export function cueAnchors(lower: string): [number[], number[], number[]] {
-  const out: [number[], number[], number[]] = [[], [], []];
-  const ends = [0, 0, 0];
-  const n = lower.length - 1;
-  let prevWord = false;
-  for (let p = 0; p < n; p++) {
-    const c = lower.charCodeAt(p);
-    const word = isAsciiWord(c);
-    if (!word || prevWord) {
-      prevWord = word;
-      continue;
-    }
-    prevWord = true;
-    const d = lower.charCodeAt(p + 1);
-    if (c < 97 || c > 122 || d < 97 || d > 122) continue;
-    const bits = CUE_PREFIX[(c - 97) * 26 + d - 97]!;
-    if (bits === 0) continue;
-    for (let k = 0; k < 3; k++) {
-      if ((bits & (1 << k)) === 0 || p < ends[k]!) continue;
-      const re = CUE_STICKY[k]!;
-      re.lastIndex = p;
-      const m = re.exec(lower);
-      if (!m) continue;
-      ends[k] = p + m[0].length;
-      out[k]!.push(p, p + m[0].length);
-    }
-  }
-  return out;
+  const all = allCueMatches(lower);
+  return [all[TITLE_CUE]!, all[ROLE_CUE]!, all[MET_CUE]!];
 }
 
 /**
@@ -114,20 +90,7 @@ const VERB_PREFIX = new Uint8Array(26 * 27);
   const src = VERB_ANCHOR.source;
   const head = "['’]s\\s|\\s(?:";
   if (!src.startsWith(head)) throw new Error(`verb pattern ${src} changed shape`);
-  let depth = 0;
-  let alt = '';
-  const alts: string[] = [];
-  for (let i = head.length; i < src.length; i++) {
-    const c = src[i]!;
-    if (c === '(') depth++;
-    if (c === ')' && depth-- === 0) break;
-    if (c === '|' && depth === 0) {
-      alts.push(alt);
-      alt = '';
-    } else alt += c;
-  }
-  alts.push(alt);
-  for (const a of alts) {
+  for (const a of topLevelAlternatives(src, head.length)) {
     if (!/^[a-z][a-z-]/.test(a)) throw new Error(`verb ${a} does not start with a letter and a letter or hyphen`);
     VERB_PREFIX[(a.charCodeAt(0) - 97) * 27 + (a[1] === '-' ? 26 : a.charCodeAt(1) - 97)] = 1;
   }
@@ -139,6 +102,8 @@ export function verbAnchors(text: string): number[] {
   for (let p = 0; p < n; p++) {
     const c = text.charCodeAt(p);
     if (c !== 39 && c !== 0x2019) {
+      // The verb alternative starts with \s: most positions are letters and go no further.
+      if (c !== 32 && !isRegexSpace(c)) continue;
       const a = text.charCodeAt(p + 1) - 97;
       const d = text.charCodeAt(p + 2);
       const b = d === 45 ? 26 : d - 97;
@@ -230,15 +195,17 @@ export function detectPersons(st: ScanState): Finding[] {
     out.push({ type: 'person', start: s, end: e, confidence: conf, reason: why, source: 'pattern' });
   };
   const lower = st.lower;
-  const [titleAnchors, roleAnchors, metAnchors] = cueAnchors(lower);
-  for (const m of execIn(TITLE_RE, text, windows(text, titleAnchors, 0, 120))) {
+  const titleAnchors = cueMatches(st, TITLE_CUE);
+  const roleAnchors = cueMatches(st, ROLE_CUE);
+  const metAnchors = cueMatches(st, MET_CUE);
+  for (const m of execInAt(TITLE_RE, text, windows(text, titleAnchors, 0, 120), TITLE_STARTS)) {
     const name = m.groups!.name!;
     const s0 = m.index + m[0].length - name.length;
     const t = trimName(text, s0, name);
     if (!t) continue;
     add(t[0], t[1], 0.88, 'name after a title (Mr/Mrs/meneer/mevrouw)');
   }
-  for (const m of execIn(ROLE_RE, text, windows(text, roleAnchors, 0, 140))) {
+  for (const m of execInAt(ROLE_RE, text, windows(text, roleAnchors, 0, 140), ROLE_STARTS)) {
     const name = m.groups!.name!;
     const s0 = m.index + m[0].length - name.length;
     const t = trimName(text, s0, name);
@@ -248,7 +215,7 @@ export function detectPersons(st: ScanState): Finding[] {
     const r = enhance(text, t[0], t[1], words >= 2 ? 0.8 : 0.55, { negative: CONTEXT.personNegative, penalty: 0.3, wordsBefore: 3, wordsAfter: 2 }, st.lower);
     add(t[0], t[1], r.score, `name after "${cue.replace(/[,:]$/, '')}"`);
   }
-  for (const m of execIn(MET_NAME, text, windows(text, metAnchors, 0, 140))) {
+  for (const m of execInAt(MET_NAME, text, windows(text, metAnchors, 0, 140), MET_STARTS)) {
     const name = m.groups!.name!;
     const s0 = m.index + m[0].indexOf(name, 3);
     const t = trimName(text, s0, name);
@@ -275,7 +242,7 @@ export function detectPersons(st: ScanState): Finding[] {
     add(m.index, m.index + m[0].length, 0.6, 'known first name before a call verb');
   }
   const capWins = mergeWins(windows(text, verbs, 120, 2), windows(text, firstNameAnchors(st), 60, 120));
-  for (const m of execIn(CAP_SEQ, text, capWins)) {
+  for (const m of execInAt(CAP_SEQ, text, capWins, capSeqCanStart)) {
     const t = trimName(text, m.index, m[0]);
     if (!t) continue;
     const [s, e] = t;

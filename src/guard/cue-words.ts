@@ -1,0 +1,94 @@
+/**
+ * Cue-word patterns of the form \b(?:word|word|...)… (person titles and roles, "met", bank and
+ * customer-number cues), matched on the folded text in ONE pass over its word starts per scan instead
+ * of one whole-text search per pattern: a word start whose first two letters begin one of a pattern's
+ * words runs that pattern sticky there. Same matches as anchorsOf (`\b` is ASCII, matches of one
+ * pattern do not overlap); test/guard/cue-anchors.test.ts compares them on the corpora.
+ */
+import type { ScanState } from './spans.ts';
+
+/**
+ * The alternatives of the group whose body starts at `start` in a pattern's source (just after its
+ * "(?:"), split at the group's own depth up to its closing parenthesis.
+ */
+export function topLevelAlternatives(src: string, start: number): string[] {
+  let depth = 0;
+  let alt = '';
+  const alts: string[] = [];
+  for (let i = start; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '(') depth++;
+    if (c === ')' && depth-- === 0) break;
+    if (c === '|' && depth === 0) {
+      alts.push(alt);
+      alt = '';
+    } else alt += c;
+  }
+  alts.push(alt);
+  return alts;
+}
+
+const STICKY: RegExp[] = [];
+/** Per two-letter prefix (a–z, 26 × 26): the patterns (indexes into STICKY) with a word starting so. */
+const PREFIX: number[][] = Array.from({ length: 26 * 26 }, () => []);
+
+/** Registers a cue pattern (at module load); returns its key for cueMatches. */
+export function registerCuePattern(re: RegExp): number {
+  const src = re.source;
+  if (!src.startsWith('\\b(?:')) throw new Error(`cue pattern ${src} does not start with \\b(?:`);
+  if (re.flags.replace(/[gy]/g, '') !== '') throw new Error(`cue pattern ${src} has flags ${re.flags}`);
+  const k = STICKY.length;
+  STICKY.push(new RegExp(src, 'y'));
+  const seen = new Set<number>();
+  for (const a of topLevelAlternatives(src, 5)) {
+    if (!/^[a-z]{2}/.test(a)) throw new Error(`cue word ${a} does not start with two letters`);
+    const p = (a.charCodeAt(0) - 97) * 26 + a.charCodeAt(1) - 97;
+    if (!seen.has(p)) PREFIX[p]!.push(k);
+    seen.add(p);
+  }
+  return k;
+}
+
+/** The registered patterns, in key order (for tests). */
+export function registeredCuePatterns(): RegExp[] {
+  return STICKY.map((re) => new RegExp(re.source));
+}
+
+const isAsciiWord = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+
+/** Every registered pattern's matches in a folded text, as anchorsOf gives them (flat [start, end, ...]). */
+export function allCueMatches(lower: string): number[][] {
+  const out: number[][] = STICKY.map(() => []);
+  const ends = new Array<number>(STICKY.length).fill(0);
+  const n = lower.length - 1;
+  let prevWord = false;
+  for (let p = 0; p < n; p++) {
+    const c = lower.charCodeAt(p);
+    const word = isAsciiWord(c);
+    if (!word || prevWord) {
+      prevWord = word;
+      continue;
+    }
+    prevWord = true;
+    const d = lower.charCodeAt(p + 1);
+    if (c < 97 || c > 122 || d < 97 || d > 122) continue;
+    const ks = PREFIX[(c - 97) * 26 + d - 97]!;
+    for (let i = 0; i < ks.length; i++) {
+      const k = ks[i]!;
+      if (p < ends[k]!) continue;
+      const re = STICKY[k]!;
+      re.lastIndex = p;
+      const m = re.exec(lower);
+      if (!m) continue;
+      ends[k] = p + m[0].length;
+      out[k]!.push(p, p + m[0].length);
+    }
+  }
+  return out;
+}
+
+/** The matches of the cue pattern registered as `key` in st.lower (all patterns found in one pass, cached on the state). */
+export function cueMatches(st: ScanState, key: number): number[] {
+  st.cueMatches ??= allCueMatches(st.lower);
+  return st.cueMatches[key]!;
+}

@@ -1,0 +1,61 @@
+// execInAt (a sticky pattern tried only where a match may start) must find what execIn's global search finds.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CAP_SEQ, capSeqCanStart, TITLE_RE, TITLE_STARTS, ROLE_RE, ROLE_STARTS, MET_NAME, MET_STARTS } from '../../src/guard/detectors/person.ts';
+import { __patterns, STARTS } from '../../src/guard/detectors/address.ts';
+import { __test as world } from '../../src/guard/detectors/address-world.ts';
+import { __test as card } from '../../src/guard/detectors/card.ts';
+import { __bankPatterns as bank } from '../../src/guard/detectors/iban.ts';
+import { execIn, execInAt, windows } from '../../src/guard/spans.ts';
+
+const dir = join(import.meta.dirname, '../fixtures/guard');
+const texts = ['corpus.jsonl', 'heldout.jsonl', 'documents.jsonl']
+  .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
+  .filter((l) => l.trim())
+  .map((l) => (JSON.parse(l) as { text: string }).text);
+texts.push('Spoke to: Jan Smit', 'From: Anna de Vries', 'klant (Piet Jansen)', 'Mevrouw Bakker', 'de heer Jansen', 'met Jan Smit gesproken', 'xMr Smit', "Piet van 't Hof", "in 't Veld belde", 'ÉMILE de la Croix', '𝐀Jan Smit', 'xJan Smit', "O'Brien and McDonald", 'J. P. de Vries', 'Op de Beeck');
+texts.push('Keizersgracht 123, 1015 CJ Amsterdam', 'kerkstraat 12 is het', '221B Baker Street, London NW1 6XE', 'Flat 3, 12 High Street', 'P.O. Box 1234, Nairobi', 'Postbus 123, 1000 AA Amsterdam', 'Witthau 3, 89129 Langenau', '391 English Village, Arbil, 44001', '15 Nguyễn Huệ, Quận 1', 'Rue Neuve 123, 1000 Bruxelles', "Laan van 't Hof 4");
+texts.push('card 4111 1111 1111 1111, exp 12/27', 'a4111111111111111', '1.234 and 5,678', 'sort code 12-34-56 account 12345678', 'x-123456789', '12-34-56-78');
+
+/** Each pattern, in whole texts and in a window, from its possible starts and by the global search; it must match somewhere. */
+function assertSameMatches(cases: Array<[string, RegExp, (c: number) => boolean]>): void {
+  const plain = (ms: RegExpExecArray[]) => ms.map((m) => [m.index, m[0], m.groups?.name]);
+  for (const [name, re, starts] of cases) {
+    const global = new RegExp(re.source, 'gu');
+    let found = 0;
+    for (const t of texts) {
+      for (const w of [[0, t.length], windows(t, [Math.floor(t.length / 3), Math.floor(t.length / 3) + 1], 30, 40)]) {
+        const want = plain(execIn(global, t, w));
+        found += want.length;
+        assert.deepEqual(plain(execInAt(re, t, w, starts)), want, `${name}: ${t.slice(0, 80)}`);
+      }
+    }
+    assert.ok(found > 0, name);
+  }
+}
+
+test('name sequences, titles, roles and "met" from their possible starts equal the global search', () => {
+  assertSameMatches([
+    ['CAP_SEQ', CAP_SEQ, capSeqCanStart],
+    ['TITLE_RE', TITLE_RE, TITLE_STARTS],
+    ['ROLE_RE', ROLE_RE, ROLE_STARTS],
+    ['MET_NAME', MET_NAME, MET_STARTS],
+  ]);
+});
+
+test('address patterns from their possible starts equal the global search', () => {
+  assertSameMatches([
+    ...Object.entries(__patterns).map(([k, re]) => [k, re, STARTS[k as keyof typeof STARTS]] as [string, RegExp, (c: number) => boolean]),
+    ...Object.entries(world.AT).map(([k, [re, starts]]) => [k, re, starts] as [string, RegExp, (c: number) => boolean]),
+  ]);
+});
+
+test('card and bank-account candidates from digits not after a letter or digit equal the global search', () => {
+  assertSameMatches([
+    ['CARD_CAND', card.CARD_CAND, card.DIGIT_START],
+    ['SORT_CODE', bank.SORT_CODE, bank.DIGIT_START],
+    ['BANK_NUM', bank.BANK_NUM, bank.DIGIT_START],
+  ]);
+});
