@@ -145,14 +145,21 @@ export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: 
   const fts = pg ? '' : toFts5(query);
   const filtered = where.length > 1;
   const order = input.sort === 'newest' ? sql`d.created_at desc, d.id desc` : sql`score desc, d.created_at desc, d.id desc`;
-  const newestCandidate = sql`coalesce((select min(c.rowid) from (select rowid from search_fts where search_fts match ${fts} order by rowid desc limit ${CANDIDATES}) c), 0)`;
+  // SQLite, no filter: the newest CANDIDATES matches are read once (a materialized CTE `c`) and
+  // serve as the ranked rows' lower bound, as the count, and as the rows themselves when bm25 is
+  // not needed (each FTS5 scan of them costs about as much as ranking them).
+  const newestCandidate = sql`(select coalesce(min(id), 0) from c)`;
   let relevance: RawBuilder<unknown>;
+  let bm25 = false;
   if (input.sort === 'newest') relevance = sql`1.0`;
   else if (pg) relevance = sql`ts_rank(d.vector, ${tsquery}::tsquery)`;
   else if (await hasCommonWord(db, fts5Parts(query), tuning.commonDocuments ?? COMMON_DOCUMENTS)) {
     const titles = sql`select rowid from search_fts where search_fts match ${toFts5(query, 'title')}${filtered ? sql`` : sql` and rowid >= ${newestCandidate}`}`;
-    relevance = sql`(case when search_fts.rowid in (${titles}) then 10.0 else 1.0 end)`;
-  } else relevance = sql`(-bm25(search_fts, 10.0, 10.0, 1.0, 1.0))`;
+    relevance = sql`(case when d.id in (${titles}) then 10.0 else 1.0 end)`;
+  } else {
+    relevance = sql`(-bm25(search_fts, 10.0, 10.0, 1.0, 1.0))`;
+    bm25 = true;
+  }
   const visible = sql.join(where, sql` and `);
   const slice = sql`order by ${order} limit ${limit} offset ${(page - 1) * limit}`;
 
@@ -171,10 +178,12 @@ export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: 
     } else {
       // FTS5's bm25 cannot share a statement level with a window function: ranked inside, counted outside.
       const outer = input.sort === 'newest' ? sql`created_at desc, id desc` : sql`score desc, created_at desc, id desc`;
-      rows = (await sql<{ id: number; score: number; n: number; found: number }>`select id, score, count(*) over () as n,
-        (select count(*) from (select rowid from search_fts where search_fts match ${fts} limit ${CANDIDATES})) as found
-        from (select d.id, d.created_at, ${relevance} * ${boost} as score from search_fts inner join search_docs d on d.id = search_fts.rowid ${joins}
-          where search_fts match ${fts} and search_fts.rowid >= ${newestCandidate} and ${visible}) x
+      const source = bm25
+        ? sql`search_fts inner join search_docs d on d.id = search_fts.rowid ${joins} where search_fts match ${fts} and search_fts.rowid >= ${newestCandidate}`
+        : sql`c inner join search_docs d on d.id = c.id ${joins} where true`;
+      rows = (await sql<{ id: number; score: number; n: number; found: number }>`with c as materialized (select rowid as id from search_fts where search_fts match ${fts} order by rowid desc limit ${CANDIDATES})
+        select id, score, count(*) over () as n, (select count(*) from c) as found
+        from (select d.id, d.created_at, ${relevance} * ${boost} as score from ${source} and ${visible}) x
         order by ${outer} limit ${limit} offset ${(page - 1) * limit}`.execute(db)).rows;
     }
     total = Number(rows[0]?.n ?? 0);
@@ -200,8 +209,8 @@ export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: 
  * primary key backwards and testing each row's vector costs ~15 µs a row, so for a word in 1 %
  * of documents it walked 60 k rows, 0.8 s). A common word: that backward walk meets enough
  * matches at once. A rare one: the index's matches, all of them, sorted. In between: the index's
- * matches within the newest ids where about 1.5 × CANDIDATES of them should be (both indexes as
- * bitmaps, so only those rows are read).
+ * matches within the newest ids where about 1.5 × CANDIDATES of them should be (the GIN index's
+ * bitmap ANDed with the id range's from a BRIN index, migration 024, so only those rows are read).
  */
 async function pgCandidates(db: Kysely<DB>, query: ParsedQuery, tsquery: string): Promise<{ candidates: RawBuilder<unknown>; windowed: boolean }> {
   const stats = await lexemeStatistics(db);
