@@ -145,21 +145,14 @@ export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: 
   const fts = pg ? '' : toFts5(query);
   const filtered = where.length > 1;
   const order = input.sort === 'newest' ? sql`d.created_at desc, d.id desc` : sql`score desc, d.created_at desc, d.id desc`;
-  // SQLite, no filter: the newest CANDIDATES matches are read once (a materialized CTE `c`) and
-  // serve as the ranked rows' lower bound, as the count, and as the rows themselves when bm25 is
-  // not needed (each FTS5 scan of them costs about as much as ranking them).
-  const newestCandidate = sql`(select coalesce(min(id), 0) from c)`;
+  const newestCandidate = sql`coalesce((select min(c.rowid) from (select rowid from search_fts where search_fts match ${fts} order by rowid desc limit ${CANDIDATES}) c), 0)`;
   let relevance: RawBuilder<unknown>;
-  let bm25 = false;
   if (input.sort === 'newest') relevance = sql`1.0`;
   else if (pg) relevance = sql`ts_rank(d.vector, ${tsquery}::tsquery)`;
   else if (await hasCommonWord(db, fts5Parts(query), tuning.commonDocuments ?? COMMON_DOCUMENTS)) {
     const titles = sql`select rowid from search_fts where search_fts match ${toFts5(query, 'title')}${filtered ? sql`` : sql` and rowid >= ${newestCandidate}`}`;
-    relevance = sql`(case when d.id in (${titles}) then 10.0 else 1.0 end)`;
-  } else {
-    relevance = sql`(-bm25(search_fts, 10.0, 10.0, 1.0, 1.0))`;
-    bm25 = true;
-  }
+    relevance = sql`(case when search_fts.rowid in (${titles}) then 10.0 else 1.0 end)`;
+  } else relevance = sql`(-bm25(search_fts, 10.0, 10.0, 1.0, 1.0))`;
   const visible = sql.join(where, sql` and `);
   const slice = sql`order by ${order} limit ${limit} offset ${(page - 1) * limit}`;
 
@@ -178,12 +171,10 @@ export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: 
     } else {
       // FTS5's bm25 cannot share a statement level with a window function: ranked inside, counted outside.
       const outer = input.sort === 'newest' ? sql`created_at desc, id desc` : sql`score desc, created_at desc, id desc`;
-      const source = bm25
-        ? sql`search_fts inner join search_docs d on d.id = search_fts.rowid ${joins} where search_fts match ${fts} and search_fts.rowid >= ${newestCandidate}`
-        : sql`c inner join search_docs d on d.id = c.id ${joins} where true`;
-      rows = (await sql<{ id: number; score: number; n: number; found: number }>`with c as materialized (select rowid as id from search_fts where search_fts match ${fts} order by rowid desc limit ${CANDIDATES})
-        select id, score, count(*) over () as n, (select count(*) from c) as found
-        from (select d.id, d.created_at, ${relevance} * ${boost} as score from ${source} and ${visible}) x
+      rows = (await sql<{ id: number; score: number; n: number; found: number }>`select id, score, count(*) over () as n,
+        (select count(*) from (select rowid from search_fts where search_fts match ${fts} limit ${CANDIDATES})) as found
+        from (select d.id, d.created_at, ${relevance} * ${boost} as score from search_fts inner join search_docs d on d.id = search_fts.rowid ${joins}
+          where search_fts match ${fts} and search_fts.rowid >= ${newestCandidate} and ${visible}) x
         order by ${outer} limit ${limit} offset ${(page - 1) * limit}`.execute(db)).rows;
     }
     total = Number(rows[0]?.n ?? 0);
