@@ -17,8 +17,7 @@ import { openDatabase, redactUrl } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { rebuildSearchIndex } from '../src/search/rebuild-index.ts';
 import { searchContent } from '../src/search/search-content.ts';
-import { WORD } from '../src/search/text.ts';
-import { isStopWord, normalizeWord } from '../src/search/text.ts';
+import { searchQueries } from './search-queries.ts';
 
 const { values } = parseArgs({
   options: {
@@ -46,24 +45,7 @@ async function main(): Promise<void> {
     console.log(`Reindex: ${documents.toLocaleString('en-GB')} documents in ${s.toFixed(1)} s (${Math.round(documents / s).toLocaleString('en-GB')}/s)`);
   }
 
-  // Words from the data: the most and least frequent title words (not stop words).
-  const titles = await db.selectFrom('topics').select('title').orderBy('id').limit(2000).execute();
-  const counts = new Map<string, number>();
-  for (const { title } of titles) for (const [w] of title.matchAll(WORD)) {
-    const n = normalizeWord(w);
-    if (n.length > 3 && !isStopWord(n) && /^\p{L}+$/u.test(n)) counts.set(n, (counts.get(n) ?? 0) + 1);
-  }
-  const byFreq = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([w]) => w);
-  const common = byFreq.slice(0, 10);
-  const rare = byFreq.slice(-10);
-  const firstTitleWords = (titles[7]?.title.match(WORD) ?? []).slice(0, 2).join(' ');
-  const queries = [
-    ...common,
-    ...rare,
-    ...common.slice(0, 5).map((w, i) => `${w} ${rare[i]}`),
-    `"${firstTitleWords}"`,
-    ...common.slice(0, 3).map((w) => `${w.slice(0, 4)}*`),
-  ];
+  const queries = Object.values(await searchQueries(db)).flat();
 
   // 1. The use case alone, sequentially: exact percentiles per query kind.
   const times: number[] = [];

@@ -63,8 +63,10 @@ export async function rebuildSearchIndex(db: Kysely<DB>, progress: RebuildProgre
   }
   documents += published.length;
   // Fresh statistics for the planner (PostgreSQL otherwise guesses a word's matches from an
-  // empty table, and picks plans for a handful of rows).
-  if (pg && !db.isTransaction) await sql`analyze search_docs`.execute(db);
+  // empty table, and picks plans for a handful of rows). VACUUM too: it empties the GIN index's
+  // pending list, which every search reads through until then (at 1 M posts the reindex left 154
+  // pages, ~0.4 ms a search), and marks the new rows visible once rather than on each first read.
+  if (pg && !db.isTransaction) await sql`vacuum analyze search_docs`.execute(db);
   if (!pg) await mergeFtsSegments(db);
   progress(total, total);
   return { documents };

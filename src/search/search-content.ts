@@ -200,8 +200,8 @@ export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: 
  * primary key backwards and testing each row's vector costs ~15 µs a row, so for a word in 1 %
  * of documents it walked 60 k rows, 0.8 s). A common word: that backward walk meets enough
  * matches at once. A rare one: the index's matches, all of them, sorted. In between: the index's
- * matches within the newest ids where about 1.5 × CANDIDATES of them should be (both indexes as
- * bitmaps, so only those rows are read).
+ * matches within the newest ids where about 1.5 × CANDIDATES of them should be (the GIN index's
+ * bitmap ANDed with the id range's from a BRIN index, migration 024, so only those rows are read).
  */
 async function pgCandidates(db: Kysely<DB>, query: ParsedQuery, tsquery: string): Promise<{ candidates: RawBuilder<unknown>; windowed: boolean }> {
   const stats = await lexemeStatistics(db);

@@ -123,6 +123,16 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(await urls(common), await urls({}));
     });
 
+    test('newest first: the same matches as by relevance, counted, newest first; a page past them is empty', async () => {
+      const byRelevance = await find(null, 'router');
+      const newest = await find(null, 'router', { sort: 'newest' });
+      assert.deepEqual(newest.results.map((x) => x.url).sort(), byRelevance.results.map((x) => x.url).sort());
+      assert.equal(newest.total, byRelevance.total);
+      const dates = newest.results.map((x) => x.createdAt);
+      assert.deepEqual(dates, [...dates].sort().reverse());
+      assert.deepEqual((await find(null, 'router', { sort: 'newest', page: 2 })).results, []);
+    });
+
     test('snippets mark the words and escape the text', async () => {
       const r = await find(null, 'orange');
       const hit = r.results[0]!;
