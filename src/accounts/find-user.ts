@@ -64,28 +64,38 @@ function dropAuthorCard(db: Kysely<DB>, userId: number): void {
 
 /** Author cards for many users at once (two queries for the ones not known yet, none usually). */
 export async function authorCards(db: Kysely<DB>, userIds: readonly number[]): Promise<Map<number, AuthorCard>> {
-  const map = new Map<number, AuthorCard>();
-  if (userIds.length === 0) return map;
-  let cache = authorCaches.get(db);
-  if (!cache) authorCaches.set(db, (cache = new Map()));
-  const now = Date.now();
-  const missing: number[] = [];
-  for (const id of new Set(userIds)) {
-    const hit = cache.get(id);
-    if (hit && hit.at + cacheLifetime(AUTHOR_TTL_MS) > now) map.set(id, hit);
-    else missing.push(id);
-  }
+  const map = cachedAuthorCards(db, userIds);
+  const missing = [...new Set(userIds)].filter((id) => !map.has(id));
   if (missing.length === 0) return map;
   const users = await db.selectFrom('users').select(['id', 'username', 'display_name', 'deleted_at', 'avatar']).where('id', 'in', missing).execute();
   const roles = await db.selectFrom('user_roles').select(['user_id', 'role']).where('user_id', 'in', missing).execute();
-  if (cache.size + missing.length > AUTHOR_CACHE_MAX) cache.clear();
-  for (const u of users) {
-    const card = { username: u.username, display_name: u.display_name, user_deleted: u.deleted_at, avatar: u.avatar, roles: [] as Role[], at: now };
-    cache.set(u.id, card);
-    map.set(u.id, card);
-  }
-  for (const r of roles) map.get(r.user_id)?.roles.push(r.role);
+  const read = new Map(users.map((u) => [u.id, { username: u.username, display_name: u.display_name, user_deleted: u.deleted_at, avatar: u.avatar, roles: [] as Role[] }]));
+  for (const r of roles) read.get(r.user_id)?.roles.push(r.role);
+  keepAuthorCards(db, read);
+  for (const [id, card] of read) map.set(id, card);
   return map;
+}
+
+/** The cached cards among `userIds` that are still fresh, without a query. */
+export function cachedAuthorCards(db: Kysely<DB>, userIds: Iterable<number>): Map<number, AuthorCard> {
+  const map = new Map<number, AuthorCard>();
+  const cache = authorCaches.get(db);
+  if (!cache) return map;
+  const now = Date.now();
+  for (const id of userIds) {
+    const hit = cache.get(id);
+    if (hit && hit.at + cacheLifetime(AUTHOR_TTL_MS) > now) map.set(id, hit);
+  }
+  return map;
+}
+
+/** Keeps cards read elsewhere (the PostgreSQL topic page reads the authors it lacks in its own statement). */
+export function keepAuthorCards(db: Kysely<DB>, cards: Map<number, AuthorCard>): void {
+  let cache = authorCaches.get(db);
+  if (!cache) authorCaches.set(db, (cache = new Map()));
+  if (cache.size + cards.size > AUTHOR_CACHE_MAX) cache.clear();
+  const at = Date.now();
+  for (const [id, card] of cards) cache.set(id, Object.assign(card, { at }));
 }
 
 /** Role lists for many users at once (for badges beside author names). */

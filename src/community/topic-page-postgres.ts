@@ -6,9 +6,10 @@
 // the separate queries: they are function calls in the same process, and cheaper than JSON.
 // A signed-in reader's page takes along their own facts (the first unread post, the watch level)
 // and the header's counts (`extra`), so that the page is the session plus this one statement.
-import { PostgresAdapter, sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
-import type { AuthorCard } from '../accounts/find-user.ts';
-import { executeNamed, extraColumns, type ExtraColumns } from '../db/named-statements.ts';
+import { PostgresAdapter, sql, type CompiledQuery, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { cachedAuthorCards, keepAuthorCards, type AuthorCard } from '../accounts/find-user.ts';
+import { executeNamed, extraColumns, nameStatement, type ExtraColumns } from '../db/named-statements.ts';
+import { P1, P2, P3, P4 } from '../db/prepared.ts';
 import { readerFacts, type ReaderOnTopic } from '../notifications/tracking.ts';
 import type { AttachmentSummary } from '../attachments/list-attachments.ts';
 import type { ArticleStatus, BoardVisibility, DB, Role, TopicsTable } from '../db/schema.ts';
@@ -36,8 +37,12 @@ interface BundleRow extends TopicRow {
 }
 
 // The posts of the page (by number range) and the accepted answer wherever it is; everything
-// else is looked up for those posts. The same text every time: a named prepared statement.
-const bundle = (topicId: number, after: number, upTo: number, readerId: number, reader: RawBuilder<unknown>) => sql<BundleRow>`
+// else is looked up for those posts. The same text every time: a named prepared statement. The
+// row comes back as one JSON column: pg then sets up one field parser per execution instead of
+// 30-odd (it describes the result on every execution, prepared or not), and the values are the
+// same (the topic's columns are integers and text).
+const bundle = (topicId: number, after: number, upTo: number, readerId: number, known: number[], reader: RawBuilder<unknown>) => sql<{ page: BundleRow }>`
+select row_to_json(q) as page from (
 with page as (
   select p.id, p.post_number, p.user_id, p.body_html, p.body_text, p.created_at, p.updated_at, p.deleted_at, p.kudos_count, p.revision_count, p.hidden_at
   from topics t join posts p on p.topic_id = t.id
@@ -54,11 +59,11 @@ select t.*, b.slug as board_slug, b.name as board_name, b.visibility,
      where t.has_attachments <> 0 and a.post_id in (select id from page) order by a.post_id, a.position) x) as page_attachments,
   (select coalesce(json_agg(x), '[]') from (select u.id, u.username, u.display_name, u.deleted_at, u.avatar,
      coalesce((select json_agg(r.role) from user_roles r where r.user_id = u.id), '[]') as roles
-     from users u where u.id in (select user_id from page)) x) as authors,
+     from users u where u.id in (select user_id from page where user_id <> all(${known}::int[]))) x) as authors,
   (select coalesce(json_agg(k.post_id), '[]') from kudos k join page on page.id = k.post_id
      where k.user_id = ${readerId} and page.post_number > ${after} and page.post_number <= ${upTo}) as kudos_given${reader}
 from topics t join boards b on b.id = t.board_id
-where t.id = ${topicId}`;
+where t.id = ${topicId}) q`;
 
 export interface TopicPageRead {
   topic: TopicRow;
@@ -88,24 +93,72 @@ const readerColumns = (readerId: number) => sql`,
   (select w.level from watches w where w.user_id = ${readerId} and w.target = 'topic' and w.target_id = t.id) as watch_level,
   (select r.last_read_post_number from topic_reads r where r.user_id = ${readerId} and r.topic_id = t.id) as last_read`;
 
+// Without extra columns the statement has two shapes (with or without the reader's facts): each
+// is built and compiled once per database handle, with placeholders that every call replaces.
+// (preparedQuery's placeholders appear once each; here the topic and page bounds repeat.)
+const compiled = new WeakMap<Kysely<DB>, Map<boolean, { query: CompiledQuery<{ page: BundleRow }>; slots: number[] }>>();
+const KNOWN: number[] = [];
+const PLACEHOLDERS: unknown[] = [P1, P2, P3, P4, KNOWN];
+
+function compiledBundle(db: Kysely<DB>, withReader: boolean) {
+  let shapes = compiled.get(db);
+  if (!shapes) compiled.set(db, (shapes = new Map()));
+  let entry = shapes.get(withReader);
+  if (!entry) {
+    const [topicId, after, upTo, readerId] = PLACEHOLDERS as [number, number, number, number];
+    const query = bundle(topicId, after, upTo, readerId, KNOWN, withReader ? readerColumns(readerId) : sql``).compile(db);
+    const slots = query.parameters.map((p) => PLACEHOLDERS.indexOf(p));
+    if (slots.includes(-1)) throw new Error('readTopicPage: a parameter that is not a placeholder');
+    nameStatement(query.sql);
+    shapes.set(withReader, (entry = { query, slots }));
+  }
+  return entry;
+}
+
 /** Everything a topic page reads, in one statement; undefined when there is no such topic.
  * `opts.reader`: also the signed-in reader's facts (readerId not 0); `opts.extra`: more columns. */
 export async function readTopicPage(db: Kysely<DB>, topicId: number, after: number, upTo: number, readerId: number, opts: { reader?: boolean; extra?: ExtraColumns | null } = {}): Promise<TopicPageRead | undefined> {
-  const reader = opts.reader && readerId ? readerColumns(readerId) : null;
-  const { rows } = await executeNamed(db, bundle(topicId, after, upTo, readerId, sql`${reader ?? sql``}${extraColumns(opts.extra, 'page_extras')}`));
-  const row = rows[0];
+  const withReader = !!(opts.reader && readerId);
+  // The cards still fresh of the authors this page had when last read: the statement skips them.
+  const pageKey = `${topicId}:${after}`;
+  const seen = lastAuthors(db);
+  const cards = cachedAuthorCards(db, seen.get(pageKey) ?? []);
+  const known = [...cards.keys()];
+  let result: { rows: { page: BundleRow }[] };
+  if (opts.extra && Object.keys(opts.extra).length) {
+    result = await executeNamed(db, bundle(topicId, after, upTo, readerId, known, sql`${withReader ? readerColumns(readerId) : sql``}${extraColumns(opts.extra, 'page_extras')}`));
+  } else {
+    const { query, slots } = compiledBundle(db, withReader);
+    const args = [topicId, after, upTo, readerId, known];
+    result = await db.executeQuery({ ...query, parameters: slots.map((slot) => args[slot]) });
+  }
+  const row = result.rows[0]?.page;
   if (!row) return undefined;
   const { page_posts, tag_list, article, hand_overs, topic_notices, page_attachments, authors, kudos_given, next_unread, watch_level, last_read, page_extras, ...topic } = row;
   const posts = page_posts.filter((p) => p.post_number > after && p.post_number <= upTo);
   const answer = topic.solved_post_id && !posts.some((p) => p.id === topic.solved_post_id) ? page_posts.find((p) => p.id === topic.solved_post_id) : undefined;
-  const cards = new Map<number, AuthorCard>();
-  for (const u of authors) cards.set(u.id, { username: u.username, display_name: u.display_name, user_deleted: u.deleted_at, avatar: u.avatar, roles: u.roles });
+  const read = new Map<number, AuthorCard>();
+  for (const u of authors) read.set(u.id, { username: u.username, display_name: u.display_name, user_deleted: u.deleted_at, avatar: u.avatar, roles: u.roles });
+  keepAuthorCards(db, read);
+  for (const [id, card] of read) cards.set(id, card);
+  if (seen.size >= LAST_AUTHORS_MAX) seen.delete(seen.keys().next().value!);
+  seen.set(pageKey, [...new Set(page_posts.map((p) => p.user_id))]);
   return {
     topic, posts, answer, cards, tags: tag_list, article: article ?? undefined, handOvers: hand_overs, notices: topic_notices,
     attachments: page_attachments, kudos: new Set(kudos_given),
-    reader: reader ? readerFacts(topic, next_unread, watch_level, last_read) : null,
+    reader: withReader ? readerFacts(topic, next_unread, watch_level, last_read) : null,
     extra: page_extras ?? null,
   };
+}
+
+// Per page (topic and first post number), its authors' ids when last read; the oldest pages
+// make room first (a page not here reads all its authors, which is always correct).
+const LAST_AUTHORS_MAX = 20_000;
+const lastAuthorsOf = new WeakMap<Kysely<DB>, Map<string, number[]>>();
+function lastAuthors(db: Kysely<DB>): Map<string, number[]> {
+  let seen = lastAuthorsOf.get(db);
+  if (!seen) lastAuthorsOf.set(db, (seen = new Map()));
+  return seen;
 }
 
 /** Whether a Kysely instance talks to PostgreSQL (the page reads differ, not the results). */
