@@ -133,26 +133,28 @@ export function windows(text: string, anchors: readonly number[], before: number
  */
 export function execIn(re: RegExp, text: string, wins: readonly number[]): RegExpExecArray[] {
   const out: RegExpExecArray[] = [];
-  wins = searchedWindows(text, wins);
-  for (let i = 0; i < wins.length; i += 2) {
-    const s = wins[i]!;
-    const e = wins[i + 1]!;
-    const sub = s === 0 && e === text.length ? text : text.slice(s, e);
+  eachWindow(text, wins, (sub, s) => {
     re.lastIndex = 0;
     for (let m = re.exec(sub); m; m = re.exec(sub)) {
       if (m[0].length === 0) re.lastIndex++;
       if (s) m.index += s;
       out.push(m);
     }
-  }
+  });
   return out;
 }
 
-/** The windows execIn searches: the whole text once when the windows cover most of it. */
-function searchedWindows(text: string, wins: readonly number[]): readonly number[] {
+/** Calls `search` with each window's text and start offset: the whole text once when the windows
+ * cover most of it (execIn, execInAt). */
+function eachWindow(text: string, wins: readonly number[], search: (sub: string, start: number) => void): void {
   let covered = 0;
   for (let i = 0; i < wins.length; i += 2) covered += wins[i + 1]! - wins[i]!;
-  return covered > text.length * 0.6 ? [0, text.length] : wins;
+  if (covered > text.length * 0.6) wins = [0, text.length];
+  for (let i = 0; i < wins.length; i += 2) {
+    const s = wins[i]!;
+    const e = wins[i + 1]!;
+    search(s === 0 && e === text.length ? text : text.slice(s, e), s);
+  }
 }
 
 /**
@@ -164,11 +166,7 @@ function searchedWindows(text: string, wins: readonly number[]): readonly number
 export function execInAt(sticky: RegExp, text: string, wins: readonly number[], canStart: (c: number) => boolean): RegExpExecArray[] {
   if (!sticky.sticky) throw new Error('execInAt needs a sticky pattern');
   const out: RegExpExecArray[] = [];
-  wins = searchedWindows(text, wins);
-  for (let i = 0; i < wins.length; i += 2) {
-    const s = wins[i]!;
-    const e = wins[i + 1]!;
-    const sub = s === 0 && e === text.length ? text : text.slice(s, e);
+  eachWindow(text, wins, (sub, s) => {
     const n = sub.length;
     for (let p = 0; p < n; ) {
       // After a (BMP) letter or digit the lookbehind fails: inside words, go on without asking canStart.
@@ -186,7 +184,7 @@ export function execInAt(sticky: RegExp, text: string, wins: readonly number[], 
       if (s) m.index += s;
       out.push(m);
     }
-  }
+  });
   return out;
 }
 
