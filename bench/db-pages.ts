@@ -20,6 +20,7 @@ import { openDatabase, redactUrl } from '../src/db/database.ts';
 import { TOPICS_PER_PAGE } from '../src/community/list-board-topics.ts';
 import { createSession, SESSION_COOKIE } from '../src/accounts/sessions.ts';
 import { installationSecret } from '../src/accounts/installation-secret.ts';
+import type { WorkerMemory } from './worker-memory.ts';
 
 interface Row { name: string; db: string; rps: number; p50: number; p99: number; bad: number; hello: number; load: number }
 
@@ -72,6 +73,9 @@ async function main(): Promise<void> {
       before = after;
     }
   }
+  // Each worker's memory after serving every row (issue 19 point 4: heap and mapped file apart).
+  const memory = new Map<string, WorkerMemory[]>();
+  for (const [name] of databases) memory.set(name, await askMemory(servers.get(name)!.child));
   for (const s of [hello, ...servers.values()]) s.child.kill('SIGTERM');
 
   console.log(`\n${new Date().toISOString()}, ${connections} connections, ${duration} s a row, Parley with ${values.workers} worker processes (NODE_ENV=production, cache off)`);
@@ -87,6 +91,11 @@ async function main(): Promise<void> {
       const [a, b] = databases.map(([db]) => rows.find((r) => r.name === name && r.db === db)!);
       console.log(`- ${name}: ${(b!.rps / b!.hello / (a!.rps / a!.hello)).toFixed(2)}×`);
     }
+  }
+  const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
+  console.log('\nEach worker after the rows (MB): V8 heap used after a full GC / heap total, external, resident set = anonymous + mapped files (of which the database file):');
+  for (const [db, workers] of memory) {
+    for (const w of workers) console.log(`- ${db}, pid ${w.pid}: heap ${mb(w.heapUsed)} / ${mb(w.heapTotal)}, external ${mb(w.external)}, RSS ${mb(w.rss)} = anonymous ${mb(w.anonymous)} + files ${mb(w.mappedFiles)} (database ${mb(w.mappedDatabase)})`);
   }
   const ratio = (db: string, row: string) => { const r = rows.find((x) => x.db === db && x.name === row); return r ? r.rps / r.hello : NaN; };
   for (const [db] of databases) {
@@ -133,6 +142,18 @@ async function choosePaths(url: string) {
   }
 }
 
+function askMemory(child: ChildProcess): Promise<WorkerMemory[]> {
+  return new Promise((resolve) => {
+    const onMessage = (m: { type?: string; memory?: WorkerMemory[] }) => {
+      if (m?.type !== 'memory' || !m.memory) return;
+      child.off('message', onMessage);
+      resolve(m.memory);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'memory' });
+  });
+}
+
 function inTurn(paths: string[]): () => string {
   let next = 0;
   return () => paths[next++ % paths.length]!;
@@ -150,7 +171,8 @@ function run(port: number, pick: () => string, headers: Record<string, string>, 
 
 function startChild(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    // --expose-gc: each worker's heap is reported after a full collection (bench/worker-memory.ts).
+    execArgv: ['--import', 'tsx', '--expose-gc'],
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
