@@ -147,6 +147,16 @@ for (const kind of testDatabaseKinds()) {
       const facts = await readerOnTopic(database.db, reader, topic);
       assert.deepEqual(facts, { firstUnread: { postNumber: 4, url: `/t/invoices-arrive-twice/${topicId}#post-4` }, watch: 'watching', lastRead: 3 });
       assert.deepEqual(facts, { firstUnread: await firstUnread(database.db, reader, topic), watch: await watchLevel(database.db, reader, 'topic', topicId), lastRead: await lastRead(reader) });
+      // The topic page read query by query (SQLite's way) takes the same facts along with the
+      // topic's row, and the kudos the reader gave on that page (replies 2 and 22: posts 3, 23).
+      for (const who of [reader, other]) {
+        for (const page of [1, 2]) {
+          const shown = await showTopic(database.db, who, topicId, page, { oneRoundTrip: false, reader: true });
+          assert.deepEqual(shown.reader, await readerOnTopic(database.db, who, topic), `page ${page}: the reader's facts`);
+          const given = [...shown.abilities].filter(([, a]) => a.gaveKudos).map(([id]) => shown.posts.find((p) => p.id === id)!.post_number);
+          assert.deepEqual(given, who === reader ? [page === 1 ? 3 : 23] : [], `page ${page}: the kudos given`);
+        }
+      }
     });
 
     test('the one-statement topic page equals the query-by-query one', { skip: kind.name !== 'postgres' }, async () => {
