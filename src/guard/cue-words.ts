@@ -5,7 +5,7 @@
  * words runs that pattern sticky there. Same matches as anchorsOf (`\b` is ASCII, matches of one
  * pattern do not overlap); test/guard/cue-anchors.test.ts compares them on the corpora.
  */
-import type { ScanState } from './spans.ts';
+import { isRegexSpace, type ScanState } from './spans.ts';
 
 /**
  * The alternatives of the group whose body starts at `start` in a pattern's source (just after its
@@ -26,6 +26,55 @@ export function topLevelAlternatives(src: string, start: number): string[] {
   }
   alts.push(alt);
   return alts;
+}
+
+/** Stands for `\s` (one whitespace unit) in a literal head. */
+const SPACE = '\u0000';
+/**
+ * What an alternative of a pattern's source must begin with: its leading plain characters (and `\s`
+ * as SPACE), up to the first construct that is not one literal unit (a group, a class, `\b`), without
+ * a unit made optional by a quantifier after it. Every match of the alternative starts so, so a
+ * position where the head is not written needs no run of the pattern.
+ */
+export function literalHead(alt: string): string {
+  let head = '';
+  for (let i = 0; i < alt.length; ) {
+    let unit: string;
+    let len = 1;
+    const c = alt[i]!;
+    if (c === '\\') {
+      const d = alt[i + 1];
+      if (d === undefined) break;
+      if (d === 's') unit = SPACE;
+      else if (/[A-Za-z0-9]/.test(d)) break;
+      else unit = d;
+      len = 2;
+    } else if ('^$.|?*+()[]{}'.includes(c)) break;
+    else unit = c;
+    const q = alt[i + len];
+    if (q === '?' || q === '*' || q === '{') break;
+    head += unit;
+    if (q === '+') break;
+    i += len;
+  }
+  return head;
+}
+
+/** True when `s` has `head` (from literalHead) at `p`. */
+function headAt(s: string, p: number, head: string): boolean {
+  if (p + head.length > s.length) return false;
+  for (let i = 0; i < head.length; i++) {
+    const h = head.charCodeAt(i);
+    const c = s.charCodeAt(p + i);
+    if (h === 0 ? !isRegexSpace(c) : c !== h) return false;
+  }
+  return true;
+}
+
+/** True when one of the heads is at `p`. */
+export function someHeadAt(s: string, p: number, heads: readonly string[]): boolean {
+  for (let i = 0; i < heads.length; i++) if (headAt(s, p, heads[i]!)) return true;
+  return false;
 }
 
 const STICKY: RegExp[] = [];

@@ -11,13 +11,33 @@ import { cueMatches, registerCuePattern } from '../cue-words.ts';
 
 const compiled = new WeakMap<CustomerNumberPattern, RegExp>();
 
+/**
+ * The format's pattern without its leading lookbehind for no letter, digit, "_" or "-" before it: that
+ * lookbehind made the engine try the pattern at every position of the text, while the bare pattern is
+ * searched for by its first characters. The lookbehind is checked by hand at each match (beforeOk),
+ * and a match that fails it is searched again one code point on: the same matches as with it.
+ */
 function compile(p: CustomerNumberPattern): RegExp {
   let re = compiled.get(p);
   if (!re) {
-    re = new RegExp(`(?<![\\p{L}\\p{N}_-])(?:${p.source})(?![\\p{L}\\p{N}_]|-\\w)`, p.ignoreCase === false ? 'gu' : 'giu');
+    re = new RegExp(`(?:${p.source})(?![\\p{L}\\p{N}_]|-\\w)`, p.ignoreCase === false ? 'gu' : 'giu');
     compiled.set(p, re);
   }
   return re;
+}
+const LETTER_DIGIT_BEFORE = /[\p{L}\p{N}_-]$/u;
+/** (?<![\p{L}\p{N}_-]) at `p`: the code point before p (a surrogate pair read whole) is none of those. */
+function beforeOk(text: string, p: number): boolean {
+  return p === 0 || !LETTER_DIGIT_BEFORE.test(text.slice(Math.max(0, p - 2), p));
+}
+/** The next position a Unicode-mode search tries after `p`: one code point on. */
+function nextCodePoint(text: string, p: number): number {
+  const c = text.charCodeAt(p);
+  if (c >= 0xd800 && c <= 0xdbff && p + 1 < text.length) {
+    const d = text.charCodeAt(p + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return p + 2;
+  }
+  return p + 1;
 }
 
 // Cue phrase, optional "is"/":"/"#"/"nr", then the number token (must contain at least 4 digits).
@@ -35,6 +55,10 @@ export function detectCustomerNumbers(st: ScanState): Finding[] {
     const re = compile(p);
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (!beforeOk(text, m.index)) {
+        re.lastIndex = nextCodePoint(text, m.index);
+        continue;
+      }
       if (m[0].length === 0) {
         re.lastIndex++;
         continue;

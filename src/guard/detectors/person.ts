@@ -5,10 +5,10 @@
  * sign-offs ("Kind regards, Lisa"). The customer register adds exact names of real customers.
  */
 import type { Finding } from '../types.ts';
-import { windows, execInAt, capWords, isLetterOrDigitCode, isRegexSpace, wordStart, SpanCache, type ScanState } from '../spans.ts';
+import { windows, execInAt, capWords, isLetterOrDigitCode, isRegexSpace, wordStart, wordTokens, SpanCache, type ScanState } from '../spans.ts';
 import { enhance, CONTEXT, fold } from '../context.ts';
 import { FIRST_NAMES, NOT_NAMES } from './names.ts';
-import { allCueMatches, cueMatches, registerCuePattern, topLevelAlternatives } from '../cue-words.ts';
+import { allCueMatches, cueMatches, literalHead, registerCuePattern, someHeadAt, topLevelAlternatives } from '../cue-words.ts';
 import { detectPersonsByModel, placeOrCompany } from './person-model.ts';
 
 const WORD = String.raw`\p{Lu}(?:[\p{Ll}'’]|\p{Lu}(?=\p{Ll}))*\p{Ll}(?:-\p{Lu}?[\p{Ll}'’]+)*`;
@@ -84,30 +84,51 @@ export function cueAnchors(lower: string): [number[], number[], number[]] {
  * letters begin one of its verbs.
  */
 const VERB_STICKY = new RegExp(VERB_ANCHOR.source, 'y');
-// Indexed by the first letter (a–z) and the second character (a–z, or 26 for the hyphen of "e-mailed").
-const VERB_PREFIX = new Uint8Array(26 * 27);
+// Indexed by the first letter (a–z) and the second character (a–z, or 26 for the hyphen of "e-mailed"): the
+// literal heads of the verbs starting so (cue-words.ts literalHead), which must be written after the space.
+const VERB_HEADS: Array<string[] | undefined> = new Array(26 * 27);
 {
   const src = VERB_ANCHOR.source;
   const head = "['’]s\\s|\\s(?:";
   if (!src.startsWith(head)) throw new Error(`verb pattern ${src} changed shape`);
   for (const a of topLevelAlternatives(src, head.length)) {
     if (!/^[a-z][a-z-]/.test(a)) throw new Error(`verb ${a} does not start with a letter and a letter or hyphen`);
-    VERB_PREFIX[(a.charCodeAt(0) - 97) * 27 + (a[1] === '-' ? 26 : a.charCodeAt(1) - 97)] = 1;
+    (VERB_HEADS[(a.charCodeAt(0) - 97) * 27 + (a[1] === '-' ? 26 : a.charCodeAt(1) - 97)] ??= []).push(literalHead(a));
   }
 }
-export function verbAnchors(text: string): number[] {
+/**
+ * Where VERB_ANCHOR can match, in order: at an apostrophe ("'s "), or at a whitespace right before a word
+ * token (`words`, wordTokens of the same text: a letter after a whitespace always starts one), so the
+ * text's units are not visited one by one.
+ */
+function verbCandidates(text: string, words: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < words.length; i += 2) {
+    const s = words[i]!;
+    if (s > 0 && isRegexSpace(text.charCodeAt(s - 1))) out.push(s - 1);
+  }
+  const spaces = out.length;
+  for (const q of ["'", '’']) for (let k = text.indexOf(q); k >= 0; k = text.indexOf(q, k + 1)) out.push(k);
+  if (out.length > spaces) out.sort((a, b) => a - b);
+  return out;
+}
+
+/** VERB_ANCHOR's matches as anchorsOf gives them; `words` are wordTokens of the text. */
+export function verbAnchors(text: string, words: readonly number[]): number[] {
   const out: number[] = [];
   const n = text.length - 2;
   let end = 0;
-  for (let p = 0; p < n; p++) {
+  for (const p of verbCandidates(text, words)) {
+    if (p >= n) break;
     const c = text.charCodeAt(p);
     if (c !== 39 && c !== 0x2019) {
-      // The verb alternative starts with \s: most positions are letters and go no further.
-      if (c !== 32 && !isRegexSpace(c)) continue;
+      // After the whitespace, the next two letters must begin one of the verbs, and its head be written there.
       const a = text.charCodeAt(p + 1) - 97;
       const d = text.charCodeAt(p + 2);
       const b = d === 45 ? 26 : d - 97;
-      if (a < 0 || a > 25 || b < 0 || b > 26 || VERB_PREFIX[a * 27 + b] === 0) continue;
+      if (a < 0 || a > 25 || b < 0 || b > 26) continue;
+      const heads = VERB_HEADS[a * 27 + b];
+      if (heads === undefined || !someHeadAt(text, p + 1, heads)) continue;
     }
     if (p < end) continue;
     VERB_STICKY.lastIndex = p;
@@ -225,7 +246,7 @@ export function detectPersons(st: ScanState): Finding[] {
   // A verb only matters right after a capitalised word (the end of a name).
   const verbs: number[] = [];
   const lowerVerbs: number[] = [];
-  const allVerbs = verbAnchors(text);
+  const allVerbs = verbAnchors(text, wordTokens(st));
   for (let i = 0; i < allVerbs.length; i += 2) {
     // the call verbs LOWER_NAME looks for are a subset of VERB_ANCHOR's
     LOWER_VERB_ANCHOR.lastIndex = allVerbs[i]!;
