@@ -67,29 +67,26 @@ export type CandidatePlan = { kind: 'planned' } | { kind: 'bitmap' } | { kind: '
 
 /** From this share of documents on, walking the newest ids backwards meets the matches soon enough. */
 const WALK_SHARE = 0.05;
-/** Up to this many matches, reading them all from the GIN index costs less than a window. */
-const BITMAP_MATCHES = 15_000;
 
 /**
  * How to find the newest `wanted` matches on PostgreSQL. Its own estimate of a word's share is
  * about right, but its cost model is not: it walks the primary key backwards testing each row's
- * vector for words where that reads 74 k rows. What each plan costs (session 12, warm):
- * - walking backwards ('planned', PostgreSQL's choice for a common word): ~1 µs a row, so
- *   wanted / share rows;
+ * vector (~1 µs a row) for words where that reads 74 k rows. Measured per plan on 1 M posts
+ * (session 12, bench/search-kinds.ts's queries):
+ * - walking backwards ('planned', PostgreSQL's choice for a common word): wanted / share rows,
+ *   1–4 ms for a word in a third of the documents, 60–150 ms for one in 0.4–0.9 %;
  * - the GIN index's bitmap of all matches ('bitmap', ordered by `id + 0` so that PostgreSQL
- *   cannot walk): ~1 µs a match in the index, ~1 µs a matching row;
+ *   cannot walk): ~2 ms for 1,100 matches, 10–40 ms for 5–9 k (each match's row is read);
  * - an id window ('window': the GIN bitmap ANDed with the id range's from a BRIN index, migration
- *   024): the GIN bitmap is read whole too; then every row of the pages that hold a match is
- *   checked (the BRIN bitmap is lossy), ~10 rows a match, but only for the matches in the window.
- * A prefix never takes the window: PostgreSQL prices a prefix's GIN bitmap so high that it then
- * filters the id range row by row. Without statistics PostgreSQL decides.
+ *   024, where ~1.5 × wanted matches should be): 3–18 ms for the same 5–9 k-match words.
+ * A prefix does not take the window: PostgreSQL prices a prefix's GIN bitmap so high that it
+ * filters the id range row by row instead (88 ms for "poss*"). Without statistics, or for a prefix
+ * that starts no listed lexeme, PostgreSQL decides.
  */
 export function candidatePlan(stats: Statistics, query: ParsedQuery, wanted: number): CandidatePlan {
   const share = matchShare(stats, query);
   if (share === null || share >= WALK_SHARE) return { kind: 'planned' };
-  const matches = share * stats.newestId;
-  const prefix = query.terms.some((t) => t.prefix);
-  if (matches <= BITMAP_MATCHES) return { kind: 'bitmap' };
-  if (prefix) return { kind: 'planned' };
+  if (share * stats.newestId <= 4 * wanted) return { kind: 'bitmap' };
+  if (query.terms.some((t) => t.prefix)) return { kind: 'planned' };
   return { kind: 'window', after: Math.max(0, stats.newestId - Math.ceil((1.5 * wanted) / share)) };
 }

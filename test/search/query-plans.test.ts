@@ -25,7 +25,7 @@ test('a phrase stemmed alike in English and Dutch is looked for once, over all c
   assert.equal(toFts5(parseQuery('"facturen komen"')), '({title_en body_en} : "facturen komen" OR {title_nl body_nl} : "factur kom")');
 });
 
-test('PostgreSQL candidate plans: walk for common words, all matches for rare ones and prefixes, a window between', () => {
+test('PostgreSQL candidate plans: walk for common words, all matches for rare ones, a window between (never for a prefix)', () => {
   const stats: Statistics = {
     readAt: Date.now(),
     share: new Map([['sync', 0.35], ['possibl', 0.0075], ['share', 0.016], ['shar', 0.0005], ['posit', 0.03]]),
@@ -34,16 +34,16 @@ test('PostgreSQL candidate plans: walk for common words, all matches for rare on
   };
   const plan = (q: string) => candidatePlan(stats, parseQuery(q), 500);
   assert.deepEqual(plan('sync'), { kind: 'planned' }, 'a word in 35 % of documents: walking backwards meets 500 soon');
-  assert.deepEqual(plan('possible'), { kind: 'bitmap' }, '7,500 matches: all of them from the index');
-  assert.deepEqual(plan('shortcut'), { kind: 'bitmap' }, 'not listed: rarer than the rarest listed one');
+  assert.deepEqual(plan('possible'), { kind: 'window', after: 1_000_000 - 100_000 }, '7,500 matches: the newest ids where ~750 are');
+  assert.deepEqual(candidatePlan({ ...stats, below: 0.0015 }, parseQuery('shortcut'), 500), { kind: 'bitmap' }, 'not listed: at most 1,500 matches, all of them from the index');
   // "share" and its Dutch stem "shar": 1.65 % of documents, 16,500 matches: the newest ids where ~750 are.
   assert.deepEqual(plan('share'), { kind: 'window', after: 1_000_000 - Math.ceil(750 / 0.0165) });
-  assert.deepEqual(plan('sync shortcut'), { kind: 'bitmap' }, 'all words must match: the rarest decides');
-  assert.deepEqual(plan('"possible sync"'), { kind: 'bitmap' });
+  assert.deepEqual(plan('sync shortcut'), { kind: 'window', after: 1_000_000 - Math.ceil(750 / 0.0028) }, 'all words must match: the rarest decides');
+  assert.deepEqual(plan('"possible sync"'), { kind: 'window', after: 1_000_000 - 100_000 });
   // Prefixes: the listed lexemes they start (a lower estimate); never a window.
   assert.equal(matchShare(stats, parseQuery('poss*')), 0.0075 + 0.03, '"pos" starts "possibl" and "posit"');
-  assert.deepEqual(plan('possi*'), { kind: 'bitmap' });
-  assert.deepEqual(plan('poss*'), { kind: 'planned' }, '37,500 matches or more: walking costs less than reading them all');
+  assert.deepEqual(plan('poss*'), { kind: 'planned' }, '37,500 matches or more, and no window for a prefix');
+  assert.deepEqual(candidatePlan({ ...stats, share: new Map([['possibl', 0.0015]]) }, parseQuery('poss*'), 500), { kind: 'bitmap' }, 'a prefix of 1,500 matches');
   assert.deepEqual(plan('sy*'), { kind: 'planned' });
   assert.deepEqual(plan('zzq*'), { kind: 'planned' }, 'a prefix of no listed lexeme: unknown, PostgreSQL decides');
   assert.equal(matchShare(stats, parseQuery('zzq*')), null);
