@@ -197,6 +197,16 @@ export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: 
 /** The newest CANDIDATES matches on PostgreSQL, by the plan that suits the query (candidatePlan). */
 async function pgCandidates(db: Kysely<DB>, query: ParsedQuery, tsquery: string): Promise<{ candidates: RawBuilder<unknown>; windowed: boolean }> {
   const plan = candidatePlan(await lexemeStatistics(db), query, CANDIDATES);
+  if (plan.kind === 'window' && plan.indexesOnly) {
+    // A prefix: PostgreSQL prices its GIN bitmap so high that it would read the id range row by
+    // row through the primary key (88 ms for "poss*") rather than AND the two indexes' bitmaps
+    // (17 ms). Without index scans, for this one statement, the bitmaps are what is left.
+    const ids = await db.transaction().execute(async (tx) => {
+      await sql`set local enable_indexscan = off`.execute(tx);
+      return (await sql<{ id: number }>`${candidatesSql(plan, tsquery)}`.execute(tx)).rows.map((r) => r.id);
+    });
+    return { candidates: sql`select unnest(${ids}::int[]) as id`, windowed: true };
+  }
   return { candidates: candidatesSql(plan, tsquery), windowed: plan.kind === 'window' };
 }
 

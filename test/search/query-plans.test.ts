@@ -25,7 +25,7 @@ test('a phrase stemmed alike in English and Dutch is looked for once, over all c
   assert.equal(toFts5(parseQuery('"facturen komen"')), '({title_en body_en} : "facturen komen" OR {title_nl body_nl} : "factur kom")');
 });
 
-test('PostgreSQL candidate plans: walk for common words, all matches for rare ones, a window between (never for a prefix)', () => {
+test('PostgreSQL candidate plans: walk for common words, all matches for rare ones, a window between (from the indexes only for a prefix)', () => {
   const stats: Statistics = {
     readAt: Date.now(),
     share: new Map([['sync', 0.35], ['possibl', 0.0075], ['share', 0.016], ['shar', 0.0005], ['posit', 0.03]]),
@@ -42,7 +42,7 @@ test('PostgreSQL candidate plans: walk for common words, all matches for rare on
   assert.deepEqual(plan('"possible sync"'), { kind: 'window', after: 1_000_000 - 100_000 });
   // Prefixes: the listed lexemes they start (a lower estimate); never a window.
   assert.equal(matchShare(stats, parseQuery('poss*')), 0.0075 + 0.03, '"pos" starts "possibl" and "posit"');
-  assert.deepEqual(plan('poss*'), { kind: 'planned' }, '37,500 matches or more, and no window for a prefix');
+  assert.deepEqual(plan('poss*'), { kind: 'window', after: 1_000_000 - Math.ceil(750 / 0.0375), indexesOnly: true }, 'a prefix\'s window is read from the two indexes only');
   assert.deepEqual(candidatePlan({ ...stats, share: new Map([['possibl', 0.0015]]) }, parseQuery('poss*'), 500), { kind: 'bitmap' }, 'a prefix of 1,500 matches');
   assert.deepEqual(plan('sy*'), { kind: 'planned' });
   assert.deepEqual(plan('zzq*'), { kind: 'planned' }, 'a prefix of no listed lexeme: unknown, PostgreSQL decides');

@@ -91,6 +91,14 @@ for (const kind of testDatabaseKinds()) {
         assert.deepEqual(await ids({ kind: 'bitmap' }), planned, q);
         assert.deepEqual(await ids({ kind: 'window', after: 0 }), planned, q);
         if (q !== 'nothingmatchesthis') assert.ok(planned.length > 0, q);
+        // A prefix's window: read with index scans off, its ids handed to the ranking statement.
+        const indexesOnly = await database.db.transaction().execute(async (tx) => {
+          await sql`set local enable_indexscan = off`.execute(tx);
+          return (await sql<{ id: number }>`${candidatesSql({ kind: 'window', after: 0, indexesOnly: true }, ts)}`.execute(tx)).rows.map((r) => r.id);
+        });
+        assert.deepEqual(indexesOnly, planned, q);
+        const handed = await sql<{ id: number }>`with c as materialized (select unnest(${indexesOnly}::int[]) as id) select id from c`.execute(database.db);
+        assert.deepEqual(handed.rows.map((r) => r.id), planned, q);
       }
     });
 
