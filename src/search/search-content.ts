@@ -197,7 +197,8 @@ export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: 
 /** The newest CANDIDATES matches on PostgreSQL, by the plan that suits the query (candidatePlan). */
 async function pgCandidates(db: Kysely<DB>, query: ParsedQuery, tsquery: string): Promise<{ candidates: RawBuilder<unknown>; windowed: boolean }> {
   const plan = candidatePlan(await lexemeStatistics(db), query, CANDIDATES);
-  if (plan.kind === 'window' && plan.indexesOnly) {
+  // (Inside a caller's transaction the setting would outlast the statement: PostgreSQL's own plan then.)
+  if (plan.kind === 'window' && plan.indexesOnly && !db.isTransaction) {
     // A prefix: PostgreSQL prices its GIN bitmap so high that it would read the id range row by
     // row through the primary key (88 ms for "poss*") rather than AND the two indexes' bitmaps
     // (17 ms). Without index scans, for this one statement, the bitmaps are what is left.
