@@ -87,7 +87,7 @@ export function fts5Parts(q: ParsedQuery, columns: keyof typeof COLUMNS = 'all')
   const parts: string[] = [];
   for (const t of q.terms) {
     if (t.prefix) {
-      const starts = [...new Set([t.word, t.en, t.nl])].map((s) => `"${safe(s)}" *`);
+      const starts = prefixStarts(t).map((s) => `"${safe(s)}" *`);
       parts.push(`(${ALL} : (${starts.join(' OR ')}))`);
     } else if (t.en === t.nl) {
       parts.push(`(${ALL} : "${safe(t.en)}")`);
@@ -96,20 +96,35 @@ export function fts5Parts(q: ParsedQuery, columns: keyof typeof COLUMNS = 'all')
     }
   }
   for (const p of q.phrases) {
-    parts.push(`(${EN} : "${p.map((t) => safe(t.en)).join(' ')}" OR ${NL} : "${p.map((t) => safe(t.nl)).join(' ')}")`);
+    const en = p.map((t) => safe(t.en)).join(' ');
+    const nl = p.map((t) => safe(t.nl)).join(' ');
+    // The same stems in both languages: one phrase over all columns matches the same documents.
+    parts.push(en === nl ? `(${ALL} : "${en}")` : `(${EN} : "${en}" OR ${NL} : "${nl}")`);
   }
   return parts;
+}
+
+/**
+ * The starts a prefix term looks for (as typed, English and Dutch stem), without those that a
+ * shorter one already covers: "poss*" stems to "pos", and every word starting with "poss" starts
+ * with "pos", so looking for both only makes the index read the same words twice.
+ */
+export function prefixStarts(t: Term): string[] {
+  const starts = [...new Set([t.word, t.en, t.nl])];
+  return starts.filter((s) => !starts.some((o) => o !== s && s.startsWith(o)));
 }
 
 /** The PostgreSQL tsquery text (cast with ::tsquery, no further parsing of the person's text). */
 export function toTsquery(q: ParsedQuery): string {
   const parts: string[] = [];
   for (const t of q.terms) {
-    const alts = t.prefix ? [...new Set([t.word, t.en, t.nl])].map((s) => `'${safe(s)}':*`) : [...new Set([t.en, t.nl])].map((s) => `'${safe(s)}'`);
+    const alts = t.prefix ? prefixStarts(t).map((s) => `'${safe(s)}':*`) : [...new Set([t.en, t.nl])].map((s) => `'${safe(s)}'`);
     parts.push(`(${alts.join(' | ')})`);
   }
   for (const p of q.phrases) {
-    parts.push(`(${p.map((t) => `'${safe(t.en)}'`).join(' <-> ')} | ${p.map((t) => `'${safe(t.nl)}'`).join(' <-> ')})`);
+    // Once when both languages stem the phrase alike: the index is read once, not twice.
+    const alts = new Set([p.map((t) => `'${safe(t.en)}'`).join(' <-> '), p.map((t) => `'${safe(t.nl)}'`).join(' <-> ')]);
+    parts.push(`(${[...alts].join(' | ')})`);
   }
   return parts.join(' & ');
 }

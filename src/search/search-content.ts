@@ -14,7 +14,7 @@ import { slugify } from '../shared/slug.ts';
 import { isPostgres } from './index-document.ts';
 import { fts5Parts, isEmptyQuery, parseQuery, toFts5, toTsquery, type ParsedQuery } from './query.ts';
 import { highlight } from './snippet.ts';
-import { lexemeStatistics, matchShare } from './lexeme-frequency.ts';
+import { candidatePlan, lexemeStatistics, type CandidatePlan } from './lexeme-frequency.ts';
 import { displayCensor } from '../moderation/censor-display.ts';
 
 export const RESULTS_PER_PAGE = 20;
@@ -194,23 +194,31 @@ export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: 
   return { query, results, total, totalCapped, page, pageCount: Math.ceil(total / limit) };
 }
 
-/**
- * The newest CANDIDATES matches on PostgreSQL, by the plan that suits how common the words are
- * (PostgreSQL's own estimate of the share is right, but its cost model is not: walking the
- * primary key backwards and testing each row's vector costs ~15 µs a row, so for a word in 1 %
- * of documents it walked 60 k rows, 0.8 s). A common word: that backward walk meets enough
- * matches at once. A rare one: the index's matches, all of them, sorted. In between: the index's
- * matches within the newest ids where about 1.5 × CANDIDATES of them should be (the GIN index's
- * bitmap ANDed with the id range's from a BRIN index, migration 024, so only those rows are read).
- */
+/** The newest CANDIDATES matches on PostgreSQL, by the plan that suits the query (candidatePlan). */
 async function pgCandidates(db: Kysely<DB>, query: ParsedQuery, tsquery: string): Promise<{ candidates: RawBuilder<unknown>; windowed: boolean }> {
-  const stats = await lexemeStatistics(db);
-  const share = matchShare(stats, query);
-  const all = sql`select s.id from search_docs s where s.vector @@ ${tsquery}::tsquery order by s.id desc limit ${CANDIDATES}`;
-  if (share === null || share >= 0.05 || share * stats.newestId <= 4 * CANDIDATES) return { candidates: all, windowed: false };
-  const window = Math.ceil((1.5 * CANDIDATES) / share);
+  const plan = candidatePlan(await lexemeStatistics(db), query, CANDIDATES);
+  // (Inside a caller's transaction the setting would outlast the statement: PostgreSQL's own plan then.)
+  if (plan.kind === 'window' && plan.indexesOnly && !db.isTransaction) {
+    // A prefix: PostgreSQL prices its GIN bitmap so high that it would read the id range row by
+    // row through the primary key (88 ms for "poss*") rather than AND the two indexes' bitmaps
+    // (17 ms). Without index scans, for this one statement, the bitmaps are what is left.
+    const ids = await db.transaction().execute(async (tx) => {
+      await sql`set local enable_indexscan = off`.execute(tx);
+      return (await sql<{ id: number }>`${candidatesSql(plan, tsquery)}`.execute(tx)).rows.map((r) => r.id);
+    });
+    return { candidates: sql`select unnest(${ids}::int[]) as id`, windowed: true };
+  }
+  return { candidates: candidatesSql(plan, tsquery), windowed: plan.kind === 'window' };
+}
+
+/** The statement of a plan: see candidatePlan for which suits what. */
+export function candidatesSql(plan: CandidatePlan, tsquery: string): RawBuilder<unknown> {
+  const matches = sql`select s.id from search_docs s where s.vector @@ ${tsquery}::tsquery`;
+  // `id + 0`: ordered by id, but not by walking its index.
+  if (plan.kind === 'bitmap') return sql`${matches} order by s.id + 0 desc limit ${CANDIDATES}`;
   // A window that holds fewer than CANDIDATES still stands for more matches than it holds.
-  return { candidates: sql`select s.id from search_docs s where s.vector @@ ${tsquery}::tsquery and s.id > ${sql.lit(Math.max(0, stats.newestId - window))} order by s.id + 0 desc limit ${CANDIDATES}`, windowed: true };
+  if (plan.kind === 'window') return sql`${matches} and s.id > ${sql.lit(plan.after)} order by s.id + 0 desc limit ${CANDIDATES}`;
+  return sql`${matches} order by s.id desc limit ${CANDIDATES}`;
 }
 
 async function present(db: Kysely<DB>, query: ParsedQuery, rows: { id: number; score: number }[]): Promise<SearchResult[]> {

@@ -8,13 +8,27 @@ import { WORD, normalizeWord, stemsOf } from './text.ts';
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => escapes[c]!);
 
+// One matcher per query, remembering each word as written: the 20 results' titles and bodies
+// repeat their words, and normalising and stemming each again was most of a snippet's time.
+const matchers = new WeakMap<ParsedQuery, (word: string) => boolean>();
+
 function matcher(q: ParsedQuery): (word: string) => boolean {
+  let cached = matchers.get(q);
+  if (cached) return cached;
   const all: Term[] = [...q.terms, ...q.phrases.flat()];
-  return (raw) => {
-    const w = normalizeWord(raw);
-    const s = stemsOf(w);
-    return all.some((t) => (t.prefix ? w.startsWith(t.word) || s.en.startsWith(t.en) || s.nl.startsWith(t.nl) : s.en === t.en || s.nl === t.nl));
+  const seen = new Map<string, boolean>();
+  cached = (raw) => {
+    let hit = seen.get(raw);
+    if (hit === undefined) {
+      const w = normalizeWord(raw);
+      const s = stemsOf(w);
+      hit = all.some((t) => (t.prefix ? w.startsWith(t.word) || s.en.startsWith(t.en) || s.nl.startsWith(t.nl) : s.en === t.en || s.nl === t.nl));
+      if (seen.size < 10_000) seen.set(raw, hit);
+    }
+    return hit;
   };
+  matchers.set(q, cached);
+  return cached;
 }
 
 /**

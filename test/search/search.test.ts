@@ -81,6 +81,27 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(await titles(null, 'rout'), [], 'without * a part of a word is not a match');
     });
 
+    test('PostgreSQL: each plan for the newest matches finds the same documents', { skip: kind.name !== 'postgres' }, async () => {
+      const { candidatesSql } = await import('../../src/search/search-content.ts');
+      const { parseQuery, toTsquery } = await import('../../src/search/query.ts');
+      for (const q of ['router', 'rout*', 'rese* router', '"reset the router"', 'factuur', 'nothingmatchesthis']) {
+        const ts = toTsquery(parseQuery(q));
+        const ids = async (plan: Parameters<typeof candidatesSql>[0]) => (await sql<{ id: number }>`${candidatesSql(plan, ts)}`.execute(database.db)).rows.map((r) => r.id);
+        const planned = await ids({ kind: 'planned' });
+        assert.deepEqual(await ids({ kind: 'bitmap' }), planned, q);
+        assert.deepEqual(await ids({ kind: 'window', after: 0 }), planned, q);
+        if (q !== 'nothingmatchesthis') assert.ok(planned.length > 0, q);
+        // A prefix's window: read with index scans off, its ids handed to the ranking statement.
+        const indexesOnly = await database.db.transaction().execute(async (tx) => {
+          await sql`set local enable_indexscan = off`.execute(tx);
+          return (await sql<{ id: number }>`${candidatesSql({ kind: 'window', after: 0, indexesOnly: true }, ts)}`.execute(tx)).rows.map((r) => r.id);
+        });
+        assert.deepEqual(indexesOnly, planned, q);
+        const handed = await sql<{ id: number }>`with c as materialized (select unnest(${indexesOnly}::int[]) as id) select id from c`.execute(database.db);
+        assert.deepEqual(handed.rows.map((r) => r.id), planned, q);
+      }
+    });
+
     test('ranking: articles and title matches first, accepted answers lifted, newer first on a tie', async () => {
       const r = await find(null, 'router');
       // The article weighs most; title matches beat body-only matches.
