@@ -4,6 +4,7 @@ import type { DB } from '../db/schema.ts';
 import { P1, P2, P3, P4, preparedQuery, S1, S2 } from '../db/prepared.ts';
 import { can, type Actor } from '../policy/policy.ts';
 import { NotFoundError, text, UserError } from '../shared/errors.ts';
+import { tagsFromList } from './tags.ts';
 import { readBoardPage } from './board-page-postgres.ts';
 import { onPostgres } from './topic-page-postgres.ts';
 import { unreadByTopic, unreadFrom } from '../notifications/tracking.ts';
@@ -70,7 +71,7 @@ export async function listBoardTopics(
       else tags.set(r.topic_id, [r.tag]);
     }
   } else {
-    for (const t of rows as ListedTopic[]) if (t.tag_list) tags.set(t.id, t.tag_list.split(TAG_SEPARATOR).sort());
+    for (const t of rows as ListedTopic[]) if (t.tag_list) tags.set(t.id, tagsFromList(t.tag_list));
   }
   // Kudos in the list (the Ideas board votes with them); signed-in readers: unread posts per topic
   // they opened, and whether they watch the board.
@@ -173,9 +174,6 @@ function makeListingQueries(sort: Sort, tagged: boolean, mode: Mode) {
   };
   return { topics: prepare(topics) };
 }
-
-/** Joins a topic's tags in tag_list (a control character: tags are slugs). */
-const TAG_SEPARATOR = '\u001f';
 
 // A cursor is the key of a topic as base64url JSON: [pinned, time, id] for the default order,
 // [time, id] for the others. Only the key's shape is trusted: any values make an index range.

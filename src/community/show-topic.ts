@@ -4,6 +4,7 @@ import type { ArticleStatus, BoardVisibility, DB } from '../db/schema.ts';
 import { P1, P2, P3, P4, preparedQuery } from '../db/prepared.ts';
 import { can, type Actor } from '../policy/policy.ts';
 import { NotFoundError, text, UserError } from '../shared/errors.ts';
+import { tagsFromList } from './tags.ts';
 import { attachmentsOfPosts } from '../attachments/list-attachments.ts';
 import { censorHtml, displayCensor } from '../moderation/censor-display.ts';
 import { onPostgres, readTopicPage } from './topic-page-postgres.ts';
@@ -57,7 +58,7 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   if (censor) for (const p of new Set(answer ? [...posts, answer] : posts)) if (p.body_html) { p.body_html = censorHtml(p.body_html, censor); p.body_text = censor(p.body_text); }
   const roles = new Map([...cards].map(([id, card]) => [id, card.roles]));
   // Tags are slugs (lower-case letters, digits and dashes: src/community/tags.ts), sorted here.
-  const tags = read ? read.tags : tag_list ? tag_list.split(TAG_SEPARATOR).sort() : [];
+  const tags = read ? read.tags : tagsFromList(tag_list);
   // What the reader may do to each post, and which posts they already gave kudos to.
   const mine = read ? read.kudos : new Set(kudos_given ? String(kudos_given).split(',').map(Number) : []);
   const abilities = new Map(
@@ -151,9 +152,6 @@ const topicReaderQuery = preparedQuery([P1, P2, P3, P4] as [number, number, numb
 type TopicRow = Awaited<ReturnType<typeof topicReaderQuery>>[number];
 type ListColumns = { tag_list: string | null; article_json: unknown; hand_overs_json: unknown; notices_json: unknown };
 type ReaderColumns = { next_unread: number | null; watch_level: string | null; last_read: number | null; kudos_given: string | null };
-
-/** Joins a topic's tags in tag_list (a control character: tags are slugs). */
-const TAG_SEPARATOR = '\u001f';
 
 /** A JSON column: SQLite returns its text, pg has already parsed it; null is `empty`. */
 function fromJson<T>(value: unknown, empty: T): T {

@@ -12,3 +12,9 @@ export function parseTags(input: string | string[] | undefined): string[] {
   if (bad !== undefined) throw new UserError(text('compose:errors.tagTooShort'), 400, 'tags');
   return tags;
 }
+
+/** A topic's tags as one aggregated column (see show-topic.ts and list-board-topics.ts), joined by
+ * a control character: tags are slugs. Back to a list, in order. */
+export function tagsFromList(list: string | null | undefined): string[] {
+  return list ? list.split('\u001f').sort() : [];
+}

@@ -27,10 +27,6 @@ async function loadTopic(db: Kysely<DB>, actor: Actor, id: number) {
 
 const notice = (db: Kysely<DB>, topicId: number, text: string) => db.insertInto('topic_notices').values({ topic_id: topicId, text, created_at: nowIso() }).execute();
 
-export async function topicNotices(db: Kysely<DB>, topicId: number) {
-  return db.selectFrom('topic_notices').select(['text', 'created_at']).where('topic_id', '=', topicId).orderBy('id').execute();
-}
-
 export async function moveTopic(db: Kysely<DB>, actor: Actor, topicId: number, boardSlug: string): Promise<void> {
   const t = await loadTopic(db, actor, topicId);
   const to = await db.selectFrom('boards').select(['id', 'name', 'visibility']).where('slug', '=', String(boardSlug ?? '')).executeTakeFirst();
