@@ -13,7 +13,6 @@
 // in this one; the rows are measured in turn, topic page before and after the others, and each
 // row's cost is compared with the mean topic-page rate around it.
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +25,7 @@ import { SESSION_COOKIE } from '../src/accounts/sessions.ts';
 import { openDatabase, redactUrl, type Database } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { renderMarkdown } from '../src/shared/markdown.ts';
+import { cpuMillis } from './process-cpu.ts';
 
 const { values } = parseArgs({
   options: {
@@ -98,16 +98,6 @@ async function fill(database: Database): Promise<{ topicPath: string; conversati
   const info = { topicPath: `/t/router-drops-the-connection-every-evening/${topicId}`, conversationPath: `/messages/${conversationId}`, readerId: reader };
   await db.insertInto('settings').values({ key: 'bench_conversations', value: JSON.stringify(info) }).execute();
   return info;
-}
-
-/** CPU time (user + system) of a process, in ms, from /proc (Linux); null elsewhere. */
-function cpuMillis(pid: number | undefined): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return null;
-  }
 }
 
 function run(port: number, path: string, cookie: string, seconds: number): Promise<autocannon.Result> {

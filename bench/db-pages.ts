@@ -10,6 +10,7 @@
 // The machine's load average is printed with every row: on a shared machine other work skews
 // the absolute figures; the ratios within one run are what to compare.
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,8 +22,9 @@ import { TOPICS_PER_PAGE } from '../src/community/list-board-topics.ts';
 import { createSession, SESSION_COOKIE } from '../src/accounts/sessions.ts';
 import { installationSecret } from '../src/accounts/installation-secret.ts';
 import type { WorkerMemory } from './worker-memory.ts';
+import { cpuBetween, cpuByCommand, treeCpuMillis } from './process-cpu.ts';
 
-interface Row { name: string; db: string; rps: number; p50: number; p99: number; bad: number; hello: number; load: number }
+interface Row { name: string; db: string; rps: number; p50: number; p99: number; bad: number; hello: number; load: number; nodeCpu: number; pgCpu: number }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -64,11 +66,16 @@ async function main(): Promise<void> {
       const pick = inTurn(paths[row]!);
       if (warmup) await run(port, pick, headers, connections, warmup);
       const load = loadavg()[0]!;
+      const node0 = treeCpuMillis(servers.get(name)!.child.pid);
+      const pg0 = cpuByCommand('postgres');
       const r = await run(port, pick, headers, connections, duration);
+      const pgMs = cpuBetween(pg0, cpuByCommand('postgres'));
+      const nodeMs = (treeCpuMillis(servers.get(name)!.child.pid) ?? 0) - (node0 ?? 0);
       const after = await helloRun();
       const bad = r.non2xx + r.errors + r.timeouts;
-      rows.push({ name: row, db: name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad, hello: (before + after) / 2, load });
-      process.stderr.write(`  ${row} on ${name}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms${bad ? `, ${bad} bad` : ''} (load ${load.toFixed(1)})\n`);
+      const n = Math.max(1, r.requests.total);
+      rows.push({ name: row, db: name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad, hello: (before + after) / 2, load, nodeCpu: (nodeMs * 1000) / n, pgCpu: (pgMs * 1000) / n });
+      process.stderr.write(`  ${row} on ${name}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, CPU ${Math.round((nodeMs * 1000) / n)} + ${Math.round((pgMs * 1000) / n)} µs${bad ? `, ${bad} bad` : ''} (load ${load.toFixed(1)})\n`);
       if (bad) process.exitCode = 1;
       before = after;
     }
@@ -79,11 +86,16 @@ async function main(): Promise<void> {
   for (const s of [hello, ...servers.values()]) s.child.kill('SIGTERM');
 
   console.log(`\n${new Date().toISOString()}, ${connections} connections, ${duration} s a row, Parley with ${values.workers} worker processes (NODE_ENV=production, cache off)`);
-  console.log(`${databases.map(([n, u]) => `${n}: ${redactUrl(u)}`).join('; ')}\n`);
-  console.log('| page | database | req/s | p50 ms | p99 ms | non-2xx | hello-world req/s | % of hello-world | load avg (1 min) |');
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(`${databases.map(([n, u]) => `${n}: ${redactUrl(u)}`).join('; ')}`);
+  const pgUrl = databases.find(([n]) => n === 'PostgreSQL')?.[1];
+  if (pgUrl) console.log(await postgresMemory(pgUrl));
+  console.log('');
+  // CPU per request: Parley's processes, and every postgres process (its backends; other work on
+  // the same PostgreSQL server counts too). Steadier than req/s when the machine is shared.
+  console.log('| page | database | req/s | p50 ms | p99 ms | non-2xx | hello-world req/s | % of hello-world | load avg (1 min) | CPU µs/request: Parley + PostgreSQL |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    console.log(`| ${r.name} | ${r.db} | ${Math.round(r.rps).toLocaleString('en-GB')} | ${r.p50} | ${r.p99} | ${r.bad} | ${Math.round(r.hello).toLocaleString('en-GB')} | ${((100 * r.rps) / r.hello).toFixed(1)}% | ${r.load.toFixed(1)} |`);
+    console.log(`| ${r.name} | ${r.db} | ${Math.round(r.rps).toLocaleString('en-GB')} | ${r.p50} | ${r.p99} | ${r.bad} | ${Math.round(r.hello).toLocaleString('en-GB')} | ${((100 * r.rps) / r.hello).toFixed(1)}% | ${r.load.toFixed(1)} | ${Math.round(r.nodeCpu)} + ${Math.round(r.pgCpu)} |`);
   }
   if (databases.length === 2) {
     console.log('\nPostgreSQL ÷ SQLite (each as % of hello-world):');
@@ -103,6 +115,23 @@ async function main(): Promise<void> {
     for (const deep of ['board page 100 (by key)', 'board last page (by key)', 'board page 300 (by number)']) {
       if (rowNames.includes(deep)) console.log(`- ${db}: ${deep} costs ${(p1 / ratio(db, deep)).toFixed(2)}× page 1`);
     }
+  }
+}
+
+/** PostgreSQL's buffer settings (docs: README, "Memory (PostgreSQL)"): they change its CPU per
+ * page by half here, so every table says what they were, with the kernel's huge pages. */
+async function postgresMemory(url: string): Promise<string> {
+  const database = await openDatabase(url);
+  try {
+    const show = async (name: string) => (await sql<Record<string, string>>`${sql.raw(`show ${name}`)}`.execute(database.db)).rows[0]![name];
+    const info = existsSync('/proc/meminfo') ? readFileSync('/proc/meminfo', 'utf8') : '';
+    const pages = (field: string) => Number(info.match(new RegExp(`${field}:\\s+(\\d+)`))?.[1] ?? 0);
+    // Taken: touched (total − free) plus reserved by a mapping but not touched yet.
+    const taken = pages('HugePages_Total') - pages('HugePages_Free') + pages('HugePages_Rsvd');
+    return `PostgreSQL: shared_buffers ${await show('shared_buffers')}, huge_pages ${await show('huge_pages')}` +
+      (info ? ` (kernel: ${taken} of ${pages('HugePages_Total')} huge pages taken)` : '');
+  } finally {
+    await database.close();
   }
 }
 

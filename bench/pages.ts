@@ -17,7 +17,7 @@
 // processes, for reference (the ratios use the bare one-process hello-world).
 // Exits non-zero when any response is not a 2xx or a connection error occurs.
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,6 +26,7 @@ import { sql } from 'kysely';
 import { openDatabase, redactUrl } from '../src/db/database.ts';
 import { TOPICS_PER_PAGE } from '../src/community/list-board-topics.ts';
 import { createApiToken } from '../src/api/tokens/create-token.ts';
+import { treeCpuMillis } from './process-cpu.ts';
 
 interface Target {
   name: string;
@@ -351,26 +352,6 @@ function hitShare(before: CacheStats, after: CacheStats): number {
   const hits = after.hits - before.hits;
   const all = hits + after.misses - before.misses;
   return all > 0 ? hits / all : 0;
-}
-
-/** CPU time of a server and its worker processes (a clustered server's primary forks them). */
-function treeCpuMillis(pid: number | undefined): number | null {
-  const own = cpuMillis(pid);
-  if (own === null || pid === undefined) return own;
-  const children = `/proc/${pid}/task/${pid}/children`;
-  if (!existsSync(children)) return own;
-  const kids = readFileSync(children, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  return kids.reduce((sum, kid) => sum + (treeCpuMillis(kid) ?? 0), own);
-}
-
-/** CPU time (user + system, ms) a process has used so far, from /proc on Linux; null elsewhere. */
-function cpuMillis(pid: number | undefined): number | null {
-  const file = `/proc/${pid}/stat`;
-  if (pid === undefined || !existsSync(file)) return null;
-  // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100/s).
-  const stat = readFileSync(file, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Share of CPU time spent idle over the next `ms` milliseconds, across all cores. */
