@@ -98,6 +98,27 @@ export function keepAuthorCards(db: Kysely<DB>, cards: Map<number, AuthorCard>):
   for (const [id, card] of cards) cache.set(id, Object.assign(card, { at }));
 }
 
+// Per page (a key its reader chooses), its authors' ids when last read: a page read in one
+// statement (PostgreSQL's topic and board pages) passes the ones whose cards are still cached, and
+// the statement skips them. The oldest pages make room first; a page not here reads all its
+// authors, which is always correct.
+const PAGE_AUTHORS_MAX = 20_000;
+const pageAuthorsOf = new WeakMap<Kysely<DB>, Map<string, number[]>>();
+
+/** The cached cards of the authors `pageKey` had when last read (see rememberPageAuthors). */
+export function cachedPageAuthors(db: Kysely<DB>, pageKey: string): Map<number, AuthorCard> {
+  return cachedAuthorCards(db, pageAuthorsOf.get(db)?.get(pageKey) ?? []);
+}
+
+/** Keeps the author cards a page read, and which authors it had. */
+export function rememberPageAuthors(db: Kysely<DB>, pageKey: string, read: Map<number, AuthorCard>, authorIds: Iterable<number>): void {
+  keepAuthorCards(db, read);
+  let seen = pageAuthorsOf.get(db);
+  if (!seen) pageAuthorsOf.set(db, (seen = new Map()));
+  if (seen.size >= PAGE_AUTHORS_MAX) seen.delete(seen.keys().next().value!);
+  seen.set(pageKey, [...new Set(authorIds)]);
+}
+
 /** Role lists for many users at once (for badges beside author names). */
 export async function rolesByUser(db: Kysely<DB>, userIds: number[]): Promise<Map<number, Role[]>> {
   const roles = new Map<number, Role[]>();

@@ -7,7 +7,7 @@
 // A signed-in reader's page takes along their own facts (the first unread post, the watch level)
 // and the header's counts (`extra`), so that the page is the session plus this one statement.
 import { PostgresAdapter, sql, type CompiledQuery, type Kysely, type RawBuilder, type Selectable } from 'kysely';
-import { cachedAuthorCards, keepAuthorCards, type AuthorCard } from '../accounts/find-user.ts';
+import { cachedPageAuthors, rememberPageAuthors, type AuthorCard } from '../accounts/find-user.ts';
 import { executeNamed, extraColumns, nameStatement, type ExtraColumns } from '../db/named-statements.ts';
 import { P1, P2, P3, P4 } from '../db/prepared.ts';
 import { readerFacts, type ReaderOnTopic } from '../notifications/tracking.ts';
@@ -120,9 +120,8 @@ function compiledBundle(db: Kysely<DB>, withReader: boolean) {
 export async function readTopicPage(db: Kysely<DB>, topicId: number, after: number, upTo: number, readerId: number, opts: { reader?: boolean; extra?: ExtraColumns | null } = {}): Promise<TopicPageRead | undefined> {
   const withReader = !!(opts.reader && readerId);
   // The cards still fresh of the authors this page had when last read: the statement skips them.
-  const pageKey = `${topicId}:${after}`;
-  const seen = lastAuthors(db);
-  const cards = cachedAuthorCards(db, seen.get(pageKey) ?? []);
+  const pageKey = `topic:${topicId}:${after}`;
+  const cards = cachedPageAuthors(db, pageKey);
   const known = [...cards.keys()];
   let result: { rows: { page: BundleRow }[] };
   if (opts.extra && Object.keys(opts.extra).length) {
@@ -139,26 +138,14 @@ export async function readTopicPage(db: Kysely<DB>, topicId: number, after: numb
   const answer = topic.solved_post_id && !posts.some((p) => p.id === topic.solved_post_id) ? page_posts.find((p) => p.id === topic.solved_post_id) : undefined;
   const read = new Map<number, AuthorCard>();
   for (const u of authors) read.set(u.id, { username: u.username, display_name: u.display_name, user_deleted: u.deleted_at, avatar: u.avatar, roles: u.roles });
-  keepAuthorCards(db, read);
+  rememberPageAuthors(db, pageKey, read, page_posts.map((p) => p.user_id));
   for (const [id, card] of read) cards.set(id, card);
-  if (seen.size >= LAST_AUTHORS_MAX) seen.delete(seen.keys().next().value!);
-  seen.set(pageKey, [...new Set(page_posts.map((p) => p.user_id))]);
   return {
     topic, posts, answer, cards, tags: tag_list, article: article ?? undefined, handOvers: hand_overs, notices: topic_notices,
     attachments: page_attachments, kudos: new Set(kudos_given),
     reader: withReader ? readerFacts(topic, next_unread, watch_level, last_read) : null,
     extra: page_extras ?? null,
   };
-}
-
-// Per page (topic and first post number), its authors' ids when last read; the oldest pages
-// make room first (a page not here reads all its authors, which is always correct).
-const LAST_AUTHORS_MAX = 20_000;
-const lastAuthorsOf = new WeakMap<Kysely<DB>, Map<string, number[]>>();
-function lastAuthors(db: Kysely<DB>): Map<string, number[]> {
-  let seen = lastAuthorsOf.get(db);
-  if (!seen) lastAuthorsOf.set(db, (seen = new Map()));
-  return seen;
 }
 
 /** Whether a Kysely instance talks to PostgreSQL (the page reads differ, not the results). */

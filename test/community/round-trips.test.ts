@@ -227,20 +227,28 @@ for (const kind of testDatabaseKinds()) {
 
     // The PostgreSQL page leaves out of its statement the authors whose cards the server holds
     // (as the SQLite page reads only the missing ones): a name changed behind the server's back
-    // shows once the card is forgotten, as on SQLite.
-    test("a page reads only the authors whose cards the server lacks", async () => {
-      const db = database.db;
-      const name = async () => (await showTopic(db, null, topicId, 1)).posts.find((p) => p.user_id === reader.id)!.display_name;
-      const before = await name();
-      await db.updateTable('users').set({ display_name: 'Renamed behind the cards' }).where('id', '=', reader.id).execute();
-      try {
-        assert.equal(await name(), before);
-        forgetAuthor(db, reader.id);
-        assert.equal(await name(), 'Renamed behind the cards');
-      } finally {
-        await db.updateTable('users').set({ display_name: before }).where('id', '=', reader.id).execute();
-        forgetAuthor(db, reader.id);
-      }
-    });
+    // shows once the card is forgotten, as on SQLite. Each page: a user it shows, and their name there.
+    const shown = {
+      topic: async () => ({ id: reader.id, name: (await showTopic(database.db, null, topicId, 1)).posts.find((p) => p.user_id === reader.id)!.display_name }),
+      board: async () => {
+        const t = (await listBoardTopics(database.db, null, 'general', 1)).topics.find((x) => x.id === topicId)!;
+        return { id: t.last_user_id, name: t.last_user_name };
+      },
+    };
+    for (const [page, show] of Object.entries(shown)) {
+      test(`a ${page} page reads only the authors whose cards the server lacks`, async () => {
+        const db = database.db;
+        const { id, name: before } = await show();
+        await db.updateTable('users').set({ display_name: 'Renamed behind the cards' }).where('id', '=', id).execute();
+        try {
+          assert.equal((await show()).name, before);
+          forgetAuthor(db, id);
+          assert.equal((await show()).name, 'Renamed behind the cards');
+        } finally {
+          await db.updateTable('users').set({ display_name: before }).where('id', '=', id).execute();
+          forgetAuthor(db, id);
+        }
+      });
+    }
   });
 }
