@@ -167,6 +167,11 @@ for (const kind of testDatabaseKinds()) {
     test('private boards, staff boards and drafts are only found by those who may read them', async () => {
       assert.ok(!(await titles(null, 'routers')).some((t) => t.includes('Members only')), 'a visitor does not see the members board');
       assert.ok((await titles(member, 'routers')).some((t) => t.includes('Members only')));
+      // The count, too, leaves out what the reader may not see (it is taken from the same candidates).
+      const [asVisitor, asMember] = [await find(null, 'routers'), await find(member, 'routers')];
+      assert.equal(asVisitor.total, asVisitor.results.length);
+      assert.equal(asMember.total, asMember.results.length);
+      assert.ok(asMember.total > asVisitor.total && !asVisitor.totalCapped);
       assert.ok(!(await titles(member, 'recall')).length, 'a member does not find the staff board');
       assert.ok(!(await titles(employee, 'recall')).length, 'nor does an employee (no staff role)');
       assert.deepEqual(await titles(mod, 'recall'), ['topic:Router recall plan (internal)']);
