@@ -184,6 +184,11 @@ const CJK_STREET = /[로길路街道号號]/;
 
 // What P cannot match without (most texts have none of these words).
 const PO_BOX = /\b(?:box|postbus|postfach|postboks|b\.p\.|apartado|apdo|casilla|caixa|cx\.?\sp|casella)/i;
+// ... and the case P writes them in (P is case-sensitive): "TV box", frequent in a telecom community, is no P.O. box.
+// A necessary condition for a match of P, so P (tried at every P, B, A and C of the post) runs far less often.
+const PO_BOX_CASED = /Box|Post(?:bus|fach|boks)|B\.P\.|Apartado|Apdo|Casilla|Caixa|Cx|Casella/;
+// What V cannot match without: its division word after a comma (the words alone, "P." above all, are frequent).
+const V_AFTER_COMMA = /,\s*(?:Phường|Quận|Huyện|Thị xã|Xã|P\.|Q\.)/u;
 // What D, AR and F cannot match without (a superset of their fixed words).
 const SCRIPT_SHAPES: Array<[RegExp, RegExp]> = [
   [D, /[로길路街道号號番通]/],
@@ -292,9 +297,9 @@ export function detectWorldAddresses(st: ScanState, add: Add): void {
     const first = /^[\p{L}\p{M}'’\-]+/u.exec(x[0])?.[0].toLowerCase() ?? '';
     if (!gazetteer().commonEn.has(first)) add(x.index, x.index + x[0].length, 0.35, 'street and house number, city');
   }
-  if (PO_BOX.test(text)) for (const x of execInAt(AT.P[0], text, [0, text.length], AT.P[1])) add(x.index, x.index + x[0].length, 0.7, 'post-office box');
+  if (PO_BOX.test(text) && PO_BOX_CASED.test(text)) for (const x of execInAt(AT.P[0], text, [0, text.length], AT.P[1])) add(x.index, x.index + x[0].length, 0.7, 'post-office box');
   for (const [re, needs, why] of OTHER_SHAPES) if (hasAny(text, needs)) for (const x of execIn(re, text, [0, text.length])) add(x.index, x.index + x[0].length, 0.75, why);
-  if (hasAny(text, V_WORDS)) for (const x of execInAt(AT.V[0], text, windows(text, runs, 10, 120), AT.V[1])) add(x.index, x.index + x[0].length, 0.75, 'house number and street, ward or district');
+  if (hasAny(text, V_WORDS) && V_AFTER_COMMA.test(text)) for (const x of execInAt(AT.V[0], text, windows(text, runs, 10, 120), AT.V[1])) add(x.index, x.index + x[0].length, 0.75, 'house number and street, ward or district');
   // Shape E has no street word: a number followed by a postcode-and-city line.
   for (const x of execInAt(AT.E[0], text, windows(text, numberThenPostcode(text, runs), 120, 90), AT.E[1])) add(x.index, x.index + x[0].length, 0.7, 'street and house number, postcode and city');
 }
