@@ -159,18 +159,18 @@ function eachWindow(text: string, wins: readonly number[], search: (sub: string,
 
 /**
  * execIn for a pattern that begins with a lookbehind for no letter or digit ((?<![\p{L}\p{N}]…)) and
- * whose matches can only start at a unit c where `canStart(c)` holds: its sticky copy runs only at
- * those positions, in order, instead of a global search trying the pattern at every position. The
+ * whose matches can only start at a unit c where `canStart(c, sub, p)` holds (p: the offset in the window's
+ * text `sub`, for a test of what is written there): its sticky copy runs only at those positions, in order, instead of a global search trying the pattern at every position. The
  * same matches as execIn with the global pattern, provided canStart is true wherever a match may start.
  */
-export function execInAt(sticky: RegExp, text: string, wins: readonly number[], canStart: (c: number) => boolean): RegExpExecArray[] {
+export function execInAt(sticky: RegExp, text: string, wins: readonly number[], canStart: (c: number, sub: string, p: number) => boolean): RegExpExecArray[] {
   if (!sticky.sticky) throw new Error('execInAt needs a sticky pattern');
   const out: RegExpExecArray[] = [];
   eachWindow(text, wins, (sub, s) => {
     const n = sub.length;
     for (let p = 0; p < n; ) {
       // After a (BMP) letter or digit the lookbehind fails: inside words, go on without asking canStart.
-      if ((p > 0 && isLetterOrDigitCode(sub.charCodeAt(p - 1))) || !canStart(sub.charCodeAt(p))) {
+      if ((p > 0 && isLetterOrDigitCode(sub.charCodeAt(p - 1))) || !canStart(sub.charCodeAt(p), sub, p)) {
         p++;
         continue;
       }

@@ -20,7 +20,7 @@ texts.push('Keizersgracht 123, 1015 CJ Amsterdam', 'kerkstraat 12 is het', '221B
 texts.push('card 4111 1111 1111 1111, exp 12/27', 'a4111111111111111', '1.234 and 5,678', 'sort code 12-34-56 account 12345678', 'x-123456789', '12-34-56-78');
 
 /** Each pattern, in whole texts and in a window, from its possible starts and by the global search; it must match somewhere. */
-function assertSameMatches(cases: Array<[string, RegExp, (c: number) => boolean]>): void {
+function assertSameMatches(cases: Array<[string, RegExp, (c: number, sub: string, p: number) => boolean]>): void {
   const plain = (ms: RegExpExecArray[]) => ms.map((m) => [m.index, m[0], m.groups?.name]);
   for (const [name, re, starts] of cases) {
     const global = new RegExp(re.source, 'gu');
