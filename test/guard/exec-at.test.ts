@@ -55,7 +55,21 @@ test('address patterns from their possible starts equal the global search', () =
 test('card and bank-account candidates from digits not after a letter or digit equal the global search', () => {
   assertSameMatches([
     ['CARD_CAND', card.CARD_CAND, card.DIGIT_START],
-    ['SORT_CODE', bank.SORT_CODE, bank.DIGIT_START],
-    ['BANK_NUM', bank.BANK_NUM, bank.DIGIT_START],
+    ['SORT_CODE', bank.SORT_CODE, bank.SORT_START],
+    ['BANK_NUM', bank.BANK_NUM, bank.BANK_START],
   ]);
+});
+
+test('card candidates long enough to hold a card are the same from the starts of long digit stretches', () => {
+  const long = (ms: RegExpExecArray[]) => ms.filter((m) => m[0].length >= card.MIN_CANDIDATE).map((m) => [m.index, m[0]]);
+  const global = new RegExp(card.CARD_CAND.source, 'gu');
+  let found = 0;
+  for (const t of [...texts, '12 34 4111 1111 1111 1111 and 1.2.3 4012-8888-8888-1881 4012 8888 8888 1881', '06-12 345678 901 2345', '1234567890 12']) {
+    for (const w of [[0, t.length], windows(t, [Math.floor(t.length / 3), Math.floor(t.length / 3) + 1], 30, 40)]) {
+      const want = long(execIn(global, t, w));
+      found += want.length;
+      assert.deepEqual(long(execInAt(card.CARD_CAND, t, w, card.CARD_START)), want, t.slice(0, 80));
+    }
+  }
+  assert.ok(found > 0);
 });
