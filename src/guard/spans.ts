@@ -144,12 +144,17 @@ export function execIn(re: RegExp, text: string, wins: readonly number[]): RegEx
   return out;
 }
 
+/** True when the windows cover most of the text: execIn and execInAt then search it whole, once. */
+export function coversMost(text: string, wins: readonly number[]): boolean {
+  let covered = 0;
+  for (let i = 0; i < wins.length; i += 2) covered += wins[i + 1]! - wins[i]!;
+  return covered > text.length * 0.6;
+}
+
 /** Calls `search` with each window's text and start offset: the whole text once when the windows
  * cover most of it (execIn, execInAt). */
 function eachWindow(text: string, wins: readonly number[], search: (sub: string, start: number) => void): void {
-  let covered = 0;
-  for (let i = 0; i < wins.length; i += 2) covered += wins[i + 1]! - wins[i]!;
-  if (covered > text.length * 0.6) wins = [0, text.length];
+  if (coversMost(text, wins)) wins = [0, text.length];
   for (let i = 0; i < wins.length; i += 2) {
     const s = wins[i]!;
     const e = wins[i + 1]!;

@@ -9,6 +9,7 @@ import { __test as world } from '../../src/guard/detectors/address-world.ts';
 import { __test as card } from '../../src/guard/detectors/card.ts';
 import { __bankPatterns as bank } from '../../src/guard/detectors/iban.ts';
 import { execIn, execInAt, windows } from '../../src/guard/spans.ts';
+import { __numberTokens as tokens } from '../../src/guard/register-match.ts';
 
 const dir = join(import.meta.dirname, '../fixtures/guard');
 const texts = ['corpus.jsonl', 'heldout.jsonl', 'documents.jsonl']
@@ -70,6 +71,18 @@ test('card candidates long enough to hold a card are the same from the starts of
       found += want.length;
       assert.deepEqual(long(execInAt(card.CARD_CAND, t, w, card.CARD_START)), want, t.slice(0, 80));
     }
+  }
+  assert.ok(found > 0);
+});
+
+test('register number tokens: the windows left out hold none', () => {
+  const plain = (ms: RegExpExecArray[]) => ms.map((m) => [m.index, m[0]]);
+  const runs = (t: string) => [...t.matchAll(/\d+/g)].flatMap((m) => [m.index, m.index + m[0].length]);
+  let found = 0;
+  for (const t of [...texts, 'KL1234567 and 480 Mbit, 5 GHz, channel 36', 'ab-12x9 / 1.2 / 12a', '２０２４ KL１２３４５']) {
+    const want = plain(execIn(tokens.NUMBER_TOKEN, t, windows(t, runs(t), 6, 22)));
+    found += want.length;
+    assert.deepEqual(plain(execIn(tokens.NUMBER_TOKEN, t, tokens.numberTokenWindows(t, runs(t)))), want, t.slice(0, 80));
   }
   assert.ok(found > 0);
 });
