@@ -7,7 +7,7 @@
  *  - Document register: regions copied from confidential documents.
  */
 import type { Finding } from './types.ts';
-import { digitRuns, capWords, windows, execIn, coversMost, type ScanState } from './spans.ts';
+import { digitRuns, capWords, windows, windowsWhere, execIn, type ScanState } from './spans.ts';
 import type { CustomerRegister, CustomerField } from './customer-register.ts';
 import { normaliseName, normaliseEmail, normaliseCustomerNumber, normaliseIban, normaliseAddress } from './customer-register.ts';
 import type { DocumentRegister } from './fingerprint.ts';
@@ -20,27 +20,12 @@ const NUMBER_TOKEN = /(?<![\p{L}\p{N}])[A-Za-z]{0,4}[-\s]?\d[\dA-Za-z./-]{3,20}(
 
 const isTokenUnit = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 46 || c === 47 || c === 45;
 /**
- * The windows NUMBER_TOKEN searches: those around the digit runs, as before, but only the ones with a run
- * that starts a digit and three more token units ("480 Mbit", "5 GHz", "channel 36" have none). A match's
- * first digit always starts a digit run (only letters and a separator may come before it, after no letter
- * or digit), so a window without such a run holds no match. When all windows cover most of the text, it is
- * searched whole, as execIn did before the windows were left out.
+ * The windows NUMBER_TOKEN searches: around the digit runs that start a digit and three more token units
+ * ("480 Mbit", "5 GHz", "channel 36" do not). A match's first digit always starts a digit run (only
+ * letters and a separator may come before it, after no letter or digit).
  */
-function numberTokenWindows(text: string, runs: readonly number[]): number[] {
-  const wins = windows(text, runs, 6, 22);
-  if (coversMost(text, wins)) return [0, text.length];
-  const out: number[] = [];
-  let r = 0;
-  for (let i = 0; i < wins.length; i += 2) {
-    let keep = false;
-    for (; r < runs.length && runs[r]! < wins[i + 1]!; r += 2) {
-      const d = runs[r]!;
-      if (!keep && isTokenUnit(text.charCodeAt(d)) && isTokenUnit(text.charCodeAt(d + 1)) && isTokenUnit(text.charCodeAt(d + 2)) && isTokenUnit(text.charCodeAt(d + 3))) keep = true;
-    }
-    if (keep) out.push(wins[i]!, wins[i + 1]!);
-  }
-  return out;
-}
+const numberTokenWindows = (text: string, runs: readonly number[]) =>
+  windowsWhere(text, runs, 6, 22, (d) => isTokenUnit(text.charCodeAt(d + 1)) && isTokenUnit(text.charCodeAt(d + 2)) && isTokenUnit(text.charCodeAt(d + 3)) && isTokenUnit(text.charCodeAt(d)));
 export const __numberTokens = { NUMBER_TOKEN, numberTokenWindows };
 
 interface Hit {

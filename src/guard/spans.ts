@@ -128,6 +128,26 @@ export function windows(text: string, anchors: readonly number[], before: number
 }
 
 /**
+ * windows(text, runs, before, after) for a pattern whose matches each begin at an anchor (a digit run)
+ * where `canStart(anchorStart)` holds: the windows without such an anchor are left out (most digit runs of a
+ * post cannot start a phone number or a customer number). When all the windows cover most of the text, the
+ * whole text, as execIn and execInAt would search it for all of them, so the matches are the same.
+ */
+export function windowsWhere(text: string, runs: readonly number[], before: number, after: number, canStart: (start: number) => boolean): number[] {
+  const wins = windows(text, runs, before, after);
+  if (coversMost(text, wins)) return [0, text.length];
+  const out: number[] = [];
+  let r = 0;
+  for (let i = 0; i < wins.length; i += 2) {
+    let keep = false;
+    // Windows hold their anchors whole, in order.
+    for (; r < runs.length && runs[r]! < wins[i + 1]!; r += 2) if (!keep && canStart(runs[r]!)) keep = true;
+    if (keep) out.push(wins[i]!, wins[i + 1]!);
+  }
+  return out;
+}
+
+/**
  * All matches of a global regex inside the windows, with `index` in whole-text offsets.
  * When the windows cover most of the text, the whole text is searched once instead.
  */

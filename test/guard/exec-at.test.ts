@@ -10,6 +10,7 @@ import { __test as card } from '../../src/guard/detectors/card.ts';
 import { __bankPatterns as bank } from '../../src/guard/detectors/iban.ts';
 import { execIn, execInAt, windows } from '../../src/guard/spans.ts';
 import { __numberTokens as tokens } from '../../src/guard/register-match.ts';
+import { __CAND, candWindows } from '../../src/guard/detectors/phone.ts';
 
 const dir = join(import.meta.dirname, '../fixtures/guard');
 const texts = ['corpus.jsonl', 'heldout.jsonl', 'documents.jsonl']
@@ -75,14 +76,20 @@ test('card candidates long enough to hold a card are the same from the starts of
   assert.ok(found > 0);
 });
 
-test('register number tokens: the windows left out hold none', () => {
+test('register number tokens and phone candidates: the windows left out hold none', () => {
   const plain = (ms: RegExpExecArray[]) => ms.map((m) => [m.index, m[0]]);
   const runs = (t: string) => [...t.matchAll(/\d+/g)].flatMap((m) => [m.index, m.index + m[0].length]);
-  let found = 0;
-  for (const t of [...texts, 'KL1234567 and 480 Mbit, 5 GHz, channel 36', 'ab-12x9 / 1.2 / 12a', '２０２４ KL１２３４５']) {
-    const want = plain(execIn(tokens.NUMBER_TOKEN, t, windows(t, runs(t), 6, 22)));
-    found += want.length;
-    assert.deepEqual(plain(execIn(tokens.NUMBER_TOKEN, t, tokens.numberTokenWindows(t, runs(t)))), want, t.slice(0, 80));
+  const cases: Array<[RegExp, number, number, (t: string, r: number[]) => number[]]> = [
+    [tokens.NUMBER_TOKEN, 6, 22, tokens.numberTokenWindows],
+    [__CAND, 3, 40, candWindows],
+  ];
+  for (const [re, before, after, wins] of cases) {
+    let found = 0;
+    for (const t of [...texts, 'KL1234567 and 480 Mbit, 5 GHz, channel 36 at 21:00', 'ab-12x9 / 1.2 / 12a / +31 6 1234 5678 / (020) 555-0123', '２０２４ KL１２３４５']) {
+      const want = plain(execIn(re, t, windows(t, runs(t), before, after)));
+      found += want.length;
+      assert.deepEqual(plain(execIn(re, t, wins(t, runs(t)))), want, t.slice(0, 80));
+    }
+    assert.ok(found > 0);
   }
-  assert.ok(found > 0);
 });
