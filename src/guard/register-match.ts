@@ -7,7 +7,7 @@
  *  - Document register: regions copied from confidential documents.
  */
 import type { Finding } from './types.ts';
-import { digitRuns, capWords, windows, execIn, type ScanState } from './spans.ts';
+import { digitRuns, capWords, windows, windowsWhere, execIn, type ScanState } from './spans.ts';
 import type { CustomerRegister, CustomerField } from './customer-register.ts';
 import { normaliseName, normaliseEmail, normaliseCustomerNumber, normaliseIban, normaliseAddress } from './customer-register.ts';
 import type { DocumentRegister } from './fingerprint.ts';
@@ -17,6 +17,16 @@ import type { PhoneMatch } from './detectors/phone.ts';
 const SINGLE_CONFIDENCE: Record<CustomerField, number> = { phone: 0.8, email: 0.85, iban: 0.9, customer_number: 0.85, address: 0.75, name: 0.6 };
 
 const NUMBER_TOKEN = /(?<![\p{L}\p{N}])[A-Za-z]{0,4}[-\s]?\d[\dA-Za-z./-]{3,20}(?![\p{L}\p{N}])/gu;
+
+const isTokenUnit = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 46 || c === 47 || c === 45;
+/**
+ * The windows NUMBER_TOKEN searches: around the digit runs that start a digit and three more token units
+ * ("480 Mbit", "5 GHz", "channel 36" do not). A match's first digit always starts a digit run (only
+ * letters and a separator may come before it, after no letter or digit).
+ */
+const numberTokenWindows = (text: string, runs: readonly number[]) =>
+  windowsWhere(text, runs, 6, 22, (d) => isTokenUnit(text.charCodeAt(d + 1)) && isTokenUnit(text.charCodeAt(d + 2)) && isTokenUnit(text.charCodeAt(d + 3)) && isTokenUnit(text.charCodeAt(d)));
+export const __numberTokens = { NUMBER_TOKEN, numberTokenWindows };
 
 interface Hit {
   start: number;
@@ -90,7 +100,7 @@ export function matchCustomers(st: ScanState, reg: CustomerRegister, phones: Pho
   for (const p of phones) look('phone', p.start, p.end, p.e164);
   // Any number-like token can be a customer number of a real customer.
   const seenNum = new Set<string>();
-  const numbers = reg.holds('customer_number') ? execIn(NUMBER_TOKEN, text, windows(text, digitRuns(st), 6, 22)) : [];
+  const numbers = reg.holds('customer_number') ? execIn(NUMBER_TOKEN, text, numberTokenWindows(text, digitRuns(st))) : [];
   for (const m of numbers) {
     let raw = m[0].replace(/[./-]+$/, '');
     let start = m.index;

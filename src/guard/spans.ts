@@ -128,6 +128,26 @@ export function windows(text: string, anchors: readonly number[], before: number
 }
 
 /**
+ * windows(text, runs, before, after) for a pattern whose matches each begin at an anchor (a digit run)
+ * where `canStart(anchorStart)` holds: the windows without such an anchor are left out (most digit runs of a
+ * post cannot start a phone number or a customer number). When all the windows cover most of the text, the
+ * whole text, as execIn and execInAt would search it for all of them, so the matches are the same.
+ */
+export function windowsWhere(text: string, runs: readonly number[], before: number, after: number, canStart: (start: number) => boolean): number[] {
+  const wins = windows(text, runs, before, after);
+  if (coversMost(text, wins)) return [0, text.length];
+  const out: number[] = [];
+  let r = 0;
+  for (let i = 0; i < wins.length; i += 2) {
+    let keep = false;
+    // Windows hold their anchors whole, in order.
+    for (; r < runs.length && runs[r]! < wins[i + 1]!; r += 2) if (!keep && canStart(runs[r]!)) keep = true;
+    if (keep) out.push(wins[i]!, wins[i + 1]!);
+  }
+  return out;
+}
+
+/**
  * All matches of a global regex inside the windows, with `index` in whole-text offsets.
  * When the windows cover most of the text, the whole text is searched once instead.
  */
@@ -144,12 +164,17 @@ export function execIn(re: RegExp, text: string, wins: readonly number[]): RegEx
   return out;
 }
 
+/** True when the windows cover most of the text: execIn and execInAt then search it whole, once. */
+export function coversMost(text: string, wins: readonly number[]): boolean {
+  let covered = 0;
+  for (let i = 0; i < wins.length; i += 2) covered += wins[i + 1]! - wins[i]!;
+  return covered > text.length * 0.6;
+}
+
 /** Calls `search` with each window's text and start offset: the whole text once when the windows
  * cover most of it (execIn, execInAt). */
 function eachWindow(text: string, wins: readonly number[], search: (sub: string, start: number) => void): void {
-  let covered = 0;
-  for (let i = 0; i < wins.length; i += 2) covered += wins[i + 1]! - wins[i]!;
-  if (covered > text.length * 0.6) wins = [0, text.length];
+  if (coversMost(text, wins)) wins = [0, text.length];
   for (let i = 0; i < wins.length; i += 2) {
     const s = wins[i]!;
     const e = wins[i + 1]!;
@@ -159,18 +184,18 @@ function eachWindow(text: string, wins: readonly number[], search: (sub: string,
 
 /**
  * execIn for a pattern that begins with a lookbehind for no letter or digit ((?<![\p{L}\p{N}]…)) and
- * whose matches can only start at a unit c where `canStart(c)` holds: its sticky copy runs only at
- * those positions, in order, instead of a global search trying the pattern at every position. The
+ * whose matches can only start at a unit c where `canStart(c, sub, p)` holds (p: the offset in the window's
+ * text `sub`, for a test of what is written there): its sticky copy runs only at those positions, in order, instead of a global search trying the pattern at every position. The
  * same matches as execIn with the global pattern, provided canStart is true wherever a match may start.
  */
-export function execInAt(sticky: RegExp, text: string, wins: readonly number[], canStart: (c: number) => boolean): RegExpExecArray[] {
+export function execInAt(sticky: RegExp, text: string, wins: readonly number[], canStart: (c: number, sub: string, p: number) => boolean): RegExpExecArray[] {
   if (!sticky.sticky) throw new Error('execInAt needs a sticky pattern');
   const out: RegExpExecArray[] = [];
   eachWindow(text, wins, (sub, s) => {
     const n = sub.length;
     for (let p = 0; p < n; ) {
       // After a (BMP) letter or digit the lookbehind fails: inside words, go on without asking canStart.
-      if ((p > 0 && isLetterOrDigitCode(sub.charCodeAt(p - 1))) || !canStart(sub.charCodeAt(p))) {
+      if ((p > 0 && isLetterOrDigitCode(sub.charCodeAt(p - 1))) || !canStart(sub.charCodeAt(p), sub, p)) {
         p++;
         continue;
       }

@@ -12,7 +12,7 @@
  * A postcode-and-city line after the street is taken into the span ("…, 75001 Paris", "…\nMD-2012 Chișinău").
  */
 import type { Finding } from '../types.ts';
-import { digitRuns, windows, execIn, execInAt, wordStart, wordTokens, SpanCache, type ScanState } from '../spans.ts';
+import { digitRuns, windows, execIn, execInAt, wordStart, wordTokens, isLetterOrDigitCode, isUpperCaseCode, SpanCache, type ScanState } from '../spans.ts';
 import { STREET_TYPES } from '../data/street-types.ts';
 import { gazetteer } from '../gazetteer.ts';
 
@@ -84,6 +84,42 @@ function capitalBeforeSpaces(t: string): boolean {
   return false;
 }
 
+/**
+ * The match of an end-anchored pattern /(?:^|[^\p{L}\p{N}])(…)$/ in `s` (the stretch before a street word),
+ * as re.exec(s) gives it: exec tries every position of `s`, and each try may read to the end. A match
+ * starts at 0 or at a unit that is no letter or digit followed by a unit its group can begin with
+ * (`first`), so only those positions are tried, in order, with the sticky copy: the first match is exec's.
+ * A stretch with a surrogate (where /u reads code points) is left to exec.
+ */
+function endMatch(re: RegExp, sticky: RegExp, s: string, first: (c: number) => boolean): RegExpExecArray | null {
+  const n = s.length;
+  for (let p = 0; p < n; p++) {
+    const c = s.charCodeAt(p);
+    if (c >= 0xd800 && c <= 0xdfff) return re.exec(s);
+  }
+  for (let p = 0; p < n; p++) {
+    if (p > 0 && (isLetterOrDigitCode(s.charCodeAt(p)) || !first(s.charCodeAt(p + 1)))) continue;
+    sticky.lastIndex = p;
+    const m = sticky.exec(s);
+    if (m) return m;
+  }
+  return null;
+}
+const isDigitCode = (c: number) => c >= 48 && c <= 57;
+// What NUM can begin with: a digit or its marker ("nº", "Nr", "NO", "д", "#").
+const NUM_FIRST = (c: number) => isDigitCode(c) || c === 78 || c === 110 || c === 0x434 || c === 35;
+// What NW can begin with: a capital, a digit, or a particle's first letter (il-, l-, d', de, of, the, van, zum, sv, e, y, i, ...).
+const PARTICLE_FIRST = new Set([...'ildDLotvazsey'].map((ch) => ch.charCodeAt(0)));
+const NW_FIRST = (c: number) => isDigitCode(c) || isUpperCaseCode(c) || PARTICLE_FIRST.has(c);
+const sticky = (re: RegExp) => new RegExp(re.source, 'uy');
+const END = {
+  A: sticky(A_BEFORE),
+  A2: sticky(A2_BEFORE),
+  C: sticky(C_BEFORE),
+  COMPOUND: sticky(COMPOUND_BEFORE),
+  COMPOUND_NUM: sticky(COMPOUND_NUM_BEFORE),
+};
+
 /** Addresses around one street word at [s, e). */
 function shapesAround(text: string, s: number, e: number, word: string, compound: boolean, out: Array<[number, number]>): void {
   const before = text.slice(Math.max(0, s - 90), s);
@@ -102,11 +138,11 @@ function shapesAround(text: string, s: number, e: number, word: string, compound
     if (!cap) return;
     const end = after(C_AFTER);
     if (end >= 0) {
-      const b = spaced ? COMPOUND_BEFORE.exec(before) : null;
+      const b = spaced ? endMatch(COMPOUND_BEFORE, END.COMPOUND, before, NW_FIRST) : null;
       out.push([b ? s - b[1]!.length : s, end]);
       return;
     }
-    const n = digit ? COMPOUND_NUM_BEFORE.exec(before) : null;
+    const n = digit ? endMatch(COMPOUND_NUM_BEFORE, END.COMPOUND_NUM, before, NUM_FIRST) : null;
     // Not a frequent English word that merely ends like a street ("2 Spring releases").
     if (n && !gazetteer().commonEn.has(word)) out.push([s - n[1]!.length, Math.max(e, after(A2_AFTER))]);
     return;
@@ -118,17 +154,17 @@ function shapesAround(text: string, s: number, e: number, word: string, compound
     if (end >= 0) out.push([s, end]);
   }
   // A: "17 Rue du Médecin-Colonel Calbairac", "33 avenue de Provence"
-  const a = digit ? A_BEFORE.exec(before) : null;
+  const a = digit ? endMatch(A_BEFORE, END.A, before, NUM_FIRST) : null;
   if (a) {
     let end = after(A_AFTER);
     if (end < 0 && cap) end = after(A_NUMBERED);
     if (end >= 0) out.push([s - a[1]!.length, end]);
   }
   // A2: "7931 Tenth Line"; a lower-case type after a name that is no frequent word: "81 Ģertrūdes iela", "11 Skoufa street" (not "5 Big street parties")
-  const a2 = digit ? A2_BEFORE.exec(before) : null;
+  const a2 = digit ? endMatch(A2_BEFORE, END.A2, before, NUM_FIRST) : null;
   if (a2 && (cap || !a2[1]!.trim().split(/[ \t]+/).slice(1).some((w) => gazetteer().commonEn.has(w.toLowerCase())))) out.push([s - a2[1]!.length, Math.max(e, after(A2_AFTER))]);
   // C: "Skoufa street 11", "Ģertrūdes iela 81"
-  const c = spaced && capitalBeforeSpaces(before) ? C_BEFORE.exec(before) : null;
+  const c = spaced && capitalBeforeSpaces(before) ? endMatch(C_BEFORE, END.C, before, NW_FIRST) : null;
   if (c) {
     const end = after(C_AFTER);
     if (end >= 0) out.push([s - c[1]!.length, end]);
@@ -184,6 +220,11 @@ const CJK_STREET = /[로길路街道号號]/;
 
 // What P cannot match without (most texts have none of these words).
 const PO_BOX = /\b(?:box|postbus|postfach|postboks|b\.p\.|apartado|apdo|casilla|caixa|cx\.?\sp|casella)/i;
+// ... and the case P writes them in (P is case-sensitive): "TV box", frequent in a telecom community, is no P.O. box.
+// A necessary condition for a match of P, so P (tried at every P, B, A and C of the post) runs far less often.
+const PO_BOX_CASED = /Box|Post(?:bus|fach|boks)|B\.P\.|Apartado|Apdo|Casilla|Caixa|Cx|Casella/;
+// What V cannot match without: its division word after a comma (the words alone, "P." above all, are frequent).
+const V_AFTER_COMMA = /,\s*(?:Phường|Quận|Huyện|Thị xã|Xã|P\.|Q\.)/u;
 // What D, AR and F cannot match without (a superset of their fixed words).
 const SCRIPT_SHAPES: Array<[RegExp, RegExp]> = [
   [D, /[로길路街道号號番通]/],
@@ -292,9 +333,9 @@ export function detectWorldAddresses(st: ScanState, add: Add): void {
     const first = /^[\p{L}\p{M}'’\-]+/u.exec(x[0])?.[0].toLowerCase() ?? '';
     if (!gazetteer().commonEn.has(first)) add(x.index, x.index + x[0].length, 0.35, 'street and house number, city');
   }
-  if (PO_BOX.test(text)) for (const x of execInAt(AT.P[0], text, [0, text.length], AT.P[1])) add(x.index, x.index + x[0].length, 0.7, 'post-office box');
+  if (PO_BOX.test(text) && PO_BOX_CASED.test(text)) for (const x of execInAt(AT.P[0], text, [0, text.length], AT.P[1])) add(x.index, x.index + x[0].length, 0.7, 'post-office box');
   for (const [re, needs, why] of OTHER_SHAPES) if (hasAny(text, needs)) for (const x of execIn(re, text, [0, text.length])) add(x.index, x.index + x[0].length, 0.75, why);
-  if (hasAny(text, V_WORDS)) for (const x of execInAt(AT.V[0], text, windows(text, runs, 10, 120), AT.V[1])) add(x.index, x.index + x[0].length, 0.75, 'house number and street, ward or district');
+  if (hasAny(text, V_WORDS) && V_AFTER_COMMA.test(text)) for (const x of execInAt(AT.V[0], text, windows(text, runs, 10, 120), AT.V[1])) add(x.index, x.index + x[0].length, 0.75, 'house number and street, ward or district');
   // Shape E has no street word: a number followed by a postcode-and-city line.
   for (const x of execInAt(AT.E[0], text, windows(text, numberThenPostcode(text, runs), 120, 90), AT.E[1])) add(x.index, x.index + x[0].length, 0.7, 'street and house number, postcode and city');
 }

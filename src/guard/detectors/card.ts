@@ -8,7 +8,24 @@ import { enhance, CONTEXT, foldedWordsBefore, sentenceTail } from '../context.ts
 const CARD_CAND = /(?<![\p{L}\p{N},\-/+])(?<!\d[.,])\d{1,19}(?:[ \-.]\d{1,19}){0,15}(?![\p{L}\p{N}]|[.,\-/]\d)/uy;
 // Matches start at a digit not after a letter or digit (execInAt tries only there).
 const DIGIT_START = wordStart({ digit: true });
-export const __test = { CARD_CAND, DIGIT_START };
+/** Shorter candidates hold no card (12–19 digits). */
+const MIN_CANDIDATE = 12;
+/**
+ * Where a candidate of MIN_CANDIDATE units or more may start: a digit followed by that many digits and
+ * separators. A match is made of those units only, so every match that starts in a shorter stretch is
+ * shorter and ignored below, and skipping the stretch leaves the longer ones as they were (a dense post's
+ * times, dates and house numbers no longer run the pattern).
+ */
+function CARD_START(c: number, s: string, p: number): boolean {
+  if (!DIGIT_START(c)) return false;
+  if (p + MIN_CANDIDATE > s.length) return false;
+  for (let k = 1; k < MIN_CANDIDATE; k++) {
+    const d = s.charCodeAt(p + k);
+    if (!((d >= 48 && d <= 57) || d === 32 || d === 45 || d === 46)) return false;
+  }
+  return true;
+}
+export const __test = { CARD_CAND, DIGIT_START, CARD_START, MIN_CANDIDATE };
 const GROUP = /\d+|[ \-.]/g;
 
 /**
@@ -60,8 +77,8 @@ export function detectCards(st: ScanState): Finding[] {
   let long = false;
   for (let i = 0; i < runs.length; i += 2) if (runs[i + 1]! - runs[i]! >= 2) long = true;
   if (!long) return out;
-  for (const m of execInAt(CARD_CAND, text, windows(text, runs, 1, 8), DIGIT_START)) {
-    if (m[0].length < 12) continue;
+  for (const m of execInAt(CARD_CAND, text, windows(text, runs, 1, 8), CARD_START)) {
+    if (m[0].length < MIN_CANDIDATE) continue;
     for (const [a, b] of cardsIn(m[0])) {
     const raw = m[0].slice(a, b);
     const start = m.index + a;

@@ -1,7 +1,7 @@
 /** IBANs (validated with ibantools: country length, BBAN format, mod-97) and other bank account numbers. */
 import { validateIBAN, ValidationErrorsIBAN, countrySpecs } from 'ibantools';
 import type { Finding } from '../types.ts';
-import { digitRuns, windows, execInAt, wordStart, type ScanState } from '../spans.ts';
+import { digitRuns, windows, execInAt, type ScanState } from '../spans.ts';
 import { cueMatches, registerCuePattern } from '../cue-words.ts';
 import { abaValid, mod11Valid } from '../checksums.ts';
 import { enhance, CONTEXT, foldedWordsBefore } from '../context.ts';
@@ -68,9 +68,19 @@ export function detectIbans(st: ScanState): Finding[] {
 // old Dutch account numbers (9/10 digits, mod 11) after a bank-account cue.
 const SORT_CODE = /(?<![\p{L}\p{N}-])\d{2}[- ]\d{2}[- ]\d{2}(?![\p{L}\p{N}]|-\d)/uy;
 const BANK_NUM = /(?<![\p{L}\p{N}-])\d{6,12}(?![\p{L}\p{N}]|[-.,]\d)/uy;
-// Both start at a digit not after a letter or digit (execInAt tries only there).
-const DIGIT_START = wordStart({ digit: true });
-export const __bankPatterns = { SORT_CODE, BANK_NUM, DIGIT_START };
+// Both start at a digit not after a letter or digit (execInAt tries only there), and only where what they
+// begin with is written: two digits and a separator, six digits. In a dense post most digit runs are short
+// (times, dates, house numbers), and running a pattern costs more than reading a few units.
+const isDigitAt = (s: string, p: number) => {
+  const c = s.charCodeAt(p);
+  return c >= 48 && c <= 57;
+};
+const SORT_START = (c: number, s: string, p: number) => c >= 48 && c <= 57 && isDigitAt(s, p + 1) && (s[p + 2] === '-' || s[p + 2] === ' ');
+const BANK_START = (c: number, s: string, p: number) => {
+  for (let k = 0; k < 6; k++) if (!isDigitAt(s, p + k)) return false;
+  return true;
+};
+export const __bankPatterns = { SORT_CODE, BANK_NUM, SORT_START, BANK_START };
 const SORT_CUE = /\bsort[\s-]?code\b/;
 const ACCOUNT_CUE = /\b(?:account(?:\s+(?:number|no\.?|nr\.?|#))?|acct\.?|a\/c|(?:bank)?rekening(?:nummer)?|(?:bank\s+)?account)\s*(?:number|no\.?)?[:#]?\s*$/;
 const BANK_CONTEXT = /\b(?:sort\s?code|bank|routing|aba|rekening|rekeningnummer|bankrekening|refund|terugbetaling|girorekening|postbank)\b/;
@@ -82,7 +92,7 @@ export function detectBankAccounts(st: ScanState): Finding[] {
   const text = st.text;
   const runs = digitRuns(st);
   if (runs.length === 0 || cueMatches(st, BANK_CONTEXT_KEY).length === 0) return out;
-  for (const m of execInAt(SORT_CODE, text, windows(text, runs, 1, 10), DIGIT_START)) {
+  for (const m of execInAt(SORT_CODE, text, windows(text, runs, 1, 10), SORT_START)) {
     const end = m.index + m[0].length;
     if (st.claims.overlaps(m.index, end)) continue;
     const before = foldedWordsBefore(text, st.lower, m.index, 4);
@@ -90,7 +100,7 @@ export function detectBankAccounts(st: ScanState): Finding[] {
     out.push({ type: 'bank_account', start: m.index, end, confidence: 0.9, reason: 'UK sort code after "sort code"', source: 'pattern' });
     st.claims.add(m.index, end);
   }
-  for (const m of execInAt(BANK_NUM, text, windows(text, runs, 1, 2), DIGIT_START)) {
+  for (const m of execInAt(BANK_NUM, text, windows(text, runs, 1, 2), BANK_START)) {
     const end = m.index + m[0].length;
     if (st.claims.overlaps(m.index, end)) continue;
     const d = m[0];

@@ -217,10 +217,13 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     }
     if (items.length >= 2) {
       const firsts = items.filter((t) => t.first && (t.kind !== 'lower' || !t.common) && !(t.kind === 'cap' && t.common && !t.known));
-      const listOk = !placeOrCompany(st, items[0]!.s, items[items.length - 1]!.e);
-      if (listOk && firsts.length >= 2 && firsts.length >= items.length - 1) {
+      // placeOrCompany (the costlier test, asked of most "word, word" pairs) only for a list that
+      // would otherwise be reported: its words decide first.
+      const firstNames = firsts.length >= 2 && firsts.length >= items.length - 1;
+      const listOk = (firstNames || (items.every((t) => t.kind !== 'lower' && nameLike(t, 0)) && items.some((t) => t.known))) && !placeOrCompany(st, items[0]!.s, items[items.length - 1]!.e);
+      if (listOk && firstNames) {
         for (const t of items) if (nameLike(t, 0) || t.first) add(t.s, t.e, 0.6, 'first name in a list of first names');
-      } else if (listOk && PEOPLE_CUE.test(lower.slice(sentenceStart(lower, Math.max(0, items[0]!.s - 60), items[0]!.s), items[0]!.s)) && items.every((t) => t.kind !== 'lower' && nameLike(t, 0)) && items.some((t) => t.known)) {
+      } else if (listOk && !firstNames && PEOPLE_CUE.test(lower.slice(sentenceStart(lower, Math.max(0, items[0]!.s - 60), items[0]!.s), items[0]!.s))) {
         // A list introduced as people ("the kids (…)", "family members …", "users on this account: …").
         for (const t of items) add(t.s, t.e, 0.55, 'name in a list of people');
       }

@@ -8,7 +8,7 @@
 import { parsePhoneNumberFromString, findPhoneNumbersInText, getCountries, type CountryCode, type PhoneNumber } from 'libphonenumber-js';
 import metadata from 'libphonenumber-js/metadata.min.json';
 import type { Finding } from '../types.ts';
-import { digitRuns, normDigits, windows, execIn, type ScanState } from '../spans.ts';
+import { digitRuns, normDigits, windowsWhere, execIn, type ScanState } from '../spans.ts';
 import { enhance, CONTEXT, foldedWordsBefore, sentenceTail } from '../context.ts';
 
 // Candidate: optional + / 00 / (, digits and separators (space, nbsp, - . / ( )), ending in a digit,
@@ -22,6 +22,16 @@ const NANP = /^\(?[2-9]\d{2}\)?[-. \u00a0]?[2-9]\d{2}[-. \u00a0]\d{4}$/;
 const SSN = /^\d{3}-\d{2}-\d{4}$/;
 const DATE = /^(?:\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2})|\d{4}[-./]\d{1,2}[-./]\d{1,2})$/;
 const ALL_REGIONS = getCountries();
+/** A unit CAND's digits-and-separators part allows. */
+const isCandUnit = (c: number) => (c >= 48 && c <= 57) || c === 32 || c === 0xa0 || c === 45 || c === 46 || c === 47 || c === 40 || c === 41;
+/**
+ * CAND's windows: around the digit runs that begin five units of digits and separators, as a candidate's
+ * digits do ("480 Mbit", "21:00", "channel 36 in" do not). A candidate's first digit always starts a digit
+ * run: before it come only "+", "(" or a space, after no digit.
+ */
+export const candWindows = (text: string, runs: readonly number[]) =>
+  windowsWhere(text, runs, 3, 40, (d) => isCandUnit(text.charCodeAt(d + 1)) && isCandUnit(text.charCodeAt(d + 2)) && isCandUnit(text.charCodeAt(d + 3)) && isCandUnit(text.charCodeAt(d + 4)));
+export const __CAND = CAND;
 
 export interface PhoneMatch {
   start: number;
@@ -94,7 +104,7 @@ export function detectPhones(st: ScanState): { findings: Finding[]; matches: Pho
   const matches: PhoneMatch[] = [];
   const regions = [options.defaultRegion, ...options.extraRegions.filter((r) => r !== options.defaultRegion)];
   // Candidates need digits: the pattern only runs on windows around digit runs.
-  for (const m of execIn(CAND, text, windows(text, digitRuns(st), 3, 40))) {
+  for (const m of execIn(CAND, text, candWindows(text, digitRuns(st)))) {
     let raw = m[0];
     let start = m.index;
     const ext = m.groups?.ext ?? '';
