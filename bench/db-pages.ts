@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     for (const [name] of databases) {
       const { port } = servers.get(name)!;
       const { paths, cookie } = plan.get(name)!;
-      const headers: Record<string, string> = row.startsWith('signed-in') ? { cookie } : {};
+      const headers: Record<string, string> = row.startsWith('signed-in') ? { cookie: await withCsrfCookie(port, paths[row]![0]!, cookie) } : {};
       const pick = inTurn(paths[row]!);
       if (warmup) await run(port, pick, headers, connections, warmup);
       const load = loadavg()[0]!;
@@ -133,6 +133,22 @@ async function postgresMemory(url: string): Promise<string> {
   } finally {
     await database.close();
   }
+}
+
+/** The session cookie plus the `_csrf` cookie the first page sets, as a browser sends them back:
+ * without it every view made a new CSRF secret and signed cookie, which no browser causes. */
+const csrfCookies = new Map<string, string>();
+async function withCsrfCookie(port: number, path: string, cookie: string): Promise<string> {
+  const key = `${port} ${cookie}`;
+  let both = csrfCookies.get(key);
+  if (!both) {
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { cookie } });
+    await res.arrayBuffer();
+    const csrf = res.headers.getSetCookie().find((c) => c.startsWith('_csrf='))?.split(';')[0];
+    if (!csrf) throw new Error(`no _csrf cookie from ${path} (status ${res.status})`);
+    csrfCookies.set(key, (both = `${cookie}; ${csrf}`));
+  }
+  return both;
 }
 
 /** Topic paths (page 1 of 1,000 random topics; the id is reduced first so that the product fits
