@@ -95,7 +95,7 @@ export async function communityRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       // A signed-in reader's own facts and the header's counts come with the page: on PostgreSQL
       // in its one statement, so the page is the session and that statement (issue 19).
-      const data = await showTopic(db, request.actor, request.params.id, request.query.page, { reader: !!request.actor, extra: pageHeaderColumns(db, request) });
+      const data = await showTopic(db, request.actor, request.params.id, request.query.page, { reader: !!request.actor, extra: pageHeaderColumns(db, request), leadText: true });
       const canonical = viewHelpers.topicUrl(data.topic, data.page);
       // One URL per page of a topic: a wrong or outdated slug redirects permanently.
       if (request.params.slug !== data.topic.slug) return reply.redirect(canonical, 301);

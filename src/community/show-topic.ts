@@ -19,13 +19,15 @@ const NO_ATTACHMENTS: Awaited<ReturnType<typeof attachmentsOfPosts>> = new Map()
  * A topic page: the topic, one page of its posts with authors and their roles, and the accepted
  * answer. `opts.reader`: also the signed-in reader's facts (first unread post, watch level: as
  * readerOnTopic); `opts.extra`: more columns for the one statement on PostgreSQL (the header's
- * counts), their values in `extra` (null when read query by query: the caller reads them).
+ * counts), their values in `extra` (null when read query by query: the caller reads them);
+ * `opts.leadText`: the caller needs the plain text (`body_text`) of the page's first post that is
+ * not deleted only (the rendered page's meta description): the others may come back empty.
  */
-export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: number, page: number, opts: { oneRoundTrip?: boolean; reader?: boolean; extra?: ExtraColumns | null } = {}) {
+export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: number, page: number, opts: { oneRoundTrip?: boolean; reader?: boolean; extra?: ExtraColumns | null; leadText?: boolean } = {}) {
   // On PostgreSQL everything below is read in one statement (topic-page-postgres.ts), each part
   // used where its own query would have run: the same result either way (tested).
   const read = (opts.oneRoundTrip ?? onPostgres(db))
-    ? await readTopicPage(db, topicId, (page - 1) * POSTS_PER_PAGE, page * POSTS_PER_PAGE, actor?.id ?? 0, { reader: !!opts.reader, extra: opts.extra })
+    ? await readTopicPage(db, topicId, (page - 1) * POSTS_PER_PAGE, page * POSTS_PER_PAGE, actor?.id ?? 0, { reader: !!opts.reader, extra: opts.extra, leadText: opts.leadText })
     : null;
   // The topic's few small lists come along as columns of its row (see topicQuery).
   // A signed-in reader's facts (first unread post, watch level, kudos given on this page) too.

@@ -175,6 +175,28 @@ for (const kind of testDatabaseKinds()) {
       }
     });
 
+    test("the rendered topic page's statement carries the plain text of its first post not deleted only", { skip: kind.name !== 'postgres' }, async () => {
+      const db = database.db;
+      // Page 2 once as it is (post 21 leads) and once with post 21 deleted (post 22 leads).
+      for (const deleteFirst of [false, true]) {
+        const at = deleteFirst ? '2026-01-02T00:00:00.000Z' : null;
+        await db.updateTable('posts').set({ deleted_at: at }).where('topic_id', '=', topicId).where('post_number', '=', 21).execute();
+        for (const actor of [null, reader]) {
+          for (const page of [1, 2]) {
+            const extra = actor ? headerCountColumns(db, actor) : null;
+            const { extra: _values, ...one } = await showTopic(db, actor, topicId, page, { oneRoundTrip: true, reader: !!actor, extra, leadText: true });
+            const { extra: _none, ...many } = await showTopic(db, actor, topicId, page, { oneRoundTrip: false, reader: !!actor });
+            const lead = many.posts.find((p) => !p.deleted_at)!;
+            assert.equal(lead.post_number, page === 1 ? 1 : deleteFirst ? 22 : 21);
+            assert.ok(lead.body_text.startsWith(page === 1 ? 'Why' : 'Reply number'), lead.body_text);
+            for (const p of new Set([...many.posts, ...(many.answer ? [many.answer] : [])])) if (p !== lead) p.body_text = '';
+            assert.deepEqual(one, many, `page ${page}, ${actor ? 'signed in' : 'visitor'}${deleteFirst ? ', first post deleted' : ''}`);
+          }
+        }
+      }
+      await db.updateTable('posts').set({ deleted_at: null }).where('topic_id', '=', topicId).where('post_number', '=', 21).execute();
+    });
+
     test('the one-statement board and home pages equal the query-by-query ones', { skip: kind.name !== 'postgres' }, async () => {
       const db = database.db;
       const moderator = await makeUser(db, ['moderator'], 'trips_mod_2');
