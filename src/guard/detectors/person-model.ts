@@ -73,13 +73,19 @@ function wordInfo(g: Gazetteer, lc: string): WordInfo {
 export interface WordClass extends WordInfo {
   lc: string;
   kind: 'cap' | 'lower' | 'uncased';
+  /** nameLikeClass(this, true) and (…, false): asked for every token, they depend on the word alone. */
+  like0: boolean;
+  likeN: boolean;
 }
 
 function wordClass(raw: string): WordClass {
   const lc = raw.toLowerCase();
   const c = raw.charCodeAt(0);
   const kind = c >= 65 && c <= 90 ? 'cap' : c >= 97 && c <= 122 ? 'lower' : CAP.test(raw) ? 'cap' : UNCASED.test(raw) ? 'uncased' : 'lower';
-  return { lc, kind, ...wordInfo(gazetteer(), lc) };
+  const w: WordClass = { lc, kind, ...wordInfo(gazetteer(), lc), like0: false, likeN: false };
+  w.like0 = nameLikeClass(w, true);
+  w.likeN = nameLikeClass(w, false);
+  return w;
 }
 
 /**
@@ -121,19 +127,24 @@ function gapMayContinueList(text: string, a: number, b: number): boolean {
   return false;
 }
 
-/** Can this token be part of a name span (at position `pos` in the span)? */
-function nameLike(t: Tok, pos: number): boolean {
-  if (t.w.structural && !t.w.particle) return false;
-  if (t.w.kind === 'uncased') return !t.w.hard;
-  if (t.w.kind === 'cap') {
-    if (t.w.lc.length < 2) return false;
-    if (!t.w.common) return true;
+/** Can a word of this class be part of a name span (as its first word, or a later one)? */
+function nameLikeClass(w: WordClass, first: boolean): boolean {
+  if (w.structural && !w.particle) return false;
+  if (w.kind === 'uncased') return !w.hard;
+  if (w.kind === 'cap') {
+    if (w.lc.length < 2) return false;
+    if (!w.common) return true;
     // A frequent word that is also a name may start one ("Will Smith", "Joshua …") or end one as a surname ("Dario White").
-    return pos === 0 ? t.w.first || (t.w.known && !t.w.hard) : t.w.known;
+    return first ? w.first || (w.known && !w.hard) : w.known;
   }
   // Lower case: a known name to start; after it known names (even frequent words: "sofia ross") or unknown words.
-  if (t.w.lc.length < 2 || t.w.hard) return false;
-  return pos === 0 ? t.w.first || (t.w.known && !t.w.common) : t.w.known || !t.w.common;
+  if (w.lc.length < 2 || w.hard) return false;
+  return first ? w.first || (w.known && !w.common) : w.known || !w.common;
+}
+
+/** Can this token be part of a name span (at position `pos` in the span)? */
+function nameLike(t: Tok, pos: number): boolean {
+  return pos === 0 ? t.w.like0 : t.w.likeN;
 }
 
 // Right before a name: a place preposition ("the shop on …", "traffic near …", "our contact at …").
