@@ -1,5 +1,6 @@
 /** Span bookkeeping used by the orchestrator: validated detectors claim spans first. */
 import type { GuardOptions, Finding } from './types.ts';
+import type { WordClass } from './detectors/person-model.ts';
 
 export class Claims {
   private readonly spans: Array<[number, number, string]> = [];
@@ -40,6 +41,8 @@ export interface ScanState {
   capWords?: number[];
   /** Cached by wordTokens(). */
   words?: number[];
+  /** Cached by wordTokens(): each word's shared record (wordRecords), one per word of `words`. */
+  wordRecs?: WordRecord[];
   /** Cached by cueMatches() (cue-words.ts): each cue pattern's matches in `lower`. */
   cueMatches?: number[][];
   /** Name-like spans of two or more words the person model saw (any case, any score), [start, end, ...]: register name candidates. */
@@ -354,10 +357,14 @@ function letterOrMarkAt(t: string, i: number): number {
 /**
  * The matches of /[\p{L}\p{M}]+(?:['’\-](?![sS](?![\p{L}\p{M}]))[\p{L}\p{M}]+)* /gu by a table-driven
  * loop (the regex and its match arrays cost more than the person model that reads the words).
+ * The same loop hashes each word's units (FNV-1a, as SpanCache.get) and looks its shared record up
+ * (`st.wordRecs`, see wordRecords): the person model and the street-word anchors read the records
+ * instead of hashing and comparing every word again in caches of their own.
  */
 export function wordTokens(st: ScanState): number[] {
   if (st.words) return st.words;
   const out: number[] = [];
+  const recs: WordRecord[] = [];
   const t = st.text;
   const n = t.length;
   let i = 0;
@@ -374,12 +381,18 @@ export function wordTokens(st: ScanState): number[] {
       continue;
     }
     const start = i;
+    let h = 0x811c9dc5;
     for (;;) {
       while (l > 0) {
+        h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
+        if (l === 2) h = Math.imul(h ^ t.charCodeAt(i + 1), 0x01000193);
         i += l;
         // ASCII letters in place (most of a post), without a call per character.
         let c = i < n ? t.charCodeAt(i) : 0;
-        while ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) c = ++i < n ? t.charCodeAt(i) : 0;
+        while ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
+          h = Math.imul(h ^ c, 0x01000193);
+          c = ++i < n ? t.charCodeAt(i) : 0;
+        }
         l = c < 128 ? 0 : letterOrMarkAt(t, i);
       }
       // An inner apostrophe or hyphen joins two runs, except a possessive "'s" at the end of a word.
@@ -389,12 +402,40 @@ export function wordTokens(st: ScanState): number[] {
       if ((d === 115 || d === 83) && letterOrMarkAt(t, i + 2) === 0) break;
       l = letterOrMarkAt(t, i + 1);
       if (l === 0) break;
+      h = Math.imul(h ^ c, 0x01000193);
       i += 1;
     }
     out.push(start, i);
+    recs.push(WORD_RECORDS.getHashed(t, start, i, h, newWordRecord));
   }
   st.words = out;
+  st.wordRecs = recs;
   return out;
+}
+
+/**
+ * What is known of a word as written (a wordTokens token), shared by the detectors that read the
+ * words and filled lazily by each of them: the person model's class, the street-word test.
+ */
+export interface WordRecord {
+  /** The word (the cache's key). */
+  readonly word: string;
+  /** The person model's class of the word (person-model.ts wordClass), once asked. */
+  cls: WordClass | undefined;
+  /** address-world.ts isStreetWord: 0 = not yet asked, 1 = a street word, 2 = not. */
+  street: number;
+}
+const newWordRecord = (word: string): WordRecord => ({ word, cls: undefined, street: 0 });
+
+/** The shared record of the word text[s, e) (hashed here, as get does): for tests of the hash wordTokens computes. */
+export function wordRecordAt(text: string, s: number, e: number): WordRecord {
+  return WORD_RECORDS.get(text, s, e, newWordRecord);
+}
+
+/** The shared records of wordTokens(st), one per word. */
+export function wordRecords(st: ScanState): WordRecord[] {
+  if (!st.wordRecs) wordTokens(st);
+  return st.wordRecs!;
 }
 
 /**
@@ -415,6 +456,11 @@ export class SpanCache<T> {
   get(text: string, s: number, e: number, make: (word: string) => T): T {
     let h = 0x811c9dc5;
     for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    return this.getHashed(text, s, e, h, make);
+  }
+
+  /** get() with the span's FNV-1a hash (as get computes it) given by the caller, which found it while tokenising. */
+  getHashed(text: string, s: number, e: number, h: number, make: (word: string) => T): T {
     const slots = this.slots;
     const mask = slots.length - 1;
     const len = e - s;
@@ -461,3 +507,6 @@ export class SpanCache<T> {
     this.slots = slots;
   }
 }
+
+// Words repeat across posts; bounded (as the per-detector caches it replaces: 200,000 and 100,000 words).
+const WORD_RECORDS = new SpanCache<WordRecord>(200_000);

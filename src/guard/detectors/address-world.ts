@@ -12,7 +12,7 @@
  * A postcode-and-city line after the street is taken into the span ("…, 75001 Paris", "…\nMD-2012 Chișinău").
  */
 import type { Finding } from '../types.ts';
-import { digitRuns, windows, execIn, execInAt, wordStart, wordTokens, isLetterOrDigitCode, isUpperCaseCode, SpanCache, type ScanState } from '../spans.ts';
+import { digitRuns, windows, execIn, execInAt, wordStart, wordTokens, wordRecords, isLetterOrDigitCode, isUpperCaseCode, type ScanState } from '../spans.ts';
 import { STREET_TYPES } from '../data/street-types.ts';
 import { gazetteer } from '../gazetteer.ts';
 
@@ -269,8 +269,7 @@ function numberThenLaterPostcode(text: string, runs: readonly number[]): number[
   return out;
 }
 
-// Per word as written: is it a street word (words repeat across posts; bounded).
-const STREET_WORD = new SpanCache<boolean>(100_000);
+// Per word as written: is it a street word (kept on the word's shared record, spans.ts wordRecords).
 function isStreetWord(raw: string): boolean {
   const word = raw.toLowerCase();
   return TYPE_WORDS.has(word) || OTHER_ANCHORS.has(word) || (raw.length > 4 && COMPOUND_END.test(word)) || CJK_STREET.test(word);
@@ -280,6 +279,7 @@ function isStreetWord(raw: string): boolean {
 function anchorWords(st: ScanState, wins: readonly number[]): number[] {
   const out: number[] = [];
   const ws = wordTokens(st);
+  const recs = wordRecords(st);
   const text = st.text;
   let w = 0;
   for (let i = 0; i < ws.length; i += 2) {
@@ -288,7 +288,9 @@ function anchorWords(st: ScanState, wins: readonly number[]): number[] {
     while (w < wins.length && wins[w + 1]! <= s) w += 2;
     if (w >= wins.length) break;
     if (e <= wins[w]!) continue;
-    if (STREET_WORD.get(text, s, e, isStreetWord)) out.push(s, text[e] === '.' ? e + 1 : e);
+    const r = recs[i >> 1]!;
+    if (r.street === 0) r.street = isStreetWord(r.word) ? 1 : 2;
+    if (r.street === 1) out.push(s, text[e] === '.' ? e + 1 : e);
   }
   return out;
 }

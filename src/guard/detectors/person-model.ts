@@ -13,7 +13,7 @@
  */
 import { gazetteer, type Gazetteer } from '../gazetteer.ts';
 import { CONTEXT, fold, sentenceTail } from '../context.ts';
-import { isLetterOrDigitCode, isRegexSpace, wordTokens, SpanCache, type ScanState } from '../spans.ts';
+import { isLetterOrDigitCode, isRegexSpace, wordTokens, wordRecords, type ScanState, type WordRecord } from '../spans.ts';
 
 type Add = (s: number, e: number, conf: number, why: string) => void;
 
@@ -32,18 +32,11 @@ const STAFF_AFTER = /^\s*[,(–-]\s*(?:moderator|community\s+(?:team|manager)|su
 const PEOPLE_CUE = /\b(?:people|persons|kids|children|family|members|users|guests|invited|attendees|sons|daughters|names|employees|colleagues|friends|housemates|flatmates|household|kinderen|gezin|leden|gebruikers|personen|on\s+(?:the|this|our|my|their)\s+(?:account|contract|plan|bundle|subscription))\b[^.!?\n]*$/;
 const CONJ = new Set(['and', 'en', 'und', 'et', 'y', 'e', 'og', 'och', 'i', 'a', 've', 'és', 'ja', 'и', 'or', 'of']);
 
+/** A word of the text: where it is, and its class (the shared per-word record's, not copied). */
 interface Tok {
   s: number;
   e: number;
-  lc: string;
-  kind: 'cap' | 'lower' | 'uncased';
-  known: boolean;
-  first: boolean;
-  common: boolean;
-  particle: boolean;
-  hard: boolean;
-  structural: boolean;
-  conj: boolean;
+  w: WordClass;
 }
 
 interface WordInfo {
@@ -77,44 +70,42 @@ function wordInfo(g: Gazetteer, lc: string): WordInfo {
 
 // Per word as written: its lower-case form, kind and what the gazetteer says (words repeat across
 // posts; bounded), so a token costs one map look-up instead of a case conversion and regex tests.
-interface WordClass extends WordInfo {
+export interface WordClass extends WordInfo {
   lc: string;
-  kind: Tok['kind'];
+  kind: 'cap' | 'lower' | 'uncased';
+  /** nameLikeClass(this, true) and (…, false): asked for every token, they depend on the word alone. */
+  like0: boolean;
+  likeN: boolean;
 }
-const CLASS = new SpanCache<WordClass>(200_000);
 
 function wordClass(raw: string): WordClass {
   const lc = raw.toLowerCase();
   const c = raw.charCodeAt(0);
   const kind = c >= 65 && c <= 90 ? 'cap' : c >= 97 && c <= 122 ? 'lower' : CAP.test(raw) ? 'cap' : UNCASED.test(raw) ? 'uncased' : 'lower';
-  return { lc, kind, ...wordInfo(gazetteer(), lc) };
+  const w: WordClass = { lc, kind, ...wordInfo(gazetteer(), lc), like0: false, likeN: false };
+  w.like0 = nameLikeClass(w, true);
+  w.likeN = nameLikeClass(w, false);
+  return w;
 }
 
 /**
  * Token objects reused from scan to scan (a scan is synchronous and keeps no token after it returns):
- * a new object per word of every post was a large share of what the guard allocated.
+ * a new object per word of every post was a large share of what the guard allocated. A token points at
+ * its word's class, kept on the word's shared record (spans.ts wordRecords: looked up once per word,
+ * while the words are found).
  */
 const TOK_POOL: Tok[] = [];
-function classify(text: string, s: number, e: number, k: number): Tok {
-  const w = CLASS.get(text, s, e, wordClass);
+function classify(rec: WordRecord, s: number, e: number, k: number): Tok {
+  const w = (rec.cls ??= wordClass(rec.word));
   let t = TOK_POOL[k];
   if (t === undefined) {
-    // Explicit fields (no spread): one object shape for every token.
-    t = { s, e, lc: w.lc, kind: w.kind, known: w.known, first: w.first, common: w.common, particle: w.particle, hard: w.hard, structural: w.structural, conj: w.conj };
+    t = { s, e, w };
     TOK_POOL.push(t);
     return t;
   }
   t.s = s;
   t.e = e;
-  t.lc = w.lc;
-  t.kind = w.kind;
-  t.known = w.known;
-  t.first = w.first;
-  t.common = w.common;
-  t.particle = w.particle;
-  t.hard = w.hard;
-  t.structural = w.structural;
-  t.conj = w.conj;
+  t.w = w;
   return t;
 }
 
@@ -136,19 +127,24 @@ function gapMayContinueList(text: string, a: number, b: number): boolean {
   return false;
 }
 
-/** Can this token be part of a name span (at position `pos` in the span)? */
-function nameLike(t: Tok, pos: number): boolean {
-  if (t.structural && !t.particle) return false;
-  if (t.kind === 'uncased') return !t.hard;
-  if (t.kind === 'cap') {
-    if (t.lc.length < 2) return false;
-    if (!t.common) return true;
+/** Can a word of this class be part of a name span (as its first word, or a later one)? */
+function nameLikeClass(w: WordClass, first: boolean): boolean {
+  if (w.structural && !w.particle) return false;
+  if (w.kind === 'uncased') return !w.hard;
+  if (w.kind === 'cap') {
+    if (w.lc.length < 2) return false;
+    if (!w.common) return true;
     // A frequent word that is also a name may start one ("Will Smith", "Joshua …") or end one as a surname ("Dario White").
-    return pos === 0 ? t.first || (t.known && !t.hard) : t.known;
+    return first ? w.first || (w.known && !w.hard) : w.known;
   }
   // Lower case: a known name to start; after it known names (even frequent words: "sofia ross") or unknown words.
-  if (t.lc.length < 2 || t.hard) return false;
-  return pos === 0 ? t.first || (t.known && !t.common) : t.known || !t.common;
+  if (w.lc.length < 2 || w.hard) return false;
+  return first ? w.first || (w.known && !w.common) : w.known || !w.common;
+}
+
+/** Can this token be part of a name span (at position `pos` in the span)? */
+function nameLike(t: Tok, pos: number): boolean {
+  return pos === 0 ? t.w.like0 : t.w.likeN;
 }
 
 // Right before a name: a place preposition ("the shop on …", "traffic near …", "our contact at …").
@@ -187,8 +183,9 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
   const { text, lower } = st;
   const g = gazetteer();
   const ws = wordTokens(st);
+  const recs = wordRecords(st);
   const toks: Tok[] = new Array<Tok>(ws.length >> 1);
-  for (let i = 0; i < ws.length; i += 2) toks[i >> 1] = classify(text, ws[i]!, ws[i + 1]!, i >> 1);
+  for (let i = 0; i < ws.length; i += 2) toks[i >> 1] = classify(recs[i >> 1]!, ws[i]!, ws[i + 1]!, i >> 1);
   const before = (s: number) => sentenceTail(lower.slice(Math.max(0, s - 40), s));
   const after = (e: number) => lower.slice(e, e + 40);
   const sep = (a: Tok, b: Tok) => text.slice(a.e, b.s);
@@ -199,7 +196,7 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
   for (let i = 0; i < toks.length; i++) {
     // Pre-filter: a list goes on only over a comma or a conjunction (as the loop below requires).
     const n1 = toks[i + 1];
-    if (!n1 || (!n1.conj && !gapMayContinueList(text, toks[i]!.e, n1.s))) continue;
+    if (!n1 || (!n1.w.conj && !gapMayContinueList(text, toks[i]!.e, n1.s))) continue;
     const items: Tok[] = [toks[i]!];
     let j = i;
     for (;;) {
@@ -209,20 +206,20 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
       if (/^\s*,\s*$/.test(gap)) {
         items.push(nx);
         j++;
-      } else if (nx.conj && /^\s*,?\s+$/.test(gap) && toks[j + 2] && /^\s+$/.test(sep(nx, toks[j + 2]!))) {
+      } else if (nx.w.conj && /^\s*,?\s+$/.test(gap) && toks[j + 2] && /^\s+$/.test(sep(nx, toks[j + 2]!))) {
         items.push(toks[j + 2]!);
         j += 2;
         break;
       } else break;
     }
     if (items.length >= 2) {
-      const firsts = items.filter((t) => t.first && (t.kind !== 'lower' || !t.common) && !(t.kind === 'cap' && t.common && !t.known));
+      const firsts = items.filter((t) => t.w.first && (t.w.kind !== 'lower' || !t.w.common) && !(t.w.kind === 'cap' && t.w.common && !t.w.known));
       // placeOrCompany (the costlier test, asked of most "word, word" pairs) only for a list that
       // would otherwise be reported: its words decide first.
       const firstNames = firsts.length >= 2 && firsts.length >= items.length - 1;
-      const listOk = (firstNames || (items.every((t) => t.kind !== 'lower' && nameLike(t, 0)) && items.some((t) => t.known))) && !placeOrCompany(st, items[0]!.s, items[items.length - 1]!.e);
+      const listOk = (firstNames || (items.every((t) => t.w.kind !== 'lower' && nameLike(t, 0)) && items.some((t) => t.w.known))) && !placeOrCompany(st, items[0]!.s, items[items.length - 1]!.e);
       if (listOk && firstNames) {
-        for (const t of items) if (nameLike(t, 0) || t.first) add(t.s, t.e, 0.6, 'first name in a list of first names');
+        for (const t of items) if (nameLike(t, 0) || t.w.first) add(t.s, t.e, 0.6, 'first name in a list of first names');
       } else if (listOk && !firstNames && PEOPLE_CUE.test(lower.slice(sentenceStart(lower, Math.max(0, items[0]!.s - 60), items[0]!.s), items[0]!.s))) {
         // A list introduced as people ("the kids (…)", "family members …", "users on this account: …").
         for (const t of items) add(t.s, t.e, 0.55, 'name in a list of people');
@@ -232,7 +229,7 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
   }
 
   for (let i = 0; i < toks.length; i++) {
-    if (!nameLike(toks[i]!, 0) || toks[i]!.particle) continue;
+    if (!nameLike(toks[i]!, 0) || toks[i]!.w.particle) continue;
     const startAt = i;
     // Extend over single spaces, particles inside.
     const span: Tok[] = [toks[i]!];
@@ -241,8 +238,8 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
       if (!oneSpace(toks[j]!.e, toks[j + 1]!.s)) break;
       const nt = toks[j + 1]!;
       // One kind per span: capitalised words (particles inside), lower-case words, or words without case.
-      if (nt.kind !== toks[i]!.kind && !(nt.particle && toks[i]!.kind === 'cap')) break;
-      if (nt.particle) {
+      if (nt.w.kind !== toks[i]!.w.kind && !(nt.w.particle && toks[i]!.w.kind === 'cap')) break;
+      if (nt.w.particle) {
         span.push(nt);
         j++;
         continue;
@@ -251,15 +248,15 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
       span.push(nt);
       j++;
     }
-    while (span.length > 1 && span[span.length - 1]!.particle) span.pop();
+    while (span.length > 1 && span[span.length - 1]!.w.particle) span.pop();
     // The word right after the span is a street type or company form: a street or company named after a person.
     const next = toks[i + span.length];
-    const nextHard = next !== undefined && oneSpace(span[span.length - 1]!.e, next.s) && next.hard && !next.particle && next.kind !== 'lower';
-    const words = span.filter((t) => !t.particle);
-    if (words.length >= 2 || (words.length === 1 && startAt > 0 && toks[startAt - 1]!.particle)) {
+    const nextHard = next !== undefined && oneSpace(span[span.length - 1]!.e, next.s) && next.w.hard && !next.w.particle && next.w.kind !== 'lower';
+    const words = span.filter((t) => !t.w.particle);
+    if (words.length >= 2 || (words.length === 1 && startAt > 0 && toks[startAt - 1]!.w.particle)) {
       // With the particles written before it ("de vries jan"): register names keep them.
       let k = startAt;
-      while (k > 0 && startAt - k < 2 && toks[k - 1]!.particle && oneSpace(toks[k - 1]!.e, toks[k]!.s)) k--;
+      while (k > 0 && startAt - k < 2 && toks[k - 1]!.w.particle && oneSpace(toks[k - 1]!.e, toks[k]!.s)) k--;
       if (words.length + (startAt - k) >= 2) (st.nameSpans ??= []).push(toks[k]!.s, span[span.length - 1]!.e);
     }
     // On success go on after the span; otherwise try again from its second word ("I'm Nicole Barrows").
@@ -267,7 +264,7 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     // Spans that cannot score whatever their context, rejected before the context is read (most
     // capitalised words are a sentence's first word: "Thanks", "Have").
     const w0 = words[0]!;
-    if (w0.kind === 'uncased' ? words.length > 4 : words.length >= 2 ? w0.kind !== 'cap' && !w0.first && !words.every((t) => t.known && !t.common) : !w0.first || w0.common) continue;
+    if (w0.w.kind === 'uncased' ? words.length > 4 : words.length >= 2 ? w0.w.kind !== 'cap' && !w0.w.first && !words.every((t) => t.w.known && !t.w.common) : !w0.w.first || w0.w.common) continue;
     const s = span[0]!.s;
     const e = span[span.length - 1]!.e;
     const b = before(s);
@@ -284,30 +281,30 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     const n = words.length;
     let score = 0;
     let why = '';
-    if (t0.kind === 'uncased') {
+    if (t0.w.kind === 'uncased') {
       if (n > 4) continue;
-      const known = words.some((t) => t.known);
+      const known = words.some((t) => t.w.known);
       score = (cue ? 0.55 : 0.1) + (known ? 0.2 : 0);
       why = 'name in a script without capitals' + (cue ? ' after a cue' : '');
     } else if (n >= 2) {
-      const restKnown = words.slice(1).every((t) => t.known);
-      if (t0.kind === 'cap') {
-        if (t0.first && !t0.common) score = 0.55;
-        else if (t0.first && restKnown) score = 0.5;
-        else if (words.every((t) => t.known)) score = 0.35;
+      const restKnown = words.slice(1).every((t) => t.w.known);
+      if (t0.w.kind === 'cap') {
+        if (t0.w.first && !t0.w.common) score = 0.55;
+        else if (t0.w.first && restKnown) score = 0.5;
+        else if (words.every((t) => t.w.known)) score = 0.35;
         else score = 0.15;
         if (cue) score += 0.35;
-        why = t0.first ? 'first name and surname' : 'capitalised name';
+        why = t0.w.first ? 'first name and surname' : 'capitalised name';
       } else {
         // lower case: a known name first (nameLike checked that); unknown words after it only after a first name
-        if (!t0.first && !words.every((t) => t.known && !t.common)) continue;
-        score = t0.first ? 0.35 : 0.25;
+        if (!t0.w.first && !words.every((t) => t.w.known && !t.w.common)) continue;
+        score = t0.w.first ? 0.35 : 0.25;
         if (cue) score += 0.35;
         why = 'known names in lower case';
       }
     } else {
       // One word: a known first name introduced or acted on.
-      if (!t0.first || t0.common) continue;
+      if (!t0.w.first || t0.w.common) continue;
       if (intro || verbAfter) score = 0.55;
       else continue;
       why = 'first name';
