@@ -55,6 +55,16 @@ test("the pages' named statements are planned once, not on every view (PostgreSQ
     assert.ok(rows.length >= 8, `named statements seen: ${rows.length}`);
     // PostgreSQL tries five custom plans before it compares them with the generic one.
     for (const r of rows) assert.ok(Number(r.custom_plans) <= 5, `planned ${r.custom_plans} times in 10 runs: ${r.statement.replace(/\s+/g, ' ').slice(0, 160)}`);
+    // The board statement's first-post kudos (board-page-postgres.ts) as written there can use the
+    // partial index of first posts with kudos (migration 025) rather than probing every post's.
+    await sql`update posts set kudos_count = 2 where topic_id = ${topic.id} and post_number = 1`.execute(db);
+    const plan = await db.transaction().execute(async (tx) => {
+      await sql`set local enable_seqscan = off`.execute(tx);
+      const { rows: lines } = await sql<{ 'QUERY PLAN': string }>`explain select coalesce(json_agg(json_build_array(p.topic_id, p.kudos_count)), '[]') from posts p
+        where p.topic_id in (select id from topics order by id limit 30) and p.post_number = 1 and p.kudos_count > 0`.execute(tx);
+      return lines.map((l) => l['QUERY PLAN']).join('\n');
+    });
+    assert.match(plan, /posts_first_post_kudos/, plan);
   } finally {
     await one.close();
     await database.drop();
