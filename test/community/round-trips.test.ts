@@ -14,6 +14,12 @@ import { showTopic } from '../../src/community/show-topic.ts';
 import { listBoardTopics } from '../../src/community/list-board-topics.ts';
 import { homePage } from '../../src/community/list-boards.ts';
 import { headerCountColumns, headerCounts, headerCountsFrom } from '../../src/accounts/signed-in-facts.ts';
+import { sql } from 'kysely';
+import { extraColumns } from '../../src/db/named-statements.ts';
+import { keptSince, unreadCountQuery } from '../../src/notifications/list-notifications.ts';
+import { unreadConversationsQuery } from '../../src/conversations/unread-conversations.ts';
+import { openReviewsQuery } from '../../src/moderation/queue-items.ts';
+import { can } from '../../src/policy/policy.ts';
 import { startConversation } from '../../src/conversations/start-conversation.ts';
 import { countOpenReviews } from '../../src/moderation/queue-items.ts';
 import { firstUnread, readerOnTopic } from '../../src/notifications/tracking.ts';
@@ -172,6 +178,26 @@ for (const kind of testDatabaseKinds()) {
             assert.deepEqual(headerCountsFrom(values), actor ? await headerCounts(db, actor) : null);
           }
         }
+      }
+    });
+
+    test("the header's count columns, compiled once per shape, are the statements Kysely builds for each actor", { skip: kind.name !== 'postgres' }, async () => {
+      const db = database.db;
+      const boardModerator = { ...(await makeUser(db, [], 'trips_boardkeeper')), boards: new Set([2, 1]) };
+      const admin = await makeUser(db, ['admin'], 'trips_admin');
+      const moderator = await makeUser(db, ['moderator'], 'trips_mod_3');
+      const compiled = (extra: ReturnType<typeof headerCountColumns>) => sql`select 1${extraColumns(extra, 'x')}`.compile(db);
+      for (const actor of [reader, moderator, admin, boardModerator, reader, { ...boardModerator, boards: new Set([3]) }]) {
+        const from = keptSince(Date.now());
+        const direct: ReturnType<typeof headerCountColumns> = { header_notifications: unreadCountQuery(db, actor, 0, from), header_messages: unreadConversationsQuery(db, actor) };
+        if (can(actor, 'queue.review', null)) direct.header_reviews = openReviewsQuery(db, actor);
+        const once = compiled(headerCountColumns(db, actor));
+        const built = compiled(direct);
+        assert.equal(once.sql, built.sql, actor.username);
+        // The oldest notification kept is read at each call: equal to the millisecond or nearly.
+        const near = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? Math.round(Date.parse(v) / 60_000) : v);
+        assert.deepEqual(once.parameters.map(near), built.parameters.map(near), actor.username);
+        assert.ok(once.parameters.includes(actor.id));
       }
     });
 
