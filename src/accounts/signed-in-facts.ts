@@ -79,11 +79,11 @@ export function pageHeaderColumns(db: Kysely<DB>, request: FastifyRequest): Extr
 
 /** The header's counts as named scalar subqueries (the same as headerCounts reads); for staff
  * also the review queue's open items ("Review (N)", as countOpenReviews). */
-export function headerCountColumns(db: Kysely<DB>, actor: Actor): ExtraColumns {
+export function headerCountColumns(db: Kysely<DB>, actor: Actor, from = keptSince(Date.now())): ExtraColumns {
   // Built by Kysely and compiled once per shape (~150 µs on every signed-in page view before),
   // then given this actor's id and the oldest notification kept as parameters.
   const review = can(actor, 'queue.review', null);
-  const shape = `${visibleBoardKinds(actor).join()}|${review ? `${reviewsEverything(actor)}:${[...(actor.boards ?? [])].sort((a, b) => a - b).join()}` : '-'}`;
+  const shape = headerColumnsShape(actor);
   let shapes = columnShapes.get(db);
   if (!shapes) columnShapes.set(db, (shapes = new Map()));
   let columns = shapes.get(shape);
@@ -102,14 +102,25 @@ export function headerCountColumns(db: Kysely<DB>, actor: Actor): ExtraColumns {
     });
     shapes.set(shape, columns);
   }
-  const from = keptSince(Date.now());
   const extra: ExtraColumns = {};
   for (const [name, { fragments, parameters }] of columns) {
     const values = parameters.map((v) => (v === P1 ? actor.id : v === S1 ? from : v));
     extra[name] = sql(fragments as unknown as TemplateStringsArray, ...values);
   }
+  builtFor.set(extra, { actor, from, shape });
   return extra;
 }
+
+/** What the columns' SQL depends on: the board kinds the bell counts, and for staff the queue's scope. */
+function headerColumnsShape(actor: Actor): string {
+  const review = can(actor, 'queue.review', null);
+  return `${visibleBoardKinds(actor).join()}|${review ? `${reviewsEverything(actor)}:${[...(actor.boards ?? [])].sort((a, b) => a - b).join()}` : '-'}`;
+}
+
+// Whom and when a set of columns was made for, so that a page's statement that takes them along can
+// be compiled once per shape too (topic-page-postgres.ts): its shape key, and the values to give.
+const builtFor = new WeakMap<ExtraColumns, { actor: Actor; from: string; shape: string }>();
+export const headerColumnsMadeFor = (extra: ExtraColumns) => builtFor.get(extra);
 const columnShapes = new WeakMap<Kysely<DB>, Map<string, (readonly [string, { fragments: string[]; parameters: readonly unknown[] }])[]>>();
 
 /** The counts from the values of headerCountColumns' columns; null when they were not read. */
