@@ -56,7 +56,7 @@ test("the pages' named statements are planned once, not on every view (PostgreSQ
     // PostgreSQL tries five custom plans before it compares them with the generic one.
     for (const r of rows) assert.ok(Number(r.custom_plans) <= 5, `planned ${r.custom_plans} times in 10 runs: ${r.statement.replace(/\s+/g, ' ').slice(0, 160)}`);
     // The board statement's first-post kudos (board-page-postgres.ts) as written there can use the
-    // partial index of first posts with kudos (migration 025) rather than probing every post's.
+    // partial index of first posts with kudos (migration 026) rather than probing every post's.
     await sql`update posts set kudos_count = 2 where topic_id = ${topic.id} and post_number = 1`.execute(db);
     const plan = await db.transaction().execute(async (tx) => {
       await sql`set local enable_seqscan = off`.execute(tx);
