@@ -121,8 +121,11 @@ export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: 
   if (isEmptyQuery(query)) return empty;
 
   const pg = isPostgres(db);
+  // SQLite: whether a candidate's post is deleted, from the small index of deleted posts'
+  // ids (migration 025), not from the post's wide row in a table of a million: ~0.5 ms a search.
+  const postLive = pg ? sql`p.deleted_at is null` : sql`not exists (select 1 from posts dp indexed by posts_deleted where dp.deleted_at is not null and dp.id = d.post_id)`;
   const where: RawBuilder<unknown>[] = [
-    sql`((d.doc_type = 'article' and a.status = 'published') or (d.doc_type <> 'article' and t.deleted_at is null and p.deleted_at is null and b.visibility in (${sql.join(visibleBoardKinds(actor))})))`,
+    sql`((d.doc_type = 'article' and a.status = 'published') or (d.doc_type <> 'article' and t.deleted_at is null and ${postLive} and b.visibility in (${sql.join(visibleBoardKinds(actor))})))`,
   ];
   if (input.board) where.push(sql`b.slug = ${input.board}`);
   if (input.tag) where.push(sql`exists (select 1 from topic_tags tt where tt.topic_id = d.topic_id and tt.tag = ${slugify(input.tag, 30)})`);
@@ -140,7 +143,7 @@ export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: 
   // Relevance (title words weigh ten times body words on SQLite, A vs B weights on PostgreSQL),
   // raised for articles and accepted answers, and a little for solved questions.
   const boost = sql`(case when d.doc_type = 'article' then 2.0 when d.post_id = t.solved_post_id then 1.6 when d.doc_type = 'topic' and t.solved_post_id is not null then 1.2 else 1.0 end)`;
-  const joins = sql`left join topics t on t.id = d.topic_id left join boards b on b.id = t.board_id left join posts p on p.id = d.post_id left join articles a on a.id = d.article_id`;
+  const joins = sql`left join topics t on t.id = d.topic_id left join boards b on b.id = t.board_id ${pg ? sql`left join posts p on p.id = d.post_id ` : sql``}left join articles a on a.id = d.article_id`;
   const tsquery = pg ? toTsquery(query) : '';
   const fts = pg ? '' : toFts5(query);
   const filtered = where.length > 1;
@@ -173,12 +176,14 @@ export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: 
       // outside. Both counts come from the candidates already read (those the reader may see, and
       // all of them: 500 means "500+"), not from a second FTS5 scan of the word's matches, which
       // cost up to 1.3 ms for a word whose other-language stem is common ("them" for "theme").
+      // The candidates are read once, newest first, and scored as they are read (the same rows
+      // and scores as matching again from the oldest of them: ~0.25 ms less a search).
       const outer = input.sort === 'newest' ? sql`created_at desc, id desc` : sql`score desc, created_at desc, id desc`;
       rows = (await sql<{ id: number; score: number; n: number; found: number }>`select id, score, n, found
         from (select id, score, created_at, seen, sum(seen) over () as n, count(*) over () as found
-          from (select d.id, d.created_at, (case when ${visible} then 1 else 0 end) as seen, ${relevance} * ${boost} as score
-            from search_fts inner join search_docs d on d.id = search_fts.rowid ${joins}
-            where search_fts match ${fts} and search_fts.rowid >= ${newestCandidate}) x) y
+          from (select d.id, d.created_at, (case when ${visible} then 1 else 0 end) as seen, c.relevance * ${boost} as score
+            from (select search_fts.rowid as id, ${relevance} as relevance from search_fts where search_fts match ${fts} order by search_fts.rowid desc limit ${CANDIDATES}) c
+            inner join search_docs d on d.id = c.id ${joins}) x) y
         where seen = 1 order by ${outer} limit ${limit} offset ${(page - 1) * limit}`.execute(db)).rows;
     }
     total = Number(rows[0]?.n ?? 0);
