@@ -16,6 +16,7 @@ import { fts5Parts, isEmptyQuery, parseQuery, toFts5, toTsquery, type ParsedQuer
 import { highlight } from './snippet.ts';
 import { candidatePlan, lexemeStatistics, type CandidatePlan } from './lexeme-frequency.ts';
 import { displayCensor } from '../moderation/censor-display.ts';
+import { preparedQuery } from '../db/prepared.ts';
 
 export const RESULTS_PER_PAGE = 20;
 /** Counting stops here ("1,000+ results"): an exact count of a common word costs a full scan. */
@@ -230,9 +231,11 @@ export function candidatesSql(plan: CandidatePlan, tsquery: string): RawBuilder<
   return sql`${matches} order by s.id desc limit ${CANDIDATES}`;
 }
 
-async function present(db: Kysely<DB>, query: ParsedQuery, rows: { id: number; score: number }[]): Promise<SearchResult[]> {
-  if (rows.length === 0) return [];
-  const details = await db
+// The results' details, compiled once (src/db/prepared.ts), not built by Kysely on every search:
+// the ids go in RESULTS_PER_PAGE places, the unused ones an id that no document has.
+const ID_PLACES = Array.from({ length: RESULTS_PER_PAGE }, (_, i) => -7_314_001 - i);
+const detailsQuery = preparedQuery(ID_PLACES, (db, ...ids: number[]) =>
+  db
     .selectFrom('search_docs as d')
     .leftJoin('topics as t', 't.id', 'd.topic_id')
     .leftJoin('boards as b', 'b.id', 't.board_id')
@@ -245,8 +248,12 @@ async function present(db: Kysely<DB>, query: ParsedQuery, rows: { id: number; s
       'b.slug as board_slug', 'b.name as board_name', 'p.post_number', 'p.body_text', 'a.slug as article_slug', 'av.title as article_title', 'av.body_html as article_html',
       'u.id as user_id', 'u.username', 'u.display_name', 'u.deleted_at as user_deleted',
     ])
-    .where('d.id', 'in', rows.map((r) => r.id))
-    .execute();
+    .where('d.id', 'in', ids));
+
+async function present(db: Kysely<DB>, query: ParsedQuery, rows: { id: number; score: number }[]): Promise<SearchResult[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const details = await detailsQuery(db, ...ids, ...Array<number>(RESULTS_PER_PAGE - ids.length).fill(0));
   const byId = new Map(details.map((r) => [r.id, r]));
   const roles = await rolesByUser(db, [...new Set(details.map((r) => r.user_id))]);
   // Watched words 'censor' are applied on display (src/moderation/censor-display.ts): snippets
