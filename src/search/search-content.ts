@@ -17,6 +17,7 @@ import { highlight } from './snippet.ts';
 import { candidatePlan, lexemeStatistics, type CandidatePlan } from './lexeme-frequency.ts';
 import { displayCensor } from '../moderation/censor-display.ts';
 import { preparedQuery } from '../db/prepared.ts';
+import { directReadFor } from '../db/database.ts';
 
 export const RESULTS_PER_PAGE = 20;
 /** Counting stops here ("1,000+ results"): an exact count of a common word costs a full scan. */
@@ -49,10 +50,22 @@ export interface SearchTuning {
 export async function hasCommonWord(db: Kysely<DB>, parts: string[], limit: number): Promise<boolean> {
   const newest = sql`(select coalesce(max(id), 0) from search_docs)`;
   const probes = parts.map((part, i) => sql`(select count(*) from (select rowid from search_fts where search_fts match ${part} and rowid > ${newest} - ${sql.lit(PROBE)})) as ${sql.ref(`p${i}`)}`);
-  const row = (await sql<Record<string, number>>`select ${newest} as docs, ${sql.join(probes)}`.execute(db)).rows[0]!;
+  const row = (await rowsOf(db, sql<Record<string, number>>`select ${newest} as docs, ${sql.join(probes)}`))[0]!;
   const docs = Number(row.docs);
   if (docs <= limit) return false;
   return parts.some((_, i) => (Number(row[`p${i}`]) / Math.min(PROBE, docs)) * docs > limit);
+}
+
+/**
+ * SQLite: a statement's rows read directly (src/db/database.ts, directReadFor), without Kysely's
+ * connection queue and promises and as rows of values: the few shapes of the unfiltered search
+ * (its probe and ranking statement; not the filtered ones, whose shapes multiply). Through Kysely
+ * inside a transaction, and on PostgreSQL.
+ */
+async function rowsOf<Row>(db: Kysely<DB>, query: RawBuilder<Row>): Promise<Row[]> {
+  const compiled = query.compile(db);
+  const direct = directReadFor(db)?.(compiled.sql, compiled.parameters);
+  return (direct as Row[] | undefined) ?? (await db.executeQuery(compiled)).rows;
 }
 
 export type SearchKind = 'question' | 'discussion' | 'article';
@@ -180,12 +193,12 @@ export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: 
       // The candidates are read once, newest first, and scored as they are read (the same rows
       // and scores as matching again from the oldest of them: ~0.25 ms less a search).
       const outer = input.sort === 'newest' ? sql`created_at desc, id desc` : sql`score desc, created_at desc, id desc`;
-      rows = (await sql<{ id: number; score: number; n: number; found: number }>`select id, score, n, found
+      rows = await rowsOf(db, sql<{ id: number; score: number; n: number; found: number }>`select id, score, n, found
         from (select id, score, created_at, seen, sum(seen) over () as n, count(*) over () as found
           from (select d.id, d.created_at, (case when ${visible} then 1 else 0 end) as seen, c.relevance * ${boost} as score
             from (select search_fts.rowid as id, ${relevance} as relevance from search_fts where search_fts match ${fts} order by search_fts.rowid desc limit ${CANDIDATES}) c
             inner join search_docs d on d.id = c.id ${joins}) x) y
-        where seen = 1 order by ${outer} limit ${limit} offset ${(page - 1) * limit}`.execute(db)).rows;
+        where seen = 1 order by ${outer} limit ${limit} offset ${(page - 1) * limit}`);
     }
     total = Number(rows[0]?.n ?? 0);
     totalCapped = windowed || Number(rows[0]?.found ?? 0) >= CANDIDATES;
