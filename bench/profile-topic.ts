@@ -4,6 +4,7 @@
 //
 //   node --import tsx bench/profile-topic.ts --database file:./data/bench.db [--duration 10] [--top 40] [--signed-in]
 // --signed-in: as the newest member (a session cookie made here), as bench/db-pages.ts's signed-in row.
+// --search html|json: GET /search or GET /api/v1/search over bench/search.ts's queries instead.
 import { fork } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { sql } from 'kysely';
 import { openDatabase } from '../src/db/database.ts';
 import { createSession, SESSION_COOKIE } from '../src/accounts/sessions.ts';
 import { installationSecret } from '../src/accounts/installation-secret.ts';
+import { searchQueries } from './search-queries.ts';
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     top: { type: 'string', default: '40' },
     path: { type: 'string' },
     'signed-in': { type: 'boolean', default: false },
+    search: { type: 'string' },
   },
 });
 
@@ -38,8 +41,10 @@ if (values['signed-in']) {
   const secret = await installationSecret(database.db, undefined);
   headers = { cookie: `${SESSION_COOKIE}=${fastifyCookie.sign((await createSession(database.db, member.id)).token, secret)}` };
 }
+const searches = values.search ? Object.values(await searchQueries(database.db)).flat() : [];
 await database.close();
-const paths = values.path ? [values.path] : topics.map((t) => `/t/${t.slug}/${t.id}`);
+const searchBase = values.search === 'json' ? '/api/v1/search?q=' : '/search?q=';
+const paths = values.path ? [values.path] : values.search ? searches.map((q) => searchBase + encodeURIComponent(q)) : topics.map((t) => `/t/${t.slug}/${t.id}`);
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-prof-'));
 const child = fork(fileURLToPath(new URL('./serve-parley.ts', import.meta.url)), [], {

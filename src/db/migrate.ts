@@ -27,6 +27,7 @@ import * as m023 from './migrations/023_board_keyset_index.ts';
 import * as m019 from './migrations/019_stored_files.ts';
 import * as m021 from './migrations/021_user_locale.ts';
 import * as m024 from './migrations/024_search_docs_id_range.ts';
+import * as m025 from './migrations/025_posts_deleted_index.ts';
 import * as m026 from './migrations/026_first_post_kudos_index.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
@@ -56,6 +57,7 @@ const migrations: Record<string, MigrationModule> = {
   '019_stored_files': m019,
   '021_user_locale': m021,
   '024_search_docs_id_range': m024,
+  '025_posts_deleted_index': m025,
   '026_first_post_kudos_index': m026,
 };
 

@@ -1,7 +1,7 @@
 // The search page (/search, a plain GET form that works without JavaScript) and the small JSON
 // list of similar solved questions and articles shown while someone types a question's title.
 import type { FastifyInstance } from 'fastify';
-import { visibleBoardKinds } from '../policy/policy.ts';
+import { listBoards } from '../community/list-boards.ts';
 import { UserError } from '../shared/errors.ts';
 import { translatorFor } from '../i18n/plugin.ts';
 import { searchContent, type SearchOutput } from './search-content.ts';
@@ -22,7 +22,8 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
     let data: SearchOutput | null = null;
     let error: { message: string; field: string | null } | null = null;
     // The filter's board list is read alongside the search, not after it.
-    const boardList = db.selectFrom('boards').select(['slug', 'name']).where('visibility', 'in', visibleBoardKinds(request.actor)).orderBy('position').orderBy('id').execute();
+    // (The home page's list, compiled once per set of board kinds: not built by Kysely per search.)
+    const boardList = listBoards(db, request.actor);
     boardList.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
     try {
       data = await searchContent(db, request.actor, input);

@@ -197,6 +197,27 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(await titles(null, 'factory'), []);
     });
 
+    test('a post deleted in the table is neither found nor counted, even while the index still holds it', async () => {
+      const db = database.db;
+      const topic = await createTopic(db, member, { boardSlug: 'internet', kind: 'discussion', title: 'Wombat cable colours', body: 'The wombat cable is grey.' });
+      const reply = await createReply(db, other, { topicId: topic.id, body: 'Mine is a blue wombat cable.' });
+      const seen = async (extra: Partial<SearchInput> = {}) => {
+        const r = await find(null, 'wombat', extra);
+        return { types: r.results.map((x) => x.type), total: r.total };
+      };
+      assert.deepEqual(await seen(), { types: ['topic', 'post'], total: 2 });
+      // Marked deleted behind the index's back (as a write that failed to unindex would leave it).
+      await db.updateTable('posts').set({ deleted_at: '2026-06-01T00:00:00.000Z' }).where('id', '=', reply.id).execute();
+      assert.deepEqual(await seen(), { types: ['topic'], total: 1 });
+      assert.deepEqual(await seen({ board: 'internet' }), { types: ['topic'], total: 1 }, 'with a filter too');
+      assert.deepEqual(await seen({ sort: 'newest' }), { types: ['topic'], total: 1 });
+      await db.updateTable('posts').set({ deleted_at: null }).where('id', '=', reply.id).execute();
+      assert.deepEqual(await seen(), { types: ['topic', 'post'], total: 2 }, 'and found again once it is not');
+      await deletePost(db, other, reply.id);
+      await deletePost(db, member, topic.postId);
+      assert.deepEqual(await seen(), { types: [], total: 0 });
+    });
+
     test('filters: board, tag, kind, solved, author, answered by an employee, dates', async () => {
       assert.deepEqual(await titles(null, 'router', { board: 'internet' }), ['topic:Which router do you use?']);
       assert.deepEqual(await titles(null, 'invoices', { tag: 'email' }), ['topic:Invoices are not arriving by e-mail', 'post:Invoices are not arriving by e-mail']);
