@@ -7,7 +7,7 @@ import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 import { POSTS_PER_PAGE } from '../community/show-topic.ts';
 import { nowIso } from '../shared/clock.ts';
-import { P1, P2, preparedQuery } from '../db/prepared.ts';
+import { P1, P2, P3, preparedQuery, S1 } from '../db/prepared.ts';
 
 /**
  * Records that a topic was read up to post `lastShown` (the last post number of the page sent;
@@ -17,13 +17,16 @@ import { P1, P2, preparedQuery } from '../db/prepared.ts';
  */
 export async function recordRead(db: Kysely<DB>, actor: Actor, topicId: number, lastShown: number): Promise<void> {
   if (!(lastShown >= 1)) return;
-  const at = nowIso();
-  await db.insertInto('topic_reads').values({ user_id: actor.id, topic_id: topicId, last_read_post_number: lastShown, updated_at: at })
+  await upsertRead(db, actor.id, topicId, lastShown, nowIso());
+}
+
+// Built and compiled once (src/db/prepared.ts): Kysely's build of this upsert was ~50 µs of every
+// signed-in view that moved the reader's position.
+const upsertRead = preparedQuery([P1, P2, P3, S1] as [number, number, number, string], (db, userId, topicId, lastShown, at) =>
+  db.insertInto('topic_reads').values({ user_id: userId, topic_id: topicId, last_read_post_number: lastShown, updated_at: at })
     .onConflict((oc) => oc.columns(['user_id', 'topic_id'])
       .doUpdateSet((eb) => ({ last_read_post_number: eb.ref('excluded.last_read_post_number'), updated_at: eb.ref('excluded.updated_at') }))
-      .where((eb) => eb('topic_reads.last_read_post_number', '<', eb.ref('excluded.last_read_post_number'))))
-    .execute();
-}
+      .where((eb) => eb('topic_reads.last_read_post_number', '<', eb.ref('excluded.last_read_post_number')))));
 
 /** Whether sending a page that ends at post `lastShown` leaves nothing to record: the reader had
  * read that far before (`lastRead`, read with the page). Re-reading costs no write. */
