@@ -52,6 +52,14 @@ const child = fork(fileURLToPath(new URL('./serve-parley.ts', import.meta.url)),
   env: { ...process.env, DATABASE_URL: values.database, ANON_CACHE_SECONDS: '0' },
 });
 const port = await new Promise<number>((resolve) => child.on('message', (m: { port?: number }) => m.port && resolve(m.port)));
+// A signed-in browser sends back the _csrf cookie its first page set (as bench/db-pages.ts's client
+// does): without it every view would make a new CSRF secret and Set-Cookie.
+if (headers.cookie) {
+  const res = await fetch(`http://127.0.0.1:${port}${paths[0]}`, { headers });
+  await res.arrayBuffer();
+  const csrf = res.headers.getSetCookie().find((c) => c.startsWith('_csrf='))?.split(';')[0];
+  if (csrf) headers = { cookie: `${headers.cookie}; ${csrf}` };
+}
 const load = (seconds: number) => {
   let i = 0;
   return new Promise<autocannon.Result>((resolve, reject) => {

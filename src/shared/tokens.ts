@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** A random URL-safe token (256 bits) and the hash that is stored instead of it. */
 export function newToken(): { token: string; hash: string } {
@@ -6,4 +6,5 @@ export function newToken(): { token: string; hash: string } {
   return { token, hash: hashToken(token) };
 }
 
-export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+// crypto.hash: the one-shot form, ~1 µs cheaper than a Hash object (run on every signed-in request).
+export const hashToken = (token: string): string => hash('sha256', token, 'hex');
