@@ -83,7 +83,7 @@ export function headerCountColumns(db: Kysely<DB>, actor: Actor, from = keptSinc
   // Built by Kysely and compiled once per shape (~150 µs on every signed-in page view before),
   // then given this actor's id and the oldest notification kept as parameters.
   const review = can(actor, 'queue.review', null);
-  const shape = headerColumnsShape(actor);
+  const shape = headerColumnsShape(actor, review);
   let shapes = columnShapes.get(db);
   if (!shapes) columnShapes.set(db, (shapes = new Map()));
   let columns = shapes.get(shape);
@@ -112,8 +112,7 @@ export function headerCountColumns(db: Kysely<DB>, actor: Actor, from = keptSinc
 }
 
 /** What the columns' SQL depends on: the board kinds the bell counts, and for staff the queue's scope. */
-function headerColumnsShape(actor: Actor): string {
-  const review = can(actor, 'queue.review', null);
+function headerColumnsShape(actor: Actor, review: boolean): string {
   return `${visibleBoardKinds(actor).join()}|${review ? `${reviewsEverything(actor)}:${[...(actor.boards ?? [])].sort((a, b) => a - b).join()}` : '-'}`;
 }
 

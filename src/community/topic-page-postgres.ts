@@ -140,17 +140,17 @@ export async function readTopicPage(db: Kysely<DB>, topicId: number, after: numb
   const cards = cachedPageAuthors(db, pageKey);
   const known = [...cards.keys()];
   let result: { rows: { page: BundleRow }[] };
-  const header = opts.extra ? headerColumnsMadeFor(opts.extra) : undefined;
-  if (opts.extra && header && header.actor.id === readerId) {
-    const { query, slots } = compiledBundle(db, withReader, leadText, header);
-    const args = [topicId, after, upTo, readerId, known, header.from];
-    result = await db.executeQuery({ ...query, parameters: slots.map((slot, i) => (slot < 0 ? query.parameters[i] : args[slot])) });
-  } else if (opts.extra && Object.keys(opts.extra).length) {
+  // The header's counts made for this reader (headerCountColumns) go in the statement compiled once
+  // per shape; other extra columns (none today) make a statement of their own.
+  const made = opts.extra ? headerColumnsMadeFor(opts.extra) : undefined;
+  const header = made && made.actor.id === readerId ? made : undefined;
+  if (opts.extra && !header && Object.keys(opts.extra).length) {
     result = await executeNamed(db, bundle(topicId, after, upTo, readerId, known, sql`${withReader ? readerColumns(readerId) : sql``}${extraColumns(opts.extra, 'page_extras')}`, leadText));
   } else {
-    const { query, slots } = compiledBundle(db, withReader, leadText);
-    const args = [topicId, after, upTo, readerId, known];
-    result = await db.executeQuery({ ...query, parameters: slots.map((slot) => args[slot]) });
+    const { query, slots } = compiledBundle(db, withReader, leadText, header);
+    const args = [topicId, after, upTo, readerId, known, header?.from];
+    // A slot of -1: a fixed value of the header's columns (board kinds), kept as compiled.
+    result = await db.executeQuery({ ...query, parameters: slots.map((slot, i) => (slot < 0 ? query.parameters[i] : args[slot])) });
   }
   const row = result.rows[0]?.page;
   if (!row) return undefined;
