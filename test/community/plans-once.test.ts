@@ -52,6 +52,9 @@ test("the pages' named statements are planned once, not on every view (PostgreSQ
         await listBoardTopics(db, actor, 'general', 2 + i * 10, 'latest', undefined, { after: key }, { reader: !!actor, extra });
         await listBoardTopics(db, actor, 'general', 2 + i * 10, 'latest', undefined, { before: key }, { reader: !!actor, extra });
         await homePage(db, actor, 10, { extra });
+        // The filtered views read query by query (a count, then the page).
+        await listBoardTopics(db, actor, 'general', 1 + i * 10, 'newest', undefined, null, { reader: !!actor, extra });
+        await listBoardTopics(db, actor, 'general', 1, 'solved', undefined, null, { reader: !!actor, extra });
       }
     }
     const { rows } = await sql<{ statement: string; generic_plans: number; custom_plans: number }>`
