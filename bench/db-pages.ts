@@ -4,7 +4,11 @@
 // Production mode (NODE_ENV=production, WORKERS processes), visitors' cache off, 50 connections.
 //
 //   node --import tsx bench/db-pages.ts --sqlite file:./data/bench.db \
-//        --postgres postgres://postgres@127.0.0.1:5432/parley_bench [--connections 50] [--duration 10] [--rows TEXT]
+//        --postgres postgres://postgres@127.0.0.1:5432/parley_bench [--connections 50] [--duration 10] [--rows TEXT] [--rounds N]
+//
+// --rounds N: every row N times (rounds in turn), each with its hello-world around it; the table
+// shows, per row, the round with the median share of hello-world (hello-world's own rate moves by
+// ±20 % between neighbouring runs on this machine, so one round's ratio is noisy), with the range.
 //
 // Both databases must hold the same dataset (bench/generate.ts with the same options and seed).
 // The machine's load average is printed with every row: on a shared machine other work skews
@@ -36,6 +40,7 @@ async function main(): Promise<void> {
       warmup: { type: 'string', default: '3' },
       workers: { type: 'string', default: '2' },
       rows: { type: 'string' },
+      rounds: { type: 'string', default: '1' },
     },
   });
   const databases = [['SQLite', values.sqlite], ['PostgreSQL', values.postgres]].filter((d): d is [string, string] => !!d[1]);
@@ -56,9 +61,10 @@ async function main(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 3000));
 
   const helloRun = async () => (await run(hello.port, () => '/', {}, connections, duration)).requests.average;
-  const rows: Row[] = [];
+  const rounds = Math.max(1, Number(values.rounds));
+  const all: Row[] = [];
   let before = await helloRun();
-  for (const row of rowNames) {
+  for (let round = 0; round < rounds; round++) for (const row of rowNames) {
     for (const [name] of databases) {
       const { port } = servers.get(name)!;
       const { paths, cookie } = plan.get(name)!;
@@ -74,10 +80,21 @@ async function main(): Promise<void> {
       const after = await helloRun();
       const bad = r.non2xx + r.errors + r.timeouts;
       const n = Math.max(1, r.requests.total);
-      rows.push({ name: row, db: name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad, hello: (before + after) / 2, load, nodeCpu: (nodeMs * 1000) / n, pgCpu: (pgMs * 1000) / n });
+      all.push({ name: row, db: name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad, hello: (before + after) / 2, load, nodeCpu: (nodeMs * 1000) / n, pgCpu: (pgMs * 1000) / n });
       process.stderr.write(`  ${row} on ${name}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, CPU ${Math.round((nodeMs * 1000) / n)} + ${Math.round((pgMs * 1000) / n)} µs${bad ? `, ${bad} bad` : ''} (load ${load.toFixed(1)})\n`);
       if (bad) process.exitCode = 1;
       before = after;
+    }
+  }
+  // Per row and database, the round with the median share of hello-world (and the shares' range).
+  const share = (r: Row) => r.rps / r.hello;
+  const spread = new Map<string, string>();
+  const rows: Row[] = [];
+  for (const row of rowNames) {
+    for (const [name] of databases) {
+      const runs = all.filter((r) => r.name === row && r.db === name).sort((a, b) => share(a) - share(b));
+      rows.push(runs[Math.floor((runs.length - 1) / 2)]!);
+      if (runs.length > 1) spread.set(`${row} ${name}`, `${(100 * share(runs[0]!)).toFixed(1)}–${(100 * share(runs.at(-1)!)).toFixed(1)}%`);
     }
   }
   // Each worker's memory after serving every row (issue 19 point 4: heap and mapped file apart).
@@ -85,7 +102,7 @@ async function main(): Promise<void> {
   for (const [name] of databases) memory.set(name, await askMemory(servers.get(name)!.child));
   for (const s of [hello, ...servers.values()]) s.child.kill('SIGTERM');
 
-  console.log(`\n${new Date().toISOString()}, ${connections} connections, ${duration} s a row, Parley with ${values.workers} worker processes (NODE_ENV=production, cache off)`);
+  console.log(`\n${new Date().toISOString()}, ${connections} connections, ${duration} s a row${rounds > 1 ? ` (${rounds} rounds: the median round per row, the range of rounds in brackets)` : ''}, Parley with ${values.workers} worker processes (NODE_ENV=production, cache off)`);
   console.log(`${databases.map(([n, u]) => `${n}: ${redactUrl(u)}`).join('; ')}`);
   const pgUrl = databases.find(([n]) => n === 'PostgreSQL')?.[1];
   if (pgUrl) console.log(await postgresMemory(pgUrl));
@@ -95,7 +112,7 @@ async function main(): Promise<void> {
   console.log('| page | database | req/s | p50 ms | p99 ms | non-2xx | hello-world req/s | % of hello-world | load avg (1 min) | CPU µs/request: Parley + PostgreSQL |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    console.log(`| ${r.name} | ${r.db} | ${Math.round(r.rps).toLocaleString('en-GB')} | ${r.p50} | ${r.p99} | ${r.bad} | ${Math.round(r.hello).toLocaleString('en-GB')} | ${((100 * r.rps) / r.hello).toFixed(1)}% | ${r.load.toFixed(1)} | ${Math.round(r.nodeCpu)} + ${Math.round(r.pgCpu)} |`);
+    console.log(`| ${r.name} | ${r.db} | ${Math.round(r.rps).toLocaleString('en-GB')} | ${r.p50} | ${r.p99} | ${r.bad} | ${Math.round(r.hello).toLocaleString('en-GB')} | ${((100 * r.rps) / r.hello).toFixed(1)}%${spread.has(`${r.name} ${r.db}`) ? ` (${spread.get(`${r.name} ${r.db}`)})` : ''} | ${r.load.toFixed(1)} | ${Math.round(r.nodeCpu)} + ${Math.round(r.pgCpu)} |`);
   }
   if (databases.length === 2) {
     console.log('\nPostgreSQL ÷ SQLite (each as % of hello-world):');
