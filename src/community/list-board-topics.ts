@@ -104,11 +104,10 @@ function listingQueries(sort: Sort, tagged: boolean, mode: Mode): ListingQueries
   return queries;
 }
 
-// PostgreSQL: the board id and the offset out of the planner's sight, as in
-// board-page-postgres.ts: with the values visible, a custom plan for this board and offset looked
-// cheaper than the generic plan, so the filtered views (newest, solved, a tag) were planned again on
-// every view (~0.45 ms, as long as running them).
-// The page size as a literal, not a parameter: PostgreSQL plans a LIMIT it cannot see for 10 % of the rows.
+// PostgreSQL: the board id and the offset out of the planner's sight (as in board-page-postgres.ts),
+// and the page size a literal (a LIMIT it cannot see is planned for 10 % of the rows). With them
+// visible, a custom plan for this board and offset looked cheaper than the generic plan, so the
+// filtered views (newest, solved, a tag) were planned again on every view (~0.45 ms, as long as running them).
 const PAGE_LIMIT = sql.lit(TOPICS_PER_PAGE) as unknown as number;
 const opaque = (db: Kysely<DB>, value: number) => (onPostgres(db) ? sql<number>`(select cast(${value} as integer))` : value);
 
