@@ -2,6 +2,7 @@
 // candidatePlan) runs as named statements, planned once per connection, not on every search
 // (~2 ms a search on 1 M posts, a sixth of PostgreSQL's time for it). The plans only come into
 // play with the lexeme statistics of many documents, so the index gets 60,000 before ANALYZE.
+// Their results are the same as with PostgreSQL's own plans.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
@@ -28,6 +29,9 @@ test("search's named statements are planned once, not on every search (PostgreSQ
       select 'topic', ${topic.id}, ${author.id}, to_char(timestamp '2025-01-01' + g * interval '1 minute', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
         setweight(to_tsvector('simple', case when g % 25 = 0 then 'quokka' else 'walrus' end || ' lemur' || (g % 500)), 'A')
       from generate_series(1, 60000) g`.execute(database.db);
+    // The first handle reads the statistics before ANALYZE (none: PostgreSQL's own plans, unnamed)
+    // and keeps them; the second after it (our plans, named). Both must find the same results.
+    assert.deepEqual(candidatePlan(await lexemeStatistics(database.db), parseQuery('quokka'), 500), { kind: 'planned' });
     await sql`analyze search_docs`.execute(database.db);
     const db = one.db;
     const stats = await lexemeStatistics(db);
@@ -38,6 +42,7 @@ test("search's named statements are planned once, not on every search (PostgreSQ
       for (const q of ['quokka', 'quok*', `lemur${i}`, `lemur${25 * (i + 1)} quokka`]) {
         const r = await searchContent(db, null, { q, page: 1 + (i % 2) });
         assert.ok(r.total > 0, q);
+        if (i < 2) assert.deepEqual(r, await searchContent(database.db, null, { q, page: 1 + (i % 2) }), q);
       }
     }
     const { rows } = await sql<{ statement: string; generic_plans: number; custom_plans: number }>`
