@@ -6,7 +6,7 @@
 // Filtered views (a tag, unanswered, solved) also need a count and keep the separate queries.
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { cachedPageAuthors, rememberPageAuthors, type AuthorCard } from '../accounts/find-user.ts';
-import { executeNamed, extraColumns, type ExtraColumns } from '../db/named-statements.ts';
+import { executeNamed, extraColumns, unseenByPlanner, type ExtraColumns } from '../db/named-statements.ts';
 import type { BoardsTable, DB, Role, TopicKind } from '../db/schema.ts';
 import type { WatchLevel } from '../notifications/watch.ts';
 
@@ -34,9 +34,9 @@ function pageIds(start: { offset: number } | { after: unknown[] } | { before: un
   const desc = sql`order by t.pinned desc, t.last_post_at desc, t.id desc limit ${sql.lit(PER_PAGE)}`;
   // An offset past the board's count reads nothing: the condition is on the board row alone, so
   // PostgreSQL never starts the index scan (a forged ?page=1000000 costs one row).
-  // The offset out of the planner's sight too (see opaqueKey): with it visible, every view was planned anew.
+  // The offset out of the planner's sight too (unseenByPlanner): with it visible, every view was planned anew.
   if ('offset' in start) {
-    const offset = sql`(select cast(${start.offset} as integer))`;
+    const offset = unseenByPlanner(start.offset, 'integer');
     return sql`select t.id from topics t where ${live} and ${offset} < (select greatest(topic_count, 1) from b) ${desc} offset ${offset}`;
   }
   if ('after' in start) return sql`select t.id from topics t where ${live} and (t.pinned, t.last_post_at, t.id) < ${opaqueKey(start.after)} ${desc}`;
@@ -44,13 +44,11 @@ function pageIds(start: { offset: number } | { after: unknown[] } | { before: un
   return sql`select t.id from topics t where ${live} and (t.pinned, t.last_post_at, t.id) > ${back} order by t.pinned, t.last_post_at, t.id limit ${sql.lit(PER_PAGE)}`;
 }
 
-// A page key's values as scalar subqueries: PostgreSQL cannot see them when it plans, so it plans
-// the statement once for every key. With the values visible it estimated one row below any key
-// (a row comparison is estimated on its first column, `pinned`), found that custom plan 20× cheaper
-// than the generic one, and so planned the statement again on every page view (~0.45 ms, more than
-// it then took to run). The index scan uses them as it uses the board id.
+// A page key's values out of the planner's sight (unseenByPlanner). With them visible it estimated
+// one row below any key (a row comparison is estimated on its first column, `pinned`), found that
+// custom plan 20× cheaper than the generic one, and planned the statement again on every page view.
 function opaqueKey([pinned, lastPostAt, id]: unknown[]): RawBuilder<unknown> {
-  return sql`((select cast(${pinned} as integer)), (select cast(${lastPostAt} as text)), (select cast(${id} as integer)))`;
+  return sql`(${unseenByPlanner(pinned, 'integer')}, ${unseenByPlanner(lastPostAt, 'text')}, ${unseenByPlanner(id, 'integer')})`;
 }
 
 /** The board row with its page; undefined when there is no such board. `opts.readerId`: also that
@@ -65,10 +63,9 @@ export async function readBoardPage(db: Kysely<DB>, slug: string, start: { offse
   // The cards still fresh of the authors this page had when last read: the statement skips them
   // (60 users with their roles as JSON were ~40 % of PostgreSQL's time for the statement). The
   // known ids are left out before the users' index is probed, not after: a page whose cards are all
-  // known probed it 60 times for nothing (× 1.2–1.4 statements/s in pgbench). The ids as a scalar
-  // subquery, out of the planner's sight (as opaqueKey): with the array visible, a custom plan for
-  // a long one looked cheaper than the generic plan, and PostgreSQL planned the statement again on
-  // every view (~1 ms, more than running it: half of PostgreSQL's CPU for a board page).
+  // known probed it 60 times for nothing (× 1.2–1.4 statements/s in pgbench). The ids out of the
+  // planner's sight (unseenByPlanner): with the array visible, PostgreSQL planned the statement
+  // again on every view (~1 ms, more than running it: half of PostgreSQL's CPU for a board page).
   const pageKey = `board:${slug}:${JSON.stringify(start)}`;
   const cards = cachedPageAuthors(db, pageKey);
   const known = [...cards.keys()];
@@ -85,7 +82,7 @@ select b.*,
   (select coalesce(json_agg(x order by x.tag), '[]') from (select topic_id, tag from topic_tags where topic_id in (select id from ids)) x) as page_tags,
   (select coalesce(json_agg(x), '[]') from (select u.id, u.username, u.display_name, u.deleted_at, u.avatar,
      coalesce((select json_agg(r.role) from user_roles r where r.user_id = u.id), '[]') as roles
-     from users u where u.id in (select a.id from (select author_id as id from page union select last_user_id from page) a where a.id <> all((select cast(${known} as int[]))::int[]))) x) as authors,
+     from users u where u.id in (select a.id from (select author_id as id from page union select last_user_id from page) a where a.id <> all(${unseenByPlanner(known, 'integer[]')}))) x) as authors,
   (select coalesce(json_agg(json_build_array(p.topic_id, p.kudos_count)), '[]') from posts p
      where p.topic_id in (select id from ids) and p.post_number = 1 and p.kudos_count > 0) as first_kudos${reader}${extraColumns(opts.extra, 'page_extras')}
 from b`);

@@ -9,7 +9,7 @@ import { readBoardPage } from './board-page-postgres.ts';
 import { onPostgres } from './topic-page-postgres.ts';
 import { unreadByTopic, unreadFrom } from '../notifications/tracking.ts';
 import { watchLevel } from '../notifications/watch.ts';
-import type { ExtraColumns } from '../db/named-statements.ts';
+import { unseenByPlanner, type ExtraColumns } from '../db/named-statements.ts';
 
 export const TOPICS_PER_PAGE = 30;
 export const SORTS = ['latest', 'newest', 'unanswered', 'solved'] as const;
@@ -104,12 +104,12 @@ function listingQueries(sort: Sort, tagged: boolean, mode: Mode): ListingQueries
   return queries;
 }
 
-// PostgreSQL: the board id and the offset out of the planner's sight (as in board-page-postgres.ts),
+// PostgreSQL: the board id and the offset out of the planner's sight (unseenByPlanner),
 // and the page size a literal (a LIMIT it cannot see is planned for 10 % of the rows). With them
 // visible, a custom plan for this board and offset looked cheaper than the generic plan, so the
 // filtered views (newest, solved, a tag) were planned again on every view (~0.45 ms, as long as running them).
-const PAGE_LIMIT = sql.lit(TOPICS_PER_PAGE) as unknown as number;
-const opaque = (db: Kysely<DB>, value: number) => (onPostgres(db) ? sql<number>`(select cast(${value} as integer))` : value);
+const PAGE_LIMIT = sql.lit(TOPICS_PER_PAGE);
+const opaque = (db: Kysely<DB>, value: number) => (onPostgres(db) ? unseenByPlanner<number>(value, 'integer') : value);
 
 const inBoard = (db: Kysely<DB>, sort: Sort, boardId: number, tag: string | undefined) =>
   db.selectFrom('topics').where('topics.board_id', '=', opaque(db, boardId)).where('topics.deleted_at', 'is', null).$call((qb) => filter(qb, sort, tag));

@@ -8,7 +8,7 @@
 // and the header's counts (`extra`), so that the page is the session plus this one statement.
 import { PostgresAdapter, sql, type CompiledQuery, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { cachedPageAuthors, rememberPageAuthors, type AuthorCard } from '../accounts/find-user.ts';
-import { executeNamed, extraColumns, nameStatement, type ExtraColumns } from '../db/named-statements.ts';
+import { executeNamed, extraColumns, nameStatement, unseenByPlanner, type ExtraColumns } from '../db/named-statements.ts';
 import { P1, P2, P3, P4, S1 } from '../db/prepared.ts';
 import { headerColumnsMadeFor, headerCountColumns } from '../accounts/signed-in-facts.ts';
 import type { Actor } from '../policy/policy.ts';
@@ -66,7 +66,7 @@ select t.*, b.slug as board_slug, b.name as board_name, b.visibility,
      where t.has_attachments <> 0 and a.post_id in (select id from page) order by a.post_id, a.position) x) as page_attachments,
   (select coalesce(json_agg(x), '[]') from (select u.id, u.username, u.display_name, u.deleted_at, u.avatar,
      coalesce((select json_agg(r.role) from user_roles r where r.user_id = u.id), '[]') as roles
-     from users u where u.id in (select user_id from page where user_id <> all((select cast(${known} as int[]))::int[]))) x) as authors,
+     from users u where u.id in (select user_id from page where user_id <> all(${unseenByPlanner(known, 'integer[]')}))) x) as authors,
   (select coalesce(json_agg(k.post_id), '[]') from kudos k join page on page.id = k.post_id
      where k.user_id = ${readerId} and page.post_number > ${after} and page.post_number <= ${upTo}) as kudos_given${reader}
 from topics t join boards b on b.id = t.board_id
@@ -103,7 +103,7 @@ const readerColumns = (readerId: number) => sql`,
 // Without extra columns the statement has two shapes (with or without the reader's facts): each
 // is built and compiled once per database handle, with placeholders that every call replaces.
 // (preparedQuery's placeholders appear once each; here the topic and page bounds repeat.) The known
-// authors' ids go in as a scalar subquery, unseen by the planner (board-page-postgres.ts says why).
+// authors' ids go in out of the planner's sight (unseenByPlanner).
 const compiled = new WeakMap<Kysely<DB>, Map<string, { query: CompiledQuery<{ page: BundleRow }>; slots: number[] }>>();
 // A signed-in reader's page also takes the header's counts (headerCountColumns): compiled once per
 // shape of those columns too, with the reader's id (P4) and the oldest notification kept (S1) as

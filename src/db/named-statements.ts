@@ -33,6 +33,24 @@ export async function executeNamed<Row>(db: Kysely<DB>, query: RawBuilder<Row>) 
   return db.executeQuery(compiled);
 }
 
+/** The types a value hidden from the planner is cast to (unseenByPlanner). */
+export type UnseenType = 'integer' | 'text' | 'integer[]' | 'tsquery';
+
+/**
+ * A value as a scalar subquery, `(select cast($n as type))`: PostgreSQL cannot see it when it plans,
+ * so a named statement's custom plans cost what its generic plan does and it is planned once per
+ * connection. With the value visible, a custom plan for a rare value (a long list of known authors,
+ * a page key, a rare word) looked cheaper than the generic one, and PostgreSQL planned the
+ * statement again on every call (0.45–2 ms, often more than running it). An index scan still uses
+ * the value, as it uses any other InitPlan's. PostgreSQL only.
+ */
+export function unseenByPlanner<T = unknown>(value: unknown, type: UnseenType): RawBuilder<T> {
+  const subquery = sql<T>`(select cast(${value} as ${sql.raw(type)}))`;
+  // An array is cast once more outside: `x <> all((select ...))` would compare x with the
+  // subquery's rows (an integer with an integer[]: an error), not with the array's elements.
+  return type.endsWith('[]') ? sql<T>`${subquery}::${sql.raw(type)}` : subquery;
+}
+
 /**
  * More scalar subqueries to read in a page's one statement (the header's counts: src/accounts/
  * signed-in-facts.ts), by name: a page's statement returns their values as one JSON column, so

@@ -18,7 +18,7 @@ import { candidatePlan, lexemeStatistics, type CandidatePlan } from './lexeme-fr
 import { displayCensor } from '../moderation/censor-display.ts';
 import { preparedQuery } from '../db/prepared.ts';
 import { directReadFor } from '../db/database.ts';
-import { executeNamed } from '../db/named-statements.ts';
+import { executeNamed, unseenByPlanner } from '../db/named-statements.ts';
 
 export const RESULTS_PER_PAGE = 20;
 /** Counting stops here ("1,000+ results"): an exact count of a common word costs a full scan. */
@@ -186,11 +186,12 @@ export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: 
       const plan = await pgCandidates(db, query, tsquery, input.sort === 'newest');
       windowed = plan.windowed;
       // A plan chosen here (not PostgreSQL's): a named statement with every value out of the
-      // planner's sight, planned once per connection instead of on every search (~2 ms, a sixth of
+      // planner's sight (unseenByPlanner: with the tsquery or the window's bound visible, a custom
+      // plan for a rare word looked cheaper than the generic one), planned once per connection instead of on every search (~2 ms, a sixth of
       // the statement's time on 1 M posts; the generic plan is the same as the custom ones).
       // The candidates come with the columns that rank and check them, read where they were found,
       // not looked up again by id (500 index probes; ~15 % of the statement).
-      const namedSlice = sql`order by ${order} limit ${unseen(limit, 'integer')} offset ${unseen((page - 1) * limit, 'integer')}`;
+      const namedSlice = sql`order by ${order} limit ${unseenByPlanner(limit, 'integer')} offset ${unseenByPlanner((page - 1) * limit, 'integer')}`;
       const statement = sql<{ id: number; score: number; n: string; found: string }>`with c as materialized (${plan.candidates})
         select d.id, d.relevance * ${boost} as score, count(*) over () as n, (select count(*) from c) as found
         from c d ${joins} where ${visible} ${plan.named ? namedSlice : slice}`;
@@ -228,14 +229,6 @@ export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: 
 }
 
 /**
- * A value as a scalar subquery: PostgreSQL cannot see it when it plans (as board-page-postgres.ts's
- * opaqueKey), so a named statement's custom plans cost what its generic plan does, and it is planned
- * once per connection. With the tsquery or the window's bound visible, a custom plan for a rare
- * word looked cheaper than the generic one and every search was planned again.
- */
-const unseen = (value: unknown, type: 'tsquery' | 'integer' | 'integer[]') => sql`(select cast(${value} as ${sql.raw(type)}))`;
-
-/**
  * The newest CANDIDATES matches on PostgreSQL, by the plan that suits the query (candidatePlan),
  * with their relevance and the columns the ranking statement needs (candidatesSql).
  * named: the plan is ours (an index's bitmap, a window), so the statements are named and planned
@@ -253,8 +246,8 @@ async function pgCandidates(db: Kysely<DB>, query: ParsedQuery, tsquery: string,
       await sql`set local enable_indexscan = off`.execute(tx);
       return (await executeNamed(tx, sql<{ id: number }>`${candidatesSql(plan, tsquery)}`)).rows.map((r) => r.id);
     });
-    const columns = candidateColumns(read, unseen(tsquery, 'tsquery'));
-    return { candidates: sql`select ${columns} from unnest(${unseen(ids, 'integer[]')}) as u(id) inner join search_docs s on s.id = u.id`, windowed: true, named: true };
+    const columns = candidateColumns(read, unseenByPlanner(tsquery, 'tsquery'));
+    return { candidates: sql`select ${columns} from unnest(${unseenByPlanner(ids, 'integer[]')}) as u(id) inner join search_docs s on s.id = u.id`, windowed: true, named: true };
   }
   return { candidates: candidatesSql(plan, tsquery, read), windowed: plan.kind === 'window', named: plan.kind !== 'planned' };
 }
@@ -267,12 +260,12 @@ function candidateColumns(read: 'ids' | 'ranked' | 'newest', tsquery: RawBuilder
 
 /** The statement of a plan: see candidatePlan for which suits what. Our own plans' values are unseen. */
 export function candidatesSql(plan: CandidatePlan, tsquery: string, read: 'ids' | 'ranked' | 'newest' = 'ids'): RawBuilder<unknown> {
-  const q = plan.kind === 'planned' ? sql`${tsquery}::tsquery` : unseen(tsquery, 'tsquery');
+  const q = plan.kind === 'planned' ? sql`${tsquery}::tsquery` : unseenByPlanner(tsquery, 'tsquery');
   const matches = sql`select ${candidateColumns(read, q)} from search_docs s where s.vector @@ ${q}`;
   // `id + 0`: ordered by id, but not by walking its index.
   if (plan.kind === 'bitmap') return sql`${matches} order by s.id + 0 desc limit ${sql.lit(CANDIDATES)}`;
   // A window that holds fewer than CANDIDATES still stands for more matches than it holds.
-  if (plan.kind === 'window') return sql`${matches} and s.id > ${unseen(plan.after, 'integer')} order by s.id + 0 desc limit ${sql.lit(CANDIDATES)}`;
+  if (plan.kind === 'window') return sql`${matches} and s.id > ${unseenByPlanner(plan.after, 'integer')} order by s.id + 0 desc limit ${sql.lit(CANDIDATES)}`;
   return sql`${matches} order by s.id desc limit ${CANDIDATES}`;
 }
 
