@@ -9,6 +9,9 @@
 // --rounds N: every row N times (rounds in turn), each with its hello-world around it; the table
 // shows, per row, the round with the median share of hello-world (hello-world's own rate moves by
 // ±20 % between neighbouring runs on this machine, so one round's ratio is noisy), with the range.
+// --node-options=FLAGS: each database also gets a second server whose processes run with these
+// NODE_OPTIONS (e.g. --max-semi-space-size=32), measured in turn with the first: an A/B of Node
+// or V8 settings in one run, as a column of its own (named "SQLite FLAGS").
 //
 // Both databases must hold the same dataset (bench/generate.ts with the same options and seed).
 // The machine's load average is printed with every row: on a shared machine other work skews
@@ -41,10 +44,14 @@ async function main(): Promise<void> {
       workers: { type: 'string', default: '2' },
       rows: { type: 'string' },
       rounds: { type: 'string', default: '1' },
+      'node-options': { type: 'string' },
     },
   });
-  const databases = [['SQLite', values.sqlite], ['PostgreSQL', values.postgres]].filter((d): d is [string, string] => !!d[1]);
-  if (!databases.length) throw new Error('Give --sqlite file:… and/or --postgres postgres://…');
+  const given = [['SQLite', values.sqlite], ['PostgreSQL', values.postgres]].filter((d): d is [string, string] => !!d[1]);
+  if (!given.length) throw new Error('Give --sqlite file:… and/or --postgres postgres://…');
+  const flags = values['node-options'];
+  // [column name, database URL, NODE_OPTIONS for its server]
+  const databases: [string, string, string | undefined][] = given.flatMap(([name, url]) => [[name, url, undefined], ...(flags ? [[`${name} ${flags}`, url, flags] as [string, string, string]] : [])]);
   const connections = Number(values.connections);
   const duration = Number(values.duration);
   const warmup = Number(values.warmup);
@@ -57,7 +64,10 @@ async function main(): Promise<void> {
 
   const hello = await startChild('serve-hello.ts', {});
   const servers = new Map<string, { child: ChildProcess; port: number }>();
-  for (const [name, url] of databases) servers.set(name, await startChild('serve-parley.ts', { DATABASE_URL: url, ANON_CACHE_SECONDS: '0', WORKERS: values.workers! }));
+  for (const [name, url, nodeOptions] of databases) {
+    const env = { DATABASE_URL: url, ANON_CACHE_SECONDS: '0', WORKERS: values.workers!, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
+    servers.set(name, await startChild('serve-parley.ts', env));
+  }
   await new Promise((resolve) => setTimeout(resolve, 3000));
 
   const helloRun = async () => (await run(hello.port, () => '/', {}, connections, duration)).requests.average;
@@ -103,8 +113,8 @@ async function main(): Promise<void> {
   for (const s of [hello, ...servers.values()]) s.child.kill('SIGTERM');
 
   console.log(`\n${new Date().toISOString()}, ${connections} connections, ${duration} s a row${rounds > 1 ? ` (${rounds} rounds: the median round per row, the range of rounds in brackets)` : ''}, Parley with ${values.workers} worker processes (NODE_ENV=production, cache off)`);
-  console.log(`${databases.map(([n, u]) => `${n}: ${redactUrl(u)}`).join('; ')}`);
-  const pgUrl = databases.find(([n]) => n === 'PostgreSQL')?.[1];
+  console.log(`${given.map(([n, u]) => `${n}: ${redactUrl(u)}`).join('; ')}`);
+  const pgUrl = values.postgres;
   if (pgUrl) console.log(await postgresMemory(pgUrl));
   console.log('');
   // CPU per request: Parley's processes, and every postgres process (its backends; other work on
@@ -115,7 +125,7 @@ async function main(): Promise<void> {
     console.log(`| ${r.name} | ${r.db} | ${Math.round(r.rps).toLocaleString('en-GB')} | ${r.p50} | ${r.p99} | ${r.bad} | ${Math.round(r.hello).toLocaleString('en-GB')} | ${((100 * r.rps) / r.hello).toFixed(1)}%${spread.has(`${r.name} ${r.db}`) ? ` (${spread.get(`${r.name} ${r.db}`)})` : ''} | ${r.load.toFixed(1)} | ${Math.round(r.nodeCpu)} + ${Math.round(r.pgCpu)} |`);
   }
   if (databases.length === 2) {
-    console.log('\nPostgreSQL ÷ SQLite (each as % of hello-world):');
+    console.log(`\n${databases[1]![0]} ÷ ${databases[0]![0]} (each as % of hello-world):`);
     for (const name of rowNames) {
       const [a, b] = databases.map(([db]) => rows.find((r) => r.name === name && r.db === db)!);
       console.log(`- ${name}: ${(b!.rps / b!.hello / (a!.rps / a!.hello)).toFixed(2)}×`);

@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { testDatabaseKinds } from '../helpers/databases.ts';
 import { createApiToken } from '../../src/api/tokens/create-token.ts';
+import { workerExecArgv } from '../../src/cluster/primary.ts';
 
 const bin = fileURLToPath(new URL('../../bin/parley.js', import.meta.url));
 
@@ -78,6 +79,7 @@ for (const kind of testDatabaseKinds()) {
       assert.match(out, /with 2 worker processes/);
       assert.equal(out.match(/the demo community is seeded/g)?.length, 1, 'the primary seeds and prints the sign-ins once');
       const pids = await until('two workers', () => (workerPids(parley.child.pid!).length === 2 ? workerPids(parley.child.pid!) : false));
+      for (const pid of pids) assert.ok(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('--max-semi-space-size=32'), 'workers run with a 32 MB young generation');
 
       const db = database.db;
       const topic = await db
@@ -188,6 +190,13 @@ for (const kind of testDatabaseKinds()) {
     }
   });
 }
+
+test("workers get a 32 MB young generation unless the operator chose a size", () => {
+  assert.deepEqual(workerExecArgv(['--enable-source-maps'], undefined), ['--enable-source-maps', '--max-semi-space-size=32']);
+  assert.deepEqual(workerExecArgv([], '--max-old-space-size=512'), ['--max-semi-space-size=32']);
+  assert.deepEqual(workerExecArgv(['--max-semi-space-size=64'], undefined), ['--max-semi-space-size=64'], 'on the command line');
+  assert.deepEqual(workerExecArgv([], '--max-old-space-size=512 --max_semi_space_size=8'), [], 'in NODE_OPTIONS (which workers inherit)');
+});
 
 test('a worker that cannot listen stops start-up with its reason and a non-zero exit', { timeout: 60_000 }, async () => {
   const taken = createServer().listen(0, '127.0.0.1');
