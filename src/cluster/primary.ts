@@ -41,8 +41,8 @@ const RESTART_DELAY_MS = { first: 500, max: 30_000 };
 /**
  * The Node flags a worker runs with: this process's own, plus a 32 MB young generation
  * (`--max-semi-space-size`; V8's default is 16 MB) unless the operator chose one (in NODE_OPTIONS
- * or on the command line). A page view leaves ~0.5 MB of short-lived garbage; with 16 MB a worker
- * under load ran ~5 scavenges a second, which showed in the tail. A/B on a 1 M-post board page
+ * or on the command line). With 16 MB a worker under load ran ~5 scavenges a second (--trace-gc),
+ * which showed in the tail. A/B on a 1 M-post board page
  * (bench/db-pages.ts --node-options, docs/benchmarks.md, session 16): p99 lower and CPU per page
  * ~6 % lower in most rounds, for ~30 MB more resident memory per worker.
  */
@@ -50,6 +50,7 @@ export function workerExecArgv(execArgv: readonly string[], nodeOptions: string 
   const chosen = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some((flag) => /^--max[-_]semi[-_]space[-_]size\b/.test(flag));
   return chosen ? [...execArgv] : [...execArgv, '--max-semi-space-size=32'];
 }
+
 /** A worker that dies sooner than this after it started counts as crashing at start: wait longer each time. */
 const HEALTHY_AFTER_MS = 10_000;
 

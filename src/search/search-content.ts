@@ -187,8 +187,9 @@ export async function searchContent(db: Kysely<DB>, actor: Actor | null, input: 
       windowed = plan.windowed;
       // A plan chosen here (not PostgreSQL's): a named statement with every value out of the
       // planner's sight (unseenByPlanner: with the tsquery or the window's bound visible, a custom
-      // plan for a rare word looked cheaper than the generic one), planned once per connection instead of on every search (~2 ms, a sixth of
-      // the statement's time on 1 M posts; the generic plan is the same as the custom ones).
+      // plan for a rare word looked cheaper than the generic one), planned once per connection
+      // instead of on every search (~2 ms, a sixth of the statement's time on 1 M posts; the
+      // generic plan is the same as the custom ones).
       // The candidates come with the columns that rank and check them, read where they were found,
       // not looked up again by id (500 index probes; ~15 % of the statement).
       const namedSlice = sql`order by ${order} limit ${unseenByPlanner(limit, 'integer')} offset ${unseenByPlanner((page - 1) * limit, 'integer')}`;
