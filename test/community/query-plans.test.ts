@@ -43,7 +43,9 @@ test('home page latest topics and board pages read an index in order (SQLite pla
     for (const [rows, index] of [[byActivity, 'topics_board_listing'], [byCreation, '(topics_board_newest_key|topics_board_created)'], [afterKey, 'topics_board_listing'], [beforeKey, 'topics_board_listing'], [newestAfterKey, '(topics_board_newest_key|topics_board_created)']] as const) {
       const subquery = rows.find((r) => r.detail.startsWith('LIST SUBQUERY'))!;
       const inside = rows.filter((r) => r.parent === subquery.id);
-      assert.match(text(inside), new RegExp(`SEARCH topics USING (COVERING )?INDEX ${index}`), text(rows));
+      // COVERING: the ids are chosen from the index alone; a deep page by number skips thousands
+      // of entries, and reading each one's table row cost a third more (migration 027).
+      assert.match(text(inside), new RegExp(`SEARCH topics USING COVERING INDEX ${index}`), text(rows));
       assert.doesNotMatch(text(inside), /TEMP B-TREE/, text(rows));
     }
     // A keyed page starts at its key in the index (a range), not by walking from the board's start.
