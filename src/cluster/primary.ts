@@ -42,9 +42,9 @@ const RESTART_DELAY_MS = { first: 500, max: 30_000 };
  * The Node flags a worker runs with: this process's own, plus a 32 MB young generation
  * (`--max-semi-space-size`; V8's default is 16 MB) unless the operator chose one (in NODE_OPTIONS
  * or on the command line). With 16 MB a worker under load ran ~5 scavenges a second (--trace-gc),
- * which showed in the tail. A/B on a 1 M-post board page
- * (bench/db-pages.ts --node-options, docs/benchmarks.md, session 16): p99 lower and CPU per page
- * ~6 % lower in most rounds, for ~30 MB more resident memory per worker.
+ * which showed in the tail. A/B on a 1 M-post board page (bench/db-pages.ts --node-options,
+ * docs/benchmarks.md, session 16): p99 lower and CPU per page ~6 % lower in most rounds, for
+ * ~30 MB more resident memory per worker.
  */
 export function workerExecArgv(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
   const chosen = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some((flag) => /^--max[-_]semi[-_]space[-_]size\b/.test(flag));

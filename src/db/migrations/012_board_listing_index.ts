@@ -2,8 +2,9 @@ import { sql, type Kysely } from 'kysely';
 
 // A board page lists live topics, pinned first, by latest activity (or newest first). Over only
 // the topics that are not deleted, these indexes hold everything that choosing a page's 30 ids
-// needs, so skipping to a deep page (OFFSET) reads no table rows (SQLite and PostgreSQL both
-// have partial indexes). Without the second, SQLite would sort a board by creation through the
+// needs, so skipping to a deep page (OFFSET) can walk the index alone (SQLite and PostgreSQL
+// both have partial indexes). SQLite still read each skipped row for the query's own
+// `deleted_at is null` until migration 027 put that column into the index. Without the second, SQLite would sort a board by creation through the
 // first; without the third, the home page's latest topics (all boards, by activity) would be
 // sorted through the first instead of read newest-first from an index and stopped after ten.
 export async function up(db: Kysely<any>): Promise<void> {
