@@ -8,6 +8,7 @@ import { nowIso } from '../shared/clock.ts';
 import { text, UserError } from '../shared/errors.ts';
 import { loadConversation } from './load-conversation.ts';
 import { enqueueReview } from '../moderation/queue-items.ts';
+import { GLOBAL_TEAM_ITEM } from '../moderation/queue-scope.ts';
 
 export async function reportConversation(db: Kysely<DB>, actor: Actor, id: number, input: { messageId?: number; reason: string }): Promise<number> {
   const { conversation, subject } = await loadConversation(db, actor, id);
@@ -35,7 +36,7 @@ export async function reportConversation(db: Kysely<DB>, actor: Actor, id: numbe
 
 /** The moderators' list of reports (open first). */
 export async function listConversationReports(db: Kysely<DB>, actor: Actor) {
-  authorize(actor, 'queue.item', { boardId: null, reason: 'reported_conversation' }); // the global team (board moderators: boards only)
+  authorize(actor, 'queue.item', GLOBAL_TEAM_ITEM); // the global team (board moderators: boards only)
   return db
     .selectFrom('conversation_reports as r')
     .innerJoin('conversations as c', 'c.id', 'r.conversation_id')
@@ -48,7 +49,7 @@ export async function listConversationReports(db: Kysely<DB>, actor: Actor) {
 }
 
 export async function closeConversationReport(db: Kysely<DB>, actor: Actor, reportId: number): Promise<void> {
-  authorize(actor, 'queue.item', { boardId: null, reason: 'reported_conversation' }); // the global team (board moderators: boards only)
+  authorize(actor, 'queue.item', GLOBAL_TEAM_ITEM); // the global team (board moderators: boards only)
   const r = await db.updateTable('conversation_reports').set({ status: 'closed' }).where('id', '=', reportId).where('status', '=', 'open').executeTakeFirst();
   if (!Number(r.numUpdatedRows)) throw new UserError(text('conversations:errors.noSuchReport'), 404);
   // The queue item goes when the conversation's last open report is closed.

@@ -394,6 +394,8 @@ export interface ReviewItemsTable {
   reason: string;
   detail: string;
   findings: string;
+  /** 1: holds what the confidentiality guard found; for the global team only (queue-items.ts). */
+  confidential: Generated<number>;
   status: 'open' | 'done';
   claimed_by: number | null;
   claimed_at: string | null;

@@ -24,9 +24,9 @@ export const DECISION_REASON_MAX = 1000;
 /** Takes an open item, so that other moderators see who is on it. */
 export async function claimItem(db: Kysely<DB>, actor: Actor, id: number, release = false): Promise<void> {
   authorize(actor, 'queue.review', null);
-  const item = await db.selectFrom('review_items').select(['id', 'status', 'claimed_by', 'board_id', 'reason']).where('id', '=', id).executeTakeFirst();
+  const item = await db.selectFrom('review_items').select(['id', 'status', 'claimed_by', 'board_id', 'reason', 'confidential']).where('id', '=', id).executeTakeFirst();
   if (!item) throw new NotFoundError(text('moderation:errors.noSuchReviewItem'));
-  assertItemInScope(actor, item);
+  await assertItemInScope(db, actor, item);
   if (release) {
     await db.updateTable('review_items').set({ claimed_by: null, claimed_at: null }).where('id', '=', id).where('claimed_by', '=', actor.id).execute();
     return;
@@ -64,7 +64,7 @@ export async function decidePostItem(
   if (decision === 'approve-edited' && !(input.body ?? '').trim()) throw new UserError(text('moderation:errors.editedEmpty'), 400, 'body');
   const item = await db.selectFrom('review_items').selectAll().where('id', '=', input.id).executeTakeFirst();
   if (!item || item.kind !== 'post') throw new NotFoundError(text('moderation:errors.noSuchReviewItem'));
-  assertItemInScope(actor, item);
+  await assertItemInScope(db, actor, item);
   const { post, subject } = await loadPost(db, item.subject_id);
   if (!can(actor, 'post.moderate', subject)) throw new NotFoundError(text('moderation:errors.noSuchReviewItem'));
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { assertDraftInScope } from './queue-scope.ts';
+import { assertDraftInScope, GLOBAL_TEAM_ITEM } from './queue-scope.ts';
 import type { DB } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { NotFoundError, text } from '../shared/errors.ts';
@@ -24,7 +24,7 @@ const parse = <T extends { findings: string }>(row: T) => ({ ...row, findings: J
 
 /** The team's queue: pending drafts first, oldest first; then the latest decisions. */
 export async function listQueue(db: Kysely<DB>, actor: Actor) {
-  authorize(actor, 'queue.item', { boardId: null, reason: 'any' }); // every board: the global team
+  authorize(actor, 'queue.item', GLOBAL_TEAM_ITEM); // every board: the global team
   const pending = await withNames(db).where('held_drafts.status', '=', 'pending').orderBy('held_drafts.created_at').limit(200).execute();
   const decided = await withNames(db).where('held_drafts.status', '!=', 'pending').orderBy('held_drafts.decided_at', 'desc').limit(30).execute();
   return { pending: pending.map(parse), decided: decided.map(parse) };

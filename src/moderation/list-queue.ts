@@ -82,7 +82,7 @@ export async function showReviewItem(db: Kysely<DB>, actor: Actor, id: number) {
   authorize(actor, 'queue.review', null);
   const row = await items(db).where('review_items.id', '=', id).executeTakeFirst();
   if (!row) throw new NotFoundError(text('moderation:errors.noSuchReviewItem'));
-  assertItemInScope(actor, row);
+  await assertItemInScope(db, actor, row);
   const [item] = await describe(db, [row]);
   let post = null;
   let reports: { reason: string; detail: string; reporter: string; created_at: string; outcome: string | null }[] = [];

@@ -28,6 +28,19 @@ export interface EnqueueInput {
   findings?: ReviewFinding[];
 }
 
+// Reasons whose items are the confidentiality guard's, whatever their findings: a draft the guard
+// held, one its author sent to the community team (policy point 7: "ask the community team").
+const GUARD_REASONS = new Set(['guard', 'asked']);
+
+/**
+ * Whether an item stays with the global community team: the guard's own holds, and any item that
+ * carries a finding of the guard's (a first post or watched-word hold also lists what the guard
+ * found in the draft). Watched-word findings alone are community moderation, for board moderators too.
+ */
+export function holdsConfidential(reason: string, findings: readonly { type?: unknown }[]): boolean {
+  return GUARD_REASONS.has(reason) || findings.some((f) => f.type !== 'watched_word');
+}
+
 /** Queues an item, unless the same subject already waits for the same reason (then returns that one). */
 export async function enqueueReview(db: Kysely<DB>, input: EnqueueInput): Promise<{ id: number; created: boolean }> {
   const open = await db
@@ -48,6 +61,7 @@ export async function enqueueReview(db: Kysely<DB>, input: EnqueueInput): Promis
       reason: input.reason,
       detail: (input.detail ?? '').slice(0, 2000),
       findings: JSON.stringify((input.findings ?? []).map(({ type, field, start, end, reason, attachment, attachmentName }) => ({ type, field, start, end, reason, attachment, attachmentName }))),
+      confidential: holdsConfidential(input.reason, input.findings ?? []) ? 1 : 0,
       status: 'open',
       claimed_by: null,
       claimed_at: null,

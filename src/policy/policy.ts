@@ -76,11 +76,12 @@ const rules = {
   'topic.moderate': (a: Actor | null, t: TopicLike) => !!a && rules['topic.view'](a, t) && moderates(a, t.board),
   // The community team's queue of held drafts; board moderators see the part of it about their boards.
   'queue.review': (a: Actor | null, _: null) => has(a, 'moderator', 'community_manager', 'admin') || !!a?.boards?.size,
-  // One queue item: a board moderator's only if it is about one of their boards; what the
-  // confidentiality guard held (customer data) stays with the global team.
-  'queue.item': (a: Actor | null, item: { boardId: number | null; reason: string }) =>
+  // One queue item: a board moderator's only if it is about one of their boards, a board they may
+  // still read; whatever the confidentiality guard found (customer data, confidential text: the
+  // guard's holds, drafts sent to the community team) stays with the global team.
+  'queue.item': (a: Actor | null, item: { board: (BoardLike & { id: number }) | null; confidential: boolean }) =>
     has(a, 'moderator', 'community_manager', 'admin') ||
-    (!!a && item.boardId !== null && !!a.boards?.has(item.boardId) && item.reason !== 'guard'),
+    (!!a && !!item.board && !item.confidential && !!a.boards?.has(item.board.id) && rules['board.view'](a, item.board)),
   'user.viewPrivate': (a: Actor | null, u: UserLike) => !!a && (a.id === u.id || has(a, 'community_manager', 'admin')),
   'guidelines.edit': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
   // Confidentiality guard: the unmasked originals of masked posts, and the guard's registers and policy.

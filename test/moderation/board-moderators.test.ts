@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { createBoard } from '../../src/community/create-board.ts';
 import { createTopic } from '../../src/community/create-topic.ts';
 import { publishReplyOrHold } from '../../src/moderation/post-or-hold.ts';
+import { holdDraft } from '../../src/moderation/hold-draft.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
 import { Agent } from '../helpers/browserless-agent.ts';
@@ -102,6 +103,37 @@ for (const kind of testDatabaseKinds()) {
       assert.match((await as.mark!.get('/moderation/queue')).body, new RegExp(`/moderation/held/${drafts.billing}"`));
       const billing = await database.db.selectFrom('held_drafts').select('status').where('id', '=', drafts.billing!).executeTakeFirstOrThrow();
       assert.equal(billing.status, 'pending');
+    });
+
+    test('what the guard found stays with the global team: sent-to-the-team drafts, holds with guard findings, boards turned staff-only', async () => {
+      // An employee's draft sent to the community team, holding a customer's details (as the
+      // composer's "ask the community team" stores it), and a watched-word hold that also lists what
+      // the guard found: both on bea's own board, neither hers to read.
+      const phone = { type: 'phone', field: 'body' as const, start: 14, end: 24, reason: 'phone number' };
+      const asked = await holdDraft(database.db, olga, { kind: 'reply', topicId: topics.help!.id, body: 'Our customer, 0612121212, has this too.', reason: 'asked', findings: [phone] });
+      const mixed = await holdDraft(database.db, olga, { kind: 'reply', topicId: topics.help!.id, body: 'A lawsuit: call 0612121212.', reason: 'watched_word', findings: [{ type: 'watched_word', field: 'body', start: 2, end: 9, reason: 'lawsuit' }, phone] });
+      const plain = await holdDraft(database.db, olga, { kind: 'reply', topicId: topics.help!.id, body: 'A lawsuit, nothing else.', reason: 'watched_word', findings: [{ type: 'watched_word', field: 'body', start: 2, end: 9, reason: 'lawsuit' }] });
+      const queue = (await as.bea!.get('/moderation/queue')).body;
+      for (const id of [asked.id, mixed.id]) {
+        assert.doesNotMatch(queue, new RegExp(`/moderation/held/${id}"`));
+        assert.equal((await as.bea!.get(`/moderation/held/${id}`)).statusCode, 404);
+        assert.equal((await as.bea!.post(`/moderation/held/${id}`, { decision: 'approve', confirm_unmasked: '1' }, '/moderation/queue')).statusCode, 404);
+        assert.equal((await database.db.selectFrom('held_drafts').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status, 'pending');
+        assert.match((await as.mark!.get('/moderation/queue')).body, new RegExp(`/moderation/held/${id}"`), 'the global team sees it');
+      }
+      assert.match(queue, new RegExp(`/moderation/held/${plain.id}"`), 'a watched-word hold alone is community moderation');
+      assert.equal((await as.bea!.get(`/moderation/held/${plain.id}`)).statusCode, 200);
+      const open = await database.db.selectFrom('review_items').select((eb) => eb.fn.countAll().as('n')).where('board_id', '=', (await database.db.selectFrom('boards').select('id').where('slug', '=', 'help').executeTakeFirstOrThrow()).id).where('status', '=', 'open').where('confidential', '=', 0).executeTakeFirstOrThrow();
+      assert.match(queue, new RegExp(`Review \\(${Number(open.n)}\\)`), 'the header count leaves them out too');
+
+      // A board turned staff-only: its moderator, a member, no longer reads its items.
+      await database.db.updateTable('boards').set({ visibility: 'staff' }).where('slug', '=', 'help').execute();
+      try {
+        assert.doesNotMatch((await as.bea!.get('/moderation/queue')).body, new RegExp(`/moderation/held/${plain.id}"`));
+        assert.equal((await as.bea!.get(`/moderation/held/${plain.id}`)).statusCode, 404);
+      } finally {
+        await database.db.updateTable('boards').set({ visibility: 'public' }).where('slug', '=', 'help').execute();
+      }
     });
 
     test('a board moderator moderates topics of their board only (403 elsewhere); a plain member cannot', async () => {
