@@ -84,3 +84,24 @@ test('LowHashSet answers as a Set of the same hashes', () => {
     assert.equal(fast.has(h), set.has(h));
   }
 });
+
+test('price plans: first-word anchors from one search equal an indexOf loop per word', async () => {
+  const { __pricePlans } = await import('../../src/guard/detectors/price-plan.ts');
+  const { fold } = await import('../../src/guard/context.ts');
+  const options = JSON.parse(readFileSync(join(dir, 'options.json'), 'utf8')) as { pricePlans: string[] };
+  const catalogues = [options.pricePlans, ['Sim Only', 'Simply Fast', 'Sim', 'C++ Plan', 'x.y Deal', 'Fiber 500', 'ber Max', 'Premium TV'], ['Éen Plan', 'Ünlimited 5']];
+  let found = 0;
+  for (const names of catalogues) {
+    const firsts = [...new Set(names.map((n) => n.trim()).filter((t) => t.length >= 2).map((t) => fold(t.split(/[\s\u00a0-]+/)[0]!)))];
+    const re = __pricePlans.firstWords(names).firsts;
+    for (const t of [...texts, 'simply sim simsim c++ plan x.y deal fiberfiber', 'Éen plan of ünlimited']) {
+      const lower = fold(t);
+      const starts: number[] = [];
+      for (const w of firsts) for (let at = lower.indexOf(w); at >= 0; at = lower.indexOf(w, at + 1)) starts.push(at);
+      const want = [...new Set(starts)].sort((a, b) => a - b).flatMap((a) => [a, a]);
+      found += want.length;
+      assert.deepEqual(__pricePlans.firstWordAnchors(lower, re), want, t.slice(0, 80));
+    }
+  }
+  assert.ok(found > 100, `${found}`);
+});
