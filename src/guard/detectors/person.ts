@@ -71,10 +71,24 @@ export { TITLE_RE, ROLE_RE, MET_NAME };
 export const CAP_SEQ = new RegExp(String.raw`(?<![\p{L}\p{N}])${NAME}`, 'uy');
 /**
  * Where a CAP_SEQ match may start (execInAt checks the lookbehind): at an upper-case letter (initials,
- * a name word, "Mc", "O'"), a lower-case particle's first letter (van, de, ten, la, in 't, op de) or
- * the apostrophe of "'t".
+ * a name word, "Mc", "O'"), or where a particle that does not begin with a capital is written (van, de,
+ * ten, la, in 't, op de, 't: the literal heads of PART's alternatives in lower case). Only the first letters
+ * were checked before: every "the", "to", "it", "of", "do" in the windows ran the pattern.
  */
-export const capSeqCanStart = wordStart({ upper: true, chars: "vdtlio'" });
+const UPPER_START = wordStart({ upper: true });
+const PARTICLE_HEADS = new Map<number, string[]>();
+for (const a of topLevelAlternatives(PART, 3)) {
+  const lowerForm = a[0] === '[' ? a[2]! + a.slice(a.indexOf(']') + 1) : a;
+  if (!/^[a-z']/.test(lowerForm)) continue; // O', Mc, Mac: capitals
+  const head = literalHead(lowerForm);
+  const c = head.charCodeAt(0);
+  PARTICLE_HEADS.set(c, [...(PARTICLE_HEADS.get(c) ?? []), head]);
+}
+export const capSeqCanStart = (c: number, s: string, p: number): boolean => {
+  if (UPPER_START(c)) return true;
+  const heads = PARTICLE_HEADS.get(c);
+  return heads !== undefined && someHeadAt(s, p, heads);
+};
 
 // Anchors (cheap, on the folded or original text): the patterns above only run on windows around them.
 export const TITLE_ANCHOR = /\b(?:mr|mrs|ms|miss|mx|dr|sir|madam|mevr|mw|dhr|meneer|mevrouw|mejuffrouw|juffrouw|de\sheer)\.?\s/g;
