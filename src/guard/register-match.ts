@@ -164,7 +164,12 @@ export function matchCustomers(st: ScanState, reg: CustomerRegister, phones: Pho
       for (let w = NON_SPACE.exec(sub); w; w = NON_SPACE.exec(sub)) words.push([s + w.index, s + w.index + w[0].length]);
       for (let a = 0; a < words.length; a++) for (let b = a + 1; b < Math.min(words.length, a + 4); b++) cands.push({ start: words[a]![0], end: words[b]![1], value: text.slice(words[a]![0], words[b]![1]) });
     }
+    // The same value comes from the capitalised runs and the person model's spans alike: normalised once
+    // (a value seen before gave a name already seen, or one without a space: skipped either way).
+    const seenValue = new Set<string>();
     for (const c of cands) {
+      if (seenValue.has(c.value)) continue;
+      seenValue.add(c.value);
       const n = normaliseName(withoutPossessive(c.value));
       if (!n.includes(' ') || seenName.has(n)) continue;
       seenName.add(n);
