@@ -382,5 +382,5 @@ const AT = {
   P: [new RegExp(P.source, 'uy'), wordStart({ chars: 'PBAC' })],
 } as const;
 
-export const __test = { D, E, F, AR, V, G, P, AT, H_ANCHOR, anchorsOfH, digitInLastTokens, A_BEFORE, A2_BEFORE, COMPOUND_NUM_BEFORE, C_BEFORE, COMPOUND_BEFORE, endMatch, END, NW_FIRST };
+export const __test = { D, E, F, AR, V, G, P, AT, H_ANCHOR, anchorsOfH, digitInLastTokens, A_BEFORE, A2_BEFORE, COMPOUND_NUM_BEFORE };
 export type { Finding };
