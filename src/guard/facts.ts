@@ -185,8 +185,25 @@ export function extractFacts(text: string, productNames: 'document' | 'public' |
 
 /** What a register knows of its product names: hashes of their first words (lowHash), and whether a name is one. */
 export interface NameLookup {
-  first: ReadonlySet<number>;
+  first: { has(hash: number): boolean };
   has(name: string): boolean;
+}
+
+/**
+ * A set of lowHash values with a bitmap of their low 18 bits in front: extractFacts asks it for every
+ * word of a post, and almost every word is rejected by one bit (a Set of thousands of numbers missed
+ * the CPU caches on each word). Same answers as the Set alone.
+ */
+export class LowHashSet {
+  private readonly set = new Set<number>();
+  private readonly bits = new Int32Array(1 << 13);
+  add(h: number): void {
+    this.set.add(h);
+    this.bits[(h >>> 5) & 0x1fff]! |= 1 << (h & 31);
+  }
+  has(h: number): boolean {
+    return (this.bits[(h >>> 5) & 0x1fff]! & (1 << (h & 31))) !== 0 && this.set.has(h);
+  }
 }
 
 /** Key of a first word of a product name (stored so that a post's words are checked by hash, without building strings). */
@@ -251,4 +268,5 @@ void seedA;
 
 /** Low 30 bits of factHash(key) (a small integer: cheap in a Set): what a post's words are first checked by. */
 export const lowHash = (hash: number) => (hash % 4294967296) & 0x3fffffff;
-const TRIGGER_LOW = new Set([...TRIGGERS].map((w) => lowHash(factHash(firstWordKey(w)))));
+const TRIGGER_LOW = new LowHashSet();
+for (const w of TRIGGERS) TRIGGER_LOW.add(lowHash(factHash(firstWordKey(w))));

@@ -11,7 +11,7 @@
 import { fold } from './context.ts';
 import { isLetterOrDigitCode } from './spans.ts';
 import type { FoldedWords } from './words.ts';
-import { extractFacts, factHash, firstWordKey, lowHash, type Fact, type NameLookup } from './facts.ts';
+import { extractFacts, factHash, firstWordKey, lowHash, LowHashSet, type Fact, type NameLookup } from './facts.ts';
 
 /** A fact is stored among a document's hashes as −(hash + 1): fingerprints are never negative. */
 const factEntry = (key: string) => -(factHash(key) + 1);
@@ -196,7 +196,8 @@ export class DocumentRegister {
   private readonly publicFacts = new Set<number>();
   private readonly factCount: number[] = [];
   /** Product names of all documents (public too: a public name in a post is found, then passes). */
-  private readonly names: NameLookup = { first: new Set<number>(), has: (name) => this.facts.has(factEntry(`name:${name}`)) || this.publicFacts.has(factEntry(`name:${name}`)) };
+  private readonly firstWords = new LowHashSet();
+  private readonly names: NameLookup = { first: this.firstWords, has: (name) => this.facts.has(factEntry(`name:${name}`)) || this.publicFacts.has(factEntry(`name:${name}`)) };
   /** One bit per fingerprint (low bits of its hash): rejects most k-grams of a post without a Map lookup. */
   private readonly bloom = new Uint8Array(1 << (BLOOM_BITS - 3));
 
@@ -236,7 +237,7 @@ export class DocumentRegister {
     const facts = new Set<number>();
     for (const h of hashes) (h < 0 ? facts : fps).add(h);
     // First words of product names: the hashes are the same as factHash(firstWordKey(w)).
-    for (const f of facts) (this.names.first as Set<number>).add(lowHash(-f - 1));
+    for (const f of facts) this.firstWords.add(lowHash(-f - 1));
     if (label === 'public') {
       for (const h of fps) this.publicKgrams.set(h, 1);
       for (const f of facts) this.publicFacts.add(f);

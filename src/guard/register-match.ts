@@ -7,7 +7,7 @@
  *  - Document register: regions copied from confidential documents.
  */
 import type { Finding } from './types.ts';
-import { digitRuns, capWords, windows, windowsWhere, execIn, type ScanState } from './spans.ts';
+import { digitRuns, capWords, windows, windowsWhere, execIn, eachWindow, isUpperCaseCode, type ScanState } from './spans.ts';
 import type { CustomerRegister, CustomerField } from './customer-register.ts';
 import { normaliseName, normaliseEmail, normaliseCustomerNumber, normaliseIban, normaliseAddress } from './customer-register.ts';
 import type { DocumentRegister } from './fingerprint.ts';
@@ -27,6 +27,7 @@ const isTokenUnit = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) 
 const numberTokenWindows = (text: string, runs: readonly number[]) =>
   windowsWhere(text, runs, 6, 22, (d) => isTokenUnit(text.charCodeAt(d + 1)) && isTokenUnit(text.charCodeAt(d + 2)) && isTokenUnit(text.charCodeAt(d + 3)) && isTokenUnit(text.charCodeAt(d)));
 export const __numberTokens = { NUMBER_TOKEN, numberTokenWindows };
+export const __nameRuns = () => ({ NAME_RUN, NAME_RUN_AT, execAtCapitals });
 
 interface Hit {
   start: number;
@@ -36,6 +37,35 @@ interface Hit {
 }
 
 const NAME_RUN = /\p{Lu}(?:[\p{Ll}'’]|\p{Lu}(?=\p{Ll}))*\p{Ll}(?:-\p{Lu}?[\p{Ll}'’]+)*(?:\s+(?:(?:van|de|der|den|ten|ter|te|von|'t)\s+)*\p{Lu}(?:[\p{Ll}'’]|\p{Lu}(?=\p{Ll}))*\p{Ll}(?:-\p{Lu}?[\p{Ll}'’]+)*)+/gu;
+const NAME_RUN_AT = new RegExp(NAME_RUN.source, 'uy');
+/**
+ * execIn(NAME_RUN, …) with its sticky copy tried only where a match can begin: NAME_RUN has no lookbehind
+ * and begins with \p{Lu}, so at an upper-case unit, or a high surrogate (an astral capital). A global
+ * search tries every position; the first match at or after a position is the same either way.
+ */
+function execAtCapitals(sticky: RegExp, text: string, wins: readonly number[]): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  eachWindow(text, wins, (sub, s) => {
+    const n = sub.length;
+    for (let p = 0; p < n; ) {
+      const c = sub.charCodeAt(p);
+      if (!isUpperCaseCode(c) && !(c >= 0xd800 && c <= 0xdbff)) {
+        p++;
+        continue;
+      }
+      sticky.lastIndex = p;
+      const m = sticky.exec(sub);
+      if (!m) {
+        p++;
+        continue;
+      }
+      p += m[0].length;
+      if (s) m.index += s;
+      out.push(m);
+    }
+  });
+  return out;
+}
 const PARTICLE_GAP = /^\s+(?:(?:van|de|der|den|ten|ter|te|von|'t)\s+)*$/;
 const UPPER_START = /^\p{Lu}/u;
 const NON_SPACE = /\S+/g;
@@ -66,7 +96,7 @@ function nameCandidates(st: ScanState): Array<{ start: number; end: number; valu
     if (gap === ' ' || PARTICLE_GAP.test(gap)) pairs.push(caps[i]!, caps[i + 3]!);
   }
   if (pairs.length === 0) return out;
-  for (const m of execIn(NAME_RUN, text, windows(text, pairs, 0, 40))) {
+  for (const m of execAtCapitals(NAME_RUN_AT, text, windows(text, pairs, 0, 40))) {
     // word boundaries of the run
     const words: Array<[number, number, boolean]> = [];
     NON_SPACE.lastIndex = 0;
@@ -134,17 +164,24 @@ export function matchCustomers(st: ScanState, reg: CustomerRegister, phones: Pho
       for (let w = NON_SPACE.exec(sub); w; w = NON_SPACE.exec(sub)) words.push([s + w.index, s + w.index + w[0].length]);
       for (let a = 0; a < words.length; a++) for (let b = a + 1; b < Math.min(words.length, a + 4); b++) cands.push({ start: words[a]![0], end: words[b]![1], value: text.slice(words[a]![0], words[b]![1]) });
     }
+    // The same value comes from the capitalised runs and the person model's spans alike: normalised once
+    // (a value seen before gave a name already seen, or one without a space: skipped either way).
+    const seenValue = new Set<string>();
     for (const c of cands) {
+      if (seenValue.has(c.value)) continue;
+      seenValue.add(c.value);
       const n = normaliseName(withoutPossessive(c.value));
       if (!n.includes(' ') || seenName.has(n)) continue;
       seenName.add(n);
-      // Any order of the words ("Jansen Jan", "de Vries Jan"): every rotation is looked up.
-      const w = n.split(' ');
-      for (let r = 0; r < w.length && r < 4; r++) {
-        const rot = r === 0 ? n : [...w.slice(r), ...w.slice(0, r)].join(' ');
+      // Any order of the words ("Jansen Jan", "de Vries Jan"): every rotation (of at most four) is looked
+      // up. Rotation r starts after the r-th space: n.split(' ') rotated and joined, without the arrays.
+      for (let r = 0, at = 0; r < 4; r++) {
+        const rot = r === 0 ? n : n.slice(at) + ' ' + n.slice(0, at - 1);
         const before = hits.length;
         look('name', c.start, c.end, rot);
         if (hits.length > before) break;
+        at = n.indexOf(' ', at) + 1;
+        if (at === 0) break;
       }
     }
   }

@@ -176,7 +176,7 @@ export function coversMost(text: string, wins: readonly number[]): boolean {
 
 /** Calls `search` with each window's text and start offset: the whole text once when the windows
  * cover most of it (execIn, execInAt). */
-function eachWindow(text: string, wins: readonly number[], search: (sub: string, start: number) => void): void {
+export function eachWindow(text: string, wins: readonly number[], search: (sub: string, start: number) => void): void {
   if (coversMost(text, wins)) wins = [0, text.length];
   for (let i = 0; i < wins.length; i += 2) {
     const s = wins[i]!;

@@ -106,6 +106,27 @@ function endMatch(re: RegExp, sticky: RegExp, s: string, first: (c: number) => b
   return null;
 }
 const isDigitCode = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * Gate of the end-anchored patterns with a house number (A, A2, COMPOUND_NUM): whether an ASCII digit is
+ * in the last `tokens` [ \t]-separated tokens of `s`. Their match is NUM,?[ \t]+ then at most two (COMPOUND_NUM)
+ * or three (A2) name words, which hold no space or tab, at the end of `s`; NUM's last digit is followed
+ * inside NUM by at most a space and a letter. So the digit lies in the last 2 (A), 4 (COMPOUND_NUM) or 5 (A2)
+ * tokens, and without one there the pattern cannot match (most street words follow ordinary words).
+ */
+function digitInLastTokens(s: string, tokens: number): boolean {
+  let k = s.length;
+  for (let t = 0; t < tokens; t++) {
+    while (k > 0 && (s.charCodeAt(k - 1) === 32 || s.charCodeAt(k - 1) === 9)) k--;
+    if (k === 0) return false;
+    for (; k > 0; k--) {
+      const c = s.charCodeAt(k - 1);
+      if (c === 32 || c === 9) break;
+      if (c >= 48 && c <= 57) return true;
+    }
+  }
+  return false;
+}
 // What NUM can begin with: a digit or its marker ("nº", "Nr", "NO", "д", "#").
 const NUM_FIRST = (c: number) => isDigitCode(c) || c === 78 || c === 110 || c === 0x434 || c === 35;
 // What NW can begin with: a capital, a digit, or a particle's first letter (il-, l-, d', de, of, the, van, zum, sv, e, y, i, ...).
@@ -142,7 +163,7 @@ function shapesAround(text: string, s: number, e: number, word: string, compound
       out.push([b ? s - b[1]!.length : s, end]);
       return;
     }
-    const n = digit ? endMatch(COMPOUND_NUM_BEFORE, END.COMPOUND_NUM, before, NUM_FIRST) : null;
+    const n = digit && digitInLastTokens(before, 4) ? endMatch(COMPOUND_NUM_BEFORE, END.COMPOUND_NUM, before, NUM_FIRST) : null;
     // Not a frequent English word that merely ends like a street ("2 Spring releases").
     if (n && !gazetteer().commonEn.has(word)) out.push([s - n[1]!.length, Math.max(e, after(A2_AFTER))]);
     return;
@@ -154,14 +175,14 @@ function shapesAround(text: string, s: number, e: number, word: string, compound
     if (end >= 0) out.push([s, end]);
   }
   // A: "17 Rue du Médecin-Colonel Calbairac", "33 avenue de Provence"
-  const a = digit ? endMatch(A_BEFORE, END.A, before, NUM_FIRST) : null;
+  const a = digit && digitInLastTokens(before, 2) ? endMatch(A_BEFORE, END.A, before, NUM_FIRST) : null;
   if (a) {
     let end = after(A_AFTER);
     if (end < 0 && cap) end = after(A_NUMBERED);
     if (end >= 0) out.push([s - a[1]!.length, end]);
   }
   // A2: "7931 Tenth Line"; a lower-case type after a name that is no frequent word: "81 Ģertrūdes iela", "11 Skoufa street" (not "5 Big street parties")
-  const a2 = digit ? endMatch(A2_BEFORE, END.A2, before, NUM_FIRST) : null;
+  const a2 = digit && digitInLastTokens(before, 5) ? endMatch(A2_BEFORE, END.A2, before, NUM_FIRST) : null;
   if (a2 && (cap || !a2[1]!.trim().split(/[ \t]+/).slice(1).some((w) => gazetteer().commonEn.has(w.toLowerCase())))) out.push([s - a2[1]!.length, Math.max(e, after(A2_AFTER))]);
   // C: "Skoufa street 11", "Ģertrūdes iela 81"
   const c = spaced && capitalBeforeSpaces(before) ? endMatch(C_BEFORE, END.C, before, NW_FIRST) : null;
@@ -191,6 +212,7 @@ const G = new RegExp(
 const H_NUM = String.raw`\d{1,3}(?:\s?\p{L}(?![\p{L}]))?(?:\s?[/-]\s?\d{1,4}[A-Za-z]?)?`;
 const H = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:${NW}[ \t]+){0,2}\p{Lu}[\p{L}\p{M}'’\-]*[ \t]+${H_NUM},[ \t]*${CITY}(?=${G_END})`, 'gu');
 const H_ANCHOR = /\d\p{L}?,[ \t]*\p{Lu}/gu;
+const H_ANCHOR_AT = new RegExp(H_ANCHOR.source, 'uy');
 // P: post-office boxes ("P.O. Box 1234, Nairobi", "Postbus 123, 1000 AA Amsterdam", "Postfach 10 20 30", "B.P. 1234, Dakar", "Apartado 123", "Caixa Postal 45").
 const P = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:P\.?\s?O\.?\s?Box|PO\s?Box|Post\s?Office\s?Box|Postbus|Postfach|Postboks|B\.P\.|Apartado(?:\s(?:de\s)?Correos)?|Apdo\.?|Casilla(?:\sde\sCorreo)?|Caixa\sPostal|Cx\.?\sP\.?|Casella\sPostale)\s?\d{1,6}(?:\s\d{2}){0,2}(?![\p{L}\p{N}])${REST}`, 'gu');
 const F = /(?<![\p{L}\p{N}])(?:PSC|CMR|Unit|USNS\s+\p{Lu}+|USS\s+\p{Lu}+)\s+\d{1,5},?\s+(?:Box\s+\d{1,5},?\s+)?(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5}(?:-\d{4})?/gu;
@@ -295,10 +317,20 @@ function anchorWords(st: ScanState, wins: readonly number[]): number[] {
   return out;
 }
 
-function anchorsOfH(text: string): number[] {
+/**
+ * H_ANCHOR's matches in the text, as a global search finds them, tried only at the last unit of each digit
+ * run: H_ANCHOR's one digit must be followed by a letter or a comma, not by another digit (ASCII or
+ * full-width, both inside a run of normDigits), so no other unit can begin a match.
+ */
+function anchorsOfH(text: string, runs: readonly number[]): number[] {
   const out: number[] = [];
-  H_ANCHOR.lastIndex = 0;
-  for (let m = H_ANCHOR.exec(text); m; m = H_ANCHOR.exec(text)) out.push(m.index, m.index + m[0].length);
+  for (let i = 1; i < runs.length; i += 2) {
+    const p = runs[i]! - 1;
+    if (!isDigitCode(text.charCodeAt(p))) continue;
+    H_ANCHOR_AT.lastIndex = p;
+    const m = H_ANCHOR_AT.exec(text);
+    if (m) out.push(p, p + m[0].length);
+  }
   return out;
 }
 
@@ -330,12 +362,12 @@ export function detectWorldAddresses(st: ScanState, add: Add): void {
     }
   }
   for (const x of execInAt(AT.G[0], text, windows(text, numberThenLaterPostcode(text, runs), 20, 60), AT.G[1])) add(x.index, x.index + x[0].length, 0.35, 'house number and street, place and postcode');
-  for (const x of execIn(H, text, windows(text, anchorsOfH(text), 60, 40))) {
+  for (const x of execIn(H, text, windows(text, anchorsOfH(text, runs), 60, 40))) {
     // Not a frequent word before the number ("During 12, Paris", "Chapter 3, London").
     const first = /^[\p{L}\p{M}'’\-]+/u.exec(x[0])?.[0].toLowerCase() ?? '';
     if (!gazetteer().commonEn.has(first)) add(x.index, x.index + x[0].length, 0.35, 'street and house number, city');
   }
-  if (PO_BOX.test(text) && PO_BOX_CASED.test(text)) for (const x of execInAt(AT.P[0], text, [0, text.length], AT.P[1])) add(x.index, x.index + x[0].length, 0.7, 'post-office box');
+  if (PO_BOX_CASED.test(text) && PO_BOX.test(text)) for (const x of execInAt(AT.P[0], text, [0, text.length], AT.P[1])) add(x.index, x.index + x[0].length, 0.7, 'post-office box');
   for (const [re, needs, why] of OTHER_SHAPES) if (hasAny(text, needs)) for (const x of execIn(re, text, [0, text.length])) add(x.index, x.index + x[0].length, 0.75, why);
   if (hasAny(text, V_WORDS) && V_AFTER_COMMA.test(text)) for (const x of execInAt(AT.V[0], text, windows(text, runs, 10, 120), AT.V[1])) add(x.index, x.index + x[0].length, 0.75, 'house number and street, ward or district');
   // Shape E has no street word: a number followed by a postcode-and-city line.
@@ -350,5 +382,5 @@ const AT = {
   P: [new RegExp(P.source, 'uy'), wordStart({ chars: 'PBAC' })],
 } as const;
 
-export const __test = { D, E, F, AR, V, G, P, AT };
+export const __test = { D, E, F, AR, V, G, P, AT, H_ANCHOR, anchorsOfH, digitInLastTokens, A_BEFORE, A2_BEFORE, COMPOUND_NUM_BEFORE };
 export type { Finding };

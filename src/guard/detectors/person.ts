@@ -71,10 +71,24 @@ export { TITLE_RE, ROLE_RE, MET_NAME };
 export const CAP_SEQ = new RegExp(String.raw`(?<![\p{L}\p{N}])${NAME}`, 'uy');
 /**
  * Where a CAP_SEQ match may start (execInAt checks the lookbehind): at an upper-case letter (initials,
- * a name word, "Mc", "O'"), a lower-case particle's first letter (van, de, ten, la, in 't, op de) or
- * the apostrophe of "'t".
+ * a name word, "Mc", "O'"), or where a particle that does not begin with a capital is written (van, de,
+ * ten, la, in 't, op de, 't: the literal heads of PART's alternatives in lower case). Only the first letters
+ * were checked before: every "the", "to", "it", "of", "do" in the windows ran the pattern.
  */
-export const capSeqCanStart = wordStart({ upper: true, chars: "vdtlio'" });
+const UPPER_START = wordStart({ upper: true });
+const PARTICLE_HEADS = new Map<number, string[]>();
+for (const a of topLevelAlternatives(PART, 3)) {
+  const lowerForm = a[0] === '[' ? a[2]! + a.slice(a.indexOf(']') + 1) : a;
+  if (!/^[a-z']/.test(lowerForm)) continue; // O', Mc, Mac: capitals
+  const head = literalHead(lowerForm);
+  const c = head.charCodeAt(0);
+  PARTICLE_HEADS.set(c, [...(PARTICLE_HEADS.get(c) ?? []), head]);
+}
+export const capSeqCanStart = (c: number, s: string, p: number): boolean => {
+  if (UPPER_START(c)) return true;
+  const heads = PARTICLE_HEADS.get(c);
+  return heads !== undefined && someHeadAt(s, p, heads);
+};
 
 // Anchors (cheap, on the folded or original text): the patterns above only run on windows around them.
 export const TITLE_ANCHOR = /\b(?:mr|mrs|ms|miss|mx|dr|sir|madam|mevr|mw|dhr|meneer|mevrouw|mejuffrouw|juffrouw|de\sheer)\.?\s/g;
@@ -114,28 +128,28 @@ const VERB_HEADS: Array<string[] | undefined> = new Array(26 * 27);
   }
 }
 /**
- * Where VERB_ANCHOR can match, in order: at an apostrophe ("'s "), or at a whitespace right before a word
- * token (`words`, wordTokens of the same text: a letter after a whitespace always starts one), so the
- * text's units are not visited one by one.
+ * VERB_ANCHOR's matches as anchorsOf gives them; `words` are wordTokens of the text. A match starts at
+ * an apostrophe ("'s "), or at a whitespace right before a word token (a letter after a whitespace always
+ * starts one), so the text's units are not visited one by one: both kinds of position are taken in order,
+ * merged as they come (no list of them to build and sort).
  */
-function verbCandidates(text: string, words: readonly number[]): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < words.length; i += 2) {
-    const s = words[i]!;
-    if (s > 0 && isRegexSpace(text.charCodeAt(s - 1))) out.push(s - 1);
-  }
-  const spaces = out.length;
-  for (const q of ["'", '’']) for (let k = text.indexOf(q); k >= 0; k = text.indexOf(q, k + 1)) out.push(k);
-  if (out.length > spaces) out.sort((a, b) => a - b);
-  return out;
-}
-
-/** VERB_ANCHOR's matches as anchorsOf gives them; `words` are wordTokens of the text. */
 export function verbAnchors(text: string, words: readonly number[]): number[] {
   const out: number[] = [];
   const n = text.length - 2;
   let end = 0;
-  for (const p of verbCandidates(text, words)) {
+  let q1 = text.indexOf("'");
+  let q2 = text.indexOf('’');
+  let w = 0;
+  for (;;) {
+    while (w < words.length && !(words[w]! > 0 && isRegexSpace(text.charCodeAt(words[w]! - 1)))) w += 2;
+    const sp = w < words.length ? words[w]! - 1 : Infinity;
+    const q = q1 < 0 ? (q2 < 0 ? Infinity : q2) : q2 < 0 ? q1 : Math.min(q1, q2);
+    if (sp === Infinity && q === Infinity) break;
+    // (A whitespace is no apostrophe: the two never meet at one position.)
+    const p = sp < q ? sp : q;
+    if (p === sp) w += 2;
+    else if (p === q1) q1 = text.indexOf("'", q1 + 1);
+    else q2 = text.indexOf('’', q2 + 1);
     if (p >= n) break;
     const c = text.charCodeAt(p);
     if (c !== 39 && c !== 0x2019) {
