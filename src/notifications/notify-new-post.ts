@@ -1,7 +1,10 @@
 // Who hears of a new post, in the app: the people it quotes, the people it @mentions, the
 // topic's author (a reply to their topic), and whoever watches the topic or its board or took
-// part in it (watching is the default for topics one started or replied to; muting turns it off).
-// One notification per person per post, the most specific kind winning.
+// part in it (watching is the default for topics one started or replied to). Muting a topic
+// silences everything about its new posts, @mentions and quotes included (as Discourse does).
+// One notification per person per post, the most specific kind winning (quote, mention, reply,
+// watched); whether it is also e-mailed is the person's choice for that kind, decided by the
+// e-mail sweep (send-notification-emails.ts).
 import type { Kysely } from 'kysely';
 import type { DB, NotificationKind } from '../db/schema.ts';
 import { createNotifications, subjectOf, topicOfPost, type NewNotification } from './create-notifications.ts';
@@ -14,19 +17,18 @@ const MAX_NAMED = 20;
 export async function notifyNewPost(db: Kysely<DB>, postId: number): Promise<NewNotification[]> {
   const post = await topicOfPost(db, postId);
   if (!post || post.deleted_at || post.topic_deleted) return [];
+  const muted = new Set(
+    (await db.selectFrom('watches').select('user_id').where('target', '=', 'topic').where('target_id', '=', post.topic_id).where('level', '=', 'muted').execute()).map((w) => w.user_id),
+  );
   const recipients: NewNotification[] = [];
   const byName = async (names: string[], kind: NotificationKind) => {
     const wanted = [...new Set(names.map((n) => n.toLowerCase()))].slice(0, MAX_NAMED);
     if (!wanted.length) return;
     const users = await db.selectFrom('users').select('id').where('username_lower', 'in', wanted).where('deleted_at', 'is', null).execute();
-    for (const u of users) recipients.push({ userId: u.id, kind });
+    for (const u of users) if (!muted.has(u.id)) recipients.push({ userId: u.id, kind });
   };
   await byName([...post.body_markdown.matchAll(QUOTE_HEAD)].map((m) => m[1]!), 'quote');
   await byName([...post.body_html.matchAll(MENTION_LINK)].map((m) => decodeURIComponent(m[1]!)), 'mention');
-
-  const muted = new Set(
-    (await db.selectFrom('watches').select('user_id').where('target', '=', 'topic').where('target_id', '=', post.topic_id).where('level', '=', 'muted').execute()).map((w) => w.user_id),
-  );
   if (post.post_number > 1 && !muted.has(post.topic_author)) recipients.push({ userId: post.topic_author, kind: 'reply' });
 
   // Watchers: explicit (topic or board) and, by default, everyone who posted in the topic.

@@ -1,6 +1,7 @@
 // Where each kind of notification goes, per person: in the app only, in the app and by e-mail,
 // or nowhere. Missing choices take the defaults below (e-mail for what answers you, the app for
-// the rest). @mentions are also e-mailed at once by notify-mentions.ts, as before.
+// the rest). @mentions follow their setting like every other kind: 'app' (the default) sends
+// no e-mail.
 import type { Kysely } from 'kysely';
 import type { DB, NotificationKind } from '../db/schema.ts';
 import { nowIso } from '../shared/clock.ts';

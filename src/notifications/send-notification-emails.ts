@@ -4,7 +4,8 @@
 // may still read the topic. Each row is claimed with a conditional update, so several worker
 // processes never send it twice; a failed send un-claims it and the next sweeps retry it with a
 // growing pause (1, 2, 4 … minutes), up to MAX_ATTEMPTS. The state lives in the database, so a
-// restart loses nothing. @mentions keep their immediate e-mail (notify-mentions.ts).
+// restart loses nothing. @mentions go this way too (they were once e-mailed at once, whatever the
+// person's settings, by a job of their own: notify-mentions.ts, removed).
 import type { Kysely } from 'kysely';
 import { loadActor } from '../accounts/find-user.ts';
 import type { DB } from '../db/schema.ts';
@@ -76,7 +77,7 @@ async function sendOne(db: Kysely<DB>, mailer: Mailer, opts: SweepOptions, id: n
     ])
     .where('n.id', '=', id)
     .executeTakeFirst();
-  if (!n || n.read_at || !n.email || n.user_deleted || n.post_deleted || n.post_hidden || n.kind === 'mention') return false;
+  if (!n || n.read_at || !n.email || n.user_deleted || n.post_deleted || n.post_hidden) return false;
   if ((await preferencesOf(db, n.user_id))[n.kind] !== 'email') return false;
   const reader = await loadActor(db, n.user_id);
   if (!reader) return false;

@@ -38,7 +38,6 @@ import { followGuardChanges } from '../confidentiality/registers.ts';
 import { followWatchedWordChanges } from '../moderation/censor-display.ts';
 import { followForgottenAuthors } from '../accounts/find-user.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
-import { mentionedUserIds, notifyMentions } from '../notifications/notify-mentions.ts';
 import { notifyNewPost } from '../notifications/notify-new-post.ts';
 import { notificationsPlugin } from '../notifications/plugin.ts';
 import { announceNewPost, livePostRoutes, liveRoutes } from '../notifications/live.ts';
@@ -81,7 +80,7 @@ declare module 'fastify' {
     files: FileStore;
     /** Background and scheduled jobs, each run once across the fleet (src/jobs). */
     jobs: JobQueue;
-    /** Tells people @mentioned in a new post, in the background (a mail failure never fails the post). */
+    /** Notifies the people a new post concerns (quoted, @mentioned, the topic's author, watchers), in the background. */
     notifyMentions(postId: number): void;
   }
   interface FastifyRequest {
@@ -162,15 +161,10 @@ export async function buildServer({ config: given, database, logger, mailer }: S
   await startGuardMaintenance(app, config, database);
   app.decorate('mailer', mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: config.OUTBOX_DIR, log: app.log, defaultLocale: config.DEFAULT_LOCALE }));
   app.addHook('onClose', async () => app.mailer.close());
-  // Mention e-mails are jobs (src/jobs): one per person, retried with a growing pause while the
-  // SMTP server is away (delayed, never lost), each sent once whichever server takes it.
-  await jobs.work<{ postId: number }>('mention-emails', async ({ postId }) => {
-    for (const userId of await mentionedUserIds(database.db, postId)) await jobs.send('mention-email', { postId, userId }, { key: `${postId}:${userId}` });
-  });
-  await jobs.work<{ postId: number; userId: number }>('mention-email', async ({ postId, userId }) => void (await notifyMentions(database.db, app.mailer, config.publicUrl, postId, userId)));
+  // A new post's notifications (the name is historical): replies, quotes, @mentions, watched topics
+  // and boards, in the app; each is e-mailed later by the sweep if the person chose e-mail for its
+  // kind and has not read it in the app by then (src/notifications/send-notification-emails.ts).
   app.decorate('notifyMentions', (postId: number) => {
-    jobs.send('mention-emails', { postId }).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'mention e-mails could not be queued'));
-    // In the app: replies, quotes, mentions, watched topics and boards (src/notifications).
     notifyNewPost(database.db, postId)
       .then((told) => announceNewPost(app, postId, told.map((t) => t.userId))) // live: open topic pages and bells
       .catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'notifications failed'));

@@ -76,7 +76,7 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(await unreadCount(db, bob), 4);
     });
 
-    test('muting a topic silences its replies; turning off default watching too; mentions still arrive', async () => {
+    test('muting a topic silences its replies, mentions and quotes; turning off default watching silences watching', async () => {
       const db = database.db;
       const t = await createTopic(db, eve, { boardSlug: 'help', kind: 'discussion', title: 'Muted thread', body: 'Start.' });
       await newPost(bob, t.id, 'First.');
@@ -84,7 +84,12 @@ for (const kind of testDatabaseKinds()) {
       await setWatch(db, eve, 'topic', t.id, 'muted');
       await newPost(cat, t.id, 'Second.');
       assert.equal((await listNotifications(db, eve)).find((g) => g.topic?.id === t.id)!.count, 1, 'no new notification once muted');
+      // A muted topic stops mentions and quotes from it too (as Discourse does); elsewhere they still arrive.
       await newPost(cat, t.id, 'Third, @eve_mutes.');
+      await newPost(cat, t.id, '@eve_mutes wrote:\n\n> Start.\n\nQuoted.');
+      assert.equal((await listNotifications(db, eve)).filter((g) => g.topic?.id === t.id).length, 1, 'no mention or quote from a muted topic');
+      const elsewhere = await createTopic(db, cat, { boardSlug: 'help', kind: 'discussion', title: 'Not muted', body: 'Start.' });
+      await newPost(cat, elsewhere.id, 'Hello @eve_mutes.');
       assert.ok((await kinds(eve)).includes('mention:1:new'));
       // bob replied there, so he watches it by default, until he turns that off.
       const before = (await listNotifications(db, bob)).filter((g) => g.topic?.id === t.id && g.kind === 'watched')[0]!.count;
