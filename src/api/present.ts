@@ -30,13 +30,14 @@ export class Presenter {
     };
   }
 
-  board(b: Pick<Rows<typeof listBoards>[number], 'id' | 'slug' | 'name' | 'description' | 'visibility' | 'topic_count' | 'post_count' | 'last_post_at'>) {
+  board(b: Pick<Rows<typeof listBoards>[number], 'id' | 'slug' | 'name' | 'description' | 'visibility' | 'topic_creators' | 'topic_count' | 'post_count' | 'last_post_at'>) {
     return {
       id: b.id,
       slug: b.slug,
       name: b.name,
       description: b.description,
       visibility: b.visibility,
+      topicCreators: b.topic_creators,
       topicCount: b.topic_count,
       postCount: b.post_count,
       lastPostAt: iso(b.last_post_at),

@@ -8,12 +8,12 @@ import { formErrors, NotFoundError, text, UserError } from '../shared/errors.ts'
 import { translatorFor } from '../i18n/plugin.ts';
 import { createBoard } from './create-board.ts';
 import { listBoardsInOrder, moveBoard, parseDirection } from './reorder-boards.ts';
-import { BOARD_VISIBILITIES, parseBoardFields, updateBoard } from './update-board.ts';
+import { BOARD_VISIBILITIES, parseBoardFields, TOPIC_CREATORS, updateBoard } from './update-board.ts';
 import { formText as str } from '../web/request-helpers.ts';
 import { addBoardModerator, listBoardModerators, removeBoardModerator } from '../moderation/board-moderators.ts';
 
 type Form = Record<string, string | undefined>;
-const formValues = (b: Form) => ({ name: str(b.name), slug: str(b.slug), description: str(b.description), visibility: str(b.visibility) });
+const formValues = (b: Form) => ({ name: str(b.name), slug: str(b.slug), description: str(b.description), visibility: str(b.visibility), ...(b.topic_creators !== undefined ? { topic_creators: str(b.topic_creators) } : {}) });
 
 function manager(request: FastifyRequest): Actor {
   if (!request.actor) throw new UserError(text('admin:errors.signIn'), 401);
@@ -39,7 +39,7 @@ export async function boardAdminRoutes(app: FastifyInstance): Promise<void> {
   };
 
   const findBoard = async (slug: string) => {
-    const board = await db.selectFrom('boards').select(['id', 'slug', 'name', 'description', 'visibility', 'topic_count', 'post_count']).where('slug', '=', slug).executeTakeFirst();
+    const board = await db.selectFrom('boards').select(['id', 'slug', 'name', 'description', 'visibility', 'topic_creators', 'topic_count', 'post_count']).where('slug', '=', slug).executeTakeFirst();
     if (!board) throw new NotFoundError(text('admin:errors.noSuchBoard'));
     return board;
   };
@@ -47,9 +47,9 @@ export async function boardAdminRoutes(app: FastifyInstance): Promise<void> {
   const editPage = async (reply: FastifyReply, board: Awaited<ReturnType<typeof findBoard>>, extra: object = {}, status = 200) => {
     reply.header('cache-control', 'no-store');
     return reply.code(status).view('board-edit', {
-      title: translatorFor(reply.request).t('admin:boardEdit.title', { name: board.name }), board, visibilities: BOARD_VISIBILITIES, csrf: reply.generateCsrf(),
+      title: translatorFor(reply.request).t('admin:boardEdit.title', { name: board.name }), board, visibilities: BOARD_VISIBILITIES, topicCreators: TOPIC_CREATORS, csrf: reply.generateCsrf(),
       moderators: await listBoardModerators(db, board.id), modError: null, modValue: '',
-      values: { name: board.name, slug: board.slug, description: board.description, visibility: board.visibility }, error: null, field: null, ...extra,
+      values: { name: board.name, slug: board.slug, description: board.description, visibility: board.visibility, topic_creators: board.topic_creators }, error: null, field: null, ...extra,
     });
   };
 

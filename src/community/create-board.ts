@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { BoardVisibility, DB } from '../db/schema.ts';
+import type { BoardVisibility, DB, TopicCreators } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
 import { text, UserError } from '../shared/errors.ts';
@@ -11,6 +11,7 @@ const input = z.object({
   slug: z.string().trim().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'community:errors.slugFormat').max(60).optional(),
   description: z.string().trim().max(500, 'community:errors.descriptionLong').default(''),
   visibility: z.enum(['public', 'members', 'staff'] satisfies BoardVisibility[]).default('public'),
+  topic_creators: z.enum(['members', 'staff'] satisfies TopicCreators[]).default('members'),
   position: z.number().int().optional(),
 });
 
@@ -33,6 +34,7 @@ export async function createBoard(db: Kysely<DB>, actor: Actor | null, raw: z.in
         name: b.name,
         description: b.description,
         visibility: b.visibility,
+        topic_creators: b.topic_creators,
         position: b.position ?? Number(last?.p ?? 0) + 1,
         last_post_at: null,
         last_topic_id: null,

@@ -1,7 +1,7 @@
 import type { GuardFinding } from '../confidentiality/check.ts';
 import type { Kysely } from 'kysely';
 import type { DB, TopicKind } from '../db/schema.ts';
-import { authorize, type Actor } from '../policy/policy.ts';
+import { authorize, hidesBoard, type Actor } from '../policy/policy.ts';
 import { limitProblems, refuseAll, runPublishPipeline } from '../publish/pipeline.ts';
 import { storeMaskedOriginal } from '../confidentiality/masked-originals.ts';
 import { nowIso } from '../shared/clock.ts';
@@ -42,8 +42,8 @@ export async function createTopic(db: Kysely<DB>, actor: Actor, input: CreateTop
   }
   refuseAll(problems);
   const kind = input.kind as TopicKind;
-  const board = await db.selectFrom('boards').select(['id', 'visibility']).where('slug', '=', input.boardSlug).executeTakeFirst();
-  if (!board) throw new NotFoundError(msg('compose:errors.noSuchBoard'));
+  const board = await db.selectFrom('boards').select(['id', 'visibility', 'topic_creators']).where('slug', '=', input.boardSlug).executeTakeFirst();
+  if (!board || hidesBoard(actor, board)) throw new NotFoundError(msg('compose:errors.noSuchBoard'));
   authorize(actor, 'topic.create', board);
 
   const text = await runPublishPipeline(db, { actor, where: 'topic', title: input.title, body: input.body, target: `board:${input.boardSlug}`, ...(input.attachments?.length ? { attachments: input.attachments } : {}), ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}) });

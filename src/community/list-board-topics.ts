@@ -2,7 +2,7 @@ import { sql, type Compilable, type Kysely, type SelectQueryBuilder } from 'kyse
 import { authorCards, type AuthorCard } from '../accounts/find-user.ts';
 import type { DB } from '../db/schema.ts';
 import { P1, P2, P3, P4, preparedQuery, S1, S2 } from '../db/prepared.ts';
-import { can, type Actor } from '../policy/policy.ts';
+import { can, hidesBoard, type Actor } from '../policy/policy.ts';
 import { NotFoundError, text, UserError } from '../shared/errors.ts';
 import { tagsFromList } from './tags.ts';
 import { readBoardPage } from './board-page-postgres.ts';
@@ -47,7 +47,7 @@ export async function listBoardTopics(
     : null;
   const [board] = read ? [read.board] : read === undefined ? [] : await boardQuery(db, boardSlug);
   // A board the actor may not see looks like no board at all: its name is not public either.
-  if (!board || (board.visibility === 'staff' && !can(actor, 'board.view', board))) throw new NotFoundError(text('community:errors.noSuchBoard'));
+  if (!board || hidesBoard(actor, board)) throw new NotFoundError(text('community:errors.noSuchBoard'));
   if (!can(actor, 'board.view', board)) throw new UserError(text('community:errors.membersOnlyBoard'), 401);
 
   const queries = listingQueries(sort, !!tag, !start ? 'offset' : 'after' in start ? 'after' : 'before');

@@ -41,7 +41,7 @@ const boardsQuery = (kinds: BoardVisibility[]) =>
       // Never a deleted topic as a board's latest (delete-post.ts moves it on; this is the second line).
       .leftJoin('topics', (j) => j.onRef('topics.id', '=', 'boards.last_topic_id').on('topics.deleted_at', 'is', null))
       .select([
-        'boards.id', 'boards.slug', 'boards.name', 'boards.description', 'boards.visibility',
+        'boards.id', 'boards.slug', 'boards.name', 'boards.description', 'boards.visibility', 'boards.topic_creators',
         'boards.topic_count', 'boards.post_count', 'boards.last_post_at',
         'topics.id as last_topic_id', 'topics.title as last_topic_title', 'topics.slug as last_topic_slug',
       ])

@@ -7,7 +7,7 @@ import { translatorFor } from '../i18n/plugin.ts';
 import type { T } from '../i18n/index.ts';
 import { containsSentence, findingLabel, findingReason, findingWhat, stopSentence } from '../confidentiality/finding-texts.ts';
 import type { Actor } from '../policy/policy.ts';
-import { authorize } from '../policy/policy.ts';
+import { authorize, hidesBoard } from '../policy/policy.ts';
 import { imageOptionsFor, renderMarkdown } from '../shared/markdown.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
 import { changedNoPage, changedOnlyTopic } from '../web/anonymous-cache.ts';
@@ -149,8 +149,8 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
   // ---- New topic (the composer) ----
   const composer = async (request: FastifyRequest, reply: FastifyReply, boardSlug: string, extra: object = {}, status = 200) => {
     signedIn(request);
-    const board = await db.selectFrom('boards').select(['slug', 'name', 'visibility']).where('slug', '=', boardSlug).executeTakeFirst();
-    if (!board) throw new UserError(text('compose:errors.noSuchBoard'), 404);
+    const board = await db.selectFrom('boards').select(['slug', 'name', 'visibility', 'topic_creators']).where('slug', '=', boardSlug).executeTakeFirst();
+    if (!board || hidesBoard(request.actor, board)) throw new UserError(text('compose:errors.noSuchBoard'), 404);
     authorize(request.actor, 'topic.create', board);
     // Solved questions and articles like the title typed so far (src/search): shown under the
     // title without JavaScript when the page has a title (?title=, or a form sent back).

@@ -1,13 +1,15 @@
-// Community managers change a board: its name, address (slug), description and visibility.
+// Community managers change a board: its name, address (slug), description, visibility and who
+// starts topics there.
 // A slug change takes the new address only when it is free; the old /b/<slug> then answers 404
 // (no redirect is kept). Topic URLs do not contain the board, so they are not affected.
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { BoardVisibility, DB } from '../db/schema.ts';
+import type { BoardVisibility, DB, TopicCreators } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { NotFoundError, text, UserError } from '../shared/errors.ts';
 
 export const BOARD_VISIBILITIES = ['public', 'members', 'staff'] as const satisfies readonly BoardVisibility[];
+export const TOPIC_CREATORS = ['members', 'staff'] as const satisfies readonly TopicCreators[];
 
 const fields = z.object({
   name: z.string().trim().min(2, 'community:errors.boardNameShort').max(60, 'community:errors.boardNameLong'),
@@ -19,6 +21,8 @@ const fields = z.object({
     .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'community:errors.slugFormat'),
   description: z.string().trim().max(500, 'community:errors.descriptionLong'),
   visibility: z.enum(BOARD_VISIBILITIES, { error: 'community:errors.visibility' }),
+  // The form for a new board leaves it out: readers start topics.
+  topic_creators: z.enum(TOPIC_CREATORS, { error: 'community:errors.topicCreators' }).default('members'),
 });
 
 export type BoardFields = z.infer<typeof fields>;
@@ -54,7 +58,7 @@ export async function updateBoard(db: Kysely<DB>, actor: Actor, slug: string, ra
       }
       await tx
         .updateTable('boards')
-        .set({ name: b.name, slug: b.slug, description: b.description, visibility: b.visibility })
+        .set({ name: b.name, slug: b.slug, description: b.description, visibility: b.visibility, topic_creators: b.topic_creators })
         .where('id', '=', board.id)
         .execute();
       return { id: board.id, slug: b.slug };

@@ -53,6 +53,8 @@ export interface RoleChangesTable {
   at: string;
 }
 
+export type TopicCreators = 'members' | 'staff';
+
 export interface BoardsTable {
   id: Generated<number>;
   slug: string;
@@ -60,6 +62,8 @@ export interface BoardsTable {
   description: string;
   position: number;
   visibility: BoardVisibility;
+  /** Who starts topics: whoever may read the board, or only the community team (announcements). */
+  topic_creators: Generated<TopicCreators>;
   topic_count: Generated<number>;
   post_count: Generated<number>;
   last_post_at: string | null;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB, TopicKind } from '../db/schema.ts';
-import { authorize, can, type Actor } from '../policy/policy.ts';
+import { authorize, can, hidesBoard, type Actor } from '../policy/policy.ts';
 import { LIMITS } from '../publish/pipeline.ts';
 import { nowIso } from '../shared/clock.ts';
 import { NotFoundError, UserError, text } from '../shared/errors.ts';
@@ -52,8 +52,8 @@ export async function holdDraft(db: Kysely<DB>, actor: Actor, input: HoldInput):
   if (input.kind === 'topic') {
     if (input.topicKind !== 'question' && input.topicKind !== 'discussion') throw new UserError(text('moderation:errors.chooseKind'), 400, 'kind');
     topicKind = input.topicKind;
-    const board = await db.selectFrom('boards').select(['id', 'visibility']).where('slug', '=', input.boardSlug).executeTakeFirst();
-    if (!board) throw new NotFoundError(text('moderation:errors.noSuchBoard'));
+    const board = await db.selectFrom('boards').select(['id', 'visibility', 'topic_creators']).where('slug', '=', input.boardSlug).executeTakeFirst();
+    if (!board || hidesBoard(actor, board)) throw new NotFoundError(text('moderation:errors.noSuchBoard'));
     authorize(actor, 'topic.create', board);
     title = input.title.trim().replace(/\s+/g, ' ');
     if (title.length < LIMITS.titleMin) throw new UserError(text('moderation:errors.titleTooShort', { min: LIMITS.titleMin }), 400, 'title');

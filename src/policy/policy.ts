@@ -3,7 +3,7 @@
 // roles themselves: they call can()/authorize() with an action name.
 //
 // Being an Employee grants nothing here: employees act with exactly a member's abilities.
-import type { BoardVisibility, Role } from '../db/schema.ts';
+import type { BoardVisibility, Role, TopicCreators } from '../db/schema.ts';
 import { ForbiddenError, text, UserError } from '../shared/errors.ts';
 
 export interface Actor {
@@ -55,7 +55,10 @@ const rules = {
   'post.view': (a: Actor | null, p: TopicLike & { postDeleted: boolean; postHidden?: boolean; authorId?: number }) =>
     rules['topic.view'](a, p) && (!p.postDeleted || isStaff(a)) &&
     (!p.postHidden || (!!a && (a.id === p.authorId || moderates(a, p.board)))),
-  'topic.create': (a: Actor | null, board: BoardLike) => !!a && rules['board.view'](a, board),
+  // A new topic: whoever reads the board, unless only the community team starts topics there (an
+  // announcements board: everyone replies). Employees are members here too (VISION: the same functions).
+  'topic.create': (a: Actor | null, board: BoardLike & { topic_creators: TopicCreators }) =>
+    !!a && rules['board.view'](a, board) && (board.topic_creators !== 'staff' || isStaff(a)),
   'post.create': (a: Actor | null, t: TopicLike) =>
     !!a && rules['topic.view'](a, t) && ((!t.locked && !t.closed) || has(a, 'moderator', 'community_manager', 'admin')),
   // The asker, or a moderator / community manager, picks the accepted answer.
@@ -148,6 +151,11 @@ export function authorize<A extends Action>(actor: Actor | null, action: A, subj
   if (can(actor, action, subject)) return;
   if (!actor) throw new UserError(text('moderation:errors.signInFirst'), 401);
   throw new ForbiddenError();
+}
+
+/** A staff board the actor may not read answers as if it did not exist (404): its name is not public either. */
+export function hidesBoard(actor: Actor | null, board: BoardLike): boolean {
+  return board.visibility === 'staff' && !can(actor, 'board.view', board);
 }
 
 /** Boards an actor may see, as a visibility filter for list queries. */

@@ -1,4 +1,4 @@
-import type { BoardVisibility, Role, TopicKind } from '../db/schema.ts';
+import type { BoardVisibility, Role, TopicCreators, TopicKind } from '../db/schema.ts';
 
 export interface DemoUser {
   /** Stable key used by threads to name their authors. */
@@ -17,6 +17,8 @@ export interface DemoBoard {
   name: string;
   description: string;
   visibility: BoardVisibility;
+  /** Who starts topics (createBoard's default: whoever reads the board). */
+  topic_creators?: TopicCreators;
 }
 
 export interface DemoReply {

@@ -143,6 +143,7 @@ export const demoBoards: DemoBoard[] = [
     description:
       'News from the Brightwave team: new services, planned maintenance and community updates. Only staff start threads here, but everyone can reply.',
     visibility: 'public',
+    topic_creators: 'staff',
   },
   {
     slug: 'mobile-sim',
@@ -215,7 +216,7 @@ Grace (community team)`,
     board: 'announcements',
     kind: 'discussion',
     title: 'eSIM is now available on every Brightwave mobile plan',
-    author: 'rahul',
+    author: 'manager', // posted for the product team: only the community team starts topics here
     daysAgo: 24,
     body: `Good news for everyone who asked about this in Ideas & Feedback: from today, **every** mobile plan — including prepaid — supports eSIM.
 
@@ -229,7 +230,7 @@ Supported phones and a step-by-step guide with screenshots: https://example.com/
 
 Thanks for pushing us on this one. If anything goes wrong, post in Mobile & SIM and we'll help.
 
-— Rahul, mobile product team`,
+— Rahul, mobile product team (posted by the community team)`,
     replies: [
       { author: 'kenji', hoursAfter: 3, body: 'Finally! Does the transfer also work when I move to a new phone, or do I need to request a new eSIM each time?' },
       {

@@ -21,7 +21,7 @@ const subjects: { [A in Action]: unknown[] } = {
   'board.manage': [null],
   'topic.view': topics,
   'post.view': topics.flatMap((t) => [{ ...t, postDeleted: false }, { ...t, postDeleted: true }, { ...t, postDeleted: false, postHidden: true, authorId: 1 }, { ...t, postDeleted: false, postHidden: true, authorId: 2 }]),
-  'topic.create': boards,
+  'topic.create': boards.flatMap((b) => [{ ...b, topic_creators: 'members' }, { ...b, topic_creators: 'staff' }]),
   'post.create': topics,
   'answer.accept': topics,
   'post.edit': topics.flatMap((t) => [{ ...t, postDeleted: false }, { ...t, postDeleted: true }, { ...t, authorId: 2, postDeleted: false }]),
@@ -33,7 +33,7 @@ const subjects: { [A in Action]: unknown[] } = {
   'role.grant': ['employee', 'moderator', 'community_manager', 'admin'],
   'guidelines.edit': [null],
   'queue.review': [null],
-  'queue.item': [{ boardId: null, reason: 'reported' }, { boardId: 7, reason: 'reported' }, { boardId: 7, reason: 'guard' }, { boardId: 8, reason: 'watched_word' }],
+  'queue.item': [{ board: null, confidential: false }, { board: { id: 7, visibility: 'public' }, confidential: false }, { board: { id: 7, visibility: 'public' }, confidential: true }, { board: { id: 8, visibility: 'staff' }, confidential: false }],
   'guard.viewMaskedOriginal': [null],
   'guard.manage': [null],
   'role.manage': [null],
@@ -85,8 +85,11 @@ test('role × action matrix', () => {
     ['member cannot read a staff board', member, 'board.view', { visibility: 'staff' }, false],
     ['employee cannot read a staff board', employee, 'board.view', { visibility: 'staff' }, false],
     ['moderator reads a staff board', moderator, 'board.view', { visibility: 'staff' }, true],
-    ['visitor cannot start a topic', visitor, 'topic.create', { visibility: 'public' }, false],
-    ['member starts a topic', member, 'topic.create', { visibility: 'public' }, true],
+    ['visitor cannot start a topic', visitor, 'topic.create', { visibility: 'public', topic_creators: 'members' }, false],
+    ['member starts a topic', member, 'topic.create', { visibility: 'public', topic_creators: 'members' }, true],
+    ['member cannot start a topic where only staff do (announcements)', member, 'topic.create', { visibility: 'public', topic_creators: 'staff' }, false],
+    ['nor can an employee', employee, 'topic.create', { visibility: 'public', topic_creators: 'staff' }, false],
+    ['a moderator can', moderator, 'topic.create', { visibility: 'public', topic_creators: 'staff' }, true],
     ['member cannot reply in a locked topic', member, 'post.create', { board: { visibility: 'public' }, locked: true, closed: false, deleted: false }, false],
     ['moderator replies in a locked topic', moderator, 'post.create', { board: { visibility: 'public' }, locked: true, closed: false, deleted: false }, true],
     ['member cannot see a deleted topic', member, 'topic.view', { board: { visibility: 'public' }, locked: false, closed: false, deleted: true }, false],
@@ -169,7 +172,7 @@ test('role × action matrix', () => {
 });
 
 test('authorize: 401 for a visitor, 403 for a signed-in actor', () => {
-  assert.throws(() => authorize(null, 'topic.create', { visibility: 'public' }), (e: { status: number }) => e.status === 401);
+  assert.throws(() => authorize(null, 'topic.create', { visibility: 'public', topic_creators: 'members' }), (e: { status: number }) => e.status === 401);
   assert.throws(() => authorize(member, 'board.manage', null), (e: { status: number }) => e.status === 403);
   assert.doesNotThrow(() => authorize(manager, 'board.manage', null));
 });

@@ -19,7 +19,7 @@ export async function boardRoutes(app: FastifyInstance, { present }: { present: 
     },
   }, async (request) => ({ boards: (await listBoards(db, request.actor)).map((b) => present.board(b)) }));
 
-  app.post<{ Body: { name: string; slug?: string; description?: string; visibility?: 'public' | 'members' | 'staff'; position?: number } }>('/boards', {
+  app.post<{ Body: { name: string; slug?: string; description?: string; visibility?: 'public' | 'members' | 'staff'; topicCreators?: 'members' | 'staff'; position?: number } }>('/boards', {
     schema: {
       tags, security: security.any, summary: 'Create a board (community managers)',
       body: {
@@ -29,6 +29,7 @@ export async function boardRoutes(app: FastifyInstance, { present }: { present: 
           slug: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 60, description: 'Made from the name when omitted' },
           description: { type: 'string', maxLength: 500 },
           visibility: { type: 'string', enum: ['public', 'members', 'staff'], default: 'public' },
+          topicCreators: { type: 'string', enum: ['members', 'staff'], default: 'members', description: 'staff: only staff start topics (everyone who reads the board replies)' },
           position: { type: 'integer', minimum: -1_000_000, maximum: 1_000_000 },
         },
         required: ['name'],
@@ -38,7 +39,8 @@ export async function boardRoutes(app: FastifyInstance, { present }: { present: 
     },
   }, async (request, reply) => {
     // createBoard treats a null actor as the system: the API always passes a signed-in one.
-    const created = await createBoard(db, signedIn(request), request.body);
+    const { topicCreators, ...fields } = request.body;
+    const created = await createBoard(db, signedIn(request), { ...fields, ...(topicCreators ? { topic_creators: topicCreators } : {}) });
     const board = (await listBoards(db, request.actor)).find((b) => b.id === created.id);
     return reply.code(201).send({ board: present.board(board!) });
   });
