@@ -4,8 +4,10 @@ import { countsReadByPage, headerCounts, wantsHeaderCounts, type HeaderCounts } 
 import type { Actor } from '../policy/policy.ts';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SESSION_COOKIE, userForSession } from './sessions.ts';
+import { SESSION_COOKIE, readSessionCookie, userForSession } from './sessions.ts';
 import { bearerAuth } from '../api/tokens/authenticate-token.ts';
+import { describeStanding, standingOf } from '../moderation/restrict-user.ts';
+import { UserError, type Text } from '../shared/errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,8 +15,14 @@ declare module 'fastify' {
     sessionToken: string | null;
     /** The header's counts, read with the session's other facts (signed-in-facts.ts). */
     headerCounts?: HeaderCounts;
+    /** The session's account is suspended: why and until when (it acts as a visitor, and may change nothing). */
+    suspension?: Text;
   }
 }
+
+// What a suspended account's browser may still post: signing in (as someone else, or to be told
+// the suspension again), signing up, a password reset, signing out.
+const OPEN_TO_SUSPENDED = new Set(['/signin', '/signup', '/signout', '/password/forgot', '/password/reset']);
 
 export const authPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest('user', null);
@@ -27,9 +35,19 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     if (!raw) return;
     const unsigned = request.unsignCookie(raw);
     if (!unsigned.valid || !unsigned.value) return;
-    const user = await userForSession(app.database.db, unsigned.value);
-    if (!user) return;
-    request.sessionToken = unsigned.value;
+    const { userId, token } = readSessionCookie(unsigned.value);
+    const user = await userForSession(app.database.db, token);
+    if (!user) {
+      // A session that is gone (suspending signs the account out everywhere) or refused: if its
+      // account is suspended, say so on what it tries next (a tab still open posts a form, say),
+      // rather than the stale form's "this form has expired" (its token was made for the session).
+      if (userId !== null) {
+        const standing = await standingOf(app.database.db, userId);
+        if (standing?.kind === 'suspended') request.suspension = describeStanding(standing);
+      }
+      return;
+    }
+    request.sessionToken = token;
     request.user = { id: user.id, username: user.username, display_name: user.display_name, email_verified_at: user.email_verified_at, locale: user.locale, avatar: user.avatar };
     const actor: Actor = user.boards.size ? { id: user.id, roles: user.roles, boards: user.boards } : { id: user.id, roles: user.roles };
     request.actor = actor;
@@ -41,5 +59,14 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     // Most requests are visitors': no token and no session cookie, so nothing to wait for.
     if (request.headers.authorization === undefined && request.cookies[SESSION_COOKIE] === undefined) return done();
     identify(request, reply).then(() => done(), done);
+  });
+  // A suspended account's browser reads public pages as a visitor; any change (a form post, an API
+  // call) is refused with the suspension's reason and end date, before the API's "sign in", the CSRF
+  // check and the route.
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (!request.suspension) return done();
+    const reads = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
+    if ((reads && !request.url.startsWith('/api/')) || OPEN_TO_SUSPENDED.has(request.routeOptions.url ?? '')) return done();
+    done(new UserError(request.suspension, 403));
   });
 });

@@ -9,7 +9,7 @@ import { peekEmailToken } from './email-tokens.ts';
 import { loadActor } from './find-user.ts';
 import { mustAcknowledgeGuidelines } from './guidelines.ts';
 import { requestPasswordReset, resetPassword } from './reset-password.ts';
-import { SESSION_COOKIE, SESSION_DAYS, destroyOtherSessions, destroySession } from './sessions.ts';
+import { SESSION_COOKIE, SESSION_DAYS, destroyOtherSessions, destroySession, sessionCookieValue } from './sessions.ts';
 import { showPublicProfile } from './show-profile.ts';
 import { profileActivity } from './profile-activity.ts';
 import { listTeam } from './list-team.ts';
@@ -20,7 +20,7 @@ import { rememberDevice, signInClient } from './device-cookie.ts';
 import { renewCsrfSecret } from '../web/csrf-session.ts';
 import { signUp } from './sign-up.ts';
 import { verifyEmail } from './verify-email.ts';
-import { formText as str } from '../web/request-helpers.ts';
+import { formText as str, safeNext, withNext } from '../web/request-helpers.ts';
 
 type Form = Record<string, string | undefined>;
 
@@ -37,8 +37,8 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
   const form = (reply: FastifyReply, request: FastifyRequest, template: string, title: string, extra: object = {}, status = 200) =>
     reply.code(status).view(template, { title: translatorFor(request).t(title), csrf: reply.generateCsrf(), values: {}, error: null, ...extra });
 
-  const setSession = (reply: FastifyReply, token: string, expires: Date) =>
-    reply.setCookie(SESSION_COOKIE, token, {
+  const setSession = (reply: FastifyReply, userId: number, token: string, expires: Date) =>
+    reply.setCookie(SESSION_COOKIE, sessionCookieValue(userId, token), {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
@@ -47,38 +47,45 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       expires,
     });
 
-  app.get('/signup', (request, reply) => form(reply, request, 'signup', 'accounts:signup.title'));
+  // `next`: the page the person came from (a same-site path, else '/'), kept through the forms.
+  type WithNext = { Querystring: { next?: string } };
+  app.get<WithNext>('/signup', (request, reply) => form(reply, request, 'signup', 'accounts:signup.title', { next: safeNext(request.query.next) }));
   app.post<{ Body: Form }>('/signup', limited, async (request, reply) => {
     const b = request.body ?? {};
+    const next = safeNext(b.next);
     const values = { email: str(b.email), username: str(b.username), displayName: str(b.displayName) };
     try {
       // The language the sign-up page was shown in becomes the account's: its e-mails speak it.
       await signUp(db, app.mailer, site, { ...values, password: str(b.password), locale: request.locale });
     } catch (err) {
-      if (err instanceof UserError) return form(reply, request, 'signup', 'accounts:signup.title', { values, ...formErrors(err, translatorFor(request).t) }, err.status);
+      if (err instanceof UserError) return form(reply, request, 'signup', 'accounts:signup.title', { values, next, ...formErrors(err, translatorFor(request).t) }, err.status);
       throw err;
     }
     const { t } = translatorFor(request);
-    return reply.view('notice', { title: t('accounts:signup.checkEmailTitle'), message: t('accounts:signup.checkEmail', { email: values.email }) });
+    // Once the address is confirmed, signing in brings them back to where they were.
+    const link = next === '/' ? null : { href: withNext('/signin', next), text: t('accounts:verify.signIn') };
+    return reply.view('notice', { title: t('accounts:signup.checkEmailTitle'), message: t('accounts:signup.checkEmail', { email: values.email }), link });
   });
 
-  app.get('/signin', (request, reply) => form(reply, request, 'signin', 'accounts:signin.title', { sso }));
+  app.get<WithNext>('/signin', (request, reply) => form(reply, request, 'signin', 'accounts:signin.title', { sso, next: safeNext(request.query.next) }));
   app.post<{ Body: Form }>('/signin', limited, async (request, reply) => {
     const b = request.body ?? {};
+    const next = safeNext(b.next);
     try {
       const session = await signIn(db, str(b.login), str(b.password), signInClient(request));
-      setSession(reply, session.token, session.expires);
+      setSession(reply, session.userId, session.token, session.expires);
       rememberDevice(request, reply, session.userId, app.config.NODE_ENV === 'production');
       renewCsrfSecret(reply);
       // Policy point 2: an employee reads and acknowledges the guidelines on first sign-in.
       const actor = await loadActor(db, session.userId);
-      if (actor && (await mustAcknowledgeGuidelines(db, actor))) return reply.redirect('/guidelines', 303);
+      if (actor && (await mustAcknowledgeGuidelines(db, actor))) return reply.redirect(withNext('/guidelines', next), 303);
     } catch (err) {
       if (err instanceof ThrottledError) reply.header('retry-after', String(err.retryAfterSeconds));
-      if (err instanceof UserError) return form(reply, request, 'signin', 'accounts:signin.title', { values: { login: str(b.login) }, error: err.say(translatorFor(request).t), sso }, err.status);
+      if (err instanceof UserError) return form(reply, request, 'signin', 'accounts:signin.title', { values: { login: str(b.login) }, error: err.say(translatorFor(request).t), sso, next }, err.status);
       throw err;
     }
-    return reply.redirect('/', 303);
+    // Back to the page they came from (bug: it was always the home page).
+    return reply.redirect(next, 303);
   });
 
   app.post('/signout', { config: { keepsPages: true } }, async (request, reply) => {

@@ -6,6 +6,20 @@ import { preparedQuery, S1 } from '../db/prepared.ts';
 export const SESSION_COOKIE = 'parley_session';
 export const SESSION_DAYS = 30;
 
+/**
+ * The session cookie's value (signed): `<user id>.<token>`. The id lets a request whose session is
+ * gone tell a suspended account why (suspending signs the account out everywhere, and the
+ * open tab's next form post would otherwise be refused as a stale form: auth-plugin.ts).
+ * Cookies from before hold the token alone, and still work.
+ */
+export const sessionCookieValue = (userId: number, token: string): string => `${userId}.${token}`;
+
+/** The token and the account a session cookie names (no account in an older cookie). */
+export function readSessionCookie(value: string): { userId: number | null; token: string } {
+  const m = /^(\d{1,15})\.(.+)$/.exec(value);
+  return m ? { userId: Number(m[1]), token: m[2]! } : { userId: null, token: value };
+}
+
 export async function createSession(db: Kysely<DB>, userId: number): Promise<{ token: string; expires: Date }> {
   const { token, hash } = newToken();
   const now = new Date();

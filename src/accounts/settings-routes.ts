@@ -15,12 +15,12 @@ import { deleteAccount } from './delete-account.ts';
 import { exportMyData } from './export-data.ts';
 import { acknowledgeGuidelines, currentGuidelines, mustAcknowledgeGuidelines, publishGuidelines } from './guidelines.ts';
 import { listPrivateDataViews, showPrivateProfile } from './private-profile.ts';
-import { SESSION_COOKIE } from './sessions.ts';
+import { SESSION_COOKIE, sessionCookieValue } from './sessions.ts';
 import { updateProfile } from './update-profile.ts';
 import { createApiToken } from '../api/tokens/create-token.ts';
 import { listApiTokens } from '../api/tokens/list-tokens.ts';
 import { revokeApiToken } from '../api/tokens/revoke-token.ts';
-import { signedIn, formText as str } from '../web/request-helpers.ts';
+import { signedIn, formText as str, safeNext } from '../web/request-helpers.ts';
 import { signInClient } from './device-cookie.ts';
 import { avatarUploads, readAvatarForm } from './avatar-form.ts';
 
@@ -127,7 +127,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     } catch (err) {
       return onUserError(request, reply, {})(err);
     }
-    reply.setCookie(SESSION_COOKIE, session.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: cfg.NODE_ENV === 'production', signed: true, expires: session.expires });
+    reply.setCookie(SESSION_COOKIE, sessionCookieValue(actor.id, session.token), { path: '/', httpOnly: true, sameSite: 'lax', secure: cfg.NODE_ENV === 'production', signed: true, expires: session.expires });
     // The page below carries forms: their CSRF tokens must be bound to the new session.
     request.sessionToken = session.token;
     return settingsPage(request, reply, { notice: text('accounts:settings.notices.password', { count: session.revokedTokens }) });
@@ -186,14 +186,15 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     return reply.view('access-log', { title: 'Private data access log', rows });
   });
 
-  app.get('/guidelines', async (request, reply) => {
+  app.get<{ Querystring: { next?: string } }>('/guidelines', async (request, reply) => {
     const guidelines = await currentGuidelines(db);
     const mustAck = request.actor ? await mustAcknowledgeGuidelines(db, request.actor) : false;
-    return reply.view('guidelines', { title: translatorFor(request).t('accounts:guidelines.title'), guidelines, mustAck, csrf: mustAck ? reply.generateCsrf() : '' });
+    // After the first sign-in's acknowledgement, on to the page the person signed in from.
+    return reply.view('guidelines', { title: translatorFor(request).t('accounts:guidelines.title'), guidelines, mustAck, next: safeNext(request.query.next), csrf: mustAck ? reply.generateCsrf() : '' });
   });
   app.post<{ Body: Form }>('/guidelines/acknowledge', async (request, reply) => {
     await acknowledgeGuidelines(db, signedIn(request), Number(request.body?.version));
-    return reply.redirect('/', 303);
+    return reply.redirect(safeNext(request.body?.next), 303);
   });
   app.get('/guidelines/edit', async (request, reply) => {
     authorize(signedIn(request), 'guidelines.edit', null);

@@ -3,9 +3,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError, text, UserError } from '../shared/errors.ts';
 import { translatorFor } from '../i18n/plugin.ts';
-import { SESSION_COOKIE } from './sessions.ts';
+import { SESSION_COOKIE, sessionCookieValue } from './sessions.ts';
 import { renewCsrfSecret } from '../web/csrf-session.ts';
 import { signInWithSso } from './sign-in-with-sso.ts';
+import { safeNext } from '../web/request-helpers.ts';
 import { ProviderUnavailableError, SsoClient, providerRefusal, ssoSettings, type PendingSignIn } from './sso.ts';
 
 const PENDING_COOKIE = 'parley_sso';
@@ -35,7 +36,7 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
   const redirectUri = (request: FastifyRequest) =>
     `${app.config.PUBLIC_URL ? app.config.publicUrl : `${request.protocol}://${request.host}`}/auth/sso/callback`;
 
-  app.get('/auth/sso', limited, async (request, reply) => {
+  app.get<{ Querystring: { next?: string } }>('/auth/sso', limited, async (request, reply) => {
     const sso = configured();
     let started;
     try {
@@ -44,7 +45,8 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
       if (err instanceof ProviderUnavailableError) return unavailable(reply, err);
       throw err;
     }
-    const value = Buffer.from(JSON.stringify({ ...started.pending, t: Date.now() })).toString('base64url');
+    // The page to come back to rides in the signed cookie, and is checked again on the way back.
+    const value = Buffer.from(JSON.stringify({ ...started.pending, t: Date.now(), n: safeNext(request.query.next) })).toString('base64url');
     reply.setCookie(PENDING_COOKIE, value, { path: cookiePath, httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge: PENDING_MINUTES * 60 });
     return reply.redirect(started.url.href, 303);
   });
@@ -62,26 +64,26 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
     try {
       const { issuer, claims } = await sso.complete(query, pending);
       const session = await signInWithSso(app.database.db, issuer, claims, sso.settings.displayName, request.locale);
-      reply.setCookie(SESSION_COOKIE, session.token, { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true, expires: session.expires });
+      reply.setCookie(SESSION_COOKIE, sessionCookieValue(session.userId, session.token), { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true, expires: session.expires });
       renewCsrfSecret(reply);
     } catch (err) {
       if (err instanceof ProviderUnavailableError) return unavailable(reply, err);
       throw err;
     }
-    return reply.redirect('/', 303);
+    return reply.redirect(pending.next, 303);
   });
 }
 
-function readPending(request: FastifyRequest): PendingSignIn | null {
+function readPending(request: FastifyRequest): (PendingSignIn & { next: string }) | null {
   const raw = request.cookies[PENDING_COOKIE];
   if (!raw) return null;
   const unsigned = request.unsignCookie(raw);
   if (!unsigned.valid || !unsigned.value) return null;
   try {
-    const p = JSON.parse(Buffer.from(unsigned.value, 'base64url').toString('utf8')) as Partial<PendingSignIn> & { t?: number };
+    const p = JSON.parse(Buffer.from(unsigned.value, 'base64url').toString('utf8')) as Partial<PendingSignIn> & { t?: number; n?: unknown };
     if (typeof p.t !== 'number' || Date.now() - p.t > PENDING_MINUTES * 60_000) return null;
     if (![p.state, p.nonce, p.codeVerifier, p.redirectUri].every((v) => typeof v === 'string' && v)) return null;
-    return { state: p.state!, nonce: p.nonce!, codeVerifier: p.codeVerifier!, redirectUri: p.redirectUri! };
+    return { state: p.state!, nonce: p.nonce!, codeVerifier: p.codeVerifier!, redirectUri: p.redirectUri!, next: safeNext(p.n) };
   } catch {
     return null;
   }

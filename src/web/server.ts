@@ -1,5 +1,6 @@
 // The HTTP layer: Fastify with its official plugins. It stays thin: routes validate input,
 // call a use case, and hand the result to a view. Domain folders register their own routes.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -62,6 +63,7 @@ import { siteIdentity, type SiteIdentity } from './site-identity.ts';
 import { csrfHmacKey, csrfSessionBinder, csrfSessionBinding } from './csrf-session.ts';
 import { views } from './views.ts';
 import { rejectBadInput } from './bad-input.ts';
+import { safeNext } from './request-helpers.ts';
 import { recordRoutes } from './route-table.ts';
 import { configureImages } from '../shared/markdown.ts';
 import { readinessRoutes } from '../operations/readiness.ts';
@@ -201,7 +203,8 @@ export async function buildServer({ config: given, database, logger, mailer }: S
     bindCsrfToSession(reply);
     // The page's language: its texts (`it.t`), its formats (`it.h`), its `lang`.
     const h = viewHelpersFor(request.locale);
-    reply.locals = { actor: request.actor, user: request.user, csrfToken: () => reply.generateCsrf(), locale: request.locale, t: h.t, h, path: request.url };
+    // pagePath: the page to come back to after signing in (a form post's address is not one).
+    reply.locals = { actor: request.actor, user: request.user, csrfToken: () => reply.generateCsrf(), locale: request.locale, t: h.t, h, path: request.url, pagePath: pageToReturnTo(request) };
     done();
   });
   // NUL, control characters and lone surrogates anywhere in params, query or body: 400 (src/web/bad-input.ts).
@@ -293,6 +296,10 @@ export async function buildServer({ config: given, database, logger, mailer }: S
   app.setNotFoundHandler(async (request, reply) => sendError(reply, 404, translator(request.locale).t('common:errors.nothingHere')));
 
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ ok: true }));
+  // Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says: the same small SVG.
+  const favicon = readFileSync(here('./public/favicon.svg'));
+  app.get('/favicon.ico', { logLevel: 'warn' }, async (_request, reply) =>
+    reply.header('content-type', 'image/svg+xml').header('cache-control', `public, max-age=${config.NODE_ENV === 'production' ? 86_400 : 0}`).send(favicon));
   await app.register(readinessRoutes);
   installMetrics(app);
   await app.register(fileRoutes);
@@ -330,10 +337,15 @@ function sendError(reply: import('fastify').FastifyReply, status: number, messag
   // An error before the page's data was set (onRequest): still the request's language.
   if (!reply.locals) {
     const h = viewHelpersFor(request.locale);
-    reply.locals = { actor: request.actor, user: request.user, locale: request.locale, t: h.t, h };
+    reply.locals = { actor: request.actor, user: request.user, locale: request.locale, t: h.t, h, path: request.url, pagePath: pageToReturnTo(request) };
   }
-  return reply.view('error', { title: titleFor(status, reply.locals.t as T), status, message });
+  // "Please sign in": its sign-in and sign-up links bring the person back to the page they asked
+  // for (a form post's address is not a page, so they come back home).
+  const next = status === 401 ? safeNext(pageToReturnTo(request)) : '/';
+  return reply.view('error', { title: titleFor(status, reply.locals.t as T), status, message, next });
 }
+
+const pageToReturnTo = (request: import('fastify').FastifyRequest) => (request.method === 'GET' ? request.url : undefined);
 
 const TITLES = new Set([400, 401, 403, 404, 409, 413, 415, 422, 429, 503]);
 function titleFor(status: number, t: T): string {

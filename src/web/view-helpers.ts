@@ -2,6 +2,7 @@ import { badgesIn } from '../accounts/badges.ts';
 import type { Role } from '../db/schema.ts';
 import { kib } from '../attachments/text-file.ts';
 import { translator, type T } from '../i18n/index.ts';
+import { nextFrom, withNext } from './request-helpers.ts';
 
 // Numbers and dates per language (issue 18): "1,234" and "3 Dec 2026" in English (en-GB),
 // "1.234" and "3 dec 2026" in Dutch. Intl's formatters cost ~1 µs a call (a page calls them per
@@ -98,6 +99,10 @@ const shared = {
   avatarColour,
   /** "812 bytes", "3.4 KB", "1.0 MB". */
   fileSize: kib,
+  /** The sign-in and sign-up links of the page at `path` (a request's URL): they bring the person back there. */
+  signInUrl: (path?: string) => withNext('/signin', nextFrom(path)),
+  signUpUrl: (path?: string) => withNext('/signup', nextFrom(path)),
+  withNext,
 };
 
 export type ViewHelpers = ReturnType<typeof helpersFor>;

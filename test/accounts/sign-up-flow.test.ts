@@ -103,7 +103,7 @@ for (const kind of testDatabaseKinds()) {
       const cookie = res.cookies.find((c) => c.name === 'parley_session')!;
       assert.ok(cookie.httpOnly);
       assert.equal(cookie.sameSite, 'Lax');
-      assert.match(cookie.value, /^[A-Za-z0-9_-]{43}\.[A-Za-z0-9+/=_-]+$/, 'signed');
+      assert.match(cookie.value, /^\d+\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9+/=_-]+$/, 'signed, and naming the account (<id>.<token>)');
       const home = await agent.get('/');
       assert.match(home.body, /<span class="who">Tom Becker<\/span>/, "the header names who is signed in");
       assert.match(home.body, /Sign out/);

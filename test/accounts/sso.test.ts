@@ -144,6 +144,21 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(grants.length, 1, 'the role is not granted twice');
     });
 
+    test('signing in from a page returns there (next rides in the signed pending cookie); other sites fall back to the home page', async () => {
+      const form = await new Browser().follow(`${parley}/signin?next=${encodeURIComponent('/settings')}`);
+      assert.match(form.body, /<a class="button" href="\/auth\/sso\?next=%2Fsettings">Sign in with Brightwave<\/a>/);
+      idp.nextLogin = 'emp-1001';
+      const back = await new Browser().follow(`${parley}/auth/sso?next=${encodeURIComponent('/settings')}`);
+      assert.equal(back.url, `${parley}/settings`);
+      assert.equal(back.res.status, 200);
+      assert.match(back.body, /<span class="who">María López<\/span>/);
+      for (const bad of ['//evil.example/', '/\\evil.example', 'https://evil.example/']) {
+        idp.nextLogin = 'emp-1001';
+        const home = await new Browser().follow(`${parley}/auth/sso?next=${encodeURIComponent(bad)}`);
+        assert.equal(home.url, `${parley}/`, bad);
+      }
+    });
+
     test('a forged callback is refused with 400 and signs nobody in', async () => {
       idp.nextLogin = 'emp-1001';
       const browser = new Browser();

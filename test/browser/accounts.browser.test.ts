@@ -99,3 +99,33 @@ test('the avatar form, as Chromium sends it, carries its CSRF token in the body,
     await context.close();
   }
 });
+
+test('a visitor asked to sign in on a members-only page comes back to it after signing in; selects follow the dark theme', async (t) => {
+  if (!browser) return t.skip('Chromium is not installed');
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    const employee = logins.find((l) => l.roles.includes('employee'))!;
+    const member = logins.find((l) => l.roles.length === 1 && l.roles[0] === 'member')!;
+    const wanted = `/messages/new?to=${encodeURIComponent(employee.username)}`;
+    const res = await page.goto(`${base}${wanted}`);
+    assert.equal(res?.status(), 401);
+    await page.locator('main').getByRole('link', { name: 'Sign in' }).click();
+    await page.getByLabel('Username or e-mail address').fill(member.username);
+    await page.getByLabel('Password').fill(member.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}${wanted}`);
+    assert.equal(await page.getByLabel(/^To/).inputValue(), employee.username, 'the recipient is still there');
+
+    // The dark theme: the topic page's "Notifications for this topic" select is dark too.
+    await context.addCookies([{ name: 'theme', value: 'dark', url: base }]);
+    await page.goto(`${base}/`);
+    await page.locator('main a[href^="/t/"]').first().click();
+    const select = page.locator('.watch-form select');
+    const [bg, fg] = await select.evaluate((el) => [getComputedStyle(el).backgroundColor, getComputedStyle(el).color]);
+    assert.equal(bg, 'rgb(27, 31, 39)', 'the dark panel colour');
+    assert.equal(fg, 'rgb(231, 234, 240)');
+  } finally {
+    await context.close();
+  }
+});

@@ -76,7 +76,7 @@ for (const kind of testDatabaseKinds()) {
     assert.match(res.body, /3 mrt 2026, 09:15 UTC/);
     assert.match(res.body, /<span class="badge badge-employee" title="Medewerker"><span class="sr-only">Rol: <\/span>Medewerker<\/span>/);
     assert.match(res.body, /Link naar bericht #2/);
-    assert.match(res.body, /<a href="\/signin">Meld je aan<\/a> of <a href="\/signup">maak een account<\/a> om te reageren\./);
+    assert.match(res.body, /<a href="\/signin\?next=[^"]+">Meld je aan<\/a> of <a href="\/signup\?next=[^"]+">maak een account<\/a> om te reageren\./);
     assert.match(res.body, /Herstart het modem eens/);
     // The scripts' words, as data attributes in the page's language.
     assert.match(res.body, /data-t-copy-link="Link kopiëren"/);

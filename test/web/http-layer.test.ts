@@ -106,7 +106,7 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(res.statusCode, 404);
       assert.equal(res.headers['content-type'], 'text/html; charset=utf-8');
       assert.match(res.body, /<h1>Page not found<\/h1>/);
-      assert.match(res.body, /href="\/signin"/, 'the layout knows nobody is signed in');
+      assert.match(res.body, /href="\/signin\?next=%2Ft%2Fnothing-here%2F999999"/, 'the layout knows nobody is signed in (and offers to come back here)');
       const json = await app.inject({ url: '/t/nothing-here/999999', headers: { accept: 'application/json' } });
       assert.equal(json.statusCode, 404);
       assert.equal(json.json().statusCode, 404);
