@@ -107,6 +107,16 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(longest.statusCode, 200);
     });
 
+    test('filters alone, or signs alone, say what to type instead of an empty page', async () => {
+      for (const url of ['/search?q=&author=someone', '/search?q=*', '/search?q=%22%22&board=general', '/search?q=&tag=pin&kind=question']) {
+        const res = await app.inject(url);
+        assert.equal(res.statusCode, 200, url);
+        assert.match(res.body, /Type one or more words to look for/, url);
+      }
+      assert.doesNotMatch((await app.inject('/search')).body, /Type one or more words/, 'a first visit: just the form');
+      assert.doesNotMatch((await app.inject('/search?q=voicemail')).body, /Type one or more words/);
+    });
+
     test('GET /api/v1/search answers JSON and is in the OpenAPI description', async () => {
       const res = await app.inject('/api/v1/search?q=voicemail%20pin&status=solved');
       assert.equal(res.statusCode, 200);
