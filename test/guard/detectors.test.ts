@@ -92,3 +92,8 @@ test('person: titles, roles, verbs; sign-offs not reported', () => {
   assert.deepEqual(spans('Kind regards, Mark de Boer (Parley support team)', 'person'), []);
   assert.deepEqual(spans('Contact Customer Service via the app.', 'person'), []);
 });
+
+test('person: a first name alone in capitals is an acronym (IBAN, PIN), not a name; written as a name it still counts', () => {
+  assert.deepEqual(spans('My IBAN is NL91 ABNA 0417 1643 00, please refund.', 'person'), []);
+  assert.deepEqual(spans('I spoke with Iban yesterday about the refund.', 'person'), ['Iban']);
+});

@@ -73,6 +73,8 @@ function wordInfo(g: Gazetteer, lc: string): WordInfo {
 export interface WordClass extends WordInfo {
   lc: string;
   kind: 'cap' | 'lower' | 'uncased';
+  /** Written in capitals throughout, two letters or more (IBAN, PIN, SIM). */
+  upper: boolean;
   /** nameLikeClass(this, true) and (…, false): asked for every token, they depend on the word alone. */
   like0: boolean;
   likeN: boolean;
@@ -82,7 +84,7 @@ function wordClass(raw: string): WordClass {
   const lc = raw.toLowerCase();
   const c = raw.charCodeAt(0);
   const kind = c >= 65 && c <= 90 ? 'cap' : c >= 97 && c <= 122 ? 'lower' : CAP.test(raw) ? 'cap' : UNCASED.test(raw) ? 'uncased' : 'lower';
-  const w: WordClass = { lc, kind, ...wordInfo(gazetteer(), lc), like0: false, likeN: false };
+  const w: WordClass = { lc, kind, upper: raw.length > 1 && raw !== lc && raw === raw.toUpperCase(), ...wordInfo(gazetteer(), lc), like0: false, likeN: false };
   w.like0 = nameLikeClass(w, true);
   w.likeN = nameLikeClass(w, false);
   return w;
@@ -303,8 +305,9 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
         why = 'known names in lower case';
       }
     } else {
-      // One word: a known first name introduced or acted on.
-      if (!t0.w.first || t0.w.common) continue;
+      // One word: a known first name introduced or acted on. Alone in capitals it is an acronym
+      // ("my IBAN is", "the PIN is": Iban and Pin are first names too), not a name.
+      if (!t0.w.first || t0.w.common || t0.w.upper) continue;
       if (intro || verbAfter) score = 0.55;
       else continue;
       why = 'first name';
