@@ -34,6 +34,12 @@ for (const kind of testDatabaseKinds()) {
       assert.ok(progress.length > 30 && progress.at(-1) === progress.length, 'progress reported');
     });
 
+    test('the story\'s notifications are in the app and none is left to e-mail', async () => {
+      const all = await database.db.selectFrom('notifications').select(['emailed_at']).execute();
+      assert.ok(all.length > 0, 'accepted answers notify their authors in the app');
+      assert.deepEqual(all.filter((n) => n.emailed_at === null), []);
+    });
+
     test('demo accounts for each role, with working random passwords', async () => {
       const byRole = new Map(logins.map((l) => [l.roles.find((r) => r !== 'member') ?? 'member', l]));
       for (const role of ['member', 'employee', 'moderator', 'community_manager'] as const) {

@@ -86,6 +86,10 @@ export async function seedDemo(
     }
     step();
   }
+  // The story's notifications (accepted answers, ...) stay in the app, read or not: nobody is
+  // e-mailed about a demo's past, and with a real SMTP_URL the demo people's example addresses
+  // would otherwise be sent mail on the first start.
+  await db.updateTable('notifications').set({ emailed_at: new Date(now).toISOString() }).where('emailed_at', 'is', null).execute();
   await storeDemoIdentity(db, demoSite.name, demoSite.companyDomain);
   return logins;
 }
