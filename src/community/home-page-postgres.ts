@@ -6,10 +6,10 @@
 // (list-boards.ts): function calls in the same process, cheaper than JSON.
 import { sql, type Kysely } from 'kysely';
 import { executeNamed, extraColumns, type ExtraColumns } from '../db/named-statements.ts';
-import type { BoardVisibility, DB, Role, TopicKind } from '../db/schema.ts';
+import type { BoardVisibility, DB, Role, TopicCreators, TopicKind } from '../db/schema.ts';
 
 export interface HomeBoard {
-  id: number; slug: string; name: string; description: string; visibility: BoardVisibility; topic_count: number; post_count: number;
+  id: number; slug: string; name: string; description: string; visibility: BoardVisibility; topic_creators: TopicCreators; topic_count: number; post_count: number;
   last_post_at: string | null; last_topic_id: number | null; last_topic_title: string | null; last_topic_slug: string | null;
 }
 
@@ -48,7 +48,7 @@ with latest as (
 )
 select
   (select coalesce(json_agg(x order by x.position, x.id), '[]') from (
-     select b.id, b.slug, b.name, b.description, b.visibility, b.topic_count, b.post_count, b.last_post_at, b.position,
+     select b.id, b.slug, b.name, b.description, b.visibility, b.topic_creators, b.topic_count, b.post_count, b.last_post_at, b.position,
        t.id as last_topic_id, t.title as last_topic_title, t.slug as last_topic_slug
      from boards b left join topics t on t.id = b.last_topic_id and t.deleted_at is null
      where b.visibility in (${visible})) x) as boards,
@@ -58,7 +58,7 @@ select
   const row = rows[0]!;
   // Spelled out: the board's position only ordered the list.
   const boards: HomeBoard[] = row.boards.map((b) => ({
-    id: b.id, slug: b.slug, name: b.name, description: b.description, visibility: b.visibility, topic_count: b.topic_count, post_count: b.post_count,
+    id: b.id, slug: b.slug, name: b.name, description: b.description, visibility: b.visibility, topic_creators: b.topic_creators, topic_count: b.topic_count, post_count: b.post_count,
     last_post_at: b.last_post_at, last_topic_id: b.last_topic_id, last_topic_title: b.last_topic_title, last_topic_slug: b.last_topic_slug,
   }));
   const roles = new Map<number, Role[]>(row.latest.map((t) => [t.last_user_id, []]));
