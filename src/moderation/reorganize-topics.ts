@@ -10,6 +10,7 @@ import { slugify } from '../shared/slug.ts';
 import { LIMITS } from '../publish/pipeline.ts';
 import { logStaffAction } from './staff-log.ts';
 import { indexTopic } from '../search/index-document.ts';
+import { recomputeBoardLatest } from '../community/board-latest.ts';
 
 async function loadTopic(db: Kysely<DB>, actor: Actor, id: number) {
   const t = await db
@@ -36,6 +37,10 @@ export async function moveTopic(db: Kysely<DB>, actor: Actor, topicId: number, b
     await tx.updateTable('topics').set({ board_id: to.id }).where('id', '=', t.id).execute();
     await tx.updateTable('boards').set((eb) => ({ topic_count: eb('topic_count', '-', 1), post_count: eb('post_count', '-', t.post_count) })).where('id', '=', t.board_id).execute();
     await tx.updateTable('boards').set((eb) => ({ topic_count: eb('topic_count', '+', 1), post_count: eb('post_count', '+', t.post_count) })).where('id', '=', to.id).execute();
+    // Both boards' cards: the old one must not go on naming a topic it no longer holds (one its
+    // readers may not see, if it went to a staff board), the new one names it if it is newest.
+    await recomputeBoardLatest(tx, t.board_id);
+    await recomputeBoardLatest(tx, to.id);
     await notice(tx, t.id, `Moved from ${t.board_name} to ${to.name} by a moderator`);
     await logStaffAction(tx, actor, { action: 'topic.move', target: `topic:${t.id}`, detail: `${t.board_name} → ${to.name}` });
   });
@@ -60,6 +65,9 @@ export async function mergeTopics(db: Kysely<DB>, actor: Actor, fromId: number, 
     await indexTopic(tx, into.id); // the moved posts now belong to (and are found in) the other topic
     await tx.updateTable('boards').set((eb) => ({ topic_count: eb('topic_count', '-', 1), post_count: eb('post_count', '-', from.post_count) })).where('id', '=', from.board_id).execute();
     await tx.updateTable('boards').set((eb) => ({ post_count: eb('post_count', '+', from.post_count) })).where('id', '=', into.board_id).execute();
+    // The merged topic is gone and the other took its latest post: both boards' cards follow.
+    await recomputeBoardLatest(tx, from.board_id);
+    if (into.board_id !== from.board_id) await recomputeBoardLatest(tx, into.board_id);
     await notice(tx, into.id, `Posts from “${from.title}” merged into this topic by a moderator`);
     await notice(tx, from.id, `Merged into “${into.title}” by a moderator`);
     await logStaffAction(tx, actor, { action: 'topic.merge', target: `topic:${from.id}`, detail: `into topic:${into.id}` });
@@ -96,6 +104,7 @@ export async function splitTopic(db: Kysely<DB>, actor: Actor, topicId: number, 
     if (t.solved_post_id && ids.includes(t.solved_post_id)) await tx.updateTable('topics').set({ solved_post_id: null }).where('id', '=', t.id).execute();
     await indexTopic(tx, id); // the split replies are found in the new topic (its first post as its title's document)
     await tx.updateTable('boards').set((eb) => ({ topic_count: eb('topic_count', '+', 1) })).where('id', '=', t.board_id).execute();
+    await recomputeBoardLatest(tx, t.board_id); // the latest reply may now be the new topic's
     await notice(tx, t.id, `${posts.length} ${posts.length === 1 ? 'reply was' : 'replies were'} split into “${name}” by a moderator`);
     await notice(tx, id, `Split from “${t.title}” by a moderator`);
     await logStaffAction(tx, actor, { action: 'topic.split', target: `topic:${t.id}`, detail: `${posts.length} posts into topic:${id}` });
