@@ -30,7 +30,7 @@ import * as m024 from './migrations/024_search_docs_id_range.ts';
 import * as m025 from './migrations/025_posts_deleted_index.ts';
 import * as m026 from './migrations/026_first_post_kudos_index.ts';
 import * as m027 from './migrations/027_board_listing_covering.ts';
-import * as m029 from './migrations/029_board_latest_repair.ts';
+import * as m029 from './migrations/029_board_latest_and_notice_keys.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
@@ -62,7 +62,7 @@ const migrations: Record<string, MigrationModule> = {
   '025_posts_deleted_index': m025,
   '026_first_post_kudos_index': m026,
   '027_board_listing_covering': m027,
-  '029_board_latest_repair': m029,
+  '029_board_latest_and_notice_keys': m029,
 };
 
 export const migrationNames = (): string[] => Object.keys(migrations).sort();

@@ -429,7 +429,11 @@ export interface WatchedWordsTable {
 export interface TopicNoticesTable {
   id: Generated<number>;
   topic_id: number;
+  /** The English words (all that rows before migration 029 have). */
   text: string;
+  /** A catalogue key ('moderation:notice.moved') and its values as JSON, shown in the reader's language. */
+  notice_key: string | null;
+  notice_params: string | null;
   created_at: string;
 }
 

@@ -12,7 +12,7 @@ import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
 import { Agent } from '../helpers/browserless-agent.ts';
 import { makeUser } from '../helpers/fixtures.ts';
-import { up as repairBoardLatest } from '../../src/db/migrations/029_board_latest_repair.ts';
+import { repairBoardLatest } from '../../src/db/migrations/029_board_latest_and_notice_keys.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const at = (minute: number) => `2026-03-01T10:${String(minute).padStart(2, '0')}:00.000Z`;
@@ -117,7 +117,7 @@ for (const kind of testDatabaseKinds()) {
       await database.db.updateTable('boards').set({ last_topic_id: staffTopic }).where('slug', '=', 'billing').execute();
       assert.doesNotMatch((await app.inject({ url: '/' })).body, /Invoice shows the wrong VAT rate/);
       assert.doesNotMatch((await as.bl_member!.get('/')).body, /Invoice shows the wrong VAT rate/);
-      await repairBoardLatest(database.db, { dialect: kind.name } as never);
+      await repairBoardLatest(database.db);
       assert.deepEqual(await latest('billing'), billingBefore);
     });
   });
