@@ -176,7 +176,7 @@ function postColumns(db: Kysely<DB>) {
     .selectFrom('posts')
     .select([
       'posts.id', 'posts.post_number', 'posts.user_id', 'posts.body_html', 'posts.body_text', 'posts.created_at', 'posts.updated_at', 'posts.deleted_at',
-      'posts.kudos_count', 'posts.revision_count', 'posts.hidden_at',
+      'posts.kudos_count', 'posts.revision_count', 'posts.hidden_at', 'posts.hidden_by',
     ]);
 }
 
@@ -188,7 +188,7 @@ function withAuthor(p: PostRow, card: AuthorCard | undefined) {
     id: p.id, post_number: p.post_number, user_id: p.user_id, body_html: p.body_html, body_text: p.body_text, created_at: p.created_at,
     updated_at: p.updated_at, deleted_at: p.deleted_at, kudos_count: p.kudos_count, revision_count: p.revision_count,
     username: card?.username ?? '', display_name: card?.display_name ?? '', user_deleted: card ? card.user_deleted : 'unknown', avatar: card?.avatar ?? null,
-    hidden_at: p.hidden_at, hidden: p.hidden_at ? 'shown' : '',
+    hidden_at: p.hidden_at, hidden: p.hidden_at ? 'shown' : '', hidden_by: p.hidden_by,
   };
 }
 

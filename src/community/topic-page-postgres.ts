@@ -19,7 +19,7 @@ import type { StoredNotice } from './topic-notices.ts';
 
 export interface PagePost {
   id: number; post_number: number; user_id: number; body_html: string; body_text: string; created_at: string; updated_at: string | null;
-  deleted_at: string | null; kudos_count: number; revision_count: number; hidden_at: string | null;
+  deleted_at: string | null; kudos_count: number; revision_count: number; hidden_at: string | null; hidden_by: number | null;
 }
 
 type TopicRow = Selectable<TopicsTable> & { board_slug: string; board_name: string; visibility: BoardVisibility };
@@ -52,7 +52,7 @@ select row_to_json(q) as page from (
 with page as (
   select p.id, p.post_number, p.user_id, p.body_html, ${leadText ? sql`case when p.deleted_at is null and p.post_number > ${after} and p.post_number <= ${upTo}
     and p.post_number = min(p.post_number) filter (where p.deleted_at is null and p.post_number > ${after} and p.post_number <= ${upTo}) over ()
-    then p.body_text else '' end as body_text` : sql`p.body_text`}, p.created_at, p.updated_at, p.deleted_at, p.kudos_count, p.revision_count, p.hidden_at
+    then p.body_text else '' end as body_text` : sql`p.body_text`}, p.created_at, p.updated_at, p.deleted_at, p.kudos_count, p.revision_count, p.hidden_at, p.hidden_by
   from topics t join posts p on p.topic_id = t.id
   where t.id = ${topicId} and ((p.post_number > ${after} and p.post_number <= ${upTo}) or p.id = t.solved_post_id)
 )

@@ -106,6 +106,8 @@ export interface PostsTable {
   deleted_at: string | null;
   /** Hidden until a moderator reviews it (migration 015). */
   hidden_at: Generated<string | null>;
+  /** The moderator who decided to hide it (migration 029); null while it only waits for review. */
+  hidden_by: Generated<number | null>;
 }
 
 export interface SettingsTable {

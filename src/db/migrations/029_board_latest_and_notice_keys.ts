@@ -8,10 +8,14 @@ export async function up(db: Kysely<any>, _ctx: MigrationContext): Promise<void>
   // words, and is all that older rows have (they are shown as they are).
   await db.schema.alterTable('topic_notices').addColumn('notice_key', 'text').execute();
   await db.schema.alterTable('topic_notices').addColumn('notice_params', 'text').execute();
+  // Who hid a post when a moderator decided to hide it (src/moderation/decide-item.ts); null while it
+  // is only waiting for review (hidden by reports, or an edit held back), so its note says which.
+  await db.schema.alterTable('posts').addColumn('hidden_by', 'integer').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   // The boards' latest: nothing to undo (the pointers are right either way).
+  await db.schema.alterTable('posts').dropColumn('hidden_by').execute();
   await db.schema.alterTable('topic_notices').dropColumn('notice_params').execute();
   await db.schema.alterTable('topic_notices').dropColumn('notice_key').execute();
 }
