@@ -91,7 +91,7 @@ export async function editPost(db: Kysely<DB>, actor: Actor, input: EditPostInpu
       .execute();
     const updated = await tx
       .updateTable('posts')
-      .set({ body_markdown: text.bodyMarkdown, body_html: text.bodyHtml, body_text: text.bodyText, updated_at: at, revision_count: revision, ...(held ? { hidden_at: at } : {}) })
+      .set({ body_markdown: text.bodyMarkdown, body_html: text.bodyHtml, body_text: text.bodyText, updated_at: at, revision_count: revision, ...(held ? { hidden_at: at, hidden_by: null } : {}) })
       .where('id', '=', post.id)
       .where('revision_count', '=', post.revision_count) // someone else saved first: refuse, lose nothing
       .executeTakeFirst();

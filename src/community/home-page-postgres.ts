@@ -50,7 +50,7 @@ select
   (select coalesce(json_agg(x order by x.position, x.id), '[]') from (
      select b.id, b.slug, b.name, b.description, b.visibility, b.topic_creators, b.topic_count, b.post_count, b.last_post_at, b.position,
        t.id as last_topic_id, t.title as last_topic_title, t.slug as last_topic_slug
-     from boards b left join topics t on t.id = b.last_topic_id and t.deleted_at is null
+     from boards b left join topics t on t.id = b.last_topic_id and t.board_id = b.id and t.deleted_at is null
      where b.visibility in (${visible})) x) as boards,
   (select coalesce(json_agg(latest order by latest.last_post_at desc, latest.id desc), '[]') from latest) as latest,
   (select coalesce(json_agg(json_build_array(r.user_id, r.role) order by r.user_id, r.role), '[]') from user_roles r

@@ -38,8 +38,9 @@ const boardsQuery = (kinds: BoardVisibility[]) =>
   preparedQuery([] as [], (db) =>
     db
       .selectFrom('boards')
-      // Never a deleted topic as a board's latest (delete-post.ts moves it on; this is the second line).
-      .leftJoin('topics', (j) => j.onRef('topics.id', '=', 'boards.last_topic_id').on('topics.deleted_at', 'is', null))
+      // Never a deleted topic, nor one of another board (perhaps one the reader may not see), as a
+      // board's latest (delete-post.ts and reorganize-topics.ts move it on; this is the second line).
+      .leftJoin('topics', (j) => j.onRef('topics.id', '=', 'boards.last_topic_id').onRef('topics.board_id', '=', 'boards.id').on('topics.deleted_at', 'is', null))
       .select([
         'boards.id', 'boards.slug', 'boards.name', 'boards.description', 'boards.visibility', 'boards.topic_creators',
         'boards.topic_count', 'boards.post_count', 'boards.last_post_at',

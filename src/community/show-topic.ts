@@ -11,6 +11,7 @@ import { onPostgres, readTopicPage } from './topic-page-postgres.ts';
 import { readerFacts } from '../notifications/tracking.ts';
 import type { ExtraColumns } from '../db/named-statements.ts';
 import type { AttachmentSummary } from '../attachments/list-attachments.ts';
+import { topicNotices, type StoredNotice } from './topic-notices.ts';
 
 export const POSTS_PER_PAGE = 20;
 const NO_ATTACHMENTS: Awaited<ReturnType<typeof attachmentsOfPosts>> = new Map();
@@ -72,8 +73,8 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   const kb = read ? read.article : fromJson<{ slug: string; title: string; status: ArticleStatus } | null>(article_json, null);
   // "Continued in private" notices (issue 20): who took the case private, nothing more.
   const handOvers = [...new Set((read ? read.handOvers : fromJson<{ display_name: string; deleted_at: string | null }[]>(hand_overs_json, [])).map((h) => (h.deleted_at ? 'deleted user' : h.display_name)))];
-  // "Moved from Billing by a moderator" (src/moderation/reorganize-topics.ts)
-  const notices = read ? read.notices : fromJson<{ text: string; created_at: string }[]>(notices_json, []);
+  // "Moved from Billing by a moderator" (src/moderation/reorganize-topics.ts), in the reader's language.
+  const notices = topicNotices(read ? read.notices : fromJson<StoredNotice[]>(notices_json, []));
   // The page's attachments (names and sizes): one indexed query; deleted posts show none.
   const shown = [...posts, ...(answer ? [answer] : [])].filter((p) => !p.deleted_at && p.hidden !== 'text').map((p) => p.id);
   const attachments = !topic.has_attachments ? NO_ATTACHMENTS : read ? attachmentsByPost(read.attachments, shown) : await attachmentsOfPosts(db, shown);
@@ -131,7 +132,7 @@ function topicRow(db: Kysely<DB>, topicId: number) {
       sql<string | null>`(select ${sql.raw(pg ? 'string_agg(tag, chr(31))' : 'group_concat(tag, char(31))')} from topic_tags where topic_id = topics.id)`.as('tag_list'),
       sql<unknown>`(select ${sql.raw(pg ? "json_build_object('slug', slug, 'title', title, 'status', status)" : "json_object('slug', slug, 'title', title, 'status', status)")} from articles where source_topic_id = topics.id limit 1)`.as('article_json'),
       sql<unknown>`${list('select u.display_name, u.deleted_at from conversations c join users u on u.id = c.created_by where c.topic_id = topics.id order by c.id limit 10', ['display_name', 'deleted_at'])}`.as('hand_overs_json'),
-      sql<unknown>`${list('select text, created_at from topic_notices where topic_id = topics.id order by id', ['text', 'created_at'])}`.as('notices_json'),
+      sql<unknown>`${list('select text, notice_key, notice_params, created_at from topic_notices where topic_id = topics.id order by id', ['text', 'notice_key', 'notice_params', 'created_at'])}`.as('notices_json'),
     ])
     .where('topics.id', '=', topicId)
     .$narrowType<{ board_slug: string; board_name: string; visibility: BoardVisibility }>();
@@ -175,7 +176,7 @@ function postColumns(db: Kysely<DB>) {
     .selectFrom('posts')
     .select([
       'posts.id', 'posts.post_number', 'posts.user_id', 'posts.body_html', 'posts.body_text', 'posts.created_at', 'posts.updated_at', 'posts.deleted_at',
-      'posts.kudos_count', 'posts.revision_count', 'posts.hidden_at',
+      'posts.kudos_count', 'posts.revision_count', 'posts.hidden_at', 'posts.hidden_by',
     ]);
 }
 
@@ -187,7 +188,7 @@ function withAuthor(p: PostRow, card: AuthorCard | undefined) {
     id: p.id, post_number: p.post_number, user_id: p.user_id, body_html: p.body_html, body_text: p.body_text, created_at: p.created_at,
     updated_at: p.updated_at, deleted_at: p.deleted_at, kudos_count: p.kudos_count, revision_count: p.revision_count,
     username: card?.username ?? '', display_name: card?.display_name ?? '', user_deleted: card ? card.user_deleted : 'unknown', avatar: card?.avatar ?? null,
-    hidden_at: p.hidden_at, hidden: p.hidden_at ? 'shown' : '',
+    hidden_at: p.hidden_at, hidden: p.hidden_at ? 'shown' : '', hidden_by: p.hidden_by,
   };
 }
 

@@ -15,10 +15,11 @@ import type { Actor } from '../policy/policy.ts';
 import { readerFacts, type ReaderOnTopic } from '../notifications/tracking.ts';
 import type { AttachmentSummary } from '../attachments/list-attachments.ts';
 import type { ArticleStatus, BoardVisibility, DB, Role, TopicsTable } from '../db/schema.ts';
+import type { StoredNotice } from './topic-notices.ts';
 
 export interface PagePost {
   id: number; post_number: number; user_id: number; body_html: string; body_text: string; created_at: string; updated_at: string | null;
-  deleted_at: string | null; kudos_count: number; revision_count: number; hidden_at: string | null;
+  deleted_at: string | null; kudos_count: number; revision_count: number; hidden_at: string | null; hidden_by: number | null;
 }
 
 type TopicRow = Selectable<TopicsTable> & { board_slug: string; board_name: string; visibility: BoardVisibility };
@@ -28,7 +29,7 @@ interface BundleRow extends TopicRow {
   tag_list: string[];
   article: { slug: string; title: string; status: ArticleStatus } | null;
   hand_overs: { display_name: string; deleted_at: string | null }[];
-  topic_notices: { text: string; created_at: string }[];
+  topic_notices: StoredNotice[];
   page_attachments: AttachmentSummary[];
   authors: { id: number; username: string; display_name: string; deleted_at: string | null; avatar: string | null; roles: Role[] }[];
   kudos_given: number[];
@@ -51,7 +52,7 @@ select row_to_json(q) as page from (
 with page as (
   select p.id, p.post_number, p.user_id, p.body_html, ${leadText ? sql`case when p.deleted_at is null and p.post_number > ${after} and p.post_number <= ${upTo}
     and p.post_number = min(p.post_number) filter (where p.deleted_at is null and p.post_number > ${after} and p.post_number <= ${upTo}) over ()
-    then p.body_text else '' end as body_text` : sql`p.body_text`}, p.created_at, p.updated_at, p.deleted_at, p.kudos_count, p.revision_count, p.hidden_at
+    then p.body_text else '' end as body_text` : sql`p.body_text`}, p.created_at, p.updated_at, p.deleted_at, p.kudos_count, p.revision_count, p.hidden_at, p.hidden_by
   from topics t join posts p on p.topic_id = t.id
   where t.id = ${topicId} and ((p.post_number > ${after} and p.post_number <= ${upTo}) or p.id = t.solved_post_id)
 )
@@ -61,7 +62,7 @@ select t.*, b.slug as board_slug, b.name as board_name, b.visibility,
   (select row_to_json(a) from (select slug, title, status from articles where source_topic_id = t.id limit 1) a) as article,
   (select coalesce(json_agg(h), '[]') from (select u.display_name, u.deleted_at from conversations c join users u on u.id = c.created_by
      where c.topic_id = t.id order by c.id limit 10) h) as hand_overs,
-  (select coalesce(json_agg(n), '[]') from (select text, created_at from topic_notices where topic_id = t.id order by id) n) as topic_notices,
+  (select coalesce(json_agg(n), '[]') from (select text, notice_key, notice_params, created_at from topic_notices where topic_id = t.id order by id) n) as topic_notices,
   (select coalesce(json_agg(x), '[]') from (select a.id, a.post_id, a.filename, a.byte_size from attachments a
      where t.has_attachments <> 0 and a.post_id in (select id from page) order by a.post_id, a.position) x) as page_attachments,
   (select coalesce(json_agg(x), '[]') from (select u.id, u.username, u.display_name, u.deleted_at, u.avatar,
@@ -82,7 +83,7 @@ export interface TopicPageRead {
   tags: string[];
   article: { slug: string; title: string; status: ArticleStatus } | undefined;
   handOvers: { display_name: string; deleted_at: string | null }[];
-  notices: { text: string; created_at: string }[];
+  notices: StoredNotice[];
   attachments: AttachmentSummary[];
   kudos: Set<number>;
   /** The signed-in reader's facts (as readerOnTopic), when asked for. */

@@ -31,6 +31,7 @@ import * as m025 from './migrations/025_posts_deleted_index.ts';
 import * as m026 from './migrations/026_first_post_kudos_index.ts';
 import * as m027 from './migrations/027_board_listing_covering.ts';
 import * as m028 from './migrations/028_review_items_confidential.ts';
+import * as m029 from './migrations/029_board_latest_and_notice_keys.ts';
 import * as m030 from './migrations/030_board_topic_creators.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
@@ -64,6 +65,7 @@ const migrations: Record<string, MigrationModule> = {
   '026_first_post_kudos_index': m026,
   '027_board_listing_covering': m027,
   '028_review_items_confidential': m028,
+  '029_board_latest_and_notice_keys': m029,
   '030_board_topic_creators': m030,
 };
 

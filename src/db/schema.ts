@@ -110,6 +110,8 @@ export interface PostsTable {
   deleted_at: string | null;
   /** Hidden until a moderator reviews it (migration 015). */
   hidden_at: Generated<string | null>;
+  /** The moderator who decided to hide it (migration 029); null while it only waits for review. */
+  hidden_by: Generated<number | null>;
 }
 
 export interface SettingsTable {
@@ -435,7 +437,11 @@ export interface WatchedWordsTable {
 export interface TopicNoticesTable {
   id: Generated<number>;
   topic_id: number;
+  /** The English words (all that rows before migration 029 have). */
   text: string;
+  /** A catalogue key ('moderation:notice.moved') and its values as JSON, shown in the reader's language. */
+  notice_key: string | null;
+  notice_params: string | null;
   created_at: string;
 }
 

@@ -79,8 +79,11 @@ export async function decidePostItem(
   try {
     if (decision === 'approve-edited') await editPost(db, actor, { postId: post.id, body: input.body!, reason: reason || 'Edited by a moderator', fromReview: true });
     if (decision === 'delete' && !post.deleted_at) await deletePost(db, actor, post.id);
-    if (decision === 'hide') await db.updateTable('posts').set({ hidden_at: nowIso() }).where('id', '=', post.id).where('hidden_at', 'is', null).execute();
-    else await db.updateTable('posts').set({ hidden_at: null }).where('id', '=', post.id).execute();
+    if (decision === 'hide') {
+      await db.updateTable('posts').set({ hidden_at: nowIso() }).where('id', '=', post.id).where('hidden_at', 'is', null).execute();
+      // Decided, no longer waiting for review: its note says a moderator hid it.
+      await db.updateTable('posts').set({ hidden_by: actor.id }).where('id', '=', post.id).execute();
+    } else await db.updateTable('posts').set({ hidden_at: null, hidden_by: null }).where('id', '=', post.id).execute();
     await indexPost(db, post.id); // hidden: out of search; kept: back in
     if (decision !== 'delete') announcePost(post, 'edit'); // open pages: hidden, shown again or edited (deletePost announces its own)
   } catch (err) {

@@ -9,7 +9,9 @@ import { NotFoundError, UserError, text } from '../shared/errors.ts';
 import { slugify } from '../shared/slug.ts';
 import { LIMITS } from '../publish/pipeline.ts';
 import { logStaffAction } from './staff-log.ts';
+import { en } from '../i18n/index.ts';
 import { indexTopic } from '../search/index-document.ts';
+import { recomputeBoardLatest } from '../community/board-latest.ts';
 
 async function loadTopic(db: Kysely<DB>, actor: Actor, id: number) {
   const t = await db
@@ -25,7 +27,10 @@ async function loadTopic(db: Kysely<DB>, actor: Actor, id: number) {
   return t;
 }
 
-const notice = (db: Kysely<DB>, topicId: number, text: string) => db.insertInto('topic_notices').values({ topic_id: topicId, text, created_at: nowIso() }).execute();
+/** A notice in the thread, as a catalogue key and its values: each reader sees it in their own
+ * language (the topic page translates it); `text` keeps the English words, as older rows have. */
+const notice = (db: Kysely<DB>, topicId: number, key: string, params: Record<string, string | number>) =>
+  db.insertInto('topic_notices').values({ topic_id: topicId, text: en(key, params), notice_key: key, notice_params: JSON.stringify(params), created_at: nowIso() }).execute();
 
 export async function moveTopic(db: Kysely<DB>, actor: Actor, topicId: number, boardSlug: string): Promise<void> {
   const t = await loadTopic(db, actor, topicId);
@@ -36,7 +41,11 @@ export async function moveTopic(db: Kysely<DB>, actor: Actor, topicId: number, b
     await tx.updateTable('topics').set({ board_id: to.id }).where('id', '=', t.id).execute();
     await tx.updateTable('boards').set((eb) => ({ topic_count: eb('topic_count', '-', 1), post_count: eb('post_count', '-', t.post_count) })).where('id', '=', t.board_id).execute();
     await tx.updateTable('boards').set((eb) => ({ topic_count: eb('topic_count', '+', 1), post_count: eb('post_count', '+', t.post_count) })).where('id', '=', to.id).execute();
-    await notice(tx, t.id, `Moved from ${t.board_name} to ${to.name} by a moderator`);
+    // Both boards' cards: the old one must not go on naming a topic it no longer holds (one its
+    // readers may not see, if it went to a staff board), the new one names it if it is newest.
+    await recomputeBoardLatest(tx, t.board_id);
+    await recomputeBoardLatest(tx, to.id);
+    await notice(tx, t.id, 'moderation:notice.moved', { from: t.board_name, to: to.name });
     await logStaffAction(tx, actor, { action: 'topic.move', target: `topic:${t.id}`, detail: `${t.board_name} → ${to.name}` });
   });
 }
@@ -60,8 +69,11 @@ export async function mergeTopics(db: Kysely<DB>, actor: Actor, fromId: number, 
     await indexTopic(tx, into.id); // the moved posts now belong to (and are found in) the other topic
     await tx.updateTable('boards').set((eb) => ({ topic_count: eb('topic_count', '-', 1), post_count: eb('post_count', '-', from.post_count) })).where('id', '=', from.board_id).execute();
     await tx.updateTable('boards').set((eb) => ({ post_count: eb('post_count', '+', from.post_count) })).where('id', '=', into.board_id).execute();
-    await notice(tx, into.id, `Posts from “${from.title}” merged into this topic by a moderator`);
-    await notice(tx, from.id, `Merged into “${into.title}” by a moderator`);
+    // The merged topic is gone and the other took its latest post: both boards' cards follow.
+    await recomputeBoardLatest(tx, from.board_id);
+    if (into.board_id !== from.board_id) await recomputeBoardLatest(tx, into.board_id);
+    await notice(tx, into.id, 'moderation:notice.mergedHere', { title: from.title });
+    await notice(tx, from.id, 'moderation:notice.mergedInto', { title: into.title });
     await logStaffAction(tx, actor, { action: 'topic.merge', target: `topic:${from.id}`, detail: `into topic:${into.id}` });
   });
 }
@@ -96,8 +108,9 @@ export async function splitTopic(db: Kysely<DB>, actor: Actor, topicId: number, 
     if (t.solved_post_id && ids.includes(t.solved_post_id)) await tx.updateTable('topics').set({ solved_post_id: null }).where('id', '=', t.id).execute();
     await indexTopic(tx, id); // the split replies are found in the new topic (its first post as its title's document)
     await tx.updateTable('boards').set((eb) => ({ topic_count: eb('topic_count', '+', 1) })).where('id', '=', t.board_id).execute();
-    await notice(tx, t.id, `${posts.length} ${posts.length === 1 ? 'reply was' : 'replies were'} split into “${name}” by a moderator`);
-    await notice(tx, id, `Split from “${t.title}” by a moderator`);
+    await recomputeBoardLatest(tx, t.board_id); // the latest reply may now be the new topic's
+    await notice(tx, t.id, 'moderation:notice.splitInto', { count: posts.length, title: name });
+    await notice(tx, id, 'moderation:notice.splitFrom', { title: t.title });
     await logStaffAction(tx, actor, { action: 'topic.split', target: `topic:${t.id}`, detail: `${posts.length} posts into topic:${id}` });
     return { id, slug };
   });

@@ -7,6 +7,8 @@ import { itemOfDraft, listReviewQueue, showReviewItem } from './list-queue.ts';
 import { claimItem, decidePostItem, DECISION_REASON_MAX } from './decide-item.ts';
 import { changedOnlyTopic } from '../web/anonymous-cache.ts';
 import { searchStaffLog, staffLogCsv, type LogQuery } from './staff-log.ts';
+import { presentStaffLog } from './staff-log-view.ts';
+import { viewHelpersFor } from '../web/view-helpers.ts';
 import { startReviewReminders } from './remind-waiting.ts';
 import { addWatchedWord, listWatchedWords, removeWatchedWord } from './watched-words.ts';
 import { readLimits, saveLimits } from './settings.ts';
@@ -98,8 +100,10 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
     const query = Object.fromEntries(Object.entries(request.query).filter(([, v]) => v)) as LogQuery;
     const qs = new URLSearchParams(query as Record<string, string>).toString();
     try {
-      const rows = await searchStaffLog(db, actor, query);
-      return reply.header('cache-control', 'no-store').view('staff-log', { title: translatorFor(request).t('moderation:log.title'), rows, query, qs, error: null });
+      const { t, locale } = translatorFor(request);
+      // In words, names and the reader's language (the CSV below keeps the codes).
+      const rows = await presentStaffLog(db, actor, await searchStaffLog(db, actor, query), t, viewHelpersFor(locale).dateTime);
+      return reply.header('cache-control', 'no-store').view('staff-log', { title: t('moderation:log.title'), rows, query, qs, error: null });
     } catch (err) {
       if (!(err instanceof UserError) || err.status !== 400) throw err;
       return reply.code(400).view('staff-log', { title: translatorFor(request).t('moderation:log.title'), rows: [], query, qs, error: err.say(translatorFor(request).t) });
