@@ -63,7 +63,7 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(empty.statusCode, 400);
       const visitor = await app.inject({ url: topicUrl });
       assert.doesNotMatch(visitor.body, /action="\/t\/\d+\/replies"/);
-      assert.match(visitor.body, /Sign in<\/a> or <a href="\/signup">create an account<\/a> to reply/);
+      assert.match(visitor.body, /Sign in<\/a> or <a href="\/signup(?:\?next=[^"]*)?">create an account<\/a> to reply/);
     });
 
     test('edits keep a history with who, when and what changed; only the author or staff may edit', async () => {
