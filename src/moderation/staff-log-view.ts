@@ -86,7 +86,8 @@ export async function presentStaffLog(db: Kysely<DB>, actor: Actor | null, rows:
   }
   for (const x of users) {
     const code = `user:${x.id}`;
-    if (!x.deleted_at) refs.set(code, { code, label: `${x.display_name} (@${x.username})`, href: viewHelpers.userUrl(x.username) });
+    // The name alone, linked to the profile: a composed "name (@handle)" is text no catalogue holds.
+    if (!x.deleted_at) refs.set(code, { code, label: x.display_name, href: viewHelpers.userUrl(x.username) });
   }
   for (const x of boards) {
     const code = `board:${x.id}`;

@@ -84,7 +84,7 @@ test('without JavaScript: report a post; the moderator finds it from the header,
   const visitor = await browser.newContext({ javaScriptEnabled: false });
   const v = await visitor.newPage();
   await v.goto(base + topicPath);
-  assert.match(await v.locator('#post-2').innerText(), /hidden while the moderators review it/);
+  assert.match(await v.locator('#post-2').innerText(), /A moderator has hidden this post/);
   assert.doesNotMatch(await v.locator('main').innerText(), /pills dot example/);
   await visitor.close();
 });
