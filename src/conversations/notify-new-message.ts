@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { STAFF_ROLES } from './load-conversation.ts';
-import { translator } from '../i18n/index.ts';
+import { translator, type T } from '../i18n/index.ts';
 
 /** Each e-mail is in its recipient's language (their setting, else `defaultLocale`, the site's). */
 export async function notifyNewMessage(db: Kysely<DB>, mailer: Mailer, siteUrl: string, messageId: number, defaultLocale = 'en'): Promise<number> {
@@ -27,15 +27,26 @@ export async function notifyNewMessage(db: Kysely<DB>, mailer: Mailer, siteUrl: 
   }
   if (m.user_id !== null) ids.delete(m.user_id);
   if (!ids.size) return 0;
-  const users = await db.selectFrom('users').select(['id', 'email', 'display_name', 'locale']).where('id', 'in', [...ids]).where('deleted_at', 'is', null).where('email_verified_at', 'is not', null).execute();
+  return mailAboutConversation(db, mailer, [...ids], defaultLocale, (t) => ({
+    subject: t('conversations:email.subject', { subject: m.subject }),
+    said: t('conversations:email.wrote', { name: m.display_name ?? t('conversations:email.someone'), subject: m.subject }),
+    url: `${siteUrl}/messages/${m.id}`,
+  }));
+}
+
+/** One e-mail per live, verified account, in its language: hello, what happened, where to read it, why the text is not in it. */
+export async function mailAboutConversation(db: Kysely<DB>, mailer: Mailer, userIds: readonly number[], defaultLocale: string, what: (t: T) => { subject: string; said: string; url: string }): Promise<number> {
+  if (!userIds.length) return 0;
+  const users = await db.selectFrom('users').select(['id', 'email', 'display_name', 'locale']).where('id', 'in', [...userIds]).where('deleted_at', 'is', null).where('email_verified_at', 'is not', null).execute();
   let sent = 0;
   for (const u of users) {
     if (!u.email) continue;
     const { t } = translator(u.locale ?? defaultLocale);
+    const w = what(t);
     await mailer.send({
       to: u.email,
-      subject: t('conversations:email.subject', { subject: m.subject }),
-      text: `${t('conversations:email.hello', { name: u.display_name })}\n\n${t('conversations:email.wrote', { name: m.display_name ?? t('conversations:email.someone'), subject: m.subject })}\n\n${t('conversations:email.readAt', { url: `${siteUrl}/messages/${m.id}` })}\n\n${t('conversations:email.privacy')}\n`,
+      subject: w.subject,
+      text: `${t('conversations:email.hello', { name: u.display_name })}\n\n${w.said}\n\n${t('conversations:email.readAt', { url: w.url })}\n\n${t('conversations:email.privacy')}\n`,
     });
     sent++;
   }

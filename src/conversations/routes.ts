@@ -21,6 +21,8 @@ import { reportConversation, listConversationReports, closeConversationReport } 
 import { continueInPrivate, loadHandOverTopic } from './continue-in-private.ts';
 import { postSummary, acceptSummary } from './post-summary.ts';
 import { notifyNewMessage } from './notify-new-message.ts';
+import { addParticipants, HistoryNotForNewPeopleError } from './add-participants.ts';
+import { notifyAdded } from './notify-added.ts';
 import { loadConversation } from './load-conversation.ts';
 import { parseUsernames, resolveRecipients } from './recipients.ts';
 import { membersMayMessage, setMembersMayMessage } from './settings.ts';
@@ -89,7 +91,7 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
 
   const showQuery = { type: 'object', properties: { ...pageQuery.properties, quote: { type: 'integer', minimum: 1, maximum: 2_147_483_647 }, done: { type: 'string', maxLength: 20 } } } as const;
   app.get<{ Params: { id: number }; Querystring: { page?: number; quote?: number; done?: string } }>('/messages/:id', { schema: { params: idParams, querystring: showQuery } }, async (request, reply) => {
-    const done = ({ sent: 'conversations:notices.summarySent', solved: 'conversations:notices.solved', reported: 'conversations:notices.reported' } as Record<string, string>)[String(request.query.done)];
+    const done = ({ sent: 'conversations:notices.summarySent', solved: 'conversations:notices.solved', reported: 'conversations:notices.reported', added: 'conversations:notices.added' } as Record<string, string>)[String(request.query.done)];
     const notice = done ? translatorFor(request).t(done) : undefined;
     // "Quote" without JavaScript: the reply box comes prefilled with the message as a Markdown quote.
     const quoted = request.query.quote ? await quoteOf(request, request.params.id, request.query.quote) : '';
@@ -135,6 +137,20 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
       .header('content-security-policy', "default-src 'none'; sandbox")
       .header('cache-control', 'private, no-store')
       .send(file.text);
+  });
+
+  app.post<{ Params: { id: number }; Body: Form }>('/messages/:id/people', { schema: { params: idParams }, config: noPage }, async (request, reply) => {
+    const actor = signedIn(request);
+    const to = str(request.body?.to).slice(0, 900);
+    try {
+      const { addedIds } = await addParticipants(db, actor, request.params.id, to);
+      notifyAdded(db, app.mailer, app.config.publicUrl, request.params.id, actor.id, addedIds, app.config.DEFAULT_LOCALE).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'added-to-conversation e-mails failed'));
+      return reply.redirect(`/messages/${request.params.id}?done=added`, 303);
+    } catch (err) {
+      if (!(err instanceof UserError) || err.status === 401 || err.status === 404) throw err;
+      reply.code(err.status);
+      return page(request, reply, request.params.id, undefined, { addError: err.say(translatorFor(request).t), addTo: to, ...(err instanceof HistoryNotForNewPeopleError ? { addBlocked: err.messageIds } : {}) });
+    }
   });
 
   app.post<{ Params: { id: number } }>('/messages/:id/leave', { schema: { params: idParams }, config: noPage }, async (request, reply) => {

@@ -29,12 +29,18 @@ export async function showConversation(db: Kysely<DB>, actor: Actor, id: number,
     .execute();
   const participants = await db
     .selectFrom('conversation_participants')
-    .select(['user_id', 'left_at', 'muted'])
+    .select(['user_id', 'left_at', 'muted', 'added_by', 'joined_at'])
     .where('conversation_id', '=', conversation.id)
     .orderBy('joined_at')
     .orderBy('user_id')
     .execute();
-  const cards = await authorCards(db, [...messages.map((m) => m.user_id ?? 0), ...participants.map((x) => x.user_id)]);
+  // "Anna added Bob", shown among the messages of the page its time falls in.
+  const nextFirst = p < pageCount
+    ? await db.selectFrom('conversation_messages').select('created_at').where('conversation_id', '=', conversation.id).orderBy('id').limit(1).offset(p * perPage).executeTakeFirst()
+    : undefined;
+  const from = p > 1 ? (messages[0]?.created_at ?? '') : '';
+  const added = participants.filter((x) => x.added_by !== null && x.joined_at >= from && (!nextFirst || x.joined_at < nextFirst.created_at));
+  const cards = await authorCards(db, [...messages.map((m) => m.user_id ?? 0), ...participants.map((x) => x.user_id), ...added.map((x) => x.added_by ?? 0)]);
   const topic = conversation.topic_id
     ? await db.selectFrom('topics').select(['id', 'slug', 'title', 'kind', 'solved_post_id', 'user_id']).where('id', '=', conversation.topic_id).where('deleted_at', 'is', null).executeTakeFirst()
     : undefined;
@@ -56,11 +62,13 @@ export async function showConversation(db: Kysely<DB>, actor: Actor, id: number,
     conversation: { id: conversation.id, subject: conversation.subject, team: !!conversation.team, created_by: conversation.created_by, reported: !!conversation.reported_at, summary_post_id: conversation.summary_post_id },
     messages: messages.map((m) => ({ id: m.id, body_html: m.body_html, created_at: m.created_at, author: name(m.user_id), mine: m.user_id === actor.id, attachments: attachments.get(m.id) ?? [] })),
     participants: participants.filter((x) => !x.left_at).map((x) => ({ id: x.user_id, ...name(x.user_id) })),
+    added: added.map((x) => ({ at: x.joined_at, who: name(x.user_id), by: name(x.added_by) })),
     topic: topic ?? null,
     page: p,
     pageCount,
     me: me ? { muted: !!me.muted } : subject.team && isStaff(actor) ? { muted: false } : null,
     canReply: can(actor, 'conversation.reply', subject),
+    canAddPeople: can(actor, 'conversation.addPeople', subject),
     canReport: can(actor, 'conversation.report', subject) && !conversation.reported_at,
     // The one who continued a public case here may post a summary back to the thread (once).
     canSummarize: !!topic && conversation.created_by === actor.id && !conversation.summary_post_id && !!me && !me.left_at,

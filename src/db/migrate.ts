@@ -33,6 +33,7 @@ import * as m027 from './migrations/027_board_listing_covering.ts';
 import * as m028 from './migrations/028_review_items_confidential.ts';
 import * as m029 from './migrations/029_board_latest_and_notice_keys.ts';
 import * as m030 from './migrations/030_board_topic_creators.ts';
+import * as m031 from './migrations/031_conversation_added_by.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
@@ -67,6 +68,7 @@ const migrations: Record<string, MigrationModule> = {
   '028_review_items_confidential': m028,
   '029_board_latest_and_notice_keys': m029,
   '030_board_topic_creators': m030,
+  '031_conversation_added_by': m031,
 };
 
 export const migrationNames = (): string[] => Object.keys(migrations).sort();

@@ -357,6 +357,8 @@ export interface ConversationParticipantsTable {
   muted: Generated<number>;
   left_at: string | null;
   joined_at: string;
+  /** Who added them after the conversation started (null: there from the start, or joined by answering as the team). */
+  added_by: number | null;
 }
 
 export interface ConversationMessagesTable {

@@ -110,6 +110,9 @@ const rules = {
     !!a && ((c.participant && !c.left) || (c.team && isStaff(a)) || (c.reported && has(a, 'moderator', 'community_manager', 'admin'))),
   'conversation.reply': (a: Actor | null, c: ConversationLike) => !!a && ((c.participant && !c.left) || (c.team && isStaff(a))),
   'conversation.start': (a: Actor | null, _: null) => !!a,
+  // Adding people: whoever may reply (they then read the whole conversation; the guard checks
+  // its history for them first, src/conversations/add-participants.ts).
+  'conversation.addPeople': (a: Actor | null, c: ConversationLike) => !!a && ((c.participant && !c.left) || (c.team && isStaff(a))),
   // Members messaging members can be switched off by community managers; staff and employees may always write.
   'conversation.messageMembers': (a: Actor | null, s: { membersMayMessage: boolean }) =>
     !!a && (s.membersMayMessage || isStaff(a)),

@@ -13,6 +13,9 @@ import type { FastifyInstance } from 'fastify';
 import type { DemoLogin } from '../../src/seed/seed-demo.ts';
 import type { TestDatabase } from '../helpers/databases.ts';
 import { closeDemoSite, openDemoSite, signInThroughForm } from '../helpers/browser.ts';
+import { startConversation } from '../../src/conversations/start-conversation.ts';
+import { replyToConversation } from '../../src/conversations/reply-to-conversation.ts';
+import { addParticipants } from '../../src/conversations/add-participants.ts';
 
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-artifacts', 'screenshots');
 
@@ -22,11 +25,23 @@ let app: FastifyInstance;
 let base: string;
 let logins: DemoLogin[];
 let topicUrl: string;
+let conversationUrl: string;
 
 before(async () => {
   ({ browser, database, app, base, logins } = await openDemoSite());
   const topic = await database.db.selectFrom('topics').select(['id', 'slug']).where('solved_post_id', 'is not', null).orderBy('post_count', 'desc').executeTakeFirstOrThrow();
   topicUrl = `/t/${topic.slug}/${topic.id}`;
+  // A conversation the member, the employee and the moderator are in: messages, a person added, the forms.
+  const who = async (username: string) => {
+    const u = await database.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
+    const roles = await database.db.selectFrom('user_roles').select('role').where('user_id', '=', u.id).execute();
+    return { id: u.id, roles: new Set(['member' as const, ...roles.map((r) => r.role)]) };
+  };
+  const member = await who('demo-member');
+  const c = await startConversation(database.db, member, { to: ['demo-employee'], subject: 'My fibre box keeps rebooting', body: 'It restarts every night at 3. Could you look at the line?' });
+  await replyToConversation(database.db, await who('demo-employee'), c.id, 'The line looks clean from here. Which **firmware** does the box show?');
+  await addParticipants(database.db, member, c.id, 'demo-moderator');
+  conversationUrl = `/messages/${c.id}`;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
 });
 after(() => closeDemoSite({ browser, app, database }));
@@ -37,7 +52,7 @@ const ROLES: Role[] = ['visitor', 'member', 'employee', 'moderator'];
 const COMPOSER = 'composer-with-findings';
 function pagesFor(role: Role): string[] {
   const pages = ['/', '/b/home-internet', topicUrl, '/u/demo-employee', '/search?q=router'];
-  if (role !== 'visitor') pages.push(COMPOSER, '/settings', '/messages', '/notifications');
+  if (role !== 'visitor') pages.push(COMPOSER, '/settings', '/messages', conversationUrl, '/notifications');
   if (role === 'moderator') pages.push('/moderation/queue');
   return pages;
 }

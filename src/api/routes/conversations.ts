@@ -11,6 +11,8 @@ import { replyToConversation } from '../../conversations/reply-to-conversation.t
 import { leaveConversation, muteConversation } from '../../conversations/leave-or-mute.ts';
 import { reportConversation } from '../../conversations/report-conversation.ts';
 import { notifyNewMessage } from '../../conversations/notify-new-message.ts';
+import { addParticipants } from '../../conversations/add-participants.ts';
+import { notifyAdded } from '../../conversations/notify-added.ts';
 import { changedNoPage } from '../../web/anonymous-cache.ts';
 
 const tags = ['Conversations'];
@@ -144,6 +146,21 @@ export async function conversationApiRoutes(app: FastifyInstance): Promise<void>
   }, async (request, reply) => {
     await muteConversation(db, signedIn(request), request.params.id, request.body.muted);
     return reply.code(204).send();
+  });
+
+  app.post<{ Params: { id: number }; Body: { usernames: string[] } }>('/conversations/:id/participants', {
+    schema: {
+      tags, security: security.any, summary: 'Add people to a conversation (they can read all of it)',
+      description: 'Whoever may reply may add people. The earlier messages pass the guard again for the new set of readers: if one holds a registered customer\'s data or confidential text they may not read, nobody is added (422).',
+      params: idParams,
+      body: { type: 'object', properties: { usernames: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 40 }, minItems: 1, maxItems: 20 } }, required: ['usernames'], additionalProperties: false },
+      response: { 200: { type: 'object', properties: { added: { type: 'integer', description: 'How many people were added' } }, required: ['added'] }, ...errors(400, 401, 403, 404, 422) },
+    },
+  }, async (request) => {
+    const actor = signedIn(request);
+    const { addedIds } = await addParticipants(db, actor, request.params.id, request.body.usernames);
+    notifyAdded(db, app.mailer, app.config.publicUrl, request.params.id, actor.id, addedIds, app.config.DEFAULT_LOCALE).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'added-to-conversation e-mails failed'));
+    return { added: addedIds.length };
   });
 
   app.post<{ Params: { id: number } }>('/conversations/:id/leave', {
