@@ -3,7 +3,7 @@
 // NUL bytes, kilobytes of text) is just text. The database query is then written by us from
 // the words alone, each word reduced to letters and digits, so nothing the person typed ever
 // reaches FTS5's or PostgreSQL's query parser as syntax.
-import { WORD, isStopWord, normalizeWord, stemsOf, type Stems } from './text.ts';
+import { COMPOUND, WORD, isStopWord, joinedCompound, normalizeWord, stemsOf, type Stems } from './text.ts';
 
 /** Past this, the rest of the query is ignored (a 10 KB query is still answered). */
 const MAX_QUERY_CHARS = 500;
@@ -44,12 +44,20 @@ export function parseQuery(input: unknown): ParsedQuery {
   return { terms: unique.slice(0, MAX_PARTS), phrases: phrases.slice(0, Math.max(0, MAX_PARTS - unique.length)) };
 }
 
-function wordsOf(text: string, prefixes: boolean): Term[] {
+// Outside quotes, a hyphenated word is looked for joined ("wi-fi" → "wifi"), which the index
+// holds for "wifi" and for "wi-fi" alike (text.ts); in a quoted phrase its parts stay words.
+const WORD_OR_COMPOUND = new RegExp(`${COMPOUND.source}|${WORD.source}`, 'gu');
+
+function wordsOf(text: string, free: boolean): Term[] {
   const out: Term[] = [];
-  for (const m of text.matchAll(WORD)) {
-    const word = normalizeWord(m[0]).slice(0, 40);
-    const prefix = prefixes && text[m.index! + m[0].length] === '*' && word.length >= MIN_PREFIX;
-    out.push({ word, prefix, ...stemsOf(word) });
+  for (const m of text.matchAll(free ? WORD_OR_COMPOUND : WORD)) {
+    const star = free && text[m.index! + m[0].length] === '*';
+    const joined = m[0].includes('-') ? joinedCompound(m[0]) : null;
+    const raws = joined ? [joined] : m[0].split('-');
+    raws.forEach((raw, i) => {
+      const word = normalizeWord(raw).slice(0, 40);
+      out.push({ word, prefix: star && i === raws.length - 1 && word.length >= MIN_PREFIX, ...stemsOf(word) });
+    });
   }
   return out;
 }

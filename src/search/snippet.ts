@@ -3,7 +3,10 @@
 // The text is escaped piece by piece, and only our own <mark> tags are added, so a post that
 // contains markup shows it as text.
 import type { ParsedQuery, Term } from './query.ts';
-import { WORD, normalizeWord, stemsOf, type Stems } from './text.ts';
+import { COMPOUND, WORD, joinedCompound, normalizeWord, stemsOf, type Stems } from './text.ts';
+
+// A hyphenated word is one token here: "wifi" marks all of "wi-fi", and "fi" still marks it.
+const TOKEN = new RegExp(`${COMPOUND.source}|${WORD.source}`, 'gu');
 
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => escapes[c]!);
@@ -51,8 +54,11 @@ function matcher(q: ParsedQuery): (word: string) => boolean {
 export function highlight(text: string, q: ParsedQuery, words?: number): string {
   const isMatch = matcher(q);
   const tokens: { start: number; end: number; hit: boolean }[] = [];
-  for (const m of text.matchAll(WORD)) {
-    tokens.push({ start: m.index!, end: m.index! + m[0].length, hit: isMatch(m[0]) });
+  for (const m of text.matchAll(TOKEN)) {
+    const w = m[0];
+    const joined = w.includes('-') ? joinedCompound(w) : null;
+    const hit = w.includes('-') ? (joined !== null && isMatch(joined)) || w.split('-').some(isMatch) : isMatch(w);
+    tokens.push({ start: m.index!, end: m.index! + w.length, hit });
     if (words && tokens.length > 5000) break; // enough to find a good stretch
   }
   let from = 0;

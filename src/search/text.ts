@@ -41,15 +41,34 @@ export function stemsOf(normalized: string): Stems {
   return s;
 }
 
-/** The text as two word-for-word stemmed copies (English, Dutch): positions stay aligned for phrases. */
+/** A word written with hyphens ("wi-fi", "e-mail", "set-top"): people write it joined too. */
+export const COMPOUND = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu;
+
+/** A compound's parts as one word ("wifi"), or null when it is not a word (a date, a long code). */
+export function joinedCompound(compound: string): string | null {
+  const parts = compound.split('-');
+  if (parts.length > 4 || !parts.some((p) => /\p{L}/u.test(p))) return null;
+  const joined = normalizeWord(parts.join(''));
+  return joined.length <= MAX_WORD ? joined : null;
+}
+
+/**
+ * The text as two word-for-word stemmed copies (English, Dutch): positions stay aligned for
+ * phrases. Hyphenated compounds are also added joined, after the text (not between its words,
+ * so phrases keep their positions): "wi-fi" is found by "wifi" and by "wi-fi" (query.ts joins it).
+ */
 export function stemmedCopies(text: string): Stems {
   const en: string[] = [];
   const nl: string[] = [];
-  for (const [w] of text.matchAll(WORD)) {
-    if (w.length > MAX_WORD) continue;
-    const s = stemsOf(normalizeWord(w));
+  const add = (w: string) => {
+    const s = stemsOf(w);
     en.push(s.en);
     nl.push(s.nl);
+  };
+  for (const [w] of text.matchAll(WORD)) if (w.length <= MAX_WORD) add(normalizeWord(w));
+  if (text.includes('-')) for (const [c] of text.matchAll(COMPOUND)) {
+    const joined = joinedCompound(c);
+    if (joined) add(joined);
   }
   return { en: en.join(' '), nl: nl.join(' ') };
 }

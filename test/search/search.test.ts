@@ -154,6 +154,26 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual((await find(null, 'router', { sort: 'newest', page: 2 })).results, []);
     });
 
+    test('a hyphenated word is found written joined and with its hyphen, and marked whole', async () => {
+      const db = database.db;
+      const a = await createTopic(db, member, { boardSlug: 'internet', kind: 'question', title: 'Wi-Fi calling stopped', body: 'The icon vanished after the update.', at: '2026-05-05T10:00:00.000Z' });
+      const b = await createTopic(db, other, { boardSlug: 'internet', kind: 'question', title: 'Weak wifi upstairs', body: 'The signal drops on the top floor.', at: '2026-05-06T10:00:00.000Z' });
+      try {
+        for (const q of ['wifi', 'wi-fi', 'WiFi', 'Wi-Fi']) assert.deepEqual((await titles(null, q)).sort(), ['topic:Weak wifi upstairs', 'topic:Wi-Fi calling stopped'], q);
+        assert.deepEqual(await titles(null, 'email'), ['topic:Invoices are not arriving by e-mail'], '"e-mail" in the title, found by "email"');
+        assert.deepEqual((await titles(null, 'wi-f*')).sort(), ['topic:Weak wifi upstairs', 'topic:Wi-Fi calling stopped'], 'a prefix, joined');
+        // In quotes, the hyphen's parts are the phrase's words.
+        assert.deepEqual(await titles(null, '"wi-fi calling"'), ['topic:Wi-Fi calling stopped']);
+        const hit = (await find(null, 'wifi')).results.find((r) => r.title === 'Wi-Fi calling stopped')!;
+        assert.equal(hit.titleHtml, '<mark>Wi-Fi</mark> calling stopped');
+        // Dates and long codes are not joined into words.
+        assert.deepEqual(await titles(null, '20260310'), []);
+      } finally {
+        await deletePost(db, mod, a.postId);
+        await deletePost(db, mod, b.postId);
+      }
+    });
+
     test('snippets mark the words and escape the text', async () => {
       const r = await find(null, 'orange');
       const hit = r.results[0]!;
