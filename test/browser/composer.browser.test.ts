@@ -201,3 +201,52 @@ test('with JavaScript: an attached text file is checked before submitting, findi
     await context.close();
   }
 });
+
+test('unsent text is kept: put back after a reload (title too), a warning before leaving, discarded on request, gone once sent', async (t) => {
+  if (!browser) return t.skip('Chromium is not installed (set CI=true to make this a failure)');
+  const { context, page } = await signedIn(true);
+  const asked: string[] = [];
+  page.on('dialog', (d) => {
+    asked.push(d.type());
+    void d.accept().catch(() => {}); // leave the page
+  });
+  try {
+    await page.goto(`${base}/b/help-desk/new`);
+    await page.getByLabel('Title').fill('Router drops the line at night');
+    const area = page.locator('textarea#body');
+    await area.click();
+    await area.pressSequentially('It happens every night at 3.', { delay: 5 });
+    await page.waitForTimeout(700); // saved half a second after the last key
+    await page.reload();
+    assert.deepEqual(asked.splice(0), ['beforeunload'], 'a reload with unsent text asks too (accepted here)');
+    assert.equal(await area.inputValue(), 'It happens every night at 3.');
+    assert.equal(await page.getByLabel('Title').inputValue(), 'Router drops the line at night');
+    const note = page.locator('.draft-restored');
+    assert.match(await note.innerText(), /Your unsent text from .+ was put back/);
+    // Discarded: the form as the server sent it, and a reload brings nothing back.
+    await note.getByRole('button', { name: 'Discard it' }).click();
+    assert.equal(await area.inputValue(), '');
+    assert.equal(await page.getByLabel('Title').inputValue(), '');
+    await page.reload();
+    assert.equal(await area.inputValue(), '');
+    assert.equal(await page.locator('.draft-restored').count(), 0);
+    assert.deepEqual(asked, [], 'nothing unsent: no question');
+
+    // Leaving with unsent text: the browser asks first.
+    await area.click();
+    await area.pressSequentially('Half a thought', { delay: 5 });
+    await page.goto(`${base}/`);
+    assert.deepEqual(asked, ['beforeunload']);
+    // Back on the form, the text is there; sent, it is not put back into the next empty form.
+    await page.goto(`${base}/b/help-desk/new`);
+    assert.equal(await area.inputValue(), 'Half a thought');
+    await page.getByLabel('Title').fill('Sent drafts are not kept');
+    await page.getByRole('button', { name: 'Post topic' }).click();
+    await page.waitForURL(/\/t\/sent-drafts-are-not-kept\/\d+$/);
+    assert.deepEqual(asked, ['beforeunload'], 'no question when the form is sent');
+    await page.goto(`${base}/b/help-desk/new`);
+    assert.equal(await area.inputValue(), '');
+  } finally {
+    await context.close();
+  }
+});

@@ -2,7 +2,9 @@
 // - a preview, rendered and sanitised by the server with the same code that publishes posts;
 // - the confidentiality guard's findings as the author types (the server checks again on submit),
 //   in the message and in the text files picked in the attachments field (read here, sent with
-//   the draft to /check, listed per file under the field).
+//   the draft to /check, listed per file under the field);
+// - unsent text kept: put back after a reload or a crash of the tab, and a warning before leaving
+//   the page with it (keepDraft).
 const post = async (url, csrf, payload) => {
   const res = await fetch(url, {
     method: 'POST',
@@ -158,6 +160,87 @@ function liveBox(extraClass) {
   return box;
 }
 
+// Unsent text survives a reload, a closed-and-restored tab or a wrong click, as in Discourse. It is
+// kept in the tab's sessionStorage, not localStorage: a draft may hold what the guard will refuse
+// (customer data), so it is not left on the device after the tab is closed. A draft is put back
+// only onto the form it was written in, as the server first showed it (`initial`): a form the
+// server sent back with the text (an error) or a post edited since is left as it is.
+function keepDraft(area, T) {
+  const form = area.form;
+  if (!form) return;
+  const key = `parley-draft:${form.getAttribute('action')}:${area.name}`;
+  const titleInput = form.elements.namedItem('title');
+  const title = () => (titleInput && 'value' in titleInput ? titleInput.value : '');
+  const initial = { body: area.value, title: title() };
+  const changed = () => area.value !== initial.body || title() !== initial.title;
+  let store = null;
+  try {
+    store = window.sessionStorage;
+  } catch {
+    // storage switched off: only the warning before leaving remains
+  }
+  const saved = (() => {
+    try {
+      return JSON.parse(store?.getItem(key) ?? 'null');
+    } catch {
+      return null;
+    }
+  })();
+  if (saved && saved.initialBody === initial.body && saved.initialTitle === initial.title && (saved.body !== initial.body || saved.title !== initial.title)) {
+    area.value = saved.body;
+    if (titleInput && typeof saved.title === 'string') titleInput.value = saved.title;
+    const note = document.createElement('p');
+    note.className = 'notice draft-restored';
+    note.setAttribute('role', 'status');
+    const time = new Date(saved.at).toLocaleTimeString(document.documentElement.lang || undefined, { hour: '2-digit', minute: '2-digit' });
+    note.append(`${fill(T.draftRestored, { time })} `);
+    const discard = document.createElement('button');
+    discard.type = 'button';
+    discard.className = 'secondary';
+    discard.textContent = T.discardDraft ?? '×';
+    discard.addEventListener('click', () => {
+      area.value = initial.body;
+      if (titleInput) titleInput.value = initial.title;
+      store?.removeItem(key);
+      note.remove();
+      area.dispatchEvent(new Event('input', { bubbles: true }));
+      area.focus();
+    });
+    note.append(discard);
+    form.prepend(note);
+  } else if (saved) {
+    store?.removeItem(key);
+  }
+  let timer = 0;
+  const save = () => {
+    try {
+      if (changed()) store?.setItem(key, JSON.stringify({ body: area.value, title: title(), initialBody: initial.body, initialTitle: initial.title, at: Date.now() }));
+      else store?.removeItem(key);
+    } catch {
+      // full or switched off: nothing to do
+    }
+  };
+  form.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(save, 500);
+  });
+  let sending = false;
+  form.addEventListener('submit', () => {
+    sending = true;
+    clearTimeout(timer);
+    store?.removeItem(key);
+  });
+  window.addEventListener('pagehide', () => {
+    if (!sending) save();
+  });
+  // The browser asks before a page with unsent text is left (its own words; none can be given).
+  window.addEventListener('beforeunload', (e) => {
+    if (sending || !changed()) return;
+    e.preventDefault();
+    e.returnValue = '';
+  });
+}
+
 for (const area of document.querySelectorAll('textarea[data-preview]')) {
   const preview = document.getElementById(area.dataset.preview);
   let T = {};
@@ -167,6 +250,7 @@ for (const area of document.querySelectorAll('textarea[data-preview]')) {
     // no words: the boxes show what the server sent
   }
   const form = area.form;
+  keepDraft(area, T);
   const findingsBox = liveBox();
   area.after(findingsBox);
   const toneBox = liveBox('tone-nudge');
