@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { findUserByLogin, rolesOf } from '../src/accounts/find-user.ts';
 import { verifyPassword } from '../src/accounts/passwords.ts';
 import { seedDemo, type DemoLogin } from '../src/seed/seed-demo.ts';
+import { listInbox } from '../src/conversations/list-inbox.ts';
+import { showConversation } from '../src/conversations/show-conversation.ts';
 import { testDatabaseKinds, type TestDatabase } from './helpers/databases.ts';
 
 for (const kind of testDatabaseKinds()) {
@@ -38,6 +40,20 @@ for (const kind of testDatabaseKinds()) {
       const all = await database.db.selectFrom('notifications').select(['emailed_at']).execute();
       assert.ok(all.length > 0, 'accepted answers notify their authors in the app');
       assert.deepEqual(all.filter((n) => n.emailed_at === null), []);
+    });
+
+    test('the private side of the story: the member writes to an employee, who adds billing; the member has its last message unread', async () => {
+      const db = database.db;
+      const id = async (username: string) => (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id;
+      const member = { id: await id('demo-member'), roles: new Set(['member'] as const) };
+      const inbox = await listInbox(db, member, 1);
+      assert.equal(inbox.unread, 1);
+      assert.equal(inbox.items[0]!.subject, 'Evening speed: is my street on the node being split?');
+      const shown = await showConversation(db, member, inbox.items[0]!.id);
+      assert.deepEqual(shown.participants.map((p) => p.username), ['demo-member', 'pieter-jansen', 'mei-lin']);
+      assert.equal(shown.messages.length, 3);
+      assert.deepEqual(shown.added.map((a) => [a.by.username, a.who.username]), [['pieter-jansen', 'mei-lin']]);
+      assert.equal((await listInbox(db, member, 1)).unread, 0, 'read once shown');
     });
 
     test('demo accounts for each role, with working random passwords', async () => {

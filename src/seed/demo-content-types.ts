@@ -41,3 +41,16 @@ export interface DemoThread {
   pinned?: boolean;
   replies: DemoReply[];
 }
+
+/** A private conversation of the story (the threads say "send me a private message"). */
+export interface DemoConversation {
+  subject: string;
+  /** Days before the seeding time that it started. */
+  daysAgo: number;
+  from: string; // DemoUser.key
+  to: string[]; // DemoUser.key
+  /** Replies, and people added, in order (hours after it started). */
+  steps: Array<{ hoursAfter: number } & ({ author: string; body: string } | { adds: string[]; by: string })>;
+  /** Who has read it all (the others find the last messages unread). */
+  readBy: string[];
+}

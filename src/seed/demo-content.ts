@@ -6,7 +6,7 @@
  * example.com / example.net / example.org addresses; staff use brightwave.example.
  * No post contains a customer's phone number, postal address or account number.
  */
-import type { DemoBoard, DemoThread, DemoUser } from './demo-content-types.ts';
+import type { DemoBoard, DemoConversation, DemoThread, DemoUser } from './demo-content-types.ts';
 
 /** The demo's community name (the header's) and its company domain (verified addresses there are Employees). */
 export const demoSite = { name: 'Brightwave Community', companyDomain: 'brightwave.example' } as const;
@@ -892,5 +892,23 @@ To keep things consistent:
       { author: 'moderator', hoursAfter: 4, body: 'I\'ll merge duplicate threads into the main one where it makes sense and leave a note for the authors so nobody feels ignored.' },
       { author: 'admin', hoursAfter: 9, body: 'FYI I\'ve added the status page as a featured link on the Home Internet board until the work is done.' },
     ],
+  },
+];
+
+// The private side of the evening-speed thread: the member writes to the engineer who asked them
+// to, and he brings in billing for the speed-guarantee refund.
+export const demoConversations: DemoConversation[] = [
+  {
+    subject: 'Evening speed: is my street on the node being split?',
+    daysAgo: 2,
+    from: 'member',
+    to: ['pieter'],
+    steps: [
+      { hoursAfter: 0, author: 'member', body: 'Hi Pieter, you asked me to message you about the evening slowdown. Same here: 60–90 Mbit/s after 8 pm on the 500 plan, on a cable, every evening this week. Is my connection on the node you are splitting?' },
+      { hoursAfter: 3, author: 'pieter', body: 'Hi Jamie, I checked your line: yes, you are on that node, so the split next week should fix the evenings for you too.\n\nYou were well below your speed for a while, so I am adding Mei from billing: she can credit part of your bill under the speed guarantee.' },
+      { hoursAfter: 3, adds: ['mei'], by: 'pieter' },
+      { hoursAfter: 20, author: 'mei', body: 'Hi Jamie, Mei from billing. I have credited a partial refund for the last two weeks; you will see it on your next invoice. Nothing else to do on your side.' },
+    ],
+    readBy: ['pieter', 'mei'],
   },
 ];

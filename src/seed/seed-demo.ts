@@ -12,7 +12,10 @@ import { acceptAnswer } from '../community/accept-answer.ts';
 import { createBoard } from '../community/create-board.ts';
 import { createReply } from '../community/create-reply.ts';
 import { createTopic } from '../community/create-topic.ts';
-import { demoBoards, demoSite, demoThreads, demoUsers } from './demo-content.ts';
+import { demoBoards, demoConversations, demoSite, demoThreads, demoUsers } from './demo-content.ts';
+import { startConversation } from '../conversations/start-conversation.ts';
+import { replyToConversation } from '../conversations/reply-to-conversation.ts';
+import { addParticipants } from '../conversations/add-participants.ts';
 
 export interface DemoLogin {
   username: string;
@@ -85,6 +88,20 @@ export async function seedDemo(
       if (r.accepted) await acceptAnswer(db, actor(t.author), reply.id);
     }
     step();
+  }
+  for (const c of demoConversations) {
+    const started = now - c.daysAgo * 86_400_000;
+    const at = (hours: number) => new Date(Math.min(started + hours * 3_600_000, now - 60_000)).toISOString();
+    const username = (key: string) => demoUsers.find((u) => u.key === key)!.username;
+    const [first, ...rest] = c.steps;
+    if (!first || !('body' in first)) throw new Error('a demo conversation starts with a message');
+    const { id } = await startConversation(db, actor(first.author), { to: c.to.map(username), subject: c.subject, body: first.body, at: at(first.hoursAfter) });
+    for (const s of rest) {
+      if ('body' in s) await replyToConversation(db, actor(s.author), id, s.body, at(s.hoursAfter));
+      else await addParticipants(db, actor(s.by), id, s.adds.map(username), at(s.hoursAfter));
+    }
+    const last = await db.selectFrom('conversations').select('last_message_id').where('id', '=', id).executeTakeFirstOrThrow();
+    await db.updateTable('conversation_participants').set({ last_read_message_id: last.last_message_id }).where('conversation_id', '=', id).where('user_id', 'in', c.readBy.map((k) => actor(k).id)).execute();
   }
   // The story's notifications (accepted answers, ...) stay in the app, read or not: nobody is
   // e-mailed about a demo's past, and with a real SMTP_URL the demo people's example addresses
