@@ -26,3 +26,20 @@ export async function requestEmailChange(db: Kysely<DB>, mailer: Mailer, siteUrl
   await sendVerification(db, mailer, siteUrl, actor.id, email);
   return email;
 }
+
+/**
+ * The address a change was last asked for and not yet confirmed (its link unused and still
+ * valid), for the settings page to name after the form redirects to it; null if none.
+ */
+export async function pendingEmailChange(db: Kysely<DB>, userId: number): Promise<string | null> {
+  const row = await db
+    .selectFrom('email_tokens')
+    .select('email')
+    .where('user_id', '=', userId)
+    .where('purpose', '=', 'verify_email')
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', new Date().toISOString())
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  return row?.email ?? null;
+}

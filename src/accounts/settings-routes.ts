@@ -5,11 +5,10 @@ import { parseTheme, THEME_COOKIE } from './theme.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize } from '../policy/policy.ts';
 import { text, UserError, formErrors } from '../shared/errors.ts';
-import { chooseLocale, LANGUAGE_COOKIE, translatorFor } from '../i18n/plugin.ts';
+import { translatorFor } from '../i18n/plugin.ts';
 import { isLocale } from '../i18n/index.ts';
-import { viewHelpersFor } from '../web/view-helpers.ts';
 import { setAvatar } from './avatar.ts';
-import { requestEmailChange } from './change-email.ts';
+import { pendingEmailChange, requestEmailChange } from './change-email.ts';
 import { changePassword } from './change-password.ts';
 import { deleteAccount } from './delete-account.ts';
 import { exportMyData } from './export-data.ts';
@@ -26,6 +25,21 @@ import { avatarUploads, readAvatarForm } from './avatar-form.ts';
 
 type Form = Record<string, string | undefined>;
 
+// Post/Redirect/Get: a form that saved answers 303 to /settings?saved=<what>, so that reloading
+// the page does not send the form again; the page then says what was saved, in a status message
+// that screen readers announce. Only these words can be asked for (nothing from the URL is shown).
+const SAVED: Record<string, string> = {
+  theme: 'accounts:settings.notices.theme',
+  language: 'accounts:settings.notices.language',
+  profile: 'accounts:settings.notices.profile',
+  avatar: 'accounts:settings.notices.avatar',
+  'token-revoked': 'accounts:settings.notices.tokenRevoked',
+};
+const saved = (what: string, query = '') => `/settings?saved=${what}${query}`;
+const settingsQuery = {
+  type: 'object',
+  properties: { saved: { type: 'string', maxLength: 20 }, revoked: { type: 'integer', minimum: 0, maximum: 1_000_000 } },
+} as const;
 
 export async function settingsRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
@@ -49,15 +63,25 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     throw err;
   };
 
-  app.get('/settings', (request, reply) => settingsPage(request, reply));
+  app.get<{ Querystring: { saved?: string; revoked?: number } }>('/settings', { schema: { querystring: settingsQuery } }, async (request, reply) => {
+    const what = request.query.saved;
+    let notice: { key: string; params?: Record<string, unknown> } | undefined;
+    if (what && Object.hasOwn(SAVED, what)) notice = { key: SAVED[what]! };
+    else if (what === 'password') notice = { key: 'accounts:settings.notices.password', params: { count: request.query.revoked ?? 0 } };
+    else if (what === 'email') {
+      // The address is read back from the pending change, not from the URL (logs, history).
+      const email = await pendingEmailChange(db, signedIn(request).id);
+      if (email) notice = { key: 'accounts:settings.notices.email', params: { email } };
+    }
+    return settingsPage(request, reply, notice ? { notice } : {});
+  });
 
   app.post<{ Body: Form }>('/settings/theme', async (request, reply) => {
     signedIn(request);
     const theme = parseTheme(request.body?.theme);
     if (!theme) return settingsPage(request, reply, { error: translatorFor(request).t('accounts:errors.themeInvalid'), field: 'theme' }, 400);
     reply.setCookie(THEME_COOKIE, theme, { path: '/', httpOnly: true, sameSite: 'lax', secure: cfg.NODE_ENV === 'production', maxAge: 400 * 86_400 });
-    if (reply.locals) reply.locals.theme = theme;
-    return settingsPage(request, reply, { notice: 'accounts:settings.notices.theme' });
+    return reply.redirect(saved('theme'), 303);
   });
 
   // The language of pages and e-mails (issue 18): saved on the account (null: as the browser
@@ -68,17 +92,8 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     if (value !== 'auto' && !isLocale(value)) return settingsPage(request, reply, { error: translatorFor(request).t('accounts:errors.languageInvalid'), field: 'locale' }, 400);
     const locale = value === 'auto' ? null : value;
     await db.updateTable('users').set({ locale }).where('id', '=', actor.id).execute();
-    // This answer already speaks the new language.
-    if (request.user) request.user.locale = locale;
-    request.locale = chooseLocale(
-      { setting: locale, cookie: request.cookies[LANGUAGE_COOKIE], accepted: (offered) => (request.headers['accept-language'] ? request.languages(offered) : false) },
-      isLocale(cfg.DEFAULT_LOCALE) ? cfg.DEFAULT_LOCALE : 'en',
-    );
-    if (reply.locals) {
-      const h = viewHelpersFor(request.locale);
-      Object.assign(reply.locals, { locale: request.locale, t: h.t, h });
-    }
-    return settingsPage(request, reply, { notice: 'accounts:settings.notices.language' });
+    // The page it redirects to speaks the new language (chosen per request from the account).
+    return reply.redirect(saved('language'), 303);
   });
 
   app.post<{ Body: Form }>('/settings/profile', async (request, reply) => {
@@ -90,7 +105,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     } catch (err) {
       return onUserError(request, reply, values)(err);
     }
-    return settingsPage(request, reply, { notice: 'accounts:settings.notices.profile' });
+    return reply.redirect(saved('profile'), 303);
   });
 
   // A multipart form: read before the CSRF check (preValidation), so that the token travels in
@@ -105,7 +120,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     } catch (err) {
       return onUserError(request, reply, {})(err);
     }
-    return settingsPage(request, reply, { notice: 'accounts:settings.notices.avatar' });
+    return reply.redirect(saved('avatar'), 303);
   });
 
   app.post<{ Body: Form }>('/settings/email', async (request, reply) => {
@@ -116,7 +131,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     } catch (err) {
       return onUserError(request, reply, { email })(err);
     }
-    return settingsPage(request, reply, { notice: text('accounts:settings.notices.email', { email }) });
+    return reply.redirect(saved('email'), 303);
   });
 
   app.post<{ Body: Form }>('/settings/password', async (request, reply) => {
@@ -127,13 +142,14 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     } catch (err) {
       return onUserError(request, reply, {})(err);
     }
+    // The page it redirects to is asked for with the new session (its forms' CSRF tokens bound to it).
     reply.setCookie(SESSION_COOKIE, sessionCookieValue(actor.id, session.token), { path: '/', httpOnly: true, sameSite: 'lax', secure: cfg.NODE_ENV === 'production', signed: true, expires: session.expires });
-    // The page below carries forms: their CSRF tokens must be bound to the new session.
-    request.sessionToken = session.token;
-    return settingsPage(request, reply, { notice: text('accounts:settings.notices.password', { count: session.revokedTokens }) });
+    return reply.redirect(saved('password', `&revoked=${session.revokedTokens}`), 303);
   });
 
-  // API tokens for scripts (src/api): the new token is shown on this one answer, never again.
+  // API tokens for scripts (src/api): the new token is shown on this one answer, never again. The
+  // one form answered with a page, not a redirect: the secret must not travel in a URL, nor be
+  // kept anywhere to show after one (no-store; a reload asks the browser to send the form again).
   app.post<{ Body: Form }>('/settings/tokens', async (request, reply) => {
     const actor = signedIn(request);
     const values = { tokenName: str(request.body?.tokenName), tokenDays: str(request.body?.tokenDays) };
@@ -149,7 +165,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
   const tokenParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, required: ['id'] } as const;
   app.post<{ Params: { id: number } }>('/settings/tokens/:id/revoke', { schema: { params: tokenParams } }, async (request, reply) => {
     await revokeApiToken(db, signedIn(request), request.params.id);
-    return settingsPage(request, reply, { notice: 'accounts:settings.notices.tokenRevoked' });
+    return reply.redirect(saved('token-revoked'), 303);
   });
 
   app.get('/settings/export', async (request, reply) => {

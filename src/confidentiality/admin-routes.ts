@@ -95,10 +95,11 @@ export async function guardAdminRoutes(app: FastifyInstance): Promise<void> {
   const policyPage = (reply: FastifyReply, form: PolicyForm, extra: { error?: string | null; notice?: string | null } = {}) =>
     reply.view('guard-policy', { title: translatorFor(reply.request).t('admin:guard.title'), form, types: FINDING_TYPES, actions: ACTIONS, error: null, notice: null, ...extra, csrf: reply.generateCsrf() });
 
-  app.get('/admin/guard', async (request, reply) => {
+  // Post/Redirect/Get: a saved form leads back here with ?saved=1, said in a status message.
+  app.get<{ Querystring: { saved?: string } }>('/admin/guard', { schema: { querystring: { type: 'object', properties: { saved: { type: 'string', maxLength: 4 } } } } }, async (request, reply) => {
     manager(request);
     const [policy, options] = await Promise.all([readGuardPolicy(db), readGuardOptions(db)]);
-    return policyPage(reply, formFromSettings(policy, options));
+    return policyPage(reply, formFromSettings(policy, options), request.query.saved === '1' ? { notice: translatorFor(request).t('admin:guard.saved') } : {});
   });
 
   app.post<{ Body: Form }>('/admin/guard', async (request, reply) => {
@@ -126,8 +127,7 @@ export async function guardAdminRoutes(app: FastifyInstance): Promise<void> {
       await saveGuardOptions(db, options);
       // Other processes reload within seconds (version counter); this one at once.
       invalidateGuardContext(db);
-      const [policy, saved] = await Promise.all([readGuardPolicy(db), readGuardOptions(db)]);
-      return policyPage(reply, formFromSettings(policy, saved), { notice: translatorFor(request).t('admin:guard.saved') });
+      return reply.redirect('/admin/guard?saved=1', 303);
     } catch (err) {
       if (!(err instanceof UserError) || err.status === 401 || err.status === 403) throw err;
       return policyPage(reply.code(err.status), form, { error: err.say(translatorFor(request).t) });

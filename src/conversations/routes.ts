@@ -269,17 +269,23 @@ export async function conversationRoutes(app: FastifyInstance): Promise<void> {
     authorize(signedIn(request), 'conversation.manage', null);
     return reply.view('conversations-admin', { title: translatorFor(request).t('admin:conversations.title'), membersMayMessage: await membersMayMessage(db), csrf: reply.generateCsrf(), ...extra });
   };
-  app.get('/admin/conversations', async (request, reply) => adminPage(request, reply));
+  // Post/Redirect/Get: ?saved=1 (the setting saved) or ?linked=N (records linked), said in a status message.
+  const adminQuery = { type: 'object', properties: { saved: { type: 'string', maxLength: 4 }, linked: { type: 'integer', minimum: 0, maximum: 1_000_000 } } } as const;
+  app.get<{ Querystring: { saved?: string; linked?: number } }>('/admin/conversations', { schema: { querystring: adminQuery } }, async (request, reply) => {
+    const { saved, linked } = request.query;
+    const notice = saved === '1' ? { key: 'admin:conversations.saved' } : linked !== undefined ? text('admin:conversations.linked', { count: linked }) : null;
+    return adminPage(request, reply, notice ? { notice } : {});
+  });
   app.post<{ Body: Form }>('/admin/conversations', { config: noPage }, async (request, reply) => {
     await setMembersMayMessage(db, signedIn(request), str(request.body?.membersMayMessage) === '1');
-    return reply.redirect('/admin/conversations', 303);
+    return reply.redirect('/admin/conversations?saved=1', 303);
   });
   app.post<{ Body: Form }>('/admin/conversations/links', { config: noPage }, async (request, reply) => {
     const actor: Actor = signedIn(request);
     authorize(actor, 'conversation.manage', null);
     try {
       const r = await linkCustomerRecord(db, actor, { username: str(request.body?.username), field: str(request.body?.field), value: str(request.body?.value) });
-      return adminPage(request, reply, { notice: text('admin:conversations.linked', { count: r.records }) });
+      return reply.redirect(`/admin/conversations?linked=${r.records}`, 303);
     } catch (err) {
       if (!(err instanceof UserError) || err.status === 401 || err.status === 403) throw err;
       reply.code(err.status);

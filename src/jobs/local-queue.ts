@@ -4,6 +4,7 @@
 // jobs Parley runs keep their state in the database and are offered again by their schedule.
 import type { FastifyBaseLogger } from 'fastify';
 import { countFailure, KEY_MEMORY_SECONDS, RETRY_DEFAULTS, type JobHandler, type JobQueue } from './queue.ts';
+import { isRetiredJob } from './retired-jobs.ts';
 
 export function localQueue(log: FastifyBaseLogger, opts: { runSchedules: boolean }): JobQueue {
   const handlers = new Map<string, JobHandler>();
@@ -41,6 +42,9 @@ export function localQueue(log: FastifyBaseLogger, opts: { runSchedules: boolean
     kind: 'local',
     names: () => [...handlers.keys()],
     async send(name, data, o = {}) {
+      // A job with no worker yet waits for one (workers attach during start-up), retried each
+      // second; one of a retired kind never gets a worker, so it is not kept (src/jobs/retired-jobs.ts).
+      if (isRetiredJob(name)) return log.warn({ job: name }, 'a job of a retired kind was not queued');
       const key = o.key ? `${name}\u0000${o.key}` : null;
       const now = Date.now();
       if (key && (keys.get(key) ?? 0) > now) return;

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { countFailure, KEY_MEMORY_SECONDS, RETRY_DEFAULTS, type JobQueue } from './queue.ts';
+import { dropRetiredQueues, isRetiredJob } from './retired-jobs.ts';
 
 /** The schema pg-boss uses for a database whose Parley schema is `schema`. */
 export const jobsSchemaFor = (schema: string) => (schema === 'public' ? 'parley_jobs' : `${schema}_jobs`);
@@ -22,6 +23,9 @@ export async function pgBossQueue(connectionString: string, database: Database, 
   // schedules attach once pg-boss is ready (a first start creates its tables, a few seconds).
   const started = retried(() => boss.start());
   started.catch((err: Error) => log.error({ err: { message: err.message } }, 'the job queue could not start'));
+  // Jobs of kinds an older version queued and no code works on any more: removed once started.
+  const retired = started.then(() => dropRetiredQueues(boss, log));
+  retired.catch(() => {});
   const queues = new Set<string>();
   const later = (what: string, fn: () => Promise<unknown>) => void fn().catch((err: Error) => log.error({ err: { message: err.message }, job: what }, 'the job queue could not attach a worker or schedule'));
   const timers: NodeJS.Timeout[] = [];
@@ -47,6 +51,8 @@ export async function pgBossQueue(connectionString: string, database: Database, 
   return {
     kind: 'pg-boss',
     async send(name, data, opts = {}) {
+      // Nothing here sends one; a stray send must not create its queue again.
+      if (isRetiredJob(name)) return log.warn({ job: name }, 'a job of a retired kind was not queued');
       await ensure(name);
       await boss.send(name, data ?? {}, {
         retryLimit: opts.retryLimit ?? RETRY_DEFAULTS.retryLimit,
@@ -80,6 +86,10 @@ export async function pgBossQueue(connectionString: string, database: Database, 
       later(name, () => schedule(name, every));
     },
     async pending(name) {
+      if (isRetiredJob(name)) {
+        await retired.catch(() => {});
+        return (await started.then(() => boss.getQueue(name))) ? boss.getQueueSize(name) : 0;
+      }
       await ensure(name);
       return boss.getQueueSize(name);
     },

@@ -123,30 +123,37 @@ export async function moderationRoutes(app: FastifyInstance): Promise<void> {
   const settingsPage = async (request: FastifyRequest, reply: FastifyReply, extra: object = {}, status = 200) => {
     authorize(signedIn(request), 'watchedWords.manage', null);
     const [words, limits, tone] = await Promise.all([listWatchedWords(db), readLimits(db), readTonePhrases(db)]);
-    return reply.code(status).header('cache-control', 'no-store').view('moderation-settings', { title: translatorFor(request).t('moderation:settings.title'), words, limits, tone, trust: TRUST, csrf: reply.generateCsrf(), error: null, values: null, ...extra });
+    return reply.code(status).header('cache-control', 'no-store').view('moderation-settings', { title: translatorFor(request).t('moderation:settings.title'), words, limits, tone, trust: TRUST, csrf: reply.generateCsrf(), error: null, notice: null, values: null, ...extra });
   };
   const orPage = (request: FastifyRequest, reply: FastifyReply, values: object) => async (err: unknown) => {
     if (err instanceof UserError && (err.status === 400 || err.status === 409)) return settingsPage(request, reply, { error: err.say(translatorFor(request).t), values }, err.status);
     throw err;
   };
-  app.get('/moderation/settings', async (request, reply) => settingsPage(request, reply));
+  // Post/Redirect/Get: each form that saved leads back to the page with ?saved=<what>, which the
+  // page says in a status message (screen readers announce it); only these words can be asked for.
+  const SAVED: Record<string, string> = { limits: 'moderation:settings.saved.limits', tone: 'moderation:settings.saved.tone', 'word-added': 'moderation:settings.saved.wordAdded', 'word-removed': 'moderation:settings.saved.wordRemoved' };
+  const savedPage = (reply: FastifyReply, what: keyof typeof SAVED & string) => reply.redirect(`/moderation/settings?saved=${what}`, 303);
+  app.get<{ Querystring: { saved?: string } }>('/moderation/settings', { schema: { querystring: { type: 'object', properties: { saved: { type: 'string', maxLength: 20 } } } } }, async (request, reply) => {
+    const what = request.query.saved;
+    return settingsPage(request, reply, what && Object.hasOwn(SAVED, what) ? { notice: translatorFor(request).t(SAVED[what]!) } : {});
+  });
   app.post<{ Body: Form }>('/moderation/settings', async (request, reply) => {
     const b = request.body ?? {};
     const input = Object.fromEntries(['firstPostsHeld', 'newPerMinute', 'newPerHour', 'trustedPerMinute', 'trustedPerHour', 'newMaxLinks'].filter((k) => b[k] !== undefined && b[k] !== '').map((k) => [k, b[k]]));
-    return saveLimits(db, signedIn(request), input).then(() => reply.redirect('/moderation/settings', 303), orPage(request, reply, b));
+    return saveLimits(db, signedIn(request), input).then(() => savedPage(reply, 'limits'), orPage(request, reply, b));
   });
   app.post<{ Body: Form }>('/moderation/tone', async (request, reply) => {
     const b = request.body ?? {};
-    return saveTonePhrases(db, signedIn(request), b.phrases ?? '').then(() => reply.redirect('/moderation/settings', 303), orPage(request, reply, b));
+    return saveTonePhrases(db, signedIn(request), b.phrases ?? '').then(() => savedPage(reply, 'tone'), orPage(request, reply, b));
   });
   app.post<{ Body: Form }>('/moderation/watched-words', async (request, reply) => {
     const b = request.body ?? {};
     return addWatchedWord(db, signedIn(request), { pattern: b.pattern ?? '', isRegex: b.regex === '1', action: b.action ?? '' })
-      .then(() => reply.redirect('/moderation/settings', 303), orPage(request, reply, b));
+      .then(() => savedPage(reply, 'word-added'), orPage(request, reply, b));
   });
   app.post<{ Params: { id: number } }>('/moderation/watched-words/:id/delete', idParams, async (request, reply) => {
     await removeWatchedWord(db, signedIn(request), request.params.id);
-    return reply.redirect('/moderation/settings', 303);
+    return savedPage(reply, 'word-removed');
   });
 
   // Warn, silence, suspend or lift, from a member's profile (issue 13, point 7).

@@ -50,6 +50,13 @@ const KNOWN_ACTIONS = new Set([
 
 const ROLES = new Set(['member', 'employee', 'moderator', 'community_manager', 'admin']);
 const REF = /\b(topic|post|user|review|draft|board):(\d{1,10})\b/g;
+// The settings a line can change (settings:<name>, as settings.ts and tone.ts log them), with
+// their words, and the new-member limits in the order the settings page shows them.
+const SETTINGS: Record<string, string> = { 'settings:moderation': 'moderation:log.ref.limits', 'settings:tone': 'moderation:log.ref.tone' };
+const LIMITS = ['firstPostsHeld', 'newPerMinute', 'newPerHour', 'trustedPerMinute', 'trustedPerHour', 'newMaxLinks'];
+const WATCHED_ACTIONS = new Set(['block', 'hold', 'censor', 'flag']);
+// As watched-words.ts logs an added entry: "censor: word", "block (regex): pattern".
+const WATCHED_DETAIL = /^(\w+)( \(regex\))?: ([\s\S]*)$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;
 
 export async function presentStaffLog(db: Kysely<DB>, actor: Actor | null, rows: LogRow[], t: T, dateTime: (iso: string) => string): Promise<LogLine[]> {
@@ -100,6 +107,10 @@ export async function presentStaffLog(db: Kysely<DB>, actor: Actor | null, rows:
     if (kind === 'review') return { code, label: t('moderation:log.ref.review', { id }), href: `/moderation/items/${id}` };
     if (kind === 'draft') return { code, label: t('moderation:log.ref.draft', { id }), href: `/moderation/held/${id}` };
     if (['topic', 'post', 'user', 'board'].includes(kind) && /^\d+$/.test(id ?? '')) return { code, label: t(`moderation:log.ref.${kind}`, { id }), href: null };
+    // Settings and watched words live on the moderation settings page (for those who may change them).
+    const settingsHref = can(actor, 'watchedWords.manage', null) ? '/moderation/settings' : null;
+    if (SETTINGS[code]) return { code, label: t(SETTINGS[code]!), href: settingsHref };
+    if (kind === 'watched_word' && /^\d+$/.test(id ?? '')) return { code, label: t('moderation:log.ref.watchedWord', { id }), href: settingsHref };
     return { code, label: code, href: null };
   };
   // Words and names in a detail: the English phrases the log writes, in the reader's language.
@@ -114,7 +125,26 @@ export async function presentStaffLog(db: Kysely<DB>, actor: Actor | null, rows:
     if ((m = d.match(/^(\d+) phrases?$/))) return [{ text: t('moderation:log.detail.phrases', { count: Number(m[1]) }) }];
     if ((m = d.match(/^((?:topic|post|user|review|draft|board):\d+)$/))) return [{ ref: ref(m[1]!) }];
     if (r.action.startsWith('role.') && ROLES.has(d)) return [{ text: t(`admin:roles.${d}`) }];
+    if (r.action === 'settings.limits') return limits(d);
+    if (r.action === 'watched_word.add' && (m = d.match(WATCHED_DETAIL)) && WATCHED_ACTIONS.has(m[1]!)) {
+      const kind = t(m[2] ? 'moderation:settings.kindRegex' : 'moderation:settings.kindWord');
+      return [{ text: t('moderation:log.detail.watchedWord', { pattern: m[3]!, kind, action: t(`moderation:settings.watchedAction.${m[1]}`) }) }];
+    }
     return [{ text: d }];
+  };
+  // The new limits, as the settings page names them ("Posts per minute, new members: 10; …"),
+  // not the JSON that was logged; text that is not such JSON is shown as it is.
+  const limits = (d: string): LogSegment[] => {
+    let saved: unknown;
+    try {
+      saved = JSON.parse(d);
+    } catch {
+      return [{ text: d }];
+    }
+    if (!saved || typeof saved !== 'object' || Array.isArray(saved)) return [{ text: d }];
+    const values = saved as Record<string, unknown>;
+    const parts = LIMITS.filter((k) => typeof values[k] === 'number').map((k) => t('moderation:log.detail.setting', { name: t(`moderation:settings.${k}`), value: values[k] }));
+    return parts.length ? [{ text: parts.join(t('moderation:log.detail.settingsSeparator')) }] : [{ text: d }];
   };
   return rows.map((r) => ({
     id: r.id,

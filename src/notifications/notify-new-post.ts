@@ -8,10 +8,8 @@
 import type { Kysely } from 'kysely';
 import type { DB, NotificationKind } from '../db/schema.ts';
 import { createNotifications, subjectOf, topicOfPost, type NewNotification } from './create-notifications.ts';
+import { mentionedNames, quotedNames } from './quotes-and-mentions.ts';
 
-const MENTION_LINK = /<a href="\/u\/([^"]+)" class="mention"/g;
-// The reply form's quote starts "@name wrote:" followed by the quoted lines (src/community/post-routes.ts).
-const QUOTE_HEAD = /(?:^|\n)@([\p{L}\p{N}_.-]+) wrote:\s*\n\s*\n>/gu;
 const MAX_NAMED = 20;
 
 export async function notifyNewPost(db: Kysely<DB>, postId: number): Promise<NewNotification[]> {
@@ -27,8 +25,9 @@ export async function notifyNewPost(db: Kysely<DB>, postId: number): Promise<New
     const users = await db.selectFrom('users').select('id').where('username_lower', 'in', wanted).where('deleted_at', 'is', null).execute();
     for (const u of users) if (!muted.has(u.id)) recipients.push({ userId: u.id, kind });
   };
-  await byName([...post.body_markdown.matchAll(QUOTE_HEAD)].map((m) => m[1]!), 'quote');
-  await byName([...post.body_html.matchAll(MENTION_LINK)].map((m) => decodeURIComponent(m[1]!)), 'mention');
+  // A quote's attribution and quoted lines are not mentions, in any language (quotes-and-mentions.ts).
+  await byName(quotedNames(post.body_markdown), 'quote');
+  await byName(mentionedNames(post.body_html), 'mention');
   if (post.post_number > 1 && !muted.has(post.topic_author)) recipients.push({ userId: post.topic_author, kind: 'reply' });
 
   // Watchers: explicit (topic or board) and, by default, everyone who posted in the topic.

@@ -29,7 +29,8 @@ const backTo = (value: unknown, fallback: string): string => (typeof value === '
 export async function notificationRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
 
-  app.get('/notifications', async (request, reply) => {
+  // ?saved=1: the settings form below saved (Post/Redirect/Get), said in a status message.
+  app.get<{ Querystring: { saved?: string } }>('/notifications', { schema: { querystring: { type: 'object', properties: { saved: { type: 'string', maxLength: 4 } } } } }, async (request, reply) => {
     const actor = signedIn(request);
     const groups = await listNotifications(db, actor);
     // Seen now: shown as new this once, read from here on (and the bell drops to zero).
@@ -44,6 +45,7 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
       preferences: await preferencesOf(db, actor.id),
       kinds: KINDS.map((k) => ({ kind: k, label: kindLabel(k, t) })),
       digest: await digestOf(db, actor.id),
+      saved: request.query.saved === '1',
       csrf: reply.generateCsrf(),
     });
   });
@@ -58,7 +60,7 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
       if (!(DIGEST_FREQUENCIES as readonly string[]).includes(digest)) throw new UserError(text('notifications:errors.digestChoice'), 400, 'digest');
       await setDigest(db, actor.id, digest);
     }
-    return reply.redirect('/notifications', 303);
+    return reply.redirect('/notifications?saved=1', 303);
   });
 
   // Unsubscribe links from notification e-mails: no sign-in, the signature is the proof. GET

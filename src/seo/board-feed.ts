@@ -1,6 +1,9 @@
 // An Atom 1.0 feed (RFC 4287) per public board: its 30 newest topics, each with the first
 // post's HTML as content. Feed readers carry no session, so only public boards have a feed;
-// members-only and staff boards answer 404 like any unknown address, whoever asks.
+// members-only and staff boards answer 404 like any unknown address, whoever asks. A feed is
+// copied into readers and aggregators and never updated there, so it lists only what a visitor
+// may read now: a topic whose first post is hidden (waiting for review, or hidden by a
+// moderator) or deleted is left out, title included, rather than shown with a placeholder.
 import { censorHtml, displayCensor } from '../moderation/censor-display.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
@@ -26,11 +29,13 @@ export async function boardFeed(db: Kysely<DB>, boardSlug: string) {
     .innerJoin('users', 'users.id', 'posts.user_id')
     .select([
       'topics.id', 'topics.slug', 'topics.title', 'topics.kind', 'topics.created_at',
-      'posts.body_html', 'posts.updated_at', 'posts.deleted_at as post_deleted', 'posts.hidden_at',
+      'posts.body_html', 'posts.updated_at',
       'users.username', 'users.display_name', 'users.deleted_at as user_deleted',
     ])
     .where('topics.board_id', '=', board.id)
     .where('topics.deleted_at', 'is', null)
+    .where('posts.deleted_at', 'is', null)
+    .where('posts.hidden_at', 'is', null)
     .orderBy('topics.created_at', 'desc')
     .orderBy('topics.id', 'desc')
     .limit(FEED_ENTRIES)
@@ -41,13 +46,13 @@ export async function boardFeed(db: Kysely<DB>, boardSlug: string) {
   return { board, topics };
 }
 
-/** `t`: the language of the words the feed adds (a deleted or hidden post, a deleted author): the
+/** `t`: the language of the words the feed adds (a deleted author): the
  * reader's Accept-Language, as for pages (visitors' cached copies are kept per language). */
 export function renderAtom(feed: Awaited<ReturnType<typeof boardFeed>>, publicUrl: string, siteName: string, t: T = en): string {
   const { board, topics } = feed;
   const x = escapeXml;
   const iso = (t: string) => new Date(t).toISOString();
-  const entries = topics.map((t) => ({ ...t, updated: iso(t.updated_at && !t.post_deleted ? t.updated_at : t.created_at) }));
+  const entries = topics.map((t) => ({ ...t, updated: iso(t.updated_at ?? t.created_at) }));
   const updated = entries.reduce((m, e) => (e.updated > m ? e.updated : m), iso(board.created_at));
   const boardUrl = publicUrl + viewHelpers.boardUrl(board.slug);
   const parts = [
@@ -67,8 +72,6 @@ export function renderAtom(feed: Awaited<ReturnType<typeof boardFeed>>, publicUr
     const author = e.user_deleted
       ? `<name>${x(t('community:author.deletedUser'))}</name>`
       : `<name>${x(e.display_name)}</name><uri>${x(publicUrl + viewHelpers.userUrl(e.username))}</uri>`;
-    // A post hidden until reviewed (src/moderation) is not in the public feed either.
-    const content = e.post_deleted ? `<p>${x(t('community:post.deleted'))}</p>` : e.hidden_at ? `<p>${x(t('community:post.hidden'))}</p>` : e.body_html;
     parts.push(
       '  <entry>\n',
       `    <id>${x(url)}</id>\n`,
@@ -77,7 +80,7 @@ export function renderAtom(feed: Awaited<ReturnType<typeof boardFeed>>, publicUr
       `    <published>${iso(e.created_at)}</published>\n`,
       `    <updated>${e.updated}</updated>\n`,
       `    <author>${author}</author>\n`,
-      `    <content type="html">${x(content)}</content>\n`,
+      `    <content type="html">${x(e.body_html)}</content>\n`,
       '  </entry>\n',
     );
   }

@@ -235,8 +235,8 @@ for (const kind of testDatabaseKinds()) {
       assert.ok(row.password_hash);
       await letTimePass(database, user.id, 31);
       const ok = await sam.post('/settings/password', { currentPassword: PASSWORD, newPassword: 'saffron Tunnel bicycle 9' }, '/settings');
-      assert.equal(ok.statusCode, 200);
-      assert.match(ok.body, /Your password is changed/);
+      assert.equal(ok.statusCode, 303);
+      assert.match((await sam.follow(ok)).body, /Your password is changed/);
     });
 
     test('a password reset ends every session and revokes every API token, and says so', async () => {
@@ -263,16 +263,18 @@ for (const kind of testDatabaseKinds()) {
       const phone = await signedIn(app, 'change_cy');
       const tokens = [];
       for (const name of ['one', 'two']) tokens.push((await createApiToken(database.db, user, { name, expiresInDays: null })).token);
-      const ok = await laptop.post('/settings/password', { currentPassword: PASSWORD, newPassword: 'saffron Tunnel bicycle 9' }, '/settings');
+      const posted = await laptop.post('/settings/password', { currentPassword: PASSWORD, newPassword: 'saffron Tunnel bicycle 9' }, '/settings');
+      assert.equal(posted.headers.location, '/settings?saved=password&revoked=2');
+      const ok = await laptop.follow(posted);
       assert.match(ok.body, /Other devices have been signed out, and your 2 API tokens are revoked/);
       for (const t of tokens) assert.equal((await app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${t}` } })).statusCode, 401);
       assert.equal((await phone.get('/settings')).statusCode, 401);
       // This browser stays signed in, and the forms of the page it got work with its new session.
       const profile = await laptop.post('/settings/profile', { displayName: 'Cy', bio: '', realName: '', phone: '', customerNumber: '' }, '/settings');
-      assert.equal(profile.statusCode, 200);
+      assert.equal(profile.statusCode, 303);
       const token = csrfToken(ok.body);
       const fromAnswer = await app.inject({ method: 'POST', url: '/settings/profile', payload: new URLSearchParams({ _csrf: token, displayName: 'Cy C', bio: '', realName: '', phone: '', customerNumber: '' }).toString(), headers: { cookie: cookieHeader(laptop), 'content-type': 'application/x-www-form-urlencoded' } });
-      assert.equal(fromAnswer.statusCode, 200, 'the token on the page after the change is bound to the new session');
+      assert.equal(fromAnswer.statusCode, 303, 'the token on the page after the change is bound to the new session');
     });
 
     test('an e-mail change, once confirmed, ends the other sessions (this one stays)', async () => {
@@ -281,7 +283,7 @@ for (const kind of testDatabaseKinds()) {
       const phone = await signedIn(app, 'email_eve');
       const seen = smtp.messages.length;
       const asked = await laptop.post('/settings/email', { email: 'eve.new@example.org', currentPassword: PASSWORD }, '/settings');
-      assert.equal(asked.statusCode, 200);
+      assert.equal(asked.statusCode, 303);
       const mail = await smtp.next(seen);
       const link = /http:\/\/[^/\s]+(\/verify-email\?token=[\w-]+)/.exec(mail.text!)![1]!;
       const confirmed = await laptop.get(link);
@@ -309,7 +311,7 @@ for (const kind of testDatabaseKinds()) {
       old.cookies = new Map(ann.cookies);
       old.cookies.set('_csrf', visitorSecret!);
       assert.equal((await old.post('/settings/profile', { ...profile, _csrf: visitorToken })).statusCode, 403);
-      assert.equal((await ann.post('/settings/profile', { ...profile, _csrf: annToken })).statusCode, 200, 'her own token works');
+      assert.equal((await ann.post('/settings/profile', { ...profile, _csrf: annToken })).statusCode, 303, 'her own token works');
 
       const ben = await signedIn(app, 'csrf_ben');
       // Ann's token and secret cookie, with Ben's session: refused.

@@ -99,9 +99,15 @@ for (const kind of testDatabaseKinds()) {
       const db = database.db;
       const customer = await makeUser(db, [], 'customer_cara');
       const owner = await signedIn(app, customer.username);
-      const saved = await owner.post('/settings/profile', { displayName: 'Cara', bio: 'Fibre since 2019', realName: 'Cara de Vries', phone: '06 12345678', customerNumber: 'BW-100200' }, '/settings');
+      const posted = await owner.post('/settings/profile', { displayName: 'Cara', bio: 'Fibre since 2019', realName: 'Cara de Vries', phone: '06 12345678', customerNumber: 'BW-100200' }, '/settings');
+      // Post/Redirect/Get: a reload of the page shown does not send the form again.
+      assert.equal(posted.statusCode, 303);
+      assert.equal(posted.headers.location, '/settings?saved=profile');
+      const saved = await owner.follow(posted);
       assert.equal(saved.statusCode, 200);
-      assert.match(saved.body, /Your profile is saved/);
+      assert.match(saved.body, /<p class="notice" role="status">Your profile is saved\.<\/p>/);
+      assert.doesNotMatch((await owner.get('/settings')).body, /Your profile is saved/, 'said once, after saving');
+      assert.doesNotMatch((await owner.get('/settings?saved=%3Cb%3Ehi')).body, /class="notice"/, 'only known words are said');
       const row = await db.selectFrom('users').select(['phone', 'real_name', 'customer_number']).where('id', '=', customer.id).executeTakeFirstOrThrow();
       assert.deepEqual(row, { phone: '+31612345678', real_name: 'Cara de Vries', customer_number: 'BW-100200' });
 
@@ -165,7 +171,8 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(inUrl.statusCode, 403, 'a token in the URL is refused');
       assert.equal((await database.db.selectFrom('users').select('avatar').where('username', '=', 'pic_pat').executeTakeFirstOrThrow()).avatar, null);
       const ok = await upload(png, 'me.png', 'image/png');
-      assert.equal(ok.statusCode, 200, ok.body.slice(0, 500));
+      assert.equal(ok.statusCode, 303, ok.body.slice(0, 500));
+      assert.match((await pat.follow(ok)).body, /role="status">Your picture is updated\./);
       const { avatar } = await database.db.selectFrom('users').select('avatar').where('username', '=', 'pic_pat').executeTakeFirstOrThrow();
       assert.match(avatar!, /\.webp$/);
       const served = await app.inject({ url: `/avatars/${avatar}` });
@@ -204,7 +211,8 @@ for (const kind of testDatabaseKinds()) {
       assert.match(wrong.body, /current password is not right/);
       const seen = smtp.messages.length;
       const asked = await mo.post('/settings/email', { email: 'mo@example.org', currentPassword: PASSWORD }, '/settings');
-      assert.match(asked.body, /We sent a confirmation link to mo@example.org/);
+      assert.equal(asked.headers.location, '/settings?saved=email', 'the address is not put in the URL');
+      assert.match((await mo.follow(asked)).body, /role="status">We sent a confirmation link to mo@example.org/);
       const row = await db.selectFrom('users').select('email').where('id', '=', user.id).executeTakeFirstOrThrow();
       assert.equal(row.email, 'mo@brightwave.example', 'unchanged until confirmed');
       // First verify the company address (it was set directly above), to hold the Employee role.
@@ -229,7 +237,11 @@ for (const kind of testDatabaseKinds()) {
       const weak = await laptop.post('/settings/password', { currentPassword: PASSWORD, newPassword: 'password12345' }, '/settings');
       assert.equal(weak.statusCode, 400);
       const ok = await laptop.post('/settings/password', { currentPassword: PASSWORD, newPassword: 'saffron Tunnel bicycle 9' }, '/settings');
-      assert.match(ok.body, /Your password is changed/);
+      const page = await laptop.follow(ok);
+      assert.match(page.body, /Your password is changed/);
+      // The page it leads to is asked for with the new session: its forms work.
+      assert.equal(page.statusCode, 200);
+      assert.equal((await laptop.post('/settings/profile', { displayName: 'Pia', bio: '' }, '/settings')).statusCode, 303);
       assert.match((await laptop.get('/')).body, /Sign out/, 'this device stays signed in');
       assert.doesNotMatch((await phone.get('/')).body, /Sign out/, 'the other device is signed out');
     });
@@ -243,7 +255,7 @@ for (const kind of testDatabaseKinds()) {
       // Names beside posts come from cached author cards: a change through the app shows at once.
       const topicPage = async () => (await app.inject({ url: `/t/${t.slug}/${t.id}` })).body;
       assert.match(await topicPage(), /class="author"[^>]*>(<span itemprop="name">)?[^<]+(<\/span>)?<\/a>/);
-      assert.equal((await lou.post('/settings/profile', { displayName: 'Lou Renamed', bio: '', realName: 'Lou Leaving', phone: '', customerNumber: '' }, '/settings')).statusCode, 200);
+      assert.equal((await lou.post('/settings/profile', { displayName: 'Lou Renamed', bio: '', realName: 'Lou Leaving', phone: '', customerNumber: '' }, '/settings')).statusCode, 303);
       assert.match(await topicPage(), /Lou Renamed/);
       const exported = await lou.get('/settings/export');
       assert.equal(exported.statusCode, 200);

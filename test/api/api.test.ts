@@ -92,7 +92,8 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await api('GET', '/api/v1/me', { token: otherToken })).statusCode, 200);
       const id = (await database.db.selectFrom('api_tokens').select('id').where('name', '=', 'to revoke').executeTakeFirstOrThrow()).id;
       const revoked = await ann.post(`/settings/tokens/${id}/revoke`, {}, '/settings');
-      assert.equal(revoked.statusCode, 200);
+      assert.equal(revoked.statusCode, 303);
+      assert.match((await ann.follow(revoked)).body, /role="status">The API token is revoked/);
       const refused = await api('GET', '/api/v1/me', { token: otherToken });
       assert.equal(refused.statusCode, 401);
       assert.equal(refused.headers['www-authenticate'], 'Bearer realm="parley"');

@@ -87,10 +87,13 @@ test('the avatar form, as Chromium sends it, carries its CSRF token in the body,
     const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#c92553' } }).png().toBuffer();
     await page.getByLabel(/Upload an image/).setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
     await page.locator('form[action="/settings/avatar"] button[type=submit]').click();
-    await page.waitForLoadState();
-    assert.match(await page.locator('main').innerText(), /Your picture is updated/);
+    // Post/Redirect/Get: the browser lands on the settings page, which says so in a status message.
+    await page.waitForURL(`${base}/settings?saved=avatar`);
+    assert.match(await page.getByRole('status').first().innerText(), /Your picture is updated/);
     assert.equal(posts.length, 1);
     assert.equal(posts[0], `${base}/settings/avatar`, 'no token in the URL');
+    await page.reload();
+    assert.equal(posts.length, 1, 'a reload does not send the form again');
     // The server takes a token only from the body or a header (a form without JavaScript sends
     // no header), so the upload's success shows the token travelled in the multipart body.
     const row = await database.db.selectFrom('users').select('avatar').where('username', '=', member.username).executeTakeFirstOrThrow();

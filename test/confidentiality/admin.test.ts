@@ -61,9 +61,13 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /<select name="rule\.member\.phone"[^>]*>.*<option value="mask" selected>/);
       assert.match(page.body, /<th scope="col">community manager<\/th>/);
-      const saved = await cm.post('/admin/guard', await policyForm({ 'rule.member.phone': 'block', pricePlans: 'Unlimited Plus\nFibre Home', patterns: 'contract number, KL-\\d{7}, none' }), '/admin/guard');
-      assert.equal(saved.statusCode, 200, saved.body);
-      assert.match(saved.body, /Saved/);
+      const posted = await cm.post('/admin/guard', await policyForm({ 'rule.member.phone': 'block', pricePlans: 'Unlimited Plus\nFibre Home', patterns: 'contract number, KL-\\d{7}, none' }), '/admin/guard');
+      // Post/Redirect/Get: the saved settings are shown by a GET (a reload sends nothing again).
+      assert.equal(posted.statusCode, 303, posted.body);
+      assert.equal(posted.headers.location, '/admin/guard?saved=1');
+      const saved = await cm.follow(posted);
+      assert.match(saved.body, /<p class="notice" role="status">Saved\. New posts are checked with these settings\.<\/p>/);
+      assert.doesNotMatch((await cm.get('/admin/guard')).body, /role="status">Saved/);
       assert.equal((await readGuardPolicy(database.db)).rules.member!.phone, 'block');
       assert.deepEqual((await readGuardOptions(database.db)).pricePlans, ['Unlimited Plus', 'Fibre Home']);
       assert.deepEqual((await readGuardOptions(database.db)).customerNumberPatterns, [{ name: 'contract number', source: 'KL-\\d{7}' }]);

@@ -250,7 +250,9 @@ for (const kind of testDatabaseKinds()) {
 
     test('community managers switch member-to-member messages off; the team, employees and moderators stay reachable', async () => {
       assert.equal((await as.erik!.get('/admin/conversations')).statusCode, 403);
-      assert.equal((await as.cm_cora!.post('/admin/conversations', {}, '/admin/conversations')).statusCode, 303);
+      const off = await as.cm_cora!.post('/admin/conversations', {}, '/admin/conversations');
+      assert.equal(off.statusCode, 303);
+      assert.match((await as.cm_cora!.follow(off)).body, /role="status">The setting for private messages is saved\./);
       const blocked = await as.carla!.post('/messages', { to: 'eve', subject: 'Buy my stuff', body: 'Great offer inside' }, '/messages/new');
       assert.equal(blocked.statusCode, 403);
       assert.match(blocked.body, /switched off/);

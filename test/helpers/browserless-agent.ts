@@ -34,6 +34,12 @@ export class Agent {
     );
   }
 
+  /** The page a form's 303 answer leads to (Post/Redirect/Get), as a browser follows it; fails on any other answer. */
+  async follow(res: LightMyRequestResponse): Promise<LightMyRequestResponse> {
+    if (res.statusCode !== 303 || typeof res.headers.location !== 'string') throw new Error(`expected a 303 redirect, got ${res.statusCode}: ${res.body.slice(0, 300)}`);
+    return this.get(res.headers.location);
+  }
+
   /** Posts a multipart form (fields in order, then files), as a browser sends a form with file inputs. */
   async postMultipart(
     url: string,

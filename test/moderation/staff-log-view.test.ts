@@ -9,6 +9,8 @@ import { createTopic } from '../../src/community/create-topic.ts';
 import { createReply } from '../../src/community/create-reply.ts';
 import { restrictUser } from '../../src/moderation/restrict-user.ts';
 import { logStaffAction } from '../../src/moderation/staff-log.ts';
+import { saveLimits } from '../../src/moderation/settings.ts';
+import { addWatchedWord, removeWatchedWord } from '../../src/moderation/watched-words.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
 import { Agent } from '../helpers/browserless-agent.ts';
@@ -29,7 +31,7 @@ for (const kind of testDatabaseKinds()) {
       await createBoard(database.db, null, { name: 'Mobile & SIM', slug: 'mobile' });
       const member = await makeUser(database.db, [], 'sl_member');
       const mod = await makeUser(database.db, ['moderator'], 'sl_mod');
-      await makeUser(database.db, ['community_manager'], 'sl_cm');
+      const cm = await makeUser(database.db, ['community_manager'], 'sl_cm');
       await makeUser(database.db, ['community_manager'], 'sl_cm_nl');
       await database.db.updateTable('users').set({ locale: 'nl' }).where('username', '=', 'sl_cm_nl').execute();
       for (const name of ['sl_mod', 'sl_cm', 'sl_cm_nl']) {
@@ -45,6 +47,11 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await as.sl_mod!.post(`/t/${t.id}/move`, { board: 'mobile' }, url)).statusCode, 303);
       await restrictUser(database.db, mod, { userId: member.id, action: 'suspend', until: '2027-01-31', reason: 'spam' });
       await logStaffAction(database.db, mod, { action: 'post.hide', target: `post:${reply.id}`, reason: 'rude', detail: 'review:2' });
+      // Settings and watched words: logged as keys and JSON ("settings:moderation", {"firstPostsHeld":2,…}).
+      await saveLimits(database.db, cm, { firstPostsHeld: '2', newPerMinute: '5' });
+      const word = await addWatchedWord(database.db, cm, { pattern: 'cheap watches', isRegex: false, action: 'censor' });
+      await addWatchedWord(database.db, cm, { pattern: 'free\\s+iphone', isRegex: true, action: 'block' });
+      await removeWatchedWord(database.db, cm, word.id);
     });
     after(async () => {
       await app.close();
@@ -66,6 +73,22 @@ for (const kind of testDatabaseKinds()) {
       assert.doesNotMatch(body, />topic\.move<|>user:\d+<|>post:\d+</);
     });
 
+    test('settings and watched-word changes in words, in English and Dutch: no keys, no JSON', async () => {
+      const en = await log('sl_cm');
+      assert.match(en, /<td data-action="settings\.limits">Changed the new-member limits<\/td><td data-target="settings:moderation"><a href="\/moderation\/settings">the new-member limits<\/a><\/td><td><div class="meta">First posts of a new member held for approval: 2; Posts per minute, new members: 5; Posts per hour, new members: 60; [^<]*Links per post, new members: 3 <\/div>/);
+      assert.match(en, /<td data-action="watched_word\.add">Added a watched word<\/td><td data-target="watched_word:\d+"><a href="\/moderation\/settings">watched word #\d+<\/a><\/td><td><div class="meta">“cheap watches” \(word or phrase\), action: censor <\/div>/);
+      assert.match(en, /“free\\s\+iphone” \(regular expression\), action: block/);
+      assert.match(en, /<td data-action="watched_word\.remove">Removed a watched word<\/td><td data-target="watched_word:\d+"><a href="\/moderation\/settings">watched word #\d+<\/a>/);
+      assert.doesNotMatch(en, /firstPostsHeld|\{&quot;|\{"|>settings:|>watched_word:|censor: cheap|\(regex\)/);
+
+      const nl = await log('sl_cm_nl');
+      assert.match(nl, /data-action="settings\.limits">Limieten voor nieuwe leden gewijzigd<\/td><td data-target="settings:moderation"><a href="\/moderation\/settings">de limieten voor nieuwe leden<\/a>/);
+      assert.match(nl, /“cheap watches” \(woord of zin\), actie: censureren/);
+      assert.match(nl, /“free\\s\+iphone” \(reguliere expressie\), actie: blokkeren/);
+      assert.match(nl, />bewaakt woord #\d+</);
+      assert.doesNotMatch(nl, /firstPostsHeld|\{&quot;|\{"|>settings:|>watched_word:|the new-member limits|action: /);
+    });
+
     test('in Dutch: the same in Dutch words and a Dutch date', async () => {
       const body = await log('sl_cm_nl');
       assert.match(body, /<html lang="nl"/);
@@ -81,6 +104,8 @@ for (const kind of testDatabaseKinds()) {
       const csv = (await as.sl_cm!.get('/moderation/log.csv')).body;
       assert.match(csv, /,topic\.move,topic:\d+,/);
       assert.match(csv, /,user\.suspend,user:\d+,spam,until 2027-01-31T23:59:59\.999Z/);
+      assert.match(csv, /,settings\.limits,settings:moderation,,"?\{/);
+      assert.match(csv, /,watched_word\.add,watched_word:\d+,,censor: cheap watches/);
     });
   });
 }

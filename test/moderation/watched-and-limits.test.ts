@@ -80,9 +80,19 @@ for (const kind of testDatabaseKinds()) {
       for (const [pattern, action, regex] of [['buy followers', 'block', ''], ['lawsuit', 'hold', ''], ['darn', 'censor', ''], ['refund\\s+now', 'flag', '1']] as const) {
         assert.equal((await as.cm_carl!.post('/moderation/watched-words', { pattern, action, regex }, '/moderation/settings')).statusCode, 303, pattern);
       }
-      const page = await as.cm_carl!.get('/moderation/settings');
+      // Post/Redirect/Get: each saved form leads back to the page, which says what was saved.
+      const added = await as.cm_carl!.post('/moderation/watched-words', { pattern: 'scam', action: 'hold' }, '/moderation/settings');
+      assert.equal(added.headers.location, '/moderation/settings?saved=word-added');
+      const page = await as.cm_carl!.follow(added);
+      assert.match(page.body, /<p class="notice" role="status">The watched word is added\.<\/p>/);
       assert.match(page.body, /<code>refund\\s\+now<\/code>/);
-      assert.equal((await database.db.selectFrom('staff_actions').selectAll().where('action', '=', 'watched_word.add').execute()).length, 4);
+      const scam = await database.db.selectFrom('watched_words').select('id').where('pattern', '=', 'scam').executeTakeFirstOrThrow();
+      const removed = await as.cm_carl!.post(`/moderation/watched-words/${scam.id}/delete`, {}, '/moderation/settings');
+      assert.match((await as.cm_carl!.follow(removed)).body, /role="status">The watched word is removed\./);
+      const tone = await as.cm_carl!.post('/moderation/tone', { phrases: 'works as intended\nnot a bug' }, '/moderation/settings');
+      assert.match((await as.cm_carl!.follow(tone)).body, /role="status">The tone phrases are saved\./);
+      assert.doesNotMatch((await as.cm_carl!.get('/moderation/settings?saved=other')).body, /class="notice"/, 'only known words are said');
+      assert.equal((await database.db.selectFrom('staff_actions').selectAll().where('action', '=', 'watched_word.add').execute()).length, 5);
     });
 
     test('block refuses, hold queues, censor masks the word, flag publishes and queues; employees are held for profanity members get censored', async () => {
@@ -128,7 +138,9 @@ for (const kind of testDatabaseKinds()) {
     test('new-member limits: first posts held, links limited, posts per minute limited on forms and API; trusted members are not held', async () => {
       assert.equal((await as.mod_mark!.post('/moderation/settings', { firstPostsHeld: '1' }, '/moderation/settings')).statusCode, 403);
       assert.equal((await as.cm_carl!.post('/moderation/settings', { firstPostsHeld: '-1' }, '/moderation/settings')).statusCode, 400);
-      assert.equal((await as.cm_carl!.post('/moderation/settings', { firstPostsHeld: '1', newPerMinute: '2', newMaxLinks: '1' }, '/moderation/settings')).statusCode, 303);
+      const limits = await as.cm_carl!.post('/moderation/settings', { firstPostsHeld: '1', newPerMinute: '2', newMaxLinks: '1' }, '/moderation/settings');
+      assert.equal(limits.statusCode, 303);
+      assert.match((await as.cm_carl!.follow(limits)).body, /role="status">The new-member limits are saved\./);
       const first = await reply('new_nina', 'Hello all, my first post here.');
       assert.equal(first.statusCode, 202);
       assert.match(first.body, /first posts of a new member are read by a moderator/);

@@ -139,6 +139,8 @@ for (const kind of testDatabaseKinds()) {
       assert.match(page, /<input type="radio" name="kind_kudos" value="app" aria-label="Kudos for my posts: in the app" checked>/);
       const saved = await agent.post('/notifications/settings', { autowatch: '1', kind_kudos: 'email', kind_watched: 'off' }, '/notifications');
       assert.equal(saved.statusCode, 303);
+      assert.match((await agent.follow(saved)).body, /<p class="notice" role="status">Your notification settings are saved\.<\/p>/);
+      assert.doesNotMatch((await agent.get('/notifications')).body, /notification settings are saved/);
       const prefs = await preferencesOf(database.db, bob.id);
       assert.equal(prefs.kudos, 'email');
       assert.equal(prefs.watched, 'off');

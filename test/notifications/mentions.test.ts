@@ -179,5 +179,19 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(await sweep(Date.now() + DELAY_MS + 1000), { sent: 0, failed: 0 });
       assert.equal(smtp.messages.length, seen + 2, 'nobody else was e-mailed');
     });
+
+    test('a quote in Dutch ("@naam schreef:"): one quote notification for the quoted person, no mention; names in the quoted lines are no mentions', async () => {
+      const quinn = await makeUser(database.db, [], 'quoted_quinn');
+      const otto = await makeUser(database.db, [], 'other_otto');
+      // As the reply form writes it for a Dutch reader (compose:reply.quoteWrote), then the writer's own words.
+      const id = await post(wes, `@${quinn.username} schreef:\n\n> Vraag het @${otto.username} maar.\n\nDat heb ik gedaan.`);
+      assert.deepEqual((await rowsOf(quinn, id)).map((r) => r.kind), ['quote'], 'the quoted person: a quote, not a mention');
+      assert.deepEqual(await rowsOf(otto, id), [], 'a name inside the quoted lines is not a mention');
+      // In English too, a nested quote included; a name in the writer's own words still is one.
+      const en = await post(wes, `@${quinn.username} wrote:\n\n> > @${otto.username} said so\n> I agree, @${otto.username}.\n\nThanks @${mia.username}.`);
+      assert.deepEqual((await rowsOf(quinn, en)).map((r) => r.kind), ['quote']);
+      assert.deepEqual(await rowsOf(otto, en), []);
+      assert.deepEqual((await rowsOf(mia, en)).map((r) => r.kind), ['mention']);
+    });
   });
 }
