@@ -41,7 +41,7 @@ const withAttachments = { preValidation: parseMultipartForm } as const;
 
 
 import { withWarnings } from '../confidentiality/warned-notice.ts';
-import { applyQuickFix, bodyFindingsToFix } from '../confidentiality/quick-fix.ts';
+import { applyQuickFix, findingsToFix, type FixTexts } from '../confidentiality/quick-fix.ts';
 import { FINDING_PHRASES, GuardStoppedError } from '../confidentiality/check.ts';
 import { showTopic } from './show-topic.ts';
 import { topicView } from './routes.ts';
@@ -55,11 +55,10 @@ function guardOf(err: unknown): { findings?: HeldFinding[]; canAskTeam?: boolean
 
 /**
  * One findings panel for a text the guard stopped (#16.5; partials/guard-findings-panel.eta): the
- * message, the body's findings with their quick fixes, and what was found in the title.
+ * message, and one entry per distinct finding in the title and the body, each with its quick fix.
  */
-function guardPanel(draft: { message: string; findings: readonly GuardFinding[]; canAskTeam: boolean }, t: T) {
-  const titleFindings = draft.findings.filter((f) => f.field === 'title' && f.action !== 'allow');
-  return { message: draft.message, findings: bodyFindingsToFix(draft.findings), titleTypes: [...new Set(titleFindings.map((f) => f.type))], phrases: phrasesIn(t), canAskTeam: draft.canAskTeam };
+function guardPanel(draft: { message: string; findings: readonly GuardFinding[]; canAskTeam: boolean }, texts: FixTexts, t: T) {
+  return { message: draft.message, findings: findingsToFix(draft.findings, texts), phrases: phrasesIn(t), canAskTeam: draft.canAskTeam };
 }
 
 /** A refusal by the guard in the text itself (an attachment's findings keep the attachments' own list). */
@@ -68,18 +67,21 @@ function stoppedInText(err: unknown, request: FastifyRequest): err is GuardStopp
 }
 
 /**
- * "Replace with a placeholder" (a submit button named `fix` in the panel): the text with that finding
+ * "Replace with a placeholder" (a submit button named `fix` in the panel): the texts with that finding
  * replaced, checked again and sent back to the form, not published, so the author sees it first.
  */
-async function quickFix(db: FastifyInstance['database']['db'], actor: Actor, text: string, fix: string, check: { where: 'topic' | 'reply'; target?: string; title?: string }, noun: 'topic' | 'reply', t: T) {
-  const before = await checkDraft(db, actor, { body: text, ...check });
-  const fixed = applyQuickFix(text, fix, before.findings, t);
-  const now = fixed ? await checkDraft(db, actor, { body: fixed.text, ...check }) : before;
-  const left = bodyFindingsToFix(now.findings);
+async function quickFix(db: FastifyInstance['database']['db'], actor: Actor, texts: FixTexts, fix: string, check: { where: 'topic' | 'reply'; target?: string }, noun: 'topic' | 'reply', t: T) {
+  const scan = (x: FixTexts) => checkDraft(db, actor, { body: x.body, ...(x.title !== undefined ? { title: x.title } : {}), ...check });
+  const before = await scan(texts);
+  const fixed = applyQuickFix(texts, fix, before.findings, t);
+  const after: FixTexts = fixed ? { body: fixed.body, ...(fixed.title !== undefined ? { title: fixed.title } : {}) } : texts;
+  const now = fixed ? await scan(after) : before;
+  // What is left anywhere in the text (the title too): "nothing else was found" only when nothing is.
+  const left = findingsToFix(now.findings, after);
   const message = !fixed
     ? t(noun === 'topic' ? 'guard:quickFix.changedTopic' : 'guard:quickFix.changedReply')
     : t(left.length ? 'guard:quickFix.replacedMore' : 'guard:quickFix.replacedDone', { what: findingWhat(t, fixed.type) });
-  return { body: fixed ? fixed.text : text, message, findings: now.findings, canAskTeam: left.length > 0 };
+  return { texts: after, body: after.body, message, findings: now.findings, canAskTeam: left.length > 0 };
 }
 
 /** The live check's attachments, as the composer's script sends them: [{ name, content }] (400 otherwise). */
@@ -175,9 +177,10 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     const b = request.body ?? {};
     const values = { kind: str(b.kind), title: str(b.title), body: str(b.body), tags: str(b.tags), note: str(b.note) };
     if (b.fix !== undefined) {
-      const title = values.title.trim().replace(/\s+/g, ' ');
-      const fixed = await quickFix(db, actor, values.body.replace(/\r\n?/g, '\n'), str(b.fix), { where: 'topic', ...(title ? { title } : {}) }, 'topic', translatorFor(request).t);
-      return composer(request, reply, request.params.slug, { values: { ...values, body: fixed.body }, guardPanel: guardPanel(fixed, translatorFor(request).t), findings: fixed.findings });
+      // The title as typed (the pipeline checks it so): the panel's offsets in it are the guard's.
+      const texts: FixTexts = { body: values.body.replace(/\r\n?/g, '\n'), ...(values.title.trim() ? { title: values.title } : {}) };
+      const fixed = await quickFix(db, actor, texts, str(b.fix), { where: 'topic' }, 'topic', translatorFor(request).t);
+      return composer(request, reply, request.params.slug, { values: { ...values, ...fixed.texts }, guardPanel: guardPanel(fixed, fixed.texts, translatorFor(request).t), findings: fixed.findings });
     }
     try {
       const attachments = formAttachments(request);
@@ -199,7 +202,8 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       if (stoppedInText(err, request)) {
         const { t } = translatorFor(request);
         const draft = { message: err.say(t), findings: err.findings, canAskTeam: err.canAskCommunityTeam };
-        return composer(request, reply, request.params.slug, { values: { ...values, body: values.body.replace(/\r\n?/g, '\n') }, guardPanel: guardPanel(draft, t), ...guardOf(err) }, err.status);
+        const texts = { title: values.title, body: values.body.replace(/\r\n?/g, '\n') };
+        return composer(request, reply, request.params.slug, { values: { ...values, ...texts }, guardPanel: guardPanel(draft, texts, t), ...guardOf(err) }, err.status);
       }
       if (err instanceof UserError && err.status !== 401 && err.status !== 404) {
         return composer(request, reply, request.params.slug, { values, ...formErrors(err, translatorFor(request).t), kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
@@ -246,7 +250,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     const actor = signedIn(request);
     let data = await showTopic(db, actor, topicId, 1);
     if (data.pageCount > 1) data = await showTopic(db, actor, topicId, data.pageCount);
-    const replyDraft = { ...draft, findings: bodyFindingsToFix(draft.findings), phrases: phrasesIn(translatorFor(request).t) };
+    const replyDraft = { ...draft, findings: findingsToFix(draft.findings, { body: draft.body }), phrases: phrasesIn(translatorFor(request).t) };
     return reply.code(status).view('topic', await topicView(app, actor, data, { replyDraft, note: draft.note }, translatorFor(request).t));
   };
 
@@ -257,7 +261,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     // "Replace with a placeholder" on a stopped reply: the fixed text goes back in the reply box
     // (checked again, not published), so the author sees it before posting.
     if (request.body?.fix !== undefined) {
-      const fixed = await quickFix(db, actor, body.replace(/\r\n?/g, '\n'), str(request.body.fix), { where: 'reply', target: `topic:${request.params.id}` }, 'reply', translatorFor(request).t);
+      const fixed = await quickFix(db, actor, { body: body.replace(/\r\n?/g, '\n') }, str(request.body.fix), { where: 'reply', target: `topic:${request.params.id}` }, 'reply', translatorFor(request).t);
       return backOnTopic(request, reply, request.params.id, { ...fixed, note }, 200);
     }
     try {
@@ -317,9 +321,9 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     if (b.fix !== undefined) {
       const { post } = await loadVisiblePost(db, actor, request.params.id);
       const first = post.post_number === 1;
-      const title = values.title.trim().replace(/\s+/g, ' ');
-      const fixed = await quickFix(db, actor, values.body.replace(/\r\n?/g, '\n'), str(b.fix), { where: first ? 'topic' : 'reply', target: `post:${post.id}`, ...(first && title ? { title } : {}) }, first ? 'topic' : 'reply', translatorFor(request).t);
-      return editPage(request, reply, request.params.id, { values: { ...values, body: fixed.body }, guardPanel: guardPanel(fixed, translatorFor(request).t), findings: fixed.findings });
+      const texts: FixTexts = { body: values.body.replace(/\r\n?/g, '\n'), ...(first && values.title.trim() ? { title: values.title } : {}) };
+      const fixed = await quickFix(db, actor, texts, str(b.fix), { where: first ? 'topic' : 'reply', target: `post:${post.id}` }, first ? 'topic' : 'reply', translatorFor(request).t);
+      return editPage(request, reply, request.params.id, { values: { ...values, ...fixed.texts }, guardPanel: guardPanel(fixed, fixed.texts, translatorFor(request).t), findings: fixed.findings });
     }
     let warnings: GuardFinding[] | undefined;
     let held = false;
@@ -331,7 +335,8 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       if (stoppedInText(err, request)) {
         const { t } = translatorFor(request);
         const draft = { message: err.say(t), findings: err.findings, canAskTeam: err.canAskCommunityTeam };
-        return editPage(request, reply, request.params.id, { values: { ...values, body: values.body.replace(/\r\n?/g, '\n') }, guardPanel: guardPanel(draft, t), ...guardOf(err) }, err.status);
+        const texts = { title: values.title, body: values.body.replace(/\r\n?/g, '\n') };
+        return editPage(request, reply, request.params.id, { values: { ...values, ...texts }, guardPanel: guardPanel(draft, texts, t), ...guardOf(err) }, err.status);
       }
       if (err instanceof UserError && err.status !== 401 && err.status !== 404 && err.status !== 403) {
         return editPage(request, reply, request.params.id, { values, ...formErrors(err, translatorFor(request).t), kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
