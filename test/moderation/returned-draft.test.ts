@@ -11,6 +11,7 @@ import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
 import { Agent } from '../helpers/browserless-agent.ts';
 import { makeUser } from '../helpers/fixtures.ts';
+import { addWatchedWord } from '../../src/moderation/watched-words.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const PHONE = '06 12345678';
@@ -124,6 +125,22 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(posted.statusCode, 303, posted.body);
       assert.equal((await draftOf(id)).status, 'published');
       assert.match((await app.inject({ url: topicUrl })).body, /The refund went out today\./);
+    });
+
+    test('posting it ends in a hold (a watched word): this draft goes back to the team, not a copy', async () => {
+      const manager = await makeUser(database.db, ['community_manager'], 'cm_wendy');
+      await addWatchedWord(database.db, manager, { pattern: 'lawsuit', isRegex: false, action: 'hold' });
+      const title = 'About the lawsuit rumour';
+      await as.emp_rita!.postMultipart('/b/billing/topics', { kind: 'discussion', title: 'Rumour question', body: 'Should I answer the rumour?', askTeam: '1' }, [], '/b/billing/new');
+      const { id } = await database.db.selectFrom('held_drafts').select('id').where('title', '=', 'Rumour question').executeTakeFirstOrThrow();
+      await returnIt(id, 'Answer it, but carefully.');
+      const held = await as.emp_rita!.postMultipart('/b/billing/topics', { kind: 'discussion', title, body: 'There is no lawsuit that we know of.', draft: String(id) }, [], '/b/billing/new');
+      assert.equal(held.statusCode, 202, held.body);
+      const d = await database.db.selectFrom('held_drafts').select(['status', 'title', 'reason']).where('id', '=', id).executeTakeFirstOrThrow();
+      assert.deepEqual(d, { status: 'pending', title, reason: 'watched_word' });
+      assert.equal((await database.db.selectFrom('held_drafts').select('id').where('title', '=', title).execute()).length, 1, 'not a second draft');
+      assert.deepEqual((await itemsOf(id)).map((i) => [i.status, i.reason]), [['open', 'watched_word']]);
+      assert.equal((await database.db.selectFrom('topics').select('id').where('title', '=', title).execute()).length, 0);
     });
 
     test('only its author, through the policy: another employee gets nothing and changes nothing', async () => {
