@@ -56,6 +56,17 @@ for (const javaScriptEnabled of [true, false]) {
       await page.waitForURL(`${base}/b/billing/new?draft=${id}`);
       assert.match(await page.locator('p.note').innerText(), /No phone numbers, please\./);
       assert.equal(await page.locator('.guard-panel mark').first().innerText(), '06 12345678');
+      if (javaScriptEnabled) {
+        // One findings panel: the live list waits while the text is the one the server listed...
+        await page.locator('#preview-body').waitFor({ state: 'visible', timeout: 5000 });
+        assert.equal(await page.locator('.findings.live').first().isVisible(), false, 'no second panel for the same text');
+        // ...and lists a number written twice once, as the server's panel does.
+        await page.locator('textarea[name="body"]').fill('Call 06 12345678, or else 06 12345678.');
+        const live = page.locator('.findings.live').first();
+        await live.waitFor({ state: 'visible', timeout: 5000 });
+        assert.equal(await live.locator('li').count(), 1);
+        assert.equal(await live.locator('mark').count(), 2, 'both places marked in the text');
+      }
       await page.locator('textarea[name="body"]').fill('Please use the contact page about it.');
       if (javaScriptEnabled) {
         await page.getByRole('button', { name: 'Post topic' }).click();
