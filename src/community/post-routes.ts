@@ -26,7 +26,8 @@ import { isHeld, publishReplyOrHold, publishTopicOrHold } from '../moderation/po
 import { toneNudge } from '../moderation/tone.ts';
 import { checkDraft } from '../confidentiality/check.ts';
 import { watchedLiveFindings } from '../moderation/watched-live-check.ts';
-import { returnedDraftToEdit } from '../moderation/returned-draft.ts';
+import { loadReturnedDraft, returnedDraftToEdit, returnedDraftUrl } from '../moderation/returned-draft.ts';
+import { postReturnedReply, postReturnedTopic, sendReturnedDraftAgain } from '../moderation/resubmit-draft.ts';
 import { signedIn, formText as str } from '../web/request-helpers.ts';
 import { attachmentsToShowAgain, formAttachments, formList, parseMultipartForm } from '../attachments/multipart-form.ts';
 import { attachmentsOfPost } from '../attachments/list-attachments.ts';
@@ -41,11 +42,11 @@ const withAttachments = { preValidation: parseMultipartForm } as const;
 
 
 import { withWarnings } from '../confidentiality/warned-notice.ts';
-import { applyQuickFix, bodyFindingsToFix } from '../confidentiality/quick-fix.ts';
+import { applyQuickFix, findingsToFix, type FixTexts } from '../confidentiality/quick-fix.ts';
 import { FINDING_PHRASES, GuardStoppedError } from '../confidentiality/check.ts';
 import { showTopic } from './show-topic.ts';
 import { topicView } from './routes.ts';
-import type { GuardFinding } from '../confidentiality/check.ts';
+import type { DraftCheck, GuardFinding } from '../confidentiality/check.ts';
 
 /** The guard's findings carried by a refusal (see src/publish/pipeline.ts), for the form to show. */
 function guardOf(err: unknown): { findings?: HeldFinding[]; canAskTeam?: boolean } {
@@ -55,11 +56,10 @@ function guardOf(err: unknown): { findings?: HeldFinding[]; canAskTeam?: boolean
 
 /**
  * One findings panel for a text the guard stopped (#16.5; partials/guard-findings-panel.eta): the
- * message, the body's findings with their quick fixes, and what was found in the title.
+ * message, and one entry per distinct finding in the title and the body, each with its quick fix.
  */
-function guardPanel(draft: { message: string; findings: readonly GuardFinding[]; canAskTeam: boolean }, t: T) {
-  const titleFindings = draft.findings.filter((f) => f.field === 'title' && f.action !== 'allow');
-  return { message: draft.message, findings: bodyFindingsToFix(draft.findings), titleTypes: [...new Set(titleFindings.map((f) => f.type))], phrases: phrasesIn(t), canAskTeam: draft.canAskTeam };
+function guardPanel(draft: { message: string; findings: readonly GuardFinding[]; canAskTeam: boolean }, texts: FixTexts, t: T) {
+  return { message: draft.message, findings: findingsToFix(draft.findings, texts), phrases: phrasesIn(t), canAskTeam: draft.canAskTeam };
 }
 
 /** A refusal by the guard in the text itself (an attachment's findings keep the attachments' own list). */
@@ -68,18 +68,21 @@ function stoppedInText(err: unknown, request: FastifyRequest): err is GuardStopp
 }
 
 /**
- * "Replace with a placeholder" (a submit button named `fix` in the panel): the text with that finding
+ * "Replace with a placeholder" (a submit button named `fix` in the panel): the texts with that finding
  * replaced, checked again and sent back to the form, not published, so the author sees it first.
  */
-async function quickFix(db: FastifyInstance['database']['db'], actor: Actor, text: string, fix: string, check: { where: 'topic' | 'reply'; target?: string; title?: string }, noun: 'topic' | 'reply', t: T) {
-  const before = await checkDraft(db, actor, { body: text, ...check });
-  const fixed = applyQuickFix(text, fix, before.findings, t);
-  const now = fixed ? await checkDraft(db, actor, { body: fixed.text, ...check }) : before;
-  const left = bodyFindingsToFix(now.findings);
+async function quickFix(db: FastifyInstance['database']['db'], actor: Actor, texts: FixTexts, fix: string, check: { where: 'topic' | 'reply'; target?: string }, noun: 'topic' | 'reply', t: T) {
+  const scan = (x: FixTexts) => checkDraft(db, actor, { body: x.body, ...(x.title !== undefined ? { title: x.title } : {}), ...check });
+  const before = await scan(texts);
+  const fixed = applyQuickFix(texts, fix, before.findings, t);
+  const after: FixTexts = fixed ? { body: fixed.body, ...(fixed.title !== undefined ? { title: fixed.title } : {}) } : texts;
+  const now = fixed ? await scan(after) : before;
+  // What is left anywhere in the text (the title too): "nothing else was found" only when nothing is.
+  const left = findingsToFix(now.findings, after);
   const message = !fixed
     ? t(noun === 'topic' ? 'guard:quickFix.changedTopic' : 'guard:quickFix.changedReply')
     : t(left.length ? 'guard:quickFix.replacedMore' : 'guard:quickFix.replacedDone', { what: findingWhat(t, fixed.type) });
-  return { body: fixed ? fixed.text : text, message, findings: now.findings, canAskTeam: left.length > 0 };
+  return { texts: after, body: after.body, message, findings: now.findings, canAskTeam: left.length > 0 };
 }
 
 /** The live check's attachments, as the composer's script sends them: [{ name, content }] (400 otherwise). */
@@ -129,6 +132,22 @@ function heldForReview(request: FastifyRequest, reply: FastifyReply, message: st
 /** Each finding type → "a phone number", in the reader's language (the findings panel's words). */
 const phrasesIn = (t: T): Record<string, string> => Object.fromEntries(Object.keys(FINDING_PHRASES).map((type) => [type, findingWhat(t, type)]));
 
+/**
+ * A returned draft opened again: the guard's findings on its text today, as the panel a stopped
+ * draft gets (with its quick fixes), so the author sees what to change before posting it again.
+ */
+function returnedPanel(check: DraftCheck, where: 'topic' | 'reply', texts: FixTexts, t: T) {
+  const acted = check.findings.filter((f) => f.action !== 'allow' && f.field !== 'attachment');
+  if (!acted.length) return null;
+  const message = check.action === 'block' || check.action === 'hold'
+    ? stopSentence(t, { action: check.action, where, canAsk: check.canAskCommunityTeam, findings: check.findings })
+    : `${containsSentence(t, where, acted)}.`;
+  return guardPanel({ message, findings: check.findings, canAskTeam: check.canAskCommunityTeam }, texts, t);
+}
+
+/** The returned draft a form carries (`draft`, a hidden field), as its id; checked by the use cases. */
+const draftIdOf = (raw: unknown): number | undefined => (typeof raw === 'string' && /^[1-9]\d{0,9}$/.test(raw) && Number(raw) <= 2_147_483_647 ? Number(raw) : undefined);
+
 /** Where a post lives: its topic page, at its anchor. */
 async function postUrl(app: FastifyInstance, postId: number): Promise<string> {
   const { post } = await loadPost(app.database.db, postId);
@@ -147,7 +166,7 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
   };
 
   // ---- New topic (the composer) ----
-  const composer = async (request: FastifyRequest, reply: FastifyReply, boardSlug: string, extra: object = {}, status = 200) => {
+  const composerPage = async (request: FastifyRequest, reply: FastifyReply, boardSlug: string, extra: object = {}, status = 200) => {
     signedIn(request);
     const board = await db.selectFrom('boards').select(['slug', 'name', 'visibility', 'topic_creators']).where('slug', '=', boardSlug).executeTakeFirst();
     if (!board || hidesBoard(request.actor, board)) throw new UserError(text('compose:errors.noSuchBoard'), 404);
@@ -165,31 +184,47 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       // A returned draft, to edit and send again.
       if (request.query.draft) {
         const returned = await returnedDraftToEdit(db, signedIn(request), request.query.draft);
-        return composer(request, reply, request.params.slug, { values: returned.values, returnedComment: returned.comment });
+        // A reply draft is edited in its topic's reply form.
+        if (returned.kind !== 'topic') return reply.redirect(returnedDraftUrl({ id: request.query.draft, kind: returned.kind, board_slug: returned.boardSlug, topic_id: returned.topicId }) ?? '/my/drafts', 303);
+        const { t } = translatorFor(request);
+        const panel = returnedPanel(returned.check, 'topic', { title: returned.values.title, body: returned.values.body }, t);
+        return composerPage(request, reply, returned.boardSlug ?? request.params.slug, { values: returned.values, returnedComment: returned.comment, draftAttachments: returned.attachmentNames, ...(panel ? { guardPanel: panel, findings: returned.check.findings } : {}) });
       }
-      return composer(request, reply, request.params.slug, request.query.title ? { values: { kind: request.query.kind ?? 'question', title: request.query.title } } : {});
+      return composerPage(request, reply, request.params.slug, request.query.title ? { values: { kind: request.query.kind ?? 'question', title: request.query.title } } : {});
     },
   );
   app.post<{ Params: { slug: string }; Body: Form }>('/b/:slug/topics', withAttachments, async (request, reply) => {
     const actor = signedIn(request);
     const b = request.body ?? {};
-    const values = { kind: str(b.kind), title: str(b.title), body: str(b.body), tags: str(b.tags), note: str(b.note) };
+    const values = { kind: str(b.kind), title: str(b.title), body: str(b.body), tags: str(b.tags), note: str(b.note), draft: str(b.draft) };
+    // A returned draft being posted again (hidden `draft`): the form shows the team's note every time.
+    const draftId = draftIdOf(b.draft);
+    const returned = draftId ? await loadReturnedDraft(db, actor, draftId) : null;
+    const composer = (request: FastifyRequest, reply: FastifyReply, slug: string, extra: object = {}, status = 200) =>
+      composerPage(request, reply, slug, { ...(returned ? { returnedComment: returned.reviewer_comment } : {}), ...extra }, status);
     if (b.fix !== undefined) {
-      const title = values.title.trim().replace(/\s+/g, ' ');
-      const fixed = await quickFix(db, actor, values.body.replace(/\r\n?/g, '\n'), str(b.fix), { where: 'topic', ...(title ? { title } : {}) }, 'topic', translatorFor(request).t);
-      return composer(request, reply, request.params.slug, { values: { ...values, body: fixed.body }, guardPanel: guardPanel(fixed, translatorFor(request).t), findings: fixed.findings });
+      // The title as typed (the pipeline checks it so): the panel's offsets in it are the guard's.
+      const texts: FixTexts = { body: values.body.replace(/\r\n?/g, '\n'), ...(values.title.trim() ? { title: values.title } : {}) };
+      const fixed = await quickFix(db, actor, texts, str(b.fix), { where: 'topic' }, 'topic', translatorFor(request).t);
+      return composer(request, reply, request.params.slug, { values: { ...values, ...fixed.texts }, guardPanel: guardPanel(fixed, fixed.texts, translatorFor(request).t), findings: fixed.findings });
     }
     try {
       const attachments = formAttachments(request);
       if (b.askTeam === '1') {
         const body = tidy(values.body);
-        const findings = await findingsFor(actor, body, 'topic', values.title, attachments);
-        await holdDraft(db, actor, { kind: 'topic', boardSlug: request.params.slug, topicKind: values.kind, title: values.title, body, tags: values.tags, note: values.note, reason: 'asked', findings, attachments });
+        if (draftId) {
+          // The same draft goes back to the team (its queue item opens again), not a second one.
+          await sendReturnedDraftAgain(db, actor, draftId, { kind: 'topic', boardSlug: request.params.slug, topicKind: values.kind, title: values.title, body, tags: values.tags, note: values.note, attachments });
+        } else {
+          const findings = await findingsFor(actor, body, 'topic', values.title, attachments);
+          await holdDraft(db, actor, { kind: 'topic', boardSlug: request.params.slug, topicKind: values.kind, title: values.title, body, tags: values.tags, note: values.note, reason: 'asked', findings, attachments });
+        }
         changedNoPage(request);
         return sentToTeam(request, reply);
       }
       // A "hold" (guard, new member, watched word) queues the draft for the team instead (src/moderation).
-      const t = await publishTopicOrHold(db, actor, { boardSlug: request.params.slug, ...values, attachments });
+      const input = { boardSlug: request.params.slug, kind: values.kind, title: values.title, body: values.body, tags: values.tags, attachments };
+      const t = draftId ? await postReturnedTopic(db, actor, draftId, input) : await publishTopicOrHold(db, actor, input);
       if (isHeld(t)) return heldForReview(request, reply, translatorFor(request).t(t.held.messageKey));
       changedOnlyTopic(request, t.id);
       app.notifyMentions(t.postId);
@@ -199,7 +234,8 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       if (stoppedInText(err, request)) {
         const { t } = translatorFor(request);
         const draft = { message: err.say(t), findings: err.findings, canAskTeam: err.canAskCommunityTeam };
-        return composer(request, reply, request.params.slug, { values: { ...values, body: values.body.replace(/\r\n?/g, '\n') }, guardPanel: guardPanel(draft, t), ...guardOf(err) }, err.status);
+        const texts = { title: values.title, body: values.body.replace(/\r\n?/g, '\n') };
+        return composer(request, reply, request.params.slug, { values: { ...values, ...texts }, guardPanel: guardPanel(draft, texts, t), ...guardOf(err) }, err.status);
       }
       if (err instanceof UserError && err.status !== 401 && err.status !== 404) {
         return composer(request, reply, request.params.slug, { values, ...formErrors(err, translatorFor(request).t), kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
@@ -214,13 +250,21 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     const { topic } = await loadVisibleTopic(db, signedIn(request), topicId);
     return reply.code(status).view('reply', { title: translatorFor(request).t('compose:reply.pageTitle', { title: topic.title }), topic: { id: topic.id, slug: topic.slug, title: topic.title }, csrf: reply.generateCsrf(), body: '', note: '', error: null, findings: null, kept: [], ...extra });
   };
-  app.get<{ Params: { id: number }; Querystring: { quote?: number } }>(
+  app.get<{ Params: { id: number }; Querystring: { quote?: number; draft?: number } }>(
     '/t/:id/reply',
-    { schema: { params: idParams, querystring: { type: 'object', properties: { quote: { type: 'integer', minimum: 1 } } } } },
+    { schema: { params: idParams, querystring: { type: 'object', properties: { quote: { type: 'integer', minimum: 1 }, draft: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } } } } },
     async (request, reply) => {
       let body = '';
       // The topic's visibility is checked first (a 404 whatever is asked to be quoted).
       await loadVisibleTopic(db, signedIn(request), request.params.id);
+      // A returned reply draft, to edit and post or send again (its note from the team, its findings).
+      if (request.query.draft) {
+        const returned = await returnedDraftToEdit(db, signedIn(request), request.query.draft);
+        if (returned.kind !== 'reply' || returned.topicId !== request.params.id) return reply.redirect(returnedDraftUrl({ id: request.query.draft, kind: returned.kind, board_slug: returned.boardSlug, topic_id: returned.topicId }) ?? '/my/drafts', 303);
+        const { t } = translatorFor(request);
+        const panel = returnedPanel(returned.check, 'reply', { body: returned.values.body }, t);
+        return replyPage(request, reply, request.params.id, { body: returned.values.body, note: returned.values.note, draft: returned.values.draft, returnedComment: returned.comment, draftAttachments: returned.attachmentNames, ...(panel ? { guardPanel: panel } : {}) });
+      }
       if (request.query.quote) {
         const quoted = await db
           .selectFrom('posts')
@@ -242,11 +286,11 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
    * A reply the guard stopped comes back on its topic (last page), the text in the reply box and one
    * findings panel above it with its quick fixes, instead of a page of its own.
    */
-  const backOnTopic = async (request: FastifyRequest, reply: FastifyReply, topicId: number, draft: { body: string; note: string; message: string; findings: GuardFinding[]; canAskTeam: boolean }, status: number) => {
+  const backOnTopic = async (request: FastifyRequest, reply: FastifyReply, topicId: number, draft: { body: string; note: string; message: string; findings: GuardFinding[]; canAskTeam: boolean; draft?: string }, status: number) => {
     const actor = signedIn(request);
     let data = await showTopic(db, actor, topicId, 1);
     if (data.pageCount > 1) data = await showTopic(db, actor, topicId, data.pageCount);
-    const replyDraft = { ...draft, findings: bodyFindingsToFix(draft.findings), phrases: phrasesIn(translatorFor(request).t) };
+    const replyDraft = { ...draft, findings: findingsToFix(draft.findings, { body: draft.body }), phrases: phrasesIn(translatorFor(request).t) };
     return reply.code(status).view('topic', await topicView(app, actor, data, { replyDraft, note: draft.note }, translatorFor(request).t));
   };
 
@@ -254,26 +298,31 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     const actor = signedIn(request);
     const body = str(request.body?.body);
     const note = str(request.body?.note);
+    // A returned reply draft posted or sent again (hidden `draft`), kept on every form shown back.
+    const draftId = draftIdOf(request.body?.draft);
+    const returned = draftId ? await loadReturnedDraft(db, actor, draftId) : null;
+    const carry = returned ? { draft: String(draftId), returnedComment: returned.reviewer_comment } : {};
     // "Replace with a placeholder" on a stopped reply: the fixed text goes back in the reply box
     // (checked again, not published), so the author sees it before posting.
     if (request.body?.fix !== undefined) {
-      const fixed = await quickFix(db, actor, body.replace(/\r\n?/g, '\n'), str(request.body.fix), { where: 'reply', target: `topic:${request.params.id}` }, 'reply', translatorFor(request).t);
-      return backOnTopic(request, reply, request.params.id, { ...fixed, note }, 200);
+      const fixed = await quickFix(db, actor, { body: body.replace(/\r\n?/g, '\n') }, str(request.body.fix), { where: 'reply', target: `topic:${request.params.id}` }, 'reply', translatorFor(request).t);
+      return backOnTopic(request, reply, request.params.id, { ...fixed, note, ...carry }, 200);
     }
     try {
       const attachments = formAttachments(request);
       if (request.body?.askTeam === '1') {
         const text = tidy(body);
-        await holdDraft(db, actor, { kind: 'reply', topicId: request.params.id, body: text, note, reason: 'asked', findings: await findingsFor(actor, text, 'reply', undefined, attachments), attachments });
+        if (draftId) await sendReturnedDraftAgain(db, actor, draftId, { kind: 'reply', topicId: request.params.id, body: text, note, attachments });
+        else await holdDraft(db, actor, { kind: 'reply', topicId: request.params.id, body: text, note, reason: 'asked', findings: await findingsFor(actor, text, 'reply', undefined, attachments), attachments });
         changedNoPage(request);
         return sentToTeam(request, reply);
       }
       // Tone nudge (issue 13): an employee's dismissive reply is shown back once with a reminder; "post anyway" sends it.
       if (request.body?.toneAck !== '1') {
         const tone = await toneNudge(db, actor, 'reply', body, translatorFor(request).t);
-        if (tone) return replyPage(request, reply, request.params.id, { body, note, tone, kept: attachmentsToShowAgain(request) });
+        if (tone) return replyPage(request, reply, request.params.id, { body, note, tone, kept: attachmentsToShowAgain(request), ...carry });
       }
-      const r = await publishReplyOrHold(db, actor, { topicId: request.params.id, body, attachments });
+      const r = draftId ? await postReturnedReply(db, actor, draftId, { topicId: request.params.id, body, attachments }) : await publishReplyOrHold(db, actor, { topicId: request.params.id, body, attachments });
       if (isHeld(r)) return heldForReview(request, reply, translatorFor(request).t(r.held.messageKey));
       changedOnlyTopic(request, request.params.id);
       app.notifyMentions(r.id);
@@ -281,10 +330,10 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     } catch (err) {
       // Stopped by the guard in the text itself: back on the topic. Anything else (attachments, limits): the reply page.
       if (stoppedInText(err, request)) {
-        return backOnTopic(request, reply, request.params.id, { body: body.replace(/\r\n?/g, '\n'), note, message: err.say(translatorFor(request).t), findings: err.findings, canAskTeam: err.canAskCommunityTeam }, err.status);
+        return backOnTopic(request, reply, request.params.id, { body: body.replace(/\r\n?/g, '\n'), note, message: err.say(translatorFor(request).t), findings: err.findings, canAskTeam: err.canAskCommunityTeam, ...carry }, err.status);
       }
       if (err instanceof UserError && err.status !== 401 && err.status !== 404) {
-        return replyPage(request, reply, request.params.id, { body, note, ...formErrors(err, translatorFor(request).t), kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);
+        return replyPage(request, reply, request.params.id, { body, note, ...formErrors(err, translatorFor(request).t), kept: attachmentsToShowAgain(request), ...guardOf(err), ...carry }, err.status);
       }
       throw err;
     }
@@ -317,9 +366,9 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
     if (b.fix !== undefined) {
       const { post } = await loadVisiblePost(db, actor, request.params.id);
       const first = post.post_number === 1;
-      const title = values.title.trim().replace(/\s+/g, ' ');
-      const fixed = await quickFix(db, actor, values.body.replace(/\r\n?/g, '\n'), str(b.fix), { where: first ? 'topic' : 'reply', target: `post:${post.id}`, ...(first && title ? { title } : {}) }, first ? 'topic' : 'reply', translatorFor(request).t);
-      return editPage(request, reply, request.params.id, { values: { ...values, body: fixed.body }, guardPanel: guardPanel(fixed, translatorFor(request).t), findings: fixed.findings });
+      const texts: FixTexts = { body: values.body.replace(/\r\n?/g, '\n'), ...(first && values.title.trim() ? { title: values.title } : {}) };
+      const fixed = await quickFix(db, actor, texts, str(b.fix), { where: first ? 'topic' : 'reply', target: `post:${post.id}` }, first ? 'topic' : 'reply', translatorFor(request).t);
+      return editPage(request, reply, request.params.id, { values: { ...values, ...fixed.texts }, guardPanel: guardPanel(fixed, fixed.texts, translatorFor(request).t), findings: fixed.findings });
     }
     let warnings: GuardFinding[] | undefined;
     let held = false;
@@ -331,7 +380,8 @@ export async function postRoutes(app: FastifyInstance): Promise<void> {
       if (stoppedInText(err, request)) {
         const { t } = translatorFor(request);
         const draft = { message: err.say(t), findings: err.findings, canAskTeam: err.canAskCommunityTeam };
-        return editPage(request, reply, request.params.id, { values: { ...values, body: values.body.replace(/\r\n?/g, '\n') }, guardPanel: guardPanel(draft, t), ...guardOf(err) }, err.status);
+        const texts = { title: values.title, body: values.body.replace(/\r\n?/g, '\n') };
+        return editPage(request, reply, request.params.id, { values: { ...values, ...texts }, guardPanel: guardPanel(draft, texts, t), ...guardOf(err) }, err.status);
       }
       if (err instanceof UserError && err.status !== 401 && err.status !== 404 && err.status !== 403) {
         return editPage(request, reply, request.params.id, { values, ...formErrors(err, translatorFor(request).t), kept: attachmentsToShowAgain(request), ...guardOf(err) }, err.status);

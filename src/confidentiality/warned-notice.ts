@@ -6,7 +6,8 @@ import { FINDING_TYPES, type Finding } from '../guard/index.ts';
 import { describeFindingTypes } from './finding-texts.ts';
 import { en, type T } from '../i18n/index.ts';
 
-const KINDS = { topic: 'topic', reply: 'reply', edit: 'edit' } as const;
+// article: a knowledge-base draft saved with findings (not public yet); articleEdit: a published article's new version.
+const KINDS = { topic: 'topic', reply: 'reply', edit: 'edit', article: 'article', articleEdit: 'articleEdit' } as const;
 type Kind = keyof typeof KINDS;
 
 /** `url` with `?warned=…` (before any #fragment) when there are warnings; `url` otherwise. */

@@ -251,7 +251,8 @@ export interface ApiTokensTable {
   revoked_at: string | null;
 }
 
-export type HeldStatus = 'pending' | 'approved' | 'returned' | 'rejected';
+/** published: its author posted it themselves after the team returned it (src/moderation/returned-draft.ts). */
+export type HeldStatus = 'pending' | 'approved' | 'returned' | 'rejected' | 'published';
 
 export interface HeldDraftsTable {
   id: Generated<number>;

@@ -6,11 +6,12 @@ import { nowIso } from '../shared/clock.ts';
 import { NotFoundError, text, UserError } from '../shared/errors.ts';
 import { en, type T } from '../i18n/index.ts';
 import { ArticleExistsError, uniqueArticleSlug } from './articles.ts';
+import type { GuardFinding } from '../confidentiality/check.ts';
 
 /** One action for a community manager: a solved question becomes a draft article, prefilled
  * with the question's title and text and the accepted answer, and linked to its thread. The words
  * it adds (the answer's heading, the credit, the version note) are in the manager's language `t`. */
-export async function createArticleFromTopic(db: Kysely<DB>, actor: Actor, topicId: number, at = nowIso(), t: T = en): Promise<{ id: number; slug: string }> {
+export async function createArticleFromTopic(db: Kysely<DB>, actor: Actor, topicId: number, at = nowIso(), t: T = en): Promise<{ id: number; slug: string; warnings: GuardFinding[] }> {
   const topic = await db
     .selectFrom('topics')
     .innerJoin('boards', 'boards.id', 'topics.board_id')
@@ -42,6 +43,8 @@ export async function createArticleFromTopic(db: Kysely<DB>, actor: Actor, topic
   const body = `${question.body_markdown}\n\n## ${t('knowledge:fromTopic.answerHeading')}\n\n${answer.body_markdown}\n\n*${t('knowledge:fromTopic.answeredBy', { credit })}*`;
   const published = await runPublishPipeline(db, { actor, where: 'article', title: topic.title, body, unpublished: true });
 
+  // The thread's text is public already, but an article is a new text: the writer hears what the guard finds.
+  const warnings = published.guardWarnings ?? [];
   try {
     return await db.transaction().execute(async (tx) => {
       const again = await tx.selectFrom('articles').select(['slug', 'title']).where('source_topic_id', '=', topic.id).executeTakeFirst();
@@ -56,7 +59,7 @@ export async function createArticleFromTopic(db: Kysely<DB>, actor: Actor, topic
         .insertInto('article_versions')
         .values({ article_id: id, version: 1, title: published.title!, body_markdown: published.bodyMarkdown, body_html: published.bodyHtml, author_id: actor.id, created_at: at, note: t('knowledge:fromTopic.versionNote') })
         .execute();
-      return { id, slug };
+      return { id, slug, warnings };
     });
   } catch (err) {
     // Two managers converting the same thread at once: the unique index stops the second.

@@ -4,6 +4,7 @@ import { authorize, type Actor } from '../policy/policy.ts';
 import { runPublishPipeline } from '../publish/pipeline.ts';
 import { nowIso } from '../shared/clock.ts';
 import { cleanNote, uniqueArticleSlug } from './articles.ts';
+import type { GuardFinding } from '../confidentiality/check.ts';
 
 export interface CreateArticleInput {
   title: string;
@@ -12,13 +13,17 @@ export interface CreateArticleInput {
   at?: string;
 }
 
-/** A community manager writes a new knowledge-base article; it starts as a draft (version 1). */
-export async function createArticle(db: Kysely<DB>, actor: Actor, input: CreateArticleInput): Promise<{ id: number; slug: string }> {
+/**
+ * A community manager writes a new knowledge-base article; it starts as a draft (version 1). The
+ * guard checks it as it is saved: a draft is not public, so what it finds is a warning for the
+ * writer (`warnings`, no values), not a refusal; publishing checks it again and may stop it.
+ */
+export async function createArticle(db: Kysely<DB>, actor: Actor, input: CreateArticleInput): Promise<{ id: number; slug: string; warnings: GuardFinding[] }> {
   authorize(actor, 'article.edit', null);
   const note = cleanNote(input.note);
   const text = await runPublishPipeline(db, { actor, where: 'article', title: input.title, body: input.body, unpublished: true });
   const at = input.at ?? nowIso();
-  return db.transaction().execute(async (tx) => {
+  const created = await db.transaction().execute(async (tx) => {
     const slug = await uniqueArticleSlug(tx, text.title!);
     const { id } = await tx
       .insertInto('articles')
@@ -31,4 +36,5 @@ export async function createArticle(db: Kysely<DB>, actor: Actor, input: CreateA
       .execute();
     return { id, slug };
   });
+  return { ...created, warnings: text.guardWarnings ?? [] };
 }

@@ -7,6 +7,7 @@ import { text, UserError } from '../shared/errors.ts';
 import { cleanNote, findVisibleArticle } from './articles.ts';
 import { currentText } from './article-versions.ts';
 import { indexArticle } from '../search/index-document.ts';
+import type { GuardFinding } from '../confidentiality/check.ts';
 
 export interface EditArticleInput {
   slug: string;
@@ -19,8 +20,10 @@ export interface EditArticleInput {
 }
 
 /** Saves a new version of an article (title and Markdown body, with an optional note). Saving
- * exactly the current text and no note is a no-op and returns the current version. */
-export async function editArticle(db: Kysely<DB>, actor: Actor, input: EditArticleInput): Promise<{ slug: string; version: number }> {
+ * exactly the current text and no note is a no-op and returns the current version. A draft's
+ * findings are warnings (`draft: true`): it is not public, and publishing checks it again; a
+ * published article's text passes the guard as any public text (block, hold, mask, warn). */
+export async function editArticle(db: Kysely<DB>, actor: Actor, input: EditArticleInput): Promise<{ slug: string; version: number; draft: boolean; warnings: GuardFinding[] }> {
   const article = await findVisibleArticle(db, actor, input.slug);
   authorize(actor, 'article.edit', null);
   const note = cleanNote(input.note);
@@ -29,8 +32,9 @@ export async function editArticle(db: Kysely<DB>, actor: Actor, input: EditArtic
     new UserError(text('knowledge:errors.conflict'), 409);
   if (input.baseVersion !== undefined && input.baseVersion !== article.current_version) throw conflict();
   const at = input.at ?? nowIso();
+  const told = { draft: article.status === 'draft', warnings: published.guardWarnings ?? [] };
 
-  return db.transaction().execute(async (tx) => {
+  const saved = await db.transaction().execute(async (tx) => {
     const current = await currentText(tx, article);
     if (current.title === published.title && current.body_markdown === published.bodyMarkdown && !note) {
       return { slug: article.slug, version: article.current_version };
@@ -51,6 +55,7 @@ export async function editArticle(db: Kysely<DB>, actor: Actor, input: EditArtic
     await indexArticle(tx, article.id); // a published article's new text is searchable at once (a draft stays out)
     return { slug: article.slug, version: bumped.current_version };
   });
+  return { ...saved, ...told };
 }
 
 /** The edit form's starting point: the current title and Markdown of an article. */

@@ -1,7 +1,11 @@
 // Knowledge-base pages: the list, articles with their versions, and the community managers'
 // forms (write, edit, publish, turn a solved question into an article).
 import { findingLabel, findingReason, findingWhat } from '../confidentiality/finding-texts.ts';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import { FINDING_PHRASES, GuardStoppedError, type GuardFinding } from '../confidentiality/check.ts';
+import { applyQuickFix, findingsToFix, type FixTexts } from '../confidentiality/quick-fix.ts';
+import { warnedMessage, withWarnings } from '../confidentiality/warned-notice.ts';
+import type { T } from '../i18n/index.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize } from '../policy/policy.ts';
 import { formErrors, UserError } from '../shared/errors.ts';
 import { translatorFor } from '../i18n/plugin.ts';
@@ -22,6 +26,17 @@ type Form = Record<string, string | undefined>;
 const slugParam = { type: 'string', minLength: 1, maxLength: 100 } as const;
 const int = { type: 'integer', minimum: 1, maximum: 2_147_483_647 } as const;
 const slugParams = { type: 'object', properties: { slug: slugParam }, required: ['slug'] } as const;
+
+/** The guard's findings panel on the article form (partials/guard-findings-panel.eta), as posts get it. */
+const articlePanel = (message: string, findings: readonly GuardFinding[], texts: FixTexts, t: T) => ({
+  message,
+  findings: findingsToFix(findings, texts),
+  phrases: Object.fromEntries(Object.keys(FINDING_PHRASES).map((type) => [type, findingWhat(t, type)])),
+  canAskTeam: false,
+});
+
+/** "Your draft was saved, but it contains…" after a redirect (`?warned=`), for a signed-in writer only. */
+const warnedFor = (request: FastifyRequest) => (request.actor ? warnedMessage((request.query as { warned?: unknown } | undefined)?.warned, translatorFor(request).t) : null);
 const pageQuery = { type: 'object', properties: { page: { ...int, default: 1 } } } as const;
 
 export async function knowledgeRoutes(app: FastifyInstance): Promise<void> {
@@ -35,6 +50,8 @@ export async function knowledgeRoutes(app: FastifyInstance): Promise<void> {
     error?: string | null;
     field?: string | null;
     errors?: Record<string, string> | null;
+    guardPanel?: ReturnType<typeof articlePanel>;
+    guardWarned?: string | null;
   }
   const formPage = (reply: FastifyReply, page: FormPage, status = 200) =>
     reply.code(status).view('kb-edit', {
@@ -78,7 +95,8 @@ export async function knowledgeRoutes(app: FastifyInstance): Promise<void> {
     } catch (err) {
       return formError(reply, { mode: 'new', values })(err);
     }
-    return reply.redirect(articleUrl(created.slug), 303);
+    // Saved as a draft; what the guard found is told on the article's page (no JavaScript needed).
+    return reply.redirect(withWarnings(articleUrl(created.slug), 'article', created.warnings), 303);
   });
 
   app.post<{ Params: { topicId: number } }>(
@@ -97,13 +115,13 @@ export async function knowledgeRoutes(app: FastifyInstance): Promise<void> {
           link: { href: articleUrl(err.existing.slug), text: err.existing.title },
         });
       }
-      return reply.redirect(`${articleUrl(created.slug)}/edit`, 303);
+      return reply.redirect(withWarnings(`${articleUrl(created.slug)}/edit`, 'article', created.warnings), 303);
     },
   );
 
   app.get<{ Params: { slug: string } }>('/kb/:slug', { config: cached, schema: { params: slugParams } }, async (request, reply) => {
     const data = await showArticle(db, request.actor, request.params.slug);
-    return reply.view('kb-article', { ...data, isCurrent: true, title: data.version.title, canonical: articleUrl(data.article.slug) });
+    return reply.view('kb-article', { ...data, isCurrent: true, title: data.version.title, canonical: articleUrl(data.article.slug), guardWarned: warnedFor(request) });
   });
 
   app.get<{ Params: { slug: string; n: number } }>(
@@ -118,7 +136,7 @@ export async function knowledgeRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { slug: string } }>('/kb/:slug/edit', { schema: { params: slugParams } }, async (request, reply) => {
     const { article, title, body } = await articleForEditing(db, signedIn(request), request.params.slug);
     reply.header('cache-control', 'no-store');
-    return formPage(reply, { mode: 'edit', slug: article.slug, values: { title, body, note: '', baseVersion: String(article.current_version) } });
+    return formPage(reply, { mode: 'edit', slug: article.slug, values: { title, body, note: '', baseVersion: String(article.current_version) }, guardWarned: warnedFor(request) });
   });
 
   app.post<{ Params: { slug: string }; Body: Form }>('/kb/:slug', { schema: { params: slugParams } }, async (request, reply) => {
@@ -126,12 +144,32 @@ export async function knowledgeRoutes(app: FastifyInstance): Promise<void> {
     const b = request.body ?? {};
     const values = { title: str(b.title), body: str(b.body), note: str(b.note), baseVersion: str(b.baseVersion) };
     const base = /^\d{1,9}$/.test(values.baseVersion) ? Number(values.baseVersion) : undefined;
+    if (b.fix !== undefined) {
+      // "Replace with a placeholder" in the findings panel: the fixed text back in the form, checked
+      // again, not saved, so the writer sees it first (as a stopped post's quick fix).
+      const { t } = translatorFor(request);
+      const texts = { title: values.title, body: values.body.replace(/\r\n?/g, '\n') };
+      const before = await checkArticleDraft(db, actor, texts, t);
+      const fixed = applyQuickFix(texts, str(b.fix), before.findings, t);
+      const after: FixTexts = fixed ? { body: fixed.body, title: fixed.title ?? values.title } : texts;
+      const now = fixed ? await checkArticleDraft(db, actor, { body: after.body, title: after.title! }, t) : before;
+      const left = findingsToFix(now.findings, after);
+      const message = !fixed ? t('guard:quickFix.changedArticle') : t(left.length ? 'guard:quickFix.replacedMore' : 'guard:quickFix.replacedDoneArticle', { what: findingWhat(t, fixed.type) });
+      return formPage(reply, { mode: 'edit', slug: request.params.slug, values: { ...values, title: after.title!, body: after.body }, guardPanel: articlePanel(message, now.findings, after, t) });
+    }
+    let saved;
     try {
-      await editArticle(db, actor, { slug: request.params.slug, title: values.title, body: values.body, note: values.note, ...(base ? { baseVersion: base } : {}) });
+      saved = await editArticle(db, actor, { slug: request.params.slug, title: values.title, body: values.body, note: values.note, ...(base ? { baseVersion: base } : {}) });
     } catch (err) {
+      // A published article's text the guard stops: the form with one findings panel and its quick fixes.
+      if (err instanceof GuardStoppedError) {
+        const { t } = translatorFor(request);
+        const texts = { title: values.title, body: values.body.replace(/\r\n?/g, '\n') };
+        return formPage(reply, { mode: 'edit', slug: request.params.slug, values: { ...values, ...texts }, guardPanel: articlePanel(err.say(t), err.findings, texts, t) }, err.status);
+      }
       return formError(reply, { mode: 'edit', slug: request.params.slug, values })(err);
     }
-    return reply.redirect(articleUrl(request.params.slug), 303);
+    return reply.redirect(withWarnings(articleUrl(request.params.slug), saved.draft ? 'article' : 'articleEdit', saved.warnings), 303);
   });
 
   // The editor's live check (JSON, for composer.js): { title?, body } → the guard's findings and watched words.
@@ -144,7 +182,19 @@ export async function knowledgeRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post<{ Params: { slug: string } }>('/kb/:slug/publish', { schema: { params: slugParams } }, async (request, reply) => {
-    await publishArticle(db, signedIn(request), request.params.slug);
+    const actor = signedIn(request);
+    try {
+      await publishArticle(db, actor, request.params.slug);
+    } catch (err) {
+      // Blocked as a post is: the draft stays a draft, and its form comes back (422) with the
+      // guard's findings panel and quick fixes, to change it and publish again.
+      if (!(err instanceof GuardStoppedError)) throw err;
+      const { t } = translatorFor(request);
+      const { article, title, body } = await articleForEditing(db, actor, request.params.slug);
+      const texts = { title, body };
+      reply.header('cache-control', 'no-store');
+      return formPage(reply, { mode: 'edit', slug: article.slug, values: { title, body, note: '', baseVersion: String(article.current_version) }, guardPanel: articlePanel(err.say(t), err.findings, texts, t) }, err.status);
+    }
     return reply.redirect(articleUrl(request.params.slug), 303);
   });
 }

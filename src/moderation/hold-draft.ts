@@ -7,7 +7,8 @@ import { NotFoundError, UserError, text } from '../shared/errors.ts';
 import { parseTags } from '../community/tags.ts';
 import { storeAttachments } from '../attachments/store-attachments.ts';
 import { checkAttachments, type AttachmentText } from '../attachments/text-file.ts';
-import { enqueueReview } from './queue-items.ts';
+import { enqueueReview, reopenReview } from './queue-items.ts';
+import { loadReturnedDraft } from './returned-draft.ts';
 
 /** A finding as the queue keeps it: where and why, never the value itself. */
 export interface HeldFinding {
@@ -28,6 +29,9 @@ interface HoldCommon {
   reason: 'asked' | 'guard' | 'first_post' | 'watched_word';
   /** Text attachments go with the draft: approving publishes them with it. */
   attachments?: AttachmentText[];
+  /** The author's returned draft this one is the new version of (returned-draft.ts): that draft is
+   * updated and goes back to the team, its attachments replaced by `attachments`; no second draft. */
+  replaces?: number;
 }
 export type HoldInput =
   | (HoldCommon & { kind: 'topic'; boardSlug: string; topicKind: TopicKind | string; title: string; tags?: string })
@@ -74,6 +78,27 @@ export async function holdDraft(db: Kysely<DB>, actor: Actor, input: HoldInput):
     topicId = topic.id;
     boardId = topic.board_id;
   }
+  const findings = JSON.stringify((input.findings ?? []).map(({ type, field, attachment, attachmentName, start, end, reason }) => ({ type, field, attachment, attachmentName, start, end, reason })));
+  if (input.replaces !== undefined) {
+    await loadReturnedDraft(db, actor, input.replaces); // the policy: only its author, only while returned
+    const id = input.replaces;
+    return db.transaction().execute(async (tx) => {
+      // Conditional on 'returned': two tabs sending the same draft again, the second is told.
+      const r = await tx
+        .updateTable('held_drafts')
+        .set({ board_id: boardId, topic_id: topicId, topic_kind: topicKind, title, body_markdown: body, tags, reason: input.reason, findings, author_note: note, status: 'pending', created_at: nowIso(), decided_at: null })
+        .where('id', '=', id)
+        .where('author_id', '=', actor.id)
+        .where('status', '=', 'returned')
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw new UserError(text('moderation:errors.draftAlreadySent'), 409);
+      await tx.deleteFrom('attachments').where('held_draft_id', '=', id).execute();
+      await storeAttachments(tx, { heldDraftId: id }, attachments);
+      // Its queue item (decided "return") opens again with the new text's findings: one item per draft.
+      await reopenReview(tx, { kind: 'draft', subjectId: id, boardId, reason: input.reason, detail: note, findings: input.findings ?? [] });
+      return { id };
+    });
+  }
   return db.transaction().execute(async (tx) => {
     const row = await tx
       .insertInto('held_drafts')
@@ -87,7 +112,7 @@ export async function holdDraft(db: Kysely<DB>, actor: Actor, input: HoldInput):
         body_markdown: body,
         tags,
         reason: input.reason,
-        findings: JSON.stringify((input.findings ?? []).map(({ type, field, attachment, attachmentName, start, end, reason }) => ({ type, field, attachment, attachmentName, start, end, reason }))),
+        findings,
         author_note: note,
         status: 'pending',
         reviewer_id: null,

@@ -5,6 +5,7 @@ import { authorize, type Actor } from '../policy/policy.ts';
 import { NotFoundError, text } from '../shared/errors.ts';
 import type { HeldFinding } from './hold-draft.ts';
 import { attachmentsOfHeldDraft } from '../attachments/list-attachments.ts';
+import { returnedDraftUrl } from './returned-draft.ts';
 
 const withNames = (db: Kysely<DB>) =>
   db
@@ -20,7 +21,9 @@ const withNames = (db: Kysely<DB>) =>
       'reviewer.display_name as reviewer_name',
     ]);
 
-const parse = <T extends { findings: string }>(row: T) => ({ ...row, findings: JSON.parse(row.findings) as HeldFinding[] });
+// edit_url: where its author edits a returned draft to post it or send it again (returned-draft.ts).
+const parse = <T extends { findings: string; id: number; kind: string; status: string; board_slug: string | null; topic_id: number | null }>(row: T) =>
+  ({ ...row, findings: JSON.parse(row.findings) as HeldFinding[], edit_url: row.status === 'returned' ? returnedDraftUrl(row) : null });
 
 /** The team's queue: pending drafts first, oldest first; then the latest decisions. */
 export async function listQueue(db: Kysely<DB>, actor: Actor) {

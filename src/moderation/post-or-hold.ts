@@ -48,7 +48,12 @@ async function holdFor(db: Kysely<DB>, actor: Actor, err: unknown, draft: { titl
   return { reason: hold.reason, findings: [...hold.findings, ...guard] };
 }
 
-export async function publishTopicOrHold(db: Kysely<DB>, actor: Actor, input: CreateTopicInput): Promise<Awaited<ReturnType<typeof createTopic>> | Held> {
+/** `replacesDraft`: the author's returned draft this is (returned-draft.ts); a hold updates it instead of holding a copy. */
+interface Resubmitting {
+  replacesDraft?: number;
+}
+
+export async function publishTopicOrHold(db: Kysely<DB>, actor: Actor, input: CreateTopicInput, opts: Resubmitting = {}): Promise<Awaited<ReturnType<typeof createTopic>> | Held> {
   try {
     if (!input.approvedBy) await checkNewMemberLimits(db, actor, `${input.title}\n${input.body}`);
     const created = await createTopic(db, actor, input);
@@ -62,12 +67,13 @@ export async function publishTopicOrHold(db: Kysely<DB>, actor: Actor, input: Cr
     const { id } = await holdDraft(db, actor, {
       kind: 'topic', boardSlug: input.boardSlug, topicKind: input.kind, title: input.title, body: input.body.replace(/\r\n?/g, '\n').trim(),
       ...(tags ? { tags } : {}), reason: hold.reason, findings: hold.findings, ...(input.attachments?.length ? { attachments: input.attachments } : {}),
+      ...(opts.replacesDraft !== undefined ? { replaces: opts.replacesDraft } : {}),
     });
     return { held: { id, reason: hold.reason, message: en(MESSAGES[hold.reason]), messageKey: MESSAGES[hold.reason] } };
   }
 }
 
-export async function publishReplyOrHold(db: Kysely<DB>, actor: Actor, input: CreateReplyInput): Promise<Awaited<ReturnType<typeof createReply>> | Held> {
+export async function publishReplyOrHold(db: Kysely<DB>, actor: Actor, input: CreateReplyInput, opts: Resubmitting = {}): Promise<Awaited<ReturnType<typeof createReply>> | Held> {
   try {
     if (!input.approvedBy) await checkNewMemberLimits(db, actor, input.body);
     const created = await createReply(db, actor, input);
@@ -80,6 +86,7 @@ export async function publishReplyOrHold(db: Kysely<DB>, actor: Actor, input: Cr
     const { id } = await holdDraft(db, actor, {
       kind: 'reply', topicId: input.topicId, body: input.body.replace(/\r\n?/g, '\n').trim(), reason: hold.reason, findings: hold.findings,
       ...(input.attachments?.length ? { attachments: input.attachments } : {}),
+      ...(opts.replacesDraft !== undefined ? { replaces: opts.replacesDraft } : {}),
     });
     return { held: { id, reason: hold.reason, message: en(MESSAGES[hold.reason]), messageKey: MESSAGES[hold.reason] } };
   }

@@ -77,6 +77,37 @@ export async function enqueueReview(db: Kysely<DB>, input: EnqueueInput): Promis
   return { id: row.id, created: true };
 }
 
+/**
+ * Opens a subject's latest item again, as new (a returned draft its author sent back to the team):
+ * unclaimed, undecided, waiting from now, with the new reason, note and findings. The earlier
+ * decision stays in the staff action log. Without an earlier item, queues one.
+ */
+export async function reopenReview(db: Kysely<DB>, input: EnqueueInput): Promise<{ id: number }> {
+  const last = await db.selectFrom('review_items').select('id').where('kind', '=', input.kind).where('subject_id', '=', input.subjectId).orderBy('id', 'desc').executeTakeFirst();
+  if (!last) return enqueueReview(db, input);
+  await db
+    .updateTable('review_items')
+    .set({
+      board_id: input.boardId ?? null,
+      reason: input.reason,
+      detail: (input.detail ?? '').slice(0, 2000),
+      findings: JSON.stringify((input.findings ?? []).map(({ type, field, start, end, reason, attachment, attachmentName }) => ({ type, field, start, end, reason, attachment, attachmentName }))),
+      confidential: holdsConfidential(input.reason, input.findings ?? []) ? 1 : 0,
+      status: 'open',
+      claimed_by: null,
+      claimed_at: null,
+      decided_by: null,
+      decision: null,
+      decision_reason: '',
+      created_at: nowIso(),
+      decided_at: null,
+      reminded_at: null,
+    })
+    .where('id', '=', last.id)
+    .execute();
+  return { id: last.id };
+}
+
 /** Open items, for the header's "Review (N)" (a board moderator counts their boards' items only). */
 export async function countOpenReviews(db: Kysely<DB>, actor: Actor): Promise<number> {
   const row = await openReviewsQuery(db, actor).executeTakeFirst();

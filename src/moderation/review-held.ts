@@ -30,7 +30,7 @@ export async function reviewHeld(
   const held = await db.selectFrom('held_drafts').selectAll().where('id', '=', input.id).executeTakeFirst();
   if (!held) throw new NotFoundError(text('moderation:errors.noSuchDraft'));
   await assertDraftInScope(db, reviewer, held.id);
-  if (held.status !== 'pending') throw new UserError(['approved', 'returned', 'rejected'].includes(held.status) ? text(`moderation:errors.draftAlready.${held.status}`) : `This draft was already ${held.status}.`, 409);
+  if (held.status !== 'pending') throw new UserError(['approved', 'returned', 'rejected', 'published'].includes(held.status) ? text(`moderation:errors.draftAlready.${held.status}`) : `This draft was already ${held.status}.`, 409);
   const comment = (input.comment ?? '').trim();
   if (comment.length > 2000) throw new UserError(text('moderation:errors.commentTooLong', { max: 2000 }), 400, 'comment');
   if (decision === 'return' && !comment) throw new UserError(text('moderation:errors.commentToReturn'), 400, 'comment');

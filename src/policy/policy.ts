@@ -85,6 +85,9 @@ const rules = {
   'queue.item': (a: Actor | null, item: { board: (BoardLike & { id: number }) | null; confidential: boolean }) =>
     has(a, 'moderator', 'community_manager', 'admin') ||
     (!!a && !!item.board && !item.confidential && !!a.boards?.has(item.board.id) && rules['board.view'](a, item.board)),
+  // A draft the community team returned (policy point 7): only its author edits it and posts it or
+  // sends it to the team again, and only while it is returned (not once it is pending or decided).
+  'draft.resubmit': (a: Actor | null, d: { authorId: number; status: string }) => !!a && a.id === d.authorId && d.status === 'returned',
   'user.viewPrivate': (a: Actor | null, u: UserLike) => !!a && (a.id === u.id || has(a, 'community_manager', 'admin')),
   'guidelines.edit': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
   // Confidentiality guard: the unmasked originals of masked posts, and the guard's registers and policy.

@@ -53,10 +53,12 @@ test('with JavaScript: the article editor previews the Markdown and shows the gu
     assert.equal(await findings.locator('mark').first().innerText(), 'jan.devries@example.org');
     assert.ok(checks.length > 0, 'checked at /kb/check');
     assert.match(checks.at(-1)!, /"title":"Setting up voicemail"/, 'the title is checked with the body');
-    // The form still saves as it does without JavaScript: a draft (the guard only warns on drafts).
+    // The form still saves as it does without JavaScript: a draft (the guard only warns on drafts),
+    // and the page it lands on says what the guard found.
     await page.getByRole('button', { name: 'Save draft' }).click();
-    await page.waitForURL(/\/kb\/setting-up-voicemail$/);
+    await page.waitForURL(/\/kb\/setting-up-voicemail\?warned=article\.email$/);
     assert.match(await page.locator('h1').innerText(), /Setting up voicemail/);
+    assert.match(await page.locator('.guard-warned').innerText(), /Your draft was saved, but it contains an e-mail address/);
   } finally {
     await context.close();
   }

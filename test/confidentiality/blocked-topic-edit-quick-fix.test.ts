@@ -13,7 +13,8 @@ import { makeUser } from '../helpers/fixtures.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 
 const PASSWORD = 'correct horse battery staple';
-const TEXT = 'Your refund went to card 4111 1111 1111 1111 this morning, it should arrive tomorrow.';
+const CARD = '4111 1111 1111 1111';
+const TEXT = `Your refund went to card ${CARD} this morning, it should arrive tomorrow.`;
 const FIXED = 'Your refund went to card [payment card number removed] this morning, it should arrive tomorrow.';
 const count = (s: string, sub: string) => s.split(sub).length - 1;
 const fixButton = (html: string) => /<button type="submit" name="fix" value="(\d+:\d+)"[^>]*>Replace with a placeholder<\/button>/.exec(html)?.[1];
@@ -67,6 +68,45 @@ for (const kind of testDatabaseKinds()) {
       const posted = await emma.postMultipart('/b/help/topics', { ...form, body: FIXED }, [], '/b/help/new');
       assert.equal(posted.statusCode, 303, posted.body);
       assert.equal((await topics()).length, 1);
+    });
+
+    test('one entry per distinct finding (title and body), a fix replaces every occurrence, no "nothing else" while the title has findings', async () => {
+      // QA (#16.5): a number written twice was listed twice, the title's findings were a side note,
+      // and fixing the body said "Nothing else was found" while the title still had a card number.
+      const PHONE = '06 12345678';
+      const form = { kind: 'discussion', title: `Card ${CARD} refund`, body: `Call ${PHONE} or ${PHONE} today; card ${CARD}, again ${CARD}.` };
+      const res = await emma.postMultipart('/b/help/topics', form, [], '/b/help/new');
+      assert.equal(res.statusCode, 422);
+      assert.equal(count(res.body, 'class="findings'), 1, 'one findings panel');
+      const entries = [...res.body.matchAll(/<li><strong>([^<]+)<\/strong>( <span class="tag">in the title<\/span>)?: <mark>([^<]+)<\/mark>(?: <span class="meta">\((\d+) times\)<\/span>)? <button type="submit" name="fix" value="([^"]+)"/g)]
+        .map((m) => ({ what: m[1], title: !!m[2], value: m[3], times: m[4] ? Number(m[4]) : 1, fix: m[5]! }));
+      assert.deepEqual(entries.map(({ what, title, value, times }) => ({ what, title, value, times })), [
+        { what: 'A payment card number', title: true, value: CARD, times: 1 },
+        { what: 'A phone number', title: false, value: PHONE, times: 2 },
+        { what: 'A payment card number', title: false, value: CARD, times: 2 },
+      ], 'the title\'s card, then each distinct finding of the body once');
+      assert.doesNotMatch(res.body, /The title contains/, 'no separate title sentence');
+
+      // Fix the body's card: both occurrences go; the title still has one, so no "nothing else".
+      const bodyCard = entries[2]!.fix;
+      const one = await emma.postMultipart('/b/help/topics', { ...form, fix: bodyCard }, [], '/b/help/new');
+      assert.equal(one.statusCode, 200);
+      assert.match(one.body, /<textarea[^>]*>Call 06 12345678 or 06 12345678 today; card \[payment card number removed\], again \[payment card number removed\]\./);
+      assert.match(one.body, /Replaced a payment card number with a placeholder\. There is more to check below\./);
+      const phoneFix = /<button type="submit" name="fix" value="(\d+:\d+)"/.exec(one.body)![1]!;
+      const titleFix = /<button type="submit" name="fix" value="(title:\d+:\d+)"/.exec(one.body)![1]!;
+      const body2 = `Call ${PHONE} or ${PHONE} today; card [payment card number removed], again [payment card number removed].`;
+      const two = await emma.postMultipart('/b/help/topics', { ...form, body: body2, fix: phoneFix }, [], '/b/help/new');
+      assert.match(two.body, /There is more to check below/, 'the title still has a card number');
+      assert.doesNotMatch(two.body, /Nothing else was found/);
+      assert.equal(count(two.body, 'name="fix"'), 1, 'only the title\'s entry is left');
+      const body3 = 'Call [phone number removed] or [phone number removed] today; card [payment card number removed], again [payment card number removed].';
+      // The title's quick fix, in the title field of the composer.
+      const three = await emma.postMultipart('/b/help/topics', { ...form, body: body3, fix: titleFix }, [], '/b/help/new');
+      assert.match(three.body, /value="Card \[payment card number removed\] refund"/);
+      assert.match(three.body, /Nothing else was found: check the text and post it\./);
+      assert.equal(count(three.body, 'name="fix"'), 0);
+      assert.equal((await database.db.selectFrom('topics').select('id').where('title', 'like', 'Card%').execute()).length, 0, 'nothing published by fixes');
     });
 
     test('edit: the edit form (422) with one panel, the fix, asking the team; the post unchanged until saved', async () => {

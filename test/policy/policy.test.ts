@@ -56,6 +56,7 @@ const subjects: { [A in Action]: unknown[] } = {
   'post.viewRevisions': [{ authorId: 1 }, { authorId: 2 }],
   'staffLog.view': [null],
   'watchedWords.manage': [null],
+  'draft.resubmit': (['pending', 'returned', 'approved', 'rejected', 'published'] as const).flatMap((status) => [{ authorId: 1, status }, { authorId: 2, status }]),
   'user.restrict': [{ id: 1, staff: false }, { id: 2, staff: false }, { id: 99, staff: false }, { id: 99, staff: true }],
 };
 
@@ -171,6 +172,11 @@ test('role × action matrix', () => {
     ['an employee continues a public case in private', employee, 'conversation.continueInPrivate', { board: { visibility: 'public' }, locked: false, closed: false, deleted: false }, true],
     ['a member does not', member, 'conversation.continueInPrivate', { board: { visibility: 'public' }, locked: false, closed: false, deleted: false }, false],
     ['nor on a topic the employee cannot see', employee, 'conversation.continueInPrivate', { board: { visibility: 'staff' }, locked: false, closed: false, deleted: false }, false],
+    ['an author edits and resends their returned draft', employee, 'draft.resubmit', { authorId: 2, status: 'returned' }, true],
+    ['not one still waiting for the team', employee, 'draft.resubmit', { authorId: 2, status: 'pending' }, false],
+    ['nor one already posted', employee, 'draft.resubmit', { authorId: 2, status: 'published' }, false],
+    ['nobody else resends it, the team included', moderator, 'draft.resubmit', { authorId: 2, status: 'returned' }, false],
+    ['a visitor resends nothing', visitor, 'draft.resubmit', { authorId: 2, status: 'returned' }, false],
   ];
   for (const [name, a, action, s, allowed] of expect) assert.equal(check(a, action, s), allowed, name);
 });

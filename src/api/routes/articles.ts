@@ -11,6 +11,7 @@ import { editArticle } from '../../knowledge/edit-article.ts';
 import { publishArticle } from '../../knowledge/publish-article.ts';
 import { iso, type Presenter } from '../present.ts';
 import { errors, pageQuery, ref } from '../schemas.ts';
+import type { GuardFinding } from '../../confidentiality/check.ts';
 
 const tags = ['Knowledge base'];
 
@@ -89,8 +90,19 @@ export async function articleRoutes(app: FastifyInstance, { present }: { present
 
   // ---- Writing (community managers; the policy decides) ----
   const slugParams = { type: 'object', properties: { slug: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['slug'] } as const;
+  // What the guard found in a saved draft: a warning, not a refusal (a draft is not public; publishing checks it again).
+  const warnings = {
+    type: 'array',
+    description: 'What the confidentiality guard found in the saved text (never the values). A draft is saved anyway; publishing checks it again and may refuse it (422).',
+    items: {
+      type: 'object',
+      properties: { type: { type: 'string' }, field: { type: 'string', enum: ['title', 'body'] }, start: { type: 'integer' }, end: { type: 'integer' }, reason: { type: 'string' }, action: { type: 'string' } },
+      required: ['type', 'field', 'start', 'end', 'reason', 'action'],
+    },
+  } as const;
+  const findingsOnly = (list: readonly GuardFinding[]) => list.map(({ type, field, start, end, reason, action }) => ({ type, field, start, end, reason, action }));
   const written = {
-    201: { type: 'object', properties: { slug: { type: 'string' }, url: { type: 'string', format: 'uri' } }, required: ['slug', 'url'] },
+    201: { type: 'object', properties: { slug: { type: 'string' }, url: { type: 'string', format: 'uri' }, warnings }, required: ['slug', 'url', 'warnings'] },
   } as const;
   const articleBody = {
     type: 'object',
@@ -103,18 +115,19 @@ export async function articleRoutes(app: FastifyInstance, { present }: { present
     schema: { tags, security: security.any, summary: 'Write a new article (a draft)', body: articleBody, response: { ...written, ...errors(400, 401, 403, 413, 422) } },
   }, async (request, reply) => {
     const created = await createArticle(db, signedIn(request), request.body);
-    return reply.code(201).send({ slug: created.slug, url: present.url(`/kb/${created.slug}`) });
+    return reply.code(201).send({ slug: created.slug, url: present.url(`/kb/${created.slug}`), warnings: findingsOnly(created.warnings) });
   });
 
   app.put<{ Params: { slug: string }; Body: { title: string; body: string; note?: string; baseVersion?: number } }>('/articles/:slug', {
     schema: {
       tags, security: security.any, summary: 'Save a new version of an article', params: slugParams,
       body: { ...articleBody, properties: { ...articleBody.properties, baseVersion: { type: 'integer', minimum: 1 } } },
-      response: { 200: { type: 'object', properties: { slug: { type: 'string' }, version: { type: 'integer' } }, required: ['slug', 'version'] }, ...errors(400, 401, 403, 404, 409, 413, 422) },
+      response: { 200: { type: 'object', properties: { slug: { type: 'string' }, version: { type: 'integer' }, warnings }, required: ['slug', 'version', 'warnings'] }, ...errors(400, 401, 403, 404, 409, 413, 422) },
     },
   }, async (request) => {
     const b = request.body;
-    return editArticle(db, signedIn(request), { slug: request.params.slug, title: b.title, body: b.body, ...(b.note !== undefined ? { note: b.note } : {}), ...(b.baseVersion !== undefined ? { baseVersion: b.baseVersion } : {}) });
+    const saved = await editArticle(db, signedIn(request), { slug: request.params.slug, title: b.title, body: b.body, ...(b.note !== undefined ? { note: b.note } : {}), ...(b.baseVersion !== undefined ? { baseVersion: b.baseVersion } : {}) });
+    return { slug: saved.slug, version: saved.version, warnings: findingsOnly(saved.warnings) };
   });
 
   app.post<{ Params: { slug: string } }>('/articles/:slug/publish', {
@@ -132,6 +145,6 @@ export async function articleRoutes(app: FastifyInstance, { present }: { present
     },
   }, async (request, reply) => {
     const created = await createArticleFromTopic(db, signedIn(request), request.params.id, undefined, translatorFor(request).t);
-    return reply.code(201).send({ slug: created.slug, url: present.url(`/kb/${created.slug}`) });
+    return reply.code(201).send({ slug: created.slug, url: present.url(`/kb/${created.slug}`), warnings: findingsOnly(created.warnings) });
   });
 }

@@ -21,38 +21,50 @@ const post = async (url, csrf, payload) => {
 // textarea carries them as JSON in data-t (partials/editor.eta), "{{name}}" marking values.
 const fill = (s, values) => String(s ?? '').replace(/\{\{(\w+)\}\}/g, (m, k) => (k in values ? String(values[k]) : m));
 
-function showFindings(box, text, result, T) {
+function showFindings(box, text, result, T, title = '') {
   box.replaceChildren();
-  const findings = (result?.findings ?? []).filter((f) => f.field === 'body').sort((a, b) => a.start - b.start);
-  if (!findings.length) {
+  const all = result?.findings ?? [];
+  const inBody = all.filter((f) => f.field === 'body').sort((a, b) => a.start - b.start);
+  const inTitle = title ? all.filter((f) => f.field === 'title').sort((a, b) => a.start - b.start) : [];
+  if (!inBody.length && !inTitle.length) {
     box.hidden = true;
     return;
   }
   const head = document.createElement('p');
   head.className = 'findings-head';
   head.textContent = `${T.action?.[result.action] ?? T.action?.unknown ?? ''}:`;
-  const marked = document.createElement('p');
-  marked.className = 'findings-text';
-  let at = 0;
-  for (const f of findings) {
-    if (f.start < at) continue;
-    marked.append(text.slice(at, f.start));
-    const mark = document.createElement('mark');
-    mark.title = f.why ?? f.reason;
-    mark.textContent = text.slice(f.start, f.end);
-    marked.append(mark);
-    at = f.end;
+  box.append(head);
+  if (inBody.length) {
+    const marked = document.createElement('p');
+    marked.className = 'findings-text';
+    let at = 0;
+    for (const f of inBody) {
+      if (f.start < at) continue;
+      marked.append(text.slice(at, f.start));
+      const mark = document.createElement('mark');
+      mark.title = f.why ?? f.reason;
+      mark.textContent = text.slice(f.start, f.end);
+      marked.append(mark);
+      at = f.end;
+    }
+    marked.append(text.slice(at));
+    box.append(marked);
   }
-  marked.append(text.slice(at));
+  // One line per distinct finding (type, matched text, field), the title's first, as the server's
+  // findings panel lists them (src/confidentiality/quick-fix.ts): a number written twice is one line.
   const list = document.createElement('ul');
-  for (const f of findings) {
+  const seen = new Set();
+  for (const f of [...inTitle, ...inBody]) {
+    const key = JSON.stringify([f.field, f.type, (f.field === 'title' ? title : text).slice(f.start, f.end)]);
+    if (seen.has(key)) continue;
+    seen.add(key);
     const li = document.createElement('li');
     const type = document.createElement('strong');
     type.textContent = f.label ?? f.type.replace(/_/g, ' ');
-    li.append(type, `: ${f.why ?? f.reason}`);
+    li.append(type, `${f.field === 'title' ? ` (${T.title})` : ''}: ${f.why ?? f.reason}`);
     list.append(li);
   }
-  box.append(head, marked, list);
+  box.append(list);
   box.hidden = false;
 }
 
@@ -287,7 +299,9 @@ for (const area of document.querySelectorAll('textarea[data-preview]')) {
     }
     return out;
   };
+  let checks = 0;
   const update = async () => {
+    const firstRun = checks++ === 0;
     const body = area.value;
     const version = attachVersion;
     const extra = checkExtra();
@@ -313,7 +327,10 @@ for (const area of document.querySelectorAll('textarea[data-preview]')) {
         if (typeof rendered?.html === 'string') preview.innerHTML = rendered.html; // sanitised by the server
         preview.hidden = typeof rendered?.html !== 'string';
       }
-      showFindings(findingsBox, body, checked, T);
+      // A page the server sent back with its findings panel (a stopped draft, a returned one): the
+      // text as it came is already listed there, so the live list waits for the first change.
+      if (firstRun && form?.querySelector('.guard-panel')) findingsBox.hidden = true;
+      else showFindings(findingsBox, body, checked, T, title ?? '');
       showTone(toneBox, checked, T);
       showWatched(watchedBox, checked, T);
       showAttachmentFindings(attachBox, files, checked, T);
