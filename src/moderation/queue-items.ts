@@ -58,23 +58,30 @@ export async function enqueueReview(db: Kysely<DB>, input: EnqueueInput): Promis
       kind: input.kind,
       subject_id: input.subjectId,
       board_id: input.boardId ?? null,
-      reason: input.reason,
-      detail: (input.detail ?? '').slice(0, 2000),
-      findings: JSON.stringify((input.findings ?? []).map(({ type, field, start, end, reason, attachment, attachmentName }) => ({ type, field, start, end, reason, attachment, attachmentName }))),
-      confidential: holdsConfidential(input.reason, input.findings ?? []) ? 1 : 0,
-      status: 'open',
-      claimed_by: null,
-      claimed_at: null,
-      decided_by: null,
-      decision: null,
-      decision_reason: '',
-      created_at: nowIso(),
-      decided_at: null,
-      reminded_at: null,
+      ...openItem(input),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   return { id: row.id, created: true };
+}
+
+/** An item waiting from now: its reason, note and findings (positions and types, never values), nobody on it yet. */
+function openItem(input: EnqueueInput) {
+  return {
+    reason: input.reason,
+    detail: (input.detail ?? '').slice(0, 2000),
+    findings: JSON.stringify((input.findings ?? []).map(({ type, field, start, end, reason, attachment, attachmentName }) => ({ type, field, start, end, reason, attachment, attachmentName }))),
+    confidential: holdsConfidential(input.reason, input.findings ?? []) ? 1 : 0,
+    status: 'open',
+    claimed_by: null,
+    claimed_at: null,
+    decided_by: null,
+    decision: null,
+    decision_reason: '',
+    created_at: nowIso(),
+    decided_at: null,
+    reminded_at: null,
+  } as const;
 }
 
 /**
@@ -89,19 +96,7 @@ export async function reopenReview(db: Kysely<DB>, input: EnqueueInput): Promise
     .updateTable('review_items')
     .set({
       board_id: input.boardId ?? null,
-      reason: input.reason,
-      detail: (input.detail ?? '').slice(0, 2000),
-      findings: JSON.stringify((input.findings ?? []).map(({ type, field, start, end, reason, attachment, attachmentName }) => ({ type, field, start, end, reason, attachment, attachmentName }))),
-      confidential: holdsConfidential(input.reason, input.findings ?? []) ? 1 : 0,
-      status: 'open',
-      claimed_by: null,
-      claimed_at: null,
-      decided_by: null,
-      decision: null,
-      decision_reason: '',
-      created_at: nowIso(),
-      decided_at: null,
-      reminded_at: null,
+      ...openItem(input),
     })
     .where('id', '=', last.id)
     .execute();
