@@ -355,6 +355,7 @@ for (const kind of testDatabaseKinds()) {
         // Private conversations (issue 20)
         ['get', '/api/v1/conversations'], ['post', '/api/v1/conversations'], ['get', '/api/v1/conversations/{id}'], ['post', '/api/v1/conversations/{id}/messages'],
         ['post', '/api/v1/conversations/{id}/mute'], ['post', '/api/v1/conversations/{id}/leave'], ['post', '/api/v1/conversations/{id}/report'],
+        ['post', '/api/v1/conversations/{id}/participants'],
         ['get', '/api/v1/search'],
       ];
       for (const [method, path] of expected) {
