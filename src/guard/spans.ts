@@ -301,6 +301,11 @@ export function capWords(st: ScanState): number[] {
   let i = 0;
   while (i < n) {
     const c = t.charCodeAt(i);
+    // ASCII answered in place (most of a post): only A–Z is an upper-case letter there.
+    if (c < 128 && (c < 65 || c > 90)) {
+      i++;
+      continue;
+    }
     let k: number;
     let len = 1;
     if (c < 0xd800 || c > 0xdfff) k = capCode(c);
@@ -313,6 +318,14 @@ export function capWords(st: ScanState): number[] {
     i += len;
     while (i < n) {
       const d = t.charCodeAt(i);
+      if (d < 128) {
+        // An ASCII letter or digit goes on; any other ASCII unit ends the word.
+        if ((d >= 97 && d <= 122) || (d >= 65 && d <= 90) || (d >= 48 && d <= 57)) {
+          i++;
+          continue;
+        }
+        break;
+      }
       if (d < 0xd800 || d > 0xdfff) {
         if (capCode(d) === 3) break;
         i++;
