@@ -88,6 +88,9 @@ const PREFIX: number[][] = Array.from({ length: 26 * 26 }, () => []);
  * first two letters ("the", "to", "co…") begin none of its words.
  */
 const PREFIX_HEADS: string[][][] = Array.from({ length: 26 * 26 }, () => []);
+/** PREFIX[p].length, in one small typed array: most word starts have no pattern, and reading that here
+ * touches no array object (one per prefix, spread over the heap and cold at each post). */
+const PREFIX_COUNT = new Uint8Array(26 * 26);
 
 /** Registers a cue pattern (at module load); returns its key for cueMatches. */
 export function registerCuePattern(re: RegExp): number {
@@ -103,6 +106,7 @@ export function registerCuePattern(re: RegExp): number {
     const p = (a.charCodeAt(0) - 97) * 26 + a.charCodeAt(1) - 97;
     if (!seen.has(p)) {
       PREFIX[p]!.push(k);
+      PREFIX_COUNT[p] = PREFIX[p]!.length;
       const two = a.slice(0, 2);
       PREFIX_HEADS[p]!.push(alts.map(literalHead).filter((h) => (h.length >= 2 ? h.startsWith(two) : two.startsWith(h))));
     }
@@ -134,8 +138,10 @@ export function allCueMatches(lower: string): number[][] {
     prevWord = true;
     const d = lower.charCodeAt(p + 1);
     if (c < 97 || c > 122 || d < 97 || d > 122) continue;
-    const ks = PREFIX[(c - 97) * 26 + d - 97]!;
-    const hs = PREFIX_HEADS[(c - 97) * 26 + d - 97]!;
+    const idx = (c - 97) * 26 + d - 97;
+    if (PREFIX_COUNT[idx] === 0) continue;
+    const ks = PREFIX[idx]!;
+    const hs = PREFIX_HEADS[idx]!;
     for (let i = 0; i < ks.length; i++) {
       const k = ks[i]!;
       if (p < ends[k]! || !someHeadAt(lower, p, hs[i]!)) continue;
