@@ -80,6 +80,17 @@ export function someHeadAt(s: string, p: number, heads: readonly string[]): bool
 const STICKY: RegExp[] = [];
 /** Per two-letter prefix (a–z, 26 × 26): the patterns (indexes into STICKY) with a word starting so. */
 const PREFIX: number[][] = Array.from({ length: 26 * 26 }, () => []);
+/**
+ * Per two-letter prefix, beside PREFIX's patterns: the literal heads (literalHead) of each pattern's
+ * alternatives that can begin with that prefix (a head of two or more units starting with it, or a
+ * shorter head the prefix starts with). A match at a word start begins with one of its pattern's heads,
+ * so a word start with none of them needs no run of the pattern: most word starts sharing a cue word's
+ * first two letters ("the", "to", "co…") begin none of its words.
+ */
+const PREFIX_HEADS: string[][][] = Array.from({ length: 26 * 26 }, () => []);
+/** PREFIX[p].length, in one small typed array: most word starts have no pattern, and reading that here
+ * touches no array object (one per prefix, spread over the heap and cold at each post). */
+const PREFIX_COUNT = new Uint8Array(26 * 26);
 
 /** Registers a cue pattern (at module load); returns its key for cueMatches. */
 export function registerCuePattern(re: RegExp): number {
@@ -89,10 +100,16 @@ export function registerCuePattern(re: RegExp): number {
   const k = STICKY.length;
   STICKY.push(new RegExp(src, 'y'));
   const seen = new Set<number>();
-  for (const a of topLevelAlternatives(src, 5)) {
+  const alts = topLevelAlternatives(src, 5);
+  for (const a of alts) {
     if (!/^[a-z]{2}/.test(a)) throw new Error(`cue word ${a} does not start with two letters`);
     const p = (a.charCodeAt(0) - 97) * 26 + a.charCodeAt(1) - 97;
-    if (!seen.has(p)) PREFIX[p]!.push(k);
+    if (!seen.has(p)) {
+      PREFIX[p]!.push(k);
+      PREFIX_COUNT[p] = PREFIX[p]!.length;
+      const two = a.slice(0, 2);
+      PREFIX_HEADS[p]!.push(alts.map(literalHead).filter((h) => (h.length >= 2 ? h.startsWith(two) : two.startsWith(h))));
+    }
     seen.add(p);
   }
   return k;
@@ -121,10 +138,13 @@ export function allCueMatches(lower: string): number[][] {
     prevWord = true;
     const d = lower.charCodeAt(p + 1);
     if (c < 97 || c > 122 || d < 97 || d > 122) continue;
-    const ks = PREFIX[(c - 97) * 26 + d - 97]!;
+    const idx = (c - 97) * 26 + d - 97;
+    if (PREFIX_COUNT[idx] === 0) continue;
+    const ks = PREFIX[idx]!;
+    const hs = PREFIX_HEADS[idx]!;
     for (let i = 0; i < ks.length; i++) {
       const k = ks[i]!;
-      if (p < ends[k]!) continue;
+      if (p < ends[k]! || !someHeadAt(lower, p, hs[i]!)) continue;
       const re = STICKY[k]!;
       re.lastIndex = p;
       const m = re.exec(lower);

@@ -301,6 +301,11 @@ export function capWords(st: ScanState): number[] {
   let i = 0;
   while (i < n) {
     const c = t.charCodeAt(i);
+    // ASCII answered in place (most of a post): only A–Z is an upper-case letter there.
+    if (c < 128 && (c < 65 || c > 90)) {
+      i++;
+      continue;
+    }
     let k: number;
     let len = 1;
     if (c < 0xd800 || c > 0xdfff) k = capCode(c);
@@ -313,6 +318,14 @@ export function capWords(st: ScanState): number[] {
     i += len;
     while (i < n) {
       const d = t.charCodeAt(i);
+      if (d < 128) {
+        // An ASCII letter or digit goes on; any other ASCII unit ends the word.
+        if ((d >= 97 && d <= 122) || (d >= 65 && d <= 90) || (d >= 48 && d <= 57)) {
+          i++;
+          continue;
+        }
+        break;
+      }
       if (d < 0xd800 || d > 0xdfff) {
         if (capCode(d) === 3) break;
         i++;
@@ -444,11 +457,17 @@ export function wordRecords(st: ScanState): WordRecord[] {
  * street-word anchors are asked once per word of every post, and slicing each word and hashing the
  * new string cost more than the look-up itself. Open addressing over an FNV-1a hash of the units;
  * a hit compares the units with the stored key. Cleared when it holds `limit` keys.
+ *
+ * Each slot holds the key's hash, its index and where its units are in one pool of units, side by
+ * side in one typed array: a look-up reads one slot and the pool, not a hash array, a key array and
+ * the key's string apart (between two posts the other detectors push these out of the CPU caches, so
+ * every separate read of a word's look-up was a cache miss).
  */
 export class SpanCache<T> {
-  private slots = new Int32Array(1 << 12).fill(-1);
-  private hashes: number[] = [];
-  private keys: string[] = [];
+  /** Per slot: [hash, key index + 1 (0: empty), offset of the key's units in `pool`, key length]. */
+  private slots = new Int32Array(4 << 12);
+  private pool = new Uint16Array(1 << 14);
+  private used = 0;
   private vals: T[] = [];
   constructor(private readonly limit: number) {}
 
@@ -462,47 +481,57 @@ export class SpanCache<T> {
   /** get() with the span's FNV-1a hash (as get computes it) given by the caller, which found it while tokenising. */
   getHashed(text: string, s: number, e: number, h: number, make: (word: string) => T): T {
     const slots = this.slots;
-    const mask = slots.length - 1;
+    const pool = this.pool;
+    const mask = (slots.length >> 2) - 1;
     const len = e - s;
     let i = h & mask;
     for (;;) {
-      const k = slots[i]!;
-      if (k < 0) break;
-      if (this.hashes[k] === h) {
-        const key = this.keys[k]!;
-        if (key.length === len) {
-          let j = 0;
-          while (j < len && key.charCodeAt(j) === text.charCodeAt(s + j)) j++;
-          if (j === len) return this.vals[k]!;
-        }
+      const q = i << 2;
+      const k = slots[q + 1]!;
+      if (k === 0) break;
+      if (slots[q] === h && slots[q + 3] === len) {
+        const off = slots[q + 2]!;
+        let j = 0;
+        while (j < len && pool[off + j] === text.charCodeAt(s + j)) j++;
+        if (j === len) return this.vals[k - 1]!;
       }
       i = (i + 1) & mask;
     }
     const word = text.slice(s, e);
     const v = make(word);
-    if (this.keys.length >= this.limit) {
-      this.slots.fill(-1);
-      this.hashes = [];
-      this.keys = [];
+    if (this.vals.length >= this.limit) {
+      this.slots.fill(0);
+      this.used = 0;
       this.vals = [];
       return v; // stored from the next call on
     }
-    const k = this.keys.length;
-    this.hashes.push(h);
-    this.keys.push(word);
+    if (this.used + len > this.pool.length) {
+      const grown = new Uint16Array(Math.max(this.pool.length * 2, this.used + len));
+      grown.set(this.pool.subarray(0, this.used));
+      this.pool = grown;
+    }
+    const off = this.used;
+    for (let j = 0; j < len; j++) this.pool[off + j] = text.charCodeAt(s + j);
+    this.used += len;
     this.vals.push(v);
-    slots[i] = k;
-    if (this.keys.length * 2 > slots.length) this.grow();
+    const q = i << 2;
+    slots[q] = h;
+    slots[q + 1] = this.vals.length;
+    slots[q + 2] = off;
+    slots[q + 3] = len;
+    if (this.vals.length * 2 > slots.length >> 2) this.grow();
     return v;
   }
 
   private grow(): void {
-    const slots = new Int32Array(this.slots.length * 2).fill(-1);
-    const mask = slots.length - 1;
-    for (let k = 0; k < this.keys.length; k++) {
-      let i = this.hashes[k]! & mask;
-      while (slots[i]! >= 0) i = (i + 1) & mask;
-      slots[i] = k;
+    const old = this.slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = (slots.length >> 2) - 1;
+    for (let p = 0; p < old.length; p += 4) {
+      if (old[p + 1] === 0) continue;
+      let i = old[p]! & mask;
+      while (slots[(i << 2) + 1] !== 0) i = (i + 1) & mask;
+      slots.set(old.subarray(p, p + 4), i << 2);
     }
     this.slots = slots;
   }
