@@ -47,14 +47,22 @@ interface BundleRow extends TopicRow {
 // `leadText`: only the page's first post not deleted keeps its plain text (the rendered page needs
 // it for the meta description alone); the others' come back empty. Their text was ~40 % of the
 // characters PostgreSQL escaped into JSON (escape_json: 12 % of the statement's CPU) and pg parsed.
+// The page's range and the accepted answer as two index reads: as one condition (`range or the
+// answer's id`) PostgreSQL fetched every post of the topic and filtered them, so a page of a
+// 1,341-post topic cost 1.8 ms against 0.33 ms for a 20-post one (now 0.43 ms).
+const POST_COLUMNS = sql.raw('p.id, p.post_number, p.user_id, p.body_html, p.body_text, p.created_at, p.updated_at, p.deleted_at, p.kudos_count, p.revision_count, p.hidden_at, p.hidden_by');
 const bundle = (topicId: number, after: number, upTo: number, readerId: number, known: number[], reader: RawBuilder<unknown>, leadText = false) => sql<{ page: BundleRow }>`
 select row_to_json(q) as page from (
 with page as (
   select p.id, p.post_number, p.user_id, p.body_html, ${leadText ? sql`case when p.deleted_at is null and p.post_number > ${after} and p.post_number <= ${upTo}
     and p.post_number = min(p.post_number) filter (where p.deleted_at is null and p.post_number > ${after} and p.post_number <= ${upTo}) over ()
     then p.body_text else '' end as body_text` : sql`p.body_text`}, p.created_at, p.updated_at, p.deleted_at, p.kudos_count, p.revision_count, p.hidden_at, p.hidden_by
-  from topics t join posts p on p.topic_id = t.id
-  where t.id = ${topicId} and ((p.post_number > ${after} and p.post_number <= ${upTo}) or p.id = t.solved_post_id)
+  from (
+    select ${POST_COLUMNS} from posts p where p.topic_id = ${topicId} and p.post_number > ${after} and p.post_number <= ${upTo}
+    union all
+    select ${POST_COLUMNS} from posts p where p.id = (select t.solved_post_id from topics t where t.id = ${topicId})
+      and not (p.post_number > ${after} and p.post_number <= ${upTo})
+  ) p
 )
 select t.*, b.slug as board_slug, b.name as board_name, b.visibility,
   (select coalesce(json_agg(page order by page.post_number), '[]') from page) as page_posts,
