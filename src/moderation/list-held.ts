@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { assertDraftInScope, GLOBAL_TEAM_ITEM } from './queue-scope.ts';
-import type { DB } from '../db/schema.ts';
+import type { DB, HeldStatus } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { NotFoundError, text } from '../shared/errors.ts';
 import type { HeldFinding } from './hold-draft.ts';
@@ -41,8 +41,10 @@ export async function showHeld(db: Kysely<DB>, actor: Actor, id: number) {
   return { ...parse(row), attachments: await attachmentsOfHeldDraft(db, row.id) };
 }
 
-/** The author's own held drafts with their outcome. */
-export async function listMyDrafts(db: Kysely<DB>, actor: Actor) {
-  const rows = await withNames(db).where('held_drafts.author_id', '=', actor.id).orderBy('held_drafts.created_at', 'desc').limit(100).execute();
+/** The author's own held drafts with their outcome (`only`: those in these states, e.g. still open to them). */
+export async function listMyDrafts(db: Kysely<DB>, actor: Actor, only?: readonly HeldStatus[]) {
+  let query = withNames(db).where('held_drafts.author_id', '=', actor.id);
+  if (only) query = query.where('held_drafts.status', 'in', only);
+  const rows = await query.orderBy('held_drafts.created_at', 'desc').limit(100).execute();
   return rows.map(parse);
 }
