@@ -14,6 +14,7 @@ import { Presenter } from './present.ts';
 import { articleRoutes } from './routes/articles.ts';
 import { boardRoutes } from './routes/boards.ts';
 import { meRoutes } from './routes/me.ts';
+import { draftRoutes } from './routes/drafts.ts';
 import { postRoutes } from './routes/posts.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { topicRoutes } from './routes/topics.ts';
@@ -36,7 +37,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
         version: '1',
         description:
           'The community as JSON: boards, topics, replies, edits with revisions, kudos, accepted answers, moderation, ' +
-          'knowledge-base articles, public profiles and private conversations. Create an API token under Account settings and send it as ' +
+          'knowledge-base articles, public profiles, private conversations and your drafts held for the community team. Create an API token under Account settings and send it as ' +
           '`Authorization: Bearer <token>`. Errors are `{statusCode, error, message}`, and a refused request changes nothing.',
       },
       components: {
@@ -86,6 +87,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       await v1.register(userRoutes, { present });
       await v1.register(conversationApiRoutes);
       await v1.register(searchApiRoutes, { present });
+      await v1.register(draftRoutes, { present });
     },
     { prefix: API_PREFIX },
   );

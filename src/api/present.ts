@@ -6,6 +6,7 @@ import { articleUrl } from '../knowledge/articles.ts';
 import type { listBoards } from '../community/list-boards.ts';
 import type { listBoardTopics } from '../community/list-board-topics.ts';
 import type { showTopic } from '../community/show-topic.ts';
+import type { listMyDrafts } from '../moderation/list-held.ts';
 import { POSTS_PER_PAGE } from '../community/show-topic.ts';
 import type { Role } from '../db/schema.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
@@ -119,6 +120,28 @@ export class Presenter {
       };
     };
     return { topic, answer: data.answer ? post(data.answer) : null, posts: data.posts.map(post), page: data.page, pageCount: data.pageCount };
+  }
+
+  /** One of the caller's held drafts (listMyDrafts): its text, where it goes, and the team's comment once returned. */
+  draft(d: Rows<typeof listMyDrafts>[number]) {
+    const returned = d.status === 'returned';
+    return {
+      id: d.id,
+      kind: d.kind,
+      status: d.status,
+      title: d.title,
+      topicKind: d.topic_kind,
+      body: d.body_markdown,
+      tags: d.tags ? d.tags.split(',') : [],
+      note: d.author_note,
+      board: d.board_slug ? { slug: d.board_slug, name: d.board_name ?? '', url: this.url(viewHelpers.boardUrl(d.board_slug)) } : null,
+      topic: d.topic_id && d.topic_slug ? { id: d.topic_id, title: d.topic_title ?? '', url: this.url(viewHelpers.topicUrl({ id: d.topic_id, slug: d.topic_slug })), apiUrl: this.api(`/topics/${d.topic_id}`) } : null,
+      createdAt: iso(d.created_at)!,
+      returned: returned ? { comment: d.reviewer_comment, by: d.reviewer_name, at: iso(d.decided_at) } : null,
+      url: this.url(`/moderation/held/${d.id}`),
+      publishUrl: returned ? this.api(`/drafts/${d.id}/publish`) : null,
+      resubmitUrl: returned ? this.api(`/drafts/${d.id}/resubmit`) : null,
+    };
   }
 
   articleSummary(a: { id: number; slug: string; title: string; status: 'draft' | 'published'; current_version: number; updated_at: string; published_at: string | null }) {

@@ -26,6 +26,9 @@ const items = (db: Kysely<DB>) =>
     .selectAll('review_items')
     .select(['claimer.display_name as claimer_name', 'decider.display_name as decider_name', 'boards.name as board_name']);
 
+/** A comment on one line of the queue (the item's page has all of it). */
+const shorten = (s: string, max = 160): string => (s.length > max ? `${s.slice(0, max - 1).trimEnd()}…` : s);
+
 type ItemRow = Awaited<ReturnType<ReturnType<typeof items>['execute']>>[number];
 
 /** What each item is about, in a line: a draft's title or topic, a post's topic and author. */
@@ -38,8 +41,8 @@ async function describe(db: Kysely<DB>, rows: ItemRow[]) {
     (conversationIds.length ? await db.selectFrom('conversations').select(['id', 'subject']).where('id', 'in', conversationIds).execute() : []).map((c) => [c.id, c.subject]),
   );
   const drafts = draftIds.length
-    ? await db.selectFrom('held_drafts').innerJoin('users', 'users.id', 'held_drafts.author_id').leftJoin('topics', 'topics.id', 'held_drafts.topic_id')
-      .select(['held_drafts.id', 'held_drafts.title', 'topics.title as topic_title', 'users.display_name as author', 'users.avatar as author_avatar']).where('held_drafts.id', 'in', draftIds).execute()
+    ? await db.selectFrom('held_drafts').innerJoin('users', 'users.id', 'held_drafts.author_id').leftJoin('topics', 'topics.id', 'held_drafts.topic_id').leftJoin('users as reviewer', 'reviewer.id', 'held_drafts.reviewer_id')
+      .select(['held_drafts.id', 'held_drafts.title', 'held_drafts.status', 'held_drafts.reviewer_comment', 'reviewer.display_name as reviewer_name', 'topics.title as topic_title', 'users.display_name as author', 'users.avatar as author_avatar']).where('held_drafts.id', 'in', draftIds).execute()
     : [];
   const posts = postIds.length
     ? await db.selectFrom('posts').innerJoin('topics', 'topics.id', 'posts.topic_id').innerJoin('users', 'users.id', 'posts.user_id')
@@ -55,7 +58,9 @@ async function describe(db: Kysely<DB>, rows: ItemRow[]) {
     const base = { ...r, findings, why: reasonKey(r.reason), findingTypes: [...new Set(findings.map((f) => f.type))] };
     if (r.kind === 'draft') {
       const x = d.get(r.subject_id);
-      return { ...base, href: `/moderation/held/${r.subject_id}`, what: x ? (x.title ? text('moderation:what.title', { title: x.title }) : x.topic_title ? text('moderation:what.draftReply', { topic: x.topic_title }) : text('moderation:what.draftReplyNoTopic')) : text('moderation:what.draft'), author: x?.author ?? '', authorAvatar: x?.author_avatar ?? null, reports: [] as Text[], hidden: false };
+      // Waiting again after the team returned it (the draft keeps that return's comment): what they said then.
+      const returnedBefore = x && x.status === 'pending' && x.reviewer_comment ? { name: x.reviewer_name ?? '', comment: shorten(x.reviewer_comment) } : null;
+      return { ...base, href: `/moderation/held/${r.subject_id}`, what: x ? (x.title ? text('moderation:what.title', { title: x.title }) : x.topic_title ? text('moderation:what.draftReply', { topic: x.topic_title }) : text('moderation:what.draftReplyNoTopic')) : text('moderation:what.draft'), author: x?.author ?? '', authorAvatar: x?.author_avatar ?? null, reports: [] as Text[], hidden: false, returnedBefore };
     }
     if (r.kind === 'post') {
       const x = p.get(r.subject_id);

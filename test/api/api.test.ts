@@ -357,6 +357,8 @@ for (const kind of testDatabaseKinds()) {
         ['post', '/api/v1/conversations/{id}/mute'], ['post', '/api/v1/conversations/{id}/leave'], ['post', '/api/v1/conversations/{id}/report'],
         ['post', '/api/v1/conversations/{id}/participants'],
         ['get', '/api/v1/search'],
+        // A returned draft, edited and posted or sent to the team again (issue 18)
+        ['get', '/api/v1/me/drafts'], ['post', '/api/v1/drafts/{id}/publish'], ['post', '/api/v1/drafts/{id}/resubmit'],
       ];
       for (const [method, path] of expected) {
         const op = doc.paths[path]?.[method];

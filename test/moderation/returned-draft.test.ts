@@ -143,6 +143,42 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await database.db.selectFrom('topics').select('id').where('title', '=', title).execute()).length, 0);
     });
 
+    test('sent again: the reviewer sees each earlier return (who, when, what they said) on the queue and the draft\'s page', async () => {
+      const title = 'Refund timeline for customers';
+      await as.emp_rita!.postMultipart('/b/billing/topics', { kind: 'discussion', title, body: 'Refunds take five days.', askTeam: '1' }, [], '/b/billing/new');
+      const { id } = await database.db.selectFrom('held_drafts').select('id').where('title', '=', title).executeTakeFirstOrThrow();
+      const first = `Say which refunds take longer. ${'Details matter here. '.repeat(60)}The end.`; // longer than the log keeps (1000)
+      await returnIt(id, first);
+      const sendAgain = async (body: string) => {
+        const r = await as.emp_rita!.postMultipart('/b/billing/topics', { kind: 'discussion', title, body, askTeam: '1', draft: String(id) }, [], '/b/billing/new');
+        assert.equal(r.statusCode, 200, r.body);
+      };
+      const page = async () => (await as.mod_max!.get(`/moderation/held/${id}`)).body;
+      assert.doesNotMatch(await page(), /returned this draft/, 'never returned before: no history');
+      await sendAgain('Refunds take five days; card refunds up to ten.');
+
+      const queue = (await as.mod_max!.get('/moderation/queue')).body;
+      assert.match(queue, /Sent again after mod max returned it: “Say which refunds take longer\. Details matter here\./);
+      const once = await page();
+      assert.match(once, /<h2 id="earlier-returns">The team returned this draft once before<\/h2>/);
+      assert.match(once, /Returned to the author by mod max on [^<]*\d[^<]*:<\/p><blockquote>Say which refunds take longer\./);
+      assert.ok(once.includes(`${'Details matter here. '.repeat(59)}Details matter here. The end.</blockquote>`), 'the whole comment, not the log\'s first 1000 characters');
+      assert.doesNotMatch(once, /Comment from the team/, 'the old comment is history, not a decision on this text');
+      assert.match(once, /name="decision" value="return"/, 'and the reviewer decides again');
+
+      // Returned again: its author sees the new comment as the decision, the first as history.
+      await returnIt(id, 'Better. Now drop the ten days.');
+      const returned = (await as.emp_rita!.get(`/moderation/held/${id}`)).body;
+      assert.match(returned, /Comment from the team \(mod max\): Better\. Now drop the ten days\./);
+      assert.match(returned, /The team returned this draft once before/);
+      assert.doesNotMatch(returned, /<blockquote>Better\./);
+      await sendAgain('Refunds take five days.');
+      const twice = await page();
+      assert.match(twice, /The team returned this draft 2 times before/);
+      assert.ok(twice.indexOf('<blockquote>Better. Now drop the ten days.</blockquote>') < twice.indexOf('<blockquote>Say which refunds'), 'newest first');
+      assert.match((await as.mod_max!.get('/moderation/queue')).body, /Sent again after mod max returned it: “Better\. Now drop the ten days\.”/);
+    });
+
     test('only its author, through the policy: another employee gets nothing and changes nothing', async () => {
       await as.emp_rita!.postMultipart('/b/billing/topics', { kind: 'question', title: 'Rita asks the team', body: 'Is this fine to post?', askTeam: '1' }, [], '/b/billing/new');
       const { id } = await database.db.selectFrom('held_drafts').select('id').where('title', '=', 'Rita asks the team').executeTakeFirstOrThrow();

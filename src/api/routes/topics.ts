@@ -1,8 +1,9 @@
 // Topics: open one (question or discussion), read one page of it, reply, moderate.
 import { translatorFor } from '../../i18n/plugin.ts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isHeld, publishReplyOrHold, publishTopicOrHold } from '../../moderation/post-or-hold.ts';
 import { moderateTopic } from '../../community/moderate-topic.ts';
+import type { Actor } from '../../policy/policy.ts';
 import { signedIn, security } from '../auth.ts';
 import type { Presenter } from '../present.ts';
 import { readers } from '../read.ts';
@@ -14,13 +15,13 @@ import { askTeam } from '../../moderation/ask-team.ts';
 
 // "Ask the community team" instead of publishing (when the guard would stop the text, or to be sure).
 const ASK_TEAM = { type: 'boolean', description: 'Send the draft to the community team for review instead of publishing it (202).' } as const;
-const NOTE = { type: 'string', maxLength: 1000, description: 'A note to the community team (with askTeam).' } as const;
+export const NOTE = { type: 'string', maxLength: 1000, description: 'A note to the community team (with askTeam).' } as const;
 // What the author reads when a draft went to the community team (in their Accept-Language).
 const ASKED_MESSAGE = 'api:held.asked';
 
 const tags = ['Topics'];
 // A draft held for review (the guard's "hold", a new member's first posts, a watched word): queued, not public.
-const heldResponse = {
+export const heldResponse = {
   description: 'Held for review by the community team: not public yet; the author is e-mailed the outcome.',
   type: 'object',
   properties: {
@@ -32,11 +33,36 @@ const heldResponse = {
   required: ['held'],
 } as const;
 
+/**
+ * What a topic or reply write answers (here and for a returned draft, routes/drafts.ts): 202 when
+ * it went to the community team (held, or asked), else 201 with what was created, as GET shows it.
+ */
+export function writeAnswers(app: FastifyInstance, present: Presenter) {
+  const read = readers(app.database.db, present);
+  return {
+    read,
+    asked: (request: FastifyRequest, reply: FastifyReply, id: number) =>
+      reply.code(202).send({ held: { id, reason: 'asked', message: translatorFor(request).t(ASKED_MESSAGE) }, heldForReview: true, draftId: id }),
+    topic: async (request: FastifyRequest, reply: FastifyReply, actor: Actor, created: Awaited<ReturnType<typeof publishTopicOrHold>>) => {
+      if (isHeld(created)) return reply.code(202).send(created);
+      changedOnlyTopic(request, created.id);
+      app.notifyMentions(created.postId);
+      return reply.code(201).header('location', present.api(`/topics/${created.id}`)).send(await read.topicPage(actor, created.id));
+    },
+    reply: async (request: FastifyRequest, reply: FastifyReply, actor: Actor, topicId: number, created: Awaited<ReturnType<typeof publishReplyOrHold>>) => {
+      if (isHeld(created)) return reply.code(202).send(created);
+      changedOnlyTopic(request, topicId);
+      app.notifyMentions(created.id);
+      return reply.code(201).send({ post: await read.post(actor, created.id) });
+    },
+  };
+}
+
 export async function topicRoutes(app: FastifyInstance, { present }: { present: Presenter }): Promise<void> {
   const db = app.database.db;
 
-  const read = readers(db, present);
-  const topicPage = read.topicPage;
+  const answer = writeAnswers(app, present);
+  const topicPage = answer.read.topicPage;
 
   app.post<{ Params: { slug: string }; Body: { kind: 'question' | 'discussion'; title: string; body: string; tags?: string[]; attachments?: AttachmentInput[]; askTeam?: boolean; note?: string } }>('/boards/:slug/topics', {
     bodyLimit: ATTACHMENT_BODY_LIMIT,
@@ -65,13 +91,9 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
     const attachments = attachmentsFromApi(request.body.attachments);
     if (request.body.askTeam) {
       const held = await askTeam(db, actor, { kind: 'topic', boardSlug: request.params.slug, topicKind: kind, title, body, tags: (topicTags ?? []).join(', '), note: request.body.note ?? '', attachments });
-      return reply.code(202).send({ held: { id: held.id, reason: 'asked', message: translatorFor(request).t(ASKED_MESSAGE) }, heldForReview: true, draftId: held.id });
+      return answer.asked(request, reply, held.id);
     }
-    const created = await publishTopicOrHold(db, actor, { boardSlug: request.params.slug, kind, title, body, tags: topicTags ?? [], attachments });
-    if (isHeld(created)) return reply.code(202).send(created);
-    changedOnlyTopic(request, created.id);
-    app.notifyMentions(created.postId);
-    return reply.code(201).header('location', present.api(`/topics/${created.id}`)).send(await topicPage(actor, created.id));
+    return answer.topic(request, reply, actor, await publishTopicOrHold(db, actor, { boardSlug: request.params.slug, kind, title, body, tags: topicTags ?? [], attachments }));
   });
 
   app.get<{ Params: { id: number }; Querystring: { page: number } }>('/topics/:id', {
@@ -96,13 +118,9 @@ export async function topicRoutes(app: FastifyInstance, { present }: { present: 
     const attachments = attachmentsFromApi(request.body.attachments);
     if (request.body.askTeam) {
       const held = await askTeam(db, actor, { kind: 'reply', topicId: request.params.id, body: request.body.body, note: request.body.note ?? '', attachments });
-      return reply.code(202).send({ held: { id: held.id, reason: 'asked', message: translatorFor(request).t(ASKED_MESSAGE) }, heldForReview: true, draftId: held.id });
+      return answer.asked(request, reply, held.id);
     }
-    const created = await publishReplyOrHold(db, actor, { topicId: request.params.id, body: request.body.body, attachments });
-    if (isHeld(created)) return reply.code(202).send(created);
-    changedOnlyTopic(request, request.params.id);
-    app.notifyMentions(created.id);
-    return reply.code(201).send({ post: await read.post(actor, created.id) });
+    return answer.reply(request, reply, actor, request.params.id, await publishReplyOrHold(db, actor, { topicId: request.params.id, body: request.body.body, attachments }));
   });
 
   app.post<{ Params: { id: number }; Body: { action: string } }>('/topics/:id/moderation', {
