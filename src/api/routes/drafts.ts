@@ -43,8 +43,10 @@ export async function draftRoutes(app: FastifyInstance, { present }: { present: 
 
   /** The caller's returned draft (404 otherwise) and what they changed in it; a reply draft has no title, kind or tags. */
   const edited = async (request: FastifyRequest<{ Params: { id: number }; Body: Edited }>, actor: Actor) => {
-    const draft = await loadReturnedDraft(db, actor, request.params.id);
     const b = request.body;
+    // Bad attachments are a 400 whatever the draft, as on every other write (decoded before the look-up).
+    const attachments = attachmentsFromApi(b.attachments);
+    const draft = await loadReturnedDraft(db, actor, request.params.id);
     if (draft.kind === 'reply' && (b.title !== undefined || b.kind !== undefined || b.tags !== undefined)) throw new UserError(text('api:errors.replyDraftFields'), 400);
     return {
       draft,
@@ -52,7 +54,7 @@ export async function draftRoutes(app: FastifyInstance, { present }: { present: 
       title: b.title ?? draft.title ?? '',
       topicKind: b.kind ?? draft.topic_kind ?? 'question',
       tags: b.tags ?? draft.tags,
-      attachments: attachmentsFromApi(b.attachments),
+      attachments,
     };
   };
 
