@@ -1,6 +1,7 @@
 // A topic page reads its own posts only, however long the topic (issue 19, deep pages at constant
-// cost). On PostgreSQL the page's one statement once read every post of the topic to find the
-// page's range and the accepted answer: a page of a 1,341-post topic cost 5× one of a 20-post topic.
+// cost). On PostgreSQL the page's one statement, planned for the values given (a connection's first
+// five runs), once read every post of the topic to find the page's range and the accepted answer:
+// a page of a 1,341-post topic cost 5× one of a 20-post topic.
 // Counted with PostgreSQL's statistics pending in the connection: the posts table's rows read (through
 // an index or not), before and after the page's statement.
 import { test } from 'node:test';
