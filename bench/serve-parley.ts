@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { prepareDatabase } from '../src/app.ts';
 import { reportToPrimary, startWorkers, workerIndex } from '../src/cluster/primary.ts';
-import { loadConfig } from '../src/config.ts';
+import { databaseConnections, loadConfig } from '../src/config.ts';
 import { checkpointInBackground, openDatabase } from '../src/db/database.ts';
 import type { PageCacheStats } from '../src/web/anonymous-cache.ts';
 import { buildServer } from '../src/web/server.ts';
@@ -16,6 +16,7 @@ import { workerMemory, type WorkerMemory } from './worker-memory.ts';
 const config = loadConfig({
   NODE_ENV: 'production',
   DATABASE_URL: process.env.DATABASE_URL,
+  ...(process.env.DATABASE_CONNECTIONS ? { DATABASE_CONNECTIONS: process.env.DATABASE_CONNECTIONS } : {}),
   HOST: '127.0.0.1',
   PORT: '0',
   SEED_DEMO: 'false',
@@ -47,7 +48,8 @@ if (cluster.isPrimary && workers > 1) {
   });
   process.on('SIGTERM', () => void running.stop().then(() => process.exit(0)));
 } else {
-  const database = await openDatabase(config.DATABASE_URL);
+  // As many PostgreSQL connections as `parley start` gives each process.
+  const database = await openDatabase(config.DATABASE_URL, { connections: databaseConnections(config, workers) });
   if (!cluster.isWorker) await prepareDatabase(config, database);
   if ((workerIndex() ?? 0) === 0) checkpointInBackground(database);
   const app = await buildServer({ config, database, logger: false });

@@ -95,6 +95,8 @@ const schema = z.object({
     }),
   // SQLite's fsync policy in WAL mode: normal (default) may lose the last commits on power loss, full does not.
   SQLITE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
+  // PostgreSQL connections for the whole server, shared among its workers (see databaseConnections).
+  DATABASE_CONNECTIONS: z.coerce.number().int().min(1).max(1000).optional(),
   // Queries slower than this many milliseconds are logged (warn) with the route that ran them; 0: off.
   SLOW_QUERY_MS: z.coerce.number().int().min(0).max(600_000).default(250),
   // Writes through the JSON API (POST/PUT/PATCH/DELETE) per minute: per account (all its tokens and
@@ -207,6 +209,16 @@ export function workerCount(config: Pick<Config, 'WORKERS' | 'NODE_ENV'>): numbe
   // "auto" stops at 16: past that, SQLite's single writer and memory (a worker holds its own
   // page cache and guard registers) matter more than cores; a number is taken as given.
   return wanted === 'auto' ? Math.min(availableParallelism(), 16) : wanted;
+}
+
+/**
+ * PostgreSQL connections of one server process: DATABASE_CONNECTIONS shared among the workers (at
+ * least one each); unset, 10 for a server of one process and 20 shared among workers (at least 2
+ * each), so that one worker per CPU on a big machine stays within max_connections (100).
+ */
+export function databaseConnections(config: Pick<Config, 'WORKERS' | 'NODE_ENV' | 'DATABASE_CONNECTIONS'>, workers = workerCount(config)): number {
+  if (config.DATABASE_CONNECTIONS) return Math.max(1, Math.ceil(config.DATABASE_CONNECTIONS / workers));
+  return workers === 1 ? 10 : Math.max(2, Math.ceil(20 / workers));
 }
 
 /**

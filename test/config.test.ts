@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, workerCount } from '../src/config.ts';
+import { ConfigError, databaseConnections, loadConfig, workerCount } from '../src/config.ts';
 import { availableParallelism } from 'node:os';
 
 test('defaults: SQLite under ./data, port 3000 on loopback', () => {
@@ -53,6 +53,14 @@ test('WORKERS: one process in development, one per CPU in production or with "au
   assert.equal(workerCount(loadConfig({ WORKERS: '24' })), 24);
   assert.equal(workerCount(loadConfig({ NODE_ENV: 'production', WORKERS: '3' })), 3);
   for (const bad of ['0', 'many', '2.5']) assert.throws(() => loadConfig({ WORKERS: bad }), (err: Error) => err instanceof ConfigError && /WORKERS/.test(err.message));
+});
+
+test('DATABASE_CONNECTIONS: shared among the workers, at least one each; a bad value names the setting', () => {
+  assert.equal(databaseConnections(loadConfig({ DATABASE_CONNECTIONS: '8', WORKERS: '2' })), 4);
+  assert.equal(databaseConnections(loadConfig({ DATABASE_CONNECTIONS: '5', WORKERS: '2' })), 3);
+  assert.equal(databaseConnections(loadConfig({ DATABASE_CONNECTIONS: '2', WORKERS: '8' })), 1);
+  assert.equal(databaseConnections(loadConfig({ DATABASE_CONNECTIONS: '6' })), 6);
+  for (const bad of ['0', 'some', '1.5']) assert.throws(() => loadConfig({ DATABASE_CONNECTIONS: bad }), (err: Error) => err instanceof ConfigError && /DATABASE_CONNECTIONS/.test(err.message));
 });
 
 test('REDIS_URL: redis:// or rediss:// with a host; anything else names the setting', () => {

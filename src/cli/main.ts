@@ -2,7 +2,7 @@
 // Only commander and the configuration load up front: every command imports what it uses when it
 // runs, so `parley --help` or `parley guard scan` do not pay for the web server, the seeder or pino.
 import { Command, CommanderError } from 'commander';
-import { ConfigError, loadConfig, workerCount, type Config } from '../config.ts';
+import { ConfigError, databaseConnections, loadConfig, workerCount, type Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { DemoLogin } from '../seed/seed-demo.ts';
 import { UserError } from '../shared/errors.ts';
@@ -47,7 +47,7 @@ program
     const workers = workerCount(config);
     let running: { url: string; describe: string; demoLogins: DemoLogin[]; stop(): Promise<void> };
     if (workers === 1) {
-      const one = await startParley(config);
+      const one = await startParley(config, { connections: databaseConnections(config, 1) });
       running = { ...one, describe: one.database.describe };
     } else {
       // The primary prepares the database once, then each worker serves on the shared port.
@@ -74,9 +74,7 @@ async function startWorker(config: Config): Promise<void> {
   const [{ reportToPrimary, workerIndex }, { startParley }] = await Promise.all([import('../cluster/primary.ts'), import('../app.ts')]);
   let running: Awaited<ReturnType<typeof startParley>>;
   try {
-    // PostgreSQL connections: 20 for the whole server (at least 2 a worker), not 10 a worker,
-    // so that one per CPU on a big machine stays within the server's max_connections (100).
-    const connections = Math.max(2, Math.ceil(20 / workerCount(config)));
+    const connections = databaseConnections(config);
     running = await startParley(config, { prepare: false, checkpoint: workerIndex() === 0, connections });
   } catch (err) {
     reportToPrimary({ parleyWorker: 'failed', message: (err as Error).message });
