@@ -2,10 +2,12 @@
  * Cue-word patterns of the form \b(?:word|word|...)… (person titles and roles, "met", bank and
  * customer-number cues), matched on the folded text in ONE pass over its word starts per scan instead
  * of one whole-text search per pattern: a word start whose first two letters begin one of a pattern's
- * words runs that pattern sticky there. Same matches as anchorsOf (`\b` is ASCII, matches of one
+ * words runs that pattern sticky there. The word starts come from the scan's shared pass over its
+ * words (words.ts). Same matches as anchorsOf (`\b` is ASCII, matches of one
  * pattern do not overlap); test/guard/cue-anchors.test.ts compares them on the corpora.
  */
 import { isRegexSpace, type ScanState } from './spans.ts';
+import { foldedWords, scanWords, type FoldedWords } from './words.ts';
 
 /**
  * The alternatives of the group whose body starts at `start` in a pattern's source (just after its
@@ -120,24 +122,21 @@ export function registeredCuePatterns(): RegExp[] {
   return STICKY.map((re) => new RegExp(re.source));
 }
 
-const isAsciiWord = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
-
-/** Every registered pattern's matches in a folded text, as anchorsOf gives them (flat [start, end, ...]). */
-export function allCueMatches(lower: string): number[][] {
+/**
+ * Every registered pattern's matches in a folded text, as anchorsOf gives them (flat [start, end, ...]),
+ * from its `\b` starts as foldedWords found them (words.ts: the scan's shared pass over the words).
+ */
+function cueMatchesAt(lower: string, words: FoldedWords): number[][] {
   const out: number[][] = STICKY.map(() => []);
   const ends = new Array<number>(STICKY.length).fill(0);
   const n = lower.length - 1;
-  let prevWord = false;
-  for (let p = 0; p < n; p++) {
+  const cues = words.cues;
+  for (let j = 0; j < words.cueCount; j++) {
+    const p = cues[j]!;
+    if (p >= n) break;
     const c = lower.charCodeAt(p);
-    const word = isAsciiWord(c);
-    if (!word || prevWord) {
-      prevWord = word;
-      continue;
-    }
-    prevWord = true;
     const d = lower.charCodeAt(p + 1);
-    if (c < 97 || c > 122 || d < 97 || d > 122) continue;
+    if (d < 97 || d > 122) continue;
     const idx = (c - 97) * 26 + d - 97;
     if (PREFIX_COUNT[idx] === 0) continue;
     const ks = PREFIX[idx]!;
@@ -156,8 +155,13 @@ export function allCueMatches(lower: string): number[][] {
   return out;
 }
 
+/** Every registered pattern's matches in a folded text (flat [start, end, ...]): for tests. */
+export function allCueMatches(lower: string): number[][] {
+  return cueMatchesAt(lower, foldedWords(lower));
+}
+
 /** The matches of the cue pattern registered as `key` in st.lower (all patterns found in one pass, cached on the state). */
 export function cueMatches(st: ScanState, key: number): number[] {
-  st.cueMatches ??= allCueMatches(st.lower);
+  st.cueMatches ??= cueMatchesAt(st.lower, scanWords(st));
   return st.cueMatches[key]!;
 }

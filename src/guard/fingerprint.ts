@@ -70,7 +70,7 @@ function mix(h: number): number {
 
 const isTokenCharRe = /[\p{L}\p{N}]/u;
 /** Tokens of a text with astral letters (see tokenizeFolded); grown on demand, never shrunk. */
-const own: FoldedWords = { count: 0, offsets: new Int32Array(2048), fnv: new Uint32Array(1024), nameLow: new Int32Array(0), digit: new Uint8Array(0), astral: true };
+const own: FoldedWords = { count: 0, offsets: new Int32Array(2048), fnv: new Uint32Array(1024), nameLow: new Int32Array(0), digit: new Uint8Array(0), astral: true, cues: new Int32Array(0), cueCount: 0, of: '' };
 const BLOOM_BITS = 22;
 const BLOOM_MASK = (1 << BLOOM_BITS) - 1;
 

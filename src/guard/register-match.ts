@@ -7,11 +7,11 @@
  *  - Document register: regions copied from confidential documents.
  */
 import type { Finding } from './types.ts';
-import { digitRuns, capWords, windows, windowsWhere, execIn, eachWindow, isUpperCaseCode, type ScanState } from './spans.ts';
+import { digitRuns, windows, windowsWhere, execIn, eachWindow, isUpperCaseCode, type ScanState } from './spans.ts';
 import type { CustomerRegister, CustomerField } from './customer-register.ts';
 import { normaliseName, normaliseEmail, normaliseCustomerNumber, normaliseIban, normaliseAddress } from './customer-register.ts';
 import type { DocumentRegister } from './fingerprint.ts';
-import { foldedWords } from './words.ts';
+import { capWords, scanWords } from './words.ts';
 import type { PhoneMatch } from './detectors/phone.ts';
 
 const SINGLE_CONFIDENCE: Record<CustomerField, number> = { phone: 0.8, email: 0.85, iban: 0.9, customer_number: 0.85, address: 0.75, name: 0.6 };
@@ -229,8 +229,8 @@ const FACT_KIND: Record<string, string> = { price: 'price', pct: 'percentage', d
 
 export function matchDocuments(st: ScanState, reg: DocumentRegister): Finding[] {
   const out: Finding[] = [];
-  // One tokenisation of the folded text for the fingerprints and the facts (words.ts).
-  const words = foldedWords(st.lower);
+  // One tokenisation of the folded text for the fingerprints and the facts: the scan's shared pass (words.ts).
+  const words = scanWords(st);
   for (const m of reg.match(st.text, st.lower, words)) {
     const conf = m.fingerprints >= 3 ? 0.95 : m.fingerprints === 2 ? 0.8 : 0.3;
     out.push({

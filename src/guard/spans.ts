@@ -37,7 +37,7 @@ export interface ScanState {
   findings: Finding[];
   /** Cached by digitRuns(). */
   digitRuns?: number[];
-  /** Cached by capWords(). */
+  /** Cached by capWords() (words.ts). */
   capWords?: number[];
   /** Cached by wordTokens(). */
   words?: number[];
@@ -288,15 +288,14 @@ function classAt(t: string, i: number): [number, number] {
 }
 
 /**
- * Anchor pre-filter, computed once per scan: words (runs of letters and digits) that start with
- * an upper-case letter, as [start, end) pairs. Person names and register name candidates start there.
- * The same as the matches of /\p{Lu}[\p{L}\p{N}]* /gu not preceded by a letter or digit, by a
- * table-driven loop (the Unicode-property pattern cost more than all the name patterns together).
+ * Words (runs of letters and digits) that start with an upper-case letter, as [start, end) pairs:
+ * person names and register name candidates start there. The same as the matches of
+ * /\p{Lu}[\p{L}\p{N}]* /gu not preceded by a letter or digit, by a table-driven loop (the
+ * Unicode-property pattern cost more than all the name patterns together). A scan gets them from its
+ * shared word pass (words.ts capWords), which calls this for texts with astral letters only.
  */
-export function capWords(st: ScanState): number[] {
-  if (st.capWords) return st.capWords;
+export function capWordsOf(t: string): number[] {
   const out: number[] = [];
-  const t = st.text;
   const n = t.length;
   let i = 0;
   while (i < n) {
@@ -338,7 +337,6 @@ export function capWords(st: ScanState): number[] {
     if (start > 0 && isLetterOrDigitCode(t.charCodeAt(start - 1))) continue; // inside a word ("iPhone")
     out.push(start, i);
   }
-  st.capWords = out;
   return out;
 }
 

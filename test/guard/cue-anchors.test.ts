@@ -12,7 +12,7 @@ const dir = join(import.meta.dirname, '../fixtures/guard');
 const texts = ['corpus.jsonl', 'heldout.jsonl', 'documents.jsonl']
   .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
   .filter((l) => l.trim());
-texts.push('spoke to: Jan', 'personson son sonja', '_son x', 'e-mr z', "Jan's car", 'X’s\u00a0y', 'a\u2003called b', 'x e-mailed y', 'jan is verhuisd', 'Mr.Jansen', 'de heer X', 'x\tcalled\n rang  \u00a0told', "x''s 's \u2019s called", 'd\u00e9 heer, \u00f8de heer, x-de heer, x_de heer', 'y called');
+texts.push('spoke to: Jan', 'personson son sonja', '_son x', 'e-mr z', "Jan's car", 'X’s\u00a0y', 'a\u2003called b', 'x e-mailed y', 'jan is verhuisd', 'Mr.Jansen', 'de heer X', 'x\tcalled\n rang  \u00a0told', "x''s 's \u2019s called", 'd\u00e9 heer, \u00f8de heer, x-de heer, x_de heer', 'y called', '\u00f8de heer x, \u00f8mr y, \u00dfbank z, x_mr y, \u0436met q');
 
 test('title, role and "met" anchors from word starts equal the whole-text patterns', () => {
   for (const t of texts) {

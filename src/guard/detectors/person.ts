@@ -5,9 +5,10 @@
  * sign-offs ("Kind regards, Lisa"). The customer register adds exact names of real customers.
  */
 import type { Finding } from '../types.ts';
-import { windows, execInAt, capWords, isLetterOrDigitCode, isRegexSpace, wordStart, wordTokens, SpanCache, type ScanState } from '../spans.ts';
+import { windows, execInAt, isLetterOrDigitCode, isRegexSpace, wordStart, wordTokens, SpanCache, type ScanState } from '../spans.ts';
 import { enhance, CONTEXT, fold } from '../context.ts';
 import { FIRST_NAMES, NOT_NAMES } from './names.ts';
+import { capWords } from '../words.ts';
 import { allCueMatches, cueMatches, literalHead, registerCuePattern, someHeadAt, topLevelAlternatives } from '../cue-words.ts';
 import { detectPersonsByModel, placeOrCompany } from './person-model.ts';
 
