@@ -73,5 +73,6 @@ export async function listMyDrafts(db: Kysely<DB>, actor: Actor, only?: readonly
   let query = withNames(db).where('held_drafts.author_id', '=', actor.id);
   if (only) query = query.where('held_drafts.status', 'in', only);
   const rows = await query.orderBy('held_drafts.created_at', 'desc').limit(100).execute();
-  return rows.map(parse);
+  // A comment on a draft sent again or posted by its author is the one it was returned with.
+  return rows.map((row) => ({ ...parse(row), commentFromReturn: !!row.reviewer_comment && AFTER_A_RETURN.includes(row.status) }));
 }

@@ -80,6 +80,10 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual((await itemsOf(id)).map((i) => [i.status, i.decision]), [['open', null]], 'one item, open again');
       assert.match((await as.mod_max!.get('/moderation/queue')).body, /Double charge on your bill/);
       assert.equal((await as.emp_rita!.get(`/b/billing/new?draft=${id}`)).statusCode, 404, 'no longer returned: nothing to edit');
+      // Their drafts say the comment came with the return, not that the team has answered the text sent again.
+      const waiting = (await as.emp_rita!.get('/my/drafts')).body;
+      assert.match(waiting, /When it was returned, the team said: Leave out the phone number/);
+      assert.doesNotMatch(waiting, /Team: Leave out/);
 
       // Returned once more; posting it with the number still in is blocked (back on the form, still the draft).
       await returnIt(id, 'Still the phone number, sorry.');
@@ -101,6 +105,7 @@ for (const kind of testDatabaseKinds()) {
       const after = await as.emp_rita!.get('/my/drafts');
       assert.doesNotMatch(after.body, new RegExp(`draft=${id}`));
       assert.match(after.body, /Posted by you after it was returned/);
+      assert.match(after.body, /When it was returned, the team said: Still the phone number, sorry\./);
       assert.equal((await as.emp_rita!.postMultipart('/b/billing/topics', { kind: 'discussion', title: 'Another try here', body: 'Text.', draft: String(id) }, [], '/b/billing/new')).statusCode, 404, 'a done draft is not posted twice');
       assert.ok(t.id);
     });
