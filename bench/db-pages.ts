@@ -12,6 +12,8 @@
 // --node-options=FLAGS: each database also gets a second server whose processes run with these
 // NODE_OPTIONS (e.g. --max-semi-space-size=32), measured in turn with the first: an A/B of Node
 // or V8 settings in one run, as a column of its own (named "SQLite FLAGS").
+// --variant=K=V[,K=V]: the same with these settings for the second server (e.g.
+// DATABASE_CONNECTIONS=4), given with the first's.
 //
 // Both databases must hold the same dataset (bench/generate.ts with the same options and seed).
 // The machine's load average is printed with every row: on a shared machine other work skews
@@ -45,13 +47,17 @@ async function main(): Promise<void> {
       rows: { type: 'string' },
       rounds: { type: 'string', default: '1' },
       'node-options': { type: 'string' },
+      variant: { type: 'string' },
     },
   });
   const given = [['SQLite', values.sqlite], ['PostgreSQL', values.postgres]].filter((d): d is [string, string] => !!d[1]);
   if (!given.length) throw new Error('Give --sqlite file:… and/or --postgres postgres://…');
   const flags = values['node-options'];
-  // [column name, database URL, NODE_OPTIONS for its server]
-  const databases: [string, string, string | undefined][] = given.flatMap(([name, url]) => [[name, url, undefined], ...(flags ? [[`${name} ${flags}`, url, flags] as [string, string, string]] : [])]);
+  const variant = values.variant;
+  // The second server's settings: NODE_OPTIONS, or the variant's own (K=V,K=V).
+  const second: Record<string, string> | undefined = flags ? { NODE_OPTIONS: flags } : variant ? Object.fromEntries(variant.split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) : undefined;
+  // [column name, database URL, settings for its server]
+  const databases: [string, string, Record<string, string> | undefined][] = given.flatMap(([name, url]) => [[name, url, undefined], ...(second ? [[`${name} ${flags ?? variant}`, url, second] as [string, string, Record<string, string>]] : [])]);
   const connections = Number(values.connections);
   const duration = Number(values.duration);
   const warmup = Number(values.warmup);
@@ -64,8 +70,8 @@ async function main(): Promise<void> {
 
   const hello = await startChild('serve-hello.ts', {});
   const servers = new Map<string, { child: ChildProcess; port: number }>();
-  for (const [name, url, nodeOptions] of databases) {
-    const env = { DATABASE_URL: url, ANON_CACHE_SECONDS: '0', WORKERS: values.workers!, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
+  for (const [name, url, settings] of databases) {
+    const env = { DATABASE_URL: url, ANON_CACHE_SECONDS: '0', WORKERS: values.workers!, ...settings };
     servers.set(name, await startChild('serve-parley.ts', env));
   }
   await new Promise((resolve) => setTimeout(resolve, 3000));

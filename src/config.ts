@@ -213,12 +213,16 @@ export function workerCount(config: Pick<Config, 'WORKERS' | 'NODE_ENV'>): numbe
 
 /**
  * PostgreSQL connections of one server process: DATABASE_CONNECTIONS shared among the workers (at
- * least one each); unset, 10 for a server of one process and 20 shared among workers (at least 2
- * each), so that one worker per CPU on a big machine stays within max_connections (100).
+ * least one each). Unset: two per CPU for the whole server (at most 20), at least 2 a worker and at
+ * most 10 a process. More backends than the cores can run only take turns: on 2 cores, 4 in all
+ * ran the topic page 6–7 % faster than 20 (2: 20–25 %), with a quarter less PostgreSQL CPU a page
+ * (docs/benchmarks.md, session 20). Two a worker, so one slow query (a search) does not hold up
+ * the worker's other pages. Nothing holds a connection while asking for another (every test passes
+ * on a pool of one: PARLEY_TEST_DATABASE_CONNECTIONS, test/helpers/databases.ts).
  */
-export function databaseConnections(config: Pick<Config, 'WORKERS' | 'NODE_ENV' | 'DATABASE_CONNECTIONS'>, workers = workerCount(config)): number {
+export function databaseConnections(config: Pick<Config, 'WORKERS' | 'NODE_ENV' | 'DATABASE_CONNECTIONS'>, workers = workerCount(config), cores = availableParallelism()): number {
   if (config.DATABASE_CONNECTIONS) return Math.max(1, Math.ceil(config.DATABASE_CONNECTIONS / workers));
-  return workers === 1 ? 10 : Math.max(2, Math.ceil(20 / workers));
+  return Math.min(10, Math.max(2, Math.ceil(Math.min(20, 2 * cores) / workers)));
 }
 
 /**

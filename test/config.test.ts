@@ -63,6 +63,15 @@ test('DATABASE_CONNECTIONS: shared among the workers, at least one each; a bad v
   for (const bad of ['0', 'some', '1.5']) assert.throws(() => loadConfig({ DATABASE_CONNECTIONS: bad }), (err: Error) => err instanceof ConfigError && /DATABASE_CONNECTIONS/.test(err.message));
 });
 
+test('DATABASE_CONNECTIONS unset: two per CPU for the server (at most 20), at least 2 a worker, at most 10 a process', () => {
+  const unset = loadConfig({});
+  // [workers, cores, connections of each process]
+  for (const [workers, cores, each] of [[1, 2, 4], [2, 2, 2], [1, 4, 8], [1, 8, 10], [4, 4, 2], [8, 8, 2], [16, 32, 2], [3, 4, 3]]) {
+    assert.equal(databaseConnections(unset, workers, cores), each, `${workers} workers on ${cores} cores`);
+  }
+  assert.equal(databaseConnections(loadConfig({ DATABASE_CONNECTIONS: '20' }), 2, 2), 10, 'the setting wins over the CPUs');
+});
+
 test('REDIS_URL: redis:// or rediss:// with a host; anything else names the setting', () => {
   assert.equal(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/5' }).REDIS_URL, 'redis://127.0.0.1:6379/5');
   assert.equal(loadConfig({ REDIS_URL: 'rediss://user:pw@cache.example:6380' }).REDIS_URL, 'rediss://user:pw@cache.example:6380');

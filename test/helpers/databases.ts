@@ -51,7 +51,11 @@ async function openPostgres(baseUrl: string, opts: { migrate?: boolean } = {}): 
   const u = new URL(baseUrl);
   u.searchParams.set('options', `-c search_path=${schema}`);
   const url = u.toString();
-  const database = await openDatabase(url);
+  // PARLEY_TEST_DATABASE_CONNECTIONS=1 runs every test on a pool of one connection: code that holds a
+  // connection (a transaction) and asks the pool for another then fails after the pool's 5 s wait
+  // instead of passing, the audit behind a small DATABASE_CONNECTIONS (README, connections).
+  const connections = Number(process.env.PARLEY_TEST_DATABASE_CONNECTIONS) || undefined;
+  const database = await openDatabase(url, { connections });
   if (opts.migrate !== false) await migrateToLatest(database);
   return {
     ...database,
