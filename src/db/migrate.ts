@@ -34,6 +34,7 @@ import * as m028 from './migrations/028_review_items_confidential.ts';
 import * as m029 from './migrations/029_board_latest_and_notice_keys.ts';
 import * as m030 from './migrations/030_board_topic_creators.ts';
 import * as m031 from './migrations/031_conversation_added_by.ts';
+import * as m032 from './migrations/032_topics_autovacuum.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
@@ -69,6 +70,7 @@ const migrations: Record<string, MigrationModule> = {
   '029_board_latest_and_notice_keys': m029,
   '030_board_topic_creators': m030,
   '031_conversation_added_by': m031,
+  '032_topics_autovacuum': m032,
 };
 
 export const migrationNames = (): string[] => Object.keys(migrations).sort();
