@@ -35,6 +35,9 @@ const { values } = parseArgs({
   },
 });
 
+// The two routes every row measures: the results page and the API.
+const ROUTES = [['GET /search (HTML)', '/search?q='], ['GET /api/v1/search (JSON)', '/api/v1/search?q=']] as const;
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function main(): Promise<void> {
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
     const warmed = Date.now();
     for (let round = 0; round < 2; round++) {
       for (const q of queries) {
-        for (const base of ['/search?q=', '/api/v1/search?q=']) await (await fetch(`http://127.0.0.1:${port}${base}${encodeURIComponent(q)}`)).arrayBuffer();
+        for (const [, base] of ROUTES) await (await fetch(`http://127.0.0.1:${port}${base}${encodeURIComponent(q)}`)).arrayBuffer();
       }
     }
     // Then a few seconds under load on both routes, unmeasured: V8 optimises the hot functions on
@@ -90,12 +93,11 @@ async function main(): Promise<void> {
     // (session 14: the first row, always HTML, used 1.5–2.5 ms a request more than the JSON row
     // after it; one request at a time, alternated, the HTML page costs ~5 % more than the JSON).
     let w = 0;
-    const warmRoutes = ['/search?q=', '/api/v1/search?q='];
-    await load(port, () => warmRoutes[w % 2]! + encodeURIComponent(queries[w++ % queries.length]!), connections, 4);
+    await load(port, () => ROUTES[w % 2]![1] + encodeURIComponent(queries[w++ % queries.length]!), connections, 4);
     console.log(`Warm-up: ${queries.length * 4} searches one at a time, then 4 s under load on both routes, in ${Date.now() - warmed} ms`);
     const helloRun = async () => (await load(hello.port, () => '/', connections, duration)).rps;
     let before = await helloRun();
-    for (const [name, base] of [['GET /search (HTML)', '/search?q='], ['GET /api/v1/search (JSON)', '/api/v1/search?q=']] as const) {
+    for (const [name, base] of ROUTES) {
       let i = 0;
       const loadAvg = loadavg()[0]!;
       // The server's CPU per request (its processes' time from /proc): steadier than req/s when
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
       before = after;
     }
     const rate = Number(values.rate);
-    for (const [name, base] of rate > 0 ? ([['GET /search (HTML)', '/search?q='], ['GET /api/v1/search (JSON)', '/api/v1/search?q=']] as const) : []) {
+    for (const [name, base] of rate > 0 ? ROUTES : []) {
       let i = 0;
       const loadAvg = loadavg()[0]!;
       const r = await load(port, () => base + encodeURIComponent(queries[i++ % queries.length]!), connections, duration, rate);
