@@ -512,6 +512,10 @@ async function dropParleyTables(db: Kysely<DB>): Promise<void> {
   const { rows } = await sql<{ table_name: string }>`
     select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db);
   for (const { table_name } of rows) await sql`drop table if exists ${sql.table(table_name)} cascade`.execute(db);
+  // And Parley's functions (the triggers' own, migration 033), which outlive their tables.
+  const functions = await sql<{ name: string }>`
+    select p.proname as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = current_schema() and p.proname like 'parley\_%'`.execute(db);
+  for (const { name } of functions.rows) await sql`drop function if exists ${sql.id(name)}() cascade`.execute(db);
 }
 
 /** Explicit ids leave PostgreSQL's identity sequences behind; move them past the data. */

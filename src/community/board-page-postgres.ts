@@ -9,6 +9,7 @@ import { cachedPageAuthors, rememberPageAuthors, type AuthorCard } from '../acco
 import { executeNamed, extraColumns, unseenByPlanner, type ExtraColumns } from '../db/named-statements.ts';
 import type { BoardsTable, DB, Role, TopicKind } from '../db/schema.ts';
 import type { WatchLevel } from '../notifications/watch.ts';
+import type { KnownStart } from './page-directory.ts';
 
 export interface BoardPageTopic {
   id: number; slug: string; title: string; kind: TopicKind; pinned: number; locked: number; closed: number; solved_post_id: number | null;
@@ -27,7 +28,9 @@ interface BundleRow extends Selectable<BoardsTable> {
 
 const PER_PAGE = 30;
 
-function pageIds(start: { offset: number } | { after: unknown[] } | { before: unknown[] }): RawBuilder<unknown> {
+type Start = { offset: number; known?: KnownStart | null } | { after: unknown[] } | { before: unknown[] };
+
+function pageIds(start: Start): RawBuilder<unknown> {
   // The board id as a scalar subquery (an InitPlan), not a join: PostgreSQL then walks the listing
   // index in order from the key and stops after a page, instead of sorting the whole board.
   const live = sql`t.board_id = (select id from b) and t.deleted_at is null`;
@@ -37,7 +40,15 @@ function pageIds(start: { offset: number } | { after: unknown[] } | { before: un
   // The offset out of the planner's sight too (unseenByPlanner): with it visible, every view was planned anew.
   if ('offset' in start) {
     const offset = unseenByPlanner(start.offset, 'integer');
-    return sql`select t.id from topics t where ${live} and ${offset} < (select greatest(topic_count, 1) from b) ${desc} offset ${offset}`;
+    const byOffset = (unless = sql``) => sql`select t.id from topics t where ${live} and ${offset} < (select greatest(topic_count, 1) from b) ${unless} ${desc} offset ${offset}`;
+    if (!start.known) return byOffset();
+    // From the page's first topic (the page directory, page-directory.ts) if the board is still
+    // the one and at the version that key was seen at; else by offset. Both conditions are on the
+    // board row alone (one-time filters), so PostgreSQL runs one branch and never starts the other's scan.
+    const { boardId, version, key } = start.known;
+    const holds = sql`(select id from b) = ${unseenByPlanner(boardId, 'integer')} and (select listing_version from b) = ${unseenByPlanner(version, 'integer')}`;
+    return sql`(select t.id from topics t where ${live} and ${holds} and (t.pinned, t.last_post_at, t.id) <= ${opaqueKey(key)} ${desc})
+      union all (${byOffset(sql`and not (${holds})`)})`;
   }
   if ('after' in start) return sql`select t.id from topics t where ${live} and (t.pinned, t.last_post_at, t.id) < ${opaqueKey(start.after)} ${desc}`;
   const back = opaqueKey(start.before);
@@ -53,7 +64,7 @@ function opaqueKey([pinned, lastPostAt, id]: unknown[]): RawBuilder<unknown> {
 
 /** The board row with its page; undefined when there is no such board. `opts.readerId`: also that
  * signed-in reader's reads of the page's topics and watch level; `opts.extra`: more columns. */
-export async function readBoardPage(db: Kysely<DB>, slug: string, start: { offset: number } | { after: unknown[] } | { before: unknown[] }, opts: { readerId?: number; extra?: ExtraColumns | null } = {}) {
+export async function readBoardPage(db: Kysely<DB>, slug: string, start: Start, opts: { readerId?: number; extra?: ExtraColumns | null } = {}) {
   // The reader's [topic id, last post number read] for the page's topics (as unreadByTopic), and
   // their watch level for the board (as watchLevel).
   const reader = opts.readerId ? sql`,
@@ -66,7 +77,7 @@ export async function readBoardPage(db: Kysely<DB>, slug: string, start: { offse
   // known probed it 60 times for nothing (× 1.2–1.4 statements/s in pgbench). The ids out of the
   // planner's sight (unseenByPlanner): with the array visible, PostgreSQL planned the statement
   // again on every view (~1 ms, more than running it: half of PostgreSQL's CPU for a board page).
-  const pageKey = `board:${slug}:${JSON.stringify(start)}`;
+  const pageKey = `board:${slug}:${JSON.stringify('offset' in start ? start.offset : start)}`;
   const cards = cachedPageAuthors(db, pageKey);
   const known = [...cards.keys()];
   const { rows } = await executeNamed(db, sql<BundleRow>`

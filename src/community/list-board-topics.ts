@@ -6,6 +6,7 @@ import { can, hidesBoard, type Actor } from '../policy/policy.ts';
 import { NotFoundError, text, UserError } from '../shared/errors.ts';
 import { tagsFromList } from './tags.ts';
 import { readBoardPage } from './board-page-postgres.ts';
+import { knownBoardStart, pageFirstKey, rememberBoardId, rememberPageFirst } from './page-directory.ts';
 import { onPostgres } from './topic-page-postgres.ts';
 import { unreadByTopic, unreadFrom } from '../notifications/tracking.ts';
 import { watchLevel } from '../notifications/watch.ts';
@@ -42,20 +43,34 @@ export async function listBoardTopics(
   // On PostgreSQL that case is one statement (board-page-postgres.ts); its parts are used below
   // where their own queries would run. A board the actor may not see is read, then refused.
   const reader = opts.reader ? actor : null;
-  const read = sort === 'latest' && !tag && (opts.oneRoundTrip ?? onPostgres(db))
-    ? await readBoardPage(db, boardSlug, !start ? { offset: (page - 1) * TOPICS_PER_PAGE } : 'after' in start ? { after: key! } : { before: key! }, { readerId: reader?.id, extra: opts.extra })
+  // A page by number of the default order starts from its first topic's key when the board's page
+  // directory knows it for the board's current listing (page-directory.ts); on PostgreSQL the
+  // statement checks that the version still holds and reads by offset otherwise.
+  const directory = !start && sort === 'latest' && !tag && page >= 2;
+  const oneStatement = sort === 'latest' && !tag && (opts.oneRoundTrip ?? onPostgres(db));
+  const known = oneStatement && directory ? knownBoardStart(db, boardSlug, page) : null;
+  const read = oneStatement
+    ? await readBoardPage(db, boardSlug, !start ? { offset: (page - 1) * TOPICS_PER_PAGE, known } : 'after' in start ? { after: key! } : { before: key! }, { readerId: reader?.id, extra: opts.extra })
     : null;
   const [board] = read ? [read.board] : read === undefined ? [] : await boardQuery(db, boardSlug);
   // A board the actor may not see looks like no board at all: its name is not public either.
   if (!board || hidesBoard(actor, board)) throw new NotFoundError(text('community:errors.noSuchBoard'));
   if (!can(actor, 'board.view', board)) throw new UserError(text('community:errors.membersOnlyBoard'), 401);
 
-  const queries = listingQueries(sort, !!tag, !start ? 'offset' : 'after' in start ? 'after' : 'before');
   const total = filtered ? Number((await countQueries(sort, !!tag)(db, board.id, tag ?? ''))[0]?.n ?? 0) : board.topic_count;
   const pageCount = Math.max(1, Math.ceil(total / TOPICS_PER_PAGE));
   if (page > pageCount) throw new NotFoundError(text('community:errors.noSuchBoardPage'));
-  const where = key ?? [(page - 1) * TOPICS_PER_PAGE];
+  // SQLite: the page from its first topic's key when the directory knows it for this listing
+  // version, else by offset (PostgreSQL: the statement above did the same).
+  const firstKey = directory && !read ? pageFirstKey(db, board.id, board.listing_version, page) : null;
+  const queries = listingQueries(sort, !!tag, firstKey ? 'from' : !start ? 'offset' : 'after' in start ? 'after' : 'before');
+  const where = key ?? firstKey ?? [(page - 1) * TOPICS_PER_PAGE];
   const rows = read ? read.topics : await queries.topics(db, board.id, tag ?? '', where);
+  // The page's first topic, for the next view of this page by number.
+  if (directory && rows[0]) {
+    if (read) rememberBoardId(db, boardSlug, board.id);
+    rememberPageFirst(db, board.id, board.listing_version, page, rows[0]);
+  }
   // A keyed page past the end (topics moved or were deleted since the link was made).
   if (!rows.length && page > 1) throw new NotFoundError(text('community:errors.noSuchBoardPage'));
   // Names and badges from the authors' cards (cached, as on the topic page) rather than two joins
@@ -94,7 +109,7 @@ export async function listBoardTopics(
 // (src/db/prepared.ts): Kysely building and compiling them on every view cost as much as running them.
 const boardQuery = preparedQuery([S1] as [string], (db, slug) => db.selectFrom('boards').selectAll().where('slug', '=', slug));
 
-type Mode = 'offset' | 'after' | 'before';
+type Mode = 'offset' | 'after' | 'before' | 'from';
 type ListingQueries = ReturnType<typeof makeListingQueries>;
 const listings = new Map<string, ListingQueries>();
 function listingQueries(sort: Sort, tagged: boolean, mode: Mode): ListingQueries {
@@ -151,6 +166,8 @@ function makeListingQueries(sort: Sort, tagged: boolean, mode: Mode) {
     const row = sql`(${sql.join(columns.map((c) => sql.ref(c)))})`;
     const key = sql`(${sql.join(start)})`;
     if (mode === 'after') return ordered(q.where(sql<boolean>`${row} < ${key}`), sort).limit(PAGE_LIMIT);
+    // From a page's own first topic on (a page by number from the page directory).
+    if (mode === 'from') return ordered(q.where(sql<boolean>`${row} <= ${key}`), sort).limit(PAGE_LIMIT);
     // Backwards from the key, nearest first; the outer query puts the page back in order.
     return q.where(sql<boolean>`${row} > ${key}`).$call((qb) => columns.reduce((acc, c) => acc.orderBy(c, 'asc'), qb)).limit(PAGE_LIMIT);
   };

@@ -35,6 +35,7 @@ import * as m029 from './migrations/029_board_latest_and_notice_keys.ts';
 import * as m030 from './migrations/030_board_topic_creators.ts';
 import * as m031 from './migrations/031_conversation_added_by.ts';
 import * as m032 from './migrations/032_topics_autovacuum.ts';
+import * as m033 from './migrations/033_board_listing_version.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
@@ -71,6 +72,7 @@ const migrations: Record<string, MigrationModule> = {
   '030_board_topic_creators': m030,
   '031_conversation_added_by': m031,
   '032_topics_autovacuum': m032,
+  '033_board_listing_version': m033,
 };
 
 export const migrationNames = (): string[] => Object.keys(migrations).sort();

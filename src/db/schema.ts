@@ -68,6 +68,8 @@ export interface BoardsTable {
   post_count: Generated<number>;
   last_post_at: string | null;
   last_topic_id: number | null;
+  /** Changes whenever the board's listing may have changed (triggers on topics, migration 033). */
+  listing_version: Generated<number>;
   created_at: string;
 }
 
