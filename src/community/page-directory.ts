@@ -66,7 +66,7 @@ export interface KnownStart { boardId: number; version: number; key: PageKey }
 
 export function knownBoardStart(db: Kysely<DB>, slug: string, page: number): KnownStart | null {
   const boardId = boardIds.get(db)?.get(slug);
-  const dir = boardId === undefined ? undefined : directories.get(db)?.get(boardId);
-  const key = dir && page >= 2 ? dir.firsts.get(page) : undefined;
-  return key ? { boardId: boardId!, version: dir!.version, key } : null;
+  const version = boardId === undefined ? undefined : directories.get(db)?.get(boardId)?.version;
+  const key = version === undefined ? null : pageFirstKey(db, boardId!, version, page);
+  return key ? { boardId: boardId!, version: version!, key } : null;
 }

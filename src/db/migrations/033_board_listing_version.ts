@@ -11,7 +11,9 @@ const PLACE = ['board_id', 'pinned', 'last_post_at', 'deleted_at'] as const;
 
 export async function up(db: Kysely<any>, ctx: MigrationContext): Promise<void> {
   await db.schema.alterTable('boards').addColumn('listing_version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  const changed = sql.raw(PLACE.map((c) => `old.${c} is distinct from new.${c}`).join(' or '));
+  // A column changed (SQLite's "is not" is PostgreSQL's "is distinct from": nulls compare equal).
+  const differs = ctx.dialect === 'postgres' ? 'is distinct from' : 'is not';
+  const changed = sql.raw(PLACE.map((c) => `old.${c} ${differs} new.${c}`).join(' or '));
   const columns = sql.raw(PLACE.join(', '));
   if (ctx.dialect === 'postgres') {
     await sql`create or replace function parley_topic_listing_changed() returns trigger language plpgsql as $$
@@ -29,9 +31,7 @@ end $$`.execute(db);
   const bump = (board: string) => sql.raw(`update boards set listing_version = listing_version + 1 where id = ${board};`);
   await sql`create trigger topics_listing_insert after insert on topics begin ${bump('new.board_id')} end`.execute(db);
   await sql`create trigger topics_listing_delete after delete on topics begin ${bump('old.board_id')} end`.execute(db);
-  // SQLite's "is not" is PostgreSQL's "is distinct from".
-  const changedSqlite = sql.raw(PLACE.map((c) => `old.${c} is not new.${c}`).join(' or '));
-  await sql`create trigger topics_listing_update after update of ${columns} on topics when ${changedSqlite}
+  await sql`create trigger topics_listing_update after update of ${columns} on topics when ${changed}
 begin update boards set listing_version = listing_version + 1 where id in (old.board_id, new.board_id); end`.execute(db);
 }
 
