@@ -61,6 +61,7 @@ import { authorCards } from '../accounts/find-user.ts';
 import { parseTheme, THEME_COOKIE } from '../accounts/theme.ts';
 import { siteIdentity, type SiteIdentity } from './site-identity.ts';
 import { csrfHmacKey, csrfSessionBinder, csrfSessionBinding } from './csrf-session.ts';
+import { rememberingSigner } from './cookie-signer.ts';
 import { views } from './views.ts';
 import { rejectBadInput } from './bad-input.ts';
 import { safeNext } from './request-helpers.ts';
@@ -159,7 +160,7 @@ export async function buildServer({ config: given, database, logger, mailer }: S
   });
   await app.register(formbody);
   const cookieSecret = await installationSecret(database.db, config.SECRET_KEY);
-  await app.register(cookie, { secret: cookieSecret });
+  await app.register(cookie, { secret: rememberingSigner(cookieSecret) });
   await startGuardMaintenance(app, config, database);
   app.decorate('mailer', mailer ?? createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: config.OUTBOX_DIR, log: app.log, defaultLocale: config.DEFAULT_LOCALE }));
   app.addHook('onClose', async () => app.mailer.close());

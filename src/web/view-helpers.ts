@@ -65,6 +65,7 @@ export function helpersFor(locale: string) {
   const { t } = translator(locale);
   const isoDate = dateFormatter(locale);
   const formatNumber = numberFormatter(locale);
+  let editorWords: string | undefined;
   return {
     locale,
     t,
@@ -85,8 +86,29 @@ export function helpersFor(locale: string) {
     plural: (v: number, one: string, many: string) => `${formatNumber(v)} ${v === 1 ? one : many}`,
     /** A person's role badges, labelled in this language. */
     badges: badgesIn(t),
+    /** composer.js's words for the live check (the editor's `data-t`), made once per language:
+     * every page with a reply box carried them, 26 look-ups and a JSON text each time. */
+    editorWords: () => (editorWords ??= editorWordsIn(t)),
     ...shared,
   };
+}
+
+/** What composer.js says (it has no texts of its own), with its placeholders left for it to fill. */
+function editorWordsIn(t: T): string {
+  return JSON.stringify({
+    action: { allow: t('guard:live.action.allow'), block: t('guard:live.action.block'), hold: t('guard:live.action.hold'), mask: t('guard:live.action.mask'), warn: t('guard:live.action.warn'), unknown: t('guard:live.action.unknown') },
+    file: { allow: t('guard:live.file.allow'), block: t('guard:live.file.block'), hold: t('guard:live.file.hold'), mask: t('guard:live.file.mask'), warn: t('guard:live.file.warn'), unknown: t('guard:live.file.unknown') },
+    finding: { allow: t('guard:live.finding.allow'), block: t('guard:live.finding.block'), hold: t('guard:live.finding.hold'), mask: t('guard:live.finding.mask'), warn: t('guard:live.finding.warn') },
+    problem: { tooLarge: t('guard:live.problem.tooLarge'), notText: t('guard:live.problem.notText'), empty: t('guard:live.problem.empty'), unreadable: t('guard:live.problem.unreadable'), tooMany: t('guard:live.problem.tooMany', { max: '{{max}}' }) },
+    notAccepted: t('guard:live.notAccepted', { problem: '{{problem}}', max: '{{max}}' }),
+    line: t('guard:live.line', { line: '{{line}}' }),
+    notChecked: t('guard:live.notChecked', { message: '{{message}}' }),
+    toneReads: t('guard:live.toneReads', { phrases: '{{phrases}}' }),
+    title: t('guard:live.title'),
+    message: t('guard:live.message'),
+    draftRestored: t('compose:editor.draftRestored', { time: '{{time}}' }),
+    discardDraft: t('compose:editor.discardDraft'),
+  });
 }
 
 const shared = {
