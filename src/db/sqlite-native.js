@@ -3,6 +3,11 @@
 // in a GC task outside any JavaScript context) aborts the process (SIGABRT, "Assertion failed:
 // (env) != nullptr", WiseLibs/better-sqlite3#1515). 13.x is built on Node-API and is fine on 22 and
 // later, but crashes on Node 20 (../shared/STACK.md). Same API, same SQLite file format.
+//
+// 13 is held at 13.0.x (SQLite 3.53): SQLite 3.54 marks a join's `column = ?` terms as depending
+// on their bound value, and better-sqlite3 clears a statement's bindings after every run, which
+// expires such a statement, so each run compiled it again (the signed-in topic page's statements:
+// ~300 µs more a view on Node 24). test/db/statement-reuse.test.ts fails on a SQLite that does this.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
