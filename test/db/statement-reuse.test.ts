@@ -36,7 +36,7 @@ test('a prepared join runs with new values without being compiled again (ratio t
     const ids = Array.from({ length: 100 }, (_, i) => 1 + ((i * 37) % 200));
     const bound = db.prepare(text);
     const literal = ids.map((id) => db.prepare(text.replaceAll('$user', '7').replace('$topic', String(id))));
-    const expected = ids.map((id, i) => literal[i]!.get());
+    const expected = literal.map((statement) => statement.get());
     ids.forEach((id, i) => assert.deepEqual(bound.get({ user: 7, topic: id }), expected[i], 'the same rows either way'));
     const time = (run: () => void) => {
       const started = process.hrtime.bigint();
@@ -50,7 +50,7 @@ test('a prepared join runs with new values without being compiled again (ratio t
       ratios.push(withValues / writtenIn);
     }
     const best = Math.min(...ratios);
-    // Reused: about 1 (measured 1.0–1.3); compiled again on every run: 5× and more.
+    // Reused: about 1; compiled again on every run: 4.2× on SQLite 3.54.1.
     assert.ok(best < 2.5, `runs with bound values cost ${best.toFixed(2)}× statements with the values written in (SQLite ${(db.prepare('select sqlite_version() as v').get() as { v: string }).v})`);
   } finally {
     db.close();
