@@ -6,11 +6,8 @@ import { join } from 'node:path';
 import { SQLite } from '../../src/db/sqlite-native.js';
 
 // A page's statements are prepared once and run with new values each time (src/db/database.ts).
-// SQLite 3.54 marks a join's `column = ?` terms as plan-dependent on their value, and
-// better-sqlite3 clears the bindings after every run, which then expires the statement: each run
-// compiled it again (a signed-in topic page's four statements cost ~300 µs more on Node 24, the
-// topic statement alone 92 against 13 µs). src/db/sqlite-native.js keeps the driver on a SQLite
-// that does not; this fails on one that does, whichever Node runs the tests.
+// On a SQLite that compiles a prepared join again on every run (3.54, with better-sqlite3's
+// cleared bindings: why in src/db/sqlite-native.js) this fails, whichever Node runs the tests.
 test('a prepared join runs with new values without being compiled again (ratio to statements prepared with the values written in)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-reuse-'));
   const db = new SQLite(join(dir, 'reuse.db'));
