@@ -3,6 +3,7 @@ import type { Role } from '../db/schema.ts';
 import { kib } from '../attachments/text-file.ts';
 import { translator, type T } from '../i18n/index.ts';
 import { nextFrom, withNext } from './request-helpers.ts';
+import { oneByteHtml } from './one-byte-html.ts';
 
 // Numbers and dates per language (issue 18): "1,234" and "3 Dec 2026" in English (en-GB),
 // "1.234" and "3 dec 2026" in Dutch. Intl's formatters cost ~1 µs a call (a page calls them per
@@ -125,6 +126,8 @@ const shared = {
   signInUrl: (path?: string) => withNext('/signin', nextFrom(path)),
   signUpUrl: (path?: string) => withNext('/signup', nextFrom(path)),
   withNext,
+  /** Sanitised or escaped HTML kept one byte a character (src/web/one-byte-html.ts). */
+  html: oneByteHtml,
 };
 
 export type ViewHelpers = ReturnType<typeof helpersFor>;

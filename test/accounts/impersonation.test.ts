@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
+import { withCharacters } from '../helpers/html.ts';
 import { createUser } from '../../src/accounts/create-user.ts';
 import { displayNameProblem, nameKey, roleWordProblem, skeleton, usernameProblem } from '../../src/accounts/impersonation.ts';
 import { signInWithSso } from '../../src/accounts/sign-in-with-sso.ts';
@@ -97,7 +98,7 @@ for (const kind of testDatabaseKinds()) {
       for (const [fields, status, message] of cases) {
         const res = await signUp(fields);
         assert.equal(res.statusCode, status, `${JSON.stringify(fields)}: ${/class="error"[^>]*>([^<]*)/.exec(res.body)?.[1] ?? res.body.slice(0, 300)}`);
-        assert.match(res.body.replace(/&quot;/g, '"').replace(/&#39;/g, "'"), message, JSON.stringify(fields));
+        assert.match(withCharacters(res.body).replace(/&quot;/g, '"').replace(/&#39;/g, "'"), message, JSON.stringify(fields));
       }
       assert.equal(await users(), before, 'no account was created');
       assert.equal((await signUp({ displayName: 'Tom Baker', username: 'tbaker' })).statusCode, 200, 'a different name passes');

@@ -11,6 +11,7 @@ import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
 import { Agent } from '../helpers/browserless-agent.ts';
 import { makeUser } from '../helpers/fixtures.ts';
+import { withCharacters } from '../helpers/html.ts';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -58,7 +59,7 @@ for (const kind of testDatabaseKinds()) {
       const first = await app.inject({ url: `/t/${id}` });
       const res = await get(first.headers.location as string);
       assert.equal(res.statusCode, 200);
-      return res.body.replaceAll('&amp;', '&');
+      return withCharacters(res.body).replaceAll('&amp;', '&');
     };
     const visitor = (lang: string) => (url: string) => app.inject({ url, headers: { 'accept-language': lang } });
 

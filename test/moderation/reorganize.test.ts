@@ -10,6 +10,7 @@ import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
 import { Agent } from '../helpers/browserless-agent.ts';
 import { makeUser } from '../helpers/fixtures.ts';
+import { withCharacters } from '../helpers/html.ts';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -66,10 +67,10 @@ for (const kind of testDatabaseKinds()) {
       const split = (await app.inject({ url: newUrl })).body;
       assert.match(split, /Off-topic: my invoice is late\./);
       assert.match(split, /Mine is late too\./);
-      assert.match(split, /Split from “Roaming in Spain does not work” by a moderator/);
+      assert.match(withCharacters(split), /Split from “Roaming in Spain does not work” by a moderator/);
       const original = (await app.inject({ url: await page(ids.a!) })).body;
       assert.doesNotMatch(original, /my invoice is late/);
-      assert.match(original, /2 replies were split into “Late invoices” by a moderator/);
+      assert.match(withCharacters(original), /2 replies were split into “Late invoices” by a moderator/);
       const nums = (await database.db.selectFrom('posts').select('post_number').where('topic_id', '=', ids.a!).orderBy('post_number').execute()).map((p) => p.post_number);
       assert.deepEqual(nums, [1, 2]);
       assert.deepEqual((await boards()).billing, [2, 4]);
@@ -89,7 +90,7 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(res.statusCode, 303);
       const body = (await app.inject({ url: await page(ids.a!) })).body;
       assert.match(body, /Roaming data fails since Monday\./);
-      assert.match(body, /Posts from “No data while roaming” merged into this topic by a moderator/);
+      assert.match(withCharacters(body), /Posts from “No data while roaming” merged into this topic by a moderator/);
       const nums = (await database.db.selectFrom('posts').select('post_number').where('topic_id', '=', ids.a!).orderBy('post_number').execute()).map((p) => p.post_number);
       assert.deepEqual(nums, [1, 2, 3]);
       assert.equal((await app.inject({ url: `/t/${ids.b}` })).statusCode, 404, 'the merged topic is gone for visitors');

@@ -12,6 +12,7 @@ import { testServer } from '../helpers/server.ts';
 import { Agent } from '../helpers/browserless-agent.ts';
 import { makeUser } from '../helpers/fixtures.ts';
 import { addWatchedWord } from '../../src/moderation/watched-words.ts';
+import { withCharacters } from '../helpers/html.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const PHONE = '06 12345678';
@@ -163,7 +164,7 @@ for (const kind of testDatabaseKinds()) {
       await sendAgain('Refunds take five days; card refunds up to ten.');
 
       const queue = (await as.mod_max!.get('/moderation/queue')).body;
-      assert.match(queue, /Sent again after mod max returned it: “Say which refunds take longer\. Details matter here\./);
+      assert.match(withCharacters(queue), /Sent again after mod max returned it: “Say which refunds take longer\. Details matter here\./);
       const once = await page();
       assert.match(once, /<h2 id="earlier-returns">The team returned this draft once before<\/h2>/);
       assert.match(once, /Returned to the author by mod max on [^<]*\d[^<]*:<\/p><blockquote>Say which refunds take longer\./);
@@ -181,7 +182,7 @@ for (const kind of testDatabaseKinds()) {
       const twice = await page();
       assert.match(twice, /The team returned this draft 2 times before/);
       assert.ok(twice.indexOf('<blockquote>Better. Now drop the ten days.</blockquote>') < twice.indexOf('<blockquote>Say which refunds'), 'newest first');
-      assert.match((await as.mod_max!.get('/moderation/queue')).body, /Sent again after mod max returned it: “Better\. Now drop the ten days\.”/);
+      assert.match(withCharacters((await as.mod_max!.get('/moderation/queue')).body), /Sent again after mod max returned it: “Better\. Now drop the ten days\.”/);
     });
 
     test('only its author, through the policy: another employee gets nothing and changes nothing', async () => {
