@@ -1,5 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { serialize } from 'node:v8';
 import { escapeHtml, oneByteHtml } from '../../src/web/one-byte-html.ts';
 
@@ -39,4 +41,16 @@ describe('pages kept one byte a character', () => {
     const plain = '<p>nothing to do</p>';
     assert.equal(oneByteHtml(plain), plain);
   });
+
+  test("the templates' own text has no character above U+00FF (written as references instead)", () => {
+    const root = new URL('../../src/web/views/', import.meta.url).pathname;
+    const files = [...readdirSync(root).filter((f) => f.endsWith('.eta')), ...readdirSync(join(root, 'partials')).map((f) => join('partials', f))];
+    assert.ok(files.length > 40, `${files.length} templates`);
+    for (const file of files) {
+      // What is between the tags is JavaScript: its strings go through the escape above.
+      const text = readFileSync(join(root, file), 'utf8').replace(/<%[\s\S]*?%>/g, '');
+      assert.equal(text.match(/[^\x00-\xff]/gu), null, file);
+    }
+  });
 });
+
