@@ -1,7 +1,8 @@
 // Pages kept one byte a character. V8 stores a string with every character at or below U+00FF one
 // byte a character; one character above it anywhere in a rendered page (a curly quote in a post,
 // `…` in a translation) makes the whole page two bytes a character, and encoding a 40 KB page to
-// UTF-8 then costs ~50 µs instead of ~5 (Node 20 and 24): ~8 % of a topic view. Written as numeric
+// UTF-8 then costs ~60 µs on Node 24 instead of ~6 (Node 20 is fast only for all-ASCII pages,
+// docs/benchmarks.md, session 25): ~10 % of a signed-in topic view. Written as numeric
 // character references such characters read the same in every browser (HTML decodes references in
 // text and attribute values; Parley's templates put no value inside <script> or <style>).
 
