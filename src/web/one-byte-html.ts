@@ -6,8 +6,8 @@
 // character references such characters read the same in every browser (HTML decodes references in
 // text and attribute values; Parley's templates put no value inside <script> or <style>).
 
-const markup = /[&<>"']/g;
-const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+import { escapeHtml as escapeMarkup } from '../search/snippet.ts';
+
 const special = /[&<>"'\u0100-\uffff]/;
 // A surrogate pair is one character (one reference); a lone surrogate is not text.
 const aboveLatin1 = /[\ud800-\udbff][\udc00-\udfff]|[\u0100-\uffff]/g;
@@ -21,7 +21,7 @@ export function escapeHtml(value: unknown): string {
   const text = String(value);
   // The common case (plain text) is this one test: on a one-byte string V8 answers it at once.
   if (!special.test(text)) return text;
-  return oneByteHtml(text.replace(markup, (c) => entities[c]!));
+  return oneByteHtml(escapeMarkup(text));
 }
 
 /**
