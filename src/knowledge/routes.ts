@@ -1,5 +1,5 @@
 // Knowledge-base pages: the list, articles with their versions, and the community managers'
-// forms (write, edit, publish, turn a solved question into an article).
+// forms (write, edit, publish, unpublish, turn a solved question into an article).
 import { findingLabel, findingReason, findingWhat } from '../confidentiality/finding-texts.ts';
 import { FINDING_PHRASES, GuardStoppedError, type GuardFinding } from '../confidentiality/check.ts';
 import { applyQuickFix, findingsToFix, type FixTexts } from '../confidentiality/quick-fix.ts';
@@ -16,6 +16,7 @@ import { articleForEditing, editArticle } from './edit-article.ts';
 import { checkArticleDraft } from './check-article-draft.ts';
 import { listArticles } from './list-articles.ts';
 import { publishArticle } from './publish-article.ts';
+import { unpublishArticle } from './unpublish-article.ts';
 import { showArticle } from './show-article.ts';
 import { showArticleVersion } from './show-article-version.ts';
 import { signedIn, formText as str } from '../web/request-helpers.ts';
@@ -195,6 +196,12 @@ export async function knowledgeRoutes(app: FastifyInstance): Promise<void> {
       reply.header('cache-control', 'no-store');
       return formPage(reply, { mode: 'edit', slug: article.slug, values: { title, body, note: '', baseVersion: String(article.current_version) }, guardPanel: articlePanel(err.say(t), err.findings, texts, t) }, err.status);
     }
+    return reply.redirect(articleUrl(request.params.slug), 303);
+  });
+
+  // Takes a published article down (back to a draft); the team's article page says so.
+  app.post<{ Params: { slug: string }; Body: Form }>('/kb/:slug/unpublish', { schema: { params: slugParams } }, async (request, reply) => {
+    await unpublishArticle(db, signedIn(request), request.params.slug, str(request.body?.reason));
     return reply.redirect(articleUrl(request.params.slug), 303);
   });
 }

@@ -23,5 +23,6 @@ export async function showArticle(db: Kysely<DB>, actor: Actor | null, slug: str
     roles,
     canEdit,
     canPublish: article.status === 'draft' && can(actor, 'article.publish', null),
+    canUnpublish: article.status === 'published' && can(actor, 'article.unpublish', null),
   };
 }

@@ -9,6 +9,7 @@ import { can, type Actor } from '../policy/policy.ts';
 import type { T } from '../i18n/index.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
 import { POSTS_PER_PAGE } from '../community/show-topic.ts';
+import { articleUrl } from '../knowledge/articles.ts';
 import type { searchStaffLog } from './staff-log.ts';
 
 type LogRow = Awaited<ReturnType<typeof searchStaffLog>>[number];
@@ -46,10 +47,11 @@ const KNOWN_ACTIONS = new Set([
   'board_moderator.add', 'board_moderator.remove',
   'watched_word.add', 'watched_word.remove',
   'settings.limits', 'settings.tone',
+  'article.unpublish',
 ]);
 
 const ROLES = new Set(['member', 'employee', 'moderator', 'community_manager', 'admin']);
-const REF = /\b(topic|post|user|review|draft|board):(\d{1,10})\b/g;
+const REF = /\b(topic|post|user|review|draft|board|article):(\d{1,10})\b/g;
 // The settings a line can change (settings:<name>, as settings.ts and tone.ts log them), with
 // their words, and the new-member limits in the order the settings page shows them.
 const SETTINGS: Record<string, string> = { 'settings:moderation': 'moderation:log.ref.limits', 'settings:tone': 'moderation:log.ref.tone' };
@@ -61,10 +63,10 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;
 
 export async function presentStaffLog(db: Kysely<DB>, actor: Actor | null, rows: LogRow[], t: T, dateTime: (iso: string) => string): Promise<LogLine[]> {
   // Every id the lines name, by kind, looked up in one query per kind.
-  const wanted: Record<string, Set<number>> = { topic: new Set(), post: new Set(), user: new Set(), board: new Set() };
+  const wanted: Record<string, Set<number>> = { topic: new Set(), post: new Set(), user: new Set(), board: new Set(), article: new Set() };
   for (const r of rows) for (const s of [r.target, r.detail]) for (const m of s.matchAll(REF)) wanted[m[1]!]?.add(Number(m[2]));
   const ids = (k: string) => [...wanted[k]!].filter((n) => n <= 2_147_483_647);
-  const [topics, posts, users, boards] = await Promise.all([
+  const [topics, posts, users, boards, articles] = await Promise.all([
     ids('topic').length
       ? db.selectFrom('topics').innerJoin('boards', 'boards.id', 'topics.board_id')
         .select(['topics.id', 'topics.title', 'topics.slug', 'topics.locked', 'topics.closed', 'topics.deleted_at', 'topics.board_id', 'boards.visibility'])
@@ -77,6 +79,7 @@ export async function presentStaffLog(db: Kysely<DB>, actor: Actor | null, rows:
       : [],
     ids('user').length ? db.selectFrom('users').select(['id', 'username', 'display_name', 'deleted_at']).where('id', 'in', ids('user')).execute() : [],
     ids('board').length ? db.selectFrom('boards').select(['id', 'slug', 'name', 'visibility']).where('id', 'in', ids('board')).execute() : [],
+    ids('article').length ? db.selectFrom('articles').select(['id', 'slug', 'title', 'status']).where('id', 'in', ids('article')).execute() : [],
   ]);
   const topicSubject = (x: { board_id: number; visibility: BoardVisibility; locked: number; closed: number; deleted_at: string | null }) =>
     ({ board: { id: x.board_id, visibility: x.visibility }, locked: !!x.locked, closed: !!x.closed, deleted: !!x.deleted_at });
@@ -100,13 +103,18 @@ export async function presentStaffLog(db: Kysely<DB>, actor: Actor | null, rows:
     const code = `board:${x.id}`;
     if (can(actor, 'board.view', x)) refs.set(code, { code, label: x.name, href: viewHelpers.boardUrl(x.slug) });
   }
+  for (const x of articles) {
+    const code = `article:${x.id}`;
+    // An unpublished article is a draft: named and linked for those who may read drafts.
+    if (can(actor, 'article.view', x)) refs.set(code, { code, label: x.title, href: articleUrl(x.slug) });
+  }
   const ref = (code: string): LogRef => {
     const known = refs.get(code);
     if (known) return known;
     const [kind, id] = code.split(':') as [string, string];
     if (kind === 'review') return { code, label: t('moderation:log.ref.review', { id }), href: `/moderation/items/${id}` };
     if (kind === 'draft') return { code, label: t('moderation:log.ref.draft', { id }), href: `/moderation/held/${id}` };
-    if (['topic', 'post', 'user', 'board'].includes(kind) && /^\d+$/.test(id ?? '')) return { code, label: t(`moderation:log.ref.${kind}`, { id }), href: null };
+    if (['topic', 'post', 'user', 'board', 'article'].includes(kind) && /^\d+$/.test(id ?? '')) return { code, label: t(`moderation:log.ref.${kind}`, { id }), href: null };
     // Settings and watched words live on the moderation settings page (for those who may change them).
     const settingsHref = can(actor, 'watchedWords.manage', null) ? '/moderation/settings' : null;
     if (SETTINGS[code]) return { code, label: t(SETTINGS[code]!), href: settingsHref };

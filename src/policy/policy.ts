@@ -100,11 +100,12 @@ const rules = {
   'role.grant': (a: Actor | null, role: Role) =>
     has(a, 'admin') || (has(a, 'community_manager') && role !== 'admin'),
   // Knowledge base: everyone reads published articles; community managers and admins write,
-  // publish and see drafts, and turn a thread they can see into an article.
+  // publish, take down (unpublish) and see drafts, and turn a thread they can see into an article.
   'article.view': (a: Actor | null, article: { status: 'draft' | 'published' }) =>
     article.status === 'published' || has(a, 'community_manager', 'admin'),
   'article.edit': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
   'article.publish': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
+  'article.unpublish': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
   'article.createFromTopic': (a: Actor | null, t: TopicLike) => has(a, 'community_manager', 'admin') && rules['topic.view'](a, t),
   // Private conversations (issue 20). Only participants read one; the community team reads a
   // "Message the team" conversation as a group; moderators read a conversation a participant

@@ -336,6 +336,22 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(article.json().article.url, `${app.config.publicUrl}/kb/${published.slug}`);
       assert.deepEqual(article.json().author.badges, ['Community Manager']);
       assert.equal((await api('GET', `/api/v1/articles/${draft.slug}`, { token: tokens.api_hal })).statusCode, 404);
+
+      // Taken down by the team (an optional reason for the staff log): a draft again, gone for readers.
+      const down = (token: string, body?: unknown) => api('POST', `/api/v1/articles/${published.slug}/unpublish`, { token, ...(body !== undefined ? { body } : {}) });
+      assert.equal((await down(tokens.api_hal!, {})).statusCode, 403);
+      const long = await down(tokens.api_cam!, { reason: 'r'.repeat(1001) });
+      assert.equal(long.statusCode, 400);
+      assert.match(long.json().message, /reason/);
+      assert.equal((await api('GET', `/api/v1/articles/${published.slug}`)).statusCode, 200, 'refusals change nothing');
+      const taken = await down(tokens.api_cam!, { reason: 'Outdated channel advice' });
+      assert.equal(taken.statusCode, 200, taken.body);
+      assert.deepEqual(taken.json(), { slug: published.slug, unpublished: true });
+      assert.equal((await api('GET', `/api/v1/articles/${published.slug}`)).statusCode, 404);
+      assert.deepEqual((await api('GET', '/api/v1/articles')).json().articles, []);
+      assert.deepEqual((await down(tokens.api_cam!)).json(), { slug: published.slug, unpublished: false }, 'no body is fine; a draft stays a draft');
+      assert.equal((await down(tokens.api_cam!, {})).statusCode, 200);
+      assert.equal((await database.db.selectFrom('staff_actions').select('reason').where('action', '=', 'article.unpublish').execute()).map((r) => r.reason).join('|'), 'Outdated channel advice');
     });
 
     test('the OpenAPI description lists every route with its answers; the docs page and its assets load', async () => {
@@ -350,7 +366,7 @@ for (const kind of testDatabaseKinds()) {
         ['get', '/api/v1/posts/{id}/revisions'], ['patch', '/api/v1/posts/{id}'], ['delete', '/api/v1/posts/{id}'],
         ['put', '/api/v1/posts/{id}/kudos'], ['delete', '/api/v1/posts/{id}/kudos'], ['post', '/api/v1/posts/{id}/accept'], ['post', '/api/v1/posts/{id}/reports'],
         ['get', '/api/v1/articles'], ['get', '/api/v1/articles/{slug}'], ['get', '/api/v1/users/{username}'],
-        ['post', '/api/v1/articles'], ['put', '/api/v1/articles/{slug}'], ['post', '/api/v1/articles/{slug}/publish'], ['post', '/api/v1/topics/{id}/article'],
+        ['post', '/api/v1/articles'], ['put', '/api/v1/articles/{slug}'], ['post', '/api/v1/articles/{slug}/publish'], ['post', '/api/v1/articles/{slug}/unpublish'], ['post', '/api/v1/topics/{id}/article'],
         ['get', '/api/v1/tokens'], ['post', '/api/v1/tokens'], ['delete', '/api/v1/tokens/{id}'], ['get', '/api/v1/me'],
         // Private conversations (issue 20)
         ['get', '/api/v1/conversations'], ['post', '/api/v1/conversations'], ['get', '/api/v1/conversations/{id}'], ['post', '/api/v1/conversations/{id}/messages'],

@@ -9,6 +9,7 @@ import { createArticle } from '../../knowledge/create-article.ts';
 import { createArticleFromTopic } from '../../knowledge/create-article-from-topic.ts';
 import { editArticle } from '../../knowledge/edit-article.ts';
 import { publishArticle } from '../../knowledge/publish-article.ts';
+import { unpublishArticle } from '../../knowledge/unpublish-article.ts';
 import { iso, type Presenter } from '../present.ts';
 import { errors, pageQuery, ref } from '../schemas.ts';
 import type { GuardFinding } from '../../confidentiality/check.ts';
@@ -136,6 +137,19 @@ export async function articleRoutes(app: FastifyInstance, { present }: { present
       response: { 200: { type: 'object', properties: { slug: { type: 'string' }, published: { type: 'boolean' } }, required: ['slug', 'published'] }, ...errors(401, 403, 404, 422) },
     },
   }, async (request) => publishArticle(db, signedIn(request), request.params.slug));
+
+  app.post<{ Params: { slug: string }; Body: { reason?: string } | undefined }>('/articles/:slug/unpublish', {
+    // The body is optional (the reason is): a call without one reads as {}.
+    preValidation: (request, _reply, done) => {
+      request.body ??= {};
+      done();
+    },
+    schema: {
+      tags, security: security.any, summary: 'Take a published article down (it becomes a draft again; logged with the reason)', params: slugParams,
+      body: { type: 'object', properties: { reason: { type: 'string', maxLength: 1000 } }, additionalProperties: false },
+      response: { 200: { type: 'object', properties: { slug: { type: 'string' }, unpublished: { type: 'boolean' } }, required: ['slug', 'unpublished'] }, ...errors(400, 401, 403, 404) },
+    },
+  }, async (request) => unpublishArticle(db, signedIn(request), request.params.slug, request.body?.reason));
 
   app.post<{ Params: { id: number } }>('/topics/:id/article', {
     schema: {
