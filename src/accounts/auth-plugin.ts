@@ -4,7 +4,7 @@ import { countsReadByPage, headerCounts, wantsHeaderCounts, type HeaderCounts } 
 import type { Actor } from '../policy/policy.ts';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SESSION_COOKIE, readSessionCookie, userForSession } from './sessions.ts';
+import { SESSION_COOKIE, readSessionCookie, touchSession, userForSession } from './sessions.ts';
 import { bearerAuth } from '../api/tokens/authenticate-token.ts';
 import { describeStanding, standingOf } from '../moderation/restrict-user.ts';
 import { UserError, type Text } from '../shared/errors.ts';
@@ -48,6 +48,9 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
       return;
     }
     request.sessionToken = token;
+    // When this session was last used, for the owner's list of sessions (account settings): written
+    // at most every 10 minutes; a write that fails (a busy database) does not fail the request.
+    await touchSession(app.database.db, token, user.last_seen_at).catch((err: Error) => request.log.warn(`session last-use not noted: ${err.message}`));
     request.user = { id: user.id, username: user.username, display_name: user.display_name, email_verified_at: user.email_verified_at, locale: user.locale, avatar: user.avatar };
     const actor: Actor = user.boards.size ? { id: user.id, roles: user.roles, boards: user.boards } : { id: user.id, roles: user.roles };
     request.actor = actor;

@@ -28,5 +28,5 @@ export async function changePassword(db: Kysely<DB>, actor: Actor, current: stri
   await db.updateTable('users').set({ password_hash: await hashPassword(next) }).where('id', '=', actor.id).execute();
   await destroyUserSessions(db, actor.id);
   const revokedTokens = await revokeAllApiTokens(db, actor.id);
-  return { ...(await createSession(db, actor.id)), revokedTokens };
+  return { ...(await createSession(db, actor.id, client.userAgent)), revokedTokens };
 }

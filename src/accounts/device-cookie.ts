@@ -13,7 +13,7 @@ export function signInClient(request: FastifyRequest): SignInClient {
   const raw = request.cookies[DEVICE_COOKIE];
   const unsigned = raw ? request.unsignCookie(raw) : null;
   const m = unsigned?.valid && unsigned.value ? /^(\d{1,10})\.([A-Za-z0-9_-]{22,64})$/.exec(unsigned.value) : null;
-  return { address: request.ip, device: m ? { userId: Number(m[1]), id: m[2]! } : null };
+  return { address: request.ip, device: m ? { userId: Number(m[1]), id: m[2]! } : null, userAgent: request.headers['user-agent'] ?? null };
 }
 
 /** After a correct password: mark this browser as one the account's owner uses (kept if already so). */

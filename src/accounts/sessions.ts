@@ -20,12 +20,28 @@ export function readSessionCookie(value: string): { userId: number | null; token
   return m ? { userId: Number(m[1]), token: m[2]! } : { userId: null, token: value };
 }
 
-export async function createSession(db: Kysely<DB>, userId: number): Promise<{ token: string; expires: Date }> {
+/** How often a session's last use is written (not on every request). */
+export const SESSION_TOUCH_MS = 10 * 60_000;
+
+/** A User-Agent as stored: printable, at most 300 characters (they can be longer, and are the browser's own words). */
+export const cleanUserAgent = (ua: unknown): string | null => {
+  if (typeof ua !== 'string') return null;
+  const clean = ua.replace(/[^\x20-\x7e]/g, '').trim().slice(0, 300);
+  return clean || null;
+};
+
+export async function createSession(db: Kysely<DB>, userId: number, userAgent?: string | null): Promise<{ token: string; expires: Date }> {
   const { token, hash } = newToken();
   const now = new Date();
   const expires = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
-  await db.insertInto('sessions').values({ id: hash, user_id: userId, created_at: now.toISOString(), expires_at: expires.toISOString() }).execute();
+  await db.insertInto('sessions').values({ id: hash, user_id: userId, created_at: now.toISOString(), expires_at: expires.toISOString(), user_agent: cleanUserAgent(userAgent), last_seen_at: now.toISOString() }).execute();
   return { token, expires };
+}
+
+/** Notes that a session was used now, if it was not noted in the last SESSION_TOUCH_MS. */
+export async function touchSession(db: Kysely<DB>, token: string, lastSeenAt: string | null, now = Date.now()): Promise<void> {
+  if (lastSeenAt && Date.parse(lastSeenAt) > now - SESSION_TOUCH_MS) return;
+  await db.updateTable('sessions').set({ last_seen_at: new Date(now).toISOString() }).where('id', '=', hashToken(token)).execute();
 }
 
 /**
@@ -58,7 +74,7 @@ const sessionRows = preparedQuery([S1] as [string], (db, sessionHash) =>
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .leftJoin('user_roles', 'user_roles.user_id', 'users.id')
     .leftJoin('board_moderators', 'board_moderators.user_id', 'users.id')
-    .select(['users.id', 'users.username', 'users.display_name', 'users.email_verified_at', 'users.locale', 'users.avatar', 'sessions.expires_at', 'users.suspended_until', 'user_roles.role', 'board_moderators.board_id'])
+    .select(['users.id', 'users.username', 'users.display_name', 'users.email_verified_at', 'users.locale', 'users.avatar', 'sessions.expires_at', 'sessions.last_seen_at', 'users.suspended_until', 'user_roles.role', 'board_moderators.board_id'])
     .where('sessions.id', '=', sessionHash)
     .where('users.deleted_at', 'is', null),
 );
@@ -72,9 +88,9 @@ export async function destroyUserSessions(db: Kysely<DB>, userId: number): Promi
   await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
 }
 
-/** Signs a user out everywhere but the given session (after an e-mail address change). */
-export async function destroyOtherSessions(db: Kysely<DB>, userId: number, keepToken: string | null): Promise<void> {
+/** Signs a user out everywhere but the given session (after an e-mail address change, or when they ask); how many ended. */
+export async function destroyOtherSessions(db: Kysely<DB>, userId: number, keepToken: string | null): Promise<number> {
   let q = db.deleteFrom('sessions').where('user_id', '=', userId);
   if (keepToken) q = q.where('id', '!=', hashToken(keepToken));
-  await q.execute();
+  return Number((await q.executeTakeFirst()).numDeletedRows);
 }

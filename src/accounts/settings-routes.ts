@@ -1,4 +1,4 @@
-// Account settings (profile, avatar, e-mail, password, export, delete), the staff view of a
+// Account settings (profile, avatar, e-mail, password, where one is signed in, export, delete), the staff view of a
 // private profile with its access log, and the employee guidelines.
 import { forgetAuthor } from './find-user.ts';
 import { parseTheme, THEME_COOKIE } from './theme.ts';
@@ -21,6 +21,8 @@ import { listApiTokens } from '../api/tokens/list-tokens.ts';
 import { revokeApiToken } from '../api/tokens/revoke-token.ts';
 import { signedIn, formText as str, safeNext } from '../web/request-helpers.ts';
 import { signInClient } from './device-cookie.ts';
+import { listSessions } from './list-sessions.ts';
+import { endOtherSessions, endSession } from './end-session.ts';
 import { avatarUploads, readAvatarForm } from './avatar-form.ts';
 
 type Form = Record<string, string | undefined>;
@@ -34,11 +36,12 @@ const SAVED: Record<string, string> = {
   profile: 'accounts:settings.notices.profile',
   avatar: 'accounts:settings.notices.avatar',
   'token-revoked': 'accounts:settings.notices.tokenRevoked',
+  'session-ended': 'accounts:settings.notices.sessionEnded',
 };
 const saved = (what: string, query = '') => `/settings?saved=${what}${query}`;
 const settingsQuery = {
   type: 'object',
-  properties: { saved: { type: 'string', maxLength: 20 }, revoked: { type: 'integer', minimum: 0, maximum: 1_000_000 } },
+  properties: { saved: { type: 'string', maxLength: 20 }, revoked: { type: 'integer', minimum: 0, maximum: 1_000_000 }, ended: { type: 'integer', minimum: 0, maximum: 1_000_000 } },
 } as const;
 
 export async function settingsRoutes(app: FastifyInstance): Promise<void> {
@@ -54,7 +57,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     const { notice, ...rest } = extra as { notice?: string | { key: string; params?: Record<string, unknown> } };
     return reply.code(status).view('settings', {
       title: t('accounts:settings.title'), me: { ...me, ...profile }, languageSetting: profile.locale, csrf: reply.generateCsrf(), values: null, error: null, field: null,
-      notice: notice ? (typeof notice === 'string' ? t(notice) : t(notice.key, notice.params)) : null, apiTokens: await listApiTokens(db, actor), newApiToken: null, ...rest,
+      notice: notice ? (typeof notice === 'string' ? t(notice) : t(notice.key, notice.params)) : null, apiTokens: await listApiTokens(db, actor), newApiToken: null, sessions: await listSessions(db, actor, request.sessionToken), ...rest,
     });
   };
   // Re-render the settings page with the message and what was typed, so nothing is lost.
@@ -63,11 +66,12 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     throw err;
   };
 
-  app.get<{ Querystring: { saved?: string; revoked?: number } }>('/settings', { schema: { querystring: settingsQuery } }, async (request, reply) => {
+  app.get<{ Querystring: { saved?: string; revoked?: number; ended?: number } }>('/settings', { schema: { querystring: settingsQuery } }, async (request, reply) => {
     const what = request.query.saved;
     let notice: { key: string; params?: Record<string, unknown> } | undefined;
     if (what && Object.hasOwn(SAVED, what)) notice = { key: SAVED[what]! };
     else if (what === 'password') notice = { key: 'accounts:settings.notices.password', params: { count: request.query.revoked ?? 0 } };
+    else if (what === 'sessions-ended') notice = { key: 'accounts:settings.notices.sessionsEnded', params: { count: request.query.ended ?? 0 } };
     else if (what === 'email') {
       // The address is read back from the pending change, not from the URL (logs, history).
       const email = await pendingEmailChange(db, signedIn(request).id);
@@ -145,6 +149,22 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     // The page it redirects to is asked for with the new session (its forms' CSRF tokens bound to it).
     reply.setCookie(SESSION_COOKIE, sessionCookieValue(actor.id, session.token), { path: '/', httpOnly: true, sameSite: 'lax', secure: cfg.NODE_ENV === 'production', signed: true, expires: session.expires });
     return reply.redirect(saved('password', `&revoked=${session.revokedTokens}`), 303);
+  });
+
+  // Where one is signed in: sign out one other browser, or all others. The browser in use signs
+  // out with "Sign out" (the menu), which also clears its cookie.
+  app.post<{ Params: { key: string } }>('/settings/sessions/:key/end', { schema: { params: { type: 'object', properties: { key: { type: 'string', maxLength: 64 } }, required: ['key'] } } }, async (request, reply) => {
+    const actor = signedIn(request);
+    try {
+      await endSession(db, actor, request.params.key, request.sessionToken);
+    } catch (err) {
+      return onUserError(request, reply, {})(err);
+    }
+    return reply.redirect(saved('session-ended'), 303);
+  });
+  app.post('/settings/sessions/end-others', async (request, reply) => {
+    const ended = await endOtherSessions(db, signedIn(request), request.sessionToken);
+    return reply.redirect(saved('sessions-ended', `&ended=${ended}`), 303);
   });
 
   // API tokens for scripts (src/api): the new token is shown on this one answer, never again. The

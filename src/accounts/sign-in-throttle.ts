@@ -26,6 +26,8 @@ export const THROTTLE = {
 export interface SignInClient {
   address: string;
   device: { userId: number; id: string } | null;
+  /** The browser's User-Agent: kept with a session it opens (account settings list them). */
+  userAgent?: string | null;
 }
 
 export class ThrottledError extends UserError {

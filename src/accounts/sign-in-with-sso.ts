@@ -30,6 +30,8 @@ export async function signInWithSso(
   providerName = 'your company',
   /** The language of the page the person came from: a new account's e-mails speak it. */
   locale: string | null = null,
+  /** The browser's User-Agent, kept with the session (account settings list where one is signed in). */
+  userAgent: string | null = null,
 ): Promise<{ userId: number; token: string; expires: Date; created: boolean }> {
   if (!claims.sub || claims.sub.length > 255) throw new UserError(text('accounts:errors.ssoDidNotSay', { name: providerName }), 400);
   let created = false;
@@ -57,7 +59,7 @@ export async function signInWithSso(
     }
   }
   await changeRole(db, { userId, role: 'employee', action: 'grant', actorId: null, reason: SSO_ROLE_REASON });
-  const session = await createSession(db, userId);
+  const session = await createSession(db, userId, userAgent);
   return { userId, ...session, created };
 }
 

@@ -29,6 +29,6 @@ export async function signIn(db: Kysely<DB>, login: string, password: string, cl
   // A suspended account (src/moderation) is told why and until when, after the password is right.
   const standing = await standingOf(db, user.id);
   if (standing?.kind === 'suspended') throw new UserError(describeStanding(standing), 403);
-  const session = await createSession(db, user.id);
+  const session = await createSession(db, user.id, client.userAgent);
   return { userId: user.id, ...session };
 }

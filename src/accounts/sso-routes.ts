@@ -63,7 +63,7 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
     }
     try {
       const { issuer, claims } = await sso.complete(query, pending);
-      const session = await signInWithSso(app.database.db, issuer, claims, sso.settings.displayName, request.locale);
+      const session = await signInWithSso(app.database.db, issuer, claims, sso.settings.displayName, request.locale, request.headers['user-agent'] ?? null);
       reply.setCookie(SESSION_COOKIE, sessionCookieValue(session.userId, session.token), { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true, expires: session.expires });
       renewCsrfSecret(reply);
     } catch (err) {

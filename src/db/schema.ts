@@ -126,6 +126,10 @@ export interface SessionsTable {
   user_id: number;
   created_at: string;
   expires_at: string;
+  /** The browser's User-Agent when the session began (cut to 300 characters); null before migration 034. */
+  user_agent: string | null;
+  /** When it was last used, written at most every SESSION_TOUCH_MS. */
+  last_seen_at: string | null;
 }
 
 export type EmailTokenPurpose = 'verify_email' | 'reset_password';

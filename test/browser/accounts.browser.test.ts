@@ -7,6 +7,7 @@ import { seedDemo, type DemoLogin } from '../../src/seed/seed-demo.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
 import { launchBrowser } from '../helpers/browser.ts';
+import { makeUser } from '../helpers/fixtures.ts';
 
 let browser: Browser | null;
 let database: TestDatabase;
@@ -130,5 +131,40 @@ test('a visitor asked to sign in on a members-only page comes back to it after s
     assert.equal(fg, 'rgb(231, 234, 240)');
   } finally {
     await context.close();
+  }
+});
+
+test('settings list where one is signed in; signing out the other browser there signs it out (no JavaScript)', async (t) => {
+  if (!browser) return t.skip('Chromium is not installed');
+  // Someone no other test signs in as, so that the list is this test's two browsers.
+  const member = { username: (await makeUser(database.db, [], 'sessions_member')).username, password: 'correct horse battery staple' };
+  // Two browsers of the same person: a desktop one and one that says it is an iPhone.
+  const desk = await browser.newContext({ javaScriptEnabled: false });
+  const phone = await browser.newContext({ javaScriptEnabled: false, userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1' });
+  try {
+    const signIn = async (context: typeof desk) => {
+      const page = await context.newPage();
+      await page.goto(`${base}/signin`);
+      await page.getByLabel('Username or e-mail address').fill(member.username);
+      await page.getByLabel('Password').fill(member.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(`${base}/`);
+      return page;
+    };
+    const [here, there] = [await signIn(desk), await signIn(phone)];
+    await here.goto(`${base}/settings`);
+    const list = here.locator('ul.sessions > li');
+    assert.equal(await list.count(), 2);
+    assert.match(await list.nth(0).innerText(), /^Chrome \d+ on Linux · signed in .+ · this browser$/);
+    assert.match(await list.nth(1).innerText(), /^Safari 17 on iOS \(phone or tablet\) · signed in .+ · last used .+/);
+    await here.getByRole('button', { name: 'Sign out Safari 17 on iOS' }).click();
+    await here.waitForURL(`${base}/settings?saved=session-ended`);
+    assert.equal(await here.getByRole('status').first().innerText(), 'That browser is signed out.');
+    assert.equal(await here.locator('ul.sessions > li').count(), 1);
+    const after = await there.goto(`${base}/settings`);
+    assert.equal(after?.status(), 401, 'the phone is signed out');
+  } finally {
+    await desk.close();
+    await phone.close();
   }
 });

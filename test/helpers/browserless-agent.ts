@@ -3,8 +3,9 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 
 export class Agent {
   cookies = new Map<string, string>();
-  /** remoteAddress: the client's address as the server sees it (app.inject's default is 127.0.0.1). */
-  constructor(private app: FastifyInstance, private remoteAddress?: string) {}
+  /** remoteAddress: the client's address as the server sees it (app.inject's default is 127.0.0.1);
+   * userAgent: the User-Agent it sends (app.inject's default is "lightMyRequest"). */
+  constructor(private app: FastifyInstance, private remoteAddress?: string, private userAgent?: string) {}
 
   async get(url: string): Promise<LightMyRequestResponse> {
     return this.keep(await this.app.inject({ method: 'GET', url, headers: this.headers(), ...this.from() }));
@@ -66,8 +67,11 @@ export class Agent {
     return this.remoteAddress ? { remoteAddress: this.remoteAddress } : {};
   }
 
-  private headers() {
-    return this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
+  private headers(): Record<string, string> {
+    return {
+      ...(this.userAgent ? { 'user-agent': this.userAgent } : {}),
+      ...(this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
+    };
   }
 
   private keep(res: LightMyRequestResponse) {
