@@ -5,6 +5,7 @@ import { authorize, type Actor } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
 import { text, UserError } from '../shared/errors.ts';
 import { slugify } from '../shared/slug.ts';
+import { forgetOldSlug } from './board-slug-history.ts';
 
 const input = z.object({
   name: z.string().trim().min(2, 'community:errors.boardNameShort').max(60, 'community:errors.boardNameLong'),
@@ -42,6 +43,7 @@ export async function createBoard(db: Kysely<DB>, actor: Actor | null, raw: z.in
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    await forgetOldSlug(tx, slug);
     return { id, slug };
   });
 }

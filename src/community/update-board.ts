@@ -1,12 +1,14 @@
 // Community managers change a board: its name, address (slug), description, visibility and who
 // starts topics there.
-// A slug change takes the new address only when it is free; the old /b/<slug> then answers 404
-// (no redirect is kept). Topic URLs do not contain the board, so they are not affected.
+// A slug change takes the new address only when it is free; the old /b/<slug> pages then
+// redirect to the new ones (board-slug-history.ts). Topic URLs do not contain the board, so they
+// are not affected.
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { BoardVisibility, DB, TopicCreators } from '../db/schema.ts';
 import { authorize, type Actor } from '../policy/policy.ts';
 import { NotFoundError, text, UserError } from '../shared/errors.ts';
+import { rememberOldSlug } from './board-slug-history.ts';
 
 export const BOARD_VISIBILITIES = ['public', 'members', 'staff'] as const satisfies readonly BoardVisibility[];
 export const TOPIC_CREATORS = ['members', 'staff'] as const satisfies readonly TopicCreators[];
@@ -61,6 +63,7 @@ export async function updateBoard(db: Kysely<DB>, actor: Actor, slug: string, ra
         .set({ name: b.name, slug: b.slug, description: b.description, visibility: b.visibility, topic_creators: b.topic_creators })
         .where('id', '=', board.id)
         .execute();
+      if (b.slug !== board.slug) await rememberOldSlug(tx, board.id, board.slug, b.slug);
       return { id: board.id, slug: b.slug };
     });
   } catch (err) {

@@ -132,6 +132,13 @@ export interface SessionsTable {
   last_seen_at: string | null;
 }
 
+/** A board's earlier slugs (migration 035): old /b/<slug> links redirect to the board. */
+export interface BoardSlugHistoryTable {
+  slug: string;
+  board_id: number;
+  changed_at: string;
+}
+
 export type EmailTokenPurpose = 'verify_email' | 'reset_password';
 
 export interface EmailTokensTable {
@@ -574,6 +581,7 @@ export interface DB {
   guideline_acks: GuidelineAcksTable;
   private_data_views: PrivateDataViewsTable;
   sessions: SessionsTable;
+  board_slug_history: BoardSlugHistoryTable;
   email_tokens: EmailTokensTable;
   sign_in_failures: SignInFailuresTable;
   sign_in_failures_unknown: SignInFailuresUnknownTable;

@@ -54,7 +54,8 @@ import { conversationRoutes } from '../conversations/routes.ts';
 import { startConversationMaintenance } from '../conversations/maintenance.ts';
 import { searchRoutes } from '../search/routes.ts';
 import { notificationRoutes } from '../notifications/routes.ts';
-import { FieldErrors, text, UserError } from '../shared/errors.ts';
+import { FieldErrors, NotFoundError, text, UserError } from '../shared/errors.ts';
+import { boardNowAt } from '../community/board-slug-history.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { viewHelpers, viewHelpersFor } from './view-helpers.ts';
 import { authorCards } from '../accounts/find-user.ts';
@@ -265,6 +266,12 @@ export async function buildServer({ config: given, database, logger, mailer }: S
     let message = t('common:errors.server');
     let guard: object | undefined;
     let fields: Record<string, string> | undefined;
+    // A board whose address changed: its old /b/<slug>… pages redirect for good to the new ones.
+    // Asked only once a board page has found no board, so it costs the pages nothing.
+    if (err instanceof NotFoundError && request.method === 'GET' && request.routeOptions.url?.startsWith('/b/:slug')) {
+      const now = await boardNowAt(database.db, request.actor, (request.params as { slug?: unknown }).slug).catch(() => null);
+      if (now) return reply.redirect(request.url.replace(/^\/b\/[^/?#]+/, `/b/${now}`), 301);
+    }
     if (err instanceof UserError) {
       status = err.status;
       message = err.say(t);

@@ -90,7 +90,7 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual([delta.slug, delta.name, delta.description, delta.visibility, delta.position], ['delta-force', 'Delta Force', 'Fourth', 'members', 4]);
     });
 
-    test('editing a board: rename and a new address (the old one then 404s); bad input is refused', async () => {
+    test('editing a board: rename and a new address (the old one then redirects to it); bad input is refused', async () => {
       const form = (await cm.get('/admin/boards/alpha/edit'));
       assert.equal(form.statusCode, 200);
       assert.match(form.body, /name="slug"[^>]*value="alpha"/);
@@ -117,7 +117,9 @@ for (const kind of testDatabaseKinds()) {
       const ok = await cm.post('/admin/boards/alpha/edit', { name: 'Alpha Centauri', slug: 'alpha-centauri', description: 'Renamed', visibility: 'public' }, '/admin/boards/alpha/edit');
       assert.equal(ok.statusCode, 303);
       assert.equal(ok.headers.location, '/admin/boards?saved=alpha-centauri');
-      assert.equal((await member.get('/b/alpha')).statusCode, 404, 'no redirect is kept from the old address');
+      const old = await member.get('/b/alpha');
+      assert.equal(old.statusCode, 301, 'the old address redirects (board-slug-redirect.test.ts)');
+      assert.equal(old.headers.location, '/b/alpha-centauri');
       const renamed = await member.get('/b/alpha-centauri');
       assert.equal(renamed.statusCode, 200);
       assert.match(renamed.body, /Alpha Centauri/);
