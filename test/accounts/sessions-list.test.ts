@@ -1,16 +1,15 @@
 // Where one is signed in (account settings): each browser's session with its device and last use,
 // signing one out or all others, on a real database (SQLite, and PostgreSQL when configured).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FastifyInstance } from 'fastify';
 import { endOtherSessions, endSession } from '../../src/accounts/end-session.ts';
 import { describeDevice, listSessions } from '../../src/accounts/list-sessions.ts';
 import { createSession, SESSION_TOUCH_MS, touchSession } from '../../src/accounts/sessions.ts';
 import type { UserError } from '../../src/shared/errors.ts';
 import { hashToken } from '../../src/shared/tokens.ts';
-import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
+import { testDatabaseKinds } from '../helpers/databases.ts';
 import { makeUser } from '../helpers/fixtures.ts';
-import { testServer } from '../helpers/server.ts';
+import { serverPerSuite } from '../helpers/server.ts';
 import * as m034 from '../../src/db/migrations/034_session_devices.ts';
 import { Agent, csrfToken } from '../helpers/browserless-agent.ts';
 
@@ -29,19 +28,10 @@ test('a User-Agent reads as browser and system (bowser), unknown ones as nothing
 
 for (const kind of testDatabaseKinds()) {
   describe(`where one is signed in, on ${kind.name}`, () => {
-    let database: TestDatabase;
-    let app: FastifyInstance;
-    before(async () => {
-      database = await kind.open();
-      app = await testServer(database);
-    });
-    after(async () => {
-      await app.close();
-      await database.drop();
-    });
+    const suite = serverPerSuite(kind);
 
     test('the list: own unexpired sessions, this one first, then by last use; a key, never the token', async () => {
-      const db = database.db;
+      const db = suite.database.db;
       const [me, other] = [await makeUser(db), await makeUser(db)];
       const laptop = await createSession(db, me.id, FIREFOX_MAC);
       const phone = await createSession(db, me.id, `${SAFARI_IPHONE}\u0000\n`);
@@ -62,7 +52,7 @@ for (const kind of testDatabaseKinds()) {
     });
 
     test('last use is written at most every ten minutes', async () => {
-      const db = database.db;
+      const db = suite.database.db;
       const me = await makeUser(db);
       const s = await createSession(db, me.id, FIREFOX_MAC);
       const seen = async () => (await db.selectFrom('sessions').select('last_seen_at').where('id', '=', hashToken(s.token)).executeTakeFirstOrThrow()).last_seen_at!;
@@ -75,7 +65,7 @@ for (const kind of testDatabaseKinds()) {
     });
 
     test('signing one out: only one\'s own, not the one in use; bad keys are clear errors that change nothing', async () => {
-      const db = database.db;
+      const db = suite.database.db;
       const [me, other] = [await makeUser(db), await makeUser(db)];
       const here = await createSession(db, me.id, FIREFOX_MAC);
       const there = await createSession(db, me.id, CHROME_WINDOWS);
@@ -100,20 +90,20 @@ for (const kind of testDatabaseKinds()) {
     });
 
     test('migration 034 down and up: a session from before is listed as an unknown browser, used when it began', async () => {
-      const db = database.db as never as import('kysely').Kysely<any>;
-      const me = await makeUser(database.db);
-      await m034.down(db, { dialect: database.dialect });
+      const db = suite.database.db as never as import('kysely').Kysely<any>;
+      const me = await makeUser(suite.database.db);
+      await m034.down(db, { dialect: suite.database.dialect });
       await db.insertInto('sessions').values({ id: hashToken('from-before-034'), user_id: me.id, created_at: '2026-11-01T10:00:00.000Z', expires_at: '2099-01-01T00:00:00.000Z' }).execute();
-      await m034.up(db, { dialect: database.dialect });
-      assert.deepEqual(await listSessions(database.db, me, 'from-before-034'), [
+      await m034.up(db, { dialect: suite.database.dialect });
+      assert.deepEqual(await listSessions(suite.database.db, me, 'from-before-034'), [
         { key: hashToken('from-before-034').slice(0, 16), browser: null, os: null, mobile: false, createdAt: '2026-11-01T10:00:00.000Z', lastSeenAt: '2026-11-01T10:00:00.000Z', current: true },
       ]);
     });
 
     test('over HTTP: the settings page lists the browsers; one signs another out, which is then signed out', async () => {
-      const user = await makeUser(database.db);
+      const user = await makeUser(suite.database.db);
       const signIn = async (ua: string) => {
-        const agent = new Agent(app, undefined, ua);
+        const agent = new Agent(suite.app, undefined, ua);
         const res = await agent.post('/signin', { login: user.username, password: 'correct horse battery staple' }, '/signin');
         assert.equal(res.statusCode, 303, res.body);
         return agent;
