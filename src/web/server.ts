@@ -268,7 +268,7 @@ export async function buildServer({ config: given, database, logger, mailer }: S
     let fields: Record<string, string> | undefined;
     // A board whose address changed: its old /b/<slug>… pages redirect for good to the new ones.
     // Asked only once a board page has found no board, so it costs the pages nothing.
-    if (err instanceof NotFoundError && request.method === 'GET' && request.routeOptions.url?.startsWith('/b/:slug')) {
+    if (err instanceof NotFoundError && (request.method === 'GET' || request.method === 'HEAD') && request.routeOptions.url?.startsWith('/b/:slug')) {
       const now = await boardNowAt(database.db, request.actor, (request.params as { slug?: unknown }).slug).catch(() => null);
       if (now) return reply.redirect(request.url.replace(/^\/b\/[^/?#]+/, `/b/${now}`), 301);
     }

@@ -29,6 +29,9 @@ for (const kind of testDatabaseKinds()) {
       const feed = await suite.app.inject({ url: '/b/routers/feed.atom' });
       assert.equal(feed.statusCode, 301);
       assert.equal(feed.headers.location, '/b/modems/feed.atom');
+      const head = await suite.app.inject({ method: 'HEAD', url: '/b/routers' });
+      assert.equal(head.statusCode, 301);
+      assert.equal(head.headers.location, '/b/modems');
       assert.match((await suite.app.inject({ url: '/b/modems' })).body, /Which router for fibre\?/);
 
       // Renamed again: both old addresses lead to the board, in one step.
