@@ -1,5 +1,6 @@
 // sitemap.xml (https://www.sitemaps.org/protocol.html): what search engines should crawl —
-// the home page, public boards, and the non-deleted topics of public boards, nothing else.
+// the home page, public boards, the knowledge base's published articles, and the non-deleted
+// topics of public boards, nothing else.
 //
 // Topics are split by id range: /sitemap-topics-N.xml holds the topics with ids in
 // ((N-1)·50,000, N·50,000], so a topic stays in the same file for good and each file is one
@@ -9,6 +10,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
+import { articleUrl } from '../knowledge/articles.ts';
 import { escapeXml, XML_DECLARATION } from './xml.ts';
 
 /** The protocol's limit of URLs per sitemap file. */
@@ -21,17 +23,18 @@ export interface SitemapUrl {
 
 const NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';
 
-/** Home and public boards, as absolute URLs. */
+/** Home, public boards and the knowledge base (its list and published articles, when it has any), as absolute URLs. */
 export async function boardUrls(db: Kysely<DB>, publicUrl: string): Promise<SitemapUrl[]> {
-  const boards = await db
-    .selectFrom('boards')
-    .select(['slug', 'last_post_at'])
-    .where('visibility', '=', 'public')
-    .orderBy('position')
-    .orderBy('id')
-    .execute();
-  const latest = boards.reduce<string | null>((m, b) => (b.last_post_at && (!m || b.last_post_at > m) ? b.last_post_at : m), null);
-  return [{ loc: `${publicUrl}/`, lastmod: latest }, ...boards.map((b) => ({ loc: publicUrl + viewHelpers.boardUrl(b.slug), lastmod: b.last_post_at }))];
+  const [boards, articles] = await Promise.all([
+    db.selectFrom('boards').select(['slug', 'last_post_at']).where('visibility', '=', 'public').orderBy('position').orderBy('id').execute(),
+    // Articles are few next to topics (a knowledge base of thousands at most), so they share this file.
+    db.selectFrom('articles').select(['slug', 'updated_at']).where('status', '=', 'published').orderBy('id').execute(),
+  ]);
+  const newest = (times: (string | null)[]) => times.reduce<string | null>((m, t) => (t && (!m || t > m) ? t : m), null);
+  const kb = articles.length
+    ? [{ loc: `${publicUrl}/kb`, lastmod: newest(articles.map((a) => a.updated_at)) }, ...articles.map((a) => ({ loc: publicUrl + articleUrl(a.slug), lastmod: a.updated_at }))]
+    : [];
+  return [{ loc: `${publicUrl}/`, lastmod: newest(boards.map((b) => b.last_post_at)) }, ...boards.map((b) => ({ loc: publicUrl + viewHelpers.boardUrl(b.slug), lastmod: b.last_post_at })), ...kb];
 }
 
 /** The public topics whose ids fall in range `n` (1-based), oldest id first. */

@@ -15,7 +15,10 @@ import { acceptAnswer } from '../../src/community/accept-answer.ts';
 import { escapeXml } from '../../src/seo/xml.ts';
 import { htmlToPlainText, truncate } from '../../src/seo/plain-text.ts';
 import { items, microdataItems, one, onlyItem, text, values } from '../helpers/microdata.ts';
-import { sitemapRoot, topicUrls, SITEMAP_CHUNK } from '../../src/seo/sitemap.ts';
+import { boardUrls, sitemapRoot, topicUrls, SITEMAP_CHUNK } from '../../src/seo/sitemap.ts';
+import { createArticle } from '../../src/knowledge/create-article.ts';
+import { publishArticle } from '../../src/knowledge/publish-article.ts';
+import { unpublishArticle } from '../../src/knowledge/unpublish-article.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
 import { makeUser } from '../helpers/fixtures.ts';
@@ -294,7 +297,15 @@ for (const kind of testDatabaseKinds()) {
       assert.ok(lines.includes(`Sitemap: ${SITE}/sitemap.xml`));
     });
 
-    test('sitemap.xml is well-formed, lists home, public boards and public topics, and every URL answers 200', async (t) => {
+    test('sitemap.xml is well-formed, lists home, public boards, published articles and public topics, and every URL answers 200', async (t) => {
+      // The knowledge base: one published article, a draft, and one taken down again.
+      const manager = await makeUser(database.db, ['community_manager']);
+      const published = await createArticle(database.db, manager, { title: 'Setting up the fibre modem', body: 'Plug it in and wait for the **green** light.' });
+      await publishArticle(database.db, manager, published.slug);
+      const draft = await createArticle(database.db, manager, { title: 'Unreleased router notes', body: 'Not yet.' });
+      const takenDown = await createArticle(database.db, manager, { title: 'Old modem firmware steps', body: 'Outdated.' });
+      await publishArticle(database.db, manager, takenDown.slug);
+      await unpublishArticle(database.db, manager, takenDown.slug, 'outdated');
       const deleted = await database.db
         .selectFrom('topics').innerJoin('boards', 'boards.id', 'topics.board_id')
         .select(['topics.id', 'topics.slug']).where('boards.visibility', '=', 'public').orderBy('topics.id', 'desc')
@@ -313,7 +324,7 @@ for (const kind of testDatabaseKinds()) {
         .where('boards.visibility', '=', 'public').where('topics.deleted_at', 'is', null)
         .executeTakeFirstOrThrow();
       const boards = await database.db.selectFrom('boards').select('slug').where('visibility', '=', 'public').execute();
-      assert.equal(xml.counts.url, 1 + boards.length + Number(expected.n));
+      assert.equal(xml.counts.url, 1 + boards.length + 2 + Number(expected.n), 'home, boards, /kb and one article, topics');
       assert.equal(xml.counts.lastmod, xml.counts.url);
       const staffTopics = await database.db
         .selectFrom('topics').innerJoin('boards', 'boards.id', 'topics.board_id')
@@ -323,6 +334,8 @@ for (const kind of testDatabaseKinds()) {
       for (const s of staffTopics) assert.ok(!locs.some((l) => l.endsWith(`/${s.slug}/${s.id}`)), `staff topic ${s.id} listed`);
       assert.ok(!locs.some((l) => l.includes('/b/staff-lounge')));
       assert.ok(!locs.includes(`${SITE}/t/${deleted.slug}/${deleted.id}`), 'deleted topic listed');
+      assert.ok(locs.includes(`${SITE}/kb`) && locs.includes(`${SITE}/kb/${published.slug}`));
+      assert.ok(!locs.includes(`${SITE}/kb/${draft.slug}`) && !locs.includes(`${SITE}/kb/${takenDown.slug}`), 'drafts and articles taken down are not listed');
       for (const loc of locs) assert.equal((await get(pathOf(loc))).statusCode, 200, loc);
       for (const m of xml.texts.lastmod!) assert.match(m, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
@@ -348,9 +361,8 @@ for (const kind of testDatabaseKinds()) {
       }
       const all = await topicUrls(database.db, SITE, 1, SITEMAP_CHUNK);
       assert.deepEqual(listed, all.map((u) => u.loc));
-      // One file holds at most 50,000 URLs: home and boards count too.
-      const publicBoards = (await database.db.selectFrom('boards').select('id').where('visibility', '=', 'public').execute()).length;
-      const justFits = all.length + publicBoards + 1;
+      // One file holds at most 50,000 URLs: home, boards and the knowledge base count too.
+      const justFits = all.length + (await boardUrls(database.db, SITE)).length;
       const maxId = Number(/\/(\d+)$/.exec(all.at(-1)!.loc)![1]);
       assert.match(await sitemapRoot(database.db, SITE, Math.max(justFits, maxId)), /<urlset /);
       assert.match(await sitemapRoot(database.db, SITE, justFits - 1), /<sitemapindex /);
