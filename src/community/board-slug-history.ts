@@ -1,6 +1,7 @@
 // A board's earlier addresses (migration 035). Changing a board's slug keeps the old one, so
-// that links to /b/<old>… (bookmarks, search engines, other sites) redirect to the board's
-// pages at their new address. A slug a board takes (again) stops being an old address.
+// that links to /b/<old> and its feed (bookmarks, search engines, other sites) redirect to the
+// board at its new address (src/web/server.ts's error handler). A slug a board takes (again)
+// stops being an old address.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { can, type Actor } from '../policy/policy.ts';

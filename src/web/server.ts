@@ -266,7 +266,8 @@ export async function buildServer({ config: given, database, logger, mailer }: S
     let message = t('common:errors.server');
     let guard: object | undefined;
     let fields: Record<string, string> | undefined;
-    // A board whose address changed: its old /b/<slug>… pages redirect for good to the new ones.
+    // A board whose address changed: its old /b/<slug> pages and feed (routes that answer
+    // NotFoundError for a board they cannot find) redirect for good to the new address.
     // Asked only once a board page has found no board, so it costs the pages nothing.
     if (err instanceof NotFoundError && (request.method === 'GET' || request.method === 'HEAD') && request.routeOptions.url?.startsWith('/b/:slug')) {
       const now = await boardNowAt(database.db, request.actor, (request.params as { slug?: unknown }).slug).catch(() => null);
