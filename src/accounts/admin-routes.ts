@@ -7,6 +7,9 @@ import { NotFoundError, text, UserError } from '../shared/errors.ts';
 import { translatorFor } from '../i18n/plugin.ts';
 import { changeRole, parseRole } from './change-role.ts';
 import { rolesOf } from './find-user.ts';
+import { resetTwoFactorOf } from './turn-off-two-factor.ts';
+import { twoFactorState } from './two-factor.ts';
+import { tellOwnerAboutTwoFactor } from './two-factor-notice.ts';
 
 type Form = Record<string, string | undefined>;
 
@@ -37,7 +40,9 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
       .orderBy('role_changes.id', 'desc')
       .execute();
     const grantable = ROLES.filter((r): r is Role => r !== 'member' && can(actor, 'role.grant', r));
-    return { title: translatorFor(request).t('admin:user.title', { name: user.display_name }), person: user, roles, log, grantable, error: null, notice: null, ...extra };
+    const { on, since } = await twoFactorState(db, user.id);
+    const twoFactor = { on, since, mayReset: on && can(actor, 'user.resetTwoFactor', { id: user.id }) };
+    return { title: translatorFor(request).t('admin:user.title', { name: user.display_name }), person: user, roles, log, grantable, twoFactor, error: null, notice: null, ...extra };
   };
 
   const params = { schema: { params: { type: 'object', properties: { username: { type: 'string', maxLength: 40 } } } } };
@@ -64,5 +69,22 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
       const data = await page(request, request.params.username, { error: err.say(translatorFor(request).t) });
       return reply.code(err.status).view('admin-user', { ...data, csrf: reply.generateCsrf() });
     }
+  });
+
+  // A member who lost their phone and their backup codes: an admin turns two-step verification
+  // off (policy user.resetTwoFactor), with a reason for the staff log; the member is told by e-mail.
+  app.post<{ Params: { username: string }; Body: Form }>('/admin/users/:username/two-factor/reset', params, async (request, reply) => {
+    const actor = staff(request);
+    const { person } = await page(request, request.params.username);
+    try {
+      await resetTwoFactorOf(db, actor, person.id, String(request.body?.reason ?? ''));
+    } catch (err) {
+      if (!(err instanceof UserError) || err.status === 401) throw err;
+      const data = await page(request, request.params.username, { error: err.say(translatorFor(request).t), values: { reason: String(request.body?.reason ?? '') } });
+      return reply.code(err.status).view('admin-user', { ...data, csrf: reply.generateCsrf() });
+    }
+    await tellOwnerAboutTwoFactor(db, app.mailer, person.id, 'reset').catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'two-step verification e-mail failed'));
+    const data = await page(request, request.params.username, { notice: text('accounts:twoFactor.admin.done') });
+    return reply.view('admin-user', { ...data, csrf: reply.generateCsrf() });
   });
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 import { conversationsForExport } from '../conversations/export-conversations.ts';
+import { twoFactorState } from './two-factor.ts';
 
 /** Everything Parley holds about the actor, as one JSON document (right of access). */
 export async function exportMyData(db: Kysely<DB>, actor: Actor) {
@@ -26,5 +27,7 @@ export async function exportMyData(db: Kysely<DB>, actor: Actor) {
       .execute(),
   ]);
   const conversations = await conversationsForExport(db, actor.id);
-  return { exportedAt: new Date().toISOString(), profile: user, roles, roleChanges, topics, posts, attachments, guidelineAcknowledgements: acknowledgements, sessions, conversations };
+  // Whether it is on and since when; never the secret or the codes (an export is a file that travels).
+  const { on, since } = await twoFactorState(db, actor.id);
+  return { exportedAt: new Date().toISOString(), profile: user, roles, roleChanges, topics, posts, attachments, guidelineAcknowledgements: acknowledgements, sessions, twoStepVerification: { on, since }, conversations };
 }

@@ -15,6 +15,7 @@ import { profileActivity } from './profile-activity.ts';
 import { listTeam } from './list-team.ts';
 import { ALL_BADGES } from './badges.ts';
 import { signIn } from './sign-in.ts';
+import { finishSignIn, readSecondStepTicket, SECOND_STEP_COOKIE, SECOND_STEP_MINUTES, secondStepTicket } from './sign-in-second-step.ts';
 import { ThrottledError } from './sign-in-throttle.ts';
 import { rememberDevice, signInClient } from './device-cookie.ts';
 import { renewCsrfSecret } from '../web/csrf-session.ts';
@@ -72,20 +73,67 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     const b = request.body ?? {};
     const next = safeNext(b.next);
     try {
-      const session = await signIn(db, str(b.login), str(b.password), signInClient(request));
-      setSession(reply, session.userId, session.token, session.expires);
-      rememberDevice(request, reply, session.userId, app.config.NODE_ENV === 'production');
-      renewCsrfSecret(reply);
-      // Policy point 2: an employee reads and acknowledges the guidelines on first sign-in.
-      const actor = await loadActor(db, session.userId);
-      if (actor && (await mustAcknowledgeGuidelines(db, actor))) return reply.redirect(withNext('/guidelines', next), 303);
+      const result = await signIn(db, str(b.login), str(b.password), signInClient(request));
+      if ('secondStep' in result) {
+        // Two-step verification: no session yet; the next page asks for the code.
+        reply.setCookie(SECOND_STEP_COOKIE, await secondStepTicket(db, result.userId), { path: '/signin', httpOnly: true, sameSite: 'lax', secure: app.config.NODE_ENV === 'production', signed: true, maxAge: SECOND_STEP_MINUTES * 60 });
+        return reply.redirect(withNext('/signin/two-factor', next), 303);
+      }
+      return await signedInNowGoTo(request, reply, result, next);
     } catch (err) {
       if (err instanceof ThrottledError) reply.header('retry-after', String(err.retryAfterSeconds));
       if (err instanceof UserError) return form(reply, request, 'signin', 'accounts:signin.title', { values: { login: str(b.login) }, error: err.say(translatorFor(request).t), sso, next }, err.status);
       throw err;
     }
-    // Back to the page they came from (bug: it was always the home page).
+  });
+
+  /** A session opened: the cookies, then the guidelines (if due) or back to the page they came from. */
+  const signedInNowGoTo = async (request: FastifyRequest, reply: FastifyReply, session: { userId: number; token: string; expires: Date }, next: string) => {
+    setSession(reply, session.userId, session.token, session.expires);
+    rememberDevice(request, reply, session.userId, app.config.NODE_ENV === 'production');
+    renewCsrfSecret(reply);
+    // Policy point 2: an employee reads and acknowledges the guidelines on first sign-in.
+    const actor = await loadActor(db, session.userId);
+    if (actor && (await mustAcknowledgeGuidelines(db, actor))) return reply.redirect(withNext('/guidelines', next), 303);
     return reply.redirect(next, 303);
+  };
+
+  // The second step: a code from the app, or a backup code (?backup=1 shows that field instead).
+  const waitingSignIn = (request: FastifyRequest) => {
+    const raw = request.cookies[SECOND_STEP_COOKIE];
+    const unsigned = raw ? request.unsignCookie(raw) : null;
+    return readSecondStepTicket(db, unsigned?.valid ? unsigned.value : null);
+  };
+  const secondStepForm = (reply: FastifyReply, request: FastifyRequest, next: string, backup: boolean, error: string | null = null, status = 200) => {
+    // The link to the other kind of code keeps where they were going.
+    const query = new URLSearchParams(backup ? {} : { backup: '1' });
+    if (next !== '/') query.set('next', next);
+    const switchHref = `/signin/two-factor${query.size ? `?${query}` : ''}`;
+    return form(reply, request, 'signin-two-factor', 'accounts:twoFactor.signInTitle', { next, backup, error, switchHref }, status);
+  };
+  const expired = (request: FastifyRequest, reply: FastifyReply, next: string) =>
+    form(reply, request, 'signin', 'accounts:signin.title', { error: translatorFor(request).t('accounts:twoFactor.expired'), sso, next }, 401);
+  type SecondStepQuery = { Querystring: { next?: string; backup?: string } };
+  app.get<SecondStepQuery>('/signin/two-factor', async (request, reply) => {
+    const next = safeNext(request.query.next);
+    if (!(await waitingSignIn(request))) return reply.redirect(withNext('/signin', next), 303);
+    return secondStepForm(reply, request, next, request.query.backup === '1');
+  });
+  app.post<{ Body: Form }>('/signin/two-factor', limited, async (request, reply) => {
+    const b = request.body ?? {};
+    const next = safeNext(b.next);
+    const backup = b.backup === '1';
+    const userId = await waitingSignIn(request);
+    if (!userId) return expired(request, reply, next);
+    try {
+      const session = await finishSignIn(db, userId, str(b.code), signInClient(request));
+      reply.clearCookie(SECOND_STEP_COOKIE, { path: '/signin' });
+      return await signedInNowGoTo(request, reply, session, next);
+    } catch (err) {
+      if (err instanceof ThrottledError) reply.header('retry-after', String(err.retryAfterSeconds));
+      if (err instanceof UserError) return secondStepForm(reply, request, next, backup, err.say(translatorFor(request).t), err.status);
+      throw err;
+    }
   });
 
   app.post('/signout', { config: { keepsPages: true } }, async (request, reply) => {

@@ -24,6 +24,11 @@ import { signInClient } from './device-cookie.ts';
 import { listSessions } from './list-sessions.ts';
 import { endOtherSessions, endSession } from './end-session.ts';
 import { avatarUploads, readAvatarForm } from './avatar-form.ts';
+import { beginTwoFactorSetup, confirmTwoFactorSetup, pendingTwoFactorSetup, regenerateBackupCodes } from './set-up-two-factor.ts';
+import { turnOffTwoFactor } from './turn-off-two-factor.ts';
+import { twoFactorState } from './two-factor.ts';
+import { tellOwnerAboutTwoFactor } from './two-factor-notice.ts';
+import { siteIdentity } from '../web/site-identity.ts';
 
 type Form = Record<string, string | undefined>;
 
@@ -37,6 +42,7 @@ const SAVED: Record<string, string> = {
   avatar: 'accounts:settings.notices.avatar',
   'token-revoked': 'accounts:settings.notices.tokenRevoked',
   'session-ended': 'accounts:settings.notices.sessionEnded',
+  'two-factor-off': 'accounts:settings.notices.twoFactorOff',
 };
 const saved = (what: string, query = '') => `/settings?saved=${what}${query}`;
 const settingsQuery = {
@@ -51,13 +57,14 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
   const settingsPage = async (request: FastifyRequest, reply: FastifyReply, extra: object = {}, status = 200) => {
     const actor = signedIn(request);
     const me = await showPrivateProfile(db, actor, request.user!.username);
-    const profile = await db.selectFrom('users').select(['bio', 'avatar', 'locale']).where('id', '=', actor.id).executeTakeFirstOrThrow();
+    const { password_hash, ...profile } = await db.selectFrom('users').select(['bio', 'avatar', 'locale', 'password_hash']).where('id', '=', actor.id).executeTakeFirstOrThrow();
     const { t } = translatorFor(request);
     // Notices are keys (with values), said in the page's language.
     const { notice, ...rest } = extra as { notice?: string | { key: string; params?: Record<string, unknown> } };
     return reply.code(status).view('settings', {
       title: t('accounts:settings.title'), me: { ...me, ...profile }, languageSetting: profile.locale, csrf: reply.generateCsrf(), values: null, error: null, field: null,
-      notice: notice ? (typeof notice === 'string' ? t(notice) : t(notice.key, notice.params)) : null, apiTokens: await listApiTokens(db, actor), newApiToken: null, sessions: await listSessions(db, actor, request.sessionToken), ...rest,
+      notice: notice ? (typeof notice === 'string' ? t(notice) : t(notice.key, notice.params)) : null, apiTokens: await listApiTokens(db, actor), newApiToken: null, sessions: await listSessions(db, actor, request.sessionToken),
+      twoFactor: { ...(await twoFactorState(db, actor.id)), hasPassword: !!password_hash }, ...rest,
     });
   };
   // Re-render the settings page with the message and what was typed, so nothing is lost.
@@ -165,6 +172,61 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
   app.post('/settings/sessions/end-others', async (request, reply) => {
     const ended = await endOtherSessions(db, signedIn(request), request.sessionToken);
     return reply.redirect(saved('sessions-ended', `&ended=${ended}`), 303);
+  });
+
+  // Two-step verification: the password, then the set-up page (QR code) until a code from the app
+  // turns it on; the backup codes are shown on that one answer (no-store), like a new API token.
+  const mailOwner = (userId: number, change: 'on' | 'off') =>
+    tellOwnerAboutTwoFactor(db, app.mailer, userId, change).catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'two-step verification e-mail failed'));
+  const setupPage = async (request: FastifyRequest, reply: FastifyReply, error: string | null = null, status = 200) => {
+    const pending = await pendingTwoFactorSetup(db, signedIn(request), (await siteIdentity(db, cfg)).name);
+    if (!pending) return reply.redirect('/settings', 303);
+    reply.header('cache-control', 'no-store');
+    return reply.code(status).view('two-factor-setup', { title: translatorFor(request).t('accounts:twoFactor.setupTitle'), csrf: reply.generateCsrf(), pending, error });
+  };
+  const codesPage = (request: FastifyRequest, reply: FastifyReply, codes: string[], replaced: boolean) => {
+    reply.header('cache-control', 'no-store');
+    return reply.view('two-factor-codes', { title: translatorFor(request).t('accounts:twoFactor.codesTitle'), codes, replaced });
+  };
+  app.post<{ Body: Form }>('/settings/two-factor/setup', async (request, reply) => {
+    try {
+      await beginTwoFactorSetup(db, signedIn(request), str(request.body?.currentPassword), signInClient(request));
+    } catch (err) {
+      return onUserError(request, reply, {})(err);
+    }
+    return reply.redirect('/settings/two-factor/setup', 303);
+  });
+  app.get('/settings/two-factor/setup', (request, reply) => setupPage(request, reply));
+  app.post<{ Body: Form }>('/settings/two-factor/confirm', async (request, reply) => {
+    const actor = signedIn(request);
+    let codes;
+    try {
+      codes = await confirmTwoFactorSetup(db, actor, str(request.body?.code));
+    } catch (err) {
+      if (err instanceof UserError && err.field === 'code') return setupPage(request, reply, err.say(translatorFor(request).t), err.status);
+      return onUserError(request, reply, {})(err);
+    }
+    await mailOwner(actor.id, 'on');
+    return codesPage(request, reply, codes, false);
+  });
+  app.post<{ Body: Form }>('/settings/two-factor/backup-codes', async (request, reply) => {
+    let codes;
+    try {
+      codes = await regenerateBackupCodes(db, signedIn(request), str(request.body?.currentPassword), signInClient(request));
+    } catch (err) {
+      return onUserError(request, reply, {})(err);
+    }
+    return codesPage(request, reply, codes, true);
+  });
+  app.post<{ Body: Form }>('/settings/two-factor/off', async (request, reply) => {
+    const actor = signedIn(request);
+    try {
+      await turnOffTwoFactor(db, actor, str(request.body?.currentPassword), signInClient(request));
+    } catch (err) {
+      return onUserError(request, reply, {})(err);
+    }
+    await mailOwner(actor.id, 'off');
+    return reply.redirect(saved('two-factor-off'), 303);
   });
 
   // API tokens for scripts (src/api): the new token is shown on this one answer, never again. The

@@ -38,6 +38,7 @@ import * as m032 from './migrations/032_topics_autovacuum.ts';
 import * as m033 from './migrations/033_board_listing_version.ts';
 import * as m034 from './migrations/034_session_devices.ts';
 import * as m035 from './migrations/035_board_slug_history.ts';
+import * as m036 from './migrations/036_two_factor.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
@@ -77,6 +78,7 @@ const migrations: Record<string, MigrationModule> = {
   '033_board_listing_version': m033,
   '034_session_devices': m034,
   '035_board_slug_history': m035,
+  '036_two_factor': m036,
 };
 
 export const migrationNames = (): string[] => Object.keys(migrations).sort();

@@ -132,6 +132,24 @@ export interface SessionsTable {
   last_seen_at: string | null;
 }
 
+/** Two-step verification (migration 036): a TOTP secret per account; enabled_at null while being set up. */
+export interface TwoFactorTable {
+  user_id: number;
+  /** Base32, as authenticator apps take it. */
+  secret: string;
+  enabled_at: string | null;
+  /** The 30-second step of the last code accepted (a code is good once). */
+  last_step: number | null;
+  created_at: string;
+}
+
+/** One-time backup codes (migration 036), hashed; used_at set when one is spent. */
+export interface TwoFactorBackupCodesTable {
+  user_id: number;
+  code_hash: string;
+  used_at: string | null;
+}
+
 /** A board's earlier slugs (migration 035): old /b/<slug> links redirect to the board. */
 export interface BoardSlugHistoryTable {
   slug: string;
@@ -582,6 +600,8 @@ export interface DB {
   private_data_views: PrivateDataViewsTable;
   sessions: SessionsTable;
   board_slug_history: BoardSlugHistoryTable;
+  two_factor: TwoFactorTable;
+  two_factor_backup_codes: TwoFactorBackupCodesTable;
   email_tokens: EmailTokensTable;
   sign_in_failures: SignInFailuresTable;
   sign_in_failures_unknown: SignInFailuresUnknownTable;

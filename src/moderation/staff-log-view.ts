@@ -42,7 +42,7 @@ const KNOWN_ACTIONS = new Set([
   'post.hide', 'post.keep', 'post.edit', 'post.delete', 'post.redact',
   'draft.approve', 'draft.approve-masked', 'draft.return', 'draft.reject',
   'review.claim',
-  'user.warn', 'user.silence', 'user.suspend', 'user.lift', 'user.view_private',
+  'user.warn', 'user.silence', 'user.suspend', 'user.lift', 'user.view_private', 'user.resetTwoFactor',
   'role.grant', 'role.revoke',
   'board_moderator.add', 'board_moderator.remove',
   'watched_word.add', 'watched_word.remove',

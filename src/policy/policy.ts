@@ -95,6 +95,10 @@ const rules = {
   'guard.manage': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
   // The log of who looked at whose private data is for admins.
   'accessLog.view': (a: Actor | null, _: null) => has(a, 'admin'),
+  // Turning off someone else's two-step verification (they lost their phone and their backup
+  // codes) hands their account to whoever knows the password: admins only, never on themselves
+  // (their own goes through the settings, with their password).
+  'user.resetTwoFactor': (a: Actor | null, u: UserLike) => has(a, 'admin') && a!.id !== u.id,
   'role.manage': (a: Actor | null, _: null) => has(a, 'community_manager', 'admin'),
   // Admins grant any role; community managers run the community roles but not admin.
   'role.grant': (a: Actor | null, role: Role) =>
