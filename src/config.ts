@@ -59,6 +59,9 @@ const schema = z.object({
   // Seconds a page rendered for visitors (not signed in) is served again; 0 turns it off.
   ANON_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
   ANON_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(64),
+  // Who must use two-step verification (src/accounts/two-factor-required.ts): nobody, the team
+  // (employees, moderators, community managers, admins), or everyone with a password.
+  REQUIRE_TWO_FACTOR: z.enum(['none', 'team', 'everyone']).default('none'),
   // Attempts per client address per 10 minutes on sign-in, sign-up and password reset forms.
   SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
   UPLOADS_DIR: z.string().min(1).default('./data/uploads'),

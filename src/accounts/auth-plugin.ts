@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE, readSessionCookie, touchSession, userForSession } from './sessions.ts';
 import { bearerAuth } from '../api/tokens/authenticate-token.ts';
 import { describeStanding, standingOf } from '../moderation/restrict-user.ts';
-import { UserError, type Text } from '../shared/errors.ts';
+import { text, UserError, type Text } from '../shared/errors.ts';
+import { mustSetUpTwoFactor, OPEN_UNTIL_SET_UP } from './two-factor-required.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,6 +18,8 @@ declare module 'fastify' {
     headerCounts?: HeaderCounts;
     /** The session's account is suspended: why and until when (it acts as a visitor, and may change nothing). */
     suspension?: Text;
+    /** REQUIRE_TWO_FACTOR covers the account and it has not set it up: it may only do that (two-factor-required.ts). */
+    twoFactorMissing?: boolean;
   }
 }
 
@@ -54,6 +57,7 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     request.user = { id: user.id, username: user.username, display_name: user.display_name, email_verified_at: user.email_verified_at, locale: user.locale, avatar: user.avatar };
     const actor: Actor = user.boards.size ? { id: user.id, roles: user.roles, boards: user.boards } : { id: user.id, roles: user.roles };
     request.actor = actor;
+    if (app.config.REQUIRE_TWO_FACTOR !== 'none') request.twoFactorMissing = await mustSetUpTwoFactor(app.database.db, app.config.REQUIRE_TWO_FACTOR, actor);
     // A page's header counts: one more statement (signed-in-facts.ts); API calls and form posts
     // skip it, and the topic, board and home pages read them with their own data.
     if (wantsHeaderCounts(request) && !countsReadByPage(request)) request.headerCounts = await headerCounts(app.database.db, actor);
@@ -71,5 +75,14 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     const reads = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
     if ((reads && !request.url.startsWith('/api/')) || OPEN_TO_SUSPENDED.has(request.routeOptions.url ?? '')) return done();
     done(new UserError(request.suspension, 403));
+  });
+  // An account held until it sets up two-step verification: pages lead to the settings, where
+  // it does; anything else is refused with the reason.
+  app.addHook('preValidation', async (request, reply) => {
+    if (!request.twoFactorMissing) return;
+    const route = request.routeOptions.url ?? '';
+    if (OPEN_UNTIL_SET_UP.has(route) || route.startsWith('/assets/')) return;
+    if ((request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith('/api/')) return reply.redirect('/settings?saved=two-factor-required', 303);
+    throw new UserError(text('accounts:errors.twoFactorRequired'), 403);
   });
 });

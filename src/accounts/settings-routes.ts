@@ -43,6 +43,7 @@ const SAVED: Record<string, string> = {
   'token-revoked': 'accounts:settings.notices.tokenRevoked',
   'session-ended': 'accounts:settings.notices.sessionEnded',
   'two-factor-off': 'accounts:settings.notices.twoFactorOff',
+  'two-factor-required': 'accounts:settings.notices.twoFactorRequired',
 };
 const saved = (what: string, query = '') => `/settings?saved=${what}${query}`;
 const settingsQuery = {

@@ -14,7 +14,7 @@ import type { DB } from '../../src/db/schema.ts';
 import type { UserError } from '../../src/shared/errors.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { makeUser } from '../helpers/fixtures.ts';
-import { testServer } from '../helpers/server.ts';
+import { serverPerSuite, testServer } from '../helpers/server.ts';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 import { Agent, csrfToken } from '../helpers/browserless-agent.ts';
 import type { Kysely } from 'kysely';
@@ -251,3 +251,45 @@ for (const kind of testDatabaseKinds()) {
     });
   });
 }
+
+for (const kind of testDatabaseKinds()) {
+  describe(`REQUIRE_TWO_FACTOR=team on ${kind.name}`, () => {
+    const suite = serverPerSuite(kind, { REQUIRE_TWO_FACTOR: 'team' });
+
+    test('an employee without it may only set it up; members, single sign-on accounts and those who set it up are not held', async () => {
+      const db = suite.database.db;
+      const [employee, member, ssoEmployee] = [await makeUser(db, ['employee']), await makeUser(db), await makeUser(db, ['moderator'])];
+      const signedIn = async (who: { username: string }) => {
+        const agent = new Agent(suite.app);
+        assert.equal((await agent.post('/signin', { login: who.username, password: PASSWORD }, '/signin')).statusCode, 303);
+        return agent;
+      };
+      const held = await signedIn(employee);
+      const home = await held.get('/');
+      assert.equal(home.statusCode, 303);
+      assert.equal(home.headers.location, '/settings?saved=two-factor-required');
+      assert.equal((await held.get('/kb')).statusCode, 303);
+      const settings = await held.follow(home);
+      assert.equal(settings.statusCode, 200);
+      assert.match(settings.body, /role="status">This community asks your account to use two-step verification\./);
+      const refused = await held.post('/settings/profile', { displayName: 'Someone else', _csrf: csrfToken(settings.body) });
+      assert.equal(refused.statusCode, 403);
+      assert.match(refused.body, /must use two-step verification/);
+      assert.equal((await held.get('/api/v1/me')).statusCode, 403, 'nor the API with the cookie');
+
+      const begun = await held.post('/settings/two-factor/setup', { currentPassword: PASSWORD, _csrf: csrfToken(settings.body) });
+      const setup = await held.follow(begun);
+      assert.equal(setup.statusCode, 200);
+      const on = await held.post('/settings/two-factor/confirm', { code: codeAt(await secretOf(db, employee.id), Date.now()), _csrf: csrfToken(setup.body) });
+      assert.equal(on.statusCode, 200, on.body);
+      assert.equal((await held.get('/')).statusCode, 200, 'set up: no longer held');
+
+      assert.equal((await (await signedIn(member)).get('/')).statusCode, 200, 'members are not covered by "team"');
+      // An account that signs in through single sign-on has no password here.
+      const ssoAgent = await signedIn(ssoEmployee);
+      await db.updateTable('users').set({ password_hash: null }).where('id', '=', ssoEmployee.id).execute();
+      assert.equal((await ssoAgent.get('/')).statusCode, 200);
+    });
+  });
+}
+
