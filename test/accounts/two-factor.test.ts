@@ -9,6 +9,7 @@ import { beginTwoFactorSetup, confirmTwoFactorSetup, pendingTwoFactorSetup, rege
 import { resetTwoFactorOf, turnOffTwoFactor } from '../../src/accounts/turn-off-two-factor.ts';
 import { newBackupCodes, normalizeBackupCode, totpStep, totpUri, twoFactorState, verifySecondFactor } from '../../src/accounts/two-factor.ts';
 import { readSecondStepTicket, secondStepTicket } from '../../src/accounts/sign-in-second-step.ts';
+import { deleteAccount } from '../../src/accounts/delete-account.ts';
 import { THROTTLE, type SignInClient } from '../../src/accounts/sign-in-throttle.ts';
 import type { DB } from '../../src/db/schema.ts';
 import type { UserError } from '../../src/shared/errors.ts';
@@ -106,6 +107,14 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(await twoFactorState(db, me.id), { on: false, since: null, backupCodesLeft: 0 });
       assert.equal(Number((await db.selectFrom('two_factor_backup_codes').select((eb) => eb.fn.countAll().as('n')).where('user_id', '=', me.id).executeTakeFirstOrThrow()).n), 0);
       await assert.rejects(turnOffTwoFactor(db, me, PASSWORD, client()), status(400));
+
+      // A deleted account keeps neither its secret nor its codes.
+      await beginTwoFactorSetup(db, me, PASSWORD, client());
+      await confirmTwoFactorSetup(db, me, codeAt(await secretOf(db, me.id), Date.now()));
+      await deleteAccount(db, me, PASSWORD, app.files);
+      for (const table of ['two_factor', 'two_factor_backup_codes'] as const) {
+        assert.equal(Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('user_id', '=', me.id).executeTakeFirstOrThrow()).n), 0, table);
+      }
     });
 
     test('wrong codes count as failed sign-ins: after the free ones the client waits', async () => {

@@ -168,3 +168,64 @@ test('settings list where one is signed in; signing out the other browser there 
     await phone.close();
   }
 });
+
+test('two-step verification in Chromium: set up with the QR page, the codes shown once, then sign-in asks for a code (axe: 0 violations on each page)', async (t) => {
+  if (!browser) return t.skip('Chromium is not installed');
+  const { AxeBuilder } = await import('@axe-core/playwright');
+  const { Secret, TOTP } = await import('otpauth');
+  const axe = async (page: import('playwright-core').Page) => {
+    const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`), [], page.url());
+  };
+  const member = { username: (await makeUser(database.db, [], 'two_step_member')).username, password: 'correct horse battery staple' };
+  // A phone-sized screen: the QR code and the codes fit without sideways scrolling.
+  const first = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const second = await browser.newContext();
+  try {
+    const page = await first.newPage();
+    await page.goto(`${base}/signin`);
+    await page.getByLabel('Username or e-mail address').fill(member.username);
+    await page.getByLabel('Password').fill(member.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/`);
+    await page.goto(`${base}/settings`);
+    await page.locator('#tf-password').fill(member.password);
+    await page.getByRole('button', { name: 'Set up two-step verification' }).click();
+    await page.waitForURL(`${base}/settings/two-factor/setup`);
+    const qr = page.getByRole('img', { name: 'QR code for your authenticator app' });
+    assert.ok((await qr.boundingBox())!.width >= 150, 'a QR code big enough to scan');
+    await axe(page);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no sideways scrolling at 390 px');
+    const secret = (await page.locator('.totp-secret').innerText()).replace(/\s/g, '');
+    const totp = new TOTP({ secret: Secret.fromBase32(secret) });
+    await page.getByLabel('2. Type the six-digit code the app shows.').fill(totp.generate({ timestamp: Date.now() - 30_000 }));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByRole('heading', { name: 'Your backup codes' }).waitFor();
+    assert.equal(await page.locator('ul.backup-codes li').count(), 10);
+    assert.equal(await page.getByRole('status').innerText(), 'Two-step verification is on.');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390));
+    await axe(page);
+
+    // Another browser: after the password, the code.
+    const other = await second.newPage();
+    await other.goto(`${base}/signin`);
+    await other.getByLabel('Username or e-mail address').fill(member.username);
+    await other.getByLabel('Password').fill(member.password);
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    await other.waitForURL(`${base}/signin/two-factor`);
+    assert.ok(!(await second.cookies()).some((c) => c.name === 'parley_session'), 'no session yet');
+    await axe(other);
+    await other.getByLabel('Code').fill('000000');
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    assert.match(await other.getByRole('alert').innerText(), /That code is not right/);
+    assert.equal(await other.getByLabel('Code').getAttribute('aria-invalid'), 'true');
+    await axe(other);
+    await other.getByLabel('Code').fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    await other.waitForURL(`${base}/`);
+    assert.equal(await other.locator('.site-header .who').innerText(), 'two step member');
+  } finally {
+    await first.close();
+    await second.close();
+  }
+});
