@@ -18,6 +18,7 @@ import { signIn } from './sign-in.ts';
 import { finishSignIn, readSecondStepTicket, SECOND_STEP_COOKIE, SECOND_STEP_MINUTES, secondStepTicket } from './sign-in-second-step.ts';
 import { ThrottledError } from './sign-in-throttle.ts';
 import { rememberDevice, signInClient } from './device-cookie.ts';
+import { noteSignIn, tellOwnerAboutNewSignIn } from './new-sign-in-notice.ts';
 import { renewCsrfSecret } from '../web/csrf-session.ts';
 import { signUp } from './sign-up.ts';
 import { verifyEmail } from './verify-email.ts';
@@ -89,6 +90,11 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
 
   /** A session opened: the cookies, then the guidelines (if due) or back to the page they came from. */
   const signedInNowGoTo = async (request: FastifyRequest, reply: FastifyReply, session: { userId: number; token: string; expires: Date }, next: string) => {
+    // A browser new to this account: its owner hears of it (sent after the answer; a failure is logged).
+    const client = signInClient(request);
+    if (await noteSignIn(db, session.userId, client.device?.userId === session.userId)) {
+      tellOwnerAboutNewSignIn(db, app.mailer, site, session.userId, client.userAgent).catch((err: Error) => request.log.warn({ err: { message: err.message } }, 'new sign-in e-mail failed'));
+    }
     setSession(reply, session.userId, session.token, session.expires);
     rememberDevice(request, reply, session.userId, app.config.NODE_ENV === 'production');
     renewCsrfSecret(reply);

@@ -5,6 +5,7 @@ import { NotFoundError, text, UserError } from '../shared/errors.ts';
 import { translatorFor } from '../i18n/plugin.ts';
 import { SESSION_COOKIE, sessionCookieValue } from './sessions.ts';
 import { renewCsrfSecret } from '../web/csrf-session.ts';
+import { noteSignIn } from './new-sign-in-notice.ts';
 import { signInWithSso } from './sign-in-with-sso.ts';
 import { safeNext } from '../web/request-helpers.ts';
 import { ProviderUnavailableError, SsoClient, providerRefusal, ssoSettings, type PendingSignIn } from './sso.ts';
@@ -64,6 +65,8 @@ export async function ssoRoutes(app: FastifyInstance): Promise<void> {
     try {
       const { issuer, claims } = await sso.complete(query, pending);
       const session = await signInWithSso(app.database.db, issuer, claims, sso.settings.displayName, request.locale, request.headers['user-agent'] ?? null);
+      // Noted, not announced: the identity provider watches its own sign-ins.
+      await noteSignIn(app.database.db, session.userId, true);
       reply.setCookie(SESSION_COOKIE, sessionCookieValue(session.userId, session.token), { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true, expires: session.expires });
       renewCsrfSecret(reply);
     } catch (err) {

@@ -39,6 +39,7 @@ import * as m033 from './migrations/033_board_listing_version.ts';
 import * as m034 from './migrations/034_session_devices.ts';
 import * as m035 from './migrations/035_board_slug_history.ts';
 import * as m036 from './migrations/036_two_factor.ts';
+import * as m037 from './migrations/037_last_sign_in.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
@@ -79,6 +80,7 @@ const migrations: Record<string, MigrationModule> = {
   '034_session_devices': m034,
   '035_board_slug_history': m035,
   '036_two_factor': m036,
+  '037_last_sign_in': m037,
 };
 
 export const migrationNames = (): string[] => Object.keys(migrations).sort();

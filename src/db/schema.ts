@@ -34,6 +34,8 @@ export interface UsersTable {
   restriction_reason: Generated<string>;
   /** The language chosen in the settings ('en', 'nl'); null: as the browser asks (migration 021). */
   locale: Generated<string | null>;
+  /** When it last signed in (migration 037): a sign-in from a new browser after that e-mails the owner. */
+  last_sign_in_at: Generated<string | null>;
 }
 
 export interface UserRolesTable {

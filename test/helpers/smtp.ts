@@ -7,6 +7,9 @@ export interface TestSmtp {
   messages: ParsedMail[];
   /** Resolves with the next message to arrive (or one already waiting beyond `seen`). */
   next(seen?: number): Promise<ParsedMail>;
+  /** The first message beyond `seen` that `wanted` accepts, waiting for it (others, such as a
+   * "new sign-in" notice sent on the side, are passed over). */
+  nextWhere(wanted: (mail: ParsedMail) => boolean, seen?: number): Promise<ParsedMail>;
   close(): Promise<void>;
 }
 
@@ -29,12 +32,19 @@ export async function startSmtp(): Promise<TestSmtp> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
+  const next = async (seen = messages.length) => {
+    while (messages.length <= seen) await new Promise<void>((r) => waiters.push(r));
+    return messages[seen]!;
+  };
   return {
     url: `smtp://127.0.0.1:${port}?ignoreTLS=true`,
     messages,
-    async next(seen = messages.length) {
-      while (messages.length <= seen) await new Promise<void>((r) => waiters.push(r));
-      return messages[seen]!;
+    next,
+    async nextWhere(wanted, seen = messages.length) {
+      for (let i = seen; ; i++) {
+        const mail = await next(i);
+        if (wanted(mail)) return mail;
+      }
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
