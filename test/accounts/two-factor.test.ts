@@ -1,9 +1,8 @@
 // Two-step verification (TOTP and backup codes): the codes against RFC 6238's own test vectors,
 // the use cases on a real database (SQLite, and PostgreSQL when configured), and sign-in, the
 // settings and the admin reset over HTTP with the e-mails through a real SMTP server.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FastifyInstance } from 'fastify';
 import { Secret, TOTP } from 'otpauth';
 import { beginTwoFactorSetup, confirmTwoFactorSetup, pendingTwoFactorSetup, regenerateBackupCodes } from '../../src/accounts/set-up-two-factor.ts';
 import { resetTwoFactorOf, turnOffTwoFactor } from '../../src/accounts/turn-off-two-factor.ts';
@@ -13,10 +12,10 @@ import { deleteAccount } from '../../src/accounts/delete-account.ts';
 import { THROTTLE, type SignInClient } from '../../src/accounts/sign-in-throttle.ts';
 import type { DB } from '../../src/db/schema.ts';
 import type { UserError } from '../../src/shared/errors.ts';
-import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
+import { testDatabaseKinds } from '../helpers/databases.ts';
 import { makeUser } from '../helpers/fixtures.ts';
-import { serverPerSuite, testServer } from '../helpers/server.ts';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.ts';
+import { serverPerSuite } from '../helpers/server.ts';
+import { serverWithSmtpPerSuite } from '../helpers/smtp.ts';
 import { Agent, csrfToken } from '../helpers/browserless-agent.ts';
 import type { Kysely } from 'kysely';
 
@@ -49,22 +48,10 @@ test('backup codes: ten different 80-bit codes, read back whatever the case, das
 
 for (const kind of testDatabaseKinds()) {
   describe(`two-step verification on ${kind.name}`, () => {
-    let database: TestDatabase;
-    let smtp: TestSmtp;
-    let app: FastifyInstance;
-    before(async () => {
-      database = await kind.open();
-      smtp = await startSmtp();
-      app = await testServer(database, { SMTP_URL: smtp.url, PUBLIC_URL: 'http://community.test', SITE_NAME: 'Acme Community' });
-    });
-    after(async () => {
-      await app?.close();
-      await smtp?.close();
-      await database?.drop();
-    });
+    const suite = serverWithSmtpPerSuite(kind, { SITE_NAME: 'Acme Community' });
 
     test('set-up: the password first, then a right code turns it on; codes are good once; backup codes once; new codes void the old', async () => {
-      const db = database.db;
+      const db = suite.database.db;
       const me = await makeUser(db);
       await assert.rejects(beginTwoFactorSetup(db, me, 'wrong password', client()), status(400, 'currentPassword'));
       assert.equal(await pendingTwoFactorSetup(db, me, 'Acme'), null, 'nothing begun on a wrong password');
@@ -111,14 +98,14 @@ for (const kind of testDatabaseKinds()) {
       // A deleted account keeps neither its secret nor its codes.
       await beginTwoFactorSetup(db, me, PASSWORD, client());
       await confirmTwoFactorSetup(db, me, codeAt(await secretOf(db, me.id), Date.now()));
-      await deleteAccount(db, me, PASSWORD, app.files);
+      await deleteAccount(db, me, PASSWORD, suite.app.files);
       for (const table of ['two_factor', 'two_factor_backup_codes'] as const) {
         assert.equal(Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('user_id', '=', me.id).executeTakeFirstOrThrow()).n), 0, table);
       }
     });
 
     test('wrong codes count as failed sign-ins: after the free ones the client waits', async () => {
-      const db = database.db;
+      const db = suite.database.db;
       const me = await makeUser(db);
       await beginTwoFactorSetup(db, me, PASSWORD, client());
       const t0 = Date.now() - 10 * 60_000;
@@ -132,7 +119,7 @@ for (const kind of testDatabaseKinds()) {
     });
 
     test('the ticket between the two steps: signed elsewhere, void when expired or after a new password', async () => {
-      const db = database.db;
+      const db = suite.database.db;
       const me = await makeUser(db);
       const ticket = await secondStepTicket(db, me.id, 1_000_000);
       assert.equal(await readSecondStepTicket(db, ticket, 1_000_000 + 60_000), me.id);
@@ -144,7 +131,7 @@ for (const kind of testDatabaseKinds()) {
     });
 
     test('an admin turns it off for a member who lost their phone (reason, staff log, e-mail); nobody else can', async () => {
-      const db = database.db;
+      const db = suite.database.db;
       const [member, manager, admin] = [await makeUser(db), await makeUser(db, ['community_manager']), await makeUser(db, ['admin'])];
       await beginTwoFactorSetup(db, member, PASSWORD, client());
       const t0 = Date.now() - 10 * 60_000;
@@ -155,18 +142,18 @@ for (const kind of testDatabaseKinds()) {
       await assert.rejects(resetTwoFactorOf(db, admin, member.id, 'x'.repeat(1001)), status(400, 'reason'));
       assert.equal((await twoFactorState(db, member.id)).on, true);
 
-      const agent = new Agent(app);
+      const agent = new Agent(suite.app);
       assert.equal((await agent.post('/signin', { login: admin.username, password: PASSWORD }, '/signin')).statusCode, 303);
       const page = await agent.get(`/admin/users/${member.username}`);
       assert.match(page.body, /Two-step verification<\/h2>\s*<p>On since/);
-      const seen = smtp.messages.length;
+      const seen = suite.smtp.messages.length;
       const res = await agent.post(`/admin/users/${member.username}/two-factor/reset`, { reason: 'Lost phone; confirmed by video call', _csrf: csrfToken(page.body) });
       assert.equal(res.statusCode, 200, res.body);
       assert.match(res.body, /Two-step verification is off for this member\./);
       assert.equal((await twoFactorState(db, member.id)).on, false);
       const log = await db.selectFrom('staff_actions').select(['action', 'target', 'reason', 'actor_id']).where('target', '=', `user:${member.id}`).execute();
       assert.deepEqual(log, [{ action: 'user.resetTwoFactor', target: `user:${member.id}`, reason: 'Lost phone; confirmed by video call', actor_id: admin.id }]);
-      const mail = await smtp.nextWhere((m) => m.subject !== 'New sign-in to your account', seen);
+      const mail = await suite.smtp.nextWhere((m) => m.subject !== 'New sign-in to your account', seen);
       assert.equal(mail.subject, 'An administrator turned off your two-step verification');
       assert.match(mail.text ?? '', /If this was not you, reset your password/);
       const logPage = await agent.get(`/moderation/log`);
@@ -177,9 +164,9 @@ for (const kind of testDatabaseKinds()) {
     });
 
     test('over HTTP: set up in the settings (QR code, codes shown once, e-mail), then sign-in asks for a code; backup code; turn off', async () => {
-      const db = database.db;
+      const db = suite.database.db;
       const me = await makeUser(db);
-      const agent = new Agent(app);
+      const agent = new Agent(suite.app);
       assert.equal((await agent.post('/signin', { login: me.username, password: PASSWORD }, '/signin')).statusCode, 303);
       const settings = await agent.get('/settings');
       assert.match(settings.body, /id="two-factor-h"[\s\S]*<strong>Off\.<\/strong>[\s\S]*action="\/settings\/two-factor\/setup"/);
@@ -200,19 +187,19 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(bad.statusCode, 400);
       assert.match(bad.body, /That code is not right/);
       assert.match(bad.body, /class="qr-code"/, 'the same page again, to try once more');
-      const seen = smtp.messages.length;
+      const seen = suite.smtp.messages.length;
       const on = await agent.post('/settings/two-factor/confirm', { code: codeAt(secret, Date.now() - 30_000), _csrf: csrfToken(setup.body) });
       assert.equal(on.statusCode, 200, on.body);
       assert.equal(on.headers['cache-control'], 'no-store');
       const codes = [...on.body.matchAll(/<li><code>([0-9a-z-]{19})<\/code><\/li>/g)].map((m) => m[1]!);
       assert.equal(codes.length, 10);
-      assert.equal((await smtp.nextWhere((m) => m.subject !== 'New sign-in to your account', seen)).subject, 'Two-step verification is on');
+      assert.equal((await suite.smtp.nextWhere((m) => m.subject !== 'New sign-in to your account', seen)).subject, 'Two-step verification is on');
       assert.match((await agent.get('/settings')).body, /On since [^<]+<\/strong> 10 backup codes left\./);
       assert.equal((await agent.get('/settings/two-factor/setup')).statusCode, 303, 'no set-up page once on');
       assert.equal((await agent.get('/settings/export')).body.includes(secret), false, 'the export says it is on, without the secret');
 
       // A new browser: the password is not enough.
-      const other = new Agent(app);
+      const other = new Agent(suite.app);
       const first = await other.post('/signin', { login: me.username, password: PASSWORD, next: '/settings' }, '/signin');
       assert.equal(first.statusCode, 303);
       assert.equal(first.headers.location, '/signin/two-factor?next=%2Fsettings');
@@ -234,14 +221,14 @@ for (const kind of testDatabaseKinds()) {
       assert.ok(!other.cookies.has('parley_signin_step'), 'the ticket is cleared');
 
       // A third browser with a backup code; the ticket is not reusable without the password.
-      const third = new Agent(app);
+      const third = new Agent(suite.app);
       await third.post('/signin', { login: me.username, password: PASSWORD }, '/signin');
       const backupPage = await third.get('/signin/two-factor?backup=1');
       assert.match(backupPage.body, /Type one of your backup codes/);
       const viaBackup = await third.post('/signin/two-factor', { code: codes[3]!, backup: '1', _csrf: csrfToken(backupPage.body) });
       assert.equal(viaBackup.statusCode, 303);
       assert.match((await third.get('/settings')).body, /9 backup codes left\./);
-      const stranger = new Agent(app);
+      const stranger = new Agent(suite.app);
       assert.equal((await stranger.get('/signin/two-factor')).statusCode, 303, 'no ticket: back to the password');
       const noTicket = await stranger.post('/signin/two-factor', { code: codes[4]! }, '/signin');
       assert.equal(noTicket.statusCode, 401);
@@ -250,12 +237,12 @@ for (const kind of testDatabaseKinds()) {
 
       // Off, with the password; the owner is told.
       const page = await agent.get('/settings');
-      const seenOff = smtp.messages.length;
+      const seenOff = suite.smtp.messages.length;
       const off = await agent.post('/settings/two-factor/off', { currentPassword: PASSWORD, _csrf: csrfToken(page.body) });
       assert.equal(off.statusCode, 303);
       assert.match((await agent.follow(off)).body, /Two-step verification is off\./);
-      assert.equal((await smtp.nextWhere((m) => m.subject !== 'New sign-in to your account', seenOff)).subject, 'Two-step verification is off');
-      const plain = new Agent(app);
+      assert.equal((await suite.smtp.nextWhere((m) => m.subject !== 'New sign-in to your account', seenOff)).subject, 'Two-step verification is off');
+      const plain = new Agent(suite.app);
       assert.equal((await plain.post('/signin', { login: me.username, password: PASSWORD }, '/signin')).headers.location, '/', 'the password alone signs in again');
     });
   });

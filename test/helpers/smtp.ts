@@ -1,6 +1,10 @@
 // A real SMTP server on loopback (smtp-server) that keeps what it receives, parsed by mailparser.
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { after, before } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import type { DatabaseKind, TestDatabase } from './databases.ts';
+import { testServer } from './server.ts';
 
 export interface TestSmtp {
   url: string;
@@ -48,4 +52,23 @@ export async function startSmtp(): Promise<TestSmtp> {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * For a describe block: a fresh database of the kind, a real SMTP server, and a test server that
+ * mails through it (PUBLIC_URL http://community.test). Read the fields inside the tests.
+ */
+export function serverWithSmtpPerSuite(kind: DatabaseKind, env: Record<string, string> = {}): { database: TestDatabase; smtp: TestSmtp; app: FastifyInstance } {
+  const suite = {} as { database: TestDatabase; smtp: TestSmtp; app: FastifyInstance };
+  before(async () => {
+    suite.database = await kind.open();
+    suite.smtp = await startSmtp();
+    suite.app = await testServer(suite.database, { SMTP_URL: suite.smtp.url, PUBLIC_URL: 'http://community.test', ...env });
+  });
+  after(async () => {
+    await suite.app?.close();
+    await suite.smtp?.close();
+    await suite.database?.drop();
+  });
+  return suite;
 }
