@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { seedDemo, type DemoLogin } from '../../src/seed/seed-demo.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, signInThroughForm } from '../helpers/browser.ts';
 import { makeUser } from '../helpers/fixtures.ts';
 
 let browser: Browser | null;
@@ -144,11 +144,7 @@ test('settings list where one is signed in; signing out the other browser there 
   try {
     const signIn = async (context: typeof desk) => {
       const page = await context.newPage();
-      await page.goto(`${base}/signin`);
-      await page.getByLabel('Username or e-mail address').fill(member.username);
-      await page.getByLabel('Password').fill(member.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL(`${base}/`);
+      await signInThroughForm(page, base, member.username, member.password);
       return page;
     };
     const [here, there] = [await signIn(desk), await signIn(phone)];
@@ -183,11 +179,7 @@ test('two-step verification in Chromium: set up with the QR page, the codes show
   const second = await browser.newContext();
   try {
     const page = await first.newPage();
-    await page.goto(`${base}/signin`);
-    await page.getByLabel('Username or e-mail address').fill(member.username);
-    await page.getByLabel('Password').fill(member.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${base}/`);
+    await signInThroughForm(page, base, member.username, member.password);
     await page.goto(`${base}/settings`);
     await page.locator('#tf-password').fill(member.password);
     await page.getByRole('button', { name: 'Set up two-step verification' }).click();
