@@ -9,6 +9,7 @@ import { changeRole, parseRole } from './change-role.ts';
 import { rolesOf } from './find-user.ts';
 import { resetTwoFactorOf } from './turn-off-two-factor.ts';
 import { twoFactorState } from './two-factor.ts';
+import { listTeamTwoFactor } from './list-team-two-factor.ts';
 import { tellOwnerAboutTwoFactor } from './two-factor-notice.ts';
 
 type Form = Record<string, string | undefined>;
@@ -86,5 +87,12 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     await tellOwnerAboutTwoFactor(db, app.mailer, person.id, 'reset').catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'two-step verification e-mail failed'));
     const data = await page(request, request.params.username, { notice: text('accounts:twoFactor.admin.done') });
     return reply.view('admin-user', { ...data, csrf: reply.generateCsrf() });
+  });
+
+  // Who on the team uses two-step verification (and what REQUIRE_TWO_FACTOR asks), those without first.
+  app.get('/admin/two-factor', async (request, reply) => {
+    const people = await listTeamTwoFactor(db, staff(request));
+    const t = translatorFor(request).t;
+    return reply.view('admin-two-factor', { title: t('accounts:twoFactor.team.title'), people, rule: app.config.REQUIRE_TWO_FACTOR, on: people.filter((p) => p.state !== 'off').length });
   });
 }

@@ -9,10 +9,10 @@ import type { Actor } from '../policy/policy.ts';
 
 export type TwoFactorRule = 'none' | 'team' | 'everyone';
 
-const TEAM = ['employee', 'moderator', 'community_manager', 'admin'] as const;
+export const TEAM_ROLES = ['employee', 'moderator', 'community_manager', 'admin'] as const;
 
 /** Whether the rule covers this account's roles. */
-export const ruleCovers = (rule: TwoFactorRule, actor: Actor): boolean => rule === 'everyone' || (rule === 'team' && TEAM.some((r) => actor.roles.has(r)));
+export const ruleCovers = (rule: TwoFactorRule, actor: Actor): boolean => rule === 'everyone' || (rule === 'team' && TEAM_ROLES.some((r) => actor.roles.has(r)));
 
 /** True when the rule covers the account and it signs in with a password but has no second step yet. */
 export async function mustSetUpTwoFactor(db: Kysely<DB>, rule: TwoFactorRule, actor: Actor): Promise<boolean> {

@@ -223,7 +223,7 @@ export async function buildServer({ config: given, database, logger, mailer }: S
   app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'GET' || !reply.locals || !can(request.actor, 'queue.review', null)) return;
     const a = request.actor;
-    reply.locals.staffMenu = { guard: can(a, 'guard.manage', null), accessLog: can(a, 'accessLog.view', null), staffLog: can(a, 'staffLog.view', null) };
+    reply.locals.staffMenu = { guard: can(a, 'guard.manage', null), accessLog: can(a, 'accessLog.view', null), staffLog: can(a, 'staffLog.view', null), team: can(a, 'role.manage', null) };
     // The topic, board and home pages read the count with their own data (signed-in-facts.ts).
     if (!countsReadByPage(request)) reply.locals.reviewCount = await countOpenReviews(database.db, a!);
   });

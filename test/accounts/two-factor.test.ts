@@ -285,6 +285,25 @@ for (const kind of testDatabaseKinds()) {
       const ssoAgent = await signedIn(ssoEmployee);
       await db.updateTable('users').set({ password_hash: null }).where('id', '=', ssoEmployee.id).execute();
       assert.equal((await ssoAgent.get('/')).statusCode, 200);
+
+      // The team's list, for community managers and admins: those without it first.
+      const [manager, later] = [await makeUser(db, ['community_manager']), await makeUser(db, ['employee'])];
+      await db.updateTable('two_factor').set({ enabled_at: '2026-12-01T09:00:00.000Z' }).where('user_id', '=', employee.id).execute();
+      const managerAgent = await signedIn(manager);
+      // A community manager has a password and no second step: held too, until set up (here, directly).
+      await beginTwoFactorSetup(db, manager, PASSWORD, client());
+      const t0 = Date.now() - 10 * 60_000;
+      await confirmTwoFactorSetup(db, manager, codeAt(await secretOf(db, manager.id), t0), t0);
+      const list = await managerAgent.get('/admin/two-factor');
+      assert.equal(list.statusCode, 200, list.body);
+      const rows = [...list.body.matchAll(/<tr data-state="(\w+)"><td><a href="\/admin\/users\/([^"]+)">/g)].map((m) => [m[2], m[1]]);
+      const mine = rows.filter(([name]) => [employee, ssoEmployee, later, manager].some((u) => u.username === name));
+      assert.deepEqual(mine.map(([name, state]) => state), ['off', 'sso', ...mine.slice(2).map(() => 'on')]);
+      assert.equal(mine[0]![0], later.username);
+      assert.ok(!rows.some(([name]) => name === member.username), 'members are not the team');
+      assert.match(list.body, /The team is required to use it \(REQUIRE_TWO_FACTOR=team\)/);
+      assert.match(list.body, /href="\/admin\/two-factor"/, 'in the staff menu');
+      assert.equal((await (await signedIn(member)).get('/admin/two-factor')).statusCode, 403);
     });
   });
 }
