@@ -49,6 +49,7 @@ export async function deleteAccount(db: Kysely<DB>, actor: Actor, confirmation: 
     await tx.deleteFrom('user_identities').where('user_id', '=', actor.id).execute();
     await tx.deleteFrom('two_factor_backup_codes').where('user_id', '=', actor.id).execute();
     await tx.deleteFrom('two_factor').where('user_id', '=', actor.id).execute();
+    await tx.deleteFrom('bookmarks').where('user_id', '=', actor.id).execute();
     await removeMessagesOf(tx, actor.id);
   });
   forgetAuthor(db, actor.id);

@@ -27,7 +27,9 @@ export async function exportMyData(db: Kysely<DB>, actor: Actor) {
       .execute(),
   ]);
   const conversations = await conversationsForExport(db, actor.id);
+  // Saved posts: which post and the reader's own note (the post's text is the author's, not theirs).
+  const bookmarks = await db.selectFrom('bookmarks').select(['post_id', 'note', 'created_at']).where('user_id', '=', actor.id).orderBy('created_at').execute();
   // Whether it is on and since when; never the secret or the codes (an export is a file that travels).
   const { on, since } = await twoFactorState(db, actor.id);
-  return { exportedAt: new Date().toISOString(), profile: user, roles, roleChanges, topics, posts, attachments, guidelineAcknowledgements: acknowledgements, sessions, twoStepVerification: { on, since }, conversations };
+  return { exportedAt: new Date().toISOString(), profile: user, roles, roleChanges, topics, posts, attachments, guidelineAcknowledgements: acknowledgements, sessions, twoStepVerification: { on, since }, bookmarks, conversations };
 }

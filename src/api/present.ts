@@ -100,7 +100,7 @@ export class Presenter {
       you: { reply: data.canReply, moderate: data.canModerate, accept: data.canAccept },
     };
     const post = (p: (typeof data.posts)[number]) => {
-      const you = data.abilities.get(p.id) ?? { edit: false, delete: false, kudos: false, gaveKudos: false, report: false };
+      const you = data.abilities.get(p.id) ?? { edit: false, delete: false, kudos: false, gaveKudos: false, report: false, bookmark: false, bookmarked: false };
       return {
         id: p.id,
         topicId: t.id,

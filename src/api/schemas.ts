@@ -175,7 +175,7 @@ export const sharedSchemas = [
       url,
       you: {
         type: 'object',
-        properties: { edit: { type: 'boolean' }, delete: { type: 'boolean' }, kudos: { type: 'boolean' }, gaveKudos: { type: 'boolean' }, report: { type: 'boolean' } },
+        properties: { edit: { type: 'boolean' }, delete: { type: 'boolean' }, kudos: { type: 'boolean' }, gaveKudos: { type: 'boolean' }, report: { type: 'boolean' }, bookmark: { type: 'boolean' }, bookmarked: { type: 'boolean' } },
         required: ['edit', 'delete', 'kudos', 'gaveKudos'],
       },
     },

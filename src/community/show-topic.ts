@@ -34,7 +34,7 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   // A signed-in reader's facts (first unread post, watch level, kudos given on this page) too.
   const after = (page - 1) * POSTS_PER_PAGE;
   const [row] = read ? [undefined] : actor ? await topicReaderQuery(db, topicId, actor.id, after, after + POSTS_PER_PAGE) : await topicQuery(db, topicId);
-  const { tag_list, article_json, hand_overs_json, notices_json, next_unread, watch_level, last_read, kudos_given, ...own } =
+  const { tag_list, article_json, hand_overs_json, notices_json, next_unread, watch_level, last_read, kudos_given, bookmarked, ...own } =
     (row ?? {}) as Partial<Omit<TopicRow, keyof ReaderColumns>> & ListColumns & Partial<ReaderColumns>;
   const topic = read ? read.topic : row ? (own as Omit<TopicRow, keyof ListColumns | keyof ReaderColumns>) : undefined;
   if (!topic) throw new NotFoundError(text('community:errors.noSuchTopic'));
@@ -64,10 +64,11 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   const tags = read ? read.tags : tagsFromList(tag_list);
   // What the reader may do to each post, and which posts they already gave kudos to.
   const mine = read ? read.kudos : new Set(kudos_given ? String(kudos_given).split(',').map(Number) : []);
+  const saved = read ? read.bookmarked : new Set(bookmarked ? String(bookmarked).split(',').map(Number) : []);
   const abilities = new Map(
     posts.map((p) => {
       const s = authored(subject, p.user_id, !!p.deleted_at);
-      return [p.id, { edit: can(actor, 'post.edit', s), delete: can(actor, 'post.delete', s), kudos: can(actor, 'post.kudos', s), gaveKudos: mine.has(p.id), report: can(actor, 'post.report', s) }];
+      return [p.id, { edit: can(actor, 'post.edit', s), delete: can(actor, 'post.delete', s), kudos: can(actor, 'post.kudos', s), gaveKudos: mine.has(p.id), report: can(actor, 'post.report', s), bookmark: can(actor, 'post.bookmark', s), bookmarked: saved.has(p.id) }];
     }),
   );
   const kb = read ? read.article : fromJson<{ slug: string; title: string; status: ArticleStatus } | null>(article_json, null);
@@ -150,11 +151,15 @@ const topicReaderQuery = preparedQuery([P1, P2, P3, P4] as [number, number, numb
     sql<number | null>`(select r.last_read_post_number from topic_reads r where r.user_id = ${readerId} and r.topic_id = topics.id)`.as('last_read'),
     sql<string | null>`(select ${sql.raw(onPostgres(db) ? 'string_agg(k.post_id::text, \',\')' : "group_concat(k.post_id, ',')")} from kudos k join posts p on p.id = k.post_id
       where k.user_id = ${readerId} and p.topic_id = topics.id and p.post_number > ${after} and p.post_number <= ${upTo})`.as('kudos_given'),
+    // The page's posts the reader saved: the page's (at most 20) posts, each looked up in the reader's saved posts.
+    sql<string | null>`(select ${sql.raw(onPostgres(db) ? 'string_agg(p.id::text, \',\')' : "group_concat(p.id, ',')")} from posts p
+      where p.topic_id = topics.id and p.post_number > ${after} and p.post_number <= ${upTo}
+      and exists (select 1 from bookmarks k where k.user_id = ${readerId} and k.post_id = p.id))`.as('bookmarked'),
   ]),
 );
 type TopicRow = Awaited<ReturnType<typeof topicReaderQuery>>[number];
 type ListColumns = { tag_list: string | null; article_json: unknown; hand_overs_json: unknown; notices_json: unknown };
-type ReaderColumns = { next_unread: number | null; watch_level: string | null; last_read: number | null; kudos_given: string | null };
+type ReaderColumns = { next_unread: number | null; watch_level: string | null; last_read: number | null; kudos_given: string | null; bookmarked: string | null };
 
 /** A JSON column: SQLite returns its text, pg has already parsed it; null is `empty`. */
 function fromJson<T>(value: unknown, empty: T): T {

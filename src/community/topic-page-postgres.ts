@@ -33,6 +33,7 @@ interface BundleRow extends TopicRow {
   page_attachments: AttachmentSummary[];
   authors: { id: number; username: string; display_name: string; deleted_at: string | null; avatar: string | null; roles: Role[] }[];
   kudos_given: number[];
+  bookmarked: number[];
   next_unread?: number | null;
   watch_level?: string | null;
   last_read?: number | null;
@@ -78,7 +79,9 @@ select t.*, b.slug as board_slug, b.name as board_name, b.visibility,
      coalesce((select json_agg(r.role) from user_roles r where r.user_id = u.id), '[]') as roles
      from users u where u.id in (select user_id from page where user_id <> all(${unseenByPlanner(known, 'integer[]')}))) x) as authors,
   (select coalesce(json_agg(k.post_id), '[]') from kudos k join page on page.id = k.post_id
-     where k.user_id = ${readerId} and page.post_number > ${after} and page.post_number <= ${upTo}) as kudos_given${reader}
+     where k.user_id = ${readerId} and page.post_number > ${after} and page.post_number <= ${upTo}) as kudos_given,
+  (select coalesce(json_agg(k.post_id), '[]') from bookmarks k join page on page.id = k.post_id
+     where k.user_id = ${readerId} and page.post_number > ${after} and page.post_number <= ${upTo}) as bookmarked${reader}
 from topics t join boards b on b.id = t.board_id
 where t.id = ${topicId}) q`;
 
@@ -95,6 +98,8 @@ export interface TopicPageRead {
   notices: StoredNotice[];
   attachments: AttachmentSummary[];
   kudos: Set<number>;
+  /** The page's posts the reader saved. */
+  bookmarked: Set<number>;
   /** The signed-in reader's facts (as readerOnTopic), when asked for. */
   reader: ReaderOnTopic | null;
   /** The values of the extra columns asked for, by name. */
@@ -164,7 +169,7 @@ export async function readTopicPage(db: Kysely<DB>, topicId: number, after: numb
   }
   const row = result.rows[0]?.page;
   if (!row) return undefined;
-  const { page_posts, tag_list, article, hand_overs, topic_notices, page_attachments, authors, kudos_given, next_unread, watch_level, last_read, page_extras, ...topic } = row;
+  const { page_posts, tag_list, article, hand_overs, topic_notices, page_attachments, authors, kudos_given, bookmarked, next_unread, watch_level, last_read, page_extras, ...topic } = row;
   const posts = page_posts.filter((p) => p.post_number > after && p.post_number <= upTo);
   const answer = topic.solved_post_id && !posts.some((p) => p.id === topic.solved_post_id) ? page_posts.find((p) => p.id === topic.solved_post_id) : undefined;
   const read = new Map<number, AuthorCard>();
@@ -173,7 +178,7 @@ export async function readTopicPage(db: Kysely<DB>, topicId: number, after: numb
   for (const [id, card] of read) cards.set(id, card);
   return {
     topic, posts, answer, cards, tags: tag_list, article: article ?? undefined, handOvers: hand_overs, notices: topic_notices,
-    attachments: page_attachments, kudos: new Set(kudos_given),
+    attachments: page_attachments, kudos: new Set(kudos_given), bookmarked: new Set(bookmarked),
     reader: withReader ? readerFacts(topic, next_unread, watch_level, last_read) : null,
     extra: page_extras ?? null,
   };

@@ -40,6 +40,7 @@ import * as m034 from './migrations/034_session_devices.ts';
 import * as m035 from './migrations/035_board_slug_history.ts';
 import * as m036 from './migrations/036_two_factor.ts';
 import * as m037 from './migrations/037_last_sign_in.ts';
+import * as m038 from './migrations/038_bookmarks.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
@@ -81,6 +82,7 @@ const migrations: Record<string, MigrationModule> = {
   '035_board_slug_history': m035,
   '036_two_factor': m036,
   '037_last_sign_in': m037,
+  '038_bookmarks': m038,
 };
 
 export const migrationNames = (): string[] => Object.keys(migrations).sort();

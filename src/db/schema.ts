@@ -267,6 +267,14 @@ export interface KudosTable {
   created_at: string;
 }
 
+/** Saved posts (migration 038): private to the reader; note is the reader's own, '' for none. */
+export interface BookmarksTable {
+  user_id: number;
+  post_id: number;
+  note: Generated<string>;
+  created_at: string;
+}
+
 export interface TopicTagsTable {
   topic_id: number;
   tag: string;
@@ -595,6 +603,7 @@ export interface DB {
   held_drafts: HeldDraftsTable;
   post_revisions: PostRevisionsTable;
   kudos: KudosTable;
+  bookmarks: BookmarksTable;
   topic_tags: TopicTagsTable;
   user_identities: UserIdentitiesTable;
   guideline_versions: GuidelineVersionsTable;

@@ -73,6 +73,8 @@ const rules = {
   // Kudos: any signed-in reader, for someone else's post.
   'post.kudos': (a: Actor | null, p: TopicLike & { authorId: number; postDeleted: boolean }) =>
     !!a && rules['topic.view'](a, p) && !p.postDeleted && a.id !== p.authorId,
+  // Saving a post to come back to: any signed-in reader of the topic, their own posts included.
+  'post.bookmark': (a: Actor | null, p: TopicLike & { postDeleted: boolean }) => !!a && rules['topic.view'](a, p) && !p.postDeleted,
   // A post's attachments: whoever reads the topic, while the post is not deleted (nobody, staff
   // included, downloads a deleted post's files).
   'attachment.download': (a: Actor | null, p: TopicLike & { postDeleted: boolean }) => rules['topic.view'](a, p) && !p.postDeleted,

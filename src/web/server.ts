@@ -44,6 +44,7 @@ import { notificationsPlugin } from '../notifications/plugin.ts';
 import { announceNewPost, livePostRoutes, liveRoutes } from '../notifications/live.ts';
 import { communityRoutes } from '../community/routes.ts';
 import { postRoutes } from '../community/post-routes.ts';
+import { bookmarkRoutes } from '../community/bookmark-routes.ts';
 import { moderationRoutes } from '../moderation/routes.ts';
 import { reportRoutes } from '../moderation/report-routes.ts';
 import { attachmentRoutes } from '../attachments/routes.ts';
@@ -318,6 +319,7 @@ export async function buildServer({ config: given, database, logger, mailer }: S
   await app.register(ssoRoutes);
   await app.register(communityRoutes);
   await app.register(postRoutes);
+  await app.register(bookmarkRoutes);
   await app.register(moderationRoutes);
   await app.register(attachmentRoutes);
   await app.register(boardAdminRoutes);

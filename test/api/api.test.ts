@@ -375,6 +375,8 @@ for (const kind of testDatabaseKinds()) {
         ['get', '/api/v1/search'],
         // A returned draft, edited and posted or sent to the team again (issue 18)
         ['get', '/api/v1/me/drafts'], ['post', '/api/v1/drafts/{id}/publish'], ['post', '/api/v1/drafts/{id}/resubmit'],
+        // Saved posts
+        ['get', '/api/v1/me/bookmarks'], ['put', '/api/v1/me/bookmarks/{id}'], ['delete', '/api/v1/me/bookmarks/{id}'],
       ];
       for (const [method, path] of expected) {
         const op = doc.paths[path]?.[method];

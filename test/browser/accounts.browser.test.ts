@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { seedDemo, type DemoLogin } from '../../src/seed/seed-demo.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
-import { launchBrowser, signInThroughForm } from '../helpers/browser.ts';
+import { assertNoAxeViolations as axe, launchBrowser, signInThroughForm } from '../helpers/browser.ts';
 import { makeUser } from '../helpers/fixtures.ts';
 
 let browser: Browser | null;
@@ -164,13 +164,6 @@ test('settings list where one is signed in; signing out the other browser there 
     await phone.close();
   }
 });
-
-/** axe-core's WCAG 2.1 A/AA rules on the page as it is (the context must run JavaScript). */
-async function axe(page: import('playwright-core').Page): Promise<void> {
-  const { AxeBuilder } = await import('@axe-core/playwright');
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`), [], page.url());
-}
 
 test('two-step verification in Chromium: set up with the QR page, the codes shown once, then sign-in asks for a code (axe: 0 violations on each page)', async (t) => {
   if (!browser) return t.skip('Chromium is not installed');

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { seedDemo, type DemoLogin } from '../../src/seed/seed-demo.ts';
 import { testDatabaseKinds, type TestDatabase } from './databases.ts';
@@ -58,4 +60,34 @@ export async function closeDemoSite(site: Partial<DemoSite>): Promise<void> {
   await site.browser?.close();
   await site.app?.close();
   await site.database?.drop();
+}
+
+/** axe-core's WCAG 2.1 A and AA rules on the page as it is now: none may be violated. */
+export async function assertNoAxeViolations(page: Page): Promise<void> {
+  const { AxeBuilder } = await import('@axe-core/playwright');
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`), [], page.url());
+}
+
+/**
+ * For a browser test file: Chromium, a fresh SQLite test database that `setup` fills, and a
+ * Parley server on a free port, opened before the file's tests and closed after them. Read the
+ * fields inside the tests; `browser` is null where Chromium is missing outside CI (skip then).
+ */
+export function browserSitePerFile(setup: (db: TestDatabase['db']) => Promise<void>): { browser: Browser | null; database: TestDatabase; app: FastifyInstance; base: string } {
+  const site = { browser: null } as { browser: Browser | null; database: TestDatabase; app: FastifyInstance; base: string };
+  before(async () => {
+    site.browser = await launchBrowser();
+    if (!site.browser) return;
+    site.database = await testDatabaseKinds()[0]!.open();
+    await setup(site.database.db);
+    site.app = await testServer(site.database);
+    site.base = await site.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  after(async () => {
+    await site.browser?.close();
+    await site.app?.close();
+    await site.database?.drop();
+  });
+  return site;
 }

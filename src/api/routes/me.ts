@@ -3,7 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { rolesOf } from '../../accounts/find-user.ts';
 import { signedIn, security } from '../auth.ts';
 import type { Presenter } from '../present.ts';
-import { errors, ref } from '../schemas.ts';
+import { errors, idParams, ref } from '../schemas.ts';
+import { bookmarkPost, NOTE_MAX, removeBookmark } from '../../community/bookmark-post.ts';
+import { BOOKMARKS_PER_PAGE, listBookmarks, parseBookmarkCursor } from '../../community/list-bookmarks.ts';
+import { viewHelpers } from '../../web/view-helpers.ts';
 
 export async function meRoutes(app: FastifyInstance, { present }: { present: Presenter }): Promise<void> {
   const db = app.database.db;
@@ -34,4 +37,62 @@ export async function meRoutes(app: FastifyInstance, { present }: { present: Pre
       csrfToken: request.apiToken ? null : reply.generateCsrf(),
     };
   });
+
+  // ---- Saved posts (bookmarks): private to the caller ----
+  const bookmark = {
+    type: 'object',
+    properties: {
+      postId: { type: 'integer' },
+      url: { type: 'string' },
+      topic: { type: 'object', properties: { id: { type: 'integer' }, title: { type: 'string' }, url: { type: 'string' } }, required: ['id', 'title', 'url'] },
+      board: { type: 'object', properties: { name: { type: 'string' }, url: { type: 'string' } }, required: ['name', 'url'] },
+      author: { type: 'object', properties: { username: { type: ['string', 'null'] }, displayName: { type: ['string', 'null'] } }, required: ['username', 'displayName'] },
+      excerpt: { type: 'string' },
+      note: { type: 'string' },
+      savedAt: { type: 'string', format: 'date-time' },
+    },
+    required: ['postId', 'url', 'topic', 'board', 'author', 'excerpt', 'note', 'savedAt'],
+  } as const;
+  app.get<{ Querystring: { after?: string } }>('/me/bookmarks', {
+    schema: {
+      tags: ['Users'], security: security.any, summary: 'Your saved posts, newest saved first',
+      description: `${BOOKMARKS_PER_PAGE} a page; \`next\` is the \`after\` of the next page (null on the last). Posts you can no longer read (deleted, or moved to a board you do not see) are left out.`,
+      querystring: { type: 'object', properties: { after: { type: 'string', maxLength: 64 } }, additionalProperties: false },
+      response: {
+        200: { type: 'object', properties: { bookmarks: { type: 'array', items: bookmark }, next: { type: ['string', 'null'] } }, required: ['bookmarks', 'next'] },
+        ...errors(400, 401),
+      },
+    },
+  }, async (request, reply) => {
+    const { bookmarks, next } = await listBookmarks(db, signedIn(request), parseBookmarkCursor(request.query.after));
+    reply.header('cache-control', 'private, no-store');
+    return {
+      bookmarks: bookmarks.map((b) => ({
+        postId: b.postId,
+        url: present.url(`${viewHelpers.topicUrl(b.topic, b.page)}#post-${b.postNumber}`),
+        topic: { id: b.topic.id, title: b.topic.title, url: present.url(viewHelpers.topicUrl(b.topic)) },
+        board: { name: b.board.name, url: present.url(viewHelpers.boardUrl(b.board.slug)) },
+        author: b.author,
+        excerpt: b.excerpt,
+        note: b.note,
+        savedAt: b.savedAt,
+      })),
+      next,
+    };
+  });
+  app.put<{ Params: { id: number }; Body: { note?: string } | undefined }>('/me/bookmarks/:id', {
+    schema: {
+      tags: ['Users'], security: security.any, summary: 'Save a post (by its id), or change the note of a saved post',
+      params: idParams,
+      body: { type: 'object', properties: { note: { type: 'string', maxLength: NOTE_MAX * 4 } }, additionalProperties: false },
+      response: { 200: { type: 'object', properties: { postId: { type: 'integer' }, saved: { type: 'boolean' }, created: { type: 'boolean' } }, required: ['postId', 'saved', 'created'] }, ...errors(400, 401, 404, 409) },
+    },
+  }, async (request) => ({ postId: request.params.id, saved: true, created: await bookmarkPost(db, signedIn(request), request.params.id, request.body?.note ?? '') }));
+  app.delete<{ Params: { id: number } }>('/me/bookmarks/:id', {
+    schema: {
+      tags: ['Users'], security: security.any, summary: 'Take a post off your saved posts (no error when it was not saved)',
+      params: idParams,
+      response: { 200: { type: 'object', properties: { postId: { type: 'integer' }, saved: { type: 'boolean' }, removed: { type: 'boolean' } }, required: ['postId', 'saved', 'removed'] }, ...errors(400, 401) },
+    },
+  }, async (request) => ({ postId: request.params.id, saved: false, removed: await removeBookmark(db, signedIn(request), request.params.id) }));
 }
