@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { signedIn, formText as str } from '../web/request-helpers.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
 import { translatorFor } from '../i18n/plugin.ts';
-import { bookmarkPost, NOTE_MAX, removeBookmark } from './bookmark-post.ts';
+import { bookmarkPost, NOTE_MAX, reminderFromChoice, removeBookmark } from './bookmark-post.ts';
 import { bookmarkCursor, listBookmarks, parseBookmarkCursor } from './list-bookmarks.ts';
 import { loadVisiblePost } from './load-post.ts';
 import { POSTS_PER_PAGE } from './show-topic.ts';
@@ -16,12 +16,14 @@ export async function bookmarkRoutes(app: FastifyInstance): Promise<void> {
   const db = app.database.db;
 
   // The post's Save / Saved button (undo=1 takes it off), and the list's note and Remove forms
-  // (from=list: back to the list). A saved post's note changes by saving it again.
+  // (from=list: back to the list). A saved post's note and reminder change by saving it again.
   app.post<{ Params: { id: number }; Body: Form }>('/p/:id/bookmark', { schema: { params: idParams } }, async (request, reply) => {
     const actor = signedIn(request);
     const id = request.params.id;
     const body = request.body ?? {};
-    const saved = body.undo === '1' ? (await removeBookmark(db, actor, id), false) : (await bookmarkPost(db, actor, id, str(body.note)), true);
+    // The list's form sends its note and "Remind me" choice; the post's button neither (both kept).
+    const changes = { note: typeof body.note === 'string' ? body.note : undefined, remindAt: typeof body.remind === 'string' ? reminderFromChoice(body.remind) : undefined };
+    const saved = body.undo === '1' ? (await removeBookmark(db, actor, id), false) : (await bookmarkPost(db, actor, id, changes), true);
     if (request.headers.accept?.includes('application/json')) return { saved };
     if (body.from === 'list') return reply.redirect(`/bookmarks${/^[\w.:~-]{1,64}$/.test(str(body.after)) ? `?after=${encodeURIComponent(str(body.after))}` : ''}`, 303);
     const { post } = await loadVisiblePost(db, actor, id);

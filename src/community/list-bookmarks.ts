@@ -17,6 +17,8 @@ export interface Bookmark {
   /** The start of the post's text, for recognising it. */
   excerpt: string;
   note: string;
+  /** When the reader is to be reminded; null for no reminder (or once it was sent). */
+  remindAt: string | null;
   savedAt: string;
 }
 
@@ -48,7 +50,7 @@ export async function listBookmarks(db: Kysely<DB>, actor: Actor, after: Bookmar
     .innerJoin('boards as b', 'b.id', 't.board_id')
     .leftJoin('users as u', 'u.id', 'p.user_id')
     .select([
-      'k.post_id', 'k.note', 'k.created_at', 'p.post_number', 'p.user_id', 'p.body_text', 'p.deleted_at', 'p.hidden_at', 't.id as topic_id', 't.title', 't.slug',
+      'k.post_id', 'k.note', 'k.remind_at', 'k.created_at', 'p.post_number', 'p.user_id', 'p.body_text', 'p.deleted_at', 'p.hidden_at', 't.id as topic_id', 't.title', 't.slug',
       't.locked', 't.closed', 't.deleted_at as topic_deleted', 't.board_id', 'b.name as board_name', 'b.slug as board_slug', 'b.visibility',
       'u.username', 'u.display_name', 'u.deleted_at as user_deleted',
     ])
@@ -73,6 +75,7 @@ export async function listBookmarks(db: Kysely<DB>, actor: Actor, after: Bookmar
       author: r.user_deleted ? { username: null, displayName: null } : { username: r.username, displayName: r.display_name },
       excerpt: excerpt(r.body_text),
       note: r.note,
+      remindAt: r.remind_at,
       savedAt: r.created_at,
     });
   }

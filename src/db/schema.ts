@@ -272,6 +272,8 @@ export interface BookmarksTable {
   user_id: number;
   post_id: number;
   note: Generated<string>;
+  /** When to remind the reader (a 'reminder' notification, then null again); null for none. */
+  remind_at: string | null;
   created_at: string;
 }
 
@@ -518,7 +520,7 @@ export interface SearchDocsTable {
   created_at: string;
 }
 
-export type NotificationKind = 'reply' | 'mention' | 'quote' | 'accepted' | 'kudos' | 'watched' | ModerationNoticeKind;
+export type NotificationKind = 'reply' | 'mention' | 'quote' | 'accepted' | 'kudos' | 'watched' | 'reminder' | ModerationNoticeKind;
 /** Moderation outcomes (migration 020): of a report one made, of one's post, held draft, account. */
 export type ModerationNoticeKind = 'report' | 'moderated' | 'draft' | 'account';
 

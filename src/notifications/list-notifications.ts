@@ -136,5 +136,7 @@ export function describeGroup(g: Pick<NotificationGroup, 'kind' | 'count' | 'act
       return t('notifications:group.accepted', { who });
     case 'kudos':
       return count === 1 ? t('notifications:group.kudosOne', { who }) : t('notifications:group.kudosMany', { who, count });
+    case 'reminder':
+      return t('notifications:group.reminder', { count });
   }
 }

@@ -1,6 +1,7 @@
 // Every signed-in page: the header bell's unread count; opening a topic marks its notifications
 // read; notifications older than 90 days are purged hourly. Visitors cost nothing here.
 // The purge and the e-mail sweep are scheduled jobs (src/jobs): once across all servers.
+import { sendBookmarkReminders } from '../community/send-bookmark-reminders.ts';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { markRead, purgeOldNotifications } from './list-notifications.ts';
@@ -44,4 +45,7 @@ export const notificationsPlugin = fp(async (app: FastifyInstance) => {
   // Digests (send-digests.ts): each person's period is claimed in the database, so a second run never sends twice.
   await app.jobs.work('digests', async () => void (await sendDigests(db, app.mailer, { siteUrl: app.config.publicUrl, siteName: app.site.name, secret })));
   await app.jobs.schedule('digests', { seconds: DIGEST_SWEEP_SECONDS });
+  // Saved posts' reminders that came due (src/community/send-bookmark-reminders.ts).
+  await app.jobs.work('bookmark-reminders', async () => void (await sendBookmarkReminders(db)));
+  await app.jobs.schedule('bookmark-reminders', { seconds: 60 });
 });

@@ -9,14 +9,14 @@ import { text, UserError } from '../shared/errors.ts';
 import { en, type T } from '../i18n/index.ts';
 
 export type Channel = 'app' | 'email' | 'off';
-export const KINDS: readonly NotificationKind[] = ['reply', 'quote', 'mention', 'accepted', 'kudos', 'watched', 'report', 'moderated', 'draft', 'account'];
+export const KINDS: readonly NotificationKind[] = ['reply', 'quote', 'mention', 'accepted', 'kudos', 'watched', 'reminder', 'report', 'moderated', 'draft', 'account'];
 /** A kind's name in the settings table, the e-mails' footer and the unsubscribe page ('digest': the digest e-mail). */
 export const kindLabel = (kind: NotificationKind | 'digest', t: T = en): string => t(`notifications:kinds.${kind}`);
 /** English names of the kinds (for code outside a request). */
 export const KIND_LABELS: Record<NotificationKind, string> = Object.fromEntries(KINDS.map((k) => [k, kindLabel(k)])) as Record<NotificationKind, string>;
 // Moderation outcomes were e-mailed before they were notifications: e-mail stays their default.
 const DEFAULTS: Record<NotificationKind, Channel> = {
-  reply: 'email', quote: 'email', mention: 'app', accepted: 'email', kudos: 'app', watched: 'app', report: 'email', moderated: 'email', draft: 'email', account: 'email',
+  reply: 'email', quote: 'email', mention: 'app', accepted: 'email', kudos: 'app', watched: 'app', reminder: 'app', report: 'email', moderated: 'email', draft: 'email', account: 'email',
 };
 
 export type Preferences = Record<NotificationKind, Channel>;

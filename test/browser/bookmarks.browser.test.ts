@@ -1,5 +1,5 @@
 // Saved posts in Chromium: Save under a reply, the avatar menu's Saved posts page with a note
-// typed and kept, Remove from saved; axe: 0 violations on both pages, on a phone-sized screen.
+// typed and a reminder chosen and kept, Remove from saved; axe: 0 violations on both pages, on a phone-sized screen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBoard } from '../../src/community/create-board.ts';
@@ -42,9 +42,12 @@ test('save a reply, find it under Saved posts with a note, then remove it (axe: 
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling on a phone');
     await axe(page);
     await item.getByLabel('Your note').fill('use for the router FAQ');
+    await item.getByLabel('Remind me').selectOption({ label: 'Tomorrow' });
     await item.getByRole('button', { name: 'Save note' }).click();
     await page.waitForURL(`${base}/bookmarks`);
     assert.equal(await page.locator('li.bookmark').getByLabel('Your note').inputValue(), 'use for the router FAQ');
+    assert.match(await page.locator('li.bookmark .meta').innerText(), /Reminder \d{4}-\d{2}-\d{2}, \d{2}:\d{2} UTC|Reminder .+ UTC/);
+    assert.match(await page.locator('li.bookmark').getByLabel('Remind me').inputValue(), /^keep$/);
 
     await page.locator('li.bookmark').getByRole('link', { name: 'Which DNS servers should I use?' }).click();
     await page.waitForURL(`${base}${topicPath}#post-2`);

@@ -10,6 +10,8 @@ import { createReply } from '../../src/community/create-reply.ts';
 import { deletePost } from '../../src/community/delete-post.ts';
 import { moveTopic } from '../../src/moderation/reorganize-topics.ts';
 import { bookmarkPost, MAX_BOOKMARKS, NOTE_MAX } from '../../src/community/bookmark-post.ts';
+import { sendBookmarkReminders } from '../../src/community/send-bookmark-reminders.ts';
+import { listNotifications } from '../../src/notifications/list-notifications.ts';
 import { listBookmarks, parseBookmarkCursor } from '../../src/community/list-bookmarks.ts';
 import { showTopic } from '../../src/community/show-topic.ts';
 import { createApiToken } from '../../src/api/tokens/create-token.ts';
@@ -95,7 +97,7 @@ for (const kind of testDatabaseKinds()) {
         await bookmarkPost(db, reader, id);
         await new Promise((r) => setTimeout(r, 2));
       }
-      assert.equal(await bookmarkPost(db, reader, replies[7]!, '  check   after the upgrade '), false, 'saving again changes the note only');
+      assert.equal(await bookmarkPost(db, reader, replies[7]!, { note: '  check   after the upgrade ' }), false, 'saving again changes the note only');
       const all: number[] = [];
       let cursor: string | null = null;
       let pages = 0;
@@ -196,15 +198,72 @@ for (const kind of testDatabaseKinds()) {
     test('a person keeps at most so many saved posts (MAX_BOOKMARKS; here 3): the next is a 409 with a message, a note still changes', async () => {
       const db = database.db;
       const heavy = await makeUser(db, [], 'heavy_saver');
-      for (const id of replies.slice(0, 3)) assert.equal(await bookmarkPost(db, heavy, id, '', 3), true);
-      await assert.rejects(bookmarkPost(db, heavy, replies[3]!, '', 3), (err: Error & { status?: number }) => err.status === 409 && /at most 3 saved posts/.test(err.message));
-      assert.equal(await bookmarkPost(db, heavy, replies[0]!, 'still editable', 3), false);
+      for (const id of replies.slice(0, 3)) assert.equal(await bookmarkPost(db, heavy, id, {}, 3), true);
+      await assert.rejects(bookmarkPost(db, heavy, replies[3]!, {}, 3), (err: Error & { status?: number }) => err.status === 409 && /at most 3 saved posts/.test(err.message));
+      assert.equal(await bookmarkPost(db, heavy, replies[0]!, { note: 'still editable' }, 3), false);
       assert.equal(MAX_BOOKMARKS, 2000);
+    });
+
+    test('reminders: set from the list page or the API, a notification once when due (two sweeps at once send one), none for a post no longer readable', async () => {
+      const db = database.db;
+      const ria = await makeUser(db, [], 'reminded_ria');
+      const ria2 = new Agent(app);
+      assert.equal((await ria2.post('/signin', { login: ria.username, password: PASSWORD }, '/signin')).statusCode, 303);
+      await bookmarkPost(db, ria, replies[10]!);
+      const before = Date.now();
+      const set = await ria2.post(`/p/${replies[10]}/bookmark`, { note: '', remind: '1d', from: 'list' }, '/bookmarks');
+      assert.equal(set.statusCode, 303);
+      const saved = (await listBookmarks(db, ria)).bookmarks[0]!;
+      const at = Date.parse(saved.remindAt!);
+      assert.ok(at >= before + 86_400_000 && at <= Date.now() + 86_400_000, saved.remindAt!);
+      const page = await ria2.get('/bookmarks');
+      assert.match(page.body, /<option value="keep" selected>As set: /);
+      // The post's own Save button leaves note and reminder as they are.
+      await ria2.post(`/p/${replies[10]}/bookmark`, {}, topicUrl());
+      assert.equal((await listBookmarks(db, ria)).bookmarks[0]!.remindAt, saved.remindAt);
+      // Not yet due: nothing; due: one notification, whichever sweep claims it.
+      assert.equal(await sendBookmarkReminders(db, at - 1000), 0);
+      const sent = await Promise.all([sendBookmarkReminders(db, at + 1000), sendBookmarkReminders(db, at + 1000)]);
+      assert.equal(sent[0] + sent[1], 1);
+      const told = (await listNotifications(db, ria, at + 2000)).filter((g) => g.kind === 'reminder');
+      assert.equal(told.length, 1);
+      assert.equal(told[0]!.topic!.id, topic.id);
+      assert.match(told[0]!.url, /#post-12$/);
+      assert.equal((await listBookmarks(db, ria)).bookmarks[0]!.remindAt, null, 'sent once, then cleared');
+      assert.equal(await sendBookmarkReminders(db, at + 60_000), 0);
+      // Choosing "No reminder" clears one.
+      await bookmarkPost(db, ria, replies[10]!, { remindAt: new Date(Date.now() + 3_600_000).toISOString() });
+      await ria2.post(`/p/${replies[10]}/bookmark`, { note: '', remind: 'none', from: 'list' }, '/bookmarks');
+      assert.equal((await listBookmarks(db, ria)).bookmarks[0]!.remindAt, null);
+
+      // A reminder on a post moved out of the reader's sight: cleared, nobody told.
+      await bookmarkPost(db, ria, replies[11]!, { remindAt: new Date(Date.now() + 60_000).toISOString() });
+      await moveTopic(db, moderator, topic.id, 'team-room');
+      try {
+        assert.equal(await sendBookmarkReminders(db, Date.now() + 120_000), 0);
+        const left = await db.selectFrom('bookmarks').select('remind_at').where('user_id', '=', ria.id).where('post_id', '=', replies[11]!).executeTakeFirstOrThrow();
+        assert.equal(left.remind_at, null);
+      } finally {
+        await moveTopic(db, moderator, topic.id, 'home-internet');
+      }
+
+      // Bad reminders: in the past, too far ahead, not a time.
+      for (const bad of [new Date(Date.now() - 60_000).toISOString(), new Date(Date.now() + 400 * 86_400_000).toISOString(), 'tomorrow', `${new Date().getUTCFullYear() + 1}-02-30T10:00:00Z`]) {
+        await assert.rejects(bookmarkPost(db, ria, replies[10]!, { remindAt: bad }), (err: Error & { status?: number }) => err.status === 400 && /A reminder must be a date and time in the next year/.test(err.message), bad);
+      }
+      const { token } = await createApiToken(db, ria, { name: 'reminders', expiresInDays: null });
+      const when = new Date(Date.now() + 7 * 86_400_000).toISOString();
+      const put = await app.inject({ method: 'PUT', url: `/api/v1/me/bookmarks/${replies[10]}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: JSON.stringify({ remindAt: when }) });
+      assert.equal(put.statusCode, 200, put.body);
+      const listed = await app.inject({ url: '/api/v1/me/bookmarks', headers: { authorization: `Bearer ${token}` } });
+      assert.equal(listed.json().bookmarks.find((b: { postId: number }) => b.postId === replies[10]).remindAt, when);
+      const past = await app.inject({ method: 'PUT', url: `/api/v1/me/bookmarks/${replies[10]}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: JSON.stringify({ remindAt: '2000-01-01T00:00:00Z' }) });
+      assert.equal(past.statusCode, 400);
     });
 
     test('the export carries the saved posts and their notes; deleting the account removes them', async () => {
       const db = database.db;
-      await bookmarkPost(db, reader, replies[1]!, 'export me');
+      await bookmarkPost(db, reader, replies[1]!, { note: 'export me' });
       const data = await exportMyData(db, reader);
       assert.ok(data.bookmarks.some((b) => b.post_id === replies[1] && b.note === 'export me'));
       await deleteAccount(db, reader, PASSWORD, app.files);

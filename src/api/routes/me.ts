@@ -49,9 +49,10 @@ export async function meRoutes(app: FastifyInstance, { present }: { present: Pre
       author: { type: 'object', properties: { username: { type: ['string', 'null'] }, displayName: { type: ['string', 'null'] } }, required: ['username', 'displayName'] },
       excerpt: { type: 'string' },
       note: { type: 'string' },
+      remindAt: { type: ['string', 'null'], format: 'date-time' },
       savedAt: { type: 'string', format: 'date-time' },
     },
-    required: ['postId', 'url', 'topic', 'board', 'author', 'excerpt', 'note', 'savedAt'],
+    required: ['postId', 'url', 'topic', 'board', 'author', 'excerpt', 'note', 'remindAt', 'savedAt'],
   } as const;
   app.get<{ Querystring: { after?: string } }>('/me/bookmarks', {
     schema: {
@@ -75,19 +76,21 @@ export async function meRoutes(app: FastifyInstance, { present }: { present: Pre
         author: b.author,
         excerpt: b.excerpt,
         note: b.note,
+        remindAt: b.remindAt,
         savedAt: b.savedAt,
       })),
       next,
     };
   });
-  app.put<{ Params: { id: number }; Body: { note?: string } | undefined }>('/me/bookmarks/:id', {
+  app.put<{ Params: { id: number }; Body: { note?: string; remindAt?: string | null } | undefined }>('/me/bookmarks/:id', {
     schema: {
-      tags: ['Users'], security: security.any, summary: 'Save a post (by its id), or change the note of a saved post',
+      tags: ['Users'], security: security.any, summary: 'Save a post (by its id), or change the note or reminder of a saved post',
+      description: 'A field left out keeps its value. `remindAt`: when to get a notification about the post (within the next year), once; null for none.',
       params: idParams,
-      body: { type: 'object', properties: { note: { type: 'string', maxLength: NOTE_MAX * 4 } }, additionalProperties: false },
+      body: { type: 'object', properties: { note: { type: 'string', maxLength: NOTE_MAX * 4 }, remindAt: { type: ['string', 'null'], maxLength: 40 } }, additionalProperties: false },
       response: { 200: { type: 'object', properties: { postId: { type: 'integer' }, saved: { type: 'boolean' }, created: { type: 'boolean' } }, required: ['postId', 'saved', 'created'] }, ...errors(400, 401, 404, 409) },
     },
-  }, async (request) => ({ postId: request.params.id, saved: true, created: await bookmarkPost(db, signedIn(request), request.params.id, request.body?.note ?? '') }));
+  }, async (request) => ({ postId: request.params.id, saved: true, created: await bookmarkPost(db, signedIn(request), request.params.id, { note: request.body?.note, remindAt: request.body?.remindAt }) }));
   app.delete<{ Params: { id: number } }>('/me/bookmarks/:id', {
     schema: {
       tags: ['Users'], security: security.any, summary: 'Take a post off your saved posts (no error when it was not saved)',
