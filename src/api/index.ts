@@ -13,6 +13,7 @@ import { signedIn } from './auth.ts';
 import { Presenter } from './present.ts';
 import { articleRoutes } from './routes/articles.ts';
 import { boardRoutes } from './routes/boards.ts';
+import { sessionApiRoutes } from './routes/sessions.ts';
 import { meRoutes } from './routes/me.ts';
 import { draftRoutes } from './routes/drafts.ts';
 import { postRoutes } from './routes/posts.ts';
@@ -80,6 +81,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       const present = new Presenter(app.config.publicUrl);
       await v1.register(meRoutes, { present });
       await v1.register(tokenRoutes);
+      await v1.register(sessionApiRoutes);
       await v1.register(boardRoutes, { present });
       await v1.register(topicRoutes, { present });
       await v1.register(postRoutes, { present });

@@ -12,6 +12,7 @@ import { makeUser } from '../helpers/fixtures.ts';
 import { serverPerSuite } from '../helpers/server.ts';
 import * as m034 from '../../src/db/migrations/034_session_devices.ts';
 import { Agent, csrfToken } from '../helpers/browserless-agent.ts';
+import { createApiToken } from '../../src/api/tokens/create-token.ts';
 
 const FIREFOX_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:133.0) Gecko/20100101 Firefox/133.0';
 const SAFARI_IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';
@@ -138,6 +139,42 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await desktop.get('/settings')).statusCode, 401);
       assert.equal((await laptop.get('/settings')).statusCode, 200, 'this browser stays signed in');
       assert.doesNotMatch((await laptop.get('/settings')).body, /sessions\/end-others/, 'no one else to sign out');
+    });
+
+    test('over the API (a cookie session with its CSRF header; never an API token): list, sign one out, all others', async () => {
+      const user = await makeUser(suite.database.db);
+      const signIn = async (ua: string) => {
+        const agent = new Agent(suite.app, undefined, ua);
+        assert.equal((await agent.post('/signin', { login: user.username, password: 'correct horse battery staple' }, '/signin')).statusCode, 303);
+        return agent;
+      };
+      const [laptop, phone, desktop] = [await signIn(FIREFOX_MAC), await signIn(SAFARI_IPHONE), await signIn(CHROME_WINDOWS)];
+      // The CSRF token from GET /me, with the cookies that answer set.
+      const csrf = JSON.parse((await laptop.get('/api/v1/me')).body).csrfToken as string;
+      const cookie = [...laptop.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      const call = (method: 'GET' | 'POST' | 'DELETE', url: string, headers: Record<string, string> = { cookie, 'x-csrf-token': csrf }) => suite.app.inject({ method, url, headers });
+
+      const list = await call('GET', '/api/v1/me/sessions');
+      assert.equal(list.statusCode, 200, list.body);
+      assert.equal(list.headers['cache-control'], 'no-store');
+      const sessions = list.json().sessions as { key: string; browser: string; current: boolean; mobile: boolean }[];
+      assert.deepEqual(sessions.map((s) => s.current), [true, false, false]);
+      assert.equal(sessions[0]!.browser, 'Firefox 133');
+      const phoneKey = sessions.find((s) => s.mobile)!.key;
+      const { token } = await createApiToken(suite.database.db, user, { name: 'script', expiresInDays: null });
+      assert.equal((await call('GET', '/api/v1/me/sessions', { authorization: `Bearer ${token}` })).statusCode, 403, 'not with an API token');
+      assert.equal((await call('DELETE', `/api/v1/me/sessions/${phoneKey}`, { authorization: `Bearer ${token}` })).statusCode, 403);
+      assert.equal((await call('DELETE', `/api/v1/me/sessions/${phoneKey}`, { cookie })).statusCode, 403, 'no CSRF header');
+      assert.equal((await call('DELETE', `/api/v1/me/sessions/${sessions[0]!.key}`)).statusCode, 400, 'not the one in use');
+      assert.equal((await call('DELETE', '/api/v1/me/sessions/zzzz')).statusCode, 400);
+      assert.equal((await phone.get('/settings')).statusCode, 200, 'nothing changed yet');
+      const ended = await call('DELETE', `/api/v1/me/sessions/${phoneKey}`);
+      assert.deepEqual(ended.json(), { key: phoneKey, ended: true });
+      assert.equal((await phone.get('/settings')).statusCode, 401, 'the phone is signed out');
+      assert.equal((await call('DELETE', `/api/v1/me/sessions/${phoneKey}`)).statusCode, 404, 'already ended');
+      assert.deepEqual((await call('POST', '/api/v1/me/sessions/end-others')).json(), { ended: 1 });
+      assert.equal((await desktop.get('/settings')).statusCode, 401);
+      assert.equal((await call('GET', '/api/v1/me/sessions')).json().sessions.length, 1);
     });
   });
 }

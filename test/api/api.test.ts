@@ -377,6 +377,8 @@ for (const kind of testDatabaseKinds()) {
         ['get', '/api/v1/me/drafts'], ['post', '/api/v1/drafts/{id}/publish'], ['post', '/api/v1/drafts/{id}/resubmit'],
         // Saved posts
         ['get', '/api/v1/me/bookmarks'], ['put', '/api/v1/me/bookmarks/{id}'], ['delete', '/api/v1/me/bookmarks/{id}'],
+        // Where one is signed in
+        ['get', '/api/v1/me/sessions'], ['delete', '/api/v1/me/sessions/{key}'], ['post', '/api/v1/me/sessions/end-others'],
       ];
       for (const [method, path] of expected) {
         const op = doc.paths[path]?.[method];
