@@ -50,6 +50,7 @@ export async function deleteAccount(db: Kysely<DB>, actor: Actor, confirmation: 
     await tx.deleteFrom('two_factor_backup_codes').where('user_id', '=', actor.id).execute();
     await tx.deleteFrom('two_factor').where('user_id', '=', actor.id).execute();
     await tx.deleteFrom('bookmarks').where('user_id', '=', actor.id).execute();
+    await tx.deleteFrom('user_ignores').where((eb) => eb.or([eb('user_id', '=', actor.id), eb('ignored_user_id', '=', actor.id)])).execute();
     await removeMessagesOf(tx, actor.id);
   });
   forgetAuthor(db, actor.id);

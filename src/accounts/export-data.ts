@@ -3,6 +3,7 @@ import type { DB } from '../db/schema.ts';
 import type { Actor } from '../policy/policy.ts';
 import { conversationsForExport } from '../conversations/export-conversations.ts';
 import { twoFactorState } from './two-factor.ts';
+import { listIgnored } from './ignore-user.ts';
 
 /** Everything Parley holds about the actor, as one JSON document (right of access). */
 export async function exportMyData(db: Kysely<DB>, actor: Actor) {
@@ -28,8 +29,9 @@ export async function exportMyData(db: Kysely<DB>, actor: Actor) {
   ]);
   const conversations = await conversationsForExport(db, actor.id);
   // Saved posts: which post and the reader's own note (the post's text is the author's, not theirs).
+  const ignoring = (await listIgnored(db, actor)).map((p) => ({ username: p.username, since: p.since }));
   const bookmarks = await db.selectFrom('bookmarks').select(['post_id', 'note', 'created_at']).where('user_id', '=', actor.id).orderBy('created_at').execute();
   // Whether it is on and since when; never the secret or the codes (an export is a file that travels).
   const { on, since } = await twoFactorState(db, actor.id);
-  return { exportedAt: new Date().toISOString(), profile: user, roles, roleChanges, topics, posts, attachments, guidelineAcknowledgements: acknowledgements, sessions, twoStepVerification: { on, since }, bookmarks, conversations };
+  return { exportedAt: new Date().toISOString(), profile: user, roles, roleChanges, topics, posts, attachments, guidelineAcknowledgements: acknowledgements, sessions, twoStepVerification: { on, since }, bookmarks, ignoring, conversations };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ignores, ignoreUser, stopIgnoring } from './ignore-user.ts';
 import { can } from '../policy/policy.ts';
 import { UserError, formErrors } from '../shared/errors.ts';
 import { translatorFor } from '../i18n/plugin.ts';
@@ -22,7 +23,7 @@ import { noteSignIn, tellOwnerAboutNewSignIn } from './new-sign-in-notice.ts';
 import { renewCsrfSecret } from '../web/csrf-session.ts';
 import { signUp } from './sign-up.ts';
 import { verifyEmail } from './verify-email.ts';
-import { formText as str, safeNext, withNext } from '../web/request-helpers.ts';
+import { formText as str, safeNext, signedIn, withNext } from '../web/request-helpers.ts';
 
 type Form = Record<string, string | undefined>;
 
@@ -205,8 +206,24 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
         // Moderation (issue 13): staff restrict accounts from the profile; the member sees their own restriction.
         canRestrict: can(request.actor, 'user.restrict', { id: profile.user.id, staff: isStaff({ id: profile.user.id, roles: new Set(profile.roles) }) }),
         standing: request.actor && (request.actor.id === profile.user.id || isStaff(request.actor)) ? await standingOf(db, profile.user.id) : null,
+        // Ignoring (src/accounts/ignore-user.ts): offered to members for anyone but themselves and the team.
+        canIgnore: can(request.actor, 'user.ignore', { id: profile.user.id, staff: isStaff({ id: profile.user.id, roles: new Set(profile.roles) }) }),
+        ignoring: await ignores(db, request.actor, profile.user.id),
         csrf: request.actor ? reply.generateCsrf() : '',
       });
+    },
+  );
+
+  // Ignore a member, or stop (undo=1); back to their profile, or to the settings list it came from.
+  app.post<{ Params: { username: string }; Body: Record<string, string | undefined> }>(
+    '/u/:username/ignore',
+    { schema: { params: { type: 'object', properties: { username: { type: 'string', maxLength: 40 } } } } },
+    async (request, reply) => {
+      const actor = signedIn(request);
+      const body = request.body ?? {};
+      if (body.undo === '1') await stopIgnoring(db, actor, request.params.username);
+      else await ignoreUser(db, actor, request.params.username);
+      return reply.redirect(body.from === 'settings' ? '/settings#ignored-h' : viewHelpers.userUrl(request.params.username), 303);
     },
   );
 

@@ -21,6 +21,7 @@ import { listApiTokens } from '../api/tokens/list-tokens.ts';
 import { revokeApiToken } from '../api/tokens/revoke-token.ts';
 import { signedIn, formText as str, safeNext } from '../web/request-helpers.ts';
 import { signInClient } from './device-cookie.ts';
+import { listIgnored } from './ignore-user.ts';
 import { listSessions } from './list-sessions.ts';
 import { endOtherSessions, endSession } from './end-session.ts';
 import { avatarUploads, readAvatarForm } from './avatar-form.ts';
@@ -65,6 +66,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     return reply.code(status).view('settings', {
       title: t('accounts:settings.title'), me: { ...me, ...profile }, languageSetting: profile.locale, csrf: reply.generateCsrf(), values: null, error: null, field: null,
       notice: notice ? (typeof notice === 'string' ? t(notice) : t(notice.key, notice.params)) : null, apiTokens: await listApiTokens(db, actor), newApiToken: null, sessions: await listSessions(db, actor, request.sessionToken),
+      ignored: await listIgnored(db, actor),
       twoFactor: { ...(await twoFactorState(db, actor.id)), hasPassword: !!password_hash }, ...rest,
     });
   };

@@ -34,7 +34,7 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   // A signed-in reader's facts (first unread post, watch level, kudos given on this page) too.
   const after = (page - 1) * POSTS_PER_PAGE;
   const [row] = read ? [undefined] : actor ? await topicReaderQuery(db, topicId, actor.id, after, after + POSTS_PER_PAGE) : await topicQuery(db, topicId);
-  const { tag_list, article_json, hand_overs_json, notices_json, next_unread, watch_level, last_read, kudos_given, bookmarked, ...own } =
+  const { tag_list, article_json, hand_overs_json, notices_json, next_unread, watch_level, last_read, kudos_given, bookmarked, ignored, ...own } =
     (row ?? {}) as Partial<Omit<TopicRow, keyof ReaderColumns>> & ListColumns & Partial<ReaderColumns>;
   const topic = read ? read.topic : row ? (own as Omit<TopicRow, keyof ListColumns | keyof ReaderColumns>) : undefined;
   if (!topic) throw new NotFoundError(text('community:errors.noSuchTopic'));
@@ -65,6 +65,8 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
   // What the reader may do to each post, and which posts they already gave kudos to.
   const mine = read ? read.kudos : new Set(kudos_given ? String(kudos_given).split(',').map(Number) : []);
   const saved = read ? read.bookmarked : new Set(bookmarked ? String(bookmarked).split(',').map(Number) : []);
+  // The people the reader ignores: their posts are folded away on the page (src/accounts/ignore-user.ts).
+  const ignoredAuthors = read ? read.ignored : new Set(ignored ? String(ignored).split(',').map(Number) : []);
   const abilities = new Map(
     posts.map((p) => {
       const s = authored(subject, p.user_id, !!p.deleted_at);
@@ -100,6 +102,7 @@ export async function showTopic(db: Kysely<DB>, actor: Actor | null, topicId: nu
     notices,
     canMakeArticle: !kb && topic.kind === 'question' && !!topic.solved_post_id && can(actor, 'article.createFromTopic', subject),
     reader,
+    ignored: ignoredAuthors,
     extra: read?.extra ?? null,
   };
 }
@@ -155,11 +158,12 @@ const topicReaderQuery = preparedQuery([P1, P2, P3, P4] as [number, number, numb
     sql<string | null>`(select ${sql.raw(onPostgres(db) ? 'string_agg(p.id::text, \',\')' : "group_concat(p.id, ',')")} from posts p
       where p.topic_id = topics.id and p.post_number > ${after} and p.post_number <= ${upTo}
       and exists (select 1 from bookmarks k where k.user_id = ${readerId} and k.post_id = p.id))`.as('bookmarked'),
+    sql<string | null>`(select ${sql.raw(onPostgres(db) ? 'string_agg(i.ignored_user_id::text, \',\')' : "group_concat(i.ignored_user_id, ',')")} from user_ignores i where i.user_id = ${readerId})`.as('ignored'),
   ]),
 );
 type TopicRow = Awaited<ReturnType<typeof topicReaderQuery>>[number];
 type ListColumns = { tag_list: string | null; article_json: unknown; hand_overs_json: unknown; notices_json: unknown };
-type ReaderColumns = { next_unread: number | null; watch_level: string | null; last_read: number | null; kudos_given: string | null; bookmarked: string | null };
+type ReaderColumns = { next_unread: number | null; watch_level: string | null; last_read: number | null; kudos_given: string | null; bookmarked: string | null; ignored: string | null };
 
 /** A JSON column: SQLite returns its text, pg has already parsed it; null is `empty`. */
 function fromJson<T>(value: unknown, empty: T): T {

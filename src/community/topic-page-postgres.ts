@@ -34,6 +34,7 @@ interface BundleRow extends TopicRow {
   authors: { id: number; username: string; display_name: string; deleted_at: string | null; avatar: string | null; roles: Role[] }[];
   kudos_given: number[];
   bookmarked: number[];
+  ignored: number[];
   next_unread?: number | null;
   watch_level?: string | null;
   last_read?: number | null;
@@ -81,7 +82,8 @@ select t.*, b.slug as board_slug, b.name as board_name, b.visibility,
   (select coalesce(json_agg(k.post_id), '[]') from kudos k join page on page.id = k.post_id
      where k.user_id = ${readerId} and page.post_number > ${after} and page.post_number <= ${upTo}) as kudos_given,
   (select coalesce(json_agg(k.post_id), '[]') from bookmarks k join page on page.id = k.post_id
-     where k.user_id = ${readerId} and page.post_number > ${after} and page.post_number <= ${upTo}) as bookmarked${reader}
+     where k.user_id = ${readerId} and page.post_number > ${after} and page.post_number <= ${upTo}) as bookmarked,
+  (select coalesce(json_agg(i.ignored_user_id), '[]') from user_ignores i where i.user_id = ${readerId}) as ignored${reader}
 from topics t join boards b on b.id = t.board_id
 where t.id = ${topicId}) q`;
 
@@ -100,6 +102,8 @@ export interface TopicPageRead {
   kudos: Set<number>;
   /** The page's posts the reader saved. */
   bookmarked: Set<number>;
+  /** The people the reader ignores (their posts are folded away). */
+  ignored: Set<number>;
   /** The signed-in reader's facts (as readerOnTopic), when asked for. */
   reader: ReaderOnTopic | null;
   /** The values of the extra columns asked for, by name. */
@@ -169,7 +173,7 @@ export async function readTopicPage(db: Kysely<DB>, topicId: number, after: numb
   }
   const row = result.rows[0]?.page;
   if (!row) return undefined;
-  const { page_posts, tag_list, article, hand_overs, topic_notices, page_attachments, authors, kudos_given, bookmarked, next_unread, watch_level, last_read, page_extras, ...topic } = row;
+  const { page_posts, tag_list, article, hand_overs, topic_notices, page_attachments, authors, kudos_given, bookmarked, ignored, next_unread, watch_level, last_read, page_extras, ...topic } = row;
   const posts = page_posts.filter((p) => p.post_number > after && p.post_number <= upTo);
   const answer = topic.solved_post_id && !posts.some((p) => p.id === topic.solved_post_id) ? page_posts.find((p) => p.id === topic.solved_post_id) : undefined;
   const read = new Map<number, AuthorCard>();
@@ -178,7 +182,7 @@ export async function readTopicPage(db: Kysely<DB>, topicId: number, after: numb
   for (const [id, card] of read) cards.set(id, card);
   return {
     topic, posts, answer, cards, tags: tag_list, article: article ?? undefined, handOvers: hand_overs, notices: topic_notices,
-    attachments: page_attachments, kudos: new Set(kudos_given), bookmarked: new Set(bookmarked),
+    attachments: page_attachments, kudos: new Set(kudos_given), bookmarked: new Set(bookmarked), ignored: new Set(ignored),
     reader: withReader ? readerFacts(topic, next_unread, watch_level, last_read) : null,
     extra: page_extras ?? null,
   };

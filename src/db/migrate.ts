@@ -41,6 +41,7 @@ import * as m035 from './migrations/035_board_slug_history.ts';
 import * as m036 from './migrations/036_two_factor.ts';
 import * as m037 from './migrations/037_last_sign_in.ts';
 import * as m038 from './migrations/038_bookmarks.ts';
+import * as m039 from './migrations/039_user_ignores.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
@@ -83,6 +84,7 @@ const migrations: Record<string, MigrationModule> = {
   '036_two_factor': m036,
   '037_last_sign_in': m037,
   '038_bookmarks': m038,
+  '039_user_ignores': m039,
 };
 
 export const migrationNames = (): string[] => Object.keys(migrations).sort();

@@ -277,6 +277,13 @@ export interface BookmarksTable {
   created_at: string;
 }
 
+/** People a member ignores (migration 039): private to the member. */
+export interface UserIgnoresTable {
+  user_id: number;
+  ignored_user_id: number;
+  created_at: string;
+}
+
 export interface TopicTagsTable {
   topic_id: number;
   tag: string;
@@ -606,6 +613,7 @@ export interface DB {
   post_revisions: PostRevisionsTable;
   kudos: KudosTable;
   bookmarks: BookmarksTable;
+  user_ignores: UserIgnoresTable;
   topic_tags: TopicTagsTable;
   user_identities: UserIdentitiesTable;
   guideline_versions: GuidelineVersionsTable;

@@ -1,12 +1,13 @@
 // Writing in-app notifications. Every recipient is checked against the policy as they are now
 // (loadActor reads their roles afresh): nobody is told about a topic they may not read. Deleted
-// accounts and the person who acted are never told.
+// accounts, the person who acted, and those who ignore that person are never told.
 import type { Kysely } from 'kysely';
 import { loadActor } from '../accounts/find-user.ts';
 import type { BoardVisibility, DB, NotificationKind } from '../db/schema.ts';
 import { can } from '../policy/policy.ts';
 import { nowIso } from '../shared/clock.ts';
 import { preferencesOfMany } from './preferences.ts';
+import { ignoringAmong } from '../accounts/ignore-user.ts';
 
 export interface TopicSubject {
   id: number;
@@ -30,11 +31,15 @@ export async function createNotifications(
   const at = event.at ?? nowIso();
   const told: NewNotification[] = [];
   const seen = new Set<number>();
-  const prefs = await preferencesOfMany(db, [...new Set(recipients.map((r) => r.userId))]);
+  const ids = [...new Set(recipients.map((r) => r.userId))];
+  const prefs = await preferencesOfMany(db, ids);
+  // Those who ignore the person who acted hear nothing of it (src/accounts/ignore-user.ts).
+  const ignoring = event.actorId !== null ? await ignoringAmong(db, event.actorId, ids) : new Set<number>();
   for (const r of recipients) {
     if (r.userId === event.actorId || seen.has(r.userId)) continue;
     seen.add(r.userId);
     if (prefs.get(r.userId)?.[r.kind] === 'off') continue; // the person turned this kind off
+    if (ignoring.has(r.userId)) continue;
     const reader = await loadActor(db, r.userId);
     if (!reader || !can(reader, 'topic.view', event.topic)) continue;
     told.push(r);

@@ -73,6 +73,9 @@ const rules = {
   // Kudos: any signed-in reader, for someone else's post.
   'post.kudos': (a: Actor | null, p: TopicLike & { authorId: number; postDeleted: boolean }) =>
     !!a && rules['topic.view'](a, p) && !p.postDeleted && a.id !== p.authorId,
+  // Ignoring someone (their posts folded away, no notifications from them): any member, of
+  // anyone but themselves and the community team, whose moderation notes must reach everyone.
+  'user.ignore': (a: Actor | null, target: { id: number; staff: boolean }) => !!a && a.id !== target.id && !target.staff,
   // Saving a post to come back to: any signed-in reader of the topic, their own posts included.
   'post.bookmark': (a: Actor | null, p: TopicLike & { postDeleted: boolean }) => !!a && rules['topic.view'](a, p) && !p.postDeleted,
   // A post's attachments: whoever reads the topic, while the post is not deleted (nobody, staff
