@@ -11,6 +11,7 @@ import { showTopic } from '../../src/community/show-topic.ts';
 import { notifyNewPost } from '../../src/notifications/notify-new-post.ts';
 import { listNotifications } from '../../src/notifications/list-notifications.ts';
 import { giveKudos } from '../../src/community/give-kudos.ts';
+import { startConversation } from '../../src/conversations/start-conversation.ts';
 import { ignoreUser, listIgnored, MAX_IGNORED, stopIgnoring } from '../../src/accounts/ignore-user.ts';
 import { exportMyData } from '../../src/accounts/export-data.ts';
 import { deleteAccount } from '../../src/accounts/delete-account.ts';
@@ -102,7 +103,7 @@ for (const kind of testDatabaseKinds()) {
       }
     });
 
-    test('no notifications from the ignored person (replies, mentions, kudos); others still notify, and after Stop ignoring so do they', async () => {
+    test('no notifications from the ignored person (replies, mentions, kudos) and no private messages; others still notify, and after Stop ignoring so do they', async () => {
       const db = database.db;
       const before = (await listNotifications(db, ivy)).length;
       const r1 = await reply(troll, `Hey @${ivy.username}, did you see my shop?`);
@@ -112,6 +113,12 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await listNotifications(db, ivy)).length, before, 'nor their kudos');
       const r2 = await reply(other, `Glad it works, @${ivy.username}.`);
       assert.ok(r2.told.includes(ivy.id), 'someone else still notifies');
+      // Nor private messages: a conversation to them is refused, to someone else too when they are among its people.
+      await assert.rejects(startConversation(db, troll, { subject: 'My shop', to: ivy.username, body: 'Have a look at my shop.' }),
+        (err: Error & { status?: number }) => err.status === 403 && /does not take private messages from you/.test(err.message));
+      await assert.rejects(startConversation(db, troll, { subject: 'My shop', to: `${other.username}, ${ivy.username}`, body: 'Have a look.' }), { status: 403 });
+      assert.ok((await startConversation(db, troll, { subject: 'Cables', to: other.username, body: 'Which cable do you use?' })).id > 0, 'others still take them');
+      assert.ok((await startConversation(db, ivy, { subject: 'Stop', to: troll.username, body: 'Please stop the advertising.' })).id > 0, 'the ignorer may still write to them');
       assert.equal(await stopIgnoring(db, ivy, troll.username), true);
       const r3 = await reply(troll, `One more thing, @${ivy.username}.`);
       assert.ok(r3.told.includes(ivy.id), 'once no longer ignored, they notify again');
