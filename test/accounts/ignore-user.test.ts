@@ -14,6 +14,7 @@ import { giveKudos } from '../../src/community/give-kudos.ts';
 import { startConversation } from '../../src/conversations/start-conversation.ts';
 import { ignoreUser, listIgnored, MAX_IGNORED, stopIgnoring } from '../../src/accounts/ignore-user.ts';
 import { exportMyData } from '../../src/accounts/export-data.ts';
+import { createApiToken } from '../../src/api/tokens/create-token.ts';
 import { deleteAccount } from '../../src/accounts/delete-account.ts';
 import { viewHelpers } from '../../src/web/view-helpers.ts';
 import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
@@ -123,6 +124,20 @@ for (const kind of testDatabaseKinds()) {
       const r3 = await reply(troll, `One more thing, @${ivy.username}.`);
       assert.ok(r3.told.includes(ivy.id), 'once no longer ignored, they notify again');
       assert.equal(await stopIgnoring(db, ivy, troll.username), false, 'stopping twice is no error');
+    });
+
+    test('the API: list, ignore, stop; the same refusals as the page', async () => {
+      const { token } = await createApiToken(database.db, other, { name: 'ignore', expiresInDays: null });
+      const call = (method: 'GET' | 'PUT' | 'DELETE', url: string) => app.inject({ method, url, headers: { authorization: `Bearer ${token}` } });
+      assert.deepEqual((await call('GET', '/api/v1/me/ignored')).json(), { ignored: [] });
+      assert.deepEqual((await call('PUT', `/api/v1/me/ignored/${troll.username.toUpperCase()}`)).json(), { username: troll.username, ignored: true });
+      const list = (await call('GET', '/api/v1/me/ignored')).json();
+      assert.deepEqual(list.ignored.map((p: { username: string }) => p.username), [troll.username]);
+      assert.equal((await call('PUT', `/api/v1/me/ignored/${mod.username}`)).statusCode, 403);
+      assert.equal((await call('PUT', `/api/v1/me/ignored/${other.username}`)).statusCode, 400);
+      assert.equal((await call('PUT', '/api/v1/me/ignored/nobody_here')).statusCode, 404);
+      assert.deepEqual((await call('DELETE', `/api/v1/me/ignored/${troll.username}`)).json(), { username: troll.username, ignored: false });
+      assert.deepEqual((await call('GET', '/api/v1/me/ignored')).json(), { ignored: [] });
     });
 
     test('at most MAX_IGNORED people; the export lists them; deleting either account removes the row', async () => {

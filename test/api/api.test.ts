@@ -379,6 +379,8 @@ for (const kind of testDatabaseKinds()) {
         ['get', '/api/v1/me/bookmarks'], ['put', '/api/v1/me/bookmarks/{id}'], ['delete', '/api/v1/me/bookmarks/{id}'],
         // Where one is signed in
         ['get', '/api/v1/me/sessions'], ['delete', '/api/v1/me/sessions/{key}'], ['post', '/api/v1/me/sessions/end-others'],
+        // People one ignores
+        ['get', '/api/v1/me/ignored'], ['put', '/api/v1/me/ignored/{username}'], ['delete', '/api/v1/me/ignored/{username}'],
       ];
       for (const [method, path] of expected) {
         const op = doc.paths[path]?.[method];

@@ -7,6 +7,7 @@ import { errors, idParams, ref } from '../schemas.ts';
 import { bookmarkPost, NOTE_MAX, removeBookmark } from '../../community/bookmark-post.ts';
 import { BOOKMARKS_PER_PAGE, listBookmarks, parseBookmarkCursor } from '../../community/list-bookmarks.ts';
 import { viewHelpers } from '../../web/view-helpers.ts';
+import { ignoreUser, listIgnored, stopIgnoring } from '../../accounts/ignore-user.ts';
 
 export async function meRoutes(app: FastifyInstance, { present }: { present: Presenter }): Promise<void> {
   const db = app.database.db;
@@ -98,4 +99,43 @@ export async function meRoutes(app: FastifyInstance, { present }: { present: Pre
       response: { 200: { type: 'object', properties: { postId: { type: 'integer' }, saved: { type: 'boolean' }, removed: { type: 'boolean' } }, required: ['postId', 'saved', 'removed'] }, ...errors(400, 401) },
     },
   }, async (request) => ({ postId: request.params.id, saved: false, removed: await removeBookmark(db, signedIn(request), request.params.id) }));
+
+  // ---- People the caller ignores (src/accounts/ignore-user.ts) ----
+  const usernameParams = { type: 'object', properties: { username: { type: 'string', minLength: 1, maxLength: 40 } }, required: ['username'] } as const;
+  app.get('/me/ignored', {
+    schema: {
+      tags: ['Users'], security: security.any, summary: 'The people you ignore',
+      description: 'Their posts are folded away on your topic pages, their actions do not notify you, and they cannot start private conversations with you.',
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            ignored: { type: 'array', items: { type: 'object', properties: { username: { type: 'string' }, displayName: { type: 'string' }, since: { type: 'string', format: 'date-time' } }, required: ['username', 'displayName', 'since'] } },
+          },
+          required: ['ignored'],
+        },
+        ...errors(401),
+      },
+    },
+  }, async (request, reply) => {
+    reply.header('cache-control', 'private, no-store');
+    return { ignored: await listIgnored(db, signedIn(request)) };
+  });
+  app.put<{ Params: { username: string } }>('/me/ignored/:username', {
+    schema: {
+      tags: ['Users'], security: security.any, summary: 'Ignore a member (not yourself, not the community team)',
+      params: usernameParams,
+      response: { 200: { type: 'object', properties: { username: { type: 'string' }, ignored: { type: 'boolean' } }, required: ['username', 'ignored'] }, ...errors(400, 401, 403, 404, 409) },
+    },
+  }, async (request) => ({ username: (await ignoreUser(db, signedIn(request), request.params.username)).username, ignored: true }));
+  app.delete<{ Params: { username: string } }>('/me/ignored/:username', {
+    schema: {
+      tags: ['Users'], security: security.any, summary: 'Stop ignoring a member (no error when you did not)',
+      params: usernameParams,
+      response: { 200: { type: 'object', properties: { username: { type: 'string' }, ignored: { type: 'boolean' } }, required: ['username', 'ignored'] }, ...errors(400, 401, 404) },
+    },
+  }, async (request) => {
+    await stopIgnoring(db, signedIn(request), request.params.username);
+    return { username: request.params.username, ignored: false };
+  });
 }
