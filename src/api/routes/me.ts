@@ -59,7 +59,7 @@ export async function meRoutes(app: FastifyInstance, { present }: { present: Pre
     schema: {
       tags: ['Users'], security: security.any, summary: 'Your saved posts, newest saved first',
       description: `${BOOKMARKS_PER_PAGE} a page; \`next\` is the \`after\` of the next page (null on the last). Posts you can no longer read (deleted, or moved to a board you do not see) are left out.`,
-      querystring: { type: 'object', properties: { after: { type: 'string', maxLength: 64 } }, additionalProperties: false },
+      querystring: { type: 'object', properties: { after: { type: 'string', maxLength: 64 } } },
       response: {
         200: { type: 'object', properties: { bookmarks: { type: 'array', items: bookmark }, next: { type: ['string', 'null'] } }, required: ['bookmarks', 'next'] },
         ...errors(400, 401),
