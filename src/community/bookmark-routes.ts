@@ -5,7 +5,7 @@ import { signedIn, formText as str } from '../web/request-helpers.ts';
 import { viewHelpers } from '../web/view-helpers.ts';
 import { translatorFor } from '../i18n/plugin.ts';
 import { bookmarkPost, NOTE_MAX, reminderFromChoice, removeBookmark } from './bookmark-post.ts';
-import { bookmarkCursor, listBookmarks, parseBookmarkCursor } from './list-bookmarks.ts';
+import { listBookmarks, parseBookmarkCursor } from './list-bookmarks.ts';
 import { loadVisiblePost } from './load-post.ts';
 import { POSTS_PER_PAGE } from './show-topic.ts';
 
@@ -40,7 +40,7 @@ export async function bookmarkRoutes(app: FastifyInstance): Promise<void> {
     const { t } = translatorFor(request);
     return reply.view('bookmarks', {
       title: t('community:bookmarks.title'),
-      bookmarks: bookmarks.map((b) => ({ ...b, url: `${viewHelpers.topicUrl(b.topic, b.page)}#post-${b.postNumber}`, cursor: bookmarkCursor(b) })),
+      bookmarks: bookmarks.map((b) => ({ ...b, url: `${viewHelpers.topicUrl(b.topic, b.page)}#post-${b.postNumber}` })),
       after,
       next,
       noteMax: NOTE_MAX,

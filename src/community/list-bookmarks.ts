@@ -34,7 +34,6 @@ export function parseBookmarkCursor(value: string | undefined): BookmarkCursor |
   if (!m || Number(m[2]) > 2_147_483_647 || Number.isNaN(Date.parse(m[1]!))) throw new UserError(text('community:bookmarks.errors.badCursor'), 400);
   return { savedAt: m[1]!, postId: Number(m[2]) };
 }
-export const bookmarkCursor = (b: Bookmark): string => `${b.savedAt}~${b.postId}`;
 
 /**
  * The reader's saved posts, newest saved first, a page at a time by key (the last one shown),
