@@ -276,7 +276,13 @@ test('Redis stopped at run time: each server alone with one warning; restarted: 
     const alone = `Written while Redis is away, ${word()}.`;
     assert.equal((await reply(a, alone)).status, 201);
     const t0 = Date.now();
-    await until('the reply on B without the bus', async () => (await http(b.url + page)).body.includes(alone), 10_000);
+    let lastSeen: Res | undefined;
+    await until('the reply on B without the bus', async () => (lastSeen = await http(b.url + page)).body.includes(alone), 10_000).catch(async (err: Error) => {
+      // Say what B served, so a failure in CI can be read without reproducing it.
+      const onA = (await http(a.url + page)).body.includes(alone);
+      const redisOnB = (JSON.parse((await http(`${b.url}/readyz`)).body) as { redis: string }).redis;
+      throw new Error(`${err.message}: B answered ${lastSeen?.status} (cache: ${String(lastSeen?.headers['x-parley-cache'] ?? 'miss')}), A's page has it: ${onA}, B's Redis: ${redisOnB}, ${page}, post count now ${(await lastPage(db, topic, 0))}\nB's log:\n${b.output().slice(-2000)}`);
+    });
     assert.ok(Date.now() - t0 < 4000, `short-lived cache: seen after ${Date.now() - t0} ms`);
     // Limits still hold, counted by each server alone.
     const address = `198.51.100.${1 + Math.floor(Math.random() * 250)}`;
