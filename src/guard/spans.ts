@@ -372,10 +372,16 @@ function letterOrMarkAt(t: string, i: number): number {
  * (`st.wordRecs`, see wordRecords): the person model and the street-word anchors read the records
  * instead of hashing and comparing every word again in caches of their own.
  */
+// Scratch arrays of wordTokens, reused from scan to scan: the words are written here and copied out at
+// their exact size (two arrays grown by push, a few hundred entries each, allocated ~3× what they keep).
+const TOKENS: number[] = [];
+const RECS: WordRecord[] = [];
+
 export function wordTokens(st: ScanState): number[] {
   if (st.words) return st.words;
-  const out: number[] = [];
-  const recs: WordRecord[] = [];
+  const out = TOKENS;
+  const recs = RECS;
+  let k = 0;
   const t = st.text;
   const n = t.length;
   let i = 0;
@@ -416,12 +422,14 @@ export function wordTokens(st: ScanState): number[] {
       h = Math.imul(h ^ c, 0x01000193);
       i += 1;
     }
-    out.push(start, i);
-    recs.push(WORD_RECORDS.getHashed(t, start, i, h, newWordRecord));
+    out[2 * k] = start;
+    out[2 * k + 1] = i;
+    recs[k++] = WORD_RECORDS.getHashed(t, start, i, h, newWordRecord);
   }
-  st.words = out;
-  st.wordRecs = recs;
-  return out;
+  const words = out.slice(0, 2 * k);
+  st.words = words;
+  st.wordRecs = recs.slice(0, k);
+  return words;
 }
 
 /**

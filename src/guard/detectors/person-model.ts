@@ -181,13 +181,24 @@ export function placeOrCompany(st: ScanState, s: number, e: number): boolean {
   return false;
 }
 
+/** Scratch for a candidate span's words (a scan is synchronous). */
+const WORDS: Tok[] = [];
+/** Every one of words[0, n) is a known name and no frequent word. */
+function allKnownRare(words: readonly Tok[], n: number): boolean {
+  for (let q = 0; q < n; q++) if (!words[q]!.w.known || words[q]!.w.common) return false;
+  return true;
+}
+
 export function detectPersonsByModel(st: ScanState, add: Add): void {
   const { text, lower } = st;
   const g = gazetteer();
   const ws = wordTokens(st);
   const recs = wordRecords(st);
-  const toks: Tok[] = new Array<Tok>(ws.length >> 1);
-  for (let i = 0; i < ws.length; i += 2) toks[i >> 1] = classify(recs[i >> 1]!, ws[i]!, ws[i + 1]!, i >> 1);
+  // The tokens are TOK_POOL[0, nt) (reused objects: entries past nt are an earlier scan's).
+  const nt = ws.length >> 1;
+  for (let i = 0; i < ws.length; i += 2) classify(recs[i >> 1]!, ws[i]!, ws[i + 1]!, i >> 1);
+  const toks = TOK_POOL;
+  const tok = (i: number): Tok | undefined => (i < nt ? toks[i] : undefined);
   const before = (s: number) => sentenceTail(lower.slice(Math.max(0, s - 40), s));
   const after = (e: number) => lower.slice(e, e + 40);
   const sep = (a: Tok, b: Tok) => text.slice(a.e, b.s);
@@ -195,20 +206,20 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
   const oneSpace = (a: number, b: number) => b - a === 1 && text.charCodeAt(a) === 32;
 
   // Lists of first names: two or more known first names among items separated by commas and a final "and".
-  for (let i = 0; i < toks.length; i++) {
+  for (let i = 0; i < nt; i++) {
     // Pre-filter: a list goes on only over a comma or a conjunction (as the loop below requires).
-    const n1 = toks[i + 1];
+    const n1 = tok(i + 1);
     if (!n1 || (!n1.w.conj && !gapMayContinueList(text, toks[i]!.e, n1.s))) continue;
     const items: Tok[] = [toks[i]!];
     let j = i;
     for (;;) {
-      const nx = toks[j + 1];
+      const nx = tok(j + 1);
       if (!nx) break;
       const gap = sep(toks[j]!, nx);
       if (/^\s*,\s*$/.test(gap)) {
         items.push(nx);
         j++;
-      } else if (nx.w.conj && /^\s*,?\s+$/.test(gap) && toks[j + 2] && /^\s+$/.test(sep(nx, toks[j + 2]!))) {
+      } else if (nx.w.conj && /^\s*,?\s+$/.test(gap) && tok(j + 2) && /^\s+$/.test(sep(nx, toks[j + 2]!))) {
         items.push(toks[j + 2]!);
         j += 2;
         break;
@@ -230,45 +241,49 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     }
   }
 
-  for (let i = 0; i < toks.length; i++) {
+  // A candidate span is toks[startAt, startAt + spanLen); its words without the particles are WORDS[0, nw).
+  const words = WORDS;
+  for (let i = 0; i < nt; i++) {
     if (!nameLike(toks[i]!, 0) || toks[i]!.w.particle) continue;
     const startAt = i;
     // Extend over single spaces, particles inside.
-    const span: Tok[] = [toks[i]!];
+    let spanLen = 1;
     let j = i;
-    while (j + 1 < toks.length && span.length < 6) {
+    while (j + 1 < nt && spanLen < 6) {
       if (!oneSpace(toks[j]!.e, toks[j + 1]!.s)) break;
-      const nt = toks[j + 1]!;
+      const nt1 = toks[j + 1]!;
       // One kind per span: capitalised words (particles inside), lower-case words, or words without case.
-      if (nt.w.kind !== toks[i]!.w.kind && !(nt.w.particle && toks[i]!.w.kind === 'cap')) break;
-      if (nt.w.particle) {
-        span.push(nt);
+      if (nt1.w.kind !== toks[i]!.w.kind && !(nt1.w.particle && toks[i]!.w.kind === 'cap')) break;
+      if (nt1.w.particle) {
+        spanLen++;
         j++;
         continue;
       }
-      if (!nameLike(nt, span.length)) break;
-      span.push(nt);
+      if (!nameLike(nt1, spanLen)) break;
+      spanLen++;
       j++;
     }
-    while (span.length > 1 && span[span.length - 1]!.w.particle) span.pop();
+    while (spanLen > 1 && toks[startAt + spanLen - 1]!.w.particle) spanLen--;
+    const last = toks[startAt + spanLen - 1]!;
     // The word right after the span is a street type or company form: a street or company named after a person.
-    const next = toks[i + span.length];
-    const nextHard = next !== undefined && oneSpace(span[span.length - 1]!.e, next.s) && next.w.hard && !next.w.particle && next.w.kind !== 'lower';
-    const words = span.filter((t) => !t.w.particle);
-    if (words.length >= 2 || (words.length === 1 && startAt > 0 && toks[startAt - 1]!.w.particle)) {
+    const next = tok(startAt + spanLen);
+    const nextHard = next !== undefined && oneSpace(last.e, next.s) && next.w.hard && !next.w.particle && next.w.kind !== 'lower';
+    let nw = 0;
+    for (let q = startAt; q < startAt + spanLen; q++) if (!toks[q]!.w.particle) words[nw++] = toks[q]!;
+    if (nw >= 2 || (nw === 1 && startAt > 0 && toks[startAt - 1]!.w.particle)) {
       // With the particles written before it ("de vries jan"): register names keep them.
       let k = startAt;
       while (k > 0 && startAt - k < 2 && toks[k - 1]!.w.particle && oneSpace(toks[k - 1]!.e, toks[k]!.s)) k--;
-      if (words.length + (startAt - k) >= 2) (st.nameSpans ??= []).push(toks[k]!.s, span[span.length - 1]!.e);
+      if (nw + (startAt - k) >= 2) (st.nameSpans ??= []).push(toks[k]!.s, last.e);
     }
     // On success go on after the span; otherwise try again from its second word ("I'm Nicole Barrows").
     i = startAt;
     // Spans that cannot score whatever their context, rejected before the context is read (most
     // capitalised words are a sentence's first word: "Thanks", "Have").
     const w0 = words[0]!;
-    if (w0.w.kind === 'uncased' ? words.length > 4 : words.length >= 2 ? w0.w.kind !== 'cap' && !w0.w.first && !words.every((t) => t.w.known && !t.w.common) : !w0.w.first || w0.w.common) continue;
-    const s = span[0]!.s;
-    const e = span[span.length - 1]!.e;
+    if (w0.w.kind === 'uncased' ? nw > 4 : nw >= 2 ? w0.w.kind !== 'cap' && !w0.w.first && !allKnownRare(words, nw) : !w0.w.first || w0.w.common) continue;
+    const s = toks[startAt]!.s;
+    const e = last.e;
     const b = before(s);
     const a = after(e);
     // Spans other detectors already found (price plans, addresses, ...) are theirs.
@@ -280,26 +295,28 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     const verbAfter = AFTER.test(a);
     const cue = intro || object || verbAfter;
     const t0 = words[0]!;
-    const n = words.length;
+    const n = nw;
     let score = 0;
     let why = '';
     if (t0.w.kind === 'uncased') {
       if (n > 4) continue;
-      const known = words.some((t) => t.w.known);
+      let known = false;
+      for (let q = 0; q < nw; q++) known ||= words[q]!.w.known;
       score = (cue ? 0.55 : 0.1) + (known ? 0.2 : 0);
       why = 'name in a script without capitals' + (cue ? ' after a cue' : '');
     } else if (n >= 2) {
-      const restKnown = words.slice(1).every((t) => t.w.known);
+      let restKnown = true;
+      for (let q = 1; q < nw; q++) restKnown &&= words[q]!.w.known;
       if (t0.w.kind === 'cap') {
         if (t0.w.first && !t0.w.common) score = 0.55;
         else if (t0.w.first && restKnown) score = 0.5;
-        else if (words.every((t) => t.w.known)) score = 0.35;
+        else if (restKnown && t0.w.known) score = 0.35;
         else score = 0.15;
         if (cue) score += 0.35;
         why = t0.w.first ? 'first name and surname' : 'capitalised name';
       } else {
         // lower case: a known name first (nameLike checked that); unknown words after it only after a first name
-        if (!t0.w.first && !words.every((t) => t.w.known && !t.w.common)) continue;
+        if (!t0.w.first && !allKnownRare(words, nw)) continue;
         score = t0.w.first ? 0.35 : 0.25;
         if (cue) score += 0.35;
         why = 'known names in lower case';
@@ -318,10 +335,10 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     // Checked last (it is the costlier test): a street or company named after a person.
     if (placeOrCompany(st, s, e)) {
       // The whole span names a street or company: none of its words is tried again as a name.
-      i = startAt + span.length - 1;
+      i = startAt + spanLen - 1;
       continue;
     }
     add(s, e, Math.min(0.9, score), `${why}${cue ? ' (context)' : ''}`);
-    i = startAt + span.length - 1;
+    i = startAt + spanLen - 1;
   }
 }
