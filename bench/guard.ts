@@ -4,16 +4,18 @@
  * findings), dense posts (only labelled corpus replies, ≈ 15 findings) and a 9:1 mix; register memory
  * as heap + external delta around full GCs (needs --expose-gc).
  *
- *   node --expose-gc --import tsx bench/guard.ts [--records 1000000] [--documents 1000] [--posts 2000] [--rounds 3] [--sets typical,dense,mixed]
+ *   node --expose-gc --import tsx bench/guard.ts [--records 1000000] [--documents 1000] [--posts 2000] [--rounds 3] [--sets typical,dense,mixed] [--compiled]
+ *
+ * --compiled scans with dist/ (what `parley start` runs; `npm run build` first) instead of the sources.
  *
  * --sets runs only the named sets (e.g. `--sets dense` under `node --cpu-prof` to profile one kind of post).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
-import { scanText, CustomerRegister, DocumentRegister, type GuardOptions } from '../src/guard/index.ts';
+import type { GuardOptions } from '../src/guard/index.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -26,6 +28,15 @@ const DOCS = num('--documents', 1000);
 const POSTS = num('--posts', 2000);
 const ROUNDS = num('--rounds', 3);
 const SETS = (args.includes('--sets') ? args[args.indexOf('--sets') + 1]! : 'typical,dense,mixed').split(',');
+// --compiled: the guard as the server runs it, compiled by tsc into dist/ (`npm run build`), not the
+// sources through tsx (whose esbuild output names every closure at each creation: a few % of a scan).
+const COMPILED = args.includes('--compiled');
+const compiledGuard = join(root, 'dist/guard/index.js');
+if (COMPILED && !existsSync(compiledGuard)) {
+  console.error('bench/guard.ts --compiled: no dist/guard/index.js; run `npm run build` first');
+  process.exit(2);
+}
+const { scanText, CustomerRegister, DocumentRegister } = (await import(COMPILED ? pathToFileURL(compiledGuard).href : '../src/guard/index.ts')) as typeof import('../src/guard/index.ts');
 const gc = (globalThis as { gc?: () => void }).gc;
 const mb = (b: number) => (b / 1048576).toFixed(1);
 
@@ -198,6 +209,7 @@ function run(posts: string[]) {
 }
 const result = {
   node: process.version,
+  code: COMPILED ? 'dist (compiled)' : 'src (tsx)',
   cpu: `${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}`,
   records: RECORDS,
   register_entries: customers.entryCount,
