@@ -365,6 +365,12 @@ function letterOrMarkAt(t: string, i: number): number {
   if (cp <= 0xffff) return 0; // a lone surrogate
   return LETTER_OR_MARK.test(String.fromCodePoint(cp)) ? 2 : 0;
 }
+
+// Scratch arrays of wordTokens, reused from scan to scan: the words are written here and copied out at
+// their exact size (two arrays grown by push, a few hundred entries each, allocated ~3× what they keep).
+const TOKENS: number[] = [];
+const RECS: WordRecord[] = [];
+
 /**
  * The matches of /[\p{L}\p{M}]+(?:['’\-](?![sS](?![\p{L}\p{M}]))[\p{L}\p{M}]+)* /gu by a table-driven
  * loop (the regex and its match arrays cost more than the person model that reads the words).
@@ -372,11 +378,6 @@ function letterOrMarkAt(t: string, i: number): number {
  * (`st.wordRecs`, see wordRecords): the person model and the street-word anchors read the records
  * instead of hashing and comparing every word again in caches of their own.
  */
-// Scratch arrays of wordTokens, reused from scan to scan: the words are written here and copied out at
-// their exact size (two arrays grown by push, a few hundred entries each, allocated ~3× what they keep).
-const TOKENS: number[] = [];
-const RECS: WordRecord[] = [];
-
 export function wordTokens(st: ScanState): number[] {
   if (st.words) return st.words;
   const out = TOKENS;
