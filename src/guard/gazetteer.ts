@@ -181,5 +181,10 @@ export function gazetteer(): Gazetteer {
   for (const w of PLACE_WORDS.split(/\s+/)) if (w) place.add(w);
   for (const list of Object.values(STREET_TYPES)) for (const w of list) if (!w.includes(' ') && w.length >= 3) place.add(w);
   cached = { first, names, common, commonEn, hard, structural, place };
+  // The Sets hold what is needed. The packages' own lists (the zxcvbn-ts dictionaries, and the
+  // unpacking module whose parent link keeps them; humannames' 197,000-key object) would stay in
+  // the module cache for the life of the process: ~29 MB of heap.
+  for (const path of Object.keys(require.cache)) if (WORD_LIST_PACKAGES.test(path)) delete require.cache[path];
   return cached;
 }
+const WORD_LIST_PACKAGES = /[\\/]node_modules[\\/](?:humannames|@zxcvbn-ts[\\/](?:language-[a-z-]+|dictionary-compression))[\\/]/;
