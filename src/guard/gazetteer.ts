@@ -118,10 +118,15 @@ export function installGazetteer(serialized: string, { eager = false }: { eager?
   const parts = serialized.split('\f');
   if (parts.length !== SETS.length) return false;
   const g = {} as Gazetteer;
-  SETS.forEach((k, i) => (g[k] = eager ? new Set(parts[i] ? parts[i]!.split('\n') : []) : new SortedWords(parts[i]!)));
+  SETS.forEach((k, i) => (g[k] = eager ? new Set(parts[i] ? parts[i]!.split('\n').map(ownCopy) : []) : new SortedWords(parts[i]!)));
   cached = g;
   return true;
 }
+
+// V8 makes a substring of 13 or more characters a view into the string it was cut from: the ~2,800
+// long words split from a snapshot would keep its whole text (4.4 MB) alive as long as the Sets.
+const utf8 = { encoder: new TextEncoder(), decoder: new TextDecoder() };
+const ownCopy = (w: string) => (w.length < 13 ? w : utf8.decoder.decode(utf8.encoder.encode(w)));
 
 /** Load (once) and return the gazetteer. */
 export function gazetteer(): Gazetteer {
