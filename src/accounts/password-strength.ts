@@ -9,20 +9,16 @@ const names = (group: Record<string, string>, prefix: string) => Object.fromEntr
 
 // Loaded on the first password check, not at start: the dictionaries are ~8 MB of heap (238,000
 // words) that a server process which never sees a sign-up or a password change need not hold.
-let factory: Promise<ZxcvbnFactory> | undefined;
-const zxcvbn = () =>
-  (factory ??= Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]).then(
-    ([{ ZxcvbnFactory }, common, en]) =>
-      new ZxcvbnFactory({
-        translations: { ...en.translations, warnings: names(en.translations.warnings, 'warnings'), suggestions: names(en.translations.suggestions, 'suggestions') } as typeof en.translations,
-        graphs: common.adjacencyGraphs,
-        dictionary: { ...common.dictionary, ...en.dictionary },
-      }),
-    (err: unknown) => {
-      factory = undefined; // the next check tries again
-      throw err;
-    },
-  ));
+let factory: ZxcvbnFactory | undefined;
+async function zxcvbn(): Promise<ZxcvbnFactory> {
+  if (factory) return factory;
+  const [{ ZxcvbnFactory }, common, en] = await Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]);
+  return (factory ??= new ZxcvbnFactory({
+    translations: { ...en.translations, warnings: names(en.translations.warnings, 'warnings'), suggestions: names(en.translations.suggestions, 'suggestions') } as typeof en.translations,
+    graphs: common.adjacencyGraphs,
+    dictionary: { ...common.dictionary, ...en.dictionary },
+  }));
+}
 
 export const MIN_SCORE = 3;
 

@@ -65,23 +65,17 @@ export interface S3Settings {
 export function s3FileStore(s: S3Settings): FileStore & { close(): void } {
   // The SDK is loaded on the first use, not at start: ~4.6 MB of heap (and its start-up time) in
   // every process of an installation that keeps its files in the database, the default.
-  let loaded: Promise<{ client: S3Client; sdk: typeof import('@aws-sdk/client-s3') }> | undefined;
-  const s3 = () =>
-    (loaded ??= import('@aws-sdk/client-s3').then(
-      (sdk) => ({
-        sdk,
-        client: new sdk.S3Client({
-          region: s.region,
-          ...(s.endpoint ? { endpoint: s.endpoint } : {}),
-          forcePathStyle: s.forcePathStyle,
-          ...(s.accessKeyId && s.secretAccessKey ? { credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey } } : {}),
-        }),
-      }),
-      (err: unknown) => {
-        loaded = undefined; // the next use tries again
-        throw err;
-      },
-    ));
+  let client: S3Client | undefined;
+  const s3 = async () => {
+    const sdk = await import('@aws-sdk/client-s3');
+    client ??= new sdk.S3Client({
+      region: s.region,
+      ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+      forcePathStyle: s.forcePathStyle,
+      ...(s.accessKeyId && s.secretAccessKey ? { credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey } } : {}),
+    });
+    return { client, sdk };
+  };
   const notFound = (err: unknown) => {
     const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
     return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
@@ -114,7 +108,7 @@ export function s3FileStore(s: S3Settings): FileStore & { close(): void } {
       const { client, sdk } = await s3();
       await client.send(new sdk.DeleteObjectCommand({ Bucket: s.bucket, Key: key }));
     },
-    close: () => void loaded?.then(({ client }) => client.destroy(), () => {}),
+    close: () => client?.destroy(),
   };
 }
 
