@@ -42,6 +42,7 @@ import * as m036 from './migrations/036_two_factor.ts';
 import * as m037 from './migrations/037_last_sign_in.ts';
 import * as m038 from './migrations/038_bookmarks.ts';
 import * as m039 from './migrations/039_user_ignores.ts';
+import * as m040 from './migrations/040_first_post_kudos_sqlite.ts';
 
 type MigrationModule = { up: (db: any, ctx: MigrationContext) => Promise<void>; down?: (db: any, ctx: MigrationContext) => Promise<void> };
 
@@ -85,6 +86,7 @@ const migrations: Record<string, MigrationModule> = {
   '037_last_sign_in': m037,
   '038_bookmarks': m038,
   '039_user_ignores': m039,
+  '040_first_post_kudos_sqlite': m040,
 };
 
 export const migrationNames = (): string[] => Object.keys(migrations).sort();

@@ -48,6 +48,13 @@ test('home page latest topics and board pages read an index in order (SQLite pla
       assert.match(text(inside), new RegExp(`SEARCH topics USING COVERING INDEX ${index}`), text(rows));
       assert.doesNotMatch(text(inside), /TEMP B-TREE/, text(rows));
     }
+    // The first posts' kudos from the small index of first posts with kudos (migration 040): through
+    // the index of every post, each listed topic cost a probe and a read of the post's row.
+    for (const rows of [byActivity, byCreation, afterKey, beforeKey, newestAfterKey]) {
+      const kudos = rows.filter((r) => / p USING /.test(r.detail));
+      assert.equal(kudos.length, 1, text(rows));
+      assert.match(kudos[0]!.detail, /^SEARCH p USING COVERING INDEX posts_first_post_kudos \(topic_id=\?/, text(rows));
+    }
     // A keyed page starts at its key in the index (a range), not by walking from the board's start.
     for (const rows of [afterKey, beforeKey, newestAfterKey]) assert.match(text(rows), /\(board_id=\? AND \(?[a-z_,]+\)?[<>]/, text(rows));
     await logged.destroy();
