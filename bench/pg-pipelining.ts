@@ -10,12 +10,12 @@
 //
 // Postgres.js is not a dependency of Parley: this measures whether moving to a pipelining driver
 // is worth it (session 31: it is ~15–20 % of the PostgreSQL side's CPU, not the 0.6× target).
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.ts';
 import { readTopicPage } from '../src/community/topic-page-postgres.ts';
+import { cpuMillis } from './process-cpu.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -61,17 +61,13 @@ const { text, values } = caught;
 // The topic id's places in the parameter list (the sample topic's id; its bounds 0 and 20 are not ids).
 const valuesFor = (id: number) => values.map((v) => (v === sample ? id : v));
 
+// This connection's backends only (PostgreSQL on this machine), not every postgres process.
 async function backendCpuMs(application: string): Promise<number> {
   const c = new pg.Client(url);
   await c.connect();
   const { rows } = await c.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [application]);
   await c.end();
-  let ticks = 0;
-  for (const { pid } of rows) {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return ticks * 10; // USER_HZ 100
+  return rows.reduce((sum, { pid }) => sum + (cpuMillis(pid) ?? 0), 0);
 }
 
 async function measure(name: string, application: string, run: (values: unknown[]) => Promise<unknown>) {
