@@ -11,6 +11,7 @@ import { acceptAnswer } from '../../src/community/accept-answer.ts';
 import { giveKudos } from '../../src/community/give-kudos.ts';
 import { deletePost } from '../../src/community/delete-post.ts';
 import { showTopic } from '../../src/community/show-topic.ts';
+import { readTopicPage } from '../../src/community/topic-page-postgres.ts';
 import { listBoardTopics } from '../../src/community/list-board-topics.ts';
 import { homePage } from '../../src/community/list-boards.ts';
 import { headerCountColumns, headerCounts, headerCountsFrom } from '../../src/accounts/signed-in-facts.ts';
@@ -179,6 +180,21 @@ for (const kind of testDatabaseKinds()) {
           }
         }
       }
+    });
+
+    // The posts come back as rows and the rest as JSON on the first: a range without posts still
+    // brings the topic (and its accepted answer), no topic brings no row.
+    test('the one-statement topic read past the last post and of a topic that does not exist', { skip: kind.name !== 'postgres' }, async () => {
+      const db = database.db;
+      const past = await readTopicPage(db, topicId, 100, 120, 0);
+      assert.ok(past);
+      assert.equal(past.topic.id, topicId);
+      assert.deepEqual(past.posts, []);
+      assert.equal(past.answer?.id, past.topic.solved_post_id);
+      assert.ok(past.tags.length > 0 || past.notices.length > 0);
+      const first = await readTopicPage(db, topicId, 0, 20, 0);
+      assert.deepEqual(first!.posts.map((p) => p.post_number), Array.from({ length: 20 }, (_, i) => i + 1));
+      assert.equal(await readTopicPage(db, 2_000_000_000, 0, 20, 0), undefined);
     });
 
     test("the header's count columns, compiled once per shape, are the statements Kysely builds for each actor", { skip: kind.name !== 'postgres' }, async () => {
