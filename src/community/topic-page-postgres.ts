@@ -179,12 +179,9 @@ export async function readTopicPage(db: Kysely<DB>, topicId: number, after: numb
   }
   const row = result.rows[0]?.page;
   if (!row) return undefined;
-  const page_posts: PagePost[] = [];
-  for (const r of result.rows) {
-    if (r.id === null) continue;
-    const { page: _, ...post } = r;
-    page_posts.push(post);
-  }
+  // The rows are the posts as they are (show-topic.ts copies the fields it uses, so the extra
+  // `page` column goes no further): no copy of each.
+  const page_posts: PagePost[] = result.rows[0]!.id === null ? [] : result.rows;
   const { tag_list, article, hand_overs, topic_notices, page_attachments, authors, kudos_given, bookmarked, ignored, next_unread, watch_level, last_read, page_extras, ...topic } = row;
   const posts = page_posts.filter((p) => p.post_number > after && p.post_number <= upTo);
   const answer = topic.solved_post_id && !posts.some((p) => p.id === topic.solved_post_id) ? page_posts.find((p) => p.id === topic.solved_post_id) : undefined;
