@@ -13,8 +13,16 @@ export function registerSearchCommands(program: Command, withDatabase: WithDatab
       withDatabase(async (database) => {
         const [{ default: cliProgress }, { rebuildSearchIndex }] = await Promise.all([import('cli-progress'), import('./rebuild-index.ts')]);
         const started = Date.now();
-        // The bar goes to stderr (cli-progress's default) and only on a terminal; the summary to stdout.
-        const bar = new cliProgress.SingleBar({ format: 'Indexing [{bar}] {percentage}% {value}/{total} posts and articles · {eta_formatted} left', hideCursor: true, noTTYOutput: false }, cliProgress.Presets.shades_classic);
+        // The bar goes to stderr (cli-progress's default); the summary to stdout. Not on a terminal
+        // (a service's log, a pipe), a line every 30 s instead: at 10 M posts a reindex takes most
+        // of an hour, which should not pass in silence.
+        const tty = process.stderr.isTTY === true;
+        const bar = new cliProgress.SingleBar({
+          format: `Indexing ${tty ? '[{bar}] ' : ''}{percentage}% {value}/{total} posts and articles · {eta_formatted} left`,
+          hideCursor: tty,
+          noTTYOutput: true,
+          notTTYSchedule: 30_000,
+        }, cliProgress.Presets.shades_classic);
         let begun = false;
         const { documents } = await rebuildSearchIndex(database.db, (done, total) => {
           if (!begun) (bar.start(total, 0), (begun = true));

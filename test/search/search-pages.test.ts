@@ -147,7 +147,7 @@ for (const kind of testDatabaseKinds()) {
   });
 }
 
-test('parley reindex rebuilds the index with a summary', async () => {
+test('parley reindex rebuilds the index with a summary, and progress lines when not on a terminal', async () => {
   const url = `file:${join(mkdtempSync(join(tmpdir(), 'parley-reindex-')), 'parley.db')}`;
   const database = await openDatabase(url);
   await migrateToLatest(database);
@@ -159,4 +159,8 @@ test('parley reindex rebuilds the index with a summary', async () => {
   const r = spawnSync(process.execPath, [bin, 'reindex'], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /Search index rebuilt: 3 documents in \d+\.\d s\./);
+  // Not on a terminal (a pipe here): progress as plain lines, without the bar's drawing.
+  assert.match(r.stderr, /^Indexing 0% 0\/3 posts and articles/m);
+  assert.match(r.stderr, /^Indexing 100% 3\/3 posts and articles/m);
+  assert.doesNotMatch(r.stderr, /\u001b|░|█/);
 });
