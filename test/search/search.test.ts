@@ -288,6 +288,9 @@ for (const kind of testDatabaseKinds()) {
         // The larger page cache of the rebuild is the rebuild's only: the server's is back.
         const cache = async () => (await sql<{ cache_size: number }>`pragma cache_size`.execute(database.db)).rows[0]!.cache_size;
         assert.equal(await cache(), -65536);
+        // So is its lazier merging (FTS5's automerge, 16 while it builds): a live index merges at 4.
+        const automerge = await sql<{ v: number }>`select v from search_fts_config where k = 'automerge'`.execute(database.db);
+        assert.deepEqual(automerge.rows.map((r) => Number(r.v)), [4]);
       }
     });
   });
