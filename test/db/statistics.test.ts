@@ -5,7 +5,7 @@ import { prepareDatabase } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
-import { dropValueSamples } from '../../src/db/statistics.ts';
+import { pruneStatistics } from '../../src/db/statistics.ts';
 import { testDatabaseKinds } from '../helpers/databases.ts';
 
 // SQLite only: PostgreSQL keeps its own statistics (autovacuum's ANALYZE) and re-plans nothing per value.
@@ -28,14 +28,14 @@ test('SQLite: sampled index values (sqlite_stat4) are dropped, the averages (sql
   const database = await analyzedDatabase();
   try {
     assert.ok((await count(database, 'sqlite_stat4')) > 0, 'ANALYZE wrote samples');
-    const averages = await count(database, 'sqlite_stat1');
-    assert.ok(averages > 0);
-    assert.ok((await dropValueSamples(database)) > 0);
+    const averages = await sql<{ tbl: string; idx: string | null; stat: string }>`select tbl, idx, stat from sqlite_stat1 where tbl not like 'search_fts%' order by 1, 2`.execute(database.db);
+    assert.ok(averages.rows.length > 0);
+    assert.ok((await pruneStatistics(database)) > 0);
     assert.equal(await count(database, 'sqlite_stat4'), 0);
-    assert.equal(await count(database, 'sqlite_stat1'), averages);
+    assert.deepEqual((await sql`select tbl, idx, stat from sqlite_stat1 where tbl not like 'search_fts%' order by 1, 2`.execute(database.db)).rows, averages.rows);
     const plan = await sql<{ detail: string }>`explain query plan select id from users where username_lower = ${'user7'}`.execute(database.db);
     assert.match(plan.rows.map((r) => r.detail).join(' '), /USING (COVERING )?INDEX/);
-    assert.equal(await dropValueSamples(database), 0, 'nothing left to drop');
+    assert.equal(await pruneStatistics(database), 0, 'nothing left to drop');
   } finally {
     await database.drop();
   }
@@ -48,6 +48,26 @@ test('SQLite: starting Parley drops samples an earlier ANALYZE left', async () =
     await prepareDatabase(loadConfig({ DATABASE_URL: database.url, SEED_DEMO: 'false', LOG_LEVEL: 'silent' }));
     assert.equal(await count(database, 'sqlite_stat4'), 0);
     assert.ok((await count(database, 'sqlite_stat1')) > 0);
+  } finally {
+    await database.drop();
+  }
+});
+
+test("SQLite: FTS5's shadow tables lose the tiny row counts an ANALYZE gave them, so FTS5's range deletes seek instead of scanning", async () => {
+  const database = await analyzedDatabase();
+  try {
+    // FTS5 deletes a merged segment's pages with this statement (the SELECT plans the same way;
+    // the shadow tables refuse a DELETE from outside FTS5). Same connection throughout: it must
+    // see the new counts without reopening.
+    const plan = async () =>
+      (await sql<{ detail: string }>`explain query plan select block from search_fts_data where id >= ${1} and id <= ${2}`.execute(database.db)).rows.map((r) => r.detail).join(' ');
+    const stat = async () => (await sql<{ stat: string }>`select stat from sqlite_stat1 where tbl = 'search_fts_data'`.execute(database.db)).rows[0]?.stat;
+    assert.ok(Number(await stat()) < 10, 'ANALYZE counted the (nearly empty) index');
+    assert.match(await plan(), /^SCAN search_fts_data/, 'so the planner scans it');
+    assert.ok((await pruneStatistics(database)) > 0);
+    assert.equal(await stat(), '1048576');
+    assert.match(await plan(), /SEARCH search_fts_data USING INTEGER PRIMARY KEY/);
+    assert.equal(await pruneStatistics(database), 0, 'nothing left to change');
   } finally {
     await database.drop();
   }
