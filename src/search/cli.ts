@@ -24,12 +24,26 @@ export function registerSearchCommands(program: Command, withDatabase: WithDatab
           notTTYSchedule: 30_000,
         }, cliProgress.Presets.shades_classic);
         let begun = false;
-        const { documents } = await rebuildSearchIndex(database.db, (done, total) => {
-          if (!begun) (bar.start(total, 0), (begun = true));
-          bar.update(done);
-        });
-        bar.stop();
-        process.stdout.write(`Search index rebuilt: ${documents} documents in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+        // Ctrl-C (or a service manager's SIGTERM) stops it between two batches, so that FTS5's
+        // settings and the page cache are put back as a live server needs them.
+        const stop = new AbortController();
+        const onSignal = () => stop.abort();
+        process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+        try {
+          const { documents } = await rebuildSearchIndex(database.db, (done, total) => {
+            if (!begun) (bar.start(total, 0), (begun = true));
+            bar.update(done);
+          }, { signal: stop.signal });
+          bar.stop();
+          process.stdout.write(`Search index rebuilt: ${documents} documents in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+        } catch (err) {
+          if (!stop.signal.aborted) throw err;
+          bar.stop();
+          process.stderr.write('\nparley: reindex stopped; search misses what it had not reached yet until `parley reindex` runs to the end.\n');
+          process.exitCode = 130;
+        } finally {
+          process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+        }
       }),
     );
 }

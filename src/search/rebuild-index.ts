@@ -2,18 +2,26 @@
 // (each its own transaction, so a live server's writes wait at most one batch). Used after a
 // bulk import, a restore, or a change to how text is indexed.
 import { totalmem } from 'node:os';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { pruneStatistics } from '../db/statistics.ts';
 import { htmlToText } from '../shared/markdown.ts';
 import { isPostgres } from './index-document.ts';
 import { stemmedCopies } from './text.ts';
 
-// 2,000 documents a transaction: each commit leaves FTS5 a new segment to merge, and fewer, larger
-// ones are less merging (a live server's writes still wait at most ~0.2 s for one).
+// 2,000 documents a transaction: a live server's writes wait at most ~0.2 s for one.
 const BATCH = 2000;
-// Literals in the statement: FTS5 wants integers, and the driver binds JavaScript numbers as reals.
-const AUTOMERGE_BULK = 16;
-const AUTOMERGE_LIVE = 4;
+/**
+ * FTS5's settings while the index is built, then a live index's (FTS5's defaults). Built, it
+ * does no merging of its own (automerge 0) and writes each transaction as one segment (a hash
+ * table of 64 MiB before it spills, not 1 MiB); a level is merged only once it holds 1,000
+ * segments (FTS5 refuses more than 2,000 in all), and mergeFtsSegments merges the rest at the
+ * end: each term is rewritten about twice, not once for every level incremental merging climbs.
+ * Literals in the statements: FTS5 wants integers, and the driver binds JavaScript numbers as reals.
+ */
+const FTS_BULK = { automerge: 0, crisismerge: 1000, hashsize: 64 << 20 };
+const FTS_LIVE = { automerge: 4, crisismerge: 16, hashsize: 1 << 20 };
 /** Rows per FTS5 insert: 5 parameters a row, well under SQLite's limit of 32,766. */
 const FTS_ROWS = 500;
 
@@ -21,46 +29,69 @@ export interface RebuildProgress {
   (done: number, total: number): void;
 }
 
-export async function rebuildSearchIndex(db: Kysely<DB>, progress: RebuildProgress = () => {}): Promise<{ documents: number }> {
-  if (isPostgres(db) || db.isTransaction) return rebuild(db, progress);
-  // SQLite: FTS5 merges its segments as they grow, reading them back page by page. Past the
-  // 2 GiB memory map those reads go through the connection's page cache (64 MiB), and at 10 M
-  // posts almost every one missed it: the reindex was a stream of pread() calls (two thirds of
-  // its time in the kernel) and slowed to ~850 documents a second. A larger cache while it
-  // runs, an eighth of the machine's memory up to 1 GiB, then the usual one again.
+export interface RebuildOptions {
+  /** Stops the rebuild between two batches (the CLI's Ctrl-C): the index is then incomplete. */
+  signal?: AbortSignal;
+  /** Documents a transaction (tests make it small to see several). */
+  batch?: number;
+}
+
+export async function rebuildSearchIndex(db: Kysely<DB>, progress: RebuildProgress = () => {}, options: RebuildOptions = {}): Promise<{ documents: number }> {
+  const run = { signal: options.signal, batch: options.batch ?? BATCH };
+  if (isPostgres(db) || db.isTransaction) return rebuild(db, progress, run);
+  // SQLite: FTS5's merges read its segments back; past the 2 GiB memory map (10 M posts) those
+  // reads go through the connection's page cache, 64 MiB. A larger one while it runs, an eighth of
+  // the machine's memory up to 1 GiB, then the usual one again.
   const before = Number((await sql<{ cache_size: number }>`pragma cache_size`.execute(db)).rows[0]!.cache_size);
   const kib = Math.min(1 << 20, Math.floor(totalmem() / 8 / 1024));
   await sql.raw(`pragma cache_size = -${kib}`).execute(db);
   try {
-    return await rebuild(db, progress);
+    // Statistics an ANALYZE took of a small index would have FTS5's merges scan it (db/statistics.ts).
+    await pruneStatistics({ dialect: 'sqlite', db });
+    await setFts(db, FTS_BULK);
+    return await rebuild(db, progress, run);
   } finally {
+    // Also after an error or a Ctrl-C: a live index left without merging would slow every search.
+    await setFts(db, FTS_LIVE);
     await sql.raw(`pragma cache_size = ${before}`).execute(db);
   }
 }
 
-async function rebuild(db: Kysely<DB>, progress: RebuildProgress): Promise<{ documents: number }> {
+async function setFts(db: Kysely<DB>, settings: typeof FTS_LIVE): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    for (const [name, value] of Object.entries(settings)) {
+      await sql`insert into search_fts (search_fts, rank) values (${name}, ${sql.lit(value)})`.execute(tx);
+    }
+  });
+}
+
+/** Between two batches: lets timers (the CLI's progress lines) and signals have their turn. */
+async function pause(signal: AbortSignal | undefined): Promise<void> {
+  await nextTurn();
+  signal?.throwIfAborted();
+}
+
+async function rebuild(db: Kysely<DB>, progress: RebuildProgress, { signal, batch }: { signal: AbortSignal | undefined; batch: number }): Promise<{ documents: number }> {
   const pg = isPostgres(db);
   const postsTotal = Number((await db.selectFrom('posts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   const articlesTotal = Number((await db.selectFrom('articles').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   const total = postsTotal + articlesTotal;
   await inTransaction(db, async (tx) => {
     if (!pg) await sql`insert into search_fts (search_fts) values ('delete-all')`.execute(tx);
-    // FTS5 merges a level's segments once 16 wait there, not 4: fewer levels, so each document's
-    // terms are rewritten fewer times while the index grows (the end merges them all anyway).
-    if (!pg) await sql`insert into search_fts (search_fts, rank) values ('automerge', ${sql.lit(AUTOMERGE_BULK)})`.execute(tx);
     await tx.deleteFrom('search_docs').execute();
   });
   let done = 0;
   let documents = 0;
   progress(0, total);
   for (let after = 0; ; ) {
+    await pause(signal);
     const rows = await db
       .selectFrom('posts')
       .innerJoin('topics', 'topics.id', 'posts.topic_id')
       .select(['posts.id', 'posts.topic_id', 'posts.user_id', 'posts.post_number', 'posts.body_text', 'posts.created_at', 'posts.deleted_at', 'posts.hidden_at', 'topics.title', 'topics.deleted_at as topic_deleted'])
       .where('posts.id', '>', after)
       .orderBy('posts.id')
-      .limit(BATCH)
+      .limit(batch)
       .execute();
     if (rows.length === 0) break;
     after = rows.at(-1)!.id;
@@ -80,8 +111,9 @@ async function rebuild(db: Kysely<DB>, progress: RebuildProgress): Promise<{ doc
     .select(['articles.id', 'articles.status', 'articles.created_by', 'articles.published_at', 'articles.created_at', 'article_versions.title', 'article_versions.body_html'])
     .execute();
   const published = articles.filter((a) => a.status === 'published');
-  for (let i = 0; i < published.length; i += BATCH) {
-    await insertBatch(db, pg, published.slice(i, i + BATCH).map((a) => ({
+  for (let i = 0; i < published.length; i += batch) {
+    await pause(signal);
+    await insertBatch(db, pg, published.slice(i, i + batch).map((a) => ({
       doc: { doc_type: 'article' as const, topic_id: null, post_id: null, article_id: a.id, author_id: a.created_by, created_at: a.published_at ?? a.created_at },
       title: a.title,
       body: htmlToText(a.body_html),
@@ -93,11 +125,7 @@ async function rebuild(db: Kysely<DB>, progress: RebuildProgress): Promise<{ doc
   // pending list, which every search reads through until then (at 1 M posts the reindex left 154
   // pages, ~0.4 ms a search), and marks the new rows visible once rather than on each first read.
   if (pg && !db.isTransaction) await sql`vacuum analyze search_docs`.execute(db);
-  if (!pg) {
-    await mergeFtsSegments(db);
-    // Back to FTS5's default for a live index: a search reads every segment a level holds.
-    await sql`insert into search_fts (search_fts, rank) values ('automerge', ${sql.lit(AUTOMERGE_LIVE)})`.execute(db);
-  }
+  if (!pg) await mergeFtsSegments(db, signal);
   progress(total, total);
   return { documents };
 }
@@ -146,9 +174,10 @@ async function insertBatch(db: Kysely<DB>, pg: boolean, entries: Entry[]): Promi
  * wait for; a negative step merges any level with two segments or more, towards one, as
  * 'optimize' does. FTS5 tells that a step did nothing by raising total_changes() by less than 2.
  */
-async function mergeFtsSegments(db: Kysely<DB>): Promise<void> {
+async function mergeFtsSegments(db: Kysely<DB>, signal: AbortSignal | undefined): Promise<void> {
   const changes = async (tx: Kysely<DB>) => Number((await sql<{ n: number }>`select total_changes() as n`.execute(tx)).rows[0]!.n);
   for (;;) {
+    await pause(signal);
     const worked = await inTransaction(db, async (tx) => {
       const before = await changes(tx);
       await sql`insert into search_fts (search_fts, rank) values ('merge', -2000)`.execute(tx);

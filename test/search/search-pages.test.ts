@@ -2,7 +2,7 @@
 // both databases; and `parley reindex`.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,8 @@ import { testDatabaseKinds, type TestDatabase } from '../helpers/databases.ts';
 import { testServer } from '../helpers/server.ts';
 import { makeUser } from '../helpers/fixtures.ts';
 import { Agent } from '../helpers/browserless-agent.ts';
+import Database from 'better-sqlite3';
+import { generate } from '../../bench/generate.ts';
 
 for (const kind of testDatabaseKinds()) {
   describe(`search pages on ${kind.name}`, () => {
@@ -163,4 +165,29 @@ test('parley reindex rebuilds the index with a summary, and progress lines when 
   assert.match(r.stderr, /^Indexing 0% 0\/3 posts and articles/m);
   assert.match(r.stderr, /^Indexing 100% 3\/3 posts and articles/m);
   assert.doesNotMatch(r.stderr, /\u001b|░|█/);
+});
+
+test('parley reindex stops at Ctrl-C between two batches, says so, and leaves FTS5 set as a live server needs it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-reindex-stop-'));
+  const url = `file:${join(dir, 'parley.db')}`;
+  // Enough posts (15 batches) for the signal to arrive while it indexes.
+  await generate({ databaseUrl: url, users: 20, topics: 300, posts: 30_000, bodyPool: 50 });
+  const bin = fileURLToPath(new URL('../../bin/parley.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'reindex'], { env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  await new Promise<void>((resolve) => child.stderr.on('data', (chunk: string) => ((stderr += chunk), /Indexing 0%/.test(stderr) && resolve())));
+  child.kill('SIGINT');
+  assert.equal(await exited, 130, stderr);
+  assert.match(stderr, /reindex stopped; search misses what it had not reached yet until `parley reindex` runs to the end/);
+  const db = new Database(join(dir, 'parley.db'), { readonly: true });
+  try {
+    const { n } = db.prepare('select count(*) as n from search_docs').get() as { n: number };
+    assert.ok(n < 30_000, `stopped before the end (${n} documents)`);
+    const settings = Object.fromEntries((db.prepare("select k, v from search_fts_config where k in ('automerge', 'crisismerge', 'hashsize')").all() as { k: string; v: number }[]).map((r) => [r.k, Number(r.v)]));
+    assert.deepEqual(settings, { automerge: 4, crisismerge: 16, hashsize: 1048576 });
+  } finally {
+    db.close();
+  }
 });

@@ -288,10 +288,43 @@ for (const kind of testDatabaseKinds()) {
         // The larger page cache of the rebuild is the rebuild's only: the server's is back.
         const cache = async () => (await sql<{ cache_size: number }>`pragma cache_size`.execute(database.db)).rows[0]!.cache_size;
         assert.equal(await cache(), -65536);
-        // So is its lazier merging (FTS5's automerge, 16 while it builds): a live index merges at 4.
-        const automerge = await sql<{ v: number }>`select v from search_fts_config where k = 'automerge'`.execute(database.db);
-        assert.deepEqual(automerge.rows.map((r) => Number(r.v)), [4]);
+        // So are FTS5's settings (no merging while it builds): a live index merges as FTS5 does.
+        assert.deepEqual(await ftsSettings(), { automerge: 4, crisismerge: 16, hashsize: 1048576 });
       }
     });
+
+    test('reindex lets timers run between its batches, and stops at a signal with the settings of a live index', async () => {
+      // Timers: the CLI's progress lines. better-sqlite3 answers at once, so without a turn of the
+      // event loop between batches no timer would fire before the end.
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 0);
+      const seen: number[] = [];
+      try {
+        await rebuildSearchIndex(database.db, () => seen.push(ticks), { batch: 2 });
+      } finally {
+        clearInterval(timer);
+      }
+      assert.ok(seen.length >= 6, `progress after each batch of 2 (${seen.length})`);
+      assert.ok(seen.at(-1)! >= seen[0]! + 3, `timers ran while it indexed (${seen.join(',')})`);
+      const stop = new AbortController();
+      let calls = 0;
+      await assert.rejects(
+        rebuildSearchIndex(database.db, () => ++calls === 3 && stop.abort(), { batch: 2, signal: stop.signal }),
+        { name: 'AbortError' },
+      );
+      const indexed = await database.db.selectFrom('search_docs').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      assert.ok(Number(indexed.n) > 0 && Number(indexed.n) < 9, `stopped partway (${indexed.n} documents)`);
+      if (kind.name === 'sqlite') {
+        assert.deepEqual(await ftsSettings(), { automerge: 4, crisismerge: 16, hashsize: 1048576 }, 'put back after the stop');
+        assert.equal((await sql<{ cache_size: number }>`pragma cache_size`.execute(database.db)).rows[0]!.cache_size, -65536);
+      }
+      assert.equal((await rebuildSearchIndex(database.db)).documents, 9, 'a full run afterwards indexes everything again');
+      assert.ok((await titles(mod, 'router')).length > 0);
+    });
+
+    const ftsSettings = async () => {
+      const rows = await sql<{ k: string; v: number }>`select k, v from search_fts_config where k in ('automerge', 'crisismerge', 'hashsize')`.execute(database.db);
+      return Object.fromEntries(rows.rows.map((r) => [r.k, Number(r.v)]));
+    };
   });
 }
