@@ -5,7 +5,7 @@ import type { Config } from './config.ts';
 import { checkpointInBackground, openDatabase, type Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { installationSecret } from './accounts/installation-secret.ts';
-import { pruneStatistics } from './db/statistics.ts';
+import { correctStatistics } from './db/statistics.ts';
 import { isEmpty, seedDemo, type DemoLogin } from './seed/seed-demo.ts';
 import { buildServer } from './web/server.ts';
 import { fileStoreFor } from './files/file-store.ts';
@@ -35,7 +35,7 @@ export async function prepareDatabase(config: Config, database?: Database): Prom
   const own = database ?? (await openDatabase(config.DATABASE_URL, { synchronous: config.SQLITE_SYNCHRONOUS }));
   try {
     await migrateToLatest(own);
-    await pruneStatistics(own);
+    await correctStatistics(own);
     await installationSecret(own.db, config.SECRET_KEY);
     const files = fileStoreFor(config, own.db);
     try {

@@ -24,7 +24,7 @@ const FTS_SHADOW_ROWS = 1_048_576;
  * Drops SQLite's sampled index values (sqlite_stat4) and raises the row counts of FTS5's shadow
  * tables, keeping the other averages (sqlite_stat1); returns the rows changed.
  */
-export async function pruneStatistics(database: Pick<Database, 'dialect' | 'db'>): Promise<number> {
+export async function correctStatistics(database: Pick<Database, 'dialect' | 'db'>): Promise<number> {
   if (database.dialect !== 'sqlite') return 0;
   const { db } = database;
   const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name in ('sqlite_stat1', 'sqlite_stat4')`.execute(db);

@@ -4,7 +4,7 @@
 // the table for every row until VACUUM runs. Autovacuum gets there eventually; this does it now.
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
-import { pruneStatistics } from '../db/statistics.ts';
+import { correctStatistics } from '../db/statistics.ts';
 
 export interface MaintenanceStep {
   step: string;
@@ -25,8 +25,8 @@ export async function maintainDatabase(database: Database): Promise<MaintenanceS
     await timed('VACUUM (ANALYZE)', () => sql`vacuum (analyze)`.execute(db));
   } else {
     await timed('ANALYZE', () => sql`analyze`.execute(db));
-    // Keep only the averages that help (why: src/db/statistics.ts).
-    await timed('drop misleading statistics', () => pruneStatistics(database));
+    // Drop value samples, raise FTS5's shadow-table counts (why: src/db/statistics.ts).
+    await timed('correct misleading statistics', () => correctStatistics(database));
     await timed('WAL checkpoint', () => sql`pragma wal_checkpoint(TRUNCATE)`.execute(db));
   }
   return steps;

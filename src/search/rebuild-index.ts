@@ -5,7 +5,7 @@ import { totalmem } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { pruneStatistics } from '../db/statistics.ts';
+import { correctStatistics } from '../db/statistics.ts';
 import { htmlToText } from '../shared/markdown.ts';
 import { isPostgres } from './index-document.ts';
 import { stemmedCopies } from './text.ts';
@@ -47,7 +47,7 @@ export async function rebuildSearchIndex(db: Kysely<DB>, progress: RebuildProgre
   await sql.raw(`pragma cache_size = -${kib}`).execute(db);
   try {
     // Statistics an ANALYZE took of a small index would have FTS5's merges scan it (db/statistics.ts).
-    await pruneStatistics({ dialect: 'sqlite', db });
+    await correctStatistics({ dialect: 'sqlite', db });
     await setFts(db, FTS_BULK);
     return await rebuild(db, progress, run);
   } finally {

@@ -5,7 +5,7 @@ import { prepareDatabase } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.ts';
-import { pruneStatistics } from '../../src/db/statistics.ts';
+import { correctStatistics } from '../../src/db/statistics.ts';
 import { testDatabaseKinds } from '../helpers/databases.ts';
 
 // SQLite only: PostgreSQL keeps its own statistics (autovacuum's ANALYZE) and re-plans nothing per value.
@@ -30,12 +30,12 @@ test('SQLite: sampled index values (sqlite_stat4) are dropped, the averages (sql
     assert.ok((await count(database, 'sqlite_stat4')) > 0, 'ANALYZE wrote samples');
     const averages = await sql<{ tbl: string; idx: string | null; stat: string }>`select tbl, idx, stat from sqlite_stat1 where tbl not like 'search_fts%' order by 1, 2`.execute(database.db);
     assert.ok(averages.rows.length > 0);
-    assert.ok((await pruneStatistics(database)) > 0);
+    assert.ok((await correctStatistics(database)) > 0);
     assert.equal(await count(database, 'sqlite_stat4'), 0);
     assert.deepEqual((await sql`select tbl, idx, stat from sqlite_stat1 where tbl not like 'search_fts%' order by 1, 2`.execute(database.db)).rows, averages.rows);
     const plan = await sql<{ detail: string }>`explain query plan select id from users where username_lower = ${'user7'}`.execute(database.db);
     assert.match(plan.rows.map((r) => r.detail).join(' '), /USING (COVERING )?INDEX/);
-    assert.equal(await pruneStatistics(database), 0, 'nothing left to drop');
+    assert.equal(await correctStatistics(database), 0, 'nothing left to drop');
   } finally {
     await database.drop();
   }
@@ -64,10 +64,10 @@ test("SQLite: FTS5's shadow tables lose the tiny row counts an ANALYZE gave them
     const stat = async () => (await sql<{ stat: string }>`select stat from sqlite_stat1 where tbl = 'search_fts_data'`.execute(database.db)).rows[0]?.stat;
     assert.ok(Number(await stat()) < 10, 'ANALYZE counted the (nearly empty) index');
     assert.match(await plan(), /^SCAN search_fts_data/, 'so the planner scans it');
-    assert.ok((await pruneStatistics(database)) > 0);
+    assert.ok((await correctStatistics(database)) > 0);
     assert.equal(await stat(), '1048576');
     assert.match(await plan(), /SEARCH search_fts_data USING INTEGER PRIMARY KEY/);
-    assert.equal(await pruneStatistics(database), 0, 'nothing left to change');
+    assert.equal(await correctStatistics(database), 0, 'nothing left to change');
   } finally {
     await database.drop();
   }
