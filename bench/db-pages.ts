@@ -30,7 +30,7 @@ import { openDatabase, redactUrl } from '../src/db/database.ts';
 import { TOPICS_PER_PAGE } from '../src/community/list-board-topics.ts';
 import { createSession, SESSION_COOKIE } from '../src/accounts/sessions.ts';
 import { installationSecret } from '../src/accounts/installation-secret.ts';
-import type { WorkerMemory } from './worker-memory.ts';
+import { askMemory, describeMemory, type WorkerMemory } from './worker-memory.ts';
 import { cpuBetween, cpuByCommand, treeCpuMillis } from './process-cpu.ts';
 
 interface Row { name: string; db: string; rps: number; p50: number; p99: number; bad: number; hello: number; load: number; nodeCpu: number; pgCpu: number }
@@ -137,10 +137,9 @@ async function main(): Promise<void> {
       console.log(`- ${name}: ${(b!.rps / b!.hello / (a!.rps / a!.hello)).toFixed(2)}×`);
     }
   }
-  const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
   console.log('\nEach worker after the rows (MB): V8 heap used after a full GC / heap total, external, resident set = anonymous + mapped files (of which the database file):');
   for (const [db, workers] of memory) {
-    for (const w of workers) console.log(`- ${db}, pid ${w.pid}: heap ${mb(w.heapUsed)} / ${mb(w.heapTotal)}, external ${mb(w.external)}, RSS ${mb(w.rss)} = anonymous ${mb(w.anonymous)} + files ${mb(w.mappedFiles)} (database ${mb(w.mappedDatabase)})`);
+    for (const w of workers) console.log(`- ${db}, ${describeMemory(w)}`);
   }
   const ratio = (db: string, row: string) => { const r = rows.find((x) => x.db === db && x.name === row); return r ? r.rps / r.hello : NaN; };
   for (const [db] of databases) {
@@ -219,18 +218,6 @@ async function choosePaths(url: string) {
   } finally {
     await database.close();
   }
-}
-
-function askMemory(child: ChildProcess): Promise<WorkerMemory[]> {
-  return new Promise((resolve) => {
-    const onMessage = (m: { type?: string; memory?: WorkerMemory[] }) => {
-      if (m?.type !== 'memory' || !m.memory) return;
-      child.off('message', onMessage);
-      resolve(m.memory);
-    };
-    child.on('message', onMessage);
-    child.send({ type: 'memory' });
-  });
 }
 
 function inTurn(paths: string[]): () => string {

@@ -19,6 +19,7 @@ import { rebuildSearchIndex } from '../src/search/rebuild-index.ts';
 import { searchContent } from '../src/search/search-content.ts';
 import { searchQueries } from './search-queries.ts';
 import { cpuBetween, cpuByCommand, treeCpuMillis } from './process-cpu.ts';
+import { askMemory, describeMemory } from './worker-memory.ts';
 
 const { values } = parseArgs({
   options: {
@@ -121,6 +122,9 @@ async function main(): Promise<void> {
           `hello-world ${Math.round(helloRps)} req/s around it: ${((100 * r.rps) / helloRps).toFixed(1)}%; load average (1 min) ${loadAvg.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`,
       );
       before = after;
+      // Each worker's memory after the row (issue 19 point 4): its heap after a full GC beside the
+      // resident set, SQLite's mapped file counted apart (the index pages a search touched).
+      for (const w of await askMemory(child)) console.log(`  worker ${describeMemory(w)} MB`);
     }
     const rate = Number(values.rate);
     for (const [name, base] of rate > 0 ? ROUTES : []) {
@@ -155,7 +159,8 @@ async function load(port: number, path: () => string, connections: number, durat
 
 function start(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const child = fork(fileURLToPath(new URL(`./${script}`, import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    // --expose-gc: each worker's heap is reported after a full collection (bench/worker-memory.ts).
+    execArgv: ['--import', 'tsx', '--expose-gc'],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -1,6 +1,7 @@
 // A server process's memory as issue 19 asks for it: V8's heap beside the resident set, and the
 // resident set split into anonymous memory (heap, native allocations) and mapped files, with the
 // database file's own mapped pages (SQLite's memory map) counted apart. Linux only (/proc).
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 export interface WorkerMemory {
@@ -45,4 +46,23 @@ export function workerMemory(databaseFile: string | undefined): WorkerMemory {
     }
   }
   return memory;
+}
+
+/** Every worker's memory, asked of a server started by bench/serve-parley.ts (over its IPC channel). */
+export function askMemory(child: ChildProcess): Promise<WorkerMemory[]> {
+  return new Promise((resolve) => {
+    const onMessage = (m: { type?: string; memory?: WorkerMemory[] }) => {
+      if (m?.type !== 'memory' || !m.memory) return;
+      child.off('message', onMessage);
+      resolve(m.memory);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'memory' });
+  });
+}
+
+/** One worker's memory in MB, as the benchmarks print it. */
+export function describeMemory(w: WorkerMemory): string {
+  const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
+  return `pid ${w.pid}: heap ${mb(w.heapUsed)} / ${mb(w.heapTotal)}, external ${mb(w.external)}, RSS ${mb(w.rss)} = anonymous ${mb(w.anonymous)} + files ${mb(w.mappedFiles)} (database ${mb(w.mappedDatabase)})`;
 }
