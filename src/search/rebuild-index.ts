@@ -1,11 +1,12 @@
 // `parley reindex`: builds the whole search index again from the posts and articles, in batches
 // (each its own transaction, so a live server's writes wait at most one batch). Used after a
 // bulk import, a restore, or a change to how text is indexed.
-import { totalmem } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { correctStatistics } from '../db/statistics.ts';
+import { lanes } from '../shared/lanes.ts';
 import { htmlToText } from '../shared/markdown.ts';
 import { isPostgres } from './index-document.ts';
 import { stemmedCopies } from './text.ts';
@@ -34,10 +35,18 @@ export interface RebuildOptions {
   signal?: AbortSignal;
   /** Documents a transaction (tests make it small to see several). */
   batch?: number;
+  /**
+   * PostgreSQL: batches written at once, each in its own transaction on its own connection. The
+   * server's share of a batch (to_tsvector, the GIN index, foreign keys) is ~3/4 of a reindex's
+   * time and runs on one core per connection. Default: the cores, at most 4. SQLite: always 1.
+   */
+  concurrency?: number;
 }
 
 export async function rebuildSearchIndex(db: Kysely<DB>, progress: RebuildProgress = () => {}, options: RebuildOptions = {}): Promise<{ documents: number }> {
-  const run = { signal: options.signal, batch: options.batch ?? BATCH };
+  const run = { signal: options.signal, batch: options.batch ?? BATCH, concurrency: 1 };
+  // Inside a caller's transaction (a migration) there is one connection: one batch at a time.
+  if (isPostgres(db)) run.concurrency = db.isTransaction ? 1 : (options.concurrency ?? Math.min(4, availableParallelism()));
   if (isPostgres(db) || db.isTransaction) return rebuild(db, progress, run);
   // SQLite: FTS5's merges read its segments back; past the 2 GiB memory map (10 M posts) those
   // reads go through the connection's page cache, 64 MiB. A larger one while it runs, an eighth of
@@ -71,7 +80,7 @@ async function pause(signal: AbortSignal | undefined): Promise<void> {
   signal?.throwIfAborted();
 }
 
-async function rebuild(db: Kysely<DB>, progress: RebuildProgress, { signal, batch }: { signal: AbortSignal | undefined; batch: number }): Promise<{ documents: number }> {
+async function rebuild(db: Kysely<DB>, progress: RebuildProgress, { signal, batch, concurrency }: { signal: AbortSignal | undefined; batch: number; concurrency: number }): Promise<{ documents: number }> {
   const pg = isPostgres(db);
   const postsTotal = Number((await db.selectFrom('posts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   const articlesTotal = Number((await db.selectFrom('articles').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
@@ -83,43 +92,58 @@ async function rebuild(db: Kysely<DB>, progress: RebuildProgress, { signal, batc
   let done = 0;
   let documents = 0;
   progress(0, total);
-  for (let after = 0; ; ) {
-    await pause(signal);
-    const rows = await db
-      .selectFrom('posts')
-      .innerJoin('topics', 'topics.id', 'posts.topic_id')
-      .select(['posts.id', 'posts.topic_id', 'posts.user_id', 'posts.post_number', 'posts.body_text', 'posts.created_at', 'posts.deleted_at', 'posts.hidden_at', 'topics.title', 'topics.deleted_at as topic_deleted'])
-      .where('posts.id', '>', after)
-      .orderBy('posts.id')
-      .limit(batch)
+  // Batches are read one after another (by key) and written side by side on PostgreSQL.
+  const writers = lanes(concurrency);
+  try {
+    for (let after = 0; ; ) {
+      await pause(signal);
+      const rows = await db
+        .selectFrom('posts')
+        .innerJoin('topics', 'topics.id', 'posts.topic_id')
+        .select(['posts.id', 'posts.topic_id', 'posts.user_id', 'posts.post_number', 'posts.body_text', 'posts.created_at', 'posts.deleted_at', 'posts.hidden_at', 'topics.title', 'topics.deleted_at as topic_deleted'])
+        .where('posts.id', '>', after)
+        .orderBy('posts.id')
+        .limit(batch)
+        .execute();
+      if (rows.length === 0) break;
+      after = rows.at(-1)!.id;
+      const live = rows.filter((r) => !r.deleted_at && !r.hidden_at && !r.topic_deleted);
+      await writers.run(async () => {
+        await insertBatch(db, pg, live.map((r) => ({
+          doc: { doc_type: r.post_number === 1 ? ('topic' as const) : ('post' as const), topic_id: r.topic_id, post_id: r.id, article_id: null, author_id: r.user_id, created_at: r.created_at },
+          title: r.post_number === 1 ? r.title : '',
+          body: r.body_text,
+        })));
+        documents += live.length;
+        done += rows.length;
+        progress(done, total);
+      });
+    }
+    const articles = await db
+      .selectFrom('articles')
+      .innerJoin('article_versions', (j) => j.onRef('article_versions.article_id', '=', 'articles.id').onRef('article_versions.version', '=', 'articles.current_version'))
+      .select(['articles.id', 'articles.status', 'articles.created_by', 'articles.published_at', 'articles.created_at', 'article_versions.title', 'article_versions.body_html'])
       .execute();
-    if (rows.length === 0) break;
-    after = rows.at(-1)!.id;
-    const live = rows.filter((r) => !r.deleted_at && !r.hidden_at && !r.topic_deleted);
-    await insertBatch(db, pg, live.map((r) => ({
-      doc: { doc_type: r.post_number === 1 ? ('topic' as const) : ('post' as const), topic_id: r.topic_id, post_id: r.id, article_id: null, author_id: r.user_id, created_at: r.created_at },
-      title: r.post_number === 1 ? r.title : '',
-      body: r.body_text,
-    })));
-    documents += live.length;
-    done += rows.length;
-    progress(done, total);
+    const published = articles.filter((a) => a.status === 'published');
+    for (let i = 0; i < published.length; i += batch) {
+      await pause(signal);
+      const some = published.slice(i, i + batch);
+      await writers.run(async () => {
+        await insertBatch(db, pg, some.map((a) => ({
+          doc: { doc_type: 'article' as const, topic_id: null, post_id: null, article_id: a.id, author_id: a.created_by, created_at: a.published_at ?? a.created_at },
+          title: a.title,
+          body: htmlToText(a.body_html),
+        })));
+        documents += some.length;
+      });
+    }
+  } catch (err) {
+    // A stop or a failed read: the batches being written end first (their failure, if any, is lost
+    // to this one), so that nothing writes after the caller's clean-up.
+    await writers.finish().catch(() => {});
+    throw err;
   }
-  const articles = await db
-    .selectFrom('articles')
-    .innerJoin('article_versions', (j) => j.onRef('article_versions.article_id', '=', 'articles.id').onRef('article_versions.version', '=', 'articles.current_version'))
-    .select(['articles.id', 'articles.status', 'articles.created_by', 'articles.published_at', 'articles.created_at', 'article_versions.title', 'article_versions.body_html'])
-    .execute();
-  const published = articles.filter((a) => a.status === 'published');
-  for (let i = 0; i < published.length; i += batch) {
-    await pause(signal);
-    await insertBatch(db, pg, published.slice(i, i + batch).map((a) => ({
-      doc: { doc_type: 'article' as const, topic_id: null, post_id: null, article_id: a.id, author_id: a.created_by, created_at: a.published_at ?? a.created_at },
-      title: a.title,
-      body: htmlToText(a.body_html),
-    })));
-  }
-  documents += published.length;
+  await writers.finish();
   // Fresh statistics for the planner (PostgreSQL otherwise guesses a word's matches from an
   // empty table, and picks plans for a handful of rows). VACUUM too: it empties the GIN index's
   // pending list, which every search reads through until then (at 1 M posts the reindex left 154

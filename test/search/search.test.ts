@@ -293,6 +293,20 @@ for (const kind of testDatabaseKinds()) {
       }
     });
 
+    test('reindex writing batches side by side (PostgreSQL: one connection each) builds the same index', async () => {
+      const all = ['router', 'invoice', 'factuur', 'purple', 'pinhole', 'zebra'];
+      const snapshot = await Promise.all(all.map((q) => titles(mod, q)));
+      const seen: number[] = [];
+      const { documents } = await rebuildSearchIndex(database.db, (done) => seen.push(done), { batch: 1, concurrency: 3 });
+      assert.equal(documents, 9);
+      assert.ok(seen.length >= 9, `progress after each batch of 1 (${seen.length})`);
+      assert.deepEqual(seen, [...seen].sort((a, b) => a - b), 'progress only grows');
+      const docs = await database.db.selectFrom('search_docs').select(['post_id', 'article_id']).execute();
+      assert.equal(docs.length, 9);
+      assert.equal(new Set(docs.map((d) => `${d.post_id}/${d.article_id}`)).size, 9, 'each document once');
+      assert.deepEqual(await Promise.all(all.map((q) => titles(mod, q))), snapshot);
+    });
+
     test('reindex lets timers run between its batches, and stops at a signal with the settings of a live index', async () => {
       // Timers: the CLI's progress lines. better-sqlite3 answers at once, so without a turn of the
       // event loop between batches no timer would fire before the end.
