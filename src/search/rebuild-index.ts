@@ -44,10 +44,11 @@ export interface RebuildOptions {
 }
 
 export async function rebuildSearchIndex(db: Kysely<DB>, progress: RebuildProgress = () => {}, options: RebuildOptions = {}): Promise<{ documents: number }> {
-  const run = { signal: options.signal, batch: options.batch ?? BATCH, concurrency: 1 };
-  // Inside a caller's transaction (a migration) there is one connection: one batch at a time.
-  if (isPostgres(db)) run.concurrency = db.isTransaction ? 1 : (options.concurrency ?? Math.min(4, availableParallelism()));
-  if (isPostgres(db) || db.isTransaction) return rebuild(db, progress, run);
+  const pg = isPostgres(db);
+  // One batch at a time on SQLite (one writer) and inside a caller's transaction (one connection).
+  const concurrency = pg && !db.isTransaction ? (options.concurrency ?? Math.min(4, availableParallelism())) : 1;
+  const run = { signal: options.signal, batch: options.batch ?? BATCH, concurrency };
+  if (pg || db.isTransaction) return rebuild(db, progress, run);
   // SQLite: FTS5's merges read its segments back; past the 2 GiB memory map (10 M posts) those
   // reads go through the connection's page cache, 64 MiB. A larger one while it runs, an eighth of
   // the machine's memory up to 1 GiB, then the usual one again.
