@@ -9,6 +9,12 @@
  * --compiled scans with dist/ (what `parley start` runs; `npm run build` first) instead of the sources.
  *
  * --sets runs only the named sets (e.g. `--sets dense` under `node --cpu-prof` to profile one kind of post).
+ *
+ * The rounds run back to back after one full GC and the warm-up, as a server scans: each pays for the
+ * garbage it makes (young collections, and a full one when the heap has grown enough). --gc-each-round
+ * forces a full GC right before every round instead (sessions ≤ 36): with the registers' ~160 MB heap,
+ * the collector's background work after it ran during the measured round, which then took ~40 % more
+ * CPU (docs/benchmarks.md, session 37).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -151,6 +157,10 @@ const dense = Array.from({ length: POSTS }, makeDense);
 // mixed: 9 typical posts to 1 dense one
 const mixed = Array.from({ length: POSTS }, (_, i) => (i % 10 === 9 ? dense[i]! : typical[i]!));
 const ctx = { registers: { customers, documents }, options };
+const GC_EACH_ROUND = args.includes('--gc-each-round');
+// The registers' and posts' construction garbage collected once, before the warm-up (which then also
+// absorbs the collector's background work), not inside a measured round.
+gc?.();
 for (let i = 0; i < 1000; i++) {
   scanText(typical[i % POSTS]!, ctx); // warm-up (JIT tiers, regexp compilation)
   scanText(dense[i % POSTS]!, ctx);
@@ -161,7 +171,7 @@ function once(posts: string[]) {
   const times: number[] = [];
   let bytes = 0;
   let findings = 0;
-  gc?.();
+  if (GC_EACH_ROUND) gc?.();
   const cpu0 = process.cpuUsage();
   const tScan = performance.now();
   for (const p of posts) {
@@ -210,6 +220,7 @@ function run(posts: string[]) {
 const result = {
   node: process.version,
   code: COMPILED ? 'dist (compiled)' : 'src (tsx)',
+  rounds_after: GC_EACH_ROUND ? 'a forced full GC each' : 'one another (one full GC before the warm-up)',
   cpu: `${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}`,
   records: RECORDS,
   register_entries: customers.entryCount,
