@@ -97,3 +97,15 @@ test('person: a first name alone in capitals is an acronym (IBAN, PIN), not a na
   assert.deepEqual(spans('My IBAN is NL91 ABNA 0417 1643 00, please refund.', 'person'), []);
   assert.deepEqual(spans('I spoke with Iban yesterday about the refund.', 'person'), ['Iban']);
 });
+
+test('person: a name in lower case that no list knows, after a cue that takes a person; not a thing after "with"', () => {
+  // Names written in lower case whose words are in no name list (the person model needs a cue for them).
+  assert.deepEqual(spans('follow up with pəri tahirova about the refund', 'person'), ['pəri tahirova']);
+  assert.deepEqual(spans("I'm ellen-margrethe bjerregaard, my order never arrived.", 'person'), ['ellen-margrethe bjerregaard']);
+  assert.deepEqual(spans('pāvils jankovska bīriņš wrote to us yesterday about the outage.', 'person'), ['pāvils jankovska bīriņš']);
+  // The same shape after cues that take things as often as people, or next to frequent words: no name.
+  assert.deepEqual(spans('I had trouble with mesh wifi and powerline adapters all week.', 'person'), []);
+  assert.deepEqual(spans('this is ethernet backhaul, not wifi', 'person'), []);
+  assert.deepEqual(spans('can you call support back tomorrow', 'person'), []);
+  assert.deepEqual(spans('the mesh wifi is great now', 'person'), []);
+});

@@ -23,6 +23,17 @@ const UNCASED = /^(?:\p{Lo}|\p{Script=Georgian})/u;
 const PARTICLES = new Set(['van', 'de', 'der', 'den', 'von', 'da', 'di', 'du', 'la', 'le', 'del', 'della', 'dos', 'das', 'do', 'ter', 'ten', 'bin', 'ibn', 'bint', 'al', 'el', 'ben', 'abu', 'mac', 'y', 'zu', 'af', 'av', 'bat']);
 const INTRO = /(?:\bi'?m|\bi\s+am|\bmy\s+name\s+is|\bname\s+is|\bthis\s+is|\bit'?s|\bnamed|\bgenaamd|\bheet|\bik\s+ben|\bname:|\bnaam:|\bcontact:|\bcustomer:?|\bclient:?|\bklant:?|\bfrom:|\bvan:|\bto:|\baan:|\bcc:|\bmr\.?|\bmrs\.?|\bms\.?|\bdr\.?)\s*$/;
 const OBJECT = /(?:\bwith|\bask|\basked|\bcall|\bcalled|\bphone|\bring|\bemail|\be-mail|\bmail|\btell|\btold|\bcontact|\bcontacted|\bbelongs\s+to|\bbelonging\s+to|\bin\s+the\s+name\s+of|\bon\s+behalf\s+of|\bfor|\bby|\bremind|\bnotify|\bhelp|\bhelped|\bvisit|\bvisited|\bmet|\bmeet|\bpay|\bpaid|\bsend|\bsent|\bgave|\bgive|\bthank|\bcustomer|\bclient|\bsubscriber|\bholder|\bmet|\bvoor|\bnamens|\bbel|\bbellen|\bmail)\s*$/;
+// Before a name written in lower case with no word of it known ("follow up with pəri tahirova", "I'm
+// sondre larsen"): only cues that take a person; "with", "for" or "this is" take a thing as often ("with
+// mesh wifi"), and so do the verbs of AFTER that are not about contact ("is", "has", "will").
+const LOWER_INTRO = /(?:\bi'?m|\bi\s+am|\bmy\s+name\s+is|\bname\s+is|\bnamed|\bgenaamd|\bheet|\bik\s+ben|\bname:|\bnaam:)\s*$/;
+// ("customer", "client" are left out: "customer retention", "client portal"; a customer who called is found by the verb.)
+const LOWER_OBJECT = /(?:\bspoke\s+(?:with|to)|\btalked\s+(?:with|to)|\bspeak\s+(?:with|to)|\bfollow\s+up\s+with|\bcheck\s+with|\bask|\bcall|\bphone|\bring|\bemail|\be-mail|\btell|\bcontact|\bremind|\bnotify|\bthank|\bnamens|\bgesproken\s+met|\bbel|\bbellen)\s*$/;
+const LOWER_AFTER = /^\s+(?:wrote|writes|called|calls|phoned|rang|emailed|e-mailed|said|says|asked|asks|told|complained|reported|mentioned|belde|mailde|schreef|vroeg|zei|klaagde)\b/;
+// The last word of each of those cues before, and the verbs after: a word's class says at once whether a
+// lower-case span of unknown words has one beside it, before any text is cut out and tested.
+const LOWER_CUE_BEFORE = new Set(["i'm", "i’m", 'im', 'am', 'is', 'named', 'genaamd', 'heet', 'ben', 'name', 'naam', 'with', 'to', 'ask', 'call', 'phone', 'ring', 'email', 'e-mail', 'tell', 'contact', 'remind', 'notify', 'thank', 'namens', 'met', 'bel', 'bellen']);
+const LOWER_VERB_AFTER = new Set(['wrote', 'writes', 'called', 'calls', 'phoned', 'rang', 'emailed', 'e-mailed', 'said', 'says', 'asked', 'asks', 'told', 'complained', 'reported', 'mentioned', 'belde', 'mailde', 'schreef', 'vroeg', 'zei', 'klaagde']);
 const AFTER = /^(?:['’]s?\b|\s+(?:wrote|writes|called|calls|phoned|rang|emailed|e-mailed|said|says|asked|asks|told|complained|reported|mentioned|lives|lived|moved|has|had|is|was|will|would|needs|wants|tried|paid|belde|mailde|schreef|heeft|woont|vroeg|zei|klaagde))\b/;
 const COMPANY_AFTER = /^\s*(?:,\s*)?(?:&|\+|and\s+(?:sons|partners|co)\b|(?:llc|l\.l\.c|ltd|limited|inc|corp|corporation|company|co|group|holding|holdings|gmbh|ag|kg|bv|b\.v|nv|n\.v|sa|s\.a|sas|sarl|srl|s\.r\.l|spa|s\.p\.a|oy|oyj|ab|as|a\.s|plc|s\.r\.o|v\.o\.s|k\.s|e\.k|ug|kft|zrt|sp|d\.o\.o|ltda|s\.l|sl|pty|investments?|partners|associates|consulting|bank|insurance|motors|foods|systems|solutions|services|technologies|hotel|restaurant|cafe|café|shop|store|stores|street|st|road|rd|avenue|ave|lane|ln|drive|dr|square|place|boulevard|blvd|way|close|court|straat|laan|weg|plein|gracht|kade|strasse|straße|platz|gasse|allee|ulica|utca|katu|gatan|vej|gade|airport|station|school|university|college|church|hospital|park|bridge|hall|house|building|tower|centre|center)\b)/;
 const STREET_BEFORE = /(?:\bst\.?|\bsaint|\bsankt|\bsint|\bsan|\bsanta|\brue|\bavenue|\bav\.?|\bavenida|\brua|\bvia|\bcalle|\bplace|\bboulevard|\bpiazza|\bulica|\bplatz|\bstraße|\bstreet|\bon|\bat|\bnear|\balong|\bof)\s*$/;
@@ -48,6 +59,9 @@ interface WordInfo {
   structural: boolean;
   /** A conjunction that may join a list of names ("and", "en"): CONJ.has(lc), asked for every word. */
   conj: boolean;
+  /** The last word of a cue for a name in lower case before it (LOWER_CUE_BEFORE), or a verb for one after it (LOWER_VERB_AFTER). */
+  lowerCueBefore: boolean;
+  lowerVerbAfter: boolean;
 }
 // Per lower-case word: what the gazetteer says (words repeat across posts; bounded).
 const INFO = new Map<string, WordInfo>();
@@ -62,7 +76,7 @@ function wordInfo(g: Gazetteer, lc: string): WordInfo {
   // Contractions ("I'm", "it's", "don't") are not names; O'Brien and D'Angelo are.
   const hard = g.hard.has(lc) || g.hard.has(f) || (/['’](?:m|s|t|re|ll|ve|d)$/.test(lc) && !/^\p{L}['’]/u.test(lc));
   const structural = hard && (g.structural.has(lc) || g.structural.has(f) || /['’]/.test(lc));
-  i = { known, first, common, particle: PARTICLES.has(lc), hard, structural, conj: CONJ.has(lc) };
+  i = { known, first, common, particle: PARTICLES.has(lc), hard, structural, conj: CONJ.has(lc), lowerCueBefore: LOWER_CUE_BEFORE.has(lc), lowerVerbAfter: LOWER_VERB_AFTER.has(lc) };
   if (INFO.size > 200_000) INFO.clear();
   INFO.set(lc, i);
   return i;
@@ -139,9 +153,10 @@ function nameLikeClass(w: WordClass, first: boolean): boolean {
     // A frequent word that is also a name may start one ("Will Smith", "Joshua …") or end one as a surname ("Dario White").
     return first ? w.first || (w.known && !w.hard) : w.known;
   }
-  // Lower case: a known name to start; after it known names (even frequent words: "sofia ross") or unknown words.
+  // Lower case: a known name or an unknown word to start (the latter scores only after a cue that takes a
+  // person: see detectPersonsByModel); after it known names (even frequent words: "sofia ross") or unknown words.
   if (w.lc.length < 2 || w.hard) return false;
-  return first ? w.first || (w.known && !w.common) : w.known || !w.common;
+  return first ? w.first || !w.common : w.known || !w.common;
 }
 
 /** Can this token be part of a name span (at position `pos` in the span)? */
@@ -183,6 +198,12 @@ export function placeOrCompany(st: ScanState, s: number, e: number): boolean {
 
 /** Scratch for a candidate span's words (a scan is synchronous). */
 const WORDS: Tok[] = [];
+/** No word of words[0, n) is a frequent word. */
+function noneCommon(words: readonly Tok[], n: number): boolean {
+  for (let q = 0; q < n; q++) if (words[q]!.w.common) return false;
+  return true;
+}
+
 /** Every one of words[0, n) is a known name and no frequent word. */
 function allKnownRare(words: readonly Tok[], n: number): boolean {
   for (let q = 0; q < n; q++) if (!words[q]!.w.known || words[q]!.w.common) return false;
@@ -270,7 +291,16 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     const nextHard = next !== undefined && oneSpace(last.e, next.s) && next.w.hard && !next.w.particle && next.w.kind !== 'lower';
     let nw = 0;
     for (let q = startAt; q < startAt + spanLen; q++) if (!toks[q]!.w.particle) words[nw++] = toks[q]!;
-    if (nw >= 2 || (nw === 1 && startAt > 0 && toks[startAt - 1]!.w.particle)) {
+    // A lower-case span whose first word is no known name ("pəri tahirova", but also "mesh wifi"): a
+    // name only after a cue that takes a person, and not looked up in the customer register.
+    const lowerUnknown = toks[i]!.w.kind === 'lower' && !toks[i]!.w.first && !(toks[i]!.w.known && !toks[i]!.w.common);
+    if (lowerUnknown) {
+      // Two to four words, none frequent, with a cue's last word right before or a verb right after: else nothing
+      // more is read (most such words are a thing's name: "mesh wifi", "powerline adapters").
+      const prev = startAt > 0 ? toks[startAt - 1] : undefined;
+      if (nw < 2 || nw > 4 || !noneCommon(words, nw) || !((prev !== undefined && prev.w.lowerCueBefore && toks[startAt]!.s - prev.e <= 3) || (next !== undefined && next.w.lowerVerbAfter && oneSpace(last.e, next.s)))) continue;
+    }
+    if (!lowerUnknown && (nw >= 2 || (nw === 1 && startAt > 0 && toks[startAt - 1]!.w.particle))) {
       // With the particles written before it ("de vries jan"): register names keep them.
       let k = startAt;
       while (k > 0 && startAt - k < 2 && toks[k - 1]!.w.particle && oneSpace(toks[k - 1]!.e, toks[k]!.s)) k--;
@@ -281,7 +311,7 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     // Spans that cannot score whatever their context, rejected before the context is read (most
     // capitalised words are a sentence's first word: "Thanks", "Have").
     const w0 = words[0]!;
-    if (w0.w.kind === 'uncased' ? nw > 4 : nw >= 2 ? w0.w.kind !== 'cap' && !w0.w.first && !allKnownRare(words, nw) : !w0.w.first || w0.w.common) continue;
+    if (w0.w.kind === 'uncased' ? nw > 4 : nw >= 2 ? w0.w.kind !== 'cap' && !w0.w.first && !allKnownRare(words, nw) && !(lowerUnknown && nw <= 4 && noneCommon(words, nw)) : !w0.w.first || w0.w.common) continue;
     const s = toks[startAt]!.s;
     const e = last.e;
     const b = before(s);
@@ -315,11 +345,17 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
         if (cue) score += 0.35;
         why = t0.w.first ? 'first name and surname' : 'capitalised name';
       } else {
-        // lower case: a known name first (nameLike checked that); unknown words after it only after a first name
-        if (!t0.w.first && !allKnownRare(words, nw)) continue;
-        score = t0.w.first ? 0.35 : 0.25;
-        if (cue) score += 0.35;
-        why = 'known names in lower case';
+        // lower case: a known name first; unknown words after it only after a first name
+        if (!t0.w.first && !allKnownRare(words, nw)) {
+          // No word known: no frequent word either, and a cue that takes a person right before or after.
+          if (!lowerUnknown || nw > 4 || !noneCommon(words, nw) || !(LOWER_INTRO.test(b) || LOWER_OBJECT.test(b) || LOWER_AFTER.test(a))) continue;
+          score = 0.6;
+          why = 'name in lower case after a cue';
+        } else {
+          score = t0.w.first ? 0.35 : 0.25;
+          if (cue) score += 0.35;
+          why = 'known names in lower case';
+        }
       }
     } else {
       // One word: a known first name introduced or acted on. Alone in capitals it is an acronym
