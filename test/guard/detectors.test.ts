@@ -109,3 +109,10 @@ test('person: a name in lower case that no list knows, after a cue that takes a 
   assert.deepEqual(spans('can you call support back tomorrow', 'person'), []);
   assert.deepEqual(spans('the mesh wifi is great now', 'person'), []);
 });
+
+test('person: a list right after a cue that it is people holds names even when no name list knows them', () => {
+  assert.deepEqual(spans('Users on this account: Günay, Nurlan and Anar', 'person'), ['Günay', 'Nurlan', 'Anar']);
+  assert.deepEqual(spans('They had 3 people on the contract: אילנה, רותם and עמיחי.', 'person'), ['אילנה', 'רותם', 'עמיחי']);
+  // The cue elsewhere in the sentence: the list is of things.
+  assert.deepEqual(spans('The family members use Netflix, Spotify and Videoland on the TV box.', 'person'), []);
+});

@@ -41,6 +41,9 @@ const NUMBER_AFTER = /^\s+\d/;
 // A staff signature ("Best wishes, Anna Smit, moderator"): the community's own people, not customers.
 const STAFF_AFTER = /^\s*[,(–-]\s*(?:moderator|community\s+(?:team|manager)|support|team|agent|admin|staff|employee|engineer|customer\s+service|klantenservice|medewerker)\b/;
 const PEOPLE_CUE = /\b(?:people|persons|kids|children|family|members|users|guests|invited|attendees|sons|daughters|names|employees|colleagues|friends|housemates|flatmates|household|kinderen|gezin|leden|gebruikers|personen|on\s+(?:the|this|our|my|their)\s+(?:account|contract|plan|bundle|subscription))\b[^.!?\n]*$/;
+// The same cue right before a list ("users on this account: …", "the kids (…", "family members …"): its
+// items are names even when none of them is in a name list (Günay, Nurlan and Anar; אילנה, רותם and עמיחי).
+const PEOPLE_CUE_AT_LIST = /\b(?:people|persons|kids|children|members|users|guests|attendees|sons|daughters|names|employees|colleagues|friends|housemates|flatmates|household|kinderen|gezin|leden|gebruikers|personen|on\s+(?:the|this|our|my|their)\s+(?:account|contract|plan|bundle|subscription))\s*(?:(?:are|were|zijn|waren)\s+)?[:(]?\s*$/;
 const CONJ = new Set(['and', 'en', 'und', 'et', 'y', 'e', 'og', 'och', 'i', 'a', 've', 'és', 'ja', 'и', 'or', 'of']);
 
 /** A word of the text: where it is, and its class (the shared per-word record's, not copied). */
@@ -251,7 +254,11 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
       // placeOrCompany (the costlier test, asked of most "word, word" pairs) only for a list that
       // would otherwise be reported: its words decide first.
       const firstNames = firsts.length >= 2 && firsts.length >= items.length - 1;
-      const listOk = (firstNames || (items.every((t) => t.w.kind !== 'lower' && nameLike(t, 0)) && items.some((t) => t.w.known))) && !placeOrCompany(st, items[0]!.s, items[items.length - 1]!.e);
+      const listOk =
+        (firstNames ||
+          (items.every((t) => t.w.kind !== 'lower' && nameLike(t, 0)) &&
+            (items.some((t) => t.w.known) || PEOPLE_CUE_AT_LIST.test(lower.slice(Math.max(0, items[0]!.s - 50), items[0]!.s))))) &&
+        !placeOrCompany(st, items[0]!.s, items[items.length - 1]!.e);
       if (listOk && firstNames) {
         for (const t of items) if (nameLike(t, 0) || t.w.first) add(t.s, t.e, 0.6, 'first name in a list of first names');
       } else if (listOk && !firstNames && PEOPLE_CUE.test(lower.slice(sentenceStart(lower, Math.max(0, items[0]!.s - 60), items[0]!.s), items[0]!.s))) {
