@@ -156,10 +156,10 @@ function nameLikeClass(w: WordClass, first: boolean): boolean {
     // A frequent word that is also a name may start one ("Will Smith", "Joshua …") or end one as a surname ("Dario White").
     return first ? w.first || (w.known && !w.hard) : w.known;
   }
-  // Lower case: a known name or an unknown word to start (the latter scores only after a cue that takes a
-  // person: see detectPersonsByModel); after it known names (even frequent words: "sofia ross") or unknown words.
+  // Lower case: a known name to start; after it known names (even frequent words: "sofia ross") or unknown words.
+  // (Unknown words to start: lowerNamesByCue.)
   if (w.lc.length < 2 || w.hard) return false;
-  return first ? w.first || !w.common : w.known || !w.common;
+  return first ? w.first || (w.known && !w.common) : w.known || !w.common;
 }
 
 /** Can this token be part of a name span (at position `pos` in the span)? */
@@ -201,12 +201,6 @@ export function placeOrCompany(st: ScanState, s: number, e: number): boolean {
 
 /** Scratch for a candidate span's words (a scan is synchronous). */
 const WORDS: Tok[] = [];
-/** No word of words[0, n) is a frequent word. */
-function noneCommon(words: readonly Tok[], n: number): boolean {
-  for (let q = 0; q < n; q++) if (words[q]!.w.common) return false;
-  return true;
-}
-
 /** Every one of words[0, n) is a known name and no frequent word. */
 function allKnownRare(words: readonly Tok[], n: number): boolean {
   for (let q = 0; q < n; q++) if (!words[q]!.w.known || words[q]!.w.common) return false;
@@ -298,16 +292,7 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     const nextHard = next !== undefined && oneSpace(last.e, next.s) && next.w.hard && !next.w.particle && next.w.kind !== 'lower';
     let nw = 0;
     for (let q = startAt; q < startAt + spanLen; q++) if (!toks[q]!.w.particle) words[nw++] = toks[q]!;
-    // A lower-case span whose first word is no known name ("pəri tahirova", but also "mesh wifi"): a
-    // name only after a cue that takes a person, and not looked up in the customer register.
-    const lowerUnknown = toks[i]!.w.kind === 'lower' && !toks[i]!.w.first && !(toks[i]!.w.known && !toks[i]!.w.common);
-    if (lowerUnknown) {
-      // Two to four words, none frequent, with a cue's last word right before or a verb right after: else nothing
-      // more is read (most such words are a thing's name: "mesh wifi", "powerline adapters").
-      const prev = startAt > 0 ? toks[startAt - 1] : undefined;
-      if (nw < 2 || nw > 4 || !noneCommon(words, nw) || !((prev !== undefined && prev.w.lowerCueBefore && toks[startAt]!.s - prev.e <= 3) || (next !== undefined && next.w.lowerVerbAfter && oneSpace(last.e, next.s)))) continue;
-    }
-    if (!lowerUnknown && (nw >= 2 || (nw === 1 && startAt > 0 && toks[startAt - 1]!.w.particle))) {
+    if (nw >= 2 || (nw === 1 && startAt > 0 && toks[startAt - 1]!.w.particle)) {
       // With the particles written before it ("de vries jan"): register names keep them.
       let k = startAt;
       while (k > 0 && startAt - k < 2 && toks[k - 1]!.w.particle && oneSpace(toks[k - 1]!.e, toks[k]!.s)) k--;
@@ -318,7 +303,7 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     // Spans that cannot score whatever their context, rejected before the context is read (most
     // capitalised words are a sentence's first word: "Thanks", "Have").
     const w0 = words[0]!;
-    if (w0.w.kind === 'uncased' ? nw > 4 : nw >= 2 ? w0.w.kind !== 'cap' && !w0.w.first && !allKnownRare(words, nw) && !(lowerUnknown && nw <= 4 && noneCommon(words, nw)) : !w0.w.first || w0.w.common) continue;
+    if (w0.w.kind === 'uncased' ? nw > 4 : nw >= 2 ? w0.w.kind !== 'cap' && !w0.w.first && !allKnownRare(words, nw) : !w0.w.first || w0.w.common) continue;
     const s = toks[startAt]!.s;
     const e = last.e;
     const b = before(s);
@@ -352,17 +337,11 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
         if (cue) score += 0.35;
         why = t0.w.first ? 'first name and surname' : 'capitalised name';
       } else {
-        // lower case: a known name first; unknown words after it only after a first name
-        if (!t0.w.first && !allKnownRare(words, nw)) {
-          // No word known: no frequent word either, and a cue that takes a person right before or after.
-          if (!lowerUnknown || nw > 4 || !noneCommon(words, nw) || !(LOWER_INTRO.test(b) || LOWER_OBJECT.test(b) || LOWER_AFTER.test(a))) continue;
-          score = 0.6;
-          why = 'name in lower case after a cue';
-        } else {
-          score = t0.w.first ? 0.35 : 0.25;
-          if (cue) score += 0.35;
-          why = 'known names in lower case';
-        }
+        // lower case: a known name first (nameLike checked that); unknown words after it only after a first name
+        if (!t0.w.first && !allKnownRare(words, nw)) continue;
+        score = t0.w.first ? 0.35 : 0.25;
+        if (cue) score += 0.35;
+        why = 'known names in lower case';
       }
     } else {
       // One word: a known first name introduced or acted on. Alone in capitals it is an acronym
@@ -383,5 +362,52 @@ export function detectPersonsByModel(st: ScanState, add: Add): void {
     }
     add(s, e, Math.min(0.9, score), `${why}${cue ? ' (context)' : ''}`);
     i = startAt + spanLen - 1;
+  }
+  lowerNamesByCue(st, toks, nt, add);
+}
+
+/** A lower-case word of no frequent use that may be part of a name ("pəri", "tahirova"). */
+const lowerRare = (t: Tok): boolean => t.w.kind === 'lower' && !t.w.common && !t.w.hard && !t.w.particle && t.w.lc.length >= 2;
+
+/**
+ * Names in lower case that no name list knows ("follow up with pəri tahirova", "I'm sondre larsen", "jelita
+ * yuniar wrote to us"): two to four rare lower-case words in a row, right after a cue that takes a person
+ * (LOWER_INTRO, LOWER_OBJECT) or right before a contact verb (LOWER_AFTER). Found from those cue words (few
+ * in a post), not by trying every rare word: most are a thing's name ("mesh wifi", "powerline adapters").
+ * A span that starts with a known name is the main loop's. Not looked up in the customer register.
+ */
+function lowerNamesByCue(st: ScanState, toks: readonly Tok[], nt: number, add: Add): void {
+  const { text, lower } = st;
+  const oneSpace = (a: number, b: number) => b - a === 1 && text.charCodeAt(a) === 32;
+  const tryRun = (from: number, to: number) => {
+    // toks[from, to] (inclusive): the run's words; 2–4 of them, the first no known name.
+    const n = to - from + 1;
+    if (n < 2 || n > 4) return;
+    const t0 = toks[from]!;
+    if (t0.w.first || t0.w.known) return;
+    const s = t0.s;
+    const e = toks[to]!.e;
+    if (st.findings.some((f) => f.start < e && s < f.end)) return;
+    const b = sentenceTail(lower.slice(Math.max(0, s - 40), s));
+    const a = lower.slice(e, e + 40);
+    if (!(LOWER_INTRO.test(b) || LOWER_OBJECT.test(b) || LOWER_AFTER.test(a))) return;
+    if (COMPANY_AFTER.test(a) || NUMBER_AFTER.test(a) || STAFF_AFTER.test(a)) return;
+    if (CONTEXT.personNegative.exec(b.split(/\s+/).slice(-4).join(' '))) return;
+    if (placeOrCompany(st, s, e)) return;
+    add(s, e, 0.6, 'name in lower case after a cue');
+  };
+  for (let k = 0; k < nt; k++) {
+    const t = toks[k]!;
+    if (t.w.lowerCueBefore && k + 1 < nt && toks[k + 1]!.s - t.e <= 3 && lowerRare(toks[k + 1]!)) {
+      // The longest run of rare lower-case words after the cue word.
+      let j = k + 1;
+      while (j + 1 < nt && j - k < 5 && lowerRare(toks[j + 1]!) && oneSpace(toks[j]!.e, toks[j + 1]!.s)) j++;
+      tryRun(k + 1, j);
+    }
+    if (t.w.lowerVerbAfter && k > 0 && lowerRare(toks[k - 1]!) && oneSpace(toks[k - 1]!.e, t.s)) {
+      let j = k - 1;
+      while (j > 0 && k - j < 5 && lowerRare(toks[j - 1]!) && oneSpace(toks[j - 1]!.e, toks[j]!.s)) j--;
+      tryRun(j, k - 1);
+    }
   }
 }
